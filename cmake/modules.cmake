@@ -1,0 +1,10 @@
+# The module graph, in the order a record flows through the system. Each
+# entry is one static library built from the .cc files directly in the listed
+# folders of src/ (not their subfolders).
+sluice_module(common)
+sluice_module(types DEPS sluice_common)
+sluice_module(vector DEPS sluice_types)
+sluice_module(sql DEPS sluice_types)
+sluice_module(exec DIRS exec exec/functions DEPS sluice_vector PkgConfig::RE2 PkgConfig::SIMDJSON)
+sluice_module(exec/operators DEPS sluice_exec)
+sluice_module(connectors/file DEPS sluice_exec PkgConfig::SIMDJSON)

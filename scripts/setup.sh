@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Sluice builds and tests with. Idempotent: a
+# package already present is not fetched again. Run as root (or with sudo).
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libsimdjson-dev librdkafka-dev libfmt-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libre2-dev
+  libzstd-dev liblz4-dev
+  default-jdk-headless maven
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: all packages present"

@@ -1,0 +1,50 @@
+// Aggregate functions: resolution of count/sum/avg/min/max/first/last/
+// collect_list (with DISTINCT) to an AggregateCall the HashAggregate runs.
+//
+// Aggregates take their input from a column of the child batch: the planner
+// puts a projection below the aggregate that computes each aggregate's
+// argument, so aggregates never evaluate expressions themselves.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/status.h"
+#include "types/data_type.h"
+
+namespace sluice {
+
+enum class AggregateKind : uint8_t {
+  kCountStar,  // count(*) / count(1): rows, nulls included
+  kCount,      // count(x): non-null x
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kFirst,
+  kLast,
+  kCollectList,
+};
+
+struct AggregateCall {
+  AggregateKind kind = AggregateKind::kCountStar;
+  std::string name;           // lower-case SQL name, for EXPLAIN
+  bool distinct = false;      // count(DISTINCT x), sum(DISTINCT x)...
+  bool ignore_nulls = false;  // first(x, true) / last(x, true)
+  int input_column = -1;      // column of the child batch; -1 for count(*)
+  DataType input_type;
+  DataType result_type;       // Spark's: count BIGINT, sum(INT) BIGINT, avg DOUBLE...
+};
+
+bool IsAggregateFunction(std::string_view name);
+// Resolves `name` over arguments of types `arg_types`. Spark's result types:
+// count -> BIGINT; sum(INT/BIGINT) -> BIGINT, sum(DOUBLE) -> DOUBLE,
+// sum(DECIMAL(p,s)) -> DECIMAL(min(38,p+10),s); avg(integral/DOUBLE) -> DOUBLE,
+// avg(DECIMAL(p,s)) -> DECIMAL(min(38,p+4),min(38,s+4)); min/max/first/last ->
+// input type; collect_list -> ARRAY<input>. input_column is left -1 for the
+// caller to fill. AnalysisError for wrong arity or type ("sum(STRING)").
+Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<DataType>& arg_types,
+                                    bool distinct);
+
+}  // namespace sluice

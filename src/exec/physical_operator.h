@@ -1,0 +1,88 @@
+// PhysicalOperator: a node of the physical plan. Plans are immutable and may
+// be executed many times (every micro-batch); the state of one execution
+// lives in the BatchStream that Open returns.
+//
+// Parallelism follows Spark's model: an operator's output is split into
+// num_partitions() independent streams. Scans have one partition per split;
+// pipelined operators (filter/project) keep their child's partitioning;
+// blocking operators (aggregate, sort, join build) drain all child
+// partitions in parallel and usually produce one partition.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/eval_context.h"
+#include "sluice/status.h"
+#include "types/data_type.h"
+#include "vector/vector.h"
+
+namespace sluice {
+
+struct ExecContext {
+  EvalContext eval;
+  // Threads a blocking operator may use to drain its children (0 = cores).
+  int max_threads = 0;
+};
+
+class BatchStream {
+ public:
+  virtual ~BatchStream() = default;
+  // The next non-empty batch, or nullopt at the end.
+  virtual Result<std::optional<Batch>> Next() = 0;
+};
+
+class PhysicalOperator;
+using PhysicalOperatorPtr = std::shared_ptr<const PhysicalOperator>;
+
+class PhysicalOperator {
+ public:
+  PhysicalOperator(Schema output, std::vector<PhysicalOperatorPtr> children)
+      : output_(std::move(output)), children_(std::move(children)) {}
+  virtual ~PhysicalOperator() = default;
+
+  const Schema& output_schema() const { return output_; }
+  const std::vector<PhysicalOperatorPtr>& children() const { return children_; }
+
+  virtual int num_partitions() const = 0;
+  virtual Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const = 0;
+
+  // "HashAggregate", "FileScan json"...
+  virtual std::string name() const = 0;
+  // One-line details: "keys=[#0], aggs=[count(#1)]".
+  virtual std::string details() const { return ""; }
+  // The subtree, one operator per line, children indented.
+  std::string ToTreeString(int indent = 0) const;
+
+ private:
+  Schema output_;
+  std::vector<PhysicalOperatorPtr> children_;
+};
+
+// Drains every partition of `op` (partitions in parallel) and returns the
+// batches in partition order.
+Result<std::vector<Batch>> CollectAll(const PhysicalOperator& op, ExecContext* ctx);
+// Drains one partition.
+Result<std::vector<Batch>> CollectPartition(const PhysicalOperator& op, int partition,
+                                            ExecContext* ctx);
+
+// A stream over batches already in memory.
+class VectorBatchStream : public BatchStream {
+ public:
+  explicit VectorBatchStream(std::vector<Batch> batches) : batches_(std::move(batches)) {}
+  Result<std::optional<Batch>> Next() override {
+    while (pos_ < batches_.size()) {
+      Batch& b = batches_[pos_++];
+      if (b.num_rows > 0) return std::optional<Batch>(std::move(b));
+    }
+    return std::optional<Batch>();
+  }
+
+ private:
+  std::vector<Batch> batches_;
+  size_t pos_ = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,53 @@
+#include "types/value.h"
+
+#include <gtest/gtest.h>
+
+#include "types/datetime.h"
+
+namespace sluice {
+namespace {
+
+// Expected strings follow Java's Double.toString, which Spark uses.
+TEST(FormatTest, DoubleLikeJava) {
+  EXPECT_EQ(FormatDouble(1.0), "1.0");
+  EXPECT_EQ(FormatDouble(0.1), "0.1");
+  EXPECT_EQ(FormatDouble(-2.5), "-2.5");
+  EXPECT_EQ(FormatDouble(1234567.0), "1234567.0");
+  EXPECT_EQ(FormatDouble(12345678.0), "1.2345678E7");
+  EXPECT_EQ(FormatDouble(0.001), "0.001");
+  EXPECT_EQ(FormatDouble(0.0001), "1.0E-4");
+  EXPECT_EQ(FormatDouble(1.0 / 3), "0.3333333333333333");
+  EXPECT_EQ(FormatDouble(0.0), "0.0");
+}
+
+TEST(FormatTest, DecimalDateTimestamp) {
+  EXPECT_EQ(FormatDecimal(12345, 2), "123.45");
+  EXPECT_EQ(FormatDecimal(-5, 3), "-0.005");
+  EXPECT_EQ(FormatDecimal(7, 0), "7");
+  EXPECT_EQ(FormatDate(0), "1970-01-01");
+  EXPECT_EQ(FormatDate(-1), "1969-12-31");
+  EXPECT_EQ(FormatDate(19723), "2024-01-01");
+  EXPECT_EQ(FormatTimestamp(0), "1970-01-01 00:00:00");
+  EXPECT_EQ(FormatTimestamp(1500000), "1970-01-01 00:00:01.5");
+  EXPECT_EQ(FormatTimestamp(-1), "1969-12-31 23:59:59.999999");
+}
+
+TEST(DateTimeTest, ParseDateAndTimestamp) {
+  EXPECT_EQ(ParseDate("2024-01-01"), 19723);
+  EXPECT_EQ(ParseDate("2024-02-30"), std::nullopt);
+  EXPECT_EQ(ParseDate("2024-1-5"), DaysFromCivil(2024, 1, 5));
+  EXPECT_EQ(ParseDate("not a date"), std::nullopt);
+  EXPECT_EQ(ParseTimestamp("1970-01-01 00:00:01"), 1000000);
+  EXPECT_EQ(ParseTimestamp("1970-01-01T00:00:01.25Z"), 1250000);
+  EXPECT_EQ(ParseTimestamp("1970-01-01 01:00:00+01:00"), 0);
+  EXPECT_EQ(ParseTimestamp("1970-01-01 25:00:00"), std::nullopt);
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(DaysFromCivil(2000, 2, 29), &y, &m, &d);
+  EXPECT_EQ(y, 2000);
+  EXPECT_EQ(m, 2u);
+  EXPECT_EQ(d, 29u);
+}
+
+}  // namespace
+}  // namespace sluice
