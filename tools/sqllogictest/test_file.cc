@@ -1,0 +1,221 @@
+#include "test_file.h"
+
+#include <algorithm>
+#include <functional>
+#include <sstream>
+#include <utility>
+
+namespace sluice::slt {
+namespace {
+
+constexpr std::string_view kSeparator = "----";
+
+std::vector<std::string> SplitWords(std::string_view line) {
+  std::vector<std::string> words;
+  std::istringstream in{std::string(line)};
+  std::string w;
+  while (in >> w) words.push_back(w);
+  return words;
+}
+
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t") == std::string_view::npos;
+}
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += '\n';
+    out += lines[i];
+  }
+  return out;
+}
+
+// The lines of one record after its header, split at the first "----".
+struct RecordBody {
+  int header_line = 0;
+  std::vector<std::string> words;  // the header, split on whitespace
+  std::vector<std::string> sql_lines;
+  bool has_separator = false;
+  std::vector<std::string> result_lines;
+};
+
+using KindParser = std::function<bool(const RecordBody&, Record*, ParseError*)>;
+
+bool Fail(ParseError* error, int line, std::string message) {
+  error->line = line;
+  error->message = std::move(message);
+  return false;
+}
+
+bool NeedSql(const RecordBody& b, ParseError* error) {
+  if (b.sql_lines.empty()) return Fail(error, b.header_line, "record has no SQL");
+  return true;
+}
+
+bool ParseStatement(const RecordBody& b, Record* rec, ParseError* error) {
+  if (b.words.size() != 2) {
+    return Fail(error, b.header_line, "expected 'statement ok' or 'statement error'");
+  }
+  if (!NeedSql(b, error)) return false;
+  if (b.words[1] == "ok") {
+    if (b.has_separator) {
+      return Fail(error, b.header_line, "'statement ok' takes no '----' section");
+    }
+    rec->body = StatementOk{JoinLines(b.sql_lines)};
+    return true;
+  }
+  if (b.words[1] == "error") {
+    StatementError st{JoinLines(b.sql_lines), {}};
+    for (const auto& l : b.result_lines) {
+      if (!IsBlank(l)) st.expected_substrings.push_back(l);
+    }
+    rec->body = std::move(st);
+    return true;
+  }
+  return Fail(error, b.header_line, "unknown statement mode '" + b.words[1] + "' (ok, error)");
+}
+
+bool ParseQuery(const RecordBody& b, Record* rec, ParseError* error) {
+  if (b.words.size() < 2 || b.words.size() > 3) {
+    return Fail(error, b.header_line, "expected 'query <types> [nosort|rowsort]'");
+  }
+  if (!NeedSql(b, error)) return false;
+  Query q;
+  q.sql = JoinLines(b.sql_lines);
+  q.column_types = b.words[1];
+  for (char c : q.column_types) {
+    if (std::string_view("IRTBD").find(c) == std::string_view::npos) {
+      return Fail(error, b.header_line,
+                  std::string("unknown column type letter '") + c + "' (I, R, T, B, D)");
+    }
+  }
+  if (b.words.size() == 3) {
+    if (b.words[2] == "nosort") {
+      q.sort_mode = SortMode::kNoSort;
+    } else if (b.words[2] == "rowsort") {
+      q.sort_mode = SortMode::kRowSort;
+    } else {
+      return Fail(error, b.header_line,
+                  "unknown sort mode '" + b.words[2] + "' (nosort, rowsort)");
+    }
+  }
+  if (!b.has_separator) {
+    return Fail(error, b.header_line, "query record needs a '----' line before its results");
+  }
+  int line = b.header_line + 1 + static_cast<int>(b.sql_lines.size()) + 1;
+  for (const auto& r : b.result_lines) {
+    size_t columns = static_cast<size_t>(std::count(r.begin(), r.end(), '\t')) + 1;
+    if (columns != q.column_types.size()) {
+      return Fail(error, line,
+                  "result row has " + std::to_string(columns) + " tab-separated values but the "
+                      "query declares " + std::to_string(q.column_types.size()) + " columns ('" +
+                      q.column_types + "')");
+    }
+    q.expected_rows.push_back(r);
+    ++line;
+  }
+  rec->body = std::move(q);
+  return true;
+}
+
+// Record kinds by the first word of their header line. New kinds (e.g.
+// "stream") are added here.
+const std::map<std::string, KindParser, std::less<>>& KindParsers() {
+  static const auto* parsers = new std::map<std::string, KindParser, std::less<>>{
+      {"statement", ParseStatement},
+      {"query", ParseQuery},
+  };
+  return *parsers;
+}
+
+}  // namespace
+
+std::vector<std::string> SplitLines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view l = text.substr(start, end - start);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    lines.emplace_back(l);
+    start = end + 1;
+  }
+  return lines;
+}
+
+bool ParseTestFile(std::string_view text, std::string path, TestFile* out, ParseError* error) {
+  out->path = std::move(path);
+  out->records.clear();
+  std::vector<std::string> lines = SplitLines(text);
+  size_t i = 0;
+  while (i < lines.size()) {
+    const std::string& line = lines[i];
+    if (IsBlank(line) || line[0] == '#') {
+      ++i;
+      continue;
+    }
+    RecordBody body;
+    body.header_line = static_cast<int>(i) + 1;
+    body.words = SplitWords(line);
+    auto it = KindParsers().find(body.words[0]);
+    if (it == KindParsers().end()) {
+      return Fail(error, body.header_line, "unknown record kind '" + body.words[0] + "'");
+    }
+    ++i;
+    for (; i < lines.size() && !IsBlank(lines[i]); ++i) {
+      if (!body.has_separator && lines[i] == kSeparator) {
+        body.has_separator = true;
+      } else if (body.has_separator) {
+        body.result_lines.push_back(lines[i]);
+      } else {
+        body.sql_lines.push_back(lines[i]);
+      }
+    }
+    Record rec;
+    rec.line = body.header_line;
+    if (!it->second(body, &rec, error)) return false;
+    out->records.push_back(std::move(rec));
+  }
+  return true;
+}
+
+std::string Expand(std::string_view text, const std::map<std::string, std::string>& vars) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      size_t close = text.find('}', i + 2);
+      if (close != std::string_view::npos) {
+        auto it = vars.find(std::string(text.substr(i + 2, close - i - 2)));
+        if (it != vars.end()) {
+          out += it->second;
+          i = close + 1;
+          continue;
+        }
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+std::string RenderRow(const std::vector<std::string>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += '\t';
+    out += values[i].empty() ? "(empty)" : values[i];
+  }
+  return out;
+}
+
+bool RowsMatch(std::vector<std::string> expected, std::vector<std::string> actual, SortMode mode) {
+  if (mode == SortMode::kRowSort) {
+    std::sort(expected.begin(), expected.end());
+    std::sort(actual.begin(), actual.end());
+  }
+  return expected == actual;
+}
+
+}  // namespace sluice::slt

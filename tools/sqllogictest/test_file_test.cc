@@ -1,0 +1,146 @@
+#include "test_file.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace sluice::slt {
+namespace {
+
+TestFile ParseOk(std::string_view text) {
+  TestFile f;
+  ParseError e;
+  EXPECT_TRUE(ParseTestFile(text, "t.test", &f, &e)) << e.line << ": " << e.message;
+  return f;
+}
+
+ParseError ParseBad(std::string_view text) {
+  TestFile f;
+  ParseError e;
+  EXPECT_FALSE(ParseTestFile(text, "t.test", &f, &e));
+  return e;
+}
+
+TEST(TestFileTest, StatementOkSpanningLines) {
+  auto f = ParseOk(
+      "# a comment\n"
+      "statement ok\n"
+      "CREATE TABLE t (a INT)\n"
+      "USING json\n"
+      "\n"
+      "\n"
+      "statement ok\n"
+      "DROP TABLE t\n");
+  ASSERT_EQ(f.records.size(), 2u);
+  EXPECT_EQ(f.records[0].line, 2);
+  EXPECT_EQ(std::get<StatementOk>(f.records[0].body).sql, "CREATE TABLE t (a INT)\nUSING json");
+  EXPECT_EQ(f.records[1].line, 7);
+  EXPECT_EQ(std::get<StatementOk>(f.records[1].body).sql, "DROP TABLE t");
+}
+
+TEST(TestFileTest, StatementError) {
+  auto f = ParseOk(
+      "statement error\n"
+      "SELECT nme FROM t\n"
+      "----\n"
+      "cannot resolve column `nme`\n"
+      "Did you mean `name`?\n"
+      "\n"
+      "statement error\n"
+      "SELECT 1/0x\n");
+  ASSERT_EQ(f.records.size(), 2u);
+  const auto& e = std::get<StatementError>(f.records[0].body);
+  EXPECT_EQ(e.sql, "SELECT nme FROM t");
+  ASSERT_EQ(e.expected_substrings.size(), 2u);
+  EXPECT_EQ(e.expected_substrings[0], "cannot resolve column `nme`");
+  EXPECT_EQ(e.expected_substrings[1], "Did you mean `name`?");
+  EXPECT_TRUE(std::get<StatementError>(f.records[1].body).expected_substrings.empty());
+}
+
+TEST(TestFileTest, Query) {
+  auto f = ParseOk(
+      "query IT rowsort\n"
+      "SELECT a, b\n"
+      "FROM t\n"
+      "----\n"
+      "1\talice\n"
+      "2\tNULL\n"
+      "\n"
+      "query I\n"
+      "SELECT 1 WHERE false\n"
+      "----\n");
+  ASSERT_EQ(f.records.size(), 2u);
+  const auto& q = std::get<Query>(f.records[0].body);
+  EXPECT_EQ(q.sql, "SELECT a, b\nFROM t");
+  EXPECT_EQ(q.column_types, "IT");
+  EXPECT_EQ(q.sort_mode, SortMode::kRowSort);
+  EXPECT_EQ(q.expected_rows, (std::vector<std::string>{"1\talice", "2\tNULL"}));
+  const auto& q2 = std::get<Query>(f.records[1].body);
+  EXPECT_EQ(q2.sort_mode, SortMode::kNoSort);
+  EXPECT_TRUE(q2.expected_rows.empty());
+}
+
+TEST(TestFileTest, CrlfAndTrailingRecordWithoutNewline) {
+  auto f = ParseOk("query I nosort\r\nSELECT 1\r\n----\r\n1");
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_EQ(std::get<Query>(f.records[0].body).expected_rows, (std::vector<std::string>{"1"}));
+}
+
+TEST(TestFileTest, Errors) {
+  EXPECT_EQ(ParseBad("statement ok\nSELECT 1\n\nbogus\nSELECT 1\n").line, 4);
+  EXPECT_NE(ParseBad("bogus\n").message.find("unknown record kind 'bogus'"), std::string::npos);
+  EXPECT_NE(ParseBad("statement maybe\nSELECT 1\n").message.find("unknown statement mode"),
+            std::string::npos);
+  EXPECT_NE(ParseBad("statement ok\nSELECT 1\n----\n1\n").message.find("takes no '----'"),
+            std::string::npos);
+  EXPECT_NE(ParseBad("statement ok\n\n").message.find("no SQL"), std::string::npos);
+  EXPECT_NE(ParseBad("query X\nSELECT 1\n----\n1\n").message.find("type letter 'X'"),
+            std::string::npos);
+  EXPECT_NE(ParseBad("query I sometimes\nSELECT 1\n----\n1\n").message.find("unknown sort mode"),
+            std::string::npos);
+  EXPECT_NE(ParseBad("query I\nSELECT 1\n").message.find("'----'"), std::string::npos);
+  ParseError e = ParseBad("query II\nSELECT 1, 2\n----\n1\t2\n1 2\n");
+  EXPECT_EQ(e.line, 5);
+  EXPECT_NE(e.message.find("1 tab-separated values"), std::string::npos);
+}
+
+TEST(TestFileTest, Expand) {
+  std::map<std::string, std::string> vars{{"DATA", "/src/test/data"}, {"TMP", "/tmp/x"}};
+  EXPECT_EQ(Expand("path '${DATA}/a.json', '${TMP}/out'", vars),
+               "path '/src/test/data/a.json', '/tmp/x/out'");
+  EXPECT_EQ(Expand("${OTHER} ${ $x {DATA} ${DATA", vars), "${OTHER} ${ $x {DATA} ${DATA");
+}
+
+TEST(TestFileTest, RenderAndCompare) {
+  EXPECT_EQ(RenderRow({"1", "", "NULL"}), "1\t(empty)\tNULL");
+  EXPECT_TRUE(RowsMatch({"b", "a"}, {"a", "b"}, SortMode::kRowSort));
+  EXPECT_FALSE(RowsMatch({"b", "a"}, {"a", "b"}, SortMode::kNoSort));
+  EXPECT_FALSE(RowsMatch({"a"}, {"a", "a"}, SortMode::kRowSort));
+}
+
+// Every file of the SQL suite must parse, with result rows matching the
+// declared column counts (this catches spaces typed instead of tabs).
+TEST(TestFileTest, SuiteFilesParse) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(SLUICE_SOURCE_DIR) / "test" / "sql";
+  if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir;
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.path().extension() != ".test") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    TestFile f;
+    ParseError e;
+    EXPECT_TRUE(ParseTestFile(text.str(), entry.path().string(), &f, &e))
+        << entry.path().string() << ":" << e.line << ": " << e.message;
+    EXPECT_FALSE(f.records.empty()) << entry.path().string();
+    ++files;
+  }
+  EXPECT_GT(files, 0);
+}
+
+}  // namespace
+}  // namespace sluice::slt
