@@ -1,0 +1,292 @@
+// PosixEnv: Env over POSIX system calls. Env::Default() returns it.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <set>
+
+#include "env/env.h"
+
+namespace sluice {
+namespace {
+
+Status PosixError(std::string_view op, const std::string& path, int err) {
+  std::string msg = std::string(op) + " " + path + ": " + std::strerror(err);
+  if (err == ENOENT) return Status::NotFound(std::move(msg));
+  return Status::IOError(std::move(msg));
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) (void)Close();
+  }
+
+  Status Append(std::string_view data) override {
+    if (fd_ < 0) return Status::IOError("append to closed file " + path_);
+    // Small appends are buffered; large ones go straight through.
+    if (buf_.size() + data.size() <= kBufferSize) {
+      buf_.append(data);
+      return Status::OK();
+    }
+    SLUICE_RETURN_NOT_OK(FlushBuffer());
+    if (data.size() <= kBufferSize) {
+      buf_.append(data);
+      return Status::OK();
+    }
+    return WriteRaw(data);
+  }
+
+  Status Sync() override {
+    if (fd_ < 0) return Status::IOError("sync of closed file " + path_);
+    SLUICE_RETURN_NOT_OK(FlushBuffer());
+    if (::fdatasync(fd_) != 0) return PosixError("fsync", path_, errno);
+    return Status::OK();
+  }
+
+  Status Close() override {
+    if (fd_ < 0) return Status::OK();
+    Status s = FlushBuffer();
+    if (::close(fd_) != 0 && s.ok()) s = PosixError("close", path_, errno);
+    fd_ = -1;
+    return s;
+  }
+
+  const std::string& path() const override { return path_; }
+
+ private:
+  static constexpr size_t kBufferSize = 64 * 1024;
+
+  Status FlushBuffer() {
+    Status s = WriteRaw(buf_);
+    buf_.clear();
+    return s;
+  }
+
+  Status WriteRaw(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::write(fd_, data.data(), data.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return PosixError("write", path_, errno);
+      }
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::OK();
+  }
+
+  std::string path_;
+  int fd_;
+  std::string buf_;
+};
+
+class PosixSequentialFile final : public SequentialFile {
+ public:
+  PosixSequentialFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixSequentialFile() override { ::close(fd_); }
+
+  Status Read(size_t n, std::string* out) override {
+    size_t old = out->size();
+    out->resize(old + n);
+    while (true) {
+      ssize_t r = ::read(fd_, out->data() + old, n);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        out->resize(old);
+        return PosixError("read", path_, errno);
+      }
+      out->resize(old + static_cast<size_t>(r));
+      return Status::OK();
+    }
+  }
+
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+// fcntl locks are per process: a second F_SETLK from the same process on the
+// same file succeeds. This table makes a second lock in-process fail too.
+class LockTable {
+ public:
+  bool Insert(const std::string& path) {
+    std::lock_guard<std::mutex> l(mu_);
+    return paths_.insert(path).second;
+  }
+  void Remove(const std::string& path) {
+    std::lock_guard<std::mutex> l(mu_);
+    paths_.erase(path);
+  }
+
+ private:
+  std::mutex mu_;
+  std::set<std::string> paths_;
+};
+
+LockTable& Locks() {
+  static LockTable* table = new LockTable();
+  return *table;
+}
+
+int LockOrUnlock(int fd, bool lock) {
+  struct flock f;
+  std::memset(&f, 0, sizeof(f));
+  f.l_type = lock ? F_WRLCK : F_UNLCK;
+  f.l_whence = SEEK_SET;
+  f.l_start = 0;
+  f.l_len = 0;  // whole file
+  return ::fcntl(fd, F_SETLK, &f);
+}
+
+class PosixFileLock final : public FileLock {
+ public:
+  PosixFileLock(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixFileLock() override { (void)Release(); }
+
+  Status Release() {
+    if (fd_ < 0) return Status::OK();
+    Status s;
+    if (LockOrUnlock(fd_, false) != 0) s = PosixError("unlock", path_, errno);
+    ::close(fd_);
+    fd_ = -1;
+    Locks().Remove(path_);
+    return s;
+  }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+class PosixEnv final : public Env {
+ public:
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
+    return Open(path, O_WRONLY | O_CREAT | O_TRUNC);
+  }
+  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override {
+    return Open(path, O_WRONLY | O_CREAT | O_APPEND);
+  }
+
+  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("open", path, errno);
+    return std::unique_ptr<SequentialFile>(new PosixSequentialFile(path, fd));
+  }
+
+  bool FileExists(const std::string& path) override { return ::access(path.c_str(), F_OK) == 0; }
+
+  Result<uint64_t> GetFileSize(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return PosixError("stat", path, errno);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+  Result<int64_t> GetFileModificationTimeMs(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return PosixError("stat", path, errno);
+    return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+  }
+
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    DIR* d = ::opendir(path.c_str());
+    if (d == nullptr) return PosixError("list directory", path, errno);
+    std::vector<std::string> names;
+    errno = 0;
+    while (struct dirent* e = ::readdir(d)) {
+      if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+      names.emplace_back(e->d_name);
+    }
+    int err = errno;
+    ::closedir(d);
+    if (err != 0) return PosixError("list directory", path, err);
+    return names;
+  }
+
+  Status CreateDir(const std::string& path) override {
+    if (::mkdir(path.c_str(), 0755) == 0) return Status::OK();
+    int err = errno;
+    if (err == EEXIST) {
+      struct stat st;
+      if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::OK();
+      return Status::IOError("create directory " + path + ": exists and is not a directory");
+    }
+    return PosixError("create directory", path, err);
+  }
+
+  Status DeleteFile(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return PosixError("delete", path, errno);
+    return Status::OK();
+  }
+
+  Status DeleteDir(const std::string& path) override {
+    if (::rmdir(path.c_str()) != 0) return PosixError("delete directory", path, errno);
+    return Status::OK();
+  }
+
+  Status RenameFile(const std::string& src, const std::string& target) override {
+    if (::rename(src.c_str(), target.c_str()) != 0) {
+      return PosixError("rename " + src + " to", target, errno);
+    }
+    return Status::OK();
+  }
+
+  Status SyncDir(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return PosixError("open directory", path, errno);
+    Status s;
+    if (::fsync(fd) != 0) s = PosixError("fsync directory", path, errno);
+    ::close(fd);
+    return s;
+  }
+
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
+    if (!Locks().Insert(path)) {
+      return Status::IOError("lock " + path + ": already held by this process");
+    }
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      Locks().Remove(path);
+      return PosixError("open lock file", path, errno);
+    }
+    if (LockOrUnlock(fd, true) != 0) {
+      int err = errno;
+      ::close(fd);
+      Locks().Remove(path);
+      if (err == EACCES || err == EAGAIN) {
+        return Status::IOError("lock " + path + ": already held by another process");
+      }
+      return PosixError("lock", path, err);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(path, fd));
+  }
+
+  Status UnlockFile(std::unique_ptr<FileLock> lock) override {
+    if (!lock) return Status::OK();
+    return static_cast<PosixFileLock*>(lock.get())->Release();
+  }
+
+ private:
+  Result<std::unique_ptr<WritableFile>> Open(const std::string& path, int flags) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+    if (fd < 0) return PosixError("open", path, errno);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
+  }
+};
+
+}  // namespace
+
+Env* Env::Default() {
+  static Env* env = new PosixEnv();
+  return env;
+}
+
+}  // namespace sluice
