@@ -44,7 +44,20 @@ bool IsAggregateFunction(std::string_view name);
 // avg(DECIMAL(p,s)) -> DECIMAL(min(38,p+4),min(38,s+4)); min/max/first/last ->
 // input type; collect_list -> ARRAY<input>. input_column is left -1 for the
 // caller to fill. AnalysisError for wrong arity or type ("sum(STRING)").
+// ignore_nulls is left false: first(x, true) passes its second argument's
+// type only, so the caller sets ignore_nulls from the literal's value.
 Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<DataType>& arg_types,
                                     bool distinct);
+// Same, with the SQL text of each argument for error messages:
+//   cannot resolve "sum(name)": argument 1 requires a numeric type, got STRING
+Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<DataType>& arg_types,
+                                    bool distinct, const std::vector<std::string>& arg_sql);
+
+// The state columns an aggregate keeps between micro-batches (see
+// aggregate_hash_table.h): count -> [BIGINT]; sum -> [result type];
+// avg -> [sum type, BIGINT count]; min/max -> [input type];
+// first/last -> [input type, BOOLEAN seen]; collect_list -> [ARRAY<input>];
+// any DISTINCT aggregate -> [ARRAY<input>] (the distinct values).
+std::vector<DataType> AggregateStateTypes(const AggregateCall& call);
 
 }  // namespace sluice

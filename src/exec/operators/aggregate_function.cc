@@ -1,0 +1,162 @@
+#include "exec/operators/aggregate_function.h"
+
+#include <algorithm>
+
+namespace sluice {
+
+namespace {
+
+struct AggName {
+  const char* name;
+  AggregateKind kind;
+};
+
+constexpr AggName kAggNames[] = {
+    {"count", AggregateKind::kCount},       {"sum", AggregateKind::kSum},
+    {"avg", AggregateKind::kAvg},           {"mean", AggregateKind::kAvg},
+    {"min", AggregateKind::kMin},           {"max", AggregateKind::kMax},
+    {"first", AggregateKind::kFirst},       {"first_value", AggregateKind::kFirst},
+    {"last", AggregateKind::kLast},         {"last_value", AggregateKind::kLast},
+    {"collect_list", AggregateKind::kCollectList},
+};
+
+const AggName* FindAgg(std::string_view name) {
+  for (const auto& a : kAggNames) {
+    if (EqualsIgnoreCase(a.name, name)) return &a;
+  }
+  return nullptr;
+}
+
+bool IsOrderable(const DataType& t) {
+  return !t.is_nested() && !t.is_null();
+}
+
+}  // namespace
+
+bool IsAggregateFunction(std::string_view name) { return FindAgg(name) != nullptr; }
+
+Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<DataType>& arg_types,
+                                    bool distinct) {
+  std::vector<std::string> sql;
+  for (const auto& t : arg_types) sql.push_back(t.ToString());
+  return BindAggregate(name, arg_types, distinct, sql);
+}
+
+Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<DataType>& arg_types,
+                                    bool distinct, const std::vector<std::string>& arg_sql) {
+  const AggName* agg = FindAgg(name);
+  std::string lname = ToLower(name);
+  std::string call_sql = lname + "(" + (distinct ? "DISTINCT " : "");
+  for (size_t i = 0; i < arg_types.size(); ++i) {
+    if (i > 0) call_sql += ", ";
+    call_sql += i < arg_sql.size() ? arg_sql[i] : arg_types[i].ToString();
+  }
+  if (arg_types.empty() && lname == "count") call_sql += "*";
+  call_sql += ")";
+  auto fail = [&](const std::string& why) -> Status {
+    return Status::AnalysisError("cannot resolve \"" + call_sql + "\": " + why);
+  };
+  if (agg == nullptr) return fail("unknown aggregate function " + lname);
+
+  AggregateCall call;
+  call.kind = agg->kind;
+  call.name = lname;
+  call.distinct = distinct;
+  size_t max_args = (agg->kind == AggregateKind::kFirst || agg->kind == AggregateKind::kLast) ? 2 : 1;
+  size_t min_args = agg->kind == AggregateKind::kCount && !distinct ? 0 : 1;
+  if (arg_types.size() < min_args || arg_types.size() > max_args) {
+    std::string expected = min_args == max_args ? std::to_string(min_args)
+                                                : std::to_string(min_args) + " to " + std::to_string(max_args);
+    return fail("requires " + expected + " argument" + (max_args == 1 ? "" : "s") + ", got " +
+                std::to_string(arg_types.size()));
+  }
+  if (!arg_types.empty()) call.input_type = arg_types[0];
+  const DataType& in = call.input_type;
+  auto need = [&](int argno, const std::string& what, const DataType& got) {
+    return fail("argument " + std::to_string(argno) + " requires " + what + ", got " + got.ToString());
+  };
+  switch (agg->kind) {
+    case AggregateKind::kCountStar:
+    case AggregateKind::kCount:
+      if (arg_types.empty()) call.kind = AggregateKind::kCountStar;
+      call.result_type = DataType::Bigint();
+      break;
+    case AggregateKind::kSum:
+      if (in.is_null()) {
+        call.input_type = DataType::Bigint();  // sum(NULL): a NULL BIGINT
+      } else if (!in.is_numeric()) {
+        return need(1, "a numeric type", in);
+      }
+      if (call.input_type.id() == TypeId::kDecimal) {
+        call.result_type = DataType::Decimal(std::min(38, in.precision() + 10), in.scale());
+      } else if (call.input_type.id() == TypeId::kDouble) {
+        call.result_type = DataType::Double();
+      } else {
+        call.result_type = DataType::Bigint();
+      }
+      break;
+    case AggregateKind::kAvg:
+      if (in.is_null()) {
+        call.input_type = DataType::Double();
+      } else if (!in.is_numeric()) {
+        return need(1, "a numeric type", in);
+      }
+      if (call.input_type.id() == TypeId::kDecimal) {
+        call.result_type =
+            DataType::Decimal(std::min(38, in.precision() + 4), std::min(38, in.scale() + 4));
+      } else {
+        call.result_type = DataType::Double();
+      }
+      break;
+    case AggregateKind::kMin:
+    case AggregateKind::kMax:
+      if (!IsOrderable(in) && !in.is_null()) return need(1, "an orderable type", in);
+      call.result_type = in;
+      call.distinct = false;  // min(DISTINCT x) == min(x)
+      break;
+    case AggregateKind::kFirst:
+    case AggregateKind::kLast:
+      if (arg_types.size() == 2 && arg_types[1].id() != TypeId::kBoolean) {
+        return need(2, "BOOLEAN", arg_types[1]);
+      }
+      call.result_type = in;
+      break;
+    case AggregateKind::kCollectList:
+      call.result_type = DataType::Array(in);
+      break;
+  }
+  if (call.distinct && call.input_type.is_nested()) {
+    return fail("DISTINCT is not supported over " + call.input_type.ToString());
+  }
+  return call;
+}
+
+std::vector<DataType> AggregateStateTypes(const AggregateCall& call) {
+  if (call.distinct && call.kind != AggregateKind::kCountStar) {
+    return {DataType::Array(call.input_type)};
+  }
+  switch (call.kind) {
+    case AggregateKind::kCountStar:
+    case AggregateKind::kCount:
+      return {DataType::Bigint()};
+    case AggregateKind::kSum:
+      return {call.result_type};
+    case AggregateKind::kAvg:
+      if (call.input_type.id() == TypeId::kDecimal) {
+        return {DataType::Decimal(std::min(38, call.input_type.precision() + 10), call.input_type.scale()),
+                DataType::Bigint()};
+      }
+      return {DataType::Double(), DataType::Bigint()};
+    case AggregateKind::kMin:
+    case AggregateKind::kMax:
+      return {call.input_type};
+    case AggregateKind::kFirst:
+    case AggregateKind::kLast:
+      return {call.input_type, DataType::Boolean()};
+    case AggregateKind::kCollectList:
+      return {DataType::Array(call.input_type)};
+  }
+  return {};
+}
+
+}  // namespace sluice
