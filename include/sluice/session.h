@@ -51,6 +51,13 @@ class Session {
   // last one (DDL statements return an empty result). Errors name the line
   // and column of the offending SQL.
   virtual Result<QueryResult> Sql(std::string_view text) = 0;
+
+  // DataFrame entry points (include sluice/dataframe.h to use them).
+  DataFrameReader read();
+  // A catalog table or view as a DataFrame.
+  DataFrame table(const std::string& name);
+  // One query (SELECT ...) as a DataFrame.
+  DataFrame sql(const std::string& query);
 };
 
 }  // namespace sluice

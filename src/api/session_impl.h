@@ -1,0 +1,38 @@
+// SessionImpl: the Session behind the public API: catalog, configuration,
+// and the path from SQL text (or a DataFrame's plan) to a result:
+//   parse -> bind -> optimize -> physical plan -> execute.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "plan/catalog.h"
+#include "plan/logical_plan.h"
+#include "sluice/session.h"
+#include "sql/ast.h"
+
+namespace sluice {
+
+int64_t NowMicros();
+
+class SessionImpl : public Session, public std::enable_shared_from_this<SessionImpl> {
+ public:
+  Result<QueryResult> Sql(std::string_view text) override;
+
+  Result<QueryResult> Execute(const LogicalPlanPtr& analyzed);
+  // The plans as EXPLAIN prints them.
+  Result<std::string> Explain(const LogicalPlanPtr& analyzed, bool extended);
+  Result<LogicalPlanPtr> BindQueryText(const ast::QueryNode& query, std::string_view text);
+
+  Catalog& catalog() { return catalog_; }
+
+ private:
+  Result<QueryResult> ExecuteStatement(const ast::Statement& st, std::string_view text);
+
+  Catalog catalog_;
+  std::mutex mu_;
+  std::map<std::string, std::string> conf_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,973 @@
+#include "plan/binder.h"
+
+#include <set>
+
+#include "exec/expression_evaluator.h"
+#include "exec/function_registry.h"
+#include "exec/operators/aggregate_function.h"
+#include "plan/optimizer.h"
+#include "sql/error_location.h"
+
+namespace sluice {
+
+using ast::ParsedExpr;
+
+Status Binder::ErrorAt(const ast::SourceLocation& loc, const std::string& message) const {
+  if (loc.line <= 0 || sql_.empty()) return Status::AnalysisError(message);
+  return Status::AnalysisError(message + "\n" + FormatLocation(sql_, loc.line, loc.column));
+}
+
+bool ContainsAggregate(const ParsedExpr& e) {
+  if (e.kind == ast::ExprKind::kFunction && IsAggregateFunction(e.name)) return true;
+  for (const auto& a : e.args) {
+    if (ContainsAggregate(*a)) return true;
+  }
+  if (e.child && ContainsAggregate(*e.child)) return true;
+  if (e.index && ContainsAggregate(*e.index)) return true;
+  for (const auto& b : e.branches) {
+    if (ContainsAggregate(*b.when) || ContainsAggregate(*b.then)) return true;
+  }
+  if (e.else_expr && ContainsAggregate(*e.else_expr)) return true;
+  return false;
+}
+
+namespace {
+
+std::string Backquote(const std::string& s) { return "`" + s + "`"; }
+
+std::string JoinParts(const std::vector<std::string>& parts) {
+  std::string s;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) s += ".";
+    s += parts[i];
+  }
+  return s;
+}
+
+// A projection over `plan` re-qualifying and/or renaming its columns.
+LogicalPlanPtr Requalify(const LogicalPlanPtr& plan, const std::string& qualifier,
+                         const std::vector<std::string>& names) {
+  std::vector<ExprPtr> exprs;
+  std::vector<LogicalColumn> out;
+  for (size_t i = 0; i < plan->output.size(); ++i) {
+    LogicalColumn c = plan->output[i];
+    exprs.push_back(MakeColumnRef(static_cast<int>(i), c.type, c.name, c.nullable));
+    if (i < names.size()) c.name = names[i];
+    c.qualifier = qualifier;
+    out.push_back(std::move(c));
+  }
+  return MakeProject(plan, std::move(exprs), std::move(out));
+}
+
+ExprPtr ColumnRefTo(const std::vector<LogicalColumn>& cols, size_t i) {
+  return MakeColumnRef(static_cast<int>(i), cols[i].type, cols[i].name, cols[i].nullable);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+Result<ExprPtr> Binder::ResolveColumn(const ParsedExpr& e, const BindScope& scope) {
+  const auto& parts = e.parts;
+  const auto& cols = scope.columns;
+  auto find = [&](const std::string* qualifier, const std::string& name, std::vector<size_t>* hits) {
+    for (size_t i = 0; i < cols.size(); ++i) {
+      if (!EqualsIgnoreCase(cols[i].name, name)) continue;
+      if (qualifier && !EqualsIgnoreCase(cols[i].qualifier, *qualifier)) continue;
+      hits->push_back(i);
+    }
+  };
+  std::vector<size_t> hits;
+  size_t used = 1;
+  if (parts.size() >= 2) {
+    find(&parts[0], parts[1], &hits);
+    if (!hits.empty()) used = 2;
+  }
+  if (hits.empty()) {
+    find(nullptr, parts[0], &hits);
+    used = 1;
+  }
+  if (hits.size() > 1) {
+    return ErrorAt(e.location, "[AMBIGUOUS_REFERENCE] reference " + Backquote(JoinParts(parts)) +
+                                   " is ambiguous at line " + std::to_string(e.location.line) +
+                                   ", column " + std::to_string(e.location.column) +
+                                   ": it could be " + Backquote(cols[hits[0]].qualifier + "." + cols[hits[0]].name) +
+                                   " or " + Backquote(cols[hits[1]].qualifier + "." + cols[hits[1]].name) +
+                                   "; qualify it with a table name or alias");
+  }
+  if (hits.empty()) {
+    std::vector<std::string> names;
+    for (const auto& c : cols) names.push_back(c.name);
+    std::string msg = "[UNRESOLVED_COLUMN] cannot resolve column " + Backquote(JoinParts(parts));
+    if (e.location.line > 0) {
+      msg += " at line " + std::to_string(e.location.line) + ", column " + std::to_string(e.location.column);
+    }
+    auto suggestion = SuggestClosest(parts.back(), names);
+    if (suggestion) {
+      msg += ". Did you mean " + Backquote(*suggestion) + "?";
+    } else {
+      std::string avail;
+      for (size_t i = 0; i < names.size() && i < 10; ++i) avail += (i ? ", " : "") + Backquote(names[i]);
+      msg += names.empty() ? " (no columns are in scope)" : ". Available columns: " + avail;
+    }
+    return ErrorAt(e.location, msg);
+  }
+  size_t idx = hits[0];
+  ExprPtr expr = ColumnRefTo(cols, idx);
+  // Remaining parts are struct field accesses: data.a.b
+  for (size_t p = used; p < parts.size(); ++p) {
+    if (expr->type.id() != TypeId::kStruct) {
+      return ErrorAt(e.location, "[INVALID_EXTRACT_BASE_FIELD_TYPE] cannot access field " +
+                                     Backquote(parts[p]) + " of " + Backquote(JoinParts(parts)) +
+                                     ": it has type " + expr->type.ToString() + ", not a STRUCT");
+    }
+    if (expr->type.FieldIndex(parts[p]) < 0) {
+      std::vector<std::string> names;
+      for (const auto& f : expr->type.fields()) names.push_back(f.name);
+      auto s = SuggestClosest(parts[p], names);
+      return ErrorAt(e.location, "[FIELD_NOT_FOUND] no such struct field " + Backquote(parts[p]) + " in " +
+                                     expr->type.ToString() + (s ? ". Did you mean " + Backquote(*s) + "?" : ""));
+    }
+    SLUICE_ASSIGN_OR_RETURN(expr, BindScalarFunction("get_field", {expr, MakeLiteral(Value::String(parts[p]))}));
+  }
+  return expr;
+}
+
+Result<ExprPtr> Binder::BindExpression(const ParsedExpr& e, const BindScope& scope) {
+  return BindNode(e, scope, [&](const ParsedExpr& c) { return BindExpression(c, scope); });
+}
+
+Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, const ChildBinder& child) {
+  auto located = [&](Result<ExprPtr> r) -> Result<ExprPtr> {
+    if (r.ok() || e.location.line <= 0) return r;
+    const Status& st = r.status();
+    if (st.message().find('\n') != std::string::npos) return r;  // already located
+    std::string msg = st.message() + " at line " + std::to_string(e.location.line) + ", column " +
+                      std::to_string(e.location.column);
+    return Status(st.code(), msg + "\n" + FormatLocation(sql_, e.location.line, e.location.column));
+  };
+  switch (e.kind) {
+    case ast::ExprKind::kColumnRef: return ResolveColumn(e, scope);
+    case ast::ExprKind::kLiteral: return MakeLiteral(e.value);
+    case ast::ExprKind::kStar:
+      return ErrorAt(e.location, "[INVALID_USAGE_OF_STAR] `*` is only allowed in a SELECT list or in count(*)");
+    case ast::ExprKind::kInterval:
+      return ErrorAt(e.location, "INTERVAL literals are only supported as arguments of window functions");
+    case ast::ExprKind::kCast: {
+      SLUICE_ASSIGN_OR_RETURN(auto arg, child(*e.child));
+      return located(BindCast(arg, e.target_type, e.try_cast));
+    }
+    case ast::ExprKind::kFieldAccess: {
+      SLUICE_ASSIGN_OR_RETURN(auto base, child(*e.child));
+      return located(BindScalarFunction("get_field", {base, MakeLiteral(Value::String(e.name))}));
+    }
+    case ast::ExprKind::kSubscript: {
+      SLUICE_ASSIGN_OR_RETURN(auto base, child(*e.child));
+      SLUICE_ASSIGN_OR_RETURN(auto idx, child(*e.index));
+      if (base->type.id() == TypeId::kArray) {
+        // arr[i] is 0-based; element_at is 1-based.
+        SLUICE_ASSIGN_OR_RETURN(idx, BindScalarFunction("+", {idx, MakeLiteral(Value::Int(1))}));
+        return located(BindScalarFunction("element_at", {base, idx}));
+      }
+      return located(BindScalarFunction("element_at", {base, idx}));
+    }
+    case ast::ExprKind::kCase: {
+      std::vector<ExprPtr> args;
+      ExprPtr operand;
+      if (e.child) {
+        SLUICE_ASSIGN_OR_RETURN(operand, child(*e.child));
+      }
+      for (const auto& b : e.branches) {
+        SLUICE_ASSIGN_OR_RETURN(auto w, child(*b.when));
+        if (operand) {
+          SLUICE_ASSIGN_OR_RETURN(w, located(BindScalarFunction("=", {operand, w})));
+        }
+        SLUICE_ASSIGN_OR_RETURN(auto t, child(*b.then));
+        args.push_back(std::move(w));
+        args.push_back(std::move(t));
+      }
+      if (e.else_expr) {
+        SLUICE_ASSIGN_OR_RETURN(auto el, child(*e.else_expr));
+        args.push_back(std::move(el));
+      }
+      return located(BindScalarFunction("case", std::move(args)));
+    }
+    case ast::ExprKind::kFunction: {
+      if (IsAggregateFunction(e.name)) {
+        return ErrorAt(e.location, "[UNSUPPORTED_AGGREGATE] aggregate function " + e.name +
+                                       "() is not allowed here (only in SELECT, HAVING and ORDER BY of a query)");
+      }
+      std::vector<ExprPtr> args;
+      for (const auto& a : e.args) {
+        SLUICE_ASSIGN_OR_RETURN(auto b, child(*a));
+        args.push_back(std::move(b));
+      }
+      if (e.name == "between") {
+        SLUICE_ASSIGN_OR_RETURN(auto ge, located(BindScalarFunction(">=", {args[0], args[1]})));
+        SLUICE_ASSIGN_OR_RETURN(auto le, located(BindScalarFunction("<=", {args[0], args[2]})));
+        return BindScalarFunction("and", {ge, le});
+      }
+      if (!IsScalarFunction(e.name)) {
+        auto names = ScalarFunctionNames();
+        auto s = SuggestClosest(e.name, names);
+        return ErrorAt(e.location, "[UNRESOLVED_ROUTINE] cannot resolve function " + Backquote(e.name) +
+                                       " at line " + std::to_string(e.location.line) + ", column " +
+                                       std::to_string(e.location.column) +
+                                       (s ? ". Did you mean " + Backquote(*s) + "?" : ""));
+      }
+      return located(BindScalarFunction(e.name, std::move(args)));
+    }
+  }
+  return Status::Internal("unknown expression kind");
+}
+
+// ---------------------------------------------------------------------------
+// Aggregation
+
+struct Binder::AggContext {
+  const BindScope* input;         // the FROM scope
+  std::vector<ExprPtr> groups;    // bound over input
+  std::vector<std::string> group_names;
+  std::vector<LogicalAggregate> aggs;
+  std::vector<std::string> agg_keys;  // for de-duplication
+  std::vector<std::string> agg_names;
+  // Output columns of the Aggregate node (filled by Finish).
+  std::vector<LogicalColumn> output;
+
+  int ngroups() const { return static_cast<int>(groups.size()); }
+};
+
+Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
+  if (e.kind == ast::ExprKind::kFunction && IsAggregateFunction(e.name)) {
+    std::vector<ExprPtr> args;
+    for (const auto& a : e.args) {
+      if (ContainsAggregate(*a)) {
+        return ErrorAt(a->location, "[NESTED_AGGREGATE_FUNCTION] an aggregate function cannot take "
+                                    "another aggregate as its argument: " + e.ToString());
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*a, *ctx->input));
+      args.push_back(std::move(b));
+    }
+    std::vector<DataType> types;
+    for (const auto& a : args) types.push_back(a->type);
+    ExprPtr arg;
+    bool star = e.star_arg;
+    // count(1), count(*): rows.
+    if (e.name == "count" && !e.distinct && args.size() == 1 && args[0]->kind == ExprKind::kLiteral &&
+        !args[0]->literal.is_null()) {
+      star = true;
+    }
+    if (star) types.clear();
+    auto call = BindAggregate(e.name, types, e.distinct);
+    if (!call.ok()) return ErrorAt(e.location, call.status().message());
+    if (!star && !args.empty()) {
+      arg = args[0];
+      if (args.size() > 1) {
+        // first(x, ignoreNulls): the flag must be a constant.
+        if (args[1]->kind == ExprKind::kLiteral && args[1]->type.id() == TypeId::kBoolean &&
+            !args[1]->literal.is_null()) {
+          call->ignore_nulls = args[1]->literal.bool_value();
+        }
+      }
+    }
+    std::string key = call->name + (e.distinct ? " DISTINCT " : " ") + (arg ? arg->ToString() : "*") +
+                      (call->ignore_nulls ? " ignore" : "");
+    for (size_t i = 0; i < ctx->agg_keys.size(); ++i) {
+      if (ctx->agg_keys[i] == key) {
+        return MakeColumnRef(ctx->ngroups() + static_cast<int>(i), ctx->aggs[i].call.result_type,
+                             ctx->agg_names[i]);
+      }
+    }
+    ctx->aggs.push_back(LogicalAggregate{*call, arg});
+    ctx->agg_keys.push_back(key);
+    ctx->agg_names.push_back(e.ToString());
+    return MakeColumnRef(ctx->ngroups() + static_cast<int>(ctx->aggs.size() - 1), call->result_type,
+                         ctx->agg_names.back());
+  }
+  if (!ContainsAggregate(e)) {
+    auto bound = BindExpression(e, *ctx->input);
+    if (bound.ok()) {
+      std::string s = (*bound)->ToString();
+      for (int g = 0; g < ctx->ngroups(); ++g) {
+        if (ctx->groups[static_cast<size_t>(g)]->ToString() == s) {
+          return MakeColumnRef(g, (*bound)->type, ctx->group_names[static_cast<size_t>(g)],
+                               (*bound)->nullable);
+        }
+      }
+      std::vector<int> cols;
+      CollectColumns(**bound, &cols);
+      if (cols.empty()) return *bound;
+    } else if (e.kind == ast::ExprKind::kColumnRef) {
+      return bound.status();
+    }
+    if (e.kind == ast::ExprKind::kColumnRef) {
+      return ErrorAt(e.location, "[MISSING_AGGREGATION] column " + Backquote(JoinParts(e.parts)) +
+                                     " at line " + std::to_string(e.location.line) + ", column " +
+                                     std::to_string(e.location.column) +
+                                     " is neither in GROUP BY nor inside an aggregate function; add it to "
+                                     "GROUP BY or wrap it in an aggregate such as first()");
+    }
+  }
+  // A composite expression: bind its parts in aggregate context.
+  BindScope empty;
+  return BindNode(e, empty, [&](const ParsedExpr& c) { return BindInAggContext(c, ctx); });
+}
+
+// ---------------------------------------------------------------------------
+// Queries
+
+Result<int64_t> Binder::BindConstantInt(const ParsedExpr& e, const char* what) {
+  BindScope empty;
+  SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(e, empty));
+  SLUICE_ASSIGN_OR_RETURN(auto f, FoldExpression(b));
+  if (f->kind != ExprKind::kLiteral || !f->type.is_integral() || f->literal.is_null()) {
+    return ErrorAt(e.location, std::string("[INVALID_LIMIT_LIKE_EXPRESSION] ") + what +
+                                   " must be a constant integer, got " + e.ToString());
+  }
+  int64_t v = f->type.id() == TypeId::kInt ? f->literal.int_value() : f->literal.bigint_value();
+  if (v < 0) {
+    return ErrorAt(e.location, std::string("[INVALID_LIMIT_LIKE_EXPRESSION] ") + what +
+                                   " must not be negative, got " + std::to_string(v));
+  }
+  return v;
+}
+
+Result<LogicalPlanPtr> Binder::BindQuery(const ast::QueryNode& query) {
+  bool pushed = false;
+  if (!query.ctes.empty()) {
+    ctes_.emplace_back();
+    pushed = true;
+    for (const auto& cte : query.ctes) {
+      auto plan = BindQuery(*cte.query);
+      if (!plan.ok()) {
+        ctes_.pop_back();
+        return plan.status();
+      }
+      ctes_.back()[ToLower(cte.name)] = Requalify(*plan, cte.name, cte.column_aliases);
+    }
+  }
+  Result<LogicalPlanPtr> result = Status::Internal("unbound query");
+  switch (query.kind) {
+    case ast::QueryKind::kSelect: result = BindSelectNode(static_cast<const ast::SelectNode&>(query)); break;
+    case ast::QueryKind::kSetOperation: {
+      result = BindSetOperation(static_cast<const ast::SetOperationNode&>(query));
+      if (result.ok()) result = ApplyModifiers(query, *result, nullptr);
+      break;
+    }
+    case ast::QueryKind::kValues: {
+      result = BindValues(static_cast<const ast::ValuesNode&>(query).rows, {}, query.location);
+      if (result.ok()) result = ApplyModifiers(query, *result, nullptr);
+      break;
+    }
+  }
+  if (pushed) ctes_.pop_back();
+  return result;
+}
+
+Result<LogicalPlanPtr> Binder::BindValues(const std::vector<std::vector<ast::ParsedExprPtr>>& rows,
+                                          const std::vector<std::string>& names,
+                                          const ast::SourceLocation& loc) {
+  if (rows.empty()) return ErrorAt(loc, "VALUES needs at least one row");
+  size_t ncols = rows[0].size();
+  std::vector<std::vector<ExprPtr>> bound;
+  BindScope empty;
+  for (const auto& r : rows) {
+    if (r.size() != ncols) {
+      return ErrorAt(loc, "[INVALID_INLINE_TABLE] all rows of VALUES must have the same number of columns: "
+                          "the first has " + std::to_string(ncols) + ", another has " + std::to_string(r.size()));
+    }
+    std::vector<ExprPtr> br;
+    for (const auto& x : r) {
+      SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*x, empty));
+      SLUICE_ASSIGN_OR_RETURN(b, FoldExpression(b));
+      if (b->kind != ExprKind::kLiteral) {
+        return ErrorAt(x->location, "[INVALID_INLINE_TABLE] VALUES entries must be constant: " + x->ToString());
+      }
+      br.push_back(std::move(b));
+    }
+    bound.push_back(std::move(br));
+  }
+  std::vector<LogicalColumn> out;
+  for (size_t c = 0; c < ncols; ++c) {
+    DataType t = bound[0][c]->type;
+    for (size_t r = 1; r < bound.size(); ++r) {
+      auto ct = CommonType(t, bound[r][c]->type);
+      if (!ct.ok()) return ErrorAt(loc, "[INVALID_INLINE_TABLE] column " + std::to_string(c + 1) + " of VALUES: " + ct.status().message());
+      t = *ct;
+    }
+    std::string name = c < names.size() ? names[c] : "col" + std::to_string(c + 1);
+    out.push_back({name, "", t.is_null() ? DataType::Null() : t, true});
+  }
+  Batch batch;
+  batch.num_rows = bound.size();
+  for (size_t c = 0; c < ncols; ++c) {
+    Vector v(out[c].type, 0);
+    for (size_t r = 0; r < bound.size(); ++r) {
+      ExprPtr x = bound[r][c];
+      if (x->type != out[c].type && !x->literal.is_null()) {
+        SLUICE_ASSIGN_OR_RETURN(x, BindCast(x, out[c].type));
+        SLUICE_ASSIGN_OR_RETURN(x, FoldExpression(x));
+      }
+      v.AppendValue(x->literal.is_null() ? Value::Null(out[c].type) : x->literal);
+    }
+    batch.columns.push_back(std::move(v));
+  }
+  return MakeValues(std::move(out), {std::move(batch)});
+}
+
+Result<LogicalPlanPtr> Binder::BindSetOperation(const ast::SetOperationNode& node) {
+  SLUICE_ASSIGN_OR_RETURN(auto left, BindQuery(*node.left));
+  SLUICE_ASSIGN_OR_RETURN(auto right, BindQuery(*node.right));
+  if (node.op != ast::SetOpType::kUnion) {
+    return ErrorAt(node.location, "[UNSUPPORTED_FEATURE] INTERSECT and EXCEPT are not supported yet; "
+                                  "use a LEFT SEMI or LEFT ANTI join");
+  }
+  if (left->output.size() != right->output.size()) {
+    return ErrorAt(node.location, "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same "
+                                  "number of columns, but the first input has " +
+                                      std::to_string(left->output.size()) + " columns and the second input has " +
+                                      std::to_string(right->output.size()) + " columns");
+  }
+  // Widen each column to the common type.
+  std::vector<DataType> types;
+  for (size_t i = 0; i < left->output.size(); ++i) {
+    auto t = CommonType(left->output[i].type, right->output[i].type);
+    if (!t.ok()) {
+      return ErrorAt(node.location, "[INCOMPATIBLE_COLUMN_TYPE] UNION column " + std::to_string(i + 1) + " (" +
+                                        Backquote(left->output[i].name) + ") has incompatible types " +
+                                        left->output[i].type.ToString() + " and " +
+                                        right->output[i].type.ToString());
+    }
+    types.push_back(*t);
+  }
+  auto widen = [&](const LogicalPlanPtr& p) -> Result<LogicalPlanPtr> {
+    bool same = true;
+    for (size_t i = 0; i < types.size(); ++i) same &= p->output[i].type == types[i];
+    if (same) return p;
+    std::vector<ExprPtr> exprs;
+    std::vector<LogicalColumn> out;
+    for (size_t i = 0; i < types.size(); ++i) {
+      ExprPtr c = ColumnRefTo(p->output, i);
+      if (c->type != types[i]) {
+        SLUICE_ASSIGN_OR_RETURN(c, BindCast(c, types[i]));
+      }
+      exprs.push_back(c);
+      LogicalColumn col = p->output[i];
+      col.type = types[i];
+      out.push_back(col);
+    }
+    return MakeProject(p, std::move(exprs), std::move(out));
+  };
+  SLUICE_ASSIGN_OR_RETURN(left, widen(left));
+  SLUICE_ASSIGN_OR_RETURN(right, widen(right));
+  LogicalPlanPtr u = MakeUnion({left, right});
+  if (!node.all) u = MakeDistinct(u);
+  return u;
+}
+
+Result<LogicalPlanPtr> Binder::BindTableRef(const ast::TableRef& ref) {
+  switch (ref.kind) {
+    case ast::TableRefKind::kBaseTable: {
+      const auto& bt = static_cast<const ast::BaseTableRef&>(ref);
+      std::string name = JoinParts(bt.name);
+      std::string qualifier = ref.alias ? *ref.alias : bt.name.back();
+      for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
+        auto f = it->find(ToLower(name));
+        if (f != it->end()) return Requalify(f->second, qualifier, {});
+      }
+      auto entry = catalog_->Find(name);
+      if (!entry) {
+        std::vector<std::string> names = catalog_->Names();
+        for (const auto& scope : ctes_) {
+          for (const auto& [k, v] : scope) names.push_back(k);
+        }
+        auto s = SuggestClosest(name, names);
+        return ErrorAt(ref.location, "[TABLE_OR_VIEW_NOT_FOUND] table or view " + Backquote(name) +
+                                         " cannot be found at line " + std::to_string(ref.location.line) +
+                                         ", column " + std::to_string(ref.location.column) +
+                                         (s ? ". Did you mean " + Backquote(*s) + "?" : ""));
+      }
+      if (entry->view) return Requalify(entry->view, qualifier, {});
+      return MakeScan(entry->table, name, qualifier);
+    }
+    case ast::TableRefKind::kSubquery: {
+      const auto& sq = static_cast<const ast::SubqueryRef&>(ref);
+      SLUICE_ASSIGN_OR_RETURN(auto plan, BindQuery(*sq.query));
+      if (!ref.column_aliases.empty() && ref.column_aliases.size() != plan->output.size()) {
+        return ErrorAt(ref.location, "subquery alias lists " + std::to_string(ref.column_aliases.size()) +
+                                         " columns but the subquery returns " +
+                                         std::to_string(plan->output.size()));
+      }
+      return Requalify(plan, ref.alias ? *ref.alias : "", ref.column_aliases);
+    }
+    case ast::TableRefKind::kJoin: return BindJoin(static_cast<const ast::JoinRef&>(ref));
+    case ast::TableRefKind::kValues: {
+      const auto& vr = static_cast<const ast::ValuesRef&>(ref);
+      SLUICE_ASSIGN_OR_RETURN(auto plan, BindValues(vr.rows, ref.column_aliases, ref.location));
+      return Requalify(plan, ref.alias ? *ref.alias : "", ref.column_aliases);
+    }
+    case ast::TableRefKind::kTableFunction: {
+      const auto& tf = static_cast<const ast::TableFunctionRef&>(ref);
+      if (tf.name != "range") {
+        return ErrorAt(ref.location, "[UNRESOLVED_ROUTINE] unknown table-valued function " + Backquote(tf.name) +
+                                         "; supported: range(end), range(start, end[, step])");
+      }
+      std::vector<int64_t> a;
+      for (const auto& x : tf.args) {
+        SLUICE_ASSIGN_OR_RETURN(auto v, BindConstantInt(*x, "a range() argument"));
+        a.push_back(v);
+      }
+      if (a.empty() || a.size() > 3) return ErrorAt(ref.location, "range() takes 1 to 3 arguments");
+      int64_t start = a.size() == 1 ? 0 : a[0], end = a.size() == 1 ? a[0] : a[1], step = a.size() == 3 ? a[2] : 1;
+      if (step == 0) return ErrorAt(ref.location, "range() step must not be 0");
+      std::vector<Batch> batches;
+      Vector v(DataType::Bigint(), 0);
+      for (int64_t x = start; step > 0 ? x < end : x > end; x += step) {
+        v.AppendValue(Value::Bigint(x));
+        if (v.size() == kBatchSize) {
+          batches.emplace_back(std::vector<Vector>{v}, v.size());
+          v = Vector(DataType::Bigint(), 0);
+        }
+      }
+      if (v.size() > 0) batches.emplace_back(std::vector<Vector>{v}, v.size());
+      std::vector<LogicalColumn> out = {{"id", ref.alias ? *ref.alias : "", DataType::Bigint(), false}};
+      return MakeValues(std::move(out), std::move(batches));
+    }
+  }
+  return Status::Internal("unknown table ref");
+}
+
+Result<LogicalPlanPtr> Binder::BindJoin(const ast::JoinRef& ref) {
+  SLUICE_ASSIGN_OR_RETURN(auto left, BindTableRef(*ref.left));
+  SLUICE_ASSIGN_OR_RETURN(auto right, BindTableRef(*ref.right));
+  JoinType type = JoinType::kInner;
+  switch (ref.type) {
+    case ast::JoinType::kInner: type = JoinType::kInner; break;
+    case ast::JoinType::kLeft: type = JoinType::kLeftOuter; break;
+    case ast::JoinType::kRight: type = JoinType::kRightOuter; break;
+    case ast::JoinType::kFull: type = JoinType::kFullOuter; break;
+    case ast::JoinType::kLeftSemi: type = JoinType::kLeftSemi; break;
+    case ast::JoinType::kLeftAnti: type = JoinType::kLeftAnti; break;
+    case ast::JoinType::kCross: type = JoinType::kCross; break;
+  }
+  if (ref.natural) {
+    return ErrorAt(ref.location, "[UNSUPPORTED_FEATURE] NATURAL JOIN is not supported; use USING (columns)");
+  }
+  BindScope scope;
+  scope.columns = left->output;
+  for (const auto& c : right->output) scope.columns.push_back(c);
+  size_t nl = left->output.size();
+  if (!ref.using_columns.empty()) {
+    // USING (a, b): equality on each, and the output starts with the USING
+    // columns once (coalesced for a full outer join), then the rest.
+    std::vector<ExprPtr> conj;
+    std::vector<std::pair<size_t, size_t>> pairs;
+    for (const auto& name : ref.using_columns) {
+      BindScope ls{left->output}, rs{right->output};
+      auto l = ResolveColumn(*ParsedExpr::ColumnRef({name}, ref.location), ls);
+      if (!l.ok()) return ErrorAt(ref.location, "[UNRESOLVED_USING_COLUMN_FOR_JOIN] USING column " + Backquote(name) + " cannot be resolved on the left side of the join");
+      auto r = ResolveColumn(*ParsedExpr::ColumnRef({name}, ref.location), rs);
+      if (!r.ok()) return ErrorAt(ref.location, "[UNRESOLVED_USING_COLUMN_FOR_JOIN] USING column " + Backquote(name) + " cannot be resolved on the right side of the join");
+      size_t li = static_cast<size_t>((*l)->column_index), ri = static_cast<size_t>((*r)->column_index);
+      pairs.push_back({li, ri});
+      SLUICE_ASSIGN_OR_RETURN(auto eq, BindScalarFunction("=", {ColumnRefTo(scope.columns, li), ColumnRefTo(scope.columns, nl + ri)}));
+      conj.push_back(eq);
+    }
+    SLUICE_ASSIGN_OR_RETURN(auto cond, CombineConjuncts(conj));
+    if (type == JoinType::kCross) type = JoinType::kInner;
+    auto join = MakeJoin(left, right, type, cond);
+    if (type == JoinType::kLeftSemi || type == JoinType::kLeftAnti) return join;
+    std::vector<ExprPtr> exprs;
+    std::vector<LogicalColumn> out;
+    std::set<size_t> lused, rused;
+    for (auto [li, ri] : pairs) {
+      lused.insert(li);
+      rused.insert(ri);
+      ExprPtr l = ColumnRefTo(join->output, li), r = ColumnRefTo(join->output, nl + ri);
+      ExprPtr e = l;
+      if (type == JoinType::kRightOuter) e = r;
+      if (type == JoinType::kFullOuter) {
+        SLUICE_ASSIGN_OR_RETURN(e, BindScalarFunction("coalesce", {l, r}));
+      }
+      exprs.push_back(e);
+      LogicalColumn c = join->output[type == JoinType::kRightOuter ? nl + ri : li];
+      c.nullable = e->nullable;
+      out.push_back(c);
+    }
+    for (size_t i = 0; i < nl; ++i) {
+      if (!lused.count(i)) {
+        exprs.push_back(ColumnRefTo(join->output, i));
+        out.push_back(join->output[i]);
+      }
+    }
+    for (size_t i = 0; i < right->output.size(); ++i) {
+      if (!rused.count(i)) {
+        exprs.push_back(ColumnRefTo(join->output, nl + i));
+        out.push_back(join->output[nl + i]);
+      }
+    }
+    return MakeProject(join, std::move(exprs), std::move(out));
+  }
+  ExprPtr cond;
+  if (ref.condition) {
+    if (ContainsAggregate(*ref.condition)) {
+      return ErrorAt(ref.condition->location, "aggregate functions are not allowed in a join condition");
+    }
+    SLUICE_ASSIGN_OR_RETURN(cond, BindExpression(*ref.condition, scope));
+    if (cond->type.id() != TypeId::kBoolean) {
+      return ErrorAt(ref.condition->location, "[DATATYPE_MISMATCH] join condition must be BOOLEAN, got " + cond->type.ToString());
+    }
+    if (type == JoinType::kCross) type = JoinType::kInner;
+  } else if (type == JoinType::kInner) {
+    type = JoinType::kCross;
+  }
+  return MakeJoin(left, right, type, cond);
+}
+
+Result<std::vector<std::pair<ExprPtr, std::string>>> Binder::BindSelectList(
+    const std::vector<ast::SelectItem>& items, const BindScope& scope,
+    const std::function<Result<ExprPtr>(const ParsedExpr&)>& bind) {
+  std::vector<std::pair<ExprPtr, std::string>> out;
+  for (const auto& item : items) {
+    const ParsedExpr& e = *item.expr;
+    if (e.kind == ast::ExprKind::kStar) {
+      const auto& q = e.parts;
+      if (q.empty()) {
+        for (size_t i = 0; i < scope.columns.size(); ++i) {
+          ast::ParsedExprPtr ref = ParsedExpr::ColumnRef({scope.columns[i].qualifier, scope.columns[i].name}, e.location);
+          if (scope.columns[i].qualifier.empty()) ref = ParsedExpr::ColumnRef({scope.columns[i].name}, e.location);
+          // Bind by index to avoid ambiguity between same-named columns.
+          ExprPtr col = ColumnRefTo(scope.columns, i);
+          auto b = bind(*ref);
+          out.push_back({b.ok() ? *b : col, scope.columns[i].name});
+        }
+        continue;
+      }
+      // t.* or data.* (struct expansion).
+      bool matched = false;
+      for (size_t i = 0; i < scope.columns.size(); ++i) {
+        if (q.size() == 1 && EqualsIgnoreCase(scope.columns[i].qualifier, q[0])) {
+          matched = true;
+          ast::ParsedExprPtr ref = ParsedExpr::ColumnRef({scope.columns[i].qualifier, scope.columns[i].name}, e.location);
+          SLUICE_ASSIGN_OR_RETURN(auto b, bind(*ref));
+          out.push_back({b, scope.columns[i].name});
+        }
+      }
+      if (matched) continue;
+      SLUICE_ASSIGN_OR_RETURN(auto base, bind(*ParsedExpr::ColumnRef(q, e.location)));
+      if (base->type.id() != TypeId::kStruct) {
+        return ErrorAt(e.location, "[CANNOT_RESOLVE_STAR_EXPAND] cannot expand " + Backquote(JoinParts(q)) +
+                                       ".*: it is neither a table alias nor a STRUCT column");
+      }
+      for (const auto& f : base->type.fields()) {
+        SLUICE_ASSIGN_OR_RETURN(auto fe, BindScalarFunction("get_field", {base, MakeLiteral(Value::String(f.name))}));
+        out.push_back({fe, f.name});
+      }
+      continue;
+    }
+    SLUICE_ASSIGN_OR_RETURN(auto b, bind(e));
+    out.push_back({b, item.alias ? *item.alias : ast::ColumnAutoName(e)});
+  }
+  return out;
+}
+
+Result<LogicalPlanPtr> Binder::BindSelect(LogicalPlanPtr input, const std::vector<ast::SelectItem>& items,
+                                          const std::vector<ast::ParsedExprPtr>* groups) {
+  BindScope scope{input->output};
+  bool aggregate = groups != nullptr;
+  for (const auto& item : items) aggregate |= ContainsAggregate(*item.expr);
+  if (!aggregate) {
+    SLUICE_ASSIGN_OR_RETURN(auto list, BindSelectList(items, scope, [&](const ParsedExpr& e) {
+                              return BindExpression(e, scope);
+                            }));
+    std::vector<ExprPtr> exprs;
+    std::vector<LogicalColumn> out;
+    for (auto& [e, name] : list) {
+      out.push_back({name, "", e->type, e->nullable});
+      exprs.push_back(e);
+    }
+    return MakeProject(input, std::move(exprs), std::move(out));
+  }
+  AggContext ctx;
+  ctx.input = &scope;
+  if (groups) {
+    for (const auto& g : *groups) {
+      SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*g, scope));
+      ctx.groups.push_back(b);
+      ctx.group_names.push_back(ast::ColumnAutoName(*g));
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto list, BindSelectList(items, scope, [&](const ParsedExpr& e) {
+                            return BindInAggContext(e, &ctx);
+                          }));
+  std::vector<LogicalColumn> agg_out;
+  for (size_t g = 0; g < ctx.groups.size(); ++g) {
+    agg_out.push_back({ctx.group_names[g], "", ctx.groups[g]->type, ctx.groups[g]->nullable});
+  }
+  for (size_t a = 0; a < ctx.aggs.size(); ++a) {
+    agg_out.push_back({ctx.agg_names[a], "", ctx.aggs[a].call.result_type, true});
+  }
+  auto agg = MakeAggregate(input, ctx.groups, ctx.aggs, agg_out);
+  std::vector<ExprPtr> exprs;
+  std::vector<LogicalColumn> out;
+  for (auto& [e, name] : list) {
+    out.push_back({name, "", e->type, e->nullable});
+    exprs.push_back(e);
+  }
+  return MakeProject(agg, std::move(exprs), std::move(out));
+}
+
+Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
+  LogicalPlanPtr input;
+  if (node.from) {
+    SLUICE_ASSIGN_OR_RETURN(input, BindTableRef(*node.from));
+  } else {
+    Batch one;
+    one.num_rows = 1;
+    input = MakeValues({}, {one});
+  }
+  BindScope scope{input->output};
+  if (node.where) {
+    if (ContainsAggregate(*node.where)) {
+      return ErrorAt(node.where->location, "[INVALID_WHERE_CONDITION] aggregate functions are not allowed in WHERE; "
+                                           "use HAVING");
+    }
+    SLUICE_ASSIGN_OR_RETURN(auto cond, BindExpression(*node.where, scope));
+    if (cond->type.id() != TypeId::kBoolean && !cond->type.is_null()) {
+      return ErrorAt(node.where->location, "[DATATYPE_MISMATCH] WHERE condition must be BOOLEAN, got " +
+                                               cond->type.ToString());
+    }
+    input = MakeFilter(input, cond);
+  }
+  bool aggregate = !node.group_by.empty() || node.group_by_all || (node.having != nullptr);
+  for (const auto& item : node.select_list) aggregate |= ContainsAggregate(*item.expr);
+  for (const auto& o : node.order_by) aggregate |= ContainsAggregate(*o.expr);
+
+  // Select items by alias (for GROUP BY alias / ordinal, ORDER BY alias).
+  auto select_item_for = [&](const ParsedExpr& e) -> const ParsedExpr* {
+    if (e.kind == ast::ExprKind::kLiteral && e.value.type().id() == TypeId::kInt && !e.value.is_null()) {
+      int ord = e.value.int_value();
+      if (ord >= 1 && static_cast<size_t>(ord) <= node.select_list.size()) {
+        return node.select_list[static_cast<size_t>(ord) - 1].expr.get();
+      }
+    }
+    return nullptr;
+  };
+
+  std::vector<std::pair<ExprPtr, std::string>> list;
+  LogicalPlanPtr body;
+  AggContext ctx;
+  ctx.input = &scope;
+  if (aggregate) {
+    std::vector<const ParsedExpr*> group_exprs;
+    if (node.group_by_all) {
+      for (const auto& item : node.select_list) {
+        if (!ContainsAggregate(*item.expr)) group_exprs.push_back(item.expr.get());
+      }
+    }
+    for (const auto& g : node.group_by) {
+      const ParsedExpr* target = g.get();
+      if (const ParsedExpr* ord = select_item_for(*g)) {
+        target = ord;
+      } else if (g->kind == ast::ExprKind::kLiteral && g->value.type().id() == TypeId::kInt) {
+        return ErrorAt(g->location, "[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position " + g->ToString() +
+                                        " is not in the select list (valid range is [1, " +
+                                        std::to_string(node.select_list.size()) + "])");
+      } else if (g->kind == ast::ExprKind::kColumnRef && g->parts.size() == 1 &&
+                 !ResolveColumn(*g, scope).ok()) {
+        // GROUP BY a select-list alias.
+        for (const auto& item : node.select_list) {
+          if (item.alias && EqualsIgnoreCase(*item.alias, g->parts[0])) target = item.expr.get();
+        }
+      }
+      group_exprs.push_back(target);
+    }
+    for (const ParsedExpr* g : group_exprs) {
+      if (ContainsAggregate(*g)) {
+        return ErrorAt(g->location, "[GROUP_BY_AGGREGATE] aggregate functions are not allowed in GROUP BY: " +
+                                        g->ToString());
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*g, scope));
+      ctx.groups.push_back(b);
+      ctx.group_names.push_back(ast::ColumnAutoName(*g));
+    }
+    SLUICE_ASSIGN_OR_RETURN(list, BindSelectList(node.select_list, scope, [&](const ParsedExpr& e) {
+                              return BindInAggContext(e, &ctx);
+                            }));
+    ExprPtr having;
+    if (node.having) {
+      SLUICE_ASSIGN_OR_RETURN(having, BindInAggContext(*node.having, &ctx));
+      if (having->type.id() != TypeId::kBoolean) {
+        return ErrorAt(node.having->location, "[DATATYPE_MISMATCH] HAVING condition must be BOOLEAN, got " +
+                                                  having->type.ToString());
+      }
+    }
+    // ORDER BY expressions that are not select-list names may add aggregates:
+    // bind them now (hidden columns) so the Aggregate node has them all.
+    std::vector<ExprPtr> order_hidden(node.order_by.size());
+    for (size_t i = 0; i < node.order_by.size(); ++i) {
+      const auto& o = *node.order_by[i].expr;
+      bool by_name = false;
+      if (select_item_for(o)) by_name = true;
+      if (o.kind == ast::ExprKind::kColumnRef && o.parts.size() == 1) {
+        for (const auto& [e, name] : list) by_name |= EqualsIgnoreCase(name, o.parts[0]);
+      }
+      if (!by_name) {
+        SLUICE_ASSIGN_OR_RETURN(order_hidden[i], BindInAggContext(o, &ctx));
+      }
+    }
+    std::vector<LogicalColumn> agg_out;
+    for (size_t g = 0; g < ctx.groups.size(); ++g) {
+      agg_out.push_back({ctx.group_names[g], "", ctx.groups[g]->type, ctx.groups[g]->nullable});
+    }
+    for (size_t a = 0; a < ctx.aggs.size(); ++a) {
+      agg_out.push_back({ctx.agg_names[a], "", ctx.aggs[a].call.result_type, true});
+    }
+    body = MakeAggregate(input, ctx.groups, ctx.aggs, agg_out);
+    if (having) body = MakeFilter(body, having);
+    // Project select list + hidden order columns.
+    std::vector<ExprPtr> exprs;
+    std::vector<LogicalColumn> out;
+    for (auto& [e, name] : list) {
+      exprs.push_back(e);
+      out.push_back({name, "", e->type, e->nullable});
+    }
+    size_t visible = exprs.size();
+    std::vector<SortItem> sort;
+    for (size_t i = 0; i < node.order_by.size(); ++i) {
+      const auto& o = node.order_by[i];
+      SortItem item;
+      item.ascending = o.ascending;
+      item.nulls_first = o.nulls_first ? *o.nulls_first : o.ascending;
+      if (order_hidden[i]) {
+        exprs.push_back(order_hidden[i]);
+        out.push_back({"_order" + std::to_string(i), "", order_hidden[i]->type, true});
+        item.expr = ColumnRefTo(out, out.size() - 1);
+      } else {
+        const ParsedExpr* ord = select_item_for(*o.expr);
+        size_t idx = 0;
+        if (ord) {
+          idx = static_cast<size_t>(o.expr->value.int_value()) - 1;
+        } else {
+          for (size_t k = 0; k < visible; ++k) {
+            if (EqualsIgnoreCase(out[k].name, o.expr->parts[0])) {
+              idx = k;
+              break;
+            }
+          }
+        }
+        item.expr = ColumnRefTo(out, idx);
+      }
+      sort.push_back(item);
+    }
+    LogicalPlanPtr plan = MakeProject(body, exprs, out);
+    if (node.distinct) {
+      if (visible != exprs.size()) {
+        return ErrorAt(node.location, "ORDER BY expressions of a SELECT DISTINCT must appear in the select list");
+      }
+      plan = MakeDistinct(plan);
+    }
+    if (!sort.empty()) plan = MakeSort(plan, sort);
+    if (visible != exprs.size()) {
+      std::vector<ExprPtr> keep;
+      std::vector<LogicalColumn> kout(out.begin(), out.begin() + static_cast<long>(visible));
+      for (size_t k = 0; k < visible; ++k) keep.push_back(ColumnRefTo(out, k));
+      plan = MakeProject(plan, keep, kout);
+    }
+    return ApplyModifiers(node, plan, nullptr);
+  }
+
+  // Non-aggregate SELECT.
+  SLUICE_ASSIGN_OR_RETURN(list, BindSelectList(node.select_list, scope, [&](const ParsedExpr& e) {
+                            return BindExpression(e, scope);
+                          }));
+  std::vector<ExprPtr> exprs;
+  std::vector<LogicalColumn> out;
+  for (auto& [e, name] : list) {
+    exprs.push_back(e);
+    // A plain column keeps its qualifier so ORDER BY t.a still resolves.
+    std::string q;
+    if (e->kind == ExprKind::kColumnRef) q = scope.columns[static_cast<size_t>(e->column_index)].qualifier;
+    out.push_back({name, q, e->type, e->nullable});
+  }
+  size_t visible = exprs.size();
+  std::vector<SortItem> sort;
+  for (size_t i = 0; i < node.order_by.size(); ++i) {
+    const auto& o = node.order_by[i];
+    SortItem item;
+    item.ascending = o.ascending;
+    item.nulls_first = o.nulls_first ? *o.nulls_first : o.ascending;
+    ExprPtr target;
+    if (select_item_for(*o.expr)) {
+      target = ColumnRefTo(out, static_cast<size_t>(o.expr->value.int_value()) - 1);
+    } else {
+      // First against the select list's names, then against the FROM scope.
+      BindScope out_scope{std::vector<LogicalColumn>(out.begin(), out.begin() + static_cast<long>(visible))};
+      auto by_output = BindExpression(*o.expr, out_scope);
+      if (by_output.ok()) {
+        target = *by_output;
+      } else {
+        auto by_input = BindExpression(*o.expr, scope);
+        if (!by_input.ok()) return by_output.status();
+        if (node.distinct) {
+          return ErrorAt(o.expr->location, "ORDER BY expressions of a SELECT DISTINCT must appear in the select list");
+        }
+        exprs.push_back(*by_input);
+        out.push_back({"_order" + std::to_string(i), "", (*by_input)->type, true});
+        target = ColumnRefTo(out, out.size() - 1);
+      }
+    }
+    item.expr = target;
+    sort.push_back(item);
+  }
+  LogicalPlanPtr plan = MakeProject(input, exprs, out);
+  if (node.distinct) plan = MakeDistinct(plan);
+  if (!sort.empty()) plan = MakeSort(plan, sort);
+  if (visible != exprs.size()) {
+    std::vector<ExprPtr> keep;
+    std::vector<LogicalColumn> kout(out.begin(), out.begin() + static_cast<long>(visible));
+    for (size_t k = 0; k < visible; ++k) keep.push_back(ColumnRefTo(out, k));
+    plan = MakeProject(plan, keep, kout);
+  }
+  return ApplyModifiers(node, plan, nullptr);
+}
+
+Result<LogicalPlanPtr> Binder::ApplyModifiers(const ast::QueryNode& query, LogicalPlanPtr plan,
+                                              const BindScope*) {
+  // ORDER BY of a SELECT is handled in BindSelectNode; here for set
+  // operations and VALUES, over the output columns.
+  if (query.kind != ast::QueryKind::kSelect && !query.order_by.empty()) {
+    BindScope scope{plan->output};
+    std::vector<SortItem> sort;
+    for (const auto& o : query.order_by) {
+      SortItem item;
+      item.ascending = o.ascending;
+      item.nulls_first = o.nulls_first ? *o.nulls_first : o.ascending;
+      if (o.expr->kind == ast::ExprKind::kLiteral && o.expr->value.type().id() == TypeId::kInt) {
+        int ord = o.expr->value.int_value();
+        if (ord < 1 || static_cast<size_t>(ord) > plan->output.size()) {
+          return ErrorAt(o.expr->location, "ORDER BY position " + std::to_string(ord) + " is not in the select list");
+        }
+        item.expr = ColumnRefTo(plan->output, static_cast<size_t>(ord) - 1);
+      } else {
+        SLUICE_ASSIGN_OR_RETURN(item.expr, BindExpression(*o.expr, scope));
+      }
+      sort.push_back(item);
+    }
+    plan = MakeSort(plan, sort);
+  }
+  if (query.limit || query.offset) {
+    int64_t limit = -1, offset = 0;
+    if (query.limit) {
+      SLUICE_ASSIGN_OR_RETURN(limit, BindConstantInt(*query.limit, "LIMIT"));
+    }
+    if (query.offset) {
+      SLUICE_ASSIGN_OR_RETURN(offset, BindConstantInt(*query.offset, "OFFSET"));
+    }
+    plan = MakeLimit(plan, limit, offset);
+  }
+  return plan;
+}
+
+}  // namespace sluice

@@ -1,0 +1,36 @@
+// Catalog: the tables and views a session knows, by case-insensitive name.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/logical_plan.h"
+#include "plan/table_source.h"
+
+namespace sluice {
+
+class Catalog {
+ public:
+  // A view is stored as its analyzed plan.
+  struct Entry {
+    TableSourcePtr table;  // set for tables
+    LogicalPlanPtr view;   // set for views
+  };
+
+  Status CreateTable(const std::string& name, TableSourcePtr table, bool replace, bool if_not_exists);
+  Status CreateView(const std::string& name, LogicalPlanPtr plan, bool replace, bool if_not_exists);
+  // Drops a table (is_view false) or view; NotFound unless if_exists.
+  Status Drop(const std::string& name, bool is_view, bool if_exists);
+  // nullopt when unknown.
+  std::optional<Entry> Find(const std::string& name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;  // key: lower-case name
+};
+
+}  // namespace sluice

@@ -1,0 +1,22 @@
+// FileTable: a table over JSON-lines or CSV files (CREATE TABLE ... USING
+// json|csv OPTIONS (path '...'), session.read().format(...).load(path)).
+// The files are listed again at every scan, so new files are seen by the
+// next query.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plan/table_source.h"
+
+namespace sluice {
+
+// `options` uses Spark's option names (path, header, sep, mode, ...), keys
+// case-insensitive. Without `schema`, it is inferred from the files.
+Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std::string> paths,
+                                     std::optional<Schema> schema,
+                                     const std::map<std::string, std::string>& options);
+
+}  // namespace sluice

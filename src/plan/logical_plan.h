@@ -1,0 +1,136 @@
+// LogicalPlan: the analyzed (bound) relational plan, a tree of immutable
+// nodes. Expressions inside a node are bound Exprs whose column refs index
+// the node's input row: the child's output, or for a join the left output
+// followed by the right output.
+//
+// The binder builds it, the optimizer rewrites it (returning new nodes), and
+// the physical planner translates each node to a physical operator.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/expression.h"
+#include "exec/operators/aggregate_function.h"
+#include "exec/operators/hash_join_operator.h"
+#include "plan/table_source.h"
+#include "types/data_type.h"
+
+namespace sluice {
+
+// One output column of a node: its name, the table alias it can be
+// qualified with (may be empty), type and nullability.
+struct LogicalColumn {
+  std::string name;
+  std::string qualifier;
+  DataType type;
+  bool nullable = true;
+};
+
+enum class LogicalKind : uint8_t {
+  kScan,
+  kValues,
+  kFilter,
+  kProject,
+  kAggregate,
+  kJoin,
+  kSort,
+  kLimit,
+  kUnion,
+  kDistinct,
+};
+
+// JoinType (and JoinTypeName) are shared with the physical HashJoin.
+
+struct SortItem {
+  ExprPtr expr;
+  bool ascending = true;
+  bool nulls_first = true;
+};
+
+// An aggregate in an Aggregate node: the call plus its argument expression
+// (bound over the child; null for count(*)).
+struct LogicalAggregate {
+  AggregateCall call;
+  ExprPtr arg;
+  std::string ToString() const;
+};
+
+struct LogicalPlan;
+using LogicalPlanPtr = std::shared_ptr<const LogicalPlan>;
+
+struct LogicalPlan {
+  LogicalKind kind;
+  std::vector<LogicalPlanPtr> children;
+  std::vector<LogicalColumn> output;
+
+  // kScan: the table, the name it is known by, the scanned columns (indices
+  // into table->schema(); output follows this order) and a filter pushed into
+  // the scan (bound over the output).
+  TableSourcePtr table;
+  std::string table_name;
+  std::vector<int> scan_columns;
+  ExprPtr pushed_filter;
+
+  // kValues.
+  std::vector<Batch> values;
+
+  // kFilter: predicate. kJoin: join condition (may be null).
+  ExprPtr condition;
+  // kProject: one expression per output column.
+  std::vector<ExprPtr> exprs;
+  // kAggregate: output = groups then aggregates.
+  std::vector<ExprPtr> groups;
+  std::vector<LogicalAggregate> aggregates;
+  // kJoin.
+  JoinType join_type = JoinType::kInner;
+  // kSort.
+  std::vector<SortItem> sort_items;
+  // kLimit.
+  int64_t limit = -1;
+  int64_t offset = 0;
+
+  // One node per line, children indented, as Spark prints plans.
+  std::string ToTreeString(int indent = 0) const;
+  std::string NodeString() const;
+};
+
+// Constructors that compute the output columns.
+LogicalPlanPtr MakeScan(TableSourcePtr table, std::string name, std::string qualifier);
+LogicalPlanPtr MakeValues(std::vector<LogicalColumn> output, std::vector<Batch> values);
+LogicalPlanPtr MakeFilter(LogicalPlanPtr child, ExprPtr condition);
+LogicalPlanPtr MakeProject(LogicalPlanPtr child, std::vector<ExprPtr> exprs,
+                           std::vector<LogicalColumn> output);
+LogicalPlanPtr MakeAggregate(LogicalPlanPtr child, std::vector<ExprPtr> groups,
+                             std::vector<LogicalAggregate> aggregates,
+                             std::vector<LogicalColumn> output);
+LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinType type, ExprPtr condition);
+LogicalPlanPtr MakeSort(LogicalPlanPtr child, std::vector<SortItem> items);
+LogicalPlanPtr MakeLimit(LogicalPlanPtr child, int64_t limit, int64_t offset);
+LogicalPlanPtr MakeUnion(std::vector<LogicalPlanPtr> children);
+LogicalPlanPtr MakeDistinct(LogicalPlanPtr child);
+
+// Copy of `node` with new children (output recomputed where it depends on them).
+LogicalPlanPtr WithChildren(const LogicalPlan& node, std::vector<LogicalPlanPtr> children);
+
+// Schema of a node's output.
+Schema OutputSchema(const LogicalPlan& plan);
+
+// --- expression helpers used by the binder, optimizer and planner ---
+// Column indices an expression reads.
+void CollectColumns(const Expr& e, std::vector<int>* out);
+// Copy of e with every column ref i replaced by mapping[i] (must be >= 0).
+ExprPtr RemapColumns(const ExprPtr& e, const std::vector<int>& mapping);
+// Copy of e with every column ref i replaced by replacements[i].
+ExprPtr SubstituteColumns(const ExprPtr& e, const std::vector<ExprPtr>& replacements);
+// Copy of e with column ref indices shifted by delta.
+ExprPtr ShiftColumns(const ExprPtr& e, int delta);
+// Conjuncts of an AND tree.
+void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>* out);
+// AND of the conjuncts (null when empty).
+Result<ExprPtr> CombineConjuncts(const std::vector<ExprPtr>& conjuncts);
+bool IsDeterministic(const Expr& e);
+
+}  // namespace sluice

@@ -1,0 +1,30 @@
+// Optimizer: rule-based rewrites of an analyzed LogicalPlan, applied in this
+// order:
+//   1. constant folding (deterministic column-free subexpressions -> literal)
+//   2. boolean simplification (x AND TRUE -> x, NOT NOT x -> x, Filter TRUE
+//      removed, Filter FALSE/NULL -> empty relation)
+//   3. filter merging and predicate pushdown: through projections (by
+//      substitution), sorts, unions and distincts, below aggregates (for
+//      conjuncts on grouping columns only), into the sides of joins (as the
+//      join type allows; ON conjuncts over one side go to that side), and
+//      into scans (the scan applies them while reading)
+//   4. projection pruning down to the scan, so a column no one uses is never
+//      read or parsed; identity projections are removed.
+#pragma once
+
+#include "plan/logical_plan.h"
+#include "sluice/status.h"
+
+namespace sluice {
+
+Result<LogicalPlanPtr> Optimize(const LogicalPlanPtr& plan);
+
+// Individual rules, exposed for tests.
+Result<LogicalPlanPtr> FoldConstants(const LogicalPlanPtr& plan);
+Result<LogicalPlanPtr> PushDownFilters(const LogicalPlanPtr& plan);
+Result<LogicalPlanPtr> PruneColumns(const LogicalPlanPtr& plan);
+
+// Folds / simplifies one expression.
+Result<ExprPtr> FoldExpression(const ExprPtr& e);
+
+}  // namespace sluice

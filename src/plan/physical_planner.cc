@@ -1,0 +1,235 @@
+#include "plan/physical_planner.h"
+
+#include "exec/operators/filter_project_operator.h"
+#include "exec/operators/hash_aggregate_operator.h"
+#include "exec/operators/hash_join_operator.h"
+#include "exec/operators/limit_operator.h"
+#include "exec/operators/sort_operator.h"
+#include "exec/operators/union_all_operator.h"
+#include "exec/operators/values_operator.h"
+
+namespace sluice {
+
+namespace {
+
+std::vector<ExprPtr> IdentityExprs(const Schema& s) {
+  std::vector<ExprPtr> out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    out.push_back(MakeColumnRef(static_cast<int>(i), s.field(i).type, s.field(i).name, s.field(i).nullable));
+  }
+  return out;
+}
+
+// A projection that appends `extra` computed columns to child's columns.
+PhysicalOperatorPtr AppendColumns(const PhysicalOperatorPtr& child, const std::vector<ExprPtr>& extra) {
+  if (extra.empty()) return child;
+  const Schema& in = child->output_schema();
+  std::vector<ExprPtr> exprs = IdentityExprs(in);
+  Schema out = in;
+  for (size_t i = 0; i < extra.size(); ++i) {
+    exprs.push_back(extra[i]);
+    out.Add({"_key" + std::to_string(i), extra[i]->type, extra[i]->nullable});
+  }
+  return std::make_shared<FilterProjectOperator>(child, nullptr, std::move(exprs), std::move(out));
+}
+
+// Keeps the first n columns.
+PhysicalOperatorPtr KeepPrefix(const PhysicalOperatorPtr& child, const Schema& want) {
+  if (child->output_schema().size() == want.size()) return child;
+  std::vector<ExprPtr> exprs;
+  for (size_t i = 0; i < want.size(); ++i) {
+    exprs.push_back(MakeColumnRef(static_cast<int>(i), want.field(i).type, want.field(i).name));
+  }
+  return std::make_shared<FilterProjectOperator>(child, nullptr, std::move(exprs), want);
+}
+
+// Returns the column index e refers to, or -1 when e is not a plain column.
+int ColumnOf(const ExprPtr& e) { return e->kind == ExprKind::kColumnRef ? e->column_index : -1; }
+
+Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan);
+
+Result<PhysicalOperatorPtr> PlanJoin(const LogicalPlan& plan) {
+  SLUICE_ASSIGN_OR_RETURN(auto left, Plan(plan.children[0]));
+  SLUICE_ASSIGN_OR_RETURN(auto right, Plan(plan.children[1]));
+  int nl = static_cast<int>(plan.children[0]->output.size());
+  int nr = static_cast<int>(plan.children[1]->output.size());
+  std::vector<ExprPtr> conjuncts;
+  SplitConjuncts(plan.condition, &conjuncts);
+  std::vector<ExprPtr> lkeys, rkeys, residual;
+  for (const auto& c : conjuncts) {
+    if (c->kind == ExprKind::kCall && c->name == "=" && c->args.size() == 2) {
+      std::vector<int> a, b;
+      CollectColumns(*c->args[0], &a);
+      CollectColumns(*c->args[1], &b);
+      auto only = [&](const std::vector<int>& cols, bool left_side) {
+        if (cols.empty()) return false;
+        for (int x : cols) {
+          if ((x < nl) != left_side) return false;
+        }
+        return true;
+      };
+      if (only(a, true) && only(b, false)) {
+        lkeys.push_back(c->args[0]);
+        rkeys.push_back(ShiftColumns(c->args[1], -nl));
+        continue;
+      }
+      if (only(a, false) && only(b, true)) {
+        lkeys.push_back(c->args[1]);
+        rkeys.push_back(ShiftColumns(c->args[0], -nl));
+        continue;
+      }
+    }
+    residual.push_back(c);
+  }
+  // Key columns: plain columns are used directly; expressions are appended
+  // by a projection below the join.
+  std::vector<int> lcols, rcols;
+  std::vector<ExprPtr> lextra, rextra;
+  for (size_t k = 0; k < lkeys.size(); ++k) {
+    int lc = ColumnOf(lkeys[k]);
+    if (lc < 0) {
+      lc = nl + static_cast<int>(lextra.size());
+      lextra.push_back(lkeys[k]);
+    }
+    lcols.push_back(lc);
+    int rc = ColumnOf(rkeys[k]);
+    if (rc < 0) {
+      rc = nr + static_cast<int>(rextra.size());
+      rextra.push_back(rkeys[k]);
+    }
+    rcols.push_back(rc);
+  }
+  PhysicalOperatorPtr l2 = AppendColumns(left, lextra);
+  PhysicalOperatorPtr r2 = AppendColumns(right, rextra);
+  int nl2 = nl + static_cast<int>(lextra.size());
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr res, CombineConjuncts(residual));
+  if (res && nl2 != nl) {
+    std::vector<int> mapping(static_cast<size_t>(nl + nr));
+    for (int i = 0; i < nl; ++i) mapping[static_cast<size_t>(i)] = i;
+    for (int i = 0; i < nr; ++i) mapping[static_cast<size_t>(nl + i)] = nl2 + i;
+    res = RemapColumns(res, mapping);
+  }
+  Schema joined = l2->output_schema();
+  bool semi = plan.join_type == JoinType::kLeftSemi || plan.join_type == JoinType::kLeftAnti;
+  if (!semi) {
+    for (const auto& f : r2->output_schema().fields()) joined.Add(f);
+  }
+  // Outer sides become nullable.
+  PhysicalOperatorPtr join = std::make_shared<HashJoinOperator>(l2, r2, plan.join_type, lcols, rcols, res, joined);
+  if (lextra.empty() && rextra.empty()) return join;
+  // Drop the appended key columns.
+  Schema want = OutputSchema(plan);
+  std::vector<ExprPtr> exprs;
+  for (int i = 0; i < nl; ++i) {
+    exprs.push_back(MakeColumnRef(i, want.field(static_cast<size_t>(i)).type, want.field(static_cast<size_t>(i)).name));
+  }
+  if (!semi) {
+    for (int i = 0; i < nr; ++i) {
+      const auto& f = want.field(static_cast<size_t>(nl + i));
+      exprs.push_back(MakeColumnRef(nl2 + i, f.type, f.name));
+    }
+  }
+  return PhysicalOperatorPtr(std::make_shared<FilterProjectOperator>(join, nullptr, std::move(exprs), want));
+}
+
+Result<PhysicalOperatorPtr> PlanSort(const LogicalPlan& plan, std::optional<int64_t> limit) {
+  SLUICE_ASSIGN_OR_RETURN(auto child, Plan(plan.children[0]));
+  int n = static_cast<int>(plan.output.size());
+  std::vector<ExprPtr> extra;
+  std::vector<SortKey> keys;
+  for (const auto& item : plan.sort_items) {
+    int c = ColumnOf(item.expr);
+    if (c < 0) {
+      c = n + static_cast<int>(extra.size());
+      extra.push_back(item.expr);
+    }
+    keys.push_back(SortKey{c, item.ascending, item.nulls_first});
+  }
+  PhysicalOperatorPtr in = AppendColumns(child, extra);
+  PhysicalOperatorPtr sort = std::make_shared<SortOperator>(in, std::move(keys), limit);
+  return KeepPrefix(sort, OutputSchema(plan));
+}
+
+Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan) {
+  const LogicalPlan& p = *plan;
+  switch (p.kind) {
+    case LogicalKind::kScan: return p.table->CreateScan(p.scan_columns, p.pushed_filter);
+    case LogicalKind::kValues:
+      return PhysicalOperatorPtr(std::make_shared<ValuesOperator>(OutputSchema(p), p.values));
+    case LogicalKind::kFilter: {
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      Schema out = OutputSchema(p);
+      return PhysicalOperatorPtr(
+          std::make_shared<FilterProjectOperator>(child, p.condition, IdentityExprs(out), out));
+    }
+    case LogicalKind::kProject: {
+      const LogicalPlan& c = *p.children[0];
+      if (c.kind == LogicalKind::kFilter) {
+        SLUICE_ASSIGN_OR_RETURN(auto grandchild, Plan(c.children[0]));
+        return PhysicalOperatorPtr(
+            std::make_shared<FilterProjectOperator>(grandchild, c.condition, p.exprs, OutputSchema(p)));
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      return PhysicalOperatorPtr(
+          std::make_shared<FilterProjectOperator>(child, nullptr, p.exprs, OutputSchema(p)));
+    }
+    case LogicalKind::kAggregate: {
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      std::vector<ExprPtr> pre;
+      Schema pre_schema;
+      std::vector<int> keys;
+      for (size_t g = 0; g < p.groups.size(); ++g) {
+        keys.push_back(static_cast<int>(pre.size()));
+        pre.push_back(p.groups[g]);
+        pre_schema.Add({p.output[g].name, p.groups[g]->type, p.groups[g]->nullable});
+      }
+      std::vector<AggregateCall> calls;
+      for (const auto& a : p.aggregates) {
+        AggregateCall call = a.call;
+        if (a.arg) {
+          call.input_column = static_cast<int>(pre.size());
+          pre.push_back(a.arg);
+          pre_schema.Add({"_arg" + std::to_string(calls.size()), a.arg->type, a.arg->nullable});
+        }
+        calls.push_back(std::move(call));
+      }
+      auto proj = std::make_shared<FilterProjectOperator>(child, nullptr, std::move(pre), pre_schema);
+      return PhysicalOperatorPtr(
+          std::make_shared<HashAggregateOperator>(proj, std::move(keys), std::move(calls), OutputSchema(p)));
+    }
+    case LogicalKind::kDistinct: {
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      std::vector<int> keys;
+      for (size_t i = 0; i < p.output.size(); ++i) keys.push_back(static_cast<int>(i));
+      return PhysicalOperatorPtr(
+          std::make_shared<HashAggregateOperator>(child, std::move(keys), std::vector<AggregateCall>{}, OutputSchema(p)));
+    }
+    case LogicalKind::kJoin: return PlanJoin(p);
+    case LogicalKind::kSort: return PlanSort(p, std::nullopt);
+    case LogicalKind::kLimit: {
+      const LogicalPlan& c = *p.children[0];
+      if (c.kind == LogicalKind::kSort && p.limit >= 0) {
+        SLUICE_ASSIGN_OR_RETURN(auto sorted, PlanSort(c, p.limit + p.offset));
+        if (p.offset == 0) return sorted;
+        return PhysicalOperatorPtr(std::make_shared<LimitOperator>(sorted, p.limit, p.offset));
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      return PhysicalOperatorPtr(std::make_shared<LimitOperator>(child, p.limit, p.offset));
+    }
+    case LogicalKind::kUnion: {
+      std::vector<PhysicalOperatorPtr> children;
+      for (const auto& c : p.children) {
+        SLUICE_ASSIGN_OR_RETURN(auto pc, Plan(c));
+        children.push_back(std::move(pc));
+      }
+      return PhysicalOperatorPtr(std::make_shared<UnionAllOperator>(std::move(children)));
+    }
+  }
+  return Status::Internal("unknown logical node");
+}
+
+}  // namespace
+
+Result<PhysicalOperatorPtr> PlanPhysical(const LogicalPlanPtr& plan) { return Plan(plan); }
+
+}  // namespace sluice

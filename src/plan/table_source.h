@@ -1,0 +1,49 @@
+// TableSource: something a query can scan — a file table, an in-memory
+// table, or (in streaming) the data of one micro-batch of a source. The
+// optimizer pushes projections and filters into it; it answers with a
+// physical operator that reads exactly that.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/expression.h"
+#include "exec/physical_operator.h"
+#include "sluice/status.h"
+#include "types/data_type.h"
+
+namespace sluice {
+
+class TableSource {
+ public:
+  virtual ~TableSource() = default;
+  virtual const Schema& schema() const = 0;
+  // "json /data/events", for EXPLAIN.
+  virtual std::string description() const = 0;
+  // A scan producing `columns` (indices into schema(), in that order) and,
+  // when `filter` is set (bound over those output columns), only rows where
+  // it is TRUE.
+  virtual Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns,
+                                                 ExprPtr filter) const = 0;
+};
+using TableSourcePtr = std::shared_ptr<const TableSource>;
+
+// A table held in memory as batches (VALUES, memory sink tables, tests).
+class MemoryTable : public TableSource {
+ public:
+  MemoryTable(Schema schema, std::vector<Batch> batches, std::string name = "memory")
+      : schema_(std::move(schema)), batches_(std::move(batches)), name_(std::move(name)) {}
+  const Schema& schema() const override { return schema_; }
+  std::string description() const override { return name_; }
+  Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns,
+                                         ExprPtr filter) const override;
+  const std::vector<Batch>& batches() const { return batches_; }
+
+ private:
+  Schema schema_;
+  std::vector<Batch> batches_;
+  std::string name_;
+};
+
+}  // namespace sluice
