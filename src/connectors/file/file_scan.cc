@@ -1,0 +1,89 @@
+#include "connectors/file/file_scan.h"
+
+#include <algorithm>
+
+#include "connectors/file/csv_split_reader.h"
+#include "connectors/file/json_split_reader.h"
+
+namespace sluice {
+
+Schema ScanSpec::OutputSchema() const {
+  Schema out;
+  for (int c : projection) out.Add(data_schema.field(static_cast<size_t>(c)));
+  return out;
+}
+
+std::vector<FileSplit> PlanSplits(const std::vector<FileInfo>& files, int64_t max_bytes,
+                                  bool splittable) {
+  std::vector<FileSplit> out;
+  max_bytes = std::max<int64_t>(max_bytes, 1);
+  for (const auto& f : files) {
+    if (!splittable || f.size <= max_bytes) {
+      out.push_back({f.path, 0, f.size, f.size});
+      continue;
+    }
+    for (int64_t start = 0; start < f.size; start += max_bytes) {
+      out.push_back({f.path, start, std::min(max_bytes, f.size - start), f.size});
+    }
+  }
+  return out;
+}
+
+Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
+                                                     std::shared_ptr<const ScanSpec> spec) {
+  SplitReader::Options ro;
+  if (spec->format == FileFormat::kCsv && spec->options.multi_line) {
+    ro.quoted_newlines = true;
+    ro.quote = spec->options.quote;
+    ro.escape = spec->options.escape;
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto in, SplitReader::Open(split, ro));
+  if (spec->format == FileFormat::kJson) return OpenJsonSplitReader(std::move(in), std::move(spec));
+  return OpenCsvSplitReader(std::move(in), std::move(spec));
+}
+
+Result<std::shared_ptr<FileScan>> FileScan::Make(FileFormat format, std::vector<std::string> paths,
+                                                 Schema data_schema, FileFormatOptions options,
+                                                 std::vector<int> projection) {
+  auto spec = std::make_shared<ScanSpec>();
+  spec->format = format;
+  for (int c : projection) {
+    if (c < 0 || static_cast<size_t>(c) >= data_schema.size()) {
+      return Status::InvalidArgument("projected column " + std::to_string(c) +
+                                     " is out of range for schema (" + data_schema.ToString() + ")");
+    }
+  }
+  for (size_t i = 0; i < data_schema.size(); ++i) {
+    const StructField& f = data_schema.field(i);
+    if (f.name == options.column_name_of_corrupt_record) {
+      if (f.type.id() != TypeId::kString) {
+        return Status::InvalidArgument("the corrupt record column " + f.name +
+                                       " must be of type STRING, not " + f.type.ToString());
+      }
+      spec->corrupt_column = static_cast<int>(i);
+      continue;
+    }
+    if (format == FileFormat::kCsv && f.type.is_nested()) {
+      return Status::InvalidArgument("CSV data source does not support " + f.type.ToString() +
+                                     " data type (column " + f.name + ")");
+    }
+  }
+  spec->data_schema = std::move(data_schema);
+  spec->options = std::move(options);
+  spec->projection = std::move(projection);
+
+  auto scan = std::shared_ptr<FileScan>(new FileScan());
+  SLUICE_ASSIGN_OR_RETURN(scan->files_, ListFiles(paths));
+  bool splittable = !(format == FileFormat::kCsv && spec->options.multi_line);
+  scan->splits_ = PlanSplits(scan->files_, spec->options.max_partition_bytes, splittable);
+  scan->paths_ = std::move(paths);
+  scan->spec_ = std::move(spec);
+  return scan;
+}
+
+Result<std::unique_ptr<BatchStream>> FileScan::OpenSplit(size_t i) const {
+  if (i >= splits_.size()) return Status::Internal("split index out of range");
+  return OpenSplitReader(splits_[i], spec_);
+}
+
+}  // namespace sluice

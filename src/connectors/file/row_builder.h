@@ -1,0 +1,26 @@
+// Helpers for building vectors row by row, front to back, with the option
+// of rewriting the last row (a dropped or malformed record).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "vector/vector.h"
+
+namespace sluice {
+
+// Makes row `row` (the last one being built) valid and empty again: array
+// elements appended for it are discarded, nested rows reset.
+void ResetRow(Vector& v, size_t row);
+// Makes row `row` NULL (array rows empty, struct fields NULL too).
+void SetRowNull(Vector& v, size_t row);
+
+// Heterogeneous-lookup hash for unordered_map<std::string, T>.
+struct StringViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace sluice

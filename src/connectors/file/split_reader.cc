@@ -1,0 +1,185 @@
+#include "connectors/file/split_reader.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace sluice {
+
+Result<std::unique_ptr<SplitReader>> SplitReader::Open(const FileSplit& split, const Options& options) {
+  int fd = ::open(split.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound("path does not exist: " + split.path);
+    return Status::IOError("cannot open " + split.path + ": " + std::strerror(errno));
+  }
+  std::unique_ptr<SplitReader> r(new SplitReader(split, options, fd));
+  SLUICE_RETURN_NOT_OK(r->SkipToFirstOwnedLine());
+  return r;
+}
+
+SplitReader::SplitReader(FileSplit split, Options options, int fd)
+    : split_(std::move(split)), options_(options), fd_(fd) {
+  size_t want = static_cast<size_t>(std::max<int64_t>(split_.length, 0)) + (64 << 10);
+  cap_ = std::clamp<size_t>(want, 64 << 10, std::max<size_t>(options_.buffer_bytes, 64 << 10));
+  buf_.reset(new char[cap_ + kPadding]);
+  std::memset(buf_.get(), 0, kPadding);
+  (void)::posix_fadvise(fd_, split_.start, split_.length, POSIX_FADV_SEQUENTIAL);
+}
+
+SplitReader::~SplitReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status SplitReader::Fill() {
+  if (begin_ > 0) {
+    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
+    buf_offset_ += static_cast<int64_t>(begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == cap_) {  // one record larger than the buffer: grow
+    size_t ncap = cap_ * 2;
+    std::unique_ptr<char[]> nb(new char[ncap + kPadding]);
+    std::memcpy(nb.get(), buf_.get(), end_);
+    buf_ = std::move(nb);
+    cap_ = ncap;
+  }
+  while (end_ < cap_) {
+    ssize_t n = ::pread(fd_, buf_.get() + end_, cap_ - end_, read_pos_);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError("cannot read " + split_.path + ": " + std::strerror(errno));
+    }
+    if (n == 0) {
+      eof_ = true;
+      break;
+    }
+    end_ += static_cast<size_t>(n);
+    read_pos_ += n;
+    break;  // process what we have; large reads keep this rare
+  }
+  std::memset(buf_.get() + end_, 0, kPadding);
+  return Status::OK();
+}
+
+Status SplitReader::SkipToFirstOwnedLine() {
+  if (split_.start == 0) {
+    read_pos_ = 0;
+    buf_offset_ = 0;
+    first_line_offset_ = 0;
+    return Status::OK();
+  }
+  // Start at start - 1 and drop everything up to and including the first '\n'.
+  read_pos_ = split_.start - 1;
+  buf_offset_ = read_pos_;
+  while (true) {
+    if (begin_ == end_) {
+      if (eof_) {
+        done_ = true;
+        return Status::OK();
+      }
+      SLUICE_RETURN_NOT_OK(Fill());
+      continue;
+    }
+    const void* nl = std::memchr(buf_.get() + begin_, '\n', end_ - begin_);
+    if (nl != nullptr) {
+      begin_ = static_cast<size_t>(static_cast<const char*>(nl) - buf_.get()) + 1;
+      first_line_offset_ = buf_offset_ + static_cast<int64_t>(begin_);
+      return Status::OK();
+    }
+    begin_ = end_;
+  }
+}
+
+const char* SplitReader::FindRecordEnd(const char* p, const char* to, int64_t* newlines) const {
+  *newlines = 0;
+  if (!options_.quoted_newlines || options_.quote == '\0') {
+    return static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(to - p)));
+  }
+  const char q = options_.quote;
+  const char esc = options_.escape;
+  bool in_quotes = false;
+  for (; p < to; ++p) {
+    char c = *p;
+    if (in_quotes) {
+      if (c == esc && esc != q && p + 1 < to) {
+        ++p;  // escaped character
+        if (*p == '\n') ++*newlines;
+      } else if (c == q) {
+        in_quotes = false;  // "" re-enters on the next quote
+      } else if (c == '\n') {
+        ++*newlines;
+      }
+    } else if (c == q) {
+      in_quotes = true;
+    } else if (c == '\n') {
+      return p;
+    }
+  }
+  return nullptr;
+}
+
+Result<bool> SplitReader::Next(std::string_view* record) {
+  while (!done_) {
+    int64_t line_off = buf_offset_ + static_cast<int64_t>(begin_);
+    if (line_off >= split_.end()) {
+      done_ = true;
+      break;
+    }
+    if (begin_ == end_) {
+      if (eof_) {
+        done_ = true;
+        break;
+      }
+      SLUICE_RETURN_NOT_OK(Fill());
+      continue;
+    }
+    char* base = buf_.get();
+    int64_t inner = 0;
+    const char* nl = FindRecordEnd(base + begin_, base + end_, &inner);
+    size_t rec_end;
+    size_t next_begin;
+    if (nl != nullptr) {
+      rec_end = static_cast<size_t>(nl - base);
+      next_begin = rec_end + 1;
+    } else if (eof_) {
+      rec_end = end_;
+      next_begin = end_;
+    } else {
+      SLUICE_RETURN_NOT_OK(Fill());
+      continue;
+    }
+    size_t len = rec_end - begin_;
+    if (len > 0 && base[rec_end - 1] == '\r') --len;
+    *record = std::string_view(base + begin_, len);
+    record_line_index_ = lines_consumed_;
+    lines_consumed_ += 1 + inner;
+    begin_ = next_begin;
+    return true;
+  }
+  return false;
+}
+
+Result<int64_t> SplitReader::LineNumber() {
+  if (lines_before_split_ < 0) {
+    int64_t count = 0;
+    std::vector<char> tmp(1 << 20);
+    int64_t pos = 0;
+    while (pos < first_line_offset_) {
+      size_t want = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(tmp.size()), first_line_offset_ - pos));
+      ssize_t n = ::pread(fd_, tmp.data(), want, pos);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return Status::IOError("cannot read " + split_.path + ": " + std::strerror(errno));
+      count += std::count(tmp.data(), tmp.data() + n, '\n');
+      pos += n;
+    }
+    lines_before_split_ = count;
+  }
+  return lines_before_split_ + record_line_index_ + 1;
+}
+
+}  // namespace sluice

@@ -1,0 +1,89 @@
+// SplitReader: the records (lines) of one byte range of one file.
+//
+// Split rule (Hadoop's LineRecordReader, stated exactly): a split
+// [start, start + length) owns the lines whose first byte lies inside it.
+// So a split that does not start at 0 begins right after the first '\n' at or
+// after start - 1, and the last line it returns may run past its end. Every
+// line of a file is read by exactly one of the splits that tile the file.
+//
+// The file is read with large pread()s into one buffer that always has
+// kPadding readable bytes after the data, so a returned record can be handed
+// to simdjson without a copy. Line terminators are "\n" or "\r\n".
+//
+// With `quoted_newlines` (CSV multiLine=true) a newline inside a quoted field
+// does not end the record; such files must not be split.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sluice/status.h"
+
+namespace sluice {
+
+struct FileSplit {
+  std::string path;
+  int64_t start = 0;
+  int64_t length = 0;
+  int64_t file_size = 0;
+  int64_t end() const { return start + length; }
+};
+
+class SplitReader {
+ public:
+  static constexpr size_t kPadding = 64;
+
+  struct Options {
+    bool quoted_newlines = false;
+    char quote = '"';
+    char escape = '\\';
+    size_t buffer_bytes = size_t{4} << 20;
+  };
+
+  static Result<std::unique_ptr<SplitReader>> Open(const FileSplit& split, const Options& options);
+  ~SplitReader();
+  SplitReader(const SplitReader&) = delete;
+  SplitReader& operator=(const SplitReader&) = delete;
+
+  // The next record without its line terminator; false at the end of the
+  // split. The view stays valid until the next call and is followed by at
+  // least kPadding readable bytes.
+  Result<bool> Next(std::string_view* record);
+
+  // 1-based line number within the file of the first line of the record
+  // last returned. Reads the part of the file before the split once, the
+  // first time it is asked (error paths only).
+  Result<int64_t> LineNumber();
+  // True if the record last returned is the first line of the file.
+  bool AtFirstLineOfFile() const { return split_.start == 0 && record_line_index_ == 0; }
+  const std::string& path() const { return split_.path; }
+  // End of the readable memory after the record last returned (for
+  // simdjson's padded input: capacity = limit - record.data()).
+  const char* buffer_limit() const { return buf_.get() + end_ + kPadding; }
+
+ private:
+  SplitReader(FileSplit split, Options options, int fd);
+  Status Fill();  // reads more bytes after end_, compacting/growing the buffer
+  Status SkipToFirstOwnedLine();
+  const char* FindRecordEnd(const char* from, const char* to, int64_t* newlines) const;
+
+  FileSplit split_;
+  Options options_;
+  int fd_ = -1;
+  std::unique_ptr<char[]> buf_;
+  size_t cap_ = 0;        // usable bytes (buffer is cap_ + kPadding)
+  size_t begin_ = 0;      // first unconsumed byte
+  size_t end_ = 0;        // end of valid data
+  int64_t buf_offset_ = 0;  // file offset of buf_[0]
+  int64_t read_pos_ = 0;    // file offset of the next pread
+  bool eof_ = false;
+  bool done_ = false;
+  int64_t first_line_offset_ = 0;  // file offset of the split's first line
+  int64_t lines_consumed_ = 0;     // lines of this split consumed so far
+  int64_t record_line_index_ = -1;
+  int64_t lines_before_split_ = -1;  // lazily computed
+};
+
+}  // namespace sluice
