@@ -83,7 +83,7 @@ TEST(HashAggregateTest, GroupedAggregatesWithNullsAcrossPartitions) {
                                      Agg("min", 1, DataType::Bigint()), Agg("max", 1, DataType::Bigint())};
   HashAggregateOperator op(src, {0}, aggs, OutputSchema({kKV.field(0)}, aggs));
   for (int threads : {1, 3}) {
-    auto rows = Run(op, threads);
+    auto rows = Execute(op, threads);
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     Rows expected = {{L(1), L(3), L(2), L(15), D(7.5), L(5), L(10)},
                      {L(2), L(2), L(1), L(3), D(3.0), L(3), L(3)},
@@ -100,7 +100,7 @@ TEST(HashAggregateTest, GlobalAggregateOverEmptyInputGivesOneRow) {
                                      Agg("collect_list", 1, DataType::Bigint()),
                                      Agg("count", 1, DataType::Bigint(), true)};
   HashAggregateOperator op(src, {}, aggs, OutputSchema({}, aggs));
-  auto rows = Run(op);
+  auto rows = Execute(op);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   ASSERT_EQ(rows->size(), 1u);
   Row expected = {L(0), kNullL, kNullD, kNullL, Value::Nested(DataType::Array(DataType::Bigint()), {}),
@@ -113,7 +113,7 @@ TEST(HashAggregateTest, GlobalAggregateOverRows) {
   std::vector<AggregateCall> aggs = {Agg("count", -1, {}), Agg("sum", 1, DataType::Bigint()),
                                      Agg("avg", 0, DataType::Bigint())};
   HashAggregateOperator op(src, {}, aggs, OutputSchema({}, aggs));
-  auto rows = Run(op);
+  auto rows = Execute(op);
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(InOrder(*rows), InOrder({{L(3), L(10), D(2.0)}}));
 }
@@ -122,7 +122,7 @@ TEST(HashAggregateTest, GroupedAggregateOverEmptyInputGivesNoRows) {
   auto src = Source(kKV, {{}, {{}}});
   std::vector<AggregateCall> aggs = {Agg("count", -1, {})};
   HashAggregateOperator op(src, {0}, aggs, OutputSchema({kKV.field(0)}, aggs));
-  auto rows = Run(op);
+  auto rows = Execute(op);
   ASSERT_TRUE(rows.ok());
   EXPECT_TRUE(rows->empty());
 }
@@ -133,26 +133,26 @@ TEST(HashAggregateTest, SumOverflowIsAnError) {
   // Within one partition.
   auto one = Source(kKV, {{{{L(1), L(kMax)}, {L(1), L(1)}}}});
   HashAggregateOperator op1(one, {0}, aggs, OutputSchema({kKV.field(0)}, aggs));
-  auto r = Run(op1);
+  auto r = Execute(op1);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kExecutionError);
   EXPECT_NE(r.status().message().find("[ARITHMETIC_OVERFLOW]"), std::string::npos);
   // Only when partial tables of two partitions are merged.
   auto two = Source(kKV, {{{{L(1), L(kMax)}}}, {{{L(1), L(1)}}}});
   HashAggregateOperator op2(two, {0}, aggs, OutputSchema({kKV.field(0)}, aggs));
-  r = Run(op2, 2);
+  r = Execute(op2, 2);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("[ARITHMETIC_OVERFLOW]"), std::string::npos);
   // Negative overflow, global.
   auto neg = Source(kKV, {{{{L(1), L(std::numeric_limits<int64_t>::min())}, {L(1), L(-1)}}}});
   HashAggregateOperator op3(neg, {}, aggs, OutputSchema({}, aggs));
-  EXPECT_FALSE(Run(op3).ok());
+  EXPECT_FALSE(Execute(op3).ok());
   // sum of INT goes to BIGINT: no overflow at INT's limit.
   Schema ki({{"k", DataType::Int(), true}, {"v", DataType::Int(), true}});
   auto ints = Source(ki, {{{{I(1), I(2147483647)}, {I(1), I(2147483647)}}}});
   std::vector<AggregateCall> iaggs = {Agg("sum", 1, DataType::Int())};
   HashAggregateOperator op4(ints, {0}, iaggs, OutputSchema({ki.field(0)}, iaggs));
-  auto ok = Run(op4);
+  auto ok = Execute(op4);
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(InOrder(*ok), InOrder({{I(1), L(4294967294)}}));
 }
@@ -168,7 +168,7 @@ TEST(HashAggregateTest, DecimalSumAvgAndOverflow) {
   std::vector<AggregateCall> aggs = {Agg("sum", 1, d52), Agg("avg", 1, d52), Agg("min", 1, d52),
                                      Agg("max", 1, d52)};
   HashAggregateOperator op(src, {0}, aggs, OutputSchema({s.field(0)}, aggs));
-  auto rows = Run(op);
+  auto rows = Execute(op);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   Rows expected = {
       {I(1), Value::Decimal(375, 15, 2), Value::Decimal(1875000, 9, 6), dec(125), dec(250)},
@@ -185,7 +185,7 @@ TEST(HashAggregateTest, DecimalSumAvgAndOverflow) {
   auto src2 = Source(s2, {{{{Value::Decimal(big, 38, 0)}, {Value::Decimal(big, 38, 0)}}}});
   std::vector<AggregateCall> aggs2 = {Agg("sum", 0, d380)};
   HashAggregateOperator op2(src2, {}, aggs2, OutputSchema({}, aggs2));
-  auto r2 = Run(op2);
+  auto r2 = Execute(op2);
   ASSERT_FALSE(r2.ok());
   EXPECT_EQ(r2.status().code(), StatusCode::kExecutionError);
   EXPECT_NE(r2.status().message().find("[ARITHMETIC_OVERFLOW]"), std::string::npos);
@@ -212,7 +212,7 @@ TEST(HashAggregateTest, MinMaxOnStringsDatesTimestampsBooleansDoubles) {
     aggs.push_back(Agg("max", c, s.field(static_cast<size_t>(c)).type));
   }
   HashAggregateOperator op(src, {0}, aggs, OutputSchema({s.field(0)}, aggs));
-  auto rows = Run(op);
+  auto rows = Execute(op);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   // UTF-8 bytes: "été" (0xC3...) sorts after "zebra" (0x7A...). NaN is the
   // largest double.
@@ -232,7 +232,7 @@ TEST(HashAggregateTest, FirstLastAndCollectListInInputOrder) {
   aggs[2].ignore_nulls = true;
   aggs[3].ignore_nulls = true;
   HashAggregateOperator op(src, {0}, aggs, OutputSchema({s.field(0)}, aggs));
-  auto rows = Run(op);
+  auto rows = Execute(op);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   DataType arr = DataType::Array(DataType::String());
   Rows expected = {{I(1), n, n, S("a"), S("b"), Value::Nested(arr, {S("a"), S("b")})},
@@ -250,7 +250,7 @@ TEST(HashAggregateTest, DistinctAggregatesAcrossPartitions) {
       Agg("sum", 1, DataType::Bigint())};
   HashAggregateOperator op(src, {0}, aggs, OutputSchema({kKV.field(0)}, aggs));
   for (int threads : {1, 2}) {
-    auto rows = Run(op, threads);
+    auto rows = Execute(op, threads);
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     Rows expected = {{L(1), L(3), L(6), D(2.0), L(5), L(9)},
                      {L(2), L(1), L(5), D(5.0), L(2), L(10)},
@@ -267,7 +267,7 @@ TEST(HashAggregateTest, StringAndCompositeKeysWithNulls) {
                         {{{S("x"), I(1), I(16)}, {ns, I(1), I(32)}, {ns, ni, I(64)}, {S("x"), ni, I(128)}}}});
   std::vector<AggregateCall> aggs = {Agg("sum", 2, DataType::Int())};
   HashAggregateOperator op(src, {0, 1}, aggs, OutputSchema({s.field(0), s.field(1)}, aggs));
-  auto rows = Run(op, 2);
+  auto rows = Execute(op, 2);
   ASSERT_TRUE(rows.ok());
   Rows expected = {{S("x"), I(1), L(17)}, {S("x"), ni, L(130)}, {ns, I(1), L(36)},
                    {S(""), I(1), L(8)},   {ns, ni, L(64)}};
@@ -279,7 +279,7 @@ TEST(HashAggregateTest, DoubleKeysGroupNegativeZeroAndNaN) {
   auto src = Source(s, {{{{D(0.0)}, {D(-0.0)}, {D(std::nan(""))}, {D(-std::nan(""))}, {D(1.0)}}}});
   std::vector<AggregateCall> aggs = {Agg("count", -1, {})};
   HashAggregateOperator op(src, {0}, aggs, OutputSchema({s.field(0)}, aggs));
-  auto rows = Run(op);
+  auto rows = Execute(op);
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(Sorted(*rows), Sorted({{D(0.0), L(2)}, {D(std::nan("")), L(2)}, {D(1.0), L(1)}}));
 }
@@ -305,7 +305,7 @@ TEST(HashAggregateTest, ManyGroupsGrowTheTable) {
   auto src = std::make_shared<TestSourceOperator>(kKV, std::move(parts));
   std::vector<AggregateCall> aggs = {Agg("count", -1, {}), Agg("sum", 1, DataType::Bigint())};
   HashAggregateOperator op(src, {0}, aggs, OutputSchema({kKV.field(0)}, aggs));
-  auto rows = Run(op, 4);
+  auto rows = Execute(op, 4);
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), static_cast<size_t>(kKeys));
   std::vector<int> seen(kKeys, 0);
@@ -325,7 +325,7 @@ TEST(DistinctOperatorTest, RemovesDuplicateRowsIncludingNulls) {
   DistinctOperator op(src);
   EXPECT_EQ(op.name(), "Distinct");
   EXPECT_EQ(op.output_schema(), kKV);
-  auto rows = Run(op);
+  auto rows = Execute(op);
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(Sorted(*rows), Sorted({{L(1), L(2)}, {kNullL, L(2)}, {L(1), kNullL}}));
 }

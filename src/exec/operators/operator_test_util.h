@@ -87,7 +87,7 @@ inline std::vector<std::string> InOrder(const Rows& rows) {
   return out;
 }
 
-inline Result<Rows> Run(const PhysicalOperator& op, int max_threads = 4) {
+inline Result<Rows> Execute(const PhysicalOperator& op, int max_threads = 4) {
   ExecContext ctx;
   ctx.max_threads = max_threads;
   SLUICE_ASSIGN_OR_RETURN(auto batches, CollectAll(op, &ctx));
