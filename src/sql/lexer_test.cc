@@ -1,0 +1,99 @@
+#include "sql/lexer.h"
+
+#include <gtest/gtest.h>
+
+#include "sql/error_location.h"
+
+namespace sluice {
+namespace {
+
+std::vector<Token> Lex(std::string_view sql) {
+  auto r = Lexer(sql).Tokenize();
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : std::vector<Token>{};
+}
+
+TEST(LexerTest, WordsKeepCaseAndUpperForm) {
+  auto t = Lex("select MyCol");
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].upper, "SELECT");
+  EXPECT_EQ(t[1].text, "MyCol");
+  EXPECT_EQ(t[2].kind, TokenKind::kEnd);
+}
+
+TEST(LexerTest, QuotedIdentifierWithEscapedBackquote) {
+  auto t = Lex("`weird name` `a``b`");
+  EXPECT_EQ(t[0].kind, TokenKind::kQuotedIdentifier);
+  EXPECT_EQ(t[0].text, "weird name");
+  EXPECT_EQ(t[1].text, "a`b");
+}
+
+TEST(LexerTest, StringEscapes) {
+  auto t = Lex(R"('a\nb' "it\'s" 'x\\y' '\t')");
+  EXPECT_EQ(t[0].text, "a\nb");
+  EXPECT_EQ(t[1].text, "it's");
+  EXPECT_EQ(t[2].text, "x\\y");
+  EXPECT_EQ(t[3].text, "\t");
+}
+
+TEST(LexerTest, CommentsAreSkipped) {
+  auto t = Lex("a -- comment\n/* block /* nested */ */ b");
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[1].text, "b");
+  EXPECT_EQ(t[1].line, 2);
+}
+
+TEST(LexerTest, NumbersAndSymbols) {
+  auto t = Lex("1 1.5 .5 1e3 10L 1.5BD 2D a<=>b x::INT");
+  EXPECT_EQ(t[0].text, "1");
+  EXPECT_EQ(t[1].text, "1.5");
+  EXPECT_EQ(t[2].text, ".5");
+  EXPECT_EQ(t[3].text, "1e3");
+  EXPECT_EQ(t[4].text, "10L");
+  EXPECT_EQ(t[5].text, "1.5BD");
+  EXPECT_EQ(t[6].text, "2D");
+  EXPECT_TRUE(t[8].IsSymbol("<=>"));
+  EXPECT_TRUE(t[11].IsSymbol("::"));
+}
+
+TEST(LexerTest, LineAndColumn) {
+  auto t = Lex("SELECT\n  a");
+  EXPECT_EQ(t[1].line, 2);
+  EXPECT_EQ(t[1].column, 3);
+}
+
+TEST(LexerTest, UnterminatedString) {
+  auto r = Lexer("SELECT 'abc").Tokenize();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kSyntaxError);
+  EXPECT_EQ(r.status().message(),
+            "syntax error at line 1, column 8: unterminated string literal: missing closing '\n"
+            "  SELECT 'abc\n"
+            "         ^");
+}
+
+TEST(LexerTest, UnterminatedComment) {
+  auto r = Lexer("a /* no end").Tokenize();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("line 1, column 3: unterminated comment"), std::string::npos);
+}
+
+TEST(LexerTest, UnknownCharacter) {
+  auto r = Lexer("a $ b").Tokenize();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("column 3: unexpected character '$'"), std::string::npos);
+}
+
+TEST(ErrorLocationTest, CaretUnderColumn) {
+  EXPECT_EQ(FormatLocation("x\nab cd", 2, 4), "  ab cd\n     ^");
+  EXPECT_EQ(FormatLocation("\tab", 1, 2), "  \tab\n  \t^");
+}
+
+TEST(ErrorLocationTest, SuggestClosest) {
+  EXPECT_EQ(SuggestClosest("nme", {"id", "name"}), std::optional<std::string>("name"));
+  EXPECT_EQ(SuggestClosest("NAMES", {"name"}), std::optional<std::string>("name"));
+  EXPECT_EQ(SuggestClosest("xyz", {"name", "id"}), std::nullopt);
+}
+
+}  // namespace
+}  // namespace sluice
