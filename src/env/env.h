@@ -79,7 +79,8 @@ class Env {
   virtual Status SyncDir(const std::string& path) = 0;
 
   // Takes an exclusive lock on `path` (created if absent). Fails at once with
-  // IOError if another process, or another lock in this process, holds it.
+  // IOError if another process, or another lock in this process, holds it;
+  // the message of that error contains "already held".
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
   // Releases a lock (same as destroying it, but reports errors).
   virtual Status UnlockFile(std::unique_ptr<FileLock> lock) = 0;

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
-#include <set>
+#include <map>
 
 #include "env/env.h"
 
@@ -115,11 +115,17 @@ class PosixSequentialFile final : public SequentialFile {
 
 // fcntl locks are per process: a second F_SETLK from the same process on the
 // same file succeeds. This table makes a second lock in-process fail too.
+// Entries carry the owner's pid: a child made by fork() inherits the table but
+// not the fcntl locks, so it ignores its parent's entries.
 class LockTable {
  public:
   bool Insert(const std::string& path) {
     std::lock_guard<std::mutex> l(mu_);
-    return paths_.insert(path).second;
+    auto [it, inserted] = paths_.emplace(path, ::getpid());
+    if (inserted) return true;
+    if (it->second == ::getpid()) return false;
+    it->second = ::getpid();  // stale entry inherited across fork()
+    return true;
   }
   void Remove(const std::string& path) {
     std::lock_guard<std::mutex> l(mu_);
@@ -128,7 +134,7 @@ class LockTable {
 
  private:
   std::mutex mu_;
-  std::set<std::string> paths_;
+  std::map<std::string, pid_t> paths_;
 };
 
 LockTable& Locks() {

@@ -1,0 +1,133 @@
+#include "checkpoint/checkpoint_lock.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "checkpoint/checkpoint_metadata.h"
+#include "common/json_writer.h"
+#include "env/mem_env.h"
+#include "env/temp_dir.h"
+
+namespace sluice {
+namespace {
+
+TEST(CheckpointLockTest, SecondQueryInSameProcessFails) {
+  MemEnv env;
+  auto first = CheckpointLock::Acquire(&env, "/ckpt");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = CheckpointLock::Acquire(&env, "/ckpt");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kIOError);
+  EXPECT_EQ(second.status().message().rfind(
+                "checkpoint /ckpt is in use by another query (lock held on /ckpt/LOCK)", 0),
+            0u)
+      << second.status().message();
+  ASSERT_TRUE((*first)->Release().ok());
+  EXPECT_TRUE(CheckpointLock::Acquire(&env, "/ckpt").ok());
+}
+
+TEST(CheckpointLockTest, LockDiesWithTheObject) {
+  MemEnv env;
+  { auto l = CheckpointLock::Acquire(&env, "/ckpt"); ASSERT_TRUE(l.ok()); }
+  EXPECT_TRUE(CheckpointLock::Acquire(&env, "/ckpt").ok());
+}
+
+TEST(CheckpointLockTest, SecondProcessFails) {
+  TempDir tmp;
+  std::string ckpt = tmp.path() + "/ckpt";
+  auto mine = CheckpointLock::Acquire(Env::Default(), ckpt);
+  ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto theirs = CheckpointLock::Acquire(Env::Default(), ckpt);
+    bool ok = !theirs.ok() &&
+              theirs.status().message().find("is in use by another query (lock held on " + ckpt +
+                                             "/LOCK)") != std::string::npos &&
+              theirs.status().message().find("another process") != std::string::npos;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(CheckpointMetadataTest, QueryIdStableRunIdFresh) {
+  MemEnv env;
+  auto a = CheckpointMetadata::LoadOrCreate(&env, "/ckpt");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = CheckpointMetadata::LoadOrCreate(&env, "/ckpt");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(a->query_id, b->query_id);
+  EXPECT_NE(a->run_id, b->run_id);
+  EXPECT_TRUE(IsUuid(a->query_id));
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString("/ckpt/metadata", &raw).ok());
+  EXPECT_EQ(raw, "{\"id\":\"" + a->query_id + "\"}\n");
+}
+
+TEST(CheckpointMetadataTest, Corruption) {
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDir("/ckpt").ok());
+  const std::pair<const char*, const char*> cases[] = {
+      {"", "checkpoint metadata file /ckpt/metadata is empty"},
+      {"{\"id\":\"abc", "checkpoint metadata file /ckpt/metadata is truncated: it does not end with a newline"},
+      {"{\"id\":\n", "checkpoint metadata file /ckpt/metadata is not valid JSON: "},
+      {"{\"name\":\"x\"}\n",
+       "checkpoint metadata file /ckpt/metadata lacks the string field \"id\" (the query id)"},
+      {"{\"id\":\"not-a-uuid\"}\n",
+       "checkpoint metadata file /ckpt/metadata: query id \"not-a-uuid\" is not a UUID"},
+  };
+  for (const auto& [contents, message] : cases) {
+    ASSERT_TRUE(env.WriteFile("/ckpt/metadata", contents, false).ok());
+    auto r = CheckpointMetadata::LoadOrCreate(&env, "/ckpt");
+    ASSERT_FALSE(r.ok()) << contents;
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(r.status().message().substr(0, std::string(message).size()), message)
+        << r.status().message();
+  }
+}
+
+TEST(UuidTest, Version4Format) {
+  for (int i = 0; i < 100; ++i) {
+    std::string u = NewUuidV4();
+    ASSERT_TRUE(IsUuid(u)) << u;
+    EXPECT_EQ(u[14], '4');
+    EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos) << u;
+  }
+  EXPECT_NE(NewUuidV4(), NewUuidV4());
+  EXPECT_FALSE(IsUuid("6f1c1f9e-2f0b-4a53-9c43-6c6f2b0b8a1"));
+  EXPECT_FALSE(IsUuid("6f1c1f9e_2f0b-4a53-9c43-6c6f2b0b8a11"));
+}
+
+// JsonWriter lives in src/common; it is tested here, where it is used.
+TEST(JsonWriterTest, EscapingAndStructure) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("s")
+      .String(std::string("a\"b\\c\n\t\x01\xc3\xa9", 10))
+      .Key("n")
+      .Int(-5)
+      .Key("arr")
+      .BeginArray()
+      .Bool(true)
+      .Null()
+      .Double(1.5)
+      .Uint(7)
+      .EndArray()
+      .Key("raw")
+      .Raw("{\"x\":1}")
+      .Key("e")
+      .BeginObject()
+      .EndObject()
+      .EndObject();
+  EXPECT_EQ(w.str(),
+            "{\"s\":\"a\\\"b\\\\c\\n\\t\\u0001\xc3\xa9\",\"n\":-5,\"arr\":[true,null,1.5,7],"
+            "\"raw\":{\"x\":1},\"e\":{}}");
+  EXPECT_EQ(JsonQuote("x"), "\"x\"");
+}
+
+}  // namespace
+}  // namespace sluice

@@ -1,0 +1,220 @@
+#include "checkpoint/file_sink_manifest.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <simdjson.h>
+
+#include "checkpoint/json_fields.h"
+#include "checkpoint/metadata_log.h"
+#include "common/json_writer.h"
+#include "env/atomic_file.h"
+
+namespace sluice {
+namespace {
+
+constexpr std::string_view kCompactSuffix = ".compact";
+
+std::string EntryJson(const SinkFileEntry& e) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("path")
+      .String(e.path)
+      .Key("size")
+      .Int(e.size)
+      .Key("modificationTime")
+      .Int(e.modification_time_ms)
+      .Key("action")
+      .String(e.action)
+      .EndObject();
+  return w.Take();
+}
+
+// Applies adds and deletes in order; returns the live adds in order.
+std::vector<SinkFileEntry> Live(std::vector<SinkFileEntry> entries) {
+  std::unordered_map<std::string, size_t> last_add;
+  std::vector<bool> keep(entries.size(), false);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto it = last_add.find(entries[i].path);
+    if (it != last_add.end()) keep[it->second] = false;
+    if (entries[i].action == "add") {
+      keep[i] = true;
+      last_add[entries[i].path] = i;
+    } else {
+      last_add.erase(entries[i].path);
+    }
+  }
+  std::vector<SinkFileEntry> out;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (keep[i]) out.push_back(std::move(entries[i]));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<FileSinkManifest> FileSinkManifest::Open(Env* env, const std::string& output_dir,
+                                                int compact_interval) {
+  if (compact_interval < 1) {
+    return Status::InvalidArgument("file sink compact interval must be >= 1, got " +
+                                   std::to_string(compact_interval));
+  }
+  std::string dir = JoinPath(output_dir, "_sluice_metadata");
+  SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(dir));
+  return FileSinkManifest(env, std::move(dir), compact_interval);
+}
+
+std::string FileSinkManifest::PathFor(int64_t batch_id) const {
+  return JoinPath(dir_, std::to_string(batch_id));
+}
+
+Result<FileSinkManifest::Listing> FileSinkManifest::List() const {
+  SLUICE_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_));
+  std::vector<std::pair<int64_t, bool>> ids;  // (id, is_compact)
+  for (const auto& n : names) {
+    if (IsTempFileName(n)) continue;
+    std::string_view sv = n;
+    bool compact = sv.size() > kCompactSuffix.size() &&
+                   sv.substr(sv.size() - kCompactSuffix.size()) == kCompactSuffix;
+    if (compact) sv.remove_suffix(kCompactSuffix.size());
+    auto id = MetadataLog::ParseBatchId(sv);
+    if (!id) {
+      return Status::Corruption("manifest directory " + dir_ + " holds an unexpected file " +
+                                JsonQuote(n) + "; only \"<batchId>\" and \"<batchId>.compact\" belong there");
+    }
+    ids.emplace_back(*id, compact);
+  }
+  std::sort(ids.begin(), ids.end());
+  Listing l;
+  for (const auto& [id, compact] : ids) {
+    if (compact) l.compact = id;
+  }
+  for (const auto& [id, compact] : ids) {
+    bool after = !l.compact || id > *l.compact;
+    if (after && !compact) {
+      l.batches.push_back(id);
+    } else if (!l.compact || id < *l.compact) {
+      l.obsolete.push_back(std::to_string(id) + (compact ? std::string(kCompactSuffix) : ""));
+    }
+  }
+  int64_t expect = l.compact ? *l.compact + 1 : (l.batches.empty() ? 0 : l.batches.front());
+  for (int64_t id : l.batches) {
+    if (id != expect) {
+      return Status::Corruption("manifest directory " + dir_ + " is missing batch " +
+                                std::to_string(expect) + " (next file is batch " +
+                                std::to_string(id) + "); batch ids must be contiguous");
+    }
+    ++expect;
+  }
+  if (!l.batches.empty()) {
+    l.latest = l.batches.back();
+  } else {
+    l.latest = l.compact;
+  }
+  return l;
+}
+
+Result<std::vector<SinkFileEntry>> FileSinkManifest::ReadFile(const std::string& path) const {
+  std::string contents;
+  SLUICE_RETURN_NOT_OK(env_->ReadFileToString(path, &contents));
+  SLUICE_ASSIGN_OR_RETURN(auto lines, MetadataLog::Parse(path, contents, kVersion));
+  simdjson::dom::parser parser;
+  std::vector<SinkFileEntry> out;
+  out.reserve(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    checkpoint_json::Where where{path, static_cast<int>(i) + 2};
+    simdjson::dom::element doc;
+    SLUICE_RETURN_NOT_OK(checkpoint_json::ParseLine(parser, where, lines[i], &doc));
+    simdjson::dom::object obj;
+    SLUICE_RETURN_NOT_OK(checkpoint_json::GetObject(doc, where, &obj));
+    SinkFileEntry e;
+    SLUICE_RETURN_NOT_OK(checkpoint_json::GetStringField(obj, where, "path", &e.path));
+    SLUICE_RETURN_NOT_OK(checkpoint_json::GetInt64Field(obj, where, "size", &e.size));
+    SLUICE_RETURN_NOT_OK(
+        checkpoint_json::GetInt64Field(obj, where, "modificationTime", &e.modification_time_ms));
+    SLUICE_RETURN_NOT_OK(checkpoint_json::GetStringField(obj, where, "action", &e.action));
+    if (e.action != "add" && e.action != "delete") {
+      return Status::Corruption("log file " + where.str() + ": unknown action " +
+                                JsonQuote(e.action) + " (expected \"add\" or \"delete\")");
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<SinkFileEntry>> FileSinkManifest::AllFilesOnce() const {
+  SLUICE_ASSIGN_OR_RETURN(auto l, List());
+  std::vector<SinkFileEntry> all;
+  if (l.compact) {
+    SLUICE_ASSIGN_OR_RETURN(all, ReadFile(PathFor(*l.compact) + std::string(kCompactSuffix)));
+  }
+  for (int64_t id : l.batches) {
+    SLUICE_ASSIGN_OR_RETURN(auto entries, ReadFile(PathFor(id)));
+    for (auto& e : entries) all.push_back(std::move(e));
+  }
+  return Live(std::move(all));
+}
+
+Result<std::vector<SinkFileEntry>> FileSinkManifest::AllFiles() const {
+  // A concurrent compaction may delete a file between listing and reading:
+  // list again (the new compact file has the entries).
+  for (int attempt = 0;; ++attempt) {
+    auto r = AllFilesOnce();
+    if (r.ok() || r.status().code() != StatusCode::kNotFound || attempt == 3) return r;
+  }
+}
+
+Result<std::optional<int64_t>> FileSinkManifest::GetLatestBatchId() const {
+  SLUICE_ASSIGN_OR_RETURN(auto l, List());
+  return l.latest;
+}
+
+Result<bool> FileSinkManifest::HasBatch(int64_t batch_id) const {
+  SLUICE_ASSIGN_OR_RETURN(auto latest, GetLatestBatchId());
+  return latest.has_value() && batch_id <= *latest;
+}
+
+Status FileSinkManifest::AddBatch(int64_t batch_id, const std::vector<SinkFileEntry>& files) {
+  SLUICE_ASSIGN_OR_RETURN(auto l, List());
+  if (l.latest && batch_id <= *l.latest) {
+    return Status::AlreadyExists("batch " + std::to_string(batch_id) + " is already in the manifest " +
+                                 dir_ + " (latest batch " + std::to_string(*l.latest) + ")");
+  }
+  if (l.latest && batch_id != *l.latest + 1) {
+    return Status::InvalidArgument("cannot add batch " + std::to_string(batch_id) + " to the manifest " +
+                                   dir_ + ": the next batch must be " +
+                                   std::to_string(*l.latest + 1));
+  }
+  if (batch_id < 0) return Status::InvalidArgument("batch id must be >= 0");
+  for (const auto& f : files) {
+    if (f.action != "add" && f.action != "delete") {
+      return Status::InvalidArgument("manifest action must be \"add\" or \"delete\", got " +
+                                     JsonQuote(f.action));
+    }
+  }
+  std::vector<std::string> lines;
+  if (!IsCompactionBatch(batch_id, interval_)) {
+    for (const auto& f : files) lines.push_back(EntryJson(f));
+    return WriteFileAtomically(env_, PathFor(batch_id), MetadataLog::Serialize(kVersion, lines));
+  }
+  // Compaction: everything live so far plus this batch, in one file.
+  SLUICE_ASSIGN_OR_RETURN(auto all, AllFilesOnce());
+  for (const auto& f : files) all.push_back(f);
+  for (const auto& f : Live(std::move(all))) lines.push_back(EntryJson(f));
+  SLUICE_RETURN_NOT_OK(WriteFileAtomically(env_, PathFor(batch_id) + std::string(kCompactSuffix),
+                                           MetadataLog::Serialize(kVersion, lines)));
+  // The compact file replaces every older file. A crash here leaves them
+  // behind; readers ignore files older than the newest compact file, and the
+  // next compaction deletes them.
+  for (const auto& name : l.obsolete) SLUICE_RETURN_NOT_OK(env_->DeleteFile(JoinPath(dir_, name)));
+  if (l.compact) {
+    SLUICE_RETURN_NOT_OK(
+        env_->DeleteFile(PathFor(*l.compact) + std::string(kCompactSuffix)));
+  }
+  for (int64_t id : l.batches) SLUICE_RETURN_NOT_OK(env_->DeleteFile(PathFor(id)));
+  return env_->SyncDir(dir_);
+}
+
+Status FileSinkManifest::CleanTempFiles() { return sluice::CleanTempFiles(env_, dir_); }
+
+}  // namespace sluice

@@ -1,0 +1,84 @@
+// FileSinkManifest: `<output>/_sluice_metadata/`, the list of data files a
+// file sink committed, per batch (Spark's FileStreamSinkLog). Readers trust
+// only files listed here; a file in the output directory that is not listed
+// (left by a batch that crashed before its manifest entry) does not exist.
+//
+// `<batchId>`:          v1 line, then one JSON line per file written by the batch:
+//   {"path":"part-00000-....json","size":1234,"modificationTime":1700000000000,"action":"add"}
+// `<batchId>.compact`:  same format, every live file of batches 0..batchId.
+//
+// Batch b is a compaction batch when (b + 1) % compact_interval == 0 (Spark's
+// rule; default interval 10 as spark.sql.streaming.fileSink.log.compactInterval):
+// its file is `<b>.compact`, holding the previous compact file's entries plus
+// every batch since, after which the files it replaces are deleted. So a
+// reader reads at most one compact file and interval - 1 batch files.
+//
+// A batch is written only after its data files are complete and synced, so
+// HasBatch(b) tells a replayed batch (after a crash) that it is already done.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "env/env.h"
+
+namespace sluice {
+
+struct SinkFileEntry {
+  std::string path;  // as the sink chose to record it (normally relative to the output dir)
+  int64_t size = 0;
+  int64_t modification_time_ms = 0;
+  std::string action = "add";  // "add" or "delete"
+
+  bool operator==(const SinkFileEntry&) const = default;
+};
+
+class FileSinkManifest {
+ public:
+  static constexpr int kVersion = 1;
+  static constexpr int kDefaultCompactInterval = 10;
+
+  // Opens `<output_dir>/_sluice_metadata`, creating it if needed.
+  static Result<FileSinkManifest> Open(Env* env, const std::string& output_dir,
+                                       int compact_interval = kDefaultCompactInterval);
+
+  // Records batch `batch_id`. It must be the next batch (latest + 1; any id
+  // when the manifest is empty); AlreadyExists if it was recorded before.
+  Status AddBatch(int64_t batch_id, const std::vector<SinkFileEntry>& files);
+  // True if batch `batch_id` was recorded (its files are committed).
+  Result<bool> HasBatch(int64_t batch_id) const;
+  Result<std::optional<int64_t>> GetLatestBatchId() const;
+  // Every live file: "add" entries not later deleted, in the order added.
+  Result<std::vector<SinkFileEntry>> AllFiles() const;
+  // Deletes temp files left by a crash. Only the writing sink may call it.
+  Status CleanTempFiles();
+
+  static bool IsCompactionBatch(int64_t batch_id, int interval) {
+    return (batch_id + 1) % interval == 0;
+  }
+  const std::string& dir() const { return dir_; }
+  std::string PathFor(int64_t batch_id) const;
+
+ private:
+  FileSinkManifest(Env* env, std::string dir, int interval)
+      : env_(env), dir_(std::move(dir)), interval_(interval) {}
+
+  // Files a reader needs: the newest compact file and the batches after it.
+  struct Listing {
+    std::optional<int64_t> compact;     // newest compact batch id
+    std::vector<int64_t> batches;       // batch files after it, ascending
+    std::vector<std::string> obsolete;  // names older than `compact`
+    std::optional<int64_t> latest;
+  };
+  Result<Listing> List() const;
+  Result<std::vector<SinkFileEntry>> ReadFile(const std::string& path) const;
+  Result<std::vector<SinkFileEntry>> AllFilesOnce() const;
+
+  Env* env_;
+  std::string dir_;
+  int interval_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,171 @@
+#include "checkpoint/file_sink_manifest.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "env/fault_injection_env.h"
+#include "env/mem_env.h"
+
+namespace sluice {
+namespace {
+
+SinkFileEntry File(const std::string& path, int64_t size = 10) {
+  return SinkFileEntry{path, size, 1700000000000, "add"};
+}
+
+std::vector<std::string> Paths(const std::vector<SinkFileEntry>& v) {
+  std::vector<std::string> out;
+  for (const auto& e : v) out.push_back(e.path);
+  return out;
+}
+
+std::vector<std::string> Listing(Env* env, const std::string& dir) {
+  auto v = env->ListDir(dir);
+  EXPECT_TRUE(v.ok());
+  std::sort(v->begin(), v->end());
+  return *v;
+}
+
+TEST(FileSinkManifestTest, AddHasBatchAllFiles) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out");
+  ASSERT_TRUE(m.ok());
+  EXPECT_FALSE(*m->HasBatch(0));
+  ASSERT_TRUE(m->AddBatch(0, {File("part-0-a.json", 123), File("part-0-b.json")}).ok());
+  ASSERT_TRUE(m->AddBatch(1, {}).ok());  // an empty batch is recorded too
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/0", &raw).ok());
+  EXPECT_EQ(raw,
+            "v1\n"
+            "{\"path\":\"part-0-a.json\",\"size\":123,\"modificationTime\":1700000000000,\"action\":\"add\"}\n"
+            "{\"path\":\"part-0-b.json\",\"size\":10,\"modificationTime\":1700000000000,\"action\":\"add\"}\n");
+  ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/1", &raw).ok());
+  EXPECT_EQ(raw, "v1\n");
+  EXPECT_TRUE(*m->HasBatch(0));
+  EXPECT_TRUE(*m->HasBatch(1));
+  EXPECT_FALSE(*m->HasBatch(2));
+  auto all = m->AllFiles();
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(Paths(*all), (std::vector<std::string>{"part-0-a.json", "part-0-b.json"}));
+  EXPECT_EQ((*all)[0], File("part-0-a.json", 123));
+}
+
+TEST(FileSinkManifestTest, ReplayedBatchIsRefused) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out");
+  ASSERT_TRUE(m->AddBatch(0, {File("a")}).ok());
+  // A sink re-running batch 0 after a crash checks HasBatch and skips it;
+  // adding it again is an error, not a silent duplicate.
+  EXPECT_TRUE(*m->HasBatch(0));
+  Status s = m->AddBatch(0, {File("a-again")});
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(s.message(), "batch 0 is already in the manifest /out/_sluice_metadata (latest batch 0)");
+  EXPECT_EQ(m->AddBatch(5, {}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Paths(*m->AllFiles()), std::vector<std::string>{"a"});
+}
+
+TEST(FileSinkManifestTest, CompactionBoundsFilesAndKeepsEntries) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out", 3);
+  for (int b = 0; b < 8; ++b) {
+    ASSERT_TRUE(m->AddBatch(b, {File("f" + std::to_string(b))}).ok()) << b;
+  }
+  // Batches 2 and 5 are compaction batches ((b + 1) % 3 == 0).
+  EXPECT_EQ(Listing(&env, "/out/_sluice_metadata"),
+            (std::vector<std::string>{"5.compact", "6", "7"}));
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/5.compact", &raw).ok());
+  EXPECT_EQ(std::count(raw.begin(), raw.end(), '\n'), 7);  // v1 + f0..f5
+  auto all = m->AllFiles();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(Paths(*all),
+            (std::vector<std::string>{"f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7"}));
+  for (int b = 0; b < 8; ++b) EXPECT_TRUE(*m->HasBatch(b));
+  EXPECT_FALSE(*m->HasBatch(8));
+  EXPECT_EQ(m->GetLatestBatchId()->value(), 7);
+  // Reopen with the default interval: state carries over.
+  auto m2 = FileSinkManifest::Open(&env, "/out");
+  EXPECT_EQ(Paths(*m2->AllFiles()).size(), 8u);
+}
+
+TEST(FileSinkManifestTest, DeleteEntriesAreAppliedAndCompactedAway) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out", 2);
+  ASSERT_TRUE(m->AddBatch(0, {File("a"), File("b")}).ok());
+  SinkFileEntry del = File("a");
+  del.action = "delete";
+  ASSERT_TRUE(m->AddBatch(1, {del}).ok());  // compaction batch
+  EXPECT_EQ(Paths(*m->AllFiles()), std::vector<std::string>{"b"});
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/1.compact", &raw).ok());
+  EXPECT_EQ(raw.find("\"a\""), std::string::npos);
+}
+
+TEST(FileSinkManifestTest, CrashDuringCompactionLeavesAReadableManifest) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  auto m = FileSinkManifest::Open(&env, "/out", 3);
+  ASSERT_TRUE(m->AddBatch(0, {File("f0")}).ok());
+  ASSERT_TRUE(m->AddBatch(1, {File("f1")}).ok());
+  // The compact file is written, then deleting the replaced files fails.
+  env.FailNth(FaultInjectionEnv::Op::kDelete, 1);
+  EXPECT_FALSE(m->AddBatch(2, {File("f2")}).ok());
+  env.ClearFaults();
+  EXPECT_EQ(Listing(&mem, "/out/_sluice_metadata"),
+            (std::vector<std::string>{"0", "1", "2.compact"}));
+  EXPECT_EQ(Paths(*m->AllFiles()), (std::vector<std::string>{"f0", "f1", "f2"}));
+  EXPECT_TRUE(*m->HasBatch(2));
+  for (int b = 3; b < 6; ++b) ASSERT_TRUE(m->AddBatch(b, {File("f" + std::to_string(b))}).ok());
+  // The next compaction removed the leftovers.
+  EXPECT_EQ(Listing(&mem, "/out/_sluice_metadata"), std::vector<std::string>{"5.compact"});
+  EXPECT_EQ(Paths(*m->AllFiles()).size(), 6u);
+}
+
+TEST(FileSinkManifestTest, CorruptionAndGaps) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out");
+  const std::string dir = "/out/_sluice_metadata/";
+  ASSERT_TRUE(m->AddBatch(0, {File("a")}).ok());
+
+  ASSERT_TRUE(env.WriteFile(dir + "1", "v1\n{\"path\":\"b\",\"size\":1,\"modificationTime\":2,\"action\":\"add\"}", false).ok());
+  auto r = m->AllFiles();
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(r.status().message(),
+            "log file /out/_sluice_metadata/1 is truncated: its last line does not end with a newline");
+
+  ASSERT_TRUE(env.WriteFile(dir + "1", "v1\n{\"path\":\"b\",\"size\":1,\"action\":\"add\"}\n", false).ok());
+  r = m->AllFiles();
+  EXPECT_EQ(r.status().message(),
+            "log file /out/_sluice_metadata/1 line 2 lacks the field \"modificationTime\"");
+
+  ASSERT_TRUE(env.WriteFile(dir + "1", "v1\n{\"path\":\"b\",\"size\":1,\"modificationTime\":2,\"action\":\"move\"}\n", false).ok());
+  r = m->AllFiles();
+  EXPECT_EQ(r.status().message(),
+            "log file /out/_sluice_metadata/1 line 2: unknown action \"move\" (expected \"add\" or \"delete\")");
+
+  ASSERT_TRUE(env.WriteFile(dir + "1", "v9\n", false).ok());
+  r = m->AllFiles();
+  EXPECT_EQ(r.status().message(),
+            "log file /out/_sluice_metadata/1 has version v9 but this Sluice supports up to v1; upgrade Sluice");
+
+  ASSERT_TRUE(env.DeleteFile(dir + "1").ok());
+  ASSERT_TRUE(env.WriteFile(dir + "2", "v1\n", false).ok());
+  r = m->AllFiles();
+  EXPECT_EQ(r.status().message(),
+            "manifest directory /out/_sluice_metadata is missing batch 1 (next file is batch 2); "
+            "batch ids must be contiguous");
+
+  ASSERT_TRUE(env.DeleteFile(dir + "2").ok());
+  ASSERT_TRUE(env.WriteFile(dir + "x.json", "", false).ok());
+  EXPECT_EQ(m->HasBatch(0).status().code(), StatusCode::kCorruption);
+  ASSERT_TRUE(env.DeleteFile(dir + "x.json").ok());
+
+  ASSERT_TRUE(env.WriteFile(dir + ".1.00000000000000ff.tmp", "v1\n{", false).ok());
+  EXPECT_EQ(Paths(*m->AllFiles()), std::vector<std::string>{"a"});
+  ASSERT_TRUE(m->CleanTempFiles().ok());
+  EXPECT_EQ(Listing(&env, "/out/_sluice_metadata"), std::vector<std::string>{"0"});
+}
+
+}  // namespace
+}  // namespace sluice

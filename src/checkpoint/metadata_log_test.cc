@@ -1,0 +1,283 @@
+#include "checkpoint/metadata_log.h"
+
+#include <gtest/gtest.h>
+
+#include "checkpoint/commit_log.h"
+#include "checkpoint/offset_log.h"
+#include "env/fault_injection_env.h"
+#include "env/mem_env.h"
+
+namespace sluice {
+namespace {
+
+class MetadataLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto l = MetadataLog::Open(&env_, "/ckpt/offsets");
+    ASSERT_TRUE(l.ok());
+    log_.emplace(std::move(l).value());
+  }
+  void Write(const std::string& name, const std::string& contents) {
+    ASSERT_TRUE(env_.WriteFile("/ckpt/offsets/" + name, contents, false).ok());
+  }
+
+  MemEnv env_;
+  std::optional<MetadataLog> log_;
+};
+
+TEST_F(MetadataLogTest, AddGetLatest) {
+  EXPECT_FALSE(log_->GetLatest()->has_value());
+  ASSERT_TRUE(log_->Add(0, {"a", "b"}).ok());
+  ASSERT_TRUE(log_->Add(1, {"c"}).ok());
+  std::string raw;
+  ASSERT_TRUE(env_.ReadFileToString("/ckpt/offsets/0", &raw).ok());
+  EXPECT_EQ(raw, "v1\na\nb\n");
+  EXPECT_EQ(*log_->Get(0), (std::vector<std::string>{"a", "b"}));
+  auto latest = log_->GetLatest();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->first, 1);
+  EXPECT_EQ((*latest)->second, std::vector<std::string>{"c"});
+  EXPECT_EQ(*log_->ListBatchIds(), (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(log_->Get(7).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(MetadataLogTest, RefusesOverwriteAndNonContiguousAdd) {
+  ASSERT_TRUE(log_->Add(0, {"a"}).ok());
+  Status s = log_->Add(0, {"other"});
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(s.message(),
+            "batch 0 already exists in /ckpt/offsets (/ckpt/offsets/0); log entries are never "
+            "overwritten");
+  EXPECT_EQ(*log_->Get(0), std::vector<std::string>{"a"});
+  s = log_->Add(2, {"x"});
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "cannot add batch 2 to /ckpt/offsets: the latest batch is 0, so the next must be 1");
+  EXPECT_EQ(log_->Add(1, {"x\ny"}).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(MetadataLogTest, GapIsCorruption) {
+  Write("3", "v1\nx\n");
+  Write("4", "v1\nx\n");
+  Write("6", "v1\nx\n");
+  auto ids = log_->ListBatchIds();
+  ASSERT_FALSE(ids.ok());
+  EXPECT_EQ(ids.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ids.status().message(),
+            "log directory /ckpt/offsets is missing batch 5 (it has batches 3..6); batch ids must "
+            "be contiguous");
+  EXPECT_FALSE(log_->GetLatest().ok());
+}
+
+TEST_F(MetadataLogTest, StrayFileIsCorruption) {
+  Write("0", "v1\nx\n");
+  Write("007", "v1\nx\n");
+  auto ids = log_->ListBatchIds();
+  EXPECT_EQ(ids.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(ids.status().message(),
+            "log directory /ckpt/offsets holds an unexpected file \"007\"; only batch files named "
+            "by their batch id belong there");
+}
+
+TEST_F(MetadataLogTest, TempFilesAreIgnoredAndCleaned) {
+  ASSERT_TRUE(log_->Add(0, {"a"}).ok());
+  Write(".1.0123456789abcdef.tmp", "v1\npartial");
+  EXPECT_EQ(*log_->ListBatchIds(), std::vector<int64_t>{0});
+  ASSERT_TRUE(log_->CleanTempFiles().ok());
+  EXPECT_FALSE(env_.FileExists("/ckpt/offsets/.1.0123456789abcdef.tmp"));
+  ASSERT_TRUE(log_->Add(1, {"b"}).ok());
+}
+
+struct CorruptCase {
+  const char* contents;
+  const char* message;
+};
+
+TEST_F(MetadataLogTest, CorruptFilesNameTheFileAndTheProblem) {
+  const CorruptCase cases[] = {
+      {"", "log file /ckpt/offsets/0 is empty"},
+      {"v1\n{\"a\":1}",
+       "log file /ckpt/offsets/0 is truncated: its last line does not end with a newline"},
+      {"v1", "log file /ckpt/offsets/0 is truncated: its last line does not end with a newline"},
+      {"\x01\x02garbage\n",
+       "log file /ckpt/offsets/0 is malformed: the first line must be a version such as \"v1\", "
+       "found \"\\u0001\\u0002garbage\""},
+      {"v0\nx\n",
+       "log file /ckpt/offsets/0 is malformed: the first line must be a version such as \"v1\", "
+       "found \"v0\""},
+      {"v2\nx\n",
+       "log file /ckpt/offsets/0 has version v2 but this Sluice supports up to v1; upgrade "
+       "Sluice"},
+  };
+  for (const auto& c : cases) {
+    Write("0", c.contents);
+    auto r = log_->Get(0);
+    ASSERT_FALSE(r.ok()) << c.contents;
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(r.status().message(), c.message);
+  }
+}
+
+TEST_F(MetadataLogTest, Purge) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(log_->Add(i, {std::to_string(i)}).ok());
+  ASSERT_TRUE(log_->PurgeBefore(3).ok());
+  EXPECT_EQ(log_->ListBatchIds()->front(), 3);
+  ASSERT_TRUE(log_->PurgeKeepLast(4).ok());
+  EXPECT_EQ(*log_->ListBatchIds(), (std::vector<int64_t>{6, 7, 8, 9}));
+  ASSERT_TRUE(log_->Add(10, {"10"}).ok());
+  EXPECT_EQ(log_->GetLatestBatchId()->value(), 10);
+}
+
+TEST_F(MetadataLogTest, AddIsAtomicUnderCrash) {
+  FaultInjectionEnv fenv(&env_);
+  auto log = MetadataLog::Open(&fenv, "/ckpt/commits");
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE(log->Add(0, {"zero"}).ok());
+  fenv.FailNth(FaultInjectionEnv::Op::kRename, 1);
+  EXPECT_FALSE(log->Add(1, {"one"}).ok());
+  ASSERT_TRUE(fenv.SimulateCrash().ok());
+  EXPECT_EQ(*log->ListBatchIds(), std::vector<int64_t>{0});
+  // The unsynced dir op of a successful add is undone by a crash before the
+  // dir sync -- but Add syncs the dir, so after success it survives.
+  ASSERT_TRUE(log->Add(1, {"one"}).ok());
+  ASSERT_TRUE(fenv.SimulateCrash().ok());
+  EXPECT_EQ(*log->Get(1), std::vector<std::string>{"one"});
+}
+
+TEST(ParseBatchIdTest, Canonical) {
+  EXPECT_EQ(MetadataLog::ParseBatchId("0"), 0);
+  EXPECT_EQ(MetadataLog::ParseBatchId("123"), 123);
+  EXPECT_FALSE(MetadataLog::ParseBatchId("01"));
+  EXPECT_FALSE(MetadataLog::ParseBatchId("-1"));
+  EXPECT_FALSE(MetadataLog::ParseBatchId("1a"));
+  EXPECT_FALSE(MetadataLog::ParseBatchId(""));
+  EXPECT_FALSE(MetadataLog::ParseBatchId("1234567890123456789"));
+}
+
+// --- OffsetLog / CommitLog ---
+
+TEST(OffsetLogTest, RoundTripAndExactBytes) {
+  MemEnv env;
+  auto log = OffsetLog::Open(&env, "/ckpt");
+  ASSERT_TRUE(log.ok());
+  OffsetSeq seq;
+  seq.metadata.batch_watermark_ms = 5000;
+  seq.metadata.batch_timestamp_ms = 1700000000123;
+  seq.metadata.conf = {{"spark.sql.shuffle.partitions", "200"}, {"q\"uote", "a\\b"}};
+  seq.offsets = {std::string(R"({"topic":{"0":42,"1":7}})"), std::nullopt};
+  ASSERT_TRUE(log->Add(0, seq).ok());
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString("/ckpt/offsets/0", &raw).ok());
+  EXPECT_EQ(raw,
+            "v1\n"
+            R"({"batchWatermarkMs":5000,"batchTimestampMs":1700000000123,"conf":{"q\"uote":"a\\b","spark.sql.shuffle.partitions":"200"}})"
+            "\n"
+            R"({"topic":{"0":42,"1":7}})"
+            "\n-\n");
+  auto back = log->Get(0);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, seq);
+  auto latest = log->GetLatest();
+  ASSERT_TRUE(latest.ok() && latest->has_value());
+  EXPECT_EQ((*latest)->first, 0);
+  EXPECT_EQ((*latest)->second, seq);
+}
+
+TEST(OffsetLogTest, ReadsSparkStyleMetadataWithoutConf) {
+  MemEnv env;
+  auto log = OffsetLog::Open(&env, "/ckpt");
+  ASSERT_TRUE(env.WriteFile("/ckpt/offsets/0",
+                            "v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1,\"x\":true}\n51\n",
+                            false)
+                  .ok());
+  auto seq = log->Get(0);
+  ASSERT_TRUE(seq.ok()) << seq.status().ToString();
+  EXPECT_TRUE(seq->metadata.conf.empty());
+  ASSERT_EQ(seq->offsets.size(), 1u);
+  EXPECT_EQ(*seq->offsets[0], "51");
+}
+
+TEST(OffsetLogTest, CorruptEntries) {
+  MemEnv env;
+  auto log = OffsetLog::Open(&env, "/ckpt");
+  const CorruptCase cases[] = {
+      {"v1\n", "log file /ckpt/offsets/0 is truncated: the batch metadata line after the version is missing"},
+      {"v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\n",
+       "log file /ckpt/offsets/0 line 2 is not valid JSON: "},
+      {"v1\n[1]\n", "log file /ckpt/offsets/0 line 2 must be a JSON object"},
+      {"v1\n{\"batchTimestampMs\":1}\n",
+       "log file /ckpt/offsets/0 line 2 lacks the field \"batchWatermarkMs\""},
+      {"v1\n{\"batchWatermarkMs\":\"x\",\"batchTimestampMs\":1}\n",
+       "log file /ckpt/offsets/0 line 2: field \"batchWatermarkMs\" must be a 64-bit integer"},
+      {"v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1,\"conf\":{\"a\":1}}\n",
+       "log file /ckpt/offsets/0 line 2: conf value of \"a\" must be a string"},
+      {"v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1}\n-\n{\"t\":{\"0\":\n",
+       "log file /ckpt/offsets/0 line 4 is not valid JSON: "},
+  };
+  for (const auto& c : cases) {
+    ASSERT_TRUE(env.WriteFile("/ckpt/offsets/0", c.contents, false).ok());
+    auto r = log->Get(0);
+    ASSERT_FALSE(r.ok()) << c.contents;
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(r.status().message().substr(0, std::string(c.message).size()), c.message)
+        << r.status().message();
+  }
+}
+
+TEST(OffsetLogTest, RejectsMultiLineOffsets) {
+  MemEnv env;
+  auto log = OffsetLog::Open(&env, "/ckpt");
+  OffsetSeq seq;
+  seq.offsets = {std::string("{\n}")};
+  EXPECT_EQ(log->Add(0, seq).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(CommitLogTest, RoundTripAndCorruption) {
+  MemEnv env;
+  auto log = CommitLog::Open(&env, "/ckpt");
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE(log->Add(0, CommitMetadata{0}).ok());
+  ASSERT_TRUE(log->Add(1, CommitMetadata{12345}).ok());
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString("/ckpt/commits/1", &raw).ok());
+  EXPECT_EQ(raw, "v1\n{\"nextBatchWatermarkMs\":12345}\n");
+  EXPECT_EQ(log->Get(1)->next_batch_watermark_ms, 12345);
+  EXPECT_EQ((*log->GetLatest())->first, 1);
+
+  const CorruptCase cases[] = {
+      {"v1\n", "log file /ckpt/commits/1 is truncated: the commit metadata line after the version is missing"},
+      {"v1\n{}\n", "log file /ckpt/commits/1 line 2 lacks the field \"nextBatchWatermarkMs\""},
+      {"v1\n{}\n{}\n", "log file /ckpt/commits/1 has 3 lines; a commit log file has exactly 2"},
+      {"v3\n{}\n",
+       "log file /ckpt/commits/1 has version v3 but this Sluice supports up to v1; upgrade Sluice"},
+  };
+  for (const auto& c : cases) {
+    ASSERT_TRUE(env.WriteFile("/ckpt/commits/1", c.contents, false).ok());
+    auto r = log->Get(1);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(r.status().message(), c.message);
+  }
+}
+
+// The recovery rule from DESIGN.md section 1, on real logs.
+TEST(RecoveryRuleTest, LastOffsetsVersusLastCommit) {
+  MemEnv env;
+  auto offsets = OffsetLog::Open(&env, "/ckpt");
+  auto commits = CommitLog::Open(&env, "/ckpt");
+  OffsetSeq seq;
+  seq.offsets = {std::string("1")};
+  ASSERT_TRUE(offsets->Add(0, seq).ok());
+  ASSERT_TRUE(commits->Add(0, {}).ok());
+  seq.offsets = {std::string("2")};
+  ASSERT_TRUE(offsets->Add(1, seq).ok());
+  // Crash before commits/1: N = 1, M = 0 -> batch 1 is re-run with offset "2".
+  int64_t n = offsets->GetLatestBatchId()->value();
+  int64_t m = commits->GetLatestBatchId()->value();
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(m, n - 1);
+  EXPECT_EQ(*offsets->Get(n)->offsets[0], "2");
+}
+
+}  // namespace
+}  // namespace sluice
