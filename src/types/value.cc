@@ -145,7 +145,20 @@ std::string Value::ToSqlLiteral() const {
       }
       return s + "'";
     }
-    case TypeId::kBinary: return "X'" + str_value() + "'";
+    case TypeId::kBinary: {
+      static const char* kHex = "0123456789ABCDEF";
+      std::string s = "X'";
+      for (unsigned char c : str_value()) {
+        s += kHex[c >> 4];
+        s += kHex[c & 15];
+      }
+      return s + "'";
+    }
+    case TypeId::kDouble: {
+      std::string s = ToString();
+      if (s == "NaN" || s == "Infinity" || s == "-Infinity") return "CAST('" + s + "' AS DOUBLE)";
+      return s + "D";
+    }
     case TypeId::kDate: return "DATE '" + ToString() + "'";
     case TypeId::kTimestamp: return "TIMESTAMP '" + ToString() + "'";
     case TypeId::kBigint: return ToString() + "L";
