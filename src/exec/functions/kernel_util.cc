@@ -1,0 +1,132 @@
+#include "exec/functions/kernel_util.h"
+
+#include "exec/expression_evaluator.h"
+
+namespace sluice::fn {
+
+Vector Broadcast(const Vector& v, size_t n) {
+  if (v.size() == n) return v;
+  TypeId id = v.type().id();
+  if (IsFlat(id) && v.size() >= 1) {
+    Vector out(v.type(), n);
+    if (v.IsNull(0)) {
+      SetAllNull(&out, n);
+      return out;
+    }
+    if (v.type().is_string_like()) out.SetHeap(v.heap_ptr());
+    DispatchPhysical(id, [&](auto tag) {
+      using T = decltype(tag);
+      T x = v.data<T>()[0];
+      T* d = out.data<T>();
+      for (size_t i = 0; i < n; ++i) d[i] = x;
+    });
+    return out;
+  }
+  std::vector<uint32_t> zeros(n, 0);
+  return v.Gather(zeros.data(), n);
+}
+
+Vector AllNull(const DataType& t, size_t n) {
+  Vector out(t, n);
+  if (n > 0) SetAllNull(&out, n);
+  return out;
+}
+
+Status ArithmeticOverflow(std::string_view what, std::string_view try_fn) {
+  std::string m = "[ARITHMETIC_OVERFLOW] " + std::string(what) + " overflow.";
+  if (!try_fn.empty()) m += " Use '" + std::string(try_fn) + "' to tolerate overflow and return NULL instead.";
+  return Status::ExecutionError(m);
+}
+
+Status DivideByZero() {
+  return Status::ExecutionError(
+      "[DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return "
+      "NULL instead.");
+}
+
+Value GetArg(const Vector& v, size_t n, size_t i) { return v.GetValue(Row(v, n, i)); }
+
+int128_t Pow10(int k) {
+  static const auto* table = [] {
+    auto* t = new int128_t[39];
+    t[0] = 1;
+    for (int i = 1; i <= 38; ++i) t[i] = t[i - 1] * 10;
+    return t;
+  }();
+  return table[k < 0 ? 0 : (k > 38 ? 38 : k)];
+}
+
+bool Rescale(int128_t v, int from, int to, int128_t* out) {
+  if (to == from) {
+    *out = v;
+    return true;
+  }
+  if (to > from) {
+    if (to - from > 38) return v == 0 ? (*out = 0, true) : false;
+    return !__builtin_mul_overflow(v, Pow10(to - from), out);
+  }
+  int d = from - to;
+  if (d > 38) {
+    *out = 0;
+    return true;
+  }
+  int128_t p = Pow10(d);
+  int128_t q = v / p, r = v % p;
+  // HALF_UP: round away from zero when the dropped part is >= half.
+  if (r < 0) r = -r;
+  if (r * 2 >= p) q += v < 0 ? -1 : 1;
+  *out = q;
+  return true;
+}
+
+SelectionVector SubSelection(const SelectionVector* sel, const std::vector<uint32_t>& positions) {
+  SelectionVector s(positions.size());
+  for (size_t k = 0; k < positions.size(); ++k) s[k] = sel ? (*sel)[positions[k]] : positions[k];
+  return s;
+}
+
+Vector Assemble(const DataType& t, size_t n, const std::vector<const Vector*>& sources,
+                const std::vector<int32_t>& src, const std::vector<uint32_t>& rows) {
+  if (IsFlat(t.id())) {
+    Vector out(t, n);
+    uint64_t* valid = out.MutableValidity();
+    if (t.is_string_like()) {
+      for (const Vector* s : sources) ShareHeap(&out, *s);
+    }
+    DispatchPhysical(t.id(), [&](auto tag) {
+      using T = decltype(tag);
+      T* d = out.data<T>();
+      for (size_t i = 0; i < n; ++i) {
+        if (src[i] < 0) {
+          valid[i >> 6] &= ~(uint64_t{1} << (i & 63));
+          continue;
+        }
+        const Vector& s = *sources[static_cast<size_t>(src[i])];
+        size_t r = rows[i];
+        if (s.IsNull(r)) {
+          valid[i >> 6] &= ~(uint64_t{1} << (i & 63));
+        } else {
+          d[i] = s.data<T>()[r];
+        }
+      }
+    });
+    return out;
+  }
+  Vector out(t, 0);
+  out.Reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (src[i] < 0) {
+      out.AppendValue(Value::Null(t));
+    } else {
+      const Vector& s = *sources[static_cast<size_t>(src[i])];
+      out.AppendValue(s.GetValue(s.size() == 1 ? 0 : rows[i]));
+    }
+  }
+  return out;
+}
+
+Result<Vector> EvalArg(const KernelContext& ctx, size_t i, const Batch& in, const SelectionVector* sel) {
+  return ExpressionEvaluator::Evaluate(*ctx.call->args[i], in, sel, *ctx.eval);
+}
+
+}  // namespace sluice::fn
