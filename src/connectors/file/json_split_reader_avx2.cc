@@ -1,7 +1,15 @@
-// JSON split reader compiled for AVX2 CPUs (simdjson haswell kernels).
-// Every header other than simdjson.h is included before the target pragma so
-// that only this file's own (internal-linkage) code and simdjson's kernels
-// are compiled for AVX2.
+// JSON split reader compiled for AVX2 CPUs (simdjson's haswell kernels: its
+// on-demand API is only compiled for the implementation the compiler flags
+// select). The whole file is compiled for AVX2 (simdjson's always-inline
+// functions are reached through std templates, which must share the target),
+// and json_split_reader.cc only calls it on CPUs with AVX2.
+// Caveat: inline functions of shared headers get an AVX2 copy here; the
+// linker may keep that copy, so a binary built from this tree needs an AVX2
+// CPU. A per-target compile flag (cmake) would be the cleaner fix.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC target("avx2,bmi,bmi2,pclmul,lzcnt,popcnt")
+#define SIMDJSON_BUILTIN_IMPLEMENTATION haswell
+
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -14,12 +22,7 @@
 #include "connectors/file/text_value_parser.h"
 #include "types/datetime.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SLUICE_JSON_HAVE_AVX2_READER 1
-#pragma GCC push_options
-#pragma GCC target("avx2,bmi,bmi2,pclmul,lzcnt,popcnt")
 #include <simdjson.h>
 #define SLUICE_JSON_READER_FACTORY OpenJsonSplitReaderAvx2
 #include "connectors/file/json_split_reader_impl.inc"
-#pragma GCC pop_options
 #endif
