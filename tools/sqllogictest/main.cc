@@ -117,8 +117,12 @@ class Runner {
     FailHeader(sql, columns_ok ? "wrong result" : "wrong number of columns");
     std::cerr << "Expected " << q.column_types.size() << " columns ('" << q.column_types
               << "'), got " << r.schema().size() << " (" << r.schema().ToString() << ")\n";
-    std::cerr << "Expected " << expected.size() << " rows"
-              << (q.sort_mode == SortMode::kRowSort ? " (rowsort)" : "") << ":\n";
+    if (q.sort_mode == SortMode::kContains) {
+      std::cerr << "Expected the result to contain:\n";
+    } else {
+      std::cerr << "Expected " << expected.size() << " rows"
+                << (q.sort_mode == SortMode::kRowSort ? " (rowsort)" : "") << ":\n";
+    }
     PrintLines(std::cerr, expected);
     std::cerr << "Actual " << actual.size() << " rows:\n";
     PrintLines(std::cerr, actual);

@@ -78,7 +78,7 @@ bool ParseStatement(const RecordBody& b, Record* rec, ParseError* error) {
 
 bool ParseQuery(const RecordBody& b, Record* rec, ParseError* error) {
   if (b.words.size() < 2 || b.words.size() > 3) {
-    return Fail(error, b.header_line, "expected 'query <types> [nosort|rowsort]'");
+    return Fail(error, b.header_line, "expected 'query <types> [nosort|rowsort|contains]'");
   }
   if (!NeedSql(b, error)) return false;
   Query q;
@@ -95,9 +95,11 @@ bool ParseQuery(const RecordBody& b, Record* rec, ParseError* error) {
       q.sort_mode = SortMode::kNoSort;
     } else if (b.words[2] == "rowsort") {
       q.sort_mode = SortMode::kRowSort;
+    } else if (b.words[2] == "contains") {
+      q.sort_mode = SortMode::kContains;
     } else {
       return Fail(error, b.header_line,
-                  "unknown sort mode '" + b.words[2] + "' (nosort, rowsort)");
+                  "unknown sort mode '" + b.words[2] + "' (nosort, rowsort, contains)");
     }
   }
   if (!b.has_separator) {
@@ -106,7 +108,7 @@ bool ParseQuery(const RecordBody& b, Record* rec, ParseError* error) {
   int line = b.header_line + 1 + static_cast<int>(b.sql_lines.size()) + 1;
   for (const auto& r : b.result_lines) {
     size_t columns = static_cast<size_t>(std::count(r.begin(), r.end(), '\t')) + 1;
-    if (columns != q.column_types.size()) {
+    if (q.sort_mode != SortMode::kContains && columns != q.column_types.size()) {
       return Fail(error, line,
                   "result row has " + std::to_string(columns) + " tab-separated values but the "
                       "query declares " + std::to_string(q.column_types.size()) + " columns ('" +
@@ -211,6 +213,14 @@ std::string RenderRow(const std::vector<std::string>& values) {
 }
 
 bool RowsMatch(std::vector<std::string> expected, std::vector<std::string> actual, SortMode mode) {
+  if (mode == SortMode::kContains) {
+    std::string text;
+    for (const auto& a : actual) text += a + "\n";
+    for (const auto& e : expected) {
+      if (text.find(e) == std::string::npos) return false;
+    }
+    return true;
+  }
   if (mode == SortMode::kRowSort) {
     std::sort(expected.begin(), expected.end());
     std::sort(actual.begin(), actual.end());

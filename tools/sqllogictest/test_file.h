@@ -9,10 +9,14 @@
 //   ----                          "----" are substrings that must all appear
 //   <expected substring>...       in the error message
 //
-//   query <types> [nosort|rowsort]
+//   query <types> [nosort|rowsort|contains]
 //   <SQL, possibly several lines>
 //   ----
 //   <one line per row, values separated by tabs>
+//
+// In `contains` mode each expected line is instead a substring that must
+// appear in the result rendered as text (rows joined by newlines, values by
+// tabs): for results such as EXPLAIN's multi-line plan string.
 //
 // <types> has one letter per result column (I integer, R real/decimal,
 // T text, B boolean, D date/timestamp); only the count is checked. NULL
@@ -45,9 +49,13 @@ struct StatementError {
   std::vector<std::string> expected_substrings;
 };
 
-enum class SortMode { kNoSort, kRowSort };
+enum class SortMode {
+  kNoSort,    // rows compared in order
+  kRowSort,   // rows sorted (as rendered text) on both sides first
+  kContains,  // every expected line is a substring of the rendered result
+};
 
-// `query <types> [sortmode]`
+// `query <types> [nosort|rowsort|contains]`
 struct Query {
   std::string sql;
   std::string column_types;  // one letter per column
@@ -83,7 +91,9 @@ std::string Expand(std::string_view text, const std::map<std::string, std::strin
 std::string RenderRow(const std::vector<std::string>& values);
 
 // Compares the rendered actual rows with the expected ones under `mode`.
-// Returns true when they match. Sorting (kRowSort) applies to both sides.
+// Returns true when they match. Sorting (kRowSort) applies to both sides;
+// in kContains mode each expected line must occur in the actual rows joined
+// with '\n'.
 bool RowsMatch(std::vector<std::string> expected, std::vector<std::string> actual, SortMode mode);
 
 // Splits `text` into lines (without the '\n'; a trailing '\r' is dropped).

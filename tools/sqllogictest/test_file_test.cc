@@ -78,6 +78,8 @@ TEST(TestFileTest, Query) {
   EXPECT_EQ(q.sort_mode, SortMode::kRowSort);
   EXPECT_EQ(q.expected_rows, (std::vector<std::string>{"1\talice", "2\tNULL"}));
   const auto& q2 = std::get<Query>(f.records[1].body);
+  auto f2 = ParseOk("query T contains\nEXPLAIN SELECT 1\n----\n== Physical Plan ==\na\tb\tc\n");
+  EXPECT_EQ(std::get<Query>(f2.records[0].body).sort_mode, SortMode::kContains);
   EXPECT_EQ(q2.sort_mode, SortMode::kNoSort);
   EXPECT_TRUE(q2.expected_rows.empty());
 }
@@ -118,6 +120,10 @@ TEST(TestFileTest, RenderAndCompare) {
   EXPECT_TRUE(RowsMatch({"b", "a"}, {"a", "b"}, SortMode::kRowSort));
   EXPECT_FALSE(RowsMatch({"b", "a"}, {"a", "b"}, SortMode::kNoSort));
   EXPECT_FALSE(RowsMatch({"a"}, {"a", "a"}, SortMode::kRowSort));
+  EXPECT_TRUE(RowsMatch({"== Physical Plan ==", "Scan json"},
+                        {"== Analyzed ==\nProject\n== Physical Plan ==\n+- Scan json [a]"},
+                        SortMode::kContains));
+  EXPECT_FALSE(RowsMatch({"Filter"}, {"Project"}, SortMode::kContains));
 }
 
 // Every file of the SQL suite must parse, with result rows matching the
