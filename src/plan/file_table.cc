@@ -1,0 +1,48 @@
+#include "plan/file_table.h"
+
+#include "connectors/file/file_scan_operator.h"
+
+namespace sluice {
+
+namespace {
+
+class FileTable : public TableSource {
+ public:
+  FileTable(FileFormat format, std::vector<std::string> paths, Schema schema, FileFormatOptions options)
+      : format_(format), paths_(std::move(paths)), schema_(std::move(schema)), options_(std::move(options)) {}
+
+  const Schema& schema() const override { return schema_; }
+
+  std::string description() const override {
+    std::string s = std::string(FileFormatName(format_)) + " [";
+    for (size_t i = 0; i < paths_.size(); ++i) s += (i ? ", " : "") + paths_[i];
+    return s + "]";
+  }
+
+  Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override {
+    SLUICE_ASSIGN_OR_RETURN(auto op, FileScanOperator::Make(format_, paths_, schema_, options_, columns, filter));
+    return PhysicalOperatorPtr(std::move(op));
+  }
+
+ private:
+  FileFormat format_;
+  std::vector<std::string> paths_;
+  Schema schema_;
+  FileFormatOptions options_;
+};
+
+}  // namespace
+
+Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std::string> paths,
+                                     std::optional<Schema> schema,
+                                     const std::map<std::string, std::string>& options) {
+  SLUICE_ASSIGN_OR_RETURN(FileFormat f, ParseFileFormat(format));
+  SLUICE_ASSIGN_OR_RETURN(FileFormatOptions opts, FileFormatOptions::Parse(f, options));
+  if (!schema) {
+    return Status::InvalidArgument("reading " + std::string(FileFormatName(f)) +
+                                   " files needs a schema (CREATE TABLE t (cols...) or .schema(\"a INT, ...\"))");
+  }
+  return TableSourcePtr(std::make_shared<FileTable>(f, std::move(paths), std::move(*schema), std::move(opts)));
+}
+
+}  // namespace sluice
