@@ -10,6 +10,6 @@ sluice_module(exec DIRS exec exec/functions DEPS sluice_vector PkgConfig::RE2 Pk
 sluice_module(exec/operators DEPS sluice_exec)
 sluice_module(connectors/file DEPS sluice_exec sluice_env PkgConfig::SIMDJSON)
 sluice_module(checkpoint DEPS sluice_env sluice_types PkgConfig::SIMDJSON)
-sluice_module(state DEPS sluice_env sluice_vector)
+sluice_module(state DEPS sluice_env sluice_vector z)  # z: zlib (crc32, compression)
 sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_connectors_file)
 sluice_module(api DEPS sluice_plan)
