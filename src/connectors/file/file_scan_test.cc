@@ -1,0 +1,464 @@
+#include "connectors/file/file_scan.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sys/stat.h>
+
+#include "connectors/file/file_scan_operator.h"
+#include "connectors/file/file_writer.h"
+#include "connectors/file/schema_inference.h"
+#include "types/datetime.h"
+
+namespace sluice {
+namespace {
+
+class FileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sluice_file_test_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { (void)std::system(("rm -rf " + dir_).c_str()); }
+
+  std::string Write(const std::string& name, const std::string& content) {
+    std::string p = dir_ + "/" + name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+
+  // All rows of the scan, split by split, as Values.
+  static std::vector<std::vector<Value>> ReadAll(const FileScan& scan, Status* status = nullptr) {
+    std::vector<std::vector<Value>> rows;
+    for (size_t i = 0; i < scan.splits().size(); ++i) {
+      auto s = scan.OpenSplit(i);
+      if (!s.ok()) {
+        if (status) *status = s.status();
+        return rows;
+      }
+      while (true) {
+        auto b = (*s)->Next();
+        if (!b.ok()) {
+          if (status) *status = b.status();
+          return rows;
+        }
+        if (!*b) break;
+        for (size_t r = 0; r < (*b)->num_rows; ++r) rows.push_back((*b)->Row(r));
+      }
+    }
+    if (status) *status = Status::OK();
+    return rows;
+  }
+
+  std::shared_ptr<FileScan> Scan(FileFormat f, const std::string& path, const Schema& schema,
+                                 std::map<std::string, std::string> opts = {},
+                                 std::vector<int> proj = {}) {
+    auto o = FileFormatOptions::Parse(f, opts);
+    EXPECT_TRUE(o.ok()) << o.status().ToString();
+    if (proj.empty()) {
+      for (size_t i = 0; i < schema.size(); ++i) proj.push_back(static_cast<int>(i));
+    }
+    auto s = FileScan::Make(f, {path}, schema, *o, proj);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return *s;
+  }
+
+  std::string dir_;
+};
+
+Value S(const char* s) { return Value::String(s); }
+Value NullS() { return Value::Null(DataType::String()); }
+Value NullB() { return Value::Null(DataType::Bigint()); }
+Value TS(const char* s) { return Value::Timestamp(*ParseTimestamp(s)); }
+
+TEST(FileFormatOptionsTest, ParsesAndRejects) {
+  auto o = FileFormatOptions::Parse(FileFormat::kCsv, {{"MODE", "failfast"}, {"Header", "TRUE"},
+                                                       {"delimiter", "\\t"}, {"nullValue", "NA"}});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->mode, ParseMode::kFailFast);
+  EXPECT_TRUE(o->header);
+  EXPECT_EQ(o->sep, '\t');
+  EXPECT_EQ(o->null_value, "NA");
+  auto bad = FileFormatOptions::Parse(FileFormat::kJson, {{"mode", "LENIENT"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), "mode 'LENIENT' is not one of PERMISSIVE, DROPMALFORMED, FAILFAST");
+  EXPECT_EQ(FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "yes"}}).status().message(),
+            "option header must be true or false, got 'yes'");
+  EXPECT_EQ(FileFormatOptions::Parse(FileFormat::kCsv, {{"sep", "ab"}}).status().message(),
+            "option sep must be a single character, got 'ab'");
+  EXPECT_FALSE(FileFormatOptions::Parse(FileFormat::kJson, {{"timestampFormat", "dd/MM/yyyy"}}).ok());
+}
+
+TEST_F(FileTest, ListingFilesDirectoriesGlobs) {
+  Write("b.json", "{}\n");
+  Write("a.json", "{}\n");
+  Write("_SUCCESS", "");
+  Write(".hidden", "x");
+  Write("c.csv", "1\n");
+  auto dir = ListFiles({dir_});
+  ASSERT_TRUE(dir.ok());
+  ASSERT_EQ(dir->size(), 3u);
+  EXPECT_EQ((*dir)[0].path, dir_ + "/a.json");
+  EXPECT_EQ((*dir)[1].path, dir_ + "/b.json");
+  EXPECT_EQ((*dir)[2].path, dir_ + "/c.csv");
+  EXPECT_EQ((*dir)[0].size, 3);
+  auto glob = ListFiles({dir_ + "/*.json"});
+  ASSERT_TRUE(glob.ok());
+  ASSERT_EQ(glob->size(), 2u);
+  EXPECT_EQ((*glob)[1].path, dir_ + "/b.json");
+  auto missing = ListFiles({dir_ + "/nope/x.json"});
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "path does not exist: " + dir_ + "/nope/x.json");
+  EXPECT_EQ(ListFiles({dir_ + "/*.parquet"}).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(FileTest, JsonAllTypesNullsAndNesting) {
+  std::string p = Write("t.json",
+                        "{\"i\":1,\"b\":10000000000,\"d\":1.5,\"s\":\"x\\\"y\",\"t\":true,"
+                        "\"dt\":\"2024-02-29\",\"ts\":\"2024-01-01T10:00:00.123Z\",\"dec\":12.345,"
+                        "\"st\":{\"x\":1,\"y\":\"a\"},\"arr\":[1,null,3]}\n"
+                        "\n"
+                        "{\"i\":null,\"s\":{\"k\": [1, 2]},\"d\":2,\"st\":null,\"arr\":[],\"ts\":0}\r\n"
+                        "{\"s\":12.50,\"st\":{\"y\":\"b\"},\"b\":-5}");
+  Schema schema({{"i", DataType::Int()},
+                 {"b", DataType::Bigint()},
+                 {"d", DataType::Double()},
+                 {"s", DataType::String()},
+                 {"t", DataType::Boolean()},
+                 {"dt", DataType::Date()},
+                 {"ts", DataType::Timestamp()},
+                 {"dec", DataType::Decimal(10, 2)},
+                 {"st", DataType::Struct({{"x", DataType::Bigint()}, {"y", DataType::String()}})},
+                 {"arr", DataType::Array(DataType::Bigint())}});
+  auto scan = Scan(FileFormat::kJson, p, schema);
+  Status st;
+  auto rows = ReadAll(*scan, &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 3u);
+  const DataType& stt = schema.field(8).type;
+  const DataType& arrt = schema.field(9).type;
+  EXPECT_EQ(rows[0], (std::vector<Value>{
+                         Value::Int(1), Value::Bigint(10000000000), Value::Double(1.5), S("x\"y"),
+                         Value::Boolean(true), Value::Date(DaysFromCivil(2024, 2, 29)),
+                         TS("2024-01-01 10:00:00.123"), Value::Decimal(1235, 10, 2),
+                         Value::Nested(stt, {Value::Bigint(1), S("a")}),
+                         Value::Nested(arrt, {Value::Bigint(1), NullB(), Value::Bigint(3)})}));
+  EXPECT_EQ(rows[1], (std::vector<Value>{
+                         Value::Null(DataType::Int()), NullB(), Value::Double(2.0), S("{\"k\":[1,2]}"),
+                         Value::Null(DataType::Boolean()), Value::Null(DataType::Date()),
+                         Value::Timestamp(0), Value::Null(DataType::Decimal(10, 2)),
+                         Value::Null(stt), Value::Nested(arrt, {})}));
+  EXPECT_EQ(rows[2], (std::vector<Value>{
+                         Value::Null(DataType::Int()), Value::Bigint(-5), Value::Null(DataType::Double()),
+                         S("12.50"), Value::Null(DataType::Boolean()), Value::Null(DataType::Date()),
+                         Value::Null(DataType::Timestamp()), Value::Null(DataType::Decimal(10, 2)),
+                         Value::Nested(stt, {NullB(), S("b")}), Value::Null(arrt)}));
+  EXPECT_EQ(scan->malformed_records(), 0);
+}
+
+TEST_F(FileTest, JsonProjectionSkipsUnrequestedFields) {
+  // "garbage" holds values of the wrong type for its declared INT type; it
+  // is not requested, so (as with Spark's pruned JSON parsing) it is never
+  // converted and the records are good.
+  std::string p = Write("p.json",
+                        "{\"garbage\":\"not a number\",\"a\":1,\"b\":\"x\"}\n"
+                        "{\"b\":\"y\",\"garbage\":{\"deep\":[1,2,{\"z\":null}]},\"a\":2}\n");
+  Schema schema({{"a", DataType::Bigint()}, {"garbage", DataType::Int()}, {"b", DataType::String()}});
+  auto scan = Scan(FileFormat::kJson, p, schema, {{"mode", "FAILFAST"}}, {2, 0});
+  Status st;
+  auto rows = ReadAll(*scan, &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("x"), Value::Bigint(1)}));
+  EXPECT_EQ(rows[1], (std::vector<Value>{S("y"), Value::Bigint(2)}));
+  EXPECT_EQ(scan->output_schema().ToString(), "b STRING, a BIGINT");
+}
+
+const char* kBadJson =
+    "{\"a\":1,\"b\":\"ok\"}\n"          // line 1: good
+    "{\"a\":\"two\",\"b\":\"partial\"}\n"  // line 2: type mismatch (partial result)
+    "\n"                                 // line 3: blank
+    "{\"a\":3,\"b\" \"x\"}\n"           // line 4: syntax error
+    "{\"a\":4}\n";                      // line 5: good
+
+TEST_F(FileTest, JsonPermissiveKeepsPartialResultsAndCorruptRecord) {
+  std::string p = Write("bad.json", kBadJson);
+  Schema schema({{"a", DataType::Bigint()}, {"b", DataType::String()}, {"_corrupt_record", DataType::String()}});
+  auto scan = Scan(FileFormat::kJson, p, schema);
+  Status st;
+  auto rows = ReadAll(*scan, &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], (std::vector<Value>{Value::Bigint(1), S("ok"), NullS()}));
+  EXPECT_EQ(rows[1], (std::vector<Value>{NullB(), S("partial"), S("{\"a\":\"two\",\"b\":\"partial\"}")}));
+  EXPECT_EQ(rows[2], (std::vector<Value>{NullB(), NullS(), S("{\"a\":3,\"b\" \"x\"}")}));
+  EXPECT_EQ(rows[3], (std::vector<Value>{Value::Bigint(4), NullS(), NullS()}));
+  EXPECT_EQ(scan->malformed_records(), 2);
+}
+
+TEST_F(FileTest, JsonDropMalformed) {
+  std::string p = Write("bad.json", kBadJson);
+  Schema schema({{"a", DataType::Bigint()}, {"b", DataType::String()}});
+  auto scan = Scan(FileFormat::kJson, p, schema, {{"mode", "DROPMALFORMED"}});
+  Status st;
+  auto rows = ReadAll(*scan, &st);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (std::vector<Value>{Value::Bigint(1), S("ok")}));
+  EXPECT_EQ(rows[1], (std::vector<Value>{Value::Bigint(4), NullS()}));
+  EXPECT_EQ(scan->malformed_records(), 2);
+}
+
+TEST_F(FileTest, JsonFailFastNamesFileAndLine) {
+  std::string p = Write("bad.json", kBadJson);
+  Schema schema({{"a", DataType::Bigint()}, {"b", DataType::String()}});
+  Status st;
+  ReadAll(*Scan(FileFormat::kJson, p, schema, {{"mode", "FAILFAST"}}), &st);
+  EXPECT_EQ(st.code(), StatusCode::kMalformedRecord);
+  EXPECT_EQ(st.message(), "malformed JSON record at " + p +
+                              ":2: field 'a': cannot convert JSON string to BIGINT (mode FAILFAST; use "
+                              "PERMISSIVE or DROPMALFORMED to keep going)");
+  // Only b requested: line 2 is fine, line 4's syntax error is reported.
+  ReadAll(*Scan(FileFormat::kJson, p, schema, {{"mode", "FAILFAST"}}, {1}), &st);
+  EXPECT_EQ(st.code(), StatusCode::kMalformedRecord);
+  EXPECT_EQ(st.message().rfind("malformed JSON record at " + p + ":4: ", 0), 0u) << st.message();
+}
+
+TEST_F(FileTest, SplitsOfALargeFileGiveEveryLineOnce) {
+  std::string content;
+  int64_t expected_sum = 0;
+  for (int i = 0; i < 20000; ++i) {
+    // Lines of varying length so split points fall everywhere.
+    content += "{\"id\":" + std::to_string(i) + ",\"pad\":\"" + std::string(static_cast<size_t>(i % 37), 'x') + "\"}\n";
+    expected_sum += i;
+  }
+  content += "{\"id\":\"bad\"}\n";  // line 20001
+  std::string p = Write("big.json", content);
+  Schema schema({{"id", DataType::Bigint()}});
+  for (const char* split_bytes : {"1000", "4093", "65536", "100000000"}) {
+    auto scan = Scan(FileFormat::kJson, p, schema, {{"maxPartitionBytes", split_bytes}, {"mode", "DROPMALFORMED"}});
+    auto rows = ReadAll(*scan);
+    ASSERT_EQ(rows.size(), 20000u) << split_bytes;
+    int64_t sum = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      ASSERT_EQ(rows[i][0].bigint_value(), static_cast<int64_t>(i)) << split_bytes;
+      sum += rows[i][0].bigint_value();
+    }
+    EXPECT_EQ(sum, expected_sum);
+    // FAILFAST in a far split still names the right line.
+    Status st;
+    ReadAll(*Scan(FileFormat::kJson, p, schema, {{"maxPartitionBytes", split_bytes}, {"mode", "FAILFAST"}}), &st);
+    EXPECT_EQ(st.message().rfind("malformed JSON record at " + p + ":20001: ", 0), 0u) << st.message();
+  }
+  EXPECT_EQ(Scan(FileFormat::kJson, p, schema, {{"maxPartitionBytes", "1000"}})->splits().size(),
+            (content.size() + 999) / 1000);
+}
+
+TEST_F(FileTest, CsvTypesQuotingNullsAndHeader) {
+  std::string p = Write("t.csv",
+                        "id,name,score,ok,day,ts\n"
+                        "1,\"Smith, John\",1.5,true,2024-01-02,2024-01-01 10:00:00\n"
+                        "2,\"say \\\"hi\\\"\",,FALSE,,\n"
+                        "3,\"rfc \"\"4180\"\"\",NaN,true,2024-03-04,2024-01-01T10:00:00Z\n"
+                        "4,,-2e3,false,2024-03-05,2024-01-01T11:00:00+01:00\n");
+  Schema schema({{"id", DataType::Int()},
+                 {"name", DataType::String()},
+                 {"score", DataType::Double()},
+                 {"ok", DataType::Boolean()},
+                 {"day", DataType::Date()},
+                 {"ts", DataType::Timestamp()}});
+  auto scan = Scan(FileFormat::kCsv, p, schema, {{"header", "true"}, {"mode", "FAILFAST"}});
+  Status st;
+  auto rows = ReadAll(*scan, &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], (std::vector<Value>{Value::Int(1), S("Smith, John"), Value::Double(1.5),
+                                         Value::Boolean(true), Value::Date(DaysFromCivil(2024, 1, 2)),
+                                         TS("2024-01-01 10:00:00")}));
+  EXPECT_EQ(rows[1], (std::vector<Value>{Value::Int(2), S("say \"hi\""), Value::Null(DataType::Double()),
+                                         Value::Boolean(false), Value::Null(DataType::Date()),
+                                         Value::Null(DataType::Timestamp())}));
+  EXPECT_EQ(rows[2][1], S("rfc \"4180\""));
+  EXPECT_TRUE(std::isnan(rows[2][2].double_value()));
+  EXPECT_EQ(rows[2][5], TS("2024-01-01 10:00:00"));
+  EXPECT_EQ(rows[3], (std::vector<Value>{Value::Int(4), NullS(), Value::Double(-2000.0),
+                                         Value::Boolean(false), Value::Date(DaysFromCivil(2024, 3, 5)),
+                                         TS("2024-01-01 10:00:00")}));
+}
+
+TEST_F(FileTest, CsvModesAndProjection) {
+  std::string p = Write("m.csv",
+                        "1,a,x\n"       // line 1 good
+                        "2,b\n"         // line 2: too few fields
+                        "oops,c,z\n"    // line 3: bad INT
+                        "4,d,w,extra\n" // line 4: too many fields
+                        "#comment\n"
+                        "5,e,v\n");
+  Schema schema({{"n", DataType::Int()}, {"s", DataType::String()}, {"t", DataType::String()},
+                 {"_corrupt_record", DataType::String()}});
+  auto perm = Scan(FileFormat::kCsv, p, schema, {{"comment", "#"}});
+  Status st;
+  auto rows = ReadAll(*perm, &st);
+  ASSERT_TRUE(st.ok());
+  ASSERT_EQ(rows.size(), 5u);
+  Value ni = Value::Null(DataType::Int());
+  EXPECT_EQ(rows[0], (std::vector<Value>{Value::Int(1), S("a"), S("x"), NullS()}));
+  EXPECT_EQ(rows[1], (std::vector<Value>{Value::Int(2), S("b"), NullS(), S("2,b")}));
+  EXPECT_EQ(rows[2], (std::vector<Value>{ni, S("c"), S("z"), S("oops,c,z")}));
+  EXPECT_EQ(rows[3], (std::vector<Value>{Value::Int(4), S("d"), S("w"), S("4,d,w,extra")}));
+  EXPECT_EQ(rows[4], (std::vector<Value>{Value::Int(5), S("e"), S("v"), NullS()}));
+  EXPECT_EQ(perm->malformed_records(), 3);
+
+  // Projection of s only: "oops" is never converted, but field counts still count.
+  auto drop = Scan(FileFormat::kCsv, p, schema, {{"comment", "#"}, {"mode", "DROPMALFORMED"}}, {1});
+  rows = ReadAll(*drop, &st);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(rows, (std::vector<std::vector<Value>>{{S("a")}, {S("c")}, {S("e")}}));
+
+  ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"comment", "#"}, {"mode", "FAILFAST"}}), &st);
+  EXPECT_EQ(st.message(), "malformed CSV record at " + p +
+                              ":2: expected 3 fields but found 2 (mode FAILFAST; use PERMISSIVE or "
+                              "DROPMALFORMED to keep going)");
+  Schema two({{"n", DataType::Int()}, {"s", DataType::String()}});
+  ReadAll(*Scan(FileFormat::kCsv, Write("m2.csv", "1,a\noops,b\n"), two, {{"mode", "FAILFAST"}}), &st);
+  EXPECT_EQ(st.message(), "malformed CSV record at " + dir_ +
+                              "/m2.csv:2: field 'n': cannot convert 'oops' to INT (mode FAILFAST; use "
+                              "PERMISSIVE or DROPMALFORMED to keep going)");
+}
+
+TEST_F(FileTest, CsvNullValueOption) {
+  std::string p = Write("n.csv", "NA,\"\",x\n");
+  Schema schema({{"a", DataType::String()}, {"b", DataType::String()}, {"c", DataType::String()}});
+  auto rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"nullValue", "NA"}}));
+  ASSERT_EQ(rows.size(), 1u);
+  // NA -> NULL; a quoted empty string is not the null value any more.
+  EXPECT_EQ(rows[0], (std::vector<Value>{NullS(), S(""), S("x")}));
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, schema));
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), NullS(), S("x")}));
+}
+
+TEST_F(FileTest, InferJsonSchema) {
+  Write("a.json",
+        "{\"b\":1,\"a\":\"x\",\"n\":null,\"o\":{\"z\":1,\"y\":[1,2]}}\n"
+        "{\"b\":2.5,\"c\":true,\"o\":{\"z\":\"s\"}}\n"
+        "not json\n");
+  auto s = InferSchema(FileFormat::kJson, {dir_}, FileFormatOptions{});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->ToString(),
+            "_corrupt_record STRING, a STRING, b DOUBLE, c BOOLEAN, n STRING, "
+            "o STRUCT<y: ARRAY<BIGINT>, z: STRING>");
+  FileFormatOptions drop;
+  drop.mode = ParseMode::kDropMalformed;
+  EXPECT_EQ(InferSchema(FileFormat::kJson, {dir_}, drop)->ToString(),
+            "a STRING, b DOUBLE, c BOOLEAN, n STRING, o STRUCT<y: ARRAY<BIGINT>, z: STRING>");
+  FileFormatOptions fail;
+  fail.mode = ParseMode::kFailFast;
+  EXPECT_EQ(InferSchema(FileFormat::kJson, {dir_}, fail).status().code(), StatusCode::kMalformedRecord);
+}
+
+TEST_F(FileTest, InferCsvSchema) {
+  std::string p = Write("i.csv",
+                        "id,big,x,flag,day,ts,s,id\n"
+                        "1,3000000000,1,true,2024-01-01,2024-01-01 10:00:00,a,\n"
+                        "2,4,2.5,false,2024-01-02,2024-01-02,b,\n");
+  auto strings = InferSchema(FileFormat::kCsv, {p}, *FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}}));
+  ASSERT_TRUE(strings.ok());
+  EXPECT_EQ(strings->ToString(),
+            "id0 STRING, big STRING, x STRING, flag STRING, day STRING, ts STRING, s STRING, id7 STRING");
+  auto typed = InferSchema(FileFormat::kCsv, {p},
+                           *FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}, {"inferSchema", "true"}}));
+  ASSERT_TRUE(typed.ok());
+  EXPECT_EQ(typed->ToString(),
+            "id0 INT, big BIGINT, x DOUBLE, flag BOOLEAN, day DATE, ts TIMESTAMP, s STRING, id7 STRING");
+  auto noheader = InferSchema(FileFormat::kCsv, {p}, FileFormatOptions{});
+  EXPECT_EQ(noheader->field(0).name, "_c0");
+  EXPECT_EQ(noheader->field(7).name, "_c7");
+}
+
+TEST_F(FileTest, JsonWriterAndRoundTrip) {
+  DataType st = DataType::Struct({{"x", DataType::Bigint()}, {"y", DataType::String()}});
+  DataType arr = DataType::Array(DataType::String());
+  Schema schema({{"i", DataType::Int()},
+                 {"d", DataType::Double()},
+                 {"s", DataType::String()},
+                 {"ts", DataType::Timestamp()},
+                 {"st", st},
+                 {"a", arr}});
+  std::vector<std::vector<Value>> rows = {
+      {Value::Int(1), Value::Double(1e7), S("a\"b\n\x01"), TS("2024-01-01 10:00:00"),
+       Value::Nested(st, {Value::Bigint(5), NullS()}), Value::Nested(arr, {S("p"), NullS()})},
+      {Value::Null(DataType::Int()), Value::Double(0.5), NullS(), Value::Null(DataType::Timestamp()),
+       Value::Null(st), Value::Nested(arr, {})}};
+  std::vector<Vector> cols;
+  for (size_t c = 0; c < schema.size(); ++c) {
+    std::vector<Value> vals;
+    for (auto& r : rows) vals.push_back(r[c]);
+    cols.push_back(Vector::FromValues(schema.field(c).type, vals));
+  }
+  Batch batch(std::move(cols), rows.size());
+  std::string text;
+  ASSERT_TRUE(JsonLinesWriter(schema).Write(batch, &text).ok());
+  EXPECT_EQ(text,
+            "{\"i\":1,\"d\":1.0E7,\"s\":\"a\\\"b\\n\\u0001\",\"ts\":\"2024-01-01T10:00:00.000Z\","
+            "\"st\":{\"x\":5},\"a\":[\"p\",null]}\n"
+            "{\"d\":0.5,\"a\":[]}\n");
+  std::string p = Write("rt.json", text);
+  auto back = ReadAll(*Scan(FileFormat::kJson, p, schema, {{"mode", "FAILFAST"}}));
+  EXPECT_EQ(back, rows);
+}
+
+TEST_F(FileTest, CsvWriterAndRoundTrip) {
+  Schema schema({{"n", DataType::Bigint()}, {"s", DataType::String()}, {"d", DataType::Double()},
+                 {"ts", DataType::Timestamp()}});
+  std::vector<std::vector<Value>> rows = {
+      {Value::Bigint(1), S("plain"), Value::Double(2.5), TS("2024-05-06 07:08:09.123")},
+      {Value::Bigint(-2), S("a,b \"q\" \\"), Value::Null(DataType::Double()), Value::Null(DataType::Timestamp())},
+      {Value::Null(DataType::Bigint()), S("line\nbreak"), Value::Double(-0.0), TS("1969-12-31 23:59:59")}};
+  std::vector<Vector> cols;
+  for (size_t c = 0; c < schema.size(); ++c) {
+    std::vector<Value> vals;
+    for (auto& r : rows) vals.push_back(r[c]);
+    cols.push_back(Vector::FromValues(schema.field(c).type, vals));
+  }
+  Batch batch(std::move(cols), rows.size());
+  auto opts = *FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}, {"multiLine", "true"}});
+  CsvWriter w(schema, opts);
+  std::string text;
+  w.WriteHeader(&text);
+  ASSERT_TRUE(w.Write(batch, &text).ok());
+  EXPECT_EQ(text,
+            "n,s,d,ts\n"
+            "1,plain,2.5,2024-05-06T07:08:09.123Z\n"
+            "-2,\"a,b \\\"q\\\" \\\\\",,\n"
+            ",\"line\nbreak\",-0.0,1969-12-31T23:59:59.000Z\n");
+  std::string p = Write("rt.csv", text);
+  auto back = ReadAll(*Scan(FileFormat::kCsv, p, schema,
+                            {{"header", "true"}, {"multiLine", "true"}, {"mode", "FAILFAST"}}));
+  EXPECT_EQ(back, rows);
+}
+
+TEST_F(FileTest, FileScanOperatorPartitionsAndDetails) {
+  Write("x1.json", "{\"a\":1,\"b\":\"p\"}\n{\"a\":2,\"b\":\"q\"}\n");
+  Write("x2.json", "{\"a\":3}\n");
+  Schema schema({{"a", DataType::Bigint()}, {"b", DataType::String()}});
+  auto op = FileScanOperator::Make(FileFormat::kJson, {dir_ + "/x*.json"}, schema, FileFormatOptions{}, {1, 0});
+  ASSERT_TRUE(op.ok()) << op.status().ToString();
+  EXPECT_EQ((*op)->num_partitions(), 2);
+  EXPECT_EQ((*op)->name(), "FileScan json");
+  EXPECT_EQ((*op)->details(), "paths=[" + dir_ + "/x*.json], columns=[b, a], splits=2");
+  EXPECT_EQ((*op)->output_schema().ToString(), "b STRING, a BIGINT");
+  ExecContext ctx;
+  auto batches = CollectAll(**op, &ctx);
+  ASSERT_TRUE(batches.ok());
+  Batch all = Batch::Concat(*batches);
+  ASSERT_EQ(all.num_rows, 3u);
+  EXPECT_EQ(all.Row(2), (std::vector<Value>{NullS(), Value::Bigint(3)}));
+}
+
+}  // namespace
+}  // namespace sluice
