@@ -17,9 +17,9 @@
 // quote, the escape character, CR or LF, or when quoteAll; inside quotes the
 // quote and escape characters are preceded by `escape` (Spark's default,
 // \" rather than RFC 4180's ""). NULL is written as nullValue (default: an
-// empty field) and an empty string as "" (a quoted empty field), so both
-// read back as written with the default options... except that Spark (and
-// this reader) read an unquoted or quoted empty field as NULL by default.
+// empty field) and an empty string as "" (a quoted empty field). Note that
+// with the default nullValue "" Spark (and this reader) read both back as
+// NULL; set nullValue to keep empty strings apart.
 // Timestamps and dates as for JSON; STRUCT/ARRAY columns are rejected.
 #pragma once
 
