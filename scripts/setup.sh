@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libsimdjson-dev librdkafka-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libre2-dev
-  libzstd-dev liblz4-dev zlib1g-dev
+  libzstd-dev liblz4-dev zlib1g-dev libssl-dev
   default-jdk-headless maven
 )
 

@@ -1,7 +1,203 @@
+// STRUCT and ARRAY functions: get_field (data.a), named_struct, struct,
+// array, size/cardinality, element_at, try_element_at, array_contains.
 #include "exec/functions/function_table.h"
+#include "exec/functions/kernel_util.h"
 
 namespace sluice::fn {
 
-void RegisterNestedFunctions(FunctionTable& t) {}
+namespace {
+
+Result<Vector> GetFieldKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  const Vector& s = args[0];
+  const std::string& field = ctx.call->args[1]->literal.str_value();
+  int idx = s.type().FieldIndex(field);
+  if (idx < 0) return Status::Internal("no field " + field);
+  Vector dense = Densify(s, n);
+  Vector out = dense.child(static_cast<size_t>(idx));
+  if (dense.MayHaveNulls()) {
+    // A NULL struct has NULL fields. Copy before touching the bitmap: the
+    // child is shared with the input.
+    std::vector<uint32_t> rows(n);
+    for (size_t i = 0; i < n; ++i) rows[i] = static_cast<uint32_t>(i);
+    out = out.Gather(rows.data(), n);
+    AndValidity(&out, dense, n);
+  }
+  return out;
+}
+
+Result<ExprPtr> BindGetField(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kStruct) return ArgTypeError(name, args, 0, "STRUCT");
+  SLUICE_ASSIGN_OR_RETURN(std::string field, LiteralStringArg(name, args, 1));
+  int idx = args[0]->type.FieldIndex(field);
+  if (idx < 0) {
+    std::string names;
+    for (const auto& f : args[0]->type.fields()) names += (names.empty() ? "" : ", ") + f.name;
+    return Status::AnalysisError("cannot resolve \"" + args[0]->ToString() + "." + field + "\": no field named " +
+                                 field + " in " + args[0]->type.ToString() + " (fields: " + names + ")");
+  }
+  const StructField& f = args[0]->type.fields()[static_cast<size_t>(idx)];
+  args[1] = MakeLiteral(Value::String(f.name));
+  DataType t = f.type;
+  bool nullable = args[0]->nullable || f.nullable;
+  return Call(def, name, std::move(args), t, nullable);
+}
+
+// struct / named_struct: every value argument becomes a field.
+Result<Vector> StructKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  bool named = ctx.call->name == "named_struct";
+  Vector out(ctx.call->type, n);
+  size_t f = 0;
+  for (size_t k = named ? 1 : 0; k < args.size(); k += named ? 2 : 1, ++f) out.child(f) = Densify(args[k], n);
+  return out;
+}
+
+Result<ExprPtr> BindStruct(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  std::vector<StructField> fields;
+  if (name == "named_struct") {
+    if (args.size() % 2 != 0 || args.empty()) return ArityError(name, args, "an even number (> 0) of");
+    for (size_t i = 0; i < args.size(); i += 2) {
+      SLUICE_ASSIGN_OR_RETURN(std::string fname, LiteralStringArg(name, args, i));
+      fields.push_back({fname, args[i + 1]->type, args[i + 1]->nullable});
+    }
+  } else {
+    for (size_t i = 0; i < args.size(); ++i) {
+      std::string fname = args[i]->kind == ExprKind::kColumnRef ? args[i]->name : "col" + std::to_string(i + 1);
+      fields.push_back({fname, args[i]->type, args[i]->nullable});
+    }
+  }
+  return Call(def, name, std::move(args), DataType::Struct(std::move(fields)), false);
+}
+
+Result<Vector> ArrayKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(ctx.call->type, 0);
+  out.Reserve(n);
+  std::vector<Value> elems(args.size());
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < args.size(); ++k) elems[k] = GetArg(args[k], n, i);
+    out.AppendValue(Value::Nested(ctx.call->type, elems));
+  }
+  return out;
+}
+
+Result<ExprPtr> BindArray(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  DataType t;
+  if (!args.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(t, CoerceToCommon(name, &args));
+  }
+  if (t.is_null() && args.empty()) t = DataType::Null();
+  return Call(def, name, std::move(args), DataType::Array(t), false);
+}
+
+Result<Vector> SizeKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Int(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  const Vector& a = args[0];
+  for (size_t i = 0; i < n; ++i) {
+    size_t r = Row(a, n, i);
+    out.data<int32_t>()[i] = static_cast<int32_t>(a.offsets()[r + 1] - a.offsets()[r]);
+  }
+  return out;
+}
+
+Result<Vector> ElementAtKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  bool try_mode = ctx.call->name == "try_element_at";
+  const Vector& a = args[0];
+  const Vector& idx = args[1];
+  std::vector<int32_t> src(n, -1);
+  std::vector<uint32_t> rows(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    size_t r = Row(a, n, i), ri = Row(idx, n, i);
+    if (!a.IsValid(r) || !idx.IsValid(ri)) continue;
+    int64_t len = a.offsets()[r + 1] - a.offsets()[r];
+    int32_t k = idx.data<int32_t>()[ri];
+    if (k == 0) {
+      if (try_mode) continue;
+      return Status::ExecutionError("[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be either < 0 or > 0 "
+                                    "(the first element has index 1).");
+    }
+    int64_t pos = k > 0 ? k - 1 : len + k;
+    if (pos < 0 || pos >= len) {
+      if (try_mode) continue;
+      return Status::ExecutionError("[INVALID_ARRAY_INDEX_IN_ELEMENT_AT] The index " + std::to_string(k) +
+                                    " is out of bounds. The array has " + std::to_string(len) +
+                                    " elements. Use try_element_at to tolerate accessing element at invalid index "
+                                    "and return NULL instead.");
+    }
+    src[i] = 0;
+    rows[i] = static_cast<uint32_t>(a.offsets()[r] + pos);
+  }
+  return Assemble(ctx.call->type, n, {&a.child(0)}, src, rows);
+}
+
+Result<ExprPtr> BindElementAt(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kArray) return ArgTypeError(name, args, 0, "ARRAY");
+  SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 1, DataType::Int()));
+  DataType t = args[0]->type.element();
+  return Call(def, name, std::move(args), t, true);
+}
+
+Result<Vector> ArrayContainsKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  const Vector& a = args[0];
+  Vector out(DataType::Boolean(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  const Vector& el = a.child(0);
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    size_t r = Row(a, n, i);
+    Value v = GetArg(args[1], n, i);
+    bool found = false, saw_null = false;
+    for (uint32_t e = a.offsets()[r]; e < a.offsets()[r + 1] && !found; ++e) {
+      Value x = el.GetValue(e);
+      if (x.is_null()) {
+        saw_null = true;
+      } else {
+        found = x == v;
+      }
+    }
+    out.data<uint8_t>()[i] = found;
+    if (!found && saw_null) out.SetNull(i);
+  }
+  return out;
+}
+
+Result<ExprPtr> BindArrayContains(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kArray) return ArgTypeError(name, args, 0, "ARRAY");
+  SLUICE_ASSIGN_OR_RETURN(DataType common, CommonType(args[0]->type.element(), args[1]->type));
+  SLUICE_ASSIGN_OR_RETURN(args[0], CastTo(args[0], DataType::Array(common)));
+  SLUICE_ASSIGN_OR_RETURN(args[1], CastTo(args[1], common));
+  return Call(def, name, std::move(args), DataType::Boolean(), true);
+}
+
+Result<ExprPtr> BindSize(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kArray && !args[0]->type.is_null()) return ArgTypeError(name, args, 0, "ARRAY");
+  if (args[0]->type.is_null()) {
+    SLUICE_ASSIGN_OR_RETURN(args[0], CastTo(args[0], DataType::Array(DataType::Null())));
+  }
+  bool nullable = args[0]->nullable;
+  return Call(def, name, std::move(args), DataType::Int(), nullable);
+}
+
+}  // namespace
+
+void RegisterNestedFunctions(FunctionTable& t) {
+  auto add = [&](const char* name, decltype(ScalarFunction::kernel) k, BindFn bind, int min, int max,
+                 std::vector<std::string> aliases = {}) {
+    FunctionDef d;
+    d.fn.name = name;
+    d.fn.kernel = k;
+    d.bind = bind;
+    d.min_args = min;
+    d.max_args = max;
+    t.Add(std::move(d), std::move(aliases));
+  };
+  add("get_field", GetFieldKernel, BindGetField, 2, 2);
+  add("named_struct", StructKernel, BindStruct, 2, -1);
+  add("struct", StructKernel, BindStruct, 1, -1);
+  add("array", ArrayKernel, BindArray, 0, -1);
+  add("size", SizeKernel, BindSize, 1, 1, {"cardinality", "array_size"});
+  add("element_at", ElementAtKernel, BindElementAt, 2, 2);
+  add("try_element_at", ElementAtKernel, BindElementAt, 2, 2);
+  add("array_contains", ArrayContainsKernel, BindArrayContains, 2, 2);
+}
 
 }  // namespace sluice::fn

@@ -1,7 +1,566 @@
+// String functions (UTF-8; positions and lengths count characters as Spark
+// does): concat, concat_ws, substring/substr, left, right, upper, lower,
+// initcap, trim/ltrim/rtrim, length, split, regexp_extract, regexp_replace,
+// replace, instr, locate, lpad, rpad, starts_with, ends_with, contains,
+// reverse, repeat, ascii.
+#include <locale.h>
+#include <re2/re2.h>
+#include <wctype.h>
+
+#include <optional>
+
 #include "exec/functions/function_table.h"
+#include "exec/functions/kernel_util.h"
+#include "exec/functions/regex_cache.h"
 
 namespace sluice::fn {
 
-void RegisterStringFunctions(FunctionTable& t) {}
+namespace {
+
+using SV = std::string_view;
+
+struct ArgReader {
+  const std::vector<Vector>& v;
+  size_t n;
+  SV Str(size_t k, size_t i) const { return v[k].data<SV>()[Row(v[k], n, i)]; }
+  int32_t Int(size_t k, size_t i) const { return v[k].data<int32_t>()[Row(v[k], n, i)]; }
+  bool Valid(size_t k, size_t i) const { return ArgValid(v[k], n, i); }
+};
+
+// Row-wise STRING-producing kernel for null-intolerant functions. f(i,
+// scratch) returns the result (a view into an argument or into scratch) or
+// nullopt for NULL.
+template <typename F>
+Result<Vector> StringResult(const std::vector<Vector>& args, size_t n, F f) {
+  Vector out(DataType::String(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (const auto& a : args) {
+    if (a.type().is_string_like()) ShareHeap(&out, a);
+  }
+  SV* d = out.data<SV>();
+  std::string scratch;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    scratch.clear();
+    Result<std::optional<SV>> r = f(i, scratch);
+    if (!r.ok()) return r.status();
+    if (!r->has_value()) {
+      out.SetNull(i);
+      continue;
+    }
+    SV s = **r;
+    bool in_scratch = !scratch.empty() && s.data() >= scratch.data() && s.data() <= scratch.data() + scratch.size();
+    d[i] = in_scratch ? out.heap().Add(s) : s;
+  }
+  return out;
+}
+
+template <typename T, typename F>
+Result<Vector> FixedResult(const DataType& type, const std::vector<Vector>& args, size_t n, F f) {
+  Vector out(type, n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  T* d = out.data<T>();
+  for (size_t i = 0; i < n; ++i) {
+    if (out.IsValid(i)) d[i] = f(i);
+  }
+  return out;
+}
+
+// Byte offset of character index `chars` in s (clamped to s.size()).
+size_t CharOffset(SV s, int64_t chars) {
+  size_t i = 0;
+  for (int64_t c = 0; i < s.size() && c < chars; ++c) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
+// Spark's UTF8String.substringSQL.
+SV SubstringSql(SV s, int64_t pos, int64_t length) {
+  int64_t len = static_cast<int64_t>(Utf8Length(s));
+  int64_t start = pos > 0 ? pos - 1 : (pos < 0 ? len + pos : 0);
+  int64_t end = start + length;
+  start = std::max<int64_t>(start, 0);
+  if (start >= end) return {};
+  size_t b = CharOffset(s, start);
+  size_t e = CharOffset(s, std::min(end, len));
+  if (b >= e) return {};
+  return s.substr(b, e - b);
+}
+
+Result<Vector> Substring(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  bool has_len = args.size() == 3;
+  return StringResult(args, n, [&](size_t i, std::string&) -> Result<std::optional<SV>> {
+    int64_t len = has_len ? a.Int(2, i) : INT32_MAX;
+    return std::optional<SV>(SubstringSql(a.Str(0, i), a.Int(1, i), len));
+  });
+}
+
+Result<Vector> LeftRight(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  bool left = ctx.call->name == "left";
+  return StringResult(args, n, [&](size_t i, std::string&) -> Result<std::optional<SV>> {
+    int64_t k = a.Int(1, i);
+    if (k <= 0) return std::optional<SV>(SV{});
+    return std::optional<SV>(left ? SubstringSql(a.Str(0, i), 1, k) : SubstringSql(a.Str(0, i), -k, INT32_MAX));
+  });
+}
+
+locale_t Utf8Locale() {
+  static locale_t loc = [] {
+    locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+    return l;
+  }();
+  return loc;
+}
+
+// Decodes one code point at s[*i]; advances *i. Invalid bytes map to U+FFFD.
+uint32_t DecodeUtf8(SV s, size_t* i) {
+  unsigned char c = static_cast<unsigned char>(s[*i]);
+  int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+  uint32_t cp = extra == 0 ? c : extra == 1 ? (c & 0x1F) : extra == 2 ? (c & 0x0F) : (c & 0x07);
+  ++*i;
+  for (int k = 0; k < extra && *i < s.size(); ++k, ++*i) cp = (cp << 6) | (static_cast<unsigned char>(s[*i]) & 0x3F);
+  return cp;
+}
+
+void EncodeUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+enum class CaseMode { kUpper, kLower, kInitCap };
+
+void ChangeCase(SV s, CaseMode mode, std::string* out) {
+  out->reserve(s.size());
+  bool word_start = true;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    bool upper = mode == CaseMode::kUpper || (mode == CaseMode::kInitCap && word_start);
+    if (c < 0x80) {
+      out->push_back(static_cast<char>(upper ? std::toupper(c) : std::tolower(c)));
+      word_start = c == ' ';
+      ++i;
+      continue;
+    }
+    uint32_t cp = DecodeUtf8(s, &i);
+    wint_t m = upper ? towupper_l(static_cast<wint_t>(cp), Utf8Locale()) : towlower_l(static_cast<wint_t>(cp), Utf8Locale());
+    EncodeUtf8(static_cast<uint32_t>(m), out);
+    word_start = false;
+  }
+}
+
+Result<Vector> CaseKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  const std::string& name = ctx.call->name;
+  CaseMode mode = (name == "upper" || name == "ucase") ? CaseMode::kUpper
+                  : name == "initcap"                  ? CaseMode::kInitCap
+                                                       : CaseMode::kLower;
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    ChangeCase(a.Str(0, i), mode, &scratch);
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+Result<Vector> TrimKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  const std::string& name = ctx.call->name;
+  bool left = name != "rtrim", right = name != "ltrim";
+  return StringResult(args, n, [&](size_t i, std::string&) -> Result<std::optional<SV>> {
+    SV s = a.Str(0, i);
+    SV chars = args.size() == 2 ? a.Str(1, i) : SV(" ");
+    if (left) {
+      size_t p = s.find_first_not_of(chars);
+      s = p == SV::npos ? SV{} : s.substr(p);
+    }
+    if (right) {
+      size_t p = s.find_last_not_of(chars);
+      s = p == SV::npos ? SV{} : s.substr(0, p + 1);
+    }
+    return std::optional<SV>(s);
+  });
+}
+
+Result<Vector> LengthKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  bool bytes = args[0].type().id() == TypeId::kBinary || ctx.call->name == "octet_length";
+  return FixedResult<int32_t>(DataType::Int(), args, n, [&](size_t i) {
+    SV s = a.Str(0, i);
+    return static_cast<int32_t>(bytes ? s.size() : Utf8Length(s));
+  });
+}
+
+Result<Vector> ConcatKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    for (size_t k = 0; k < args.size(); ++k) scratch += a.Str(k, i);
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+// concat_ws(sep, str | array<str>, ...): NULL arguments and elements are skipped.
+Result<Vector> ConcatWsKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  Vector out(DataType::String(), n);
+  if (!AndValidity(&out, args[0], n)) return out;
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    s.clear();
+    SV sep = a.Str(0, i);
+    bool first = true;
+    auto add = [&](SV piece) {
+      if (!first) s += sep;
+      s += piece;
+      first = false;
+    };
+    for (size_t k = 1; k < args.size(); ++k) {
+      const Vector& v = args[k];
+      size_t r = Row(v, n, i);
+      if (!v.IsValid(r)) continue;
+      if (v.type().id() == TypeId::kArray) {
+        const Vector& el = v.child(0);
+        for (uint32_t e = v.offsets()[r]; e < v.offsets()[r + 1]; ++e) {
+          if (el.IsValid(e)) add(el.GetString(e));
+        }
+      } else {
+        add(v.data<SV>()[r]);
+      }
+    }
+    out.SetString(i, s);
+  }
+  return out;
+}
+
+Result<Vector> ReplaceKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    SV s = a.Str(0, i), search = a.Str(1, i);
+    SV rep = args.size() == 3 ? a.Str(2, i) : SV{};
+    if (search.empty()) return std::optional<SV>(s);
+    size_t pos = 0;
+    while (true) {
+      size_t f = s.find(search, pos);
+      if (f == SV::npos) break;
+      scratch.append(s.substr(pos, f - pos));
+      scratch.append(rep);
+      pos = f + search.size();
+    }
+    if (pos == 0) return std::optional<SV>(s);
+    scratch.append(s.substr(pos));
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+// instr(str, substr) / locate(substr, str[, pos]): 1-based character position, 0 if absent.
+Result<Vector> InstrKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  bool locate = ctx.call->name == "locate" || ctx.call->name == "position";
+  return FixedResult<int32_t>(DataType::Int(), args, n, [&](size_t i) -> int32_t {
+    SV s = locate ? a.Str(1, i) : a.Str(0, i);
+    SV sub = locate ? a.Str(0, i) : a.Str(1, i);
+    int64_t start_char = 0;
+    if (locate && args.size() == 3) {
+      int32_t p = a.Int(2, i);
+      if (p < 1) return 0;
+      start_char = p - 1;
+    }
+    size_t from = CharOffset(s, start_char);
+    if (from > s.size()) return 0;
+    size_t f = s.find(sub, from);
+    if (f == SV::npos) return 0;
+    return static_cast<int32_t>(Utf8Length(s.substr(0, f)) + 1);
+  });
+}
+
+Result<Vector> PadKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  bool left = ctx.call->name == "lpad";
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    SV s = a.Str(0, i);
+    int64_t len = a.Int(1, i);
+    SV pad = args.size() == 3 ? a.Str(2, i) : SV(" ");
+    if (len <= 0) return std::optional<SV>(SV{});
+    int64_t chars = static_cast<int64_t>(Utf8Length(s));
+    if (len <= chars || pad.empty()) return std::optional<SV>(s.substr(0, CharOffset(s, len)));
+    int64_t need = len - chars;
+    std::string fill;
+    int64_t pad_chars = static_cast<int64_t>(Utf8Length(pad));
+    while (need >= pad_chars) {
+      fill += pad;
+      need -= pad_chars;
+    }
+    fill += pad.substr(0, CharOffset(pad, need));
+    scratch = left ? fill + std::string(s) : std::string(s) + fill;
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+Result<Vector> AffixKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  const std::string& name = ctx.call->name;
+  int mode = (name == "starts_with" || name == "startswith") ? 0 : (name == "ends_with" || name == "endswith") ? 1 : 2;
+  return FixedResult<uint8_t>(DataType::Boolean(), args, n, [&](size_t i) -> uint8_t {
+    SV s = a.Str(0, i), x = a.Str(1, i);
+    if (mode == 0) return s.substr(0, x.size()) == x;
+    if (mode == 1) return s.size() >= x.size() && s.substr(s.size() - x.size()) == x;
+    return s.find(x) != SV::npos;
+  });
+}
+
+Result<Vector> ReverseKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  if (args[0].type().id() == TypeId::kArray) {
+    Vector out(ctx.call->type, 0);
+    out.Reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      Value v = GetArg(args[0], n, i);
+      if (v.is_null()) {
+        out.AppendValue(v);
+        continue;
+      }
+      std::vector<Value> e(v.children().rbegin(), v.children().rend());
+      out.AppendValue(Value::Nested(v.type(), std::move(e)));
+    }
+    return out;
+  }
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    SV s = a.Str(0, i);
+    scratch.resize(s.size());
+    size_t w = s.size();
+    for (size_t p = 0; p < s.size();) {
+      size_t q = p + 1;
+      while (q < s.size() && (static_cast<unsigned char>(s[q]) & 0xC0) == 0x80) ++q;
+      w -= q - p;
+      std::memcpy(&scratch[w], s.data() + p, q - p);
+      p = q;
+    }
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+Result<Vector> RepeatKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    for (int32_t k = 0; k < a.Int(1, i); ++k) scratch += a.Str(0, i);
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+Result<Vector> AsciiKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  return FixedResult<int32_t>(DataType::Int(), args, n, [&](size_t i) -> int32_t {
+    SV s = a.Str(0, i);
+    if (s.empty()) return 0;
+    size_t p = 0;
+    return static_cast<int32_t>(DecodeUtf8(s, &p));
+  });
+}
+
+// split(str, regex[, limit]) with Java's String.split(regex, limit) semantics.
+Result<Vector> SplitKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  Vector out(ctx.call->type, 0);
+  out.Reserve(n);
+  std::vector<Value> parts;
+  for (size_t i = 0; i < n; ++i) {
+    bool valid = true;
+    for (size_t k = 0; k < args.size(); ++k) valid &= a.Valid(k, i);
+    if (!valid) {
+      out.AppendValue(Value::Null(ctx.call->type));
+      continue;
+    }
+    SV s = a.Str(0, i);
+    int32_t limit = args.size() == 3 ? a.Int(2, i) : -1;
+    SLUICE_ASSIGN_OR_RETURN(const RE2* re, CompiledRegex(a.Str(1, i)));
+    parts.clear();
+    re2::StringPiece input(s.data(), s.size());
+    size_t pos = 0, search = 0;
+    re2::StringPiece m;
+    while ((limit <= 0 || static_cast<int32_t>(parts.size()) < limit - 1) && search <= s.size() &&
+           re->Match(input, search, s.size(), RE2::UNANCHORED, &m, 1)) {
+      size_t mstart = static_cast<size_t>(m.data() - s.data());
+      size_t mend = mstart + m.size();
+      if (m.empty()) {
+        // Zero-width match: never split at 0 (Java 8+) or at the end.
+        if (mstart == 0 || mstart >= s.size()) {
+          search = mstart + 1;
+          if (mstart >= s.size()) break;
+          continue;
+        }
+      }
+      parts.push_back(Value::String(std::string(s.substr(pos, mstart - pos))));
+      pos = mend;
+      search = m.empty() ? mend + 1 : mend;
+    }
+    parts.push_back(Value::String(std::string(s.substr(pos))));
+    if (limit == 0) {
+      while (parts.size() > 1 && parts.back().str_value().empty()) parts.pop_back();
+    }
+    out.AppendValue(Value::Nested(ctx.call->type, parts));
+  }
+  return out;
+}
+
+Result<Vector> RegexpExtractKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  std::vector<re2::StringPiece> groups;
+  return StringResult(args, n, [&](size_t i, std::string&) -> Result<std::optional<SV>> {
+    SV s = a.Str(0, i);
+    SLUICE_ASSIGN_OR_RETURN(const RE2* re, CompiledRegex(a.Str(1, i)));
+    int idx = args.size() == 3 ? a.Int(2, i) : 1;
+    if (idx < 0 || idx > re->NumberOfCapturingGroups()) {
+      return Status::ExecutionError("[INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX] regexp_extract: the regex has " +
+                                    std::to_string(re->NumberOfCapturingGroups()) +
+                                    " groups, but the group index is " + std::to_string(idx));
+    }
+    groups.assign(static_cast<size_t>(idx) + 1, re2::StringPiece());
+    if (!re->Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), RE2::UNANCHORED, groups.data(),
+                   idx + 1)) {
+      return std::optional<SV>(SV{});
+    }
+    const auto& g = groups[static_cast<size_t>(idx)];
+    if (g.data() == nullptr) return std::optional<SV>(SV{});
+    return std::optional<SV>(SV(g.data(), g.size()));
+  });
+}
+
+// Java replacement syntax ($1, \$) -> RE2 rewrite (\1, \\).
+std::string JavaReplacementToRe2(SV rep) {
+  std::string out;
+  for (size_t i = 0; i < rep.size(); ++i) {
+    char c = rep[i];
+    if (c == '\\' && i + 1 < rep.size()) {
+      char next = rep[++i];
+      if (next == '\\') {
+        out += "\\\\";
+      } else {
+        out += next;
+      }
+    } else if (c == '$' && i + 1 < rep.size() && std::isdigit(static_cast<unsigned char>(rep[i + 1]))) {
+      out += '\\';
+      out += rep[++i];
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Result<Vector> RegexpReplaceKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    SV s = a.Str(0, i);
+    SLUICE_ASSIGN_OR_RETURN(const RE2* re, CompiledRegex(a.Str(1, i)));
+    std::string rewrite = JavaReplacementToRe2(a.Str(2, i));
+    std::string err;
+    if (!re->CheckRewriteString(rewrite, &err)) {
+      return Status::ExecutionError("regexp_replace: invalid replacement '" + std::string(a.Str(2, i)) + "': " + err);
+    }
+    int64_t pos = args.size() == 4 ? a.Int(3, i) : 1;
+    if (pos < 1) return Status::ExecutionError("regexp_replace: position must be positive, got " + std::to_string(pos));
+    size_t from = CharOffset(s, pos - 1);
+    scratch.assign(s.substr(from));
+    RE2::GlobalReplace(&scratch, *re, rewrite);
+    scratch.insert(0, s.substr(0, from));
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+Result<ExprPtr> BindSplit(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::String()));
+  SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 1, DataType::String()));
+  if (args.size() == 3) SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 2, DataType::Int()));
+  bool nullable = AnyNullable(args);
+  return Call(def, name, std::move(args), DataType::Array(DataType::String(), false), nullable);
+}
+
+Result<ExprPtr> BindConcatWs(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::String()));
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i]->type.id() == TypeId::kArray) {
+      SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, i, DataType::Array(DataType::String())));
+    } else {
+      SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, i, DataType::String()));
+    }
+  }
+  bool nullable = args[0]->nullable;
+  return Call(def, name, std::move(args), DataType::String(), nullable);
+}
+
+Result<ExprPtr> BindLength(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kBinary) SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::String()));
+  bool nullable = args[0]->nullable;
+  return Call(def, name, std::move(args), DataType::Int(), nullable);
+}
+
+Result<ExprPtr> BindReverse(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kArray) SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::String()));
+  DataType t = args[0]->type;
+  bool nullable = args[0]->nullable;
+  return Call(def, name, std::move(args), t, nullable);
+}
+
+}  // namespace
+
+void RegisterStringFunctions(FunctionTable& t) {
+  DataType S = DataType::String(), I = DataType::Int(), B = DataType::Boolean();
+  auto add = [&](const char* name, decltype(ScalarFunction::kernel) k, int min, int max, std::vector<DataType> params,
+                 DataType result, std::vector<std::string> aliases = {}, BindFn bind = BindFixed) {
+    FunctionDef d;
+    d.fn.name = name;
+    d.fn.kernel = k;
+    d.bind = bind;
+    d.min_args = min;
+    d.max_args = max;
+    d.params = std::move(params);
+    d.result = std::move(result);
+    t.Add(std::move(d), std::move(aliases));
+  };
+  add("concat", ConcatKernel, 0, -1, {S}, S);
+  add("concat_ws", ConcatWsKernel, 1, -1, {S}, S, {}, BindConcatWs);
+  add("substring", Substring, 2, 3, {S, I, I}, S, {"substr"});
+  add("left", LeftRight, 2, 2, {S, I}, S);
+  add("right", LeftRight, 2, 2, {S, I}, S);
+  add("upper", CaseKernel, 1, 1, {S}, S, {"ucase"});
+  add("lower", CaseKernel, 1, 1, {S}, S, {"lcase"});
+  add("initcap", CaseKernel, 1, 1, {S}, S);
+  add("trim", TrimKernel, 1, 2, {S, S}, S, {"btrim"});
+  add("ltrim", TrimKernel, 1, 2, {S, S}, S);
+  add("rtrim", TrimKernel, 1, 2, {S, S}, S);
+  add("length", LengthKernel, 1, 1, {S}, I, {"char_length", "character_length", "len"}, BindLength);
+  add("octet_length", LengthKernel, 1, 1, {S}, I, {}, BindLength);
+  add("split", SplitKernel, 2, 3, {S, S, I}, DataType::Array(S), {}, BindSplit);
+  add("regexp_extract", RegexpExtractKernel, 2, 3, {S, S, I}, S);
+  add("regexp_replace", RegexpReplaceKernel, 3, 4, {S, S, S, I}, S);
+  add("replace", ReplaceKernel, 2, 3, {S, S, S}, S);
+  add("instr", InstrKernel, 2, 2, {S, S}, I);
+  add("locate", InstrKernel, 2, 3, {S, S, I}, I, {"position"});
+  add("lpad", PadKernel, 2, 3, {S, I, S}, S);
+  add("rpad", PadKernel, 2, 3, {S, I, S}, S);
+  add("starts_with", AffixKernel, 2, 2, {S, S}, B, {"startswith"});
+  add("ends_with", AffixKernel, 2, 2, {S, S}, B, {"endswith"});
+  add("contains", AffixKernel, 2, 2, {S, S}, B);
+  add("reverse", ReverseKernel, 1, 1, {S}, S, {}, BindReverse);
+  add("repeat", RepeatKernel, 2, 2, {S, I}, S);
+  add("ascii", AsciiKernel, 1, 1, {S}, I);
+}
 
 }  // namespace sluice::fn
