@@ -48,8 +48,8 @@ done
 set -- "${ARGS[@]+"${ARGS[@]}"}"
 [[ $# -ge 1 ]] || die "usage: broker.sh [--dir DIR] start|stop|status|env|create-topic NAME PARTITIONS|fetch|classpath"
 CMD=$1; shift
-mkdir -p "$(dirname "$DIR")"
-DIR=$(cd "$(dirname "$DIR")" && pwd)/$(basename "$DIR")
+[[ $CMD == start ]] && mkdir -p "$DIR"
+[[ $DIR == /* ]] || DIR=$PWD/$DIR
 
 # ---- fetching Kafka from Maven Central -----------------------------------
 fetch() {
@@ -175,9 +175,12 @@ EOF
 
 format_storage() {
   # A Kafka Uuid: 16 random bytes, URL-safe base64 without padding.
-  local id
-  id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
-  if ! java_run kafka.tools.StorageTool format -t "$id" -c "$DIR/server.properties" \
+  # One that starts with a letter or digit, so no tool takes it for an option.
+  local id=-
+  while [[ $id != [A-Za-z0-9]* ]]; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+  done
+  if ! java_run kafka.tools.StorageTool format --cluster-id="$id" -c "$DIR/server.properties" \
       >"$DIR/format.log" 2>&1; then
     cat "$DIR/format.log" >&2
     die "formatting the storage in $DIR/data failed"
