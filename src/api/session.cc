@@ -88,6 +88,7 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
       SLUICE_ASSIGN_OR_RETURN(auto plan, BindQueryText(*ex.inner->As<ast::SelectStatement>().query, text));
       // Sluice prints all three plans for EXPLAIN, as EXPLAIN EXTENDED does.
       SLUICE_ASSIGN_OR_RETURN(auto s, Explain(plan, true));
+      s = "== Parsed Logical Plan ==\n" + ex.inner->ToString() + "\n\n" + s;
       return SingleStringColumn("plan", {s});
     }
     case ast::StatementKind::kCreateTable: {

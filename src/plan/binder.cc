@@ -203,6 +203,9 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
         SLUICE_ASSIGN_OR_RETURN(auto b, child(*a));
         args.push_back(std::move(b));
       }
+      if (e.name == "typeof" && args.size() == 1) {
+        return MakeLiteral(Value::String(args[0]->type.SimpleString()));
+      }
       if (e.name == "between") {
         SLUICE_ASSIGN_OR_RETURN(auto ge, located(BindScalarFunction(">=", {args[0], args[1]})));
         SLUICE_ASSIGN_OR_RETURN(auto le, located(BindScalarFunction("<=", {args[0], args[2]})));
@@ -232,8 +235,8 @@ struct Binder::AggContext {
   std::vector<LogicalAggregate> aggs;
   std::vector<std::string> agg_keys;  // for de-duplication
   std::vector<std::string> agg_names;
-  // Output columns of the Aggregate node (filled by Finish).
-  std::vector<LogicalColumn> output;
+  // Select-list aliases usable in HAVING, bound in this context.
+  std::vector<std::pair<std::string, ExprPtr>> aliases;
 
   int ngroups() const { return static_cast<int>(groups.size()); }
 };
@@ -299,6 +302,11 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
       CollectColumns(**bound, &cols);
       if (cols.empty()) return *bound;
     } else if (e.kind == ast::ExprKind::kColumnRef) {
+      if (e.parts.size() == 1) {
+        for (const auto& [alias, expr] : ctx->aliases) {
+          if (EqualsIgnoreCase(alias, e.parts[0])) return expr;
+        }
+      }
       return bound.status();
     }
     if (e.kind == ast::ExprKind::kColumnRef) {
@@ -735,8 +743,9 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
     }
     SLUICE_ASSIGN_OR_RETURN(auto cond, BindExpression(*node.where, scope));
     if (cond->type.id() != TypeId::kBoolean && !cond->type.is_null()) {
-      return ErrorAt(node.where->location, "[DATATYPE_MISMATCH] WHERE condition must be BOOLEAN, got " +
-                                               cond->type.ToString());
+      return ErrorAt(node.where->location, "[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] filter expression " +
+                                               Backquote(node.where->ToString()) + " of type " +
+                                               cond->type.ToString() + " is not a boolean");
     }
     input = MakeFilter(input, cond);
   }
@@ -797,10 +806,19 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
                             }));
     ExprPtr having;
     if (node.having) {
+      // HAVING may name a select-list alias (HAVING n > 1 for count(*) AS n):
+      // such references bind to the aliased expression.
+      ctx.aliases.clear();
+      for (size_t i = 0; i < node.select_list.size(); ++i) {
+        const auto& item = node.select_list[i];
+        if (item.alias && i < list.size()) ctx.aliases.push_back({*item.alias, list[i].first});
+      }
       SLUICE_ASSIGN_OR_RETURN(having, BindInAggContext(*node.having, &ctx));
+      ctx.aliases.clear();
       if (having->type.id() != TypeId::kBoolean) {
-        return ErrorAt(node.having->location, "[DATATYPE_MISMATCH] HAVING condition must be BOOLEAN, got " +
-                                                  having->type.ToString());
+        return ErrorAt(node.having->location, "[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] HAVING expression " +
+                                                  Backquote(node.having->ToString()) + " of type " +
+                                                  having->type.ToString() + " is not a boolean");
       }
     }
     // ORDER BY expressions that are not select-list names may add aggregates:
@@ -909,7 +927,7 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
         target = *by_output;
       } else {
         auto by_input = BindExpression(*o.expr, scope);
-        if (!by_input.ok()) return by_output.status();
+        if (!by_input.ok()) return by_input.status();
         if (node.distinct) {
           return ErrorAt(o.expr->location, "ORDER BY expressions of a SELECT DISTINCT must appear in the select list");
         }

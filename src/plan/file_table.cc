@@ -1,6 +1,7 @@
 #include "plan/file_table.h"
 
 #include "connectors/file/file_scan_operator.h"
+#include "connectors/file/schema_inference.h"
 
 namespace sluice {
 
@@ -39,8 +40,8 @@ Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std:
   SLUICE_ASSIGN_OR_RETURN(FileFormat f, ParseFileFormat(format));
   SLUICE_ASSIGN_OR_RETURN(FileFormatOptions opts, FileFormatOptions::Parse(f, options));
   if (!schema) {
-    return Status::InvalidArgument("reading " + std::string(FileFormatName(f)) +
-                                   " files needs a schema (CREATE TABLE t (cols...) or .schema(\"a INT, ...\"))");
+    SLUICE_ASSIGN_OR_RETURN(Schema inferred, InferSchema(f, paths, opts));
+    schema = std::move(inferred);
   }
   return TableSourcePtr(std::make_shared<FileTable>(f, std::move(paths), std::move(*schema), std::move(opts)));
 }

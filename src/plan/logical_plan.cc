@@ -41,8 +41,11 @@ std::string LogicalPlan::NodeString() const {
   switch (kind) {
     case LogicalKind::kScan: {
       std::string s = "Relation " + table_name + " [" + ColumnList(output) + "] " + table->description();
-      if (pushed_filter) s += " PushedFilter: " + pushed_filter->ToString();
-      return s;
+      s += " PushedFilters: [" + (pushed_filter ? pushed_filter->ToString() : "") + "], ReadSchema: struct<";
+      for (size_t i = 0; i < output.size(); ++i) {
+        s += (i ? "," : "") + output[i].name + ":" + output[i].type.SimpleString();
+      }
+      return s + ">";
     }
     case LogicalKind::kValues:
       return "LocalRelation [" + ColumnList(output) + "]";

@@ -1,5 +1,7 @@
 #include "plan/physical_planner.h"
 
+#include <limits>
+
 #include "exec/operators/filter_project_operator.h"
 #include "exec/operators/hash_aggregate_operator.h"
 #include "exec/operators/hash_join_operator.h"
@@ -214,7 +216,9 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan) {
         return PhysicalOperatorPtr(std::make_shared<LimitOperator>(sorted, p.limit, p.offset));
       }
       SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
-      return PhysicalOperatorPtr(std::make_shared<LimitOperator>(child, p.limit, p.offset));
+      // OFFSET without LIMIT: no upper bound.
+      int64_t limit = p.limit < 0 ? std::numeric_limits<int64_t>::max() : p.limit;
+      return PhysicalOperatorPtr(std::make_shared<LimitOperator>(child, limit, p.offset));
     }
     case LogicalKind::kUnion: {
       std::vector<PhysicalOperatorPtr> children;

@@ -101,6 +101,22 @@ std::string DataType::ToString() const {
   return "?";
 }
 
+std::string DataType::SimpleString() const {
+  switch (id_) {
+    case TypeId::kNull: return "void";
+    case TypeId::kStruct: {
+      std::string s = "struct<";
+      const auto& f = fields();
+      for (size_t i = 0; i < f.size(); ++i) s += (i ? "," : "") + f[i].name + ":" + f[i].type.SimpleString();
+      return s + ">";
+    }
+    case TypeId::kArray: return "array<" + element().SimpleString() + ">";
+    case TypeId::kDecimal:
+      return "decimal(" + std::to_string(precision_) + "," + std::to_string(scale_) + ")";
+    default: return ToLower(ToString());
+  }
+}
+
 bool DataType::operator==(const DataType& o) const {
   if (id_ != o.id_) return false;
   switch (id_) {

@@ -83,6 +83,9 @@ class DataType {
   // Spark's spelling: INT, BIGINT, DECIMAL(10,2), STRUCT<a: INT, b: STRING>,
   // ARRAY<STRING>.
   std::string ToString() const;
+  // Spark's simpleString (typeof(), EXPLAIN's ReadSchema): int, bigint,
+  // decimal(10,2), array<string>, struct<a:int,b:string>.
+  std::string SimpleString() const;
 
   bool operator==(const DataType& o) const;
   bool operator!=(const DataType& o) const { return !(*this == o); }

@@ -1,0 +1,127 @@
+#include "plan/optimizer.h"
+
+#include <gtest/gtest.h>
+
+#include "plan/binder.h"
+#include "sql/parser.h"
+
+namespace sluice {
+namespace {
+
+class OptimizerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Schema people({{"id", DataType::Int()}, {"name", DataType::String()}, {"age", DataType::Int()},
+                   {"city", DataType::String()}});
+    Schema orders({{"oid", DataType::Int()}, {"customer_id", DataType::Int()}, {"amount", DataType::Double()}});
+    ASSERT_TRUE(catalog_.CreateTable("people", std::make_shared<MemoryTable>(people, std::vector<Batch>{}), false, false).ok());
+    ASSERT_TRUE(catalog_.CreateTable("orders", std::make_shared<MemoryTable>(orders, std::vector<Batch>{}), false, false).ok());
+  }
+
+  LogicalPlanPtr Analyze(const std::string& sql) {
+    auto st = ParseStatements(sql);
+    EXPECT_TRUE(st.ok()) << st.status().ToString();
+    Binder binder(&catalog_, sql);
+    auto plan = binder.BindQuery(*(*st)[0]->As<ast::SelectStatement>().query);
+    EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+    return *plan;
+  }
+
+  LogicalPlanPtr Optimized(const std::string& sql) {
+    auto p = Optimize(Analyze(sql));
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return *p;
+  }
+
+  // The scan nodes of a plan, depth first.
+  static void Scans(const LogicalPlanPtr& p, std::vector<LogicalPlanPtr>* out) {
+    if (p->kind == LogicalKind::kScan) out->push_back(p);
+    for (const auto& c : p->children) Scans(c, out);
+  }
+
+  Catalog catalog_;
+};
+
+TEST_F(OptimizerTest, FilterIsPushedIntoTheScanAndColumnsArePruned) {
+  auto plan = Optimized("SELECT name FROM people WHERE age > 30");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  ASSERT_EQ(scans.size(), 1u);
+  ASSERT_NE(scans[0]->pushed_filter, nullptr);
+  EXPECT_EQ(scans[0]->pushed_filter->ToString(), "(age > 30)");
+  // Only name (output) and age (filter) are read: id and city are pruned.
+  EXPECT_EQ(scans[0]->scan_columns, (std::vector<int>{1, 2}));
+  EXPECT_EQ(plan->output.size(), 1u);
+  EXPECT_EQ(plan->output[0].name, "name");
+}
+
+TEST_F(OptimizerTest, FilterThroughProjectionIsSubstituted) {
+  auto plan = Optimized("SELECT n FROM (SELECT age + 1 AS n, name FROM people) t WHERE n > 5");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  ASSERT_EQ(scans.size(), 1u);
+  ASSERT_NE(scans[0]->pushed_filter, nullptr);
+  EXPECT_EQ(scans[0]->pushed_filter->ToString(), "((age + 1) > 5)");
+  EXPECT_EQ(scans[0]->scan_columns, (std::vector<int>{2}));
+}
+
+TEST_F(OptimizerTest, InnerJoinConjunctsGoToTheirSides) {
+  auto plan = Optimized(
+      "SELECT name, amount FROM people p JOIN orders o ON p.id = o.customer_id AND o.amount > 10 "
+      "WHERE p.city = 'Berlin'");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  ASSERT_EQ(scans.size(), 2u);
+  ASSERT_NE(scans[0]->pushed_filter, nullptr);
+  EXPECT_EQ(scans[0]->pushed_filter->ToString(), "(city = 'Berlin')");
+  ASSERT_NE(scans[1]->pushed_filter, nullptr);
+  EXPECT_EQ(scans[1]->pushed_filter->ToString(), "(amount > 10.0D)");
+}
+
+TEST_F(OptimizerTest, LeftJoinKeepsWhereOnTheNullableSideAboveTheJoin) {
+  // A WHERE conjunct on the right side of a LEFT JOIN must not move below it
+  // (it would turn unmatched rows into matches with NULLs).
+  auto plan = Optimized(
+      "SELECT name FROM people p LEFT JOIN orders o ON p.id = o.customer_id WHERE o.amount IS NULL");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  ASSERT_EQ(scans.size(), 2u);
+  EXPECT_EQ(scans[1]->pushed_filter, nullptr);
+  bool filter_above_join = false;
+  std::function<void(const LogicalPlanPtr&, bool)> walk = [&](const LogicalPlanPtr& p, bool seen_filter) {
+    if (p->kind == LogicalKind::kJoin && seen_filter) filter_above_join = true;
+    for (const auto& c : p->children) walk(c, seen_filter || p->kind == LogicalKind::kFilter);
+  };
+  walk(plan, false);
+  EXPECT_TRUE(filter_above_join);
+}
+
+TEST_F(OptimizerTest, FilterOnGroupingColumnGoesBelowTheAggregate) {
+  auto plan = Optimized("SELECT city, count(*) AS n FROM people GROUP BY city HAVING city <> 'Paris' AND count(*) > 1");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  ASSERT_EQ(scans.size(), 1u);
+  ASSERT_NE(scans[0]->pushed_filter, nullptr);
+  EXPECT_EQ(scans[0]->pushed_filter->ToString(), "(city <> 'Paris')");
+}
+
+TEST_F(OptimizerTest, ConstantsFoldAndTrueFiltersVanish) {
+  auto plan = Optimized("SELECT id FROM people WHERE 1 + 1 = 2");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  ASSERT_EQ(scans.size(), 1u);
+  EXPECT_EQ(scans[0]->pushed_filter, nullptr);
+  auto folded = Optimized("SELECT 2 * 3 + id AS x FROM people");
+  ASSERT_EQ(folded->kind, LogicalKind::kProject);
+  EXPECT_EQ(folded->exprs[0]->ToString(), "(6 + id)");
+}
+
+TEST_F(OptimizerTest, FalseFilterBecomesEmptyRelation) {
+  auto plan = Optimized("SELECT id FROM people WHERE 1 = 0");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  EXPECT_TRUE(scans.empty());
+}
+
+}  // namespace
+}  // namespace sluice
