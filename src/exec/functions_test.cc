@@ -1,0 +1,311 @@
+// Function library tests. Expected values come from Spark's documentation
+// examples and semantics, worked out by hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "exec/expression_test_util.h"
+#include "types/datetime.h"
+
+namespace sluice {
+namespace {
+
+using namespace sluice::testing;  // NOLINT
+
+Value Arr(DataType elem, std::vector<Value> v) { return Value::Nested(DataType::Array(std::move(elem)), std::move(v)); }
+Value Ts(const char* s) { return Value::Timestamp(*ParseTimestamp(s)); }
+Value Dt(const char* s) { return Value::Date(*ParseDate(s)); }
+
+TEST(StringFunctions, Substring) {
+  EXPECT_EQ(Str("substring", {S("Spark SQL"), I(5)}), "k SQL");
+  EXPECT_EQ(Str("substring", {S("Spark SQL"), I(-3)}), "SQL");
+  EXPECT_EQ(Str("substring", {S("Spark SQL"), I(5), I(1)}), "k");
+  EXPECT_EQ(Str("substr", {S("Spark SQL"), I(0), I(3)}), "Spa");  // pos 0 acts as 1
+  EXPECT_EQ(Str("substr", {S("Spark"), I(-10), I(7)}), "Sp");   // start before the string
+  EXPECT_EQ(Str("substr", {S("Spark"), I(2), I(-1)}), "");
+  EXPECT_EQ(Str("substr", {S("Spark"), I(10)}), "");
+  EXPECT_EQ(Str("substr", {S("h\xc3\xa9llo"), I(2), I(2)}), "\xc3\xa9l");  // characters, not bytes
+  EXPECT_EQ(Str("substr", {N(DataType::String()), I(1)}), "NULL");
+  EXPECT_EQ(Str("left", {S("Spark SQL"), I(3)}), "Spa");
+  EXPECT_EQ(Str("right", {S("Spark SQL"), I(3)}), "SQL");
+}
+
+TEST(StringFunctions, CaseTrimLength) {
+  EXPECT_EQ(Str("upper", {S("SparkSql")}), "SPARKSQL");
+  EXPECT_EQ(Str("lower", {S("SparkSql")}), "sparksql");
+  EXPECT_EQ(Str("upper", {S("stra\xc3\x9f" "e \xc3\xa9t\xc3\xa9")}), "STRA\xc3\x9f" "E \xc3\x89T\xc3\x89");
+  EXPECT_EQ(Str("initcap", {S("sPark sql")}), "Spark Sql");
+  EXPECT_EQ(Str("upper", {I(12)}), "12");  // numbers are implicitly cast to STRING
+  EXPECT_EQ(Str("trim", {S("  Spark SQL   ")}), "Spark SQL");
+  EXPECT_EQ(Str("ltrim", {S("  Spark ")}), "Spark ");
+  EXPECT_EQ(Str("rtrim", {S("  Spark ")}), "  Spark");
+  EXPECT_EQ(Str("trim", {S("\tSpark\t")}), "\tSpark\t");  // only spaces
+  EXPECT_EQ(Str("trim", {S("xxSparkyx"), S("xy")}), "Spark");
+  EXPECT_EQ(Val("length", {S("Spark SQL ")}), I(10));
+  EXPECT_EQ(Val("length", {S("h\xc3\xa9llo")}), I(5));
+  EXPECT_EQ(Val("char_length", {S("")}), I(0));
+  EXPECT_EQ(Val("length", {N(DataType::String())}), N(DataType::Int()));
+}
+
+TEST(StringFunctions, ConcatAndReplace) {
+  EXPECT_EQ(Str("concat", {S("Spark"), S("SQL")}), "SparkSQL");
+  EXPECT_EQ(Str("concat", {S("a"), N(DataType::String()), S("b")}), "NULL");
+  EXPECT_EQ(Str("concat", {S("a"), I(1)}), "a1");
+  EXPECT_EQ(Str("concat_ws", {S(" "), S("Spark"), S("SQL")}), "Spark SQL");
+  EXPECT_EQ(Str("concat_ws", {S(","), S("a"), N(DataType::String()), S("b")}), "a,b");  // skips NULL
+  EXPECT_EQ(Str("concat_ws", {S("-"), Arr(DataType::String(), {S("x"), N(DataType::String()), S("y")}), S("z")}),
+            "x-y-z");
+  EXPECT_EQ(Str("concat_ws", {N(DataType::String()), S("a")}), "NULL");
+  EXPECT_EQ(Str("replace", {S("ABCabc"), S("abc"), S("DEF")}), "ABCDEF");
+  EXPECT_EQ(Str("replace", {S("aaa"), S("a")}), "");
+  EXPECT_EQ(Str("replace", {S("abc"), S(""), S("x")}), "abc");
+  EXPECT_EQ(Str("reverse", {S("Spark SQL")}), "LQS krapS");
+  EXPECT_EQ(Str("reverse", {S("h\xc3\xa9")}), "\xc3\xa9h");
+  EXPECT_EQ(Str("repeat", {S("ab"), I(3)}), "ababab");
+}
+
+TEST(StringFunctions, SearchAndPad) {
+  EXPECT_EQ(Val("instr", {S("SparkSQL"), S("SQL")}), I(6));
+  EXPECT_EQ(Val("instr", {S("SparkSQL"), S("xyz")}), I(0));
+  EXPECT_EQ(Val("instr", {S("\xc3\xa9t\xc3\xa9"), S("t")}), I(2));
+  EXPECT_EQ(Val("locate", {S("bar"), S("foobarbar"), I(5)}), I(7));
+  EXPECT_EQ(Str("lpad", {S("hi"), I(5), S("??")}), "???hi");
+  EXPECT_EQ(Str("lpad", {S("hi"), I(1), S("??")}), "h");
+  EXPECT_EQ(Str("lpad", {S("hi"), I(5)}), "   hi");
+  EXPECT_EQ(Str("rpad", {S("hi"), I(5), S("??")}), "hi???");
+  EXPECT_EQ(Str("rpad", {S("hi"), I(0), S("?")}), "");
+  EXPECT_EQ(Val("starts_with", {S("Spark SQL"), S("Spark")}), B(true));
+  EXPECT_EQ(Val("startswith", {S("Spark SQL"), S("SQL")}), B(false));
+  EXPECT_EQ(Val("ends_with", {S("Spark SQL"), S("SQL")}), B(true));
+  EXPECT_EQ(Val("endswith", {S("Spark"), S("")}), B(true));
+  EXPECT_EQ(Val("contains", {S("Spark SQL"), S("k S")}), B(true));
+  EXPECT_EQ(Val("contains", {S("Spark SQL"), N(DataType::String())}), N(DataType::Boolean()));
+  EXPECT_EQ(Val("ascii", {S("222")}), I(50));
+}
+
+TEST(StringFunctions, Regex) {
+  DataType as = DataType::Array(DataType::String(), false);
+  EXPECT_EQ(Val("split", {S("oneAtwoBthreeC"), S("[ABC]")}),
+            Value::Nested(as, {S("one"), S("two"), S("three"), S("")}));
+  EXPECT_EQ(Val("split", {S("oneAtwoBthreeC"), S("[ABC]"), I(2)}),
+            Value::Nested(as, {S("one"), S("twoBthreeC")}));
+  EXPECT_EQ(Val("split", {S("a,b,,c"), S(",")}), Value::Nested(as, {S("a"), S("b"), S(""), S("c")}));
+  EXPECT_EQ(Val("split", {S(""), S(",")}), Value::Nested(as, {S("")}));
+  EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(1)}), "100");
+  EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(2)}), "200");
+  EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(0)}), "100-200");
+  EXPECT_EQ(Str("regexp_extract", {S("foo"), S("(\\d+)")}), "");  // no match
+  EXPECT_NE(Str("regexp_extract", {S("100"), S("(\\d+)"), I(3)}).find("REGEX_GROUP_INDEX"), std::string::npos);
+  EXPECT_EQ(Str("regexp_replace", {S("100-200"), S("(\\d+)"), S("num")}), "num-num");
+  EXPECT_EQ(Str("regexp_replace", {S("100-200"), S("(\\d+)-(\\d+)"), S("$2-$1")}), "200-100");
+  EXPECT_EQ(Str("regexp_replace", {S("a.b"), S("\\."), S("\\$")}), "a$b");
+  EXPECT_EQ(Str("regexp_replace", {S("aaa"), S("a"), S("b"), I(2)}), "abb");
+}
+
+TEST(MathFunctions, Rounding) {
+  EXPECT_EQ(Val("round", {D(2.5)}), D(3.0));
+  EXPECT_EQ(Val("round", {D(-2.5)}), D(-3.0));
+  EXPECT_EQ(Val("round", {D(2.4)}), D(2.0));
+  EXPECT_EQ(Val("bround", {D(2.5)}), D(2.0));
+  EXPECT_EQ(Val("bround", {D(3.5)}), D(4.0));
+  EXPECT_EQ(Val("round", {D(2.675), I(2)}), D(2.68));  // decimal HALF_UP as Spark, not binary
+  EXPECT_EQ(Val("round", {D(1234.5), I(-2)}), D(1200.0));
+  EXPECT_EQ(Val("round", {I(125), I(-1)}), I(130));
+  EXPECT_EQ(Val("bround", {I(125), I(-1)}), I(120));
+  EXPECT_EQ(Val("round", {L(7)}), L(7));
+  Value r = Val("round", {Dec(12345, 5, 3), I(1)});  // round(12.345, 1) -> DECIMAL(4,1) 12.3
+  EXPECT_EQ(r.type(), DataType::Decimal(4, 1));
+  EXPECT_EQ(r.ToString(), "12.3");
+  EXPECT_EQ(Val("round", {Dec(125, 3, 1)}).ToString(), "13");  // 12.5 -> 13
+  EXPECT_EQ(Val("floor", {D(-0.1)}), L(-1));
+  EXPECT_EQ(Val("ceil", {D(-0.1)}), L(0));
+  EXPECT_EQ(Val("ceiling", {D(5.0001)}), L(6));
+  EXPECT_EQ(Val("ceil", {I(5)}), L(5));
+  Value c = Val("ceil", {Dec(-35, 2, 1)});  // ceil(-3.5) = -3 as DECIMAL(2,0)
+  EXPECT_EQ(c.type(), DataType::Decimal(2, 0));
+  EXPECT_EQ(c.ToString(), "-3");
+  EXPECT_EQ(Val("floor", {Dec(-35, 2, 1)}).ToString(), "-4");
+}
+
+TEST(MathFunctions, Functions) {
+  EXPECT_EQ(Val("abs", {I(-1)}), I(1));
+  EXPECT_EQ(Val("abs", {D(-1.5)}), D(1.5));
+  EXPECT_EQ(Val("abs", {Dec(-150, 3, 2)}).ToString(), "1.50");
+  EXPECT_NE(Err("abs", {I(INT32_MIN)}).message().find("[ARITHMETIC_OVERFLOW]"), std::string::npos);
+  EXPECT_EQ(Val("pow", {I(2), I(3)}), D(8.0));
+  EXPECT_EQ(Val("power", {D(4), D(0.5)}), D(2.0));
+  EXPECT_EQ(Val("sqrt", {I(4)}), D(2.0));
+  EXPECT_TRUE(std::isnan(Val("sqrt", {I(-1)}).double_value()));
+  EXPECT_EQ(Val("exp", {I(0)}), D(1.0));
+  EXPECT_EQ(Val("ln", {I(1)}), D(0.0));
+  EXPECT_EQ(Val("ln", {I(0)}), N(DataType::Double()));  // Spark: log of x <= 0 is NULL
+  EXPECT_EQ(Val("log10", {I(100)}), D(2.0));
+  EXPECT_EQ(Val("log", {I(2), I(8)}), D(3.0));
+  EXPECT_EQ(Val("log2", {I(8)}), D(3.0));
+  EXPECT_EQ(Val("sign", {D(-4)}), D(-1.0));
+  EXPECT_EQ(Val("signum", {I(0)}), D(0.0));
+  EXPECT_EQ(Val("mod", {I(7), I(3)}), I(1));
+  EXPECT_EQ(Val("pmod", {I(-10), I(3)}), I(2));
+  EXPECT_EQ(Val("pmod", {D(-10), D(3)}), D(2.0));
+}
+
+TEST(DateFunctions, Extract) {
+  Value ts = Ts("2009-07-30 12:58:59");
+  EXPECT_EQ(Val("year", {Dt("2016-07-30")}), I(2016));
+  EXPECT_EQ(Val("month", {Dt("2016-07-30")}), I(7));
+  EXPECT_EQ(Val("day", {Dt("2009-07-30")}), I(30));
+  EXPECT_EQ(Val("dayofmonth", {ts}), I(30));
+  EXPECT_EQ(Val("hour", {ts}), I(12));
+  EXPECT_EQ(Val("minute", {ts}), I(58));
+  EXPECT_EQ(Val("second", {ts}), I(59));
+  EXPECT_EQ(Val("hour", {S("2009-07-30 12:58:59")}), I(12));  // STRING -> TIMESTAMP
+  EXPECT_EQ(Val("year", {S("2016-07-30")}), I(2016));
+  EXPECT_EQ(Val("dayofweek", {Dt("2009-07-30")}), I(5));  // Thursday; 1 = Sunday
+  EXPECT_EQ(Val("dayofweek", {Dt("1970-01-04")}), I(1));
+  EXPECT_EQ(Val("quarter", {Dt("2016-08-31")}), I(3));
+  EXPECT_EQ(Val("dayofyear", {Dt("2016-04-09")}), I(100));
+  EXPECT_EQ(Val("year", {Dt("1969-12-31")}), I(1969));
+  EXPECT_EQ(Val("hour", {Value::Timestamp(-1)}), I(23));  // before the epoch
+}
+
+TEST(DateFunctions, Arithmetic) {
+  EXPECT_EQ(Val("date_add", {Dt("2016-07-30"), I(1)}), Dt("2016-07-31"));
+  EXPECT_EQ(Val("date_sub", {Dt("2016-07-30"), I(1)}), Dt("2016-07-29"));
+  EXPECT_EQ(Val("date_add", {S("2016-02-28"), I(2)}), Dt("2016-03-01"));
+  EXPECT_EQ(Val("+", {Dt("2016-07-30"), I(2)}), Dt("2016-08-01"));
+  EXPECT_EQ(Val("datediff", {Dt("2009-07-31"), Dt("2009-07-30")}), I(1));
+  EXPECT_EQ(Val("datediff", {Dt("2009-07-30"), Dt("2009-07-31")}), I(-1));
+  EXPECT_EQ(Val("last_day", {Dt("2009-01-12")}), Dt("2009-01-31"));
+  EXPECT_EQ(Val("last_day", {Dt("2024-02-03")}), Dt("2024-02-29"));
+}
+
+TEST(DateFunctions, ParseAndFormat) {
+  EXPECT_EQ(Val("to_timestamp", {S("2016-12-31 00:12:00")}), Ts("2016-12-31 00:12:00"));
+  EXPECT_EQ(Val("to_timestamp", {S("2016-12-31"), S("yyyy-MM-dd")}), Ts("2016-12-31 00:00:00"));
+  EXPECT_EQ(Val("to_timestamp", {S("31/12/2016 10:11:12.345"), S("dd/MM/yyyy HH:mm:ss.SSS")}),
+            Ts("2016-12-31 10:11:12.345"));
+  EXPECT_EQ(Val("to_timestamp", {S("2016-12-31T10:11"), S("yyyy-MM-dd'T'HH:mm")}), Ts("2016-12-31 10:11:00"));
+  EXPECT_NE(Err("to_timestamp", {S("abc")}).message().find("[CANNOT_PARSE_TIMESTAMP]"), std::string::npos);
+  EXPECT_EQ(Val("try_to_timestamp", {S("abc")}), N(DataType::Timestamp()));
+  EXPECT_EQ(Val("to_date", {S("2009-07-30 04:17:52")}), Dt("2009-07-30"));
+  EXPECT_EQ(Val("to_date", {S("2016-12-31"), S("yyyy-MM-dd")}), Dt("2016-12-31"));
+  EXPECT_EQ(Val("to_date", {S("12/31/2016"), S("MM/dd/yyyy")}), Dt("2016-12-31"));
+  EXPECT_EQ(Str("from_unixtime", {L(0), S("yyyy-MM-dd HH:mm:ss")}), "1970-01-01 00:00:00");
+  EXPECT_EQ(Str("from_unixtime", {L(0)}), "1970-01-01 00:00:00");
+  EXPECT_EQ(Str("from_unixtime", {I(86399)}), "1970-01-01 23:59:59");
+  EXPECT_EQ(Val("unix_timestamp", {S("2016-04-08"), S("yyyy-MM-dd")}), L(1460073600));
+  EXPECT_EQ(Val("unix_timestamp", {S("1970-01-01 00:01:00")}), L(60));
+  EXPECT_EQ(Val("unix_timestamp", {Ts("1970-01-01 00:00:01.9")}), L(1));
+  EXPECT_EQ(Str("date_format", {Dt("2016-04-08"), S("y")}), "2016");
+  EXPECT_EQ(Str("date_format", {Ts("2016-04-08 13:05:09.123"), S("yyyy-MM-dd HH:mm:ss.SSS")}),
+            "2016-04-08 13:05:09.123");
+  EXPECT_EQ(Str("date_format", {Ts("2016-04-08 13:05:09"), S("dd MMM yyyy, hh:mm a EEE")}),
+            "08 Apr 2016, 01:05 PM Fri");
+  EXPECT_EQ(Str("date_format", {Ts("2016-04-08 13:05:09"), S("'day' D")}), "day 99");
+}
+
+TEST(DateFunctions, TruncAndNow) {
+  Value ts = Ts("2015-03-05 09:32:05.359");
+  EXPECT_EQ(Val("date_trunc", {S("YEAR"), ts}), Ts("2015-01-01 00:00:00"));
+  EXPECT_EQ(Val("date_trunc", {S("MM"), ts}), Ts("2015-03-01 00:00:00"));
+  EXPECT_EQ(Val("date_trunc", {S("DD"), ts}), Ts("2015-03-05 00:00:00"));
+  EXPECT_EQ(Val("date_trunc", {S("HOUR"), ts}), Ts("2015-03-05 09:00:00"));
+  EXPECT_EQ(Val("date_trunc", {S("MILLISECOND"), ts}), Ts("2015-03-05 09:32:05.359"));
+  EXPECT_EQ(Val("date_trunc", {S("WEEK"), ts}), Ts("2015-03-02 00:00:00"));  // Monday
+  EXPECT_EQ(Val("date_trunc", {S("QUARTER"), ts}), Ts("2015-01-01 00:00:00"));
+  EXPECT_EQ(Val("date_trunc", {S("bogus"), ts}), N(DataType::Timestamp()));
+  EXPECT_EQ(Val("trunc", {Dt("2019-08-04"), S("MM")}), Dt("2019-08-01"));
+  int64_t now = 1700000000123456;  // 2023-11-14 22:13:20.123456
+  EXPECT_EQ(Val("current_timestamp", {}, now), Value::Timestamp(now));
+  EXPECT_EQ(Val("now", {}, now), Value::Timestamp(now));
+  EXPECT_EQ(Val("current_date", {}, now), Dt("2023-11-14"));
+  EXPECT_EQ(Val("unix_timestamp", {}, now), L(1700000000));
+  EXPECT_EQ(Val("timestamp_seconds", {I(1230219000)}), Ts("2008-12-25 15:30:00"));
+  EXPECT_EQ(Val("timestamp_seconds", {D(1230219000.123)}), Ts("2008-12-25 15:30:00.123"));
+  EXPECT_EQ(Val("timestamp_millis", {L(1230219000123)}), Ts("2008-12-25 15:30:00.123"));
+  EXPECT_EQ(Val("unix_millis", {Ts("1970-01-01 00:00:01")}), L(1000));
+  EXPECT_EQ(Val("unix_seconds", {Value::Timestamp(-1)}), L(-1));
+}
+
+TEST(HashFunctions, SparkDocumentedValues) {
+  // Spark's documentation examples.
+  EXPECT_EQ(Val("hash", {S("Spark"), Arr(DataType::Int(), {I(123)}), I(2)}), I(-1321691492));
+  EXPECT_EQ(Val("xxhash64", {S("Spark"), Arr(DataType::Int(), {I(123)}), I(2)}), L(5602566077635097486LL));
+  // NULL arguments leave the hash unchanged: hash(NULL) is the seed.
+  EXPECT_EQ(Val("hash", {N(DataType::Int())}), I(42));
+  EXPECT_EQ(Val("xxhash64", {N(DataType::Int())}), L(42));
+  // BOOLEAN hashes as INT; DATE as INT; TIMESTAMP as BIGINT.
+  EXPECT_EQ(Val("hash", {B(true)}), Val("hash", {I(1)}));
+  EXPECT_EQ(Val("hash", {Value::Date(5)}), Val("hash", {I(5)}));
+  EXPECT_EQ(Val("hash", {Value::Timestamp(5)}), Val("hash", {L(5)}));
+  EXPECT_EQ(Val("hash", {D(-0.0)}), Val("hash", {D(0.0)}));
+  EXPECT_NE(Val("hash", {I(1)}), Val("hash", {L(1)}));
+}
+
+TEST(HashFunctions, Digests) {
+  // Well-known digests of "Spark" and "ABC" (Spark doc examples).
+  EXPECT_EQ(Str("md5", {S("Spark")}), "8cde774d6f7333752ed72cacddb05126");
+  EXPECT_EQ(Str("sha1", {S("Spark")}), "85f5955f4b27a9a4c2aab6ffe5d7189fc298b92c");
+  EXPECT_EQ(Str("sha2", {S("Spark"), I(256)}), "529bc3b07127ecb7e53a4dcf1991d9152c24537d919178022b2c42657f79a26b");
+  EXPECT_EQ(Str("sha2", {S("Spark"), I(7)}), "NULL");
+  EXPECT_EQ(Val("crc32", {S("Spark")}), L(1557323817));
+  EXPECT_EQ(Str("md5", {N(DataType::String())}), "NULL");
+}
+
+TEST(JsonFunctions, FromJson) {
+  Value v = Val("from_json", {S("{\"a\":1, \"b\":0.8}"), S("a INT, b DOUBLE")});
+  EXPECT_EQ(v.ToString(), "{1, 0.8}");
+  EXPECT_EQ(v.type().ToString(), "STRUCT<a: INT, b: DOUBLE>");
+  Value nested = Val("from_json", {S("{\"s\":{\"x\":\"hi\"},\"arr\":[1,null,3],\"n\":null}"),
+                                   S("s STRUCT<x: STRING>, arr ARRAY<INT>, n BIGINT, missing STRING")});
+  EXPECT_EQ(nested.ToString(), "{{hi}, [1, null, 3], null, null}");
+  EXPECT_TRUE(Val("from_json", {S("{bad json"), S("a INT")}).is_null());
+  EXPECT_TRUE(Val("from_json", {N(DataType::String()), S("a INT")}).is_null());
+  Value mismatch = Val("from_json", {S("{\"a\":\"x\",\"b\":2}"), S("a INT, b INT")});
+  EXPECT_EQ(mismatch.ToString(), "{null, 2}");
+  Value arr = Val("from_json", {S("[{\"a\":1},{\"a\":2}]"), S("ARRAY<STRUCT<a: INT>>")});
+  EXPECT_EQ(arr.ToString(), "[{1}, {2}]");
+  EXPECT_EQ(Err("from_json", {S("{}"), S("a FOO")}).code(), StatusCode::kAnalysisError);
+}
+
+TEST(JsonFunctions, GetJsonObjectAndToJson) {
+  EXPECT_EQ(Str("get_json_object", {S("{\"a\":\"b\"}"), S("$.a")}), "b");
+  EXPECT_EQ(Str("get_json_object", {S("{\"a\":{\"b\":[10,20]}}"), S("$.a.b[1]")}), "20");
+  EXPECT_EQ(Str("get_json_object", {S("{\"a\":{\"b\":[10,20]}}"), S("$.a")}), "{\"b\":[10,20]}");
+  EXPECT_EQ(Str("get_json_object", {S("{\"a\":1}"), S("$.z")}), "NULL");
+  EXPECT_EQ(Str("get_json_object", {S("not json"), S("$.a")}), "NULL");
+  EXPECT_EQ(Str("get_json_object", {S("{\"a b\":1}"), S("$['a b']")}), "1");
+  Value s = Val("named_struct", {S("a"), I(1), S("b"), S("x"), S("c"), N(DataType::Int())});
+  EXPECT_EQ(Str("to_json", {s}), "{\"a\":1,\"b\":\"x\"}");  // nulls omitted
+  EXPECT_EQ(Str("to_json", {Arr(DataType::Int(), {I(1), N(DataType::Int())})}), "[1,null]");
+  Value q = Val("named_struct", {S("q"), S("say \"hi\"\n")});
+  EXPECT_EQ(Str("to_json", {q}), "{\"q\":\"say \\\"hi\\\"\\n\"}");
+}
+
+TEST(NestedFunctions, StructsAndArrays) {
+  Value s = Val("named_struct", {S("a"), I(1), S("b"), S("x")});
+  EXPECT_EQ(s.type().ToString(), "STRUCT<a: INT, b: STRING>");
+  EXPECT_EQ(Val("get_field", {s, S("b")}), S("x"));
+  EXPECT_EQ(Val("get_field", {s, S("A")}), I(1));  // case-insensitive
+  EXPECT_EQ(Err("get_field", {s, S("zz")}).code(), StatusCode::kAnalysisError);
+  EXPECT_EQ(Val("get_field", {N(s.type()), S("a")}), N(DataType::Int()));
+  Value a = Val("array", {I(1), L(2), N(DataType::Int())});
+  EXPECT_EQ(a.type(), DataType::Array(DataType::Bigint()));
+  EXPECT_EQ(a.ToString(), "[1, 2, null]");
+  EXPECT_EQ(Val("size", {a}), I(3));
+  EXPECT_EQ(Val("size", {N(DataType::Array(DataType::Int()))}), N(DataType::Int()));
+  EXPECT_EQ(Val("element_at", {a, I(1)}), L(1));
+  EXPECT_EQ(Val("element_at", {a, I(-2)}), L(2));
+  EXPECT_NE(Err("element_at", {a, I(5)}).message().find("INVALID_ARRAY_INDEX"), std::string::npos);
+  EXPECT_NE(Err("element_at", {a, I(0)}).message().find("INVALID_INDEX_OF_ZERO"), std::string::npos);
+  EXPECT_EQ(Val("try_element_at", {a, I(5)}), N(DataType::Bigint()));
+  EXPECT_EQ(Val("array_contains", {a, I(2)}), B(true));
+  EXPECT_EQ(Val("array_contains", {a, I(7)}), N(DataType::Boolean()));  // not found but has NULL
+  EXPECT_EQ(Val("array_contains", {Arr(DataType::Int(), {I(1)}), I(7)}), B(false));
+  // struct() names fields after column references, else col1, col2...
+  EXPECT_EQ(EvalLiterals("struct", {I(1), S("a")})->type().ToString(), "STRUCT<col1: INT, col2: STRING>");
+  EXPECT_EQ(EvalColumns("struct", {I(1), S("a")})->type().ToString(), "STRUCT<c0: INT, c1: STRING>");
+}
+
+}  // namespace
+}  // namespace sluice
