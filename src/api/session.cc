@@ -71,6 +71,10 @@ Result<QueryResult> SessionImpl::Sql(std::string_view text) {
 
 Result<LogicalPlanPtr> SessionImpl::BindQueryText(const ast::QueryNode& query, std::string_view text) {
   Binder binder(&catalog_, text);
+  binder.set_subquery_runner([this](const LogicalPlanPtr& plan) -> Result<std::vector<Batch>> {
+    SLUICE_ASSIGN_OR_RETURN(auto r, Execute(plan));
+    return r.batches();
+  });
   return binder.BindQuery(query);
 }
 

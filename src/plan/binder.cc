@@ -33,6 +33,10 @@ bool ContainsAggregate(const ParsedExpr& e) {
 
 namespace {
 
+// Column refs at or above this index point into the outer query while a
+// correlated subquery is bound.
+constexpr int kOuterColumnBase = 1 << 24;
+
 std::string Backquote(const std::string& s) { return "`" + s + "`"; }
 
 std::string JoinParts(const std::vector<std::string>& parts) {
@@ -95,6 +99,17 @@ Result<ExprPtr> Binder::ResolveColumn(const ParsedExpr& e, const BindScope& scop
                                    ": it could be " + Backquote(cols[hits[0]].qualifier + "." + cols[hits[0]].name) +
                                    " or " + Backquote(cols[hits[1]].qualifier + "." + cols[hits[1]].name) +
                                    "; qualify it with a table name or alias");
+  }
+  if (hits.empty() && outer_scope_ != nullptr) {
+    // A correlated reference to the outer query.
+    const BindScope* outer = outer_scope_;
+    outer_scope_ = nullptr;
+    auto r = ResolveColumn(e, *outer);
+    outer_scope_ = outer;
+    if (r.ok()) {
+      used_outer_ = true;
+      return ShiftColumns(*r, kOuterColumnBase);
+    }
   }
   if (hits.empty()) {
     std::vector<std::string> names;
@@ -193,6 +208,7 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
       }
       return located(BindScalarFunction("case", std::move(args)));
     }
+    case ast::ExprKind::kSubquery: return BindSubquery(e, child);
     case ast::ExprKind::kFunction: {
       if (IsAggregateFunction(e.name)) {
         return ErrorAt(e.location, "[UNSUPPORTED_AGGREGATE] aggregate function " + e.name +
@@ -320,6 +336,165 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
   // A composite expression: bind its parts in aggregate context.
   BindScope empty;
   return BindNode(e, empty, [&](const ParsedExpr& c) { return BindInAggContext(c, ctx); });
+}
+
+// ---------------------------------------------------------------------------
+// Subqueries
+
+namespace {
+
+bool HasOuterRef(const Expr& e) {
+  if (e.kind == ExprKind::kColumnRef) return e.column_index >= kOuterColumnBase;
+  for (const auto& a : e.args) {
+    if (HasOuterRef(*a)) return true;
+  }
+  return false;
+}
+
+// Rewrites a predicate bound over (inner columns + marked outer refs) to the
+// join's input row: outer columns first, then the `n_outer`-shifted inner.
+ExprPtr ToJoinRow(const ExprPtr& e, int n_outer) {
+  if (e->kind == ExprKind::kColumnRef) {
+    auto c = std::make_shared<Expr>(*e);
+    c->column_index = e->column_index >= kOuterColumnBase ? e->column_index - kOuterColumnBase
+                                                          : e->column_index + n_outer;
+    return c;
+  }
+  if (e->args.empty()) return e;
+  auto c = std::make_shared<Expr>(*e);
+  for (auto& a : c->args) a = ToJoinRow(a, n_outer);
+  return c;
+}
+
+}  // namespace
+
+Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& child) {
+  if (!subquery_runner_) {
+    return ErrorAt(e.location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] subqueries are not supported here");
+  }
+  // Bound without access to outer columns: a correlated subquery fails to
+  // resolve its outer reference here (only [NOT] EXISTS directly in WHERE
+  // may be correlated; see TryBindCorrelatedExists).
+  const BindScope* saved_outer = outer_scope_;
+  outer_scope_ = nullptr;
+  auto plan = BindQuery(*e.subquery);
+  outer_scope_ = saved_outer;
+  if (!plan.ok()) {
+    if (plan.status().message().find("[UNRESOLVED_COLUMN]") != std::string::npos) {
+      return Status(plan.status().code(),
+                    plan.status().message() +
+                        "\n(a subquery used as a value or with IN may not refer to columns of the outer query; "
+                        "only [NOT] EXISTS in WHERE may be correlated)");
+    }
+    return plan.status();
+  }
+  if (e.subquery_kind == ast::SubqueryKind::kExists) {
+    SLUICE_ASSIGN_OR_RETURN(auto batches, subquery_runner_(MakeLimit(*plan, 1, 0)));
+    bool any = false;
+    for (const auto& b : batches) any |= b.num_rows > 0;
+    return MakeLiteral(Value::Boolean(any));
+  }
+  if ((*plan)->output.size() != 1) {
+    return ErrorAt(e.location, "[INVALID_SUBQUERY_EXPRESSION] a subquery used as a value must return one column, "
+                               "but it returns " + std::to_string((*plan)->output.size()));
+  }
+  const DataType type = (*plan)->output[0].type;
+  SLUICE_ASSIGN_OR_RETURN(auto batches, subquery_runner_(*plan));
+  std::vector<Value> values;
+  for (const auto& b : batches) {
+    for (size_t i = 0; i < b.num_rows; ++i) values.push_back(b.columns[0].GetValue(i));
+  }
+  if (e.subquery_kind == ast::SubqueryKind::kScalar) {
+    if (values.size() > 1) {
+      return Status::ExecutionError("[SCALAR_SUBQUERY_TOO_MANY_ROWS] more than one row returned by a subquery used "
+                                    "as an expression (at line " + std::to_string(e.location.line) + ", column " +
+                                    std::to_string(e.location.column) + ")");
+    }
+    return MakeLiteral(values.empty() || values[0].is_null() ? Value::Null(type) : values[0]);
+  }
+  // x IN (subquery): x IN (v1, v2, ...) with the subquery's distinct values.
+  SLUICE_ASSIGN_OR_RETURN(auto tested, child(*e.child));
+  if (values.empty()) return MakeLiteral(Value::Boolean(false));
+  std::vector<ExprPtr> args = {tested};
+  std::set<std::string> seen;
+  bool has_null = false;
+  for (auto& v : values) {
+    if (v.is_null()) {
+      has_null = true;
+      continue;
+    }
+    if (seen.insert(v.ToSqlLiteral()).second) args.push_back(MakeLiteral(std::move(v)));
+  }
+  if (has_null) args.push_back(MakeLiteral(Value::Null(type)));
+  auto bound = BindScalarFunction("in", std::move(args));
+  if (!bound.ok()) return ErrorAt(e.location, bound.status().message());
+  return bound;
+}
+
+Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const ParsedExpr& conjunct,
+                                                                      const LogicalPlanPtr& input) {
+  bool negated = false;
+  const ParsedExpr* e = &conjunct;
+  if (e->kind == ast::ExprKind::kFunction && e->name == "not" && e->args.size() == 1) {
+    negated = true;
+    e = e->args[0].get();
+  }
+  if (e->kind != ast::ExprKind::kSubquery || e->subquery_kind != ast::SubqueryKind::kExists) {
+    return std::optional<LogicalPlanPtr>();
+  }
+  // Uncorrelated EXISTS is an ordinary (constant) predicate.
+  {
+    const BindScope* saved = outer_scope_;
+    outer_scope_ = nullptr;
+    auto plain = BindQuery(*e->subquery);
+    outer_scope_ = saved;
+    if (plain.ok()) return std::optional<LogicalPlanPtr>();
+  }
+  const auto& q = *e->subquery;
+  if (q.kind != ast::QueryKind::kSelect || !q.ctes.empty()) {
+    return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated EXISTS subquery must be a plain "
+                                "SELECT ... FROM ... WHERE ...");
+  }
+  const auto& sel = static_cast<const ast::SelectNode&>(q);
+  if (!sel.from || !sel.group_by.empty() || sel.having || sel.group_by_all) {
+    return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated EXISTS subquery must be a plain "
+                                "SELECT ... FROM ... WHERE ... (no GROUP BY or HAVING)");
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto inner, BindTableRef(*sel.from));
+  int n_outer = static_cast<int>(input->output.size());
+  BindScope outer{input->output};
+  BindScope inner_scope{inner->output};
+  std::vector<ast::ParsedExprPtr> parts;
+  std::function<void(const ast::ParsedExprPtr&)> split = [&](const ast::ParsedExprPtr& c) {
+    if (c->kind == ast::ExprKind::kFunction && c->name == "and" && c->args.size() == 2) {
+      split(c->args[0]);
+      split(c->args[1]);
+    } else {
+      parts.push_back(c);
+    }
+  };
+  if (sel.where) split(sel.where);
+  std::vector<ExprPtr> local, correlated;
+  const BindScope* saved = outer_scope_;
+  outer_scope_ = &outer;
+  for (const auto& p : parts) {
+    used_outer_ = false;
+    auto b = BindExpression(*p, inner_scope);
+    if (!b.ok()) {
+      outer_scope_ = saved;
+      return b.status();
+    }
+    (HasOuterRef(**b) ? correlated : local).push_back(*b);
+  }
+  outer_scope_ = saved;
+  if (correlated.empty()) return std::optional<LogicalPlanPtr>();
+  SLUICE_ASSIGN_OR_RETURN(auto local_cond, CombineConjuncts(local));
+  if (local_cond) inner = MakeFilter(inner, local_cond);
+  std::vector<ExprPtr> join_conj;
+  for (const auto& c : correlated) join_conj.push_back(ToJoinRow(c, n_outer));
+  SLUICE_ASSIGN_OR_RETURN(auto cond, CombineConjuncts(join_conj));
+  return std::optional<LogicalPlanPtr>(
+      MakeJoin(input, inner, negated ? JoinType::kLeftAnti : JoinType::kLeftSemi, cond));
 }
 
 // ---------------------------------------------------------------------------
@@ -735,20 +910,43 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
     one.num_rows = 1;
     input = MakeValues({}, {one});
   }
-  BindScope scope{input->output};
   if (node.where) {
-    if (ContainsAggregate(*node.where)) {
-      return ErrorAt(node.where->location, "[INVALID_WHERE_CONDITION] aggregate functions are not allowed in WHERE; "
-                                           "use HAVING");
+    // Top-level [NOT] EXISTS conjuncts over correlated subqueries become
+    // semi/anti joins; the rest stays a filter.
+    std::vector<ast::ParsedExprPtr> conjuncts, rest;
+    std::function<void(const ast::ParsedExprPtr&)> split = [&](const ast::ParsedExprPtr& c) {
+      if (c->kind == ast::ExprKind::kFunction && c->name == "and" && c->args.size() == 2) {
+        split(c->args[0]);
+        split(c->args[1]);
+      } else {
+        conjuncts.push_back(c);
+      }
+    };
+    split(node.where);
+    for (const auto& c : conjuncts) {
+      SLUICE_ASSIGN_OR_RETURN(auto joined, TryBindCorrelatedExists(*c, input));
+      if (joined) {
+        input = *joined;
+      } else {
+        rest.push_back(c);
+      }
     }
-    SLUICE_ASSIGN_OR_RETURN(auto cond, BindExpression(*node.where, scope));
-    if (cond->type.id() != TypeId::kBoolean && !cond->type.is_null()) {
-      return ErrorAt(node.where->location, "[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] filter expression " +
-                                               Backquote(node.where->ToString()) + " of type " +
-                                               cond->type.ToString() + " is not a boolean");
+    BindScope where_scope{input->output};
+    for (const auto& c : rest) {
+      if (ContainsAggregate(*c)) {
+        return ErrorAt(c->location, "[INVALID_WHERE_CONDITION] aggregate functions are not allowed in WHERE; "
+                                    "use HAVING");
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto cond, BindExpression(*c, where_scope));
+      if (cond->type.id() != TypeId::kBoolean && !cond->type.is_null()) {
+        return ErrorAt(c->location, "[DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN] filter expression " +
+                                        Backquote(c->ToString()) + " of type " + cond->type.ToString() +
+                                        " is not a boolean");
+      }
+      input = MakeFilter(input, cond);
     }
-    input = MakeFilter(input, cond);
   }
+  BindScope scope{input->output};
   bool aggregate = !node.group_by.empty() || node.group_by_all || (node.having != nullptr);
   for (const auto& item : node.select_list) aggregate |= ContainsAggregate(*item.expr);
   for (const auto& o : node.order_by) aggregate |= ContainsAggregate(*o.expr);

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,12 @@ class Binder {
   Result<LogicalPlanPtr> BindSelect(LogicalPlanPtr input, const std::vector<ast::SelectItem>& items,
                                     const std::vector<ast::ParsedExprPtr>* groups);
 
+  // Runs an uncorrelated subquery (scalar, IN, EXISTS) while binding; its
+  // result becomes literals in the outer query. Without a runner such
+  // subqueries are an error.
+  using SubqueryRunner = std::function<Result<std::vector<Batch>>(const LogicalPlanPtr&)>;
+  void set_subquery_runner(SubqueryRunner runner) { subquery_runner_ = std::move(runner); }
+
   // An AnalysisError at `loc`: message, then the caret lines.
   Status ErrorAt(const ast::SourceLocation& loc, const std::string& message) const;
 
@@ -64,9 +71,20 @@ class Binder {
       const std::vector<ast::SelectItem>& items, const BindScope& scope,
       const std::function<Result<ExprPtr>(const ast::ParsedExpr&)>& bind);
   Result<int64_t> BindConstantInt(const ast::ParsedExpr& expr, const char* what);
+  Result<ExprPtr> BindSubquery(const ast::ParsedExpr& expr, const ChildBinder& child);
+  // WHERE [NOT] EXISTS (correlated subquery) as a LEFT SEMI / ANTI join of
+  // `input`; nullopt when `conjunct` is not such a predicate.
+  Result<std::optional<LogicalPlanPtr>> TryBindCorrelatedExists(const ast::ParsedExpr& conjunct,
+                                                                const LogicalPlanPtr& input);
 
   const Catalog* catalog_;
   std::string_view sql_;
+  SubqueryRunner subquery_runner_;
+  // While binding a correlated subquery: the outer query's columns, tried
+  // when a name is not found inside; references to them are marked with
+  // kOuterColumnBase + index.
+  const BindScope* outer_scope_ = nullptr;
+  bool used_outer_ = false;
   // Common table expressions in scope, innermost last.
   std::vector<std::map<std::string, LogicalPlanPtr>> ctes_;
 };

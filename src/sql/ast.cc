@@ -130,6 +130,23 @@ std::string Render(const ParsedExpr& e, bool sql) {
     case ExprKind::kFieldAccess:
       return Render(*e.child, sql) + "." + (sql ? QuoteIdentifier(e.name) : e.name);
     case ExprKind::kSubscript: return Render(*e.child, sql) + "[" + Render(*e.index, sql) + "]";
+    case ExprKind::kSubquery: {
+      // Spark names these scalarsubquery(), exists(...) and (x IN (listquery())).
+      if (!sql) {
+        switch (e.subquery_kind) {
+          case SubqueryKind::kScalar: return "scalarsubquery()";
+          case SubqueryKind::kExists: return "exists()";
+          case SubqueryKind::kIn: return "(" + Render(*e.child, sql) + " IN (listquery()))";
+        }
+      }
+      std::string q = "(" + e.subquery->ToString() + ")";
+      switch (e.subquery_kind) {
+        case SubqueryKind::kScalar: return q;
+        case SubqueryKind::kExists: return "EXISTS " + q;
+        case SubqueryKind::kIn: return "(" + Render(*e.child, sql) + " IN " + q + ")";
+      }
+      return q;
+    }
   }
   return "?";
 }
@@ -251,6 +268,17 @@ ParsedExprPtr ParsedExpr::FieldAccess(ParsedExprPtr child, std::string field, So
   e->kind = ExprKind::kFieldAccess;
   e->child = std::move(child);
   e->name = std::move(field);
+  e->location = loc;
+  return e;
+}
+
+ParsedExprPtr ParsedExpr::Subquery(SubqueryKind kind, std::shared_ptr<const QueryNode> query,
+                                   ParsedExprPtr value, SourceLocation loc) {
+  auto e = std::make_shared<ParsedExpr>();
+  e->kind = ExprKind::kSubquery;
+  e->subquery_kind = kind;
+  e->subquery = std::move(query);
+  e->child = std::move(value);
   e->location = loc;
   return e;
 }

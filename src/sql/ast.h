@@ -83,7 +83,16 @@ enum class ExprKind : uint8_t {
   kCase,         // child = operand (may be null), branches, else_expr
   kFieldAccess,  // child, name = field name (case preserved)
   kSubscript,    // child, index
+  kSubquery,     // subquery, subquery_kind; kIn: child = the tested value
 };
+
+enum class SubqueryKind : uint8_t {
+  kScalar,  // (SELECT max(x) FROM t)
+  kExists,  // EXISTS (SELECT ...)
+  kIn,      // child IN (SELECT ...)
+};
+
+struct QueryNode;
 
 struct CaseBranch {
   ParsedExprPtr when;
@@ -130,6 +139,10 @@ struct ParsedExpr {
   std::vector<CaseBranch> branches;
   ParsedExprPtr else_expr;  // may be null
 
+  // kSubquery.
+  std::shared_ptr<const QueryNode> subquery;
+  SubqueryKind subquery_kind = SubqueryKind::kScalar;
+
   // Spark-style auto name (see the header comment).
   std::string ToString() const;
   // SQL text that parses back to the same tree (modulo the rewrites above).
@@ -149,6 +162,9 @@ struct ParsedExpr {
                             ParsedExprPtr else_expr, SourceLocation loc = {});
   static ParsedExprPtr FieldAccess(ParsedExprPtr child, std::string field,
                                    SourceLocation loc = {});
+  // `value` is the tested expression for kIn, null otherwise.
+  static ParsedExprPtr Subquery(SubqueryKind kind, std::shared_ptr<const QueryNode> query,
+                                ParsedExprPtr value, SourceLocation loc = {});
   static ParsedExprPtr Subscript(ParsedExprPtr child, ParsedExprPtr index,
                                  SourceLocation loc = {});
 };

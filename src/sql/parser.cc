@@ -18,7 +18,7 @@ using ast::SourceLocation;
 
 namespace {
 
-constexpr const char* kSubqueryError = "subqueries in expressions are not supported yet";
+constexpr const char* kSubqueryError = "a subquery cannot be a function argument; compute it in a FROM subquery or CTE";
 
 ParsedExprPtr Call(const char* name, std::vector<ParsedExprPtr> args, SourceLocation loc) {
   return ParsedExpr::Function(name, std::move(args), loc);
@@ -843,16 +843,9 @@ Result<ParsedExprPtr> Parser::ParseNot() {
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseNot());
     return Not(std::move(e), loc);
   }
-  if (PeekWord("EXISTS") && PeekSymbol("(", 1)) return ErrorAt(Peek(), kSubqueryError);
   return ParsePredicate();
 }
 
-Status Parser::CheckNoSubquery() {
-  if (PeekSymbol("(") && (PeekWord("SELECT", 1) || PeekWord("WITH", 1))) {
-    return ErrorAt(Peek(1), kSubqueryError);
-  }
-  return Status::OK();
-}
 
 Result<ParsedExprPtr> Parser::ParsePredicate() {
   SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAdditive());
@@ -871,7 +864,6 @@ Result<ParsedExprPtr> Parser::ParsePredicate() {
       else if (s == "<=>") name = "<=>";
       if (name != nullptr) {
         Consume();
-        SLUICE_RETURN_NOT_OK(CheckNoSubquery());
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseAdditive());
         left = Call(name, {std::move(left), std::move(right)}, loc);
         continue;
@@ -910,7 +902,14 @@ Result<ParsedExprPtr> Parser::ParsePredicate() {
     if (op.IsWord("IN")) {
       Consume();
       if (!PeekSymbol("(")) return ErrorExpected("'(' after IN");
-      SLUICE_RETURN_NOT_OK(CheckNoSubquery());
+      if (PeekWord("SELECT", 1) || PeekWord("WITH", 1)) {
+        Consume();
+        SLUICE_ASSIGN_OR_RETURN(MutableQuery q, ParseQuery());
+        SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+        left = ParsedExpr::Subquery(ast::SubqueryKind::kIn, std::move(q), std::move(left), loc);
+        if (negated) left = Not(std::move(left), loc);
+        continue;
+      }
       Consume();
       std::vector<ParsedExprPtr> args{std::move(left)};
       do {
@@ -1298,7 +1297,12 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     }
     case TokenKind::kSymbol:
       if (t.IsSymbol("(")) {
-        SLUICE_RETURN_NOT_OK(CheckNoSubquery());
+        if (PeekWord("SELECT", 1) || PeekWord("WITH", 1)) {
+          Consume();
+          SLUICE_ASSIGN_OR_RETURN(MutableQuery q, ParseQuery());
+          SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+          return ParsedExpr::Subquery(ast::SubqueryKind::kScalar, std::move(q), nullptr, loc);
+        }
         Consume();
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
         if (PeekSymbol(",")) {
@@ -1355,7 +1359,13 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     return ParsedExpr::Cast(std::move(child), std::move(type), u == "TRY_CAST", loc);
   }
   if (u == "CASE") return ParseCase();
-  if (u == "EXISTS" && PeekSymbol("(", 1)) return ErrorAt(t, kSubqueryError);
+  if (u == "EXISTS" && PeekSymbol("(", 1)) {
+    Consume();
+    Consume();
+    SLUICE_ASSIGN_OR_RETURN(MutableQuery q, ParseQuery());
+    SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+    return ParsedExpr::Subquery(ast::SubqueryKind::kExists, std::move(q), nullptr, loc);
+  }
   if ((u == "CURRENT_DATE" || u == "CURRENT_TIMESTAMP") && !PeekSymbol("(", 1)) {
     Consume();
     return ParsedExpr::Function(ToLower(u), {}, loc);

@@ -99,7 +99,6 @@ class Parser {
   Result<ast::ParsedExprPtr> ParseInterval();
   Result<ast::ParsedExprPtr> ParseCase();
   Result<ast::ParsedExprPtr> ParseFunctionCall(std::string name, const Token& start);
-  Status CheckNoSubquery();
 
   // Types.
   Result<DataType> ParseType();

@@ -9,6 +9,7 @@ namespace {
 
 using ast::ExprKind;
 using ast::ParsedExprPtr;
+using ast::SubqueryKind;
 
 ParsedExprPtr Expr(std::string_view text) {
   auto r = ParseExpression(text);
@@ -168,13 +169,29 @@ TEST(ParserExprTest, Case) {
   EXPECT_EQ(simple->ToString(), "CASE WHEN (a = 1) THEN 2 END");
 }
 
-TEST(ParserExprTest, SubqueriesRejected) {
-  for (const char* text : {"a IN (SELECT 1)", "EXISTS (SELECT 1)", "(SELECT 1)"}) {
-    auto r = ParseExpression(text);
-    ASSERT_FALSE(r.ok()) << text;
-    EXPECT_NE(r.status().message().find("subqueries in expressions are not supported yet"),
-              std::string::npos);
-  }
+TEST(ParserExprTest, Subqueries) {
+  auto in = Expr("a NOT IN (SELECT x FROM t)");
+  ASSERT_EQ(in->kind, ExprKind::kFunction);
+  EXPECT_EQ(in->name, "not");
+  const auto& sub = *in->args[0];
+  EXPECT_EQ(sub.kind, ExprKind::kSubquery);
+  EXPECT_EQ(sub.subquery_kind, SubqueryKind::kIn);
+  ASSERT_NE(sub.child, nullptr);
+  EXPECT_EQ(sub.child->ToString(), "a");
+  auto exists = Expr("EXISTS (SELECT 1 FROM t WHERE t.k = k)");
+  EXPECT_EQ(exists->kind, ExprKind::kSubquery);
+  EXPECT_EQ(exists->subquery_kind, SubqueryKind::kExists);
+  auto scalar = Expr("b > (SELECT max(x) FROM t)");
+  ASSERT_EQ(scalar->args.size(), 2u);
+  EXPECT_EQ(scalar->args[1]->kind, ExprKind::kSubquery);
+  EXPECT_EQ(scalar->args[1]->subquery_kind, SubqueryKind::kScalar);
+  EXPECT_EQ(scalar->ToString(), "(b > scalarsubquery())");
+  // A subquery as a function argument stays unsupported, with a clear error.
+  auto r = ParseExpression("upper((SELECT 'a'))");
+  EXPECT_TRUE(r.ok());
+  auto direct = ParseExpression("upper(SELECT 'a')");
+  ASSERT_FALSE(direct.ok());
+  EXPECT_NE(direct.status().message().find("a subquery cannot be a function argument"), std::string::npos);
 }
 
 TEST(ParserQueryTest, SelectClauses) {
