@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
       {"queue.buffering.max.kbytes", "1048576"},
       {"compression.codec", compression},
       {"message.max.bytes", "10000000"},
+      {"log_level", "3"},  // the first PID request may meet "coordinator load in progress"
   };
   for (const auto& kv : extra) {
     auto eq = kv.find('=');
