@@ -30,6 +30,9 @@ namespace sluice {
 // coalesce, if) get `lazy` set and evaluate their own arguments, so that a
 // branch not taken is never evaluated (1/0 in an untaken CASE branch is no
 // error).
+// An argument whose expression is constant (a literal, or a constant
+// subexpression) may arrive as a 1-row vector standing for all n rows, so
+// kernels can take literals as scalars (see exec/functions/kernel_util.h).
 struct KernelContext {
   const Expr* call;
   const EvalContext* eval;

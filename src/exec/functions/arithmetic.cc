@@ -129,13 +129,18 @@ Result<Vector> ArithKernelT(const KernelContext& ctx, const std::vector<Vector>&
   switch (lt.id()) {
     case TypeId::kInt:
       if constexpr (op == Op::kDiv) break;
-      else return RunBinary<int32_t, int32_t>(ctx, args, n, op, IntApply<op, int32_t>, "integer", false);
+      else return RunBinary<int32_t, int32_t>(
+          ctx, args, n, op, [](int32_t x, int32_t y, bool& b) { return IntApply<op, int32_t>(x, y, b); }, "integer",
+          false);
     case TypeId::kBigint:
       if constexpr (op == Op::kDiv) break;
-      else return RunBinary<int64_t, int64_t>(ctx, args, n, op, IntApply<op, int64_t>, "long", false);
+      else return RunBinary<int64_t, int64_t>(
+          ctx, args, n, op, [](int64_t x, int64_t y, bool& b) { return IntApply<op, int64_t>(x, y, b); }, "long",
+          false);
     case TypeId::kDouble:
       if constexpr (op == Op::kIntDiv) break;
-      else return RunBinary<double, double>(ctx, args, n, op, DoubleApply<op>, "double", false);
+      else return RunBinary<double, double>(
+          ctx, args, n, op, [](double x, double y, bool& b) { return DoubleApply<op>(x, y, b); }, "double", false);
     case TypeId::kDecimal: {
       int s1 = args[0].type().scale(), s2 = args[1].type().scale();
       int rs = rt.id() == TypeId::kDecimal ? rt.scale() : 0;
