@@ -15,7 +15,16 @@ bool ConvertCsvField(std::string_view text, bool quoted, const FileFormatOptions
     out.SetNull(row);
     return true;
   }
-  if (quoted && text.empty()) text = o.empty_value;
+  // A quoted empty field ("") is the empty value (emptyValue, default "")
+  // in a STRING column, not NULL (Spark 2.4+); other types have no empty value.
+  if (quoted && text.empty()) {
+    if (out.type().is_string_like()) {
+      out.SetString(row, o.empty_value);
+    } else {
+      out.SetNull(row);
+    }
+    return true;
+  }
   if (text == o.null_value) {
     out.SetNull(row);
     return true;

@@ -338,8 +338,10 @@ TEST_F(FileTest, CsvNullValueOption) {
   ASSERT_EQ(rows.size(), 1u);
   // NA -> NULL; a quoted empty string is not the null value any more.
   EXPECT_EQ(rows[0], (std::vector<Value>{NullS(), S(""), S("x")}));
+  // Default options: a quoted empty field is the empty string in a STRING
+  // column (Spark 2.4+, emptyValue), an unquoted one would be NULL.
   rows = ReadAll(*Scan(FileFormat::kCsv, p, schema));
-  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), NullS(), S("x")}));
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), S(""), S("x")}));
 }
 
 TEST_F(FileTest, InferJsonSchema) {
