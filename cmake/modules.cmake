@@ -16,3 +16,10 @@ sluice_module(checkpoint DEPS sluice_env sluice_types PkgConfig::SIMDJSON)
 sluice_module(state DEPS sluice_env sluice_vector z)  # z: zlib (crc32, compression)
 sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_connectors_file)
 sluice_module(api DEPS sluice_plan)
+# Streaming: connectors (interfaces in src/connectors/*.h), then the runner.
+sluice_module(connectors/memory DEPS sluice_plan)
+sluice_module(connectors/rate DEPS sluice_plan sluice_checkpoint)
+sluice_module(connectors/console DEPS sluice_api)
+sluice_module(connectors/file_stream DEPS sluice_plan sluice_checkpoint sluice_api)
+sluice_module(stream DEPS sluice_api sluice_checkpoint sluice_state sluice_connectors_memory sluice_connectors_rate
+              sluice_connectors_console sluice_connectors_file_stream)

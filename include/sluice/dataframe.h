@@ -107,6 +107,7 @@ Column operator||(const Column& a, const Column& b);
 Column operator!(const Column& a);
 
 class GroupedData;
+class DataStreamWriter;
 
 class DataFrame {
  public:
@@ -149,6 +150,9 @@ class DataFrame {
   // Prints up to n rows as a table to stdout.
   Status show(size_t n = 20, size_t truncate = 20) const;
   Result<Schema> schema() const;
+  // Streaming: writes this (streaming) DataFrame's result continuously
+  // (include sluice/streaming.h; link sluice_stream).
+  DataStreamWriter writeStream() const;
   const Status& status() const { return error_; }
 
   const std::shared_ptr<const LogicalPlan>& plan() const { return plan_; }

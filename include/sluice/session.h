@@ -41,6 +41,8 @@ class QueryResult {
 
 class DataFrameReader;
 class DataFrame;
+class DataStreamReader;
+class StreamingQueryManager;
 
 class Session {
  public:
@@ -58,6 +60,11 @@ class Session {
   DataFrame table(const std::string& name);
   // One query (SELECT ...) as a DataFrame.
   DataFrame sql(const std::string& query);
+
+  // Streaming entry points (include sluice/streaming.h; link sluice_stream).
+  DataStreamReader readStream();
+  // The session's streaming queries and listeners (spark.streams).
+  StreamingQueryManager& streams();
 };
 
 }  // namespace sluice

@@ -1,0 +1,38 @@
+// ConsoleSink: prints every batch as a table (Spark's console sink):
+//
+//   -------------------------------------------
+//   Batch: 3
+//   -------------------------------------------
+//   +---+---+
+//   ...
+//
+// Options: numRows (default 20), truncate (default true: cells cut at 20
+// characters). Output goes to a FILE* (stdout by default).
+#pragma once
+
+#include <cstdio>
+
+#include "connectors/sink.h"
+#include "connectors/source.h"
+
+namespace sluice {
+
+class ConsoleSink : public Sink {
+ public:
+  static Result<std::shared_ptr<ConsoleSink>> Make(const SourceOptions& options, std::FILE* out = stdout);
+  ConsoleSink(size_t num_rows, size_t truncate, std::FILE* out)
+      : num_rows_(num_rows), truncate_(truncate), out_(out) {}
+
+  std::string description() const override { return "org.apache.spark.sql.execution.streaming.ConsoleSink"; }
+  Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
+                  OutputMode mode) override;
+  // The text AddBatch prints.
+  std::string Format(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches) const;
+
+ private:
+  size_t num_rows_;
+  size_t truncate_;
+  std::FILE* out_;
+};
+
+}  // namespace sluice

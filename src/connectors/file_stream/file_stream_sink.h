@@ -1,0 +1,42 @@
+// FileStreamSink: writes every batch as part files into a directory (Spark's
+// FileStreamSink), JSON lines ("json") or CSV ("csv"), append mode only.
+//
+// Batch b: the rows go to `part-<b>-<uuid>.<ext>` (written, fsynced, the
+// directory fsynced), then -- only then -- batch b is recorded in the
+// manifest `<path>/_sluice_metadata/` (checkpoint/file_sink_manifest.h). A
+// batch already in the manifest is skipped when replayed after a crash; a
+// part file of a crashed attempt is not in the manifest and so, for
+// readers that trust the manifest (ReadFileSinkFiles), does not exist.
+// Kill point "file_sink:before_manifest" sits between the two steps.
+#pragma once
+
+#include <optional>
+
+#include "checkpoint/file_sink_manifest.h"
+#include "connectors/sink.h"
+#include "connectors/source.h"
+
+namespace sluice {
+
+class FileStreamSink : public Sink {
+ public:
+  static Result<std::shared_ptr<FileStreamSink>> Make(const std::string& format, const SourceOptions& options);
+  std::string description() const override { return "FileSink[" + dir_ + "]"; }
+  Status Open(const SinkContext& ctx) override;
+  Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
+                  OutputMode mode) override;
+
+ private:
+  std::string format_;
+  std::string dir_;
+  bool header_ = false;
+  Env* env_ = nullptr;
+  std::optional<FileSinkManifest> manifest_;
+};
+
+// The data files a file sink committed in `dir` (absolute paths), from its
+// manifest; the files batch readers should trust. NotFound if `dir` has no
+// manifest.
+Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& dir);
+
+}  // namespace sluice

@@ -1,0 +1,153 @@
+#include "connectors/file_stream/file_stream_source.h"
+
+#include <algorithm>
+
+#include "common/json_writer.h"
+#include "plan/file_table.h"
+
+namespace sluice {
+
+Result<std::shared_ptr<FileStreamSource>> FileStreamSource::Make(const std::string& format,
+                                                                 const SourceOptions& options, Schema schema) {
+  auto s = std::make_shared<FileStreamSource>();
+  s->format_ = ToLower(format);
+  auto path = options.Get("path");
+  if (!path) return Status::InvalidArgument("file stream source (" + format + ") needs a path: load(\"/dir\")");
+  s->dir_ = *path;
+  s->schema_ = std::move(schema);
+  SLUICE_ASSIGN_OR_RETURN(s->max_files_, options.GetInt("maxFilesPerTrigger", -1, true));
+  if (!options.Get("maxFilesPerTrigger")) s->max_files_ = -1;
+  for (const auto& [k, v] : options.map()) {
+    if (k != "path" && k != "maxfilespertrigger" && k != "latestfirst" && k != "maxfileage") s->scan_options_[k] = v;
+  }
+  return s;
+}
+
+std::string FileStreamSource::OffsetJson(int64_t log_offset) {
+  return "{\"logOffset\":" + std::to_string(log_offset) + "}";
+}
+
+Result<int64_t> FileStreamSource::ParseOffset(const std::string& json) {
+  const std::string prefix = "{\"logOffset\":";
+  if (json.size() < prefix.size() + 2 || json.compare(0, prefix.size(), prefix) != 0 || json.back() != '}') {
+    return Status::Corruption("file source offset '" + json + "' is not {\"logOffset\":N}");
+  }
+  return ParseLongOffset(json.substr(prefix.size(), json.size() - prefix.size() - 1), "file source offset");
+}
+
+ReadLimit FileStreamSource::DefaultReadLimit() const {
+  ReadLimit l;
+  l.max_files = max_files_;
+  return l;
+}
+
+Status FileStreamSource::Open(const SourceContext& ctx) {
+  env_ = ctx.env;
+  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env_, ctx.metadata_dir));
+  log_.emplace(std::move(log));
+  SLUICE_ASSIGN_OR_RETURN(auto ids, log_->ListBatchIds());
+  for (int64_t id : ids) {
+    SLUICE_ASSIGN_OR_RETURN(auto lines, log_->Get(id));
+    auto& files = entries_[id];
+    for (const auto& line : lines) {
+      // {"path":"<escaped>","timestamp":...,"batchId":...}: the path is the
+      // first string value.
+      const std::string key = "{\"path\":\"";
+      size_t end = line.find("\",\"timestamp\":");
+      if (line.compare(0, key.size(), key) != 0 || end == std::string::npos) {
+        return Status::Corruption(log_->PathFor(id) + ": bad file entry '" + line + "'");
+      }
+      std::string path = line.substr(key.size(), end - key.size());
+      files.push_back(path);
+      seen_.insert(path);
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles() {
+  std::vector<FileEntry> out;
+  if (!env_->FileExists(dir_)) return out;
+  SLUICE_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_));
+  for (const auto& n : names) {
+    if (n.empty() || n[0] == '.' || n[0] == '_') continue;
+    std::string p = JoinPath(dir_, n);
+    if (seen_.count(p)) continue;
+    if (available_now_files_ && !available_now_files_->count(p)) continue;
+    auto listing = env_->ListDir(p);
+    if (listing.ok()) continue;  // a directory
+    SLUICE_ASSIGN_OR_RETURN(int64_t mtime, env_->GetFileModificationTimeMs(p));
+    out.push_back({p, mtime});
+  }
+  std::sort(out.begin(), out.end(), [](const FileEntry& a, const FileEntry& b) {
+    return a.mtime_ms != b.mtime_ms ? a.mtime_ms < b.mtime_ms : a.path < b.path;
+  });
+  return out;
+}
+
+Status FileStreamSource::PrepareForAvailableNow() {
+  available_now_files_.emplace();
+  SLUICE_ASSIGN_OR_RETURN(auto files, ListNewFiles());
+  for (const auto& f : files) available_now_files_->insert(f.path);
+  return Status::OK();
+}
+
+Result<std::optional<std::string>> FileStreamSource::LatestOffset(const std::optional<std::string>& start,
+                                                                  const ReadLimit& limit) {
+  SLUICE_ASSIGN_OR_RETURN(auto files, ListNewFiles());
+  std::optional<int64_t> latest;
+  if (!entries_.empty()) latest = entries_.rbegin()->first;
+  // A log entry written by an earlier call (or run) but not yet in a batch
+  // is used first, so that entries map to batches in order.
+  int64_t from = -1;
+  if (start) {
+    SLUICE_ASSIGN_OR_RETURN(from, ParseOffset(*start));
+  }
+  if (latest && *latest > from) {
+    return std::optional<std::string>(OffsetJson(limit.max_files > 0 ? from + 1 : *latest));
+  }
+  if (files.empty()) {
+    if (!latest) return std::optional<std::string>();
+    return std::optional<std::string>(OffsetJson(*latest));
+  }
+  if (limit.max_files > 0 && static_cast<int64_t>(files.size()) > limit.max_files) {
+    files.resize(static_cast<size_t>(limit.max_files));
+  }
+  int64_t id = latest ? *latest + 1 : 0;
+  std::vector<std::string> lines;
+  std::vector<std::string> paths;
+  for (const auto& f : files) {
+    JsonWriter w;
+    w.BeginObject().Key("path").String(f.path).Key("timestamp").Int(f.mtime_ms).Key("batchId").Int(id).EndObject();
+    lines.push_back(w.Take());
+    paths.push_back(f.path);
+  }
+  SLUICE_RETURN_NOT_OK(log_->Add(id, lines));
+  for (const auto& p : paths) seen_.insert(p);
+  entries_[id] = std::move(paths);
+  return std::optional<std::string>(OffsetJson(id));
+}
+
+Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>& start, const std::string& end) {
+  int64_t from = -1;
+  if (start) {
+    SLUICE_ASSIGN_OR_RETURN(from, ParseOffset(*start));
+  }
+  SLUICE_ASSIGN_OR_RETURN(int64_t to, ParseOffset(end));
+  std::vector<std::string> paths;
+  for (int64_t id = from + 1; id <= to; ++id) {
+    auto it = entries_.find(id);
+    if (it == entries_.end()) {
+      return Status::Corruption("file source log " + log_->dir() + " has no entry " + std::to_string(id) +
+                                " needed by the batch (" + (start ? *start : "null") + ", " + end + "]");
+    }
+    paths.insert(paths.end(), it->second.begin(), it->second.end());
+  }
+  if (paths.empty()) {
+    return SourceBatch{std::make_shared<MemoryTable>(schema_, std::vector<Batch>{}, "empty"), 0};
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, scan_options_));
+  return SourceBatch{table, -1};
+}
+
+}  // namespace sluice

@@ -1,0 +1,60 @@
+// FileStreamSource: a directory of JSON-lines or CSV files as a stream
+// (Spark's FileStreamSource). New files are taken oldest first (modification
+// time, then name), at most maxFilesPerTrigger per batch. Files whose names
+// start with '.' or '_' are ignored.
+//
+// The seen-files log `<checkpoint>/sources/<i>/<logId>` (a MetadataLog) holds,
+// per log entry, one JSON line per file: {"path":"...","timestamp":ms,"batchId":logId}.
+// The source's offset is {"logOffset":N}: every file of entries 0..N. A batch
+// (start, end] reads the files of entries start+1..end, so a replayed batch
+// reads exactly the same files, and a file is never taken twice, even when
+// it arrived while the query was stopped.
+//
+// Records are parsed by connectors/file's FileScan (through MakeFileTable)
+// with the same options as batch reads (mode PERMISSIVE / DROPMALFORMED /
+// FAILFAST, header, sep, ...).
+#pragma once
+
+#include <set>
+
+#include "checkpoint/metadata_log.h"
+#include "connectors/source.h"
+
+namespace sluice {
+
+class FileStreamSource : public Source {
+ public:
+  static Result<std::shared_ptr<FileStreamSource>> Make(const std::string& format, const SourceOptions& options,
+                                                        Schema schema);
+  const Schema& schema() const override { return schema_; }
+  std::string description() const override { return "FileStreamSource[" + dir_ + "]"; }
+  Status Open(const SourceContext& ctx) override;
+  Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,
+                                                  const ReadLimit& limit) override;
+  Result<SourceBatch> GetBatch(const std::optional<std::string>& start, const std::string& end) override;
+  Status PrepareForAvailableNow() override;
+  ReadLimit DefaultReadLimit() const override;
+
+  static std::string OffsetJson(int64_t log_offset);
+  static Result<int64_t> ParseOffset(const std::string& json);
+
+ private:
+  struct FileEntry {
+    std::string path;
+    int64_t mtime_ms;
+  };
+  Result<std::vector<FileEntry>> ListNewFiles();
+
+  std::string format_;
+  std::string dir_;
+  Schema schema_;
+  std::map<std::string, std::string> scan_options_;
+  int64_t max_files_ = -1;
+  Env* env_ = nullptr;
+  std::optional<MetadataLog> log_;
+  std::set<std::string> seen_;
+  std::map<int64_t, std::vector<std::string>> entries_;  // log id -> files
+  std::optional<std::set<std::string>> available_now_files_;
+};
+
+}  // namespace sluice

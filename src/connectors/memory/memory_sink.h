@@ -1,0 +1,42 @@
+// MemorySink: keeps the query's result in memory as a catalog table named
+// after the query (format("memory") + queryName), readable with SQL while the
+// query runs (Spark's MemorySink). Complete mode replaces the table with each
+// batch; append and update modes add the batch's rows. A batch id it already
+// holds is skipped, so a replayed batch is not added twice.
+#pragma once
+
+#include <functional>
+#include <mutex>
+
+#include "connectors/sink.h"
+#include "plan/catalog.h"
+
+namespace sluice {
+
+class MemorySink : public Sink {
+ public:
+  // `catalog` (may be null) receives the table `table_name`.
+  MemorySink(Catalog* catalog, std::string table_name);
+
+  std::string description() const override { return "MemorySink"; }
+  Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
+                  OutputMode mode) override;
+
+  // Every row currently in the table, as values (tests).
+  std::vector<std::vector<Value>> AllRows() const;
+  Schema schema() const;
+  // Highest batch id added, -1 if none.
+  int64_t latest_batch_id() const;
+  int64_t batches_added() const;
+
+ private:
+  Catalog* catalog_;
+  std::string table_name_;
+  mutable std::mutex mu_;
+  Schema schema_;
+  std::vector<Batch> rows_;
+  int64_t latest_batch_ = -1;
+  int64_t added_ = 0;
+};
+
+}  // namespace sluice

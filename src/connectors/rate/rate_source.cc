@@ -1,0 +1,145 @@
+#include "connectors/rate/rate_source.h"
+
+#include <algorithm>
+
+#include "checkpoint/metadata_log.h"
+
+namespace sluice {
+
+Schema RateSchema() {
+  return Schema({{"timestamp", DataType::Timestamp(), false}, {"value", DataType::Bigint(), false}});
+}
+
+std::vector<Batch> RateGenerator::Generate(int64_t from, int64_t to) const {
+  std::vector<Batch> out;
+  int64_t total = std::max<int64_t>(0, to - from);
+  int parts = std::max(1, partitions);
+  // Contiguous ranges per partition, each cut into kBatchSize-row batches.
+  for (int p = 0; p < parts; ++p) {
+    int64_t lo = from + total * p / parts, hi = from + total * (p + 1) / parts;
+    for (int64_t b = lo; b < hi; b += static_cast<int64_t>(kBatchSize)) {
+      size_t n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(kBatchSize), hi - b));
+      Vector ts(DataType::Timestamp(), n), val(DataType::Bigint(), n);
+      int64_t* t = ts.data<int64_t>();
+      int64_t* v = val.data<int64_t>();
+      for (size_t i = 0; i < n; ++i) v[i] = b + static_cast<int64_t>(i);
+      if (group > 0) {
+        for (size_t i = 0; i < n; ++i) t[i] = (start_ms + (v[i] / group) * step_ms) * 1000;
+      } else {
+        for (size_t i = 0; i < n; ++i) t[i] = (start_ms + v[i] * 1000 / per_second) * 1000;
+      }
+      out.emplace_back(std::vector<Vector>{std::move(ts), std::move(val)}, n);
+    }
+  }
+  return out;
+}
+
+Result<std::shared_ptr<RateSource>> RateSource::Make(const SourceOptions& options) {
+  auto s = std::make_shared<RateSource>();
+  SLUICE_ASSIGN_OR_RETURN(s->rows_per_second_, options.GetInt("rowsPerSecond", 1, true));
+  SLUICE_ASSIGN_OR_RETURN(int64_t parts, options.GetInt("numPartitions", 1, true));
+  s->partitions_ = static_cast<int>(std::min<int64_t>(parts, 1024));
+  return s;
+}
+
+std::string RateSource::description() const {
+  return "RateStreamV2[rowsPerSecond=" + std::to_string(rows_per_second_) +
+         ", numPartitions=" + std::to_string(partitions_) + "]";
+}
+
+Status RateSource::Open(const SourceContext& ctx) {
+  clock_ = ctx.clock;
+  // The start time is fixed on the first run and read back on restarts.
+  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir));
+  auto entry = log.Get(0);
+  if (entry.ok()) {
+    if (entry->size() != 1) return Status::Corruption(log.PathFor(0) + ": expected one line with the start time");
+    SLUICE_ASSIGN_OR_RETURN(start_ms_, ParseLongOffset((*entry)[0], log.PathFor(0)));
+    return Status::OK();
+  }
+  if (entry.status().code() != StatusCode::kNotFound) return entry.status();
+  start_ms_ = clock_->NowMillis();
+  return log.Add(0, {std::to_string(start_ms_)});
+}
+
+Result<std::optional<std::string>> RateSource::LatestOffset(const std::optional<std::string>& start,
+                                                            const ReadLimit& limit) {
+  int64_t seconds = (clock_->NowMillis() - start_ms_) / 1000;
+  if (cap_seconds_) seconds = std::min(seconds, *cap_seconds_);
+  if (seconds <= 0) return std::optional<std::string>();
+  if (limit.max_rows > 0) {
+    int64_t from = 0;
+    if (start) {
+      SLUICE_ASSIGN_OR_RETURN(from, ParseLongOffset(*start, description()));
+    }
+    int64_t max_seconds = std::max<int64_t>(1, limit.max_rows / rows_per_second_);
+    seconds = std::min(seconds, from + max_seconds);
+  }
+  return std::optional<std::string>(std::to_string(seconds));
+}
+
+Status RateSource::PrepareForAvailableNow() {
+  cap_seconds_ = (clock_->NowMillis() - start_ms_) / 1000;
+  return Status::OK();
+}
+
+Result<SourceBatch> RateSource::GetBatch(const std::optional<std::string>& start, const std::string& end) {
+  int64_t s0 = 0;
+  if (start) {
+    SLUICE_ASSIGN_OR_RETURN(s0, ParseLongOffset(*start, description()));
+  }
+  SLUICE_ASSIGN_OR_RETURN(int64_t s1, ParseLongOffset(end, description()));
+  RateGenerator gen;
+  gen.start_ms = start_ms_;
+  gen.per_second = rows_per_second_;
+  gen.partitions = partitions_;
+  auto batches = gen.Generate(s0 * rows_per_second_, s1 * rows_per_second_);
+  int64_t rows = (s1 - s0) * rows_per_second_;
+  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate"), rows};
+}
+
+Result<std::shared_ptr<RatePerMicroBatchSource>> RatePerMicroBatchSource::Make(const SourceOptions& options) {
+  auto s = std::make_shared<RatePerMicroBatchSource>();
+  if (!options.Get("rowsPerBatch")) {
+    return Status::InvalidArgument("rate-micro-batch source needs option 'rowsPerBatch' (rows in every batch)");
+  }
+  SLUICE_ASSIGN_OR_RETURN(s->gen_.group, options.GetInt("rowsPerBatch", 0, true));
+  SLUICE_ASSIGN_OR_RETURN(int64_t parts, options.GetInt("numPartitions", 1, true));
+  s->gen_.partitions = static_cast<int>(std::min<int64_t>(parts, 1024));
+  SLUICE_ASSIGN_OR_RETURN(s->gen_.start_ms, options.GetInt("startTimestamp", 0));
+  SLUICE_ASSIGN_OR_RETURN(s->gen_.step_ms, options.GetInt("advanceMillisPerBatch", 1000));
+  return s;
+}
+
+std::string RatePerMicroBatchSource::description() const {
+  return "RatePerMicroBatchStream[rowsPerBatch=" + std::to_string(gen_.group) +
+         ", numPartitions=" + std::to_string(gen_.partitions) + "]";
+}
+
+Result<std::optional<std::string>> RatePerMicroBatchSource::LatestOffset(const std::optional<std::string>& start,
+                                                                         const ReadLimit& limit) {
+  int64_t from = 0;
+  if (start) {
+    SLUICE_ASSIGN_OR_RETURN(from, ParseLongOffset(*start, description()));
+  }
+  int64_t to = from + gen_.group;
+  if (available_now_) {
+    if (!cap_) cap_ = to;
+    to = std::min(to, *cap_);
+    if (to <= from) return start;
+  }
+  return std::optional<std::string>(std::to_string(to));
+}
+
+Result<SourceBatch> RatePerMicroBatchSource::GetBatch(const std::optional<std::string>& start,
+                                                      const std::string& end) {
+  int64_t from = 0;
+  if (start) {
+    SLUICE_ASSIGN_OR_RETURN(from, ParseLongOffset(*start, description()));
+  }
+  SLUICE_ASSIGN_OR_RETURN(int64_t to, ParseLongOffset(end, description()));
+  auto batches = gen_.Generate(from, to);
+  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate-micro-batch"), to - from};
+}
+
+}  // namespace sluice

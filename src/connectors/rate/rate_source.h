@@ -1,0 +1,77 @@
+// The rate sources (Spark's "rate" and "rate-micro-batch"): generated rows
+// (timestamp TIMESTAMP, value BIGINT), values 0, 1, 2, ... Columns are filled
+// a vector at a time (no per-row calls), so a stateless pipeline is limited
+// by what it does with the rows, not by the generator.
+//
+// rate: rowsPerSecond (default 1), numPartitions (default 1). The offset is
+//   the number of whole seconds since the query first started (the start time
+//   is kept in `sources/<i>/0` so that replays see the same timestamps);
+//   seconds (s0, s1] hold values [s0*rps, s1*rps), value v has timestamp
+//   start + floor(v * 1000 / rps) ms.
+// rate-micro-batch: rowsPerBatch (required, > 0), numPartitions (default 1),
+//   startTimestamp (ms, default 0), advanceMillisPerBatch (default 1000).
+//   Every batch takes exactly rowsPerBatch new values, independent of time;
+//   the offset is the number of values produced. Value v has timestamp
+//   startTimestamp + (v / rowsPerBatch) * advanceMillisPerBatch ms.
+#pragma once
+
+#include "connectors/source.h"
+
+namespace sluice {
+
+// Rows [from, to) as `partitions` batch lists (kBatchSize rows per batch):
+// value = v, timestamp = start_ms + (v / group) * step_ms when group > 0,
+// else start_ms + v * 1000 / per_second.
+struct RateGenerator {
+  int64_t start_ms = 0;
+  int64_t group = 0;       // rate-micro-batch: rows per batch
+  int64_t step_ms = 0;     // rate-micro-batch: ms per batch
+  int64_t per_second = 1;  // rate
+  int partitions = 1;
+  std::vector<Batch> Generate(int64_t from, int64_t to) const;
+};
+
+Schema RateSchema();
+
+class RateSource : public Source {
+ public:
+  static Result<std::shared_ptr<RateSource>> Make(const SourceOptions& options);
+  const Schema& schema() const override { return schema_; }
+  std::string description() const override;
+  Status Open(const SourceContext& ctx) override;
+  Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,
+                                                  const ReadLimit& limit) override;
+  Result<SourceBatch> GetBatch(const std::optional<std::string>& start, const std::string& end) override;
+  Status PrepareForAvailableNow() override;
+
+ private:
+  std::optional<int64_t> cap_seconds_;
+  Schema schema_ = RateSchema();
+  int64_t rows_per_second_ = 1;
+  int partitions_ = 1;
+  Clock* clock_ = nullptr;
+  int64_t start_ms_ = 0;
+};
+
+class RatePerMicroBatchSource : public Source {
+ public:
+  static Result<std::shared_ptr<RatePerMicroBatchSource>> Make(const SourceOptions& options);
+  const Schema& schema() const override { return schema_; }
+  std::string description() const override;
+  Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,
+                                                  const ReadLimit& limit) override;
+  Result<SourceBatch> GetBatch(const std::optional<std::string>& start, const std::string& end) override;
+  // Available-now: one batch (the source never runs dry otherwise).
+  Status PrepareForAvailableNow() override {
+    available_now_ = true;
+    return Status::OK();
+  }
+
+ private:
+  bool available_now_ = false;
+  std::optional<int64_t> cap_;
+  Schema schema_ = RateSchema();
+  RateGenerator gen_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,682 @@
+#include "stream/micro_batch_execution.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "checkpoint/metadata_log.h"
+#include "env/atomic_file.h"
+#include "env/kill_point.h"
+#include "exec/operators/filter_project_operator.h"
+#include "plan/optimizer.h"
+#include "plan/physical_planner.h"
+#include "stream/streaming_plan_checker.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr const char* kShufflePartitionsConf = "spark.sql.shuffle.partitions";
+constexpr size_t kRecentProgress = 100;
+
+std::string OffsetJson(const std::optional<std::string>& o) { return o ? *o : "null"; }
+
+// Counts the rows a source table's scan produces (before any pushed filter,
+// which is applied above the count).
+class CountingTable : public TableSource {
+ public:
+  CountingTable(TableSourcePtr inner, std::shared_ptr<std::atomic<int64_t>> counter)
+      : inner_(std::move(inner)), counter_(std::move(counter)) {}
+  const Schema& schema() const override { return inner_->schema(); }
+  std::string description() const override { return inner_->description(); }
+  Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override {
+    SLUICE_ASSIGN_OR_RETURN(auto scan, inner_->CreateScan(columns, nullptr));
+    PhysicalOperatorPtr op = std::make_shared<CountOp>(scan, counter_);
+    if (filter) {
+      std::vector<ExprPtr> identity;
+      const Schema& s = op->output_schema();
+      for (size_t i = 0; i < s.size(); ++i) {
+        identity.push_back(MakeColumnRef(static_cast<int>(i), s.field(i).type, s.field(i).name, s.field(i).nullable));
+      }
+      op = std::make_shared<FilterProjectOperator>(op, filter, std::move(identity), s);
+    }
+    return op;
+  }
+
+ private:
+  class CountOp : public PhysicalOperator {
+   public:
+    CountOp(PhysicalOperatorPtr child, std::shared_ptr<std::atomic<int64_t>> counter)
+        : PhysicalOperator(child->output_schema(), {child}), counter_(std::move(counter)) {}
+    int num_partitions() const override { return children()[0]->num_partitions(); }
+    Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override {
+      SLUICE_ASSIGN_OR_RETURN(auto in, children()[0]->Open(partition, ctx));
+      return std::unique_ptr<BatchStream>(std::make_unique<Stream>(std::move(in), counter_));
+    }
+    std::string name() const override { return "CountRows"; }
+
+   private:
+    struct Stream : BatchStream {
+      Stream(std::unique_ptr<BatchStream> in, std::shared_ptr<std::atomic<int64_t>> c)
+          : in_(std::move(in)), c_(std::move(c)) {}
+      Result<std::optional<Batch>> Next() override {
+        SLUICE_ASSIGN_OR_RETURN(auto b, in_->Next());
+        if (b) c_->fetch_add(static_cast<int64_t>(b->num_rows));
+        return b;
+      }
+      std::unique_ptr<BatchStream> in_;
+      std::shared_ptr<std::atomic<int64_t>> c_;
+    };
+    std::shared_ptr<std::atomic<int64_t>> counter_;
+  };
+  TableSourcePtr inner_;
+  std::shared_ptr<std::atomic<int64_t>> counter_;
+};
+
+bool ScansAny(const LogicalPlan& p, const std::vector<TableSourcePtr>& tables) {
+  if (p.kind == LogicalKind::kScan) {
+    for (const auto& t : tables) {
+      if (p.table == t) return true;
+    }
+  }
+  for (const auto& c : p.children) {
+    if (ScansAny(*c, tables)) return true;
+  }
+  return false;
+}
+
+const LogicalPlan* FindStreamingAggregate(const LogicalPlan& p, const std::vector<TableSourcePtr>& tables) {
+  if (p.kind == LogicalKind::kAggregate && ScansAny(p, tables)) return &p;
+  for (const auto& c : p.children) {
+    if (auto* a = FindStreamingAggregate(*c, tables)) return a;
+  }
+  return nullptr;
+}
+
+LogicalPlanPtr ReplaceNode(const LogicalPlanPtr& root, const LogicalPlan* target, const LogicalPlanPtr& with) {
+  if (root.get() == target) return with;
+  if (root->children.empty()) return root;
+  std::vector<LogicalPlanPtr> children;
+  bool changed = false;
+  for (const auto& c : root->children) {
+    children.push_back(ReplaceNode(c, target, with));
+    changed |= children.back() != c;
+  }
+  if (!changed) return root;
+  auto copy = std::make_shared<LogicalPlan>(*root);
+  copy->children = std::move(children);
+  return copy;
+}
+
+int64_t ElapsedMs(int64_t start_us, int64_t end_us) { return (end_us - start_us) / 1000; }
+
+int64_t MonoMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+std::string FormatIsoTimestamp(int64_t millis) {
+  std::time_t secs = static_cast<std::time_t>(millis / 1000);
+  if (millis % 1000 < 0) --secs;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(((millis % 1000) + 1000) % 1000));
+  return buf;
+}
+
+MicroBatchExecution::MicroBatchExecution(std::shared_ptr<SessionImpl> session, LogicalPlanPtr plan, SinkPtr sink,
+                                         StreamingQueryConfig config, StreamingQueryManager* manager)
+    : session_(std::move(session)),
+      plan_(std::move(plan)),
+      sink_(std::move(sink)),
+      config_(std::move(config)),
+      manager_(manager),
+      env_(config_.env ? config_.env : Env::Default()),
+      clock_(config_.clock ? config_.clock : SystemClock::Default()) {}
+
+MicroBatchExecution::~MicroBatchExecution() {
+  RequestStop();
+  if (thread_.joinable()) {
+    if (thread_.get_id() == std::this_thread::get_id()) {
+      thread_.detach();
+    } else {
+      thread_.join();
+    }
+  }
+}
+
+Status MicroBatchExecution::Start() {
+  SLUICE_RETURN_NOT_OK(CheckStreamingPlan(*plan_, config_.mode));
+  if (config_.checkpoint_dir.empty()) {
+    return Status::InvalidArgument(
+        "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or "
+        "CHECKPOINT LOCATION '...'");
+  }
+  // Aggregates whose state cannot be stored fail now, not at the first batch.
+  std::vector<const LogicalPlan*> stack{plan_.get()};
+  while (!stack.empty()) {
+    const LogicalPlan* p = stack.back();
+    stack.pop_back();
+    if (p->kind == LogicalKind::kAggregate && IsStreamingPlan(*p)) {
+      std::vector<DataType> keys;
+      std::vector<AggregateCall> calls;
+      for (const auto& g : p->groups) keys.push_back(g->type);
+      for (const auto& a : p->aggregates) calls.push_back(a.call);
+      SLUICE_RETURN_NOT_OK(StatefulAggregate::Validate(keys, calls));
+    }
+    for (const auto& c : p->children) stack.push_back(c.get());
+  }
+
+  SLUICE_ASSIGN_OR_RETURN(lock_, CheckpointLock::Acquire(env_, config_.checkpoint_dir));
+  SLUICE_ASSIGN_OR_RETURN(meta_, CheckpointMetadata::LoadOrCreate(env_, config_.checkpoint_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto olog, OffsetLog::Open(env_, config_.checkpoint_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto clog, CommitLog::Open(env_, config_.checkpoint_dir));
+  offset_log_.emplace(std::move(olog));
+  commit_log_.emplace(std::move(clog));
+  SLUICE_RETURN_NOT_OK(offset_log_->log().CleanTempFiles());
+  SLUICE_RETURN_NOT_OK(commit_log_->log().CleanTempFiles());
+
+  relations_ = FindStreamingRelations(*plan_);
+  for (size_t i = 0; i < relations_.size(); ++i) {
+    SLUICE_ASSIGN_OR_RETURN(auto src, relations_[i]->CreateSource());
+    SourceContext ctx;
+    ctx.env = env_;
+    ctx.clock = clock_;
+    ctx.metadata_dir = JoinPath(JoinPath(config_.checkpoint_dir, "sources"), std::to_string(i));
+    SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(ctx.metadata_dir));
+    SLUICE_RETURN_NOT_OK(src->Open(ctx).WithContext("source " + std::to_string(i) + " (" + src->description() + ")"));
+    source_descriptions_.push_back(src->description());
+    sources_.push_back(std::move(src));
+  }
+  SinkContext sctx;
+  sctx.env = env_;
+  sctx.query_name = config_.name;
+  sctx.query_id = meta_.query_id;
+  sctx.checkpoint_dir = config_.checkpoint_dir;
+  SLUICE_RETURN_NOT_OK(sink_->Open(sctx));
+
+  // Recovery.
+  shuffle_partitions_ = config_.shuffle_partitions;
+  committed_.assign(sources_.size(), std::nullopt);
+  SLUICE_ASSIGN_OR_RETURN(auto latest, offset_log_->GetLatest());
+  SLUICE_ASSIGN_OR_RETURN(auto latest_commit, commit_log_->GetLatestBatchId());
+  if (!latest) {
+    if (latest_commit) {
+      return Status::Corruption("commit log " + commit_log_->log().dir() + " holds batch " +
+                                std::to_string(*latest_commit) + " but offset log " + offset_log_->log().dir() +
+                                " is empty");
+    }
+    next_batch_id_ = 0;
+  } else {
+    auto& [n, seq] = *latest;
+    if (seq.offsets.size() != sources_.size()) {
+      return Status::InvalidArgument("offset log " + offset_log_->log().PathFor(n) + " holds " +
+                                     std::to_string(seq.offsets.size()) + " source offsets but the query has " +
+                                     std::to_string(sources_.size()) +
+                                     " sources; a checkpoint cannot be reused by a query with other sources");
+    }
+    auto it = seq.metadata.conf.find(kShufflePartitionsConf);
+    if (it != seq.metadata.conf.end()) {
+      try {
+        shuffle_partitions_ = std::stoi(it->second);
+      } catch (const std::exception&) {
+        return Status::Corruption(offset_log_->log().PathFor(n) + ": bad " + kShufflePartitionsConf + " '" +
+                                  it->second + "'");
+      }
+    }
+    int64_t m = latest_commit ? *latest_commit : -1;
+    if (m == n) {
+      committed_ = seq.offsets;
+      next_batch_id_ = n + 1;
+    } else if (m == n - 1) {
+      PendingBatch pb;
+      pb.id = n;
+      pb.end = seq.offsets;
+      pb.timestamp_ms = seq.metadata.batch_timestamp_ms;
+      if (n > 0) {
+        SLUICE_ASSIGN_OR_RETURN(auto prev, offset_log_->Get(n - 1));
+        pb.start = prev.offsets;
+        if (pb.start.size() != sources_.size()) {
+          return Status::Corruption(offset_log_->log().PathFor(n - 1) + " holds " +
+                                    std::to_string(pb.start.size()) + " offsets, expected " +
+                                    std::to_string(sources_.size()));
+        }
+      } else {
+        pb.start.assign(sources_.size(), std::nullopt);
+      }
+      committed_ = pb.start;
+      next_batch_id_ = n;
+      pending_ = std::move(pb);
+    } else {
+      return Status::Corruption("offset log " + offset_log_->log().dir() + " ends at batch " + std::to_string(n) +
+                                " but commit log " + commit_log_->log().dir() + " ends at " +
+                                (m < 0 ? std::string("no batch") : "batch " + std::to_string(m)) +
+                                "; the commit log must end at batch " + std::to_string(n) + " or " +
+                                std::to_string(n - 1));
+    }
+  }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    started_ = true;
+    status_.message = "Waiting for data to arrive";
+  }
+  if (manager_ != nullptr) {
+    StreamingQueryListener::QueryStartedEvent ev{meta_.query_id, meta_.run_id, config_.name,
+                                                 FormatIsoTimestamp(clock_->NowMillis())};
+    for (const auto& l : manager_->listeners()) l->onQueryStarted(ev);
+  }
+  return Status::OK();
+}
+
+void MicroBatchExecution::SetStatus(const std::string& message, bool trigger_active, bool data_available) {
+  std::lock_guard<std::mutex> l(mu_);
+  status_.message = message;
+  status_.isTriggerActive = trigger_active;
+  status_.isDataAvailable = data_available;
+}
+
+Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override) {
+  int64_t trigger_start = MonoMicros();
+  StreamingQueryProgress progress;
+  if (pending_) {
+    PendingBatch pb = std::move(*pending_);
+    pending_.reset();
+    SetStatus("Processing new data", true, true);
+    std::vector<std::optional<std::string>> latest = pb.end;
+    SLUICE_RETURN_NOT_OK(RunBatch(pb.id, pb.start, pb.end, latest, pb.timestamp_ms, true, &progress));
+  } else {
+    SetStatus("Getting offsets from sources", true, false);
+    std::vector<std::optional<std::string>> latest(sources_.size());
+    std::vector<std::optional<std::string>> end(sources_.size());
+    bool has_data = false;
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      ReadLimit limit = limit_override ? *limit_override : sources_[i]->DefaultReadLimit();
+      auto r = sources_[i]->LatestOffset(committed_[i], limit);
+      if (!r.ok()) return r.status().WithContext("latestOffset of " + source_descriptions_[i]);
+      latest[i] = *r;
+      end[i] = latest[i] ? latest[i] : committed_[i];
+      if (end[i] && end[i] != committed_[i]) has_data = true;
+    }
+    int64_t after_latest = MonoMicros();
+    if (!has_data) {
+      SetStatus("Waiting for data to arrive", false, false);
+      return false;
+    }
+    SetStatus("Processing new data", true, true);
+    progress.durationMs["latestOffset"] = ElapsedMs(trigger_start, after_latest);
+    SLUICE_RETURN_NOT_OK(
+        RunBatch(next_batch_id_, committed_, end, latest, clock_->NowMillis(), false, &progress));
+  }
+  int64_t trigger_end = MonoMicros();
+  progress.durationMs["triggerExecution"] = ElapsedMs(trigger_start, trigger_end);
+  double secs = static_cast<double>(trigger_end - trigger_start) / 1e6;
+  progress.processedRowsPerSecond = secs > 0 ? static_cast<double>(progress.numInputRows) / secs : 0;
+  if (last_trigger_start_micros_ >= 0) {
+    double since = static_cast<double>(trigger_start - last_trigger_start_micros_) / 1e6;
+    progress.inputRowsPerSecond = since > 0 ? static_cast<double>(progress.numInputRows) / since : 0;
+  }
+  for (auto& s : progress.sources) {
+    s.processedRowsPerSecond = secs > 0 ? static_cast<double>(s.numInputRows) / secs : 0;
+    if (last_trigger_start_micros_ >= 0) {
+      double since = static_cast<double>(trigger_start - last_trigger_start_micros_) / 1e6;
+      s.inputRowsPerSecond = since > 0 ? static_cast<double>(s.numInputRows) / since : 0;
+    }
+  }
+  last_trigger_start_micros_ = trigger_start;
+  SetStatus("Waiting for next trigger", false, false);
+  PostProgress(std::move(progress));
+  return true;
+}
+
+Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
+                                     const std::vector<std::optional<std::string>>& end,
+                                     const std::vector<std::optional<std::string>>& latest, int64_t timestamp_ms,
+                                     bool logged, StreamingQueryProgress* progress) {
+  progress->id = meta_.query_id;
+  progress->runId = meta_.run_id;
+  progress->name = config_.name;
+  progress->batchId = batch_id;
+  progress->timestamp = FormatIsoTimestamp(timestamp_ms);
+  int64_t t0 = MonoMicros();
+  if (!logged) {
+    OffsetSeq seq;
+    seq.metadata.batch_timestamp_ms = timestamp_ms;
+    seq.metadata.conf[kShufflePartitionsConf] = std::to_string(shuffle_partitions_);
+    seq.offsets = end;
+    SLUICE_RETURN_NOT_OK(offset_log_->Add(batch_id, seq));
+    SLUICE_KILL_POINT("after_offset_log");
+  }
+  int64_t t1 = MonoMicros();
+  progress->durationMs["walCommit"] = ElapsedMs(t0, t1);
+
+  // The data of each source's range.
+  std::vector<TableSourcePtr> tables;
+  std::vector<std::shared_ptr<std::atomic<int64_t>>> counters;
+  std::vector<int64_t> known_rows;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    counters.push_back(std::make_shared<std::atomic<int64_t>>(0));
+    if (!end[i] || end[i] == start[i]) {
+      tables.push_back(std::make_shared<MemoryTable>(sources_[i]->schema(), std::vector<Batch>{}, "empty"));
+      known_rows.push_back(0);
+      continue;
+    }
+    auto b = sources_[i]->GetBatch(start[i], *end[i]);
+    if (!b.ok()) return b.status().WithContext("getBatch of " + source_descriptions_[i]);
+    known_rows.push_back(b->num_rows);
+    if (b->num_rows >= 0) {
+      tables.push_back(b->table);
+    } else {
+      tables.push_back(std::make_shared<CountingTable>(b->table, counters.back()));
+    }
+  }
+  int64_t t2 = MonoMicros();
+  progress->durationMs["getBatch"] = ElapsedMs(t1, t2);
+
+  LogicalPlanPtr plan = ReplaceStreamingRelations(plan_, relations_, tables);
+  SLUICE_ASSIGN_OR_RETURN(auto rows, ExecuteBatch(batch_id, plan, progress));
+  // ExecuteBatch set queryPlanning; the rest of the time is addBatch.
+  Schema schema = OutputSchema(*plan_);
+  SLUICE_RETURN_NOT_OK(sink_->AddBatch(batch_id, schema, rows, config_.mode).WithContext("sink " + sink_->description()));
+  SLUICE_KILL_POINT("after_sink");
+  int64_t t3 = MonoMicros();
+  progress->durationMs["addBatch"] = ElapsedMs(t2, t3) - progress->durationMs["queryPlanning"];
+
+  SLUICE_RETURN_NOT_OK(commit_log_->Add(batch_id, CommitMetadata{0}));
+  SLUICE_KILL_POINT("after_commit");
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (end[i]) SLUICE_RETURN_NOT_OK(sources_[i]->Commit(*end[i]));
+  }
+  committed_ = end;
+  next_batch_id_ = batch_id + 1;
+  if (batch_id + 1 > config_.min_batches_to_retain) {
+    int64_t threshold = batch_id + 1 - config_.min_batches_to_retain;
+    SLUICE_RETURN_NOT_OK(offset_log_->log().PurgeBefore(threshold));
+    SLUICE_RETURN_NOT_OK(commit_log_->log().PurgeBefore(threshold));
+  }
+  int64_t t4 = MonoMicros();
+  progress->durationMs["commitOffsets"] = ElapsedMs(t3, t4);
+
+  int64_t total_rows = 0;
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    SourceProgress sp;
+    sp.description = source_descriptions_[i];
+    sp.startOffset = OffsetJson(start[i]);
+    sp.endOffset = OffsetJson(end[i]);
+    sp.latestOffset = OffsetJson(latest[i]);
+    sp.numInputRows = known_rows[i] >= 0 ? known_rows[i] : counters[i]->load();
+    total_rows += sp.numInputRows;
+    progress->sources.push_back(std::move(sp));
+  }
+  progress->numInputRows = total_rows;
+  progress->sink.description = sink_->description();
+  int64_t out_rows = 0;
+  for (const auto& b : rows) out_rows += static_cast<int64_t>(b.num_rows);
+  progress->sink.numOutputRows = out_rows;
+  return Status::OK();
+}
+
+Result<std::vector<Batch>> MicroBatchExecution::ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan,
+                                                             StreamingQueryProgress* progress) {
+  int64_t t0 = MonoMicros();
+  SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(plan));
+  ExecContext ctx;
+  ctx.eval.now_micros = clock_->NowMicros();
+  const LogicalPlan* agg = nullptr;
+  if (CountStreamingAggregates(*plan_) > 0) {
+    // The streaming aggregate: the (only) Aggregate over a batch table.
+    std::vector<TableSourcePtr> batch_tables;
+    std::function<void(const LogicalPlan&)> scan = [&](const LogicalPlan& p) {
+      if (p.kind == LogicalKind::kScan) batch_tables.push_back(p.table);
+      for (const auto& c : p.children) scan(*c);
+    };
+    // Tables that replaced streaming relations are the scans of `plan` that
+    // are not scans of `plan_`.
+    std::vector<TableSourcePtr> static_tables;
+    std::function<void(const LogicalPlan&)> scan_static = [&](const LogicalPlan& p) {
+      if (p.kind == LogicalKind::kScan) static_tables.push_back(p.table);
+      for (const auto& c : p.children) scan_static(*c);
+    };
+    scan(*plan);
+    scan_static(*plan_);
+    std::vector<TableSourcePtr> replaced;
+    for (const auto& t : batch_tables) {
+      if (std::find(static_tables.begin(), static_tables.end(), t) == static_tables.end()) replaced.push_back(t);
+    }
+    agg = FindStreamingAggregate(*optimized, replaced);
+  }
+  LogicalPlanPtr final_plan = optimized;
+  if (agg != nullptr) {
+    std::vector<ExprPtr> pre;
+    std::vector<LogicalColumn> cols;
+    std::vector<DataType> key_types;
+    for (size_t g = 0; g < agg->groups.size(); ++g) {
+      pre.push_back(agg->groups[g]);
+      cols.push_back({agg->output[g].name, "", agg->groups[g]->type, agg->groups[g]->nullable});
+      key_types.push_back(agg->groups[g]->type);
+    }
+    std::vector<AggregateCall> calls;
+    for (const auto& a : agg->aggregates) {
+      AggregateCall call = a.call;
+      if (a.arg) {
+        call.input_column = static_cast<int>(pre.size());
+        pre.push_back(a.arg);
+        cols.push_back({"_arg" + std::to_string(calls.size()), "", a.arg->type, a.arg->nullable});
+      }
+      calls.push_back(std::move(call));
+    }
+    auto project = MakeProject(agg->children[0], pre, cols);
+    SLUICE_ASSIGN_OR_RETURN(auto input_op, PlanPhysical(project));
+    progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
+    SLUICE_ASSIGN_OR_RETURN(auto input, CollectAll(*input_op, &ctx));
+    if (!aggregate_) {
+      aggregate_ = std::make_unique<StatefulAggregate>(env_, config_.checkpoint_dir, 0, shuffle_partitions_,
+                                                       key_types, calls);
+    }
+    StateOperatorProgress sop;
+    int64_t ts = MonoMicros();
+    SLUICE_ASSIGN_OR_RETURN(auto emitted, aggregate_->Run(batch_id, input, config_.mode, &sop));
+    sop.commitTimeMs = ElapsedMs(ts, MonoMicros());
+    progress->stateOperators.push_back(sop);
+    std::vector<LogicalColumn> out_cols = agg->output;
+    final_plan = ReplaceNode(optimized, agg, MakeValues(out_cols, std::move(emitted)));
+  }
+  int64_t tp = MonoMicros();
+  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(final_plan));
+  progress->durationMs["queryPlanning"] += ElapsedMs(tp, MonoMicros());
+  if (agg == nullptr) progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    last_plan_ = physical->ToTreeString();
+  }
+  return CollectAll(*physical, &ctx);
+}
+
+void MicroBatchExecution::PostProgress(StreamingQueryProgress p) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    progress_.push_back(p);
+    while (progress_.size() > kRecentProgress) progress_.pop_front();
+  }
+  if (manager_ != nullptr) {
+    for (const auto& l : manager_->listeners()) l->onQueryProgress(p);
+  }
+  cv_.notify_all();
+}
+
+bool MicroBatchExecution::WaitForClock(int64_t deadline_ms) {
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stop_requested_) {
+    int64_t now = clock_->NowMillis();
+    if (now >= deadline_ms) return true;
+    int64_t wait = std::clamp<int64_t>(deadline_ms - now, 1, 5);
+    cv_.wait_for(l, std::chrono::milliseconds(wait));
+  }
+  return false;
+}
+
+Status MicroBatchExecution::RunLoop() {
+  Status st;
+  auto stopping = [&] {
+    std::lock_guard<std::mutex> l(mu_);
+    return stop_requested_;
+  };
+  const Trigger& trig = config_.trigger;
+  if (trig.kind() == Trigger::Kind::kOnce) {
+    ReadLimit all = ReadLimit::All();
+    if (pending_) {
+      auto r = RunOneTrigger(&all);
+      if (!r.ok()) st = r.status();
+    }
+    if (st.ok()) {
+      auto r = RunOneTrigger(&all);
+      if (!r.ok()) st = r.status();
+    }
+  } else if (trig.kind() == Trigger::Kind::kAvailableNow) {
+    // Every source caps its later LatestOffset answers at what is
+    // available now; rate-limited batches run until none has new data.
+    for (auto& src : sources_) {
+      if (st.ok()) st = src->PrepareForAvailableNow();
+    }
+    while (st.ok() && !stopping()) {
+      auto r = RunOneTrigger();
+      if (!r.ok()) {
+        st = r.status();
+      } else if (!*r) {
+        break;
+      }
+    }
+  } else {
+    while (st.ok() && !stopping()) {
+      int64_t trigger_ms = clock_->NowMillis();
+      int64_t gen;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        gen = wake_gen_;
+      }
+      auto r = RunOneTrigger();
+      if (!r.ok()) {
+        st = r.status();
+        break;
+      }
+      if (!*r) {
+        std::lock_guard<std::mutex> l(mu_);
+        idle_gen_ = std::max(idle_gen_, gen);
+        cv_.notify_all();
+      }
+      if (trig.kind() == Trigger::Kind::kProcessingTime) {
+        int64_t interval = std::max<int64_t>(1, trig.interval_ms());
+        int64_t next = trigger_ms - (trigger_ms % interval) + interval;
+        if (!WaitForClock(next)) break;
+      } else if (!*r) {
+        std::unique_lock<std::mutex> l(mu_);
+        if (stop_requested_) break;
+        int64_t g = wake_gen_;
+        cv_.wait_for(l, std::chrono::milliseconds(config_.polling_delay_ms),
+                     [&] { return stop_requested_ || wake_gen_ != g; });
+      }
+    }
+  }
+  Finish(st);
+  return st;
+}
+
+void MicroBatchExecution::Finish(const Status& st) {
+  for (auto& s : sources_) s->Stop();
+  sink_->Stop();
+  if (lock_) {
+    (void)lock_->Release();
+    lock_.reset();
+  }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    terminated_ = true;
+    if (!st.ok()) error_ = st;
+    status_.message = st.ok() ? "Stopped" : "Terminated with exception: " + st.ToString();
+    status_.isTriggerActive = false;
+    status_.isDataAvailable = false;
+  }
+  if (manager_ != nullptr) {
+    StreamingQueryListener::QueryTerminatedEvent ev{meta_.query_id, meta_.run_id, std::nullopt};
+    if (!st.ok()) ev.exception = st.ToString();
+    for (const auto& l : manager_->listeners()) l->onQueryTerminated(ev);
+    manager_->Unregister(meta_.run_id);
+  }
+  cv_.notify_all();
+}
+
+void MicroBatchExecution::StartThread() {
+  auto self = shared_from_this();
+  thread_ = std::thread([self] { (void)self->RunLoop(); });
+}
+
+void MicroBatchExecution::RequestStop() {
+  std::lock_guard<std::mutex> l(mu_);
+  stop_requested_ = true;
+  cv_.notify_all();
+}
+
+Status MicroBatchExecution::Stop() {
+  RequestStop();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  return Status::OK();
+}
+
+Status MicroBatchExecution::AwaitTermination() {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [&] { return terminated_; });
+  return error_ ? *error_ : Status::OK();
+}
+
+Result<bool> MicroBatchExecution::AwaitTermination(int64_t timeout_ms) {
+  std::unique_lock<std::mutex> l(mu_);
+  if (!cv_.wait_for(l, std::chrono::milliseconds(timeout_ms), [&] { return terminated_; })) return false;
+  if (error_) return *error_;
+  return true;
+}
+
+Status MicroBatchExecution::ProcessAllAvailable() {
+  std::unique_lock<std::mutex> l(mu_);
+  int64_t g = ++wake_gen_;
+  cv_.notify_all();
+  cv_.wait(l, [&] { return terminated_ || idle_gen_ >= g; });
+  if (error_) return *error_;
+  return Status::OK();
+}
+
+bool MicroBatchExecution::active() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return started_ && !terminated_;
+}
+
+StreamingQueryStatus MicroBatchExecution::status() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return status_;
+}
+
+std::optional<StreamingQueryProgress> MicroBatchExecution::last_progress() const {
+  std::lock_guard<std::mutex> l(mu_);
+  if (progress_.empty()) return std::nullopt;
+  return progress_.back();
+}
+
+std::vector<StreamingQueryProgress> MicroBatchExecution::recent_progress() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return {progress_.begin(), progress_.end()};
+}
+
+std::optional<Status> MicroBatchExecution::error() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return error_;
+}
+
+std::string MicroBatchExecution::last_plan() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return last_plan_;
+}
+
+}  // namespace sluice

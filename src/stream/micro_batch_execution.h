@@ -1,0 +1,155 @@
+// MicroBatchExecution: runs one streaming query, batch after batch, following
+// DESIGN.md section 1 (Spark's MicroBatchExecution):
+//
+//   trigger fires
+//   -> each source's LatestOffset (rate-limited); no new data: no batch
+//   -> offsets/<id> written (atomically)                 kill point after_offset_log
+//   -> each source's GetBatch(start, end); the plan's StreamingRelations are
+//      replaced by those tables; optimize; plan (a streaming aggregation is run
+//      by StatefulAggregate against state version id, committing id + 1)
+//   -> sink.AddBatch(id, rows)                            kill point after_sink
+//   -> commits/<id> written                               kill point after_commit
+//   -> sources Commit(end); old log entries purged (keep minBatchesToRetain)
+//
+// Recovery (Start): with N the last offset-log entry and M the last commit,
+// M == N resumes at batch N + 1 from N's end offsets; M == N - 1 (or no
+// commit and N == 0) re-runs batch N with exactly its logged offsets and
+// timestamp; anything else is Corruption naming both logs.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/session_impl.h"
+#include "checkpoint/checkpoint_lock.h"
+#include "checkpoint/checkpoint_metadata.h"
+#include "checkpoint/commit_log.h"
+#include "checkpoint/offset_log.h"
+#include "connectors/sink.h"
+#include "connectors/source.h"
+#include "env/clock.h"
+#include "sluice/streaming.h"
+#include "stream/stateful_aggregate.h"
+#include "stream/streaming_relation.h"
+
+namespace sluice {
+
+struct StreamingQueryConfig {
+  std::string name;
+  std::string checkpoint_dir;
+  OutputMode mode = OutputMode::kAppend;
+  Trigger trigger = Trigger::Default();
+  Env* env = nullptr;      // default: Env::Default()
+  Clock* clock = nullptr;  // default: SystemClock::Default()
+  // spark.sql.shuffle.partitions (pinned in the offset log at the first batch).
+  int shuffle_partitions = 2;
+  // spark.sql.streaming.minBatchesToRetain.
+  int64_t min_batches_to_retain = 100;
+  // Sleep between polls of idle sources with the default trigger (ms).
+  int64_t polling_delay_ms = 10;
+};
+
+class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecution> {
+ public:
+  MicroBatchExecution(std::shared_ptr<SessionImpl> session, LogicalPlanPtr plan, SinkPtr sink,
+                      StreamingQueryConfig config, StreamingQueryManager* manager);
+  ~MicroBatchExecution();
+
+  // Validates the query, takes the checkpoint lock, reads the checkpoint and
+  // opens sources and sink. Errors here fail start().
+  Status Start();
+  // Runs the trigger loop on a new thread.
+  void StartThread();
+  // Runs the trigger loop on the calling thread until the query stops or its
+  // trigger is done; returns the error that ended it, if any.
+  Status RunLoop();
+  // One trigger: runs a batch if there is new data. True if a batch ran.
+  Result<bool> RunOneTrigger(const ReadLimit* limit_override = nullptr);
+
+  // Asks the loop to stop after the batch in flight; waits for it.
+  Status Stop();
+  void RequestStop();
+  Status AwaitTermination();
+  Result<bool> AwaitTermination(int64_t timeout_ms);
+  Status ProcessAllAvailable();
+
+  const std::string& id() const { return meta_.query_id; }
+  const std::string& run_id() const { return meta_.run_id; }
+  const std::string& name() const { return config_.name; }
+  bool active() const;
+  StreamingQueryStatus status() const;
+  std::optional<StreamingQueryProgress> last_progress() const;
+  std::vector<StreamingQueryProgress> recent_progress() const;
+  std::optional<Status> error() const;
+  std::string last_plan() const;
+  // Next batch id to run (tests).
+  int64_t next_batch_id() const { return next_batch_id_; }
+
+ private:
+  Status RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
+                  const std::vector<std::optional<std::string>>& end, const std::vector<std::optional<std::string>>& latest,
+                  int64_t timestamp_ms, bool logged, StreamingQueryProgress* progress);
+  Result<std::vector<Batch>> ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan,
+                                          StreamingQueryProgress* progress);
+  void Finish(const Status& st);
+  void PostProgress(StreamingQueryProgress p);
+  void SetStatus(const std::string& message, bool trigger_active, bool data_available);
+  // Waits (real time, interruptible by Stop/processAllAvailable) until the
+  // clock reaches `deadline_ms`. False if stopping.
+  bool WaitForClock(int64_t deadline_ms);
+
+  std::shared_ptr<SessionImpl> session_;
+  LogicalPlanPtr plan_;
+  SinkPtr sink_;
+  StreamingQueryConfig config_;
+  StreamingQueryManager* manager_;
+  Env* env_;
+  Clock* clock_;
+
+  CheckpointMetadata meta_;
+  std::unique_ptr<CheckpointLock> lock_;
+  std::optional<OffsetLog> offset_log_;
+  std::optional<CommitLog> commit_log_;
+  std::vector<const StreamingRelation*> relations_;
+  std::vector<SourcePtr> sources_;
+  std::vector<std::string> source_descriptions_;
+  std::unique_ptr<StatefulAggregate> aggregate_;
+  int shuffle_partitions_ = 2;
+
+  // Offsets committed (the start of the next batch) and the batch to run.
+  std::vector<std::optional<std::string>> committed_;
+  int64_t next_batch_id_ = 0;
+  // A logged, uncommitted batch to re-run first.
+  struct PendingBatch {
+    int64_t id;
+    std::vector<std::optional<std::string>> start, end;
+    int64_t timestamp_ms;
+  };
+  std::optional<PendingBatch> pending_;
+  int64_t last_trigger_start_micros_ = -1;
+
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_requested_ = false;    // GUARDED_BY(mu_)
+  bool terminated_ = false;        // GUARDED_BY(mu_)
+  bool started_ = false;           // GUARDED_BY(mu_)
+  std::optional<Status> error_;    // GUARDED_BY(mu_)
+  int64_t wake_gen_ = 0;           // GUARDED_BY(mu_): processAllAvailable requests
+  int64_t idle_gen_ = -1;          // GUARDED_BY(mu_): newest request found idle
+  StreamingQueryStatus status_;    // GUARDED_BY(mu_)
+  std::deque<StreamingQueryProgress> progress_;  // GUARDED_BY(mu_)
+  std::string last_plan_;          // GUARDED_BY(mu_)
+};
+
+// ISO 8601 UTC with milliseconds: "2024-05-01T12:00:00.000Z".
+std::string FormatIsoTimestamp(int64_t millis);
+
+}  // namespace sluice

@@ -1,0 +1,353 @@
+// The public streaming API (include/sluice/streaming.h) over
+// MicroBatchExecution.
+#include <cstdlib>
+#include <regex>
+
+#include "common/json_writer.h"
+#include "connectors/foreach_batch/foreach_batch_sink.h"
+#include "sluice/streaming.h"
+#include "sql/parser.h"
+#include "stream/connector_registry.h"
+#include "stream/micro_batch_execution.h"
+
+namespace sluice {
+
+// --- Trigger ---
+
+Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
+  static const std::regex re(R"(^\s*(?:interval\s+)?(\d+)\s*([a-zA-Z]*)\s*$)", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(interval, m, re)) {
+    return Status::InvalidArgument("bad trigger interval '" + interval + "' (expected e.g. '1 second', '500 milliseconds')");
+  }
+  int64_t n = std::stoll(m[1].str());
+  std::string unit = ToLower(m[2].str());
+  int64_t mult;
+  if (unit.empty() || unit == "ms" || unit == "millisecond" || unit == "milliseconds") {
+    mult = 1;
+  } else if (unit == "s" || unit == "second" || unit == "seconds") {
+    mult = 1000;
+  } else if (unit == "m" || unit == "minute" || unit == "minutes") {
+    mult = 60000;
+  } else if (unit == "h" || unit == "hour" || unit == "hours") {
+    mult = 3600000;
+  } else {
+    return Status::InvalidArgument("bad trigger interval unit '" + m[2].str() + "' in '" + interval + "'");
+  }
+  return ProcessingTime(n * mult);
+}
+
+std::string Trigger::ToString() const {
+  switch (kind_) {
+    case Kind::kDefault: return "ProcessingTime(0)";
+    case Kind::kProcessingTime: return "ProcessingTime(" + std::to_string(interval_ms_) + " ms)";
+    case Kind::kAvailableNow: return "AvailableNow";
+    case Kind::kOnce: return "Once";
+  }
+  return "?";
+}
+
+// --- progress JSON ---
+
+namespace {
+void WriteProgress(const StreamingQueryProgress& p, JsonWriter& w) {
+  w.BeginObject();
+  w.Key("id").String(p.id).Key("runId").String(p.runId).Key("name");
+  if (p.name.empty()) {
+    w.Null();
+  } else {
+    w.String(p.name);
+  }
+  w.Key("timestamp").String(p.timestamp).Key("batchId").Int(p.batchId).Key("numInputRows").Int(p.numInputRows);
+  w.Key("inputRowsPerSecond").Double(p.inputRowsPerSecond).Key("processedRowsPerSecond").Double(p.processedRowsPerSecond);
+  w.Key("durationMs").BeginObject();
+  for (const auto& [k, v] : p.durationMs) w.Key(k).Int(v);
+  w.EndObject();
+  w.Key("stateOperators").BeginArray();
+  for (const auto& s : p.stateOperators) {
+    w.BeginObject().Key("operatorName").String(s.operatorName).Key("numRowsTotal").Int(s.numRowsTotal);
+    w.Key("numRowsUpdated").Int(s.numRowsUpdated).Key("commitTimeMs").Int(s.commitTimeMs);
+    w.Key("memoryUsedBytes").Int(s.memoryUsedBytes).Key("numShufflePartitions").Int(s.numShufflePartitions);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("sources").BeginArray();
+  for (const auto& s : p.sources) {
+    w.BeginObject().Key("description").String(s.description);
+    w.Key("startOffset").Raw(s.startOffset).Key("endOffset").Raw(s.endOffset).Key("latestOffset").Raw(s.latestOffset);
+    w.Key("numInputRows").Int(s.numInputRows).Key("inputRowsPerSecond").Double(s.inputRowsPerSecond);
+    w.Key("processedRowsPerSecond").Double(s.processedRowsPerSecond).EndObject();
+  }
+  w.EndArray();
+  w.Key("sink").BeginObject().Key("description").String(p.sink.description);
+  w.Key("numOutputRows").Int(p.sink.numOutputRows).EndObject();
+  w.EndObject();
+}
+}  // namespace
+
+std::string StreamingQueryProgress::json() const {
+  JsonWriter w;
+  WriteProgress(*this, w);
+  return w.Take();
+}
+
+std::string StreamingQueryProgress::prettyJson() const {
+  // Re-indent the compact form (strings never contain raw newlines).
+  std::string in = json(), out;
+  int depth = 0;
+  bool in_str = false;
+  auto nl = [&] { out += "\n" + std::string(static_cast<size_t>(depth) * 2, ' '); };
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (in_str) {
+      out += c;
+      if (c == '\\') {
+        out += in[++i];
+      } else if (c == '"') {
+        in_str = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_str = true;
+      out += c;
+    } else if (c == '{' || c == '[') {
+      out += c;
+      if (i + 1 < in.size() && (in[i + 1] == '}' || in[i + 1] == ']')) {
+        out += in[++i];
+        continue;
+      }
+      ++depth;
+      nl();
+    } else if (c == '}' || c == ']') {
+      --depth;
+      nl();
+      out += c;
+    } else if (c == ',') {
+      out += c;
+      nl();
+    } else if (c == ':') {
+      out += " : ";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string StreamingQueryStatus::json() const {
+  JsonWriter w;
+  w.BeginObject().Key("message").String(message).Key("isDataAvailable").Bool(isDataAvailable);
+  w.Key("isTriggerActive").Bool(isTriggerActive).EndObject();
+  return w.Take();
+}
+
+// --- StreamingQuery ---
+
+std::string StreamingQuery::id() const { return exec_->id(); }
+std::string StreamingQuery::runId() const { return exec_->run_id(); }
+std::string StreamingQuery::name() const { return exec_->name(); }
+bool StreamingQuery::isActive() const { return exec_->active(); }
+StreamingQueryStatus StreamingQuery::status() const { return exec_->status(); }
+std::optional<StreamingQueryProgress> StreamingQuery::lastProgress() const { return exec_->last_progress(); }
+std::vector<StreamingQueryProgress> StreamingQuery::recentProgress() const { return exec_->recent_progress(); }
+Status StreamingQuery::awaitTermination() const { return exec_->AwaitTermination(); }
+Result<bool> StreamingQuery::awaitTermination(int64_t timeout_ms) const { return exec_->AwaitTermination(timeout_ms); }
+Status StreamingQuery::processAllAvailable() const { return exec_->ProcessAllAvailable(); }
+Status StreamingQuery::stop() const { return exec_->Stop(); }
+std::optional<Status> StreamingQuery::exception() const { return exec_->error(); }
+std::string StreamingQuery::explain() const { return exec_->last_plan(); }
+
+// --- StreamingQueryManager ---
+
+void StreamingQueryManager::addListener(std::shared_ptr<StreamingQueryListener> listener) {
+  std::lock_guard<std::mutex> l(mu_);
+  listeners_.push_back(std::move(listener));
+}
+void StreamingQueryManager::removeListener(const std::shared_ptr<StreamingQueryListener>& listener) {
+  std::lock_guard<std::mutex> l(mu_);
+  std::erase(listeners_, listener);
+}
+std::vector<StreamingQuery> StreamingQueryManager::active() const {
+  std::lock_guard<std::mutex> l(mu_);
+  std::vector<StreamingQuery> out;
+  for (const auto& [k, q] : active_) out.push_back(q);
+  return out;
+}
+std::optional<StreamingQuery> StreamingQueryManager::get(const std::string& id) const {
+  std::lock_guard<std::mutex> l(mu_);
+  for (const auto& [k, q] : active_) {
+    if (q.id() == id) return q;
+  }
+  return std::nullopt;
+}
+std::vector<std::shared_ptr<StreamingQueryListener>> StreamingQueryManager::listeners() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return listeners_;
+}
+void StreamingQueryManager::Register(const StreamingQuery& q) {
+  std::lock_guard<std::mutex> l(mu_);
+  active_.emplace(q.runId(), q);
+}
+void StreamingQueryManager::Unregister(const std::string& run_id) {
+  std::lock_guard<std::mutex> l(mu_);
+  active_.erase(run_id);
+}
+void StreamingQueryManager::StopAll() {
+  for (auto& q : active()) q.execution()->RequestStop();
+}
+
+namespace {
+std::mutex g_managers_mu;
+std::map<const Session*, std::unique_ptr<StreamingQueryManager>> g_managers;
+
+std::shared_ptr<SessionImpl> ImplOf(Session* s) {
+  return std::static_pointer_cast<SessionImpl>(static_cast<SessionImpl*>(s)->shared_from_this());
+}
+}  // namespace
+
+StreamingQueryManager& Session::streams() {
+  std::lock_guard<std::mutex> l(g_managers_mu);
+  auto& m = g_managers[this];
+  if (!m) m = std::make_unique<StreamingQueryManager>();
+  return *m;
+}
+
+DataStreamReader Session::readStream() { return DataStreamReader(ImplOf(this)); }
+
+DataStreamWriter DataFrame::writeStream() const { return DataStreamWriter(*this); }
+
+bool IsStreaming(const DataFrame& df) { return df.plan() && IsStreamingPlan(*df.plan()); }
+
+// --- DataStreamReader ---
+
+DataStreamReader& DataStreamReader::format(const std::string& f) {
+  format_ = f;
+  return *this;
+}
+DataStreamReader& DataStreamReader::option(const std::string& key, const std::string& value) {
+  options_[key] = value;
+  return *this;
+}
+DataStreamReader& DataStreamReader::options(const std::map<std::string, std::string>& opts) {
+  for (const auto& [k, v] : opts) options_[k] = v;
+  return *this;
+}
+DataStreamReader& DataStreamReader::schema(const std::string& ddl) {
+  schema_ = ddl;
+  return *this;
+}
+
+DataFrame DataStreamReader::load(const std::string& path) const {
+  DataStreamReader copy = *this;
+  copy.options_["path"] = path;
+  return copy.load();
+}
+
+DataFrame DataStreamReader::load() const {
+  auto fail = [&](const Status& st) { return DataFrame(session_, MakeValues({}, {}), st); };
+  if (format_.empty()) return fail(Status::InvalidArgument("readStream() needs format(...)"));
+  std::optional<Schema> schema;
+  if (schema_) {
+    auto s = ParseSchema(*schema_);
+    if (!s.ok()) return fail(s.status().WithContext("schema '" + *schema_ + "'"));
+    schema = *s;
+  }
+  auto rel = MakeStreamingRelation(format_, options_, schema);
+  if (!rel.ok()) return fail(rel.status());
+  return DataFrame(session_, MakeScan(*rel, format_, ""), Status::OK());
+}
+
+DataFrame DataStreamReader::source(std::shared_ptr<Source> src) const {
+  std::string desc = src->description();
+  auto rel = std::make_shared<StreamingRelation>(src->schema(), desc, [src]() -> Result<SourcePtr> { return src; });
+  return DataFrame(session_, MakeScan(rel, desc, ""), Status::OK());
+}
+
+// --- DataStreamWriter ---
+
+DataStreamWriter& DataStreamWriter::format(const std::string& f) {
+  format_ = f;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::outputMode(const std::string& mode) {
+  mode_ = mode;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::trigger(const Trigger& t) {
+  trigger_ = t;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::option(const std::string& key, const std::string& value) {
+  options_[key] = value;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::options(const std::map<std::string, std::string>& opts) {
+  for (const auto& [k, v] : opts) options_[k] = v;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::queryName(const std::string& name) {
+  name_ = name;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::foreachBatch(std::function<Status(const QueryResult&, int64_t)> fn) {
+  foreach_ = std::move(fn);
+  format_ = "foreachBatch";
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::clock(Clock* c) {
+  clock_ = c;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::env(Env* e) {
+  env_ = e;
+  return *this;
+}
+
+Result<StreamingQuery> DataStreamWriter::start(const std::string& path) const {
+  DataStreamWriter copy = *this;
+  copy.options_["path"] = path;
+  return copy.start();
+}
+
+Result<StreamingQuery> DataStreamWriter::start() const {
+  SLUICE_RETURN_NOT_OK(df_.status());
+  SLUICE_ASSIGN_OR_RETURN(OutputMode mode, ParseOutputMode(mode_));
+  SourceOptions opts(options_);
+  StreamingQueryConfig config;
+  config.name = name_;
+  config.mode = mode;
+  config.trigger = trigger_;
+  config.env = env_;
+  config.clock = clock_;
+  SLUICE_ASSIGN_OR_RETURN(int64_t parts, opts.GetInt("spark.sql.shuffle.partitions", 2, true));
+  config.shuffle_partitions = static_cast<int>(parts);
+  SLUICE_ASSIGN_OR_RETURN(config.min_batches_to_retain, opts.GetInt("minBatchesToRetain", 100, true));
+  SinkPtr sink;
+  if (foreach_) {
+    sink = std::make_shared<ForeachBatchSink>(foreach_);
+  } else {
+    SinkSpec spec{format_, options_, name_};
+    SLUICE_ASSIGN_OR_RETURN(sink, MakeStreamingSink(spec, &df_.session()->catalog()));
+  }
+  auto cp = opts.Get("checkpointLocation");
+  if (cp) {
+    config.checkpoint_dir = *cp;
+  } else if (EqualsIgnoreCase(format_, "memory") || EqualsIgnoreCase(format_, "console") ||
+             EqualsIgnoreCase(format_, "noop")) {
+    // Spark allows these without a checkpoint: a temporary one.
+    std::string tmpl = "/tmp/sluice-checkpoint-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) return Status::IOError("cannot create a temporary checkpoint directory");
+    config.checkpoint_dir = tmpl;
+  }
+  Session* s = df_.session().get();
+  StreamingQueryManager* manager = &s->streams();
+  auto exec = std::make_shared<MicroBatchExecution>(df_.session(), df_.plan(), sink, config, manager);
+  SLUICE_RETURN_NOT_OK(exec->Start());
+  StreamingQuery q(exec);
+  manager->Register(q);
+  exec->StartThread();
+  return q;
+}
+
+}  // namespace sluice

@@ -1,0 +1,50 @@
+#include "stream/streaming_relation.h"
+
+#include <algorithm>
+
+namespace sluice {
+
+namespace {
+void Collect(const LogicalPlan& p, std::vector<const StreamingRelation*>* out) {
+  if (p.kind == LogicalKind::kScan) {
+    auto* r = dynamic_cast<const StreamingRelation*>(p.table.get());
+    if (r != nullptr && std::find(out->begin(), out->end(), r) == out->end()) out->push_back(r);
+  }
+  for (const auto& c : p.children) Collect(*c, out);
+}
+}  // namespace
+
+bool IsStreamingPlan(const LogicalPlan& plan) { return !FindStreamingRelations(plan).empty(); }
+
+std::vector<const StreamingRelation*> FindStreamingRelations(const LogicalPlan& plan) {
+  std::vector<const StreamingRelation*> out;
+  Collect(plan, &out);
+  return out;
+}
+
+LogicalPlanPtr ReplaceStreamingRelations(const LogicalPlanPtr& plan,
+                                         const std::vector<const StreamingRelation*>& relations,
+                                         const std::vector<TableSourcePtr>& tables) {
+  if (plan->kind == LogicalKind::kScan) {
+    auto* r = dynamic_cast<const StreamingRelation*>(plan->table.get());
+    if (r == nullptr) return plan;
+    auto it = std::find(relations.begin(), relations.end(), r);
+    if (it == relations.end()) return plan;
+    auto copy = std::make_shared<LogicalPlan>(*plan);
+    copy->table = tables[static_cast<size_t>(it - relations.begin())];
+    return copy;
+  }
+  if (plan->children.empty()) return plan;
+  std::vector<LogicalPlanPtr> children;
+  bool changed = false;
+  for (const auto& c : plan->children) {
+    children.push_back(ReplaceStreamingRelations(c, relations, tables));
+    changed |= children.back() != c;
+  }
+  if (!changed) return plan;
+  auto copy = std::make_shared<LogicalPlan>(*plan);
+  copy->children = std::move(children);
+  return copy;
+}
+
+}  // namespace sluice

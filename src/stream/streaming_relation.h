@@ -1,0 +1,50 @@
+// StreamingRelation: the placeholder a streaming DataFrame scans. A
+// streaming query is an ordinary LogicalPlan whose kScan nodes point at
+// StreamingRelations; every micro-batch the runner replaces each one by the
+// table of the batch's offset range, then plans the result as a batch query.
+// Scanning the placeholder itself is an error (Spark's
+// "Queries with streaming sources must be executed with writeStream.start()").
+#pragma once
+
+#include <functional>
+
+#include "connectors/source.h"
+#include "plan/logical_plan.h"
+
+namespace sluice {
+
+class StreamingRelation : public TableSource {
+ public:
+  using Factory = std::function<Result<SourcePtr>()>;
+  StreamingRelation(Schema schema, std::string format, Factory factory)
+      : schema_(std::move(schema)), format_(std::move(format)), factory_(std::move(factory)) {}
+
+  const Schema& schema() const override { return schema_; }
+  std::string description() const override { return "StreamingRelation " + format_; }
+  Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override {
+    return Status::AnalysisError(
+        "Queries with streaming sources must be executed with writeStream.start() (or START STREAMING QUERY): "
+        "source " + format_);
+  }
+  // A new source instance for one run of a query.
+  Result<SourcePtr> CreateSource() const { return factory_(); }
+  const std::string& format() const { return format_; }
+
+ private:
+  Schema schema_;
+  std::string format_;
+  Factory factory_;
+};
+
+// True if some kScan of the plan reads a StreamingRelation.
+bool IsStreamingPlan(const LogicalPlan& plan);
+// The distinct StreamingRelations of the plan, in depth-first order (the
+// order of the sources in the offset log).
+std::vector<const StreamingRelation*> FindStreamingRelations(const LogicalPlan& plan);
+// Copy of the plan with each StreamingRelation scan reading tables[i] (i as in
+// FindStreamingRelations).
+LogicalPlanPtr ReplaceStreamingRelations(const LogicalPlanPtr& plan,
+                                         const std::vector<const StreamingRelation*>& relations,
+                                         const std::vector<TableSourcePtr>& tables);
+
+}  // namespace sluice
