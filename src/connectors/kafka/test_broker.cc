@@ -56,6 +56,8 @@ Result<int> RunProcess(const std::vector<std::string>& argv,
     dup2(fds[1], STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
+    // Keep the test's own descriptors (sockets, files) out of the broker.
+    for (int fd = 3; fd < 4096; ++fd) close(fd);
     execve(argp[0], argp.data(), envp.data());
     _exit(127);
   }
