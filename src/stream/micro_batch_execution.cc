@@ -204,7 +204,10 @@ Status MicroBatchExecution::Start() {
   shuffle_partitions_ = config_.shuffle_partitions;
   committed_.assign(sources_.size(), std::nullopt);
   SLUICE_ASSIGN_OR_RETURN(auto latest, offset_log_->GetLatest());
-  SLUICE_ASSIGN_OR_RETURN(auto latest_commit, commit_log_->GetLatestBatchId());
+  // The newest commit is read (and so checked), not only listed.
+  SLUICE_ASSIGN_OR_RETURN(auto latest_commit_entry, commit_log_->GetLatest());
+  std::optional<int64_t> latest_commit;
+  if (latest_commit_entry) latest_commit = latest_commit_entry->first;
   if (!latest) {
     if (latest_commit) {
       return Status::Corruption("commit log " + commit_log_->log().dir() + " holds batch " +
@@ -309,8 +312,8 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
     }
     SetStatus("Processing new data", true, true);
     progress.durationMs["latestOffset"] = ElapsedMs(trigger_start, after_latest);
-    SLUICE_RETURN_NOT_OK(
-        RunBatch(next_batch_id_, committed_, end, latest, clock_->NowMillis(), false, &progress));
+    std::vector<std::optional<std::string>> start = committed_;
+    SLUICE_RETURN_NOT_OK(RunBatch(next_batch_id_, start, end, latest, clock_->NowMillis(), false, &progress));
   }
   int64_t trigger_end = MonoMicros();
   progress.durationMs["triggerExecution"] = ElapsedMs(trigger_start, trigger_end);

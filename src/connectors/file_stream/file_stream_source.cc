@@ -86,8 +86,9 @@ Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles(
 }
 
 Status FileStreamSource::PrepareForAvailableNow() {
-  available_now_files_.emplace();
+  available_now_files_.reset();
   SLUICE_ASSIGN_OR_RETURN(auto files, ListNewFiles());
+  available_now_files_.emplace();
   for (const auto& f : files) available_now_files_->insert(f.path);
   return Status::OK();
 }
