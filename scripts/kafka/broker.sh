@@ -197,6 +197,9 @@ start_watchdog() {
     while kill -0 "$owner" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do sleep 1; done
     if kill -0 "$pid" 2>/dev/null && [[ "$(cat "$dir/broker.pid" 2>/dev/null)" == "$pid" ]]; then
       bash "$script" --dir "$dir" stop >/dev/null 2>&1 || true
+      # The empty mkdtemp folder of a TestKafkaBroker whose process died.
+      parent=$(dirname "$dir")
+      [[ $(basename "$parent") == sluice-kafka-test-* ]] && rmdir "$parent" 2>/dev/null
     fi' _ "$owner" "$pid" "$DIR" "$SCRIPT_DIR/broker.sh" </dev/null >/dev/null 2>&1 &
   echo $! >"$DIR/watchdog.pid"
 }
