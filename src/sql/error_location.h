@@ -30,7 +30,8 @@ Status SyntaxErrorAt(std::string_view sql, int line, int column, std::string_vie
 std::optional<std::string> SuggestClosest(std::string_view name,
                                           const std::vector<std::string>& candidates);
 
-// Case-insensitive Levenshtein distance.
+// Case-insensitive edit distance: insertions, deletions, substitutions and
+// swaps of adjacent characters cost 1 each (optimal string alignment).
 size_t EditDistanceIgnoreCase(std::string_view a, std::string_view b);
 
 }  // namespace sluice

@@ -93,6 +93,9 @@ TEST(ErrorLocationTest, SuggestClosest) {
   EXPECT_EQ(SuggestClosest("nme", {"id", "name"}), std::optional<std::string>("name"));
   EXPECT_EQ(SuggestClosest("NAMES", {"name"}), std::optional<std::string>("name"));
   EXPECT_EQ(SuggestClosest("xyz", {"name", "id"}), std::nullopt);
+  // Swapped neighbours are the commonest typo: one edit, not two.
+  EXPECT_EQ(EditDistanceIgnoreCase("nmae", "name"), 1u);
+  EXPECT_EQ(SuggestClosest("nmae", {"id", "name", "age"}), std::optional<std::string>("name"));
 }
 
 }  // namespace

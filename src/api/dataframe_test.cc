@@ -1,0 +1,134 @@
+// The DataFrame API end to end, over JSON files written by the test.
+#include "sluice/dataframe.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace sluice {
+namespace {
+
+class DataFrameTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sluice_df_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::ofstream(dir_ + "/people.json") << R"({"id": 1, "name": "ann", "age": 34, "city": "Berlin"}
+{"id": 2, "name": "bob", "age": 19, "city": "Paris"}
+{"id": 3, "name": "cy", "age": null, "city": "Berlin"}
+{"id": 4, "name": "dee", "age": 51, "city": null}
+)";
+    std::ofstream(dir_ + "/orders.json") << R"({"oid": 10, "pid": 1, "amount": 5.5}
+{"oid": 11, "pid": 1, "amount": 2.0}
+{"oid": 12, "pid": 3, "amount": 7.25}
+{"oid": 13, "pid": 9, "amount": 1.0}
+)";
+    spark_ = Session::Create();
+    people_ = spark_->read().format("json").schema("id INT, name STRING, age INT, city STRING").load(dir_ + "/people.json");
+    orders_ = spark_->read().json(dir_ + "/orders.json");
+  }
+  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+
+  static std::vector<std::string> Rendered(const Result<QueryResult>& r) {
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> rows;
+    if (!r.ok()) return rows;
+    for (const auto& row : r->Rows()) {
+      std::string s;
+      for (size_t i = 0; i < row.size(); ++i) s += (i ? "|" : "") + row[i].ToString();
+      rows.push_back(s);
+    }
+    return rows;
+  }
+
+  std::string dir_;
+  std::shared_ptr<Session> spark_;
+  DataFrame people_{nullptr, nullptr, Status::OK()};
+  DataFrame orders_{nullptr, nullptr, Status::OK()};
+};
+
+TEST_F(DataFrameTest, SelectFilterWithColumnOrderBy) {
+  auto df = people_.filter(col("age") > lit(20))
+                .withColumn("next", col("age") + lit(1))
+                .select({col("name"), col("next")})
+                .orderBy({col("next").desc()});
+  EXPECT_EQ(Rendered(df.collect()), (std::vector<std::string>{"dee|52", "ann|35"}));
+  auto s = df.schema();
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->ToString(), "name STRING, next INT");
+}
+
+TEST_F(DataFrameTest, FilterWithSqlStringAndSelectExpr) {
+  auto df = people_.filter("city = 'Berlin' AND age IS NOT NULL").selectExpr({"upper(name) AS n", "age * 2"});
+  EXPECT_EQ(Rendered(df.collect()), (std::vector<std::string>{"ANN|68"}));
+  EXPECT_EQ(df.schema()->field(1).name, "(age * 2)");
+}
+
+TEST_F(DataFrameTest, GroupByAggNullKeyAndCount) {
+  auto df = people_.groupBy({col("city")})
+                .agg({count(lit(1)).alias("n"), avg(col("age")).alias("avg_age"), max(col("name"))})
+                .orderBy({col("city").asc()});
+  // NULL sorts first ascending; avg ignores the NULL age of cy.
+  EXPECT_EQ(Rendered(df.collect()), (std::vector<std::string>{"NULL|1|51.0|dee", "Berlin|2|34.0|cy", "Paris|1|19.0|bob"}));
+  auto total = people_.count();
+  ASSERT_TRUE(total.ok());
+  EXPECT_EQ(*total, 4);
+}
+
+TEST_F(DataFrameTest, JoinsOnColumnAndUsing) {
+  auto inner = people_.join(orders_, col("id") == col("pid"))
+                   .groupBy({col("name")})
+                   .agg({sum(col("amount")).alias("total")})
+                   .orderBy({col("name")});
+  EXPECT_EQ(Rendered(inner.collect()), (std::vector<std::string>{"ann|7.5", "cy|7.25"}));
+  auto anti = people_.join(orders_, col("id") == col("pid"), "left_anti").select({"name"}).orderBy({col("name")});
+  EXPECT_EQ(Rendered(anti.collect()), (std::vector<std::string>{"bob", "dee"}));
+  auto renamed = orders_.withColumnRenamed("pid", "id");
+  auto using_join = people_.join(renamed, std::vector<std::string>{"id"}, "full")
+                        .select({col("id"), col("name"), col("oid")})
+                        .orderBy({col("id"), col("oid")});
+  EXPECT_EQ(Rendered(using_join.collect()),
+            (std::vector<std::string>{"1|ann|10", "1|ann|11", "2|bob|NULL", "3|cy|12", "4|dee|NULL", "9|NULL|13"}));
+}
+
+TEST_F(DataFrameTest, ErrorsAreDeferredToCollect) {
+  auto df = people_.select({col("nmae")}).filter(col("age") > lit(1));
+  auto r = df.collect();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kAnalysisError);
+  EXPECT_NE(r.status().message().find("cannot resolve column `nmae`"), std::string::npos);
+  EXPECT_NE(r.status().message().find("Did you mean `name`?"), std::string::npos);
+  auto bad_how = people_.join(orders_, col("id") == col("pid"), "sideways").collect();
+  ASSERT_FALSE(bad_how.ok());
+  EXPECT_NE(bad_how.status().message().find("unsupported join type 'sideways'"), std::string::npos);
+}
+
+TEST_F(DataFrameTest, ViewsSqlAndExplain) {
+  ASSERT_TRUE(people_.createOrReplaceTempView("people").ok());
+  auto df = spark_->sql("SELECT name FROM people WHERE age > 30");
+  auto plan = df.explain();
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_NE(plan->find("== Optimized Logical Plan =="), std::string::npos);
+  EXPECT_NE(plan->find("PushedFilters: [(age > 30)]"), std::string::npos);
+  EXPECT_EQ(Rendered(df.orderBy({col("name")}).collect()), (std::vector<std::string>{"ann", "dee"}));
+  auto distinct_cities = spark_->table("people").select({"city"}).distinct().count();
+  ASSERT_TRUE(distinct_cities.ok());
+  EXPECT_EQ(*distinct_cities, 3);
+}
+
+TEST_F(DataFrameTest, UnionLimitAndFromJson) {
+  auto a = people_.select({col("id")});
+  auto b = orders_.select({col("pid").cast("INT").alias("id")});
+  auto u = a.unionAll(b).orderBy({col("id").desc()}).limit(3);
+  EXPECT_EQ(Rendered(u.collect()), (std::vector<std::string>{"9", "4", "3"}));
+  auto parsed = people_.select({from_json(lit(R"({"x": 5, "y": "z"})"), "x INT, y STRING").alias("d")})
+                    .limit(1)
+                    .select({col("d.x"), col("d.y")});
+  EXPECT_EQ(Rendered(parsed.collect()), (std::vector<std::string>{"5|z"}));
+}
+
+}  // namespace
+}  // namespace sluice
