@@ -23,3 +23,6 @@ sluice_module(connectors/console DEPS sluice_api)
 sluice_module(connectors/file_stream DEPS sluice_plan sluice_checkpoint sluice_api)
 sluice_module(stream DEPS sluice_api sluice_checkpoint sluice_state sluice_connectors_memory sluice_connectors_rate
               sluice_connectors_console sluice_connectors_file_stream)
+# The CLI's `run` subcommand (tools/sluice/main.cc) needs the streaming runtime;
+# the target is declared later (cmake/tools.cmake), hence the deferred call.
+cmake_language(DEFER CALL target_link_libraries sluice PRIVATE sluice_stream)

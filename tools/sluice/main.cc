@@ -3,6 +3,10 @@
 //   sluice sql -e "SELECT ..."        run statements, print the last result
 //   sluice sql -f script.sql          the same from a file ("-" for stdin)
 //       --format table|csv|json       aligned table (default), CSV, JSON lines
+//   sluice run job.sql                run a streaming job (docs/streaming.md)
+//       --progress-file path          append every batch's progress JSON
+//       --max-batches N               stop after N batches (demos, tests)
+//     SIGINT/SIGTERM finish the batch in flight, commit it and exit 0.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -11,6 +15,14 @@
 #include <sstream>
 
 #include "sluice/session.h"
+#include "sluice/streaming.h"
+#include "stream/streaming_job.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <mutex>
+#include <thread>
 
 namespace {
 
@@ -34,6 +46,67 @@ int RunSql(const std::string& text, const std::string& format, size_t max_rows) 
   return 0;
 }
 
+std::atomic<bool> g_stop{false};
+extern "C" void OnSignal(int) { g_stop.store(true); }
+
+class ProgressWriter : public sluice::StreamingQueryListener {
+ public:
+  explicit ProgressWriter(std::string path) : path_(std::move(path)) {}
+  void onQueryProgress(const sluice::StreamingQueryProgress& p) override {
+    ++batches;
+    if (path_.empty()) return;
+    std::lock_guard<std::mutex> l(mu_);
+    std::ofstream f(path_, std::ios::app);
+    f << p.json() << "\n";
+  }
+  std::atomic<int64_t> batches{0};
+
+ private:
+  std::string path_;
+  std::mutex mu_;
+};
+
+int RunJob(const std::string& file, const std::string& progress_file, int64_t max_batches) {
+  std::ifstream in(file);
+  if (!in) {
+    std::fprintf(stderr, "error: cannot read %s\n", file.c_str());
+    return 1;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  auto session = sluice::Session::Create();
+  auto progress = std::make_shared<ProgressWriter>(progress_file);
+  session->streams().addListener(progress);
+  auto job = sluice::StreamingJob::Start(session, ss.str());
+  if (!job.ok()) {
+    std::fprintf(stderr, "error: %s\n", job.status().message().c_str());
+    return job.status().IsUserError() ? 1 : 2;
+  }
+  // Wait for the queries to end (available-now / once), a signal, or the batch budget.
+  while (true) {
+    bool any_active = false;
+    for (const auto& q : (*job)->queries()) any_active |= q.isActive();
+    if (!any_active) break;
+    if (g_stop.load() || (max_batches > 0 && progress->batches.load() >= max_batches)) {
+      session->streams().StopAll();
+      for (const auto& q : (*job)->queries()) (void)q.stop();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  int rc = 0;
+  for (const auto& q : (*job)->queries()) {
+    sluice::Status st = q.awaitTermination();
+    if (!st.ok()) {
+      std::fprintf(stderr, "error: query %s failed: %s\n", q.name().c_str(), st.ToString().c_str());
+      rc = st.IsUserError() ? 1 : 2;
+    }
+  }
+  return rc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,7 +122,16 @@ int main(int argc, char** argv) {
   sql->add_option("--format", format, "output format")->check(CLI::IsMember({"table", "csv", "json"}));
   sql->add_option("--max-rows", max_rows, "rows printed in table format");
 
+  auto* run = app.add_subcommand("run", "Run a streaming job written in SQL (see docs/streaming.md)");
+  std::string job_file, progress_file;
+  int64_t max_batches = 0;
+  run->add_option("job", job_file, "the job's SQL file")->required();
+  run->add_option("--progress-file", progress_file, "append each batch's progress JSON to this file");
+  run->add_option("--max-batches", max_batches, "stop after this many batches (0: no limit)");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (run->parsed()) return RunJob(job_file, progress_file, max_batches);
 
   if (sql->parsed()) {
     std::string text = statements;
