@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs a real streaming job: the rate
+# source (1000 rows/s) -> running count per value % 10, printed to the
+# console for 3 batches (examples/rate_grouped_count.sql).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake -S . -B build -G Ninja >/dev/null
+ninja -C build sluice
+rm -rf /tmp/sluice-demo-checkpoint
+./build/sluice run examples/rate_grouped_count.sql --max-batches 3
