@@ -78,6 +78,33 @@ Status ArgTypeError(std::string_view name, const std::vector<ExprPtr>& args, siz
                                " type, got " + args[i]->type.ToString());
 }
 
+std::string BinaryOpSql(std::string_view name, const std::vector<ExprPtr>& args) {
+  static const char* kOps[] = {"+", "-", "*", "/", "%", "div", "=", "<>", "<", "<=", ">", ">=", "<=>"};
+  if (args.size() == 2) {
+    for (const char* op : kOps) {
+      if (name == op) {
+        if (name == "<>") return "(NOT (" + args[0]->ToString() + " = " + args[1]->ToString() + "))";
+        return "(" + args[0]->ToString() + " " + op + " " + args[1]->ToString() + ")";
+      }
+    }
+  }
+  return CallSql(name, args);
+}
+
+Status BinaryOpTypeError(std::string_view name, const std::vector<ExprPtr>& args, std::string_view required) {
+  std::string head = "Cannot resolve \"" + BinaryOpSql(name, args) + "\" due to data type mismatch: ";
+  const DataType& a = args[0]->type;
+  const DataType& b = args[1]->type;
+  if (a == b) {
+    return Status::AnalysisError("[DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE] " + head +
+                                 "the binary operator requires the input type " + std::string(required) +
+                                 ", not \"" + a.ToString() + "\".");
+  }
+  return Status::AnalysisError("[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] " + head +
+                               "the left and right operands of the binary operator have incompatible types (\"" +
+                               a.ToString() + "\" and \"" + b.ToString() + "\").");
+}
+
 Status ArityError(std::string_view name, const std::vector<ExprPtr>& args, std::string_view expected) {
   return Status::AnalysisError("cannot resolve \"" + CallSql(name, args) + "\": function " +
                                std::string(name) + " requires " + std::string(expected) +

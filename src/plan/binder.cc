@@ -1,5 +1,7 @@
 #include "plan/binder.h"
 
+#include <functional>
+#include <limits>
 #include <set>
 
 #include "exec/expression_evaluator.h"
@@ -7,6 +9,7 @@
 #include "exec/operators/aggregate_function.h"
 #include "plan/optimizer.h"
 #include "sql/error_location.h"
+#include "types/datetime.h"
 
 namespace sluice {
 
@@ -149,6 +152,41 @@ Result<ExprPtr> Binder::ResolveColumn(const ParsedExpr& e, const BindScope& scop
   return expr;
 }
 
+// `x + INTERVAL ...`, `INTERVAL ... + x`, `x - INTERVAL ...` (a day-time
+// interval of interval_micros): DATE plus whole days stays a DATE (date_add /
+// date_sub), as Spark's DateAdd over a DAY interval; anything else is cast to
+// TIMESTAMP and shifted by the microseconds (Spark's TimeAdd).
+static Result<ExprPtr> BindIntervalArithmetic(const ParsedExpr& e,
+                                              const std::function<Result<ExprPtr>(const ParsedExpr&)>& child) {
+  bool interval_first = e.args[0]->kind == ast::ExprKind::kInterval;
+  const ParsedExpr& iv = interval_first ? *e.args[0] : *e.args[1];
+  const ParsedExpr& other = interval_first ? *e.args[1] : *e.args[0];
+  if (other.kind == ast::ExprKind::kInterval) {
+    return Status::AnalysisError("adding two INTERVAL literals is not supported; write one INTERVAL");
+  }
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr x, child(other));
+  bool sub = e.name == "-";
+  int64_t micros = iv.interval_micros;
+  if (x->type.id() == TypeId::kDate && micros % kMicrosPerDay == 0 &&
+      micros / kMicrosPerDay <= std::numeric_limits<int32_t>::max() &&
+      micros / kMicrosPerDay >= std::numeric_limits<int32_t>::min()) {
+    auto days = static_cast<int32_t>(micros / kMicrosPerDay);
+    return BindScalarFunction(sub ? "date_sub" : "date_add", {x, MakeLiteral(Value::Int(days))});
+  }
+  TypeId t = x->type.id();
+  if (t != TypeId::kTimestamp && t != TypeId::kDate && t != TypeId::kString && t != TypeId::kNull) {
+    return Status::AnalysisError("[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve \"" + e.ToString() +
+                                 "\" due to data type mismatch: the left and right operands of the binary operator "
+                                 "have incompatible types (\"" +
+                                 x->type.ToString() + "\" and \"INTERVAL\").");
+  }
+  if (sub) {
+    if (micros == std::numeric_limits<int64_t>::min()) return Status::AnalysisError("interval is out of range");
+    micros = -micros;
+  }
+  return BindScalarFunction("timestamp_add_micros", {x, MakeLiteral(Value::Bigint(micros))});
+}
+
 Result<ExprPtr> Binder::BindExpression(const ParsedExpr& e, const BindScope& scope) {
   return BindNode(e, scope, [&](const ParsedExpr& c) { return BindExpression(c, scope); });
 }
@@ -213,6 +251,11 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
       if (IsAggregateFunction(e.name)) {
         return ErrorAt(e.location, "[UNSUPPORTED_AGGREGATE] aggregate function " + e.name +
                                        "() is not allowed here (only in SELECT, HAVING and ORDER BY of a query)");
+      }
+      if ((e.name == "+" || e.name == "-") && e.args.size() == 2 &&
+          (e.args[1]->kind == ast::ExprKind::kInterval ||
+           (e.name == "+" && e.args[0]->kind == ast::ExprKind::kInterval))) {
+        return located(BindIntervalArithmetic(e, child));
       }
       std::vector<ExprPtr> args;
       for (const auto& a : e.args) {

@@ -83,6 +83,11 @@ std::string RenderFunction(const ParsedExpr& e, bool sql) {
       return sql ? "(" + s + ")" : s;
     }
   }
+  if (n == "extract" && a.size() == 2 && !e.distinct && a[0]->kind == ExprKind::kLiteral &&
+      a[0]->value.type().id() == TypeId::kString) {
+    // Spark's name: extract(YEAR FROM x); also what the parser reads back.
+    return "extract(" + a[0]->value.str_value() + " FROM " + arg(1) + ")";
+  }
   if ((n == "like") && (a.size() == 2 || a.size() == 3) && !e.distinct) {
     std::string s = arg(0) + " LIKE " + arg(1);
     if (a.size() == 3) s += " ESCAPE " + LiteralText(a[2]->value, true);

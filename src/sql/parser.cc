@@ -924,7 +924,8 @@ Result<ParsedExprPtr> Parser::ParsePredicate() {
       SLUICE_RETURN_NOT_OK(ExpectWord("AND"));
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr hi, ParseAdditive());
       left = Call("between", {std::move(left), std::move(lo), std::move(hi)}, loc);
-    } else if (op.IsWord("LIKE")) {
+    } else if (op.IsWord("LIKE") || op.IsWord("ILIKE")) {
+      bool ilike = op.IsWord("ILIKE");
       Consume();
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr pattern, ParseAdditive());
       std::vector<ParsedExprPtr> args{std::move(left), std::move(pattern)};
@@ -936,7 +937,7 @@ Result<ParsedExprPtr> Parser::ParsePredicate() {
         Consume();
         args.push_back(ParsedExpr::Literal(Value::String(e.text), Loc(e)));
       }
-      left = Call("like", std::move(args), loc);
+      left = Call(ilike ? "ilike" : "like", std::move(args), loc);
     } else if (op.IsWord("RLIKE") || op.IsWord("REGEXP")) {
       Consume();
       SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr pattern, ParseAdditive());
@@ -944,7 +945,7 @@ Result<ParsedExprPtr> Parser::ParsePredicate() {
     } else {
       if (negated) {
         pos_ = save + 1;
-        return ErrorExpected("IN, BETWEEN, LIKE or RLIKE after NOT");
+        return ErrorExpected("IN, BETWEEN, LIKE, ILIKE or RLIKE after NOT");
       }
       break;
     }
@@ -1359,6 +1360,58 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     return ParsedExpr::Cast(std::move(child), std::move(type), u == "TRY_CAST", loc);
   }
   if (u == "CASE") return ParseCase();
+  if (u == "EXTRACT" && PeekSymbol("(", 1)) {
+    // EXTRACT(field FROM source) -> extract('FIELD', source).
+    Consume();
+    Consume();
+    const Token& f = Peek();
+    if (f.kind != TokenKind::kWord && f.kind != TokenKind::kString) {
+      return ErrorExpected("a field name (YEAR, MONTH, DAY, HOUR, ...) after EXTRACT(");
+    }
+    Consume();
+    std::string field = f.kind == TokenKind::kWord ? f.upper : ToUpper(f.text);
+    SLUICE_RETURN_NOT_OK(ExpectWord("FROM"));
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr source, ParseExpr());
+    SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+    return ParsedExpr::Function("extract", {ParsedExpr::Literal(Value::String(field), Loc(f)), std::move(source)},
+                                loc);
+  }
+  if (u == "TRIM" && PeekSymbol("(", 1)) {
+    // TRIM([BOTH | LEADING | TRAILING] [chars] FROM str) -> trim/ltrim/rtrim(str[, chars]);
+    // TRIM(str[, chars]) is the ordinary call.
+    Consume();
+    Consume();
+    std::string fn = "trim";
+    bool has_side = false;
+    if (PeekWord("BOTH") || PeekWord("LEADING") || PeekWord("TRAILING")) {
+      const std::string& side = Consume().upper;
+      fn = side == "LEADING" ? "ltrim" : side == "TRAILING" ? "rtrim" : "trim";
+      has_side = true;
+    }
+    std::vector<ParsedExprPtr> args;
+    if (MatchWord("FROM")) {
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseExpr());
+      args.push_back(std::move(str));
+    } else if (!PeekSymbol(")")) {
+      SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr first, ParseExpr());
+      if (MatchWord("FROM")) {
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseExpr());
+        args.push_back(std::move(str));
+        args.push_back(std::move(first));
+      } else if (has_side) {
+        return ErrorExpected("FROM in TRIM(" + std::string(fn == "trim" ? "BOTH" : fn == "ltrim" ? "LEADING" : "TRAILING") +
+                             " ... FROM str)");
+      } else {
+        args.push_back(std::move(first));
+        while (MatchSymbol(",")) {
+          SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+          args.push_back(std::move(e));
+        }
+      }
+    }
+    SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+    return ParsedExpr::Function(fn, std::move(args), loc);
+  }
   if (u == "EXISTS" && PeekSymbol("(", 1)) {
     Consume();
     Consume();

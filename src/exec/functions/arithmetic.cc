@@ -287,7 +287,11 @@ Result<ExprPtr> BindArith(const FunctionDef& def, const std::string& name, std::
       SLUICE_ASSIGN_OR_RETURN(args[i], CastTo(args[i], StringPromotion(other)));
     }
   }
-  for (size_t i = 0; i < 2; ++i) SLUICE_RETURN_NOT_OK(NumericArg(name, args, i));
+  for (size_t i = 0; i < 2; ++i) {
+    if (!NumericArg(name, args, i).ok()) {
+      return BinaryOpTypeError(name, args, "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\")");
+    }
+  }
   DataType a = args[0]->type, b = args[1]->type;
   if (a.is_null() && b.is_null()) a = b = DataType::Double();
   if (a.is_null()) a = b;
@@ -376,7 +380,7 @@ void RegisterArithmeticFunctions(FunctionTable& t) {
   neg.fn.kernel = NegateKernel;
   neg.bind = BindUnaryNumeric;
   neg.min_args = neg.max_args = 1;
-  t.Add(std::move(neg));
+  t.Add(std::move(neg), {"negative"});
   FunctionDef pos;
   pos.fn.name = "positive";
   pos.fn.kernel = PositiveKernel;

@@ -171,6 +171,16 @@ std::string SqlValue(const Value& v) {
 namespace {
 
 Status CastError(const Value& v, const DataType& to, Err e) {
+  if (e == Err::kOverflow && to.id() == TypeId::kDecimal) {
+    // Spark's Decimal.toPrecision failure (any source type): the value as a
+    // plain number, the target as Decimal(p, s).
+    std::string value = v.type().is_string_like() ? std::string(TrimSpaces(v.str_value())) : v.ToString();
+    return Status::ExecutionError("[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION] " + value +
+                                  " cannot be represented as Decimal(" + std::to_string(to.precision()) + ", " +
+                                  std::to_string(to.scale()) +
+                                  "). If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this "
+                                  "error, and return NULL instead (or use try_cast).");
+  }
   if (e == Err::kOverflow) {
     return Status::ExecutionError("[CAST_OVERFLOW] The value " + SqlValue(v) + " of the type " +
                                   v.type().ToString() + " cannot be cast to " + to.ToString() +

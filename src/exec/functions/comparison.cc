@@ -64,10 +64,7 @@ bool Orderable(const DataType& t) { return !t.is_nested() || t.id() == TypeId::k
 Result<ExprPtr> BindCompare(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
   auto common = CommonType(args[0]->type, args[1]->type);
   if (!common.ok()) {
-    return Status::AnalysisError("cannot resolve \"" + CallSql(name, args) +
-                                 "\": the left and right operands of the binary operator have "
-                                 "incompatible types (" +
-                                 args[0]->type.ToString() + " and " + args[1]->type.ToString() + ")");
+    return BinaryOpTypeError(name, args, "\"ORDERABLE\"");
   }
   if (name != "=" && name != "<>" && name != "<=>" && !Orderable(*common)) {
     return ArgTypeError(name, args, 0, "an orderable");
@@ -195,6 +192,15 @@ Result<ExprPtr> BindLike(const FunctionDef& def, const std::string& name, std::v
   return Call(def, name, std::move(args), DataType::Boolean(), nullable);
 }
 
+// ilike(str, pattern[, escape]): Spark's ILike is Like(lower(str), lower(pattern)).
+Result<ExprPtr> BindILike(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  for (size_t i = 0; i < args.size(); ++i) SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, i, DataType::String()));
+  for (size_t i = 0; i < 2; ++i) {
+    SLUICE_ASSIGN_OR_RETURN(args[i], BindScalarFunction("lower", {args[i]}));
+  }
+  return BindScalarFunction("like", std::move(args));
+}
+
 }  // namespace
 
 void RegisterComparisonFunctions(FunctionTable& t) {
@@ -234,6 +240,12 @@ void RegisterComparisonFunctions(FunctionTable& t) {
   rlike.bind = BindLike;
   rlike.min_args = rlike.max_args = 2;
   t.Add(std::move(rlike), {"regexp", "regexp_like"});
+  FunctionDef ilike;
+  ilike.fn.name = "ilike";
+  ilike.bind = BindILike;
+  ilike.min_args = 2;
+  ilike.max_args = 3;
+  t.Add(std::move(ilike));
 }
 
 }  // namespace sluice::fn

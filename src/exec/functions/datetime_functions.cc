@@ -3,7 +3,13 @@
 // unix_timestamp, date_trunc, trunc, date_format, year, quarter, month,
 // day/dayofmonth, dayofyear, hour, minute, second, dayofweek, weekday,
 // date_add, date_sub, datediff, last_day, timestamp_seconds/millis/micros,
-// unix_seconds/millis/micros, unix_date, date_from_unix_date.
+// unix_seconds/millis/micros, unix_date, date_from_unix_date, weekofyear,
+// add_months, months_between, next_day, make_date, make_timestamp,
+// extract/date_part (EXTRACT(field FROM x) parses to extract('FIELD', x)),
+// and timestamp_add_micros (TIMESTAMP + INTERVAL, bound by the binder).
+#include <cmath>
+#include <optional>
+
 #include "exec/functions/cast_ops.h"
 #include "exec/functions/datetime_format.h"
 #include "exec/functions/function_table.h"
@@ -130,7 +136,19 @@ Result<Vector> FormatKernel(const KernelContext& ctx, const std::vector<Vector>&
   return out;
 }
 
-enum class Field { kYear, kQuarter, kMonth, kDay, kDayOfYear, kDayOfWeek, kWeekday, kHour, kMinute, kSecond };
+enum class Field {
+  kYear,
+  kQuarter,
+  kMonth,
+  kDay,
+  kDayOfYear,
+  kDayOfWeek,
+  kWeekday,
+  kWeekOfYear,
+  kHour,
+  kMinute,
+  kSecond
+};
 
 Field FieldOf(const std::string& name) {
   if (name == "year") return Field::kYear;
@@ -139,10 +157,21 @@ Field FieldOf(const std::string& name) {
   if (name == "dayofyear") return Field::kDayOfYear;
   if (name == "dayofweek") return Field::kDayOfWeek;
   if (name == "weekday") return Field::kWeekday;
+  if (name == "weekofyear") return Field::kWeekOfYear;
   if (name == "hour") return Field::kHour;
   if (name == "minute") return Field::kMinute;
   if (name == "second") return Field::kSecond;
   return Field::kDay;
+}
+
+// ISO-8601 week number (weeks start on Monday; week 1 holds the year's
+// first Thursday), as Spark's weekofyear.
+int32_t IsoWeekOfYear(int64_t days) {
+  int64_t thursday = days - FloorMod(days + 3, 7) + 3;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(thursday, &y, &m, &d);
+  return static_cast<int32_t>((thursday - DaysFromCivil(y, 1, 1)) / 7 + 1);
 }
 
 Result<Vector> ExtractKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
@@ -164,6 +193,7 @@ Result<Vector> ExtractKernel(const KernelContext& ctx, const std::vector<Vector>
       case Field::kSecond: d[i] = static_cast<int32_t>(rem / kMicrosPerSecond % 60); continue;
       case Field::kDayOfWeek: d[i] = static_cast<int32_t>(FloorMod(days + 4, 7) + 1); continue;  // 1 = Sunday
       case Field::kWeekday: d[i] = static_cast<int32_t>(FloorMod(days + 3, 7)); continue;       // 0 = Monday
+      case Field::kWeekOfYear: d[i] = IsoWeekOfYear(days); continue;
       default: break;
     }
     CivilFromDays(days, &y, &m, &dd);
@@ -321,7 +351,221 @@ Result<Vector> UnixDateKernel(const KernelContext& ctx, const std::vector<Vector
   return out;
 }
 
+int32_t DaysInMonth(int64_t y, unsigned m) {
+  int64_t ny = m == 12 ? y + 1 : y;
+  unsigned nm = m == 12 ? 1 : m + 1;
+  return DaysFromCivil(ny, nm, 1) - DaysFromCivil(y, m, 1);
+}
+
+// add_months(date, n): the day of month is clamped to the target month's
+// length (LocalDate.plusMonths).
+Result<Vector> AddMonthsKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Date(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (size_t i = 0; i < n; ++i) {
+    int64_t y;
+    unsigned m, d;
+    CivilFromDays(args[0].data<int32_t>()[Row(args[0], n, i)], &y, &m, &d);
+    int64_t months = y * 12 + (m - 1) + args[1].data<int32_t>()[Row(args[1], n, i)];
+    int64_t ny = FloorDiv(months, 12);
+    auto nm = static_cast<unsigned>(FloorMod(months, 12) + 1);
+    auto nd = static_cast<unsigned>(std::min<int32_t>(static_cast<int32_t>(d), DaysInMonth(ny, nm)));
+    int64_t r = DaysFromCivil(ny, nm, nd);
+    if (r > INT32_MAX || r < INT32_MIN) return ArithmeticOverflow("integer", "");
+    out.data<int32_t>()[i] = static_cast<int32_t>(r);
+  }
+  return out;
+}
+
+// Spark's DateTimeUtils.monthsBetween: whole months when the days of month
+// match or both are month ends, otherwise a 31-day month for the remainder;
+// rounded to 8 digits unless roundOff is false.
+double MonthsBetween(int64_t us1, int64_t us2, bool round_off) {
+  int64_t d1 = FloorDiv(us1, kMicrosPerDay), d2 = FloorDiv(us2, kMicrosPerDay);
+  int64_t y1, y2;
+  unsigned m1, m2, dd1, dd2;
+  CivilFromDays(d1, &y1, &m1, &dd1);
+  CivilFromDays(d2, &y2, &m2, &dd2);
+  double month_diff = static_cast<double>((y1 * 12 + m1) - (y2 * 12 + m2));
+  bool last1 = static_cast<int32_t>(dd1) == DaysInMonth(y1, m1);
+  bool last2 = static_cast<int32_t>(dd2) == DaysInMonth(y2, m2);
+  if (dd1 == dd2 || (last1 && last2)) return month_diff;
+  int64_t secs1 = (us1 - d1 * kMicrosPerDay) / kMicrosPerSecond;
+  int64_t secs2 = (us2 - d2 * kMicrosPerDay) / kMicrosPerSecond;
+  int64_t secs_diff = (static_cast<int64_t>(dd1) - static_cast<int64_t>(dd2)) * 86400 + secs1 - secs2;
+  double diff = month_diff + static_cast<double>(secs_diff) / (31.0 * 86400);
+  if (round_off) return std::floor(diff * 1e8 + 0.5) / 1e8;  // Math.round(diff * 1e8) / 1e8
+  return diff;
+}
+
+Result<Vector> MonthsBetweenKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Double(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (size_t i = 0; i < n; ++i) {
+    bool round_off = args.size() < 3 || args[2].data<uint8_t>()[Row(args[2], n, i)] != 0;
+    out.data<double>()[i] = MonthsBetween(args[0].data<int64_t>()[Row(args[0], n, i)],
+                                          args[1].data<int64_t>()[Row(args[1], n, i)], round_off);
+  }
+  return out;
+}
+
+// Day of week (0 = Monday) of Spark's day names: "MO", "MON", "MONDAY"...
+std::optional<int> ParseDayOfWeek(SV s) {
+  std::string u = ToUpper(std::string(s));
+  static const char* kNames[7][3] = {{"MO", "MON", "MONDAY"},   {"TU", "TUE", "TUESDAY"},  {"WE", "WED", "WEDNESDAY"},
+                                     {"TH", "THU", "THURSDAY"}, {"FR", "FRI", "FRIDAY"},   {"SA", "SAT", "SATURDAY"},
+                                     {"SU", "SUN", "SUNDAY"}};
+  for (int d = 0; d < 7; ++d) {
+    for (const char* name : kNames[d]) {
+      if (u == name) return d;
+    }
+  }
+  return std::nullopt;
+}
+
+// next_day(date, dow): the first later date that is the given day of week.
+Result<Vector> NextDayKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Date(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    SV name = args[1].data<SV>()[Row(args[1], n, i)];
+    std::optional<int> dow = ParseDayOfWeek(name);
+    if (!dow) {
+      return Status::ExecutionError("[ILLEGAL_DAY_OF_WEEK] Illegal input for day of week: " + std::string(name) +
+                                    ". Use a day name such as 'MO', 'MON' or 'MONDAY'.");
+    }
+    int32_t d = args[0].data<int32_t>()[Row(args[0], n, i)];
+    auto cur = static_cast<int32_t>(FloorMod(d + 3, 7));
+    out.data<int32_t>()[i] = d + static_cast<int32_t>(FloorMod(*dow - cur - 1, 7)) + 1;
+  }
+  return out;
+}
+
+Status FieldOutOfBounds(const char* field, const char* range, int64_t v) {
+  return Status::ExecutionError("[DATETIME_FIELD_OUT_OF_BOUNDS] Invalid value for " + std::string(field) +
+                                " (valid values " + range + "): " + std::to_string(v) +
+                                ". Use try_make_timestamp / try_to_date style functions or check the input.");
+}
+
+// Validates y-m-d; days since the epoch.
+Result<int64_t> MakeDays(int64_t y, int64_t m, int64_t d) {
+  if (y < -290307 || y > 294247) return FieldOutOfBounds("Year", "-290307 - 294247", y);
+  if (m < 1 || m > 12) return FieldOutOfBounds("MonthOfYear", "1 - 12", m);
+  if (d < 1 || d > 31) return FieldOutOfBounds("DayOfMonth", "1 - 31", d);
+  if (d > DaysInMonth(y, static_cast<unsigned>(m))) {
+    return Status::ExecutionError("[DATETIME_FIELD_OUT_OF_BOUNDS] Invalid date '" + std::to_string(d) + "' for month " +
+                                  std::to_string(m) + " of year " + std::to_string(y) + ".");
+  }
+  return int64_t{DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d))};
+}
+
+Result<Vector> MakeDateKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Date(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    auto a = [&](size_t k) { return args[k].data<int32_t>()[Row(args[k], n, i)]; };
+    SLUICE_ASSIGN_OR_RETURN(int64_t days, MakeDays(a(0), a(1), a(2)));
+    out.data<int32_t>()[i] = static_cast<int32_t>(days);
+  }
+  return out;
+}
+
+// make_timestamp(year, month, day, hour, min, sec DECIMAL(16,6)): sec may
+// be 60 (then 0 and one more minute), as Spark's MakeTimestamp.
+Result<Vector> MakeTimestampKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Timestamp(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    auto a = [&](size_t k) { return args[k].data<int32_t>()[Row(args[k], n, i)]; };
+    SLUICE_ASSIGN_OR_RETURN(int64_t days, MakeDays(a(0), a(1), a(2)));
+    int32_t hour = a(3), minute = a(4);
+    if (hour < 0 || hour > 23) return FieldOutOfBounds("HourOfDay", "0 - 23", hour);
+    if (minute < 0 || minute > 59) return FieldOutOfBounds("MinuteOfHour", "0 - 59", minute);
+    int128_t sec_us = args[5].data<int128_t>()[Row(args[5], n, i)];  // DECIMAL(16, 6): micros
+    int64_t extra = 0;
+    if (sec_us == 60 * kMicrosPerSecond) {
+      sec_us = 0;
+      extra = 60 * kMicrosPerSecond;
+    } else if (sec_us < 0 || sec_us >= 60 * kMicrosPerSecond) {
+      return Status::ExecutionError(
+          "[INVALID_FRACTION_OF_SECOND] Valid range for seconds is [0, 60] (inclusive), but the provided value is " +
+          FormatDecimal(sec_us, 6) + ".");
+    }
+    out.data<int64_t>()[i] = days * kMicrosPerDay + (int64_t{hour} * 3600 + minute * 60) * kMicrosPerSecond +
+                             static_cast<int64_t>(sec_us) + extra;
+  }
+  return out;
+}
+
+// timestamp_add_micros(ts, micros): TIMESTAMP + a day-time INTERVAL.
+Result<Vector> TimestampAddMicrosKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Timestamp(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  bool bad = false;
+  for (size_t i = 0; i < n; ++i) {
+    int64_t r;
+    bool o = __builtin_add_overflow(args[0].data<int64_t>()[Row(args[0], n, i)],
+                                    args[1].data<int64_t>()[Row(args[1], n, i)], &r);
+    bad |= o && out.IsValid(i);
+    out.data<int64_t>()[i] = r;
+  }
+  if (bad) return ArithmeticOverflow("long", "");
+  return out;
+}
+
+// extract(SECOND FROM ts): seconds with the fraction, DECIMAL(8, 6).
+Result<Vector> SecondWithFractionKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(ctx.call->type, n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (size_t i = 0; i < n; ++i) {
+    out.data<int128_t>()[i] = FloorMod(args[0].data<int64_t>()[Row(args[0], n, i)], 60 * kMicrosPerSecond);
+  }
+  return out;
+}
+
 // --- binders ---
+
+// extract('FIELD', x) / date_part('FIELD', x): the field's function of x.
+Result<ExprPtr> BindExtract(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  SLUICE_ASSIGN_OR_RETURN(std::string field, LiteralStringArg(name, args, 0));
+  std::string f = ToUpper(field);
+  auto is = [&](std::initializer_list<const char*> names) {
+    for (const char* x : names) {
+      if (f == x) return true;
+    }
+    return false;
+  };
+  const char* fn = nullptr;
+  if (is({"YEAR", "Y", "YEARS", "YR", "YRS"})) fn = "year";
+  else if (is({"QUARTER", "QTR"})) fn = "quarter";
+  else if (is({"MONTH", "MON", "MONS", "MONTHS"})) fn = "month";
+  else if (is({"WEEK", "W", "WEEKS"})) fn = "weekofyear";
+  else if (is({"DAY", "D", "DAYS", "DAYOFMONTH"})) fn = "day";
+  else if (is({"DAYOFWEEK", "DOW"})) fn = "dayofweek";
+  else if (is({"DOY"})) fn = "dayofyear";
+  else if (is({"HOUR", "H", "HOURS", "HR", "HRS"})) fn = "hour";
+  else if (is({"MINUTE", "M", "MIN", "MINS", "MINUTES"})) fn = "minute";
+  else if (is({"SECOND", "S", "SEC", "SECONDS", "SECS"})) fn = "second_with_fraction";
+  else if (is({"DAYOFWEEK_ISO", "DOW_ISO"})) {
+    SLUICE_ASSIGN_OR_RETURN(ExprPtr wd, BindScalarFunction("weekday", {args[1]}));
+    return BindScalarFunction("+", {wd, MakeLiteral(Value::Int(1))});
+  }
+  if (fn == nullptr) {
+    return Status::AnalysisError("[INVALID_EXTRACT_FIELD] Cannot extract " + field + " from " + args[1]->ToString() +
+                                 ".");
+  }
+  return BindScalarFunction(fn, {args[1]});
+}
+
+Result<ExprPtr> BindMakeTimestamp(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  for (size_t i = 0; i < 5; ++i) SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, i, DataType::Int()));
+  SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 5, DataType::Decimal(16, 6)));
+  bool nullable = AnyNullable(args);
+  return Call(def, name, std::move(args), DataType::Timestamp(), nullable);
+}
 
 Result<ExprPtr> BindNow(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
   return Call(def, name, std::move(args), def.result, false);
@@ -409,6 +653,15 @@ void RegisterDatetimeFunctions(FunctionTable& t) {
     add(f, FromTimestampToNumber, BindFixed, 1, 1, {T}, L);
   }
   add("unix_date", UnixDateKernel, BindFixed, 1, 1, {D}, I);
+  add("weekofyear", ExtractKernel, BindFixed, 1, 1, {D}, I);
+  add("add_months", AddMonthsKernel, BindFixed, 2, 2, {D, I}, D);
+  add("months_between", MonthsBetweenKernel, BindFixed, 2, 3, {T, T, DataType::Boolean()}, DataType::Double());
+  add("next_day", NextDayKernel, BindFixed, 2, 2, {D, S}, D);
+  add("make_date", MakeDateKernel, BindFixed, 3, 3, {I, I, I}, D);
+  add("make_timestamp", MakeTimestampKernel, BindMakeTimestamp, 6, 6, {}, T);
+  add("timestamp_add_micros", TimestampAddMicrosKernel, BindFixed, 2, 2, {T, L}, T);
+  add("second_with_fraction", SecondWithFractionKernel, BindFixed, 1, 1, {T}, DataType::Decimal(8, 6));
+  add("extract", nullptr, BindExtract, 2, 2, {}, I, {"date_part", "datepart"});
   add("date_from_unix_date", UnixDateKernel, BindFixed, 1, 1, {I}, D);
 }
 

@@ -71,6 +71,17 @@ std::string CallSql(std::string_view name, const std::vector<ExprPtr>& args);
 // cannot resolve "f(x)": argument i+1 requires <expected> type, got <type>
 Status ArgTypeError(std::string_view name, const std::vector<ExprPtr>& args, size_t i,
                     std::string_view expected);
+// Spark's type errors of a binary operator (+ - * / % div = < ...), e.g.
+//   [DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "(1 + true)" due
+//   to data type mismatch: the left and right operands of the binary operator
+//   have incompatible types ("INT" and "BOOLEAN").
+// and, when both operands have the same unsupported type,
+//   [DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE] ... the binary operator requires
+//   the input type <required>, not "BOOLEAN".
+Status BinaryOpTypeError(std::string_view name, const std::vector<ExprPtr>& args, std::string_view required);
+// The SQL Spark shows for a binary operator call: "(a + b)"; other names
+// render as calls, name(a, b).
+std::string BinaryOpSql(std::string_view name, const std::vector<ExprPtr>& args);
 Status ArityError(std::string_view name, const std::vector<ExprPtr>& args, std::string_view expected);
 // True if Spark's ANSI implicit cast (function argument coercion) allows
 // from -> to.

@@ -1,5 +1,8 @@
 // Math functions: abs, round (HALF_UP), bround (HALF_EVEN), floor, ceil,
-// pow, sqrt, cbrt, exp, ln/log, log10, log2, sign/signum.
+// pow, sqrt, cbrt, exp, ln/log, log10, log2, sign/signum, pi, e, degrees,
+// radians, trigonometric and hyperbolic functions (sin, cos, tan, cot, asin,
+// acos, atan, atan2, sinh, cosh, tanh), factorial, and the radix functions
+// hex, unhex, bin and conv (Spark's NumberConverter).
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -33,10 +36,37 @@ Result<Vector> DoubleMap(const std::vector<Vector>& args, size_t n, F f) {
   return out;
 }
 
+// Cube root correctly rounded as Java's Math.cbrt (fdlibm): glibc's cbrt is
+// off by one ulp for some perfect cubes (cbrt(27.0) = 3.0000000000000004),
+// so the neighbours of its result are checked with extended precision.
+double Cbrt(double x) {
+  double r = std::cbrt(x);
+  if (!std::isfinite(r) || r == 0) return r;
+  auto err = [x](double c) {
+    long double lc = c;
+    long double e = lc * lc * lc - static_cast<long double>(x);
+    return e < 0 ? -e : e;
+  };
+  double best = r;
+  long double best_err = err(r);
+  for (double c : {std::nextafter(r, -INFINITY), std::nextafter(r, INFINITY)}) {
+    long double e = err(c);
+    if (e < best_err) {
+      best = c;
+      best_err = e;
+    }
+  }
+  return best;
+}
+
+// Java's Math.toDegrees / toRadians constants (JDK 9+).
+constexpr double kRadiansToDegrees = 57.29577951308232;
+constexpr double kDegreesToRadians = 0.017453292519943295;
+
 Result<Vector> UnaryMath(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   const std::string& name = ctx.call->name;
   if (name == "sqrt") return DoubleMap(args, n, [](double x, double) -> std::optional<double> { return std::sqrt(x); });
-  if (name == "cbrt") return DoubleMap(args, n, [](double x, double) -> std::optional<double> { return std::cbrt(x); });
+  if (name == "cbrt") return DoubleMap(args, n, [](double x, double) -> std::optional<double> { return Cbrt(x); });
   if (name == "exp") return DoubleMap(args, n, [](double x, double) -> std::optional<double> { return std::exp(x); });
   if (name == "ln" || (name == "log" && args.size() == 1)) {
     return DoubleMap(args, n, [](double x, double) -> std::optional<double> {
@@ -71,7 +101,195 @@ Result<Vector> UnaryMath(const KernelContext& ctx, const std::vector<Vector>& ar
       return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
     });
   }
+  using D = std::optional<double>;
+  if (name == "degrees") return DoubleMap(args, n, [](double x, double) -> D { return x * kRadiansToDegrees; });
+  if (name == "radians") return DoubleMap(args, n, [](double x, double) -> D { return x * kDegreesToRadians; });
+  if (name == "sin") return DoubleMap(args, n, [](double x, double) -> D { return std::sin(x); });
+  if (name == "cos") return DoubleMap(args, n, [](double x, double) -> D { return std::cos(x); });
+  if (name == "tan") return DoubleMap(args, n, [](double x, double) -> D { return std::tan(x); });
+  if (name == "cot") return DoubleMap(args, n, [](double x, double) -> D { return 1.0 / std::tan(x); });
+  if (name == "sec") return DoubleMap(args, n, [](double x, double) -> D { return 1.0 / std::cos(x); });
+  if (name == "csc") return DoubleMap(args, n, [](double x, double) -> D { return 1.0 / std::sin(x); });
+  if (name == "asin") return DoubleMap(args, n, [](double x, double) -> D { return std::asin(x); });
+  if (name == "acos") return DoubleMap(args, n, [](double x, double) -> D { return std::acos(x); });
+  if (name == "atan") return DoubleMap(args, n, [](double x, double) -> D { return std::atan(x); });
+  if (name == "atan2") return DoubleMap(args, n, [](double y, double x) -> D { return std::atan2(y, x); });
+  if (name == "sinh") return DoubleMap(args, n, [](double x, double) -> D { return std::sinh(x); });
+  if (name == "cosh") return DoubleMap(args, n, [](double x, double) -> D { return std::cosh(x); });
+  if (name == "tanh") return DoubleMap(args, n, [](double x, double) -> D { return std::tanh(x); });
+  if (name == "asinh") return DoubleMap(args, n, [](double x, double) -> D { return std::asinh(x); });
+  if (name == "acosh") return DoubleMap(args, n, [](double x, double) -> D { return std::acosh(x); });
+  if (name == "atanh") return DoubleMap(args, n, [](double x, double) -> D { return std::atanh(x); });
+  if (name == "expm1") return DoubleMap(args, n, [](double x, double) -> D { return std::expm1(x); });
+  if (name == "log1p") {
+    return DoubleMap(args, n, [](double x, double) -> D {
+      if (x <= -1) return std::nullopt;
+      return std::log1p(x);
+    });
+  }
   return Status::Internal("no math kernel for " + name);
+}
+
+// pi() and e().
+Result<Vector> ConstantKernel(const KernelContext& ctx, const std::vector<Vector>&, size_t n) {
+  double v = ctx.call->name == "pi" ? 3.141592653589793 : 2.718281828459045;
+  Vector out(DataType::Double(), n);
+  for (size_t i = 0; i < n; ++i) out.data<double>()[i] = v;
+  return out;
+}
+
+// factorial(INT) -> BIGINT; NULL outside [0, 20].
+Result<Vector> FactorialKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  static const int64_t* table = [] {
+    auto* t = new int64_t[21];
+    t[0] = 1;
+    for (int i = 1; i <= 20; ++i) t[i] = t[i - 1] * i;
+    return t;
+  }();
+  const Vector& a = args[0];
+  Vector out(DataType::Bigint(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (size_t i = 0; i < n; ++i) {
+    int32_t v = a.data<int32_t>()[Row(a, n, i)];
+    if (v < 0 || v > 20) {
+      out.SetNull(i);
+    } else {
+      out.data<int64_t>()[i] = table[v];
+    }
+  }
+  return out;
+}
+
+constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+// v as an unsigned number in `radix` (Long.toHexString / toBinaryString style).
+std::string UnsignedToRadix(uint64_t v, unsigned radix) {
+  if (v == 0) return "0";
+  char buf[65];
+  size_t p = sizeof(buf);
+  while (v != 0) {
+    buf[--p] = kDigits[v % radix];
+    v /= radix;
+  }
+  return std::string(buf + p, sizeof(buf) - p);
+}
+
+// hex(BIGINT | STRING | BINARY) -> STRING (upper case); bin(BIGINT) -> STRING.
+Result<Vector> HexBinKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  const Vector& a = args[0];
+  bool bin = ctx.call->name == "bin";
+  Vector out(DataType::String(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    size_t r = Row(a, n, i);
+    if (a.type().id() == TypeId::kBigint) {
+      s = UnsignedToRadix(static_cast<uint64_t>(a.data<int64_t>()[r]), bin ? 2 : 16);
+    } else {
+      std::string_view b = a.data<std::string_view>()[r];
+      s.clear();
+      for (unsigned char c : b) {
+        s += kDigits[c >> 4];
+        s += kDigits[c & 15];
+      }
+    }
+    out.SetString(i, s);
+  }
+  return out;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// unhex(STRING) -> BINARY; NULL if a character is not a hex digit. An odd
+// number of digits reads as if a leading 0 were present (Spark's Hex.unhex).
+Result<Vector> UnhexKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  const Vector& a = args[0];
+  Vector out(DataType::Binary(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  std::string bytes;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    std::string_view s = a.data<std::string_view>()[Row(a, n, i)];
+    bytes.clear();
+    bool ok = true;
+    size_t p = 0;
+    if (s.size() % 2 == 1) {
+      int d = HexDigit(s[0]);
+      ok = d >= 0;
+      bytes += static_cast<char>(d);
+      p = 1;
+    }
+    for (; ok && p < s.size(); p += 2) {
+      int hi = HexDigit(s[p]), lo = HexDigit(s[p + 1]);
+      ok = hi >= 0 && lo >= 0;
+      bytes += static_cast<char>(hi * 16 + lo);
+    }
+    if (!ok) {
+      out.SetNull(i);
+    } else {
+      out.SetString(i, bytes);
+    }
+  }
+  return out;
+}
+
+// Spark's NumberConverter.convert: digits of `num` in from_base (parsing
+// stops at the first invalid digit) through an unsigned 64-bit value into
+// to_base; a negative to_base gives a signed result. NULL for bases outside
+// [2, 36]. Overflow is an error under ANSI mode (Spark 4).
+Result<std::optional<std::string>> ConvertRadix(std::string_view num, int from, int to) {
+  int abs_to = to < 0 ? -to : to;
+  if (from < 2 || from > 36 || abs_to < 2 || abs_to > 36 || num.empty()) return std::optional<std::string>();
+  bool negative = num[0] == '-';
+  size_t p = negative ? 1 : 0;
+  uint64_t v = 0;
+  for (; p < num.size(); ++p) {
+    char c = num[p];
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 10
+            : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                   : 99;
+    if (d >= from) break;
+    if (__builtin_mul_overflow(v, static_cast<uint64_t>(from), &v) ||
+        __builtin_add_overflow(v, static_cast<uint64_t>(d), &v)) {
+      return Status::ExecutionError(
+          "[ARITHMETIC_OVERFLOW] Overflow in function conv(). If necessary set \"spark.sql.ansi.enabled\" to "
+          "\"false\" to bypass this error.");
+    }
+  }
+  auto sv = static_cast<int64_t>(v);
+  if (negative && to > 0) sv = sv < 0 ? -1 : -sv;
+  if (to < 0 && sv < 0) {
+    sv = static_cast<int64_t>(0 - static_cast<uint64_t>(sv));
+    negative = true;
+  }
+  std::string out = UnsignedToRadix(static_cast<uint64_t>(sv), static_cast<unsigned>(abs_to));
+  if (negative && to < 0) out.insert(0, "-");
+  return std::optional<std::string>(std::move(out));
+}
+
+Result<Vector> ConvKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::String(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    std::string_view s = args[0].data<std::string_view>()[Row(args[0], n, i)];
+    int32_t from = args[1].data<int32_t>()[Row(args[1], n, i)];
+    int32_t to = args[2].data<int32_t>()[Row(args[2], n, i)];
+    SLUICE_ASSIGN_OR_RETURN(std::optional<std::string> r, ConvertRadix(s, from, to));
+    if (r) {
+      out.SetString(i, *r);
+    } else {
+      out.SetNull(i);
+    }
+  }
+  return out;
 }
 
 Result<Vector> AbsKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
@@ -261,6 +479,27 @@ Result<ExprPtr> BindDoubleFn(const FunctionDef& def, const std::string& name, st
   return Call(def, name, std::move(args), DataType::Double(), nullable);
 }
 
+Result<ExprPtr> BindConstant(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  return Call(def, name, std::move(args), DataType::Double(), false);
+}
+
+Result<ExprPtr> BindFactorial(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::Int()));
+  return Call(def, name, std::move(args), DataType::Bigint(), true);
+}
+
+// hex: integral -> BIGINT, BINARY kept, anything else as STRING; bin: BIGINT.
+Result<ExprPtr> BindHexBin(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  const DataType& t = args[0]->type;
+  if (name == "bin" || t.is_integral() || t.is_null()) {
+    SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::Bigint()));
+  } else if (t.id() != TypeId::kBinary) {
+    SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::String()));
+  }
+  bool nullable = AnyNullable(args);
+  return Call(def, name, std::move(args), DataType::String(), nullable);
+}
+
 Result<ExprPtr> BindAbs(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
   SLUICE_RETURN_NOT_OK(NumericArg(name, &args, 0));
   DataType t = args[0]->type;
@@ -332,6 +571,38 @@ void RegisterMathFunctions(FunctionTable& t) {
   add("power", UnaryMath, BindDoubleFn, 2, 2);
   add("sign", UnaryMath, BindDoubleFn, 1, 1);
   add("signum", UnaryMath, BindDoubleFn, 1, 1);
+  for (const char* f : {"degrees", "radians", "sin", "cos", "tan", "cot", "sec", "csc", "asin", "acos", "atan",
+                        "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "expm1", "log1p"}) {
+    add(f, UnaryMath, BindDoubleFn, 1, 1);
+  }
+  add("atan2", UnaryMath, BindDoubleFn, 2, 2);
+  add("pi", ConstantKernel, BindConstant, 0, 0);
+  add("e", ConstantKernel, BindConstant, 0, 0);
+  add("factorial", FactorialKernel, BindFactorial, 1, 1);
+  add("hex", HexBinKernel, BindHexBin, 1, 1);
+  add("bin", HexBinKernel, BindHexBin, 1, 1);
+  {
+    FunctionDef d;
+    d.fn.name = "unhex";
+    d.fn.kernel = UnhexKernel;
+    d.bind = BindFixed;
+    d.min_args = d.max_args = 1;
+    d.params = {DataType::String()};
+    d.result = DataType::Binary();
+    d.introduces_nulls = true;
+    t.Add(std::move(d));
+  }
+  {
+    FunctionDef d;
+    d.fn.name = "conv";
+    d.fn.kernel = ConvKernel;
+    d.bind = BindFixed;
+    d.min_args = d.max_args = 3;
+    d.params = {DataType::String(), DataType::Int(), DataType::Int()};
+    d.result = DataType::String();
+    d.introduces_nulls = true;
+    t.Add(std::move(d));
+  }
 }
 
 }  // namespace sluice::fn

@@ -1,5 +1,10 @@
 // STRUCT and ARRAY functions: get_field (data.a), named_struct, struct,
-// array, size/cardinality, element_at, try_element_at, array_contains.
+// array, size/cardinality, element_at, try_element_at, array_contains,
+// sort_array, array_distinct.
+#include <algorithm>
+#include <cstring>
+
+#include "exec/functions/compare_ops.h"
 #include "exec/functions/function_table.h"
 #include "exec/functions/kernel_util.h"
 
@@ -177,6 +182,104 @@ Result<ExprPtr> BindSize(const FunctionDef& def, const std::string& name, std::v
   return Call(def, name, std::move(args), DataType::Int(), nullable);
 }
 
+// An ARRAY vector of n rows with `a`'s validity whose elements are
+// el.Gather(order) and whose row i spans a's row i (order covers a's
+// element range offsets[0]..offsets[n] row by row; new_offsets relative).
+Vector RebuildArray(const Vector& a, size_t n, const Vector& el, const std::vector<uint32_t>& order,
+                    const std::vector<uint32_t>& new_offsets) {
+  Vector out(a.type(), n);
+  std::memcpy(out.offsets(), new_offsets.data(), (n + 1) * sizeof(uint32_t));
+  out.child(0) = el.Gather(order.data(), order.size());
+  AndValidity(&out, a, n);
+  return out;
+}
+
+// sort_array(arr[, asc]): Spark orders NULL elements first when ascending,
+// last when descending; NaN is the largest double.
+Result<Vector> SortArrayKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  bool asc = true;
+  if (args.size() == 2) {
+    if (!args[1].IsValid(0)) return AllNull(ctx.call->type, n);
+    asc = args[1].data<uint8_t>()[0] != 0;
+  }
+  Vector a = Densify(args[0], n);
+  const Vector& el = a.child(0);
+  const uint32_t* off = a.offsets();
+  std::vector<uint32_t> order;
+  order.reserve(off[n] - off[0]);
+  for (uint32_t e = off[0]; e < off[n]; ++e) order.push_back(e);
+  std::vector<uint32_t> new_offsets(n + 1);
+  for (size_t i = 0; i <= n; ++i) new_offsets[i] = off[i] - off[0];
+  if (IsFlat(el.type().id())) {
+    DispatchPhysical(el.type().id(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* d = el.data<T>();
+      auto less = [&](uint32_t x, uint32_t y) {
+        bool vx = el.IsValid(x), vy = el.IsValid(y);
+        if (!vx || !vy) return asc ? (!vx && vy) : (vx && !vy);
+        int c = Compare3<T>(d[x], d[y]);
+        return asc ? c < 0 : c > 0;
+      };
+      for (size_t i = 0; i < n; ++i) {
+        auto b = order.begin() + (off[i] - off[0]), e = order.begin() + (off[i + 1] - off[0]);
+        std::stable_sort(b, e, less);
+      }
+    });
+  }
+  return RebuildArray(a, n, el, order, new_offsets);
+}
+
+// array_distinct(arr): the first occurrence of each value, NULL kept once.
+Result<Vector> ArrayDistinctKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector a = Densify(args[0], n);
+  const Vector& el = a.child(0);
+  const uint32_t* off = a.offsets();
+  std::vector<uint32_t> order;
+  std::vector<uint32_t> new_offsets(n + 1, 0);
+  std::vector<Value> seen;
+  for (size_t i = 0; i < n; ++i) {
+    seen.clear();
+    bool saw_null = false;
+    for (uint32_t e = off[i]; e < off[i + 1]; ++e) {
+      if (!el.IsValid(e)) {
+        if (!saw_null) order.push_back(e);
+        saw_null = true;
+        continue;
+      }
+      Value v = el.GetValue(e);
+      if (std::find(seen.begin(), seen.end(), v) != seen.end()) continue;
+      seen.push_back(std::move(v));
+      order.push_back(e);
+    }
+    new_offsets[i + 1] = static_cast<uint32_t>(order.size());
+  }
+  return RebuildArray(a, n, el, order, new_offsets);
+}
+
+Result<ExprPtr> BindSortArray(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kArray) return ArgTypeError(name, args, 0, "ARRAY");
+  if (!IsFlat(args[0]->type.element().id()) && !args[0]->type.element().is_null()) {
+    return ArgTypeError(name, args, 0, "an ARRAY of orderable elements");
+  }
+  if (args.size() == 2) {
+    SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 1, DataType::Boolean()));
+    if (!args[1]->IsConstant()) {
+      return Status::AnalysisError("cannot resolve \"" + CallSql(name, args) +
+                                   "\": the sort order (argument 2) must be a constant BOOLEAN");
+    }
+  }
+  DataType t = args[0]->type;
+  bool nullable = AnyNullable(args);
+  return Call(def, name, std::move(args), t, nullable);
+}
+
+Result<ExprPtr> BindArrayDistinct(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kArray) return ArgTypeError(name, args, 0, "ARRAY");
+  DataType t = args[0]->type;
+  bool nullable = args[0]->nullable;
+  return Call(def, name, std::move(args), t, nullable);
+}
+
 }  // namespace
 
 void RegisterNestedFunctions(FunctionTable& t) {
@@ -198,6 +301,8 @@ void RegisterNestedFunctions(FunctionTable& t) {
   add("element_at", ElementAtKernel, BindElementAt, 2, 2);
   add("try_element_at", ElementAtKernel, BindElementAt, 2, 2);
   add("array_contains", ArrayContainsKernel, BindArrayContains, 2, 2);
+  add("sort_array", SortArrayKernel, BindSortArray, 1, 2);
+  add("array_distinct", ArrayDistinctKernel, BindArrayDistinct, 1, 1);
 }
 
 }  // namespace sluice::fn

@@ -2,11 +2,14 @@
 // does): concat, concat_ws, substring/substr, left, right, upper, lower,
 // initcap, trim/ltrim/rtrim, length, split, regexp_extract, regexp_replace,
 // replace, instr, locate, lpad, rpad, starts_with, ends_with, contains,
-// reverse, repeat, ascii.
+// reverse, repeat, ascii, chr/char, translate, substring_index,
+// format_string/printf (a Java Formatter subset), base64, unbase64.
 #include <locale.h>
 #include <re2/re2.h>
 #include <wctype.h>
 
+#include <charconv>
+#include <cmath>
 #include <optional>
 
 #include "exec/functions/function_table.h"
@@ -484,6 +487,427 @@ Result<Vector> RegexpReplaceKernel(const KernelContext& ctx, const std::vector<V
   });
 }
 
+// chr(n): the character of code point n & 0xFF; "" for negative n.
+Result<Vector> ChrKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  const Vector& a = args[0];
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    int64_t v = a.data<int64_t>()[Row(a, n, i)];
+    if (v < 0) return std::optional<SV>(SV{});
+    EncodeUtf8(static_cast<uint32_t>(v & 0xFF), &scratch);
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+std::vector<uint32_t> CodePoints(SV s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) out.push_back(DecodeUtf8(s, &i));
+  return out;
+}
+
+// translate(str, from, to): each character of `from` becomes the character
+// at the same position of `to`, or is removed when `to` is shorter; the
+// first occurrence in `from` wins.
+Result<Vector> TranslateKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    std::vector<uint32_t> from = CodePoints(a.Str(1, i)), to = CodePoints(a.Str(2, i));
+    SV s = a.Str(0, i);
+    for (size_t p = 0; p < s.size();) {
+      uint32_t cp = DecodeUtf8(s, &p);
+      auto it = std::find(from.begin(), from.end(), cp);
+      if (it == from.end()) {
+        EncodeUtf8(cp, &scratch);
+      } else {
+        auto k = static_cast<size_t>(it - from.begin());
+        if (k < to.size()) EncodeUtf8(to[k], &scratch);
+      }
+    }
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+// substring_index(str, delim, count): before the count-th delimiter from the
+// left (count > 0) or after the count-th from the right (count < 0).
+Result<Vector> SubstringIndexKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  return StringResult(args, n, [&](size_t i, std::string&) -> Result<std::optional<SV>> {
+    SV s = a.Str(0, i), delim = a.Str(1, i);
+    int32_t count = a.Int(2, i);
+    if (count == 0 || delim.empty()) return std::optional<SV>(SV{});
+    if (count > 0) {
+      size_t pos = 0;
+      for (int32_t k = 0; k < count; ++k) {
+        size_t f = s.find(delim, k == 0 ? 0 : pos + delim.size());
+        if (f == SV::npos) return std::optional<SV>(s);
+        pos = f;
+      }
+      return std::optional<SV>(s.substr(0, pos));
+    }
+    size_t pos = s.size();
+    for (int64_t k = 0; k < -static_cast<int64_t>(count); ++k) {
+      if (pos == 0) return std::optional<SV>(s);
+      size_t f = s.rfind(delim, k == 0 ? SV::npos : pos - 1);
+      if (f == SV::npos) return std::optional<SV>(s);
+      pos = f;
+    }
+    return std::optional<SV>(s.substr(pos + delim.size()));
+  });
+}
+
+// --- format_string / printf: java.util.Formatter for %s %S %d %x %X %o %f
+// %e %c %b %B %% %n with flags - 0 + space , and width / precision /
+// explicit argument indexes (%2$s). Arguments are Spark's internal values
+// (DATE as days, TIMESTAMP as microseconds), as Spark passes them. ---
+
+// Fixed notation of a decimal digit string whose point follows `point`
+// digits, rounded HALF_UP to `prec` fraction digits (Java's Formatter
+// rounds the shortest decimal representation of a double this way).
+std::string FixedHalfUp(const std::string& digits, int point, int prec) {
+  std::string ip, fp;
+  int len = static_cast<int>(digits.size());
+  if (point <= 0) {
+    ip = "0";
+    fp = std::string(static_cast<size_t>(-point), '0') + digits;
+  } else if (point >= len) {
+    ip = digits + std::string(static_cast<size_t>(point - len), '0');
+  } else {
+    ip = digits.substr(0, static_cast<size_t>(point));
+    fp = digits.substr(static_cast<size_t>(point));
+  }
+  bool up = static_cast<int>(fp.size()) > prec && fp[static_cast<size_t>(prec)] >= '5';
+  fp.resize(static_cast<size_t>(prec), '0');
+  std::string all = ip + fp;
+  if (up) {
+    int k = static_cast<int>(all.size()) - 1;
+    while (k >= 0 && all[static_cast<size_t>(k)] == '9') all[static_cast<size_t>(k--)] = '0';
+    if (k < 0) {
+      all.insert(0, "1");
+    } else {
+      all[static_cast<size_t>(k)]++;
+    }
+  }
+  size_t ilen = all.size() - static_cast<size_t>(prec);
+  std::string out = all.substr(0, ilen);
+  while (out.size() > 1 && out[0] == '0') out.erase(0, 1);
+  if (prec > 0) out += "." + all.substr(ilen);
+  return out;
+}
+
+// Shortest decimal digits of |d| and the position of the point.
+void ShortestDigits(double d, std::string* digits, int* point) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof(buf), std::fabs(d), std::chars_format::scientific);
+  SV t(buf, static_cast<size_t>(r.ptr - buf));
+  size_t e = t.find('e');
+  int exp = std::atoi(std::string(t.substr(e + 1)).c_str());
+  digits->clear();
+  for (char c : t.substr(0, e)) {
+    if (c != '.') *digits += c;
+  }
+  *point = exp + 1;
+}
+
+void GroupThousands(std::string* num) {
+  size_t dot = num->find('.');
+  size_t end = dot == std::string::npos ? num->size() : dot;
+  for (size_t k = end; k > 3; k -= 3) num->insert(k - 3, ",");
+}
+
+struct FormatSpec {
+  bool left = false, zero = false, plus = false, space = false, group = false, alt = false;
+  int width = -1, precision = -1;
+  char conv = 's';
+};
+
+Status FormatError(const std::string& msg) {
+  return Status::ExecutionError("format_string: " + msg);
+}
+
+// Pads `body` (sign included in `sign`) to the spec's width.
+std::string Justify(const FormatSpec& f, const std::string& sign, const std::string& body, bool numeric) {
+  std::string s = sign + body;
+  if (f.width < 0 || static_cast<int>(Utf8Length(s)) >= f.width) return s;
+  size_t pad = static_cast<size_t>(f.width) - Utf8Length(s);
+  if (f.left) return s + std::string(pad, ' ');
+  if (f.zero && numeric) return sign + std::string(pad, '0') + body;
+  return std::string(pad, ' ') + s;
+}
+
+Result<std::string> FormatOne(const FormatSpec& f, const Value& v) {
+  char c = f.conv;
+  bool upper = std::isupper(static_cast<unsigned char>(c)) != 0;
+  char lc = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lc == 'b') {
+    std::string s = v.is_null() ? "false" : (v.type().id() == TypeId::kBoolean ? (v.bool_value() ? "true" : "false") : "true");
+    if (f.precision >= 0 && static_cast<int>(s.size()) > f.precision) s.resize(static_cast<size_t>(f.precision));
+    if (upper) s = ToUpper(s);
+    return Justify(f, "", s, false);
+  }
+  if (v.is_null()) {
+    std::string s = upper ? "NULL" : "null";
+    if (f.precision >= 0 && static_cast<int>(s.size()) > f.precision) s.resize(static_cast<size_t>(f.precision));
+    return Justify(f, "", s, false);
+  }
+  TypeId t = v.type().id();
+  bool integral = t == TypeId::kInt || t == TypeId::kBigint || t == TypeId::kDate || t == TypeId::kTimestamp;
+  auto as_int = [&]() -> int64_t {
+    return (t == TypeId::kInt || t == TypeId::kDate) ? v.int_value() : v.bigint_value();
+  };
+  auto wrong = [&]() {
+    return FormatError(std::string("%") + c + " cannot format a " + v.type().ToString() + " value");
+  };
+  switch (lc) {
+    case 's': {
+      std::string s;
+      if (integral) {
+        s = std::to_string(as_int());
+      } else if (t == TypeId::kBoolean) {
+        s = v.bool_value() ? "true" : "false";
+      } else if (t == TypeId::kString || t == TypeId::kBinary) {
+        s = v.str_value();
+      } else {
+        s = v.ToString();
+      }
+      if (f.precision >= 0) s = std::string(SubstringSql(s, 1, f.precision));
+      if (upper) {
+        std::string u;
+        ChangeCase(s, CaseMode::kUpper, &u);
+        s = u;
+      }
+      return Justify(f, "", s, false);
+    }
+    case 'c': {
+      if (t != TypeId::kInt && t != TypeId::kString) return wrong();
+      std::string s;
+      if (t == TypeId::kInt) {
+        EncodeUtf8(static_cast<uint32_t>(v.int_value()), &s);
+      } else {
+        s = std::string(SubstringSql(v.str_value(), 1, 1));
+      }
+      if (upper) s = ToUpper(s);
+      return Justify(f, "", s, false);
+    }
+    case 'd': {
+      if (!integral) return wrong();
+      int64_t x = as_int();
+      std::string body = x < 0 ? std::to_string(x).substr(1) : std::to_string(x);
+      if (f.group) GroupThousands(&body);
+      std::string sign = x < 0 ? "-" : f.plus ? "+" : f.space ? " " : "";
+      return Justify(f, sign, body, true);
+    }
+    case 'x':
+    case 'o': {
+      if (!integral) return wrong();
+      int64_t x = as_int();
+      bool narrow = t == TypeId::kInt || t == TypeId::kDate;
+      uint64_t u = narrow ? static_cast<uint32_t>(static_cast<int32_t>(x)) : static_cast<uint64_t>(x);
+      unsigned radix = lc == 'x' ? 16 : 8;
+      std::string body;
+      do {
+        body.insert(body.begin(), "0123456789abcdef"[u % radix]);
+        u /= radix;
+      } while (u != 0);
+      if (f.alt) body.insert(0, lc == 'x' ? "0x" : "0");
+      if (upper) body = ToUpper(body);
+      return Justify(f, "", body, true);
+    }
+    case 'f':
+    case 'e': {
+      std::string digits;
+      int point;
+      bool neg;
+      if (t == TypeId::kDouble) {
+        double d = v.double_value();
+        if (std::isnan(d) || std::isinf(d)) {
+          std::string s = std::isnan(d) ? "NaN" : (d < 0 ? "-Infinity" : (f.plus ? "+Infinity" : "Infinity"));
+          return Justify(f, "", s, false);
+        }
+        neg = std::signbit(d);
+        ShortestDigits(d, &digits, &point);
+      } else if (t == TypeId::kDecimal) {
+        int128_t u = v.decimal_value();
+        neg = u < 0;
+        std::string txt = FormatDecimal(neg ? -u : u, 0);
+        int scale = v.type().scale();
+        digits = txt;
+        point = static_cast<int>(txt.size()) - scale;
+      } else {
+        return wrong();
+      }
+      int prec = f.precision < 0 ? 6 : f.precision;
+      std::string body;
+      if (lc == 'f') {
+        body = FixedHalfUp(digits, point, prec);
+        if (f.group) GroupThousands(&body);
+      } else {
+        // d.ddd e(+|-)xx
+        size_t nz = digits.find_first_not_of('0');
+        int exp = 0;
+        std::string mant;
+        if (nz == std::string::npos) {
+          mant = FixedHalfUp("0", 1, prec);
+        } else {
+          exp = point - static_cast<int>(nz) - 1;
+          mant = FixedHalfUp(digits.substr(nz), 1, prec);
+          if (mant.size() > 1 && mant[0] == '1' && mant[1] == '0' && mant.find('.') == 2) {
+            // rounding carried into a new digit: 10.000 -> 1.000e+1
+            mant = FixedHalfUp(digits.substr(nz), 0, prec);
+            ++exp;
+          }
+        }
+        std::string es = std::to_string(exp < 0 ? -exp : exp);
+        if (es.size() < 2) es.insert(0, "0");
+        body = mant + (upper ? "E" : "e") + (exp < 0 ? "-" : "+") + es;
+      }
+      bool is_zero = body.find_first_not_of("0.,") == std::string::npos;
+      std::string sign = neg && !(is_zero && t == TypeId::kDecimal) ? "-" : f.plus ? "+" : f.space ? " " : "";
+      return Justify(f, sign, body, true);
+    }
+    default: return FormatError(std::string("unsupported conversion %") + c);
+  }
+}
+
+Result<std::string> FormatJava(SV fmt, const std::vector<Value>& args) {
+  std::string out;
+  size_t next_arg = 0;
+  int last_index = -1;
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    if (fmt[i] != '%') {
+      out += fmt[i];
+      continue;
+    }
+    size_t start = i++;
+    FormatSpec f;
+    int index = -1;
+    bool relative = false;
+    // argument index: digits followed by '$', or '<'
+    size_t j = i;
+    while (j < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[j]))) ++j;
+    if (j < fmt.size() && fmt[j] == '$' && j > i) {
+      index = std::atoi(std::string(fmt.substr(i, j - i)).c_str()) - 1;
+      i = j + 1;
+    } else if (i < fmt.size() && fmt[i] == '<') {
+      relative = true;
+      ++i;
+    }
+    for (; i < fmt.size(); ++i) {
+      char c = fmt[i];
+      if (c == '-') f.left = true;
+      else if (c == '0') f.zero = true;
+      else if (c == '+') f.plus = true;
+      else if (c == ' ') f.space = true;
+      else if (c == ',') f.group = true;
+      else if (c == '#') f.alt = true;
+      else break;
+    }
+    if (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) {
+      f.width = 0;
+      while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) f.width = f.width * 10 + (fmt[i++] - '0');
+    }
+    if (i < fmt.size() && fmt[i] == '.') {
+      ++i;
+      f.precision = 0;
+      while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) {
+        f.precision = f.precision * 10 + (fmt[i++] - '0');
+      }
+    }
+    if (i >= fmt.size()) return FormatError("incomplete format specifier '" + std::string(fmt.substr(start)) + "'");
+    f.conv = fmt[i];
+    if (f.conv == '%') {
+      out += Justify(f, "", "%", false);
+      continue;
+    }
+    if (f.conv == 'n') {
+      out += '\n';
+      continue;
+    }
+    int k = relative ? last_index : index >= 0 ? index : static_cast<int>(next_arg++);
+    if (k < 0 || k >= static_cast<int>(args.size())) {
+      return FormatError("missing argument for format specifier '" + std::string(fmt.substr(start, i + 1 - start)) + "'");
+    }
+    last_index = k;
+    SLUICE_ASSIGN_OR_RETURN(std::string piece, FormatOne(f, args[static_cast<size_t>(k)]));
+    out += piece;
+  }
+  return out;
+}
+
+Result<Vector> FormatStringKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::String(), n);
+  if (!AndValidity(&out, args[0], n)) return out;
+  std::vector<Value> vals(args.size() - 1);
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    for (size_t k = 1; k < args.size(); ++k) vals[k - 1] = GetArg(args[k], n, i);
+    SLUICE_ASSIGN_OR_RETURN(std::string s, FormatJava(args[0].data<SV>()[Row(args[0], n, i)], vals));
+    out.SetString(i, s);
+  }
+  return out;
+}
+
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+Result<Vector> Base64Kernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  ArgReader a{args, n};
+  return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
+    SV s = a.Str(0, i);
+    for (size_t p = 0; p < s.size(); p += 3) {
+      uint32_t b0 = static_cast<unsigned char>(s[p]);
+      uint32_t b1 = p + 1 < s.size() ? static_cast<unsigned char>(s[p + 1]) : 0;
+      uint32_t b2 = p + 2 < s.size() ? static_cast<unsigned char>(s[p + 2]) : 0;
+      uint32_t w = (b0 << 16) | (b1 << 8) | b2;
+      scratch += kBase64[(w >> 18) & 63];
+      scratch += kBase64[(w >> 12) & 63];
+      scratch += p + 1 < s.size() ? kBase64[(w >> 6) & 63] : '=';
+      scratch += p + 2 < s.size() ? kBase64[w & 63] : '=';
+    }
+    return std::optional<SV>(SV(scratch));
+  });
+}
+
+// unbase64: a MIME-style decoder (characters outside the alphabet are
+// skipped; decoding stops at '=').
+Result<Vector> Unbase64Kernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Binary(), n);
+  if (!PropagateNulls(&out, args, n)) return out;
+  std::string bytes;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out.IsValid(i)) continue;
+    SV s = args[0].data<SV>()[Row(args[0], n, i)];
+    bytes.clear();
+    uint32_t acc = 0;
+    int bits = 0;
+    for (char c : s) {
+      if (c == '=') break;
+      const char* p = std::strchr(kBase64, c);
+      if (c == 0 || p == nullptr) continue;
+      acc = (acc << 6) | static_cast<uint32_t>(p - kBase64);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        bytes += static_cast<char>((acc >> bits) & 0xFF);
+      }
+    }
+    out.SetString(i, bytes);
+  }
+  return out;
+}
+
+Result<ExprPtr> BindFormatString(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::String()));
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i]->type.is_nested()) return ArgTypeError(name, args, i, "an atomic");
+  }
+  bool nullable = args[0]->nullable;
+  return Call(def, name, std::move(args), DataType::String(), nullable);
+}
+
+Result<ExprPtr> BindBase64(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  if (args[0]->type.id() != TypeId::kBinary) SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::String()));
+  bool nullable = args[0]->nullable;
+  return Call(def, name, std::move(args), DataType::String(), nullable);
+}
+
 Result<ExprPtr> BindSplit(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
   SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::String()));
   SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 1, DataType::String()));
@@ -561,6 +985,12 @@ void RegisterStringFunctions(FunctionTable& t) {
   add("reverse", ReverseKernel, 1, 1, {S}, S, {}, BindReverse);
   add("repeat", RepeatKernel, 2, 2, {S, I}, S);
   add("ascii", AsciiKernel, 1, 1, {S}, I);
+  add("chr", ChrKernel, 1, 1, {DataType::Bigint()}, S, {"char"});
+  add("translate", TranslateKernel, 3, 3, {S, S, S}, S);
+  add("substring_index", SubstringIndexKernel, 3, 3, {S, S, I}, S);
+  add("format_string", FormatStringKernel, 1, -1, {}, S, {"printf"}, BindFormatString);
+  add("base64", Base64Kernel, 1, 1, {}, S, {}, BindBase64);
+  add("unbase64", Unbase64Kernel, 1, 1, {S}, DataType::Binary());
 }
 
 }  // namespace sluice::fn

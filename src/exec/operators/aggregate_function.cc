@@ -17,7 +17,7 @@ constexpr AggName kAggNames[] = {
     {"min", AggregateKind::kMin},           {"max", AggregateKind::kMax},
     {"first", AggregateKind::kFirst},       {"first_value", AggregateKind::kFirst},
     {"last", AggregateKind::kLast},         {"last_value", AggregateKind::kLast},
-    {"collect_list", AggregateKind::kCollectList},
+    {"collect_list", AggregateKind::kCollectList}, {"collect_set", AggregateKind::kCollectSet},
 };
 
 const AggName* FindAgg(std::string_view name) {
@@ -124,6 +124,11 @@ Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<Dat
     case AggregateKind::kCollectList:
       call.result_type = DataType::Array(in);
       break;
+    case AggregateKind::kCollectSet:
+      if (in.is_null()) call.input_type = DataType::Null();
+      call.result_type = DataType::Array(call.input_type);
+      call.distinct = false;  // collect_set(DISTINCT x) == collect_set(x)
+      break;
   }
   if (call.distinct && call.input_type.is_nested()) {
     return fail("DISTINCT is not supported over " + call.input_type.ToString());
@@ -154,6 +159,7 @@ std::vector<DataType> AggregateStateTypes(const AggregateCall& call) {
     case AggregateKind::kLast:
       return {call.input_type, DataType::Boolean()};
     case AggregateKind::kCollectList:
+    case AggregateKind::kCollectSet:
       return {DataType::Array(call.input_type)};
   }
   return {};

@@ -1,5 +1,6 @@
 // Aggregate functions: resolution of count/sum/avg/min/max/first/last/
-// collect_list (with DISTINCT) to an AggregateCall the HashAggregate runs.
+// collect_list/collect_set (with DISTINCT) to an AggregateCall the
+// HashAggregate runs.
 //
 // Aggregates take their input from a column of the child batch: the planner
 // puts a projection below the aggregate that computes each aggregate's
@@ -25,6 +26,7 @@ enum class AggregateKind : uint8_t {
   kFirst,
   kLast,
   kCollectList,
+  kCollectSet,  // collect_set(x): the distinct non-null values (no order guaranteed)
 };
 
 struct AggregateCall {
@@ -57,7 +59,8 @@ Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<Dat
 // aggregate_hash_table.h): count -> [BIGINT]; sum -> [result type];
 // avg -> [sum type, BIGINT count]; min/max -> [input type];
 // first/last -> [input type, BOOLEAN seen]; collect_list -> [ARRAY<input>];
-// any DISTINCT aggregate -> [ARRAY<input>] (the distinct values).
+// collect_set and any DISTINCT aggregate -> [ARRAY<input>] (the distinct
+// values).
 std::vector<DataType> AggregateStateTypes(const AggregateCall& call);
 
 }  // namespace sluice

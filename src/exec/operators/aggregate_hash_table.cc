@@ -534,13 +534,16 @@ std::unique_ptr<AggregateAccumulator> MakePlainAccumulator(const AggregateCall& 
       return DispatchPhysical(in, [&](auto tag) -> std::unique_ptr<AggregateAccumulator> {
         return std::make_unique<FirstLastAccumulator<typename decltype(tag)::type, true>>(call);
       });
-    case AggregateKind::kCollectList: return std::make_unique<CollectListAccumulator>(call);
+    case AggregateKind::kCollectList:
+    case AggregateKind::kCollectSet: return std::make_unique<CollectListAccumulator>(call);
   }
   return nullptr;
 }
 
 std::unique_ptr<AggregateAccumulator> MakeAccumulator(const AggregateCall& call) {
-  if (call.distinct && call.kind != AggregateKind::kCountStar) {
+  // collect_set: a collect_list fed by the distinct (group, value) set, so
+  // its state exports and merges as the distinct values.
+  if ((call.distinct && call.kind != AggregateKind::kCountStar) || call.kind == AggregateKind::kCollectSet) {
     return std::make_unique<DistinctAccumulator>(call);
   }
   return MakePlainAccumulator(call);
@@ -803,7 +806,7 @@ Schema AggregateHashTable::StateSchema() const {
     const AggregateCall& call = aggs_[a];
     auto types = AggregateStateTypes(call);
     std::vector<std::string> parts;
-    if (call.distinct && call.kind != AggregateKind::kCountStar) {
+    if ((call.distinct && call.kind != AggregateKind::kCountStar) || call.kind == AggregateKind::kCollectSet) {
       parts = {"distinct_values"};
     } else if (call.kind == AggregateKind::kAvg) {
       parts = {"sum", "count"};
