@@ -6,7 +6,9 @@
 //   comparison  "=" "<>" "<" "<=" ">" ">=" "<=>" (null-safe equal)
 //   logic       "and" "or" "not"        nulls  "isnull" "isnotnull"
 //   "in"        args[0] IN (args[1..])
-//   "like"      args: value, pattern [, escape]
+//   "like"      args: value, pattern [, escape]   ("ilike": like over lower())
+//   "extract"   args: literal field name, value     (EXTRACT(YEAR FROM x))
+//   "timestamp_add_micros"  TIMESTAMP + INTERVAL (bound by the binder)
 //   "case"      args: cond1, val1, cond2, val2, ... [, else]
 //   "coalesce"  "if"/"nvl"...  and named functions: upper, substring, ...
 //   "get_field" args: struct, literal field name   (data.a)

@@ -309,3 +309,193 @@ TEST(NestedFunctions, StructsAndArrays) {
 
 }  // namespace
 }  // namespace sluice
+
+// --- Functions added for the Spark built-in function reference examples. ---
+namespace sluice {
+namespace {
+
+using namespace sluice::testing;  // NOLINT
+
+Value Ts2(const char* s) { return Value::Timestamp(*ParseTimestamp(s)); }
+Value Dt2(const char* s) { return Value::Date(*ParseDate(s)); }
+Value Arr2(DataType elem, std::vector<Value> v) {
+  return Value::Nested(DataType::Array(std::move(elem)), std::move(v));
+}
+
+TEST(DatetimeFunctionsSpark, WeekAddMonthsNextDay) {
+  EXPECT_EQ(Val("weekofyear", {Dt2("2008-02-20")}), I(8));
+  EXPECT_EQ(Val("weekofyear", {Dt2("2021-01-01")}), I(53));  // ISO: belongs to 2020's week 53
+  EXPECT_EQ(Val("weekofyear", {Dt2("2024-12-30")}), I(1));   // ISO: week 1 of 2025
+  EXPECT_EQ(Val("add_months", {Dt2("2016-08-31"), I(1)}), Dt2("2016-09-30"));
+  EXPECT_EQ(Val("add_months", {Dt2("2024-01-31"), I(1)}), Dt2("2024-02-29"));
+  EXPECT_EQ(Val("add_months", {Dt2("2024-03-15"), I(-14)}), Dt2("2023-01-15"));
+  EXPECT_EQ(Val("next_day", {Dt2("2015-01-14"), S("TU")}), Dt2("2015-01-20"));
+  EXPECT_EQ(Val("next_day", {Dt2("2015-01-14"), S("wednesday")}), Dt2("2015-01-21"));  // strictly later
+  EXPECT_NE(Err("next_day", {Dt2("2015-01-14"), S("xx")}).message().find("[ILLEGAL_DAY_OF_WEEK]"),
+            std::string::npos);
+}
+
+TEST(DatetimeFunctionsSpark, MonthsBetween) {
+  EXPECT_EQ(Val("months_between", {Ts2("1997-02-28 10:30:00"), Ts2("1996-10-30 00:00:00")}), D(3.94959677));
+  EXPECT_EQ(Val("months_between", {Ts2("1997-02-28 10:30:00"), Ts2("1996-10-30 00:00:00"), B(false)}),
+            D(3.9495967741935485));
+  // Same day of month, or both month ends: whole months.
+  EXPECT_EQ(Val("months_between", {Ts2("2024-03-15 10:00:00"), Ts2("2024-01-15 23:00:00")}), D(2.0));
+  EXPECT_EQ(Val("months_between", {Ts2("2024-02-29 00:00:00"), Ts2("2024-01-31 00:00:00")}), D(1.0));
+}
+
+TEST(DatetimeFunctionsSpark, MakeDateAndTimestamp) {
+  EXPECT_EQ(Val("make_date", {I(2013), I(7), I(15)}), Dt2("2013-07-15"));
+  EXPECT_EQ(Val("make_date", {I(2019), I(7), N(DataType::Int())}), N(DataType::Date()));
+  EXPECT_NE(Err("make_date", {I(2019), I(13), I(1)}).message().find("[DATETIME_FIELD_OUT_OF_BOUNDS]"),
+            std::string::npos);
+  EXPECT_FALSE(Err("make_date", {I(2019), I(2), I(29)}).ok());
+  EXPECT_EQ(Val("make_timestamp", {I(2014), I(12), I(28), I(6), I(30), Dec(45887, 5, 3)}),
+            Ts2("2014-12-28 06:30:45.887"));
+  // sec = 60 rolls over to the next minute.
+  EXPECT_EQ(Val("make_timestamp", {I(2019), I(6), I(30), I(23), I(59), I(60)}), Ts2("2019-07-01 00:00:00"));
+}
+
+TEST(DatetimeFunctionsSpark, ExtractAndIntervalArithmetic) {
+  Value ts = Ts2("2019-08-12 01:00:00.123456");
+  EXPECT_EQ(Val("extract", {S("YEAR"), ts}), I(2019));
+  EXPECT_EQ(Val("date_part", {S("week"), ts}), I(33));
+  EXPECT_EQ(Val("date_part", {S("doy"), Dt2("2019-08-12")}), I(224));
+  EXPECT_EQ(Val("date_part", {S("MINUTE"), ts}), I(0));
+  EXPECT_EQ(Val("date_part", {S("SECONDS"), Ts2("2019-10-01 00:00:01.000001")}), Dec(1000001, 8, 6));
+  EXPECT_FALSE(Err("extract", {S("FORTNIGHT"), ts}).ok());
+  EXPECT_EQ(Val("timestamp_add_micros", {Ts2("2024-01-01 00:00:00"), L(90 * 60 * kMicrosPerSecond)}),
+            Ts2("2024-01-01 01:30:00"));
+  EXPECT_EQ(Val("timestamp_add_micros", {Dt2("2024-01-01"), L(-kMicrosPerSecond)}), Ts2("2023-12-31 23:59:59"));
+}
+
+TEST(MathFunctionsSpark, ConstantsAndTrigonometry) {
+  EXPECT_EQ(Val("pi", {}), D(3.141592653589793));
+  EXPECT_EQ(Val("e", {}), D(2.718281828459045));
+  EXPECT_EQ(Val("degrees", {D(3.141592653589793)}), D(180.0));
+  EXPECT_EQ(Val("radians", {I(180)}), D(3.141592653589793));
+  EXPECT_EQ(Val("sin", {I(0)}), D(0.0));
+  EXPECT_EQ(Val("cos", {I(0)}), D(1.0));
+  EXPECT_EQ(Val("tan", {I(0)}), D(0.0));
+  EXPECT_EQ(Val("asin", {I(0)}), D(0.0));
+  EXPECT_TRUE(std::isnan(Val("asin", {I(2)}).double_value()));
+  EXPECT_EQ(Val("acos", {I(1)}), D(0.0));
+  EXPECT_EQ(Val("atan", {I(0)}), D(0.0));
+  EXPECT_EQ(Val("atan2", {I(0), I(0)}), D(0.0));
+  EXPECT_EQ(Val("sinh", {I(0)}), D(0.0));
+  EXPECT_EQ(Val("cosh", {I(0)}), D(1.0));
+  EXPECT_EQ(Val("tanh", {I(0)}), D(0.0));
+  EXPECT_EQ(Val("cbrt", {D(27.0)}), D(3.0));  // exact, as Java's Math.cbrt
+  EXPECT_EQ(Val("cbrt", {D(-64.0)}), D(-4.0));
+  EXPECT_EQ(Val("negative", {I(1)}), I(-1));
+  EXPECT_EQ(Val("positive", {I(-3)}), I(-3));
+}
+
+TEST(MathFunctionsSpark, FactorialAndRadix) {
+  EXPECT_EQ(Val("factorial", {I(5)}), L(120));
+  EXPECT_EQ(Val("factorial", {I(20)}), L(2432902008176640000LL));
+  EXPECT_EQ(Val("factorial", {I(21)}), N(DataType::Bigint()));
+  EXPECT_EQ(Val("factorial", {I(-1)}), N(DataType::Bigint()));
+  EXPECT_EQ(Str("hex", {I(17)}), "11");
+  EXPECT_EQ(Str("hex", {L(-1)}), "FFFFFFFFFFFFFFFF");
+  EXPECT_EQ(Str("hex", {S("Spark SQL")}), "537061726B2053514C");
+  EXPECT_EQ(Str("hex", {Val("unhex", {S("537061726B2053514C")})}), "537061726B2053514C");
+  EXPECT_EQ(Val("unhex", {S("537061726B2053514C")}), Value::Binary("Spark SQL"));
+  EXPECT_EQ(Val("unhex", {S("F")}), Value::Binary(std::string(1, '\x0f')));  // odd length: leading 0
+  EXPECT_EQ(Val("unhex", {S("GG")}), N(DataType::Binary()));
+  EXPECT_EQ(Str("bin", {I(13)}), "1101");
+  EXPECT_EQ(Str("bin", {I(-13)}), "1111111111111111111111111111111111111111111111111111111111110011");
+  EXPECT_EQ(Str("conv", {S("100"), I(2), I(10)}), "4");
+  EXPECT_EQ(Str("conv", {I(-10), I(16), I(-10)}), "-16");
+  EXPECT_EQ(Str("conv", {S("-10"), I(16), I(10)}), "18446744073709551600");  // unsigned 64-bit
+  EXPECT_EQ(Str("conv", {S("ff"), I(16), I(2)}), "11111111");
+  EXPECT_EQ(Str("conv", {S("12z"), I(10), I(10)}), "12");  // stops at the first invalid digit
+  EXPECT_EQ(Str("conv", {S("1"), I(1), I(10)}), "NULL");
+}
+
+TEST(StringFunctionsSpark, CharTranslateSubstringIndex) {
+  EXPECT_EQ(Str("chr", {I(65)}), "A");
+  EXPECT_EQ(Str("char", {I(321)}), "A");  // n & 0xFF
+  EXPECT_EQ(Str("chr", {I(-1)}), "");
+  EXPECT_EQ(Str("translate", {S("AaBbCc"), S("abc"), S("123")}), "A1B2C3");
+  EXPECT_EQ(Str("translate", {S("AaBbCc"), S("abc"), S("1")}), "A1BC");  // missing targets delete
+  EXPECT_EQ(Str("substring_index", {S("www.apache.org"), S("."), I(2)}), "www.apache");
+  EXPECT_EQ(Str("substring_index", {S("www.apache.org"), S("."), I(-2)}), "apache.org");
+  EXPECT_EQ(Str("substring_index", {S("www.apache.org"), S("."), I(5)}), "www.apache.org");
+  EXPECT_EQ(Str("substring_index", {S("www.apache.org"), S("."), I(0)}), "");
+}
+
+TEST(StringFunctionsSpark, FormatString) {
+  EXPECT_EQ(Str("format_string", {S("Hello World %d %s"), I(100), S("days")}), "Hello World 100 days");
+  EXPECT_EQ(Str("printf", {S("Hello World %d %s"), I(100), S("days")}), "Hello World 100 days");
+  // java.util.Formatter: widths, flags, HALF_UP rounding of the decimal digits.
+  EXPECT_EQ(Str("format_string", {S("%05d|%-5s|%5s"), I(42), S("ab"), S("cd")}), "00042|ab   |   cd");
+  EXPECT_EQ(Str("format_string", {S("%.2f %.1f %.2f"), D(3.14159), D(0.25), D(0.125)}), "3.14 0.3 0.13");
+  EXPECT_EQ(Str("format_string", {S("%f"), Dec(12345, 5, 2)}), "123.450000");
+  EXPECT_EQ(Str("format_string", {S("%x %X %x"), I(255), L(255), I(-1)}), "ff FF ffffffff");
+  EXPECT_EQ(Str("format_string", {S("%,d %+d"), L(1234567), I(5)}), "1,234,567 +5");
+  EXPECT_EQ(Str("format_string", {S("%e"), D(12345.678)}), "1.234568e+04");
+  EXPECT_EQ(Str("format_string", {S("100%% %s %2$s %1$s"), S("a"), S("b")}), "100% a b a");
+  EXPECT_EQ(Str("format_string", {S("%s"), N(DataType::String())}), "null");
+  EXPECT_EQ(Str("format_string", {N(DataType::String()), I(1)}), "NULL");
+  EXPECT_NE(Str("format_string", {S("%d"), D(1.5)}).find("ERROR"), std::string::npos);
+  EXPECT_NE(Str("format_string", {S("%s %s"), S("a")}).find("ERROR"), std::string::npos);
+}
+
+TEST(StringFunctionsSpark, Base64) {
+  EXPECT_EQ(Str("base64", {S("Spark SQL")}), "U3BhcmsgU1FM");
+  EXPECT_EQ(Str("base64", {S("ab")}), "YWI=");
+  EXPECT_EQ(Str("base64", {S("")}), "");
+  EXPECT_EQ(Val("unbase64", {S("U3BhcmsgU1FM")}), Value::Binary("Spark SQL"));
+  EXPECT_EQ(Val("unbase64", {S("YWI=")}), Value::Binary("ab"));
+}
+
+TEST(PredicatesSpark, ILike) {
+  EXPECT_EQ(Val("ilike", {S("Spark"), S("_Park")}), B(true));
+  EXPECT_EQ(Val("ilike", {S("ABC"), S("abc")}), B(true));
+  EXPECT_EQ(Val("ilike", {S("ABC"), S("abd")}), B(false));
+  EXPECT_EQ(Val("ilike", {S("\xc3\x89T\xc3\x89"), S("\xc3\xa9t%")}), B(true));
+  EXPECT_EQ(Val("ilike", {N(DataType::String()), S("a")}), N(DataType::Boolean()));
+}
+
+TEST(NestedFunctionsSpark, SortArrayAndArrayDistinct) {
+  DataType s = DataType::String();
+  Value arr = Arr2(s, {S("b"), S("d"), N(s), S("c"), S("a")});
+  EXPECT_EQ(Str("sort_array", {arr, B(true)}), "[null, a, b, c, d]");
+  EXPECT_EQ(Str("sort_array", {arr}), "[null, a, b, c, d]");
+  EXPECT_EQ(Str("sort_array", {arr, B(false)}), "[d, c, b, a, null]");
+  DataType d = DataType::Double();
+  EXPECT_EQ(Str("sort_array", {Arr2(d, {D(NAN), D(1.5), D(-2.0)})}), "[-2.0, 1.5, NaN]");
+  EXPECT_EQ(Str("sort_array", {N(DataType::Array(s))}), "NULL");
+  DataType i = DataType::Int();
+  EXPECT_EQ(Str("array_distinct", {Arr2(i, {I(1), I(2), I(3), N(i), I(3), N(i)})}), "[1, 2, 3, null]");
+}
+
+TEST(TypeErrorsSpark, BinaryOperatorAndDecimalCast) {
+  auto r = BindScalarFunction("+", {MakeLiteral(I(1)), MakeLiteral(B(true))});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve \"(1 + true)\" due to data type mismatch: the "
+            "left and right operands of the binary operator have incompatible types (\"INT\" and \"BOOLEAN\").");
+  auto same = BindScalarFunction("*", {MakeLiteral(B(true)), MakeLiteral(B(false))});
+  ASSERT_FALSE(same.ok());
+  EXPECT_NE(same.status().message().find("[DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE]"), std::string::npos);
+  auto cmp = BindScalarFunction("=", {MakeLiteral(I(1)), MakeLiteral(B(true))});
+  ASSERT_FALSE(cmp.ok());
+  EXPECT_NE(cmp.status().message().find("(\"INT\" and \"BOOLEAN\")"), std::string::npos);
+
+  auto cast = BindCast(MakeLiteral(Dec(12345, 5, 2)), DataType::Decimal(4, 2));
+  Status st = cast.ok() ? ExpressionEvaluator::Evaluate(**cast, Batch{{}, 1}, nullptr, EvalContext{}).status()
+                        : cast.status();
+  EXPECT_NE(st.message().find("[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION] 123.45 cannot be represented as "
+                              "Decimal(4, 2)"),
+            std::string::npos)
+      << st.ToString();
+  auto big = BindCast(MakeLiteral(L(3000000000LL)), DataType::Int());
+  Status st2 = big.ok() ? ExpressionEvaluator::Evaluate(**big, Batch{{}, 1}, nullptr, EvalContext{}).status()
+                        : big.status();
+  EXPECT_NE(st2.message().find("[CAST_OVERFLOW]"), std::string::npos) << st2.ToString();
+}
+
+}  // namespace
+}  // namespace sluice

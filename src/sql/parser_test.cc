@@ -114,6 +114,35 @@ TEST(ParserExprTest, PrecedenceAndNames) {
   EXPECT_EQ(Expr("-x::INT")->ToString(), "(- CAST(x AS INT))");
 }
 
+TEST(ParserExprTest, ILikeTrimExtractInterval) {
+  auto il = Expr("a ILIKE 'x%'");
+  EXPECT_EQ(il->name, "ilike");
+  EXPECT_EQ(il->ToString(), "ilike(a, x%)");
+  EXPECT_EQ(Expr("a NOT ILIKE 'x'")->ToString(), "(NOT ilike(a, x))");
+  EXPECT_EQ(Expr("a ILIKE 'x/%' ESCAPE '/'")->args.size(), 3u);
+  // TRIM([BOTH | LEADING | TRAILING] [chars] FROM str) -> trim/ltrim/rtrim(str[, chars]).
+  EXPECT_EQ(Expr("TRIM(BOTH 'SL' FROM s)")->ToString(), "trim(s, SL)");
+  EXPECT_EQ(Expr("trim(LEADING 'x' FROM s)")->ToString(), "ltrim(s, x)");
+  EXPECT_EQ(Expr("TRIM(TRAILING FROM s)")->ToString(), "rtrim(s)");
+  EXPECT_EQ(Expr("TRIM('x' FROM s)")->ToString(), "trim(s, x)");
+  EXPECT_EQ(Expr("TRIM(s)")->ToString(), "trim(s)");
+  EXPECT_EQ(Expr("trim(s, 'x')")->ToString(), "trim(s, x)");
+  EXPECT_FALSE(ParseExpression("TRIM(BOTH 'x' s)").ok());
+  // EXTRACT(field FROM source): Spark's column name; parses back the same.
+  auto ex = Expr("EXTRACT(year FROM d)");
+  EXPECT_EQ(ex->name, "extract");
+  ASSERT_EQ(ex->args.size(), 2u);
+  EXPECT_EQ(ex->args[0]->value, Value::String("YEAR"));
+  EXPECT_EQ(ex->ToString(), "extract(YEAR FROM d)");
+  EXPECT_EQ(Expr(ex->ToSql())->ToString(), "extract(YEAR FROM d)");
+  EXPECT_FALSE(ParseExpression("EXTRACT(YEAR d)").ok());
+  // ts + INTERVAL keeps the interval node for the binder.
+  auto plus = Expr("ts + INTERVAL 90 MINUTES");
+  EXPECT_EQ(plus->name, "+");
+  EXPECT_EQ(plus->args[1]->kind, ExprKind::kInterval);
+  EXPECT_EQ(plus->args[1]->interval_micros, int64_t{90} * 60 * 1000000);
+}
+
 TEST(ParserExprTest, Predicates) {
   EXPECT_EQ(Expr("a IS NULL")->ToString(), "(a IS NULL)");
   EXPECT_EQ(Expr("a IS NOT NULL")->name, "isnotnull");
