@@ -8,11 +8,36 @@
 #include <cerrno>
 #include <cstring>
 
+#include "checkpoint/file_sink_manifest.h"
+#include "env/env.h"
+
 namespace sluice {
 
 namespace {
 
 bool IsHiddenName(const char* name) { return name[0] == '_' || name[0] == '.'; }
+
+constexpr const char* kFileSinkMetadataDir = "_sluice_metadata";
+
+// The files a streaming file sink committed into `dir`, from its manifest
+// (checkpoint/file_sink_manifest.h): files of a crashed, uncommitted attempt
+// are not in it and so are not read.
+Status AddManifestFiles(const std::string& dir, std::vector<FileInfo>* out) {
+  SLUICE_ASSIGN_OR_RETURN(auto manifest, FileSinkManifest::Open(Env::Default(), dir));
+  SLUICE_ASSIGN_OR_RETURN(auto entries, manifest.AllFiles());
+  std::string prefix = dir.back() == '/' ? dir : dir + "/";
+  for (const auto& e : entries) {
+    if (e.action != "add") continue;
+    std::string p = !e.path.empty() && e.path[0] == '/' ? e.path : prefix + e.path;
+    struct stat st;
+    if (::stat(p.c_str(), &st) != 0) {
+      return Status::NotFound(p + ", listed in the file sink manifest " + prefix + kFileSinkMetadataDir +
+                              ", does not exist (was the output directory changed by hand?)");
+    }
+    out->push_back({p, static_cast<int64_t>(st.st_size)});
+  }
+  return Status::OK();
+}
 
 Status AddPath(const std::string& path, std::vector<FileInfo>* out) {
   struct stat st;
@@ -25,6 +50,12 @@ Status AddPath(const std::string& path, std::vector<FileInfo>* out) {
     return Status::OK();
   }
   if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("not a regular file or directory: " + path);
+  std::string prefix0 = path;
+  if (prefix0.empty() || prefix0.back() != '/') prefix0 += '/';
+  struct stat mst;
+  if (::stat((prefix0 + kFileSinkMetadataDir).c_str(), &mst) == 0 && S_ISDIR(mst.st_mode)) {
+    return AddManifestFiles(path, out);
+  }
   DIR* dir = ::opendir(path.c_str());
   if (dir == nullptr) return Status::IOError("cannot list " + path + ": " + std::strerror(errno));
   std::string prefix = path;

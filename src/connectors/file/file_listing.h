@@ -6,6 +6,11 @@
 // is then a file or a directory as above). The result is sorted by path and
 // has no duplicates.
 //
+// A directory written by the streaming file sink (it has a
+// `_sluice_metadata/` manifest) lists exactly the files its manifest names:
+// a part file of a crashed attempt that never reached the manifest is not
+// data. A manifest entry whose file is gone is a NotFound error naming it.
+//
 // IO is plain POSIX (stat, opendir, glob); see the note in file_scan.h.
 #pragma once
 

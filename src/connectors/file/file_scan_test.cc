@@ -8,9 +8,11 @@
 #include <fstream>
 #include <sys/stat.h>
 
+#include "checkpoint/file_sink_manifest.h"
 #include "connectors/file/file_scan_operator.h"
 #include "connectors/file/file_writer.h"
 #include "connectors/file/schema_inference.h"
+#include "env/env.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -115,6 +117,34 @@ TEST_F(FileTest, ListingFilesDirectoriesGlobs) {
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(missing.status().message(), "path does not exist: " + dir_ + "/nope/x.json");
   EXPECT_EQ(ListFiles({dir_ + "/*.parquet"}).status().code(), StatusCode::kNotFound);
+}
+
+// A directory written by the streaming file sink: readers trust its
+// manifest, so a part file left by a crashed attempt (not in the manifest)
+// is not read, as Spark's readers do with _spark_metadata.
+TEST_F(FileTest, ListingAFileSinkDirectoryTrustsItsManifest) {
+  Write("part-00000-b0.json", "{\"a\":1}\n");
+  Write("part-00000-b1.json", "{\"a\":2}\n");
+  Write("part-00000-crashed.json", "{\"a\":99}\n");
+  auto manifest = FileSinkManifest::Open(Env::Default(), dir_);
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  ASSERT_TRUE(manifest->AddBatch(0, {{"part-00000-b0.json", 8, 0}}).ok());
+  ASSERT_TRUE(manifest->AddBatch(1, {{dir_ + "/part-00000-b1.json", 8, 0}}).ok());
+  auto files = ListFiles({dir_});
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].path, dir_ + "/part-00000-b0.json");
+  EXPECT_EQ((*files)[1].path, dir_ + "/part-00000-b1.json");
+  EXPECT_EQ((*files)[0].size, 8);
+  // A file the manifest lists but the directory lost is an error naming it.
+  ASSERT_EQ(::unlink((dir_ + "/part-00000-b1.json").c_str()), 0);
+  auto lost = ListFiles({dir_});
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(lost.status().message().find("part-00000-b1.json, listed in the file sink manifest " + dir_ +
+                                         "/_sluice_metadata, does not exist"),
+            std::string::npos)
+      << lost.status().message();
 }
 
 TEST_F(FileTest, JsonAllTypesNullsAndNesting) {
