@@ -18,7 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
+#include <charconv>
 #include <string>
 
 #include "env/clock.h"
@@ -79,6 +79,10 @@ class Source {
   // Read limit from the source's options (maxFilesPerTrigger...), used by
   // triggers that rate-limit (default, processing time, available-now).
   virtual ReadLimit DefaultReadLimit() const { return ReadLimit::All(); }
+  // Source-specific figures of the batch just run, shown in the progress
+  // report as sources[i].metrics (Spark's ReportsSourceMetrics), e.g. the
+  // Kafka source's lost offset ranges and malformed record counts.
+  virtual std::map<std::string, std::string> Metrics() const { return {}; }
 };
 using SourcePtr = std::shared_ptr<Source>;
 
@@ -112,18 +116,16 @@ class SourceOptions {
 inline Result<int64_t> SourceOptions::GetInt(const std::string& key, int64_t def, bool positive) const {
   auto v = Get(key);
   if (!v) return def;
-  try {
-    size_t pos = 0;
-    long long x = std::stoll(*v, &pos);
-    if (pos != v->size()) throw std::invalid_argument("trailing");
-    if (x < 0 || (positive && x == 0)) {
-      return Status::InvalidArgument("option '" + key + "' must be " + (positive ? "positive" : "non-negative") +
-                                     ", got '" + *v + "'");
-    }
-    return static_cast<int64_t>(x);
-  } catch (const std::exception&) {
+  int64_t x = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
+  if (ec != std::errc() || end != v->data() + v->size()) {
     return Status::InvalidArgument("option '" + key + "' must be an integer, got '" + *v + "'");
   }
+  if (x < 0 || (positive && x == 0)) {
+    return Status::InvalidArgument("option '" + key + "' must be " + (positive ? "positive" : "non-negative") +
+                                   ", got '" + *v + "'");
+  }
+  return x;
 }
 
 inline Result<bool> SourceOptions::GetBool(const std::string& key, bool def) const {

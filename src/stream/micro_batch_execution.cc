@@ -1,6 +1,7 @@
 #include "stream/micro_batch_execution.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 
@@ -225,12 +226,14 @@ Status MicroBatchExecution::Start() {
     }
     auto it = seq.metadata.conf.find(kShufflePartitionsConf);
     if (it != seq.metadata.conf.end()) {
-      try {
-        shuffle_partitions_ = std::stoi(it->second);
-      } catch (const std::exception&) {
-        return Status::Corruption(offset_log_->log().PathFor(n) + ": bad " + kShufflePartitionsConf + " '" +
-                                  it->second + "'");
+      const std::string& v = it->second;
+      int parsed = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), parsed);
+      if (ec != std::errc() || end != v.data() + v.size() || parsed <= 0) {
+        return Status::Corruption(offset_log_->log().PathFor(n) + ": bad " + kShufflePartitionsConf + " '" + v +
+                                  "' (a positive integer was expected)");
       }
+      shuffle_partitions_ = parsed;
     }
     int64_t m = latest_commit ? *latest_commit : -1;
     if (m == n) {
@@ -412,6 +415,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     sp.endOffset = OffsetJson(end[i]);
     sp.latestOffset = OffsetJson(latest[i]);
     sp.numInputRows = known_rows[i] >= 0 ? known_rows[i] : counters[i]->load();
+    sp.metrics = sources_[i]->Metrics();
     total_rows += sp.numInputRows;
     progress->sources.push_back(std::move(sp));
   }

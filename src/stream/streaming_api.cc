@@ -1,5 +1,6 @@
 // The public streaming API (include/sluice/streaming.h) over
 // MicroBatchExecution.
+#include <charconv>
 #include <cstdlib>
 #include <regex>
 
@@ -20,7 +21,12 @@ Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
   if (!std::regex_match(interval, m, re)) {
     return Status::InvalidArgument("bad trigger interval '" + interval + "' (expected e.g. '1 second', '500 milliseconds')");
   }
-  int64_t n = std::stoll(m[1].str());
+  const std::string digits = m[1].str();
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size() || n > (int64_t{1} << 40)) {
+    return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+  }
   std::string unit = ToLower(m[2].str());
   int64_t mult;
   if (unit.empty() || unit == "ms" || unit == "millisecond" || unit == "milliseconds") {
@@ -76,7 +82,13 @@ void WriteProgress(const StreamingQueryProgress& p, JsonWriter& w) {
     w.BeginObject().Key("description").String(s.description);
     w.Key("startOffset").Raw(s.startOffset).Key("endOffset").Raw(s.endOffset).Key("latestOffset").Raw(s.latestOffset);
     w.Key("numInputRows").Int(s.numInputRows).Key("inputRowsPerSecond").Double(s.inputRowsPerSecond);
-    w.Key("processedRowsPerSecond").Double(s.processedRowsPerSecond).EndObject();
+    w.Key("processedRowsPerSecond").Double(s.processedRowsPerSecond);
+    if (!s.metrics.empty()) {
+      w.Key("metrics").BeginObject();
+      for (const auto& [k, v] : s.metrics) w.Key(k).String(v);
+      w.EndObject();
+    }
+    w.EndObject();
   }
   w.EndArray();
   w.Key("sink").BeginObject().Key("description").String(p.sink.description);
