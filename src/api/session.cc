@@ -178,6 +178,12 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
       v.AppendValue(it == conf_.end() ? Value::String("<undefined>") : Value::String(it->second));
       return QueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, 1)});
     }
+    case ast::StatementKind::kCreateStream:
+    case ast::StatementKind::kCreateSink:
+    case ast::StatementKind::kStartStreamingQuery:
+      return Status::InvalidArgument(
+          "CREATE STREAM, CREATE SINK and START STREAMING QUERY belong to a streaming job: run the file with "
+          "`sluice run job.sql` (or use readStream()/writeStream() in the DataFrame API)");
   }
   return Status::NotImplemented("statement not supported: " + st.ToString());
 }

@@ -25,10 +25,14 @@ class SessionImpl : public Session, public std::enable_shared_from_this<SessionI
   Result<std::string> Explain(const LogicalPlanPtr& analyzed, bool extended);
   Result<LogicalPlanPtr> BindQueryText(const ast::QueryNode& query, std::string_view text);
 
+  // One parsed statement; `text` is the whole text it was parsed from (for
+  // error locations). Streaming statements are refused: they run in a
+  // streaming job (src/stream/streaming_job.h).
+  Result<QueryResult> ExecuteStatement(const ast::Statement& st, std::string_view text);
+
   Catalog& catalog() { return catalog_; }
 
  private:
-  Result<QueryResult> ExecuteStatement(const ast::Statement& st, std::string_view text);
 
   Catalog catalog_;
   std::mutex mu_;

@@ -502,3 +502,52 @@ std::string QualifiedNameToString(const std::vector<std::string>& parts) {
 }
 
 }  // namespace sluice::ast
+
+namespace sluice::ast {
+
+namespace {
+
+std::string OptionsToString(const std::vector<std::pair<std::string, std::string>>& options) {
+  if (options.empty()) return "";
+  std::string s = " OPTIONS (";
+  for (size_t i = 0; i < options.size(); ++i) {
+    s += (i ? ", " : "") + QuoteIdentifier(options[i].first) + " " + Value::String(options[i].second).ToSqlLiteral();
+  }
+  return s + ")";
+}
+
+}  // namespace
+
+std::string CreateStreamStatement::ToString() const {
+  std::string s = std::string("CREATE ") + (or_replace ? "OR REPLACE " : "") + "STREAM " + QuoteIdentifier(name);
+  if (!columns.empty()) {
+    s += " (";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      s += (i ? ", " : "") + QuoteIdentifier(columns[i].name) + " " + columns[i].type.ToString();
+    }
+    s += ")";
+  }
+  return s + " USING " + format + OptionsToString(options);
+}
+
+std::string CreateSinkStatement::ToString() const {
+  return std::string("CREATE ") + (or_replace ? "OR REPLACE " : "") + "SINK " + QuoteIdentifier(name) + " USING " +
+         format + OptionsToString(options);
+}
+
+std::string StartStreamingQueryStatement::ToString() const {
+  std::string s = "START STREAMING QUERY " + QuoteIdentifier(name) + " INTO " + QuoteIdentifier(sink) +
+                  " OUTPUT MODE " + output_mode;
+  switch (trigger) {
+    case StreamTriggerKind::kDefault: break;
+    case StreamTriggerKind::kProcessingTime:
+      s += " TRIGGER PROCESSING TIME " + Value::String(trigger_interval).ToSqlLiteral();
+      break;
+    case StreamTriggerKind::kAvailableNow: s += " TRIGGER AVAILABLE NOW"; break;
+    case StreamTriggerKind::kOnce: s += " TRIGGER ONCE"; break;
+  }
+  if (checkpoint_location) s += " CHECKPOINT LOCATION " + Value::String(*checkpoint_location).ToSqlLiteral();
+  return s + " AS " + query->ToString();
+}
+
+}  // namespace sluice::ast

@@ -341,6 +341,10 @@ enum class StatementKind : uint8_t {
   kDropView,
   kExplain,
   kSet,
+  // Streaming jobs (run by `sluice run`, see docs/streaming.md).
+  kCreateStream,
+  kCreateSink,
+  kStartStreamingQuery,
 };
 
 struct Statement {
@@ -433,6 +437,48 @@ struct SetStatement : Statement {
   SetStatement() : Statement(StatementKind::kSet) {}
   std::string key;
   std::optional<std::string> value;
+  std::string ToString() const override;
+};
+
+// CREATE [OR REPLACE] STREAM name [(cols)] USING source [OPTIONS (k v, ...)]
+// A streaming source under a name queries can read from.
+struct CreateStreamStatement : Statement {
+  CreateStreamStatement() : Statement(StatementKind::kCreateStream) {}
+  std::string name;
+  std::vector<ColumnDef> columns;  // empty: the source's own schema
+  std::string format;              // rate, rate-micro-batch, json, csv, kafka...
+  std::vector<std::pair<std::string, std::string>> options;
+  bool or_replace = false;
+  std::string ToString() const override;
+};
+
+// CREATE [OR REPLACE] SINK name USING sink [OPTIONS (k v, ...)]
+struct CreateSinkStatement : Statement {
+  CreateSinkStatement() : Statement(StatementKind::kCreateSink) {}
+  std::string name;
+  std::string format;  // console, memory, json, csv, noop, kafka...
+  std::vector<std::pair<std::string, std::string>> options;
+  bool or_replace = false;
+  std::string ToString() const override;
+};
+
+enum class StreamTriggerKind : uint8_t { kDefault, kProcessingTime, kAvailableNow, kOnce };
+
+// START STREAMING QUERY name INTO sink
+//   [OUTPUT MODE append | update | complete]
+//   [TRIGGER PROCESSING TIME 'interval' | TRIGGER AVAILABLE NOW | TRIGGER ONCE]
+//   [CHECKPOINT LOCATION 'path']
+//   AS query
+struct StartStreamingQueryStatement : Statement {
+  StartStreamingQueryStatement() : Statement(StatementKind::kStartStreamingQuery) {}
+  std::string name;
+  std::string sink;
+  std::string output_mode = "append";
+  StreamTriggerKind trigger = StreamTriggerKind::kDefault;
+  std::string trigger_interval;  // kProcessingTime: '1 second'
+  std::optional<std::string> checkpoint_location;
+  QueryNodePtr query;
+  SourceLocation query_location;
   std::string ToString() const override;
 };
 

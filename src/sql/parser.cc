@@ -225,6 +225,7 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     return ast::StatementPtr(stmt);
   }
   if (t.IsWord("CREATE")) return ParseCreate();
+  if (t.IsWord("START")) return ParseStartStreamingQuery();
   if (t.IsWord("DROP")) return ParseDrop();
   if (t.IsWord("SET")) return ParseSet();
   if (t.IsWord("EXPLAIN")) {
@@ -239,7 +240,92 @@ Result<ast::StatementPtr> Parser::ParseStatement() {
     SLUICE_ASSIGN_OR_RETURN(stmt->inner, ParseStatement());
     return ast::StatementPtr(stmt);
   }
-  return ErrorExpected("a statement (SELECT, WITH, VALUES, CREATE, DROP, EXPLAIN or SET)");
+  return ErrorExpected("a statement (SELECT, WITH, VALUES, CREATE, DROP, EXPLAIN, SET or START STREAMING QUERY)");
+}
+
+Result<ast::StatementPtr> Parser::ParseCreateStreamOrSink(SourceLocation loc, bool or_replace) {
+  bool stream = Consume().upper == "STREAM";  // STREAM or SINK
+  std::string name, format;
+  SLUICE_ASSIGN_OR_RETURN(name, ParseIdentifier(stream ? "a stream name" : "a sink name"));
+  std::vector<ast::ColumnDef> columns;
+  if (stream && MatchSymbol("(")) {
+    do {
+      SLUICE_ASSIGN_OR_RETURN(ast::ColumnDef col, ParseColumnDef());
+      columns.push_back(std::move(col));
+    } while (MatchSymbol(","));
+    SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+  }
+  SLUICE_RETURN_NOT_OK(ExpectWord("USING"));
+  {
+    // Connector names may contain '-' (rate-micro-batch).
+    SLUICE_ASSIGN_OR_RETURN(format, ParseIdentifier(stream ? "a source name" : "a sink name"));
+    while (PeekSymbol("-") && Peek(1).kind == TokenKind::kWord) {
+      Consume();
+      format += "-" + Consume().text;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> options;
+  if (MatchWord("OPTIONS")) SLUICE_RETURN_NOT_OK(ParseOptions(&options));
+  if (stream) {
+    auto stmt = std::make_shared<ast::CreateStreamStatement>();
+    stmt->location = loc;
+    stmt->or_replace = or_replace;
+    stmt->name = std::move(name);
+    stmt->columns = std::move(columns);
+    stmt->format = std::move(format);
+    stmt->options = std::move(options);
+    return ast::StatementPtr(stmt);
+  }
+  auto stmt = std::make_shared<ast::CreateSinkStatement>();
+  stmt->location = loc;
+  stmt->or_replace = or_replace;
+  stmt->name = std::move(name);
+  stmt->format = std::move(format);
+  stmt->options = std::move(options);
+  return ast::StatementPtr(stmt);
+}
+
+Result<ast::StatementPtr> Parser::ParseStartStreamingQuery() {
+  auto stmt = std::make_shared<ast::StartStreamingQueryStatement>();
+  stmt->location = Loc(Consume());  // START
+  SLUICE_RETURN_NOT_OK(ExpectWord("STREAMING"));
+  SLUICE_RETURN_NOT_OK(ExpectWord("QUERY"));
+  SLUICE_ASSIGN_OR_RETURN(stmt->name, ParseIdentifier("a query name"));
+  SLUICE_RETURN_NOT_OK(ExpectWord("INTO"));
+  SLUICE_ASSIGN_OR_RETURN(stmt->sink, ParseIdentifier("a sink name"));
+  while (!PeekWord("AS")) {
+    if (MatchWord("OUTPUT")) {
+      SLUICE_RETURN_NOT_OK(ExpectWord("MODE"));
+      if (!PeekWord("APPEND") && !PeekWord("UPDATE") && !PeekWord("COMPLETE")) {
+        return ErrorExpected("APPEND, UPDATE or COMPLETE");
+      }
+      stmt->output_mode = ToLower(Consume().upper);
+    } else if (MatchWord("TRIGGER")) {
+      if (MatchWord("PROCESSING")) {
+        SLUICE_RETURN_NOT_OK(ExpectWord("TIME"));
+        if (Peek().kind != TokenKind::kString) return ErrorExpected("a quoted interval such as '1 second'");
+        stmt->trigger = ast::StreamTriggerKind::kProcessingTime;
+        stmt->trigger_interval = Consume().text;
+      } else if (MatchWord("AVAILABLE")) {
+        SLUICE_RETURN_NOT_OK(ExpectWord("NOW"));
+        stmt->trigger = ast::StreamTriggerKind::kAvailableNow;
+      } else if (MatchWord("ONCE")) {
+        stmt->trigger = ast::StreamTriggerKind::kOnce;
+      } else {
+        return ErrorExpected("PROCESSING TIME '<interval>', AVAILABLE NOW or ONCE after TRIGGER");
+      }
+    } else if (MatchWord("CHECKPOINT")) {
+      SLUICE_RETURN_NOT_OK(ExpectWord("LOCATION"));
+      if (Peek().kind != TokenKind::kString) return ErrorExpected("a quoted checkpoint path");
+      stmt->checkpoint_location = Consume().text;
+    } else {
+      return ErrorExpected("OUTPUT MODE, TRIGGER, CHECKPOINT LOCATION or AS");
+    }
+  }
+  Consume();  // AS
+  stmt->query_location = Loc(Peek());
+  SLUICE_ASSIGN_OR_RETURN(stmt->query, ParseQuery());
+  return ast::StatementPtr(stmt);
 }
 
 Result<ast::StatementPtr> Parser::ParseCreate() {
@@ -250,6 +336,7 @@ Result<ast::StatementPtr> Parser::ParseCreate() {
     or_replace = true;
   }
   if (MatchWord("TEMPORARY") || MatchWord("TEMP")) temporary = true;
+  if (!temporary && (PeekWord("STREAM") || PeekWord("SINK"))) return ParseCreateStreamOrSink(loc, or_replace);
   if (MatchWord("VIEW")) {
     auto stmt = std::make_shared<ast::CreateViewStatement>();
     stmt->location = loc;

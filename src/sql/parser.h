@@ -66,6 +66,8 @@ class Parser {
   // Statements.
   Result<ast::StatementPtr> ParseStatement();
   Result<ast::StatementPtr> ParseCreate();
+  Result<ast::StatementPtr> ParseCreateStreamOrSink(ast::SourceLocation loc, bool or_replace);
+  Result<ast::StatementPtr> ParseStartStreamingQuery();
   Result<ast::StatementPtr> ParseDrop();
   Result<ast::StatementPtr> ParseSet();
   Status ParseOptions(std::vector<std::pair<std::string, std::string>>* options);

@@ -420,3 +420,53 @@ TEST(ParserRoundTripTest, ToSqlParsesBackToSameText) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+TEST(ParserStreamingTest, StreamSinkAndStartQuery) {
+  auto r = ParseStatements(
+      "CREATE STREAM events (id BIGINT, url STRING) USING json OPTIONS (path '/in', maxFilesPerTrigger '1');\n"
+      "CREATE OR REPLACE SINK out USING rate-micro-batch OPTIONS (numRows '5');\n"
+      "START STREAMING QUERY q INTO out OUTPUT MODE complete TRIGGER PROCESSING TIME '2 seconds'\n"
+      "  CHECKPOINT LOCATION '/tmp/ck' AS SELECT url, count(*) FROM events GROUP BY url");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 3u);
+  const auto& cs = (*r)[0]->As<ast::CreateStreamStatement>();
+  ASSERT_EQ(cs.kind, ast::StatementKind::kCreateStream);
+  EXPECT_EQ(cs.name, "events");
+  EXPECT_EQ(cs.format, "json");
+  ASSERT_EQ(cs.columns.size(), 2u);
+  EXPECT_EQ(cs.columns[1].type, DataType::String());
+  ASSERT_EQ(cs.options.size(), 2u);
+  EXPECT_EQ(cs.options[1], (std::pair<std::string, std::string>{"maxFilesPerTrigger", "1"}));
+  const auto& ck = (*r)[1]->As<ast::CreateSinkStatement>();
+  ASSERT_EQ(ck.kind, ast::StatementKind::kCreateSink);
+  EXPECT_TRUE(ck.or_replace);
+  EXPECT_EQ(ck.format, "rate-micro-batch");
+  const auto& sq = (*r)[2]->As<ast::StartStreamingQueryStatement>();
+  ASSERT_EQ(sq.kind, ast::StatementKind::kStartStreamingQuery);
+  EXPECT_EQ(sq.name, "q");
+  EXPECT_EQ(sq.sink, "out");
+  EXPECT_EQ(sq.output_mode, "complete");
+  EXPECT_EQ(sq.trigger, ast::StreamTriggerKind::kProcessingTime);
+  EXPECT_EQ(sq.trigger_interval, "2 seconds");
+  EXPECT_EQ(sq.checkpoint_location, std::optional<std::string>("/tmp/ck"));
+  EXPECT_EQ(sq.query_location.line, 4);
+  EXPECT_EQ(sq.query_location.column, 36);
+  ASSERT_NE(sq.query, nullptr);
+}
+
+TEST(ParserStreamingTest, ErrorsPointAtTheSpot) {
+  auto r = ParseStatements("START STREAMING QUERY q INTO out TRIGGER SOMETIMES AS SELECT 1");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("line 1, column 42: expected PROCESSING TIME '<interval>', AVAILABLE NOW or ONCE"),
+            std::string::npos)
+      << r.status().message();
+  auto mode = ParseStatements("START STREAMING QUERY q INTO out OUTPUT MODE sometimes AS SELECT 1");
+  ASSERT_FALSE(mode.ok());
+  EXPECT_NE(mode.status().message().find("expected APPEND, UPDATE or COMPLETE"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice
