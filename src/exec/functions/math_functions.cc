@@ -304,8 +304,13 @@ Result<Vector> AbsKernel(const KernelContext& ctx, const std::vector<Vector>& ar
     } else if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, int128_t>) {
       for (size_t i = 0; i < n; ++i) {
         T v = a.data<T>()[Row(a, n, i)];
-        if constexpr (!std::is_same_v<T, int128_t>) bad |= (v == std::numeric_limits<T>::min()) & out.IsValid(i);
-        out.data<T>()[i] = v < 0 ? static_cast<T>(0 - v) : v;
+        bool is_min = false;
+        if constexpr (!std::is_same_v<T, int128_t>) {
+          // -MIN does not fit (and is undefined behaviour): an ANSI overflow.
+          is_min = v == std::numeric_limits<T>::min();
+          bad |= is_min & out.IsValid(i);
+        }
+        out.data<T>()[i] = (v < 0 && !is_min) ? static_cast<T>(-v) : v;
       }
     }
   });

@@ -180,8 +180,7 @@ TEST(HashAggregateTest, DecimalSumAvgAndOverflow) {
   // DECIMAL(38,0): the sum's precision stays 38; 2 * 6e37 does not fit.
   DataType d380 = DataType::Decimal(38, 0);
   Schema s2({{"v", d380, true}});
-  int128_t big = static_cast<int128_t>(6000000000000000000LL) * static_cast<int128_t>(10000000000000000000ULL);
-  big *= 1000000000000000000LL;  // 6e37
+  int128_t big = static_cast<int128_t>(6000000000000000000LL) * static_cast<int128_t>(10000000000000000000ULL);  // 6e37
   auto src2 = Source(s2, {{{{Value::Decimal(big, 38, 0)}, {Value::Decimal(big, 38, 0)}}}});
   std::vector<AggregateCall> aggs2 = {Agg("sum", 0, d380)};
   HashAggregateOperator op2(src2, {}, aggs2, OutputSchema({}, aggs2));
