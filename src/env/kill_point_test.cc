@@ -15,23 +15,27 @@
 namespace sluice {
 namespace {
 
-// Runs only inside the child started by KillPointTest: writes a marker file
-// per step, passing kill points in between. The parent reads which markers
-// exist to know where the child died.
-TEST(KillPointChild, Run) {
+// The child process of KillPointTest: when this binary starts with
+// SLUICE_KILL_TEST_DIR set, it runs these steps before any test (from a
+// static initializer) and exits, so it is not a test of its own. It writes a
+// marker file per step, passing kill points in between; the parent reads
+// which markers exist to know where the child died.
+int RunKillPointChildIfRequested() {
   const char* dir = std::getenv("SLUICE_KILL_TEST_DIR");
-  if (dir == nullptr) GTEST_SKIP() << "helper for KillPointTest";
+  if (dir == nullptr) return 0;
   Env* env = Env::Default();
   for (int i = 1; i <= 3; ++i) {
-    ASSERT_TRUE(env->WriteFile(JoinPath(dir, "step" + std::to_string(i)), "", true).ok());
+    if (!env->WriteFile(JoinPath(dir, "step" + std::to_string(i)), "", true).ok()) _exit(3);
     SLUICE_KILL_POINT("test:step");
   }
-  ASSERT_TRUE(WriteFileAtomically(env, JoinPath(dir, "atomic"), "new").ok());
-  ASSERT_TRUE(env->WriteFile(JoinPath(dir, "done"), "", true).ok());
+  if (!WriteFileAtomically(env, JoinPath(dir, "atomic"), "new").ok()) _exit(3);
+  if (!env->WriteFile(JoinPath(dir, "done"), "", true).ok()) _exit(3);
+  _exit(0);
 }
+const int kKillPointChild = RunKillPointChildIfRequested();
 
 // Re-executes this test binary (so the env var is read fresh, as in a real
-// process) with only KillPointChild.Run selected.
+// process); the child runs RunKillPointChildIfRequested and exits.
 int RunChild(const std::string& dir, const std::string& kill_at) {
   pid_t pid = fork();
   if (pid == 0) {
@@ -43,7 +47,7 @@ int RunChild(const std::string& dir, const std::string& kill_at) {
     }
     int devnull = open("/dev/null", O_WRONLY);
     if (devnull >= 0) dup2(devnull, 1);
-    execl("/proc/self/exe", "kill_point_child", "--gtest_filter=KillPointChild.Run", nullptr);
+    execl("/proc/self/exe", "kill_point_child", nullptr);
     _exit(127);
   }
   int status = 0;
