@@ -116,6 +116,11 @@ class DataFrame {
 
   DataFrame select(const std::vector<Column>& cols) const;
   DataFrame select(const std::vector<std::string>& names) const;
+  // select({"a", "b"}): without this overload the braces are ambiguous
+  // (std::vector<Column> has an iterator-pair constructor from two char*).
+  DataFrame select(std::initializer_list<std::string> names) const {
+    return select(std::vector<std::string>(names));
+  }
   DataFrame selectExpr(const std::vector<std::string>& exprs) const;
   DataFrame filter(const Column& condition) const;
   DataFrame filter(const std::string& condition) const;
@@ -126,6 +131,7 @@ class DataFrame {
   DataFrame drop(const std::vector<std::string>& names) const;
   GroupedData groupBy(const std::vector<Column>& cols) const;
   GroupedData groupBy(const std::vector<std::string>& names) const;
+  GroupedData groupBy(std::initializer_list<std::string> names) const;
   DataFrame agg(const std::vector<Column>& aggs) const;
   // how: inner, left/left_outer, right/right_outer, full/outer/full_outer,
   // left_semi/semi, left_anti/anti, cross.

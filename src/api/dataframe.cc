@@ -278,6 +278,10 @@ GroupedData DataFrame::groupBy(const std::vector<std::string>& names) const {
   return groupBy(cols);
 }
 
+GroupedData DataFrame::groupBy(std::initializer_list<std::string> names) const {
+  return groupBy(std::vector<std::string>(names));
+}
+
 DataFrame DataFrame::agg(const std::vector<Column>& aggs) const { return groupBy(std::vector<Column>{}).agg(aggs); }
 
 DataFrame GroupedData::agg(const std::vector<Column>& aggs) const {

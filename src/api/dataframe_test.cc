@@ -73,6 +73,9 @@ TEST_F(DataFrameTest, GroupByAggNullKeyAndCount) {
                 .orderBy({col("city").asc()});
   // NULL sorts first ascending; avg ignores the NULL age of cy.
   EXPECT_EQ(Rendered(df.collect()), (std::vector<std::string>{"NULL|1|51.0|dee", "Berlin|2|34.0|cy", "Paris|1|19.0|bob"}));
+  // Column names as plain strings, PySpark style.
+  auto by_name = people_.groupBy({"city"}).count().select({"city", "count"}).orderBy({col("city")});
+  EXPECT_EQ(Rendered(by_name.collect()), (std::vector<std::string>{"NULL|1", "Berlin|2", "Paris|1"}));
   auto total = people_.count();
   ASSERT_TRUE(total.ok());
   EXPECT_EQ(*total, 4);

@@ -15,6 +15,7 @@
 #include "connectors/memory/memory_stream.h"
 #include "env/clock.h"
 #include "env/temp_dir.h"
+#include "sluice/dataframe.h"
 #include "sluice/streaming.h"
 #include "stream/micro_batch_execution.h"
 
@@ -315,6 +316,40 @@ TEST_F(StreamTest, FileSourceReadsEveryFileOnceAcrossStopsAndFileSinkManifest) {
     ASSERT_TRUE(q->awaitTermination().ok());
     EXPECT_EQ(q->recentProgress().size(), 0u);
   }
+}
+
+// 25 batches into the file sink: the manifest compacts every 10 batches, so
+// its directory stays small, and a batch read of the output (which trusts the
+// manifest) sees every row once, also after a restart in the middle.
+TEST_F(StreamTest, FileSinkManifestStaysBoundedOverManyBatches) {
+  auto input = std::make_shared<MemoryStream>(KV());
+  std::string out = dir.path() + "/out";
+  auto df = spark->readStream().source(input).select({"k", "v"});
+  auto start = [&] {
+    return df.writeStream().format("json").option("checkpointLocation", ck()).start(out);
+  };
+  int64_t expected_sum = 0;
+  for (int round = 0; round < 2; ++round) {
+    auto q = start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    for (int b = 0; b < (round == 0 ? 12 : 13); ++b) {
+      int64_t v = round * 100 + b;
+      expected_sum += v;
+      ASSERT_TRUE(input->AddRows(KVRows({{"k" + std::to_string(v), v}})).ok());
+      ASSERT_TRUE(q->processAllAvailable().ok());
+    }
+    ASSERT_TRUE(q->stop().ok());
+  }
+  // Compaction at batches 9 and 19 replaces the earlier entries: what is left
+  // is 19.compact plus the batches after it (20..24).
+  auto listed = Env::Default()->ListDir(out + "/_sluice_metadata");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  std::vector<std::string> names = *listed;
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"19.compact", "20", "21", "22", "23", "24"}));
+  auto r = spark->read().format("json").schema("k STRING, v BIGINT").load(out).agg({count(lit(1)), sum(col("v"))}).collect();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Strings(r->Rows()), (std::vector<std::string>{"25," + std::to_string(expected_sum)}));
 }
 
 TEST_F(StreamTest, ProcessingTimeTriggerWithManualClock) {
