@@ -74,6 +74,8 @@ struct SourceProgress {
   int64_t numInputRows = 0;
   double inputRowsPerSecond = 0;
   double processedRowsPerSecond = 0;
+  // Source-specific figures (Spark's SourceProgress.metrics); omitted when empty.
+  std::map<std::string, std::string> metrics;
 };
 
 struct SinkProgress {
