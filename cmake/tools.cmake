@@ -2,3 +2,6 @@
 add_executable(sluice tools/sluice/main.cc)
 target_include_directories(sluice PRIVATE ${CLI11_INCLUDE_DIR})
 target_link_libraries(sluice PRIVATE sluice_api)
+
+add_test(NAME cli_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/cli/cli_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(cli_test PROPERTIES LABELS e2e TIMEOUT 60)

@@ -29,9 +29,10 @@ class QueryResult {
 
   // Aligned table with a header, as the CLI prints it ("NULL" for nulls).
   std::string ToTable(size_t max_rows = 1000, size_t truncate = 0) const;
-  // RFC 4180 CSV with a header line.
+  // CSV with a header line, as Spark's CSV writer writes it.
   std::string ToCsv() const;
-  // One JSON object per row (null fields omitted, as Spark writes them).
+  // One JSON object per row, as Spark's JSON writer writes it (null fields
+  // omitted, timestamps as 2024-01-01T10:00:00.000Z).
   std::string ToJsonLines() const;
 
  private:

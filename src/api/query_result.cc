@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "connectors/file/file_writer.h"
 #include "sluice/session.h"
 
 namespace sluice {
@@ -37,75 +38,6 @@ std::string Truncate(const std::string& s, size_t max) {
     ++chars;
   }
   return s.substr(0, i) + "...";
-}
-
-void AppendJsonString(std::string* out, std::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          *out += buf;
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
-void AppendJsonValue(std::string* out, const Value& v) {
-  switch (v.type().id()) {
-    case TypeId::kBoolean:
-    case TypeId::kInt:
-    case TypeId::kBigint:
-    case TypeId::kDecimal: *out += v.ToString(); break;
-    case TypeId::kDouble: {
-      std::string s = v.ToString();
-      if (s == "NaN" || s == "Infinity" || s == "-Infinity") {
-        AppendJsonString(out, s);
-      } else {
-        *out += s;
-      }
-      break;
-    }
-    case TypeId::kStruct: {
-      out->push_back('{');
-      bool first = true;
-      const auto& fields = v.type().fields();
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (v.children()[i].is_null()) continue;
-        if (!first) out->push_back(',');
-        first = false;
-        AppendJsonString(out, fields[i].name);
-        out->push_back(':');
-        AppendJsonValue(out, v.children()[i]);
-      }
-      out->push_back('}');
-      break;
-    }
-    case TypeId::kArray: {
-      out->push_back('[');
-      for (size_t i = 0; i < v.children().size(); ++i) {
-        if (i) out->push_back(',');
-        if (v.children()[i].is_null()) {
-          *out += "null";
-        } else {
-          AppendJsonValue(out, v.children()[i]);
-        }
-      }
-      out->push_back(']');
-      break;
-    }
-    default: AppendJsonString(out, v.ToString());
-  }
 }
 
 }  // namespace
@@ -146,48 +78,24 @@ std::string QueryResult::ToTable(size_t max_rows, size_t truncate) const {
 }
 
 std::string QueryResult::ToCsv() const {
-  auto field = [](const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) {
-      if (c == '"') q += '"';
-      q += c;
-    }
-    return q + "\"";
-  };
+  FileFormatOptions options;
+  options.header = true;
+  CsvWriter writer(schema_, options);
   std::string out;
-  for (size_t c = 0; c < schema_.size(); ++c) out += (c ? "," : "") + field(schema_.field(c).name);
-  out += "\n";
+  writer.WriteHeader(&out);
   for (const auto& b : batches_) {
-    for (size_t i = 0; i < b.num_rows; ++i) {
-      for (size_t c = 0; c < schema_.size(); ++c) {
-        if (c) out += ",";
-        Value v = b.columns[c].GetValue(i);
-        if (!v.is_null()) out += field(v.ToString());
-      }
-      out += "\n";
-    }
+    Status st = writer.Write(b, &out);
+    if (!st.ok()) return out + "error: " + st.ToString() + "\n";
   }
   return out;
 }
 
 std::string QueryResult::ToJsonLines() const {
+  JsonLinesWriter writer(schema_);
   std::string out;
   for (const auto& b : batches_) {
-    for (size_t i = 0; i < b.num_rows; ++i) {
-      out += "{";
-      bool first = true;
-      for (size_t c = 0; c < schema_.size(); ++c) {
-        Value v = b.columns[c].GetValue(i);
-        if (v.is_null()) continue;
-        if (!first) out += ",";
-        first = false;
-        AppendJsonString(&out, schema_.field(c).name);
-        out += ":";
-        AppendJsonValue(&out, v);
-      }
-      out += "}\n";
-    }
+    Status st = writer.Write(b, &out);
+    if (!st.ok()) return out + "error: " + st.ToString() + "\n";
   }
   return out;
 }

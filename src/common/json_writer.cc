@@ -6,7 +6,7 @@
 namespace sluice {
 
 void AppendJsonString(std::string* out, std::string_view s) {
-  static const char kHex[] = "0123456789abcdef";
+  static const char kHex[] = "0123456789ABCDEF";  // as Jackson (Spark) writes them
   out->push_back('"');
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);

@@ -1,5 +1,7 @@
 #include "connectors/file/file_writer.h"
 
+#include "common/json_writer.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -22,31 +24,6 @@ std::string FormatTimestampIso(int64_t micros) {
   return buf;
 }
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  static const char kHex[] = "0123456789ABCDEF";
-  out->push_back('"');
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        } else {
-          out->push_back(ch);
-        }
-    }
-  }
-  out->push_back('"');
-}
 
 namespace {
 
@@ -99,7 +76,7 @@ void AppendJsonObject(const Vector* const* cols, const std::vector<StructField>&
     if (c.IsNull(i) && ignore_nulls) continue;
     if (!first) out->push_back(',');
     first = false;
-    AppendJsonString(fields[f].name, out);
+    AppendJsonString(out, fields[f].name);
     out->push_back(':');
     AppendJsonValue(c, i, ignore_nulls, out);
   }
@@ -121,7 +98,7 @@ void AppendJsonValue(const Vector& v, size_t i, bool ignore_nulls, std::string* 
     case TypeId::kDouble: {
       double d = v.data<double>()[i];
       if (std::isfinite(d)) out->append(FormatDouble(d));
-      else AppendJsonString(FormatDouble(d), out);
+      else AppendJsonString(out, FormatDouble(d));
       return;
     }
     case TypeId::kStruct: {
@@ -141,7 +118,7 @@ void AppendJsonValue(const Vector& v, size_t i, bool ignore_nulls, std::string* 
       return;
     }
     default:
-      AppendJsonString(ScalarText(v, i), out);
+      AppendJsonString(out, ScalarText(v, i));
   }
 }
 

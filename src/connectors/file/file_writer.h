@@ -61,7 +61,5 @@ class CsvWriter {
 
 // Spark's default timestamp rendering for files: 2024-01-01T10:00:00.123Z.
 std::string FormatTimestampIso(int64_t micros);
-// JSON string literal of `s` (with quotes), escaped as Jackson escapes.
-void AppendJsonString(std::string_view s, std::string* out);
 
 }  // namespace sluice
