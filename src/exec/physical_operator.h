@@ -9,7 +9,9 @@
 // partitions in parallel and usually produce one partition.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,10 +23,27 @@
 
 namespace sluice {
 
+// One execution of a physical plan (a batch query, or one micro-batch). It
+// outlives every stream opened with it.
 struct ExecContext {
   EvalContext eval;
   // Threads a blocking operator may use to drain its children (0 = cores).
   int max_threads = 0;
+
+  // State that all partitions of one operator share within this execution
+  // (a hash join's build side): created by `make` on first use, then the same
+  // object for every later call with the same owner, until the context dies.
+  template <typename T, typename Make>
+  std::shared_ptr<T> Shared(const void* owner, Make make) {
+    std::lock_guard<std::mutex> lock(shared_mu_);
+    auto& slot = shared_[owner];
+    if (!slot) slot = make();
+    return std::static_pointer_cast<T>(slot);
+  }
+
+ private:
+  std::mutex shared_mu_;
+  std::map<const void*, std::shared_ptr<void>> shared_;
 };
 
 class BatchStream {

@@ -386,19 +386,9 @@ std::string HashJoinOperator::details() const {
 }
 
 Result<std::shared_ptr<JoinBuildSide>> HashJoinOperator::GetBuildSide(ExecContext* ctx) const {
-  std::shared_ptr<JoinBuildSide> build;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    build = builds_[ctx].lock();
-    if (!build) {
-      build = std::make_shared<JoinBuildSide>();
-      builds_[ctx] = build;
-    }
-    // Forget executions that are over.
-    for (auto it = builds_.begin(); it != builds_.end();) {
-      it = it->second.expired() ? builds_.erase(it) : std::next(it);
-    }
-  }
+  // One build side per execution, shared by every probe partition.
+  std::shared_ptr<JoinBuildSide> build =
+      ctx->Shared<JoinBuildSide>(this, [] { return std::make_shared<JoinBuildSide>(); });
   std::lock_guard<std::mutex> lock(build->mu);
   if (!build->built) {
     build->status = Build(*this, ctx, build.get());

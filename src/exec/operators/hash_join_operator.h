@@ -52,7 +52,8 @@ class HashJoinOperator : public PhysicalOperator {
   std::string name() const override { return "HashJoin"; }
   std::string details() const override;
 
-  // Builds (or finds, for this ctx) the hash table over the right side.
+  // Builds (or finds) the hash table over the right side: once per
+  // execution, kept in the ExecContext's shared state.
   Result<std::shared_ptr<JoinBuildSide>> GetBuildSide(ExecContext* ctx) const;
   const std::vector<int>& left_keys() const { return left_keys_; }
   const std::vector<int>& right_keys() const { return right_keys_; }
@@ -63,8 +64,6 @@ class HashJoinOperator : public PhysicalOperator {
   std::vector<int> left_keys_;
   std::vector<int> right_keys_;
   ExprPtr residual_;
-  mutable std::mutex mu_;
-  mutable std::map<const ExecContext*, std::weak_ptr<JoinBuildSide>> builds_;
 };
 
 }  // namespace sluice

@@ -67,6 +67,24 @@ TEST(HashJoinTest, Inner) {
   }
 }
 
+// The build side is built once per execution, however many probe
+// partitions there are and however they are scheduled (one thread drains
+// them one after another, so no probe stream is alive between two of them).
+TEST(HashJoinTest, BuildSideIsBuiltOncePerExecution) {
+  std::vector<std::vector<Rows>> parts;
+  for (int p = 0; p < 6; ++p) parts.push_back({{{L(p % 3), S("l")}}});
+  auto left = Source(kLeft, parts);
+  auto right = Source(kRight, {{{{L(0), S("x")}, {L(1), S("y")}}}});
+  HashJoinOperator op(left, right, JoinType::kInner, {0}, {0}, nullptr, Concat(kLeft, kRight));
+  auto r = Execute(op, 1);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->size(), 4u);  // ids 0,1,0,1 match; 2,2 do not
+  EXPECT_EQ(right->opened(), 1);
+  // A new execution builds again (its own context).
+  ASSERT_TRUE(Execute(op, 2).ok());
+  EXPECT_EQ(right->opened(), 2);
+}
+
 TEST(HashJoinTest, LeftOuter) {
   auto r = RunJoin(JoinType::kLeftOuter, nullptr);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
