@@ -88,7 +88,8 @@ class FileStateStoreProvider final : public StateStoreProvider {
   std::string dir_;
   FileStateStoreOptions options_;
   std::mutex mu_;
-  // The newest committed version, kept so the next batch need not read files.
+  // The newest committed version, kept so the next batch need not read files;
+  // moved into the store that loads it (see Load).
   std::optional<int64_t> cached_version_;  // GUARDED_BY(mu_)
   StateMap cached_map_;                    // GUARDED_BY(mu_)
   Status maintenance_status_;              // GUARDED_BY(mu_)

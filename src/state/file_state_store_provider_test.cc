@@ -94,6 +94,27 @@ TEST(FileStateStoreTest, GetPutRemoveCommitAbort) {
   EXPECT_EQ(p->Load(-1).status().code(), StatusCode::kInvalidArgument);
 }
 
+// Load hands the cached latest map to the store (no copy); a second store
+// of the same version, open at the same time, reads the files and sees the
+// same data, and neither sees the other's uncommitted changes.
+TEST(FileStateStoreTest, TwoStoresOfTheSameVersion) {
+  MemEnv env;
+  auto p = OpenProvider(&env, "/ckpt/state/0/0");
+  for (int64_t v = 0; v < 3; ++v) RunBatch(p.get(), v);
+  auto a = p->Load(3);
+  auto b = p->Load(3);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(Contents(**a), Expected(3));
+  EXPECT_EQ(Contents(**b), Expected(3));
+  (*a)->Put("k9", "x");
+  EXPECT_EQ((*b)->Get("k9"), nullptr);
+  (*a)->Abort();
+  EXPECT_EQ(*(*b)->Commit(), 4);
+  auto c = p->Load(4);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(Contents(**c), Expected(3));
+}
+
 TEST(FileStateStoreTest, ReloadAcrossRestartWithSnapshotsAndDeltas) {
   for (bool compress : {false, true}) {
     SCOPED_TRACE(compress);
