@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
-SLUICE=$PWD/$BUILD/sluice
+SLUICE=$(cd "$BUILD" && pwd)/sluice
 [[ -x $SLUICE ]] || { echo "build $SLUICE first (ninja -C $BUILD sluice)"; exit 1; }
 WORK=$(mktemp -d /tmp/sluice-bench-stream.XXXXXX)
 SHM=/dev/shm/sluice-bench-stream.$$
