@@ -13,10 +13,20 @@ std::string StateStoreDir(const std::string& checkpoint_dir, int64_t operator_id
                   std::to_string(partition_id));
 }
 
+// Per-entry memory beyond the key and value bytes: two std::string headers
+// plus the hash node (next pointer, cached hash) and its bucket slot.
+constexpr size_t kEntryOverhead = 2 * sizeof(std::string) + 3 * sizeof(void*);
+
+size_t MapBytes(const StateMap& map) {
+  size_t bytes = 0;
+  for (const auto& [k, v] : map) bytes += k.size() + v.size() + kEntryOverhead;
+  return bytes;
+}
+
 class FileStateStore final : public StateStore {
  public:
-  FileStateStore(FileStateStoreProvider* provider, int64_t version, StateMap map)
-      : provider_(provider), version_(version), map_(std::move(map)) {}
+  FileStateStore(FileStateStoreProvider* provider, int64_t version, StateMap map, size_t bytes)
+      : provider_(provider), version_(version), map_(std::move(map)), bytes_(bytes) {}
 
   int64_t version() const override { return version_; }
 
@@ -30,7 +40,9 @@ class FileStateStore final : public StateStore {
     auto it = map_.find(key);
     if (it == map_.end()) {
       map_.emplace(std::string(key), std::string(value));
+      bytes_ += key.size() + value.size() + kEntryOverhead;
     } else {
+      bytes_ = bytes_ - it->second.size() + value.size();
       it->second.assign(value);
     }
     delta_.Put(key, value);
@@ -40,6 +52,7 @@ class FileStateStore final : public StateStore {
     SLUICE_DCHECK(!finished_);
     auto it = map_.find(key);
     if (it == map_.end()) return;
+    bytes_ -= it->first.size() + it->second.size() + kEntryOverhead;
     map_.erase(it);
     delta_.Remove(key);
   }
@@ -50,6 +63,7 @@ class FileStateStore final : public StateStore {
   }
 
   size_t NumKeys() const override { return map_.size(); }
+  size_t MemoryUsedBytes() const override { return bytes_; }
 
   Result<int64_t> Commit() override {
     if (finished_) {
@@ -59,7 +73,7 @@ class FileStateStore final : public StateStore {
     finished_ = true;
     std::string bytes =
         delta_.Finish(StateFileKind::kDelta, version_ + 1, provider_->options_.compress);
-    return provider_->CommitVersion(version_ + 1, bytes, std::move(map_));
+    return provider_->CommitVersion(version_ + 1, bytes, std::move(map_), bytes_);
   }
 
   void Abort() override {
@@ -73,6 +87,7 @@ class FileStateStore final : public StateStore {
   FileStateStoreProvider* provider_;
   int64_t version_;
   StateMap map_;
+  size_t bytes_;
   StateFileBuilder delta_;
   bool finished_ = false;
 };
@@ -168,10 +183,10 @@ Result<std::unique_ptr<StateStore>> FileStateStoreProvider::Load(int64_t version
       // store's Commit gives the (updated) map back; after an Abort, the next
       // Load reads the files.
       cached_version_.reset();
-      return std::unique_ptr<StateStore>(new FileStateStore(this, version, std::move(cached_map_)));
+      return std::unique_ptr<StateStore>(new FileStateStore(this, version, std::move(cached_map_), cached_bytes_));
     }
   }
-  if (version == 0) return std::unique_ptr<StateStore>(new FileStateStore(this, 0, StateMap()));
+  if (version == 0) return std::unique_ptr<StateStore>(new FileStateStore(this, 0, StateMap(), 0));
   SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles());
   bool exists = std::binary_search(files.deltas.begin(), files.deltas.end(), version) ||
                 std::binary_search(files.snapshots.begin(), files.snapshots.end(), version);
@@ -180,11 +195,12 @@ Result<std::unique_ptr<StateStore>> FileStateStoreProvider::Load(int64_t version
                             dir_ + " (no " + DeltaPath(version) + " or " + SnapshotPath(version) + ")");
   }
   SLUICE_ASSIGN_OR_RETURN(auto map, ReadVersion(version, files));
-  return std::unique_ptr<StateStore>(new FileStateStore(this, version, std::move(map)));
+  size_t bytes = MapBytes(map);
+  return std::unique_ptr<StateStore>(new FileStateStore(this, version, std::move(map), bytes));
 }
 
 Result<int64_t> FileStateStoreProvider::CommitVersion(int64_t new_version, const std::string& delta,
-                                                      StateMap map) {
+                                                      StateMap map, size_t bytes) {
   // A re-run batch (after a crash between state commit and commit log)
   // rewrites the same delta: the atomic rename replaces it.
   SLUICE_RETURN_NOT_OK(WriteFileAtomically(env_, DeltaPath(new_version), delta));
@@ -192,6 +208,7 @@ Result<int64_t> FileStateStoreProvider::CommitVersion(int64_t new_version, const
     std::lock_guard<std::mutex> l(mu_);
     cached_version_ = new_version;
     cached_map_ = std::move(map);
+    cached_bytes_ = bytes;
   }
   if (options_.maintenance_on_commit) {
     // The version is committed whatever happens here; a failed snapshot or

@@ -82,7 +82,8 @@ class FileStateStoreProvider final : public StateStoreProvider {
   Status ReadInto(const std::string& path, StateFileKind kind, int64_t version,
                   StateMap* map) const;
   // Called by a store's Commit with its new map and delta file bytes.
-  Result<int64_t> CommitVersion(int64_t new_version, const std::string& delta, StateMap map);
+  Result<int64_t> CommitVersion(int64_t new_version, const std::string& delta, StateMap map,
+                                size_t bytes);
 
   Env* env_;
   std::string dir_;
@@ -92,6 +93,7 @@ class FileStateStoreProvider final : public StateStoreProvider {
   // moved into the store that loads it (see Load).
   std::optional<int64_t> cached_version_;  // GUARDED_BY(mu_)
   StateMap cached_map_;                    // GUARDED_BY(mu_)
+  size_t cached_bytes_ = 0;                // GUARDED_BY(mu_): MemoryUsedBytes of cached_map_
   Status maintenance_status_;              // GUARDED_BY(mu_)
 };
 

@@ -79,6 +79,12 @@ TEST(FileStateStoreTest, GetPutRemoveCommitAbort) {
   (*s0)->Remove("never-there");
   EXPECT_EQ(*(*s0)->Get("a"), "1");
   EXPECT_EQ((*s0)->NumKeys(), 1u);
+  // One entry: 1 key byte + 1 value byte + the per-entry overhead.
+  const size_t one_entry = (*s0)->MemoryUsedBytes();
+  EXPECT_EQ(one_entry, 2 + 2 * sizeof(std::string) + 3 * sizeof(void*));
+  (*s0)->Put("a", "12345");
+  EXPECT_EQ((*s0)->MemoryUsedBytes(), one_entry + 4);
+  (*s0)->Put("a", "1");
   EXPECT_EQ(*(*s0)->Commit(), 1);
   EXPECT_TRUE((*s0)->finished());
   EXPECT_EQ((*s0)->Commit().status().code(), StatusCode::kInternal);

@@ -36,6 +36,9 @@ class StateStore {
   virtual void ForEach(
       const std::function<void(std::string_view key, std::string_view value)>& fn) const = 0;
   virtual size_t NumKeys() const = 0;
+  // Approximate bytes the store's data takes in memory (keys, values and
+  // per-entry overhead), for progress reports (stateOperators.memoryUsedBytes).
+  virtual size_t MemoryUsedBytes() const { return 0; }
 
   // Makes the updates durable as version() + 1 and returns that version.
   // Afterwards the store is finished: only destroy it.

@@ -78,7 +78,7 @@ Result<std::vector<Batch>> StatefulAggregate::Run(int64_t batch_id, const std::v
   }
 
   std::vector<Batch> out;
-  int64_t total = 0, updated = 0;
+  int64_t total = 0, updated = 0, memory = 0;
   std::string kbuf, vbuf;
   for (int p = 0; p < num_partitions_; ++p) {
     SLUICE_ASSIGN_OR_RETURN(auto* provider, Provider(p));
@@ -135,6 +135,7 @@ Result<std::vector<Batch>> StatefulAggregate::Run(int64_t batch_id, const std::v
     }
     updated += static_cast<int64_t>(part.num_rows);
     total += static_cast<int64_t>(store->NumKeys());
+    memory += static_cast<int64_t>(store->MemoryUsedBytes());
     SLUICE_ASSIGN_OR_RETURN(auto fin, table.Finalize());
     if (mode == OutputMode::kComplete) {
       if (nkeys > 0 || any_input || store->NumKeys() > 0) out.push_back(std::move(fin));
@@ -148,6 +149,7 @@ Result<std::vector<Batch>> StatefulAggregate::Run(int64_t batch_id, const std::v
   if (progress != nullptr) {
     progress->numRowsTotal = total;
     progress->numRowsUpdated = updated;
+    progress->memoryUsedBytes = memory;
     progress->numShufflePartitions = num_partitions_;
   }
   return out;

@@ -113,6 +113,7 @@ TEST_F(StreamTest, AggregationCompleteAndUpdateWithRestart) {
     ASSERT_EQ(p->stateOperators.size(), 1u);
     EXPECT_EQ(p->stateOperators[0].numRowsTotal, 3);
     EXPECT_EQ(p->stateOperators[0].numRowsUpdated, 2);
+    EXPECT_GT(p->stateOperators[0].memoryUsedBytes, 0);
     ASSERT_TRUE(q->stop().ok());
   }
   // Update mode on another checkpoint: only the groups touched per batch.
