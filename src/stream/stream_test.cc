@@ -353,6 +353,24 @@ TEST_F(StreamTest, FileSinkManifestStaysBoundedOverManyBatches) {
   EXPECT_EQ(Strings(r->Rows()), (std::vector<std::string>{"25," + std::to_string(expected_sum)}));
 }
 
+// File names that need escaping in the seen-files log (a quote, a
+// backslash, non-ASCII) are still recognized after a restart: no file is
+// read twice.
+TEST_F(StreamTest, FileSourceSeenFilesWithOddNames) {
+  std::string in = dir.path() + "/in";
+  ASSERT_TRUE(Env::Default()->CreateDir(in).ok());
+  WriteText(in + "/we\"ird\\name.json", "{\"id\":1}\n");
+  WriteText(in + "/caf\xc3\xa9.json", "{\"id\":2}\n");
+  auto df = spark->readStream().format("json").schema("id BIGINT").load(in);
+  for (int run = 0; run < 2; ++run) {
+    auto q = df.writeStream().format("memory").queryName("odd").option("checkpointLocation", ck())
+                 .trigger(Trigger::AvailableNow()).start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->awaitTermination().ok()) << "run " << run;
+    EXPECT_EQ(TableRows(*spark, "odd"), (std::vector<std::string>{"1", "2"})) << "run " << run;
+  }
+}
+
 TEST_F(StreamTest, ProcessingTimeTriggerWithManualClock) {
   ManualClock clock(1'000'000'000);  // 1000 s after the epoch, in micros
   auto input = std::make_shared<MemoryStream>(KV());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "checkpoint/json_fields.h"
 #include "common/json_writer.h"
 #include "plan/file_table.h"
 
@@ -46,18 +47,21 @@ Status FileStreamSource::Open(const SourceContext& ctx) {
   SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env_, ctx.metadata_dir));
   log_.emplace(std::move(log));
   SLUICE_ASSIGN_OR_RETURN(auto ids, log_->ListBatchIds());
+  simdjson::dom::parser parser;
   for (int64_t id : ids) {
     SLUICE_ASSIGN_OR_RETURN(auto lines, log_->Get(id));
     auto& files = entries_[id];
-    for (const auto& line : lines) {
-      // {"path":"<escaped>","timestamp":...,"batchId":...}: the path is the
-      // first string value.
-      const std::string key = "{\"path\":\"";
-      size_t end = line.find("\",\"timestamp\":");
-      if (line.compare(0, key.size(), key) != 0 || end == std::string::npos) {
-        return Status::Corruption(log_->PathFor(id) + ": bad file entry '" + line + "'");
-      }
-      std::string path = line.substr(key.size(), end - key.size());
+    const std::string path_of_log = log_->PathFor(id);
+    for (size_t i = 0; i < lines.size(); ++i) {
+      // {"path":"<JSON-escaped path>","timestamp":ms,"batchId":id}; line 1 is
+      // the version line.
+      checkpoint_json::Where where{path_of_log, static_cast<int>(i) + 2};
+      simdjson::dom::element e;
+      simdjson::dom::object obj;
+      std::string path;
+      SLUICE_RETURN_NOT_OK(checkpoint_json::ParseLine(parser, where, lines[i], &e));
+      SLUICE_RETURN_NOT_OK(checkpoint_json::GetObject(e, where, &obj));
+      SLUICE_RETURN_NOT_OK(checkpoint_json::GetStringField(obj, where, "path", &path));
       files.push_back(path);
       seen_.insert(path);
     }
