@@ -384,7 +384,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   progress->durationMs["getBatch"] = ElapsedMs(t1, t2);
 
   LogicalPlanPtr plan = ReplaceStreamingRelations(plan_, relations_, tables);
-  SLUICE_ASSIGN_OR_RETURN(auto rows, ExecuteBatch(batch_id, plan, progress));
+  SLUICE_ASSIGN_OR_RETURN(auto rows, ExecuteBatch(batch_id, timestamp_ms, plan, progress));
   // ExecuteBatch set queryPlanning; the rest of the time is addBatch.
   Schema schema = OutputSchema(*plan_);
   SLUICE_RETURN_NOT_OK(sink_->AddBatch(batch_id, schema, rows, config_.mode).WithContext("sink " + sink_->description()));
@@ -427,12 +427,15 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   return Status::OK();
 }
 
-Result<std::vector<Batch>> MicroBatchExecution::ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan,
+Result<std::vector<Batch>> MicroBatchExecution::ExecuteBatch(int64_t batch_id, int64_t timestamp_ms,
+                                                             const LogicalPlanPtr& plan,
                                                              StreamingQueryProgress* progress) {
   int64_t t0 = MonoMicros();
   SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(plan));
   ExecContext ctx;
-  ctx.eval.now_micros = clock_->NowMicros();
+  // current_timestamp() is the batch's logged timestamp, so that a replay
+  // after a crash computes what the first attempt computed.
+  ctx.eval.now_micros = timestamp_ms * 1000;
   const LogicalPlan* agg = nullptr;
   if (CountStreamingAggregates(*plan_) > 0) {
     // The streaming aggregate: the (only) Aggregate over a batch table.

@@ -96,7 +96,7 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   Status RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
                   const std::vector<std::optional<std::string>>& end, const std::vector<std::optional<std::string>>& latest,
                   int64_t timestamp_ms, bool logged, StreamingQueryProgress* progress);
-  Result<std::vector<Batch>> ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan,
+  Result<std::vector<Batch>> ExecuteBatch(int64_t batch_id, int64_t timestamp_ms, const LogicalPlanPtr& plan,
                                           StreamingQueryProgress* progress);
   void Finish(const Status& st);
   void PostProgress(StreamingQueryProgress p);

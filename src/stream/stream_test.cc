@@ -203,6 +203,44 @@ TEST_F(StreamTest, UncommittedBatchIsReplayedWithTheSameOffsets) {
   EXPECT_EQ(seen[3].second, (std::vector<std::string>{"c,3"}));
 }
 
+// current_timestamp() in a micro-batch is the batch's logged timestamp, so a
+// replayed batch computes the same values as its first attempt.
+TEST_F(StreamTest, ReplayedBatchSeesItsLoggedTimestamp) {
+  ManualClock clock(1700000000000000);  // 2023-11-14 22:13:20 UTC
+  auto input = std::make_shared<MemoryStream>(KV());
+  auto df = spark->readStream().source(input).selectExpr({"k", "CAST(current_timestamp() AS STRING) AS ts"});
+  std::vector<std::pair<int64_t, std::vector<std::string>>> seen;
+  auto run = [&] {
+    auto q = df.writeStream()
+                 .option("checkpointLocation", ck())
+                 .clock(&clock)
+                 .foreachBatch([&](const QueryResult& r, int64_t id) {
+                   seen.push_back({id, Strings(r.Rows())});
+                   return Status::OK();
+                 })
+                 .start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    ASSERT_TRUE(q->stop().ok());
+  };
+  ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}})).ok());
+  run();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].second, (std::vector<std::string>{"a,2023-11-14 22:13:20"}));
+  // Batch 0 is replayed an hour later: same timestamp as its first attempt.
+  ASSERT_TRUE(Env::Default()->DeleteFile(ck() + "/commits/0").ok());
+  clock.AdvanceMicros(3600LL * 1000000);
+  run();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].first, 0);
+  EXPECT_EQ(seen[1].second, (std::vector<std::string>{"a,2023-11-14 22:13:20"}));
+  // A new batch takes the new time.
+  ASSERT_TRUE(input->AddRows(KVRows({{"b", 2}})).ok());
+  run();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].second, (std::vector<std::string>{"b,2023-11-14 23:13:20"}));
+}
+
 TEST_F(StreamTest, CorruptOrGappedLogsFailWithTheFileNamed) {
   auto input = std::make_shared<MemoryStream>(KV());
   auto df = spark->readStream().source(input);
