@@ -178,7 +178,7 @@ DataFrame DataFrame::Derive(Result<std::shared_ptr<const LogicalPlan>> plan) con
 
 DataFrame DataFrame::select(const std::vector<Column>& cols) const {
   SLUICE_DF_CHECK();
-  Binder binder(&session_->catalog(), "");
+  Binder binder = session_->NewBinder("");
   return Derive(binder.BindSelect(plan_, Items(cols), nullptr));
 }
 
@@ -206,7 +206,7 @@ DataFrame DataFrame::selectExpr(const std::vector<std::string>& exprs) const {
 
 DataFrame DataFrame::filter(const Column& condition) const {
   SLUICE_DF_CHECK();
-  Binder binder(&session_->catalog(), "");
+  Binder binder = session_->NewBinder("");
   if (ContainsAggregate(*condition.expr())) {
     return DataFrame(session_, plan_, Status::AnalysisError("aggregate functions are not allowed in filter()"));
   }
@@ -242,7 +242,7 @@ DataFrame DataFrame::withColumn(const std::string& name, const Column& c) const 
     item.alias = name;
     items.push_back(item);
   }
-  Binder binder(&session_->catalog(), "");
+  Binder binder = session_->NewBinder("");
   return Derive(binder.BindSelect(plan_, items, nullptr));
 }
 
@@ -254,7 +254,7 @@ DataFrame DataFrame::withColumnRenamed(const std::string& existing, const std::s
     if (EqualsIgnoreCase(out.name, existing)) item.alias = name;
     items.push_back(item);
   }
-  Binder binder(&session_->catalog(), "");
+  Binder binder = session_->NewBinder("");
   return Derive(binder.BindSelect(plan_, items, nullptr));
 }
 
@@ -266,7 +266,7 @@ DataFrame DataFrame::drop(const std::vector<std::string>& names) const {
     for (const auto& n : names) dropped |= EqualsIgnoreCase(out.name, n);
     if (!dropped) items.push_back(ColumnItem(out));
   }
-  Binder binder(&session_->catalog(), "");
+  Binder binder = session_->NewBinder("");
   return Derive(binder.BindSelect(plan_, items, nullptr));
 }
 
@@ -291,7 +291,7 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggs) const {
   cols.insert(cols.end(), aggs.begin(), aggs.end());
   std::vector<ast::ParsedExprPtr> groups;
   for (const auto& k : keys_) groups.push_back(k.expr());
-  Binder binder(&df_.session()->catalog(), "");
+  Binder binder = df_.session()->NewBinder("");
   auto plan = binder.BindSelect(df_.plan(), Items(cols), &groups);
   if (!plan.ok()) return DataFrame(df_.session(), df_.plan(), plan.status());
   return DataFrame(df_.session(), *plan, Status::OK());
@@ -323,7 +323,7 @@ DataFrame DataFrame::join(const DataFrame& other, const Column& on, const std::s
   if (!type.ok()) return DataFrame(session_, plan_, type.status());
   BindScope scope{plan_->output};
   for (const auto& c : other.plan_->output) scope.columns.push_back(c);
-  Binder binder(&session_->catalog(), "");
+  Binder binder = session_->NewBinder("");
   auto cond = binder.BindExpression(*on.expr(), scope);
   if (!cond.ok()) return DataFrame(session_, plan_, cond.status());
   JoinType jt = *type == JoinType::kCross ? JoinType::kInner : *type;
@@ -404,7 +404,7 @@ DataFrame DataFrame::crossJoin(const DataFrame& other) const {
 
 DataFrame DataFrame::orderBy(const std::vector<Column>& cols) const {
   SLUICE_DF_CHECK();
-  Binder binder(&session_->catalog(), "");
+  Binder binder = session_->NewBinder("");
   std::vector<SortItem> items;
   for (const auto& c : cols) {
     auto b = binder.BindExpression(*c.expr(), BindScope{plan_->output});

@@ -104,6 +104,12 @@ TEST_F(DataFrameTest, ErrorsAreDeferredToCollect) {
   EXPECT_EQ(r.status().code(), StatusCode::kAnalysisError);
   EXPECT_NE(r.status().message().find("cannot resolve column `nmae`"), std::string::npos);
   EXPECT_NE(r.status().message().find("Did you mean `name`?"), std::string::npos);
+  // Subqueries inside DataFrame expressions run through the session too.
+  auto sub = people_.filter("id IN (SELECT pid FROM orders_view)");
+  ASSERT_TRUE(orders_.createOrReplaceTempView("orders_view").ok());
+  auto sub2 = people_.filter("id IN (SELECT pid FROM orders_view)").select({"name"}).orderBy({col("name")});
+  EXPECT_EQ(Rendered(sub2.collect()), (std::vector<std::string>{"ann", "cy"}));
+  EXPECT_FALSE(sub.collect().ok());  // bound before the view existed
   auto bad_how = people_.join(orders_, col("id") == col("pid"), "sideways").collect();
   ASSERT_FALSE(bad_how.ok());
   EXPECT_NE(bad_how.status().message().find("unsupported join type 'sideways'"), std::string::npos);

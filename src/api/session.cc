@@ -69,13 +69,17 @@ Result<QueryResult> SessionImpl::Sql(std::string_view text) {
   return last;
 }
 
-Result<LogicalPlanPtr> SessionImpl::BindQueryText(const ast::QueryNode& query, std::string_view text) {
-  Binder binder(&catalog_, text);
+Binder SessionImpl::NewBinder(std::string_view sql) {
+  Binder binder(&catalog_, sql);
   binder.set_subquery_runner([this](const LogicalPlanPtr& plan) -> Result<std::vector<Batch>> {
     SLUICE_ASSIGN_OR_RETURN(auto r, Execute(plan));
     return r.batches();
   });
-  return binder.BindQuery(query);
+  return binder;
+}
+
+Result<LogicalPlanPtr> SessionImpl::BindQueryText(const ast::QueryNode& query, std::string_view text) {
+  return NewBinder(text).BindQuery(query);
 }
 
 Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std::string_view text) {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "plan/binder.h"
 #include "plan/catalog.h"
 #include "plan/logical_plan.h"
 #include "sluice/session.h"
@@ -24,6 +25,9 @@ class SessionImpl : public Session, public std::enable_shared_from_this<SessionI
   // The plans as EXPLAIN prints them.
   Result<std::string> Explain(const LogicalPlanPtr& analyzed, bool extended);
   Result<LogicalPlanPtr> BindQueryText(const ast::QueryNode& query, std::string_view text);
+  // A binder over this session's catalog that runs uncorrelated subqueries
+  // through this session. `sql` is the text locations refer to (may be "").
+  Binder NewBinder(std::string_view sql);
 
   // One parsed statement; `text` is the whole text it was parsed from (for
   // error locations). Streaming statements are refused: they run in a
