@@ -412,6 +412,17 @@ TEST_F(FileTest, InferCsvSchema) {
   EXPECT_EQ(noheader->field(7).name, "_c7");
 }
 
+// Spark's default file timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX in UTC.
+TEST(FileWriterTest, TimestampIso) {
+  EXPECT_EQ(FormatTimestampIso(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatTimestampIso(1700000000123456), "2023-11-14T22:13:20.123Z");
+  EXPECT_EQ(FormatTimestampIso(-1), "1969-12-31T23:59:59.999Z");
+  // 0001-01-01 and 9999-12-31 23:59:59.999, the ends of the fast path.
+  EXPECT_EQ(FormatTimestampIso(-62135596800000000), "0001-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatTimestampIso(253402300799999000), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(FormatTimestampIso(253402300800000000), "10000-01-01T00:00:00.000Z");
+}
+
 TEST_F(FileTest, JsonWriterAndRoundTrip) {
   DataType st = DataType::Struct({{"x", DataType::Bigint()}, {"y", DataType::String()}});
   DataType arr = DataType::Array(DataType::String());

@@ -17,13 +17,30 @@ std::string FormatTimestampIso(int64_t micros) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m,
-                d, static_cast<int>(ms_of_day / 3600000), static_cast<int>(ms_of_day / 60000 % 60),
-                static_cast<int>(ms_of_day / 1000 % 60), static_cast<int>(ms_of_day % 1000));
-  return buf;
+  if (y < 0 || y > 9999) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m, d,
+                  static_cast<int>(ms_of_day / 3600000), static_cast<int>(ms_of_day / 60000 % 60),
+                  static_cast<int>(ms_of_day / 1000 % 60), static_cast<int>(ms_of_day % 1000));
+    return buf;
+  }
+  // The common case without printf (it dominated the JSON file sink).
+  char buf[25] = "0000-00-00T00:00:00.000Z";
+  auto put = [&](int pos, int64_t v, int digits) {
+    for (int i = digits - 1; i >= 0; --i) {
+      buf[pos + i] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  };
+  put(0, y, 4);
+  put(5, m, 2);
+  put(8, d, 2);
+  put(11, ms_of_day / 3600000, 2);
+  put(14, ms_of_day / 60000 % 60, 2);
+  put(17, ms_of_day / 1000 % 60, 2);
+  put(20, ms_of_day % 1000, 3);
+  return std::string(buf, 24);
 }
-
 
 namespace {
 
