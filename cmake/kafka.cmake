@@ -5,7 +5,11 @@
 # src/connectors/kafka/*.cc -> sluice_connectors_kafka (plus, by the usual
 # convention, *_test.cc there -> connectors_kafka_test, labelled "unit": keep
 # broker-free unit tests there).
-sluice_module(connectors/kafka DEPS sluice_common PkgConfig::RDKAFKA)
+# The source and sink build on the batch planner (TableSource, operators) and
+# the checkpoint's metadata log; sluice_stream links this module and registers
+# the "kafka" format (src/stream/connector_registry.cc).
+sluice_module(connectors/kafka DEPS sluice_plan sluice_checkpoint sluice_env PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
+target_link_libraries(sluice_stream PUBLIC sluice_connectors_kafka)
 # Where TestKafkaBroker finds the broker script (SLUICE_KAFKA_BROKER_SCRIPT in
 # the environment overrides it at run time).
 target_compile_definitions(sluice_connectors_kafka PRIVATE
@@ -20,9 +24,15 @@ file(GLOB SLUICE_KAFKA_BROKER_TESTS CONFIGURE_DEPENDS
 if(SLUICE_KAFKA_BROKER_TESTS)
   add_executable(connectors_kafka_broker_test ${SLUICE_KAFKA_BROKER_TESTS})
   target_link_libraries(connectors_kafka_broker_test PRIVATE
-    sluice_connectors_kafka GTest::gtest GTest::gtest_main)
-  gtest_discover_tests(connectors_kafka_broker_test DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "kafka;integration" TIMEOUT 300)
+    sluice_stream sluice_connectors_kafka GTest::gtest GTest::gtest_main)
+  # The crash test runs `sluice run` as a child process.
+  add_dependencies(connectors_kafka_broker_test sluice)
+  target_compile_definitions(connectors_kafka_broker_test PRIVATE SLUICE_BINARY="$<TARGET_FILE:sluice>")
+  # One ctest entry per test binary (not per test case): each binary starts
+  # one broker for all its suites (SetUpTestSuite), which keeps the whole
+  # kafka label to a few minutes on 2 cores.
+  add_test(NAME connectors_kafka_broker_test COMMAND connectors_kafka_broker_test)
+  set_tests_properties(connectors_kafka_broker_test PROPERTIES LABELS "kafka;integration" TIMEOUT 600)
 endif()
 
 # Benchmark tools (plain executables that print their figures).

@@ -6,6 +6,8 @@
 #include "connectors/console/noop_sink.h"
 #include "connectors/file_stream/file_stream_sink.h"
 #include "connectors/file_stream/file_stream_source.h"
+#include "connectors/kafka/kafka_sink.h"
+#include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_sink.h"
 #include "connectors/rate/rate_source.h"
 
@@ -43,10 +45,19 @@ Result<std::shared_ptr<StreamingRelation>> MakeStreamingRelation(const std::stri
     });
   }
   if (f == "kafka") {
-    return Status::NotImplemented("the kafka streaming source is not built into this binary yet");
+    if (schema) {
+      return Status::InvalidArgument("Kafka source has a fixed schema and cannot be set with a custom one "
+                                     "(key, value, topic, partition, offset, timestamp, timestampType[, headers])");
+    }
+    SLUICE_ASSIGN_OR_RETURN(auto probe, kafka::KafkaSource::Make(opts));  // options checked now
+    Schema s = probe->schema();
+    return std::make_shared<StreamingRelation>(s, "kafka", [opts]() -> Result<SourcePtr> {
+      SLUICE_ASSIGN_OR_RETURN(auto src, kafka::KafkaSource::Make(opts));
+      return SourcePtr(src);
+    });
   }
   return Status::InvalidArgument("unknown streaming source format '" + format +
-                                 "' (known: rate, rate-micro-batch, json, csv)");
+                                 "' (known: rate, rate-micro-batch, json, csv, kafka)");
 }
 
 namespace {
@@ -78,8 +89,12 @@ Result<SinkPtr> MakeStreamingSink(const SinkSpec& spec, Catalog* catalog) {
     SLUICE_ASSIGN_OR_RETURN(auto s, FileStreamSink::Make(f, opts));
     return SinkPtr(s);
   }
+  if (f == "kafka") {
+    SLUICE_ASSIGN_OR_RETURN(auto s, kafka::KafkaSink::Make(opts));
+    return SinkPtr(s);
+  }
   return Status::InvalidArgument("unknown streaming sink format '" + spec.format +
-                                 "' (known: console, memory, noop, json, csv, foreachBatch)");
+                                 "' (known: console, memory, noop, json, csv, kafka, foreachBatch)");
 }
 
 Result<OutputMode> ParseOutputMode(const std::string& mode) {

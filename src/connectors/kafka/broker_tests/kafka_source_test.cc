@@ -1,0 +1,388 @@
+// The Kafka source against a real broker (one broker for the whole suite,
+// a topic per test): every startingOffsets form, maxOffsetsPerTrigger,
+// partitions and topics appearing while a query runs, deleted topics and
+// records (failOnDataLoss true and false), aborted transactions under
+// read_committed, a broker restart, headers and the sink round trip.
+// Expected answers come from what the test produced.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "connectors/kafka/broker_tests/kafka_test_util.h"
+#include "connectors/kafka/kafka_sink.h"
+#include "connectors/kafka/test_broker.h"
+#include "env/temp_dir.h"
+#include "sluice/streaming.h"
+
+namespace sluice::kafka {
+namespace {
+
+using testing::Producer;
+using testing::Record;
+
+class KafkaSourceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto b = TestKafkaBroker::Start();
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    broker_ = b->release();
+  }
+  static void TearDownTestSuite() {
+    delete broker_;
+    broker_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(broker_, nullptr); }
+  const std::string& bootstrap() const { return broker_->bootstrap_servers(); }
+
+  DataStreamReader Reader(const std::map<std::string, std::string>& opts) {
+    DataStreamReader r = spark->readStream();
+    r.format("kafka").option("kafka.bootstrap.servers", bootstrap());
+    for (const auto& [k, v] : opts) r.option(k, v);
+    return r;
+  }
+  // Starts `df` into a memory table `name`.
+  Result<StreamingQuery> StartMemory(const DataFrame& df, const std::string& name,
+                                     Trigger trigger = Trigger::Default()) {
+    return df.writeStream().format("memory").queryName(name).outputMode("append").trigger(trigger)
+        .option("checkpointLocation", dir.path() + "/ck-" + name).start();
+  }
+  // Rows of `sql`, sorted; a memory table that no batch created yet is empty.
+  std::vector<std::string> Rows(const std::string& sql) {
+    auto r = spark->Sql(sql);
+    if (!r.ok() && r.status().ToString().find("TABLE_OR_VIEW_NOT_FOUND") != std::string::npos) return {};
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> out;
+    if (!r.ok()) return out;
+    for (const auto& row : r->Rows()) {
+      std::string s;
+      for (size_t i = 0; i < row.size(); ++i) s += (i ? "," : "") + row[i].ToString();
+      out.push_back(s);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  static std::vector<std::string> Seq(int from, int to, const std::string& prefix = "") {
+    std::vector<std::string> v;
+    for (int i = from; i < to; ++i) v.push_back(prefix + std::to_string(i));
+    std::sort(v.begin(), v.end());
+    return v;
+  }
+
+  static TestKafkaBroker* broker_;
+  std::shared_ptr<Session> spark = Session::Create();
+  TempDir dir;
+};
+TestKafkaBroker* KafkaSourceTest::broker_ = nullptr;
+
+TEST_F(KafkaSourceTest, StartingOffsetsEarliestLatestAndJson) {
+  ASSERT_TRUE(broker_->CreateTopic("so", 3).ok());
+  Producer p(bootstrap());
+  p.SendRange("so", 0, 30, 3);  // partition i % 3: 10 each, offsets 0..9
+
+  auto values = [&](const std::map<std::string, std::string>& opts, const std::string& name) {
+    auto df = Reader(opts).load().selectExpr({"CAST(value AS STRING) AS v", "partition", "`offset`"});
+    EXPECT_TRUE(df.status().ok()) << df.status().ToString();
+    return StartMemory(df, name);
+  };
+  {
+    auto q = values({{"subscribe", "so"}, {"startingOffsets", "earliest"}}, "so_earliest");
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    EXPECT_EQ(Rows("SELECT v FROM so_earliest"), Seq(0, 30));
+    ASSERT_TRUE(q->stop().ok());
+  }
+  auto latest = values({{"subscribe", "so"}}, "so_latest");  // default: latest
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  ASSERT_TRUE(latest->processAllAvailable().ok());
+  EXPECT_TRUE(Rows("SELECT v FROM so_latest").empty());
+  {
+    // Per partition: 0 from offset 5, 1 earliest (-2), 2 latest (-1).
+    auto q = values({{"subscribe", "so"}, {"startingOffsets", R"({"so":{"0":5,"1":-2,"2":-1}})"}}, "so_json");
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    std::vector<std::string> want;
+    for (int i = 0; i < 30; ++i) {
+      if ((i % 3 == 0 && i / 3 >= 5) || i % 3 == 1) want.push_back(std::to_string(i));
+    }
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(Rows("SELECT v FROM so_json"), want);
+    ASSERT_TRUE(q->stop().ok());
+  }
+  {
+    // assign (JSON) reads only the named partitions.
+    auto q = values({{"assign", R"({"so":[2]})"}, {"startingOffsets", R"({"so":{"2":-2}})"}}, "so_assign");
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    EXPECT_EQ(Rows("SELECT count(*), min(partition), max(partition) FROM so_assign"),
+              std::vector<std::string>{"10,2,2"});
+    ASSERT_TRUE(q->stop().ok());
+  }
+  // Latest: only what arrives after the start.
+  p.SendRange("so", 30, 36, 3);
+  ASSERT_TRUE(latest->processAllAvailable().ok());
+  EXPECT_EQ(Rows("SELECT v FROM so_latest"), Seq(30, 36));
+  ASSERT_TRUE(latest->stop().ok());
+  // A JSON that leaves out a partition is refused, naming it.
+  auto bad = values({{"subscribe", "so"}, {"startingOffsets", R"({"so":{"0":1}})"}}, "so_bad");
+  ASSERT_FALSE(bad.ok() && bad->processAllAvailable().ok());
+}
+
+TEST_F(KafkaSourceTest, StartingOffsetsByTimestamp) {
+  ASSERT_TRUE(broker_->CreateTopic("ts", 2).ok());
+  Producer p(bootstrap());
+  // Partition p, record i: timestamp 1000 + i (ms), value "p:i".
+  for (int part = 0; part < 2; ++part) {
+    for (int i = 0; i < 10; ++i) p.Send("ts", {part, std::to_string(part) + ":" + std::to_string(i), "", 1000 + i});
+  }
+  p.Flush();
+  auto run = [&](const std::map<std::string, std::string>& opts, const std::string& name) {
+    auto df = Reader(opts).load().selectExpr({"CAST(value AS STRING) AS v", "timestamp"});
+    auto q = StartMemory(df, name);
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    if (!q.ok()) return std::vector<std::string>{};
+    EXPECT_TRUE(q->processAllAvailable().ok());
+    EXPECT_TRUE(q->stop().ok());
+    return Rows("SELECT v FROM " + name);
+  };
+  std::vector<std::string> want = {"0:7", "0:8", "0:9", "1:7", "1:8", "1:9"};
+  EXPECT_EQ(run({{"subscribe", "ts"}, {"startingTimestamp", "1007"}}, "ts_all"), want);
+  // Partition 0 from 1008, partition 1 from 1003.
+  want = {"0:8", "0:9", "1:3", "1:4", "1:5", "1:6", "1:7", "1:8", "1:9"};
+  EXPECT_EQ(run({{"subscribe", "ts"}, {"startingOffsetsByTimestamp", R"({"ts":{"0":1008,"1":1003}})"}}, "ts_json"),
+            want);
+  // The record timestamp column is the producer's (1000 + i ms).
+  EXPECT_EQ(Rows("SELECT CAST(v AS STRING), CAST(timestamp AS STRING) FROM ts_all WHERE v = '0:7'").size(), 1u);
+  // No record at or after the timestamp: error by default, latest with the strategy.
+  auto df = Reader({{"subscribe", "ts"}, {"startingTimestamp", "999999999999"}}).load();
+  auto q = StartMemory(df, "ts_none");
+  EXPECT_FALSE(q.ok()) << "expected an error for a timestamp past every record";
+  EXPECT_TRUE(run({{"subscribe", "ts"}, {"startingTimestamp", "999999999999"},
+                   {"startingOffsetsByTimestampStrategy", "latest"}}, "ts_latest").empty());
+}
+
+TEST_F(KafkaSourceTest, MaxOffsetsPerTriggerSplitsByLag) {
+  ASSERT_TRUE(broker_->CreateTopic("rl", 2).ok());
+  Producer p(bootstrap());
+  for (int i = 0; i < 60; ++i) p.Send("rl", {0, "a" + std::to_string(i)});
+  for (int i = 0; i < 20; ++i) p.Send("rl", {1, "b" + std::to_string(i)});
+  p.Flush();
+  auto df = Reader({{"subscribe", "rl"}, {"startingOffsets", "earliest"}, {"maxOffsetsPerTrigger", "20"}})
+                .load()
+                .selectExpr({"CAST(value AS STRING) AS v", "partition", "`offset`"});
+  auto q = StartMemory(df, "rl", Trigger::AvailableNow());
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->awaitTermination().ok());
+  auto progress = q->recentProgress();
+  ASSERT_GE(progress.size(), 4u);
+  for (const auto& pr : progress) EXPECT_LE(pr.numInputRows, 20) << pr.json();
+  // First batch: lag 60 and 20 of 80 -> 15 and 5 offsets.
+  EXPECT_EQ(progress[0].sources[0].endOffset, R"({"rl":{"0":15,"1":5}})");
+  std::vector<std::string> want = Seq(0, 60, "a");
+  for (auto s : Seq(0, 20, "b")) want.push_back(s);
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(Rows("SELECT v FROM rl"), want);  // every record once
+}
+
+TEST_F(KafkaSourceTest, NewPartitionsAndPatternTopicsAreReadFromTheStart) {
+  ASSERT_TRUE(broker_->CreateTopic("pat-a", 1).ok());
+  Producer p(bootstrap());
+  p.SendRange("pat-a", 0, 5, 1, "a");
+  auto df = Reader({{"subscribePattern", "pat-.*"}, {"startingOffsets", "earliest"}})
+                .load()
+                .selectExpr({"CAST(value AS STRING) AS v", "topic", "partition", "`offset`"});
+  auto q = StartMemory(df, "pat");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  EXPECT_EQ(Rows("SELECT v FROM pat"), Seq(0, 5, "a"));
+  // A partition added to the topic, and a new topic matching the pattern.
+  ASSERT_TRUE(broker_->AddPartitions("pat-a", 2).ok());
+  ASSERT_TRUE(broker_->CreateTopic("pat-b", 1).ok());
+  ASSERT_TRUE(broker_->CreateTopic("other", 1).ok());
+  Producer p2(bootstrap());  // knows the new partition
+  for (int i = 5; i < 9; ++i) p2.Send("pat-a", {1, "a" + std::to_string(i)});
+  p2.Flush();
+  p2.SendRange("pat-b", 0, 3, 1, "b");
+  p2.SendRange("other", 0, 3, 1, "x");
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  std::vector<std::string> want = Seq(0, 9, "a");
+  for (auto s : Seq(0, 3, "b")) want.push_back(s);
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(Rows("SELECT v FROM pat"), want);
+  // The new partition and topic were read from offset 0.
+  EXPECT_EQ(Rows("SELECT min(`offset`) FROM pat WHERE topic = 'pat-a' AND partition = 1"),
+            std::vector<std::string>{"0"});
+  EXPECT_EQ(Rows("SELECT min(`offset`) FROM pat WHERE topic = 'pat-b'"), std::vector<std::string>{"0"});
+  ASSERT_TRUE(q->stop().ok());
+}
+
+TEST_F(KafkaSourceTest, DeletedTopicFailsOrIsReported) {
+  for (bool fail : {true, false}) {
+    std::string t = fail ? "del-fail" : "del-go";
+    ASSERT_TRUE(broker_->CreateTopic(t, 1).ok());
+    ASSERT_TRUE(broker_->CreateTopic(t + "-2", 1).ok());
+    Producer p(bootstrap());
+    p.SendRange(t, 0, 5, 1);
+    auto df = Reader({{"subscribe", t + "," + t + "-2"}, {"startingOffsets", "earliest"},
+                      {"failOnDataLoss", fail ? "true" : "false"}, {"fetchOffset.numRetries", "0"}})
+                  .load()
+                  .selectExpr({"CAST(value AS STRING) AS v"});
+    std::string name = fail ? "del_fail" : "del_go";
+    auto q = StartMemory(df, name);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    ASSERT_TRUE(broker_->DeleteTopic(t).ok());
+    p.SendRange(t + "-2", 100, 103, 1);
+    Status st = q->processAllAvailable();
+    if (fail) {
+      ASSERT_FALSE(st.ok());
+      EXPECT_NE(st.ToString().find("partition " + t + "-0 is gone"), std::string::npos) << st.ToString();
+      EXPECT_NE(st.ToString().find("failOnDataLoss"), std::string::npos) << st.ToString();
+    } else {
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      std::vector<std::string> want = Seq(0, 5);
+      for (auto s : Seq(100, 103)) want.push_back(s);
+      std::sort(want.begin(), want.end());
+      EXPECT_EQ(Rows("SELECT v FROM " + name), want);
+      bool reported = false;
+      for (const auto& pr : q->recentProgress()) {
+        auto it = pr.sources[0].metrics.find("dataLoss");
+        if (it != pr.sources[0].metrics.end() && it->second.find(t + "-0 is gone") != std::string::npos) reported = true;
+      }
+      EXPECT_TRUE(reported) << "the deleted topic is reported in the progress metrics";
+      ASSERT_TRUE(q->stop().ok());
+    }
+  }
+}
+
+TEST_F(KafkaSourceTest, DeletedRecordsFailOrAreSkipped) {
+  for (bool fail : {true, false}) {
+    std::string t = fail ? "ret-fail" : "ret-go";
+    ASSERT_TRUE(broker_->CreateTopic(t, 1).ok());
+    Producer p(bootstrap());
+    p.SendRange(t, 0, 5, 1);
+    auto df = Reader({{"subscribe", t}, {"startingOffsets", "earliest"}, {"failOnDataLoss", fail ? "true" : "false"}})
+                  .load()
+                  .selectExpr({"CAST(value AS STRING) AS v"});
+    std::string name = fail ? "ret_fail" : "ret_go";
+    auto q = StartMemory(df, name);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    // Offsets 5..9 written, then 5..7 deleted (as retention would) before the query reads them.
+    p.SendRange(t, 5, 10, 1);
+    testing::DeleteRecordsBefore(bootstrap(), t, 0, 8);
+    Status st = q->processAllAvailable();
+    if (fail) {
+      ASSERT_FALSE(st.ok());
+      EXPECT_NE(st.ToString().find("offsets [5, 8) of topic '" + t + "' partition 0"), std::string::npos)
+          << st.ToString();
+    } else {
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      std::vector<std::string> want = {"0", "1", "2", "3", "4", "8", "9"};
+      EXPECT_EQ(Rows("SELECT v FROM " + name), want);
+      auto pr = q->lastProgress();
+      ASSERT_TRUE(pr.has_value());
+      EXPECT_NE(pr->json().find("[5, 8)"), std::string::npos) << pr->json();
+      ASSERT_TRUE(q->stop().ok());
+    }
+  }
+}
+
+TEST_F(KafkaSourceTest, ReadCommittedSkipsAbortedTransactionsWithExactBatchEnds) {
+  ASSERT_TRUE(broker_->CreateTopic("txn-in", 1).ok());
+  {
+    Producer tx(bootstrap(), "sluice-test-txn-input");
+    int id = 0;
+    for (int round = 0; round < 4; ++round) {
+      tx.Begin();
+      for (int i = 0; i < 5; ++i) tx.Send("txn-in", {0, (round % 2 ? "aborted" : "ok") + std::to_string(id++)});
+      if (round % 2) {
+        tx.Abort();
+      } else {
+        tx.Commit();
+      }
+    }
+  }
+  // Small batches so that ranges end on aborted records and markers.
+  for (const char* limit : {"3", "1000"}) {
+    std::string name = std::string("txn_") + limit;
+    auto df = Reader({{"subscribe", "txn-in"}, {"startingOffsets", "earliest"},
+                      {"kafka.isolation.level", "read_committed"}, {"maxOffsetsPerTrigger", limit}})
+                  .load()
+                  .selectExpr({"CAST(value AS STRING) AS v", "`offset`"});
+    auto q = StartMemory(df, name, Trigger::AvailableNow());
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->awaitTermination().ok());
+    std::vector<std::string> want = {"ok0", "ok1", "ok10", "ok11", "ok12", "ok13", "ok14", "ok2", "ok3", "ok4"};
+    EXPECT_EQ(Rows("SELECT v FROM " + name), want) << limit;
+  }
+}
+
+TEST_F(KafkaSourceTest, HeadersKeysAndSinkRoundTrip) {
+  ASSERT_TRUE(broker_->CreateTopic("hdr-in", 1).ok());
+  ASSERT_TRUE(broker_->CreateTopic("hdr-out", 2).ok());
+  Producer p(bootstrap());
+  p.Send("hdr-in", {0, "v1", "k1", 0, {{"h", "x"}, {"trace", "t1"}}});
+  p.Send("hdr-in", {0, "v2", "k2", 0, {}});
+  p.Flush();
+  auto df = Reader({{"subscribe", "hdr-in"}, {"startingOffsets", "earliest"}, {"includeHeaders", "true"}})
+                .load()
+                .selectExpr({"key", "upper(CAST(value AS STRING)) AS value", "headers", "1 AS partition"});
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto q = df.writeStream().format("kafka").option("kafka.bootstrap.servers", bootstrap()).option("topic", "hdr-out")
+               .option("checkpointLocation", dir.path() + "/ck-hdr").trigger(Trigger::AvailableNow()).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->awaitTermination().ok());
+  auto out = testing::ReadTopic(bootstrap(), "hdr-out");
+  ASSERT_EQ(out.size(), 2u);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.value < b.value; });
+  EXPECT_EQ(out[0].value, "V1");
+  EXPECT_EQ(out[0].key, "k1");
+  EXPECT_EQ(out[0].partition, 1);
+  ASSERT_EQ(out[0].headers.size(), 2u);
+  EXPECT_EQ(out[0].headers[1], (std::pair<std::string, std::string>{"trace", "t1"}));
+  EXPECT_EQ(out[1].value, "V2");
+  EXPECT_TRUE(out[1].headers.empty());
+}
+
+TEST_F(KafkaSourceTest, SecretsNeverShow) {
+  ASSERT_TRUE(broker_->CreateTopic("sec", 1).ok());
+  // A wrong SASL setup: the query fails, and no message shows the password.
+  auto df = Reader({{"subscribe", "sec"}, {"kafka.security.protocol", "SASL_PLAINTEXT"},
+                    {"kafka.sasl.mechanisms", "PLAIN"}, {"kafka.sasl.username", "u"},
+                    {"kafka.sasl.password", "hunter2-secret"}, {"fetchOffset.numRetries", "0"},
+                    {"kafka.socket.timeout.ms", "3000"}, {"kafkaConsumer.pollTimeoutMs", "3000"}})
+                .load();
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto q = df.writeStream().format("memory").queryName("sec").option("checkpointLocation", dir.path() + "/ck-sec")
+               .start();
+  std::string all = q.ok() ? q->explain() : q.status().ToString();
+  if (q.ok()) {
+    (void)q->awaitTermination(5000);
+    if (auto e = q->exception()) all += e->ToString();
+    for (const auto& pr : q->recentProgress()) all += pr.json();
+    (void)q->stop();
+  }
+  EXPECT_EQ(all.find("hunter2"), std::string::npos) << all;
+}
+
+TEST_F(KafkaSourceTest, BrokerRestartMidStreamLosesNothing) {
+  ASSERT_TRUE(broker_->CreateTopic("rs", 2).ok());
+  Producer p(bootstrap());
+  p.SendRange("rs", 0, 50, 2);
+  auto df = Reader({{"subscribe", "rs"}, {"startingOffsets", "earliest"}, {"fetchOffset.numRetries", "10"},
+                    {"fetchOffset.retryIntervalMs", "1000"}})
+                .load()
+                .selectExpr({"CAST(value AS STRING) AS v"});
+  auto q = StartMemory(df, "rs");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(broker_->Restart().ok()) << broker_->LogTail();
+  p.SendRange("rs", 50, 100, 2);
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  EXPECT_EQ(Rows("SELECT v FROM rs"), Seq(0, 100));
+  ASSERT_TRUE(q->stop().ok());
+}
+
+}  // namespace
+}  // namespace sluice::kafka

@@ -1,0 +1,82 @@
+#include "connectors/kafka/kafka_metadata_client.h"
+
+#include <chrono>
+#include <thread>
+
+namespace sluice::kafka {
+
+Result<std::unique_ptr<KafkaMetadataClient>> KafkaMetadataClient::Make(const KafkaConfig& config,
+                                                                       const std::string& group_id,
+                                                                       Options options) {
+  auto c = std::unique_ptr<KafkaMetadataClient>(new KafkaMetadataClient());
+  c->options_ = options;
+  SLUICE_ASSIGN_OR_RETURN(rd_kafka_t * rk, config.NewClient(RD_KAFKA_CONSUMER, {{"group.id", group_id},
+                                                                                  {"enable.auto.commit", "false"}}));
+  c->rk_.reset(rk);
+  return c;
+}
+
+template <typename F>
+auto KafkaMetadataClient::Retry(const char* what, F f) -> decltype(f()) {
+  decltype(f()) r = f();
+  for (int i = 0; i < options_.num_retries && !r.ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.retry_interval_ms));
+    r = f();
+  }
+  if (!r.ok()) return r.status().WithContext(what);
+  return r;
+}
+
+Result<std::map<std::string, int>> KafkaMetadataClient::ListTopics() {
+  return Retry("listing Kafka topics", [&]() -> Result<std::map<std::string, int>> {
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t e = rd_kafka_metadata(rk_.get(), 1, nullptr, &md, options_.timeout_ms);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("metadata: ") + rd_kafka_err2str(e));
+    std::map<std::string, int> out;
+    for (int i = 0; i < md->topic_cnt; ++i) {
+      const auto& t = md->topics[i];
+      std::string name = t.topic;
+      if (name.rfind("__", 0) == 0) continue;  // __consumer_offsets, __transaction_state
+      if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+      out[name] = t.partition_cnt;
+    }
+    rd_kafka_metadata_destroy(md);
+    return out;
+  });
+}
+
+Result<PartitionOffsets> KafkaMetadataClient::Offsets(const std::vector<TopicPartition>& partitions,
+                                                      int64_t timestamp) {
+  PartitionOffsets ts;
+  for (const auto& tp : partitions) ts[tp] = timestamp;
+  return Offsets(ts);
+}
+
+Result<PartitionOffsets> KafkaMetadataClient::Offsets(const PartitionOffsets& timestamps) {
+  if (timestamps.empty()) return PartitionOffsets{};
+  return Retry("fetching Kafka offsets", [&]() -> Result<PartitionOffsets> {
+    rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(timestamps.size()));
+    for (const auto& [tp, ts] : timestamps) rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition)->offset = ts;
+    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk_.get(), l, options_.timeout_ms);
+    PartitionOffsets out;
+    Status st;
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      st = Status::IOError(std::string("offsets: ") + rd_kafka_err2str(e));
+    } else {
+      for (int i = 0; i < l->cnt; ++i) {
+        const auto& p = l->elems[i];
+        if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          st = Status::IOError(std::string("offsets of topic ") + p.topic + " partition " + std::to_string(p.partition) +
+                               ": " + rd_kafka_err2str(p.err));
+          break;
+        }
+        out[{p.topic, p.partition}] = p.offset;
+      }
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+    if (!st.ok()) return st;
+    return out;
+  });
+}
+
+}  // namespace sluice::kafka

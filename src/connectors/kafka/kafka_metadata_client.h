@@ -1,0 +1,41 @@
+// KafkaMetadataClient: the source's driver-side view of the cluster: which
+// partitions the subscribed topics have, and offsets by position (earliest,
+// latest) or by timestamp. One librdkafka consumer that never joins a group
+// nor commits; calls are retried (fetchOffset.numRetries,
+// fetchOffset.retryIntervalMs) so that a broker restart is ridden out.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "connectors/kafka/kafka_config.h"
+#include "connectors/kafka/kafka_offsets.h"
+
+namespace sluice::kafka {
+
+class KafkaMetadataClient {
+ public:
+  struct Options {
+    int num_retries = 3;
+    int retry_interval_ms = 1000;
+    int timeout_ms = 30000;
+  };
+  static Result<std::unique_ptr<KafkaMetadataClient>> Make(const KafkaConfig& config, const std::string& group_id,
+                                                           Options options);
+  // Partition counts of every non-internal topic of the cluster.
+  Result<std::map<std::string, int>> ListTopics();
+  // Per partition: timestamp kEarliest / kLatest (the last stable offset
+  // under read_committed) or a time in ms (the first offset whose timestamp
+  // is >= it; -1 when there is none).
+  Result<PartitionOffsets> Offsets(const std::vector<TopicPartition>& partitions, int64_t timestamp);
+  Result<PartitionOffsets> Offsets(const PartitionOffsets& timestamps);
+
+ private:
+  template <typename F>
+  auto Retry(const char* what, F f) -> decltype(f());
+  RdKafkaPtr rk_;
+  Options options_;
+};
+
+}  // namespace sluice::kafka

@@ -1,0 +1,344 @@
+#include "connectors/kafka/kafka_scan.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "exec/operators/filter_project_operator.h"
+
+namespace sluice::kafka {
+
+namespace {
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+std::string RangeText(const KafkaRange& r) {
+  return "topic '" + r.tp.topic + "' partition " + std::to_string(r.tp.partition) + " (batch range [" +
+         std::to_string(r.from) + ", " + std::to_string(r.until) + "))";
+}
+}  // namespace
+
+Schema KafkaSourceSchema(bool include_headers) {
+  std::vector<StructField> f = {{"key", DataType::Binary(), true},       {"value", DataType::Binary(), true},
+                                {"topic", DataType::String(), false},    {"partition", DataType::Int(), false},
+                                {"offset", DataType::Bigint(), false},   {"timestamp", DataType::Timestamp(), false},
+                                {"timestampType", DataType::Int(), false}};
+  if (include_headers) {
+    f.push_back({"headers",
+                 DataType::Array(DataType::Struct({{"key", DataType::String(), false}, {"value", DataType::Binary(), true}})),
+                 true});
+  }
+  return Schema(std::move(f));
+}
+
+// --- consumer pool ---
+
+KafkaReadContext::~KafkaReadContext() {
+  // No consumer close: these consumers never joined a group (assign() only).
+  DestroyClients(idle_);
+}
+
+Result<rd_kafka_t*> KafkaReadContext::Acquire() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!idle_.empty()) {
+      rd_kafka_t* rk = idle_.back();
+      idle_.pop_back();
+      return rk;
+    }
+  }
+  // Fetch sizes measured fastest per core (docs/benchmarks.md); the user's
+  // kafka.* settings win.
+  std::map<std::string, std::string> extra;
+  auto def = [&](const char* k, const char* v) {
+    if (config_.properties().find(k) == config_.properties().end()) extra[k] = v;
+  };
+  def("fetch.max.bytes", "52428800");
+  def("max.partition.fetch.bytes", "2097152");
+  def("queued.max.messages.kbytes", "65536");
+  def("group.id", group_id_.c_str());
+  extra["enable.auto.commit"] = "false";
+  extra["enable.auto.offset.store"] = "false";
+  extra["enable.partition.eof"] = "true";
+  extra["auto.offset.reset"] = "error";
+  return config_.NewClient(RD_KAFKA_CONSUMER, extra);
+}
+
+void KafkaReadContext::Release(rd_kafka_t* rk) {
+  rd_kafka_assign(rk, nullptr);
+  std::lock_guard<std::mutex> l(mu_);
+  idle_.push_back(rk);
+}
+
+// --- range reader ---
+
+KafkaRangeReader::KafkaRangeReader(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range)
+    : ctx_(std::move(ctx)), range_(std::move(range)), next_(range_.from) {}
+
+KafkaRangeReader::~KafkaRangeReader() {
+  FreeMessages();
+  if (queue_) rd_kafka_queue_destroy(queue_);
+  if (rk_) ctx_->Release(rk_);
+}
+
+void KafkaRangeReader::FreeMessages() {
+  for (auto* m : out_) rd_kafka_message_destroy(m);
+  out_.clear();
+}
+
+Status KafkaRangeReader::Start() {
+  SLUICE_ASSIGN_OR_RETURN(rk_, ctx_->Acquire());
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(l, range_.tp.topic.c_str(), range_.tp.partition)->offset = next_;
+  rd_kafka_resp_err_t e = rd_kafka_assign(rk_, l);
+  rd_kafka_topic_partition_list_destroy(l);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("cannot assign " + RangeText(range_) + ": " + rd_kafka_err2str(e));
+  }
+  if (!queue_) queue_ = rd_kafka_queue_get_consumer(rk_);
+  return Status::OK();
+}
+
+Status KafkaRangeReader::OnOffsetGone(int64_t at) {
+  int64_t low = -1, high = -1;
+  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_, range_.tp.topic.c_str(), range_.tp.partition, &low,
+                                                           &high, 30000);
+  std::string now = e == RD_KAFKA_RESP_ERR_NO_ERROR ? "the earliest available offset is now " + std::to_string(low)
+                                                    : std::string("the partition is gone: ") + rd_kafka_err2str(e);
+  if (ctx_->fail_on_data_loss()) {
+    return Status::ExecutionError(
+        "Kafka data loss: cannot fetch offset " + std::to_string(at) + " of " + RangeText(range_) + "; " + now +
+        ". Some data may have been lost because they are not available in Kafka any more: either aged out by "
+        "retention, deleted, or the topic was deleted before all its data was processed. If you want the query to "
+        "go on in such cases, set the source option 'failOnDataLoss' to 'false'.");
+  }
+  int64_t resume = e == RD_KAFKA_RESP_ERR_NO_ERROR ? std::max(low, at) : range_.until;
+  {
+    std::lock_guard<std::mutex> l(ctx_->metrics().mu);
+    ctx_->metrics().lost.push_back(range_.tp.ToString() + " [" + std::to_string(at) + ", " +
+                                   std::to_string(std::min(resume, range_.until)) + ")");
+  }
+  if (resume >= range_.until) {
+    done_ = true;
+    return Status::OK();
+  }
+  next_ = resume;
+  return Start();
+}
+
+Result<const std::vector<rd_kafka_message_t*>*> KafkaRangeReader::Next(size_t max) {
+  FreeMessages();
+  if (done_) return &out_;
+  if (!rk_) SLUICE_RETURN_NOT_OK(Start());
+  int64_t last_progress = NowMs();
+  std::string last_error;
+  fetched_.resize(max);
+  while (out_.empty() && !done_) {
+    ssize_t n = rd_kafka_consume_batch_queue(queue_, 100, fetched_.data(), max);
+    if (n < 0) return Status::IOError("consuming " + RangeText(range_) + ": " + rd_kafka_err2str(rd_kafka_last_error()));
+    Status st;
+    for (ssize_t i = 0; i < n; ++i) {
+      rd_kafka_message_t* m = fetched_[static_cast<size_t>(i)];
+      if (done_ || !st.ok()) {
+        rd_kafka_message_destroy(m);
+        continue;
+      }
+      if (m->err) {
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          if (m->offset >= range_.until) done_ = true;
+        } else if (m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+          int64_t at = next_;
+          rd_kafka_message_destroy(m);
+          st = OnOffsetGone(at);
+          continue;
+        } else {
+          last_error = rd_kafka_message_errstr(m);
+        }
+        rd_kafka_message_destroy(m);
+        continue;
+      }
+      if (m->offset >= range_.until || m->offset < next_) {
+        if (m->offset >= range_.until) done_ = true;
+        rd_kafka_message_destroy(m);
+        continue;
+      }
+      next_ = m->offset + 1;
+      out_.push_back(m);
+      if (next_ >= range_.until) done_ = true;
+    }
+    if (!st.ok()) return st;
+    if (!out_.empty() || done_) break;
+    if (NowMs() - last_progress > ctx_->poll_timeout_ms()) {
+      return Status::IOError("timed out after " + std::to_string(ctx_->poll_timeout_ms()) +
+                             " ms (kafkaConsumer.pollTimeoutMs) reading offset " + std::to_string(next_) + " of " +
+                             RangeText(range_) + (last_error.empty() ? "" : ": " + last_error));
+    }
+  }
+  return &out_;
+}
+
+// --- the scan ---
+
+namespace {
+
+class KafkaScanStream : public BatchStream {
+ public:
+  KafkaScanStream(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range, std::vector<int> columns, Schema out)
+      : reader_(std::move(ctx), range), range_(std::move(range)), columns_(std::move(columns)), out_(std::move(out)) {}
+
+  Result<std::optional<Batch>> Next() override {
+    SLUICE_ASSIGN_OR_RETURN(auto msgs, reader_.Next(kBatchSize));
+    if (msgs->empty()) return std::optional<Batch>();
+    size_t n = msgs->size();
+    std::vector<Vector> cols;
+    cols.reserve(columns_.size());
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      Vector v(out_.field(c).type, n);
+      switch (columns_[c]) {
+        case kKey:
+        case kValue: {
+          bool key = columns_[c] == kKey;
+          auto* d = v.data<std::string_view>();
+          size_t bytes = 0;
+          for (auto* m : *msgs) bytes += key ? m->key_len : m->len;
+          char* p = bytes ? v.heap().Allocate(bytes) : nullptr;
+          for (size_t i = 0; i < n; ++i) {
+            auto* m = (*msgs)[i];
+            const void* src = key ? m->key : m->payload;
+            size_t len = key ? m->key_len : m->len;
+            if (src == nullptr) {
+              v.SetNull(i);
+              continue;
+            }
+            std::memcpy(p, src, len);
+            d[i] = std::string_view(p, len);
+            p += len;
+          }
+          break;
+        }
+        case kTopic: {
+          std::string_view t = v.heap().Add(range_.tp.topic);
+          auto* d = v.data<std::string_view>();
+          for (size_t i = 0; i < n; ++i) d[i] = t;
+          break;
+        }
+        case kPartition: {
+          auto* d = v.data<int32_t>();
+          for (size_t i = 0; i < n; ++i) d[i] = range_.tp.partition;
+          break;
+        }
+        case kOffset: {
+          auto* d = v.data<int64_t>();
+          for (size_t i = 0; i < n; ++i) d[i] = (*msgs)[i]->offset;
+          break;
+        }
+        case kTimestamp:
+        case kTimestampType: {
+          bool ts = columns_[c] == kTimestamp;
+          for (size_t i = 0; i < n; ++i) {
+            rd_kafka_timestamp_type_t type;
+            int64_t ms = rd_kafka_message_timestamp((*msgs)[i], &type);
+            if (ts) {
+              v.data<int64_t>()[i] = ms * 1000;
+            } else {
+              v.data<int32_t>()[i] = type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 1 : 0;
+            }
+          }
+          break;
+        }
+        case kHeaders: {
+          const DataType& st = out_.field(c).type.element();
+          for (size_t i = 0; i < n; ++i) {
+            rd_kafka_headers_t* h = nullptr;
+            std::vector<Value> elems;
+            if (rd_kafka_message_headers((*msgs)[i], &h) == RD_KAFKA_RESP_ERR_NO_ERROR && h) {
+              const char* name;
+              const void* val;
+              size_t size;
+              for (size_t k = 0; rd_kafka_header_get_all(h, k, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++k) {
+                elems.push_back(Value::Nested(
+                    st, {Value::String(name), val ? Value::Binary(std::string(static_cast<const char*>(val), size))
+                                                  : Value::Null(DataType::Binary())}));
+              }
+            }
+            v.SetValue(i, Value::Nested(out_.field(c).type, std::move(elems)));
+          }
+          break;
+        }
+        default:
+          return Status::Internal("kafka scan: bad column " + std::to_string(columns_[c]));
+      }
+      cols.push_back(std::move(v));
+    }
+    return std::optional<Batch>(Batch(std::move(cols), n));
+  }
+
+ private:
+  KafkaRangeReader reader_;
+  KafkaRange range_;
+  std::vector<int> columns_;
+  Schema out_;
+};
+
+class KafkaScanOperator : public PhysicalOperator {
+ public:
+  KafkaScanOperator(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges, std::vector<int> columns,
+                    Schema out)
+      : PhysicalOperator(out, {}), ctx_(std::move(ctx)), ranges_(std::move(ranges)), columns_(std::move(columns)) {}
+  int num_partitions() const override { return static_cast<int>(ranges_.size()); }
+  Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override {
+    return std::unique_ptr<BatchStream>(
+        std::make_unique<KafkaScanStream>(ctx_, ranges_[static_cast<size_t>(partition)], columns_, output_schema()));
+  }
+  std::string name() const override { return "KafkaScan"; }
+  std::string details() const override {
+    std::string s;
+    for (const auto& r : ranges_) {
+      if (!s.empty()) s += ", ";
+      s += r.tp.ToString() + "[" + std::to_string(r.from) + "," + std::to_string(r.until) + ")";
+    }
+    return "ranges=[" + s + "]";
+  }
+
+ private:
+  std::shared_ptr<KafkaReadContext> ctx_;
+  std::vector<KafkaRange> ranges_;
+  std::vector<int> columns_;
+};
+
+}  // namespace
+
+KafkaBatchTable::KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges,
+                                 bool include_headers)
+    : ctx_(std::move(ctx)), include_headers_(include_headers), schema_(KafkaSourceSchema(include_headers)) {
+  // Enough pieces to keep every core busy: big ranges are cut into chunks
+  // (each read by its own consumer) of at least 100K offsets.
+  int64_t total = 0;
+  for (const auto& r : ranges) total += std::max<int64_t>(0, r.until - r.from);
+  int64_t cores = std::max<int64_t>(1, std::thread::hardware_concurrency());
+  int64_t chunk = std::max<int64_t>(100000, total / std::max<int64_t>(1, cores));
+  for (const auto& r : ranges) {
+    if (r.until <= r.from) continue;
+    for (int64_t f = r.from; f < r.until; f += chunk) ranges_.push_back({r.tp, f, std::min(r.until, f + chunk)});
+  }
+}
+
+std::string KafkaBatchTable::description() const { return "kafka"; }
+
+Result<PhysicalOperatorPtr> KafkaBatchTable::CreateScan(const std::vector<int>& columns, ExprPtr filter) const {
+  std::vector<StructField> fields;
+  for (int c : columns) fields.push_back(schema_.field(static_cast<size_t>(c)));
+  Schema out(fields);
+  PhysicalOperatorPtr op = std::make_shared<KafkaScanOperator>(ctx_, ranges_, columns, out);
+  if (filter) {
+    std::vector<ExprPtr> identity;
+    for (size_t i = 0; i < out.size(); ++i) {
+      identity.push_back(MakeColumnRef(static_cast<int>(i), out.field(i).type, out.field(i).name, out.field(i).nullable));
+    }
+    op = std::make_shared<FilterProjectOperator>(op, filter, std::move(identity), out);
+  }
+  return op;
+}
+
+}  // namespace sluice::kafka

@@ -1,0 +1,116 @@
+// KafkaBatchTable: the rows of one micro-batch of the Kafka source: exact
+// offset ranges [from, until) per partition, read in parallel (one scan
+// partition per Kafka partition, large ranges cut into chunks) with
+// assign() at explicit offsets: no group membership, no commits.
+//
+// Exactness under read_committed: aborted records and transaction markers
+// are never delivered, so the record at until-1 may never be seen. A range
+// ends at the first record with offset >= until, or when librdkafka reports
+// the end of the partition (PARTITION_EOF) at an offset >= until. Records
+// past `until` that were fetched are dropped: the next batch reads them.
+//
+// Value (and key) bytes are copied once, from librdkafka's fetch buffer into
+// the batch's StringHeap; only the requested columns are built.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "connectors/kafka/kafka_config.h"
+#include "connectors/kafka/kafka_offsets.h"
+#include "plan/table_source.h"
+
+namespace sluice::kafka {
+
+// The Kafka source's row schema (Spark's): key BINARY, value BINARY,
+// topic STRING, partition INT, offset BIGINT, timestamp TIMESTAMP,
+// timestampType INT, and with includeHeaders
+// headers ARRAY<STRUCT<key: STRING, value: BINARY>>.
+Schema KafkaSourceSchema(bool include_headers);
+enum KafkaColumn { kKey = 0, kValue, kTopic, kPartition, kOffset, kTimestamp, kTimestampType, kHeaders };
+
+struct KafkaRange {
+  TopicPartition tp;
+  int64_t from = 0;
+  int64_t until = 0;
+};
+
+// Counters the scans update and the source reports in progress.
+struct KafkaReadMetrics {
+  std::mutex mu;
+  std::vector<std::string> lost;  // "topic-partition [from, until)" found gone while reading
+};
+
+// State shared by the source and the tables of its batches: the client
+// configuration and a pool of idle consumers (creating one costs a broker
+// round trip or more, so they are reused across batches).
+class KafkaReadContext {
+ public:
+  KafkaReadContext(KafkaConfig config, std::string group_id, bool fail_on_data_loss, int64_t poll_timeout_ms)
+      : config_(std::move(config)),
+        group_id_(std::move(group_id)),
+        fail_on_data_loss_(fail_on_data_loss),
+        poll_timeout_ms_(poll_timeout_ms) {}
+  ~KafkaReadContext();
+  Result<rd_kafka_t*> Acquire();
+  void Release(rd_kafka_t* rk);  // unassigns and pools it
+  const KafkaConfig& config() const { return config_; }
+  bool fail_on_data_loss() const { return fail_on_data_loss_; }
+  int64_t poll_timeout_ms() const { return poll_timeout_ms_; }
+  KafkaReadMetrics& metrics() { return metrics_; }
+
+ private:
+  KafkaConfig config_;
+  std::string group_id_;
+  bool fail_on_data_loss_;
+  int64_t poll_timeout_ms_;
+  std::mutex mu_;
+  std::vector<rd_kafka_t*> idle_;  // GUARDED_BY(mu_)
+  KafkaReadMetrics metrics_;
+};
+
+class KafkaBatchTable : public TableSource {
+ public:
+  KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges, bool include_headers);
+  const Schema& schema() const override { return schema_; }
+  std::string description() const override;
+  Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override;
+  const std::vector<KafkaRange>& ranges() const { return ranges_; }
+  const std::shared_ptr<KafkaReadContext>& context() const { return ctx_; }
+
+ private:
+  std::shared_ptr<KafkaReadContext> ctx_;
+  std::vector<KafkaRange> ranges_;  // chunked, non-empty
+  bool include_headers_;
+  Schema schema_;
+};
+
+// Reads one range into `rows` callbacks: the building block of the scan,
+// exposed for the JSON fast path. `on_message` gets every record in
+// [from, until) in offset order; a non-OK status stops the read.
+class KafkaRangeReader {
+ public:
+  KafkaRangeReader(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range);
+  ~KafkaRangeReader();
+  // Up to `max` records (fewer at the end); an empty result means the range
+  // is done. Messages are owned by the reader until the next call.
+  Result<const std::vector<rd_kafka_message_t*>*> Next(size_t max);
+
+ private:
+  Status Start();
+  Status OnOffsetGone(int64_t at);
+  void FreeMessages();
+  std::shared_ptr<KafkaReadContext> ctx_;
+  KafkaRange range_;
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_queue_t* queue_ = nullptr;
+  bool done_ = false;
+  int64_t next_ = 0;  // next offset expected
+  std::vector<rd_kafka_message_t*> fetched_;
+  std::vector<rd_kafka_message_t*> out_;
+};
+
+}  // namespace sluice::kafka

@@ -1,0 +1,245 @@
+#include "connectors/kafka/kafka_sink.h"
+
+#include <cstring>
+
+#include "env/kill_point.h"
+
+namespace sluice::kafka {
+
+namespace {
+void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  auto* d = static_cast<KafkaSink::Delivery*>(opaque);
+  if (d->failed.fetch_add(1) == 0) {
+    std::lock_guard<std::mutex> l(d->mu);
+    d->first_error = rd_kafka_err2str(m->err);
+  }
+}
+
+int Col(const Schema& s, const char* name) { return s.IndexOf(name); }
+}  // namespace
+
+Result<std::shared_ptr<KafkaSink>> KafkaSink::Make(const SourceOptions& options) {
+  auto s = std::shared_ptr<KafkaSink>(new KafkaSink());
+  SLUICE_ASSIGN_OR_RETURN(s->config_, KafkaConfig::FromOptions(options, KafkaConfig::Role::kSink));
+  s->topic_ = options.GetOr("topic", "");
+  SLUICE_ASSIGN_OR_RETURN(s->exactly_once_, options.GetBool("exactlyOnce", false));
+  s->txn_prefix_ = options.GetOr("transactionalIdPrefix", "sluice-");
+  SLUICE_ASSIGN_OR_RETURN(s->timeout_ms_, options.GetInt("kafka.transaction.timeout.ms", 60000, true));
+  if (s->exactly_once_ && s->topic_.empty()) {
+    return Status::InvalidArgument(
+        "The kafka sink with exactlyOnce 'true' needs the option 'topic' (its partition 0 records which batches "
+        "are committed)");
+  }
+  return s;
+}
+
+KafkaSink::~KafkaSink() { Stop(); }
+
+std::string KafkaSink::description() const {
+  return "KafkaSink[" + (topic_.empty() ? std::string("topic column") : "topic=" + topic_) +
+         (exactly_once_ ? ", exactlyOnce" : "") + "]";
+}
+
+Status KafkaSink::Open(const SinkContext& ctx) {
+  SLUICE_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, config_.NewConf({}));
+  char err[512];
+  std::map<std::string, std::string> extra = {{"enable.idempotence", "true"}, {"acks", "all"}};
+  if (config_.properties().find("linger.ms") == config_.properties().end()) extra["linger.ms"] = "5";
+  if (exactly_once_) {
+    transactional_id_ = txn_prefix_ + ctx.query_id;
+    extra["transactional.id"] = transactional_id_;
+    if (config_.properties().find("transaction.timeout.ms") == config_.properties().end()) {
+      extra["transaction.timeout.ms"] = std::to_string(timeout_ms_);
+    }
+  }
+  for (const auto& [k, v] : extra) {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      return Status::InvalidArgument("kafka sink: " + k + ": " + err);
+    }
+  }
+  rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+  rd_kafka_conf_set_opaque(conf, &delivery_);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (!rk) {
+    rd_kafka_conf_destroy(conf);
+    return Status::InvalidArgument(std::string("cannot create the Kafka producer: ") + err);
+  }
+  producer_.reset(rk);
+  if (!exactly_once_) return Status::OK();
+  // Fences any older producer with this transactional.id and aborts its
+  // open transaction (a batch half-written before a crash).
+  if (rd_kafka_error_t* e = rd_kafka_init_transactions(rk, static_cast<int>(timeout_ms_))) {
+    return TxnError(e, "init_transactions (transactional.id " + transactional_id_ + ")", false);
+  }
+  SLUICE_ASSIGN_OR_RETURN(last_committed_, ReadCommittedBatch());
+  return Status::OK();
+}
+
+Result<int64_t> KafkaSink::ReadCommittedBatch() {
+  SLUICE_ASSIGN_OR_RETURN(rd_kafka_t * c, config_.NewClient(RD_KAFKA_CONSUMER, {{"group.id", transactional_id_},
+                                                                                 {"enable.auto.commit", "false"},
+                                                                                 {"isolation.level", "read_committed"}}));
+  RdKafkaPtr consumer(c);
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0);
+  rd_kafka_resp_err_t e = rd_kafka_committed(c, l, static_cast<int>(timeout_ms_));
+  int64_t off = l->elems[0].offset;
+  rd_kafka_resp_err_t pe = l->elems[0].err;
+  rd_kafka_topic_partition_list_destroy(l);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR || pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("kafka sink: cannot read which batches are committed (group " + transactional_id_ +
+                           ", topic '" + topic_ + "' partition 0): " + rd_kafka_err2str(e ? e : pe));
+  }
+  return off < 0 ? -1 : off - 1;
+}
+
+Status KafkaSink::TxnError(rd_kafka_error_t* e, const std::string& what, bool abort) {
+  std::string msg = rd_kafka_error_string(e);
+  bool fatal = rd_kafka_error_is_fatal(e);
+  bool needs_abort = rd_kafka_error_txn_requires_abort(e);
+  rd_kafka_error_destroy(e);
+  if (abort && needs_abort && !fatal) {
+    if (rd_kafka_error_t* a = rd_kafka_abort_transaction(producer_.get(), static_cast<int>(timeout_ms_))) {
+      rd_kafka_error_destroy(a);
+    }
+  }
+  return Status::IOError("kafka sink: " + what + " failed: " + msg + (fatal ? " (fatal)" : ""));
+}
+
+Status KafkaSink::Produce(const Schema& schema, const std::vector<Batch>& batches) {
+  int value_col = Col(schema, "value"), key_col = Col(schema, "key"), topic_col = Col(schema, "topic"),
+      part_col = Col(schema, "partition"), headers_col = Col(schema, "headers");
+  if (value_col < 0) {
+    return Status::AnalysisError("Required attribute 'value' not found in the query's output (the kafka sink writes "
+                                 "a 'value' column, and optional 'key', 'topic', 'partition', 'headers')");
+  }
+  auto string_like = [&](int c, const char* name) -> Status {
+    if (c >= 0 && !schema.field(static_cast<size_t>(c)).type.is_string_like()) {
+      return Status::AnalysisError(std::string(name) + " attribute type must be a string or binary, got " +
+                                   schema.field(static_cast<size_t>(c)).type.ToString());
+    }
+    return Status::OK();
+  };
+  SLUICE_RETURN_NOT_OK(string_like(value_col, "value"));
+  SLUICE_RETURN_NOT_OK(string_like(key_col, "key"));
+  if (topic_col >= 0 && schema.field(static_cast<size_t>(topic_col)).type.id() != TypeId::kString) {
+    return Status::AnalysisError("topic attribute type must be a string");
+  }
+  if (part_col >= 0 && schema.field(static_cast<size_t>(part_col)).type.id() != TypeId::kInt) {
+    return Status::AnalysisError("partition attribute type must be an int");
+  }
+  if (topic_.empty() && topic_col < 0) {
+    return Status::AnalysisError(
+        "topic option required when no 'topic' attribute is present. Use the topic option for setting a topic.");
+  }
+  rd_kafka_t* rk = producer_.get();
+  for (const auto& b : batches) {
+    const Vector& val = b.columns[static_cast<size_t>(value_col)];
+    for (size_t i = 0; i < b.num_rows; ++i) {
+      std::string_view v = val.IsNull(i) ? std::string_view() : val.GetString(i);
+      const void* vp = val.IsNull(i) ? nullptr : v.data();
+      std::string_view k;
+      const void* kp = nullptr;
+      if (key_col >= 0 && b.columns[static_cast<size_t>(key_col)].IsValid(i)) {
+        k = b.columns[static_cast<size_t>(key_col)].GetString(i);
+        kp = k.data() ? k.data() : "";
+      }
+      std::string topic = topic_;
+      if (topic.empty()) {
+        const Vector& t = b.columns[static_cast<size_t>(topic_col)];
+        if (t.IsNull(i)) return Status::ExecutionError("kafka sink: the topic column is null and no topic option is set");
+        topic = std::string(t.GetString(i));
+      }
+      int32_t partition = RD_KAFKA_PARTITION_UA;
+      if (part_col >= 0 && b.columns[static_cast<size_t>(part_col)].IsValid(i)) {
+        partition = b.columns[static_cast<size_t>(part_col)].data<int32_t>()[i];
+      }
+      rd_kafka_headers_t* hdrs = nullptr;
+      if (headers_col >= 0 && b.columns[static_cast<size_t>(headers_col)].IsValid(i)) {
+        Value hv = b.columns[static_cast<size_t>(headers_col)].GetValue(i);
+        hdrs = rd_kafka_headers_new(hv.children().size());
+        for (const auto& h : hv.children()) {
+          if (h.is_null()) continue;
+          const auto& kv = h.children();
+          std::string hk = kv[0].is_null() ? "" : kv[0].str_value();
+          if (kv[1].is_null()) {
+            rd_kafka_header_add(hdrs, hk.data(), static_cast<ssize_t>(hk.size()), nullptr, 0);
+          } else {
+            const std::string& hval = kv[1].str_value();
+            rd_kafka_header_add(hdrs, hk.data(), static_cast<ssize_t>(hk.size()), hval.data(),
+                                static_cast<ssize_t>(hval.size()));
+          }
+        }
+      }
+      for (;;) {
+        rd_kafka_resp_err_t e;
+        if (hdrs) {
+          e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                                RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
+                                RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        } else {
+          e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                                RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        }
+        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+          rd_kafka_poll(rk, 10);
+          continue;
+        }
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          if (hdrs) rd_kafka_headers_destroy(hdrs);
+          return Status::IOError("kafka sink: cannot produce to topic '" + topic + "': " + rd_kafka_err2str(e));
+        }
+        break;
+      }
+    }
+    rd_kafka_poll(rk, 0);
+  }
+  rd_kafka_resp_err_t fe = rd_kafka_flush(rk, static_cast<int>(timeout_ms_));
+  if (fe != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("kafka sink: flush: ") + rd_kafka_err2str(fe));
+  if (delivery_.failed.load() > 0) {
+    std::lock_guard<std::mutex> l(delivery_.mu);
+    return Status::IOError("kafka sink: " + std::to_string(delivery_.failed.load()) +
+                           " records were not delivered: " + delivery_.first_error);
+  }
+  return Status::OK();
+}
+
+Status KafkaSink::AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
+                           OutputMode mode) {
+  delivery_.failed = 0;
+  if (!exactly_once_) return Produce(schema, batches);
+  if (batch_id <= last_committed_) return Status::OK();  // already in Kafka
+  rd_kafka_t* rk = producer_.get();
+  if (rd_kafka_error_t* e = rd_kafka_begin_transaction(rk)) return TxnError(e, "begin_transaction", false);
+  Status st = Produce(schema, batches);
+  if (!st.ok()) {
+    if (rd_kafka_error_t* a = rd_kafka_abort_transaction(rk, static_cast<int>(timeout_ms_))) rd_kafka_error_destroy(a);
+    return st;
+  }
+  // The batch id, committed atomically with the records.
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0)->offset = batch_id + 1;
+  rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
+  rd_kafka_error_t* se = rd_kafka_send_offsets_to_transaction(rk, l, cgmd, static_cast<int>(timeout_ms_));
+  rd_kafka_consumer_group_metadata_destroy(cgmd);
+  rd_kafka_topic_partition_list_destroy(l);
+  if (se) return TxnError(se, "send_offsets_to_transaction (batch " + std::to_string(batch_id) + ")", true);
+  SLUICE_KILL_POINT("kafka_sink:before_commit_transaction");
+  if (rd_kafka_error_t* ce = rd_kafka_commit_transaction(rk, static_cast<int>(timeout_ms_))) {
+    return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
+  }
+  last_committed_ = batch_id;
+  return Status::OK();
+}
+
+void KafkaSink::Stop() {
+  if (producer_) {
+    rd_kafka_flush(producer_.get(), 10000);
+    producer_.reset();
+  }
+}
+
+}  // namespace sluice::kafka

@@ -1,0 +1,69 @@
+// KafkaSink: writes a streaming query's rows to Kafka (Spark's Kafka sink,
+// plus an exactly-once mode Spark lacks). See docs/kafka.md.
+//
+// Columns: value (STRING or BINARY, required), key (STRING/BINARY),
+// topic (STRING; the `topic` option wins), partition (INT), headers
+// (ARRAY<STRUCT<key: STRING, value: BINARY>>).
+//
+// Default (at least once, as Spark): the idempotent producer (acks=all), a
+// batch is done when every record is acknowledged; a replayed batch is
+// written again.
+//
+// exactlyOnce 'true': one Kafka transaction per batch, transactional.id =
+// transactionalIdPrefix ("sluice-") + the query id. The same transaction
+// also commits the offset batchId + 1 for partition 0 of `topic` in the
+// consumer group named after the transactional.id
+// (send_offsets_to_transaction), so "batch N is in Kafka" is stored
+// atomically with batch N's records. Open() calls init_transactions, which
+// fences a previous incarnation and aborts its half-written transaction,
+// then reads that group offset (read_committed): AddBatch skips every batch
+// at or below it. Readers with isolation.level=read_committed see every
+// batch exactly once.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "connectors/kafka/kafka_config.h"
+#include "connectors/sink.h"
+#include "connectors/source.h"
+
+namespace sluice::kafka {
+
+class KafkaSink : public Sink {
+ public:
+  static Result<std::shared_ptr<KafkaSink>> Make(const SourceOptions& options);
+  ~KafkaSink() override;
+  std::string description() const override;
+  Status Open(const SinkContext& ctx) override;
+  Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
+                  OutputMode mode) override;
+  void Stop() override;
+
+  // The last batch id known committed in Kafka (exactly-once mode), -1 if none.
+  int64_t last_committed_batch() const { return last_committed_; }
+
+  struct Delivery {
+    std::atomic<int64_t> failed{0};
+    std::mutex mu;
+    std::string first_error;
+  };
+
+ private:
+  Status Produce(const Schema& schema, const std::vector<Batch>& batches);
+  Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
+  Result<int64_t> ReadCommittedBatch();
+
+  KafkaConfig config_;
+  std::string topic_;  // option; may be empty when a topic column is given
+  bool exactly_once_ = false;
+  std::string txn_prefix_ = "sluice-";
+  std::string transactional_id_;
+  int64_t timeout_ms_ = 60000;
+  RdKafkaPtr producer_;
+  int64_t last_committed_ = -1;
+  Delivery delivery_;
+};
+
+}  // namespace sluice::kafka

@@ -1,0 +1,407 @@
+#include "connectors/kafka/kafka_source.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "checkpoint/metadata_log.h"
+
+namespace sluice::kafka {
+
+namespace {
+
+std::vector<std::string> SplitTopics(const std::string& s) {
+  std::vector<std::string> out;
+  size_t p = 0;
+  while (p <= s.size()) {
+    size_t q = s.find(',', p);
+    if (q == std::string::npos) q = s.size();
+    std::string t = s.substr(p, q - p);
+    t.erase(0, t.find_first_not_of(" \t"));
+    t.erase(t.find_last_not_of(" \t") + 1);
+    if (!t.empty()) out.push_back(t);
+    p = q + 1;
+  }
+  return out;
+}
+
+// "15m", "30s", "500ms", "2h", "1000" (ms) -> ms.
+Result<int64_t> ParseDurationMs(const std::string& key, const std::string& v) {
+  size_t i = 0;
+  while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+  if (i == 0) return Status::InvalidArgument("option '" + key + "' must be a duration like '15m', '30s' or '500ms', got '" + v + "'");
+  int64_t n = std::stoll(v.substr(0, i));
+  std::string unit = ToLower(v.substr(i));
+  unit.erase(0, unit.find_first_not_of(' '));
+  if (unit.empty() || unit == "ms") return n;
+  if (unit == "s" || unit == "sec" || unit == "second" || unit == "seconds") return n * 1000;
+  if (unit == "m" || unit == "min" || unit == "minute" || unit == "minutes") return n * 60000;
+  if (unit == "h" || unit == "hour" || unit == "hours") return n * 3600000;
+  if (unit == "d" || unit == "day" || unit == "days") return n * 86400000;
+  return Status::InvalidArgument("option '" + key + "': unknown time unit in '" + v + "'");
+}
+
+std::string RandomHex() {
+  std::random_device rd;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+  return buf;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<KafkaSource>> KafkaSource::Make(const SourceOptions& options) {
+  auto s = std::shared_ptr<KafkaSource>(new KafkaSource());
+  s->options_ = options;
+  SLUICE_ASSIGN_OR_RETURN(s->config_, KafkaConfig::FromOptions(options, KafkaConfig::Role::kSource));
+  int strategies = 0;
+  if (auto v = options.Get("subscribe")) {
+    ++strategies;
+    s->subscribe_ = SplitTopics(*v);
+    if (s->subscribe_.empty()) return Status::InvalidArgument("No topics to subscribe to: option 'subscribe' is empty");
+  }
+  if (auto v = options.Get("subscribePattern")) {
+    ++strategies;
+    if (v->empty()) return Status::InvalidArgument("Pattern to subscribe is empty: option 'subscribePattern'");
+    try {
+      s->pattern_.emplace(*v, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      return Status::InvalidArgument("option 'subscribePattern': invalid regular expression '" + *v + "': " + e.what());
+    }
+    s->pattern_text_ = *v;
+  }
+  if (auto v = options.Get("assign")) {
+    ++strategies;
+    SLUICE_ASSIGN_OR_RETURN(s->assign_, PartitionsFromJson(*v));
+  }
+  if (strategies != 1) {
+    return Status::InvalidArgument(
+        "One of the options 'subscribe', 'subscribePattern' or 'assign' must be specified for the kafka source "
+        "(exactly one; got " + std::to_string(strategies) + ")");
+  }
+  SLUICE_ASSIGN_OR_RETURN(s->include_headers_, options.GetBool("includeHeaders", false));
+  SLUICE_ASSIGN_OR_RETURN(s->fail_on_data_loss_, options.GetBool("failOnDataLoss", true));
+  if (options.Get("maxOffsetsPerTrigger")) {
+    SLUICE_ASSIGN_OR_RETURN(s->max_offsets_, options.GetInt("maxOffsetsPerTrigger", -1, true));
+  }
+  if (options.Get("minOffsetsPerTrigger")) {
+    SLUICE_ASSIGN_OR_RETURN(s->min_offsets_, options.GetInt("minOffsetsPerTrigger", -1, true));
+  }
+  if (auto v = options.Get("maxTriggerDelay")) {
+    SLUICE_ASSIGN_OR_RETURN(s->max_trigger_delay_ms_, ParseDurationMs("maxTriggerDelay", *v));
+  }
+  SLUICE_ASSIGN_OR_RETURN(s->poll_timeout_ms_, options.GetInt("kafkaConsumer.pollTimeoutMs", 120000, true));
+  // Starting offsets: checked now, resolved against the broker in Open.
+  if (auto v = options.Get("startingOffsets")) {
+    if (!EqualsIgnoreCase(*v, "earliest") && !EqualsIgnoreCase(*v, "latest")) {
+      SLUICE_RETURN_NOT_OK(OffsetsFromJson(*v, "option 'startingOffsets'").status());
+    }
+  }
+  if (auto v = options.Get("startingOffsetsByTimestamp")) {
+    SLUICE_RETURN_NOT_OK(OffsetsFromJson(*v, "option 'startingOffsetsByTimestamp'").status());
+  }
+  if (options.Get("startingTimestamp")) SLUICE_RETURN_NOT_OK(options.GetInt("startingTimestamp", 0).status());
+  auto strategy = options.GetOr("startingOffsetsByTimestampStrategy", "error");
+  if (!EqualsIgnoreCase(strategy, "error") && !EqualsIgnoreCase(strategy, "latest")) {
+    return Status::InvalidArgument("option 'startingOffsetsByTimestampStrategy' must be 'error' or 'latest', got '" +
+                                   strategy + "'");
+  }
+  if (options.Get("endingOffsets")) {
+    return Status::InvalidArgument("Ending offset not valid in streaming queries: option 'endingOffsets'");
+  }
+  s->schema_ = KafkaSourceSchema(s->include_headers_);
+  std::string prefix = options.GetOr("groupIdPrefix", "sluice-kafka-source");
+  s->group_id_ = s->config_.Get("group.id", prefix + "-" + RandomHex());
+  return s;
+}
+
+std::string KafkaSource::description() const {
+  std::string what;
+  if (!subscribe_.empty()) {
+    what = "Subscribe[";
+    for (size_t i = 0; i < subscribe_.size(); ++i) what += (i ? "," : "") + subscribe_[i];
+    what += "]";
+  } else if (pattern_) {
+    what = "SubscribePattern[" + pattern_text_ + "]";
+  } else {
+    what = "Assign[";
+    for (size_t i = 0; i < assign_.size(); ++i) what += (i ? ", " : "") + assign_[i].ToString();
+    what += "]";
+  }
+  return "KafkaV2[" + what + "]";
+}
+
+Result<std::vector<TopicPartition>> KafkaSource::CurrentPartitions() {
+  if (!assign_.empty()) return assign_;
+  SLUICE_ASSIGN_OR_RETURN(auto topics, client_->ListTopics());
+  std::vector<TopicPartition> out;
+  for (const auto& [name, n] : topics) {
+    bool match = pattern_ ? std::regex_match(name, *pattern_)
+                          : std::find(subscribe_.begin(), subscribe_.end(), name) != subscribe_.end();
+    if (!match) continue;
+    for (int p = 0; p < n; ++p) out.push_back({name, p});
+  }
+  return out;
+}
+
+Result<PartitionOffsets> KafkaSource::ResolveInitialOffsets() {
+  SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions());
+  std::optional<PartitionOffsets> by_ts;
+  if (options_.Get("startingTimestamp")) {
+    SLUICE_ASSIGN_OR_RETURN(int64_t ts, options_.GetInt("startingTimestamp", 0));
+    by_ts.emplace();
+    for (const auto& tp : parts) (*by_ts)[tp] = ts;
+  } else if (auto v = options_.Get("startingOffsetsByTimestamp")) {
+    SLUICE_ASSIGN_OR_RETURN(by_ts, OffsetsFromJson(*v, "option 'startingOffsetsByTimestamp'"));
+    for (const auto& [tp, ts] : *by_ts) {
+      if (std::find(parts.begin(), parts.end(), tp) == parts.end()) {
+        return Status::InvalidArgument("startingOffsetsByTimestamp names " + tp.ToString() +
+                                       ", which is not a partition of the subscribed topics");
+      }
+    }
+  }
+  if (by_ts) {
+    SLUICE_ASSIGN_OR_RETURN(auto found, client_->Offsets(*by_ts));
+    SLUICE_ASSIGN_OR_RETURN(auto latest, client_->Offsets(parts, kLatest));
+    bool latest_strategy = EqualsIgnoreCase(options_.GetOr("startingOffsetsByTimestampStrategy", "error"), "latest");
+    PartitionOffsets out;
+    for (const auto& tp : parts) {
+      auto it = found.find(tp);
+      if (it == found.end()) {
+        out[tp] = latest[tp];  // partition not named: latest, as Spark
+      } else if (it->second < 0) {
+        if (!latest_strategy) {
+          return Status::InvalidArgument(
+              "No offset of " + tp.ToString() + " has a timestamp >= " + std::to_string((*by_ts)[tp]) +
+              " (startingOffsetsByTimestamp / startingTimestamp). Set startingOffsetsByTimestampStrategy 'latest' "
+              "to start from the latest offset in that case.");
+        }
+        out[tp] = latest[tp];
+      } else {
+        out[tp] = it->second;
+      }
+    }
+    return out;
+  }
+  std::string so = options_.GetOr("startingOffsets", "latest");
+  if (EqualsIgnoreCase(so, "earliest") || EqualsIgnoreCase(so, "latest")) {
+    return client_->Offsets(parts, EqualsIgnoreCase(so, "earliest") ? kEarliest : kLatest);
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto given, OffsetsFromJson(so, "option 'startingOffsets'"));
+  if (!assign_.empty() || !subscribe_.empty()) {
+    std::set<TopicPartition> want(parts.begin(), parts.end()), have;
+    for (const auto& [tp, o] : given) have.insert(tp);
+    if (want != have) {
+      std::string missing;
+      for (const auto& tp : want) {
+        if (!have.count(tp)) missing += (missing.empty() ? "" : ", ") + tp.ToString();
+      }
+      for (const auto& tp : have) {
+        if (!want.count(tp)) missing += (missing.empty() ? "" : ", ") + tp.ToString() + " (not a partition)";
+      }
+      return Status::InvalidArgument(
+          "If startingOffsets contains specific offsets, you must specify all TopicPartitions. Use -1 for latest, "
+          "-2 for earliest. Differences: " + missing);
+    }
+  }
+  PartitionOffsets special;
+  for (const auto& [tp, o] : given) {
+    if (o == kEarliest || o == kLatest) special[tp] = o;
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto resolved, client_->Offsets(special));
+  for (auto& [tp, o] : given) {
+    if (o == kEarliest || o == kLatest) o = resolved[tp];
+  }
+  return given;
+}
+
+Status KafkaSource::Open(const SourceContext& ctx) {
+  clock_ = ctx.clock;
+  last_trigger_ms_ = clock_->NowMillis();
+  KafkaMetadataClient::Options mo;
+  SLUICE_ASSIGN_OR_RETURN(int64_t retries, options_.GetInt("fetchOffset.numRetries", 3));
+  SLUICE_ASSIGN_OR_RETURN(int64_t interval, options_.GetInt("fetchOffset.retryIntervalMs", 1000));
+  mo.num_retries = static_cast<int>(retries);
+  mo.retry_interval_ms = static_cast<int>(interval);
+  mo.timeout_ms = static_cast<int>(std::min<int64_t>(30000, poll_timeout_ms_));
+  SLUICE_ASSIGN_OR_RETURN(client_, KafkaMetadataClient::Make(config_, group_id_, mo));
+  read_ctx_ = std::make_shared<KafkaReadContext>(config_, group_id_, fail_on_data_loss_, poll_timeout_ms_);
+  // The initial offsets are resolved once and kept (a replay of batch 0
+  // must read the same range even with startingOffsets latest).
+  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir));
+  auto entry = log.Get(0);
+  if (entry.ok()) {
+    if (entry->size() != 1) return Status::Corruption(log.PathFor(0) + ": expected one line with the initial offsets");
+    SLUICE_ASSIGN_OR_RETURN(initial_, OffsetsFromJson((*entry)[0], log.PathFor(0)));
+    return Status::OK();
+  }
+  if (entry.status().code() != StatusCode::kNotFound) return entry.status();
+  SLUICE_ASSIGN_OR_RETURN(initial_, ResolveInitialOffsets());
+  return log.Add(0, {OffsetsToJson(initial_)});
+}
+
+Status KafkaSource::ReportDataLoss(const std::string& message) {
+  if (fail_on_data_loss_) {
+    return Status::ExecutionError(
+        "Kafka data loss: " + message +
+        ". Some data may have been lost because they are not available in Kafka any more; either the data was aged "
+        "out by Kafka or the topic may have been deleted before all the data in the topic was processed. If you "
+        "don't want your streaming query to fail on such cases, set the source option 'failOnDataLoss' to 'false'.");
+  }
+  lost_.push_back(message);
+  return Status::OK();
+}
+
+Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional<std::string>& start,
+                                                             const ReadLimit& limit) {
+  lost_.clear();
+  PartitionOffsets from = initial_;
+  if (start) {
+    SLUICE_ASSIGN_OR_RETURN(from, OffsetsFromJson(*start, description() + " offset"));
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions());
+  std::set<TopicPartition> current(parts.begin(), parts.end());
+  // Partitions that are gone (topic deleted).
+  PartitionOffsets begin;
+  for (const auto& [tp, o] : from) {
+    if (!current.count(tp)) {
+      SLUICE_RETURN_NOT_OK(ReportDataLoss("partition " + tp.ToString() + " is gone (topic '" + tp.topic +
+                                          "' deleted?) after offset " + std::to_string(o)));
+    } else {
+      begin[tp] = o;
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto latest, client_->Offsets(parts, kLatest));
+  std::vector<TopicPartition> added;
+  for (const auto& tp : parts) {
+    if (!begin.count(tp)) added.push_back(tp);
+  }
+  PartitionOffsets added_earliest;
+  if (!added.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(added_earliest, client_->Offsets(added, kEarliest));
+  }
+  if (available_now_cap_) {
+    PartitionOffsets capped;
+    for (const auto& [tp, o] : latest) {
+      auto it = available_now_cap_->find(tp);
+      if (it != available_now_cap_->end()) capped[tp] = std::min(o, it->second);
+    }
+    latest = std::move(capped);
+  }
+  // Where each partition's next range starts (new partitions: their earliest).
+  PartitionOffsets lo = begin;
+  for (const auto& [tp, o] : added_earliest) lo[tp] = o;
+  int64_t total = 0;
+  for (const auto& [tp, hi] : latest) {
+    auto it = lo.find(tp);
+    if (it != lo.end() && hi > it->second) total += hi - it->second;
+  }
+  // minOffsetsPerTrigger: wait for enough data, at most maxTriggerDelay.
+  if (min_offsets_ > 0 && total < min_offsets_ && clock_->NowMillis() - last_trigger_ms_ < max_trigger_delay_ms_ &&
+      lost_.empty()) {
+    return start;
+  }
+  int64_t max_rows = limit.max_rows;
+  PartitionOffsets end = begin;  // partitions without new data keep their offset
+  for (const auto& [tp, hi] : latest) {
+    auto it = lo.find(tp);
+    if (it == lo.end()) continue;
+    int64_t b = it->second;
+    int64_t e = hi;
+    if (max_rows > 0 && total > max_rows && hi > b) {
+      // Spark's rateLimit: the limit is split across partitions by lag.
+      double prorate = static_cast<double>(max_rows) * static_cast<double>(hi - b) / static_cast<double>(total);
+      int64_t n = static_cast<int64_t>(prorate < 1 ? std::ceil(prorate) : std::floor(prorate));
+      e = std::min(hi, b + n);
+    }
+    if (!begin.count(tp)) {
+      if (e <= b) continue;  // a new partition with no data yet: not part of the offsets yet
+      // A new partition starts at 0 (GetBatch checks what is still there).
+      b = 0;
+    }
+    end[tp] = e;
+  }
+  std::string end_json = OffsetsToJson(end);
+  if (start ? end_json == *start : end_json == OffsetsToJson(initial_)) return start;
+  last_trigger_ms_ = clock_->NowMillis();
+  return std::optional<std::string>(end_json);
+}
+
+Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& start, const std::string& end) {
+  PartitionOffsets from = initial_;
+  if (start) {
+    SLUICE_ASSIGN_OR_RETURN(from, OffsetsFromJson(*start, description() + " start offset"));
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto until, OffsetsFromJson(end, description() + " end offset"));
+  std::vector<KafkaRange> ranges;
+  for (const auto& [tp, u] : until) {
+    auto it = from.find(tp);
+    int64_t f = it == from.end() ? 0 : it->second;
+    if (u < f) {
+      SLUICE_RETURN_NOT_OK(ReportDataLoss("partition " + tp.ToString() + "'s offset was changed from " +
+                                          std::to_string(f) + " to " + std::to_string(u) +
+                                          " (topic recreated?), some data may have been missed"));
+      continue;
+    }
+    if (u > f) ranges.push_back({tp, f, u});
+  }
+  // Ranges whose start has been deleted (retention, DeleteRecords).
+  if (!ranges.empty()) {
+    std::vector<TopicPartition> tps;
+    for (const auto& r : ranges) tps.push_back(r.tp);
+    SLUICE_ASSIGN_OR_RETURN(auto earliest, client_->Offsets(tps, kEarliest));
+    std::vector<KafkaRange> kept;
+    for (auto r : ranges) {
+      int64_t low = earliest[r.tp];
+      if (low > r.from) {
+        SLUICE_RETURN_NOT_OK(ReportDataLoss("cannot read offsets [" + std::to_string(r.from) + ", " +
+                                            std::to_string(std::min(low, r.until)) + ") of topic '" + r.tp.topic +
+                                            "' partition " + std::to_string(r.tp.partition) +
+                                            ": the earliest available offset is " + std::to_string(low)));
+        r.from = low;
+      }
+      if (r.until > r.from) kept.push_back(r);
+    }
+    ranges = std::move(kept);
+  }
+  {
+    // Data found gone while a previous batch's scan ran.
+    std::lock_guard<std::mutex> l(read_ctx_->metrics().mu);
+    for (auto& s : read_ctx_->metrics().lost) lost_.push_back(std::move(s));
+    read_ctx_->metrics().lost.clear();
+  }
+  auto table = std::make_shared<KafkaBatchTable>(read_ctx_, std::move(ranges), include_headers_);
+  return SourceBatch{table, -1};
+}
+
+Status KafkaSource::PrepareForAvailableNow() {
+  SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions());
+  SLUICE_ASSIGN_OR_RETURN(auto latest, client_->Offsets(parts, kLatest));
+  available_now_cap_ = std::move(latest);
+  return Status::OK();
+}
+
+ReadLimit KafkaSource::DefaultReadLimit() const {
+  ReadLimit l;
+  l.max_rows = max_offsets_;
+  return l;
+}
+
+std::map<std::string, std::string> KafkaSource::Metrics() const {
+  std::map<std::string, std::string> m;
+  if (!lost_.empty()) {
+    std::string s;
+    for (const auto& l : lost_) s += (s.empty() ? "" : "; ") + l;
+    m["dataLoss"] = s;
+    m["numDataLossEvents"] = std::to_string(lost_.size());
+  }
+  return m;
+}
+
+void KafkaSource::Stop() {
+  client_.reset();
+  read_ctx_.reset();
+}
+
+}  // namespace sluice::kafka
