@@ -1,5 +1,6 @@
 #include "connectors/kafka/kafka_metadata_client.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -10,17 +11,33 @@ Result<std::unique_ptr<KafkaMetadataClient>> KafkaMetadataClient::Make(const Kaf
                                                                        Options options) {
   auto c = std::unique_ptr<KafkaMetadataClient>(new KafkaMetadataClient());
   c->options_ = options;
-  SLUICE_ASSIGN_OR_RETURN(rd_kafka_t * rk, config.NewClient(RD_KAFKA_CONSUMER, {{"group.id", group_id},
-                                                                                  {"enable.auto.commit", "false"}}));
-  c->rk_.reset(rk);
+  c->config_ = config;
+  c->group_id_ = group_id;
+  SLUICE_RETURN_NOT_OK(c->Connect());
   return c;
+}
+
+Status KafkaMetadataClient::Connect() {
+  SLUICE_ASSIGN_OR_RETURN(rd_kafka_t * rk, config_.NewClient(RD_KAFKA_CONSUMER, {{"group.id", group_id_},
+                                                                                   {"enable.auto.commit", "false"}}));
+  rk_.reset(rk);
+  return Status::OK();
 }
 
 template <typename F>
 auto KafkaMetadataClient::Retry(const char* what, F f) -> decltype(f()) {
+  // At least num_retries retries, and more until timeout_ms has passed: a
+  // broker restart (connections refused, partitions briefly unknown) is
+  // ridden out rather than failing the query.
+  auto start = std::chrono::steady_clock::now();
   decltype(f()) r = f();
-  for (int i = 0; i < options_.num_retries && !r.ok(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(options_.retry_interval_ms));
+  for (int i = 0; !r.ok(); ++i) {
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    if (i >= options_.num_retries && elapsed > std::chrono::milliseconds(options_.timeout_ms)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::max(options_.retry_interval_ms, 100)));
+    // librdkafka 2.0 may keep answering "Unknown partition" from a stale
+    // metadata cache after a broker restart: retry on a fresh client.
+    if (!Connect().ok()) continue;
     r = f();
   }
   if (!r.ok()) return r.status().WithContext(what);

@@ -34,6 +34,9 @@ class KafkaMetadataClient {
  private:
   template <typename F>
   auto Retry(const char* what, F f) -> decltype(f());
+  Status Connect();
+  KafkaConfig config_;
+  std::string group_id_;
   RdKafkaPtr rk_;
   Options options_;
 };

@@ -224,7 +224,7 @@ Status KafkaSource::Open(const SourceContext& ctx) {
   SLUICE_ASSIGN_OR_RETURN(int64_t interval, options_.GetInt("fetchOffset.retryIntervalMs", 1000));
   mo.num_retries = static_cast<int>(retries);
   mo.retry_interval_ms = static_cast<int>(interval);
-  mo.timeout_ms = static_cast<int>(std::min<int64_t>(30000, poll_timeout_ms_));
+  mo.timeout_ms = static_cast<int>(std::min<int64_t>(60000, poll_timeout_ms_));
   SLUICE_ASSIGN_OR_RETURN(client_, KafkaMetadataClient::Make(config_, group_id_, mo));
   read_ctx_ = std::make_shared<KafkaReadContext>(config_, group_id_, fail_on_data_loss_, poll_timeout_ms_);
   // The initial offsets are resolved once and kept (a replay of batch 0

@@ -268,14 +268,19 @@ TEST_F(KafkaSourceTest, DeletedRecordsFailOrAreSkipped) {
     auto q = StartMemory(df, name);
     ASSERT_TRUE(q.ok()) << q.status().ToString();
     ASSERT_TRUE(q->processAllAvailable().ok());
-    // Offsets 5..9 written, then 5..7 deleted (as retention would) before the query reads them.
+    ASSERT_TRUE(q->stop().ok());
+    // Offsets 5..9 written, then 5..7 deleted (as retention would) while the
+    // query is stopped; it restarts on its checkpoint.
     p.SendRange(t, 5, 10, 1);
     testing::DeleteRecordsBefore(bootstrap(), t, 0, 8);
+    q = StartMemory(df, name);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
     Status st = q->processAllAvailable();
     if (fail) {
       ASSERT_FALSE(st.ok());
-      EXPECT_NE(st.ToString().find("offsets [5, 8) of topic '" + t + "' partition 0"), std::string::npos)
-          << st.ToString();
+      // Found either by the batch's earliest-offset check or by the read itself.
+      EXPECT_NE(st.ToString().find("topic '" + t + "' partition 0"), std::string::npos) << st.ToString();
+      EXPECT_NE(st.ToString().find("earliest available offset is"), std::string::npos) << st.ToString();
     } else {
       ASSERT_TRUE(st.ok()) << st.ToString();
       std::vector<std::string> want = {"0", "1", "2", "3", "4", "8", "9"};
@@ -379,7 +384,8 @@ TEST_F(KafkaSourceTest, BrokerRestartMidStreamLosesNothing) {
   ASSERT_TRUE(q->processAllAvailable().ok());
   ASSERT_TRUE(broker_->Restart().ok()) << broker_->LogTail();
   p.SendRange("rs", 50, 100, 2);
-  ASSERT_TRUE(q->processAllAvailable().ok());
+  Status st = q->processAllAvailable();
+  ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(Rows("SELECT v FROM rs"), Seq(0, 100));
   ASSERT_TRUE(q->stop().ok());
 }
