@@ -20,6 +20,8 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
+// OFFSET is not reserved (Kafka rows have a column named offset); the parser
+// keeps it from being taken as an implicit alias instead.
 bool IsReservedWord(const std::string& upper) {
   static const std::unordered_set<std::string> kReserved = {
       "ALL",     "AND",    "ANTI",   "AS",        "ASC",      "BETWEEN", "BY",
@@ -27,7 +29,7 @@ bool IsReservedWord(const std::string& upper) {
       "DROP",    "ELSE",   "END",    "ESCAPE",    "EXCEPT",   "EXISTS",  "EXPLAIN",
       "FALSE",   "FROM",   "FULL",   "GROUP",     "HAVING",   "IN",      "INNER",
       "INTERSECT", "IS",   "JOIN",   "LATERAL",   "LEFT",     "LIKE",    "LIMIT",
-      "MINUS",   "NATURAL", "NOT",   "NULL",      "OFFSET",   "ON",      "OR",
+      "MINUS",   "NATURAL", "NOT",   "NULL",      "ON",      "OR",
       "ORDER",   "OUTER",  "REGEXP", "RIGHT",     "RLIKE",    "SELECT",  "SEMI",
       "THEN",    "TRUE",   "UNION",  "USING",     "WHEN",     "WHERE",   "WINDOW",
       "WITH",    "VALUES", "TRY_CAST", "QUALIFY",

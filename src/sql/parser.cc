@@ -165,6 +165,11 @@ bool Parser::PeekIdentifier(size_t ahead) const {
          (t.kind == TokenKind::kWord && !IsReservedWord(t.upper));
 }
 
+bool Parser::PeekImplicitAlias() const {
+  // `FROM t OFFSET 5`: OFFSET starts the clause, it does not name t.
+  return PeekIdentifier() && !Peek().IsWord("OFFSET");
+}
+
 Result<std::string> Parser::ParseIdentifier(std::string_view what) {
   if (!PeekIdentifier()) return ErrorExpected(what);
   return Consume().text;
@@ -710,7 +715,7 @@ Result<Parser::MutableQuery> Parser::ParseSelect() {
       } else {
         return ErrorExpected("an alias");
       }
-    } else if (PeekIdentifier()) {
+    } else if (PeekImplicitAlias()) {
       item.alias = Consume().text;
     }
     node->select_list.push_back(std::move(item));
@@ -825,7 +830,7 @@ Status Parser::ParseTableAlias(ast::TableRef* ref, bool allow_columns) {
   if (MatchWord("AS")) {
     SLUICE_ASSIGN_OR_RETURN(std::string a, ParseIdentifier("an alias"));
     ref->alias = std::move(a);
-  } else if (PeekIdentifier()) {
+  } else if (PeekImplicitAlias()) {
     ref->alias = Consume().text;
   } else {
     return Status::OK();

@@ -59,6 +59,8 @@ class Parser {
 
   // Identifiers.
   bool PeekIdentifier(size_t ahead = 0) const;  // a non-reserved word or `quoted`
+  // An identifier that may follow an expression or table as an alias without AS.
+  bool PeekImplicitAlias() const;
   Result<std::string> ParseIdentifier(std::string_view what);
   Result<std::vector<std::string>> ParseQualifiedName(std::string_view what);
   Result<std::vector<std::string>> ParseIdentifierList();  // ( a, b )

@@ -457,6 +457,25 @@ TEST(ParserStreamingTest, StreamSinkAndStartQuery) {
   ASSERT_NE(sq.query, nullptr);
 }
 
+// Kafka rows have a column named `offset`: the word is not reserved, and
+// still ends a FROM clause or select item instead of becoming an alias.
+TEST(ParserStreamingTest, OffsetIsAColumnNameAndAClause) {
+  auto r = ParseStatements("SELECT partition, offset FROM k OFFSET 2");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto& q = static_cast<const ast::SelectNode&>(*(*r)[0]->As<ast::SelectStatement>().query);
+  ASSERT_EQ(q.select_list.size(), 2u);
+  EXPECT_EQ(q.select_list[1].expr->kind, ast::ExprKind::kColumnRef);
+  EXPECT_EQ(q.select_list[1].expr->parts[0], "offset");
+  EXPECT_FALSE(q.from->alias.has_value());
+  ASSERT_NE(q.offset, nullptr);
+  EXPECT_EQ(q.offset->ToString(), "2");
+  auto item = ParseStatements("SELECT a OFFSET 1");
+  ASSERT_TRUE(item.ok()) << item.status().ToString();
+  const auto& q2 = static_cast<const ast::SelectNode&>(*(*item)[0]->As<ast::SelectStatement>().query);
+  EXPECT_FALSE(q2.select_list[0].alias.has_value());
+  ASSERT_NE(q2.offset, nullptr);
+}
+
 TEST(ParserStreamingTest, ErrorsPointAtTheSpot) {
   auto r = ParseStatements("START STREAMING QUERY q INTO out TRIGGER SOMETIMES AS SELECT 1");
   ASSERT_FALSE(r.ok());
