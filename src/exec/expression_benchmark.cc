@@ -3,7 +3,9 @@
 // a BIGINT, b DOUBLE, c BIGINT. Reports rows/s (items) and input bytes/s.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <random>
+#include <string>
 
 #include "exec/expression_evaluator.h"
 #include "exec/function_registry.h"
@@ -83,6 +85,59 @@ void BM_ProjectOnly(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kBatchSize * 16));
 }
 BENCHMARK(BM_ProjectOnly);
+
+// from_json over 2048-row batches of ~250-byte YSB ad events (the Kafka
+// end-to-end pipeline's schema, bench/kafka/e2e.sh) into a 7-field STRUCT.
+// Items are rows, bytes the JSON text parsed.
+struct JsonFixture {
+  std::vector<Batch> batches;
+  ExprPtr from_json;
+  size_t bytes_per_batch = 0;
+  JsonFixture() {
+    std::mt19937_64 rng(7);
+    auto uuid = [&] {
+      char buf[40];
+      uint64_t a = rng(), b = rng();
+      std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                    static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xffff,
+                    static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+      return std::string(buf);
+    };
+    const char* types[] = {"view", "click", "purchase"};
+    int64_t t = 1700000000000;
+    for (size_t b = 0; b < 8; ++b) {
+      Vector v(DataType::String(), kBatchSize);
+      for (size_t i = 0; i < kBatchSize; ++i) {
+        std::string s = "{\"user_id\":\"" + uuid() + "\",\"page_id\":\"" + uuid() + "\",\"ad_id\":\"" + uuid() +
+                        "\",\"ad_type\":\"banner\",\"event_type\":\"" + types[rng() % 3] +
+                        "\",\"event_time\":\"" + std::to_string(t++) + "\",\"ip_address\":\"1.2.3.4\"}";
+        bytes_per_batch += b == 0 ? s.size() : 0;
+        v.SetString(i, s);
+      }
+      batches.emplace_back(std::vector<Vector>{v}, kBatchSize);
+    }
+    auto value = MakeColumnRef(0, DataType::String(), "value");
+    from_json = BindScalarFunction(
+                    "from_json", {value, MakeLiteral(Value::String(
+                                             "user_id STRING, page_id STRING, ad_id STRING, ad_type STRING, "
+                                             "event_type STRING, event_time STRING, ip_address STRING"))})
+                    .ValueOrDie();
+  }
+};
+
+void BM_FromJson(benchmark::State& state) {
+  JsonFixture f;
+  EvalContext ctx;
+  size_t i = 0;
+  for (auto _ : state) {
+    auto v = ExpressionEvaluator::Evaluate(*f.from_json, f.batches[i++ % f.batches.size()], nullptr, ctx);
+    benchmark::DoNotOptimize(v);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatchSize));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes_per_batch));
+  state.counters["bytes_per_row"] = static_cast<double>(f.bytes_per_batch) / kBatchSize;
+}
+BENCHMARK(BM_FromJson);
 
 }  // namespace
 }  // namespace sluice

@@ -268,6 +268,120 @@ TEST(JsonFunctions, FromJson) {
   EXPECT_EQ(Err("from_json", {S("{}"), S("a FOO")}).code(), StatusCode::kAnalysisError);
 }
 
+TEST(JsonFunctions, FromJsonAllTypes) {
+  Value v = Val("from_json",
+                {S("{\"b\":true,\"i\":-7,\"l\":9007199254740993,\"d\":150,\"dec\":12.345,\"s\":\"x\",\"bin\":\"y\","
+                   "\"dt\":\"2024-02-29\",\"ts\":\"2024-01-02 03:04:05\"}"),
+                 S("b BOOLEAN, i INT, l BIGINT, d DOUBLE, dec DECIMAL(5,2), s STRING, bin BINARY, dt DATE, ts TIMESTAMP")});
+  ASSERT_FALSE(v.is_null());
+  const auto& c = v.children();
+  EXPECT_TRUE(c[0].bool_value());
+  EXPECT_EQ(c[1].int_value(), -7);
+  EXPECT_EQ(c[2].bigint_value(), 9007199254740993LL);  // above 2^53: not routed through a double
+  EXPECT_EQ(c[3].double_value(), 150.0);
+  EXPECT_EQ(c[4].decimal_value(), 1235);  // 12.345 -> 12.35 (HALF_UP at scale 2)
+  EXPECT_EQ(c[5].str_value(), "x");
+  EXPECT_EQ(c[6].str_value(), "y");
+  EXPECT_EQ(c[7].int_value(), *ParseDate("2024-02-29"));
+  EXPECT_EQ(c[8].bigint_value(), *ParseTimestamp("2024-01-02 03:04:05"));
+}
+
+TEST(JsonFunctions, FromJsonFieldConversions) {
+  // Values that do not fit their type are NULL fields; the rest of the row stays.
+  Value v = Val("from_json", {S("{\"i\":2147483648,\"l\":1.5,\"d\":\"NaN\",\"d2\":\"abc\",\"s\":{\"k\": [1, 2]},"
+                                "\"s2\":12,\"s3\":true,\"dt\":\"nope\",\"b\":\"true\",\"dec\":123.4}"),
+                              S("i INT, l BIGINT, d DOUBLE, d2 DOUBLE, s STRING, s2 STRING, s3 STRING, dt DATE, "
+                                "b BOOLEAN, dec DECIMAL(3,1)")});
+  ASSERT_FALSE(v.is_null());
+  const auto& c = v.children();
+  EXPECT_TRUE(c[0].is_null());  // out of INT range
+  EXPECT_TRUE(c[1].is_null());  // not integral
+  EXPECT_TRUE(std::isnan(c[2].double_value()));
+  EXPECT_TRUE(c[3].is_null());
+  EXPECT_EQ(c[4].str_value(), "{\"k\":[1,2]}");  // nested JSON kept as compact text
+  EXPECT_EQ(c[5].str_value(), "12");
+  EXPECT_EQ(c[6].str_value(), "true");
+  EXPECT_TRUE(c[7].is_null());
+  EXPECT_TRUE(c[8].is_null());  // a string is not a boolean
+  EXPECT_TRUE(c[9].is_null());  // 123.4 needs DECIMAL(4,1)
+  // One mismatching field among good ones.
+  EXPECT_EQ(Val("from_json", {S("{\"a\":1,\"b\":[1],\"c\":\"ok\"}"), S("a INT, b INT, c STRING")}).ToString(),
+            "{1, null, ok}");
+  // A repeated key: the first occurrence is used.
+  EXPECT_EQ(Val("from_json", {S("{\"a\":1,\"a\":2}"), S("a INT")}).ToString(), "{1}");
+  // Keys not in the schema are ignored; missing fields are NULL.
+  EXPECT_EQ(Val("from_json", {S("{\"z\":[1,{}],\"b\":\"x\"}"), S("a INT, b STRING")}).ToString(), "{null, x}");
+  EXPECT_EQ(Val("from_json", {S("{}"), S("a INT, b STRING")}).ToString(), "{null, null}");
+}
+
+TEST(JsonFunctions, FromJsonNested) {
+  Value v = Val("from_json",
+                {S("{\"o\":{\"arr\":[{\"x\":1},null,{\"x\":\"bad\"},{\"y\":2}],\"m\":[[1,2],[],null,[3]]},\"t\":\"t\"}"),
+                 S("o STRUCT<arr: ARRAY<STRUCT<x: INT>>, m: ARRAY<ARRAY<BIGINT>>>, t STRING")});
+  EXPECT_EQ(v.ToString(), "{{[{1}, null, {null}, {null}], [[1, 2], [], null, [3]]}, t}");
+  // A nested value of the wrong JSON type is a NULL field.
+  EXPECT_EQ(Val("from_json", {S("{\"o\":[1],\"a\":{\"x\":1}}"), S("o STRUCT<x: INT>, a ARRAY<INT>")}).ToString(),
+            "{null, null}");
+  EXPECT_EQ(Val("from_json", {S("[[1],[2,3]]"), S("ARRAY<ARRAY<INT>>")}).ToString(), "[[1], [2, 3]]");
+}
+
+TEST(JsonFunctions, FromJsonMalformedAndEmpty) {
+  for (const char* bad : {"", "   ", "{bad json", "{\"a\":1} x", "{\"a\":1,\"z\":tru}", "{\"a\":1", "null",
+                          "[1]", "\"a\"", "{\"a\":\"\\q\"}"}) {
+    EXPECT_TRUE(Val("from_json", {S(bad), S("a INT")}).is_null()) << bad;
+  }
+}
+
+TEST(JsonFunctions, FromJsonEscapesAndUnicode) {
+  Value v = Val("from_json", {S("{\"s\":\"a\\\"b\\\\c\\nd\\u00e9\\ud83d\\ude00\",\"k\\u0065y\":5,\"u\":\"\xc3\xbc\"}"),
+                              S("s STRING, key INT, u STRING")});
+  ASSERT_FALSE(v.is_null());
+  EXPECT_EQ(v.children()[0].str_value(), "a\"b\\c\nd\xc3\xa9\xf0\x9f\x98\x80");
+  EXPECT_EQ(v.children()[1].int_value(), 5);  // escaped key matched after unescaping
+  EXPECT_EQ(v.children()[2].str_value(), "\xc3\xbc");
+}
+
+TEST(JsonFunctions, FromJsonLongValue) {
+  // Far longer than simdjson's padding (64 bytes) and the scratch buffer's first size.
+  std::string big(10000, 'q');
+  std::string json = "{\"s\":\"" + big + "\",\"arr\":[";
+  for (int i = 1; i <= 1000; ++i) json += (i > 1 ? "," : "") + std::to_string(i);
+  json += "]}";
+  Value v = Val("from_json", {S(json), S("s STRING, arr ARRAY<BIGINT>")});
+  ASSERT_FALSE(v.is_null());
+  EXPECT_EQ(v.children()[0].str_value(), big);
+  const auto& arr = v.children()[1].children();
+  ASSERT_EQ(arr.size(), 1000u);
+  int64_t sum = 0;
+  for (const auto& x : arr) sum += x.bigint_value();
+  EXPECT_EQ(sum, 500500);  // 1000 * 1001 / 2
+}
+
+TEST(JsonFunctions, FromJsonBatch) {
+  // Many rows in one batch: NULL and malformed rows between good ones, keys
+  // in different orders, array offsets carried across rows.
+  Vector in(DataType::String(), 6);
+  in.SetString(0, "{\"a\":1,\"arr\":[1,2]}");
+  in.SetNull(1);
+  in.SetString(2, "{bad");
+  in.SetString(3, "{\"arr\":[3],\"a\":2}");
+  in.SetString(4, "{\"a\":3}");
+  in.SetString(5, "{\"arr\":[],\"a\":4,\"arr\":[9]}");
+  auto expr = BindScalarFunction("from_json", {MakeColumnRef(0, DataType::String(), "v"),
+                                               MakeLiteral(Value::String("a INT, arr ARRAY<INT>"))})
+                  .ValueOrDie();
+  EvalContext ctx;
+  auto out = ExpressionEvaluator::Evaluate(*expr, Batch({in}, 6), nullptr, ctx);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const char* expected[] = {"{1, [1, 2]}", "NULL", "NULL", "{2, [3]}", "{3, null}", "{4, []}"};
+  ASSERT_EQ(out->size(), 6u);
+  for (size_t i = 0; i < 6; ++i) {
+    Value v = out->GetValue(i);
+    EXPECT_EQ(v.is_null() ? "NULL" : v.ToString(), expected[i]) << i;
+  }
+  EXPECT_EQ(out->child(1).child(0).size(), 3u);  // elements 1, 2, 3
+}
+
 TEST(JsonFunctions, GetJsonObjectAndToJson) {
   EXPECT_EQ(Str("get_json_object", {S("{\"a\":\"b\"}"), S("$.a")}), "b");
   EXPECT_EQ(Str("get_json_object", {S("{\"a\":{\"b\":[10,20]}}"), S("$.a.b[1]")}), "20");

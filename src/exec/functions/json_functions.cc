@@ -9,9 +9,15 @@
 // its type is NULL.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "exec/functions/cast_ops.h"
 #include "exec/functions/function_table.h"
@@ -148,111 +154,248 @@ class TypeParser {
   size_t p_ = 0;
 };
 
-// --- JSON -> Value ---
+// --- JSON -> columns ---
+//
+// from_json parses a batch of JSON strings with simdjson's DOM parser (one
+// parser per thread, each value copied into a padded scratch buffer) and
+// writes each value straight into the result's typed vectors: STRUCT fields
+// into child vectors, ARRAY elements appended to the element vector. No
+// per-row Value objects. The DOM parse validates the whole document, so any
+// malformed JSON (even in a field the schema does not ask for) gives a NULL
+// result, as Spark's PERMISSIVE mode does.
+//
+// Conversion rules (Spark's JSON reader, as from_json has always applied
+// them): JSON null -> NULL; INT/BIGINT from integral numbers in range;
+// DOUBLE from any number or the strings NaN/Infinity/-Infinity; DECIMAL from
+// numbers that fit; STRING/BINARY from strings, other JSON as compact text;
+// DATE/TIMESTAMP from ISO strings; BOOLEAN from true/false; anything else ->
+// NULL field. STRUCT keys: the first occurrence of a key is used.
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-Value FromJson(element e, const DataType& t) {
-  if (e.is_null()) return Value::Null(t);
-  switch (t.id()) {
+// How to convert one JSON value into one column type.
+struct JsonPlan {
+  DataType type;
+  TypeId id = TypeId::kNull;
+  std::vector<JsonPlan> children;  // STRUCT: one per field; ARRAY: the element
+  std::vector<std::string> names;  // STRUCT field names
+  // STRUCT key lookup: slot hint per key position (objects usually list
+  // their keys in the same order), a map for wide structs, and the slots
+  // seen in the current object.
+  std::vector<int> hint;
+  std::unordered_map<std::string_view, int> index;
+  std::vector<uint8_t> seen;
+
+  static constexpr size_t kMaxHints = 256;
+  static constexpr size_t kIndexAbove = 8;
+
+  explicit JsonPlan(const DataType& t) : type(t), id(t.id()) {
+    if (id == TypeId::kStruct) {
+      for (const auto& f : t.fields()) {
+        children.emplace_back(f.type);
+        names.push_back(f.name);
+      }
+      seen.resize(names.size());
+      if (names.size() > kIndexAbove) {
+        // First declared field wins for duplicate names.
+        for (size_t i = 0; i < names.size(); ++i) index.emplace(names[i], static_cast<int>(i));
+      }
+    } else if (id == TypeId::kArray) {
+      children.emplace_back(t.element());
+    }
+  }
+
+  // Field slot of `key` at object position `pos`, -1 if not in the schema.
+  int Lookup(std::string_view key, size_t pos) {
+    if (pos < hint.size()) {
+      int h = hint[pos];
+      if (h >= 0 && names[static_cast<size_t>(h)] == key) return h;
+    }
+    int slot = -1;
+    if (!index.empty()) {
+      auto it = index.find(key);
+      if (it != index.end()) slot = it->second;
+    } else {
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (names[i] == key) {
+          slot = static_cast<int>(i);
+          break;
+        }
+      }
+    }
+    if (pos < kMaxHints) {
+      if (hint.size() <= pos) hint.resize(pos + 1, -1);
+      hint[pos] = slot;
+    }
+    return slot;
+  }
+};
+
+// Row `row` of `v` becomes NULL (array rows empty, struct fields NULL too).
+void SetJsonRowNull(Vector& v, size_t row) {
+  v.SetNull(row);
+  if (v.type().id() == TypeId::kStruct) {
+    for (size_t i = 0; i < v.num_children(); ++i) SetJsonRowNull(v.child(i), row);
+  } else if (v.type().id() == TypeId::kArray) {
+    uint32_t* off = v.offsets();
+    off[row + 1] = off[row];
+  }
+}
+
+// Writes `e` converted to p's type into row `row` of `out` (rows are written
+// front to back; ARRAY rows append to the element vector).
+void ConvertJson(element e, JsonPlan& p, Vector& out, size_t row) {
+  if (e.is_null()) return SetJsonRowNull(out, row);
+  switch (p.id) {
     case TypeId::kBoolean: {
       bool b;
-      if (e.get(b) == simdjson::SUCCESS) return Value::Boolean(b);
-      return Value::Null(t);
+      if (e.get(b) != simdjson::SUCCESS) break;
+      out.SetValid(row);
+      out.data<uint8_t>()[row] = b ? 1 : 0;
+      return;
     }
-    case TypeId::kInt:
+    case TypeId::kInt: {
+      int64_t v;
+      if (e.get(v) != simdjson::SUCCESS || v < INT32_MIN || v > INT32_MAX) break;
+      out.SetValid(row);
+      out.data<int32_t>()[row] = static_cast<int32_t>(v);
+      return;
+    }
     case TypeId::kBigint: {
       int64_t v;
-      if (e.get(v) != simdjson::SUCCESS) return Value::Null(t);
-      if (t.id() == TypeId::kInt) {
-        if (v < INT32_MIN || v > INT32_MAX) return Value::Null(t);
-        return Value::Int(static_cast<int32_t>(v));
-      }
-      return Value::Bigint(v);
+      if (e.get(v) != simdjson::SUCCESS) break;
+      out.SetValid(row);
+      out.data<int64_t>()[row] = v;
+      return;
     }
     case TypeId::kDouble: {
       double d;
-      if (e.get(d) == simdjson::SUCCESS) return Value::Double(d);
-      std::string_view s;
-      if (e.get(s) == simdjson::SUCCESS && ParseDoubleText(s, &d)) {
+      if (e.get(d) != simdjson::SUCCESS) {
+        std::string_view s;
         // Spark accepts "NaN"/"Infinity" strings for doubles.
-        if (std::isnan(d) || std::isinf(d)) return Value::Double(d);
+        if (e.get(s) != simdjson::SUCCESS || !ParseDoubleText(s, &d) || !(std::isnan(d) || std::isinf(d))) break;
       }
-      return Value::Null(t);
+      out.SetValid(row);
+      out.data<double>()[row] = d;
+      return;
     }
     case TypeId::kDecimal: {
       if (e.type() != element_type::INT64 && e.type() != element_type::UINT64 && e.type() != element_type::DOUBLE) {
-        return Value::Null(t);
+        break;
       }
       std::string text = simdjson::minify(e);
       int128_t v;
-      if (!ParseDecimalText(text, t.precision(), t.scale(), &v)) return Value::Null(t);
-      return Value::Decimal(v, t.precision(), t.scale());
+      if (!ParseDecimalText(text, p.type.precision(), p.type.scale(), &v)) break;
+      out.SetValid(row);
+      out.data<int128_t>()[row] = v;
+      return;
     }
     case TypeId::kString:
     case TypeId::kBinary: {
       std::string_view s;
-      if (e.get(s) == simdjson::SUCCESS) return Value::String(std::string(s));
-      return Value::String(simdjson::minify(e));
+      out.SetValid(row);
+      if (e.get(s) == simdjson::SUCCESS) {
+        out.SetString(row, s);
+      } else {
+        out.SetString(row, simdjson::minify(e));
+      }
+      return;
     }
     case TypeId::kDate: {
       std::string_view s;
-      if (e.get(s) != simdjson::SUCCESS) return Value::Null(t);
+      if (e.get(s) != simdjson::SUCCESS) break;
       auto d = ParseDate(s);
-      return d ? Value::Date(*d) : Value::Null(t);
+      if (!d) break;
+      out.SetValid(row);
+      out.data<int32_t>()[row] = *d;
+      return;
     }
     case TypeId::kTimestamp: {
       std::string_view s;
-      if (e.get(s) != simdjson::SUCCESS) return Value::Null(t);
+      if (e.get(s) != simdjson::SUCCESS) break;
       auto ts = ParseTimestamp(s);
-      return ts ? Value::Timestamp(*ts) : Value::Null(t);
+      if (!ts) break;
+      out.SetValid(row);
+      out.data<int64_t>()[row] = *ts;
+      return;
     }
     case TypeId::kArray: {
       simdjson::dom::array arr;
-      if (e.get(arr) != simdjson::SUCCESS) return Value::Null(t);
-      std::vector<Value> elems;
-      for (element x : arr) elems.push_back(FromJson(x, t.element()));
-      return Value::Nested(t, std::move(elems));
+      if (e.get(arr) != simdjson::SUCCESS) break;
+      Vector& elems = out.child(0);
+      JsonPlan& ep = p.children[0];
+      for (element x : arr) {
+        size_t idx = elems.size();
+        elems.Resize(idx + 1);
+        ConvertJson(x, ep, elems, idx);
+      }
+      out.SetValid(row);
+      out.offsets()[row + 1] = static_cast<uint32_t>(elems.size());
+      return;
     }
     case TypeId::kStruct: {
       simdjson::dom::object obj;
-      if (e.get(obj) != simdjson::SUCCESS) return Value::Null(t);
-      std::vector<Value> fields;
-      for (const auto& f : t.fields()) {
-        element v;
-        if (obj.at_key(f.name).get(v) == simdjson::SUCCESS) {
-          fields.push_back(FromJson(v, f.type));
-        } else {
-          fields.push_back(Value::Null(f.type));
-        }
+      if (e.get(obj) != simdjson::SUCCESS) break;
+      const size_t nf = p.children.size();
+      uint8_t* seen = p.seen.data();
+      if (nf) std::memset(seen, 0, nf);
+      size_t pos = 0;
+      for (auto field : obj) {
+        int slot = p.Lookup(field.key, pos++);
+        if (slot < 0 || seen[slot]) continue;  // not in the schema, or a repeated key
+        seen[slot] = 1;
+        ConvertJson(field.value, p.children[static_cast<size_t>(slot)], out.child(static_cast<size_t>(slot)), row);
       }
-      return Value::Nested(t, std::move(fields));
+      for (size_t f = 0; f < nf; ++f) {
+        if (!seen[f]) SetJsonRowNull(out.child(f), row);
+      }
+      out.SetValid(row);
+      return;
     }
-    default: return Value::Null(t);
+    default: break;
   }
+  SetJsonRowNull(out, row);
 }
+
+// Per-thread DOM parser and padded copy of the value being parsed.
+struct JsonScratch {
+  simdjson::dom::parser parser;
+  std::unique_ptr<char[]> buf;
+  size_t capacity = 0;
+
+  // `text` copied into the scratch buffer, followed by zeroed padding.
+  const char* Pad(std::string_view text) {
+    if (text.size() > capacity) {
+      capacity = std::max(text.size(), std::max<size_t>(capacity * 2, 4096));
+      buf.reset(new char[capacity + simdjson::SIMDJSON_PADDING]);
+    }
+    std::memcpy(buf.get(), text.data(), text.size());
+    std::memset(buf.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+    return buf.get();
+  }
+};
 
 Result<Vector> FromJsonKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   const DataType& t = ctx.call->type;
   const Vector& s = args[0];
-  Vector out(t, 0);
-  out.Reserve(n);
-  simdjson::dom::parser parser;
+  Vector out(t, n);
+  JsonPlan plan(t);
+  thread_local JsonScratch scratch;
+  const std::string_view* texts = s.data<std::string_view>();
   for (size_t i = 0; i < n; ++i) {
     size_t r = Row(s, n, i);
     if (!s.IsValid(r)) {
-      out.AppendValue(Value::Null(t));
+      SetJsonRowNull(out, i);
       continue;
     }
-    std::string_view text = s.data<std::string_view>()[r];
+    std::string_view text = texts[r];
     element doc;
-    if (parser.parse(text.data(), text.size(), true).get(doc) != simdjson::SUCCESS) {
-      out.AppendValue(Value::Null(t));
+    if (scratch.parser.parse(scratch.Pad(text), text.size(), false).get(doc) != simdjson::SUCCESS) {
+      SetJsonRowNull(out, i);
       continue;
     }
-    Value v = FromJson(doc, t);
-    out.AppendValue(v);
+    ConvertJson(doc, plan, out, i);
   }
   return out;
 }
