@@ -366,7 +366,9 @@ struct JsonScratch {
 
   // `text` copied into the scratch buffer, followed by zeroed padding.
   const char* Pad(std::string_view text) {
-    if (text.size() > capacity) {
+    // The first call allocates even for an empty text: the padding after it
+    // must be writable.
+    if (!buf || text.size() > capacity) {
       capacity = std::max(text.size(), std::max<size_t>(capacity * 2, 4096));
       buf.reset(new char[capacity + simdjson::SIMDJSON_PADDING]);
     }
