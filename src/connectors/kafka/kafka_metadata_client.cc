@@ -69,31 +69,42 @@ Result<PartitionOffsets> KafkaMetadataClient::Offsets(const std::vector<TopicPar
   return Offsets(ts);
 }
 
+Result<PartitionOffsets> KafkaMetadataClient::OffsetsAttempt(const PartitionOffsets& timestamps) {
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(timestamps.size()));
+  for (const auto& [tp, ts] : timestamps) rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition)->offset = ts;
+  rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk_.get(), l, options_.timeout_ms);
+  PartitionOffsets out;
+  Status st;
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    st = Status::IOError(std::string("offsets: ") + rd_kafka_err2str(e));
+  } else {
+    for (int i = 0; i < l->cnt; ++i) {
+      const auto& p = l->elems[i];
+      if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        std::string msg = std::string("offsets of topic ") + p.topic + " partition " + std::to_string(p.partition) +
+                          ": " + rd_kafka_err2str(p.err);
+        st = p.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ? Status::NotFound(msg) : Status::IOError(msg);
+        break;
+      }
+      out[{p.topic, p.partition}] = p.offset;
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(l);
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<PartitionOffsets> KafkaMetadataClient::Offsets(const PartitionOffsets& timestamps) {
   if (timestamps.empty()) return PartitionOffsets{};
-  return Retry("fetching Kafka offsets", [&]() -> Result<PartitionOffsets> {
-    rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(timestamps.size()));
-    for (const auto& [tp, ts] : timestamps) rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition)->offset = ts;
-    rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk_.get(), l, options_.timeout_ms);
-    PartitionOffsets out;
-    Status st;
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      st = Status::IOError(std::string("offsets: ") + rd_kafka_err2str(e));
-    } else {
-      for (int i = 0; i < l->cnt; ++i) {
-        const auto& p = l->elems[i];
-        if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-          st = Status::IOError(std::string("offsets of topic ") + p.topic + " partition " + std::to_string(p.partition) +
-                               ": " + rd_kafka_err2str(p.err));
-          break;
-        }
-        out[{p.topic, p.partition}] = p.offset;
-      }
-    }
-    rd_kafka_topic_partition_list_destroy(l);
-    if (!st.ok()) return st;
-    return out;
-  });
+  return Retry("fetching Kafka offsets", [&]() -> Result<PartitionOffsets> { return OffsetsAttempt(timestamps); });
+}
+
+Result<PartitionOffsets> KafkaMetadataClient::OffsetsOnce(const std::vector<TopicPartition>& partitions,
+                                                          int64_t timestamp) {
+  if (partitions.empty()) return PartitionOffsets{};
+  PartitionOffsets ts;
+  for (const auto& tp : partitions) ts[tp] = timestamp;
+  return OffsetsAttempt(ts);
 }
 
 }  // namespace sluice::kafka

@@ -29,11 +29,16 @@ class KafkaMetadataClient {
   // under read_committed) or a time in ms (the first offset whose timestamp
   // is >= it; -1 when there is none).
   Result<PartitionOffsets> Offsets(const std::vector<TopicPartition>& partitions, int64_t timestamp);
+  // One attempt, no retries: NotFound when a partition's topic is unknown
+  // to the broker (e.g. deleted while metadata still lists it), so the
+  // caller can refresh the partition list instead of retrying a stale one.
+  Result<PartitionOffsets> OffsetsOnce(const std::vector<TopicPartition>& partitions, int64_t timestamp);
   Result<PartitionOffsets> Offsets(const PartitionOffsets& timestamps);
 
  private:
   template <typename F>
   auto Retry(const char* what, F f) -> decltype(f());
+  Result<PartitionOffsets> OffsetsAttempt(const PartitionOffsets& timestamps);
   Status Connect();
   KafkaConfig config_;
   std::string group_id_;

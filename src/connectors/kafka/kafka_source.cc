@@ -1,9 +1,11 @@
 #include "connectors/kafka/kafka_source.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "checkpoint/metadata_log.h"
 
@@ -260,19 +262,42 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
   if (start) {
     SLUICE_ASSIGN_OR_RETURN(from, OffsetsFromJson(*start, description() + " offset"));
   }
-  SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions());
-  std::set<TopicPartition> current(parts.begin(), parts.end());
-  // Partitions that are gone (topic deleted).
+  std::vector<TopicPartition> parts;
   PartitionOffsets begin;
-  for (const auto& [tp, o] : from) {
-    if (!current.count(tp)) {
-      SLUICE_RETURN_NOT_OK(ReportDataLoss("partition " + tp.ToString() + " is gone (topic '" + tp.topic +
-                                          "' deleted?) after offset " + std::to_string(o)));
-    } else {
-      begin[tp] = o;
+  // The partitions now, and where each known one continues; a partition that
+  // is gone (its topic deleted) is data loss.
+  auto survey = [&]() -> Status {
+    lost_.clear();
+    begin.clear();
+    SLUICE_ASSIGN_OR_RETURN(parts, CurrentPartitions());
+    std::set<TopicPartition> current(parts.begin(), parts.end());
+    for (const auto& [tp, o] : from) {
+      if (!current.count(tp)) {
+        SLUICE_RETURN_NOT_OK(ReportDataLoss("partition " + tp.ToString() + " is gone (topic '" + tp.topic +
+                                            "' deleted?) after offset " + std::to_string(o)));
+      } else {
+        begin[tp] = o;
+      }
     }
+    return Status::OK();
+  };
+  SLUICE_RETURN_NOT_OK(survey());
+  // While a topic is being deleted the metadata may still list it but the
+  // broker no longer knows it: look again at the metadata (a few times)
+  // rather than retrying the stale partition list until the timeout.
+  auto quick = client_->OffsetsOnce(parts, kLatest);
+  for (int attempt = 0; !quick.ok() && quick.status().code() == StatusCode::kNotFound && attempt < 20; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    SLUICE_RETURN_NOT_OK(survey());
+    quick = client_->OffsetsOnce(parts, kLatest);
   }
-  SLUICE_ASSIGN_OR_RETURN(auto latest, client_->Offsets(parts, kLatest));
+  PartitionOffsets latest;
+  if (quick.ok()) {
+    latest = std::move(quick).value();
+  } else {
+    // Anything else (a broker restarting...): the retrying path.
+    SLUICE_ASSIGN_OR_RETURN(latest, client_->Offsets(parts, kLatest));
+  }
   std::vector<TopicPartition> added;
   for (const auto& tp : parts) {
     if (!begin.count(tp)) added.push_back(tp);
