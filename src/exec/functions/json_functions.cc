@@ -372,7 +372,9 @@ struct JsonScratch {
       capacity = std::max(text.size(), std::max<size_t>(capacity * 2, 4096));
       buf.reset(new char[capacity + simdjson::SIMDJSON_PADDING]);
     }
-    std::memcpy(buf.get(), text.data(), text.size());
+    // An empty view may have a null data(): memcpy from null is undefined
+    // even for zero bytes.
+    if (!text.empty()) std::memcpy(buf.get(), text.data(), text.size());
     std::memset(buf.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
     return buf.get();
   }
