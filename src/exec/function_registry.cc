@@ -28,6 +28,28 @@ namespace sluice {
 
 namespace fn {
 
+FunctionDef FunctionDef::Kernel(const char* name, decltype(ScalarFunction::kernel) kernel, BindFn bind,
+                                int min_args, int max_args) {
+  FunctionDef d;
+  d.fn.name = name;
+  d.fn.kernel = kernel;
+  d.bind = bind;
+  d.min_args = min_args;
+  d.max_args = max_args;
+  return d;
+}
+
+FunctionDef FunctionDef::Lazy(const char* name, decltype(ScalarFunction::lazy_kernel) kernel, BindFn bind,
+                              int min_args, int max_args) {
+  FunctionDef d;
+  d.fn.name = name;
+  d.fn.lazy_kernel = kernel;
+  d.bind = bind;
+  d.min_args = min_args;
+  d.max_args = max_args;
+  return d;
+}
+
 void FunctionTable::Add(FunctionDef def, std::vector<std::string> aliases) {
   defs_.push_back(std::move(def));
   const FunctionDef* d = &defs_.back();

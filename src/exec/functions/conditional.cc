@@ -280,23 +280,11 @@ Result<ExprPtr> BindExtreme(const FunctionDef& def, const std::string& name, std
 void RegisterConditionalFunctions(FunctionTable& t) {
   auto lazy = [&](const char* name, decltype(ScalarFunction::lazy_kernel) k, BindFn bind, int min, int max,
                   std::vector<std::string> aliases = {}) {
-    FunctionDef d;
-    d.fn.name = name;
-    d.fn.lazy_kernel = k;
-    d.bind = bind;
-    d.min_args = min;
-    d.max_args = max;
-    t.Add(std::move(d), std::move(aliases));
+    t.Add(FunctionDef::Lazy(name, k, bind, min, max), std::move(aliases));
   };
   auto plain = [&](const char* name, decltype(ScalarFunction::kernel) k, BindFn bind, int min, int max,
                    std::vector<std::string> aliases = {}) {
-    FunctionDef d;
-    d.fn.name = name;
-    d.fn.kernel = k;
-    d.bind = bind;
-    d.min_args = min;
-    d.max_args = max;
-    t.Add(std::move(d), std::move(aliases));
+    t.Add(FunctionDef::Kernel(name, k, bind, min, max), std::move(aliases));
   };
   lazy("and", AndKernel, BindLogic, 2, 2);
   lazy("or", OrKernel, BindLogic, 2, 2);

@@ -613,13 +613,8 @@ void RegisterDatetimeFunctions(FunctionTable& t) {
   auto add = [&](const char* name, decltype(ScalarFunction::kernel) k, BindFn bind, int min, int max,
                  std::vector<DataType> params, DataType result, std::vector<std::string> aliases = {},
                  bool deterministic = true) {
-    FunctionDef d;
-    d.fn.name = name;
-    d.fn.kernel = k;
+    FunctionDef d = FunctionDef::Kernel(name, k, bind, min, max);
     d.fn.deterministic = deterministic;
-    d.bind = bind;
-    d.min_args = min;
-    d.max_args = max;
     d.params = std::move(params);
     d.result = std::move(result);
     t.Add(std::move(d), std::move(aliases));

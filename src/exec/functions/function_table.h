@@ -37,6 +37,13 @@ struct FunctionDef {
   DataType result;
   // Result may be NULL even when no argument is (e.g. element_at).
   bool introduces_nulls = false;
+
+  // The fields every family sets: an ordinary kernel (or, with Lazy, a
+  // special form that evaluates its own arguments), its binder and arity.
+  static FunctionDef Kernel(const char* name, decltype(ScalarFunction::kernel) kernel, BindFn bind, int min_args,
+                            int max_args);
+  static FunctionDef Lazy(const char* name, decltype(ScalarFunction::lazy_kernel) kernel, BindFn bind,
+                          int min_args, int max_args);
 };
 
 class FunctionTable {

@@ -322,12 +322,7 @@ Result<ExprPtr> BindBinaryInput(const FunctionDef& def, const std::string& name,
 void RegisterHashFunctions(FunctionTable& t) {
   auto add = [&](const char* name, decltype(ScalarFunction::kernel) k, BindFn bind, int min, int max, DataType result,
                  std::vector<std::string> aliases = {}) {
-    FunctionDef d;
-    d.fn.name = name;
-    d.fn.kernel = k;
-    d.bind = bind;
-    d.min_args = min;
-    d.max_args = max;
+    FunctionDef d = FunctionDef::Kernel(name, k, bind, min, max);
     d.result = std::move(result);
     t.Add(std::move(d), std::move(aliases));
   };

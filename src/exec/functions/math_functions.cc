@@ -552,13 +552,7 @@ Result<ExprPtr> BindFloorCeil(const FunctionDef& def, const std::string& name, s
 void RegisterMathFunctions(FunctionTable& t) {
   auto add = [&](const char* name, decltype(ScalarFunction::kernel) k, BindFn bind, int min, int max,
                  std::vector<std::string> aliases = {}) {
-    FunctionDef d;
-    d.fn.name = name;
-    d.fn.kernel = k;
-    d.bind = bind;
-    d.min_args = min;
-    d.max_args = max;
-    t.Add(std::move(d), std::move(aliases));
+    t.Add(FunctionDef::Kernel(name, k, bind, min, max), std::move(aliases));
   };
   add("abs", AbsKernel, BindAbs, 1, 1);
   add("round", RoundKernel, BindRound, 1, 2);

@@ -285,13 +285,7 @@ Result<ExprPtr> BindArrayDistinct(const FunctionDef& def, const std::string& nam
 void RegisterNestedFunctions(FunctionTable& t) {
   auto add = [&](const char* name, decltype(ScalarFunction::kernel) k, BindFn bind, int min, int max,
                  std::vector<std::string> aliases = {}) {
-    FunctionDef d;
-    d.fn.name = name;
-    d.fn.kernel = k;
-    d.bind = bind;
-    d.min_args = min;
-    d.max_args = max;
-    t.Add(std::move(d), std::move(aliases));
+    t.Add(FunctionDef::Kernel(name, k, bind, min, max), std::move(aliases));
   };
   add("get_field", GetFieldKernel, BindGetField, 2, 2);
   add("named_struct", StructKernel, BindStruct, 2, -1);

@@ -948,12 +948,7 @@ void RegisterStringFunctions(FunctionTable& t) {
   DataType S = DataType::String(), I = DataType::Int(), B = DataType::Boolean();
   auto add = [&](const char* name, decltype(ScalarFunction::kernel) k, int min, int max, std::vector<DataType> params,
                  DataType result, std::vector<std::string> aliases = {}, BindFn bind = BindFixed) {
-    FunctionDef d;
-    d.fn.name = name;
-    d.fn.kernel = k;
-    d.bind = bind;
-    d.min_args = min;
-    d.max_args = max;
+    FunctionDef d = FunctionDef::Kernel(name, k, bind, min, max);
     d.params = std::move(params);
     d.result = std::move(result);
     t.Add(std::move(d), std::move(aliases));
