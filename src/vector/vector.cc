@@ -293,6 +293,34 @@ void Vector::AppendFrom(const Vector& src, size_t row) {
   Append(src.Gather(&r, 1));
 }
 
+namespace {
+
+void ClearRow(Vector& v, size_t row, bool valid) {
+  switch (v.type().id()) {
+    case TypeId::kArray: {
+      uint32_t* off = v.offsets();
+      v.child(0).Resize(off[row]);
+      off[row + 1] = off[row];
+      break;
+    }
+    case TypeId::kStruct:
+      for (size_t i = 0; i < v.num_children(); ++i) ClearRow(v.child(i), row, valid);
+      break;
+    default:
+      break;
+  }
+  if (valid) {
+    v.SetValid(row);
+  } else {
+    v.SetNull(row);
+  }
+}
+
+}  // namespace
+
+void ResetRow(Vector& v, size_t row) { ClearRow(v, row, true); }
+void SetRowNull(Vector& v, size_t row) { ClearRow(v, row, false); }
+
 Batch Batch::Gather(const SelectionVector& sel) const {
   Batch out;
   out.num_rows = sel.size();

@@ -132,6 +132,12 @@ class Vector {
   std::vector<Vector> children_;
 };
 
+// For vectors built row by row, front to back: makes row `row` (the last
+// one being built) valid and empty again (array elements appended for it
+// discarded, struct fields reset), or NULL (the same, then marked NULL).
+void ResetRow(Vector& v, size_t row);
+void SetRowNull(Vector& v, size_t row);
+
 // A horizontal slice of a relation: equal-length columns.
 struct Batch {
   Batch() = default;

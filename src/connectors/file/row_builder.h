@@ -11,11 +11,7 @@
 
 namespace sluice {
 
-// Makes row `row` (the last one being built) valid and empty again: array
-// elements appended for it are discarded, nested rows reset.
-void ResetRow(Vector& v, size_t row);
-// Makes row `row` NULL (array rows empty, struct fields NULL too).
-void SetRowNull(Vector& v, size_t row);
+// ResetRow / SetRowNull (rewriting the last row) live in vector/vector.h.
 
 // Heterogeneous-lookup hash for unordered_map<std::string, T>.
 struct StringViewHash {

@@ -233,20 +233,10 @@ struct JsonPlan {
 };
 
 // Row `row` of `v` becomes NULL (array rows empty, struct fields NULL too).
-void SetJsonRowNull(Vector& v, size_t row) {
-  v.SetNull(row);
-  if (v.type().id() == TypeId::kStruct) {
-    for (size_t i = 0; i < v.num_children(); ++i) SetJsonRowNull(v.child(i), row);
-  } else if (v.type().id() == TypeId::kArray) {
-    uint32_t* off = v.offsets();
-    off[row + 1] = off[row];
-  }
-}
-
 // Writes `e` converted to p's type into row `row` of `out` (rows are written
 // front to back; ARRAY rows append to the element vector).
 void ConvertJson(element e, JsonPlan& p, Vector& out, size_t row) {
-  if (e.is_null()) return SetJsonRowNull(out, row);
+  if (e.is_null()) return SetRowNull(out, row);
   switch (p.id) {
     case TypeId::kBoolean: {
       bool b;
@@ -348,14 +338,14 @@ void ConvertJson(element e, JsonPlan& p, Vector& out, size_t row) {
         ConvertJson(field.value, p.children[static_cast<size_t>(slot)], out.child(static_cast<size_t>(slot)), row);
       }
       for (size_t f = 0; f < nf; ++f) {
-        if (!seen[f]) SetJsonRowNull(out.child(f), row);
+        if (!seen[f]) SetRowNull(out.child(f), row);
       }
       out.SetValid(row);
       return;
     }
     default: break;
   }
-  SetJsonRowNull(out, row);
+  SetRowNull(out, row);
 }
 
 // Per-thread DOM parser and padded copy of the value being parsed.
@@ -390,13 +380,13 @@ Result<Vector> FromJsonKernel(const KernelContext& ctx, const std::vector<Vector
   for (size_t i = 0; i < n; ++i) {
     size_t r = Row(s, n, i);
     if (!s.IsValid(r)) {
-      SetJsonRowNull(out, i);
+      SetRowNull(out, i);
       continue;
     }
     std::string_view text = texts[r];
     element doc;
     if (scratch.parser.parse(scratch.Pad(text), text.size(), false).get(doc) != simdjson::SUCCESS) {
-      SetJsonRowNull(out, i);
+      SetRowNull(out, i);
       continue;
     }
     ConvertJson(doc, plan, out, i);
