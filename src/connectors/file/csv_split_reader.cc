@@ -4,7 +4,7 @@
 
 #include "connectors/file/csv_tokenizer.h"
 #include "connectors/file/row_builder.h"
-#include "connectors/file/text_value_parser.h"
+#include "types/text_value_parser.h"
 #include "types/datetime.h"
 
 namespace sluice {

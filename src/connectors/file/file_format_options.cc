@@ -17,15 +17,6 @@ const char* FileFormatName(FileFormat format) {
   return format == FileFormat::kJson ? "json" : "csv";
 }
 
-const char* ParseModeName(ParseMode mode) {
-  switch (mode) {
-    case ParseMode::kPermissive: return "PERMISSIVE";
-    case ParseMode::kDropMalformed: return "DROPMALFORMED";
-    case ParseMode::kFailFast: return "FAILFAST";
-  }
-  return "?";
-}
-
 namespace {
 
 Result<bool> ParseBool(const std::string& key, const std::string& v) {

@@ -44,6 +44,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/parse_mode.h"
 #include "sluice/status.h"
 
 namespace sluice {
@@ -53,9 +54,6 @@ enum class FileFormat : uint8_t { kJson, kCsv };
 // "json" / "csv" (case-insensitive).
 Result<FileFormat> ParseFileFormat(std::string_view name);
 const char* FileFormatName(FileFormat format);
-
-enum class ParseMode : uint8_t { kPermissive, kDropMalformed, kFailFast };
-const char* ParseModeName(ParseMode mode);
 
 struct FileFormatOptions {
   ParseMode mode = ParseMode::kPermissive;

@@ -10,6 +10,7 @@
 
 #include "connectors/file/file_scan.h"
 #include "connectors/file/json_split_reader.h"
+#include "json/json_record_parser.h"
 
 namespace sluice {
 namespace {
@@ -101,7 +102,7 @@ void RunScan(benchmark::State& state, bool csv, std::vector<int> projection) {
   state.SetBytesProcessed(bytes);
   state.SetItemsProcessed(rows);
   state.counters["bytes_per_row"] = static_cast<double>(bytes) / static_cast<double>(std::max<int64_t>(rows, 1));
-  state.counters["avx2"] = JsonReaderUsesAvx2() ? 1 : 0;
+  state.counters["avx2"] = JsonParserUsesAvx2() ? 1 : 0;
 }
 
 void BM_JsonScanAllColumns(benchmark::State& s) { RunScan(s, false, {0, 1, 2, 3, 4, 5, 6}); }

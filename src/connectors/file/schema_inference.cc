@@ -7,7 +7,7 @@
 
 #include "connectors/file/csv_tokenizer.h"
 #include "connectors/file/split_reader.h"
-#include "connectors/file/text_value_parser.h"
+#include "types/text_value_parser.h"
 #include "types/datetime.h"
 
 namespace sluice {

@@ -1,8 +1,8 @@
-// JSON split reader compiled for AVX2 CPUs (simdjson's haswell kernels: its
+// The record parser compiled for AVX2 CPUs (simdjson's haswell kernels: its
 // on-demand API is only compiled for the implementation the compiler flags
 // select). The whole file is compiled for AVX2 (simdjson's always-inline
 // functions are reached through std templates, which must share the target),
-// and json_split_reader.cc only calls it on CPUs with AVX2.
+// and json_record_parser.cc only calls it on CPUs with AVX2.
 // Caveat: inline functions of shared headers get an AVX2 copy here; the
 // linker may keep that copy, so a binary built from this tree needs an AVX2
 // CPU. A per-target compile flag (cmake) would be the cleaner fix.
@@ -17,12 +17,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "connectors/file/json_split_reader.h"
-#include "connectors/file/row_builder.h"
-#include "connectors/file/text_value_parser.h"
+#include "json/json_record_parser.h"
 #include "types/datetime.h"
+#include "types/text_value_parser.h"
 
 #include <simdjson.h>
-#define SLUICE_JSON_READER_FACTORY OpenJsonSplitReaderAvx2
-#include "connectors/file/json_split_reader_impl.inc"
+#define SLUICE_JSON_PARSER_FACTORY NewJsonRecordParserAvx2
+#include "json/json_record_parser_impl.inc"
 #endif

@@ -1,4 +1,4 @@
-#include "connectors/file/text_value_parser.h"
+#include "types/text_value_parser.h"
 
 #include <charconv>
 #include <cmath>
