@@ -8,7 +8,7 @@
 # The source and sink build on the batch planner (TableSource, operators) and
 # the checkpoint's metadata log; sluice_stream links this module and registers
 # the "kafka" format (src/stream/connector_registry.cc).
-sluice_module(connectors/kafka DEPS sluice_plan sluice_checkpoint sluice_env PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
+sluice_module(connectors/kafka DEPS sluice_plan sluice_checkpoint sluice_env sluice_json PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
 target_link_libraries(sluice_stream PUBLIC sluice_connectors_kafka)
 # Where TestKafkaBroker finds the broker script (SLUICE_KAFKA_BROKER_SCRIPT in
 # the environment overrides it at run time).

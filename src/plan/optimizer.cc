@@ -5,6 +5,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/function_registry.h"
+#include "plan/json_pushdown.h"
 
 namespace sluice {
 
@@ -464,6 +465,12 @@ Result<LogicalPlanPtr> Optimize(const LogicalPlanPtr& plan) {
   // Pushdown may have combined conjuncts that now fold further.
   SLUICE_ASSIGN_OR_RETURN(p, FoldConstants(p));
   SLUICE_ASSIGN_OR_RETURN(p, PruneColumns(p));
+  // from_json over a source that parses JSON itself becomes a scan column;
+  // pruning again drops the text column when nothing else reads it.
+  SLUICE_ASSIGN_OR_RETURN(auto with_json, PushJsonParseIntoScans(p));
+  if (with_json != p) {
+    SLUICE_ASSIGN_OR_RETURN(p, PruneColumns(with_json));
+  }
   return p;
 }
 

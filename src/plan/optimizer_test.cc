@@ -123,5 +123,117 @@ TEST_F(OptimizerTest, FalseFilterBecomesEmptyRelation) {
   EXPECT_TRUE(scans.empty());
 }
 
+
+// --- from_json pushed into scans that parse JSON (plan/json_pushdown.h) ---
+
+// A table like a Kafka source's: binary key and value; its scan can parse
+// the value (column 1) as JSON.
+class JsonParsingTable : public TableSource {
+ public:
+  JsonParsingTable() : schema_({{"key", DataType::Binary()}, {"value", DataType::Binary()}, {"id", DataType::Int()}}) {}
+  const Schema& schema() const override { return schema_; }
+  std::string description() const override { return "json-parsing"; }
+  Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>&, ExprPtr) const override {
+    return Status::NotImplemented("not executed in these tests");
+  }
+  std::shared_ptr<const TableSource> WithJsonColumn(const ScanJsonColumn& json) const override {
+    if (json.source_column != 1) return nullptr;
+    auto t = std::make_shared<JsonParsingTable>(*this);
+    t->json.push_back(json);
+    auto fields = schema_.fields();
+    fields.push_back({"from_json(value)", json.type, true});
+    t->schema_ = Schema(fields);
+    return t;
+  }
+  std::vector<ScanJsonColumn> json;
+
+ private:
+  Schema schema_;
+};
+
+class JsonPushdownTest : public OptimizerTest {
+ protected:
+  void SetUp() override {
+    OptimizerTest::SetUp();
+    ASSERT_TRUE(catalog_.CreateTable("events", std::make_shared<JsonParsingTable>(), false, false).ok());
+  }
+  // The single scan of the optimized plan.
+  LogicalPlanPtr OnlyScan(const LogicalPlanPtr& plan) {
+    std::vector<LogicalPlanPtr> scans;
+    Scans(plan, &scans);
+    EXPECT_EQ(scans.size(), 1u);
+    return scans.empty() ? nullptr : scans[0];
+  }
+  static const JsonParsingTable& Table(const LogicalPlanPtr& scan) {
+    return dynamic_cast<const JsonParsingTable&>(*scan->table);
+  }
+};
+
+TEST_F(JsonPushdownTest, OnlyTheFieldsTheQueryReadsAreParsedInTheScan) {
+  auto plan = Optimized(
+      "SELECT data.a, data.c FROM (SELECT from_json(CAST(value AS STRING), 'a INT, b STRING, c DOUBLE, d STRING') "
+      "AS data FROM events) WHERE data.b = 'x'");
+  auto scan = OnlyScan(plan);
+  ASSERT_NE(scan, nullptr);
+  const auto& t = Table(scan);
+  ASSERT_EQ(t.json.size(), 1u);
+  EXPECT_EQ(t.json[0].source_column, 1);
+  // a and c (select list) and b (filter); d is never read. Schema order kept.
+  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<a: INT, b: STRING, c: DOUBLE>");
+  EXPECT_EQ(t.json[0].mode, ParseMode::kPermissive);
+  // The scan reads only the parsed column (table column 3): value is pruned.
+  EXPECT_EQ(scan->scan_columns, (std::vector<int>{3}));
+  EXPECT_EQ(plan->ToTreeString().find("from_json(CAST"), std::string::npos) << plan->ToTreeString();
+  ASSERT_EQ(plan->output.size(), 2u);
+  EXPECT_EQ(plan->output[0].name, "a");
+  EXPECT_EQ(plan->output[1].name, "c");
+}
+
+TEST_F(JsonPushdownTest, AStructUsedWholeKeepsEveryFieldAndOtherColumnsStay) {
+  auto plan = Optimized("SELECT id, from_json(CAST(value AS STRING), 'a INT, b STRING') AS data FROM events");
+  auto scan = OnlyScan(plan);
+  ASSERT_NE(scan, nullptr);
+  const auto& t = Table(scan);
+  ASSERT_EQ(t.json.size(), 1u);
+  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<a: INT, b: STRING>");
+  EXPECT_EQ(scan->scan_columns, (std::vector<int>{2, 3}));
+  ASSERT_EQ(plan->output.size(), 2u);
+  EXPECT_EQ(plan->output[1].name, "data");
+  EXPECT_EQ(plan->output[1].type.ToString(), "STRUCT<a: INT, b: STRING>");
+}
+
+TEST_F(JsonPushdownTest, GroupingByAFieldParsesOnlyThatField) {
+  auto plan = Optimized(
+      "SELECT data.a, count(*) AS n FROM (SELECT from_json(CAST(value AS STRING), 'a INT, b STRING') AS data "
+      "FROM events) GROUP BY data.a");
+  auto scan = OnlyScan(plan);
+  ASSERT_NE(scan, nullptr);
+  const auto& t = Table(scan);
+  ASSERT_EQ(t.json.size(), 1u);
+  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<a: INT>");
+  EXPECT_EQ(scan->scan_columns, (std::vector<int>{3}));
+}
+
+TEST_F(JsonPushdownTest, TwoSchemasOverTheSameValueAreTwoParses) {
+  auto plan = Optimized(
+      "SELECT from_json(CAST(value AS STRING), 'a INT').a AS x, from_json(CAST(value AS STRING), 'b INT').b AS y, "
+      "from_json(CAST(value AS STRING), 'a INT').a + 1 AS z FROM events");
+  auto scan = OnlyScan(plan);
+  ASSERT_NE(scan, nullptr);
+  const auto& t = Table(scan);
+  ASSERT_EQ(t.json.size(), 2u);  // the two calls with schema 'a INT' are one parse
+  EXPECT_EQ(scan->scan_columns.size(), 2u);
+}
+
+TEST_F(JsonPushdownTest, TablesThatCannotParseKeepTheExpression) {
+  auto plan = Optimized("SELECT from_json(name, 'a INT').a FROM people");
+  auto scan = OnlyScan(plan);
+  ASSERT_NE(scan, nullptr);
+  EXPECT_NE(plan->ToTreeString().find("from_json(name"), std::string::npos) << plan->ToTreeString();
+  // And a from_json over another column of a parsing table stays too.
+  auto plan2 = Optimized("SELECT from_json(CAST(key AS STRING), 'a INT').a FROM events");
+  EXPECT_NE(plan2->ToTreeString().find("from_json(CAST(key"), std::string::npos) << plan2->ToTreeString();
+}
+
 }  // namespace
 }  // namespace sluice

@@ -8,12 +8,23 @@
 #include <string>
 #include <vector>
 
+#include "common/parse_mode.h"
 #include "exec/expression.h"
 #include "exec/physical_operator.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
 
 namespace sluice {
+
+// A JSON parse a scan can do itself: from_json(CAST(<column> AS STRING),
+// schema, options) pushed into the scan by the optimizer
+// (plan/json_pushdown.h), so the text is parsed once, straight from the
+// source's buffers, into only the fields the query uses.
+struct ScanJsonColumn {
+  int source_column = -1;  // index into schema() of the JSON text (STRING or BINARY)
+  DataType type;           // STRUCT: from_json's schema cut to the fields used, in its order
+  ParseMode mode = ParseMode::kPermissive;
+};
 
 class TableSource {
  public:
@@ -26,6 +37,14 @@ class TableSource {
   // it is TRUE.
   virtual Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns,
                                                  ExprPtr filter) const = 0;
+  // A table whose scan also parses `json` gives a copy of itself with one
+  // more column, at the end of its schema, holding the parsed STRUCT (NULL
+  // for a NULL text; malformed text handled by json.mode). Tables that
+  // cannot return nullptr, and from_json stays an expression.
+  virtual std::shared_ptr<const TableSource> WithJsonColumn(const ScanJsonColumn& json) const {
+    (void)json;
+    return nullptr;
+  }
 };
 using TableSourcePtr = std::shared_ptr<const TableSource>;
 

@@ -43,6 +43,10 @@ class CountingTable : public TableSource {
     }
     return op;
   }
+  std::shared_ptr<const TableSource> WithJsonColumn(const ScanJsonColumn& json) const override {
+    auto inner = inner_->WithJsonColumn(json);
+    return inner ? std::make_shared<CountingTable>(std::move(inner), counter_) : nullptr;
+  }
 
  private:
   class CountOp : public PhysicalOperator {

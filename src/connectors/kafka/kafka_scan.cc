@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 #include "exec/operators/filter_project_operator.h"
+#include "json/json_record_parser.h"
 
 namespace sluice::kafka {
 
@@ -182,18 +184,73 @@ Result<const std::vector<rd_kafka_message_t*>*> KafkaRangeReader::Next(size_t ma
 
 namespace {
 
+// One JSON parse in the scan: a requested column past the source's own.
+struct JsonParse {
+  size_t out;  // output column
+  ScanJsonColumn spec;
+  std::unique_ptr<JsonRecordParser> parser;
+  std::vector<Vector*> outs;  // the struct's children, per batch
+};
+
+// simdjson reads up to kJsonPadding bytes past a value (their contents do
+// not matter). When those bytes lie on the same memory page as the value's
+// last byte they are readable, and the value is parsed in place, in
+// librdkafka's fetch buffer; otherwise (1 value in 64 or so) it is copied
+// into a padded buffer first. Sanitizer builds always copy: ASan would
+// rightly report the read past the allocation.
+bool PaddingReadable(const char* p, size_t len) {
+#if defined(__SANITIZE_ADDRESS__)
+  (void)p;
+  (void)len;
+  return false;
+#else
+  if (len == 0) return false;
+  constexpr uintptr_t kPage = 4096;  // the smallest page size of the CPUs we build for
+  uintptr_t last = reinterpret_cast<uintptr_t>(p) + len - 1;
+  return (last & ~(kPage - 1)) == ((last + kJsonPadding) & ~(kPage - 1));
+#endif
+}
+
+std::string_view QuoteStart(const void* p, size_t len) {
+  return std::string_view(static_cast<const char*>(p), std::min<size_t>(len, 120));
+}
+
 class KafkaScanStream : public BatchStream {
  public:
-  KafkaScanStream(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range, std::vector<int> columns, Schema out)
-      : reader_(std::move(ctx), range), range_(std::move(range)), columns_(std::move(columns)), out_(std::move(out)) {}
+  KafkaScanStream(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range, std::vector<int> columns, Schema out,
+                  const std::vector<ScanJsonColumn>& json, int first_json_column)
+      : ctx_(ctx), reader_(std::move(ctx), range), range_(std::move(range)), columns_(std::move(columns)),
+        out_(std::move(out)) {
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (columns_[c] < first_json_column) continue;
+      const ScanJsonColumn& spec = json[static_cast<size_t>(columns_[c] - first_json_column)];
+      json_.push_back({c, spec, NewJsonRecordParser(spec.type.fields()), std::vector<Vector*>(spec.type.fields().size())});
+    }
+  }
 
   Result<std::optional<Batch>> Next() override {
-    SLUICE_ASSIGN_OR_RETURN(auto msgs, reader_.Next(kBatchSize));
-    if (msgs->empty()) return std::optional<Batch>();
+    const std::vector<rd_kafka_message_t*>* msgs;
+    std::vector<Vector> json_cols;
+    for (;;) {
+      SLUICE_ASSIGN_OR_RETURN(msgs, reader_.Next(kBatchSize));
+      if (msgs->empty()) {
+        // Dead letters of this range acknowledged before the batch can commit.
+        if (ctx_->dead_letter()) SLUICE_RETURN_NOT_OK(ctx_->dead_letter()->Flush());
+        return std::optional<Batch>();
+      }
+      if (json_.empty()) break;
+      SLUICE_ASSIGN_OR_RETURN(msgs, ParseJson(*msgs, &json_cols));
+      if (!msgs->empty()) break;  // every record dropped: read on
+    }
     size_t n = msgs->size();
     std::vector<Vector> cols;
     cols.reserve(columns_.size());
+    size_t next_json = 0;
     for (size_t c = 0; c < columns_.size(); ++c) {
+      if (next_json < json_.size() && json_[next_json].out == c) {
+        cols.push_back(std::move(json_cols[next_json++]));
+        continue;
+      }
       Vector v(out_.field(c).type, n);
       switch (columns_[c]) {
         case kKey:
@@ -275,21 +332,93 @@ class KafkaScanStream : public BatchStream {
   }
 
  private:
+  // Parses the JSON columns of `msgs` into `cols` (one STRUCT vector per
+  // parse); returns the records that stay (all but DROPMALFORMED ones).
+  Result<const std::vector<rd_kafka_message_t*>*> ParseJson(const std::vector<rd_kafka_message_t*>& msgs,
+                                                            std::vector<Vector>* cols) {
+    const size_t n = msgs.size();
+    cols->clear();
+    for (auto& j : json_) {
+      cols->emplace_back(j.spec.type, n);
+      Vector& v = cols->back();
+      for (size_t f = 0; f < j.outs.size(); ++f) j.outs[f] = &v.child(f);
+      j.parser->SetOutputs(j.outs.data());
+    }
+    kept_.clear();
+    for (rd_kafka_message_t* m : msgs) {
+      const size_t row = kept_.size();
+      bool malformed = false, drop = false;
+      std::string reason;
+      for (size_t k = 0; k < json_.size(); ++k) {
+        JsonParse& j = json_[k];
+        Vector& v = (*cols)[k];
+        bool key = j.spec.source_column == kKey;
+        const void* p = key ? m->key : m->payload;
+        size_t len = key ? m->key_len : m->len;
+        if (p == nullptr) {  // from_json(NULL) is NULL
+          SetRowNull(v, row);
+          continue;
+        }
+        const char* text = static_cast<const char*>(p);
+        if (!PaddingReadable(text, len)) {
+          if (scratch_.size() < len + kJsonPadding) scratch_.resize(len + kJsonPadding);
+          std::memcpy(scratch_.data(), p, len);
+          text = scratch_.data();
+        }
+        auto outcome = j.parser->Parse(std::string_view(text, len), len + kJsonPadding, row);
+        if (outcome == JsonRecordParser::Outcome::kOk) continue;
+        if (outcome == JsonRecordParser::Outcome::kSyntax) SetRowNull(v, row);
+        if (!malformed) reason = std::string(key ? "key" : "value") + ": " + j.parser->reason();
+        malformed = true;
+        if (j.spec.mode == ParseMode::kFailFast) {
+          return Status::MalformedRecord(
+              "[MALFORMED_RECORD_IN_PARSING] malformed JSON in the " + std::string(key ? "key" : "value") +
+              " of the Kafka record at topic '" + range_.tp.topic + "' partition " + std::to_string(m->partition) +
+              " offset " + std::to_string(m->offset) + ": " + j.parser->reason() + "; the " +
+              (key ? "key" : "value") + (len > 120 ? " starts with: " : " is: ") + std::string(QuoteStart(p, len)) +
+              " (from_json mode FAILFAST; use PERMISSIVE or DROPMALFORMED, and the source option deadLetterTopic, "
+              "to keep going)");
+        }
+        drop |= j.spec.mode == ParseMode::kDropMalformed;
+      }
+      if (malformed) {
+        ctx_->metrics().malformed.fetch_add(1, std::memory_order_relaxed);
+        if (const auto& dlq = ctx_->dead_letter()) {
+          SLUICE_RETURN_NOT_OK(dlq->Write(m, range_.tp.topic, reason));
+          ctx_->metrics().dead_lettered.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      if (drop) {
+        for (auto& v : *cols) ResetRow(v, row);
+        continue;
+      }
+      kept_.push_back(m);
+    }
+    for (auto& v : *cols) v.Resize(kept_.size());
+    return &kept_;
+  }
+
+  std::shared_ptr<KafkaReadContext> ctx_;
   KafkaRangeReader reader_;
   KafkaRange range_;
   std::vector<int> columns_;
   Schema out_;
+  std::vector<JsonParse> json_;
+  std::vector<rd_kafka_message_t*> kept_;
+  std::vector<char> scratch_;
 };
 
 class KafkaScanOperator : public PhysicalOperator {
  public:
   KafkaScanOperator(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges, std::vector<int> columns,
-                    Schema out)
-      : PhysicalOperator(out, {}), ctx_(std::move(ctx)), ranges_(std::move(ranges)), columns_(std::move(columns)) {}
+                    Schema out, std::vector<ScanJsonColumn> json, int first_json_column)
+      : PhysicalOperator(out, {}), ctx_(std::move(ctx)), ranges_(std::move(ranges)), columns_(std::move(columns)),
+        json_(std::move(json)), first_json_column_(first_json_column) {}
   int num_partitions() const override { return static_cast<int>(ranges_.size()); }
   Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override {
     return std::unique_ptr<BatchStream>(
-        std::make_unique<KafkaScanStream>(ctx_, ranges_[static_cast<size_t>(partition)], columns_, output_schema()));
+        std::make_unique<KafkaScanStream>(ctx_, ranges_[static_cast<size_t>(partition)], columns_, output_schema(),
+                                          json_, first_json_column_));
   }
   std::string name() const override { return "KafkaScan"; }
   std::string details() const override {
@@ -298,13 +427,20 @@ class KafkaScanOperator : public PhysicalOperator {
       if (!s.empty()) s += ", ";
       s += r.tp.ToString() + "[" + std::to_string(r.from) + "," + std::to_string(r.until) + ")";
     }
-    return "ranges=[" + s + "]";
+    std::string j;
+    for (const auto& p : json_) {
+      j += std::string(j.empty() ? "" : ", ") + (p.source_column == kKey ? "key" : "value") + " as " +
+           p.type.ToString() + " " + ParseModeName(p.mode);
+    }
+    return "ranges=[" + s + "]" + (j.empty() ? "" : " json=[" + j + "]");
   }
 
  private:
   std::shared_ptr<KafkaReadContext> ctx_;
   std::vector<KafkaRange> ranges_;
   std::vector<int> columns_;
+  std::vector<ScanJsonColumn> json_;
+  int first_json_column_;
 };
 
 }  // namespace
@@ -326,11 +462,40 @@ KafkaBatchTable::KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vec
 
 std::string KafkaBatchTable::description() const { return "kafka"; }
 
+std::shared_ptr<const TableSource> KafkaBatchTable::WithJsonColumn(const ScanJsonColumn& json) const {
+  if (json.source_column != kKey && json.source_column != kValue) return nullptr;
+  if (json.type.id() != TypeId::kStruct) return nullptr;
+  auto t = std::make_shared<KafkaBatchTable>(*this);
+  t->json_.push_back(json);
+  std::vector<StructField> fields = schema_.fields();
+  fields.push_back({std::string("from_json(") + (json.source_column == kKey ? "key" : "value") + ")", json.type, true});
+  t->schema_ = Schema(std::move(fields));
+  return t;
+}
+
 Result<PhysicalOperatorPtr> KafkaBatchTable::CreateScan(const std::vector<int>& columns, ExprPtr filter) const {
   std::vector<StructField> fields;
   for (int c : columns) fields.push_back(schema_.field(static_cast<size_t>(c)));
   Schema out(fields);
-  PhysicalOperatorPtr op = std::make_shared<KafkaScanOperator>(ctx_, ranges_, columns, out);
+  const int first_json = static_cast<int>(schema_.size() - json_.size());
+  bool parses = false;
+  for (int c : columns) parses |= c >= first_json;
+  if (const auto& dlq = ctx_->dead_letter()) {
+    if (!parses) {
+      return Status::InvalidArgument(
+          "the Kafka source has deadLetterTopic '" + dlq->topic() +
+          "' but the query does not parse its value with from_json(CAST(value AS STRING), schema) directly over "
+          "the source, so no record could be found malformed; drop the option or parse the value");
+    }
+    for (const auto& j : json_) {
+      if (j.mode == ParseMode::kFailFast) {
+        return Status::InvalidArgument("the Kafka source has deadLetterTopic '" + dlq->topic() +
+                                       "' but from_json's mode is FAILFAST, which stops at the first malformed "
+                                       "record; use PERMISSIVE or DROPMALFORMED with a dead-letter topic");
+      }
+    }
+  }
+  PhysicalOperatorPtr op = std::make_shared<KafkaScanOperator>(ctx_, ranges_, columns, out, json_, first_json);
   if (filter) {
     std::vector<ExprPtr> identity;
     for (size_t i = 0; i < out.size(); ++i) {

@@ -11,6 +11,15 @@
 //
 // Value (and key) bytes are copied once, from librdkafka's fetch buffer into
 // the batch's StringHeap; only the requested columns are built.
+//
+// JSON in the scan: the optimizer hands from_json(CAST(value AS STRING),
+// schema, options) over to the table (WithJsonColumn, plan/json_pushdown.h).
+// The scan then parses each value with simdjson on demand (json/) into only
+// the fields the query reads, and applies the parse mode per record:
+// PERMISSIVE (NULL struct, or NULL field for a value of the wrong type),
+// DROPMALFORMED (the record is dropped), FAILFAST (the query fails naming
+// topic, partition and offset). Malformed records are counted in the
+// source's progress metrics and, with deadLetterTopic, written there.
 #pragma once
 
 #include <atomic>
@@ -20,6 +29,7 @@
 #include <vector>
 
 #include "connectors/kafka/kafka_config.h"
+#include "connectors/kafka/kafka_dead_letter.h"
 #include "connectors/kafka/kafka_offsets.h"
 #include "plan/table_source.h"
 
@@ -42,6 +52,8 @@ struct KafkaRange {
 struct KafkaReadMetrics {
   std::mutex mu;
   std::vector<std::string> lost;  // "topic-partition [from, until)" found gone while reading
+  std::atomic<int64_t> malformed{0};      // records a JSON parse in the scan found malformed
+  std::atomic<int64_t> dead_lettered{0};  // of them, written to the dead-letter topic
 };
 
 // State shared by the source and the tables of its batches: the client
@@ -61,6 +73,9 @@ class KafkaReadContext {
   bool fail_on_data_loss() const { return fail_on_data_loss_; }
   int64_t poll_timeout_ms() const { return poll_timeout_ms_; }
   KafkaReadMetrics& metrics() { return metrics_; }
+  // Null unless the source has deadLetterTopic.
+  const std::shared_ptr<DeadLetterWriter>& dead_letter() const { return dead_letter_; }
+  void set_dead_letter(std::shared_ptr<DeadLetterWriter> w) { dead_letter_ = std::move(w); }
 
  private:
   KafkaConfig config_;
@@ -70,6 +85,7 @@ class KafkaReadContext {
   std::mutex mu_;
   std::vector<rd_kafka_t*> idle_;  // GUARDED_BY(mu_)
   KafkaReadMetrics metrics_;
+  std::shared_ptr<DeadLetterWriter> dead_letter_;
 };
 
 class KafkaBatchTable : public TableSource {
@@ -78,6 +94,8 @@ class KafkaBatchTable : public TableSource {
   const Schema& schema() const override { return schema_; }
   std::string description() const override;
   Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override;
+  // Parses of the key or the value (columns after the source's own).
+  std::shared_ptr<const TableSource> WithJsonColumn(const ScanJsonColumn& json) const override;
   const std::vector<KafkaRange>& ranges() const { return ranges_; }
   const std::shared_ptr<KafkaReadContext>& context() const { return ctx_; }
 
@@ -85,6 +103,7 @@ class KafkaBatchTable : public TableSource {
   std::shared_ptr<KafkaReadContext> ctx_;
   std::vector<KafkaRange> ranges_;  // chunked, non-empty
   bool include_headers_;
+  std::vector<ScanJsonColumn> json_;  // column schema_.size() - json_.size() + i
   Schema schema_;
 };
 

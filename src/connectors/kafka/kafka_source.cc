@@ -83,6 +83,7 @@ Result<std::shared_ptr<KafkaSource>> KafkaSource::Make(const SourceOptions& opti
         "(exactly one; got " + std::to_string(strategies) + ")");
   }
   SLUICE_ASSIGN_OR_RETURN(s->include_headers_, options.GetBool("includeHeaders", false));
+  s->dead_letter_topic_ = options.GetOr("deadLetterTopic", "");
   SLUICE_ASSIGN_OR_RETURN(s->fail_on_data_loss_, options.GetBool("failOnDataLoss", true));
   if (options.Get("maxOffsetsPerTrigger")) {
     SLUICE_ASSIGN_OR_RETURN(s->max_offsets_, options.GetInt("maxOffsetsPerTrigger", -1, true));
@@ -229,6 +230,9 @@ Status KafkaSource::Open(const SourceContext& ctx) {
   mo.timeout_ms = static_cast<int>(std::min<int64_t>(60000, poll_timeout_ms_));
   SLUICE_ASSIGN_OR_RETURN(client_, KafkaMetadataClient::Make(config_, group_id_, mo));
   read_ctx_ = std::make_shared<KafkaReadContext>(config_, group_id_, fail_on_data_loss_, poll_timeout_ms_);
+  if (!dead_letter_topic_.empty()) {
+    read_ctx_->set_dead_letter(std::make_shared<DeadLetterWriter>(config_, dead_letter_topic_));
+  }
   // The initial offsets are resolved once and kept (a replay of batch 0
   // must read the same range even with startingOffsets latest).
   SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir));
@@ -396,6 +400,8 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
     for (auto& s : read_ctx_->metrics().lost) lost_.push_back(std::move(s));
     read_ctx_->metrics().lost.clear();
   }
+  read_ctx_->metrics().malformed = 0;
+  read_ctx_->metrics().dead_lettered = 0;
   auto table = std::make_shared<KafkaBatchTable>(read_ctx_, std::move(ranges), include_headers_);
   return SourceBatch{table, -1};
 }
@@ -420,6 +426,13 @@ std::map<std::string, std::string> KafkaSource::Metrics() const {
     for (const auto& l : lost_) s += (s.empty() ? "" : "; ") + l;
     m["dataLoss"] = s;
     m["numDataLossEvents"] = std::to_string(lost_.size());
+  }
+  if (read_ctx_) {
+    // Counted by this batch's scans (JSON parsed in the scan).
+    m["numMalformedRecords"] = std::to_string(read_ctx_->metrics().malformed.load());
+    if (read_ctx_->dead_letter()) {
+      m["numDeadLetterRecords"] = std::to_string(read_ctx_->metrics().dead_lettered.load());
+    }
   }
   return m;
 }

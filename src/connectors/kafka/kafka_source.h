@@ -53,6 +53,7 @@ class KafkaSource : public Source {
   KafkaConfig config_;
   Schema schema_;
   bool include_headers_ = false;
+  std::string dead_letter_topic_;  // deadLetterTopic, empty: none
   bool fail_on_data_loss_ = true;
   // Exactly one of these.
   std::vector<std::string> subscribe_;

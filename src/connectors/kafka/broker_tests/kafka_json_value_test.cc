@@ -1,0 +1,176 @@
+// JSON values parsed in the Kafka scan, against a real broker (one broker
+// for the suite, a topic per test): from_json(CAST(value AS STRING), ...)
+// directly over the source is handed to the scan (plan/json_pushdown.h),
+// which applies from_json's mode per record: PERMISSIVE, DROPMALFORMED,
+// FAILFAST (naming topic, partition and offset), and the source option
+// deadLetterTopic (malformed records copied there with where they came
+// from). Expected rows are worked out from the records the test produces.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "connectors/kafka/broker_tests/kafka_test_util.h"
+#include "connectors/kafka/test_broker.h"
+#include "env/temp_dir.h"
+#include "sluice/streaming.h"
+
+namespace sluice::kafka {
+namespace {
+
+using testing::Producer;
+
+class KafkaJsonValueTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto b = TestKafkaBroker::Start();
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    broker_ = b->release();
+  }
+  static void TearDownTestSuite() {
+    delete broker_;
+    broker_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(broker_, nullptr); }
+  const std::string& bootstrap() const { return broker_->bootstrap_servers(); }
+
+  // Five records on partition 0 of a new topic: offsets 2 (not JSON) and 3
+  // (id is not an INT) are malformed for the schema 'id INT, name STRING'.
+  void ProduceSample(const std::string& topic) {
+    ASSERT_TRUE(broker_->CreateTopic(topic, 1).ok());
+    Producer p(bootstrap());
+    p.Send(topic, {0, R"({"id":1,"name":"a","extra":[1,2]})", "k0"});
+    p.Send(topic, {0, R"({"name":"b","id":2})", "k1"});
+    p.Send(topic, {0, "not json {", "k2", 0, {{"trace", "t2"}}});
+    p.Send(topic, {0, R"({"id":"x","name":"c"})", "k3"});
+    p.Send(topic, {0, R"({"id":5,"name":"e"})", "k4"});
+    p.Flush();
+  }
+
+  // offset, data.id, data.name of `topic` with from_json `options` ("" for
+  // none), into memory table `name`; runs until the topic is read.
+  Result<StreamingQuery> Run(const std::string& topic, const std::string& options, const std::string& name,
+                             const std::map<std::string, std::string>& source_opts = {}) {
+    DataStreamReader r = spark->readStream();
+    r.format("kafka").option("kafka.bootstrap.servers", bootstrap()).option("subscribe", topic)
+        .option("startingOffsets", "earliest");
+    for (const auto& [k, v] : source_opts) r.option(k, v);
+    std::string parse = "from_json(CAST(value AS STRING), 'id INT, name STRING'" +
+                        (options.empty() ? std::string() : ", " + options) + ") AS data";
+    auto df = r.load().selectExpr({parse, "offset"}).selectExpr({"offset", "data.id", "data.name"});
+    SLUICE_RETURN_NOT_OK(df.status());
+    SLUICE_ASSIGN_OR_RETURN(auto q, df.writeStream().format("memory").queryName(name).outputMode("append")
+                                        .option("checkpointLocation", dir.path() + "/ck-" + name).start());
+    SLUICE_RETURN_NOT_OK(q.processAllAvailable());
+    return q;
+  }
+
+  std::vector<std::string> Rows(const std::string& table) {
+    auto r = spark->Sql("SELECT * FROM " + table);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> out;
+    if (!r.ok()) return out;
+    for (const auto& row : r->Rows()) {
+      std::string s;
+      for (size_t i = 0; i < row.size(); ++i) s += (i ? "," : "") + row[i].ToString();
+      out.push_back(s);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  static int64_t SumMetric(const StreamingQuery& q, const std::string& key) {
+    int64_t n = 0;
+    for (const auto& p : q.recentProgress()) {
+      auto it = p.sources[0].metrics.find(key);
+      if (it != p.sources[0].metrics.end()) n += std::stoll(it->second);
+    }
+    return n;
+  }
+
+  static TestKafkaBroker* broker_;
+  std::shared_ptr<Session> spark = Session::Create();
+  TempDir dir;
+};
+TestKafkaBroker* KafkaJsonValueTest::broker_ = nullptr;
+
+TEST_F(KafkaJsonValueTest, PermissiveKeepsEveryRecord) {
+  ProduceSample("json-perm");
+  auto q = Run("json-perm", "", "perm");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  // Not JSON: the whole struct is NULL; id of the wrong type: that field.
+  EXPECT_EQ(Rows("perm"), (std::vector<std::string>{"0,1,a", "1,2,b", "2,NULL,NULL", "3,NULL,c", "4,5,e"}));
+  // Counted by the scan's parse: the from_json was handed to the scan.
+  EXPECT_EQ(SumMetric(*q, "numMalformedRecords"), 2);
+  EXPECT_NE(q->explain().find("json=[value as STRUCT<id: INT, name: STRING> PERMISSIVE]"), std::string::npos)
+      << q->explain();
+  ASSERT_TRUE(q->stop().ok());
+}
+
+TEST_F(KafkaJsonValueTest, DropMalformedDropsTheRecord) {
+  ProduceSample("json-drop");
+  auto q = Run("json-drop", "map('mode', 'DROPMALFORMED')", "dropped");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(Rows("dropped"), (std::vector<std::string>{"0,1,a", "1,2,b", "4,5,e"}));
+  EXPECT_EQ(SumMetric(*q, "numMalformedRecords"), 2);
+  ASSERT_TRUE(q->stop().ok());
+}
+
+TEST_F(KafkaJsonValueTest, FailFastNamesTopicPartitionAndOffset) {
+  ProduceSample("json-fail");
+  auto q = Run("json-fail", "map('mode', 'FAILFAST')", "fail");
+  ASSERT_FALSE(q.ok());
+  std::string e = q.status().ToString();
+  EXPECT_NE(e.find("[MALFORMED_RECORD_IN_PARSING]"), std::string::npos) << e;
+  EXPECT_NE(e.find("topic 'json-fail' partition 0 offset 2"), std::string::npos) << e;
+  EXPECT_NE(e.find("not json {"), std::string::npos) << e;
+  EXPECT_NE(e.find("FAILFAST"), std::string::npos) << e;
+}
+
+TEST_F(KafkaJsonValueTest, DeadLetterTopicKeepsTheRawRecordAndWhereItCameFrom) {
+  ProduceSample("json-dlq");
+  ASSERT_TRUE(broker_->CreateTopic("json-dlq-dead", 1).ok());
+  auto q = Run("json-dlq", "map('mode', 'DROPMALFORMED')", "dlq", {{"deadLetterTopic", "json-dlq-dead"}});
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(Rows("dlq"), (std::vector<std::string>{"0,1,a", "1,2,b", "4,5,e"}));
+  EXPECT_EQ(SumMetric(*q, "numDeadLetterRecords"), 2);
+  ASSERT_TRUE(q->stop().ok());
+  auto dead = testing::ReadTopic(bootstrap(), "json-dlq-dead");
+  ASSERT_EQ(dead.size(), 2u);
+  std::sort(dead.begin(), dead.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  auto header = [](const testing::ReadRecord& r, const std::string& k) {
+    for (const auto& [hk, hv] : r.headers) {
+      if (hk == k) return hv;
+    }
+    return std::string("<missing>");
+  };
+  EXPECT_EQ(dead[0].key, "k2");
+  EXPECT_EQ(dead[0].value, "not json {");
+  EXPECT_EQ(header(dead[0], "trace"), "t2");  // the record's own headers are kept
+  EXPECT_EQ(header(dead[0], "sluice.source.topic"), "json-dlq");
+  EXPECT_EQ(header(dead[0], "sluice.source.partition"), "0");
+  EXPECT_EQ(header(dead[0], "sluice.source.offset"), "2");
+  EXPECT_EQ(dead[1].key, "k3");
+  EXPECT_EQ(dead[1].value, R"({"id":"x","name":"c"})");
+  EXPECT_EQ(header(dead[1], "sluice.source.offset"), "3");
+  EXPECT_NE(header(dead[1], "sluice.error").find("field 'id'"), std::string::npos) << header(dead[1], "sluice.error");
+}
+
+TEST_F(KafkaJsonValueTest, DeadLetterTopicNeedsAParseThatGoesOn) {
+  ProduceSample("json-dlq-bad");
+  auto failfast = Run("json-dlq-bad", "map('mode', 'FAILFAST')", "dlq_ff", {{"deadLetterTopic", "x"}});
+  ASSERT_FALSE(failfast.ok());
+  EXPECT_NE(failfast.status().ToString().find("FAILFAST"), std::string::npos) << failfast.status().ToString();
+  // No from_json over the source: nothing could ever be dead-lettered.
+  DataStreamReader r = spark->readStream();
+  r.format("kafka").option("kafka.bootstrap.servers", bootstrap()).option("subscribe", "json-dlq-bad")
+      .option("startingOffsets", "earliest").option("deadLetterTopic", "x");
+  auto q = r.load().selectExpr({"CAST(value AS STRING) AS v"}).writeStream().format("memory").queryName("dlq_raw")
+               .option("checkpointLocation", dir.path() + "/ck-dlq-raw").start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  Status st = q->processAllAvailable();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.ToString().find("deadLetterTopic 'x'"), std::string::npos) << st.ToString();
+}
+
+}  // namespace
+}  // namespace sluice::kafka

@@ -1,0 +1,225 @@
+#include "plan/json_pushdown.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "exec/functions/json_options.h"
+
+namespace sluice {
+
+namespace {
+
+// The scan output column a from_json(CAST(#c AS STRING) | #c, 'schema'
+// [, options]) call with a STRUCT result reads, or -1 for anything else.
+int JsonSourceColumn(const Expr& e) {
+  if (e.kind != ExprKind::kCall || e.name != "from_json" || e.args.size() < 2) return -1;
+  if (e.type.id() != TypeId::kStruct) return -1;
+  const Expr* a = e.args[0].get();
+  if (a->kind == ExprKind::kCall && a->name == "cast" && a->args.size() == 1 &&
+      a->args[0]->type.id() == TypeId::kBinary) {
+    a = a->args[0].get();
+  }
+  if (a->kind != ExprKind::kColumnRef) return -1;
+  if (a->type.id() != TypeId::kString && a->type.id() != TypeId::kBinary) return -1;
+  const Expr& schema = *e.args[1];
+  if (schema.kind != ExprKind::kLiteral || schema.type.id() != TypeId::kString || schema.literal.is_null()) return -1;
+  return a->column_index;
+}
+
+// One group of equal from_json calls: same column, schema and options.
+using GroupKey = std::tuple<int, std::string, std::string>;
+GroupKey KeyOf(const Expr& e, int column) {
+  std::string opts = e.args.size() > 2 && e.args[2]->kind == ExprKind::kLiteral && !e.args[2]->literal.is_null()
+                         ? e.args[2]->literal.str_value()
+                         : std::string();
+  return {column, e.args[1]->literal.str_value(), opts};
+}
+
+struct Group {
+  ExprPtr call;  // one of the calls
+  int column = -1;
+  std::set<std::string> fields;  // read through get_field
+  bool whole = false;            // used as a whole struct somewhere
+  int out_index = -1;            // scan output column holding the parse
+  DataType type;                 // the parsed (possibly cut) STRUCT
+};
+
+void Collect(const ExprPtr& e, const Expr* parent, std::map<GroupKey, Group>* groups) {
+  if (!e) return;
+  int c = JsonSourceColumn(*e);
+  if (c >= 0) {
+    Group& g = (*groups)[KeyOf(*e, c)];
+    g.call = e;
+    g.column = c;
+    if (parent && parent->name == "get_field" && parent->args[0].get() == e.get()) {
+      g.fields.insert(parent->args[1]->literal.str_value());
+    } else {
+      g.whole = true;
+    }
+    return;
+  }
+  if (e->kind != ExprKind::kCall) return;
+  for (const auto& a : e->args) Collect(a, e.get(), groups);
+}
+
+ExprPtr Replace(const ExprPtr& e, const std::map<GroupKey, Group>& groups) {
+  if (!e || e->kind != ExprKind::kCall) return e;
+  int c = JsonSourceColumn(*e);
+  if (c >= 0) {
+    const Group& g = groups.at(KeyOf(*e, c));
+    return MakeColumnRef(g.out_index, g.type, "from_json", true);
+  }
+  std::vector<ExprPtr> args;
+  bool changed = false;
+  for (const auto& a : e->args) {
+    args.push_back(Replace(a, groups));
+    changed |= args.back() != a;
+  }
+  if (!changed) return e;
+  auto copy = std::make_shared<Expr>(*e);
+  copy->args = std::move(args);
+  return copy;
+}
+
+// Every expression of a node (bound over its input).
+std::vector<ExprPtr> NodeExprs(const LogicalPlan& p) {
+  std::vector<ExprPtr> out;
+  switch (p.kind) {
+    case LogicalKind::kProject: out = p.exprs; break;
+    case LogicalKind::kAggregate:
+      out = p.groups;
+      for (const auto& a : p.aggregates) out.push_back(a.arg);
+      break;
+    case LogicalKind::kFilter: out.push_back(p.condition); break;
+    case LogicalKind::kScan: out.push_back(p.pushed_filter); break;
+    default: break;
+  }
+  return out;
+}
+
+// The same node over `child` with its expressions mapped by f.
+template <typename F>
+LogicalPlanPtr MapNode(const LogicalPlan& p, LogicalPlanPtr child, const F& f) {
+  switch (p.kind) {
+    case LogicalKind::kProject: {
+      std::vector<ExprPtr> exprs;
+      for (const auto& e : p.exprs) exprs.push_back(f(e));
+      return MakeProject(std::move(child), std::move(exprs), p.output);
+    }
+    case LogicalKind::kAggregate: {
+      std::vector<ExprPtr> groups;
+      for (const auto& g : p.groups) groups.push_back(f(g));
+      std::vector<LogicalAggregate> aggs = p.aggregates;
+      for (auto& a : aggs) a.arg = f(a.arg);
+      return MakeAggregate(std::move(child), std::move(groups), std::move(aggs), p.output);
+    }
+    case LogicalKind::kFilter: return MakeFilter(std::move(child), f(p.condition));
+    default: return nullptr;
+  }
+}
+
+// The scan below a chain of Filters, or null.
+const LogicalPlan* ScanBelowFilters(const LogicalPlanPtr& p) {
+  const LogicalPlan* n = p.get();
+  while (n->kind == LogicalKind::kFilter) n = n->children[0].get();
+  return n->kind == LogicalKind::kScan ? n : nullptr;
+}
+
+// `top` (Project or Aggregate) over Filter* over Scan: the from_json calls
+// of the block become scan columns. Null when nothing was pushed.
+Result<LogicalPlanPtr> PushBlock(const LogicalPlanPtr& top) {
+  std::vector<const LogicalPlan*> chain;  // top, filters..., scan
+  for (const LogicalPlan* n = top.get();; n = n->children[0].get()) {
+    chain.push_back(n);
+    if (n->kind == LogicalKind::kScan) break;
+  }
+  std::map<GroupKey, Group> groups;
+  for (const LogicalPlan* n : chain) {
+    for (const auto& e : NodeExprs(*n)) Collect(e, nullptr, &groups);
+  }
+  if (groups.empty()) return LogicalPlanPtr();
+  const LogicalPlan& scan = *chain.back();
+  auto new_scan = std::make_shared<LogicalPlan>(scan);
+  TableSourcePtr table = scan.table;
+  for (auto& [key, g] : groups) {
+    auto options = FromJsonOptionsOf(*g.call);
+    if (!options.ok()) return LogicalPlanPtr();  // the binder reports it
+    const DataType& full = g.call->type;
+    std::vector<StructField> kept;
+    for (const auto& f : full.fields()) {
+      if (g.whole || g.fields.count(f.name)) kept.push_back(f);
+    }
+    g.type = g.whole ? full : DataType::Struct(std::move(kept));
+    ScanJsonColumn spec;
+    spec.source_column = scan.scan_columns[static_cast<size_t>(g.column)];
+    spec.type = g.type;
+    spec.mode = options->mode;
+    int table_index = static_cast<int>(table->schema().size());
+    table = table->WithJsonColumn(spec);
+    if (!table) return LogicalPlanPtr();
+    g.out_index = static_cast<int>(new_scan->output.size());
+    new_scan->scan_columns.push_back(table_index);
+    new_scan->output.push_back(LogicalColumn{"from_json", "", g.type, true});
+  }
+  new_scan->table = table;
+  if (scan.pushed_filter) new_scan->pushed_filter = Replace(scan.pushed_filter, groups);
+  auto replace = [&](const ExprPtr& e) { return Replace(e, groups); };
+  LogicalPlanPtr node = new_scan;
+  for (size_t i = chain.size() - 1; i-- > 0;) node = MapNode(*chain[i], node, replace);
+  return node;
+}
+
+bool IsSimple(const Expr& e) { return e.kind != ExprKind::kCall || JsonSourceColumn(e) >= 0; }
+
+// `top` (Project or Aggregate) with the Project below it merged in, when
+// that costs nothing: every merged expression is deterministic, and those
+// that are real work (other than a from_json the scan will take) are read
+// at most once. Null when not mergeable.
+LogicalPlanPtr MergeProject(const LogicalPlanPtr& top) {
+  const LogicalPlan& inner = *top->children[0];
+  std::vector<int> refs;
+  for (const auto& e : NodeExprs(*top)) {
+    if (e) CollectColumns(*e, &refs);
+  }
+  std::vector<int> uses(inner.exprs.size(), 0);
+  for (int r : refs) ++uses[static_cast<size_t>(r)];
+  for (size_t i = 0; i < inner.exprs.size(); ++i) {
+    if (!IsDeterministic(*inner.exprs[i])) return nullptr;
+    if (uses[i] > 1 && !IsSimple(*inner.exprs[i])) return nullptr;
+  }
+  auto substitute = [&](const ExprPtr& e) { return e ? SubstituteColumns(e, inner.exprs) : e; };
+  return MapNode(*top, inner.children[0], substitute);
+}
+
+Result<LogicalPlanPtr> Rewrite(const LogicalPlanPtr& plan) {
+  if (plan->kind == LogicalKind::kProject || plan->kind == LogicalKind::kAggregate) {
+    const LogicalPlanPtr& child = plan->children[0];
+    if (child->kind == LogicalKind::kProject && ScanBelowFilters(child->children[0])) {
+      if (LogicalPlanPtr merged = MergeProject(plan)) {
+        SLUICE_ASSIGN_OR_RETURN(auto pushed, PushBlock(merged));
+        if (pushed) return pushed;
+      }
+    }
+    if (ScanBelowFilters(child)) {
+      SLUICE_ASSIGN_OR_RETURN(auto pushed, PushBlock(plan));
+      if (pushed) return pushed;
+    }
+  }
+  std::vector<LogicalPlanPtr> children;
+  bool changed = false;
+  for (const auto& c : plan->children) {
+    SLUICE_ASSIGN_OR_RETURN(auto r, Rewrite(c));
+    changed |= r != c;
+    children.push_back(std::move(r));
+  }
+  return changed ? WithChildren(*plan, std::move(children)) : plan;
+}
+
+}  // namespace
+
+Result<LogicalPlanPtr> PushJsonParseIntoScans(const LogicalPlanPtr& plan) { return Rewrite(plan); }
+
+}  // namespace sluice
