@@ -88,6 +88,9 @@ Column collect_list(const Column& c);
 Column upper(const Column& c);
 Column lower(const Column& c);
 Column from_json(const Column& c, const std::string& schema);
+// With Spark's options: from_json(c, schema, {{"mode", "FAILFAST"}}) is SQL's
+// from_json(c, schema, map('mode', 'FAILFAST')) (docs/sql.md).
+Column from_json(const Column& c, const std::string& schema, const std::map<std::string, std::string>& options);
 Column when(const Column& condition, const Column& value);
 
 Column operator+(const Column& a, const Column& b);

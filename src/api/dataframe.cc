@@ -120,6 +120,14 @@ Column collect_list(const Column& c) { return Fn("collect_list", {c}); }
 Column upper(const Column& c) { return Fn("upper", {c}); }
 Column lower(const Column& c) { return Fn("lower", {c}); }
 Column from_json(const Column& c, const std::string& schema) { return Fn("from_json", {c, lit(schema)}); }
+Column from_json(const Column& c, const std::string& schema, const std::map<std::string, std::string>& options) {
+  std::vector<Column> kv;
+  for (const auto& [k, v] : options) {
+    kv.push_back(lit(k));
+    kv.push_back(lit(v));
+  }
+  return Fn("from_json", {c, lit(schema), Fn("map", kv)});
+}
 Column when(const Column& condition, const Column& value) {
   return Column(ParsedExpr::Case(nullptr, {ast::CaseBranch{condition.expr(), value.expr()}}, nullptr));
 }

@@ -139,5 +139,68 @@ TEST_F(DataFrameTest, UnionLimitAndFromJson) {
   EXPECT_EQ(Rendered(parsed.collect()), (std::vector<std::string>{"5|z"}));
 }
 
+TEST_F(DataFrameTest, FromJsonOptions) {
+  auto one = people_.limit(1);
+  auto good = one.select({from_json(lit(R"({"x": 5})"), "x INT", {{"mode", "FAILFAST"}}).alias("d")})
+                  .select({col("d.x")});
+  EXPECT_EQ(Rendered(good.collect()), (std::vector<std::string>{"5"}));
+  auto permissive = one.select({from_json(lit(R"({"x": "five"})"), "x INT", {{"MODE", "permissive"}}).alias("d")})
+                        .select({col("d.x")});
+  EXPECT_EQ(Rendered(permissive.collect()), (std::vector<std::string>{"NULL"}));
+  auto bad = one.select({from_json(lit(R"({"x": "five"})"), "x INT", {{"mode", "FAILFAST"}})}).collect();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kMalformedRecord);
+  EXPECT_EQ(bad.status().message(),
+            "[MALFORMED_RECORD_IN_PARSING] field 'x': cannot convert JSON string to INT in the value "
+            "'{\"x\": \"five\"}' (from_json mode FAILFAST; use PERMISSIVE to get NULL instead)");
+  auto bad_mode = one.select({from_json(col("name"), "x INT", {{"mode", "LENIENT"}})}).collect();
+  ASSERT_FALSE(bad_mode.ok());
+  EXPECT_EQ(bad_mode.status().code(), StatusCode::kAnalysisError);
+  EXPECT_NE(bad_mode.status().message().find("'LENIENT' is not one of PERMISSIVE, DROPMALFORMED, FAILFAST"),
+            std::string::npos)
+      << bad_mode.status().message();
+}
+
+TEST_F(DataFrameTest, FromJsonOptionsMustBeAMapOfStringLiterals) {
+  // The error points at the third argument (the map), by line and column.
+  auto not_map = spark_->sql("SELECT from_json('{\"a\":1}', 'a INT', 'FAILFAST')").collect();
+  ASSERT_FALSE(not_map.ok());
+  EXPECT_EQ(not_map.status().code(), StatusCode::kAnalysisError);
+  EXPECT_EQ(not_map.status().message(),
+            "[INVALID_OPTIONS.NON_MAP_FUNCTION] from_json's options must be map('key', 'value', ...), got "
+            "'FAILFAST' at line 1, column 38\n"
+            "  SELECT from_json('{\"a\":1}', 'a INT', 'FAILFAST')\n"
+            "                                       ^");
+  ASSERT_TRUE(people_.createOrReplaceTempView("people").ok());
+  auto not_literal = spark_->sql("SELECT from_json(name,\n    'a INT', map('mode', upper('failfast'))) FROM people")
+                         .collect();
+  ASSERT_FALSE(not_literal.ok());
+  EXPECT_EQ(not_literal.status().code(), StatusCode::kAnalysisError);
+  EXPECT_NE(not_literal.status().message().find("[INVALID_OPTIONS.NON_STRING_TYPE] from_json's options must be "
+                                                "string literals, as in map('mode', 'FAILFAST'), got "
+                                                "upper('failfast') at line 2, column 14\n"),
+            std::string::npos)
+      << not_literal.status().message();
+  auto odd = spark_->sql("SELECT from_json(name, 'a INT', map('mode')) FROM people").collect();
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.status().message().find("[WRONG_NUM_ARGS] map() of from_json's options needs key, value pairs, "
+                                        "got 1 arguments at line 1, column 33"),
+            std::string::npos)
+      << odd.status().message();
+  auto dup = spark_->sql("SELECT from_json(name, 'a INT', map('mode', 'FAILFAST', 'Mode', 'PERMISSIVE')) FROM people")
+                 .collect();
+  ASSERT_FALSE(dup.ok());
+  EXPECT_NE(dup.status().message().find("[DUPLICATED_MAP_KEY]"), std::string::npos) << dup.status().message();
+  auto null_value = spark_->sql("SELECT from_json(name, 'a INT', map('mode', NULL)) FROM people").collect();
+  ASSERT_FALSE(null_value.ok());
+  EXPECT_NE(null_value.status().message().find("[INVALID_OPTIONS.NON_STRING_TYPE]"), std::string::npos);
+  // In an aggregate query too, and an empty map is no options.
+  auto grouped = spark_->sql("SELECT count(*), from_json('{\"a\":2}', 'a INT', map()).a FROM people").collect();
+  EXPECT_EQ(Rendered(grouped), (std::vector<std::string>{"4|2"}));
+  auto agg_error = spark_->sql("SELECT count(from_json(name, 'a INT', 'x')) FROM people").collect();
+  ASSERT_FALSE(agg_error.ok());
+  EXPECT_NE(agg_error.status().message().find("[INVALID_OPTIONS.NON_MAP_FUNCTION]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sluice

@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "exec/expression_test_util.h"
+#include "exec/functions/json_options.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -380,6 +385,177 @@ TEST(JsonFunctions, FromJsonBatch) {
     EXPECT_EQ(v.is_null() ? "NULL" : v.ToString(), expected[i]) << i;
   }
   EXPECT_EQ(out->child(1).child(0).size(), 3u);  // elements 1, 2, 3
+}
+
+// from_json(v, schema, <encoded options>) over one batch of `texts`
+// (nullopt: a NULL row); each row rendered, "NULL" for a NULL row.
+Result<std::vector<std::string>> FromJsonRows(const std::vector<std::optional<std::string>>& texts,
+                                              const std::string& schema,
+                                              const std::vector<std::pair<std::string, std::string>>& options) {
+  Vector in(DataType::String(), texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i]) {
+      in.SetString(i, *texts[i]);
+    } else {
+      in.SetNull(i);
+    }
+  }
+  std::vector<ExprPtr> args = {MakeColumnRef(0, DataType::String(), "v"), MakeLiteral(Value::String(schema))};
+  if (!options.empty()) args.push_back(MakeLiteral(Value::String(EncodeFromJsonOptions(options))));
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr expr, BindScalarFunction("from_json", args));
+  EvalContext ctx;
+  SLUICE_ASSIGN_OR_RETURN(Vector out, ExpressionEvaluator::Evaluate(*expr, Batch({in}, texts.size()), nullptr, ctx));
+  std::vector<std::string> rows;
+  for (size_t i = 0; i < out.size(); ++i) {
+    Value v = out.GetValue(i);
+    rows.push_back(v.is_null() ? "NULL" : v.ToString());
+  }
+  return rows;
+}
+
+const std::vector<std::pair<std::string, std::string>> kFailFast = {{"mode", "FAILFAST"}};
+constexpr const char* kFailFastTail = "(from_json mode FAILFAST; use PERMISSIVE to get NULL instead)";
+
+bool StartsWith(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+TEST(JsonFunctions, FromJsonOptionsPermissiveIsTheDefault) {
+  // mode PERMISSIVE (any case), and options other than mode, change nothing.
+  std::vector<std::optional<std::string>> in = {"{\"a\":1,\"b\":\"x\"}", std::nullopt, "{bad",
+                                                "{\"a\":\"x\",\"b\":2}", "[1]", "null", ""};
+  std::vector<std::string> expected = {"{1, x}", "NULL", "NULL", "{null, 2}", "NULL", "NULL", "NULL"};
+  for (const auto& options : std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {}, {{"mode", "PERMISSIVE"}}, {{"MODE", "permissive"}}, {{"allowComments", "true"}}}) {
+    auto rows = FromJsonRows(in, "a INT, b STRING", options);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(*rows, expected);
+  }
+}
+
+TEST(JsonFunctions, FromJsonFailFastGoodRowsAsPermissive) {
+  // Well-formed values parse as in PERMISSIVE mode; NULL, empty and blank
+  // input give NULL (Spark: no JSON token at all is no record, not a bad one).
+  auto rows = FromJsonRows({"{\"a\":1,\"arr\":[1,2]}", std::nullopt, "", "  ", "{\"arr\":[3],\"a\":2,\"z\":{}}",
+                            "{\"a\":null}", "{\"s\":{\"k\":1}}"},
+                           "a INT, arr ARRAY<INT>, s STRING", {{"mode", "failfast"}, {"allowComments", "true"}});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(*rows, (std::vector<std::string>{"{1, [1, 2], null}", "NULL", "NULL", "NULL", "{2, [3], null}",
+                                             "{null, null, null}", "{null, null, {\"k\":1}}"}));
+}
+
+TEST(JsonFunctions, FromJsonFailFastSyntaxError) {
+  auto rows = FromJsonRows({"{\"a\":1}", "{\"a\":1,bad}"}, "a INT", kFailFast);
+  ASSERT_FALSE(rows.ok());
+  const std::string& m = rows.status().message();
+  EXPECT_EQ(rows.status().code(), StatusCode::kMalformedRecord);
+  EXPECT_TRUE(StartsWith(m, "[MALFORMED_RECORD_IN_PARSING] malformed JSON (")) << m;
+  EXPECT_NE(m.find("in the value '{\"a\":1,bad}'"), std::string::npos) << m;
+  EXPECT_NE(m.find(kFailFastTail), std::string::npos) << m;
+  EXPECT_EQ(m.find("truncated"), std::string::npos) << m;
+}
+
+TEST(JsonFunctions, FromJsonFailFastTypeMismatch) {
+  auto rows = FromJsonRows({"{\"a\":\"x\",\"b\":2}"}, "a INT, b INT", kFailFast);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), StatusCode::kMalformedRecord);
+  EXPECT_EQ(rows.status().message(),
+            "[MALFORMED_RECORD_IN_PARSING] field 'a': cannot convert JSON string to INT in the value "
+            "'{\"a\":\"x\",\"b\":2}' (from_json mode FAILFAST; use PERMISSIVE to get NULL instead)");
+  // Numbers name their text; nested fields their path.
+  auto range = FromJsonRows({"{\"a\":1}", "{\"a\":2147483648}"}, "a INT", kFailFast);
+  ASSERT_FALSE(range.ok());
+  EXPECT_NE(range.status().message().find("field 'a': cannot convert JSON number 2147483648 to INT in the value"),
+            std::string::npos)
+      << range.status().message();
+  auto nested = FromJsonRows({"{\"o\":{\"arr\":[{\"x\":1},null,{\"x\":true}]}}"},
+                             "o STRUCT<arr: ARRAY<STRUCT<x: INT>>>", kFailFast);
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.status().message().find("field 'o.arr[2].x': cannot convert JSON boolean to INT"),
+            std::string::npos)
+      << nested.status().message();
+  auto elem = FromJsonRows({"[1,\"2\"]"}, "ARRAY<INT>", kFailFast);
+  ASSERT_FALSE(elem.ok());
+  EXPECT_NE(elem.status().message().find("[MALFORMED_RECORD_IN_PARSING] element [1]: cannot convert JSON string to INT"),
+            std::string::npos)
+      << elem.status().message();
+  auto dec = FromJsonRows({"{\"d\":123.4}"}, "d DECIMAL(3,1)", kFailFast);
+  ASSERT_FALSE(dec.ok());
+  EXPECT_NE(dec.status().message().find("field 'd': cannot convert JSON number 123.4 to DECIMAL(3,1)"),
+            std::string::npos)
+      << dec.status().message();
+  auto date = FromJsonRows({"{\"d\":\"nope\"}"}, "d DATE", kFailFast);
+  ASSERT_FALSE(date.ok());
+  EXPECT_NE(date.status().message().find("field 'd': cannot convert JSON string to DATE"), std::string::npos)
+      << date.status().message();
+}
+
+TEST(JsonFunctions, FromJsonFailFastWrongTopLevelValue) {
+  // A STRUCT schema needs an object: an array, a scalar or a JSON null is a bad record.
+  for (const char* bad : {"[1]", "5", "\"a\"", "null"}) {
+    auto rows = FromJsonRows({bad}, "a INT", kFailFast);
+    ASSERT_FALSE(rows.ok()) << bad;
+    EXPECT_EQ(rows.status().code(), StatusCode::kMalformedRecord);
+    EXPECT_TRUE(StartsWith(rows.status().message(), "[MALFORMED_RECORD_IN_PARSING] cannot convert JSON ")) << bad;
+    EXPECT_NE(rows.status().message().find(" to STRUCT<a: INT> in the value '" + std::string(bad) + "'"),
+              std::string::npos)
+        << rows.status().message();
+  }
+  auto arr = FromJsonRows({"{\"a\":1}"}, "ARRAY<INT>", kFailFast);
+  ASSERT_FALSE(arr.ok());
+  EXPECT_NE(arr.status().message().find("cannot convert JSON object to ARRAY<INT>"), std::string::npos)
+      << arr.status().message();
+}
+
+TEST(JsonFunctions, FromJsonFailFastQuotesAtMost200Bytes) {
+  std::string big = "{\"a\":\"" + std::string(10000, 'q') + "\"}";
+  auto rows = FromJsonRows({big}, "a INT", kFailFast);
+  ASSERT_FALSE(rows.ok());
+  const std::string& m = rows.status().message();
+  EXPECT_NE(m.find("in the value '" + big.substr(0, 200) + "...' (truncated, 10008 bytes)"), std::string::npos)
+      << m.substr(0, 400);
+  EXPECT_LT(m.size(), 400u);
+  EXPECT_NE(m.find(kFailFastTail), std::string::npos);
+  // The cut does not split a UTF-8 character: 199 ASCII bytes then 'é' (2 bytes).
+  std::string utf = std::string(199, '[') + "\xc3\xa9";
+  auto cut = FromJsonRows({utf}, "a INT", kFailFast);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.status().message().find("in the value '" + std::string(199, '[') + "...' (truncated, 201 bytes)"),
+            std::string::npos)
+      << cut.status().message();
+}
+
+TEST(JsonFunctions, FromJsonDropMalformedNeedsASource) {
+  // The generic function cannot drop rows: an execution error naming the way out.
+  auto rows = FromJsonRows({"{\"a\":1}"}, "a INT", {{"mode", "DROPMALFORMED"}});
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), StatusCode::kExecutionError);
+  EXPECT_EQ(rows.status().message(),
+            "from_json does not support the DROPMALFORMED mode here: dropping a record needs a source that parses "
+            "the JSON itself (a Kafka source read with from_json(CAST(value AS STRING), ...) directly); use "
+            "PERMISSIVE or FAILFAST");
+}
+
+TEST(JsonFunctions, FromJsonBadOptionsAtBind) {
+  auto bad_mode = FromJsonRows({"{}"}, "a INT", {{"mode", "LENIENT"}});
+  ASSERT_FALSE(bad_mode.ok());
+  EXPECT_EQ(bad_mode.status().code(), StatusCode::kAnalysisError);
+  EXPECT_NE(bad_mode.status().message().find("'LENIENT'"), std::string::npos) << bad_mode.status().message();
+  EXPECT_NE(bad_mode.status().message().find("PERMISSIVE, DROPMALFORMED, FAILFAST"), std::string::npos);
+  // The third argument must be the encoded options literal.
+  for (ExprPtr third : {MakeColumnRef(1, DataType::String(), "o"), MakeLiteral(Value::Int(1)),
+                        MakeLiteral(Value::Null(DataType::String())), MakeLiteral(Value::String("mode=FAILFAST"))}) {
+    auto r = BindScalarFunction("from_json", {MakeColumnRef(0, DataType::String(), "v"),
+                                              MakeLiteral(Value::String("a INT")), third});
+    ASSERT_FALSE(r.ok()) << third->ToString();
+    EXPECT_EQ(r.status().code(), StatusCode::kAnalysisError);
+  }
+  // Bound options stay the call's third argument (the optimizer reads them there).
+  auto ok = BindScalarFunction("from_json", {MakeColumnRef(0, DataType::String(), "v"), MakeLiteral(Value::String("a INT")),
+                                             MakeLiteral(Value::String(EncodeFromJsonOptions(kFailFast)))});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_EQ((*ok)->args.size(), 3u);
+  auto options = FromJsonOptionsOf(**ok);
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->mode, ParseMode::kFailFast);
 }
 
 TEST(JsonFunctions, GetJsonObjectAndToJson) {

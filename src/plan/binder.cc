@@ -6,6 +6,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/function_registry.h"
+#include "exec/functions/json_options.h"
 #include "exec/operators/aggregate_function.h"
 #include "plan/optimizer.h"
 #include "sql/error_location.h"
@@ -68,6 +69,43 @@ LogicalPlanPtr Requalify(const LogicalPlanPtr& plan, const std::string& qualifie
 
 ExprPtr ColumnRefTo(const std::vector<LogicalColumn>& cols, size_t i) {
   return MakeColumnRef(static_cast<int>(i), cols[i].type, cols[i].name, cols[i].nullable);
+}
+
+// from_json(x, schema, map('mode', 'FAILFAST', ...)): there is no MAP type,
+// so the map of string literals becomes a STRING literal holding the
+// options (exec/functions/json_options.h), checked by from_json's binding.
+Result<ExprPtr> BindFromJsonOptions(const Binder& binder, const ParsedExpr& m) {
+  auto at = [&](const std::string& message) {
+    if (m.location.line <= 0) return binder.ErrorAt(m.location, message);  // built by the DataFrame API
+    return binder.ErrorAt(m.location, message + " at line " + std::to_string(m.location.line) + ", column " +
+                                          std::to_string(m.location.column));
+  };
+  if (m.kind != ast::ExprKind::kFunction || m.name != "map") {
+    return at("[INVALID_OPTIONS.NON_MAP_FUNCTION] from_json's options must be map('key', 'value', ...), got " +
+              m.ToSql());
+  }
+  if (m.args.size() % 2 != 0) {
+    return at("[WRONG_NUM_ARGS] map() of from_json's options needs key, value pairs, got " +
+              std::to_string(m.args.size()) + " arguments");
+  }
+  std::vector<std::pair<std::string, std::string>> options;
+  for (size_t i = 0; i < m.args.size(); i += 2) {
+    const ParsedExpr& k = *m.args[i];
+    const ParsedExpr& v = *m.args[i + 1];
+    for (const ParsedExpr* a : {&k, &v}) {
+      if (a->kind != ast::ExprKind::kLiteral || a->value.is_null() || a->value.type().id() != TypeId::kString) {
+        return at("[INVALID_OPTIONS.NON_STRING_TYPE] from_json's options must be string literals, as in "
+                  "map('mode', 'FAILFAST'), got " + a->ToSql());
+      }
+    }
+    for (const auto& o : options) {
+      if (EqualsIgnoreCase(o.first, k.value.str_value())) {
+        return at("[DUPLICATED_MAP_KEY] from_json's options name '" + k.value.str_value() + "' twice");
+      }
+    }
+    options.emplace_back(k.value.str_value(), v.value.str_value());
+  }
+  return MakeLiteral(Value::String(EncodeFromJsonOptions(options)));
 }
 
 }  // namespace
@@ -258,8 +296,13 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
         return located(BindIntervalArithmetic(e, child));
       }
       std::vector<ExprPtr> args;
-      for (const auto& a : e.args) {
-        SLUICE_ASSIGN_OR_RETURN(auto b, child(*a));
+      for (size_t i = 0; i < e.args.size(); ++i) {
+        if (i == 2 && e.name == "from_json" && e.args.size() == 3) {
+          SLUICE_ASSIGN_OR_RETURN(auto options, BindFromJsonOptions(*this, *e.args[2]));
+          args.push_back(std::move(options));
+          continue;
+        }
+        SLUICE_ASSIGN_OR_RETURN(auto b, child(*e.args[i]));
         args.push_back(std::move(b));
       }
       if (e.name == "typeof" && args.size() == 1) {
