@@ -34,6 +34,8 @@ class KafkaMetadataClient {
   // caller can refresh the partition list instead of retrying a stale one.
   Result<PartitionOffsets> OffsetsOnce(const std::vector<TopicPartition>& partitions, int64_t timestamp);
   Result<PartitionOffsets> Offsets(const PartitionOffsets& timestamps);
+  // A fresh librdkafka client (no cached metadata or connections).
+  Status Reconnect() { return Connect(); }
 
  private:
   template <typename F>

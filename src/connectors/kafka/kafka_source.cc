@@ -289,10 +289,36 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
   // While a topic is being deleted the metadata may still list it but the
   // broker no longer knows it: look again at the metadata (a few times)
   // rather than retrying the stale partition list until the timeout.
+  auto not_found = [](const Result<PartitionOffsets>& r) {
+    return !r.ok() && r.status().code() == StatusCode::kNotFound;
+  };
   auto quick = client_->OffsetsOnce(parts, kLatest);
-  for (int attempt = 0; !quick.ok() && quick.status().code() == StatusCode::kNotFound && attempt < 20; ++attempt) {
+  for (int attempt = 0; not_found(quick) && attempt < 20; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    // Every second a fresh client, in case librdkafka's cache is the stale one.
+    if (attempt % 4 == 3) SLUICE_RETURN_NOT_OK(client_->Reconnect());
     SLUICE_RETURN_NOT_OK(survey());
+    quick = client_->OffsetsOnce(parts, kLatest);
+  }
+  if (not_found(quick)) {
+    // The broker has listed these partitions for 5 s, to fresh clients too,
+    // while answering that it does not know them: under load a deleted
+    // topic can stay in the metadata that long. They are gone like a
+    // partition missing from the metadata (data loss), rather than retried
+    // until the offsets request times out.
+    std::vector<TopicPartition> known;
+    for (const auto& tp : parts) {
+      if (!not_found(client_->OffsetsOnce({tp}, kLatest))) {
+        known.push_back(tp);
+        continue;
+      }
+      auto it = begin.find(tp);
+      if (it == begin.end()) continue;  // new and already unknown: never read
+      SLUICE_RETURN_NOT_OK(ReportDataLoss("partition " + tp.ToString() + " is gone (the broker no longer knows it: topic '" +
+                                          tp.topic + "' deleted?) after offset " + std::to_string(it->second)));
+      begin.erase(it);
+    }
+    parts = std::move(known);
     quick = client_->OffsetsOnce(parts, kLatest);
   }
   PartitionOffsets latest;
