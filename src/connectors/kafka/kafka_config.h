@@ -17,8 +17,11 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -58,6 +61,15 @@ class KafkaConfig {
 // group); does not wait more than 10 s.
 void DestroyClient(rd_kafka_t* rk);
 void DestroyClients(const std::vector<rd_kafka_t*>& clients);
+
+// Failed deliveries of a producer: set `opaque` to a DeliveryErrors and the
+// delivery report callback to CountDeliveryErrors.
+struct DeliveryErrors {
+  std::atomic<int64_t> failed{0};
+  std::mutex mu;
+  std::string first_error;  // GUARDED_BY(mu)
+};
+void CountDeliveryErrors(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
 
 // Deleters for RAII handles.
 struct RdKafkaDeleter {

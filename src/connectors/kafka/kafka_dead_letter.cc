@@ -4,19 +4,6 @@
 
 namespace sluice::kafka {
 
-namespace {
-
-void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  auto* d = static_cast<DeadLetterWriter::Delivery*>(opaque);
-  if (d->failed.fetch_add(1) == 0) {
-    std::lock_guard<std::mutex> l(d->mu);
-    d->first_error = rd_kafka_err2str(m->err);
-  }
-}
-
-}  // namespace
-
 DeadLetterWriter::~DeadLetterWriter() {
   if (producer_) {
     rd_kafka_flush(producer_, 10000);
@@ -30,7 +17,7 @@ Result<rd_kafka_t*> DeadLetterWriter::Producer() {
   std::map<std::string, std::string> extra = {{"enable.idempotence", "true"}, {"acks", "all"}};
   if (config_.properties().find("linger.ms") == config_.properties().end()) extra["linger.ms"] = "5";
   SLUICE_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, config_.NewConf(extra));
-  rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+  rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
   rd_kafka_conf_set_opaque(conf, &delivery_);
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);

@@ -40,12 +40,6 @@ class DeadLetterWriter {
   // topic if one was not (the batch then fails and is retried).
   Status Flush();
 
-  struct Delivery {
-    std::atomic<int64_t> failed{0};
-    std::mutex mu;
-    std::string first_error;
-  };
-
  private:
   Result<rd_kafka_t*> Producer();
 
@@ -53,7 +47,7 @@ class DeadLetterWriter {
   std::string topic_;
   std::mutex mu_;
   rd_kafka_t* producer_ = nullptr;  // GUARDED_BY(mu_) for creation
-  Delivery delivery_;
+  DeliveryErrors delivery_;
 };
 
 }  // namespace sluice::kafka

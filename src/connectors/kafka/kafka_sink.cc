@@ -7,15 +7,6 @@
 namespace sluice::kafka {
 
 namespace {
-void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  auto* d = static_cast<KafkaSink::Delivery*>(opaque);
-  if (d->failed.fetch_add(1) == 0) {
-    std::lock_guard<std::mutex> l(d->mu);
-    d->first_error = rd_kafka_err2str(m->err);
-  }
-}
-
 int Col(const Schema& s, const char* name) { return s.IndexOf(name); }
 }  // namespace
 
@@ -59,7 +50,7 @@ Status KafkaSink::Open(const SinkContext& ctx) {
       return Status::InvalidArgument("kafka sink: " + k + ": " + err);
     }
   }
-  rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
+  rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
   rd_kafka_conf_set_opaque(conf, &delivery_);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (!rk) {

@@ -44,12 +44,6 @@ class KafkaSink : public Sink {
   // The last batch id known committed in Kafka (exactly-once mode), -1 if none.
   int64_t last_committed_batch() const { return last_committed_; }
 
-  struct Delivery {
-    std::atomic<int64_t> failed{0};
-    std::mutex mu;
-    std::string first_error;
-  };
-
  private:
   Status Produce(const Schema& schema, const std::vector<Batch>& batches);
   Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
@@ -63,7 +57,7 @@ class KafkaSink : public Sink {
   int64_t timeout_ms_ = 60000;
   RdKafkaPtr producer_;
   int64_t last_committed_ = -1;
-  Delivery delivery_;
+  DeliveryErrors delivery_;
 };
 
 }  // namespace sluice::kafka

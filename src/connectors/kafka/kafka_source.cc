@@ -314,8 +314,9 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
       }
       auto it = begin.find(tp);
       if (it == begin.end()) continue;  // new and already unknown: never read
-      SLUICE_RETURN_NOT_OK(ReportDataLoss("partition " + tp.ToString() + " is gone (the broker no longer knows it: topic '" +
-                                          tp.topic + "' deleted?) after offset " + std::to_string(it->second)));
+      SLUICE_RETURN_NOT_OK(ReportDataLoss("partition " + tp.ToString() + " is gone (the broker no longer knows it: " +
+                                          "topic '" + tp.topic + "' deleted?) after offset " +
+                                          std::to_string(it->second)));
       begin.erase(it);
     }
     parts = std::move(known);
