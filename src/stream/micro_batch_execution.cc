@@ -448,14 +448,16 @@ Result<std::vector<Batch>> MicroBatchExecution::ExecuteBatch(int64_t batch_id, i
       if (p.kind == LogicalKind::kScan) batch_tables.push_back(p.table);
       for (const auto& c : p.children) scan(*c);
     };
-    // Tables that replaced streaming relations are the scans of `plan` that
-    // are not scans of `plan_`.
+    // Tables that replaced streaming relations are the scans of the
+    // optimized plan that are not scans of `plan_` (the optimizer may have
+    // swapped a batch table for one derived from it, e.g. with a JSON parse
+    // in its scan, so `plan`'s own tables are not enough).
     std::vector<TableSourcePtr> static_tables;
     std::function<void(const LogicalPlan&)> scan_static = [&](const LogicalPlan& p) {
       if (p.kind == LogicalKind::kScan) static_tables.push_back(p.table);
       for (const auto& c : p.children) scan_static(*c);
     };
-    scan(*plan);
+    scan(*optimized);
     scan_static(*plan_);
     std::vector<TableSourcePtr> replaced;
     for (const auto& t : batch_tables) {
