@@ -10,29 +10,15 @@
 #include <algorithm>
 
 #include "connectors/kafka/broker_tests/kafka_test_util.h"
-#include "connectors/kafka/test_broker.h"
-#include "env/temp_dir.h"
-#include "sluice/streaming.h"
+#include "connectors/kafka/broker_tests/shared_broker_test.h"
 
 namespace sluice::kafka {
 namespace {
 
 using testing::Producer;
 
-class KafkaJsonValueTest : public ::testing::Test {
+class KafkaJsonValueTest : public testing::SharedBrokerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto b = TestKafkaBroker::Start();
-    ASSERT_TRUE(b.ok()) << b.status().ToString();
-    broker_ = b->release();
-  }
-  static void TearDownTestSuite() {
-    delete broker_;
-    broker_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(broker_, nullptr); }
-  const std::string& bootstrap() const { return broker_->bootstrap_servers(); }
-
   // Five records on partition 0 of a new topic: offsets 2 (not JSON) and 3
   // (id is not an INT) are malformed for the schema 'id INT, name STRING'.
   void ProduceSample(const std::string& topic) {
@@ -64,20 +50,6 @@ class KafkaJsonValueTest : public ::testing::Test {
     return q;
   }
 
-  std::vector<std::string> Rows(const std::string& table) {
-    auto r = spark->Sql("SELECT * FROM " + table);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    std::vector<std::string> out;
-    if (!r.ok()) return out;
-    for (const auto& row : r->Rows()) {
-      std::string s;
-      for (size_t i = 0; i < row.size(); ++i) s += (i ? "," : "") + row[i].ToString();
-      out.push_back(s);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
   static int64_t SumMetric(const StreamingQuery& q, const std::string& key) {
     int64_t n = 0;
     for (const auto& p : q.recentProgress()) {
@@ -86,19 +58,15 @@ class KafkaJsonValueTest : public ::testing::Test {
     }
     return n;
   }
-
-  static TestKafkaBroker* broker_;
-  std::shared_ptr<Session> spark = Session::Create();
-  TempDir dir;
 };
-TestKafkaBroker* KafkaJsonValueTest::broker_ = nullptr;
 
 TEST_F(KafkaJsonValueTest, PermissiveKeepsEveryRecord) {
   ProduceSample("json-perm");
   auto q = Run("json-perm", "", "perm");
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   // Not JSON: the whole struct is NULL; id of the wrong type: that field.
-  EXPECT_EQ(Rows("perm"), (std::vector<std::string>{"0,1,a", "1,2,b", "2,NULL,NULL", "3,NULL,c", "4,5,e"}));
+  EXPECT_EQ(Rows("SELECT * FROM perm"),
+            (std::vector<std::string>{"0,1,a", "1,2,b", "2,NULL,NULL", "3,NULL,c", "4,5,e"}));
   // Counted by the scan's parse: the from_json was handed to the scan.
   EXPECT_EQ(SumMetric(*q, "numMalformedRecords"), 2);
   EXPECT_NE(q->explain().find("json=[value as STRUCT<id: INT, name: STRING> PERMISSIVE]"), std::string::npos)
@@ -110,7 +78,7 @@ TEST_F(KafkaJsonValueTest, DropMalformedDropsTheRecord) {
   ProduceSample("json-drop");
   auto q = Run("json-drop", "map('mode', 'DROPMALFORMED')", "dropped");
   ASSERT_TRUE(q.ok()) << q.status().ToString();
-  EXPECT_EQ(Rows("dropped"), (std::vector<std::string>{"0,1,a", "1,2,b", "4,5,e"}));
+  EXPECT_EQ(Rows("SELECT * FROM dropped"), (std::vector<std::string>{"0,1,a", "1,2,b", "4,5,e"}));
   EXPECT_EQ(SumMetric(*q, "numMalformedRecords"), 2);
   ASSERT_TRUE(q->stop().ok());
 }
@@ -131,7 +99,7 @@ TEST_F(KafkaJsonValueTest, DeadLetterTopicKeepsTheRawRecordAndWhereItCameFrom) {
   ASSERT_TRUE(broker_->CreateTopic("json-dlq-dead", 1).ok());
   auto q = Run("json-dlq", "map('mode', 'DROPMALFORMED')", "dlq", {{"deadLetterTopic", "json-dlq-dead"}});
   ASSERT_TRUE(q.ok()) << q.status().ToString();
-  EXPECT_EQ(Rows("dlq"), (std::vector<std::string>{"0,1,a", "1,2,b", "4,5,e"}));
+  EXPECT_EQ(Rows("SELECT * FROM dlq"), (std::vector<std::string>{"0,1,a", "1,2,b", "4,5,e"}));
   EXPECT_EQ(SumMetric(*q, "numDeadLetterRecords"), 2);
   ASSERT_TRUE(q->stop().ok());
   auto dead = testing::ReadTopic(bootstrap(), "json-dlq-dead");
@@ -191,7 +159,7 @@ TEST_F(KafkaJsonValueTest, StreamingAggregationOverParsedValuesKeepsItsState) {
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   ASSERT_TRUE(q->processAllAvailable().ok());
   ASSERT_GE(q->recentProgress().size(), 3u);  // 6 offsets, 2 per batch
-  EXPECT_EQ(Rows("agg"), (std::vector<std::string>{"a,4", "b,2"}));
+  EXPECT_EQ(Rows("SELECT * FROM agg"), (std::vector<std::string>{"a,4", "b,2"}));
   ASSERT_TRUE(q->stop().ok());
 }
 

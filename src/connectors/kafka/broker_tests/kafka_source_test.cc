@@ -10,10 +10,8 @@
 #include <set>
 
 #include "connectors/kafka/broker_tests/kafka_test_util.h"
+#include "connectors/kafka/broker_tests/shared_broker_test.h"
 #include "connectors/kafka/kafka_sink.h"
-#include "connectors/kafka/test_broker.h"
-#include "env/temp_dir.h"
-#include "sluice/streaming.h"
 
 namespace sluice::kafka {
 namespace {
@@ -21,20 +19,8 @@ namespace {
 using testing::Producer;
 using testing::Record;
 
-class KafkaSourceTest : public ::testing::Test {
+class KafkaSourceTest : public testing::SharedBrokerTest {
  protected:
-  static void SetUpTestSuite() {
-    auto b = TestKafkaBroker::Start();
-    ASSERT_TRUE(b.ok()) << b.status().ToString();
-    broker_ = b->release();
-  }
-  static void TearDownTestSuite() {
-    delete broker_;
-    broker_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(broker_, nullptr); }
-  const std::string& bootstrap() const { return broker_->bootstrap_servers(); }
-
   DataStreamReader Reader(const std::map<std::string, std::string>& opts) {
     DataStreamReader r = spark->readStream();
     r.format("kafka").option("kafka.bootstrap.servers", bootstrap());
@@ -47,33 +33,13 @@ class KafkaSourceTest : public ::testing::Test {
     return df.writeStream().format("memory").queryName(name).outputMode("append").trigger(trigger)
         .option("checkpointLocation", dir.path() + "/ck-" + name).start();
   }
-  // Rows of `sql`, sorted; a memory table that no batch created yet is empty.
-  std::vector<std::string> Rows(const std::string& sql) {
-    auto r = spark->Sql(sql);
-    if (!r.ok() && r.status().ToString().find("TABLE_OR_VIEW_NOT_FOUND") != std::string::npos) return {};
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    std::vector<std::string> out;
-    if (!r.ok()) return out;
-    for (const auto& row : r->Rows()) {
-      std::string s;
-      for (size_t i = 0; i < row.size(); ++i) s += (i ? "," : "") + row[i].ToString();
-      out.push_back(s);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
   static std::vector<std::string> Seq(int from, int to, const std::string& prefix = "") {
     std::vector<std::string> v;
     for (int i = from; i < to; ++i) v.push_back(prefix + std::to_string(i));
     std::sort(v.begin(), v.end());
     return v;
   }
-
-  static TestKafkaBroker* broker_;
-  std::shared_ptr<Session> spark = Session::Create();
-  TempDir dir;
 };
-TestKafkaBroker* KafkaSourceTest::broker_ = nullptr;
 
 TEST_F(KafkaSourceTest, StartingOffsetsEarliestLatestAndJson) {
   ASSERT_TRUE(broker_->CreateTopic("so", 3).ok());
