@@ -26,4 +26,12 @@ std::optional<ParseMode> ParseModeFromName(std::string_view name) {
   return std::nullopt;
 }
 
+std::string QuoteRecordStart(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return "'" + std::string(text) + "'";
+  size_t cut = max_bytes;
+  // Not inside a UTF-8 character: back up over continuation bytes.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return "'" + std::string(text.substr(0, cut)) + "...' (truncated, " + std::to_string(text.size()) + " bytes)";
+}
+
 }  // namespace sluice

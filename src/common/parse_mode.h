@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace sluice {
@@ -15,5 +17,10 @@ enum class ParseMode : uint8_t { kPermissive, kDropMalformed, kFailFast };
 const char* ParseModeName(ParseMode mode);
 // "PERMISSIVE", "DROPMALFORMED" or "FAILFAST" in any case; nullopt otherwise.
 std::optional<ParseMode> ParseModeFromName(std::string_view name);
+
+// A malformed record quoted for a FAILFAST error: 'text', or when longer
+// than max_bytes its start, cut before a UTF-8 character rather than inside
+// one: 'start...' (truncated, N bytes).
+std::string QuoteRecordStart(std::string_view text, size_t max_bytes);
 
 }  // namespace sluice

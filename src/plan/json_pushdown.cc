@@ -66,22 +66,13 @@ void Collect(const ExprPtr& e, const Expr* parent, std::map<GroupKey, Group>* gr
 }
 
 ExprPtr Replace(const ExprPtr& e, const std::map<GroupKey, Group>& groups) {
-  if (!e || e->kind != ExprKind::kCall) return e;
-  int c = JsonSourceColumn(*e);
-  if (c >= 0) {
-    const Group& g = groups.at(KeyOf(*e, c));
+  if (!e) return e;
+  return RewriteExpr(e, [&](const Expr& c) -> ExprPtr {
+    int column = JsonSourceColumn(c);
+    if (column < 0) return nullptr;
+    const Group& g = groups.at(KeyOf(c, column));
     return MakeColumnRef(g.out_index, g.type, "from_json", true);
-  }
-  std::vector<ExprPtr> args;
-  bool changed = false;
-  for (const auto& a : e->args) {
-    args.push_back(Replace(a, groups));
-    changed |= args.back() != a;
-  }
-  if (!changed) return e;
-  auto copy = std::make_shared<Expr>(*e);
-  copy->args = std::move(args);
-  return copy;
+  });
 }
 
 // Every expression of a node (bound over its input).

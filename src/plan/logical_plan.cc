@@ -237,23 +237,30 @@ void CollectColumns(const Expr& e, std::vector<int>* out) {
   for (const auto& a : e.args) CollectColumns(*a, out);
 }
 
-namespace {
-
-template <typename F>
-ExprPtr Transform(const ExprPtr& e, const F& on_column) {
-  if (e->kind == ExprKind::kColumnRef) return on_column(*e);
-  if (e->kind == ExprKind::kLiteral) return e;
+ExprPtr RewriteExpr(const ExprPtr& e, const std::function<ExprPtr(const Expr&)>& rewrite) {
+  if (ExprPtr r = rewrite(*e)) return r;
+  if (e->kind != ExprKind::kCall) return e;
   bool changed = false;
   std::vector<ExprPtr> args;
   args.reserve(e->args.size());
   for (const auto& a : e->args) {
-    args.push_back(Transform(a, on_column));
+    args.push_back(RewriteExpr(a, rewrite));
     changed |= args.back() != a;
   }
   if (!changed) return e;
   auto copy = std::make_shared<Expr>(*e);
   copy->args = std::move(args);
   return copy;
+}
+
+namespace {
+
+// Rewrites the column refs of e with on_column.
+template <typename F>
+ExprPtr Transform(const ExprPtr& e, const F& on_column) {
+  return RewriteExpr(e, [&](const Expr& c) -> ExprPtr {
+    return c.kind == ExprKind::kColumnRef ? on_column(c) : nullptr;
+  });
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 // the physical planner translates each node to a physical operator.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +122,10 @@ Schema OutputSchema(const LogicalPlan& plan);
 // --- expression helpers used by the binder, optimizer and planner ---
 // Column indices an expression reads.
 void CollectColumns(const Expr& e, std::vector<int>* out);
+// Copy of e in which every subexpression for which `rewrite` returns an
+// expression is replaced by it (and not visited further); unchanged
+// subtrees are shared, not copied.
+ExprPtr RewriteExpr(const ExprPtr& e, const std::function<ExprPtr(const Expr&)>& rewrite);
 // Copy of e with every column ref i replaced by mapping[i] (must be >= 0).
 ExprPtr RemapColumns(const ExprPtr& e, const std::vector<int>& mapping);
 // Copy of e with every column ref i replaced by replacements[i].

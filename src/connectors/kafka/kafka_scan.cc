@@ -211,9 +211,8 @@ bool PaddingReadable(const char* p, size_t len) {
 #endif
 }
 
-std::string_view QuoteStart(const void* p, size_t len) {
-  return std::string_view(static_cast<const char*>(p), std::min<size_t>(len, 120));
-}
+// "key" or "value": the Kafka column a JSON parse reads.
+const char* SourceName(const ScanJsonColumn& json) { return json.source_column == kKey ? "key" : "value"; }
 
 class KafkaScanStream : public BatchStream {
  public:
@@ -352,9 +351,9 @@ class KafkaScanStream : public BatchStream {
       for (size_t k = 0; k < json_.size(); ++k) {
         JsonParse& j = json_[k];
         Vector& v = (*cols)[k];
-        bool key = j.spec.source_column == kKey;
+        const bool key = j.spec.source_column == kKey;
         const void* p = key ? m->key : m->payload;
-        size_t len = key ? m->key_len : m->len;
+        const size_t len = key ? m->key_len : m->len;
         if (p == nullptr) {  // from_json(NULL) is NULL
           SetRowNull(v, row);
           continue;
@@ -368,14 +367,15 @@ class KafkaScanStream : public BatchStream {
         auto outcome = j.parser->Parse(std::string_view(text, len), len + kJsonPadding, row);
         if (outcome == JsonRecordParser::Outcome::kOk) continue;
         if (outcome == JsonRecordParser::Outcome::kSyntax) SetRowNull(v, row);
-        if (!malformed) reason = std::string(key ? "key" : "value") + ": " + j.parser->reason();
+        const std::string source = SourceName(j.spec);
+        if (!malformed) reason = source + ": " + j.parser->reason();
         malformed = true;
         if (j.spec.mode == ParseMode::kFailFast) {
           return Status::MalformedRecord(
-              "[MALFORMED_RECORD_IN_PARSING] malformed JSON in the " + std::string(key ? "key" : "value") +
-              " of the Kafka record at topic '" + range_.tp.topic + "' partition " + std::to_string(m->partition) +
-              " offset " + std::to_string(m->offset) + ": " + j.parser->reason() + "; the " +
-              (key ? "key" : "value") + (len > 120 ? " starts with: " : " is: ") + std::string(QuoteStart(p, len)) +
+              "[MALFORMED_RECORD_IN_PARSING] malformed JSON in the " + source + " of the Kafka record at topic '" +
+              range_.tp.topic + "' partition " + std::to_string(m->partition) + " offset " +
+              std::to_string(m->offset) + ": " + j.parser->reason() + "; the " + source + " is " +
+              QuoteRecordStart(std::string_view(static_cast<const char*>(p), len), 120) +
               " (from_json mode FAILFAST; use PERMISSIVE or DROPMALFORMED, and the source option deadLetterTopic, "
               "to keep going)");
         }
@@ -429,8 +429,8 @@ class KafkaScanOperator : public PhysicalOperator {
     }
     std::string j;
     for (const auto& p : json_) {
-      j += std::string(j.empty() ? "" : ", ") + (p.source_column == kKey ? "key" : "value") + " as " +
-           p.type.ToString() + " " + ParseModeName(p.mode);
+      j += std::string(j.empty() ? "" : ", ") + SourceName(p) + " as " + p.type.ToString() + " " +
+           ParseModeName(p.mode);
     }
     return "ranges=[" + s + "]" + (j.empty() ? "" : " json=[" + j + "]");
   }
@@ -468,7 +468,7 @@ std::shared_ptr<const TableSource> KafkaBatchTable::WithJsonColumn(const ScanJso
   auto t = std::make_shared<KafkaBatchTable>(*this);
   t->json_.push_back(json);
   std::vector<StructField> fields = schema_.fields();
-  fields.push_back({std::string("from_json(") + (json.source_column == kKey ? "key" : "value") + ")", json.type, true});
+  fields.push_back({std::string("from_json(") + SourceName(json) + ")", json.type, true});
   t->schema_ = Schema(std::move(fields));
   return t;
 }

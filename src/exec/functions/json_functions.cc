@@ -474,20 +474,9 @@ struct JsonScratch {
 
 // FAILFAST's error: what was wrong, then the start of the value.
 SLUICE_JSON_COLD Status MalformedJsonValue(std::string_view text, const std::string& what) {
-  constexpr size_t kQuotedBytes = 200;
-  std::string m = "[MALFORMED_RECORD_IN_PARSING] " + what + " in the value '";
-  if (text.size() <= kQuotedBytes) {
-    m.append(text);
-    m += "'";
-  } else {
-    size_t cut = kQuotedBytes;
-    // Not inside a UTF-8 character: back up over continuation bytes.
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    m.append(text.substr(0, cut));
-    m += "...' (truncated, " + std::to_string(text.size()) + " bytes)";
-  }
-  m += " (from_json mode FAILFAST; use PERMISSIVE to get NULL instead)";
-  return Status::MalformedRecord(std::move(m));
+  return Status::MalformedRecord("[MALFORMED_RECORD_IN_PARSING] " + what + " in the value " +
+                                 QuoteRecordStart(text, 200) +
+                                 " (from_json mode FAILFAST; use PERMISSIVE to get NULL instead)");
 }
 
 SLUICE_JSON_COLD std::string DescribeFailure(const JsonFailure& f) {
