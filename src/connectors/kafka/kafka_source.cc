@@ -292,20 +292,12 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
   auto not_found = [](const Result<PartitionOffsets>& r) {
     return !r.ok() && r.status().code() == StatusCode::kNotFound;
   };
-  auto quick = client_->OffsetsOnce(parts, kLatest);
-  for (int attempt = 0; not_found(quick) && attempt < 20; ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    // Every second a fresh client, in case librdkafka's cache is the stale one.
-    if (attempt % 4 == 3) SLUICE_RETURN_NOT_OK(client_->Reconnect());
-    SLUICE_RETURN_NOT_OK(survey());
-    quick = client_->OffsetsOnce(parts, kLatest);
-  }
-  if (not_found(quick)) {
-    // The broker has listed these partitions for 5 s, to fresh clients too,
-    // while answering that it does not know them: under load a deleted
-    // topic can stay in the metadata that long. They are gone like a
-    // partition missing from the metadata (data loss), rather than retried
-    // until the offsets request times out.
+  // Partitions the broker keeps listing (to fresh clients too) while it
+  // answers that it does not know them: under load a deleted topic can stay
+  // in the metadata for seconds. They are gone like a partition missing
+  // from the metadata (data loss), rather than retried until the offsets
+  // request times out.
+  auto drop_unknown = [&]() -> Status {
     std::vector<TopicPartition> known;
     for (const auto& tp : parts) {
       if (!not_found(client_->OffsetsOnce({tp}, kLatest))) {
@@ -320,14 +312,32 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
       begin.erase(it);
     }
     parts = std::move(known);
+    return Status::OK();
+  };
+  auto quick = client_->OffsetsOnce(parts, kLatest);
+  for (int attempt = 0; not_found(quick) && attempt < 20; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    // Every second a fresh client, in case librdkafka's cache is the stale one.
+    if (attempt % 4 == 3) SLUICE_RETURN_NOT_OK(client_->Reconnect());
+    SLUICE_RETURN_NOT_OK(survey());
+    quick = client_->OffsetsOnce(parts, kLatest);
+  }
+  if (not_found(quick)) {
+    SLUICE_RETURN_NOT_OK(drop_unknown());
     quick = client_->OffsetsOnce(parts, kLatest);
   }
   PartitionOffsets latest;
   if (quick.ok()) {
     latest = std::move(quick).value();
   } else {
-    // Anything else (a broker restarting...): the retrying path.
-    SLUICE_ASSIGN_OR_RETURN(latest, client_->Offsets(parts, kLatest));
+    // Anything else (a broker restarting...): the retrying path, which can
+    // also end on partitions the broker does not know.
+    auto slow = client_->Offsets(parts, kLatest);
+    if (not_found(slow)) {
+      SLUICE_RETURN_NOT_OK(drop_unknown());
+      slow = client_->Offsets(parts, kLatest);
+    }
+    SLUICE_ASSIGN_OR_RETURN(latest, std::move(slow));
   }
   std::vector<TopicPartition> added;
   for (const auto& tp : parts) {
