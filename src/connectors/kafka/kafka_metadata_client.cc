@@ -69,6 +69,16 @@ Result<PartitionOffsets> KafkaMetadataClient::Offsets(const std::vector<TopicPar
   return Offsets(ts);
 }
 
+namespace {
+// The broker (or librdkafka's view of it) does not know the topic or
+// partition: for the whole request or for one partition, depending on how
+// far librdkafka got.
+bool IsUnknownPartition(rd_kafka_resp_err_t e) {
+  return e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+         e == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
+}
+}  // namespace
+
 Result<PartitionOffsets> KafkaMetadataClient::OffsetsAttempt(const PartitionOffsets& timestamps) {
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(timestamps.size()));
   for (const auto& [tp, ts] : timestamps) rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition)->offset = ts;
@@ -76,14 +86,15 @@ Result<PartitionOffsets> KafkaMetadataClient::OffsetsAttempt(const PartitionOffs
   PartitionOffsets out;
   Status st;
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    st = Status::IOError(std::string("offsets: ") + rd_kafka_err2str(e));
+    std::string msg = std::string("offsets: ") + rd_kafka_err2str(e);
+    st = IsUnknownPartition(e) ? Status::NotFound(msg) : Status::IOError(msg);
   } else {
     for (int i = 0; i < l->cnt; ++i) {
       const auto& p = l->elems[i];
       if (p.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::string msg = std::string("offsets of topic ") + p.topic + " partition " + std::to_string(p.partition) +
                           ": " + rd_kafka_err2str(p.err);
-        st = p.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ? Status::NotFound(msg) : Status::IOError(msg);
+        st = IsUnknownPartition(p.err) ? Status::NotFound(msg) : Status::IOError(msg);
         break;
       }
       out[{p.topic, p.partition}] = p.offset;

@@ -29,8 +29,9 @@ class KafkaMetadataClient {
   // under read_committed) or a time in ms (the first offset whose timestamp
   // is >= it; -1 when there is none).
   Result<PartitionOffsets> Offsets(const std::vector<TopicPartition>& partitions, int64_t timestamp);
-  // One attempt, no retries: NotFound when a partition's topic is unknown
-  // to the broker (e.g. deleted while metadata still lists it), so the
+  // One attempt, no retries: NotFound when a partition or its topic is
+  // unknown (to the broker or to librdkafka, for the whole request or one
+  // partition; e.g. deleted while metadata still lists it), so the
   // caller can refresh the partition list instead of retrying a stale one.
   Result<PartitionOffsets> OffsetsOnce(const std::vector<TopicPartition>& partitions, int64_t timestamp);
   Result<PartitionOffsets> Offsets(const PartitionOffsets& timestamps);

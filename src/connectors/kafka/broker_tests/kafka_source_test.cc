@@ -11,6 +11,7 @@
 
 #include "connectors/kafka/broker_tests/kafka_test_util.h"
 #include "connectors/kafka/broker_tests/shared_broker_test.h"
+#include "connectors/kafka/kafka_metadata_client.h"
 #include "connectors/kafka/kafka_sink.h"
 
 namespace sluice::kafka {
@@ -354,6 +355,29 @@ TEST_F(KafkaSourceTest, BrokerRestartMidStreamLosesNothing) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(Rows("SELECT v FROM rs"), Seq(0, 100));
   ASSERT_TRUE(q->stop().ok());
+}
+
+TEST_F(KafkaSourceTest, OffsetsOfAnUnknownTopicAreNotFound) {
+  // A deleted topic that a client still asks about: librdkafka may report
+  // UNKNOWN_TOPIC_OR_PART for the whole request rather than per partition.
+  // Either way it must be NotFound, which the source turns into "partition
+  // ... is gone" (data loss) instead of retrying until its timeout.
+  ASSERT_TRUE(broker_->CreateTopic("known", 1).ok());
+  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
+                                         KafkaConfig::Role::kSource);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  KafkaMetadataClient::Options mo;
+  mo.timeout_ms = 10000;
+  auto client = KafkaMetadataClient::Make(*config, "sluice-test-offsets", mo);
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  for (std::vector<TopicPartition> parts :
+       {std::vector<TopicPartition>{{"no-such-topic", 0}}, std::vector<TopicPartition>{{"known", 0}, {"no-such-topic", 0}}}) {
+    auto r = (*client)->OffsetsOnce(parts, kLatest);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kNotFound) << r.status().ToString();
+  }
+  auto ok = (*client)->OffsetsOnce({{"known", 0}}, kLatest);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
 }
 
 }  // namespace
