@@ -1,9 +1,14 @@
 // Sink: where a streaming query's result goes (Spark's Sink).
 //
-// AddBatch(batchId, ...) is called once per micro-batch, after the offset log
-// holds the batch and before the commit log does. After a crash the same
-// batch may be offered again with the same data: a sink must be idempotent
-// per batchId (skip a batch it already holds, or overwrite it exactly).
+// Each micro-batch is written once, after the offset log holds the batch and
+// before the commit log does: BeginBatch(batchId, ...) returns a SinkWriter,
+// every partition of the query hands it its batches as it produces them, and
+// Commit() ends the batch. A sink that needs the whole result at once (to
+// print it, or to replace a table in complete mode) implements only AddBatch:
+// the default writer collects the batches and calls it from Commit. After a
+// crash the same batch may be offered again with the same data: a sink must
+// be idempotent per batchId (skip a batch it already holds, or overwrite it
+// exactly).
 #pragma once
 
 #include <cstdint>
@@ -29,6 +34,20 @@ struct SinkContext {
   std::string checkpoint_dir;
 };
 
+// One micro-batch being written to a sink.
+class SinkWriter {
+ public:
+  virtual ~SinkWriter() = default;
+  // A batch of result rows from `partition` (in [0, num_partitions) of
+  // BeginBatch). Different partitions call this from different threads at
+  // once; the calls of one partition come in its order.
+  virtual Status Write(int partition, Batch batch) = 0;
+  // Every partition is written: the batch is complete in the sink. A writer
+  // destroyed without Commit (the batch failed) leaves the sink as if the
+  // batch had not been offered, or half-written in a way the replay fixes.
+  virtual Status Commit() = 0;
+};
+
 class Sink {
  public:
   virtual ~Sink() = default;
@@ -39,8 +58,48 @@ class Sink {
   // changed rows; in complete mode the whole result).
   virtual Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
                           OutputMode mode) = 0;
+  // A writer for batch `batch_id`, fed by `num_partitions` partitions. The
+  // default one collects every batch and calls AddBatch (batches in
+  // partition order) from Commit; sinks that can write as the rows come
+  // override this, so that a micro-batch never has to fit in memory.
+  virtual Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+                                                         int num_partitions);
   virtual void Stop() {}
 };
+
+namespace internal {
+class CollectingSinkWriter final : public SinkWriter {
+ public:
+  CollectingSinkWriter(Sink* sink, int64_t batch_id, Schema schema, OutputMode mode, int num_partitions)
+      : sink_(sink), batch_id_(batch_id), schema_(std::move(schema)), mode_(mode),
+        parts_(static_cast<size_t>(num_partitions)) {}
+  Status Write(int partition, Batch batch) override {
+    parts_[static_cast<size_t>(partition)].push_back(std::move(batch));  // one thread per partition
+    return Status::OK();
+  }
+  Status Commit() override {
+    std::vector<Batch> all;
+    for (auto& p : parts_) {
+      for (auto& b : p) all.push_back(std::move(b));
+    }
+    parts_.clear();
+    return sink_->AddBatch(batch_id_, schema_, all, mode_);
+  }
+
+ private:
+  Sink* sink_;
+  int64_t batch_id_;
+  Schema schema_;
+  OutputMode mode_;
+  std::vector<std::vector<Batch>> parts_;
+};
+}  // namespace internal
+
+inline Result<std::unique_ptr<SinkWriter>> Sink::BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+                                                            int num_partitions) {
+  return std::unique_ptr<SinkWriter>(
+      std::make_unique<internal::CollectingSinkWriter>(this, batch_id, schema, mode, num_partitions));
+}
 using SinkPtr = std::shared_ptr<Sink>;
 
 inline const char* OutputModeName(OutputMode m) {

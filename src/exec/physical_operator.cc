@@ -27,6 +27,21 @@ Result<std::vector<Batch>> CollectPartition(const PhysicalOperator& op, int part
   return out;
 }
 
+Status ForEachBatch(const PhysicalOperator& op, ExecContext* ctx,
+                    const std::function<Status(int partition, Batch batch)>& fn) {
+  return ParallelFor(
+      static_cast<size_t>(op.num_partitions()),
+      [&](size_t p) -> Status {
+        SLUICE_ASSIGN_OR_RETURN(auto stream, op.Open(static_cast<int>(p), ctx));
+        while (true) {
+          SLUICE_ASSIGN_OR_RETURN(auto next, stream->Next());
+          if (!next) return Status::OK();
+          SLUICE_RETURN_NOT_OK(fn(static_cast<int>(p), std::move(*next)));
+        }
+      },
+      ctx->max_threads);
+}
+
 Result<std::vector<Batch>> CollectAll(const PhysicalOperator& op, ExecContext* ctx) {
   int n = op.num_partitions();
   std::vector<std::vector<Batch>> parts(static_cast<size_t>(n));

@@ -9,6 +9,7 @@
 // partitions in parallel and usually produce one partition.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -83,6 +84,12 @@ class PhysicalOperator {
 // Drains every partition of `op` (partitions in parallel) and returns the
 // batches in partition order.
 Result<std::vector<Batch>> CollectAll(const PhysicalOperator& op, ExecContext* ctx);
+// Drains every partition of `op` (partitions in parallel), handing each batch
+// to `fn(partition, batch)` as soon as it is produced, from the partition's
+// thread: nothing is kept, so memory stays that of the batches in flight.
+// Stops at the first error of a partition or of `fn`.
+Status ForEachBatch(const PhysicalOperator& op, ExecContext* ctx,
+                    const std::function<Status(int partition, Batch batch)>& fn);
 // Drains one partition.
 Result<std::vector<Batch>> CollectPartition(const PhysicalOperator& op, int partition,
                                             ExecContext* ctx);

@@ -388,10 +388,25 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   progress->durationMs["getBatch"] = ElapsedMs(t1, t2);
 
   LogicalPlanPtr plan = ReplaceStreamingRelations(plan_, relations_, tables);
-  SLUICE_ASSIGN_OR_RETURN(auto rows, ExecuteBatch(batch_id, timestamp_ms, plan, progress));
-  // ExecuteBatch set queryPlanning; the rest of the time is addBatch.
+  ExecContext ctx;
+  // current_timestamp() is the batch's logged timestamp, so that a replay
+  // after a crash computes what the first attempt computed.
+  ctx.eval.now_micros = timestamp_ms * 1000;
+  SLUICE_ASSIGN_OR_RETURN(auto physical, ExecuteBatch(batch_id, plan, &ctx, progress));
+  // ExecuteBatch set queryPlanning; the rest of the time is addBatch. The
+  // rows stream from the plan's partitions into the sink's writer.
   Schema schema = OutputSchema(*plan_);
-  SLUICE_RETURN_NOT_OK(sink_->AddBatch(batch_id, schema, rows, config_.mode).WithContext("sink " + sink_->description()));
+  const std::string sink_context = "sink " + sink_->description();
+  auto begun = sink_->BeginBatch(batch_id, schema, config_.mode, physical->num_partitions());
+  if (!begun.ok()) return begun.status().WithContext(sink_context);
+  std::unique_ptr<SinkWriter> writer = std::move(*begun);
+  std::atomic<int64_t> out_rows{0};
+  SLUICE_RETURN_NOT_OK(ForEachBatch(*physical, &ctx, [&](int partition, Batch batch) -> Status {
+    out_rows.fetch_add(static_cast<int64_t>(batch.num_rows), std::memory_order_relaxed);
+    return writer->Write(partition, std::move(batch)).WithContext(sink_context);
+  }));
+  SLUICE_RETURN_NOT_OK(writer->Commit().WithContext(sink_context));
+  writer.reset();
   SLUICE_KILL_POINT("after_sink");
   int64_t t3 = MonoMicros();
   progress->durationMs["addBatch"] = ElapsedMs(t2, t3) - progress->durationMs["queryPlanning"];
@@ -425,21 +440,14 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   }
   progress->numInputRows = total_rows;
   progress->sink.description = sink_->description();
-  int64_t out_rows = 0;
-  for (const auto& b : rows) out_rows += static_cast<int64_t>(b.num_rows);
-  progress->sink.numOutputRows = out_rows;
+  progress->sink.numOutputRows = out_rows.load();
   return Status::OK();
 }
 
-Result<std::vector<Batch>> MicroBatchExecution::ExecuteBatch(int64_t batch_id, int64_t timestamp_ms,
-                                                             const LogicalPlanPtr& plan,
-                                                             StreamingQueryProgress* progress) {
+Result<PhysicalOperatorPtr> MicroBatchExecution::ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan,
+                                                              ExecContext* ctx, StreamingQueryProgress* progress) {
   int64_t t0 = MonoMicros();
   SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(plan));
-  ExecContext ctx;
-  // current_timestamp() is the batch's logged timestamp, so that a replay
-  // after a crash computes what the first attempt computed.
-  ctx.eval.now_micros = timestamp_ms * 1000;
   const LogicalPlan* agg = nullptr;
   if (CountStreamingAggregates(*plan_) > 0) {
     // The streaming aggregate: the (only) Aggregate over a batch table.
@@ -488,7 +496,7 @@ Result<std::vector<Batch>> MicroBatchExecution::ExecuteBatch(int64_t batch_id, i
     auto project = MakeProject(agg->children[0], pre, cols);
     SLUICE_ASSIGN_OR_RETURN(auto input_op, PlanPhysical(project));
     progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
-    SLUICE_ASSIGN_OR_RETURN(auto input, CollectAll(*input_op, &ctx));
+    SLUICE_ASSIGN_OR_RETURN(auto input, CollectAll(*input_op, ctx));
     if (!aggregate_) {
       aggregate_ = std::make_unique<StatefulAggregate>(env_, config_.checkpoint_dir, 0, shuffle_partitions_,
                                                        key_types, calls);
@@ -509,7 +517,7 @@ Result<std::vector<Batch>> MicroBatchExecution::ExecuteBatch(int64_t batch_id, i
     std::lock_guard<std::mutex> l(mu_);
     last_plan_ = physical->ToTreeString();
   }
-  return CollectAll(*physical, &ctx);
+  return physical;
 }
 
 void MicroBatchExecution::PostProgress(StreamingQueryProgress p) {

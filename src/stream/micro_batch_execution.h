@@ -7,7 +7,8 @@
 //   -> each source's GetBatch(start, end); the plan's StreamingRelations are
 //      replaced by those tables; optimize; plan (a streaming aggregation is run
 //      by StatefulAggregate against state version id, committing id + 1)
-//   -> sink.AddBatch(id, rows)                            kill point after_sink
+//   -> the plan's partitions stream their rows into sink.BeginBatch(id)'s
+//      writer, which commits once all are written     kill point after_sink
 //   -> commits/<id> written                               kill point after_commit
 //   -> sources Commit(end); old log entries purged (keep minBatchesToRetain)
 //
@@ -96,8 +97,11 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   Status RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
                   const std::vector<std::optional<std::string>>& end, const std::vector<std::optional<std::string>>& latest,
                   int64_t timestamp_ms, bool logged, StreamingQueryProgress* progress);
-  Result<std::vector<Batch>> ExecuteBatch(int64_t batch_id, int64_t timestamp_ms, const LogicalPlanPtr& plan,
-                                          StreamingQueryProgress* progress);
+  // Plans batch `batch_id`, runs its streaming aggregate (if any: its input
+  // drained, its state updated) and returns the physical plan whose
+  // partitions produce the rows for the sink.
+  Result<PhysicalOperatorPtr> ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan, ExecContext* ctx,
+                                           StreamingQueryProgress* progress);
   void Finish(const Status& st);
   void PostProgress(StreamingQueryProgress p);
   void SetStatus(const std::string& message, bool trigger_active, bool data_available);

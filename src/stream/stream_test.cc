@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "checkpoint/commit_log.h"
@@ -483,6 +484,115 @@ TEST_F(StreamTest, ProgressJsonAndListener) {
   }
   std::lock_guard<std::mutex> l(listener->mu);
   EXPECT_EQ(listener->events, (std::vector<std::string>{"started prog", "progress 0", "terminated"}));
+}
+
+// A sink that writes rows as they come (it overrides BeginBatch): records
+// every Write with its partition, and the Commits. AddBatch must not be used.
+class StreamingRecordingSink : public Sink {
+ public:
+  struct Log {
+    std::mutex mu;
+    std::vector<std::pair<int64_t, int>> begun;  // batch id, partitions
+    std::vector<std::string> rows;               // "batch:partition:row"
+    std::vector<int64_t> committed;
+    int add_batch_calls = 0;
+    std::string fail_write_with;  // non-empty: every Write fails with it
+  };
+  explicit StreamingRecordingSink(std::shared_ptr<Log> log) : log_(std::move(log)) {}
+  std::string description() const override { return "StreamingRecordingSink"; }
+  Status AddBatch(int64_t, const Schema&, const std::vector<Batch>&, OutputMode) override {
+    std::lock_guard<std::mutex> l(log_->mu);
+    ++log_->add_batch_calls;
+    return Status::OK();
+  }
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema&, OutputMode,
+                                                 int num_partitions) override {
+    std::lock_guard<std::mutex> l(log_->mu);
+    log_->begun.push_back({batch_id, num_partitions});
+    return std::unique_ptr<SinkWriter>(std::make_unique<Writer>(log_, batch_id, num_partitions));
+  }
+
+ private:
+  class Writer : public SinkWriter {
+   public:
+    Writer(std::shared_ptr<Log> log, int64_t id, int parts) : log_(std::move(log)), id_(id), parts_(parts) {}
+    Status Write(int partition, Batch batch) override {
+      std::lock_guard<std::mutex> l(log_->mu);
+      if (!log_->fail_write_with.empty()) return Status::IOError(log_->fail_write_with);
+      if (partition < 0 || partition >= parts_) return Status::Internal("partition out of range");
+      for (size_t i = 0; i < batch.num_rows; ++i) {
+        std::string r;
+        for (const auto& v : batch.Row(i)) r += (r.empty() ? "" : ",") + v.ToString();
+        log_->rows.push_back(std::to_string(id_) + ":" + std::to_string(partition) + ":" + r);
+      }
+      return Status::OK();
+    }
+    Status Commit() override {
+      std::lock_guard<std::mutex> l(log_->mu);
+      log_->committed.push_back(id_);
+      return Status::OK();
+    }
+
+   private:
+    std::shared_ptr<Log> log_;
+    int64_t id_;
+    int parts_;
+  };
+  std::shared_ptr<Log> log_;
+};
+
+// The rows of a micro-batch stream from each partition of the plan into the
+// sink's writer (never collected first), then the writer commits; a failed
+// Write fails the batch, which is not committed and is replayed whole.
+TEST_F(StreamTest, SinkWriterGetsEachPartitionsRowsThenCommitsAndAFailedWriteIsReplayed) {
+  // Three files: the file scan reads each as its own partition.
+  std::string in = dir.path() + "/in";
+  ASSERT_TRUE(Env::Default()->CreateDir(in).ok());
+  WriteText(in + "/a.json", "{\"id\":1}\n{\"id\":2}\n");
+  WriteText(in + "/b.json", "{\"id\":3}\n{\"id\":4}\n{\"id\":5}\n");
+  WriteText(in + "/c.json", "{\"id\":6}\n");
+  auto df = spark->readStream().format("json").schema("id BIGINT").load(in).filter("id <> 4");
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto log = std::make_shared<StreamingRecordingSink::Log>();
+  auto run_once = [&]() -> Status {
+    StreamingQueryConfig config;
+    config.checkpoint_dir = ck();
+    config.trigger = Trigger::Once();
+    auto exec = std::make_shared<MicroBatchExecution>(df.session(), df.plan(),
+                                                      std::make_shared<StreamingRecordingSink>(log), config, nullptr);
+    SLUICE_RETURN_NOT_OK(exec->Start());
+    return exec->RunLoop();
+  };
+  log->fail_write_with = "disk full";
+  Status st = run_once();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.ToString().find("disk full"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.ToString().find("sink StreamingRecordingSink"), std::string::npos) << st.ToString();
+  EXPECT_TRUE(log->committed.empty());
+  EXPECT_FALSE(Env::Default()->FileExists(ck() + "/commits/0"));
+
+  log->fail_write_with.clear();
+  ASSERT_TRUE(run_once().ok());
+  // Batch 0 again (the replay), with all three files: the rows of each file
+  // came from one partition of their own.
+  ASSERT_EQ(log->begun.size(), 2u);
+  EXPECT_EQ(log->begun[1], (std::pair<int64_t, int>{0, 3}));
+  std::map<std::string, std::vector<std::string>> by_partition;
+  for (const auto& r : log->rows) {
+    size_t a = r.find(':'), b = r.find(':', a + 1);
+    EXPECT_EQ(r.substr(0, a), "0") << r;  // batch 0
+    by_partition[r.substr(a + 1, b - a - 1)].push_back(r.substr(b + 1));
+  }
+  std::vector<std::vector<std::string>> groups;
+  for (auto& [p, rows] : by_partition) {
+    std::sort(rows.begin(), rows.end());
+    groups.push_back(rows);
+  }
+  std::sort(groups.begin(), groups.end());
+  EXPECT_EQ(groups, (std::vector<std::vector<std::string>>{{"1", "2"}, {"3", "5"}, {"6"}}));
+  EXPECT_EQ(log->committed, (std::vector<int64_t>{0}));
+  EXPECT_EQ(log->add_batch_calls, 0);
+  EXPECT_TRUE(Env::Default()->FileExists(ck() + "/commits/0"));
 }
 
 TEST_F(StreamTest, RateMicroBatchIsDeterministicPerBatch) {
