@@ -59,6 +59,16 @@ Result<rd_kafka_t*> KafkaReadContext::Acquire() {
   def("fetch.max.bytes", "52428800");
   def("max.partition.fetch.bytes", "2097152");
   def("queued.max.messages.kbytes", "65536");
+  // Prefetch bounded by bytes only: at the default 100000 messages the
+  // fetcher stops with a few MB queued and backs off for
+  // fetch.error.backoff.ms (500 ms), and the scan then waits for it.
+  def("queued.min.messages", "10000000");
+  // A range's consumer is reused for the next range (and the next batch),
+  // but its fetch still waiting at the log end holds the broker connection:
+  // the new partition's first fetch waits behind it. The default 500 ms was
+  // one stall per reused consumer; a range always ends at offsets that
+  // exist, so the short wait costs nothing while data flows.
+  def("fetch.wait.max.ms", "10");
   def("group.id", group_id_.c_str());
   extra["enable.auto.commit"] = "false";
   extra["enable.auto.offset.store"] = "false";
