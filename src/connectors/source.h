@@ -14,6 +14,7 @@
 // means "before the first record". A source never sees another's offsets.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,6 +53,11 @@ struct SourceBatch {
   TableSourcePtr table;
   // Rows in the range when the source knows it cheaply; -1 = count on scan.
   int64_t num_rows = -1;
+  // With num_rows -1: a counter the table's scan adds every record it reads
+  // to (numInputRows), for sources whose scan may drop records before any
+  // operator sees them (Kafka: DROPMALFORMED, prefiltered JSON). Unset: the
+  // runner counts the rows the scan produces.
+  std::shared_ptr<std::atomic<int64_t>> rows_read;
 };
 
 class Source {

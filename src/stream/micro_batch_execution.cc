@@ -380,6 +380,9 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     known_rows.push_back(b->num_rows);
     if (b->num_rows >= 0) {
       tables.push_back(b->table);
+    } else if (b->rows_read) {
+      tables.push_back(b->table);
+      counters.back() = b->rows_read;
     } else {
       tables.push_back(std::make_shared<CountingTable>(b->table, counters.back()));
     }

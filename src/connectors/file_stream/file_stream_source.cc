@@ -149,10 +149,10 @@ Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>&
     paths.insert(paths.end(), it->second.begin(), it->second.end());
   }
   if (paths.empty()) {
-    return SourceBatch{std::make_shared<MemoryTable>(schema_, std::vector<Batch>{}, "empty"), 0};
+    return SourceBatch{std::make_shared<MemoryTable>(schema_, std::vector<Batch>{}, "empty"), 0, nullptr};
   }
   SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, scan_options_));
-  return SourceBatch{table, -1};
+  return SourceBatch{table, -1, nullptr};
 }
 
 }  // namespace sluice

@@ -227,9 +227,10 @@ const char* SourceName(const ScanJsonColumn& json) { return json.source_column =
 class KafkaScanStream : public BatchStream {
  public:
   KafkaScanStream(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range, std::vector<int> columns, Schema out,
-                  const std::vector<ScanJsonColumn>& json, int first_json_column)
+                  const std::vector<ScanJsonColumn>& json, int first_json_column,
+                  std::shared_ptr<std::atomic<int64_t>> rows_read)
       : ctx_(ctx), reader_(std::move(ctx), range), range_(std::move(range)), columns_(std::move(columns)),
-        out_(std::move(out)) {
+        out_(std::move(out)), rows_read_(std::move(rows_read)) {
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (columns_[c] < first_json_column) continue;
       const ScanJsonColumn& spec = json[static_cast<size_t>(columns_[c] - first_json_column)];
@@ -247,6 +248,7 @@ class KafkaScanStream : public BatchStream {
         if (ctx_->dead_letter()) SLUICE_RETURN_NOT_OK(ctx_->dead_letter()->Flush());
         return std::optional<Batch>();
       }
+      if (rows_read_) rows_read_->fetch_add(static_cast<int64_t>(msgs->size()), std::memory_order_relaxed);
       if (json_.empty()) break;
       SLUICE_ASSIGN_OR_RETURN(msgs, ParseJson(*msgs, &json_cols));
       if (!msgs->empty()) break;  // every record dropped: read on
@@ -416,19 +418,21 @@ class KafkaScanStream : public BatchStream {
   std::vector<JsonParse> json_;
   std::vector<rd_kafka_message_t*> kept_;
   std::vector<char> scratch_;
+  std::shared_ptr<std::atomic<int64_t>> rows_read_;
 };
 
 class KafkaScanOperator : public PhysicalOperator {
  public:
   KafkaScanOperator(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges, std::vector<int> columns,
-                    Schema out, std::vector<ScanJsonColumn> json, int first_json_column)
+                    Schema out, std::vector<ScanJsonColumn> json, int first_json_column,
+                    std::shared_ptr<std::atomic<int64_t>> rows_read)
       : PhysicalOperator(out, {}), ctx_(std::move(ctx)), ranges_(std::move(ranges)), columns_(std::move(columns)),
-        json_(std::move(json)), first_json_column_(first_json_column) {}
+        json_(std::move(json)), first_json_column_(first_json_column), rows_read_(std::move(rows_read)) {}
   int num_partitions() const override { return static_cast<int>(ranges_.size()); }
   Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override {
     return std::unique_ptr<BatchStream>(
         std::make_unique<KafkaScanStream>(ctx_, ranges_[static_cast<size_t>(partition)], columns_, output_schema(),
-                                          json_, first_json_column_));
+                                          json_, first_json_column_, rows_read_));
   }
   std::string name() const override { return "KafkaScan"; }
   std::string details() const override {
@@ -451,13 +455,15 @@ class KafkaScanOperator : public PhysicalOperator {
   std::vector<int> columns_;
   std::vector<ScanJsonColumn> json_;
   int first_json_column_;
+  std::shared_ptr<std::atomic<int64_t>> rows_read_;
 };
 
 }  // namespace
 
 KafkaBatchTable::KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges,
-                                 bool include_headers)
-    : ctx_(std::move(ctx)), include_headers_(include_headers), schema_(KafkaSourceSchema(include_headers)) {
+                                 bool include_headers, std::shared_ptr<std::atomic<int64_t>> rows_read)
+    : ctx_(std::move(ctx)), include_headers_(include_headers), schema_(KafkaSourceSchema(include_headers)),
+      rows_read_(std::move(rows_read)) {
   // Enough pieces to keep every core busy: big ranges are cut into chunks
   // (each read by its own consumer) of at least 100K offsets.
   int64_t total = 0;
@@ -505,7 +511,7 @@ Result<PhysicalOperatorPtr> KafkaBatchTable::CreateScan(const std::vector<int>& 
       }
     }
   }
-  PhysicalOperatorPtr op = std::make_shared<KafkaScanOperator>(ctx_, ranges_, columns, out, json_, first_json);
+  PhysicalOperatorPtr op = std::make_shared<KafkaScanOperator>(ctx_, ranges_, columns, out, json_, first_json, rows_read_);
   if (filter) {
     std::vector<ExprPtr> identity;
     for (size_t i = 0; i < out.size(); ++i) {

@@ -90,7 +90,10 @@ class KafkaReadContext {
 
 class KafkaBatchTable : public TableSource {
  public:
-  KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges, bool include_headers);
+  // `rows_read` (optional) is added every record the scans read, dropped
+  // ones included.
+  KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges, bool include_headers,
+                  std::shared_ptr<std::atomic<int64_t>> rows_read = nullptr);
   const Schema& schema() const override { return schema_; }
   std::string description() const override;
   Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override;
@@ -105,6 +108,7 @@ class KafkaBatchTable : public TableSource {
   bool include_headers_;
   std::vector<ScanJsonColumn> json_;  // column schema_.size() - json_.size() + i
   Schema schema_;
+  std::shared_ptr<std::atomic<int64_t>> rows_read_;
 };
 
 // Reads one range into `rows` callbacks: the building block of the scan,

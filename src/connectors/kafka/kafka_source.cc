@@ -439,8 +439,9 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
   }
   read_ctx_->metrics().malformed = 0;
   read_ctx_->metrics().dead_lettered = 0;
-  auto table = std::make_shared<KafkaBatchTable>(read_ctx_, std::move(ranges), include_headers_);
-  return SourceBatch{table, -1};
+  auto read = std::make_shared<std::atomic<int64_t>>(0);
+  auto table = std::make_shared<KafkaBatchTable>(read_ctx_, std::move(ranges), include_headers_, read);
+  return SourceBatch{table, -1, read};
 }
 
 Status KafkaSource::PrepareForAvailableNow() {

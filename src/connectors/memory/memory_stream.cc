@@ -62,7 +62,7 @@ Result<SourceBatch> MemoryStream::GetBatch(const std::optional<std::string>& sta
   std::vector<Batch> out(blocks_.begin() + from, blocks_.begin() + to);
   int64_t rows = 0;
   for (const auto& b : out) rows += static_cast<int64_t>(b.num_rows);
-  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(out), name_), rows};
+  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(out), name_), rows, nullptr};
 }
 
 }  // namespace sluice

@@ -95,7 +95,7 @@ Result<SourceBatch> RateSource::GetBatch(const std::optional<std::string>& start
   gen.partitions = partitions_;
   auto batches = gen.Generate(s0 * rows_per_second_, s1 * rows_per_second_);
   int64_t rows = (s1 - s0) * rows_per_second_;
-  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate"), rows};
+  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate"), rows, nullptr};
 }
 
 Result<std::shared_ptr<RatePerMicroBatchSource>> RatePerMicroBatchSource::Make(const SourceOptions& options) {
@@ -139,7 +139,7 @@ Result<SourceBatch> RatePerMicroBatchSource::GetBatch(const std::optional<std::s
   }
   SLUICE_ASSIGN_OR_RETURN(int64_t to, ParseLongOffset(end, description()));
   auto batches = gen_.Generate(from, to);
-  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate-micro-batch"), to - from};
+  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate-micro-batch"), to - from, nullptr};
 }
 
 }  // namespace sluice

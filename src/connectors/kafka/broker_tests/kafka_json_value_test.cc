@@ -50,6 +50,12 @@ class KafkaJsonValueTest : public testing::SharedBrokerTest {
     return q;
   }
 
+  static int64_t SumInputRows(const StreamingQuery& q) {
+    int64_t n = 0;
+    for (const auto& p : q.recentProgress()) n += p.sources[0].numInputRows;
+    return n;
+  }
+
   static int64_t SumMetric(const StreamingQuery& q, const std::string& key) {
     int64_t n = 0;
     for (const auto& p : q.recentProgress()) {
@@ -80,6 +86,8 @@ TEST_F(KafkaJsonValueTest, DropMalformedDropsTheRecord) {
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_EQ(Rows("SELECT * FROM dropped"), (std::vector<std::string>{"0,1,a", "1,2,b", "4,5,e"}));
   EXPECT_EQ(SumMetric(*q, "numMalformedRecords"), 2);
+  // numInputRows counts the records read from Kafka, dropped ones too.
+  EXPECT_EQ(SumInputRows(*q), 5);
   ASSERT_TRUE(q->stop().ok());
 }
 
