@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "plan/binder.h"
+#include "plan/json_pushdown.h"
 #include "sql/parser.h"
 
 namespace sluice {
@@ -233,6 +236,57 @@ TEST_F(JsonPushdownTest, TablesThatCannotParseKeepTheExpression) {
   // And a from_json over another column of a parsing table stays too.
   auto plan2 = Optimized("SELECT from_json(CAST(key AS STRING), 'a INT').a FROM events");
   EXPECT_NE(plan2->ToTreeString().find("from_json(CAST(key"), std::string::npos) << plan2->ToTreeString();
+}
+
+// What a record must contain to pass the scan's filter (RequiredJsonTexts),
+// from the pushed filter of the optimized plan: the JSON parse is the scan's
+// only column here unless the query reads more.
+class RequiredJsonTextsTest : public JsonPushdownTest {
+ protected:
+  std::vector<std::vector<std::string>> Texts(const std::string& where) {
+    auto plan = Optimized("SELECT data.a FROM (SELECT from_json(CAST(value AS STRING), "
+                          "'a INT, b STRING, c STRUCT<d: STRING, e INT>, f DOUBLE') AS data FROM events) WHERE " +
+                          where);
+    auto scan = OnlyScan(plan);
+    if (!scan) return {{"no scan"}};
+    int json = -1;
+    for (size_t i = 0; i < scan->scan_columns.size(); ++i) {
+      if (scan->scan_columns[i] == 3) json = static_cast<int>(i);
+    }
+    EXPECT_GE(json, 0);
+    auto texts = RequiredJsonTexts(scan->pushed_filter, json);
+    std::sort(texts.begin(), texts.end());  // conjunct order is the optimizer's
+    return texts;
+  }
+};
+
+TEST_F(RequiredJsonTextsTest, EqualityAndInOnStringFieldsGiveTexts) {
+  using V = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(Texts("data.b = 'view'"), (V{{"view"}}));
+  EXPECT_EQ(Texts("'view' = data.b"), (V{{"view"}}));
+  // Nested field; two conjuncts give two sets.
+  EXPECT_EQ(Texts("data.c.d = 'x1' AND data.b = 'y2'"), (V{{"x1"}, {"y2"}}));
+  EXPECT_EQ(Texts("data.b IN ('click', 'view')"), (V{{"click", "view"}}));
+  // A NULL in the list is never TRUE: the other texts remain.
+  EXPECT_EQ(Texts("data.b IN ('click', NULL)"), (V{{"click"}}));
+  // Conjuncts that give nothing are left out, the others stay.
+  EXPECT_EQ(Texts("data.a > 3 AND data.b = 'view'"), (V{{"view"}}));
+}
+
+TEST_F(RequiredJsonTextsTest, OtherShapesGiveNoText) {
+  using V = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(Texts("data.a = 3"), V{});           // not a STRING field
+  EXPECT_EQ(Texts("data.f = 1.5"), V{});         // not a STRING field
+  EXPECT_EQ(Texts("data.b <> 'view'"), V{});     // not an equality
+  EXPECT_EQ(Texts("data.b LIKE 'vi%'"), V{});
+  EXPECT_EQ(Texts("data.b = 'view' OR data.b = 'click'"), V{});
+  EXPECT_EQ(Texts("NOT (data.b = 'view')"), V{});
+  EXPECT_EQ(Texts("data.b = ''"), V{});                   // every record holds ""
+  EXPECT_EQ(Texts("data.b = '{\"k\":1}'"), V{});          // could be a nested object's text
+  EXPECT_EQ(Texts("data.b = '[1,2]'"), V{});              // or an array's
+  EXPECT_EQ(Texts("data.b = 'say \"hi\"'"), V{});         // escaped in JSON
+  EXPECT_EQ(Texts("data.b IN ('view', '{x')"), V{});      // one literal unusable: the whole IN
+  EXPECT_EQ(Texts("upper(data.b) = 'VIEW'"), V{});        // not the field itself
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "exec/operators/filter_project_operator.h"
 #include "json/json_record_parser.h"
+#include "plan/json_pushdown.h"
 
 namespace sluice::kafka {
 
@@ -200,7 +201,29 @@ struct JsonParse {
   ScanJsonColumn spec;
   std::unique_ptr<JsonRecordParser> parser;
   std::vector<Vector*> outs;  // the struct's children, per batch
+  // RequiredJsonTexts of the scan's filter for this column: a record with no
+  // backslash and none of one set's texts cannot pass, and is not parsed.
+  std::vector<std::vector<std::string>> required;
 };
+
+// True if the record cannot pass the scan's filter by `j.required`.
+bool CannotPass(const JsonParse& j, const rd_kafka_message_t* m) {
+  const bool key = j.spec.source_column == kKey;
+  const void* p = key ? m->key : m->payload;
+  if (p == nullptr) return true;  // from_json(NULL) is NULL: no field equals a text
+  std::string_view text(static_cast<const char*>(p), key ? m->key_len : m->len);
+  for (const auto& any : j.required) {
+    bool found = false;
+    for (const auto& t : any) {
+      if (text.find(t) != std::string_view::npos) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return std::memchr(text.data(), '\\', text.size()) == nullptr;
+  }
+  return false;
+}
 
 // simdjson reads up to kJsonPadding bytes past a value (their contents do
 // not matter). When those bytes lie on the same memory page as the value's
@@ -228,13 +251,16 @@ class KafkaScanStream : public BatchStream {
  public:
   KafkaScanStream(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range, std::vector<int> columns, Schema out,
                   const std::vector<ScanJsonColumn>& json, int first_json_column,
+                  const std::vector<std::vector<std::vector<std::string>>>& required,
                   std::shared_ptr<std::atomic<int64_t>> rows_read)
       : ctx_(ctx), reader_(std::move(ctx), range), range_(std::move(range)), columns_(std::move(columns)),
         out_(std::move(out)), rows_read_(std::move(rows_read)) {
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (columns_[c] < first_json_column) continue;
       const ScanJsonColumn& spec = json[static_cast<size_t>(columns_[c] - first_json_column)];
-      json_.push_back({c, spec, NewJsonRecordParser(spec.type.fields()), std::vector<Vector*>(spec.type.fields().size())});
+      json_.push_back({c, spec, NewJsonRecordParser(spec.type.fields()), std::vector<Vector*>(spec.type.fields().size()),
+                       required[c]});
+      prefilter_ |= !required[c].empty();
     }
   }
 
@@ -356,7 +382,16 @@ class KafkaScanStream : public BatchStream {
       j.parser->SetOutputs(j.outs.data());
     }
     kept_.clear();
+    int64_t skipped = 0;
     for (rd_kafka_message_t* m : msgs) {
+      if (prefilter_) {
+        bool cannot = false;
+        for (const auto& j : json_) cannot = cannot || (!j.required.empty() && CannotPass(j, m));
+        if (cannot) {
+          ++skipped;
+          continue;
+        }
+      }
       const size_t row = kept_.size();
       bool malformed = false, drop = false;
       std::string reason;
@@ -406,6 +441,7 @@ class KafkaScanStream : public BatchStream {
       }
       kept_.push_back(m);
     }
+    if (skipped) ctx_->metrics().prefiltered.fetch_add(skipped, std::memory_order_relaxed);
     for (auto& v : *cols) v.Resize(kept_.size());
     return &kept_;
   }
@@ -419,20 +455,23 @@ class KafkaScanStream : public BatchStream {
   std::vector<rd_kafka_message_t*> kept_;
   std::vector<char> scratch_;
   std::shared_ptr<std::atomic<int64_t>> rows_read_;
+  bool prefilter_ = false;  // some parse has required texts
 };
 
 class KafkaScanOperator : public PhysicalOperator {
  public:
   KafkaScanOperator(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges, std::vector<int> columns,
                     Schema out, std::vector<ScanJsonColumn> json, int first_json_column,
+                    std::vector<std::vector<std::vector<std::string>>> required,
                     std::shared_ptr<std::atomic<int64_t>> rows_read)
       : PhysicalOperator(out, {}), ctx_(std::move(ctx)), ranges_(std::move(ranges)), columns_(std::move(columns)),
-        json_(std::move(json)), first_json_column_(first_json_column), rows_read_(std::move(rows_read)) {}
+        json_(std::move(json)), first_json_column_(first_json_column), required_(std::move(required)),
+        rows_read_(std::move(rows_read)) {}
   int num_partitions() const override { return static_cast<int>(ranges_.size()); }
   Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override {
     return std::unique_ptr<BatchStream>(
         std::make_unique<KafkaScanStream>(ctx_, ranges_[static_cast<size_t>(partition)], columns_, output_schema(),
-                                          json_, first_json_column_, rows_read_));
+                                          json_, first_json_column_, required_, rows_read_));
   }
   std::string name() const override { return "KafkaScan"; }
   std::string details() const override {
@@ -446,7 +485,18 @@ class KafkaScanOperator : public PhysicalOperator {
       j += std::string(j.empty() ? "" : ", ") + SourceName(p) + " as " + p.type.ToString() + " " +
            ParseModeName(p.mode);
     }
-    return "ranges=[" + s + "]" + (j.empty() ? "" : " json=[" + j + "]");
+    std::string pre;
+    for (size_t c = 0; c < required_.size(); ++c) {
+      if (required_[c].empty()) continue;
+      std::string sets;
+      for (const auto& any : required_[c]) {
+        std::string alts;
+        for (const auto& t : any) alts += (alts.empty() ? "'" : " | '") + t + "'";
+        sets += (sets.empty() ? "" : " & ") + alts;
+      }
+      pre += std::string(pre.empty() ? "" : ", ") + output_schema().field(c).name + " holds " + sets;
+    }
+    return "ranges=[" + s + "]" + (j.empty() ? "" : " json=[" + j + "]") + (pre.empty() ? "" : " prefilter=[" + pre + "]");
   }
 
  private:
@@ -455,6 +505,7 @@ class KafkaScanOperator : public PhysicalOperator {
   std::vector<int> columns_;
   std::vector<ScanJsonColumn> json_;
   int first_json_column_;
+  std::vector<std::vector<std::vector<std::string>>> required_;  // per output column
   std::shared_ptr<std::atomic<int64_t>> rows_read_;
 };
 
@@ -511,7 +562,19 @@ Result<PhysicalOperatorPtr> KafkaBatchTable::CreateScan(const std::vector<int>& 
       }
     }
   }
-  PhysicalOperatorPtr op = std::make_shared<KafkaScanOperator>(ctx_, ranges_, columns, out, json_, first_json, rows_read_);
+  // Records that cannot pass the filter are not parsed, unless every record
+  // must be parsed: FAILFAST fails on any malformed one, and a dead-letter
+  // topic gets every malformed one (or the source option jsonPrefilter is
+  // false).
+  std::vector<std::vector<std::vector<std::string>>> required(columns.size());
+  const bool prefilter = filter && !ctx_->dead_letter() && ctx_->json_prefilter();
+  for (size_t c = 0; c < columns.size() && prefilter; ++c) {
+    if (columns[c] < first_json) continue;
+    if (json_[static_cast<size_t>(columns[c] - first_json)].mode == ParseMode::kFailFast) continue;
+    required[c] = RequiredJsonTexts(filter, static_cast<int>(c));
+  }
+  PhysicalOperatorPtr op =
+      std::make_shared<KafkaScanOperator>(ctx_, ranges_, columns, out, json_, first_json, std::move(required), rows_read_);
   if (filter) {
     std::vector<ExprPtr> identity;
     for (size_t i = 0; i < out.size(); ++i) {

@@ -54,6 +54,7 @@ struct KafkaReadMetrics {
   std::vector<std::string> lost;  // "topic-partition [from, until)" found gone while reading
   std::atomic<int64_t> malformed{0};      // records a JSON parse in the scan found malformed
   std::atomic<int64_t> dead_lettered{0};  // of them, written to the dead-letter topic
+  std::atomic<int64_t> prefiltered{0};    // records not parsed: they cannot pass the filter
 };
 
 // State shared by the source and the tables of its batches: the client
@@ -76,6 +77,10 @@ class KafkaReadContext {
   // Null unless the source has deadLetterTopic.
   const std::shared_ptr<DeadLetterWriter>& dead_letter() const { return dead_letter_; }
   void set_dead_letter(std::shared_ptr<DeadLetterWriter> w) { dead_letter_ = std::move(w); }
+  // Source option jsonPrefilter: skip the parse of records that cannot pass
+  // the scan's filter (RequiredJsonTexts).
+  bool json_prefilter() const { return json_prefilter_; }
+  void set_json_prefilter(bool on) { json_prefilter_ = on; }
 
  private:
   KafkaConfig config_;
@@ -86,6 +91,7 @@ class KafkaReadContext {
   std::vector<rd_kafka_t*> idle_;  // GUARDED_BY(mu_)
   KafkaReadMetrics metrics_;
   std::shared_ptr<DeadLetterWriter> dead_letter_;
+  bool json_prefilter_ = true;
 };
 
 class KafkaBatchTable : public TableSource {

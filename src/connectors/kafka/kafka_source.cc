@@ -85,6 +85,7 @@ Result<std::shared_ptr<KafkaSource>> KafkaSource::Make(const SourceOptions& opti
   SLUICE_ASSIGN_OR_RETURN(s->include_headers_, options.GetBool("includeHeaders", false));
   s->dead_letter_topic_ = options.GetOr("deadLetterTopic", "");
   SLUICE_ASSIGN_OR_RETURN(s->fail_on_data_loss_, options.GetBool("failOnDataLoss", true));
+  SLUICE_ASSIGN_OR_RETURN(s->json_prefilter_, options.GetBool("jsonPrefilter", true));
   if (options.Get("maxOffsetsPerTrigger")) {
     SLUICE_ASSIGN_OR_RETURN(s->max_offsets_, options.GetInt("maxOffsetsPerTrigger", -1, true));
   }
@@ -230,6 +231,7 @@ Status KafkaSource::Open(const SourceContext& ctx) {
   mo.timeout_ms = static_cast<int>(std::min<int64_t>(60000, poll_timeout_ms_));
   SLUICE_ASSIGN_OR_RETURN(client_, KafkaMetadataClient::Make(config_, group_id_, mo));
   read_ctx_ = std::make_shared<KafkaReadContext>(config_, group_id_, fail_on_data_loss_, poll_timeout_ms_);
+  read_ctx_->set_json_prefilter(json_prefilter_);
   if (!dead_letter_topic_.empty()) {
     read_ctx_->set_dead_letter(std::make_shared<DeadLetterWriter>(config_, dead_letter_topic_));
   }
@@ -439,6 +441,7 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
   }
   read_ctx_->metrics().malformed = 0;
   read_ctx_->metrics().dead_lettered = 0;
+  read_ctx_->metrics().prefiltered = 0;
   auto read = std::make_shared<std::atomic<int64_t>>(0);
   auto table = std::make_shared<KafkaBatchTable>(read_ctx_, std::move(ranges), include_headers_, read);
   return SourceBatch{table, -1, read};
@@ -468,6 +471,7 @@ std::map<std::string, std::string> KafkaSource::Metrics() const {
   if (read_ctx_) {
     // Counted by this batch's scans (JSON parsed in the scan).
     m["numMalformedRecords"] = std::to_string(read_ctx_->metrics().malformed.load());
+    m["numPrefilteredRecords"] = std::to_string(read_ctx_->metrics().prefiltered.load());
     if (read_ctx_->dead_letter()) {
       m["numDeadLetterRecords"] = std::to_string(read_ctx_->metrics().dead_lettered.load());
     }

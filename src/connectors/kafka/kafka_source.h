@@ -55,6 +55,7 @@ class KafkaSource : public Source {
   bool include_headers_ = false;
   std::string dead_letter_topic_;  // deadLetterTopic, empty: none
   bool fail_on_data_loss_ = true;
+  bool json_prefilter_ = true;  // jsonPrefilter
   // Exactly one of these.
   std::vector<std::string> subscribe_;
   std::optional<std::regex> pattern_;

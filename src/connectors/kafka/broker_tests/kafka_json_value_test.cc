@@ -131,6 +131,80 @@ TEST_F(KafkaJsonValueTest, DeadLetterTopicKeepsTheRawRecordAndWhereItCameFrom) {
   EXPECT_NE(header(dead[1], "sluice.error").find("field 'id'"), std::string::npos) << header(dead[1], "sluice.error");
 }
 
+// A filter `data.t IN ('view', '5')` on the parsed value: records that hold
+// neither text and no backslash cannot pass, and are not parsed at all
+// (counted in numPrefilteredRecords, numInputRows still counts them). An
+// escaped "vi\u0065w" and a number read as STRING still pass; a dead-letter
+// topic or FAILFAST turns the prefilter off, since every malformed record
+// must be found.
+TEST_F(KafkaJsonValueTest, RecordsThatCannotPassTheFilterAreNotParsed) {
+  ASSERT_TRUE(broker_->CreateTopic("json-pre", 1).ok());
+  ASSERT_TRUE(broker_->CreateTopic("json-pre-dead", 1).ok());
+  {
+    Producer p(bootstrap());
+    p.Send("json-pre", {0, R"({"t":"view","n":1})"});
+    p.Send("json-pre", {0, R"({"t":"click","n":2})"});             // no text: not parsed
+    p.Send("json-pre", {0, R"({"t":"vi\u0065w","n":3})"});         // escaped: parsed, passes
+    p.Send("json-pre", {0, R"({"t":"x","note":"view","n":4})"});   // holds a text: parsed, filtered out
+    p.Send("json-pre", {0, "not json"});                           // no text: not parsed, not counted malformed
+    p.Send("json-pre", {0, R"({"t":5,"n":6})"});                   // the number 5 read as STRING: passes
+    p.Send("json-pre", {0, R"({"t":"view")"});                     // holds a text: parsed, malformed
+    p.Flush();
+  }
+  auto run = [&](const std::string& name, const std::string& mode,
+                 const std::map<std::string, std::string>& opts) -> Result<StreamingQuery> {
+    DataStreamReader r = spark->readStream();
+    r.format("kafka").option("kafka.bootstrap.servers", bootstrap()).option("subscribe", "json-pre")
+        .option("startingOffsets", "earliest");
+    for (const auto& [k, v] : opts) r.option(k, v);
+    auto df = r.load()
+                  .selectExpr({"from_json(CAST(value AS STRING), 't STRING, n INT', map('mode', '" + mode + "')) AS data",
+                               "offset"})
+                  .filter("data.t IN ('view', '5')")
+                  .selectExpr({"offset", "data.n"});
+    SLUICE_RETURN_NOT_OK(df.status());
+    SLUICE_ASSIGN_OR_RETURN(auto q, df.writeStream().format("memory").queryName(name).outputMode("append")
+                                        .option("checkpointLocation", dir.path() + "/ck-" + name).start());
+    SLUICE_RETURN_NOT_OK(q.processAllAvailable());
+    return q;
+  };
+  auto q = run("pre", "PERMISSIVE", {});
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(Rows("SELECT * FROM pre"), (std::vector<std::string>{"0,1", "2,3", "5,6"}));
+  EXPECT_EQ(SumMetric(*q, "numPrefilteredRecords"), 2);  // offsets 1 and 4
+  EXPECT_EQ(SumMetric(*q, "numMalformedRecords"), 1);    // offset 6 only
+  EXPECT_EQ(SumInputRows(*q), 7);
+  EXPECT_NE(q->explain().find("prefilter=[from_json(value) holds 'view' | '5']"), std::string::npos) << q->explain();
+  ASSERT_TRUE(q->stop().ok());
+
+  auto dlq = run("pre_dlq", "DROPMALFORMED", {{"deadLetterTopic", "json-pre-dead"}});
+  ASSERT_TRUE(dlq.ok()) << dlq.status().ToString();
+  EXPECT_EQ(Rows("SELECT * FROM pre_dlq"), (std::vector<std::string>{"0,1", "2,3", "5,6"}));
+  EXPECT_EQ(SumMetric(*dlq, "numPrefilteredRecords"), 0);
+  EXPECT_EQ(SumMetric(*dlq, "numMalformedRecords"), 2);  // offsets 4 and 6
+  EXPECT_EQ(dlq->explain().find("prefilter="), std::string::npos) << dlq->explain();
+  ASSERT_TRUE(dlq->stop().ok());
+  // The source option turns it off: same rows, every record parsed.
+  auto off = run("pre_off", "PERMISSIVE", {{"jsonPrefilter", "false"}});
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_EQ(Rows("SELECT * FROM pre_off"), (std::vector<std::string>{"0,1", "2,3", "5,6"}));
+  EXPECT_EQ(SumMetric(*off, "numPrefilteredRecords"), 0);
+  EXPECT_EQ(SumMetric(*off, "numMalformedRecords"), 2);
+  ASSERT_TRUE(off->stop().ok());
+
+  // FAILFAST parses every record too: it stops at the first malformed one,
+  // which the prefilter would have skipped.
+  auto ff = run("pre_ff", "FAILFAST", {});
+  ASSERT_FALSE(ff.ok());
+  EXPECT_NE(ff.status().ToString().find("partition 0 offset 4"), std::string::npos) << ff.status().ToString();
+
+  auto dead = testing::ReadTopic(bootstrap(), "json-pre-dead");
+  std::vector<std::string> values;
+  for (const auto& d : dead) values.push_back(d.value);
+  std::sort(values.begin(), values.end());
+  EXPECT_EQ(values, (std::vector<std::string>{"not json", R"({"t":"view")"}));
+}
+
 TEST_F(KafkaJsonValueTest, DeadLetterTopicNeedsAParseThatGoesOn) {
   ProduceSample("json-dlq-bad");
   auto failfast = Run("json-dlq-bad", "map('mode', 'FAILFAST')", "dlq_ff", {{"deadLetterTopic", "x"}});
