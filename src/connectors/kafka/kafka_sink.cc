@@ -99,96 +99,102 @@ Status KafkaSink::TxnError(rd_kafka_error_t* e, const std::string& what, bool ab
   return Status::IOError("kafka sink: " + what + " failed: " + msg + (fatal ? " (fatal)" : ""));
 }
 
-Status KafkaSink::Produce(const Schema& schema, const std::vector<Batch>& batches) {
-  int value_col = Col(schema, "value"), key_col = Col(schema, "key"), topic_col = Col(schema, "topic"),
-      part_col = Col(schema, "partition"), headers_col = Col(schema, "headers");
-  if (value_col < 0) {
+Result<KafkaSink::Columns> KafkaSink::ResolveColumns(const Schema& schema) const {
+  Columns c{Col(schema, "value"), Col(schema, "key"), Col(schema, "topic"), Col(schema, "partition"),
+            Col(schema, "headers")};
+  if (c.value < 0) {
     return Status::AnalysisError("Required attribute 'value' not found in the query's output (the kafka sink writes "
                                  "a 'value' column, and optional 'key', 'topic', 'partition', 'headers')");
   }
-  auto string_like = [&](int c, const char* name) -> Status {
-    if (c >= 0 && !schema.field(static_cast<size_t>(c)).type.is_string_like()) {
+  auto string_like = [&](int col, const char* name) -> Status {
+    if (col >= 0 && !schema.field(static_cast<size_t>(col)).type.is_string_like()) {
       return Status::AnalysisError(std::string(name) + " attribute type must be a string or binary, got " +
-                                   schema.field(static_cast<size_t>(c)).type.ToString());
+                                   schema.field(static_cast<size_t>(col)).type.ToString());
     }
     return Status::OK();
   };
-  SLUICE_RETURN_NOT_OK(string_like(value_col, "value"));
-  SLUICE_RETURN_NOT_OK(string_like(key_col, "key"));
-  if (topic_col >= 0 && schema.field(static_cast<size_t>(topic_col)).type.id() != TypeId::kString) {
+  SLUICE_RETURN_NOT_OK(string_like(c.value, "value"));
+  SLUICE_RETURN_NOT_OK(string_like(c.key, "key"));
+  if (c.topic >= 0 && schema.field(static_cast<size_t>(c.topic)).type.id() != TypeId::kString) {
     return Status::AnalysisError("topic attribute type must be a string");
   }
-  if (part_col >= 0 && schema.field(static_cast<size_t>(part_col)).type.id() != TypeId::kInt) {
+  if (c.partition >= 0 && schema.field(static_cast<size_t>(c.partition)).type.id() != TypeId::kInt) {
     return Status::AnalysisError("partition attribute type must be an int");
   }
-  if (topic_.empty() && topic_col < 0) {
+  if (topic_.empty() && c.topic < 0) {
     return Status::AnalysisError(
         "topic option required when no 'topic' attribute is present. Use the topic option for setting a topic.");
   }
+  return c;
+}
+
+Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
   rd_kafka_t* rk = producer_.get();
-  for (const auto& b : batches) {
-    const Vector& val = b.columns[static_cast<size_t>(value_col)];
-    for (size_t i = 0; i < b.num_rows; ++i) {
-      std::string_view v = val.IsNull(i) ? std::string_view() : val.GetString(i);
-      const void* vp = val.IsNull(i) ? nullptr : v.data();
-      std::string_view k;
-      const void* kp = nullptr;
-      if (key_col >= 0 && b.columns[static_cast<size_t>(key_col)].IsValid(i)) {
-        k = b.columns[static_cast<size_t>(key_col)].GetString(i);
-        kp = k.data() ? k.data() : "";
-      }
-      std::string topic = topic_;
-      if (topic.empty()) {
-        const Vector& t = b.columns[static_cast<size_t>(topic_col)];
-        if (t.IsNull(i)) return Status::ExecutionError("kafka sink: the topic column is null and no topic option is set");
-        topic = std::string(t.GetString(i));
-      }
-      int32_t partition = RD_KAFKA_PARTITION_UA;
-      if (part_col >= 0 && b.columns[static_cast<size_t>(part_col)].IsValid(i)) {
-        partition = b.columns[static_cast<size_t>(part_col)].data<int32_t>()[i];
-      }
-      rd_kafka_headers_t* hdrs = nullptr;
-      if (headers_col >= 0 && b.columns[static_cast<size_t>(headers_col)].IsValid(i)) {
-        Value hv = b.columns[static_cast<size_t>(headers_col)].GetValue(i);
-        hdrs = rd_kafka_headers_new(hv.children().size());
-        for (const auto& h : hv.children()) {
-          if (h.is_null()) continue;
-          const auto& kv = h.children();
-          std::string hk = kv[0].is_null() ? "" : kv[0].str_value();
-          if (kv[1].is_null()) {
-            rd_kafka_header_add(hdrs, hk.data(), static_cast<ssize_t>(hk.size()), nullptr, 0);
-          } else {
-            const std::string& hval = kv[1].str_value();
-            rd_kafka_header_add(hdrs, hk.data(), static_cast<ssize_t>(hk.size()), hval.data(),
-                                static_cast<ssize_t>(hval.size()));
-          }
-        }
-      }
-      for (;;) {
-        rd_kafka_resp_err_t e;
-        if (hdrs) {
-          e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
-                                RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+  const Vector& val = b.columns[static_cast<size_t>(cols.value)];
+  for (size_t i = 0; i < b.num_rows; ++i) {
+    std::string_view v = val.IsNull(i) ? std::string_view() : val.GetString(i);
+    const void* vp = val.IsNull(i) ? nullptr : v.data();
+    std::string_view k;
+    const void* kp = nullptr;
+    if (cols.key >= 0 && b.columns[static_cast<size_t>(cols.key)].IsValid(i)) {
+      k = b.columns[static_cast<size_t>(cols.key)].GetString(i);
+      kp = k.data() ? k.data() : "";
+    }
+    std::string topic = topic_;
+    if (topic.empty()) {
+      const Vector& t = b.columns[static_cast<size_t>(cols.topic)];
+      if (t.IsNull(i)) return Status::ExecutionError("kafka sink: the topic column is null and no topic option is set");
+      topic = std::string(t.GetString(i));
+    }
+    int32_t partition = RD_KAFKA_PARTITION_UA;
+    if (cols.partition >= 0 && b.columns[static_cast<size_t>(cols.partition)].IsValid(i)) {
+      partition = b.columns[static_cast<size_t>(cols.partition)].data<int32_t>()[i];
+    }
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (cols.headers >= 0 && b.columns[static_cast<size_t>(cols.headers)].IsValid(i)) {
+      Value hv = b.columns[static_cast<size_t>(cols.headers)].GetValue(i);
+      hdrs = rd_kafka_headers_new(hv.children().size());
+      for (const auto& h : hv.children()) {
+        if (h.is_null()) continue;
+        const auto& kv = h.children();
+        std::string hk = kv[0].is_null() ? "" : kv[0].str_value();
+        if (kv[1].is_null()) {
+          rd_kafka_header_add(hdrs, hk.data(), static_cast<ssize_t>(hk.size()), nullptr, 0);
         } else {
-          e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+          const std::string& hval = kv[1].str_value();
+          rd_kafka_header_add(hdrs, hk.data(), static_cast<ssize_t>(hk.size()), hval.data(),
+                              static_cast<ssize_t>(hval.size()));
         }
-        if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-          rd_kafka_poll(rk, 10);
-          continue;
-        }
-        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-          if (hdrs) rd_kafka_headers_destroy(hdrs);
-          return Status::IOError("kafka sink: cannot produce to topic '" + topic + "': " + rd_kafka_err2str(e));
-        }
-        break;
       }
     }
-    rd_kafka_poll(rk, 0);
+    for (;;) {
+      rd_kafka_resp_err_t e;
+      if (hdrs) {
+        e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                              RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
+                              RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+      } else {
+        e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                              RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+      }
+      if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        rd_kafka_poll(rk, 10);
+        continue;
+      }
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (hdrs) rd_kafka_headers_destroy(hdrs);
+        return Status::IOError("kafka sink: cannot produce to topic '" + topic + "': " + rd_kafka_err2str(e));
+      }
+      break;
+    }
   }
-  rd_kafka_resp_err_t fe = rd_kafka_flush(rk, static_cast<int>(timeout_ms_));
+  rd_kafka_poll(rk, 0);
+  return Status::OK();
+}
+
+Status KafkaSink::FlushDelivered() {
+  rd_kafka_resp_err_t fe = rd_kafka_flush(producer_.get(), static_cast<int>(timeout_ms_));
   if (fe != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("kafka sink: flush: ") + rd_kafka_err2str(fe));
   if (delivery_.failed.load() > 0) {
     std::lock_guard<std::mutex> l(delivery_.mu);
@@ -198,18 +204,8 @@ Status KafkaSink::Produce(const Schema& schema, const std::vector<Batch>& batche
   return Status::OK();
 }
 
-Status KafkaSink::AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
-                           OutputMode mode) {
-  delivery_.failed = 0;
-  if (!exactly_once_) return Produce(schema, batches);
-  if (batch_id <= last_committed_) return Status::OK();  // already in Kafka
+Status KafkaSink::CommitTransaction(int64_t batch_id) {
   rd_kafka_t* rk = producer_.get();
-  if (rd_kafka_error_t* e = rd_kafka_begin_transaction(rk)) return TxnError(e, "begin_transaction", false);
-  Status st = Produce(schema, batches);
-  if (!st.ok()) {
-    if (rd_kafka_error_t* a = rd_kafka_abort_transaction(rk, static_cast<int>(timeout_ms_))) rd_kafka_error_destroy(a);
-    return st;
-  }
   // The batch id, committed atomically with the records.
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0)->offset = batch_id + 1;
@@ -224,6 +220,64 @@ Status KafkaSink::AddBatch(int64_t batch_id, const Schema& schema, const std::ve
   }
   last_committed_ = batch_id;
   return Status::OK();
+}
+
+void KafkaSink::AbortTransaction() {
+  if (rd_kafka_error_t* a = rd_kafka_abort_transaction(producer_.get(), static_cast<int>(timeout_ms_))) {
+    rd_kafka_error_destroy(a);
+  }
+}
+
+namespace {
+
+// One batch: partitions produce their rows as they come (the producer is
+// thread-safe); Commit flushes and, in exactly-once mode, commits the
+// batch's transaction. A writer dropped before Commit aborts it.
+class KafkaSinkWriter final : public SinkWriter {
+ public:
+  KafkaSinkWriter(KafkaSink* sink, int64_t batch_id, KafkaSink::Columns cols, bool skip, bool in_txn)
+      : sink_(sink), batch_id_(batch_id), cols_(cols), skip_(skip), in_txn_(in_txn) {}
+  ~KafkaSinkWriter() override {
+    if (in_txn_) sink_->AbortTransaction();
+  }
+  Status Write(int, Batch batch) override { return skip_ ? Status::OK() : sink_->Produce(cols_, batch); }
+  Status Commit() override {
+    if (skip_) return Status::OK();
+    Status st = sink_->FlushDelivered();
+    if (!in_txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
+    in_txn_ = false;  // committed, or aborted by CommitTransaction on failure
+    return sink_->CommitTransaction(batch_id_);
+  }
+
+ private:
+  KafkaSink* sink_;
+  int64_t batch_id_;
+  KafkaSink::Columns cols_;
+  bool skip_;    // exactly-once: the batch is already in Kafka
+  bool in_txn_;  // a transaction is open
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(int64_t batch_id, const Schema& schema, OutputMode,
+                                                          int) {
+  SLUICE_ASSIGN_OR_RETURN(Columns cols, ResolveColumns(schema));
+  delivery_.failed = 0;
+  if (!exactly_once_) {
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch_id, cols, false, false));
+  }
+  if (batch_id <= last_committed_) {  // already in Kafka
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch_id, cols, true, false));
+  }
+  if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get())) return TxnError(e, "begin_transaction", false);
+  return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch_id, cols, false, true));
+}
+
+Status KafkaSink::AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
+                           OutputMode mode) {
+  SLUICE_ASSIGN_OR_RETURN(auto w, BeginBatch(batch_id, schema, mode, 1));
+  for (const auto& b : batches) SLUICE_RETURN_NOT_OK(w->Write(0, b));
+  return w->Commit();
 }
 
 void KafkaSink::Stop() {

@@ -16,8 +16,8 @@
 // (send_offsets_to_transaction), so "batch N is in Kafka" is stored
 // atomically with batch N's records. Open() calls init_transactions, which
 // fences a previous incarnation and aborts its half-written transaction,
-// then reads that group offset (read_committed): AddBatch skips every batch
-// at or below it. Readers with isolation.level=read_committed see every
+// then reads that group offset (read_committed): BeginBatch skips every
+// batch at or below it. Readers with isolation.level=read_committed see every
 // batch exactly once.
 #pragma once
 
@@ -37,6 +37,11 @@ class KafkaSink : public Sink {
   ~KafkaSink() override;
   std::string description() const override;
   Status Open(const SinkContext& ctx) override;
+  // Rows are produced as the query's partitions hand them over (a batch
+  // never has to fit in memory); Commit flushes, then commits the batch's
+  // transaction in exactly-once mode.
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+                                                 int num_partitions) override;
   Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
                   OutputMode mode) override;
   void Stop() override;
@@ -44,8 +49,17 @@ class KafkaSink : public Sink {
   // The last batch id known committed in Kafka (exactly-once mode), -1 if none.
   int64_t last_committed_batch() const { return last_committed_; }
 
+  // For the batch writer (kafka_sink.cc).
+  struct Columns {
+    int value, key, topic, partition, headers;  // -1: absent
+  };
+  Status Produce(const Columns& cols, const Batch& batch);  // from any thread
+  Status FlushDelivered();                                  // every record acknowledged
+  Status CommitTransaction(int64_t batch_id);               // records + batch id, atomically
+  void AbortTransaction();
+
  private:
-  Status Produce(const Schema& schema, const std::vector<Batch>& batches);
+  Result<Columns> ResolveColumns(const Schema& schema) const;
   Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
   Result<int64_t> ReadCommittedBatch();
 

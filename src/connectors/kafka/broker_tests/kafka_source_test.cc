@@ -317,6 +317,40 @@ TEST_F(KafkaSourceTest, HeadersKeysAndSinkRoundTrip) {
   EXPECT_TRUE(out[1].headers.empty());
 }
 
+// Exactly-once sink: a batch that fails while its rows are being produced
+// (row 'c' names partition 5 of a 1-partition topic) aborts its
+// transaction at once. Were it left open, read_committed readers of the
+// output would stop at its first record until the transaction timed out,
+// and would not see a record written after it.
+TEST_F(KafkaSourceTest, ExactlyOnceSinkAbortsTheTransactionOfAFailedBatch) {
+  ASSERT_TRUE(broker_->CreateTopic("eo-fail-in", 1).ok());
+  ASSERT_TRUE(broker_->CreateTopic("eo-fail-out", 1).ok());
+  {
+    Producer p(bootstrap());
+    for (const char* v : {"a", "b", "c"}) p.Send("eo-fail-in", {0, v});
+    p.Flush();
+  }
+  auto df = Reader({{"subscribe", "eo-fail-in"}, {"startingOffsets", "earliest"}})
+                .load()
+                .selectExpr({"value", "CASE WHEN CAST(value AS STRING) = 'c' THEN 5 ELSE 0 END AS partition"});
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto q = df.writeStream().format("kafka").option("kafka.bootstrap.servers", bootstrap())
+               .option("topic", "eo-fail-out").option("exactlyOnce", "true").option("kafka.message.timeout.ms", "5000")
+               .option("checkpointLocation", dir.path() + "/ck-eo-fail").trigger(Trigger::AvailableNow()).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  Status st = q->awaitTermination();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.ToString().find("kafka sink"), std::string::npos) << st.ToString();
+  {
+    Producer p(bootstrap());
+    p.Send("eo-fail-out", {0, "after"});
+    p.Flush();
+  }
+  auto out = testing::ReadTopic(bootstrap(), "eo-fail-out");
+  ASSERT_EQ(out.size(), 1u);  // a and b were aborted with their transaction
+  EXPECT_EQ(out[0].value, "after");
+}
+
 TEST_F(KafkaSourceTest, SecretsNeverShow) {
   ASSERT_TRUE(broker_->CreateTopic("sec", 1).ok());
   // A wrong SASL setup: the query fails, and no message shows the password.
