@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <thread>
 
@@ -356,6 +357,32 @@ TEST_F(StreamTest, FileSourceReadsEveryFileOnceAcrossStopsAndFileSinkManifest) {
     ASSERT_TRUE(q->awaitTermination().ok());
     EXPECT_EQ(q->recentProgress().size(), 0u);
   }
+}
+
+// The file sink writes each partition's rows to a part file of its own as
+// they come (three input files: three partitions, three part files in
+// batch 0's manifest entry), and a CSV header opens every part file.
+TEST_F(StreamTest, FileSinkWritesAPartFilePerPartition) {
+  std::string in = dir.path() + "/in", out = dir.path() + "/out";
+  ASSERT_TRUE(Env::Default()->CreateDir(in).ok());
+  WriteText(in + "/a.json", "{\"id\":1}\n{\"id\":2}\n");
+  WriteText(in + "/b.json", "{\"id\":3}\n");
+  WriteText(in + "/c.json", "{\"id\":4}\n{\"id\":5}\n");
+  auto q = spark->readStream().format("json").schema("id BIGINT").load(in).writeStream().format("csv")
+               .option("header", "true").option("checkpointLocation", ck()).trigger(Trigger::Once()).start(out);
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->awaitTermination().ok());
+  auto files = ReadFileSinkFiles(Env::Default(), out);
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  ASSERT_EQ(files->size(), 3u);
+  std::vector<std::string> contents;
+  for (const auto& f : *files) {
+    EXPECT_NE(f.find("/part-00000-"), std::string::npos) << f;
+    std::ifstream is(f);
+    contents.push_back(std::string(std::istreambuf_iterator<char>(is), {}));
+  }
+  std::sort(contents.begin(), contents.end());
+  EXPECT_EQ(contents, (std::vector<std::string>{"id\n1\n2\n", "id\n3\n", "id\n4\n5\n"}));
 }
 
 // 25 batches into the file sink: the manifest compacts every 10 batches, so

@@ -29,40 +29,104 @@ Status FileStreamSink::Open(const SinkContext& ctx) {
   return manifest_->CleanTempFiles();
 }
 
-Status FileStreamSink::AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
-                                OutputMode mode) {
+namespace {
+
+// One batch: each partition appends its rows to a part file of its own as
+// they come; Commit makes the files durable, then records them in the
+// manifest. A writer dropped before Commit deletes its files (a crash
+// leaves them, but they are not in the manifest, so they are not data).
+class FileSinkWriter final : public SinkWriter {
+ public:
+  FileSinkWriter(FileStreamSink* sink, Env* env, FileSinkManifest* manifest, int64_t batch_id, Schema schema,
+                 int num_partitions, bool skip)
+      : sink_(sink), env_(env), manifest_(manifest), batch_id_(batch_id), schema_(std::move(schema)),
+        parts_(static_cast<size_t>(num_partitions)), skip_(skip) {}
+  ~FileSinkWriter() override {
+    if (committed_ || skip_) return;
+    for (auto& p : parts_) {
+      if (!p.file) continue;
+      (void)p.file->Close();
+      (void)env_->DeleteFile(p.file->path());
+    }
+  }
+
+  Status Write(int partition, Batch batch) override {
+    if (skip_ || batch.num_rows == 0) return Status::OK();
+    Part& p = parts_[static_cast<size_t>(partition)];
+    if (!p.file) {
+      char prefix[32];
+      std::snprintf(prefix, sizeof(prefix), "part-%05lld-", static_cast<long long>(batch_id_));
+      p.name = prefix + NewUuidV4() + "." + sink_->format();
+      SLUICE_ASSIGN_OR_RETURN(p.file, env_->NewWritableFile(JoinPath(sink_->dir(), p.name)));
+    }
+    std::vector<Batch> one;
+    one.push_back(std::move(batch));
+    QueryResult r(schema_, std::move(one));
+    std::string data = sink_->format() == "json" ? r.ToJsonLines() : r.ToCsv();
+    if (sink_->format() == "csv" && (!sink_->header() || p.size > 0)) {  // a header opens the file only
+      size_t nl = data.find('\n');
+      data = nl == std::string::npos ? std::string() : data.substr(nl + 1);
+    }
+    SLUICE_RETURN_NOT_OK(p.file->Append(data));
+    p.size += static_cast<int64_t>(data.size());
+    return Status::OK();
+  }
+
+  Status Commit() override {
+    if (skip_) return Status::OK();
+    std::vector<SinkFileEntry> entries;
+    for (auto& p : parts_) {
+      if (!p.file) continue;
+      SLUICE_RETURN_NOT_OK(p.file->Sync());
+      SLUICE_RETURN_NOT_OK(p.file->Close());
+      SinkFileEntry e;
+      e.path = p.name;
+      e.size = p.size;
+      auto mt = env_->GetFileModificationTimeMs(p.file->path());
+      e.modification_time_ms = mt.ok() ? *mt : 0;
+      entries.push_back(std::move(e));
+    }
+    if (!entries.empty()) SLUICE_RETURN_NOT_OK(env_->SyncDir(sink_->dir()));
+    committed_ = true;  // durable files: from here on, a failure leaves them to the manifest
+    SLUICE_KILL_POINT("file_sink:before_manifest");
+    return manifest_->AddBatch(batch_id_, entries);
+  }
+
+ private:
+  struct Part {
+    std::unique_ptr<WritableFile> file;
+    std::string name;  // relative to the sink's directory
+    int64_t size = 0;
+  };
+  FileStreamSink* sink_;
+  Env* env_;
+  FileSinkManifest* manifest_;
+  int64_t batch_id_;
+  Schema schema_;
+  std::vector<Part> parts_;  // per partition; each touched by its partition's thread only
+  bool skip_;                // a replay of a batch already in the manifest
+  bool committed_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SinkWriter>> FileStreamSink::BeginBatch(int64_t batch_id, const Schema& schema,
+                                                               OutputMode mode, int num_partitions) {
   if (mode != OutputMode::kAppend) {
     return Status::AnalysisError("Data source " + format_ + " does not support " + OutputModeName(mode) +
                                  " output mode");
   }
   SLUICE_ASSIGN_OR_RETURN(auto latest, manifest_->GetLatestBatchId());
-  if (latest && batch_id <= *latest) return Status::OK();  // replay of a committed batch
-  std::vector<SinkFileEntry> entries;
-  QueryResult r(schema, batches);
-  if (r.num_rows() > 0) {
-    std::string data = format_ == "json" ? r.ToJsonLines() : r.ToCsv();
-    if (format_ == "csv" && !header_) {
-      size_t nl = data.find('\n');
-      data = nl == std::string::npos ? std::string() : data.substr(nl + 1);
-    }
-    char prefix[32];
-    std::snprintf(prefix, sizeof(prefix), "part-%05lld-", static_cast<long long>(batch_id));
-    std::string name = prefix + NewUuidV4() + "." + format_;
-    std::string path = JoinPath(dir_, name);
-    SLUICE_ASSIGN_OR_RETURN(auto f, env_->NewWritableFile(path));
-    SLUICE_RETURN_NOT_OK(f->Append(data));
-    SLUICE_RETURN_NOT_OK(f->Sync());
-    SLUICE_RETURN_NOT_OK(f->Close());
-    SLUICE_RETURN_NOT_OK(env_->SyncDir(dir_));
-    SinkFileEntry e;
-    e.path = name;
-    e.size = static_cast<int64_t>(data.size());
-    auto mt = env_->GetFileModificationTimeMs(path);
-    e.modification_time_ms = mt.ok() ? *mt : 0;
-    entries.push_back(std::move(e));
-  }
-  SLUICE_KILL_POINT("file_sink:before_manifest");
-  return manifest_->AddBatch(batch_id, entries);
+  bool replay = latest && batch_id <= *latest;  // a replay of a committed batch
+  return std::unique_ptr<SinkWriter>(
+      std::make_unique<FileSinkWriter>(this, env_, &*manifest_, batch_id, schema, num_partitions, replay));
+}
+
+Status FileStreamSink::AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
+                                OutputMode mode) {
+  SLUICE_ASSIGN_OR_RETURN(auto w, BeginBatch(batch_id, schema, mode, 1));
+  for (const auto& b : batches) SLUICE_RETURN_NOT_OK(w->Write(0, b));
+  return w->Commit();
 }
 
 Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& dir) {

@@ -1,9 +1,11 @@
 // FileStreamSink: writes every batch as part files into a directory (Spark's
 // FileStreamSink), JSON lines ("json") or CSV ("csv"), append mode only.
 //
-// Batch b: the rows go to `part-<b>-<uuid>.<ext>` (written, fsynced, the
-// directory fsynced), then -- only then -- batch b is recorded in the
-// manifest `<path>/_sluice_metadata/` (checkpoint/file_sink_manifest.h). A
+// Batch b: each partition of the query writes its rows, as they come, to a
+// part file of its own, `part-<b>-<uuid>.<ext>`; once every partition is
+// done the files are fsynced (and the directory), then -- only then --
+// batch b is recorded in the manifest `<path>/_sluice_metadata/`
+// (checkpoint/file_sink_manifest.h). A
 // batch already in the manifest is skipped when replayed after a crash; a
 // part file of a crashed attempt is not in the manifest and so, for
 // readers that trust the manifest (ReadFileSinkFiles), does not exist.
@@ -23,8 +25,14 @@ class FileStreamSink : public Sink {
   static Result<std::shared_ptr<FileStreamSink>> Make(const std::string& format, const SourceOptions& options);
   std::string description() const override { return "FileSink[" + dir_ + "]"; }
   Status Open(const SinkContext& ctx) override;
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+                                                 int num_partitions) override;
   Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
                   OutputMode mode) override;
+
+  const std::string& format() const { return format_; }
+  const std::string& dir() const { return dir_; }
+  bool header() const { return header_; }
 
  private:
   std::string format_;
