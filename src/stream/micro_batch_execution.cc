@@ -499,15 +499,12 @@ Result<PhysicalOperatorPtr> MicroBatchExecution::ExecuteBatch(int64_t batch_id, 
     auto project = MakeProject(agg->children[0], pre, cols);
     SLUICE_ASSIGN_OR_RETURN(auto input_op, PlanPhysical(project));
     progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
-    SLUICE_ASSIGN_OR_RETURN(auto input, CollectAll(*input_op, ctx));
     if (!aggregate_) {
       aggregate_ = std::make_unique<StatefulAggregate>(env_, config_.checkpoint_dir, 0, shuffle_partitions_,
                                                        key_types, calls);
     }
     StateOperatorProgress sop;
-    int64_t ts = MonoMicros();
-    SLUICE_ASSIGN_OR_RETURN(auto emitted, aggregate_->Run(batch_id, input, config_.mode, &sop));
-    sop.commitTimeMs = ElapsedMs(ts, MonoMicros());
+    SLUICE_ASSIGN_OR_RETURN(auto emitted, aggregate_->Run(batch_id, *input_op, ctx, config_.mode, &sop));
     progress->stateOperators.push_back(sop);
     std::vector<LogicalColumn> out_cols = agg->output;
     final_plan = ReplaceNode(optimized, agg, MakeValues(out_cols, std::move(emitted)));

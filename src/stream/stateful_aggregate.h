@@ -3,7 +3,9 @@
 //
 // Per batch N, given the aggregate's input rows (key columns first, then the
 // aggregate arguments, as the physical planner's pre-projection lays them out):
-//   1. a partial AggregateHashTable folds the batch (one row per key touched);
+//   1. partial AggregateHashTables fold the batch as the input's partitions
+//      produce it (one table per partition, on its thread; the input rows
+//      are never collected), then merge into one (one row per key touched);
 //   2. its ExportState rows are split into `num_partitions` shuffle
 //      partitions by the hash of the key (KeyHasher; stable across runs);
 //   3. per partition: load state version N from the state store
@@ -21,6 +23,7 @@
 #include "connectors/sink.h"
 #include "env/env.h"
 #include "exec/operators/aggregate_function.h"
+#include "exec/physical_operator.h"
 #include "sluice/streaming.h"
 #include "state/file_state_store_provider.h"
 
@@ -34,9 +37,10 @@ class StatefulAggregate {
   // Fails for aggregates whose state cannot be stored (DISTINCT, collect_list).
   static Status Validate(const std::vector<DataType>& key_types, const std::vector<AggregateCall>& calls);
 
-  // Runs batch `batch_id` over `input` (keys then arguments) and returns the
-  // rows to emit (keys then finalized aggregates).
-  Result<std::vector<Batch>> Run(int64_t batch_id, const std::vector<Batch>& input, OutputMode mode,
+  // Runs batch `batch_id` over the rows of `input` (keys then arguments),
+  // drained with `ctx`, and returns the rows to emit (keys then finalized
+  // aggregates).
+  Result<std::vector<Batch>> Run(int64_t batch_id, const PhysicalOperator& input, ExecContext* ctx, OutputMode mode,
                                  StateOperatorProgress* progress);
 
  private:

@@ -385,6 +385,31 @@ TEST_F(StreamTest, FileSinkWritesAPartFilePerPartition) {
   EXPECT_EQ(contents, (std::vector<std::string>{"id\n1\n2\n", "id\n3\n", "id\n4\n5\n"}));
 }
 
+// A streaming aggregation over several input partitions (three files in the
+// first batch, one per partition): each partition folds its rows into a
+// table of its own, and the tables merge before the state is updated.
+TEST_F(StreamTest, AggregationMergesThePartialsOfEveryInputPartition) {
+  std::string in = dir.path() + "/in";
+  ASSERT_TRUE(Env::Default()->CreateDir(in).ok());
+  WriteText(in + "/a.json", "{\"k\":\"a\",\"v\":1}\n{\"k\":\"b\",\"v\":2}\n");
+  WriteText(in + "/b.json", "{\"k\":\"a\",\"v\":3}\n{\"k\":\"c\",\"v\":4}\n");
+  WriteText(in + "/c.json", "{\"k\":\"a\",\"v\":5}\n");
+  auto df = spark->readStream().format("json").schema("k STRING, v BIGINT").load(in).groupBy({"k"}).agg(
+      {count(lit(1)).alias("n"), sum(col("v")).alias("s")});
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto run = [&] {
+    auto q = df.writeStream().format("memory").queryName("agg3").outputMode("complete")
+                 .option("checkpointLocation", ck()).trigger(Trigger::AvailableNow()).start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->awaitTermination().ok());
+  };
+  run();
+  EXPECT_EQ(TableRows(*spark, "agg3"), (std::vector<std::string>{"a,3,9", "b,1,2", "c,1,4"}));
+  WriteText(in + "/d.json", "{\"k\":\"b\",\"v\":10}\n");
+  run();
+  EXPECT_EQ(TableRows(*spark, "agg3"), (std::vector<std::string>{"a,3,9", "b,2,12", "c,1,4"}));
+}
+
 // 25 batches into the file sink: the manifest compacts every 10 batches, so
 // its directory stays small, and a batch read of the output (which trusts the
 // manifest) sees every row once, also after a restart in the middle.
