@@ -60,13 +60,19 @@ Result<std::vector<Batch>> StatefulAggregate::Run(int64_t batch_id, const Physic
   }));
   // From here on (merging, state load/update/commit): commitTimeMs.
   const auto t0 = std::chrono::steady_clock::now();
-  AggregateHashTable partial(key_types_, key_cols, calls_);
-  bool any_input = false;
-  for (const auto& t : per_partition) {
+  // The first partition's table takes in the others (no copy of it).
+  std::unique_ptr<AggregateHashTable> merged;
+  for (auto& t : per_partition) {
     if (!t) continue;
-    any_input = true;
-    SLUICE_RETURN_NOT_OK(partial.Merge(*t));
+    if (!merged) {
+      merged = std::move(t);
+    } else {
+      SLUICE_RETURN_NOT_OK(merged->Merge(*t));
+    }
   }
+  const bool any_input = merged != nullptr;
+  if (!merged) merged = std::make_unique<AggregateHashTable>(key_types_, key_cols, calls_);
+  AggregateHashTable& partial = *merged;
   Batch partial_state = partial.ExportState();
   if (nkeys == 0 && !any_input) partial_state = partial_state.Slice(0, 0);  // nothing touched
   Schema state_schema = partial.StateSchema();
