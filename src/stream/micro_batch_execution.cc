@@ -454,22 +454,19 @@ Result<PhysicalOperatorPtr> MicroBatchExecution::ExecuteBatch(int64_t batch_id, 
   const LogicalPlan* agg = nullptr;
   if (CountStreamingAggregates(*plan_) > 0) {
     // The streaming aggregate: the (only) Aggregate over a batch table.
-    std::vector<TableSourcePtr> batch_tables;
-    std::function<void(const LogicalPlan&)> scan = [&](const LogicalPlan& p) {
-      if (p.kind == LogicalKind::kScan) batch_tables.push_back(p.table);
-      for (const auto& c : p.children) scan(*c);
-    };
+    // The tables of the scans under a plan.
+    std::function<void(const LogicalPlan&, std::vector<TableSourcePtr>*)> scans =
+        [&](const LogicalPlan& p, std::vector<TableSourcePtr>* out) {
+          if (p.kind == LogicalKind::kScan) out->push_back(p.table);
+          for (const auto& c : p.children) scans(*c, out);
+        };
     // Tables that replaced streaming relations are the scans of the
     // optimized plan that are not scans of `plan_` (the optimizer may have
     // swapped a batch table for one derived from it, e.g. with a JSON parse
     // in its scan, so `plan`'s own tables are not enough).
-    std::vector<TableSourcePtr> static_tables;
-    std::function<void(const LogicalPlan&)> scan_static = [&](const LogicalPlan& p) {
-      if (p.kind == LogicalKind::kScan) static_tables.push_back(p.table);
-      for (const auto& c : p.children) scan_static(*c);
-    };
-    scan(*optimized);
-    scan_static(*plan_);
+    std::vector<TableSourcePtr> batch_tables, static_tables;
+    scans(*optimized, &batch_tables);
+    scans(*plan_, &static_tables);
     std::vector<TableSourcePtr> replaced;
     for (const auto& t : batch_tables) {
       if (std::find(static_tables.begin(), static_tables.end(), t) == static_tables.end()) replaced.push_back(t);
