@@ -4,8 +4,9 @@
 // before the commit log does: BeginBatch(batchId, ...) returns a SinkWriter,
 // every partition of the query hands it its batches as it produces them, and
 // Commit() ends the batch. A sink that needs the whole result at once (to
-// print it, or to replace a table in complete mode) implements only AddBatch:
-// the default writer collects the batches and calls it from Commit. After a
+// print it, or to replace a table in complete mode) derives from
+// CollectingSink and implements AddBatch: its writer collects the batches
+// and calls it from Commit. After a
 // crash the same batch may be offered again with the same data: a sink must
 // be idempotent per batchId (skip a batch it already holds, or overwrite it
 // exactly).
@@ -54,23 +55,30 @@ class Sink {
   // "MemorySink", "FileSink[/out]" (progress "sink.description").
   virtual std::string description() const = 0;
   virtual Status Open(const SinkContext& ctx) { return Status::OK(); }
-  // The result rows of batch `batch_id` (in update/append mode the new or
-  // changed rows; in complete mode the whole result).
+  // A writer for batch `batch_id` (in update/append mode the new or changed
+  // rows; in complete mode the whole result), fed by `num_partitions`
+  // partitions. Sinks that write as the rows come implement this, so that a
+  // micro-batch never has to fit in memory.
+  virtual Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+                                                         int num_partitions) = 0;
+  virtual void Stop() {}
+};
+
+// A sink that takes a micro-batch's result whole (console, memory,
+// foreachBatch): its writer collects every batch and calls AddBatch
+// (batches in partition order) from Commit.
+class CollectingSink : public Sink {
+ public:
   virtual Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
                           OutputMode mode) = 0;
-  // A writer for batch `batch_id`, fed by `num_partitions` partitions. The
-  // default one collects every batch and calls AddBatch (batches in
-  // partition order) from Commit; sinks that can write as the rows come
-  // override this, so that a micro-batch never has to fit in memory.
-  virtual Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
-                                                         int num_partitions);
-  virtual void Stop() {}
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+                                                 int num_partitions) override;
 };
 
 namespace internal {
 class CollectingSinkWriter final : public SinkWriter {
  public:
-  CollectingSinkWriter(Sink* sink, int64_t batch_id, Schema schema, OutputMode mode, int num_partitions)
+  CollectingSinkWriter(CollectingSink* sink, int64_t batch_id, Schema schema, OutputMode mode, int num_partitions)
       : sink_(sink), batch_id_(batch_id), schema_(std::move(schema)), mode_(mode),
         parts_(static_cast<size_t>(num_partitions)) {}
   Status Write(int partition, Batch batch) override {
@@ -87,7 +95,7 @@ class CollectingSinkWriter final : public SinkWriter {
   }
 
  private:
-  Sink* sink_;
+  CollectingSink* sink_;
   int64_t batch_id_;
   Schema schema_;
   OutputMode mode_;
@@ -95,8 +103,8 @@ class CollectingSinkWriter final : public SinkWriter {
 };
 }  // namespace internal
 
-inline Result<std::unique_ptr<SinkWriter>> Sink::BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
-                                                            int num_partitions) {
+inline Result<std::unique_ptr<SinkWriter>> CollectingSink::BeginBatch(int64_t batch_id, const Schema& schema,
+                                                                      OutputMode mode, int num_partitions) {
   return std::unique_ptr<SinkWriter>(
       std::make_unique<internal::CollectingSinkWriter>(this, batch_id, schema, mode, num_partitions));
 }

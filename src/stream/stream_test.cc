@@ -540,7 +540,7 @@ TEST_F(StreamTest, ProgressJsonAndListener) {
 
 // A sink that writes rows as they come (it overrides BeginBatch): records
 // every Write with its partition, and the Commits. AddBatch must not be used.
-class StreamingRecordingSink : public Sink {
+class StreamingRecordingSink : public CollectingSink {
  public:
   struct Log {
     std::mutex mu;

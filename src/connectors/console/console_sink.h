@@ -17,7 +17,7 @@
 
 namespace sluice {
 
-class ConsoleSink : public Sink {
+class ConsoleSink : public CollectingSink {
  public:
   static Result<std::shared_ptr<ConsoleSink>> Make(const SourceOptions& options, std::FILE* out = stdout);
   ConsoleSink(size_t num_rows, size_t truncate, std::FILE* out)

@@ -10,7 +10,6 @@ namespace sluice {
 class NoopSink : public Sink {
  public:
   std::string description() const override { return "NoopSink"; }
-  Status AddBatch(int64_t, const Schema&, const std::vector<Batch>&, OutputMode) override { return Status::OK(); }
   Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t, const Schema&, OutputMode, int) override {
     return std::unique_ptr<SinkWriter>(std::make_unique<Writer>());
   }

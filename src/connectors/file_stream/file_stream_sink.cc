@@ -122,13 +122,6 @@ Result<std::unique_ptr<SinkWriter>> FileStreamSink::BeginBatch(int64_t batch_id,
       std::make_unique<FileSinkWriter>(this, env_, &*manifest_, batch_id, schema, num_partitions, replay));
 }
 
-Status FileStreamSink::AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
-                                OutputMode mode) {
-  SLUICE_ASSIGN_OR_RETURN(auto w, BeginBatch(batch_id, schema, mode, 1));
-  for (const auto& b : batches) SLUICE_RETURN_NOT_OK(w->Write(0, b));
-  return w->Commit();
-}
-
 Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& dir) {
   if (!env->FileExists(JoinPath(dir, "_sluice_metadata"))) {
     return Status::NotFound(dir + " has no file sink manifest (_sluice_metadata)");

@@ -27,8 +27,6 @@ class FileStreamSink : public Sink {
   Status Open(const SinkContext& ctx) override;
   Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
                                                  int num_partitions) override;
-  Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
-                  OutputMode mode) override;
 
   const std::string& format() const { return format_; }
   const std::string& dir() const { return dir_; }

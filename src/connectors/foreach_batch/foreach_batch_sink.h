@@ -12,7 +12,7 @@ namespace sluice {
 
 using ForeachBatchFunction = std::function<Status(const QueryResult& batch, int64_t batch_id)>;
 
-class ForeachBatchSink : public Sink {
+class ForeachBatchSink : public CollectingSink {
  public:
   explicit ForeachBatchSink(ForeachBatchFunction fn) : fn_(std::move(fn)) {}
   std::string description() const override { return "ForeachBatchSink"; }

@@ -273,13 +273,6 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(int64_t batch_id, cons
   return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch_id, cols, false, true));
 }
 
-Status KafkaSink::AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
-                           OutputMode mode) {
-  SLUICE_ASSIGN_OR_RETURN(auto w, BeginBatch(batch_id, schema, mode, 1));
-  for (const auto& b : batches) SLUICE_RETURN_NOT_OK(w->Write(0, b));
-  return w->Commit();
-}
-
 void KafkaSink::Stop() {
   if (producer_) {
     rd_kafka_flush(producer_.get(), 10000);

@@ -42,8 +42,6 @@ class KafkaSink : public Sink {
   // transaction in exactly-once mode.
   Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
                                                  int num_partitions) override;
-  Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
-                  OutputMode mode) override;
   void Stop() override;
 
   // The last batch id known committed in Kafka (exactly-once mode), -1 if none.

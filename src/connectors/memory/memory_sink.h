@@ -13,7 +13,7 @@
 
 namespace sluice {
 
-class MemorySink : public Sink {
+class MemorySink : public CollectingSink {
  public:
   // `catalog` (may be null) receives the table `table_name`.
   MemorySink(Catalog* catalog, std::string table_name);
