@@ -2,27 +2,23 @@
 # tests that run against a real Apache Kafka broker (scripts/kafka/broker.sh)
 # and the Kafka benchmark tools.
 
-# src/connectors/kafka/*.cc -> sluice_connectors_kafka (plus, by the usual
-# convention, *_test.cc there -> connectors_kafka_test, labelled "unit": keep
-# broker-free unit tests there).
-# The source and sink build on the batch planner (TableSource, operators) and
-# the checkpoint's metadata log; sluice_stream links this module and registers
-# the "kafka" format (src/stream/connector_registry.cc).
-sluice_module(connectors/kafka DEPS sluice_plan sluice_checkpoint sluice_env sluice_json PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
-target_link_libraries(sluice_stream PUBLIC sluice_connectors_kafka)
+# src/connectors/kafka/*.cc -> sluice_connectors_kafka is declared in
+# cmake/modules.cmake with the other connectors (its *_test.cc files ->
+# connectors_kafka_test, labelled "unit": keep broker-free unit tests there).
 # Where TestKafkaBroker finds the broker script (SLUICE_KAFKA_BROKER_SCRIPT in
 # the environment overrides it at run time).
 target_compile_definitions(sluice_connectors_kafka PRIVATE
   SLUICE_KAFKA_BROKER_SCRIPT="${PROJECT_SOURCE_DIR}/scripts/kafka/broker.sh")
 
-# Tests that start a real broker: src/connectors/kafka/broker_tests/*_test.cc
+# Tests that start a real broker: test/kafka/*_test.cc
 # -> connectors_kafka_broker_test, labelled "kafka" (ctest -L kafka, or
 # -LE kafka to skip them). Each test process starts its own broker (about
 # 5 s; the first run also downloads Kafka through Maven).
 file(GLOB SLUICE_KAFKA_BROKER_TESTS CONFIGURE_DEPENDS
-  ${PROJECT_SOURCE_DIR}/src/connectors/kafka/broker_tests/*_test.cc)
+  ${PROJECT_SOURCE_DIR}/test/kafka/*_test.cc)
 if(SLUICE_KAFKA_BROKER_TESTS)
   add_executable(connectors_kafka_broker_test ${SLUICE_KAFKA_BROKER_TESTS})
+  target_include_directories(connectors_kafka_broker_test PRIVATE ${PROJECT_SOURCE_DIR}/test/kafka)
   target_link_libraries(connectors_kafka_broker_test PRIVATE
     sluice_stream sluice_connectors_kafka GTest::gtest GTest::gtest_main)
   # The crash test runs `sluice run` as a child process.

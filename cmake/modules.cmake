@@ -1,11 +1,15 @@
 # The module graph, in the order a record flows through the system. Each
 # entry is one static library built from the .cc files directly in the listed
-# folders of src/ (not their subfolders).
+# folders of src/ (not their subfolders). A module depends only on modules
+# below it (DESIGN.md section 3); tools/check_layers.py, run at every build,
+# fails the build when a source file includes from a folder above its own.
 sluice_module(common)
 sluice_module(types DEPS sluice_common)
 sluice_module(vector DEPS sluice_types)
 sluice_module(env DEPS sluice_common)
 sluice_module(sql DEPS sluice_types)
+# Rows as text: console tables, CSV, JSON lines (sinks and the CLI).
+sluice_module(render DEPS sluice_vector)
 # md5/sha1/sha2 (OpenSSL) and crc32 (zlib) for the exec module's hash functions.
 pkg_check_modules(OPENSSL REQUIRED IMPORTED_TARGET openssl)
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
@@ -13,21 +17,32 @@ sluice_module(exec DIRS exec exec/functions DEPS sluice_vector PkgConfig::RE2 Pk
 sluice_module(exec/operators DEPS sluice_exec)
 # JSON records -> typed columns (simdjson on demand), for the file and Kafka readers.
 sluice_module(json DEPS sluice_vector PkgConfig::SIMDJSON)
-sluice_module(connectors/file DEPS sluice_exec sluice_env sluice_checkpoint sluice_json)
 sluice_module(checkpoint DEPS sluice_env sluice_types PkgConfig::SIMDJSON)
 sluice_module(state DEPS sluice_env sluice_vector z)  # z: zlib (crc32, compression)
-sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_connectors_file)
-sluice_module(api DEPS sluice_plan)
-# Streaming: connectors (interfaces in src/connectors/*.h), then the runner.
-sluice_module(connectors/memory DEPS sluice_plan)
-sluice_module(connectors/rate DEPS sluice_plan sluice_checkpoint)
-sluice_module(connectors/console DEPS sluice_api)
-sluice_module(connectors/file_stream DEPS sluice_plan sluice_checkpoint sluice_api)
-sluice_module(stream DEPS sluice_api sluice_checkpoint sluice_state sluice_connectors_memory sluice_connectors_rate
-              sluice_connectors_console sluice_connectors_file_stream)
+# Connectors: the Source / Sink / TableSource interfaces and the registry
+# (src/connectors/*.h), then one module per connector, then the built-in
+# registry that knows them all. Nothing here depends on plan/, api/, stream/.
+sluice_module(connectors DEPS sluice_exec_operators sluice_env)
+sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoint sluice_json sluice_render)
+sluice_module(connectors/memory DEPS sluice_connectors)
+sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
+sluice_module(connectors/console DEPS sluice_connectors sluice_render)
+sluice_module(connectors/file_stream DEPS sluice_connectors_file sluice_checkpoint)
+sluice_module(connectors/kafka DEPS sluice_connectors sluice_checkpoint sluice_env sluice_json PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
+sluice_module(connectors/builtin DEPS sluice_connectors_file sluice_connectors_memory sluice_connectors_rate
+              sluice_connectors_console sluice_connectors_file_stream sluice_connectors_kafka)
+# The batch planner (binder, optimizer, physical planner), then the API.
+sluice_module(plan DEPS sluice_sql sluice_exec_operators)
+sluice_module(api DEPS sluice_plan sluice_connectors_builtin sluice_render)
+# Streaming: the micro-batch runner, the streaming API and SQL jobs.
+sluice_module(stream DEPS sluice_api sluice_checkpoint sluice_state sluice_connectors_builtin)
 # The CLI's `run` subcommand (tools/sluice/main.cc) needs the streaming runtime;
 # the target is declared later (cmake/tools.cmake), hence the deferred call.
 cmake_language(DEFER CALL target_link_libraries sluice PRIVATE sluice_stream)
 # SIGKILL crash test of the batch lifecycle through a real `sluice run` process.
 add_test(NAME stream_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_crash_test PROPERTIES LABELS e2e TIMEOUT 120)
+# Strict options: misspelt, unsupported and out-of-range options and
+# unsupported output modes fail `sluice run` before a checkpoint exists.
+add_test(NAME stream_options_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/options_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(stream_options_test PROPERTIES LABELS e2e TIMEOUT 120)

@@ -5,7 +5,7 @@
 #include "api/session_impl.h"
 #include "exec/function_registry.h"
 #include "plan/binder.h"
-#include "plan/file_table.h"
+#include "connectors/builtin/builtin_connectors.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
 
@@ -538,7 +538,7 @@ DataFrame DataFrameReader::load() const {
   }
   std::map<std::string, std::string> opts = options_;
   opts.erase("path");
-  auto table = MakeFileTable(format_, {it->second}, schema, opts);
+  auto table = BuiltinConnectors().MakeTable(format_, opts, {it->second}, schema);
   if (!table.ok()) return fail(table.status());
   return DataFrame(session_, MakeScan(*table, it->second, ""), Status::OK());
 }

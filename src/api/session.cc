@@ -7,10 +7,11 @@
 #include "api/session_impl.h"
 #include "exec/physical_operator.h"
 #include "plan/binder.h"
-#include "plan/file_table.h"
+#include "connectors/builtin/builtin_connectors.h"
 #include "plan/optimizer.h"
 #include "plan/physical_planner.h"
 #include "sql/parser.h"
+#include "exec/operators/memory_table.h"
 
 namespace sluice {
 
@@ -136,7 +137,7 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
         return Status::AnalysisError("CREATE TABLE " + name + " USING " + *ct.format +
                                      " needs OPTIONS (path '...') or LOCATION '...'");
       }
-      auto table = MakeFileTable(*ct.format, paths, schema, options);
+      auto table = BuiltinConnectors().MakeTable(*ct.format, options, paths, schema);
       if (!table.ok()) return table.status().WithContext("CREATE TABLE " + name);
       SLUICE_RETURN_NOT_OK(catalog_.CreateTable(name, *table, ct.or_replace, ct.if_not_exists));
       return QueryResult();

@@ -27,6 +27,8 @@ namespace sluice {
 // Spark's OutputMode.
 enum class OutputMode : uint8_t { kAppend, kUpdate, kComplete };
 const char* OutputModeName(OutputMode m);
+// Parses "append" / "update" / "complete" (any case).
+Result<OutputMode> ParseOutputMode(const std::string& mode);
 
 struct SinkContext {
   Env* env = nullptr;
@@ -117,6 +119,14 @@ inline const char* OutputModeName(OutputMode m) {
     case OutputMode::kComplete: return "Complete";
   }
   return "?";
+}
+
+inline Result<OutputMode> ParseOutputMode(const std::string& mode) {
+  if (EqualsIgnoreCase(mode, "append")) return OutputMode::kAppend;
+  if (EqualsIgnoreCase(mode, "update")) return OutputMode::kUpdate;
+  if (EqualsIgnoreCase(mode, "complete")) return OutputMode::kComplete;
+  return Status::InvalidArgument("unknown output mode '" + mode + "'; accepted output modes are 'append', "
+                                 "'complete', 'update'");
 }
 
 }  // namespace sluice

@@ -24,7 +24,7 @@
 
 #include "env/clock.h"
 #include "env/env.h"
-#include "plan/table_source.h"
+#include "exec/table_source.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
 

@@ -112,4 +112,13 @@ ExprPtr MakeCall(const ScalarFunction* fn, std::string name, std::vector<ExprPtr
   return e;
 }
 
+void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>* out) {
+  if (!e) return;
+  if (e->kind == ExprKind::kCall && e->name == "and") {
+    for (const auto& a : e->args) SplitConjuncts(a, out);
+    return;
+  }
+  out->push_back(e);
+}
+
 }  // namespace sluice

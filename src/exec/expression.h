@@ -51,5 +51,7 @@ ExprPtr MakeLiteral(Value v);
 // casts.
 ExprPtr MakeCall(const ScalarFunction* fn, std::string name, std::vector<ExprPtr> args,
                  DataType type, bool nullable = true);
+// Conjuncts of an AND tree (nothing for a null expression).
+void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>* out);
 
 }  // namespace sluice

@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "plan/logical_plan.h"
-#include "plan/table_source.h"
+#include "exec/table_source.h"
 
 namespace sluice {
 
-class Catalog {
+class Catalog : public TablePublisher {
  public:
   // A view is stored as its analyzed plan.
   struct Entry {
@@ -27,6 +27,10 @@ class Catalog {
   // nullopt when unknown.
   std::optional<Entry> Find(const std::string& name) const;
   std::vector<std::string> Names() const;
+  // TablePublisher: CreateTable(name, table, replace = true).
+  Status PublishTable(const std::string& name, TableSourcePtr table) override {
+    return CreateTable(name, std::move(table), true, false);
+  }
 
  private:
   mutable std::mutex mu_;

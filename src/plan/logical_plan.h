@@ -16,7 +16,7 @@
 #include "exec/expression.h"
 #include "exec/operators/aggregate_function.h"
 #include "exec/operators/hash_join_operator.h"
-#include "plan/table_source.h"
+#include "exec/table_source.h"
 #include "types/data_type.h"
 
 namespace sluice {
@@ -132,8 +132,6 @@ ExprPtr RemapColumns(const ExprPtr& e, const std::vector<int>& mapping);
 ExprPtr SubstituteColumns(const ExprPtr& e, const std::vector<ExprPtr>& replacements);
 // Copy of e with column ref indices shifted by delta.
 ExprPtr ShiftColumns(const ExprPtr& e, int delta);
-// Conjuncts of an AND tree.
-void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>* out);
 // AND of the conjuncts (null when empty).
 Result<ExprPtr> CombineConjuncts(const std::vector<ExprPtr>& conjuncts);
 bool IsDeterministic(const Expr& e);

@@ -6,7 +6,9 @@
 
 #include "plan/binder.h"
 #include "plan/json_pushdown.h"
+#include "exec/required_json_texts.h"
 #include "sql/parser.h"
+#include "exec/operators/memory_table.h"
 
 namespace sluice {
 namespace {

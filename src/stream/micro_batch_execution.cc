@@ -12,6 +12,7 @@
 #include "plan/optimizer.h"
 #include "plan/physical_planner.h"
 #include "stream/streaming_plan_checker.h"
+#include "exec/operators/memory_table.h"
 
 namespace sluice {
 

@@ -33,6 +33,7 @@
 #include "checkpoint/checkpoint_metadata.h"
 #include "checkpoint/commit_log.h"
 #include "checkpoint/offset_log.h"
+#include "connectors/option_spec.h"
 #include "connectors/sink.h"
 #include "connectors/source.h"
 #include "env/clock.h"
@@ -56,6 +57,11 @@ struct StreamingQueryConfig {
   // Sleep between polls of idle sources with the default trigger (ms).
   int64_t polling_delay_ms = 10;
 };
+
+// Options of the query itself rather than of its sink, which Spark takes
+// through the same writeStream.option() call: checkpointLocation,
+// spark.sql.shuffle.partitions, minBatchesToRetain.
+const OptionSet& StreamingQueryOptionSet();
 
 class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecution> {
  public:

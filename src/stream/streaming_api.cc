@@ -5,10 +5,10 @@
 #include <regex>
 
 #include "common/json_writer.h"
-#include "connectors/foreach_batch/foreach_batch_sink.h"
+#include "stream/foreach_batch_sink.h"
 #include "sluice/streaming.h"
 #include "sql/parser.h"
-#include "stream/connector_registry.h"
+#include "connectors/builtin/builtin_connectors.h"
 #include "stream/micro_batch_execution.h"
 
 namespace sluice {
@@ -322,10 +322,28 @@ Result<StreamingQuery> DataStreamWriter::start(const std::string& path) const {
   return copy.start();
 }
 
+const OptionSet& StreamingQueryOptionSet() {
+  static const OptionSet* set = [] {
+    auto* s = new OptionSet();
+    s->Add(OptionSpec::String("checkpointLocation", "", "the query's checkpoint directory"))
+        .Add(OptionSpec::Int("spark.sql.shuffle.partitions", "2", 1, 10000,
+                             "state partitions of a stateful query (pinned at its first batch)"))
+        .Add(OptionSpec::Int("minBatchesToRetain", "100", 1, std::numeric_limits<int32_t>::max(),
+                             "offset and commit log entries kept"));
+    return s;
+  }();
+  return *set;
+}
+
 Result<StreamingQuery> DataStreamWriter::start() const {
   SLUICE_RETURN_NOT_OK(df_.status());
   SLUICE_ASSIGN_OR_RETURN(OutputMode mode, ParseOutputMode(mode_));
-  SourceOptions opts(options_);
+  std::map<std::string, std::string> query_options, sink_options;
+  for (const auto& [k, v] : options_) {
+    (StreamingQueryOptionSet().Find(k) ? query_options : sink_options)[k] = v;
+  }
+  SLUICE_RETURN_NOT_OK(ValidateOptions(StreamingQueryOptionSet(), query_options, "the streaming query"));
+  SourceOptions opts(query_options);
   StreamingQueryConfig config;
   config.name = name_;
   config.mode = mode;
@@ -337,10 +355,22 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   SLUICE_ASSIGN_OR_RETURN(config.min_batches_to_retain, opts.GetInt("minBatchesToRetain", 100, true));
   SinkPtr sink;
   if (foreach_) {
+    if (!sink_options.empty()) {
+      return Status::InvalidArgument("foreachBatch takes no sink options, got '" + sink_options.begin()->first + "'");
+    }
     sink = std::make_shared<ForeachBatchSink>(foreach_);
   } else {
-    SinkSpec spec{format_, options_, name_};
-    SLUICE_ASSIGN_OR_RETURN(sink, MakeStreamingSink(spec, &df_.session()->catalog()));
+    // The sink's options and output mode are checked before the query
+    // touches its checkpoint.
+    const ConnectorRegistry& registry = BuiltinConnectors();
+    SLUICE_ASSIGN_OR_RETURN(const ConnectorSpec* spec, registry.Get(ConnectorKind::kSink, format_));
+    if (!spec->SupportsOutputMode(mode)) {
+      return Status::AnalysisError("[UNSUPPORTED_OUTPUT_MODE] " + spec->What() + " does not support " +
+                                   ToLower(OutputModeName(mode)) + " output mode (it supports: " +
+                                   spec->OutputModesText() + ")");
+    }
+    SinkCreateContext sctx{name_, &df_.session()->catalog()};
+    SLUICE_ASSIGN_OR_RETURN(sink, registry.MakeSink(spec->name, sink_options, sctx));
   }
   auto cp = opts.Get("checkpointLocation");
   if (cp) {

@@ -7,7 +7,9 @@
 #include "sluice/dataframe.h"
 #include "sql/error_location.h"
 #include "sql/parser.h"
-#include "stream/connector_registry.h"
+#include "connectors/builtin/builtin_connectors.h"
+#include "stream/micro_batch_execution.h"
+#include "stream/streaming_relation.h"
 
 namespace sluice {
 
@@ -63,6 +65,17 @@ Result<std::unique_ptr<StreamingJob>> StreamingJob::Start(const std::shared_ptr<
           return Located(Status::AnalysisError("sink `" + ck.name + "` is already declared; use CREATE OR REPLACE SINK"),
                          text, ck.location, "CREATE SINK " + ck.name);
         }
+        // The sink's format and options are checked here, so an error points
+        // at the CREATE SINK that has it (checkpointLocation and the other
+        // query options are checked when the query starts).
+        auto spec = BuiltinConnectors().Get(ConnectorKind::kSink, ck.format);
+        if (!spec.ok()) return Located(spec.status(), text, ck.location, "CREATE SINK " + ck.name);
+        std::map<std::string, std::string> sink_only;
+        for (const auto& [k, v] : ck.options) {
+          if (!StreamingQueryOptionSet().Find(k)) sink_only[k] = v;
+        }
+        Status valid = ValidateOptions((*spec)->options, sink_only, (*spec)->What());
+        if (!valid.ok()) return Located(valid, text, ck.location, "CREATE SINK " + ck.name);
         sinks[key] = SinkDecl{ck.format, OptionMap(ck.options)};
         break;
       }

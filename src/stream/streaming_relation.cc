@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "connectors/builtin/builtin_connectors.h"
+
 namespace sluice {
 
 namespace {
@@ -13,6 +15,16 @@ void Collect(const LogicalPlan& p, std::vector<const StreamingRelation*>* out) {
   for (const auto& c : p.children) Collect(*c, out);
 }
 }  // namespace
+
+Result<std::shared_ptr<StreamingRelation>> MakeStreamingRelation(const std::string& format,
+                                                                 const std::map<std::string, std::string>& options,
+                                                                 const std::optional<Schema>& schema) {
+  const ConnectorRegistry& registry = BuiltinConnectors();
+  SLUICE_ASSIGN_OR_RETURN(const ConnectorSpec* spec, registry.Get(ConnectorKind::kSource, format));
+  SLUICE_ASSIGN_OR_RETURN(Schema s, registry.SourceSchema(*spec, options, schema));
+  SourceOptions opts(options);
+  return std::make_shared<StreamingRelation>(s, spec->name, [spec, opts, s]() { return spec->make_source(opts, s); });
+}
 
 bool IsStreamingPlan(const LogicalPlan& plan) { return !FindStreamingRelations(plan).empty(); }
 

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 
 #include "connectors/source.h"
 #include "plan/logical_plan.h"
@@ -35,6 +37,13 @@ class StreamingRelation : public TableSource {
   std::string format_;
   Factory factory_;
 };
+
+// A StreamingRelation for the registered source `format` (a new source per
+// query run). Options are checked now (unknown, misspelt or unsupported
+// options, bad values), so a bad readStream fails before any query starts.
+Result<std::shared_ptr<StreamingRelation>> MakeStreamingRelation(const std::string& format,
+                                                                 const std::map<std::string, std::string>& options,
+                                                                 const std::optional<Schema>& schema);
 
 // True if some kScan of the plan reads a StreamingRelation.
 bool IsStreamingPlan(const LogicalPlan& plan);

@@ -1,6 +1,7 @@
 #include "connectors/console/console_sink.h"
 
-#include "sluice/session.h"
+#include "connectors/console/noop_sink.h"
+#include "render/table_renderer.h"
 
 namespace sluice {
 
@@ -24,9 +25,7 @@ Result<std::shared_ptr<ConsoleSink>> ConsoleSink::Make(const SourceOptions& opti
 std::string ConsoleSink::Format(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches) const {
   std::string s = "-------------------------------------------\nBatch: " + std::to_string(batch_id) +
                   "\n-------------------------------------------\n";
-  QueryResult r(schema, batches);
-  s += r.ToTable(num_rows_, truncate_);
-  if (r.num_rows() > num_rows_) s += "only showing top " + std::to_string(num_rows_) + " rows\n";
+  s += RenderTable(schema, batches, num_rows_, truncate_);  // says "only showing top N rows" when cut
   s += "\n";
   return s;
 }
@@ -37,6 +36,34 @@ Status ConsoleSink::AddBatch(int64_t batch_id, const Schema& schema, const std::
   std::fwrite(s.data(), 1, s.size(), out_);
   std::fflush(out_);
   return Status::OK();
+}
+
+ConnectorSpec ConsoleSink::Spec() {
+  ConnectorSpec spec;
+  spec.name = "console";
+  spec.kind = ConnectorKind::kSink;
+  spec.description = "prints every micro-batch as a table on standard output";
+  spec.output_modes = {OutputMode::kAppend, OutputMode::kUpdate, OutputMode::kComplete};
+  spec.options.Add(OptionSpec::Int("numRows", "20", 1, std::numeric_limits<int32_t>::max(), "rows printed per batch"))
+      .Add(OptionSpec::String("truncate", "true",
+                              "true (cells cut at 20 characters), false, or the number of characters"));
+  spec.make_sink = [](const SourceOptions& options, const SinkCreateContext&) -> Result<SinkPtr> {
+    SLUICE_ASSIGN_OR_RETURN(auto s, ConsoleSink::Make(options));
+    return SinkPtr(s);
+  };
+  return spec;
+}
+
+ConnectorSpec NoopSink::Spec() {
+  ConnectorSpec spec;
+  spec.name = "noop";
+  spec.kind = ConnectorKind::kSink;
+  spec.description = "drops every row (benchmarks)";
+  spec.output_modes = {OutputMode::kAppend, OutputMode::kUpdate, OutputMode::kComplete};
+  spec.make_sink = [](const SourceOptions&, const SinkCreateContext&) -> Result<SinkPtr> {
+    return SinkPtr(std::make_shared<NoopSink>());
+  };
+  return spec;
 }
 
 }  // namespace sluice

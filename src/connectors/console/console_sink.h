@@ -12,6 +12,7 @@
 
 #include <cstdio>
 
+#include "connectors/connector_registry.h"
 #include "connectors/sink.h"
 #include "connectors/source.h"
 
@@ -20,6 +21,7 @@ namespace sluice {
 class ConsoleSink : public CollectingSink {
  public:
   static Result<std::shared_ptr<ConsoleSink>> Make(const SourceOptions& options, std::FILE* out = stdout);
+  static ConnectorSpec Spec();
   ConsoleSink(size_t num_rows, size_t truncate, std::FILE* out)
       : num_rows_(num_rows), truncate_(truncate), out_(out) {}
 

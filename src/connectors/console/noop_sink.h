@@ -3,12 +3,14 @@
 // memory than its batches in flight.
 #pragma once
 
+#include "connectors/connector_registry.h"
 #include "connectors/sink.h"
 
 namespace sluice {
 
 class NoopSink : public Sink {
  public:
+  static ConnectorSpec Spec();  // defined in console_sink.cc
   std::string description() const override { return "NoopSink"; }
   Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t, const Schema&, OutputMode, int) override {
     return std::unique_ptr<SinkWriter>(std::make_unique<Writer>());

@@ -1,7 +1,9 @@
 #include "connectors/file/file_format_options.h"
 
 #include <charconv>
+#include <limits>
 
+#include "connectors/option_spec.h"
 #include "types/data_type.h"
 
 namespace sluice {
@@ -32,35 +34,6 @@ Result<int64_t> ParsePositive(const std::string& key, const std::string& v) {
     return Status::InvalidArgument("option " + key + " must be a positive integer, got '" + v + "'");
   }
   return out;
-}
-
-// One character, allowing the escapes Spark's CSVUtils.toChar accepts: \t,
-// \n, \r, \b, \f, \", \', \\, \u0000 and "\u0001"-style unicode.
-Result<char> ParseChar(const std::string& key, const std::string& v, bool allow_empty) {
-  if (v.empty()) {
-    if (allow_empty) return '\0';
-    return Status::InvalidArgument("option " + key + " cannot be an empty string");
-  }
-  if (v.size() == 1) return v[0];
-  if (v.size() == 2 && v[0] == '\\') {
-    switch (v[1]) {
-      case 't': return '\t';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case '"': return '"';
-      case '\'': return '\'';
-      case '\\': return '\\';
-      case '0': return '\0';
-    }
-  }
-  if (v.size() == 6 && v[0] == '\\' && v[1] == 'u') {
-    unsigned code = 0;
-    auto [p, ec] = std::from_chars(v.data() + 2, v.data() + 6, code, 16);
-    if (ec == std::errc() && p == v.data() + 6 && code < 0x80) return static_cast<char>(code);
-  }
-  return Status::InvalidArgument("option " + key + " must be a single character, got '" + v + "'");
 }
 
 }  // namespace
@@ -113,16 +86,16 @@ Result<FileFormatOptions> FileFormatOptions::Parse(
     } else if (k == "inferschema") {
       SLUICE_ASSIGN_OR_RETURN(o.infer_schema, ParseBool(raw_key, v));
     } else if (k == "sep" || k == "delimiter") {
-      SLUICE_ASSIGN_OR_RETURN(o.sep, ParseChar(raw_key, v, false));
+      SLUICE_ASSIGN_OR_RETURN(o.sep, ParseOptionChar(raw_key, v, false));
     } else if (k == "quote") {
-      SLUICE_ASSIGN_OR_RETURN(o.quote, ParseChar(raw_key, v, true));
+      SLUICE_ASSIGN_OR_RETURN(o.quote, ParseOptionChar(raw_key, v, true));
     } else if (k == "escape") {
-      SLUICE_ASSIGN_OR_RETURN(o.escape, ParseChar(raw_key, v, true));
+      SLUICE_ASSIGN_OR_RETURN(o.escape, ParseOptionChar(raw_key, v, true));
     } else if (k == "chartoescapequoteescaping") {
-      SLUICE_ASSIGN_OR_RETURN(o.char_to_escape_quote_escaping, ParseChar(raw_key, v, true));
+      SLUICE_ASSIGN_OR_RETURN(o.char_to_escape_quote_escaping, ParseOptionChar(raw_key, v, true));
       escape_quote_escaping_set = true;
     } else if (k == "comment") {
-      SLUICE_ASSIGN_OR_RETURN(o.comment, ParseChar(raw_key, v, true));
+      SLUICE_ASSIGN_OR_RETURN(o.comment, ParseOptionChar(raw_key, v, true));
     } else if (k == "nullvalue") {
       o.null_value = v;
     } else if (k == "emptyvalue") {
@@ -155,6 +128,102 @@ Result<FileFormatOptions> FileFormatOptions::Parse(
     }
   }
   return o;
+}
+
+namespace {
+
+void AddUnsupportedReadOptions(FileFormat format, OptionSet* set) {
+  const char* files = "Sluice reads every file of the path it is given";
+  set->Unsupported("pathGlobFilter", files)
+      .Unsupported("recursiveFileLookup", files)
+      .Unsupported("modifiedBefore", files)
+      .Unsupported("modifiedAfter", files)
+      .Unsupported("ignoreCorruptFiles", "a damaged file is always an error naming it")
+      .Unsupported("encoding", "files are read as UTF-8")
+      .Unsupported("charset", "files are read as UTF-8")
+      .Unsupported("lineSep", "records end at \\n, \\r\\n or \\r")
+      .Unsupported("locale", "numbers and dates are parsed as in Spark's default locale (en-US)");
+  if (format == FileFormat::kJson) {
+    const char* strict = "Sluice parses standard JSON only";
+    set->Unsupported("primitivesAsString", "values are parsed with the schema's types")
+        .Unsupported("prefersDecimal", "schema inference gives DOUBLE for fractions")
+        .Unsupported("allowComments", strict)
+        .Unsupported("allowUnquotedFieldNames", strict)
+        .Unsupported("allowSingleQuotes", strict)
+        .Unsupported("allowNumericLeadingZeros", strict)
+        .Unsupported("allowBackslashEscapingAnyCharacter", strict)
+        .Unsupported("allowUnquotedControlChars", strict)
+        .Unsupported("allowNonNumericNumbers", strict)
+        .Unsupported("dropFieldIfAllNull", "schema inference keeps every field it saw");
+  } else {
+    set->Unsupported("enforceSchema", "the header is not checked against the schema")
+        .Unsupported("samplingRatio", "inference reads the first samplingBytes of each file")
+        .Unsupported("maxColumns", "records are not limited in columns")
+        .Unsupported("maxCharsPerColumn", "fields are not limited in length")
+        .Unsupported("unescapedQuoteHandling", "quotes follow the escape option")
+        .Unsupported("preferDate", "inference gives DATE only for yyyy-MM-dd values");
+  }
+}
+
+}  // namespace
+
+OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
+  OptionSet set;
+  set.Add(OptionSpec::Enum("mode", "PERMISSIVE", {"PERMISSIVE", "DROPMALFORMED", "FAILFAST"},
+                           "what a malformed record does: NULL fields (and the raw text in the corrupt-record "
+                           "column), dropped, or the query fails"))
+      .Add(OptionSpec::String("columnNameOfCorruptRecord", "_corrupt_record",
+                              "a STRING column of the schema with this name receives malformed records' text"))
+      .Add(OptionSpec::Bool("multiLine", "false",
+                            format == FileFormat::kJson ? "true is not supported: Sluice reads JSON lines"
+                                                        : "quoted fields may span lines (files are not split)"))
+      .Add(OptionSpec::Int("maxPartitionBytes", "33554432", 1, std::numeric_limits<int64_t>::max(),
+                           "files larger than this are read in byte ranges in parallel"))
+      .Add(OptionSpec::Int("samplingBytes", "8388608", 1, std::numeric_limits<int64_t>::max(),
+                           "bytes of each file read to infer a schema"))
+      .Add(OptionSpec::String("dateFormat", "yyyy-MM-dd", "only Spark's default is accepted"))
+      .Add(OptionSpec::String("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]",
+                              "only Spark's default is accepted"))
+      .Add(OptionSpec::String("timestampNTZFormat", "", "only Spark's default is accepted"));
+  if (format == FileFormat::kCsv) {
+    set.Add(OptionSpec::Bool("header", "false", "the first line of each file holds the column names"))
+        .Add(OptionSpec::Bool("inferSchema", "false", "infer column types from the data (else all STRING)"))
+        .Add(OptionSpec::Char("sep", ",", "the field separator").Alias("delimiter"))
+        .Add(OptionSpec::Char("quote", "\"", "the quote character (empty: no quoting)"))
+        .Add(OptionSpec::Char("escape", "\\", "escapes the quote inside quoted fields"))
+        .Add(OptionSpec::Char("charToEscapeQuoteEscaping", "", "escapes the escape character before a quote"))
+        .Add(OptionSpec::Char("comment", "", "lines starting with this character are skipped"))
+        .Add(OptionSpec::String("nullValue", "", "this text reads as NULL"))
+        .Add(OptionSpec::String("emptyValue", "", "what a quoted empty field reads as"))
+        .Add(OptionSpec::String("nanValue", "NaN", "this text reads as DOUBLE NaN"))
+        .Add(OptionSpec::String("positiveInf", "Inf", "this text reads as +Infinity"))
+        .Add(OptionSpec::String("negativeInf", "-Inf", "this text reads as -Infinity"))
+        .Add(OptionSpec::Bool("ignoreLeadingWhiteSpace", "false", "trim leading spaces of unquoted fields"))
+        .Add(OptionSpec::Bool("ignoreTrailingWhiteSpace", "false", "trim trailing spaces of unquoted fields"));
+  }
+  AddUnsupportedReadOptions(format, &set);
+  return set;
+}
+
+OptionSet FileFormatOptions::WriteOptionSet(FileFormat format) {
+  OptionSet set;
+  if (format == FileFormat::kJson) {
+    set.Add(OptionSpec::Bool("ignoreNullFields", "true", "omit NULL fields from the objects written"));
+  } else {
+    set.Add(OptionSpec::Bool("header", "false", "write the column names as the first line of each file"))
+        .Add(OptionSpec::Char("sep", ",", "the field separator").Alias("delimiter"))
+        .Add(OptionSpec::Char("quote", "\"", "the quote character (empty: no quoting)"))
+        .Add(OptionSpec::Char("escape", "\\", "escapes the quote inside quoted fields"))
+        .Add(OptionSpec::String("nullValue", "", "how NULL is written"))
+        .Add(OptionSpec::Bool("quoteAll", "false", "quote every field"))
+        .Add(OptionSpec::Bool("escapeQuotes", "true", "escape quotes inside quoted fields"));
+  }
+  set.Unsupported("compression", "part files are written uncompressed")
+      .Unsupported("encoding", "files are written as UTF-8")
+      .Unsupported("lineSep", "lines end with \\n")
+      .Unsupported("dateFormat", "dates are written as yyyy-MM-dd")
+      .Unsupported("timestampFormat", "timestamps are written as yyyy-MM-dd'T'HH:mm:ss.SSSXXX in UTC");
+  return set;
 }
 
 }  // namespace sluice

@@ -2,8 +2,9 @@
 // file formats, parsed from Spark's option names (case-insensitive keys, as
 // DataFrameReader.option() takes them).
 //
-// Options understood (Spark's names and defaults; unknown keys are ignored,
-// as Spark ignores them):
+// Options understood (Spark's names and defaults; ReadOptionSet and
+// WriteOptionSet describe them for the connector registry, which rejects any
+// other key before the options reach Parse):
 //   both formats
 //     mode                       PERMISSIVE | DROPMALFORMED | FAILFAST (PERMISSIVE)
 //     columnNameOfCorruptRecord  _corrupt_record
@@ -45,6 +46,9 @@
 #include <string_view>
 
 #include "common/parse_mode.h"
+#include "connectors/option_spec.h"
+#include "render/csv_writer.h"
+#include "render/json_lines_writer.h"
 #include "sluice/status.h"
 
 namespace sluice {
@@ -80,6 +84,25 @@ struct FileFormatOptions {
   bool ignore_trailing_white_space = false;
   bool quote_all = false;
   bool escape_quotes = true;
+
+  // The writer's share of these options.
+  CsvWriteOptions csv_write_options() const {
+    CsvWriteOptions o;
+    o.header = header;
+    o.sep = sep;
+    o.quote = quote;
+    o.escape = escape;
+    o.null_value = null_value;
+    o.quote_all = quote_all;
+    o.escape_quotes = escape_quotes;
+    return o;
+  }
+  JsonWriteOptions json_write_options() const { return JsonWriteOptions{ignore_null_fields}; }
+
+  // The options a reader (batch table or streaming source) of `format`
+  // takes, and those a writer (file sink) takes.
+  static OptionSet ReadOptionSet(FileFormat format);
+  static OptionSet WriteOptionSet(FileFormat format);
 
   // Parses `options` for `format`. Bad values are InvalidArgument errors
   // naming the option, the value and what is accepted.

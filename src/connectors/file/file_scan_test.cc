@@ -10,7 +10,9 @@
 
 #include "checkpoint/file_sink_manifest.h"
 #include "connectors/file/file_scan_operator.h"
-#include "connectors/file/file_writer.h"
+#include "render/csv_writer.h"
+#include "render/json_lines_writer.h"
+#include "render/scalar_text.h"
 #include "connectors/file/schema_inference.h"
 #include "env/env.h"
 #include "types/datetime.h"
@@ -470,7 +472,7 @@ TEST_F(FileTest, CsvWriterAndRoundTrip) {
   }
   Batch batch(std::move(cols), rows.size());
   auto opts = *FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}, {"multiLine", "true"}});
-  CsvWriter w(schema, opts);
+  CsvWriter w(schema, opts.csv_write_options());
   std::string text;
   w.WriteHeader(&text);
   ASSERT_TRUE(w.Write(batch, &text).ok());

@@ -4,7 +4,8 @@
 
 #include "checkpoint/checkpoint_metadata.h"
 #include "env/kill_point.h"
-#include "sluice/session.h"
+#include "render/csv_writer.h"
+#include "render/json_lines_writer.h"
 
 namespace sluice {
 
@@ -17,7 +18,12 @@ Result<std::shared_ptr<FileStreamSink>> FileStreamSink::Make(const std::string& 
   auto path = options.Get("path");
   if (!path) return Status::InvalidArgument("file sink (" + format + ") needs option 'path' (or start(path))");
   s->dir_ = *path;
-  SLUICE_ASSIGN_OR_RETURN(s->header_, options.GetBool("header", false));
+  std::map<std::string, std::string> format_options;
+  for (const auto& [k, v] : options.map()) {
+    if (k != "path") format_options[k] = v;
+  }
+  SLUICE_ASSIGN_OR_RETURN(FileFormat f, ParseFileFormat(format));
+  SLUICE_ASSIGN_OR_RETURN(s->write_options_, FileFormatOptions::Parse(f, format_options));
   return s;
 }
 
@@ -59,13 +65,13 @@ class FileSinkWriter final : public SinkWriter {
       p.name = prefix + NewUuidV4() + "." + sink_->format();
       SLUICE_ASSIGN_OR_RETURN(p.file, env_->NewWritableFile(JoinPath(sink_->dir(), p.name)));
     }
-    std::vector<Batch> one;
-    one.push_back(std::move(batch));
-    QueryResult r(schema_, std::move(one));
-    std::string data = sink_->format() == "json" ? r.ToJsonLines() : r.ToCsv();
-    if (sink_->format() == "csv" && (!sink_->header() || p.size > 0)) {  // a header opens the file only
-      size_t nl = data.find('\n');
-      data = nl == std::string::npos ? std::string() : data.substr(nl + 1);
+    std::string data;
+    if (sink_->format() == "json") {
+      SLUICE_RETURN_NOT_OK(JsonLinesWriter(schema_, sink_->write_options().json_write_options()).Write(batch, &data));
+    } else {
+      CsvWriter writer(schema_, sink_->write_options().csv_write_options());
+      if (p.size == 0) writer.WriteHeader(&data);  // a header opens the file only
+      SLUICE_RETURN_NOT_OK(writer.Write(batch, &data));
     }
     SLUICE_RETURN_NOT_OK(p.file->Append(data));
     p.size += static_cast<int64_t>(data.size());
@@ -131,6 +137,24 @@ Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& 
   std::vector<std::string> out;
   for (const auto& f : files) out.push_back(f.path.empty() || f.path[0] == '/' ? f.path : JoinPath(dir, f.path));
   return out;
+}
+
+ConnectorSpec FileStreamSink::Spec(const std::string& format) {
+  FileFormat f = EqualsIgnoreCase(format, "csv") ? FileFormat::kCsv : FileFormat::kJson;
+  ConnectorSpec spec;
+  spec.name = FileFormatName(f);
+  spec.kind = ConnectorKind::kSink;
+  spec.description = std::string(f == FileFormat::kJson ? "JSON-lines" : "CSV") +
+                     " part files in a directory, with a manifest of committed batches (exactly-once)";
+  spec.output_modes = {OutputMode::kAppend};
+  spec.options.Add(OptionSpec::String("path", "", "the output directory (or start(path))").Required())
+      .Add(FileFormatOptions::WriteOptionSet(f))
+      .Unsupported("partitionBy", "part files are not partitioned by column");
+  spec.make_sink = [f](const SourceOptions& options, const SinkCreateContext&) -> Result<SinkPtr> {
+    SLUICE_ASSIGN_OR_RETURN(auto s, FileStreamSink::Make(FileFormatName(f), options));
+    return SinkPtr(s);
+  };
+  return spec;
 }
 
 }  // namespace sluice

@@ -15,6 +15,8 @@
 #include <optional>
 
 #include "checkpoint/file_sink_manifest.h"
+#include "connectors/connector_registry.h"
+#include "connectors/file/file_format_options.h"
 #include "connectors/sink.h"
 #include "connectors/source.h"
 
@@ -23,6 +25,8 @@ namespace sluice {
 class FileStreamSink : public Sink {
  public:
   static Result<std::shared_ptr<FileStreamSink>> Make(const std::string& format, const SourceOptions& options);
+  // The streaming sinks "json" and "csv".
+  static ConnectorSpec Spec(const std::string& format);
   std::string description() const override { return "FileSink[" + dir_ + "]"; }
   Status Open(const SinkContext& ctx) override;
   Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
@@ -30,12 +34,12 @@ class FileStreamSink : public Sink {
 
   const std::string& format() const { return format_; }
   const std::string& dir() const { return dir_; }
-  bool header() const { return header_; }
+  const FileFormatOptions& write_options() const { return write_options_; }
 
  private:
   std::string format_;
   std::string dir_;
-  bool header_ = false;
+  FileFormatOptions write_options_;
   Env* env_ = nullptr;
   std::optional<FileSinkManifest> manifest_;
 };

@@ -4,7 +4,9 @@
 
 #include "checkpoint/json_fields.h"
 #include "common/json_writer.h"
-#include "plan/file_table.h"
+#include "connectors/file/file_format_options.h"
+#include "connectors/file/file_table.h"
+#include "exec/operators/memory_table.h"
 
 namespace sluice {
 
@@ -19,7 +21,7 @@ Result<std::shared_ptr<FileStreamSource>> FileStreamSource::Make(const std::stri
   SLUICE_ASSIGN_OR_RETURN(s->max_files_, options.GetInt("maxFilesPerTrigger", -1, true));
   if (!options.Get("maxFilesPerTrigger")) s->max_files_ = -1;
   for (const auto& [k, v] : options.map()) {
-    if (k != "path" && k != "maxfilespertrigger" && k != "latestfirst" && k != "maxfileage") s->scan_options_[k] = v;
+    if (k != "path" && k != "maxfilespertrigger") s->scan_options_[k] = v;
   }
   return s;
 }
@@ -153,6 +155,35 @@ Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>&
   }
   SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, scan_options_));
   return SourceBatch{table, -1, nullptr};
+}
+
+ConnectorSpec FileStreamSource::Spec(const std::string& format) {
+  FileFormat f = EqualsIgnoreCase(format, "csv") ? FileFormat::kCsv : FileFormat::kJson;
+  ConnectorSpec spec;
+  spec.name = FileFormatName(f);
+  spec.kind = ConnectorKind::kSource;
+  spec.description = std::string("new ") + (f == FileFormat::kJson ? "JSON-lines" : "CSV") +
+                     " files in a directory, oldest first";
+  spec.schema_policy = SchemaPolicy::kRequired;
+  spec.options.Add(OptionSpec::String("path", "", "the directory to watch (or load(path))").Required())
+      .Add(OptionSpec::Int("maxFilesPerTrigger", "", 1, std::numeric_limits<int64_t>::max(),
+                           "at most this many new files per micro-batch (default: all)"))
+      .Add(FileFormatOptions::ReadOptionSet(f))
+      .Unsupported("latestFirst", "files are always taken oldest first")
+      .Unsupported("maxFileAge", "every file in the directory is taken, whatever its age")
+      .Unsupported("fileNameOnly", "files are told apart by their full path")
+      .Unsupported("maxBytesPerTrigger", "use maxFilesPerTrigger")
+      .Unsupported("maxCachedFiles", "the seen-files log is read whole")
+      .Unsupported("cleanSource", "source files are left in place")
+      .Unsupported("sourceArchiveDir", "source files are left in place");
+  spec.source_schema = [](const SourceOptions&, const std::optional<Schema>& schema) -> Result<Schema> {
+    return *schema;
+  };
+  spec.make_source = [f](const SourceOptions& options, const Schema& schema) -> Result<SourcePtr> {
+    SLUICE_ASSIGN_OR_RETURN(auto s, FileStreamSource::Make(FileFormatName(f), options, schema));
+    return SourcePtr(s);
+  };
+  return spec;
 }
 
 }  // namespace sluice

@@ -18,6 +18,7 @@
 #include <set>
 
 #include "checkpoint/metadata_log.h"
+#include "connectors/connector_registry.h"
 #include "connectors/source.h"
 
 namespace sluice {
@@ -26,6 +27,8 @@ class FileStreamSource : public Source {
  public:
   static Result<std::shared_ptr<FileStreamSource>> Make(const std::string& format, const SourceOptions& options,
                                                         Schema schema);
+  // The streaming sources "json" and "csv".
+  static ConnectorSpec Spec(const std::string& format);
   const Schema& schema() const override { return schema_; }
   std::string description() const override { return "FileStreamSource[" + dir_ + "]"; }
   Status Open(const SourceContext& ctx) override;

@@ -7,7 +7,7 @@
 
 #include "exec/operators/filter_project_operator.h"
 #include "json/json_record_parser.h"
-#include "plan/json_pushdown.h"
+#include "exec/required_json_texts.h"
 
 namespace sluice::kafka {
 

@@ -31,7 +31,7 @@
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_dead_letter.h"
 #include "connectors/kafka/kafka_offsets.h"
-#include "plan/table_source.h"
+#include "exec/table_source.h"
 
 namespace sluice::kafka {
 

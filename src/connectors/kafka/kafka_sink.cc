@@ -280,4 +280,21 @@ void KafkaSink::Stop() {
   }
 }
 
+ConnectorSpec KafkaSink::Spec() {
+  ConnectorSpec spec;
+  spec.name = "kafka";
+  spec.kind = ConnectorKind::kSink;
+  spec.description = "writes rows (value[, key, topic, partition, headers]) to Kafka; exactly-once with transactions";
+  spec.output_modes = {OutputMode::kAppend, OutputMode::kUpdate, OutputMode::kComplete};
+  spec.options.Add(OptionSpec::Prefix("kafka.", "passed to librdkafka (kafka.bootstrap.servers is required)"))
+      .Add(OptionSpec::String("topic", "", "the topic of every row (else the row's topic column)"))
+      .Add(OptionSpec::Bool("exactlyOnce", "false", "write each micro-batch in one Kafka transaction (Sluice)"))
+      .Add(OptionSpec::String("transactionalIdPrefix", "sluice-", "prefix of the transactional id (Sluice)"));
+  spec.make_sink = [](const SourceOptions& options, const SinkCreateContext&) -> Result<SinkPtr> {
+    SLUICE_ASSIGN_OR_RETURN(auto s, KafkaSink::Make(options));
+    return SinkPtr(s);
+  };
+  return spec;
+}
+
 }  // namespace sluice::kafka

@@ -27,6 +27,7 @@
 
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/sink.h"
+#include "connectors/connector_registry.h"
 #include "connectors/source.h"
 
 namespace sluice::kafka {
@@ -34,6 +35,7 @@ namespace sluice::kafka {
 class KafkaSink : public Sink {
  public:
   static Result<std::shared_ptr<KafkaSink>> Make(const SourceOptions& options);
+  static ConnectorSpec Spec();
   ~KafkaSink() override;
   std::string description() const override;
   Status Open(const SinkContext& ctx) override;

@@ -484,4 +484,52 @@ void KafkaSource::Stop() {
   read_ctx_.reset();
 }
 
+ConnectorSpec KafkaSource::Spec() {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  ConnectorSpec spec;
+  spec.name = "kafka";
+  spec.kind = ConnectorKind::kSource;
+  spec.description = "records of Kafka topics (key, value, topic, partition, offset, timestamp, timestampType)";
+  spec.schema_policy = SchemaPolicy::kFixed;
+  spec.options
+      .Add(OptionSpec::Prefix("kafka.", "passed to librdkafka (kafka.bootstrap.servers is required)"))
+      .Add(OptionSpec::String("subscribe", "", "comma-separated topics (one of subscribe, subscribePattern, assign)"))
+      .Add(OptionSpec::String("subscribePattern", "", "a regular expression of topic names"))
+      .Add(OptionSpec::String("assign", "", "JSON of topic partitions: {\"t\":[0,1]}"))
+      .Add(OptionSpec::String("startingOffsets", "latest",
+                              "earliest, latest, or JSON per partition: {\"t\":{\"0\":23,\"1\":-2}}"))
+      .Add(OptionSpec::String("startingOffsetsByTimestamp", "", "JSON of start timestamps (ms) per partition"))
+      .Add(OptionSpec::Int("startingTimestamp", "", 0, kMax, "start of every partition, as a timestamp (ms)"))
+      .Add(OptionSpec::Enum("startingOffsetsByTimestampStrategy", "error", {"error", "latest"},
+                            "what a partition with no offset at the timestamp does"))
+      .Add(OptionSpec::Bool("failOnDataLoss", "true", "fail when offsets were aged out or a topic was deleted"))
+      .Add(OptionSpec::Bool("includeHeaders", "false", "add the headers column"))
+      .Add(OptionSpec::Int("maxOffsetsPerTrigger", "", 1, kMax, "at most this many records per micro-batch"))
+      .Add(OptionSpec::Int("minOffsetsPerTrigger", "", 1, kMax,
+                           "wait for this many new records (up to maxTriggerDelay) before a batch"))
+      .Add(OptionSpec::String("maxTriggerDelay", "15m", "longest wait for minOffsetsPerTrigger (e.g. 30s, 5m)"))
+      .Add(OptionSpec::String("groupIdPrefix", "sluice-kafka-source", "prefix of the generated consumer group id"))
+      .Add(OptionSpec::Int("kafkaConsumer.pollTimeoutMs", "120000", 1, kMax, "longest wait for a fetch (ms)"))
+      .Add(OptionSpec::Int("fetchOffset.numRetries", "3", 0, 1000, "retries of an offsets request"))
+      .Add(OptionSpec::Int("fetchOffset.retryIntervalMs", "1000", 0, 3600000, "wait between those retries (ms)"))
+      .Add(OptionSpec::String("deadLetterTopic", "", "malformed from_json records go to this topic (Sluice)"))
+      .Add(OptionSpec::Bool("jsonPrefilter", "true",
+                            "skip the JSON parse of records that cannot pass an equality filter (Sluice)"))
+      .Add(OptionSpec::String("endingOffsets", "", "batch queries only: an error in a streaming query"))
+      .Unsupported("minPartitions", "each Kafka partition is read as one task")
+      .Unsupported("maxRecordsPerPartition", "each Kafka partition is read as one task")
+      .Unsupported("endingOffsetsByTimestamp", "Sluice reads Kafka only as a stream")
+      .Unsupported("endingTimestamp", "Sluice reads Kafka only as a stream")
+      .Unsupported("kafkaConsumer.pollTimeout", "use kafkaConsumer.pollTimeoutMs");
+  spec.source_schema = [](const SourceOptions& options, const std::optional<Schema>&) -> Result<Schema> {
+    SLUICE_ASSIGN_OR_RETURN(auto probe, KafkaSource::Make(options));  // every option checked now
+    return probe->schema();
+  };
+  spec.make_source = [](const SourceOptions& options, const Schema&) -> Result<SourcePtr> {
+    SLUICE_ASSIGN_OR_RETURN(auto s, KafkaSource::Make(options));
+    return SourcePtr(s);
+  };
+  return spec;
+}
+
 }  // namespace sluice::kafka

@@ -24,6 +24,7 @@
 
 #include "connectors/kafka/kafka_metadata_client.h"
 #include "connectors/kafka/kafka_scan.h"
+#include "connectors/connector_registry.h"
 #include "connectors/source.h"
 
 namespace sluice::kafka {
@@ -31,6 +32,7 @@ namespace sluice::kafka {
 class KafkaSource : public Source {
  public:
   static Result<std::shared_ptr<KafkaSource>> Make(const SourceOptions& options);
+  static ConnectorSpec Spec();
   const Schema& schema() const override { return schema_; }
   std::string description() const override;
   Status Open(const SourceContext& ctx) override;

@@ -1,9 +1,11 @@
 #include "connectors/memory/memory_sink.h"
 
+#include "exec/operators/memory_table.h"
+
 namespace sluice {
 
-MemorySink::MemorySink(Catalog* catalog, std::string table_name)
-    : catalog_(catalog), table_name_(std::move(table_name)) {}
+MemorySink::MemorySink(TablePublisher* publisher, std::string table_name)
+    : publisher_(publisher), table_name_(std::move(table_name)) {}
 
 Status MemorySink::AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
                             OutputMode mode) {
@@ -16,9 +18,9 @@ Status MemorySink::AddBatch(int64_t batch_id, const Schema& schema, const std::v
   }
   latest_batch_ = batch_id;
   ++added_;
-  if (catalog_ != nullptr && !table_name_.empty()) {
+  if (publisher_ != nullptr && !table_name_.empty()) {
     SLUICE_RETURN_NOT_OK(
-        catalog_->CreateTable(table_name_, std::make_shared<MemoryTable>(schema_, rows_, table_name_), true, false));
+        publisher_->PublishTable(table_name_, std::make_shared<MemoryTable>(schema_, rows_, table_name_)));
   }
   return Status::OK();
 }
@@ -45,6 +47,29 @@ int64_t MemorySink::latest_batch_id() const {
 int64_t MemorySink::batches_added() const {
   std::lock_guard<std::mutex> lock(mu_);
   return added_;
+}
+
+namespace {
+std::mutex g_memory_mu;
+std::map<std::pair<TablePublisher*, std::string>, std::shared_ptr<MemorySink>> g_memory_sinks;  // GUARDED_BY(g_memory_mu)
+}  // namespace
+
+ConnectorSpec MemorySink::Spec() {
+  ConnectorSpec spec;
+  spec.name = "memory";
+  spec.kind = ConnectorKind::kSink;
+  spec.description = "keeps the result in memory as a table named after the query (queryName)";
+  spec.output_modes = {OutputMode::kAppend, OutputMode::kUpdate, OutputMode::kComplete};
+  spec.make_sink = [](const SourceOptions&, const SinkCreateContext& ctx) -> Result<SinkPtr> {
+    if (ctx.query_name.empty()) {
+      return Status::InvalidArgument("queryName must be specified for memory sink (it names the result table)");
+    }
+    std::lock_guard<std::mutex> l(g_memory_mu);
+    auto& s = g_memory_sinks[{ctx.tables, ToLower(ctx.query_name)}];
+    if (!s) s = std::make_shared<MemorySink>(ctx.tables, ctx.query_name);
+    return SinkPtr(s);
+  };
+  return spec;
 }
 
 }  // namespace sluice

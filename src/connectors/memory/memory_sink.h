@@ -1,4 +1,4 @@
-// MemorySink: keeps the query's result in memory as a catalog table named
+// MemorySink: keeps the query's result in memory as a table named
 // after the query (format("memory") + queryName), readable with SQL while the
 // query runs (Spark's MemorySink). Complete mode replaces the table with each
 // batch; append and update modes add the batch's rows. A batch id it already
@@ -8,15 +8,21 @@
 #include <functional>
 #include <mutex>
 
+#include "connectors/connector_registry.h"
 #include "connectors/sink.h"
-#include "plan/catalog.h"
+#include "exec/table_source.h"
 
 namespace sluice {
 
 class MemorySink : public CollectingSink {
  public:
-  // `catalog` (may be null) receives the table `table_name`.
-  MemorySink(Catalog* catalog, std::string table_name);
+  // `publisher` (may be null: the session's catalog) receives the table
+  // `table_name` after every batch.
+  MemorySink(TablePublisher* publisher, std::string table_name);
+  // format("memory"): one sink per (publisher, query name) for the life of
+  // the process, so a query restarted in the same process continues the
+  // same table (and a replayed batch is recognized).
+  static ConnectorSpec Spec();
 
   std::string description() const override { return "MemorySink"; }
   Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
@@ -30,7 +36,7 @@ class MemorySink : public CollectingSink {
   int64_t batches_added() const;
 
  private:
-  Catalog* catalog_;
+  TablePublisher* publisher_;
   std::string table_name_;
   mutable std::mutex mu_;
   Schema schema_;

@@ -1,4 +1,5 @@
 #include "connectors/memory/memory_stream.h"
+#include "exec/operators/memory_table.h"
 
 #include <algorithm>
 

@@ -3,8 +3,17 @@
 #include <algorithm>
 
 #include "checkpoint/metadata_log.h"
+#include "exec/operators/memory_table.h"
 
 namespace sluice {
+
+namespace {
+// Upper bounds that keep a batch's row count and every offset far from
+// int64 overflow (a second of rate or a micro-batch of rate-micro-batch is
+// at most a billion rows). The registry checks them before Make.
+constexpr int64_t kMaxRowsPerUnit = 1000000000;
+constexpr int64_t kMaxPartitions = 1024;
+}  // namespace
 
 Schema RateSchema() {
   return Schema({{"timestamp", DataType::Timestamp(), false}, {"value", DataType::Bigint(), false}});
@@ -38,7 +47,7 @@ Result<std::shared_ptr<RateSource>> RateSource::Make(const SourceOptions& option
   auto s = std::make_shared<RateSource>();
   SLUICE_ASSIGN_OR_RETURN(s->rows_per_second_, options.GetInt("rowsPerSecond", 1, true));
   SLUICE_ASSIGN_OR_RETURN(int64_t parts, options.GetInt("numPartitions", 1, true));
-  s->partitions_ = static_cast<int>(std::min<int64_t>(parts, 1024));
+  s->partitions_ = static_cast<int>(std::min<int64_t>(parts, kMaxPartitions));
   return s;
 }
 
@@ -105,7 +114,7 @@ Result<std::shared_ptr<RatePerMicroBatchSource>> RatePerMicroBatchSource::Make(c
   }
   SLUICE_ASSIGN_OR_RETURN(s->gen_.group, options.GetInt("rowsPerBatch", 0, true));
   SLUICE_ASSIGN_OR_RETURN(int64_t parts, options.GetInt("numPartitions", 1, true));
-  s->gen_.partitions = static_cast<int>(std::min<int64_t>(parts, 1024));
+  s->gen_.partitions = static_cast<int>(std::min<int64_t>(parts, kMaxPartitions));
   SLUICE_ASSIGN_OR_RETURN(s->gen_.start_ms, options.GetInt("startTimestamp", 0));
   SLUICE_ASSIGN_OR_RETURN(s->gen_.step_ms, options.GetInt("advanceMillisPerBatch", 1000));
   return s;
@@ -140,6 +149,49 @@ Result<SourceBatch> RatePerMicroBatchSource::GetBatch(const std::optional<std::s
   SLUICE_ASSIGN_OR_RETURN(int64_t to, ParseLongOffset(end, description()));
   auto batches = gen_.Generate(from, to);
   return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate-micro-batch"), to - from, nullptr};
+}
+
+namespace {
+
+ConnectorSpec RateSpecBase(const std::string& name, const std::string& description) {
+  ConnectorSpec spec;
+  spec.name = name;
+  spec.kind = ConnectorKind::kSource;
+  spec.description = description;
+  spec.schema_policy = SchemaPolicy::kFixed;
+  spec.source_schema = [](const SourceOptions&, const std::optional<Schema>&) -> Result<Schema> {
+    return RateSchema();
+  };
+  return spec;
+}
+
+}  // namespace
+
+ConnectorSpec RateSource::Spec() {
+  ConnectorSpec spec = RateSpecBase("rate", "generated rows (timestamp, value), rowsPerSecond of them per second");
+  spec.options.Add(OptionSpec::Int("rowsPerSecond", "1", 1, kMaxRowsPerUnit, "rows generated per second"))
+      .Add(OptionSpec::Int("numPartitions", "1", 1, kMaxPartitions, "partitions the rows are spread over"))
+      .Unsupported("rampUpTime", "the rate is constant from the start");
+  spec.make_source = [](const SourceOptions& options, const Schema&) -> Result<SourcePtr> {
+    SLUICE_ASSIGN_OR_RETURN(auto s, RateSource::Make(options));
+    return SourcePtr(s);
+  };
+  return spec;
+}
+
+ConnectorSpec RatePerMicroBatchSource::Spec() {
+  ConnectorSpec spec = RateSpecBase("rate-micro-batch",
+                                    "generated rows (timestamp, value), rowsPerBatch of them per micro-batch");
+  spec.options.Add(OptionSpec::Int("rowsPerBatch", "", 1, kMaxRowsPerUnit, "rows in every micro-batch").Required())
+      .Add(OptionSpec::Int("numPartitions", "1", 1, kMaxPartitions, "partitions the rows are spread over"))
+      .Add(OptionSpec::Int("startTimestamp", "0", 0, int64_t{253402300799999}, "timestamp of the first batch (ms)"))
+      .Add(OptionSpec::Int("advanceMillisPerBatch", "1000", 0, int64_t{86400000} * 365,
+                           "how far each batch's timestamp moves (ms)"));
+  spec.make_source = [](const SourceOptions& options, const Schema&) -> Result<SourcePtr> {
+    SLUICE_ASSIGN_OR_RETURN(auto s, RatePerMicroBatchSource::Make(options));
+    return SourcePtr(s);
+  };
+  return spec;
 }
 
 }  // namespace sluice

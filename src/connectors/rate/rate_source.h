@@ -15,6 +15,7 @@
 //   startTimestamp + (v / rowsPerBatch) * advanceMillisPerBatch ms.
 #pragma once
 
+#include "connectors/connector_registry.h"
 #include "connectors/source.h"
 
 namespace sluice {
@@ -36,6 +37,7 @@ Schema RateSchema();
 class RateSource : public Source {
  public:
   static Result<std::shared_ptr<RateSource>> Make(const SourceOptions& options);
+  static ConnectorSpec Spec();
   const Schema& schema() const override { return schema_; }
   std::string description() const override;
   Status Open(const SourceContext& ctx) override;
@@ -56,6 +58,7 @@ class RateSource : public Source {
 class RatePerMicroBatchSource : public Source {
  public:
   static Result<std::shared_ptr<RatePerMicroBatchSource>> Make(const SourceOptions& options);
+  static ConnectorSpec Spec();
   const Schema& schema() const override { return schema_; }
   std::string description() const override;
   Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "plan/table_source.h"
+#include "connectors/connector_registry.h"
+#include "exec/table_source.h"
 
 namespace sluice {
 
@@ -18,5 +19,8 @@ namespace sluice {
 Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std::string> paths,
                                      std::optional<Schema> schema,
                                      const std::map<std::string, std::string>& options);
+
+// The batch table formats "json" and "csv" for the connector registry.
+ConnectorSpec FileTableSpec(const std::string& format);
 
 }  // namespace sluice

@@ -9,8 +9,8 @@
 
 #include <algorithm>
 
-#include "connectors/kafka/broker_tests/kafka_test_util.h"
-#include "connectors/kafka/broker_tests/shared_broker_test.h"
+#include "kafka_test_util.h"
+#include "shared_broker_test.h"
 
 namespace sluice::kafka {
 namespace {

@@ -48,21 +48,13 @@ class TableSource {
 };
 using TableSourcePtr = std::shared_ptr<const TableSource>;
 
-// A table held in memory as batches (VALUES, memory sink tables, tests).
-class MemoryTable : public TableSource {
+// Where a connector publishes a table for SQL to read by name (the session's
+// catalog): the memory sink's result table.
+class TablePublisher {
  public:
-  MemoryTable(Schema schema, std::vector<Batch> batches, std::string name = "memory")
-      : schema_(std::move(schema)), batches_(std::move(batches)), name_(std::move(name)) {}
-  const Schema& schema() const override { return schema_; }
-  std::string description() const override { return name_; }
-  Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns,
-                                         ExprPtr filter) const override;
-  const std::vector<Batch>& batches() const { return batches_; }
-
- private:
-  Schema schema_;
-  std::vector<Batch> batches_;
-  std::string name_;
+  virtual ~TablePublisher() = default;
+  // Creates or replaces the temporary table `name`.
+  virtual Status PublishTable(const std::string& name, TableSourcePtr table) = 0;
 };
 
 }  // namespace sluice

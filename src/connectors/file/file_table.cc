@@ -1,4 +1,4 @@
-#include "plan/file_table.h"
+#include "connectors/file/file_table.h"
 
 #include "connectors/file/file_scan_operator.h"
 #include "connectors/file/schema_inference.h"
@@ -44,6 +44,27 @@ Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std:
     schema = std::move(inferred);
   }
   return TableSourcePtr(std::make_shared<FileTable>(f, std::move(paths), std::move(*schema), std::move(opts)));
+}
+
+ConnectorSpec FileTableSpec(const std::string& format) {
+  FileFormat f = EqualsIgnoreCase(format, "csv") ? FileFormat::kCsv : FileFormat::kJson;
+  ConnectorSpec spec;
+  spec.name = FileFormatName(f);
+  spec.kind = ConnectorKind::kTable;
+  spec.description = f == FileFormat::kJson ? "JSON-lines files (a file or a directory of files)"
+                                            : "CSV files (a file or a directory of files)";
+  spec.schema_policy = SchemaPolicy::kOptional;
+  spec.options.Add(OptionSpec::String("path", "", "the file or directory (or LOCATION / load(path))"));
+  spec.options.Add(FileFormatOptions::ReadOptionSet(f));
+  spec.make_table = [f](const SourceOptions& options, std::vector<std::string> paths,
+                        std::optional<Schema> schema) -> Result<TableSourcePtr> {
+    std::map<std::string, std::string> opts;
+    for (const auto& [k, v] : options.map()) {
+      if (k != "path") opts[k] = v;
+    }
+    return MakeFileTable(FileFormatName(f), std::move(paths), std::move(schema), opts);
+  };
+  return spec;
 }
 
 }  // namespace sluice

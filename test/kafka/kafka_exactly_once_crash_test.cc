@@ -14,7 +14,7 @@
 #include <fstream>
 #include <map>
 
-#include "connectors/kafka/broker_tests/kafka_test_util.h"
+#include "kafka_test_util.h"
 #include "connectors/kafka/test_broker.h"
 #include "env/temp_dir.h"
 

@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <set>
 
-#include "connectors/kafka/broker_tests/kafka_test_util.h"
-#include "connectors/kafka/broker_tests/shared_broker_test.h"
+#include "kafka_test_util.h"
+#include "shared_broker_test.h"
 #include "connectors/kafka/kafka_metadata_client.h"
 #include "connectors/kafka/kafka_sink.h"
 

@@ -1,0 +1,32 @@
+#include "connectors/builtin/builtin_connectors.h"
+
+#include "common/check.h"
+#include "connectors/console/console_sink.h"
+#include "connectors/console/noop_sink.h"
+#include "connectors/file/file_table.h"
+#include "connectors/file_stream/file_stream_sink.h"
+#include "connectors/file_stream/file_stream_source.h"
+#include "connectors/kafka/kafka_sink.h"
+#include "connectors/kafka/kafka_source.h"
+#include "connectors/memory/memory_sink.h"
+#include "connectors/rate/rate_source.h"
+
+namespace sluice {
+
+ConnectorRegistry& BuiltinConnectors() {
+  static ConnectorRegistry* registry = [] {
+    auto* r = new ConnectorRegistry();
+    for (ConnectorSpec spec :
+         {RateSource::Spec(), RatePerMicroBatchSource::Spec(), FileStreamSource::Spec("json"),
+          FileStreamSource::Spec("csv"), kafka::KafkaSource::Spec(), ConsoleSink::Spec(), NoopSink::Spec(),
+          MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(),
+          FileTableSpec("json"), FileTableSpec("csv")}) {
+      Status st = r->Register(std::move(spec));
+      SLUICE_CHECK(st.ok());
+    }
+    return r;
+  }();
+  return *registry;
+}
+
+}  // namespace sluice
