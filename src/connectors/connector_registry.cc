@@ -147,10 +147,18 @@ std::string DescribeConnectors(const ConnectorRegistry& registry) {
       std::string name = o.type == OptionType::kPrefix ? o.name + "*" : o.name;
       out += "  " + name + std::string(w + 2 - name.size(), ' ') + OptionTypeName(o.type);
       std::string range = o.RangeText();
-      if (!range.empty() && o.type != OptionType::kBool && o.type != OptionType::kPrefix) out += " " + range;
-      out += ", default " + DefaultText(o) + ": " + o.description + "\n";
+      if (o.type == OptionType::kInt || o.type == OptionType::kEnum) out += " " + range;
+      out += ", default " + DefaultText(o) + ": " + o.description;
+      for (const auto& alias : o.aliases) out += " (also: " + alias + ")";
+      out += "\n";
     }
-    for (const auto& u : s->options.unsupported) out += "  " + u.name + "  not supported: " + u.reason + "\n";
+    if (!s->options.unsupported.empty()) {
+      out += "  not supported (an error if set):";
+      for (size_t i = 0; i < s->options.unsupported.size(); ++i) {
+        out += (i ? ", " : " ") + s->options.unsupported[i].name;
+      }
+      out += "\n";
+    }
     out += "\n";
   }
   return out;
@@ -158,9 +166,13 @@ std::string DescribeConnectors(const ConnectorRegistry& registry) {
 
 std::string DescribeConnectorsMarkdown(const ConnectorRegistry& registry) {
   std::string out;
-  auto cell = [](std::string s) {
-    for (size_t p; (p = s.find('|')) != std::string::npos;) s.replace(p, 1, "\\|");
-    return s;
+  auto cell = [](const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c == '|') out += '\\';
+      out += c;
+    }
+    return out;
   };
   for (const ConnectorSpec* s : registry.List()) {
     out += "#### " + std::string(ConnectorKindName(s->kind)) + " `" + s->name + "`\n\n" + s->description + "\n\n";
@@ -174,8 +186,9 @@ std::string DescribeConnectorsMarkdown(const ConnectorRegistry& registry) {
       for (const auto& o : s->options.options) {
         std::string name = o.type == OptionType::kPrefix ? o.name + "*" : o.name;
         for (const auto& a : o.aliases) name += " / " + a;
-        out += "| `" + name + "` | " + OptionTypeName(o.type) + " | " + cell(DefaultText(o)) + " | " +
-               cell(o.type == OptionType::kPrefix ? "" : o.RangeText()) + " | " + cell(o.description) + " |\n";
+        std::string values = o.type == OptionType::kInt || o.type == OptionType::kEnum ? o.RangeText() : "";
+        out += "| `" + name + "` | " + OptionTypeName(o.type) + " | " + cell(DefaultText(o)) + " | " + cell(values) +
+               " | " + cell(o.description) + " |\n";
       }
       out += "\n";
     }

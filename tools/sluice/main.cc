@@ -16,6 +16,7 @@
 
 #include "sluice/session.h"
 #include "sluice/streaming.h"
+#include "connectors/builtin/builtin_connectors.h"
 #include "stream/streaming_job.h"
 
 #include <atomic>
@@ -129,7 +130,18 @@ int main(int argc, char** argv) {
   run->add_option("--progress-file", progress_file, "append each batch's progress JSON to this file");
   run->add_option("--max-batches", max_batches, "stop after this many batches (0: no limit)");
 
+  auto* connectors = app.add_subcommand("connectors", "List the sources, sinks and table formats with their options");
+  bool markdown = false;
+  connectors->add_flag("--markdown", markdown, "as the Markdown tables of docs/streaming.md");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (connectors->parsed()) {
+    const auto& registry = sluice::BuiltinConnectors();
+    std::string text = markdown ? sluice::DescribeConnectorsMarkdown(registry) : sluice::DescribeConnectors(registry);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
 
   if (run->parsed()) return RunJob(job_file, progress_file, max_batches);
 
