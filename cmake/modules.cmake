@@ -46,3 +46,7 @@ set_tests_properties(stream_crash_test PROPERTIES LABELS e2e TIMEOUT 120)
 # unsupported output modes fail `sluice run` before a checkpoint exists.
 add_test(NAME stream_options_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/options_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_options_test PROPERTIES LABELS e2e TIMEOUT 120)
+# Cancellation: --max-batches N runs exactly N batches; SIGINT/SIGTERM stop a
+# job within a deadline even against an unreachable broker.
+add_test(NAME stream_cancel_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/cancel_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(stream_cancel_test PROPERTIES LABELS e2e TIMEOUT 180)

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cancellation.h"
 #include "env/env.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
@@ -35,6 +36,9 @@ struct SinkContext {
   std::string query_name;  // may be empty
   std::string query_id;
   std::string checkpoint_dir;
+  // Cancelled when the query stops: flushes and other waits must give up
+  // within about a second (the batch is then not committed).
+  const CancellationToken* cancel = &CancellationToken::Never();
 };
 
 // One micro-batch being written to a sink.

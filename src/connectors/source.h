@@ -22,6 +22,7 @@
 #include <charconv>
 #include <string>
 
+#include "common/cancellation.h"
 #include "env/clock.h"
 #include "env/env.h"
 #include "exec/table_source.h"
@@ -46,6 +47,9 @@ struct SourceContext {
   Clock* clock = nullptr;
   // `<checkpoint>/sources/<i>`: the source's own logs (files seen, start time).
   std::string metadata_dir;
+  // Cancelled when the query stops: blocking calls (broker metadata, waits)
+  // must return within about a second of it (Status::Cancelled).
+  const CancellationToken* cancel = &CancellationToken::Never();
 };
 
 // The rows of one batch range.

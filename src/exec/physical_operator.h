@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cancellation.h"
 #include "exec/eval_context.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
@@ -30,6 +31,8 @@ struct ExecContext {
   EvalContext eval;
   // Threads a blocking operator may use to drain its children (0 = cores).
   int max_threads = 0;
+  // Checked between batches: a cancelled query stops producing rows.
+  const CancellationToken* cancel = &CancellationToken::Never();
 
   // State that all partitions of one operator share within this execution
   // (a hash join's build side): created by `make` on first use, then the same

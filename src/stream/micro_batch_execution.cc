@@ -143,7 +143,19 @@ MicroBatchExecution::MicroBatchExecution(std::shared_ptr<SessionImpl> session, L
       config_(std::move(config)),
       manager_(manager),
       env_(config_.env ? config_.env : Env::Default()),
-      clock_(config_.clock ? config_.clock : SystemClock::Default()) {}
+      clock_(config_.clock ? config_.clock : SystemClock::Default()),
+      cancel_(std::make_shared<CancellationToken>(ProcessShutdownToken())) {}
+
+const std::shared_ptr<CancellationToken>& ProcessShutdownToken() {
+  static const auto* token = new std::shared_ptr<CancellationToken>(std::make_shared<CancellationToken>());
+  return *token;
+}
+
+bool MicroBatchExecution::Stopping() const {
+  if (cancel_->IsCancelled()) return true;
+  std::lock_guard<std::mutex> l(mu_);
+  return stop_requested_;
+}
 
 MicroBatchExecution::~MicroBatchExecution() {
   RequestStop();
@@ -194,6 +206,7 @@ Status MicroBatchExecution::Start() {
     ctx.env = env_;
     ctx.clock = clock_;
     ctx.metadata_dir = JoinPath(JoinPath(config_.checkpoint_dir, "sources"), std::to_string(i));
+    ctx.cancel = cancel_.get();
     SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(ctx.metadata_dir));
     SLUICE_RETURN_NOT_OK(src->Open(ctx).WithContext("source " + std::to_string(i) + " (" + src->description() + ")"));
     source_descriptions_.push_back(src->description());
@@ -204,6 +217,7 @@ Status MicroBatchExecution::Start() {
   sctx.query_name = config_.name;
   sctx.query_id = meta_.query_id;
   sctx.checkpoint_dir = config_.checkpoint_dir;
+  sctx.cancel = cancel_.get();
   SLUICE_RETURN_NOT_OK(sink_->Open(sctx));
 
   // Recovery.
@@ -340,6 +354,7 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
   }
   last_trigger_start_micros_ = trigger_start;
   SetStatus("Waiting for next trigger", false, false);
+  ++batches_run_;
   PostProgress(std::move(progress));
   return true;
 }
@@ -393,6 +408,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
 
   LogicalPlanPtr plan = ReplaceStreamingRelations(plan_, relations_, tables);
   ExecContext ctx;
+  ctx.cancel = cancel_.get();
   // current_timestamp() is the batch's logged timestamp, so that a replay
   // after a crash computes what the first attempt computed.
   ctx.eval.now_micros = timestamp_ms * 1000;
@@ -532,7 +548,7 @@ void MicroBatchExecution::PostProgress(StreamingQueryProgress p) {
 
 bool MicroBatchExecution::WaitForClock(int64_t deadline_ms) {
   std::unique_lock<std::mutex> l(mu_);
-  while (!stop_requested_) {
+  while (!stop_requested_ && !cancel_->IsCancelled()) {
     int64_t now = clock_->NowMillis();
     if (now >= deadline_ms) return true;
     int64_t wait = std::clamp<int64_t>(deadline_ms - now, 1, 5);
@@ -543,10 +559,8 @@ bool MicroBatchExecution::WaitForClock(int64_t deadline_ms) {
 
 Status MicroBatchExecution::RunLoop() {
   Status st;
-  auto stopping = [&] {
-    std::lock_guard<std::mutex> l(mu_);
-    return stop_requested_;
-  };
+  // Stopping, or the batch budget (maxBatches) spent.
+  auto stopping = [&] { return Stopping() || (config_.max_batches > 0 && batches_run_ >= config_.max_batches); };
   const Trigger& trig = config_.trigger;
   if (trig.kind() == Trigger::Kind::kOnce) {
     ReadLimit all = ReadLimit::All();
@@ -554,7 +568,7 @@ Status MicroBatchExecution::RunLoop() {
       auto r = RunOneTrigger(&all);
       if (!r.ok()) st = r.status();
     }
-    if (st.ok()) {
+    if (st.ok() && !stopping()) {
       auto r = RunOneTrigger(&all);
       if (!r.ok()) st = r.status();
     }
@@ -599,10 +613,13 @@ Status MicroBatchExecution::RunLoop() {
         if (stop_requested_) break;
         int64_t g = wake_gen_;
         cv_.wait_for(l, std::chrono::milliseconds(config_.polling_delay_ms),
-                     [&] { return stop_requested_ || wake_gen_ != g; });
+                     [&] { return stop_requested_ || wake_gen_ != g || cancel_->IsCancelled(); });
       }
     }
   }
+  // A batch abandoned because the query is stopping is no failure: it was
+  // not committed, and the next start re-runs it.
+  if (st.code() == StatusCode::kCancelled && Stopping()) st = Status::OK();
   Finish(st);
   return st;
 }
@@ -639,6 +656,7 @@ void MicroBatchExecution::StartThread() {
 void MicroBatchExecution::RequestStop() {
   std::lock_guard<std::mutex> l(mu_);
   stop_requested_ = true;
+  cancel_->Cancel();
   cv_.notify_all();
 }
 

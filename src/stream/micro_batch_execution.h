@@ -33,6 +33,7 @@
 #include "checkpoint/checkpoint_metadata.h"
 #include "checkpoint/commit_log.h"
 #include "checkpoint/offset_log.h"
+#include "common/cancellation.h"
 #include "connectors/option_spec.h"
 #include "connectors/sink.h"
 #include "connectors/source.h"
@@ -56,11 +57,20 @@ struct StreamingQueryConfig {
   int64_t min_batches_to_retain = 100;
   // Sleep between polls of idle sources with the default trigger (ms).
   int64_t polling_delay_ms = 10;
+  // Stop after this many batches of this run (0: no limit); `maxBatches`,
+  // `sluice run --max-batches`.
+  int64_t max_batches = 0;
 };
+
+// Cancelled when the whole process shuts down (the CLI's SIGINT/SIGTERM
+// handler calls Cancel(), a single atomic store): every query's token hangs
+// under it, so queries still starting (a source waiting on an unreachable
+// broker) stop too.
+const std::shared_ptr<CancellationToken>& ProcessShutdownToken();
 
 // Options of the query itself rather than of its sink, which Spark takes
 // through the same writeStream.option() call: checkpointLocation,
-// spark.sql.shuffle.partitions, minBatchesToRetain.
+// spark.sql.shuffle.partitions, minBatchesToRetain, maxBatches.
 const OptionSet& StreamingQueryOptionSet();
 
 class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecution> {
@@ -80,7 +90,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   // One trigger: runs a batch if there is new data. True if a batch ran.
   Result<bool> RunOneTrigger(const ReadLimit* limit_override = nullptr);
 
-  // Asks the loop to stop after the batch in flight; waits for it.
+  // Asks the loop to stop and waits for it. The batch in flight is cancelled
+  // (sources, operators and sinks give up within about a second) and not
+  // committed, unless it completes first; the next start re-runs it.
   Status Stop();
   void RequestStop();
   Status AwaitTermination();
@@ -114,6 +126,8 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   // Waits (real time, interruptible by Stop/processAllAvailable) until the
   // clock reaches `deadline_ms`. False if stopping.
   bool WaitForClock(int64_t deadline_ms);
+  // Stop requested, or the process shutting down.
+  bool Stopping() const;
 
   std::shared_ptr<SessionImpl> session_;
   LogicalPlanPtr plan_;
@@ -132,6 +146,10 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   std::vector<std::string> source_descriptions_;
   std::unique_ptr<StatefulAggregate> aggregate_;
   int shuffle_partitions_ = 2;
+  // Cancelled by Stop() or the process shutting down; handed to sources,
+  // sinks and operators.
+  std::shared_ptr<CancellationToken> cancel_;
+  int64_t batches_run_ = 0;  // in this run
 
   // Offsets committed (the start of the next batch) and the batch to run.
   std::vector<std::optional<std::string>> committed_;

@@ -329,7 +329,9 @@ const OptionSet& StreamingQueryOptionSet() {
         .Add(OptionSpec::Int("spark.sql.shuffle.partitions", "2", 1, 10000,
                              "state partitions of a stateful query (pinned at its first batch)"))
         .Add(OptionSpec::Int("minBatchesToRetain", "100", 1, std::numeric_limits<int32_t>::max(),
-                             "offset and commit log entries kept"));
+                             "offset and commit log entries kept"))
+        .Add(OptionSpec::Int("maxBatches", "0", 0, std::numeric_limits<int64_t>::max(),
+                             "stop after this many micro-batches of this run; 0: no limit (Sluice)"));
     return s;
   }();
   return *set;
@@ -353,6 +355,7 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   SLUICE_ASSIGN_OR_RETURN(int64_t parts, opts.GetInt("spark.sql.shuffle.partitions", 2, true));
   config.shuffle_partitions = static_cast<int>(parts);
   SLUICE_ASSIGN_OR_RETURN(config.min_batches_to_retain, opts.GetInt("minBatchesToRetain", 100, true));
+  SLUICE_ASSIGN_OR_RETURN(config.max_batches, opts.GetInt("maxBatches", 0));
   SinkPtr sink;
   if (foreach_) {
     if (!sink_options.empty()) {

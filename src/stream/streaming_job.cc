@@ -37,7 +37,7 @@ Status Located(const Status& st, std::string_view text, const ast::SourceLocatio
 }  // namespace
 
 Result<std::unique_ptr<StreamingJob>> StreamingJob::Start(const std::shared_ptr<Session>& session,
-                                                         const std::string& text) {
+                                                         const std::string& text, const Options& options) {
   auto job = std::make_unique<StreamingJob>();
   auto impl = std::static_pointer_cast<SessionImpl>(session);
   SLUICE_ASSIGN_OR_RETURN(auto statements, ParseStatements(text));
@@ -107,6 +107,7 @@ Result<std::unique_ptr<StreamingJob>> StreamingJob::Start(const std::shared_ptr<
         w.format(it->second.format).options(it->second.options).outputMode(sq.output_mode).trigger(trigger).queryName(
             sq.name);
         if (sq.checkpoint_location) w.option("checkpointLocation", *sq.checkpoint_location);
+        if (options.max_batches > 0) w.option("maxBatches", std::to_string(options.max_batches));
         auto q = w.start();
         if (!q.ok()) return Located(q.status(), text, sq.location, what);
         job->queries_.push_back(*q);

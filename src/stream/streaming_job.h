@@ -25,9 +25,14 @@ namespace sluice {
 
 class StreamingJob {
  public:
+  struct Options {
+    // Every query stops after this many micro-batches (0: no limit).
+    int64_t max_batches = 0;
+  };
   // Runs the statements of `text` in order; START STREAMING QUERY starts a
   // query (returned in queries()). Errors name the statement's line.
-  static Result<std::unique_ptr<StreamingJob>> Start(const std::shared_ptr<Session>& session, const std::string& text);
+  static Result<std::unique_ptr<StreamingJob>> Start(const std::shared_ptr<Session>& session, const std::string& text,
+                                                     const Options& options);
   const std::vector<StreamingQuery>& queries() const { return queries_; }
 
  private:

@@ -17,6 +17,7 @@
 #include "sluice/session.h"
 #include "sluice/streaming.h"
 #include "connectors/builtin/builtin_connectors.h"
+#include "stream/micro_batch_execution.h"
 #include "stream/streaming_job.h"
 
 #include <atomic>
@@ -48,19 +49,23 @@ int RunSql(const std::string& text, const std::string& format, size_t max_rows) 
 }
 
 std::atomic<bool> g_stop{false};
-extern "C" void OnSignal(int) { g_stop.store(true); }
+sluice::CancellationToken* g_shutdown = nullptr;  // set before the handlers are installed
+// Both are single atomic stores (async-signal-safe): the queries see the
+// shutdown token within CancellationToken::kPollMs, even while starting.
+extern "C" void OnSignal(int) {
+  g_stop.store(true);
+  if (g_shutdown != nullptr) g_shutdown->Cancel();
+}
 
 class ProgressWriter : public sluice::StreamingQueryListener {
  public:
   explicit ProgressWriter(std::string path) : path_(std::move(path)) {}
   void onQueryProgress(const sluice::StreamingQueryProgress& p) override {
-    ++batches;
     if (path_.empty()) return;
     std::lock_guard<std::mutex> l(mu_);
     std::ofstream f(path_, std::ios::app);
     f << p.json() << "\n";
   }
-  std::atomic<int64_t> batches{0};
 
  private:
   std::string path_;
@@ -75,22 +80,30 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
   }
   std::stringstream ss;
   ss << in.rdbuf();
+  g_shutdown = sluice::ProcessShutdownToken().get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   auto session = sluice::Session::Create();
   auto progress = std::make_shared<ProgressWriter>(progress_file);
   session->streams().addListener(progress);
-  auto job = sluice::StreamingJob::Start(session, ss.str());
+  sluice::StreamingJob::Options options;
+  options.max_batches = max_batches;
+  auto job = sluice::StreamingJob::Start(session, ss.str(), options);
+  if (!job.ok() && g_stop.load() && job.status().code() == sluice::StatusCode::kCancelled) {
+    std::fprintf(stderr, "stopped while starting: %s\n", job.status().message().c_str());
+    return 0;
+  }
   if (!job.ok()) {
     std::fprintf(stderr, "error: %s\n", job.status().message().c_str());
     return job.status().IsUserError() ? 1 : 2;
   }
-  // Wait for the queries to end (available-now / once), a signal, or the batch budget.
+  // Wait for the queries to end (available-now / once, or each query's
+  // batch budget, --max-batches) or a signal.
   while (true) {
     bool any_active = false;
     for (const auto& q : (*job)->queries()) any_active |= q.isActive();
     if (!any_active) break;
-    if (g_stop.load() || (max_batches > 0 && progress->batches.load() >= max_batches)) {
+    if (g_stop.load()) {
       session->streams().StopAll();
       for (const auto& q : (*job)->queries()) (void)q.stop();
       break;

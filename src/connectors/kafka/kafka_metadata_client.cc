@@ -25,16 +25,30 @@ Status KafkaMetadataClient::Connect() {
 }
 
 template <typename F>
+Status KafkaMetadataClient::Sliced(const char* what, F call) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.timeout_ms);
+  while (true) {
+    SLUICE_RETURN_NOT_OK(options_.cancel->Check(what));
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    int slice = static_cast<int>(std::clamp<int64_t>(left.count(), 1, kSliceMs));
+    rd_kafka_resp_err_t e = call(slice);
+    if (e != RD_KAFKA_RESP_ERR__TIMED_OUT || std::chrono::steady_clock::now() >= deadline) return Status::OK();
+  }
+}
+
+template <typename F>
 auto KafkaMetadataClient::Retry(const char* what, F f) -> decltype(f()) {
   // At least num_retries retries, and more until timeout_ms has passed: a
   // broker restart (connections refused, partitions briefly unknown) is
   // ridden out rather than failing the query.
   auto start = std::chrono::steady_clock::now();
   decltype(f()) r = f();
-  for (int i = 0; !r.ok(); ++i) {
+  for (int i = 0; !r.ok() && r.status().code() != StatusCode::kCancelled; ++i) {
     auto elapsed = std::chrono::steady_clock::now() - start;
     if (i >= options_.num_retries && elapsed > std::chrono::milliseconds(options_.timeout_ms)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::max(options_.retry_interval_ms, 100)));
+    if (!options_.cancel->SleepFor(std::max(options_.retry_interval_ms, 100))) {
+      return options_.cancel->Check(what);
+    }
     // librdkafka 2.0 may keep answering "Unknown partition" from a stale
     // metadata cache after a broker restart: retry on a fresh client.
     if (!Connect().ok()) continue;
@@ -47,7 +61,11 @@ auto KafkaMetadataClient::Retry(const char* what, F f) -> decltype(f()) {
 Result<std::map<std::string, int>> KafkaMetadataClient::ListTopics() {
   return Retry("listing Kafka topics", [&]() -> Result<std::map<std::string, int>> {
     const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_resp_err_t e = rd_kafka_metadata(rk_.get(), 1, nullptr, &md, options_.timeout_ms);
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+    SLUICE_RETURN_NOT_OK(Sliced("listing Kafka topics", [&](int slice_ms) {
+      e = rd_kafka_metadata(rk_.get(), 1, nullptr, &md, slice_ms);
+      return e;
+    }));
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("metadata: ") + rd_kafka_err2str(e));
     std::map<std::string, int> out;
     for (int i = 0; i < md->topic_cnt; ++i) {
@@ -80,9 +98,21 @@ bool IsUnknownPartition(rd_kafka_resp_err_t e) {
 }  // namespace
 
 Result<PartitionOffsets> KafkaMetadataClient::OffsetsAttempt(const PartitionOffsets& timestamps) {
-  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(timestamps.size()));
-  for (const auto& [tp, ts] : timestamps) rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition)->offset = ts;
-  rd_kafka_resp_err_t e = rd_kafka_offsets_for_times(rk_.get(), l, options_.timeout_ms);
+  rd_kafka_topic_partition_list_t* l = nullptr;
+  rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+  // The list is filled anew for every slice (a timed-out call may have
+  // written to it).
+  Status sliced = Sliced("fetching Kafka offsets", [&](int slice_ms) {
+    if (l != nullptr) rd_kafka_topic_partition_list_destroy(l);
+    l = rd_kafka_topic_partition_list_new(static_cast<int>(timestamps.size()));
+    for (const auto& [tp, ts] : timestamps) rd_kafka_topic_partition_list_add(l, tp.topic.c_str(), tp.partition)->offset = ts;
+    e = rd_kafka_offsets_for_times(rk_.get(), l, slice_ms);
+    return e;
+  });
+  if (!sliced.ok()) {
+    if (l != nullptr) rd_kafka_topic_partition_list_destroy(l);
+    return sliced;
+  }
   PartitionOffsets out;
   Status st;
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {

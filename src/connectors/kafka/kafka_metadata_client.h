@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cancellation.h"
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_offsets.h"
 
@@ -20,7 +21,12 @@ class KafkaMetadataClient {
     int num_retries = 3;
     int retry_interval_ms = 1000;
     int timeout_ms = 30000;
+    // Every call gives up (Cancelled) within about kSliceMs of this being
+    // cancelled: librdkafka's blocking calls cannot be interrupted, so they
+    // are made kSliceMs at a time and repeated while they time out.
+    const CancellationToken* cancel = &CancellationToken::Never();
   };
+  static constexpr int kSliceMs = 250;
   static Result<std::unique_ptr<KafkaMetadataClient>> Make(const KafkaConfig& config, const std::string& group_id,
                                                            Options options);
   // Partition counts of every non-internal topic of the cluster.
@@ -41,6 +47,11 @@ class KafkaMetadataClient {
  private:
   template <typename F>
   auto Retry(const char* what, F f) -> decltype(f());
+  // Calls call(slice_ms) (a librdkafka call with that timeout, returning its
+  // error) again while it times out, until timeout_ms has passed; Cancelled
+  // as soon as the token is. The last call's result is the caller's to read.
+  template <typename F>
+  Status Sliced(const char* what, F call);
   Result<PartitionOffsets> OffsetsAttempt(const PartitionOffsets& timestamps);
   Status Connect();
   KafkaConfig config_;

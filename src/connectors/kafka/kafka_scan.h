@@ -81,12 +81,16 @@ class KafkaReadContext {
   // the scan's filter (RequiredJsonTexts).
   bool json_prefilter() const { return json_prefilter_; }
   void set_json_prefilter(bool on) { json_prefilter_ = on; }
+  // The query's token: a read waiting for records gives up when it is cancelled.
+  const CancellationToken* cancel() const { return cancel_; }
+  void set_cancel(const CancellationToken* cancel) { cancel_ = cancel; }
 
  private:
   KafkaConfig config_;
   std::string group_id_;
   bool fail_on_data_loss_;
   int64_t poll_timeout_ms_;
+  const CancellationToken* cancel_ = &CancellationToken::Never();
   std::mutex mu_;
   std::vector<rd_kafka_t*> idle_;  // GUARDED_BY(mu_)
   KafkaReadMetrics metrics_;

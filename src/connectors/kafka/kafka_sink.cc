@@ -1,5 +1,6 @@
 #include "connectors/kafka/kafka_sink.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "env/kill_point.h"
@@ -33,6 +34,7 @@ std::string KafkaSink::description() const {
 }
 
 Status KafkaSink::Open(const SinkContext& ctx) {
+  cancel_ = ctx.cancel;
   SLUICE_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, config_.NewConf({}));
   char err[512];
   std::map<std::string, std::string> extra = {{"enable.idempotence", "true"}, {"acks", "all"}};
@@ -61,8 +63,14 @@ Status KafkaSink::Open(const SinkContext& ctx) {
   if (!exactly_once_) return Status::OK();
   // Fences any older producer with this transactional.id and aborts its
   // open transaction (a batch half-written before a crash).
-  if (rd_kafka_error_t* e = rd_kafka_init_transactions(rk, static_cast<int>(timeout_ms_))) {
-    return TxnError(e, "init_transactions (transactional.id " + transactional_id_ + ")", false);
+  // A timed-out init_transactions may be called again (librdkafka's
+  // contract): kSliceMs at a time, so that a stop is seen.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+  while (rd_kafka_error_t* e = rd_kafka_init_transactions(rk, kSliceMs)) {
+    bool again = rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT && std::chrono::steady_clock::now() < deadline;
+    if (!again) return TxnError(e, "init_transactions (transactional.id " + transactional_id_ + ")", false);
+    rd_kafka_error_destroy(e);
+    SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: init_transactions"));
   }
   SLUICE_ASSIGN_OR_RETURN(last_committed_, ReadCommittedBatch());
   return Status::OK();
@@ -179,6 +187,7 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       }
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: producing to topic '" + topic + "'"));
         rd_kafka_poll(rk, 10);
         continue;
       }
@@ -194,7 +203,12 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
 }
 
 Status KafkaSink::FlushDelivered() {
-  rd_kafka_resp_err_t fe = rd_kafka_flush(producer_.get(), static_cast<int>(timeout_ms_));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+  rd_kafka_resp_err_t fe;
+  while ((fe = rd_kafka_flush(producer_.get(), kSliceMs)) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
+         std::chrono::steady_clock::now() < deadline) {
+    SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: flush"));
+  }
   if (fe != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("kafka sink: flush: ") + rd_kafka_err2str(fe));
   if (delivery_.failed.load() > 0) {
     std::lock_guard<std::mutex> l(delivery_.mu);

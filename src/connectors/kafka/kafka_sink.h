@@ -69,6 +69,11 @@ class KafkaSink : public Sink {
   std::string txn_prefix_ = "sluice-";
   std::string transactional_id_;
   int64_t timeout_ms_ = 60000;
+  // The query's token (SinkContext::cancel): waits on the broker give up
+  // within kSliceMs of a stop, except commit_transaction, which finishes
+  // or fails within timeout_ms_ (abandoning it midway gains nothing).
+  const CancellationToken* cancel_ = &CancellationToken::Never();
+  static constexpr int kSliceMs = 250;
   RdKafkaPtr producer_;
   int64_t last_committed_ = -1;
   DeliveryErrors delivery_;

@@ -229,9 +229,11 @@ Status KafkaSource::Open(const SourceContext& ctx) {
   mo.num_retries = static_cast<int>(retries);
   mo.retry_interval_ms = static_cast<int>(interval);
   mo.timeout_ms = static_cast<int>(std::min<int64_t>(60000, poll_timeout_ms_));
+  mo.cancel = ctx.cancel;
   SLUICE_ASSIGN_OR_RETURN(client_, KafkaMetadataClient::Make(config_, group_id_, mo));
   read_ctx_ = std::make_shared<KafkaReadContext>(config_, group_id_, fail_on_data_loss_, poll_timeout_ms_);
   read_ctx_->set_json_prefilter(json_prefilter_);
+  read_ctx_->set_cancel(ctx.cancel);
   if (!dead_letter_topic_.empty()) {
     read_ctx_->set_dead_letter(std::make_shared<DeadLetterWriter>(config_, dead_letter_topic_));
   }
