@@ -2,6 +2,8 @@
 # entry is one static library built from the .cc files directly in the listed
 # folders of src/ (not their subfolders).
 sluice_module(common)
+# spdlog stays inside src/common/log.cc (log.h needs only fmt).
+target_link_libraries(sluice_common PRIVATE spdlog::spdlog)
 sluice_module(types DEPS sluice_common)
 sluice_module(vector DEPS sluice_types)
 sluice_module(env DEPS sluice_common)

@@ -7,6 +7,8 @@
 //       --progress-file path          append every batch's progress JSON
 //       --max-batches N               stop after N batches (demos, tests)
 //     SIGINT/SIGTERM finish the batch in flight, commit it and exit 0.
+//   --log-level trace|debug|info|warn|error|off   the log on stderr
+//       (default: info for run, a line per batch; warn for sql)
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/log.h"
 #include "sluice/session.h"
 #include "sluice/streaming.h"
 #include "stream/streaming_job.h"
@@ -112,6 +115,7 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
 int main(int argc, char** argv) {
   CLI::App app{"Sluice: micro-batch stream processing, Spark Structured Streaming's model in C++"};
   app.require_subcommand(1);
+  const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "warning", "error", "off"};
 
   auto* sql = app.add_subcommand("sql", "Run SQL statements and print the result of the last one");
   std::string statements, file, format = "table";
@@ -121,6 +125,8 @@ int main(int argc, char** argv) {
   e->excludes(f);
   sql->add_option("--format", format, "output format")->check(CLI::IsMember({"table", "csv", "json"}));
   sql->add_option("--max-rows", max_rows, "rows printed in table format");
+  std::string sql_log_level = "warn";
+  sql->add_option("--log-level", sql_log_level, "log level on stderr")->check(CLI::IsMember(kLevels));
 
   auto* run = app.add_subcommand("run", "Run a streaming job written in SQL (see docs/streaming.md)");
   std::string job_file, progress_file;
@@ -128,12 +134,19 @@ int main(int argc, char** argv) {
   run->add_option("job", job_file, "the job's SQL file")->required();
   run->add_option("--progress-file", progress_file, "append each batch's progress JSON to this file");
   run->add_option("--max-batches", max_batches, "stop after this many batches (0: no limit)");
+  std::string run_log_level = "info";
+  run->add_option("--log-level", run_log_level, "log level on stderr (info: a line per batch)")
+      ->check(CLI::IsMember(kLevels));
 
   CLI11_PARSE(app, argc, argv);
 
-  if (run->parsed()) return RunJob(job_file, progress_file, max_batches);
+  if (run->parsed()) {
+    sluice::SetLogLevel(*sluice::ParseLogLevel(run_log_level));
+    return RunJob(job_file, progress_file, max_batches);
+  }
 
   if (sql->parsed()) {
+    sluice::SetLogLevel(*sluice::ParseLogLevel(sql_log_level));
     std::string text = statements;
     if (!file.empty()) {
       std::stringstream ss;

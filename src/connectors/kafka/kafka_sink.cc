@@ -22,6 +22,7 @@ Result<std::shared_ptr<KafkaSink>> KafkaSink::Make(const SourceOptions& options)
         "The kafka sink with exactlyOnce 'true' needs the option 'topic' (its partition 0 records which batches "
         "are committed)");
   }
+  s->config_.set_log_tag(s->description());
   return s;
 }
 
@@ -52,7 +53,7 @@ Status KafkaSink::Open(const SinkContext& ctx) {
   }
   rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
   rd_kafka_conf_set_opaque(conf, &delivery_);
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_PRODUCER, conf, err, sizeof err, config_.log_tag());
   if (!rk) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(std::string("cannot create the Kafka producer: ") + err);
