@@ -99,9 +99,9 @@ std::optional<JaasEntry> ParseJaas(const std::string& text) {
     ++i;
     skip();
     std::string value;
-    if (i < n && text[i] == '"') {
-      ++i;
-      while (i < n && text[i] != '"') {
+    if (i < n && (text[i] == '"' || text[i] == '\'')) {
+      char quote = text[i++];
+      while (i < n && text[i] != quote) {
         if (text[i] == '\\' && i + 1 < n) ++i;
         value += text[i++];
       }
