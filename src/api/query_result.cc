@@ -1,19 +1,26 @@
 #include <algorithm>
 
+#include "api/query_result_internal.h"
 #include "connectors/file/file_writer.h"
-#include "sluice/session.h"
 
 namespace sluice {
 
+QueryResult::QueryResult() {
+  static const std::shared_ptr<const Data> kEmpty = std::make_shared<const Data>();
+  data_ = kEmpty;
+}
+
+const Schema& QueryResult::schema() const { return data_->schema; }
+
 size_t QueryResult::num_rows() const {
   size_t n = 0;
-  for (const auto& b : batches_) n += b.num_rows;
+  for (const auto& b : data_->batches) n += b.num_rows;
   return n;
 }
 
 std::vector<std::vector<Value>> QueryResult::Rows() const {
   std::vector<std::vector<Value>> rows;
-  for (const auto& b : batches_) {
+  for (const auto& b : data_->batches) {
     for (size_t i = 0; i < b.num_rows; ++i) rows.push_back(b.Row(i));
   }
   return rows;
@@ -43,12 +50,12 @@ std::string Truncate(const std::string& s, size_t max) {
 }  // namespace
 
 std::string QueryResult::ToTable(size_t max_rows, size_t truncate) const {
-  size_t ncols = schema_.size();
+  size_t ncols = data_->schema.size();
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> header;
-  for (const auto& f : schema_.fields()) header.push_back(Truncate(f.name, truncate));
+  for (const auto& f : data_->schema.fields()) header.push_back(Truncate(f.name, truncate));
   size_t total = num_rows();
-  for (const auto& b : batches_) {
+  for (const auto& b : data_->batches) {
     for (size_t i = 0; i < b.num_rows && cells.size() < max_rows; ++i) {
       std::vector<std::string> row;
       for (size_t c = 0; c < ncols; ++c) row.push_back(Truncate(b.columns[c].GetValue(i).ToString(), truncate));
@@ -80,10 +87,10 @@ std::string QueryResult::ToTable(size_t max_rows, size_t truncate) const {
 std::string QueryResult::ToCsv() const {
   FileFormatOptions options;
   options.header = true;
-  CsvWriter writer(schema_, options);
+  CsvWriter writer(data_->schema, options);
   std::string out;
   writer.WriteHeader(&out);
-  for (const auto& b : batches_) {
+  for (const auto& b : data_->batches) {
     Status st = writer.Write(b, &out);
     if (!st.ok()) return out + "error: " + st.ToString() + "\n";
   }
@@ -91,9 +98,9 @@ std::string QueryResult::ToCsv() const {
 }
 
 std::string QueryResult::ToJsonLines() const {
-  JsonLinesWriter writer(schema_);
+  JsonLinesWriter writer(data_->schema);
   std::string out;
-  for (const auto& b : batches_) {
+  for (const auto& b : data_->batches) {
     Status st = writer.Write(b, &out);
     if (!st.ok()) return out + "error: " + st.ToString() + "\n";
   }

@@ -13,6 +13,7 @@
 #include "plan/optimizer.h"
 #include "plan/physical_planner.h"
 #include "stream/streaming_plan_checker.h"
+#include "stream/streaming_query_internal.h"
 
 namespace sluice {
 
@@ -281,7 +282,7 @@ Status MicroBatchExecution::Start() {
   if (manager_ != nullptr) {
     StreamingQueryListener::QueryStartedEvent ev{meta_.query_id, meta_.run_id, config_.name,
                                                  FormatIsoTimestamp(clock_->NowMillis())};
-    for (const auto& l : manager_->listeners()) l->onQueryStarted(ev);
+    for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryStarted(ev);
   }
   return Status::OK();
 }
@@ -534,7 +535,7 @@ void MicroBatchExecution::PostProgress(StreamingQueryProgress p) {
     while (progress_.size() > kRecentProgress) progress_.pop_front();
   }
   if (manager_ != nullptr) {
-    for (const auto& l : manager_->listeners()) l->onQueryProgress(p);
+    for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryProgress(p);
   }
   cv_.notify_all();
 }
@@ -644,8 +645,8 @@ void MicroBatchExecution::Finish(const Status& st) {
   if (manager_ != nullptr) {
     StreamingQueryListener::QueryTerminatedEvent ev{meta_.query_id, meta_.run_id, std::nullopt};
     if (!st.ok()) ev.exception = st.ToString();
-    for (const auto& l : manager_->listeners()) l->onQueryTerminated(ev);
-    manager_->Unregister(meta_.run_id);
+    for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryTerminated(ev);
+    StreamingQueryAccess::Unregister(*manager_, meta_.run_id);
   }
   cv_.notify_all();
 }

@@ -2,6 +2,8 @@
 // MicroBatchExecution.
 #include <charconv>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <regex>
 
 #include "common/json_writer.h"
@@ -10,6 +12,7 @@
 #include "sql/parser.h"
 #include "stream/connector_registry.h"
 #include "stream/micro_batch_execution.h"
+#include "stream/streaming_query_internal.h"
 
 namespace sluice {
 
@@ -172,41 +175,51 @@ std::string StreamingQuery::explain() const { return exec_->last_plan(); }
 
 // --- StreamingQueryManager ---
 
+struct StreamingQueryManager::State {
+  mutable std::mutex mu;
+  std::vector<std::shared_ptr<StreamingQueryListener>> listeners;  // GUARDED_BY(mu)
+  std::map<std::string, StreamingQuery> active;                    // GUARDED_BY(mu), by run id
+};
+
+StreamingQueryManager::StreamingQueryManager() : state_(std::make_unique<State>()) {}
+StreamingQueryManager::~StreamingQueryManager() = default;
+
 void StreamingQueryManager::addListener(std::shared_ptr<StreamingQueryListener> listener) {
-  std::lock_guard<std::mutex> l(mu_);
-  listeners_.push_back(std::move(listener));
+  std::lock_guard<std::mutex> l(state_->mu);
+  state_->listeners.push_back(std::move(listener));
 }
 void StreamingQueryManager::removeListener(const std::shared_ptr<StreamingQueryListener>& listener) {
-  std::lock_guard<std::mutex> l(mu_);
-  std::erase(listeners_, listener);
+  std::lock_guard<std::mutex> l(state_->mu);
+  std::erase(state_->listeners, listener);
 }
 std::vector<StreamingQuery> StreamingQueryManager::active() const {
-  std::lock_guard<std::mutex> l(mu_);
+  std::lock_guard<std::mutex> l(state_->mu);
   std::vector<StreamingQuery> out;
-  for (const auto& [k, q] : active_) out.push_back(q);
+  for (const auto& [k, q] : state_->active) out.push_back(q);
   return out;
 }
 std::optional<StreamingQuery> StreamingQueryManager::get(const std::string& id) const {
-  std::lock_guard<std::mutex> l(mu_);
-  for (const auto& [k, q] : active_) {
+  std::lock_guard<std::mutex> l(state_->mu);
+  for (const auto& [k, q] : state_->active) {
     if (q.id() == id) return q;
   }
   return std::nullopt;
 }
-std::vector<std::shared_ptr<StreamingQueryListener>> StreamingQueryManager::listeners() const {
-  std::lock_guard<std::mutex> l(mu_);
-  return listeners_;
-}
-void StreamingQueryManager::Register(const StreamingQuery& q) {
-  std::lock_guard<std::mutex> l(mu_);
-  active_.emplace(q.runId(), q);
-}
-void StreamingQueryManager::Unregister(const std::string& run_id) {
-  std::lock_guard<std::mutex> l(mu_);
-  active_.erase(run_id);
-}
 void StreamingQueryManager::StopAll() {
-  for (auto& q : active()) q.execution()->RequestStop();
+  for (auto& q : active()) StreamingQueryAccess::Execution(q)->RequestStop();
+}
+
+std::vector<std::shared_ptr<StreamingQueryListener>> StreamingQueryAccess::Listeners(const StreamingQueryManager& m) {
+  std::lock_guard<std::mutex> l(m.state_->mu);
+  return m.state_->listeners;
+}
+void StreamingQueryAccess::Register(StreamingQueryManager& m, const StreamingQuery& q) {
+  std::lock_guard<std::mutex> l(m.state_->mu);
+  m.state_->active.emplace(q.runId(), q);
+}
+void StreamingQueryAccess::Unregister(StreamingQueryManager& m, const std::string& run_id) {
+  std::lock_guard<std::mutex> l(m.state_->mu);
+  m.state_->active.erase(run_id);
 }
 
 namespace {
@@ -356,8 +369,8 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   StreamingQueryManager* manager = &s->streams();
   auto exec = std::make_shared<MicroBatchExecution>(df_.session(), df_.plan(), sink, config, manager);
   SLUICE_RETURN_NOT_OK(exec->Start());
-  StreamingQuery q(exec);
-  manager->Register(q);
+  StreamingQuery q = StreamingQueryAccess::MakeQuery(exec);
+  StreamingQueryAccess::Register(*manager, q);
   exec->StartThread();
   return q;
 }

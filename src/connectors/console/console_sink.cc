@@ -1,6 +1,6 @@
 #include "connectors/console/console_sink.h"
 
-#include "sluice/session.h"
+#include "api/query_result_internal.h"
 
 namespace sluice {
 
@@ -24,7 +24,7 @@ Result<std::shared_ptr<ConsoleSink>> ConsoleSink::Make(const SourceOptions& opti
 std::string ConsoleSink::Format(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches) const {
   std::string s = "-------------------------------------------\nBatch: " + std::to_string(batch_id) +
                   "\n-------------------------------------------\n";
-  QueryResult r(schema, batches);
+  QueryResult r = MakeQueryResult(schema, batches);
   s += r.ToTable(num_rows_, truncate_);
   if (r.num_rows() > num_rows_) s += "only showing top " + std::to_string(num_rows_) + " rows\n";
   s += "\n";

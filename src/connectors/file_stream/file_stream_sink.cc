@@ -4,7 +4,7 @@
 
 #include "checkpoint/checkpoint_metadata.h"
 #include "env/kill_point.h"
-#include "sluice/session.h"
+#include "api/query_result_internal.h"
 
 namespace sluice {
 
@@ -61,7 +61,7 @@ class FileSinkWriter final : public SinkWriter {
     }
     std::vector<Batch> one;
     one.push_back(std::move(batch));
-    QueryResult r(schema_, std::move(one));
+    QueryResult r = MakeQueryResult(schema_, std::move(one));
     std::string data = sink_->format() == "json" ? r.ToJsonLines() : r.ToCsv();
     if (sink_->format() == "csv" && (!sink_->header() || p.size > 0)) {  // a header opens the file only
       size_t nl = data.find('\n');

@@ -6,7 +6,7 @@
 #include <functional>
 
 #include "connectors/sink.h"
-#include "sluice/session.h"
+#include "api/query_result_internal.h"
 
 namespace sluice {
 
@@ -18,7 +18,7 @@ class ForeachBatchSink : public CollectingSink {
   std::string description() const override { return "ForeachBatchSink"; }
   Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
                   OutputMode mode) override {
-    return fn_(QueryResult(schema, batches), batch_id);
+    return fn_(MakeQueryResult(schema, batches), batch_id);
   }
 
  private:
