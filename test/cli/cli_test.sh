@@ -58,6 +58,9 @@ case "$err" in *"[DIVIDE_BY_ZERO]"*) check "runtime error class" ok ok ;; *) che
 "$SLUICE" sql -f "$WORK/missing.sql" >/dev/null 2>&1; rc=$?
 check "missing script exit code" "1" "$rc"
 
+out=$("$SLUICE" --version)
+if [[ "$out" =~ ^sluice\ [0-9]+\.[0-9]+\.[0-9]+\ \(([0-9a-f]+|unknown)\)$ ]]; then check "version" ok ok; else check "version" "sluice X.Y.Z (commit)" "$out"; fi
+
 # Logs: `run` logs a line per batch at info (its default), none at error.
 cat > "$WORK/rate.sql" <<SQL
 CREATE STREAM ev USING rate-micro-batch OPTIONS (rowsPerBatch '10');

@@ -9,6 +9,7 @@
 //     SIGINT/SIGTERM finish the batch in flight, commit it and exit 0.
 //   --log-level trace|debug|info|warn|error|off   the log on stderr
 //       (default: info for run, a line per batch; warn for sql)
+//   sluice --version                  "sluice <version> (<git commit>)"
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include "common/log.h"
 #include "sluice/session.h"
 #include "sluice/streaming.h"
+#include "sluice/version.h"
 #include "stream/streaming_job.h"
 
 #include <atomic>
@@ -114,6 +116,7 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
 
 int main(int argc, char** argv) {
   CLI::App app{"Sluice: micro-batch stream processing, Spark Structured Streaming's model in C++"};
+  app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION + " (" + SLUICE_GIT_COMMIT + ")");
   app.require_subcommand(1);
   const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "warning", "error", "off"};
 
