@@ -34,6 +34,11 @@ target_link_libraries(sluice_library INTERFACE
   $<LINK_ONLY:PkgConfig::RDKAFKA> $<LINK_ONLY:PkgConfig::OPENSSL> $<LINK_ONLY:PkgConfig::ZLIB>
   $<LINK_ONLY:Threads::Threads>)
 
+if(SLUICE_SANITIZE)
+  # An instrumented library needs the sanitizer runtimes in the program too.
+  target_link_options(sluice_library INTERFACE -fsanitize=address,undefined)
+endif()
+
 install(TARGETS sluice RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS sluice_library EXPORT SluiceTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/sluice DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
