@@ -6,6 +6,7 @@
 #include <mutex>
 #include <regex>
 
+#include "api/query_result_internal.h"
 #include "common/json_writer.h"
 #include "connectors/foreach_batch/foreach_batch_sink.h"
 #include "sluice/streaming.h"
@@ -350,7 +351,11 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   SLUICE_ASSIGN_OR_RETURN(config.min_batches_to_retain, opts.GetInt("minBatchesToRetain", 100, true));
   SinkPtr sink;
   if (foreach_) {
-    sink = std::make_shared<ForeachBatchSink>(foreach_);
+    auto fn = foreach_;
+    sink = std::make_shared<ForeachBatchSink>(
+        [fn](const Schema& schema, const std::vector<Batch>& batches, int64_t batch_id) {
+          return fn(MakeQueryResult(schema, batches), batch_id);
+        });
   } else {
     SinkSpec spec{format_, options_, name_};
     SLUICE_ASSIGN_OR_RETURN(sink, MakeStreamingSink(spec, &df_.session()->catalog()));
