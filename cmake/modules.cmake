@@ -4,6 +4,8 @@
 # below it (DESIGN.md section 3); tools/check_layers.py, run at every build,
 # fails the build when a source file includes from a folder above its own.
 sluice_module(common)
+# spdlog stays inside src/common/log.cc (log.h needs only fmt).
+target_link_libraries(sluice_common PRIVATE spdlog::spdlog)
 sluice_module(types DEPS sluice_common)
 sluice_module(vector DEPS sluice_types)
 sluice_module(env DEPS sluice_common)

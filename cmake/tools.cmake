@@ -1,6 +1,6 @@
 # The sluice command line.
 add_executable(sluice tools/sluice/main.cc)
-target_include_directories(sluice PRIVATE ${CLI11_INCLUDE_DIR})
+target_include_directories(sluice PRIVATE ${CLI11_INCLUDE_DIR} ${PROJECT_BINARY_DIR}/include)
 target_link_libraries(sluice PRIVATE sluice_api)
 
 add_test(NAME cli_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/cli/cli_test.sh $<TARGET_FILE:sluice>)

@@ -44,6 +44,10 @@ RANKS = {
 # Public headers: where each belongs.
 PUBLIC = {
     "sluice/status.h": "common",
+    "sluice/log.h": "common",
+    "sluice/version.h": "common",
+    "sluice/data_type.h": "types",
+    "sluice/value.h": "types",
     "sluice/session.h": "api",
     "sluice/dataframe.h": "api",
     "sluice/streaming.h": "stream",

@@ -160,7 +160,7 @@ class DataFrame {
   Status show(size_t n = 20, size_t truncate = 20) const;
   Result<Schema> schema() const;
   // Streaming: writes this (streaming) DataFrame's result continuously
-  // (include sluice/streaming.h; link sluice_stream).
+  // (include sluice/streaming.h).
   DataStreamWriter writeStream() const;
   const Status& status() const { return error_; }
 

@@ -7,22 +7,20 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/data_type.h"
 #include "sluice/status.h"
-#include "types/data_type.h"
-#include "types/value.h"
-#include "vector/vector.h"
+#include "sluice/value.h"
 
 namespace sluice {
 
-// A fully materialized query result.
+// A fully materialized query result: its schema (column names and types)
+// and its rows. Copies are cheap and share the (immutable) rows.
 class QueryResult {
  public:
-  QueryResult() = default;
-  QueryResult(Schema schema, std::vector<Batch> batches)
-      : schema_(std::move(schema)), batches_(std::move(batches)) {}
+  QueryResult();  // no columns, no rows
 
-  const Schema& schema() const { return schema_; }
-  const std::vector<Batch>& batches() const { return batches_; }
+  const Schema& schema() const;
+  size_t num_columns() const { return schema().size(); }
   size_t num_rows() const;
   // Every row as values (slow path; tests and small results).
   std::vector<std::vector<Value>> Rows() const;
@@ -36,8 +34,11 @@ class QueryResult {
   std::string ToJsonLines() const;
 
  private:
-  Schema schema_;
-  std::vector<Batch> batches_;
+  // The columnar batches (engine side: src/api/query_result_internal.h).
+  struct Data;
+  friend struct QueryResultAccess;
+  explicit QueryResult(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
+  std::shared_ptr<const Data> data_;
 };
 
 class DataFrameReader;
@@ -62,7 +63,7 @@ class Session {
   // One query (SELECT ...) as a DataFrame.
   DataFrame sql(const std::string& query);
 
-  // Streaming entry points (include sluice/streaming.h; link sluice_stream).
+  // Streaming entry points (include sluice/streaming.h).
   DataStreamReader readStream();
   // The session's streaming queries and listeners (spark.streams).
   StreamingQueryManager& streams();

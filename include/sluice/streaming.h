@@ -20,7 +20,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -133,16 +132,14 @@ class StreamingQueryListener {
     std::optional<std::string> exception;  // the error, if the query failed
   };
   virtual ~StreamingQueryListener() = default;
-  virtual void onQueryStarted(const QueryStartedEvent& event) {}
-  virtual void onQueryProgress(const StreamingQueryProgress& progress) {}
-  virtual void onQueryTerminated(const QueryTerminatedEvent& event) {}
+  virtual void onQueryStarted(const QueryStartedEvent& /*event*/) {}
+  virtual void onQueryProgress(const StreamingQueryProgress& /*progress*/) {}
+  virtual void onQueryTerminated(const QueryTerminatedEvent& /*event*/) {}
 };
 
 // A handle to a running (or finished) query. Copies share the query.
 class StreamingQuery {
  public:
-  explicit StreamingQuery(std::shared_ptr<MicroBatchExecution> exec) : exec_(std::move(exec)) {}
-
   std::string id() const;     // stays the same across restarts (checkpoint metadata)
   std::string runId() const;  // new at every start
   std::string name() const;
@@ -166,31 +163,34 @@ class StreamingQuery {
   // Explain of the most recent batch's physical plan.
   std::string explain() const;
 
-  const std::shared_ptr<MicroBatchExecution>& execution() const { return exec_; }
-
  private:
+  // The runner (engine side: src/stream/streaming_query_internal.h).
+  friend struct StreamingQueryAccess;
+  explicit StreamingQuery(std::shared_ptr<MicroBatchExecution> exec) : exec_(std::move(exec)) {}
   std::shared_ptr<MicroBatchExecution> exec_;
 };
 
 // The streaming queries of a session and its listeners (spark.streams).
 class StreamingQueryManager {
  public:
+  StreamingQueryManager();
+  ~StreamingQueryManager();
+  StreamingQueryManager(const StreamingQueryManager&) = delete;
+  StreamingQueryManager& operator=(const StreamingQueryManager&) = delete;
+
   void addListener(std::shared_ptr<StreamingQueryListener> listener);
   void removeListener(const std::shared_ptr<StreamingQueryListener>& listener);
   std::vector<StreamingQuery> active() const;
   std::optional<StreamingQuery> get(const std::string& id) const;
-
-  // Internal: called by the runner.
-  std::vector<std::shared_ptr<StreamingQueryListener>> listeners() const;
-  void Register(const StreamingQuery& q);
-  void Unregister(const std::string& run_id);
-  // Stops every active query (the CLI on SIGINT/SIGTERM).
+  // Asks every active query to stop after its batch in flight (the CLI on
+  // SIGINT/SIGTERM); does not wait.
   void StopAll();
 
  private:
-  mutable std::mutex mu_;
-  std::vector<std::shared_ptr<StreamingQueryListener>> listeners_;
-  std::map<std::string, StreamingQuery> active_;  // by run id
+  // Active queries and listeners (engine side: src/stream/streaming_query_internal.h).
+  friend struct StreamingQueryAccess;
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // session.readStream(): formats "rate", "rate-micro-batch", "json", "csv"

@@ -1,35 +1,42 @@
+#include "api/query_result_internal.h"
 #include "render/csv_writer.h"
 #include "render/json_lines_writer.h"
 #include "render/table_renderer.h"
-#include "sluice/session.h"
 
 namespace sluice {
 
+QueryResult::QueryResult() {
+  static const std::shared_ptr<const Data> kEmpty = std::make_shared<const Data>();
+  data_ = kEmpty;
+}
+
+const Schema& QueryResult::schema() const { return data_->schema; }
+
 size_t QueryResult::num_rows() const {
   size_t n = 0;
-  for (const auto& b : batches_) n += b.num_rows;
+  for (const auto& b : data_->batches) n += b.num_rows;
   return n;
 }
 
 std::vector<std::vector<Value>> QueryResult::Rows() const {
   std::vector<std::vector<Value>> rows;
-  for (const auto& b : batches_) {
+  for (const auto& b : data_->batches) {
     for (size_t i = 0; i < b.num_rows; ++i) rows.push_back(b.Row(i));
   }
   return rows;
 }
 
 std::string QueryResult::ToTable(size_t max_rows, size_t truncate) const {
-  return RenderTable(schema_, batches_, max_rows, truncate);
+  return RenderTable(data_->schema, data_->batches, max_rows, truncate);
 }
 
 std::string QueryResult::ToCsv() const {
   CsvWriteOptions options;
   options.header = true;
-  CsvWriter writer(schema_, options);
+  CsvWriter writer(data_->schema, options);
   std::string out;
   writer.WriteHeader(&out);
-  for (const auto& b : batches_) {
+  for (const auto& b : data_->batches) {
     Status st = writer.Write(b, &out);
     if (!st.ok()) return out + "error: " + st.ToString() + "\n";
   }
@@ -37,9 +44,9 @@ std::string QueryResult::ToCsv() const {
 }
 
 std::string QueryResult::ToJsonLines() const {
-  JsonLinesWriter writer(schema_);
+  JsonLinesWriter writer(data_->schema);
   std::string out;
-  for (const auto& b : batches_) {
+  for (const auto& b : data_->batches) {
     Status st = writer.Write(b, &out);
     if (!st.ok()) return out + "error: " + st.ToString() + "\n";
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 
+#include "api/query_result_internal.h"
 #include "api/session_impl.h"
 #include "exec/physical_operator.h"
 #include "plan/binder.h"
@@ -29,7 +30,7 @@ QueryResult SingleStringColumn(const std::string& name, const std::vector<std::s
   Vector v(DataType::String(), 0);
   for (const auto& r : rows) v.AppendValue(Value::String(r));
   Schema s({{name, DataType::String(), false}});
-  return QueryResult(s, {Batch({v}, rows.size())});
+  return MakeQueryResult(s, {Batch({v}, rows.size())});
 }
 
 }  // namespace
@@ -46,7 +47,7 @@ Result<QueryResult> SessionImpl::Execute(const LogicalPlanPtr& analyzed) {
   ExecContext ctx;
   ctx.eval.now_micros = NowMicros();
   SLUICE_ASSIGN_OR_RETURN(auto batches, CollectAll(*physical, &ctx));
-  return QueryResult(OutputSchema(*analyzed), std::move(batches));
+  return MakeQueryResult(OutputSchema(*analyzed), std::move(batches));
 }
 
 Result<std::string> SessionImpl::Explain(const LogicalPlanPtr& analyzed, bool extended) {
@@ -74,7 +75,7 @@ Binder SessionImpl::NewBinder(std::string_view sql) {
   Binder binder(&catalog_, sql);
   binder.set_subquery_runner([this](const LogicalPlanPtr& plan) -> Result<std::vector<Batch>> {
     SLUICE_ASSIGN_OR_RETURN(auto r, Execute(plan));
-    return r.batches();
+    return QueryResultBatches(r);
   });
   return binder;
 }
@@ -106,7 +107,7 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
       if (ct.as_query) {
         SLUICE_ASSIGN_OR_RETURN(auto plan, BindQueryText(*ct.as_query, text));
         SLUICE_ASSIGN_OR_RETURN(auto result, Execute(plan));
-        auto table = std::make_shared<MemoryTable>(result.schema(), result.batches(), name);
+        auto table = std::make_shared<MemoryTable>(result.schema(), QueryResultBatches(result), name);
         SLUICE_RETURN_NOT_OK(catalog_.CreateTable(name, table, ct.or_replace, ct.if_not_exists));
         return QueryResult();
       }
@@ -174,14 +175,14 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
           v.AppendValue(Value::String(val));
         }
         size_t n = k.size();
-        return QueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, n)});
+        return MakeQueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, n)});
       }
       if (s.value) conf_[s.key] = *s.value;
       Vector k(DataType::String(), 0), v(DataType::String(), 0);
       k.AppendValue(Value::String(s.key));
       auto it = conf_.find(s.key);
       v.AppendValue(it == conf_.end() ? Value::String("<undefined>") : Value::String(it->second));
-      return QueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, 1)});
+      return MakeQueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, 1)});
     }
     case ast::StatementKind::kCreateStream:
     case ast::StatementKind::kCreateSink:

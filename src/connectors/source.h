@@ -23,6 +23,7 @@
 #include <string>
 
 #include "common/cancellation.h"
+#include "common/redaction.h"
 #include "env/clock.h"
 #include "env/env.h"
 #include "exec/table_source.h"
@@ -129,11 +130,11 @@ inline Result<int64_t> SourceOptions::GetInt(const std::string& key, int64_t def
   int64_t x = 0;
   auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
   if (ec != std::errc() || end != v->data() + v->size()) {
-    return Status::InvalidArgument("option '" + key + "' must be an integer, got '" + *v + "'");
+    return Status::InvalidArgument("option '" + key + "' must be an integer, got '" + RedactValue(key, *v) + "'");
   }
   if (x < 0 || (positive && x == 0)) {
     return Status::InvalidArgument("option '" + key + "' must be " + (positive ? "positive" : "non-negative") +
-                                   ", got '" + *v + "'");
+                                   ", got '" + RedactValue(key, *v) + "'");
   }
   return x;
 }
@@ -143,7 +144,7 @@ inline Result<bool> SourceOptions::GetBool(const std::string& key, bool def) con
   if (!v) return def;
   if (EqualsIgnoreCase(*v, "true")) return true;
   if (EqualsIgnoreCase(*v, "false")) return false;
-  return Status::InvalidArgument("option '" + key + "' must be true or false, got '" + *v + "'");
+  return Status::InvalidArgument("option '" + key + "' must be true or false, got '" + RedactValue(key, *v) + "'");
 }
 
 // Parses a non-negative decimal integer offset ("42"); Corruption naming the

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "common/redaction.h"
 #include "sql/token.h"
 
 namespace sluice::ast {
@@ -436,7 +437,7 @@ std::string CreateTableStatement::ToString() const {
     out += " OPTIONS (";
     for (size_t i = 0; i < options.size(); ++i) {
       if (i > 0) out += ", ";
-      out += QuoteString(options[i].first) + " = " + QuoteString(options[i].second);
+      out += QuoteString(options[i].first) + " = " + QuoteString(RedactValue(options[i].first, options[i].second));
     }
     out += ")";
   }
@@ -511,7 +512,8 @@ std::string OptionsToString(const std::vector<std::pair<std::string, std::string
   if (options.empty()) return "";
   std::string s = " OPTIONS (";
   for (size_t i = 0; i < options.size(); ++i) {
-    s += (i ? ", " : "") + QuoteIdentifier(options[i].first) + " " + Value::String(options[i].second).ToSqlLiteral();
+    s += (i ? ", " : "") + QuoteIdentifier(options[i].first) + " " +
+         Value::String(RedactValue(options[i].first, options[i].second)).ToSqlLiteral();
   }
   return s + ")";
 }

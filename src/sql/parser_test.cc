@@ -306,6 +306,19 @@ TEST(ParserQueryTest, CtesAndUnion) {
   EXPECT_FALSE(static_cast<const ast::SetOperationNode&>(*d->As<ast::SelectStatement>().query).all);
 }
 
+TEST(ParserStatementTest, SecretOptionsAreRedactedWhenPrinted) {
+  auto t = Stmt("CREATE TABLE k USING kafka OPTIONS (kafka.sasl.jaas.config 'PlainLoginModule required "
+                "password=\"hunter2\";', subscribe 'x')");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->As<ast::CreateTableStatement>().options[0].second, "PlainLoginModule required password=\"hunter2\";");
+  EXPECT_EQ(t->ToString(),
+            "CREATE TABLE k USING kafka OPTIONS ('kafka.sasl.jaas.config' = '*****(redacted)', 'subscribe' = 'x')");
+  auto s = Stmt("CREATE STREAM e USING kafka OPTIONS (kafka.sasl.password 'hunter2', subscribe 'x')");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->ToString().find("hunter2"), std::string::npos) << s->ToString();
+  EXPECT_NE(s->ToString().find("*****(redacted)"), std::string::npos) << s->ToString();
+}
+
 TEST(ParserStatementTest, CreateTable) {
   auto s = Stmt(
       "CREATE TABLE IF NOT EXISTS events (id BIGINT NOT NULL, name STRING COMMENT 'who', "

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "checkpoint/metadata_log.h"
+#include "common/log.h"
 #include "env/atomic_file.h"
 #include "env/kill_point.h"
 #include "exec/operators/filter_project_operator.h"
@@ -13,6 +14,7 @@
 #include "plan/physical_planner.h"
 #include "stream/streaming_plan_checker.h"
 #include "exec/operators/memory_table.h"
+#include "stream/streaming_query_internal.h"
 
 namespace sluice {
 
@@ -290,10 +292,12 @@ Status MicroBatchExecution::Start() {
     started_ = true;
     status_.message = "Waiting for data to arrive";
   }
+  LogInfo("stream", "query {} started (id={}, runId={}, checkpoint {}), next batch {}", QueryLabel(), meta_.query_id,
+          meta_.run_id, config_.checkpoint_dir, next_batch_id_);
   if (manager_ != nullptr) {
     StreamingQueryListener::QueryStartedEvent ev{meta_.query_id, meta_.run_id, config_.name,
                                                  FormatIsoTimestamp(clock_->NowMillis())};
-    for (const auto& l : manager_->listeners()) l->onQueryStarted(ev);
+    for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryStarted(ev);
   }
   return Status::OK();
 }
@@ -355,6 +359,13 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
   last_trigger_start_micros_ = trigger_start;
   SetStatus("Waiting for next trigger", false, false);
   ++batches_run_;
+  // The batch is committed (commit log written): one line per batch.
+  if (LogEnabled(LogLevel::kInfo)) {
+    int64_t state_rows = 0;
+    for (const auto& op : progress.stateOperators) state_rows += op.numRowsTotal;
+    LogInfo("stream", "query {} batch {}: {} input rows in {} ms, {} state rows", QueryLabel(), progress.batchId,
+            progress.numInputRows, progress.durationMs["triggerExecution"], state_rows);
+  }
   PostProgress(std::move(progress));
   return true;
 }
@@ -541,7 +552,7 @@ void MicroBatchExecution::PostProgress(StreamingQueryProgress p) {
     while (progress_.size() > kRecentProgress) progress_.pop_front();
   }
   if (manager_ != nullptr) {
-    for (const auto& l : manager_->listeners()) l->onQueryProgress(p);
+    for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryProgress(p);
   }
   cv_.notify_all();
 }
@@ -624,7 +635,17 @@ Status MicroBatchExecution::RunLoop() {
   return st;
 }
 
+std::string MicroBatchExecution::QueryLabel() const {
+  return config_.name.empty() ? meta_.query_id : "'" + config_.name + "'";
+}
+
 void MicroBatchExecution::Finish(const Status& st) {
+  if (st.ok()) {
+    LogInfo("stream", "query {} stopped (next batch {})", QueryLabel(), next_batch_id_);
+  } else {
+    LogError("stream", "query {} (id={}, runId={}, checkpoint {}) failed in batch {}: {}", QueryLabel(),
+             meta_.query_id, meta_.run_id, config_.checkpoint_dir, next_batch_id_, st.ToString());
+  }
   for (auto& s : sources_) s->Stop();
   sink_->Stop();
   if (lock_) {
@@ -642,8 +663,8 @@ void MicroBatchExecution::Finish(const Status& st) {
   if (manager_ != nullptr) {
     StreamingQueryListener::QueryTerminatedEvent ev{meta_.query_id, meta_.run_id, std::nullopt};
     if (!st.ok()) ev.exception = st.ToString();
-    for (const auto& l : manager_->listeners()) l->onQueryTerminated(ev);
-    manager_->Unregister(meta_.run_id);
+    for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryTerminated(ev);
+    StreamingQueryAccess::Unregister(*manager_, meta_.run_id);
   }
   cv_.notify_all();
 }

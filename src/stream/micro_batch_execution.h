@@ -121,6 +121,8 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   Result<PhysicalOperatorPtr> ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan, ExecContext* ctx,
                                            StreamingQueryProgress* progress);
   void Finish(const Status& st);
+  // The query's name in quotes, or its id when it has none (log lines).
+  std::string QueryLabel() const;
   void PostProgress(StreamingQueryProgress p);
   void SetStatus(const std::string& message, bool trigger_active, bool data_available);
   // Waits (real time, interruptible by Stop/processAllAvailable) until the

@@ -12,6 +12,7 @@
 
 #include "checkpoint/commit_log.h"
 #include "checkpoint/offset_log.h"
+#include "common/log.h"
 #include "connectors/file_stream/file_stream_sink.h"
 #include "connectors/memory/memory_sink.h"
 #include "connectors/memory/memory_stream.h"
@@ -656,6 +657,48 @@ TEST_F(StreamTest, RateMicroBatchIsDeterministicPerBatch) {
   auto r = spark->Sql("SELECT count(*), min(value), max(value), min(timestamp) = max(timestamp) FROM rmb");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(Strings(r->Rows()), (std::vector<std::string>{"5,0,4,true"}));
+}
+
+TEST_F(StreamTest, LogsALinePerBatchAndWarnsWhileADirectoryIsMissing) {
+  LogCapture capture;
+  std::string in = dir.path() + "/not-yet";
+  auto q = spark->readStream().format("json").schema("id BIGINT").load(in).writeStream().format("memory")
+               .queryName("waits").option("checkpointLocation", ck()).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  // Warned at once, not at every poll (the next one is 5 s later).
+  auto warnings = [&] {
+    int n = 0;
+    for (const auto& line : capture.lines()) {
+      n += line.rfind("warn [FileStreamSource[" + in + "]] directory " + in + " does not exist", 0) == 0;
+    }
+    return n;
+  };
+  EXPECT_EQ(warnings(), 1) << capture.text();
+  ASSERT_TRUE(Env::Default()->CreateDir(in).ok());
+  WriteText(in + "/a.json", "{\"id\":1}\n{\"id\":2}\n");
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(q->stop().ok());
+  EXPECT_EQ(TableRows(*spark, "waits"), (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(warnings(), 1) << capture.text();
+  std::string text = capture.text();
+  EXPECT_NE(text.find("info [stream] query 'waits' batch 0: 2 input rows in "), std::string::npos) << text;
+  EXPECT_NE(text.find(" ms, 0 state rows"), std::string::npos) << text;
+}
+
+TEST_F(StreamTest, AFailedQueryLogsAnErrorWithItsContext) {
+  LogCapture capture;
+  auto input = std::make_shared<MemoryStream>(KV());
+  ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}})).ok());
+  auto q = spark->readStream().source(input).selectExpr({"1 / (v - 1) AS x"}).writeStream().format("memory")
+               .queryName("fails").option("checkpointLocation", ck()).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_FALSE(q->awaitTermination().ok());
+  std::string text = capture.text();
+  EXPECT_NE(text.find("error [stream] query 'fails' (id=" + q->id()), std::string::npos) << text;
+  EXPECT_NE(text.find("failed in batch 0: "), std::string::npos) << text;
+  EXPECT_NE(text.find("DIVIDE_BY_ZERO"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -2,14 +2,18 @@
 // MicroBatchExecution.
 #include <charconv>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <regex>
 
+#include "api/query_result_internal.h"
 #include "common/json_writer.h"
 #include "stream/foreach_batch_sink.h"
 #include "sluice/streaming.h"
 #include "sql/parser.h"
 #include "connectors/builtin/builtin_connectors.h"
 #include "stream/micro_batch_execution.h"
+#include "stream/streaming_query_internal.h"
 
 namespace sluice {
 
@@ -172,41 +176,51 @@ std::string StreamingQuery::explain() const { return exec_->last_plan(); }
 
 // --- StreamingQueryManager ---
 
+struct StreamingQueryManager::State {
+  mutable std::mutex mu;
+  std::vector<std::shared_ptr<StreamingQueryListener>> listeners;  // GUARDED_BY(mu)
+  std::map<std::string, StreamingQuery> active;                    // GUARDED_BY(mu), by run id
+};
+
+StreamingQueryManager::StreamingQueryManager() : state_(std::make_unique<State>()) {}
+StreamingQueryManager::~StreamingQueryManager() = default;
+
 void StreamingQueryManager::addListener(std::shared_ptr<StreamingQueryListener> listener) {
-  std::lock_guard<std::mutex> l(mu_);
-  listeners_.push_back(std::move(listener));
+  std::lock_guard<std::mutex> l(state_->mu);
+  state_->listeners.push_back(std::move(listener));
 }
 void StreamingQueryManager::removeListener(const std::shared_ptr<StreamingQueryListener>& listener) {
-  std::lock_guard<std::mutex> l(mu_);
-  std::erase(listeners_, listener);
+  std::lock_guard<std::mutex> l(state_->mu);
+  std::erase(state_->listeners, listener);
 }
 std::vector<StreamingQuery> StreamingQueryManager::active() const {
-  std::lock_guard<std::mutex> l(mu_);
+  std::lock_guard<std::mutex> l(state_->mu);
   std::vector<StreamingQuery> out;
-  for (const auto& [k, q] : active_) out.push_back(q);
+  for (const auto& [k, q] : state_->active) out.push_back(q);
   return out;
 }
 std::optional<StreamingQuery> StreamingQueryManager::get(const std::string& id) const {
-  std::lock_guard<std::mutex> l(mu_);
-  for (const auto& [k, q] : active_) {
+  std::lock_guard<std::mutex> l(state_->mu);
+  for (const auto& [k, q] : state_->active) {
     if (q.id() == id) return q;
   }
   return std::nullopt;
 }
-std::vector<std::shared_ptr<StreamingQueryListener>> StreamingQueryManager::listeners() const {
-  std::lock_guard<std::mutex> l(mu_);
-  return listeners_;
-}
-void StreamingQueryManager::Register(const StreamingQuery& q) {
-  std::lock_guard<std::mutex> l(mu_);
-  active_.emplace(q.runId(), q);
-}
-void StreamingQueryManager::Unregister(const std::string& run_id) {
-  std::lock_guard<std::mutex> l(mu_);
-  active_.erase(run_id);
-}
 void StreamingQueryManager::StopAll() {
-  for (auto& q : active()) q.execution()->RequestStop();
+  for (auto& q : active()) StreamingQueryAccess::Execution(q)->RequestStop();
+}
+
+std::vector<std::shared_ptr<StreamingQueryListener>> StreamingQueryAccess::Listeners(const StreamingQueryManager& m) {
+  std::lock_guard<std::mutex> l(m.state_->mu);
+  return m.state_->listeners;
+}
+void StreamingQueryAccess::Register(StreamingQueryManager& m, const StreamingQuery& q) {
+  std::lock_guard<std::mutex> l(m.state_->mu);
+  m.state_->active.emplace(q.runId(), q);
+}
+void StreamingQueryAccess::Unregister(StreamingQueryManager& m, const std::string& run_id) {
+  std::lock_guard<std::mutex> l(m.state_->mu);
+  m.state_->active.erase(run_id);
 }
 
 namespace {
@@ -361,7 +375,11 @@ Result<StreamingQuery> DataStreamWriter::start() const {
     if (!sink_options.empty()) {
       return Status::InvalidArgument("foreachBatch takes no sink options, got '" + sink_options.begin()->first + "'");
     }
-    sink = std::make_shared<ForeachBatchSink>(foreach_);
+    auto fn = foreach_;
+    sink = std::make_shared<ForeachBatchSink>(
+        [fn](const Schema& schema, const std::vector<Batch>& batches, int64_t batch_id) {
+          return fn(MakeQueryResult(schema, batches), batch_id);
+        });
   } else {
     // The sink's options and output mode are checked before the query
     // touches its checkpoint.
@@ -389,8 +407,8 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   StreamingQueryManager* manager = &s->streams();
   auto exec = std::make_shared<MicroBatchExecution>(df_.session(), df_.plan(), sink, config, manager);
   SLUICE_RETURN_NOT_OK(exec->Start());
-  StreamingQuery q(exec);
-  manager->Register(q);
+  StreamingQuery q = StreamingQueryAccess::MakeQuery(exec);
+  StreamingQueryAccess::Register(*manager, q);
   exec->StartThread();
   return q;
 }

@@ -56,8 +56,8 @@ const DataType& DataType::element() const {
   return id_ == TypeId::kArray ? nested_->element : kNullType;
 }
 
-size_t DataType::physical_width() const {
-  switch (id_) {
+size_t PhysicalWidth(const DataType& type) {
+  switch (type.id()) {
     case TypeId::kNull:
     case TypeId::kBoolean: return 1;
     case TypeId::kInt:

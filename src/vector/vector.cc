@@ -47,7 +47,7 @@ Vector::Vector(DataType type, size_t size) : type_(std::move(type)) {
 }
 
 void Vector::EnsureCapacity(size_t n) {
-  size_t w = type_.physical_width();
+  size_t w = PhysicalWidth(type_);
   if (w != 0) {
     size_t rows = type_.id() == TypeId::kArray ? n + 1 : n;
     if (!data_) {
@@ -70,7 +70,7 @@ void Vector::Reserve(size_t n) {
 void Vector::Resize(size_t n) {
   if (n > capacity_) EnsureCapacity(std::max(n, capacity_ * 2));
   if (n > size_) {
-    size_t w = type_.physical_width();
+    size_t w = PhysicalWidth(type_);
     if (type_.id() == TypeId::kArray) {
       uint32_t* off = offsets();
       for (size_t i = size_ + 1; i <= n; ++i) off[i] = off[size_];
@@ -193,7 +193,7 @@ Vector Vector::Gather(const uint32_t* rows, size_t n) const {
   Vector out(type_, 0);
   if (type_.is_string_like()) out.heap_ = heap_;
   out.Resize(n);
-  size_t w = type_.physical_width();
+  size_t w = PhysicalWidth(type_);
   switch (type_.id()) {
     case TypeId::kStruct:
       for (size_t c = 0; c < children_.size(); ++c) out.children_[c] = children_[c].Gather(rows, n);
@@ -259,7 +259,7 @@ void Vector::Append(const Vector& src) {
   size_t n = src.size_;
   if (n == 0) return;
   Resize(old + n);
-  size_t w = type_.physical_width();
+  size_t w = PhysicalWidth(type_);
   switch (type_.id()) {
     case TypeId::kStruct:
       for (size_t c = 0; c < children_.size(); ++c) {

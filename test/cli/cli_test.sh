@@ -58,5 +58,40 @@ case "$err" in *"[DIVIDE_BY_ZERO]"*) check "runtime error class" ok ok ;; *) che
 "$SLUICE" sql -f "$WORK/missing.sql" >/dev/null 2>&1; rc=$?
 check "missing script exit code" "1" "$rc"
 
+out=$("$SLUICE" --version)
+if [[ "$out" =~ ^sluice\ [0-9]+\.[0-9]+\.[0-9]+\ \(([0-9a-f]+|unknown)\)$ ]]; then check "version" ok ok; else check "version" "sluice X.Y.Z (commit)" "$out"; fi
+
+# Logs: `run` logs a line per batch at info (its default), none at error.
+cat > "$WORK/rate.sql" <<SQL
+CREATE STREAM ev USING rate-micro-batch OPTIONS (rowsPerBatch '10');
+CREATE SINK out USING noop;
+START STREAMING QUERY counts INTO out OUTPUT MODE complete CHECKPOINT LOCATION '$WORK/ck-rate'
+  AS SELECT value % 3 AS k, count(*) AS n FROM ev GROUP BY value % 3;
+SQL
+"$SLUICE" run "$WORK/rate.sql" --log-level info --max-batches 3 --progress-file "$WORK/progress" 2>"$WORK/err-info"; rc=$?
+check "run at info: exit code" "0" "$rc"
+logged=$(sed -n "s/.* info  *\[stream\] query 'counts' batch \([0-9]*\): 10 input rows in [0-9]* ms, 3 state rows$/\1/p" "$WORK/err-info" | tr '\n' ' ')
+ran=$(sed -n 's/.*"batchId":\([0-9]*\).*/\1/p' "$WORK/progress" | tr '\n' ' ')
+check "run at info: one line per batch, with its id" "$ran" "$logged"
+if [[ $(wc -l < "$WORK/progress") -ge 3 ]]; then check "run at info: batches ran" ok ok; else check "run at info: batches ran" ">= 3" "$(cat "$WORK/progress")"; fi
+"$SLUICE" run "$WORK/rate.sql" --log-level error --max-batches 2 2>"$WORK/err-error"; rc=$?
+check "run at error: exit code" "0" "$rc"
+check "run at error: no log lines" "" "$(cat "$WORK/err-error")"
+"$SLUICE" run "$WORK/rate.sql" --log-level chatty >/dev/null 2>&1; rc=$?
+check "unknown log level exit code" "105" "$rc"
+
+# A directory that does not exist: the job waits and warns, naming it.
+cat > "$WORK/missing.sql" <<SQL
+CREATE STREAM ev (id BIGINT) USING json OPTIONS (path '$WORK/no-such-dir');
+CREATE SINK out USING noop;
+START STREAMING QUERY waits INTO out CHECKPOINT LOCATION '$WORK/ck-missing' AS SELECT id FROM ev;
+SQL
+timeout -s INT 3 "$SLUICE" run "$WORK/missing.sql" 2>"$WORK/err-missing"
+if grep -q "warning \[FileStreamSource\[$WORK/no-such-dir\]\] directory $WORK/no-such-dir does not exist; waiting for it to be created" "$WORK/err-missing"; then
+  check "missing directory warning" ok ok
+else
+  check "missing directory warning" "a warning naming $WORK/no-such-dir" "$(cat "$WORK/err-missing")"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

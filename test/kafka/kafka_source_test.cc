@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/log.h"
 #include "kafka_test_util.h"
 #include "shared_broker_test.h"
 #include "connectors/kafka/kafka_metadata_client.h"
@@ -370,6 +371,53 @@ TEST_F(KafkaSourceTest, SecretsNeverShow) {
     (void)q->stop();
   }
   EXPECT_EQ(all.find("hunter2"), std::string::npos) << all;
+}
+
+TEST_F(KafkaSourceTest, JaasConfigNeverShowsInProgressOrLog) {
+  // Spark's way to give SASL credentials; on this PLAINTEXT broker they are
+  // read (into sasl.username / sasl.password) and not used.
+  const std::string jaas =
+      "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"jaas-hunter2\";";
+  ASSERT_TRUE(broker_->CreateTopic("jaas_in", 1).ok());
+  ASSERT_TRUE(broker_->CreateTopic("jaas_out", 1).ok());
+  Producer p(bootstrap());
+  p.SendRange("jaas_in", 0, 10, 1);
+  LogLevel saved = GetLogLevel();
+  SetLogLevel(LogLevel::kDebug);
+  LogCapture capture;
+  auto df = Reader({{"subscribe", "jaas_in"}, {"startingOffsets", "earliest"}, {"kafka.sasl.jaas.config", jaas}})
+                .load()
+                .selectExpr({"value"});
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto q = df.writeStream().format("kafka").option("kafka.bootstrap.servers", bootstrap())
+               .option("kafka.sasl.jaas.config", jaas).option("topic", "jaas_out")
+               .option("checkpointLocation", dir.path() + "/ck-jaas").start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  Status st = q->processAllAvailable();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_TRUE(q->stop().ok());
+  SetLogLevel(saved);
+  std::string all = q->explain();
+  for (const auto& pr : q->recentProgress()) all += pr.json() + pr.prettyJson();
+  EXPECT_NE(all.find("\"numInputRows\":10"), std::string::npos) << all;
+  EXPECT_EQ(all.find("hunter2"), std::string::npos) << all;
+  std::string log = capture.text();
+  EXPECT_NE(log.find("[stream] query"), std::string::npos) << log;
+  EXPECT_EQ(log.find("hunter2"), std::string::npos) << log;
+}
+
+TEST_F(KafkaSourceTest, WarnsWhileASubscribedTopicDoesNotExist) {
+  LogCapture capture;
+  auto df = Reader({{"subscribe", "not_there_yet"}}).load().selectExpr({"CAST(value AS STRING) AS v"});
+  auto q = StartMemory(df, "not_there_yet");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(q->stop().ok());
+  std::string log = capture.text();
+  EXPECT_NE(log.find("warn [KafkaV2[Subscribe[not_there_yet]]] topic 'not_there_yet' does not exist on " +
+                     bootstrap() + "; waiting for it to be created"),
+            std::string::npos)
+      << log;
 }
 
 TEST_F(KafkaSourceTest, BrokerRestartMidStreamLosesNothing) {

@@ -7,6 +7,9 @@
 //       --progress-file path          append every batch's progress JSON
 //       --max-batches N               stop after N batches (demos, tests)
 //     SIGINT/SIGTERM finish the batch in flight, commit it and exit 0.
+//   --log-level trace|debug|info|warn|error|off   the log on stderr
+//       (default: info for run, a line per batch; warn for sql)
+//   sluice --version                  "sluice <version> (<git commit>)"
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -14,10 +17,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/log.h"
 #include "sluice/session.h"
 #include "sluice/streaming.h"
 #include "connectors/builtin/builtin_connectors.h"
 #include "stream/micro_batch_execution.h"
+#include "sluice/version.h"
 #include "stream/streaming_job.h"
 
 #include <atomic>
@@ -125,7 +130,9 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
 
 int main(int argc, char** argv) {
   CLI::App app{"Sluice: micro-batch stream processing, Spark Structured Streaming's model in C++"};
+  app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION + " (" + SLUICE_GIT_COMMIT + ")");
   app.require_subcommand(1);
+  const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "warning", "error", "off"};
 
   auto* sql = app.add_subcommand("sql", "Run SQL statements and print the result of the last one");
   std::string statements, file, format = "table";
@@ -135,6 +142,8 @@ int main(int argc, char** argv) {
   e->excludes(f);
   sql->add_option("--format", format, "output format")->check(CLI::IsMember({"table", "csv", "json"}));
   sql->add_option("--max-rows", max_rows, "rows printed in table format");
+  std::string sql_log_level = "warn";
+  sql->add_option("--log-level", sql_log_level, "log level on stderr")->check(CLI::IsMember(kLevels));
 
   auto* run = app.add_subcommand("run", "Run a streaming job written in SQL (see docs/streaming.md)");
   std::string job_file, progress_file;
@@ -142,6 +151,9 @@ int main(int argc, char** argv) {
   run->add_option("job", job_file, "the job's SQL file")->required();
   run->add_option("--progress-file", progress_file, "append each batch's progress JSON to this file");
   run->add_option("--max-batches", max_batches, "stop after this many batches (0: no limit)");
+  std::string run_log_level = "info";
+  run->add_option("--log-level", run_log_level, "log level on stderr (info: a line per batch)")
+      ->check(CLI::IsMember(kLevels));
 
   auto* connectors = app.add_subcommand("connectors", "List the sources, sinks and table formats with their options");
   bool markdown = false;
@@ -156,9 +168,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  if (run->parsed()) return RunJob(job_file, progress_file, max_batches);
+  if (run->parsed()) {
+    sluice::SetLogLevel(*sluice::ParseLogLevel(run_log_level));
+    return RunJob(job_file, progress_file, max_batches);
+  }
 
   if (sql->parsed()) {
+    sluice::SetLogLevel(*sluice::ParseLogLevel(sql_log_level));
     std::string text = statements;
     if (!file.empty()) {
       std::stringstream ss;

@@ -73,7 +73,13 @@ Status FileStreamSource::Open(const SourceContext& ctx) {
 
 Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles() {
   std::vector<FileEntry> out;
-  if (!env_->FileExists(dir_)) return out;
+  if (!env_->FileExists(dir_)) {
+    if (missing_dir_warning_.Ready()) {
+      LogWarn(description(), "directory {} does not exist; waiting for it to be created", dir_);
+    }
+    return out;
+  }
+  missing_dir_warning_.Reset();
   SLUICE_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_));
   for (const auto& n : names) {
     if (n.empty() || n[0] == '.' || n[0] == '_') continue;

@@ -13,12 +13,17 @@
 // Records are parsed by connectors/file's FileScan (through MakeFileTable)
 // with the same options as batch reads (mode PERMISSIVE / DROPMALFORMED /
 // FAILFAST, header, sep, ...).
+//
+// A directory that does not exist (yet) is an empty stream: the query waits
+// for it, and a warning naming it is logged at once and then every few
+// seconds while it waits.
 #pragma once
 
 #include <set>
 
 #include "checkpoint/metadata_log.h"
 #include "connectors/connector_registry.h"
+#include "common/log.h"
 #include "connectors/source.h"
 
 namespace sluice {
@@ -58,6 +63,7 @@ class FileStreamSource : public Source {
   std::set<std::string> seen_;
   std::map<int64_t, std::vector<std::string>> entries_;  // log id -> files
   std::optional<std::set<std::string>> available_now_files_;
+  LogEvery missing_dir_warning_;
 };
 
 }  // namespace sluice

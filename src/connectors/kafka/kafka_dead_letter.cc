@@ -8,6 +8,7 @@ DeadLetterWriter::~DeadLetterWriter() {
   if (producer_) {
     rd_kafka_flush(producer_, 10000);
     rd_kafka_destroy(producer_);
+    ForgetClientTag(producer_);
   }
 }
 
@@ -20,7 +21,8 @@ Result<rd_kafka_t*> DeadLetterWriter::Producer() {
   rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
   rd_kafka_conf_set_opaque(conf, &delivery_);
   char err[512];
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_PRODUCER, conf, err, sizeof err,
+                                  config_.log_tag() + " deadLetterTopic=" + topic_);
   if (!rk) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument("cannot create the producer of deadLetterTopic '" + topic_ + "': " + err);

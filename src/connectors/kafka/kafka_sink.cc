@@ -23,6 +23,7 @@ Result<std::shared_ptr<KafkaSink>> KafkaSink::Make(const SourceOptions& options)
         "The kafka sink with exactlyOnce 'true' needs the option 'topic' (its partition 0 records which batches "
         "are committed)");
   }
+  s->config_.set_log_tag(s->description());
   return s;
 }
 
@@ -54,7 +55,7 @@ Status KafkaSink::Open(const SinkContext& ctx) {
   }
   rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
   rd_kafka_conf_set_opaque(conf, &delivery_);
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_PRODUCER, conf, err, sizeof err, config_.log_tag());
   if (!rk) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(std::string("cannot create the Kafka producer: ") + err);
@@ -63,11 +64,14 @@ Status KafkaSink::Open(const SinkContext& ctx) {
   if (!exactly_once_) return Status::OK();
   // Fences any older producer with this transactional.id and aborts its
   // open transaction (a batch half-written before a crash).
-  // A timed-out init_transactions may be called again (librdkafka's
-  // contract): kSliceMs at a time, so that a stop is seen.
+  // init_transactions may be called again after a retriable error, a
+  // time-out included (librdkafka's contract): it is called kSliceMs at a
+  // time, so that a stop is seen, and again on retriable errors (a
+  // coordinator still loading answers "Not coordinator") until timeout_ms_.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
   while (rd_kafka_error_t* e = rd_kafka_init_transactions(rk, kSliceMs)) {
-    bool again = rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT && std::chrono::steady_clock::now() < deadline;
+    bool retriable = rd_kafka_error_is_retriable(e) || rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT;
+    bool again = retriable && !rd_kafka_error_is_fatal(e) && std::chrono::steady_clock::now() < deadline;
     if (!again) return TxnError(e, "init_transactions (transactional.id " + transactional_id_ + ")", false);
     rd_kafka_error_destroy(e);
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: init_transactions"));

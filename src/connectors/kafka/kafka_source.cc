@@ -117,6 +117,7 @@ Result<std::shared_ptr<KafkaSource>> KafkaSource::Make(const SourceOptions& opti
   s->schema_ = KafkaSourceSchema(s->include_headers_);
   std::string prefix = options.GetOr("groupIdPrefix", "sluice-kafka-source");
   s->group_id_ = s->config_.Get("group.id", prefix + "-" + RandomHex());
+  s->config_.set_log_tag(s->description());
   return s;
 }
 
@@ -145,6 +146,25 @@ Result<std::vector<TopicPartition>> KafkaSource::CurrentPartitions() {
                           : std::find(subscribe_.begin(), subscribe_.end(), name) != subscribe_.end();
     if (!match) continue;
     for (int p = 0; p < n; ++p) out.push_back({name, p});
+  }
+  // The query waits (no data) while a subscribed topic does not exist: say
+  // so every few seconds, not at every poll.
+  std::string missing;
+  for (const auto& t : subscribe_) {
+    if (!topics.count(t)) missing += (missing.empty() ? "'" : ", '") + t + "'";
+  }
+  if (!missing.empty()) {
+    if (missing_topic_warning_.Ready()) {
+      LogWarn(description(), "topic {} does not exist on {}; waiting for it to be created", missing,
+              config_.bootstrap_servers());
+    }
+  } else if (pattern_ && out.empty()) {
+    if (missing_topic_warning_.Ready()) {
+      LogWarn(description(), "no topic on {} matches subscribePattern '{}'; waiting for one to be created",
+              config_.bootstrap_servers(), pattern_text_);
+    }
+  } else {
+    missing_topic_warning_.Reset();
   }
   return out;
 }

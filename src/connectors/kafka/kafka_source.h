@@ -22,6 +22,7 @@
 #include <optional>
 #include <regex>
 
+#include "common/log.h"
 #include "connectors/kafka/kafka_metadata_client.h"
 #include "connectors/kafka/kafka_scan.h"
 #include "connectors/connector_registry.h"
@@ -77,6 +78,7 @@ class KafkaSource : public Source {
   std::unique_ptr<KafkaMetadataClient> client_;
   std::shared_ptr<KafkaReadContext> read_ctx_;
   std::vector<std::string> lost_;  // data loss reported by the last batch
+  LogEvery missing_topic_warning_;  // a subscribed topic does not exist (yet)
 };
 
 }  // namespace sluice::kafka

@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "connectors/kafka/kafka_config.h"
+
 extern char** environ;
 
 #ifndef SLUICE_KAFKA_BROKER_SCRIPT
@@ -95,13 +97,15 @@ class AdminClient {
       return Status::InvalidArgument(err);
     }
     rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err);
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    SetLogCallback(conf);
+    rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_PRODUCER, conf, err, sizeof err, "test broker admin");
     if (rk == nullptr) return Status::Internal(fmt::format("rd_kafka_new: {}", err));
     return std::unique_ptr<AdminClient>(new AdminClient(rk));
   }
   ~AdminClient() {
     rd_kafka_queue_destroy(queue_);
     rd_kafka_destroy(rk_);
+    ForgetClientTag(rk_);
   }
   rd_kafka_t* rk() const { return rk_; }
   rd_kafka_queue_t* queue() const { return queue_; }
