@@ -31,3 +31,6 @@ cmake_language(DEFER CALL target_link_libraries sluice PRIVATE sluice_stream)
 # SIGKILL crash test of the batch lifecycle through a real `sluice run` process.
 add_test(NAME stream_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_crash_test PROPERTIES LABELS e2e TIMEOUT 120)
+# A SQL job restarted after its aggregation changed fails with the state-schema error.
+add_test(NAME stream_state_schema_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/state_schema_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(stream_state_schema_test PROPERTIES LABELS e2e TIMEOUT 60)
