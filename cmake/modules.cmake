@@ -16,7 +16,10 @@ sluice_module(json DEPS sluice_vector PkgConfig::SIMDJSON)
 sluice_module(connectors/file DEPS sluice_exec sluice_env sluice_checkpoint sluice_json)
 sluice_module(checkpoint DEPS sluice_env sluice_types PkgConfig::SIMDJSON)
 sluice_module(state DEPS sluice_env sluice_vector z)  # z: zlib (crc32, compression)
-sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_connectors_file)
+# Stateful physical operators of streaming queries (they read and write the
+# state store): above exec/operators and state/, below the planner.
+sluice_module(exec/stateful DEPS sluice_exec_operators sluice_state)
+sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_exec_stateful sluice_connectors_file)
 sluice_module(api DEPS sluice_plan)
 # Streaming: connectors (interfaces in src/connectors/*.h), then the runner.
 sluice_module(connectors/memory DEPS sluice_plan)

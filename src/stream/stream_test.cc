@@ -648,6 +648,43 @@ TEST_F(StreamTest, SinkWriterGetsEachPartitionsRowsThenCommitsAndAFailedWriteIsR
   EXPECT_TRUE(Env::Default()->FileExists(ck() + "/commits/0"));
 }
 
+// The stateful aggregation is a physical operator whose partitions are the
+// state's shuffle partitions: a Limit above it in complete mode opens only
+// the first, yet every partition commits its state version each batch (the
+// runner finishes the stateful operators), so the next batch loads them all.
+TEST_F(StreamTest, StatefulAggregateCommitsEveryStatePartitionUnderALimit) {
+  auto input = std::make_shared<MemoryStream>(KV());
+  auto df = spark->readStream().source(input).groupBy({"k"}).count().orderBy({col("k")}).limit(2);
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto top = spark->readStream().source(input).groupBy({"k"}).count().limit(1);
+  ASSERT_TRUE(top.status().ok()) << top.status().ToString();
+  auto run = [&](const DataFrame& d, const std::string& name, const std::string& checkpoint) {
+    auto q = d.writeStream().format("memory").queryName(name).outputMode("complete")
+                 .option("checkpointLocation", checkpoint).option("spark.sql.shuffle.partitions", "4").start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    auto p = q->lastProgress();
+    ASSERT_TRUE(p.has_value());
+    ASSERT_EQ(p->stateOperators.size(), 1u);
+    EXPECT_EQ(p->stateOperators[0].numShufflePartitions, 4);
+    ASSERT_TRUE(q->stop().ok());
+  };
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}, {"e", 1}, {"f", 1}})).ok());
+    run(df, "sorted", ck());
+    run(top, "top", dir.path() + "/ck2");
+  }
+  EXPECT_EQ(TableRows(*spark, "sorted"), (std::vector<std::string>{"a,3", "b,3"}));
+  auto rows = TableRows(*spark, "top");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].substr(1), ",3");
+  for (const std::string& c : {ck(), dir.path() + "/ck2"}) {
+    for (int p = 0; p < 4; ++p) {
+      EXPECT_TRUE(Env::Default()->FileExists(c + "/state/0/" + std::to_string(p) + "/3.delta")) << c << " partition " << p;
+    }
+  }
+}
+
 // --- State schema: a stateful operator records its key and value columns in
 // <checkpoint>/state/<op>/_metadata/schema at its first batch; a restarted
 // query whose state would not fit fails at start with an error that names the
@@ -721,7 +758,7 @@ TEST_F(StateSchemaTest, ChangedGroupingKeyFailsNamingTheKeyColumns) {
   // A key of another type, and a second key column.
   ExpectIncompatible(clicks().groupBy({expr("length(user_id)").alias("user_id")}).agg(
                          {count(lit(1)).alias("n"), sum(col("x")).alias("s")}),
-                     {"key columns changed from (user_id STRING) to (user_id INT)",
+                     {"key columns changed from (user_id STRING) to (length(user_id) INT)",
                       "[STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE]"});
   ExpectIncompatible(clicks().groupBy({"user_id", "ad_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}),
                      {"key columns changed from (user_id STRING) to (user_id STRING, ad_id STRING)",
