@@ -21,6 +21,9 @@ sluice_module(exec/operators DEPS sluice_exec)
 sluice_module(json DEPS sluice_vector PkgConfig::SIMDJSON)
 sluice_module(checkpoint DEPS sluice_env sluice_types PkgConfig::SIMDJSON)
 sluice_module(state DEPS sluice_env sluice_vector z)  # z: zlib (crc32, compression)
+# Stateful physical operators of streaming queries (they read and write the
+# state store): above exec/operators and state/, below the planner.
+sluice_module(exec/stateful DEPS sluice_exec_operators sluice_state)
 # Connectors: the Source / Sink / TableSource interfaces and the registry
 # (src/connectors/*.h), then one module per connector, then the built-in
 # registry that knows them all. Nothing here depends on plan/, api/, stream/.
@@ -34,7 +37,7 @@ sluice_module(connectors/kafka DEPS sluice_connectors sluice_checkpoint sluice_e
 sluice_module(connectors/builtin DEPS sluice_connectors_file sluice_connectors_memory sluice_connectors_rate
               sluice_connectors_console sluice_connectors_file_stream sluice_connectors_kafka)
 # The batch planner (binder, optimizer, physical planner), then the API.
-sluice_module(plan DEPS sluice_sql sluice_exec_operators)
+sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_exec_stateful)
 sluice_module(api DEPS sluice_plan sluice_connectors_builtin sluice_render)
 # Streaming: the micro-batch runner, the streaming API and SQL jobs.
 sluice_module(stream DEPS sluice_api sluice_checkpoint sluice_state sluice_connectors_builtin)
@@ -52,3 +55,6 @@ set_tests_properties(stream_options_test PROPERTIES LABELS e2e TIMEOUT 120)
 # job within a deadline even against an unreachable broker.
 add_test(NAME stream_cancel_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/cancel_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_cancel_test PROPERTIES LABELS e2e TIMEOUT 180)
+# A SQL job restarted after its aggregation changed fails with the state-schema error.
+add_test(NAME stream_state_schema_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/state_schema_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(stream_state_schema_test PROPERTIES LABELS e2e TIMEOUT 60)

@@ -106,7 +106,7 @@ LogicalPlanPtr MapNode(const LogicalPlan& p, LogicalPlanPtr child, const F& f) {
       for (const auto& g : p.groups) groups.push_back(f(g));
       std::vector<LogicalAggregate> aggs = p.aggregates;
       for (auto& a : aggs) a.arg = f(a.arg);
-      return MakeAggregate(std::move(child), std::move(groups), std::move(aggs), p.output);
+      return MakeAggregate(std::move(child), std::move(groups), std::move(aggs), p.output, p.state_operator_id);
     }
     case LogicalKind::kFilter: return MakeFilter(std::move(child), f(p.condition));
     default: return nullptr;

@@ -64,7 +64,9 @@ std::string LogicalPlan::NodeString() const {
         if (i) s += ", ";
         s += aggregates[i].ToString();
       }
-      return s + "]";
+      s += "]";
+      if (stateful()) s += ", stateful operator " + std::to_string(state_operator_id);
+      return s;
     }
     case LogicalKind::kJoin:
       return std::string("Join ") + JoinTypeName(join_type) +
@@ -136,9 +138,10 @@ LogicalPlanPtr MakeProject(LogicalPlanPtr child, std::vector<ExprPtr> exprs,
 
 LogicalPlanPtr MakeAggregate(LogicalPlanPtr child, std::vector<ExprPtr> groups,
                              std::vector<LogicalAggregate> aggregates,
-                             std::vector<LogicalColumn> output) {
+                             std::vector<LogicalColumn> output, int state_operator_id) {
   auto p = std::make_shared<LogicalPlan>();
   p->kind = LogicalKind::kAggregate;
+  p->state_operator_id = state_operator_id;
   p->children = {std::move(child)};
   p->groups = std::move(groups);
   p->aggregates = std::move(aggregates);

@@ -85,6 +85,13 @@ struct LogicalPlan {
   // kAggregate: output = groups then aggregates.
   std::vector<ExprPtr> groups;
   std::vector<LogicalAggregate> aggregates;
+  // A stateful node of a streaming query (an Aggregate over streaming data):
+  // its operator id, which names its state (`<checkpoint>/state/<id>/`).
+  // The streaming runner assigns 0, 1, ... in plan order before the first
+  // batch; the physical planner makes the node a stateful operator. -1: an
+  // ordinary batch node. Rewrites of the node keep it.
+  int state_operator_id = -1;
+  bool stateful() const { return state_operator_id >= 0; }
   // kJoin.
   JoinType join_type = JoinType::kInner;
   // kSort.
@@ -106,7 +113,7 @@ LogicalPlanPtr MakeProject(LogicalPlanPtr child, std::vector<ExprPtr> exprs,
                            std::vector<LogicalColumn> output);
 LogicalPlanPtr MakeAggregate(LogicalPlanPtr child, std::vector<ExprPtr> groups,
                              std::vector<LogicalAggregate> aggregates,
-                             std::vector<LogicalColumn> output);
+                             std::vector<LogicalColumn> output, int state_operator_id = -1);
 LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinType type, ExprPtr condition);
 LogicalPlanPtr MakeSort(LogicalPlanPtr child, std::vector<SortItem> items);
 LogicalPlanPtr MakeLimit(LogicalPlanPtr child, int64_t limit, int64_t offset);

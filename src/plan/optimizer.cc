@@ -425,7 +425,9 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> required) {
         out.push_back(plan->output[ng + a]);
         aggs.push_back(std::move(la));
       }
-      return Pruned{MakeAggregate(child.plan, std::move(groups), std::move(aggs), std::move(out)), mapping};
+      return Pruned{MakeAggregate(child.plan, std::move(groups), std::move(aggs), std::move(out),
+                                  plan->state_operator_id),
+                    mapping};
     }
     case LogicalKind::kJoin: {
       int nl = static_cast<int>(plan->children[0]->output.size());

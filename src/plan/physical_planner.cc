@@ -1,6 +1,7 @@
 #include "plan/physical_planner.h"
 
 #include <limits>
+#include <map>
 
 #include "exec/operators/filter_project_operator.h"
 #include "exec/operators/hash_aggregate_operator.h"
@@ -9,6 +10,7 @@
 #include "exec/operators/sort_operator.h"
 #include "exec/operators/union_all_operator.h"
 #include "exec/operators/values_operator.h"
+#include "exec/stateful/stateful_aggregate_operator.h"
 
 namespace sluice {
 
@@ -48,11 +50,107 @@ PhysicalOperatorPtr KeepPrefix(const PhysicalOperatorPtr& child, const Schema& w
 // Returns the column index e refers to, or -1 when e is not a plain column.
 int ColumnOf(const ExprPtr& e) { return e->kind == ExprKind::kColumnRef ? e->column_index : -1; }
 
-Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan);
+// An Aggregate's input as its operators take it: the pre-projection
+// computing the keys first, then each aggregate's argument.
+struct AggregateInput {
+  std::vector<ExprPtr> exprs;
+  Schema schema;
+  std::vector<int> keys;
+  std::vector<AggregateCall> calls;  // input_column set
+};
 
-Result<PhysicalOperatorPtr> PlanJoin(const LogicalPlan& plan) {
-  SLUICE_ASSIGN_OR_RETURN(auto left, Plan(plan.children[0]));
-  SLUICE_ASSIGN_OR_RETURN(auto right, Plan(plan.children[1]));
+AggregateInput LayOutAggregateInput(const LogicalPlan& p) {
+  AggregateInput in;
+  for (size_t g = 0; g < p.groups.size(); ++g) {
+    in.keys.push_back(static_cast<int>(in.exprs.size()));
+    in.exprs.push_back(p.groups[g]);
+    in.schema.Add({p.output[g].name, p.groups[g]->type, p.groups[g]->nullable});
+  }
+  for (const auto& a : p.aggregates) {
+    AggregateCall call = a.call;
+    if (a.arg) {
+      call.input_column = static_cast<int>(in.exprs.size());
+      in.exprs.push_back(a.arg);
+      in.schema.Add({"_arg" + std::to_string(in.calls.size()), a.arg->type, a.arg->nullable});
+    }
+    in.calls.push_back(std::move(call));
+  }
+  return in;
+}
+
+// The planner's options plus what it learnt of the whole plan: for each
+// stateful Aggregate, the names a Project above gives its aggregates (so a
+// state schema shows `count(1) AS n`, not only `count(1)`).
+struct PlanContext : PhysicalPlannerOptions {
+  std::map<const LogicalPlan*, std::vector<std::string>> aggregate_aliases;
+};
+
+// Fills ctx->aggregate_aliases for the stateful Aggregates of `p`.
+void FindAggregateAliases(const LogicalPlan& p, PlanContext* ctx) {
+  if (p.kind == LogicalKind::kProject) {
+    const LogicalPlan* below = p.children[0].get();
+    while (below->kind == LogicalKind::kFilter) below = below->children[0].get();
+    if (below->kind == LogicalKind::kAggregate && below->stateful()) {
+      size_t ng = below->groups.size();
+      std::vector<std::string> names;
+      for (size_t a = 0; a < below->aggregates.size(); ++a) names.push_back(below->output[ng + a].name);
+      std::vector<bool> named(names.size(), false);
+      for (size_t i = 0; i < p.exprs.size(); ++i) {
+        const ExprPtr& e = p.exprs[i];
+        if (e->kind != ExprKind::kColumnRef || e->column_index < static_cast<int>(ng)) continue;
+        auto a = static_cast<size_t>(e->column_index) - ng;
+        if (a < names.size() && !named[a]) {
+          names[a] = p.output[i].name;
+          named[a] = true;
+        }
+      }
+      ctx->aggregate_aliases[below] = std::move(names);
+    }
+  }
+  for (const auto& c : p.children) FindAggregateAliases(*c, ctx);
+}
+
+// The state schema of a stateful Aggregate. A value column is identified by
+// the aggregate's own output name, which the binder derives from its SQL
+// text ("count(1)", "sum(x)") and rewrites keep; its display name is the
+// alias a Project above gives it, if any.
+StateSchema AggregateStateSchema(const LogicalPlan& p, const AggregateInput& in, const PlanContext& ctx) {
+  std::vector<StructField> keys(in.schema.fields().begin(), in.schema.fields().begin() + static_cast<long>(in.keys.size()));
+  std::vector<std::string> names, sql;
+  auto aliases = ctx.aggregate_aliases.find(&p);
+  for (size_t a = 0; a < p.aggregates.size(); ++a) {
+    sql.push_back(p.output[p.groups.size() + a].name);
+    names.push_back(aliases != ctx.aggregate_aliases.end() ? aliases->second[a] : sql.back());
+  }
+  return StatefulAggregateOperator::MakeStateSchema(keys, in.calls, names, sql);
+}
+
+Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan, const PlanContext& options);
+
+Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContext& options) {
+  SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
+  AggregateInput in = LayOutAggregateInput(p);
+  auto proj = std::make_shared<FilterProjectOperator>(child, nullptr, in.exprs, in.schema);
+  if (!p.stateful()) {
+    return PhysicalOperatorPtr(
+        std::make_shared<HashAggregateOperator>(proj, std::move(in.keys), std::move(in.calls), OutputSchema(p)));
+  }
+  if (!options.stateful) {
+    return Status::Internal("stateful operator " + std::to_string(p.state_operator_id) +
+                            " planned without the state of a micro-batch");
+  }
+  std::vector<DataType> key_types;
+  for (size_t k = 0; k < in.keys.size(); ++k) key_types.push_back(in.schema.field(k).type);
+  SLUICE_RETURN_NOT_OK(StatefulAggregateOperator::Validate(key_types, in.calls));
+  StatefulOperatorStateInfo info{*options.stateful, p.state_operator_id};
+  StateSchema schema = AggregateStateSchema(p, in, options);
+  return PhysicalOperatorPtr(std::make_shared<StatefulAggregateOperator>(proj, in.keys.size(), std::move(in.calls),
+                                                                         OutputSchema(p), info, std::move(schema)));
+}
+
+Result<PhysicalOperatorPtr> PlanJoin(const LogicalPlan& plan, const PlanContext& options) {
+  SLUICE_ASSIGN_OR_RETURN(auto left, Plan(plan.children[0], options));
+  SLUICE_ASSIGN_OR_RETURN(auto right, Plan(plan.children[1], options));
   int nl = static_cast<int>(plan.children[0]->output.size());
   int nr = static_cast<int>(plan.children[1]->output.size());
   std::vector<ExprPtr> conjuncts;
@@ -134,8 +232,9 @@ Result<PhysicalOperatorPtr> PlanJoin(const LogicalPlan& plan) {
   return PhysicalOperatorPtr(std::make_shared<FilterProjectOperator>(join, nullptr, std::move(exprs), want));
 }
 
-Result<PhysicalOperatorPtr> PlanSort(const LogicalPlan& plan, std::optional<int64_t> limit) {
-  SLUICE_ASSIGN_OR_RETURN(auto child, Plan(plan.children[0]));
+Result<PhysicalOperatorPtr> PlanSort(const LogicalPlan& plan, std::optional<int64_t> limit,
+                                     const PlanContext& options) {
+  SLUICE_ASSIGN_OR_RETURN(auto child, Plan(plan.children[0], options));
   int n = static_cast<int>(plan.output.size());
   std::vector<ExprPtr> extra;
   std::vector<SortKey> keys;
@@ -152,14 +251,14 @@ Result<PhysicalOperatorPtr> PlanSort(const LogicalPlan& plan, std::optional<int6
   return KeepPrefix(sort, OutputSchema(plan));
 }
 
-Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan) {
+Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan, const PlanContext& options) {
   const LogicalPlan& p = *plan;
   switch (p.kind) {
     case LogicalKind::kScan: return p.table->CreateScan(p.scan_columns, p.pushed_filter);
     case LogicalKind::kValues:
       return PhysicalOperatorPtr(std::make_shared<ValuesOperator>(OutputSchema(p), p.values));
     case LogicalKind::kFilter: {
-      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
       Schema out = OutputSchema(p);
       return PhysicalOperatorPtr(
           std::make_shared<FilterProjectOperator>(child, p.condition, IdentityExprs(out), out));
@@ -167,55 +266,32 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan) {
     case LogicalKind::kProject: {
       const LogicalPlan& c = *p.children[0];
       if (c.kind == LogicalKind::kFilter) {
-        SLUICE_ASSIGN_OR_RETURN(auto grandchild, Plan(c.children[0]));
+        SLUICE_ASSIGN_OR_RETURN(auto grandchild, Plan(c.children[0], options));
         return PhysicalOperatorPtr(
             std::make_shared<FilterProjectOperator>(grandchild, c.condition, p.exprs, OutputSchema(p)));
       }
-      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
       return PhysicalOperatorPtr(
           std::make_shared<FilterProjectOperator>(child, nullptr, p.exprs, OutputSchema(p)));
     }
-    case LogicalKind::kAggregate: {
-      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
-      std::vector<ExprPtr> pre;
-      Schema pre_schema;
-      std::vector<int> keys;
-      for (size_t g = 0; g < p.groups.size(); ++g) {
-        keys.push_back(static_cast<int>(pre.size()));
-        pre.push_back(p.groups[g]);
-        pre_schema.Add({p.output[g].name, p.groups[g]->type, p.groups[g]->nullable});
-      }
-      std::vector<AggregateCall> calls;
-      for (const auto& a : p.aggregates) {
-        AggregateCall call = a.call;
-        if (a.arg) {
-          call.input_column = static_cast<int>(pre.size());
-          pre.push_back(a.arg);
-          pre_schema.Add({"_arg" + std::to_string(calls.size()), a.arg->type, a.arg->nullable});
-        }
-        calls.push_back(std::move(call));
-      }
-      auto proj = std::make_shared<FilterProjectOperator>(child, nullptr, std::move(pre), pre_schema);
-      return PhysicalOperatorPtr(
-          std::make_shared<HashAggregateOperator>(proj, std::move(keys), std::move(calls), OutputSchema(p)));
-    }
+    case LogicalKind::kAggregate: return PlanAggregate(p, options);
     case LogicalKind::kDistinct: {
-      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
       std::vector<int> keys;
       for (size_t i = 0; i < p.output.size(); ++i) keys.push_back(static_cast<int>(i));
       return PhysicalOperatorPtr(
           std::make_shared<HashAggregateOperator>(child, std::move(keys), std::vector<AggregateCall>{}, OutputSchema(p)));
     }
-    case LogicalKind::kJoin: return PlanJoin(p);
-    case LogicalKind::kSort: return PlanSort(p, std::nullopt);
+    case LogicalKind::kJoin: return PlanJoin(p, options);
+    case LogicalKind::kSort: return PlanSort(p, std::nullopt, options);
     case LogicalKind::kLimit: {
       const LogicalPlan& c = *p.children[0];
       if (c.kind == LogicalKind::kSort && p.limit >= 0) {
-        SLUICE_ASSIGN_OR_RETURN(auto sorted, PlanSort(c, p.limit + p.offset));
+        SLUICE_ASSIGN_OR_RETURN(auto sorted, PlanSort(c, p.limit + p.offset, options));
         if (p.offset == 0) return sorted;
         return PhysicalOperatorPtr(std::make_shared<LimitOperator>(sorted, p.limit, p.offset));
       }
-      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0]));
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
       // OFFSET without LIMIT: no upper bound.
       int64_t limit = p.limit < 0 ? std::numeric_limits<int64_t>::max() : p.limit;
       return PhysicalOperatorPtr(std::make_shared<LimitOperator>(child, limit, p.offset));
@@ -223,7 +299,7 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan) {
     case LogicalKind::kUnion: {
       std::vector<PhysicalOperatorPtr> children;
       for (const auto& c : p.children) {
-        SLUICE_ASSIGN_OR_RETURN(auto pc, Plan(c));
+        SLUICE_ASSIGN_OR_RETURN(auto pc, Plan(c, options));
         children.push_back(std::move(pc));
       }
       return PhysicalOperatorPtr(std::make_shared<UnionAllOperator>(std::move(children)));
@@ -234,6 +310,27 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan) {
 
 }  // namespace
 
-Result<PhysicalOperatorPtr> PlanPhysical(const LogicalPlanPtr& plan) { return Plan(plan); }
+Result<PhysicalOperatorPtr> PlanPhysical(const LogicalPlanPtr& plan, const PhysicalPlannerOptions& options) {
+  PlanContext ctx;
+  static_cast<PhysicalPlannerOptions&>(ctx) = options;
+  if (ctx.stateful) FindAggregateAliases(*plan, &ctx);
+  return Plan(plan, ctx);
+}
+
+std::map<int, StateSchema> PlanStateSchemas(const LogicalPlanPtr& plan) {
+  PlanContext ctx;
+  FindAggregateAliases(*plan, &ctx);
+  std::map<int, StateSchema> out;
+  std::vector<const LogicalPlan*> stack{plan.get()};
+  while (!stack.empty()) {
+    const LogicalPlan* p = stack.back();
+    stack.pop_back();
+    if (p->kind == LogicalKind::kAggregate && p->stateful()) {
+      out.emplace(p->state_operator_id, AggregateStateSchema(*p, LayOutAggregateInput(*p), ctx));
+    }
+    for (const auto& c : p->children) stack.push_back(c.get());
+  }
+  return out;
+}
 
 }  // namespace sluice

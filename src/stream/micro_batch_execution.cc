@@ -10,6 +10,7 @@
 #include "env/atomic_file.h"
 #include "env/kill_point.h"
 #include "exec/operators/filter_project_operator.h"
+#include "exec/stateful/stateful_aggregate_operator.h"
 #include "plan/optimizer.h"
 #include "plan/physical_planner.h"
 #include "stream/streaming_plan_checker.h"
@@ -81,41 +82,6 @@ class CountingTable : public TableSource {
   std::shared_ptr<std::atomic<int64_t>> counter_;
 };
 
-bool ScansAny(const LogicalPlan& p, const std::vector<TableSourcePtr>& tables) {
-  if (p.kind == LogicalKind::kScan) {
-    for (const auto& t : tables) {
-      if (p.table == t) return true;
-    }
-  }
-  for (const auto& c : p.children) {
-    if (ScansAny(*c, tables)) return true;
-  }
-  return false;
-}
-
-const LogicalPlan* FindStreamingAggregate(const LogicalPlan& p, const std::vector<TableSourcePtr>& tables) {
-  if (p.kind == LogicalKind::kAggregate && ScansAny(p, tables)) return &p;
-  for (const auto& c : p.children) {
-    if (auto* a = FindStreamingAggregate(*c, tables)) return a;
-  }
-  return nullptr;
-}
-
-LogicalPlanPtr ReplaceNode(const LogicalPlanPtr& root, const LogicalPlan* target, const LogicalPlanPtr& with) {
-  if (root.get() == target) return with;
-  if (root->children.empty()) return root;
-  std::vector<LogicalPlanPtr> children;
-  bool changed = false;
-  for (const auto& c : root->children) {
-    children.push_back(ReplaceNode(c, target, with));
-    changed |= children.back() != c;
-  }
-  if (!changed) return root;
-  auto copy = std::make_shared<LogicalPlan>(*root);
-  copy->children = std::move(children);
-  return copy;
-}
-
 int64_t ElapsedMs(int64_t start_us, int64_t end_us) { return (end_us - start_us) / 1000; }
 
 int64_t MonoMicros() {
@@ -170,6 +136,26 @@ MicroBatchExecution::~MicroBatchExecution() {
   }
 }
 
+Status MicroBatchExecution::CheckStateSchemas() {
+  std::vector<const LogicalPlan*> stack{plan_.get()};
+  bool any = false;
+  while (!stack.empty() && !any) {
+    const LogicalPlan* p = stack.back();
+    stack.pop_back();
+    any = p->stateful();
+    for (const auto& c : p->children) stack.push_back(c.get());
+  }
+  if (!any) return Status::OK();
+  // Optimized as every batch is (the optimizer may prune an aggregation's
+  // unused aggregates, which changes its state), with the streaming
+  // relations still in place: the nodes' columns do not depend on the tables.
+  SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(plan_));
+  for (const auto& [id, schema] : PlanStateSchemas(optimized)) {
+    SLUICE_RETURN_NOT_OK(state_->CheckSchema(id, schema));
+  }
+  return Status::OK();
+}
+
 Status MicroBatchExecution::Start() {
   SLUICE_RETURN_NOT_OK(CheckStreamingPlan(*plan_, config_.mode));
   if (config_.checkpoint_dir.empty()) {
@@ -177,17 +163,19 @@ Status MicroBatchExecution::Start() {
         "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or "
         "CHECKPOINT LOCATION '...'");
   }
-  // Aggregates whose state cannot be stored fail now, not at the first batch.
+  // The stateful nodes get their operator ids. Aggregates whose state cannot
+  // be stored fail now, not at the first batch.
+  plan_ = MarkStatefulOperators(plan_);
   std::vector<const LogicalPlan*> stack{plan_.get()};
   while (!stack.empty()) {
     const LogicalPlan* p = stack.back();
     stack.pop_back();
-    if (p->kind == LogicalKind::kAggregate && IsStreamingPlan(*p)) {
+    if (p->stateful()) {
       std::vector<DataType> keys;
       std::vector<AggregateCall> calls;
       for (const auto& g : p->groups) keys.push_back(g->type);
       for (const auto& a : p->aggregates) calls.push_back(a.call);
-      SLUICE_RETURN_NOT_OK(StatefulAggregate::Validate(keys, calls));
+      SLUICE_RETURN_NOT_OK(StatefulAggregateOperator::Validate(keys, calls));
     }
     for (const auto& c : p->children) stack.push_back(c.get());
   }
@@ -287,6 +275,10 @@ Status MicroBatchExecution::Start() {
                                 std::to_string(n - 1));
     }
   }
+  // A query changed in a way its state cannot follow fails here, before
+  // it logs a batch.
+  state_ = std::make_unique<StateCheckpoint>(env_, config_.checkpoint_dir);
+  SLUICE_RETURN_NOT_OK(CheckStateSchemas());
   {
     std::lock_guard<std::mutex> l(mu_);
     started_ = true;
@@ -423,9 +415,10 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   // current_timestamp() is the batch's logged timestamp, so that a replay
   // after a crash computes what the first attempt computed.
   ctx.eval.now_micros = timestamp_ms * 1000;
-  SLUICE_ASSIGN_OR_RETURN(auto physical, ExecuteBatch(batch_id, plan, &ctx, progress));
-  // ExecuteBatch set queryPlanning; the rest of the time is addBatch. The
-  // rows stream from the plan's partitions into the sink's writer.
+  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanBatch(batch_id, plan, progress));
+  // PlanBatch set queryPlanning; the rest of the time is addBatch. The rows
+  // stream from the plan's partitions into the sink's writer (the stateful
+  // operators update their state as their partitions are opened).
   Schema schema = OutputSchema(*plan_);
   const std::string sink_context = "sink " + sink_->description();
   auto begun = sink_->BeginBatch(batch_id, schema, config_.mode, physical->num_partitions());
@@ -436,6 +429,18 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     out_rows.fetch_add(static_cast<int64_t>(batch.num_rows), std::memory_order_relaxed);
     return writer->Write(partition, std::move(batch)).WithContext(sink_context);
   }));
+  // Every state partition commits version batch_id + 1 (also those a Limit
+  // above did not open) before the sink and the commit log do.
+  SLUICE_ASSIGN_OR_RETURN(auto state_metrics, FinishStatefulOperators(*physical, &ctx));
+  for (const auto& m : state_metrics) {
+    StateOperatorProgress sop;
+    sop.numRowsTotal = m.num_rows_total;
+    sop.numRowsUpdated = m.num_rows_updated;
+    sop.memoryUsedBytes = m.memory_used_bytes;
+    sop.numShufflePartitions = m.num_shuffle_partitions;
+    sop.commitTimeMs = m.commit_time_ms;
+    progress->stateOperators.push_back(sop);
+  }
   SLUICE_RETURN_NOT_OK(writer->Commit().WithContext(sink_context));
   writer.reset();
   SLUICE_KILL_POINT("after_sink");
@@ -475,69 +480,20 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   return Status::OK();
 }
 
-Result<PhysicalOperatorPtr> MicroBatchExecution::ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan,
-                                                              ExecContext* ctx, StreamingQueryProgress* progress) {
+Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, const LogicalPlanPtr& plan,
+                                                           StreamingQueryProgress* progress) {
   int64_t t0 = MonoMicros();
   SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(plan));
-  const LogicalPlan* agg = nullptr;
-  if (CountStreamingAggregates(*plan_) > 0) {
-    // The streaming aggregate: the (only) Aggregate over a batch table.
-    // The tables of the scans under a plan.
-    std::function<void(const LogicalPlan&, std::vector<TableSourcePtr>*)> scans =
-        [&](const LogicalPlan& p, std::vector<TableSourcePtr>* out) {
-          if (p.kind == LogicalKind::kScan) out->push_back(p.table);
-          for (const auto& c : p.children) scans(*c, out);
-        };
-    // Tables that replaced streaming relations are the scans of the
-    // optimized plan that are not scans of `plan_` (the optimizer may have
-    // swapped a batch table for one derived from it, e.g. with a JSON parse
-    // in its scan, so `plan`'s own tables are not enough).
-    std::vector<TableSourcePtr> batch_tables, static_tables;
-    scans(*optimized, &batch_tables);
-    scans(*plan_, &static_tables);
-    std::vector<TableSourcePtr> replaced;
-    for (const auto& t : batch_tables) {
-      if (std::find(static_tables.begin(), static_tables.end(), t) == static_tables.end()) replaced.push_back(t);
-    }
-    agg = FindStreamingAggregate(*optimized, replaced);
-  }
-  LogicalPlanPtr final_plan = optimized;
-  if (agg != nullptr) {
-    std::vector<ExprPtr> pre;
-    std::vector<LogicalColumn> cols;
-    std::vector<DataType> key_types;
-    for (size_t g = 0; g < agg->groups.size(); ++g) {
-      pre.push_back(agg->groups[g]);
-      cols.push_back({agg->output[g].name, "", agg->groups[g]->type, agg->groups[g]->nullable});
-      key_types.push_back(agg->groups[g]->type);
-    }
-    std::vector<AggregateCall> calls;
-    for (const auto& a : agg->aggregates) {
-      AggregateCall call = a.call;
-      if (a.arg) {
-        call.input_column = static_cast<int>(pre.size());
-        pre.push_back(a.arg);
-        cols.push_back({"_arg" + std::to_string(calls.size()), "", a.arg->type, a.arg->nullable});
-      }
-      calls.push_back(std::move(call));
-    }
-    auto project = MakeProject(agg->children[0], pre, cols);
-    SLUICE_ASSIGN_OR_RETURN(auto input_op, PlanPhysical(project));
-    progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
-    if (!aggregate_) {
-      aggregate_ = std::make_unique<StatefulAggregate>(env_, config_.checkpoint_dir, 0, shuffle_partitions_,
-                                                       key_types, calls);
-    }
-    StateOperatorProgress sop;
-    SLUICE_ASSIGN_OR_RETURN(auto emitted, aggregate_->Run(batch_id, *input_op, ctx, config_.mode, &sop));
-    progress->stateOperators.push_back(sop);
-    std::vector<LogicalColumn> out_cols = agg->output;
-    final_plan = ReplaceNode(optimized, agg, MakeValues(out_cols, std::move(emitted)));
-  }
-  int64_t tp = MonoMicros();
-  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(final_plan));
-  progress->durationMs["queryPlanning"] += ElapsedMs(tp, MonoMicros());
-  if (agg == nullptr) progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
+  PhysicalPlannerOptions options;
+  StatefulBatchInfo& state = options.stateful.emplace();
+  state.checkpoint = state_.get();
+  state.batch_id = batch_id;
+  state.num_partitions = shuffle_partitions_;
+  state.output_mode = config_.mode == OutputMode::kComplete ? StatefulOutputMode::kComplete
+                      : config_.mode == OutputMode::kUpdate ? StatefulOutputMode::kUpdate
+                                                            : StatefulOutputMode::kAppend;
+  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized, options));
+  progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
   {
     std::lock_guard<std::mutex> l(mu_);
     last_plan_ = physical->ToTreeString();

@@ -5,17 +5,22 @@
 //   -> each source's LatestOffset (rate-limited); no new data: no batch
 //   -> offsets/<id> written (atomically)                 kill point after_offset_log
 //   -> each source's GetBatch(start, end); the plan's StreamingRelations are
-//      replaced by those tables; optimize; plan (a streaming aggregation is run
-//      by StatefulAggregate against state version id, committing id + 1)
+//      replaced by those tables; optimize; plan (the planner makes each
+//      stateful node a stateful operator, e.g. StatefulAggregate, that reads
+//      state version id and commits id + 1 through the run's StateCheckpoint)
 //   -> the plan's partitions stream their rows into sink.BeginBatch(id)'s
-//      writer, which commits once all are written     kill point after_sink
+//      writer; the stateful operators finish (every state partition
+//      committed, metrics read); the writer commits    kill point after_sink
 //   -> commits/<id> written                               kill point after_commit
 //   -> sources Commit(end); old log entries purged (keep minBatchesToRetain)
 //
 // Recovery (Start): with N the last offset-log entry and M the last commit,
 // M == N resumes at batch N + 1 from N's end offsets; M == N - 1 (or no
 // commit and N == 0) re-runs batch N with exactly its logged offsets and
-// timestamp; anything else is Corruption naming both logs.
+// timestamp; anything else is Corruption naming both logs. Start also marks
+// the query's stateful nodes (operator ids 0, 1, ...) and compares their
+// state schemas with those the checkpoint recorded, so a changed query whose
+// state would not fit fails before it logs a batch.
 #pragma once
 
 #include <atomic>
@@ -39,7 +44,7 @@
 #include "connectors/source.h"
 #include "env/clock.h"
 #include "sluice/streaming.h"
-#include "stream/stateful_aggregate.h"
+#include "exec/stateful/state_checkpoint.h"
 #include "stream/streaming_relation.h"
 
 namespace sluice {
@@ -115,11 +120,13 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   Status RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
                   const std::vector<std::optional<std::string>>& end, const std::vector<std::optional<std::string>>& latest,
                   int64_t timestamp_ms, bool logged, StreamingQueryProgress* progress);
-  // Plans batch `batch_id`, runs its streaming aggregate (if any: its input
-  // drained, its state updated) and returns the physical plan whose
-  // partitions produce the rows for the sink.
-  Result<PhysicalOperatorPtr> ExecuteBatch(int64_t batch_id, const LogicalPlanPtr& plan, ExecContext* ctx,
-                                           StreamingQueryProgress* progress);
+  // Optimizes and plans batch `batch_id` (its stateful operators reading
+  // state version batch_id) and returns the physical plan whose partitions
+  // produce the rows for the sink.
+  Result<PhysicalOperatorPtr> PlanBatch(int64_t batch_id, const LogicalPlanPtr& plan,
+                                        StreamingQueryProgress* progress);
+  // Compares the state schema of every stateful node with the checkpoint's.
+  Status CheckStateSchemas();
   void Finish(const Status& st);
   // The query's name in quotes, or its id when it has none (log lines).
   std::string QueryLabel() const;
@@ -146,7 +153,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   std::vector<const StreamingRelation*> relations_;
   std::vector<SourcePtr> sources_;
   std::vector<std::string> source_descriptions_;
-  std::unique_ptr<StatefulAggregate> aggregate_;
+  // The checkpoint's state/ directory for this run (open state store
+  // providers, state schemas); created by Start.
+  std::unique_ptr<StateCheckpoint> state_;
   int shuffle_partitions_ = 2;
   // Cancelled by Stop() or the process shutting down; handed to sources,
   // sinks and operators.

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <map>
 #include <thread>
+#include <tuple>
 
 #include "checkpoint/commit_log.h"
 #include "checkpoint/offset_log.h"
@@ -646,6 +647,217 @@ TEST_F(StreamTest, SinkWriterGetsEachPartitionsRowsThenCommitsAndAFailedWriteIsR
   EXPECT_EQ(log->committed, (std::vector<int64_t>{0}));
   EXPECT_EQ(log->add_batch_calls, 0);
   EXPECT_TRUE(Env::Default()->FileExists(ck() + "/commits/0"));
+}
+
+// The stateful aggregation is a physical operator whose partitions are the
+// state's shuffle partitions: a Limit above it in complete mode opens only
+// the first, yet every partition commits its state version each batch (the
+// runner finishes the stateful operators), so the next batch loads them all.
+TEST_F(StreamTest, StatefulAggregateCommitsEveryStatePartitionUnderALimit) {
+  auto input = std::make_shared<MemoryStream>(KV());
+  auto df = spark->readStream().source(input).groupBy({"k"}).count().orderBy({col("k")}).limit(2);
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto top = spark->readStream().source(input).groupBy({"k"}).count().limit(1);
+  ASSERT_TRUE(top.status().ok()) << top.status().ToString();
+  auto run = [&](const DataFrame& d, const std::string& name, const std::string& checkpoint) {
+    auto q = d.writeStream().format("memory").queryName(name).outputMode("complete")
+                 .option("checkpointLocation", checkpoint).option("spark.sql.shuffle.partitions", "4").start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    auto p = q->lastProgress();
+    ASSERT_TRUE(p.has_value());
+    ASSERT_EQ(p->stateOperators.size(), 1u);
+    EXPECT_EQ(p->stateOperators[0].numShufflePartitions, 4);
+    ASSERT_TRUE(q->stop().ok());
+  };
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}, {"e", 1}, {"f", 1}})).ok());
+    run(df, "sorted", ck());
+    run(top, "top", dir.path() + "/ck2");
+  }
+  EXPECT_EQ(TableRows(*spark, "sorted"), (std::vector<std::string>{"a,3", "b,3"}));
+  auto rows = TableRows(*spark, "top");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].substr(1), ",3");
+  for (const std::string& c : {ck(), dir.path() + "/ck2"}) {
+    for (int p = 0; p < 4; ++p) {
+      EXPECT_TRUE(Env::Default()->FileExists(c + "/state/0/" + std::to_string(p) + "/3.delta")) << c << " partition " << p;
+    }
+  }
+}
+
+// --- State schema: a stateful operator records its key and value columns in
+// <checkpoint>/state/<op>/_metadata/schema at its first batch; a restarted
+// query whose state would not fit fails at start with an error that names the
+// operator and the change, before any new batch is logged.
+
+Schema Clicks() {
+  return Schema({{"user_id", DataType::String()}, {"ad_id", DataType::String()}, {"x", DataType::Bigint()}});
+}
+
+std::vector<std::vector<Value>> ClickRows(std::vector<std::tuple<std::string, std::string, int64_t>> rows) {
+  std::vector<std::vector<Value>> out;
+  for (auto& [u, a, x] : rows) out.push_back({Value::String(u), Value::String(a), Value::Bigint(x)});
+  return out;
+}
+
+class StateSchemaTest : public StreamTest {
+ protected:
+  std::shared_ptr<MemoryStream> input = std::make_shared<MemoryStream>(Clicks());
+  DataFrame clicks() { return spark->readStream().source(input); }
+  Result<StreamingQuery> Start(const DataFrame& df) {
+    return df.writeStream().format("memory").queryName("agg").outputMode("complete").option("checkpointLocation", ck())
+        .start();
+  }
+  // Runs `df` over what was added so far, then stops.
+  void RunToEnd(const DataFrame& df) {
+    ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+    auto q = Start(df);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    ASSERT_TRUE(q->stop().ok());
+  }
+  // Starting `df` fails with a state-schema error holding every needle; no
+  // batch was logged for the data added meanwhile.
+  void ExpectIncompatible(const DataFrame& df, const std::vector<std::string>& needles) {
+    ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+    auto before = OffsetLog::Open(Env::Default(), ck());
+    ASSERT_TRUE(before.ok());
+    auto latest_before = before->GetLatestBatchId();
+    ASSERT_TRUE(latest_before.ok());
+    ASSERT_TRUE(input->AddRows(ClickRows({{"u9", "a9", 100}})).ok());
+    auto q = Start(df);
+    if (q.ok()) {
+      // It must not run a batch either.
+      Status st = q->processAllAvailable();
+      ASSERT_TRUE(q->stop().ok());
+      FAIL() << "the changed query started; processAllAvailable: " << st.ToString()
+             << "; rows: " << ::testing::PrintToString(TableRows(*spark, "agg"));
+    }
+    EXPECT_EQ(q.status().code(), StatusCode::kInvalidArgument) << q.status().ToString();
+    for (const auto& n : needles) {
+      EXPECT_NE(q.status().message().find(n), std::string::npos) << "missing \"" << n << "\" in " << q.status().ToString();
+    }
+    auto after = OffsetLog::Open(Env::Default(), ck());
+    ASSERT_TRUE(after.ok());
+    auto latest_after = after->GetLatestBatchId();
+    ASSERT_TRUE(latest_after.ok());
+    EXPECT_EQ(*latest_after, *latest_before) << "a batch was logged by the failed start";
+  }
+  std::string SchemaPath() const { return ck() + "/state/0/_metadata/schema"; }
+};
+
+TEST_F(StateSchemaTest, ChangedGroupingKeyFailsNamingTheKeyColumns) {
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 1}, {"u2", "a1", 2}})).ok());
+  RunToEnd(clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}));
+  EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,1,1", "u2,1,2"}));
+  ExpectIncompatible(clicks().groupBy({"ad_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}),
+                     {"StatefulAggregate (operator 0): the query's state schema is not compatible with the checkpoint " +
+                          ck(),
+                      "key columns changed from (user_id STRING) to (ad_id STRING)",
+                      "[STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE]"});
+  // A key of another type, and a second key column.
+  ExpectIncompatible(clicks().groupBy({expr("length(user_id)").alias("user_id")}).agg(
+                         {count(lit(1)).alias("n"), sum(col("x")).alias("s")}),
+                     {"key columns changed from (user_id STRING) to (length(user_id) INT)",
+                      "[STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE]"});
+  ExpectIncompatible(clicks().groupBy({"user_id", "ad_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}),
+                     {"key columns changed from (user_id STRING) to (user_id STRING, ad_id STRING)",
+                      "[STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE]"});
+}
+
+TEST_F(StateSchemaTest, SwappedAggregatesFailNamingTheValueColumns) {
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}, {"u1", "a2", 7}})).ok());
+  RunToEnd(clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}));
+  EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,2,12"}));
+  ExpectIncompatible(clicks().groupBy({"user_id"}).agg({sum(col("x")).alias("s"), count(lit(1)).alias("n")}),
+                     {"StatefulAggregate (operator 0): the query's state schema is not compatible with the checkpoint " +
+                          ck(),
+                      "value columns changed: column 0 was count(1) AS n BIGINT, is now sum(x) AS s BIGINT",
+                      "[STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE]"});
+}
+
+TEST_F(StateSchemaTest, AddedOrRemovedAggregateFails) {
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}})).ok());
+  RunToEnd(clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}));
+  ExpectIncompatible(clicks().groupBy({"user_id"}).agg(
+                         {count(lit(1)).alias("n"), sum(col("x")).alias("s"), max(col("x")).alias("hi")}),
+                     {"value columns changed: column 2 max(x) AS hi BIGINT was added",
+                      "[STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE]"});
+  ExpectIncompatible(clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n")}),
+                     {"value columns changed: column 1 sum(x) AS s BIGINT was removed",
+                      "[STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE]"});
+  // The same function over an argument of another type: its result and its
+  // stored state have another type.
+  ExpectIncompatible(clicks().groupBy({"user_id"}).agg(
+                         {count(lit(1)).alias("n"), sum(expr("CAST(x AS DOUBLE)")).alias("s")}),
+                     {"value columns changed: column 1 was sum(x) AS s BIGINT, is now sum(CAST(x AS DOUBLE)) AS s DOUBLE",
+                      "[STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE]"});
+}
+
+TEST_F(StateSchemaTest, SameQueryRestartsAndContinuesItsTotals) {
+  auto make = [&] { return clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}); };
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}, {"u2", "a1", 1}})).ok());
+  RunToEnd(make());
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a2", 7}})).ok());
+  RunToEnd(make());  // a new DataFrame, the same query
+  EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,2,12", "u2,1,1"}));
+  // Renaming the source columns' case does not change the state.
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u2", "a2", 3}})).ok());
+  RunToEnd(clicks().groupBy({"USER_ID"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}));
+  EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,2,12", "u2,2,4"}));
+}
+
+TEST_F(StateSchemaTest, SchemaFileRecordsKeysAndValues) {
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}})).ok());
+  RunToEnd(clicks().groupBy({"user_id"}).agg(
+      {count(lit(1)).alias("n"), sum(col("x")).alias("s"), avg(col("x")).alias("a")}));
+  std::string text;
+  ASSERT_TRUE(Env::Default()->ReadFileToString(SchemaPath(), &text).ok());
+  EXPECT_EQ(text,
+            "v1\n"
+            "{\"operator\":\"StatefulAggregate\","
+            "\"keyColumns\":[{\"name\":\"user_id\",\"type\":\"STRING\"}],"
+            "\"valueColumns\":["
+            "{\"name\":\"n\",\"function\":\"count\",\"sql\":\"count(1)\",\"argumentType\":null,"
+            "\"resultType\":\"BIGINT\",\"stateTypes\":[\"BIGINT\"]},"
+            "{\"name\":\"s\",\"function\":\"sum\",\"sql\":\"sum(x)\",\"argumentType\":\"BIGINT\","
+            "\"resultType\":\"BIGINT\",\"stateTypes\":[\"BIGINT\"]},"
+            "{\"name\":\"a\",\"function\":\"avg\",\"sql\":\"avg(x)\",\"argumentType\":\"BIGINT\","
+            "\"resultType\":\"DOUBLE\",\"stateTypes\":[\"DOUBLE\",\"BIGINT\"]}]}\n");
+}
+
+// A checkpoint written before state schemas existed (state files, no schema
+// file) keeps working; its next batch writes the schema, which from then on
+// guards it.
+TEST_F(StateSchemaTest, CheckpointWithoutSchemaFileGetsOneAtItsNextBatch) {
+  auto make = [&] { return clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}); };
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}})).ok());
+  RunToEnd(make());
+  ASSERT_TRUE(Env::Default()->DeleteFile(SchemaPath()).ok());
+  ASSERT_TRUE(Env::Default()->DeleteDir(ck() + "/state/0/_metadata").ok());
+  RunToEnd(make());  // no new data: no batch, no schema yet
+  EXPECT_FALSE(Env::Default()->FileExists(SchemaPath()));
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 2}})).ok());
+  RunToEnd(make());
+  EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,2,7"}));
+  EXPECT_TRUE(Env::Default()->FileExists(SchemaPath()));
+  ExpectIncompatible(clicks().groupBy({"user_id"}).agg({sum(col("x")).alias("s"), count(lit(1)).alias("n")}),
+                     {"[STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE]"});
+}
+
+TEST_F(StateSchemaTest, DamagedSchemaFileIsCorruptionNamingIt) {
+  auto make = [&] { return clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n")}); };
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}})).ok());
+  RunToEnd(make());
+  for (std::string bad : {std::string(""), std::string("v1\n{\"operator\":"), std::string("v1\n{\"operator\":\"x\"}\n"),
+                          std::string("v7\n{}\n")}) {
+    ASSERT_TRUE(Env::Default()->WriteFile(SchemaPath(), bad, false).ok());
+    auto q = Start(make());
+    ASSERT_FALSE(q.ok()) << "schema file: " << bad;
+    EXPECT_EQ(q.status().code(), StatusCode::kCorruption) << q.status().ToString();
+    EXPECT_NE(q.status().message().find(SchemaPath()), std::string::npos) << q.status().ToString();
+  }
 }
 
 TEST_F(StreamTest, RateMicroBatchIsDeterministicPerBatch) {

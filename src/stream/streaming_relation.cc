@@ -34,6 +34,31 @@ std::vector<const StreamingRelation*> FindStreamingRelations(const LogicalPlan& 
   return out;
 }
 
+namespace {
+LogicalPlanPtr Mark(const LogicalPlanPtr& plan, int* next_id) {
+  std::shared_ptr<LogicalPlan> copy;
+  if (plan->kind == LogicalKind::kAggregate && IsStreamingPlan(*plan)) {
+    copy = std::make_shared<LogicalPlan>(*plan);
+    copy->state_operator_id = (*next_id)++;
+  }
+  std::vector<LogicalPlanPtr> children;
+  bool changed = false;
+  for (const auto& c : plan->children) {
+    children.push_back(Mark(c, next_id));
+    changed |= children.back() != c;
+  }
+  if (!copy && !changed) return plan;
+  if (!copy) copy = std::make_shared<LogicalPlan>(*plan);
+  copy->children = std::move(children);
+  return copy;
+}
+}  // namespace
+
+LogicalPlanPtr MarkStatefulOperators(const LogicalPlanPtr& plan) {
+  int next_id = 0;
+  return Mark(plan, &next_id);
+}
+
 LogicalPlanPtr ReplaceStreamingRelations(const LogicalPlanPtr& plan,
                                          const std::vector<const StreamingRelation*>& relations,
                                          const std::vector<TableSourcePtr>& tables) {

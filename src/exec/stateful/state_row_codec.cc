@@ -1,4 +1,4 @@
-#include "stream/state_row_codec.h"
+#include "exec/stateful/state_row_codec.h"
 
 #include <cmath>
 #include <cstring>

@@ -1,0 +1,285 @@
+#include "exec/stateful/stateful_aggregate_operator.h"
+
+#include <chrono>
+#include <mutex>
+
+#include "exec/operators/aggregate_hash_table.h"
+#include "exec/operators/key_hasher.h"
+#include "exec/stateful/state_row_codec.h"
+
+namespace sluice {
+
+// One execution (one micro-batch): the batch's partial aggregation split by
+// state partition, then each partition's state update and output.
+struct StatefulAggregateOperator::Execution {
+  std::mutex mu;
+  bool prepared = false;  // GUARDED_BY(mu)
+  Status status;          // GUARDED_BY(mu)
+
+  // Written once by PrepareInput, read-only afterwards.
+  std::vector<DataType> state_types;  // keys, then every aggregate's state columns
+  std::vector<Batch> parts;           // per state partition: partial state rows of the keys hashing to it
+  bool any_input = false;
+
+  struct Partition {
+    std::mutex mu;
+    bool done = false;        // GUARDED_BY(mu)
+    Status status;            // GUARDED_BY(mu)
+    std::vector<Batch> rows;  // GUARDED_BY(mu): to emit, until an Open takes them
+  };
+  std::vector<std::unique_ptr<Partition>> partitions;
+
+  std::mutex metrics_mu;
+  StateOperatorMetrics metrics;  // GUARDED_BY(metrics_mu)
+};
+
+StatefulAggregateOperator::StatefulAggregateOperator(PhysicalOperatorPtr child, size_t num_keys,
+                                                     std::vector<AggregateCall> calls, Schema output,
+                                                     StatefulOperatorStateInfo info, StateSchema schema)
+    : StatefulOperator(std::move(output), {std::move(child)}, info, std::move(schema)),
+      num_keys_(num_keys),
+      calls_(std::move(calls)),
+      num_partitions_(num_keys == 0 ? 1 : std::max(1, info.batch.num_partitions)) {
+  const Schema& in = children()[0]->output_schema();
+  for (size_t k = 0; k < num_keys_; ++k) {
+    key_types_.push_back(in.field(k).type);
+    key_columns_.push_back(static_cast<int>(k));
+  }
+}
+
+Status StatefulAggregateOperator::Validate(const std::vector<DataType>& key_types,
+                                           const std::vector<AggregateCall>& calls) {
+  for (size_t i = 0; i < key_types.size(); ++i) {
+    SLUICE_RETURN_NOT_OK(CheckStateType(key_types[i], "streaming aggregation key " + std::to_string(i + 1)));
+  }
+  for (const auto& c : calls) {
+    if (c.distinct) {
+      return Status::AnalysisError("Distinct aggregations are not supported on streaming DataFrames/Datasets: " +
+                                   c.name + "(DISTINCT ...)");
+    }
+    for (const auto& t : AggregateStateTypes(c)) {
+      SLUICE_RETURN_NOT_OK(CheckStateType(t, "the state of " + c.name));
+    }
+  }
+  return Status::OK();
+}
+
+StateSchema StatefulAggregateOperator::MakeStateSchema(const std::vector<StructField>& keys,
+                                                       const std::vector<AggregateCall>& calls,
+                                                       const std::vector<std::string>& value_names,
+                                                       const std::vector<std::string>& value_sql) {
+  StateSchema s;
+  s.operator_name = "StatefulAggregate";
+  for (const auto& k : keys) s.keys.push_back({k.name, k.type.ToString()});
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const AggregateCall& c = calls[i];
+    StateValueColumn v;
+    v.name = value_names[i];
+    v.function = c.name;
+    v.sql = value_sql[i];
+    if (c.kind != AggregateKind::kCountStar) v.argument_type = c.input_type.ToString();
+    v.result_type = c.result_type.ToString();
+    for (const auto& t : AggregateStateTypes(c)) v.state_types.push_back(t.ToString());
+    v.ignore_nulls = c.ignore_nulls;
+    s.values.push_back(std::move(v));
+  }
+  return s;
+}
+
+std::string StatefulAggregateOperator::details() const {
+  std::string s = "keys=[";
+  for (size_t i = 0; i < num_keys_; ++i) s += (i ? ", #" : "#") + std::to_string(i);
+  s += "], aggs=[";
+  for (size_t i = 0; i < calls_.size(); ++i) {
+    const auto& a = calls_[i];
+    s += (i ? ", " : "") + a.name + "(" +
+         (a.input_column < 0 ? std::string("*") : "#" + std::to_string(a.input_column)) + ")";
+  }
+  const auto& info = state_info();
+  return s + "], operator=" + std::to_string(info.operator_id) + ", stateVersion=" +
+         std::to_string(info.batch.batch_id) + ", partitions=" + std::to_string(num_partitions_) +
+         ", mode=" + StatefulOutputModeName(info.batch.output_mode);
+}
+
+Result<std::shared_ptr<StatefulAggregateOperator::Execution>> StatefulAggregateOperator::Prepare(
+    ExecContext* ctx) const {
+  auto ex = ctx->Shared<Execution>(this, [] { return std::make_shared<Execution>(); });
+  std::lock_guard<std::mutex> lock(ex->mu);
+  if (!ex->prepared) {
+    ex->status = PrepareInput(ctx, ex.get());
+    ex->prepared = true;
+  }
+  if (!ex->status.ok()) return ex->status;
+  return ex;
+}
+
+Status StatefulAggregateOperator::PrepareInput(ExecContext* ctx, Execution* ex) const {
+  const StatefulOperatorStateInfo& info = state_info();
+  if (info.batch.checkpoint == nullptr) return Status::Internal("StatefulAggregate planned without a state checkpoint");
+  // Nothing of the state is read before its schema is known to fit.
+  SLUICE_RETURN_NOT_OK(info.batch.checkpoint->EnsureSchema(info.operator_id, state_schema()));
+
+  // Partial aggregation of the batch: one table per input partition, fed as
+  // the partition produces rows, then merged (in partition order).
+  const PhysicalOperator& input = *children()[0];
+  std::vector<std::unique_ptr<AggregateHashTable>> per_partition(static_cast<size_t>(input.num_partitions()));
+  SLUICE_RETURN_NOT_OK(ForEachBatch(input, ctx, [&](int p, Batch b) -> Status {
+    if (b.num_rows == 0) return Status::OK();
+    auto& t = per_partition[static_cast<size_t>(p)];
+    if (!t) t = std::make_unique<AggregateHashTable>(key_types_, key_columns_, calls_);
+    return t->Update(b);
+  }));
+  // The first partition's table takes in the others (no copy of it).
+  std::unique_ptr<AggregateHashTable> merged;
+  for (auto& t : per_partition) {
+    if (!t) continue;
+    if (!merged) {
+      merged = std::move(t);
+    } else {
+      SLUICE_RETURN_NOT_OK(merged->Merge(*t));
+    }
+  }
+  ex->any_input = merged != nullptr;
+  if (!merged) merged = std::make_unique<AggregateHashTable>(key_types_, key_columns_, calls_);
+  Batch partial = merged->ExportState();
+  if (num_keys_ == 0 && !ex->any_input) partial = partial.Slice(0, 0);  // nothing touched
+  const Schema state_schema = merged->StateSchema();
+  for (const auto& f : state_schema.fields()) ex->state_types.push_back(f.type);
+  merged.reset();
+
+  // Split by key hash.
+  std::vector<SelectionVector> sel(static_cast<size_t>(num_partitions_));
+  if (num_keys_ == 0) {
+    for (size_t i = 0; i < partial.num_rows; ++i) sel[0].push_back(static_cast<uint32_t>(i));
+  } else if (partial.num_rows > 0) {
+    KeyHasher hasher;
+    std::vector<const Vector*> keys;
+    for (size_t k = 0; k < num_keys_; ++k) keys.push_back(&partial.columns[k]);
+    hasher.Prepare(keys, partial.num_rows);
+    for (size_t i = 0; i < partial.num_rows; ++i) {
+      sel[HashMix64(hasher.hashes()[i]) % static_cast<uint64_t>(num_partitions_)].push_back(static_cast<uint32_t>(i));
+    }
+  }
+  for (int p = 0; p < num_partitions_; ++p) {
+    ex->parts.push_back(partial.Gather(sel[static_cast<size_t>(p)]));
+    ex->partitions.push_back(std::make_unique<Execution::Partition>());
+  }
+  return Status::OK();
+}
+
+Status StatefulAggregateOperator::RunPartition(Execution* ex, int partition) const {
+  Execution::Partition& part = *ex->partitions[static_cast<size_t>(partition)];
+  std::lock_guard<std::mutex> lock(part.mu);
+  if (!part.done) {
+    part.status = UpdatePartition(ex, partition);
+    part.done = true;
+  }
+  return part.status;
+}
+
+Status StatefulAggregateOperator::UpdatePartition(Execution* ex, int partition) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  const StatefulOperatorStateInfo& info = state_info();
+  const int64_t version = info.batch.batch_id;
+  const bool complete = info.batch.output_mode == StatefulOutputMode::kComplete;
+  const size_t nkeys = num_keys_;
+  const size_t nvals = ex->state_types.size() - nkeys;
+  const Batch& part = ex->parts[static_cast<size_t>(partition)];
+
+  SLUICE_ASSIGN_OR_RETURN(auto* provider, info.batch.checkpoint->Provider(info.operator_id, partition));
+  auto loaded = provider->Load(version);
+  if (!loaded.ok()) {
+    return loaded.status().WithContext("loading state version " + std::to_string(version) + " of " + provider->dir());
+  }
+  std::unique_ptr<StateStore> store = std::move(loaded).value();
+
+  AggregateHashTable table(key_types_, key_columns_, calls_);
+  StateRowDecoder dec(ex->state_types);
+  std::string row, kbuf, vbuf;
+  auto add_stored = [&](std::string_view k, std::string_view v) -> Status {
+    row.assign(k);
+    row.append(v);
+    return dec.Add(row);
+  };
+  Status st;
+  if (complete) {
+    store->ForEach([&](std::string_view k, std::string_view v) {
+      if (st.ok()) st = add_stored(k, v);
+    });
+  } else {
+    for (size_t i = 0; i < part.num_rows; ++i) {
+      kbuf.clear();
+      EncodeStateRow(part, 0, nkeys, i, &kbuf);
+      if (const std::string* v = store->Get(kbuf)) st = add_stored(kbuf, *v);
+      if (!st.ok()) break;
+    }
+  }
+  if (!st.ok()) return st.WithContext("reading state of " + provider->dir());
+  if (dec.rows() > 0) {
+    size_t n = dec.rows();
+    SLUICE_RETURN_NOT_OK(table.MergeState(Batch(dec.Finish(), n)));
+  }
+  // Groups touched by this batch.
+  std::vector<uint32_t> touched(part.num_rows);
+  if (nkeys > 0 && part.num_rows > 0) {
+    std::vector<const Vector*> keys;
+    for (size_t k = 0; k < nkeys; ++k) keys.push_back(&part.columns[k]);
+    table.FindOrInsert(keys, part.num_rows, touched.data(), nullptr);
+  }
+  if (part.num_rows > 0) SLUICE_RETURN_NOT_OK(table.MergeState(part));
+  Batch exported = table.ExportState();
+  for (size_t i = 0; i < part.num_rows; ++i) {
+    size_t g = touched[i];
+    kbuf.clear();
+    vbuf.clear();
+    EncodeStateRow(exported, 0, nkeys, g, &kbuf);
+    EncodeStateRow(exported, nkeys, nvals, g, &vbuf);
+    store->Put(kbuf, vbuf);
+  }
+  const auto num_keys = static_cast<int64_t>(store->NumKeys());
+  const auto memory = static_cast<int64_t>(store->MemoryUsedBytes());
+  SLUICE_ASSIGN_OR_RETURN(auto fin, table.Finalize());
+  std::vector<Batch> rows;
+  if (complete) {
+    if (nkeys > 0 || ex->any_input || num_keys > 0) rows.push_back(std::move(fin));
+  } else if (part.num_rows > 0) {
+    SelectionVector sel(touched.begin(), touched.end());
+    rows.push_back(fin.Gather(sel));
+  }
+  SLUICE_ASSIGN_OR_RETURN(int64_t committed, store->Commit());
+  (void)committed;
+  ex->partitions[static_cast<size_t>(partition)]->rows = std::move(rows);  // the caller holds its lock
+
+  const int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  std::lock_guard<std::mutex> l(ex->metrics_mu);
+  ex->metrics.num_rows_total += num_keys;
+  ex->metrics.num_rows_updated += static_cast<int64_t>(part.num_rows);
+  ex->metrics.memory_used_bytes += memory;
+  ex->metrics.commit_time_ms += ms;
+  return Status::OK();
+}
+
+Result<std::unique_ptr<BatchStream>> StatefulAggregateOperator::Open(int partition, ExecContext* ctx) const {
+  if (partition < 0 || partition >= num_partitions_) {
+    return Status::Internal("StatefulAggregate has " + std::to_string(num_partitions_) + " partitions, not " +
+                            std::to_string(partition));
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto ex, Prepare(ctx));
+  SLUICE_RETURN_NOT_OK(RunPartition(ex.get(), partition));
+  Execution::Partition& part = *ex->partitions[static_cast<size_t>(partition)];
+  std::lock_guard<std::mutex> lock(part.mu);
+  return std::unique_ptr<BatchStream>(std::make_unique<VectorBatchStream>(std::move(part.rows)));
+}
+
+Result<StateOperatorMetrics> StatefulAggregateOperator::Finish(ExecContext* ctx) const {
+  SLUICE_ASSIGN_OR_RETURN(auto ex, Prepare(ctx));
+  for (int p = 0; p < num_partitions_; ++p) SLUICE_RETURN_NOT_OK(RunPartition(ex.get(), p));
+  std::lock_guard<std::mutex> l(ex->metrics_mu);
+  StateOperatorMetrics m = ex->metrics;
+  m.operator_id = operator_id();
+  m.num_shuffle_partitions = num_partitions_;
+  return m;
+}
+
+}  // namespace sluice

@@ -1,0 +1,71 @@
+// StatefulAggregateOperator: a streaming groupBy/agg across micro-batches
+// (Spark's StateStoreRestore / StateStoreSave pair in one operator).
+//
+// Input: the key columns first, then the aggregates' arguments (the physical
+// planner's pre-projection; calls[i].input_column indexes it). Output: the
+// keys, then one finalized column per aggregate. One output partition per
+// state partition (spark.sql.shuffle.partitions; 1 without keys).
+//
+// Batch N, executed once per ExecContext:
+//   1. (first Open of any partition) check the state schema
+//      (StateCheckpoint::EnsureSchema; recorded at the first batch), then
+//      drain the input's partitions in parallel, each folding its rows into
+//      an AggregateHashTable of its own (the input is never collected),
+//      merge the tables and split their exported state rows by the hash of
+//      the key (KeyHasher; stable across runs) into the state partitions;
+//   2. (Open(p), or Finish for partitions nobody opened) load state version
+//      N of `<checkpoint>/state/<op>/<p>`, MergeState the stored groups
+//      (complete mode: all of them; update: those the batch touched) and the
+//      batch's rows, Put the touched groups back, commit version N + 1;
+//   3. Open(p) returns the finalized rows: every group of the partition
+//      (complete) or the touched ones (update).
+// Keys and states are stored with StateRowCodec.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/operators/aggregate_function.h"
+#include "exec/stateful/stateful_operator.h"
+
+namespace sluice {
+
+class StatefulAggregateOperator final : public StatefulOperator {
+ public:
+  // `schema`: MakeStateSchema of the same keys and calls.
+  StatefulAggregateOperator(PhysicalOperatorPtr child, size_t num_keys, std::vector<AggregateCall> calls,
+                            Schema output, StatefulOperatorStateInfo info, StateSchema schema);
+
+  // Fails for keys and aggregates whose state cannot be stored (DISTINCT,
+  // collect_list, nested types).
+  static Status Validate(const std::vector<DataType>& key_types, const std::vector<AggregateCall>& calls);
+  // The state schema of an aggregation: `keys` (names and types of the
+  // grouping columns) and, per call, its output name and SQL text.
+  static StateSchema MakeStateSchema(const std::vector<StructField>& keys, const std::vector<AggregateCall>& calls,
+                                     const std::vector<std::string>& value_names,
+                                     const std::vector<std::string>& value_sql);
+
+  int num_partitions() const override { return num_partitions_; }
+  Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override;
+  Result<StateOperatorMetrics> Finish(ExecContext* ctx) const override;
+  std::string name() const override { return "StatefulAggregate"; }
+  std::string details() const override;
+
+ private:
+  struct Execution;
+  // The execution of `ctx`, with step 1 done.
+  Result<std::shared_ptr<Execution>> Prepare(ExecContext* ctx) const;
+  Status PrepareInput(ExecContext* ctx, Execution* ex) const;
+  // Step 2 for `partition`, once per execution.
+  Status RunPartition(Execution* ex, int partition) const;
+  Status UpdatePartition(Execution* ex, int partition) const;
+
+  size_t num_keys_;
+  std::vector<DataType> key_types_;
+  std::vector<int> key_columns_;
+  std::vector<AggregateCall> calls_;
+  int num_partitions_;
+};
+
+}  // namespace sluice

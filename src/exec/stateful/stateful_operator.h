@@ -1,0 +1,86 @@
+// StatefulOperator: a physical operator of a streaming micro-batch that
+// keeps state across batches in the state store (Spark's
+// StatefulOperator / StateStoreWriter). The physical planner makes one from
+// each stateful node of the logical plan (an Aggregate over streaming data
+// today; windows, deduplication and stream-stream joins later), giving it a
+// StatefulOperatorStateInfo: where its state lives and which version batch N
+// reads (N) and commits (N + 1).
+//
+// Contract, on top of PhysicalOperator's:
+//   * the operator's partitions are the state's shuffle partitions; opening
+//     one reads that partition's state version N, applies the batch and
+//     commits version N + 1 before it returns rows;
+//   * a plan above may not open every partition (a Limit stops early), so
+//     after draining the plan the runner calls Finish, which does the work of
+//     the partitions nobody opened (every partition must commit N + 1) and
+//     returns the operator's metrics for the progress report;
+//   * before reading any state, the operator checks (and at its first batch
+//     records) its StateSchema through the StateCheckpoint.
+// A stateful operator is planned for one batch and executed once.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "exec/physical_operator.h"
+#include "exec/stateful/state_checkpoint.h"
+#include "exec/stateful/state_schema.h"
+
+namespace sluice {
+
+// Spark's output modes, as a stateful operator applies them: append emits
+// rows that can no longer change, update the rows this batch changed,
+// complete every row.
+enum class StatefulOutputMode : uint8_t { kAppend, kUpdate, kComplete };
+const char* StatefulOutputModeName(StatefulOutputMode mode);
+
+// What the planner knows about the state of one micro-batch (Spark's
+// IncrementalExecution fields).
+struct StatefulBatchInfo {
+  StateCheckpoint* checkpoint = nullptr;  // owned by the runner, lives for the run
+  int64_t batch_id = 0;                   // reads state version batch_id, commits batch_id + 1
+  int num_partitions = 1;                 // spark.sql.shuffle.partitions, pinned at the first batch
+  StatefulOutputMode output_mode = StatefulOutputMode::kUpdate;
+};
+
+// One operator's part of it (Spark's StatefulOperatorStateInfo).
+struct StatefulOperatorStateInfo {
+  StatefulBatchInfo batch;
+  int operator_id = 0;  // `<checkpoint>/state/<operator_id>/`; 0, 1, ... in plan order
+};
+
+// Spark's StateOperatorProgress fields, for one batch of one operator.
+struct StateOperatorMetrics {
+  int operator_id = 0;
+  int64_t num_rows_total = 0;    // keys in the state after the batch
+  int64_t num_rows_updated = 0;  // keys the batch wrote
+  int64_t memory_used_bytes = 0;
+  int64_t num_shuffle_partitions = 0;
+  int64_t commit_time_ms = 0;  // loading, updating and committing the state, summed over partitions
+};
+
+class StatefulOperator : public PhysicalOperator {
+ public:
+  StatefulOperator(Schema output, std::vector<PhysicalOperatorPtr> children, StatefulOperatorStateInfo info,
+                   StateSchema schema)
+      : PhysicalOperator(std::move(output), std::move(children)), info_(info), schema_(std::move(schema)) {}
+
+  const StatefulOperatorStateInfo& state_info() const { return info_; }
+  int operator_id() const { return info_.operator_id; }
+  const StateSchema& state_schema() const { return schema_; }
+
+  // Runs what the execution with `ctx` has not run yet (every partition
+  // commits its state) and returns the metrics of the execution.
+  virtual Result<StateOperatorMetrics> Finish(ExecContext* ctx) const = 0;
+
+ private:
+  StatefulOperatorStateInfo info_;
+  StateSchema schema_;
+};
+
+// The stateful operators of a physical plan, by operator id.
+std::vector<const StatefulOperator*> FindStatefulOperators(const PhysicalOperator& plan);
+// Finish of each stateful operator of `plan` executed with `ctx`.
+Result<std::vector<StateOperatorMetrics>> FinishStatefulOperators(const PhysicalOperator& plan, ExecContext* ctx);
+
+}  // namespace sluice
