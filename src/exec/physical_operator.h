@@ -28,7 +28,8 @@ namespace sluice {
 // outlives every stream opened with it.
 struct ExecContext {
   EvalContext eval;
-  // Threads a blocking operator may use to drain its children (0 = cores).
+  // Threads a blocking operator may use to drain its children (0 = all of the
+  // process-wide thread pool, common/thread_pool.h).
   int max_threads = 0;
 
   // State that all partitions of one operator share within this execution

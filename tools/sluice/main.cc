@@ -6,6 +6,9 @@
 //   sluice run job.sql                run a streaming job (docs/streaming.md)
 //       --progress-file path          append every batch's progress JSON
 //       --max-batches N               stop after N batches (demos, tests)
+//   both: --threads N                 threads that run a query's parallel
+//                                     steps (default: $SLUICE_THREADS, else
+//                                     the machine's cores)
 //     SIGINT/SIGTERM finish the batch in flight, commit it and exit 0.
 #include <CLI/CLI.hpp>
 
@@ -14,6 +17,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "common/thread_pool.h"
 #include "sluice/session.h"
 #include "sluice/streaming.h"
 #include "stream/streaming_job.h"
@@ -129,7 +133,22 @@ int main(int argc, char** argv) {
   run->add_option("--progress-file", progress_file, "append each batch's progress JSON to this file");
   run->add_option("--max-batches", max_batches, "stop after this many batches (0: no limit)");
 
+  int threads = 0;
+  for (auto* cmd : {sql, run}) {
+    cmd->add_option("--threads", threads,
+                    "threads that run the parallel steps of a query (default: $SLUICE_THREADS, else the cores)")
+        ->check(CLI::Range(1, 4096));
+  }
+
   CLI11_PARSE(app, argc, argv);
+
+  if (threads > 0) {
+    sluice::Status st = sluice::ThreadPool::SetDefaultNumThreads(threads);
+    if (!st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.message().c_str());
+      return 1;
+    }
+  }
 
   if (run->parsed()) return RunJob(job_file, progress_file, max_batches);
 
