@@ -9,14 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "env/env.h"
 #include "plan/table_source.h"
 
 namespace sluice {
 
 // `options` uses Spark's option names (path, header, sep, mode, ...), keys
-// case-insensitive. Without `schema`, it is inferred from the files.
+// case-insensitive. Without `schema`, it is inferred from the files. The
+// files are listed and read through `env`.
 Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std::string> paths,
                                      std::optional<Schema> schema,
-                                     const std::map<std::string, std::string>& options);
+                                     const std::map<std::string, std::string>& options,
+                                     Env* env = Env::Default());
 
 }  // namespace sluice

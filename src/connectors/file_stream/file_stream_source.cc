@@ -72,16 +72,14 @@ Status FileStreamSource::Open(const SourceContext& ctx) {
 Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles() {
   std::vector<FileEntry> out;
   if (!env_->FileExists(dir_)) return out;
-  SLUICE_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_));
-  for (const auto& n : names) {
-    if (n.empty() || n[0] == '.' || n[0] == '_') continue;
+  SLUICE_ASSIGN_OR_RETURN(auto entries, env_->ListDirWithAttributes(dir_));
+  for (const auto& e : entries) {
+    const std::string& n = e.name;
+    if (n.empty() || n[0] == '.' || n[0] == '_' || e.type == FileType::kDirectory) continue;
     std::string p = JoinPath(dir_, n);
     if (seen_.count(p)) continue;
     if (available_now_files_ && !available_now_files_->count(p)) continue;
-    auto listing = env_->ListDir(p);
-    if (listing.ok()) continue;  // a directory
-    SLUICE_ASSIGN_OR_RETURN(int64_t mtime, env_->GetFileModificationTimeMs(p));
-    out.push_back({p, mtime});
+    out.push_back({p, e.mtime_ms});
   }
   std::sort(out.begin(), out.end(), [](const FileEntry& a, const FileEntry& b) {
     return a.mtime_ms != b.mtime_ms ? a.mtime_ms < b.mtime_ms : a.path < b.path;
@@ -151,7 +149,7 @@ Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>&
   if (paths.empty()) {
     return SourceBatch{std::make_shared<MemoryTable>(schema_, std::vector<Batch>{}, "empty"), 0, nullptr};
   }
-  SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, scan_options_));
+  SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, scan_options_, env_));
   return SourceBatch{table, -1, nullptr};
 }
 
