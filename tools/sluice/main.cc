@@ -13,11 +13,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "common/thread_pool.h"
+#include "env/env.h"
 #include "sluice/session.h"
 #include "sluice/streaming.h"
 #include "stream/streaming_job.h"
@@ -60,30 +60,43 @@ class ProgressWriter : public sluice::StreamingQueryListener {
     ++batches;
     if (path_.empty()) return;
     std::lock_guard<std::mutex> l(mu_);
-    std::ofstream f(path_, std::ios::app);
-    f << p.json() << "\n";
+    // Opened and closed per record, so that readers see each line at once.
+    sluice::Status st = Append(p.json() + "\n");
+    if (!st.ok() && !reported_) {
+      std::fprintf(stderr, "warning: cannot write progress: %s\n", st.message().c_str());
+      reported_ = true;
+    }
   }
   std::atomic<int64_t> batches{0};
 
  private:
+  sluice::Status Append(const std::string& line) {
+    SLUICE_ASSIGN_OR_RETURN(auto f, sluice::Env::Default()->NewAppendableFile(path_));
+    SLUICE_RETURN_NOT_OK(f->Append(line));
+    return f->Close();
+  }
+
   std::string path_;
   std::mutex mu_;
+  bool reported_ = false;  // GUARDED_BY(mu_)
 };
 
+// The whole of `file`, or an error message on stderr and false.
+bool ReadScript(const std::string& file, std::string* text) {
+  sluice::Status st = sluice::Env::Default()->ReadFileToString(file, text);
+  if (!st.ok()) std::fprintf(stderr, "error: cannot read %s: %s\n", file.c_str(), st.message().c_str());
+  return st.ok();
+}
+
 int RunJob(const std::string& file, const std::string& progress_file, int64_t max_batches) {
-  std::ifstream in(file);
-  if (!in) {
-    std::fprintf(stderr, "error: cannot read %s\n", file.c_str());
-    return 1;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
+  std::string text;
+  if (!ReadScript(file, &text)) return 1;
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   auto session = sluice::Session::Create();
   auto progress = std::make_shared<ProgressWriter>(progress_file);
   session->streams().addListener(progress);
-  auto job = sluice::StreamingJob::Start(session, ss.str());
+  auto job = sluice::StreamingJob::Start(session, text);
   if (!job.ok()) {
     std::fprintf(stderr, "error: %s\n", job.status().message().c_str());
     return job.status().IsUserError() ? 1 : 2;
@@ -154,19 +167,12 @@ int main(int argc, char** argv) {
 
   if (sql->parsed()) {
     std::string text = statements;
-    if (!file.empty()) {
+    if (file == "-") {
       std::stringstream ss;
-      if (file == "-") {
-        ss << std::cin.rdbuf();
-      } else {
-        std::ifstream in(file);
-        if (!in) {
-          std::fprintf(stderr, "error: cannot read %s\n", file.c_str());
-          return 1;
-        }
-        ss << in.rdbuf();
-      }
+      ss << std::cin.rdbuf();
       text = ss.str();
+    } else if (!file.empty() && !ReadScript(file, &text)) {
+      return 1;
     }
     if (text.empty()) {
       std::fprintf(stderr, "error: give statements with -e or a script with -f\n");
