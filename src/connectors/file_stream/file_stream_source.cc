@@ -72,14 +72,21 @@ Status FileStreamSource::Open(const SourceContext& ctx) {
 Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles() {
   std::vector<FileEntry> out;
   if (!env_->FileExists(dir_)) return out;
-  SLUICE_ASSIGN_OR_RETURN(auto entries, env_->ListDirWithAttributes(dir_));
-  for (const auto& e : entries) {
-    const std::string& n = e.name;
-    if (n.empty() || n[0] == '.' || n[0] == '_' || e.type == FileType::kDirectory) continue;
+  SLUICE_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_));
+  for (const auto& n : names) {
+    if (n.empty() || n[0] == '.' || n[0] == '_') continue;
     std::string p = JoinPath(dir_, n);
     if (seen_.count(p)) continue;
     if (available_now_files_ && !available_now_files_->count(p)) continue;
-    out.push_back({p, e.mtime_ms});
+    // Only new names are looked at: a directory of many old files costs one
+    // listing per trigger, not one stat per file.
+    auto attrs = env_->GetFileAttributes(p);
+    if (!attrs.ok()) {
+      if (attrs.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
+      return attrs.status();
+    }
+    if (attrs->type == FileType::kDirectory) continue;
+    out.push_back({p, attrs->mtime_ms});
   }
   std::sort(out.begin(), out.end(), [](const FileEntry& a, const FileEntry& b) {
     return a.mtime_ms != b.mtime_ms ? a.mtime_ms < b.mtime_ms : a.path < b.path;
