@@ -38,6 +38,7 @@ class FileTable : public TableSource {
 Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std::string> paths,
                                      std::optional<Schema> schema,
                                      const std::map<std::string, std::string>& options, Env* env) {
+  if (env == nullptr) env = Env::Default();
   SLUICE_ASSIGN_OR_RETURN(FileFormat f, ParseFileFormat(format));
   SLUICE_ASSIGN_OR_RETURN(FileFormatOptions opts, FileFormatOptions::Parse(f, options));
   if (!schema) {

@@ -9,17 +9,18 @@
 #include <string>
 #include <vector>
 
-#include "env/env.h"
 #include "plan/table_source.h"
 
 namespace sluice {
 
+class Env;
+
 // `options` uses Spark's option names (path, header, sep, mode, ...), keys
 // case-insensitive. Without `schema`, it is inferred from the files. The
-// files are listed and read through `env`.
+// files are listed and read through `env` (null: Env::Default()).
 Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std::string> paths,
                                      std::optional<Schema> schema,
                                      const std::map<std::string, std::string>& options,
-                                     Env* env = Env::Default());
+                                     Env* env = nullptr);
 
 }  // namespace sluice

@@ -138,30 +138,29 @@ int main(int argc, char** argv) {
   e->excludes(f);
   sql->add_option("--format", format, "output format")->check(CLI::IsMember({"table", "csv", "json"}));
   sql->add_option("--max-rows", max_rows, "rows printed in table format");
+  int threads = 0;
+  const std::string threads_help =
+      "threads that run the parallel steps of a query (default: $SLUICE_THREADS, else the cores)";
+  sql->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 4096));
 
   auto* run = app.add_subcommand("run", "Run a streaming job written in SQL (see docs/streaming.md)");
   std::string job_file, progress_file;
   int64_t max_batches = 0;
   run->add_option("job", job_file, "the job's SQL file")->required();
+  run->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 4096));
+  // Runs once the command line is parsed, before any query: the pool's size
+  // is fixed from its first use on.
+  for (auto* cmd : {sql, run}) {
+    cmd->callback([&threads] {
+      if (threads == 0) return;
+      sluice::Status st = sluice::ThreadPool::SetDefaultNumThreads(threads);
+      if (!st.ok()) throw CLI::ValidationError("--threads", st.message());
+    });
+  }
   run->add_option("--progress-file", progress_file, "append each batch's progress JSON to this file");
   run->add_option("--max-batches", max_batches, "stop after this many batches (0: no limit)");
 
-  int threads = 0;
-  for (auto* cmd : {sql, run}) {
-    cmd->add_option("--threads", threads,
-                    "threads that run the parallel steps of a query (default: $SLUICE_THREADS, else the cores)")
-        ->check(CLI::Range(1, 4096));
-  }
-
   CLI11_PARSE(app, argc, argv);
-
-  if (threads > 0) {
-    sluice::Status st = sluice::ThreadPool::SetDefaultNumThreads(threads);
-    if (!st.ok()) {
-      std::fprintf(stderr, "error: %s\n", st.message().c_str());
-      return 1;
-    }
-  }
 
   if (run->parsed()) return RunJob(job_file, progress_file, max_batches);
 
