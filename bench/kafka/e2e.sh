@@ -9,6 +9,10 @@
 # the ratio of the pipeline to the raw rate. The broker is always stopped.
 #
 #   bench/kafka/e2e.sh                       # EVENTS=2000000 PARTITIONS=4 RUNS=2
+#
+# SLUICE_BINS="/tmp/sluice-a /tmp/sluice-b" runs the jobs with each of these
+# binaries in turn (same broker, same topic, same runs), to compare builds;
+# the pipeline names then carry the binary's file name (from_json@sluice-a).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
@@ -37,6 +41,8 @@ bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$TOPIC" "$PARTITI
 "$BUILD_DIR/kafka_load" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --events "$EVENTS"
 
 SCHEMA='user_id STRING, page_id STRING, ad_id STRING, ad_type STRING, event_type STRING, event_time STRING, ip_address STRING'
+SLUICE_BINS=${SLUICE_BINS:-$BUILD_DIR/sluice}
+read -r -a BINS <<< "$SLUICE_BINS"
 declare -a ROWS
 for r in $(seq "$RUNS"); do
   raw=$("$BUILD_DIR/kafka_consume_raw" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --threads 2 | grep '^RESULT')
@@ -64,16 +70,22 @@ CREATE SINK out USING noop;
 START STREAMING QUERY scan INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '${ck}-src'
   AS SELECT \`offset\` FROM ads WHERE length(value) > 100;
 SQL
+  for b in "${!BINS[@]}"; do
+  bin=${BINS[$b]}
   for job in job full src; do
-    /usr/bin/time -f "TIME %e %U %S %M" -o "$STATE/time$r" "$BUILD_DIR/sluice" run "$STATE/$job$r.sql" \
-      --progress-file "$STATE/progress-$job$r.json" >/dev/null
+    # A fresh checkpoint per binary: each run reads the whole topic.
+    rm -rf "$ck" "$ck-full" "$ck-src"
+    /usr/bin/time -f "TIME %e %U %S %M" -o "$STATE/time$r" "$bin" run "$STATE/$job$r.sql" \
+      --progress-file "$STATE/progress-$job$r-$b.json" >/dev/null
     read -r _ wall user sys rss < "$STATE/time$r"
-    rows=$(sed -n 's/.*"numInputRows":\([0-9]*\).*/\1/p' "$STATE/progress-$job$r.json" | awk '{ s += $1 } END { print s }')
+    rows=$(sed -n 's/.*"numInputRows":\([0-9]*\).*/\1/p' "$STATE/progress-$job$r-$b.json" | awk '{ s += $1 } END { print s }')
     if [[ "$rows" != "$EVENTS" ]]; then echo "pipeline read $rows events, expected $EVENTS" >&2; exit 1; fi
     case $job in job) name=from_json ;; full) name=from_json_full_parse ;; *) name=scan_only ;; esac
+    if [[ ${#BINS[@]} -gt 1 ]]; then name="$name@$(basename "$bin")"; fi
     ROWS+=("$(awk -v n="$EVENTS" -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss" -v re="$raw_eps" -v rc="$raw_core" \
       -v r="$r" -v name="$name" \
       'BEGIN { e = n / w; c = n / (u + s); printf "%s %.2f %.0f %.0f %.0f %.0f %.0f%% %.0f%% %d %s", r, w, e, c, re, rc, 100 * e / re, 100 * c / rc, m / 1024, name }')")
+  done
   done
 done
 echo
@@ -82,9 +94,9 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*
 echo "from_json: records that cannot hold event_type 'view' are not parsed (JSON prefilter)"
 echo "from_json_full_parse: the same job with jsonPrefilter 'false': every record parsed"
 echo "scan_only: the same source with no JSON parsing (SELECT offset WHERE length(value) > 100)"
-printf '%-4s %-20s %8s %12s %14s %12s %14s %8s %9s %7s\n' run pipeline seconds events/s events/s/core raw_ev/s \
+printf '%-4s %-36s %8s %12s %14s %12s %14s %8s %9s %7s\n' run pipeline seconds events/s events/s/core raw_ev/s \
   raw_ev/s/core ratio ratio/core rss_MB
 for line in "${ROWS[@]}"; do
   set -- $line
-  printf '%-4s %-20s %8s %12s %14s %12s %14s %8s %9s %7s\n' "$1" "${10}" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
+  printf '%-4s %-36s %8s %12s %14s %12s %14s %8s %9s %7s\n' "$1" "${10}" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
 done

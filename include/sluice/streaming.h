@@ -231,7 +231,7 @@ class DataStreamWriter {
   DataStreamWriter& queryName(const std::string& name);
   DataStreamWriter& foreachBatch(std::function<Status(const QueryResult& batch, int64_t batch_id)> fn);
   // Test hooks (no Spark equivalent): the clock triggers read, the Env all
-  // checkpoint IO goes through.
+  // checkpoint IO goes through (and the file source's and file sink's data).
   DataStreamWriter& clock(Clock* clock);
   DataStreamWriter& env(Env* env);
   // Starts the query on its own thread.

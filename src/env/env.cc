@@ -10,6 +10,22 @@ Status Env::CreateDirRecursive(const std::string& path) {
   return CreateDir(path);
 }
 
+Result<std::vector<FileAttributes>> Env::ListDirWithAttributes(const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(auto names, ListDir(path));
+  std::vector<FileAttributes> out;
+  out.reserve(names.size());
+  for (auto& name : names) {
+    auto attrs = GetFileAttributes(JoinPath(path, name));
+    if (!attrs.ok()) {
+      if (attrs.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
+      return attrs.status();
+    }
+    out.push_back(std::move(*attrs));
+    out.back().name = std::move(name);
+  }
+  return out;
+}
+
 Status Env::ReadFileToString(const std::string& path, std::string* out) {
   out->clear();
   SLUICE_ASSIGN_OR_RETURN(auto file, NewSequentialFile(path));

@@ -38,6 +38,33 @@ class SequentialFile {
   virtual const std::string& path() const = 0;
 };
 
+// A file read at any offset, like pread(2); several threads may read one
+// file at once. Readers of large files (connectors/file's SplitReader) read
+// big blocks through it, one virtual call per block.
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads up to `n` bytes at `offset` into `scratch` and sets *bytes_read.
+  // Fewer than `n` bytes means the end of the file (0: `offset` is at or
+  // past it).
+  virtual Status Read(uint64_t offset, size_t n, char* scratch, size_t* bytes_read) const = 0;
+  // A hint that [offset, offset + length) will be read front to back
+  // (posix_fadvise SEQUENTIAL: larger read-ahead). No effect by default.
+  virtual void HintSequential(uint64_t offset, uint64_t length) const {}
+  virtual const std::string& path() const = 0;
+};
+
+enum class FileType { kRegular, kDirectory, kOther };
+
+// What the file system says about one path (Env::GetFileAttributes) or one
+// directory entry (Env::ListDirWithAttributes). Symbolic links are followed.
+struct FileAttributes {
+  std::string name;  // the entry's name within its directory
+  FileType type = FileType::kRegular;
+  uint64_t size = 0;     // bytes (regular files)
+  int64_t mtime_ms = 0;  // last modification, milliseconds since the epoch
+};
+
 // An exclusive lock on a file, from Env::LockFile. Destroying it unlocks.
 class FileLock {
  public:
@@ -57,14 +84,22 @@ class Env {
   // Opens `path` for appending, creating it if absent.
   virtual Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) = 0;
   virtual Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) = 0;
 
   virtual bool FileExists(const std::string& path) = 0;
   virtual Result<uint64_t> GetFileSize(const std::string& path) = 0;
   // Last modification time in milliseconds since the epoch.
   virtual Result<int64_t> GetFileModificationTimeMs(const std::string& path) = 0;
+  // Type, size and modification time of `path`; NotFound if it does not
+  // exist (also when a parent of it is not a directory).
+  virtual Result<FileAttributes> GetFileAttributes(const std::string& path) = 0;
   // Names (not paths) of the entries of directory `path`, without "." and
   // "..", in no particular order.
   virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
+  // The entries of directory `path` as ListDir finds them, with their
+  // attributes. An entry deleted while the listing runs is left out. By
+  // default ListDir, then GetFileAttributes per entry.
+  virtual Result<std::vector<FileAttributes>> ListDirWithAttributes(const std::string& path);
 
   // Creates directory `path`; OK if it already exists as a directory.
   virtual Status CreateDir(const std::string& path) = 0;

@@ -93,6 +93,68 @@ TEST_P(EnvContractTest, DirectoriesAndListing) {
   EXPECT_EQ(env_->ListDir(P("missing")).status().code(), StatusCode::kNotFound);
 }
 
+TEST_P(EnvContractTest, RandomAccessReads) {
+  std::string data;
+  for (int i = 0; i < 100000; ++i) data.push_back(static_cast<char>('a' + (i * 7) % 26));
+  ASSERT_TRUE(env_->WriteFile(P("r"), data, false).ok());
+  auto f = env_->NewRandomAccessFile(P("r"));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)->path(), P("r"));
+  (*f)->HintSequential(0, data.size());
+  std::string buf(70000, '\0');
+  size_t got = 0;
+  // From the middle, in full.
+  ASSERT_TRUE((*f)->Read(12345, 50000, buf.data(), &got).ok());
+  ASSERT_EQ(got, 50000u);
+  EXPECT_EQ(buf.substr(0, got), data.substr(12345, 50000));
+  // Across the end: a short read.
+  ASSERT_TRUE((*f)->Read(60000, 70000, buf.data(), &got).ok());
+  ASSERT_EQ(got, 40000u);
+  EXPECT_EQ(buf.substr(0, got), data.substr(60000));
+  // At and past the end: nothing.
+  ASSERT_TRUE((*f)->Read(100000, 10, buf.data(), &got).ok());
+  EXPECT_EQ(got, 0u);
+  ASSERT_TRUE((*f)->Read(200000, 10, buf.data(), &got).ok());
+  EXPECT_EQ(got, 0u);
+  auto missing = env_->NewRandomAccessFile(P("nope"));
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find(P("nope")), std::string::npos);
+}
+
+TEST_P(EnvContractTest, FileAttributesAndListingWithThem) {
+  ASSERT_TRUE(env_->CreateDir(P("d")).ok());
+  ASSERT_TRUE(env_->CreateDir(P("d/sub")).ok());
+  ASSERT_TRUE(env_->WriteFile(P("d/a.json"), "12345", false).ok());
+  ASSERT_TRUE(env_->WriteFile(P("d/empty"), "", false).ok());
+
+  auto file = env_->GetFileAttributes(P("d/a.json"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->name, "a.json");
+  EXPECT_EQ(file->type, FileType::kRegular);
+  EXPECT_EQ(file->size, 5u);
+  EXPECT_EQ(file->mtime_ms, *env_->GetFileModificationTimeMs(P("d/a.json")));
+  auto dir = env_->GetFileAttributes(P("d/sub"));
+  ASSERT_TRUE(dir.ok());
+  EXPECT_EQ(dir->type, FileType::kDirectory);
+  EXPECT_EQ(env_->GetFileAttributes(P("d/missing")).status().code(), StatusCode::kNotFound);
+  // Below a file: does not exist either.
+  EXPECT_EQ(env_->GetFileAttributes(P("d/a.json/x")).status().code(), StatusCode::kNotFound);
+
+  auto entries = env_->ListDirWithAttributes(P("d"));
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  std::sort(entries->begin(), entries->end(),
+            [](const FileAttributes& x, const FileAttributes& y) { return x.name < y.name; });
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].name, "a.json");
+  EXPECT_EQ((*entries)[0].type, FileType::kRegular);
+  EXPECT_EQ((*entries)[0].size, 5u);
+  EXPECT_EQ((*entries)[1].name, "empty");
+  EXPECT_EQ((*entries)[1].size, 0u);
+  EXPECT_EQ((*entries)[2].name, "sub");
+  EXPECT_EQ((*entries)[2].type, FileType::kDirectory);
+  EXPECT_EQ(env_->ListDirWithAttributes(P("nope")).status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(EnvContractTest, RenameReplacesTarget) {
   ASSERT_TRUE(env_->WriteFile(P("src"), "new", true).ok());
   ASSERT_TRUE(env_->WriteFile(P("dst"), "old", true).ok());

@@ -13,6 +13,8 @@ const char* OpName(FaultInjectionEnv::Op op) {
     case FaultInjectionEnv::Op::kRename: return "rename";
     case FaultInjectionEnv::Op::kSyncDir: return "sync directory";
     case FaultInjectionEnv::Op::kDelete: return "delete";
+    case FaultInjectionEnv::Op::kRead: return "read";
+    case FaultInjectionEnv::Op::kListDir: return "list directory";
   }
   return "?";
 }
@@ -55,6 +57,38 @@ class FaultWritableFile final : public WritableFile {
   std::unique_ptr<WritableFile> base_;
   std::shared_ptr<FaultInjectionEnv::FileState> state_;
   uint64_t epoch_;
+};
+
+class FaultSequentialFile final : public SequentialFile {
+ public:
+  FaultSequentialFile(FaultInjectionEnv* env, std::unique_ptr<SequentialFile> base)
+      : env_(env), base_(std::move(base)) {}
+  Status Read(size_t n, std::string* out) override {
+    SLUICE_RETURN_NOT_OK(env_->MaybeFail(FaultInjectionEnv::Op::kRead, path()));
+    return base_->Read(n, out);
+  }
+  const std::string& path() const override { return base_->path(); }
+
+ private:
+  FaultInjectionEnv* env_;
+  std::unique_ptr<SequentialFile> base_;
+};
+
+class FaultRandomAccessFile final : public RandomAccessFile {
+ public:
+  FaultRandomAccessFile(FaultInjectionEnv* env, std::unique_ptr<RandomAccessFile> base)
+      : env_(env), base_(std::move(base)) {}
+  Status Read(uint64_t offset, size_t n, char* scratch, size_t* bytes_read) const override {
+    *bytes_read = 0;
+    SLUICE_RETURN_NOT_OK(env_->MaybeFail(FaultInjectionEnv::Op::kRead, path()));
+    return base_->Read(offset, n, scratch, bytes_read);
+  }
+  void HintSequential(uint64_t offset, uint64_t length) const override { base_->HintSequential(offset, length); }
+  const std::string& path() const override { return base_->path(); }
+
+ private:
+  FaultInjectionEnv* env_;
+  std::unique_ptr<RandomAccessFile> base_;
 };
 
 }  // namespace
@@ -133,6 +167,26 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const s
 Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewAppendableFile(
     const std::string& path) {
   return Open(path, false);
+}
+
+Result<std::unique_ptr<SequentialFile>> FaultInjectionEnv::NewSequentialFile(const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(auto base, base_->NewSequentialFile(path));
+  return std::unique_ptr<SequentialFile>(new FaultSequentialFile(this, std::move(base)));
+}
+
+Result<std::unique_ptr<RandomAccessFile>> FaultInjectionEnv::NewRandomAccessFile(const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(auto base, base_->NewRandomAccessFile(path));
+  return std::unique_ptr<RandomAccessFile>(new FaultRandomAccessFile(this, std::move(base)));
+}
+
+Result<std::vector<std::string>> FaultInjectionEnv::ListDir(const std::string& path) {
+  SLUICE_RETURN_NOT_OK(MaybeFail(Op::kListDir, path));
+  return base_->ListDir(path);
+}
+
+Result<std::vector<FileAttributes>> FaultInjectionEnv::ListDirWithAttributes(const std::string& path) {
+  SLUICE_RETURN_NOT_OK(MaybeFail(Op::kListDir, path));
+  return base_->ListDirWithAttributes(path);
 }
 
 Status FaultInjectionEnv::DeleteFile(const std::string& path) {

@@ -2,8 +2,10 @@
 // simulate a machine crash (LevelDB's fault_injection_test idea).
 //
 // Failures: FailNth(kAppend, 3) makes the third Append from now return
-// IOError("injected fault: ..."); likewise for Sync, Rename, SyncDir and
-// NewWritableFile.
+// IOError("injected fault: ..."); likewise for Sync, Rename, SyncDir,
+// NewWritableFile, Delete, Read (of a sequential or random-access file,
+// the message names the file) and ListDir (ListDir and
+// ListDirWithAttributes).
 //
 // Crash model (SimulateCrash): what a power cut does to a POSIX file system,
 // taken pessimistically:
@@ -33,7 +35,7 @@ namespace sluice {
 
 class FaultInjectionEnv final : public Env {
  public:
-  enum class Op { kNewWritableFile, kAppend, kSync, kRename, kSyncDir, kDelete };
+  enum class Op { kNewWritableFile, kAppend, kSync, kRename, kSyncDir, kDelete, kRead, kListDir };
 
   explicit FaultInjectionEnv(Env* base);
   ~FaultInjectionEnv() override;
@@ -51,19 +53,20 @@ class FaultInjectionEnv final : public Env {
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
-  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override {
-    return base_->NewSequentialFile(path);
-  }
+  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override;
+  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override;
   bool FileExists(const std::string& path) override { return base_->FileExists(path); }
+  Result<FileAttributes> GetFileAttributes(const std::string& path) override {
+    return base_->GetFileAttributes(path);
+  }
   Result<uint64_t> GetFileSize(const std::string& path) override {
     return base_->GetFileSize(path);
   }
   Result<int64_t> GetFileModificationTimeMs(const std::string& path) override {
     return base_->GetFileModificationTimeMs(path);
   }
-  Result<std::vector<std::string>> ListDir(const std::string& path) override {
-    return base_->ListDir(path);
-  }
+  Result<std::vector<std::string>> ListDir(const std::string& path) override;
+  Result<std::vector<FileAttributes>> ListDirWithAttributes(const std::string& path) override;
   Status CreateDir(const std::string& path) override { return base_->CreateDir(path); }
   Status DeleteFile(const std::string& path) override;
   Status DeleteDir(const std::string& path) override { return base_->DeleteDir(path); }

@@ -53,6 +53,42 @@ TEST_F(FaultInjectionTest, NthOperationFails) {
   EXPECT_TRUE(env_.RenameFile("/d/a", "/d/b").ok());
 }
 
+TEST_F(FaultInjectionTest, ReadsAndListingsFail) {
+  ASSERT_TRUE(mem_.WriteFile("/d/a", "abcdef", false).ok());
+  auto f = env_.NewRandomAccessFile("/d/a");
+  ASSERT_TRUE(f.ok());
+  char buf[8];
+  size_t got = 0;
+  env_.FailNth(Op::kRead, 2);
+  ASSERT_TRUE((*f)->Read(1, 3, buf, &got).ok());
+  EXPECT_EQ(std::string(buf, got), "bcd");
+  Status s = (*f)->Read(0, 6, buf, &got);
+  EXPECT_EQ(s.code(), StatusCode::kIOError);
+  EXPECT_EQ(s.message(), "injected fault: read /d/a");
+  EXPECT_EQ(got, 0u);
+  ASSERT_TRUE((*f)->Read(0, 6, buf, &got).ok());
+  EXPECT_EQ(std::string(buf, got), "abcdef");
+
+  // Sequential files count as reads too.
+  env_.FailNth(Op::kRead, 1);
+  std::string out;
+  EXPECT_EQ(env_.ReadFileToString("/d/a", &out).message(), "injected fault: read /d/a");
+  EXPECT_TRUE(env_.ReadFileToString("/d/a", &out).ok());
+  EXPECT_EQ(out, "abcdef");
+  // Three random reads; the failed ReadFileToString; data and end of file.
+  EXPECT_EQ(env_.Count(Op::kRead), 3 + 1 + 2);
+
+  env_.FailAll(Op::kListDir);
+  EXPECT_EQ(env_.ListDir("/d").status().message(), "injected fault: list directory /d");
+  EXPECT_EQ(env_.ListDirWithAttributes("/d").status().message(), "injected fault: list directory /d");
+  env_.ClearFaults();
+  auto entries = env_.ListDirWithAttributes("/d");
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].name, "a");
+  EXPECT_EQ((*entries)[0].size, 6u);
+}
+
 TEST_F(FaultInjectionTest, CrashDropsUnsyncedBytes) {
   ASSERT_TRUE(env_.WriteFile("/d/a", "durable", true).ok());
   ASSERT_TRUE(env_.SyncDir("/d").ok());

@@ -1,6 +1,8 @@
 #include "env/mem_env.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 
 namespace sluice {
 namespace {
@@ -69,6 +71,25 @@ class MemSequentialFile final : public SequentialFile {
   size_t pos_ = 0;
 };
 
+class MemRandomAccessFile final : public RandomAccessFile {
+ public:
+  MemRandomAccessFile(std::string path, std::shared_ptr<MemEnv::FileData> data)
+      : path_(std::move(path)), data_(std::move(data)) {}
+  Status Read(uint64_t offset, size_t n, char* scratch, size_t* bytes_read) const override {
+    std::lock_guard<std::mutex> l(data_->mu);
+    const std::string& c = data_->contents;
+    size_t take = offset >= c.size() ? 0 : std::min<size_t>(n, c.size() - static_cast<size_t>(offset));
+    if (take > 0) std::memcpy(scratch, c.data() + offset, take);
+    *bytes_read = take;
+    return Status::OK();
+  }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  std::shared_ptr<MemEnv::FileData> data_;
+};
+
 }  // namespace
 
 class MemFileLock final : public FileLock {
@@ -119,6 +140,33 @@ Result<std::unique_ptr<SequentialFile>> MemEnv::NewSequentialFile(const std::str
   auto it = files_.find(path);
   if (it == files_.end()) return Status::NotFound("open " + path + ": No such file or directory");
   return std::unique_ptr<SequentialFile>(new MemSequentialFile(path, it->second));
+}
+
+Result<std::unique_ptr<RandomAccessFile>> MemEnv::NewRandomAccessFile(const std::string& raw) {
+  std::string path = Normalize(raw);
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = files_.find(path);
+  if (it == files_.end()) return Status::NotFound("open " + path + ": No such file or directory");
+  return std::unique_ptr<RandomAccessFile>(new MemRandomAccessFile(path, it->second));
+}
+
+Result<FileAttributes> MemEnv::GetFileAttributes(const std::string& raw) {
+  std::string path = Normalize(raw);
+  std::lock_guard<std::mutex> l(mu_);
+  FileAttributes a;
+  a.name = BaseName(path);
+  auto it = files_.find(path);
+  if (it != files_.end()) {
+    std::lock_guard<std::mutex> fl(it->second->mu);
+    a.size = it->second->contents.size();
+    a.mtime_ms = it->second->mtime_ms;
+    return a;
+  }
+  if (DirExistsLocked(path)) {
+    a.type = FileType::kDirectory;
+    return a;
+  }
+  return Status::NotFound("stat " + path + ": No such file or directory");
 }
 
 bool MemEnv::FileExists(const std::string& raw) {

@@ -23,7 +23,9 @@ class MemEnv final : public Env {
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
   Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
   Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override;
+  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override;
   bool FileExists(const std::string& path) override;
+  Result<FileAttributes> GetFileAttributes(const std::string& path) override;
   Result<uint64_t> GetFileSize(const std::string& path) override;
   Result<int64_t> GetFileModificationTimeMs(const std::string& path) override;
   Result<std::vector<std::string>> ListDir(const std::string& path) override;

@@ -29,7 +29,8 @@ namespace sluice {
 // outlives every stream opened with it.
 struct ExecContext {
   EvalContext eval;
-  // Threads a blocking operator may use to drain its children (0 = cores).
+  // Threads a blocking operator may use to drain its children (0 = all of the
+  // process-wide thread pool, common/thread_pool.h).
   int max_threads = 0;
   // Checked between batches: a cancelled query stops producing rows.
   const CancellationToken* cancel = &CancellationToken::Never();

@@ -18,6 +18,7 @@
 #include "connectors/memory/memory_sink.h"
 #include "connectors/memory/memory_stream.h"
 #include "env/clock.h"
+#include "env/mem_env.h"
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
@@ -359,6 +360,54 @@ TEST_F(StreamTest, FileSourceReadsEveryFileOnceAcrossStopsAndFileSinkManifest) {
     ASSERT_TRUE(q->awaitTermination().ok());
     EXPECT_EQ(q->recentProgress().size(), 0u);
   }
+}
+
+// The file source lists and reads its files, and the file sink writes its
+// part files and manifest, through the query's Env: here a MemEnv, so none of
+// the files exists on disk.
+TEST_F(StreamTest, FileSourceAndSinkGoThroughTheQuerysEnv) {
+  MemEnv mem;
+  ASSERT_TRUE(mem.CreateDirRecursive("/stream/in").ok());
+  ASSERT_TRUE(mem.WriteFile("/stream/in/a.json", "{\"id\":1}\n{\"id\":2}\n", false).ok());
+  ASSERT_TRUE(mem.WriteFile("/stream/in/b.json", "{\"id\":3}\n", false).ok());
+  ASSERT_TRUE(mem.CreateDir("/stream/in/subdir").ok());  // not a file: ignored
+  auto df = spark->readStream().format("json").schema("id BIGINT").load("/stream/in");
+  auto start = [&] {
+    return df.writeStream().format("json").option("checkpointLocation", "/stream/ck").env(&mem)
+        .trigger(Trigger::AvailableNow()).start("/stream/out");
+  };
+  auto read_ids = [&] {
+    auto files = ReadFileSinkFiles(&mem, "/stream/out");
+    EXPECT_TRUE(files.ok()) << files.status().ToString();
+    std::vector<std::string> ids;
+    for (const auto& f : *files) {
+      std::string text;
+      EXPECT_TRUE(mem.ReadFileToString(f, &text).ok());
+      for (size_t pos = 0, nl; (nl = text.find('\n', pos)) != std::string::npos; pos = nl + 1) {
+        ids.push_back(text.substr(pos, nl - pos));
+      }
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  {
+    auto q = start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    Status st = q->awaitTermination();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  EXPECT_EQ(read_ids(), (std::vector<std::string>{"{\"id\":1}", "{\"id\":2}", "{\"id\":3}"}));
+  EXPECT_FALSE(Env::Default()->FileExists("/stream/in/a.json"));
+  // A new file is picked up by the next run, the old ones are not read again.
+  ASSERT_TRUE(mem.WriteFile("/stream/in/c.json", "{\"id\":4}\n", false).ok());
+  {
+    auto q = start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    Status st = q->awaitTermination();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ(q->recentProgress().size(), 1u);
+  }
+  EXPECT_EQ(read_ids(), (std::vector<std::string>{"{\"id\":1}", "{\"id\":2}", "{\"id\":3}", "{\"id\":4}"}));
 }
 
 // The file sink writes each partition's rows to a part file of its own as

@@ -92,6 +92,36 @@ if grep -q "warning \[FileStreamSource\[$WORK/no-such-dir\]\] directory $WORK/no
 else
   check "missing directory warning" "a warning naming $WORK/no-such-dir" "$(cat "$WORK/err-missing")"
 fi
+# --threads and SLUICE_THREADS size the thread pool: the threads of a running
+# `sluice run` process (main, query, pool workers) differ by the difference
+# of pool sizes.
+cat > "$WORK/rate.sql" <<SQL
+CREATE STREAM s USING rate-micro-batch OPTIONS (rowsPerBatch '10');
+CREATE SINK o USING noop;
+START STREAMING QUERY q INTO o OUTPUT MODE update CHECKPOINT LOCATION '$WORK/ck-threads' AS SELECT value % 3 AS k, count(*) AS n FROM s GROUP BY value % 3;
+SQL
+threads_of_run() {  # sluice run arguments...; prints the process's thread count once batches run
+  rm -rf "$WORK/ck-threads" "$WORK/progress.json"
+  "$SLUICE" run "$WORK/rate.sql" --progress-file "$WORK/progress.json" "$@" >/dev/null &
+  local pid=$! n=""
+  for _ in $(seq 200); do
+    [[ -s "$WORK/progress.json" ]] && break
+    sleep 0.05
+  done
+  [[ -s "$WORK/progress.json" ]] && n=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status")
+  kill -TERM "$pid"
+  wait "$pid"
+  echo "${n:-none}"
+}
+t1=$(threads_of_run --threads 1)
+t4=$(threads_of_run --threads 4)
+check "--threads 4 starts 3 more pool threads than --threads 1" "3" "$(( t4 - t1 ))"
+t3=$(SLUICE_THREADS=3 threads_of_run)
+check "SLUICE_THREADS=3 starts 2 more pool threads than --threads 1" "2" "$(( t3 - t1 ))"
+t2=$(SLUICE_THREADS=3 threads_of_run --threads 2)
+check "--threads wins over SLUICE_THREADS" "1" "$(( t2 - t1 ))"
+err=$("$SLUICE" sql --threads 0 -e "SELECT 1" 2>&1 >/dev/null); rc=$?
+check "--threads 0 is refused" "refused yes" "$([[ $rc -ne 0 ]] && echo refused) $([[ $err == *"--threads"* ]] && echo yes)"
 
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -6,6 +6,9 @@
 //   sluice run job.sql                run a streaming job (docs/streaming.md)
 //       --progress-file path          append every batch's progress JSON
 //       --max-batches N               stop after N batches (demos, tests)
+//   both: --threads N                 threads that run a query's parallel
+//                                     steps (default: $SLUICE_THREADS, else
+//                                     the machine's cores)
 //     SIGINT/SIGTERM finish the batch in flight, commit it and exit 0.
 //   --log-level trace|debug|info|warn|error|off   the log on stderr
 //       (default: info for run, a line per batch; warn for sql)
@@ -13,11 +16,12 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "common/log.h"
+#include "common/thread_pool.h"
+#include "env/env.h"
 #include "sluice/session.h"
 #include "sluice/streaming.h"
 #include "connectors/builtin/builtin_connectors.h"
@@ -68,23 +72,36 @@ class ProgressWriter : public sluice::StreamingQueryListener {
   void onQueryProgress(const sluice::StreamingQueryProgress& p) override {
     if (path_.empty()) return;
     std::lock_guard<std::mutex> l(mu_);
-    std::ofstream f(path_, std::ios::app);
-    f << p.json() << "\n";
+    // Opened and closed per record, so that readers see each line at once.
+    sluice::Status st = Append(p.json() + "\n");
+    if (!st.ok() && !reported_) {
+      std::fprintf(stderr, "warning: cannot write progress: %s\n", st.message().c_str());
+      reported_ = true;
+    }
   }
 
  private:
+  sluice::Status Append(const std::string& line) {
+    SLUICE_ASSIGN_OR_RETURN(auto f, sluice::Env::Default()->NewAppendableFile(path_));
+    SLUICE_RETURN_NOT_OK(f->Append(line));
+    return f->Close();
+  }
+
   std::string path_;
   std::mutex mu_;
+  bool reported_ = false;  // GUARDED_BY(mu_)
 };
 
+// The whole of `file`, or an error message on stderr and false.
+bool ReadScript(const std::string& file, std::string* text) {
+  sluice::Status st = sluice::Env::Default()->ReadFileToString(file, text);
+  if (!st.ok()) std::fprintf(stderr, "error: cannot read %s: %s\n", file.c_str(), st.message().c_str());
+  return st.ok();
+}
+
 int RunJob(const std::string& file, const std::string& progress_file, int64_t max_batches) {
-  std::ifstream in(file);
-  if (!in) {
-    std::fprintf(stderr, "error: cannot read %s\n", file.c_str());
-    return 1;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
+  std::string text;
+  if (!ReadScript(file, &text)) return 1;
   g_shutdown = sluice::ProcessShutdownToken().get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
@@ -93,7 +110,7 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
   session->streams().addListener(progress);
   sluice::StreamingJob::Options options;
   options.max_batches = max_batches;
-  auto job = sluice::StreamingJob::Start(session, ss.str(), options);
+  auto job = sluice::StreamingJob::Start(session, text, options);
   if (!job.ok() && g_stop.load() && job.status().code() == sluice::StatusCode::kCancelled) {
     std::fprintf(stderr, "stopped while starting: %s\n", job.status().message().c_str());
     return 0;
@@ -144,11 +161,25 @@ int main(int argc, char** argv) {
   sql->add_option("--max-rows", max_rows, "rows printed in table format");
   std::string sql_log_level = "warn";
   sql->add_option("--log-level", sql_log_level, "log level on stderr")->check(CLI::IsMember(kLevels));
+  int threads = 0;
+  const std::string threads_help =
+      "threads that run the parallel steps of a query (default: $SLUICE_THREADS, else the cores)";
+  sql->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 4096));
 
   auto* run = app.add_subcommand("run", "Run a streaming job written in SQL (see docs/streaming.md)");
   std::string job_file, progress_file;
   int64_t max_batches = 0;
   run->add_option("job", job_file, "the job's SQL file")->required();
+  run->add_option("--threads", threads, threads_help)->check(CLI::Range(1, 4096));
+  // Runs once the command line is parsed, before any query: the pool's size
+  // is fixed from its first use on.
+  for (auto* cmd : {sql, run}) {
+    cmd->callback([&threads] {
+      if (threads == 0) return;
+      sluice::Status st = sluice::ThreadPool::SetDefaultNumThreads(threads);
+      if (!st.ok()) throw CLI::ValidationError("--threads", st.message());
+    });
+  }
   run->add_option("--progress-file", progress_file, "append each batch's progress JSON to this file");
   run->add_option("--max-batches", max_batches, "stop after this many batches (0: no limit)");
   std::string run_log_level = "info";
@@ -176,19 +207,12 @@ int main(int argc, char** argv) {
   if (sql->parsed()) {
     sluice::SetLogLevel(*sluice::ParseLogLevel(sql_log_level));
     std::string text = statements;
-    if (!file.empty()) {
+    if (file == "-") {
       std::stringstream ss;
-      if (file == "-") {
-        ss << std::cin.rdbuf();
-      } else {
-        std::ifstream in(file);
-        if (!in) {
-          std::fprintf(stderr, "error: cannot read %s\n", file.c_str());
-          return 1;
-        }
-        ss << in.rdbuf();
-      }
+      ss << std::cin.rdbuf();
       text = ss.str();
+    } else if (!file.empty() && !ReadScript(file, &text)) {
+      return 1;
     }
     if (text.empty()) {
       std::fprintf(stderr, "error: give statements with -e or a script with -f\n");

@@ -1,103 +1,131 @@
 #include "connectors/file/file_listing.h"
 
-#include <dirent.h>
-#include <glob.h>
-#include <sys/stat.h>
+#include <fnmatch.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "checkpoint/file_sink_manifest.h"
-#include "env/env.h"
 
 namespace sluice {
 
 namespace {
 
-bool IsHiddenName(const char* name) { return name[0] == '_' || name[0] == '.'; }
+bool IsHiddenName(const std::string& name) { return !name.empty() && (name[0] == '_' || name[0] == '.'); }
 
 constexpr const char* kFileSinkMetadataDir = "_sluice_metadata";
 
 // The files a streaming file sink committed into `dir`, from its manifest
 // (checkpoint/file_sink_manifest.h): files of a crashed, uncommitted attempt
 // are not in it and so are not read.
-Status AddManifestFiles(const std::string& dir, std::vector<FileInfo>* out) {
-  SLUICE_ASSIGN_OR_RETURN(auto manifest, FileSinkManifest::Open(Env::Default(), dir));
+Status AddManifestFiles(Env* env, const std::string& dir, std::vector<FileInfo>* out) {
+  SLUICE_ASSIGN_OR_RETURN(auto manifest, FileSinkManifest::Open(env, dir));
   SLUICE_ASSIGN_OR_RETURN(auto entries, manifest.AllFiles());
   std::string prefix = dir.back() == '/' ? dir : dir + "/";
   for (const auto& e : entries) {
     if (e.action != "add") continue;
     std::string p = !e.path.empty() && e.path[0] == '/' ? e.path : prefix + e.path;
-    struct stat st;
-    if (::stat(p.c_str(), &st) != 0) {
+    auto attrs = env->GetFileAttributes(p);
+    if (!attrs.ok()) {
+      if (attrs.status().code() != StatusCode::kNotFound) return attrs.status();
       return Status::NotFound(p + ", listed in the file sink manifest " + prefix + kFileSinkMetadataDir +
                               ", does not exist (was the output directory changed by hand?)");
     }
-    out->push_back({p, static_cast<int64_t>(st.st_size)});
+    out->push_back({p, static_cast<int64_t>(attrs->size)});
   }
   return Status::OK();
 }
 
-Status AddPath(const std::string& path, std::vector<FileInfo>* out) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound("path does not exist: " + path);
-    return Status::IOError("cannot stat " + path + ": " + std::strerror(errno));
+Status AddPath(Env* env, const std::string& path, std::vector<FileInfo>* out) {
+  auto attrs = env->GetFileAttributes(path);
+  if (!attrs.ok()) {
+    if (attrs.status().code() == StatusCode::kNotFound) return Status::NotFound("path does not exist: " + path);
+    return attrs.status();
   }
-  if (S_ISREG(st.st_mode)) {
-    out->push_back({path, static_cast<int64_t>(st.st_size)});
+  if (attrs->type == FileType::kRegular) {
+    out->push_back({path, static_cast<int64_t>(attrs->size)});
     return Status::OK();
   }
-  if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("not a regular file or directory: " + path);
-  std::string prefix0 = path;
-  if (prefix0.empty() || prefix0.back() != '/') prefix0 += '/';
-  struct stat mst;
-  if (::stat((prefix0 + kFileSinkMetadataDir).c_str(), &mst) == 0 && S_ISDIR(mst.st_mode)) {
-    return AddManifestFiles(path, out);
-  }
-  DIR* dir = ::opendir(path.c_str());
-  if (dir == nullptr) return Status::IOError("cannot list " + path + ": " + std::strerror(errno));
+  if (attrs->type != FileType::kDirectory) return Status::InvalidArgument("not a regular file or directory: " + path);
   std::string prefix = path;
   if (prefix.empty() || prefix.back() != '/') prefix += '/';
-  while (struct dirent* e = ::readdir(dir)) {
-    if (IsHiddenName(e->d_name)) continue;
-    std::string child = prefix + e->d_name;
-    struct stat cst;
-    if (::stat(child.c_str(), &cst) != 0) continue;  // vanished meanwhile
-    if (S_ISREG(cst.st_mode)) out->push_back({child, static_cast<int64_t>(cst.st_size)});
+  auto manifest = env->GetFileAttributes(prefix + kFileSinkMetadataDir);
+  if (manifest.ok() && manifest->type == FileType::kDirectory) return AddManifestFiles(env, path, out);
+  if (!manifest.ok() && manifest.status().code() != StatusCode::kNotFound) return manifest.status();
+  SLUICE_ASSIGN_OR_RETURN(auto entries, env->ListDirWithAttributes(path));
+  for (const auto& e : entries) {
+    if (IsHiddenName(e.name) || e.type != FileType::kRegular) continue;
+    out->push_back({prefix + e.name, static_cast<int64_t>(e.size)});
   }
-  ::closedir(dir);
   return Status::OK();
 }
 
-bool HasGlobChars(const std::string& p) { return p.find_first_of("*?[") != std::string::npos; }
+bool HasGlobChars(std::string_view p) { return p.find_first_of("*?[") != std::string_view::npos; }
+
+// The paths matching glob `pattern`, component by component as glob(3) does
+// it: a component without pattern characters is taken as it is, one with
+// them is matched against the names of the directory listed so far.
+Result<std::vector<std::string>> ExpandGlob(Env* env, const std::string& pattern) {
+  const bool absolute = pattern[0] == '/';
+  const bool dirs_only = pattern.back() == '/';
+  std::vector<std::string> components;
+  for (size_t pos = 0; pos < pattern.size();) {
+    size_t slash = pattern.find('/', pos);
+    if (slash == std::string::npos) slash = pattern.size();
+    if (slash > pos) components.push_back(pattern.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  // Paths matched so far; "" stands for the current directory.
+  std::vector<std::string> current{absolute ? "/" : ""};
+  auto join = [](const std::string& dir, const std::string& name) {
+    return dir.empty() ? name : JoinPath(dir, name);
+  };
+  for (size_t c = 0; c < components.size(); ++c) {
+    const std::string& comp = components[c];
+    const bool last = c + 1 == components.size();
+    std::vector<std::string> next;
+    for (const auto& dir : current) {
+      if (!HasGlobChars(comp)) {
+        std::string p = join(dir, comp);
+        auto attrs = env->GetFileAttributes(p);
+        if (!attrs.ok()) {
+          if (attrs.status().code() == StatusCode::kNotFound) continue;
+          return attrs.status();
+        }
+        if ((!last || dirs_only) && attrs->type != FileType::kDirectory) continue;
+        next.push_back(std::move(p));
+        continue;
+      }
+      auto entries = env->ListDirWithAttributes(dir.empty() ? "." : dir);
+      if (!entries.ok()) {
+        if (entries.status().code() == StatusCode::kNotFound) continue;
+        return entries.status();
+      }
+      for (const auto& e : *entries) {
+        if (::fnmatch(comp.c_str(), e.name.c_str(), FNM_PERIOD) != 0) continue;
+        if ((!last || dirs_only) && e.type != FileType::kDirectory) continue;
+        next.push_back(join(dir, e.name));
+      }
+    }
+    current = std::move(next);
+    if (current.empty()) break;
+  }
+  std::sort(current.begin(), current.end());
+  return current;
+}
 
 }  // namespace
 
-Result<std::vector<FileInfo>> ListFiles(const std::vector<std::string>& paths) {
+Result<std::vector<FileInfo>> ListFiles(Env* env, const std::vector<std::string>& paths) {
   std::vector<FileInfo> out;
   for (const auto& path : paths) {
     if (path.empty()) return Status::InvalidArgument("empty path");
     if (!HasGlobChars(path)) {
-      SLUICE_RETURN_NOT_OK(AddPath(path, &out));
+      SLUICE_RETURN_NOT_OK(AddPath(env, path, &out));
       continue;
     }
-    glob_t g;
-    std::memset(&g, 0, sizeof(g));
-    int rc = ::glob(path.c_str(), 0, nullptr, &g);
-    if (rc == GLOB_NOMATCH) {
-      ::globfree(&g);
-      return Status::NotFound("path does not exist: " + path);
-    }
-    if (rc != 0) {
-      ::globfree(&g);
-      return Status::IOError("cannot expand glob " + path);
-    }
-    Status st;
-    for (size_t i = 0; i < g.gl_pathc && st.ok(); ++i) st = AddPath(g.gl_pathv[i], &out);
-    ::globfree(&g);
-    SLUICE_RETURN_NOT_OK(st);
+    SLUICE_ASSIGN_OR_RETURN(auto matches, ExpandGlob(env, path));
+    if (matches.empty()) return Status::NotFound("path does not exist: " + path);
+    for (const auto& m : matches) SLUICE_RETURN_NOT_OK(AddPath(env, m, &out));
   }
   std::sort(out.begin(), out.end(), [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
   out.erase(std::unique(out.begin(), out.end()), out.end());

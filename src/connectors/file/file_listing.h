@@ -2,22 +2,27 @@
 //
 // A path may be a regular file, a directory (its regular files, not
 // recursive, skipping names that start with '_' or '.', as Spark's
-// InMemoryFileIndex does), or a glob pattern (glob(3): * ? [...]; each match
-// is then a file or a directory as above). The result is sorted by path and
-// has no duplicates.
+// InMemoryFileIndex does), or a glob pattern (glob(3)'s rules: * ? [...] in
+// any path component, matched with fnmatch(3); a leading '.' of a name must
+// be matched explicitly; a pattern ending in '/' matches directories only;
+// each match is then a file or a directory as above). The result is sorted
+// by path and has no duplicates.
 //
 // A directory written by the streaming file sink (it has a
 // `_sluice_metadata/` manifest) lists exactly the files its manifest names:
 // a part file of a crashed attempt that never reached the manifest is not
 // data. A manifest entry whose file is gone is a NotFound error naming it.
 //
-// IO is plain POSIX (stat, opendir, glob); see the note in file_scan.h.
+// All IO goes through the given Env (GetFileAttributes,
+// ListDirWithAttributes, the manifest's reads), so listings work over a
+// MemEnv and fail cleanly under a FaultInjectionEnv.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "env/env.h"
 #include "sluice/status.h"
 
 namespace sluice {
@@ -29,7 +34,7 @@ struct FileInfo {
 };
 
 // NotFound "path does not exist: /x/y" for a missing path or a glob that
-// matches nothing.
-Result<std::vector<FileInfo>> ListFiles(const std::vector<std::string>& paths);
+// matches nothing; other IO errors from `env` name the path.
+Result<std::vector<FileInfo>> ListFiles(Env* env, const std::vector<std::string>& paths);
 
 }  // namespace sluice

@@ -37,15 +37,16 @@ Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
     ro.quote = spec->options.quote;
     ro.escape = spec->options.escape;
   }
-  SLUICE_ASSIGN_OR_RETURN(auto in, SplitReader::Open(split, ro));
+  SLUICE_ASSIGN_OR_RETURN(auto in, SplitReader::Open(spec->env, split, ro));
   if (spec->format == FileFormat::kJson) return OpenJsonSplitReader(std::move(in), std::move(spec));
   return OpenCsvSplitReader(std::move(in), std::move(spec));
 }
 
-Result<std::shared_ptr<FileScan>> FileScan::Make(FileFormat format, std::vector<std::string> paths,
+Result<std::shared_ptr<FileScan>> FileScan::Make(Env* env, FileFormat format, std::vector<std::string> paths,
                                                  Schema data_schema, FileFormatOptions options,
                                                  std::vector<int> projection) {
   auto spec = std::make_shared<ScanSpec>();
+  spec->env = env;
   spec->format = format;
   for (int c : projection) {
     if (c < 0 || static_cast<size_t>(c) >= data_schema.size()) {
@@ -73,7 +74,7 @@ Result<std::shared_ptr<FileScan>> FileScan::Make(FileFormat format, std::vector<
   spec->projection = std::move(projection);
 
   auto scan = std::shared_ptr<FileScan>(new FileScan());
-  SLUICE_ASSIGN_OR_RETURN(scan->files_, ListFiles(paths));
+  SLUICE_ASSIGN_OR_RETURN(scan->files_, ListFiles(env, paths));
   bool splittable = !(format == FileFormat::kCsv && spec->options.multi_line);
   scan->splits_ = PlanSplits(scan->files_, spec->options.max_partition_bytes, splittable);
   scan->paths_ = std::move(paths);

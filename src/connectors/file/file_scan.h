@@ -40,8 +40,9 @@
 // duplicate key's last value wins. Root JSON arrays are not expanded into
 // rows (they are malformed records).
 //
-// IO is plain POSIX (pread of 4 MB chunks); it should move behind src/env's
-// Env once that exists, so faults can be injected.
+// All IO goes through the Env the scan was made with (listing, and reads of
+// 4 MB blocks), so a MemEnv or a FaultInjectionEnv can stand in for the disk.
+// An IO error fails the scan with a Status naming the file.
 #pragma once
 
 #include <atomic>
@@ -53,6 +54,7 @@
 #include "connectors/file/file_format_options.h"
 #include "connectors/file/file_listing.h"
 #include "connectors/file/split_reader.h"
+#include "env/env.h"
 #include "exec/physical_operator.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
@@ -61,6 +63,8 @@ namespace sluice {
 
 // Everything a split reader needs, shared by all splits of one scan.
 struct ScanSpec {
+  // Where the files are read from.
+  Env* env = Env::Default();
   FileFormat format = FileFormat::kJson;
   Schema data_schema;
   FileFormatOptions options;
@@ -86,9 +90,10 @@ Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
 
 class FileScan {
  public:
-  // Lists `paths` and plans the splits. `projection` indexes `data_schema`;
-  // an empty projection is allowed (rows without columns, e.g. for count).
-  static Result<std::shared_ptr<FileScan>> Make(FileFormat format, std::vector<std::string> paths,
+  // Lists `paths` in `env` and plans the splits. `projection` indexes
+  // `data_schema`; an empty projection is allowed (rows without columns, e.g.
+  // for count).
+  static Result<std::shared_ptr<FileScan>> Make(Env* env, FileFormat format, std::vector<std::string> paths,
                                                 Schema data_schema, FileFormatOptions options,
                                                 std::vector<int> projection);
 

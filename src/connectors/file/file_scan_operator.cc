@@ -35,12 +35,12 @@ FileScanOperator::FileScanOperator(std::shared_ptr<FileScan> scan, ExprPtr filte
     : PhysicalOperator(scan->output_schema(), {}), scan_(std::move(scan)), filter_(std::move(filter)) {}
 
 Result<std::shared_ptr<FileScanOperator>> FileScanOperator::Make(
-    FileFormat format, std::vector<std::string> paths, Schema data_schema, FileFormatOptions options,
+    Env* env, FileFormat format, std::vector<std::string> paths, Schema data_schema, FileFormatOptions options,
     std::vector<int> projection, ExprPtr filter) {
   if (filter && filter->type.id() != TypeId::kBoolean) {
     return Status::InvalidArgument("pushed filter must be BOOLEAN, got " + filter->type.ToString());
   }
-  SLUICE_ASSIGN_OR_RETURN(auto scan, FileScan::Make(format, std::move(paths), std::move(data_schema),
+  SLUICE_ASSIGN_OR_RETURN(auto scan, FileScan::Make(env, format, std::move(paths), std::move(data_schema),
                                                     std::move(options), std::move(projection)));
   return std::shared_ptr<FileScanOperator>(new FileScanOperator(std::move(scan), std::move(filter)));
 }

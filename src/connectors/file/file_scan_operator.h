@@ -18,9 +18,10 @@ class FileScanOperator : public PhysicalOperator {
  public:
   // `projection` indexes `data_schema` (output = those columns, in that
   // order); `filter` (may be null) is a BOOLEAN expression bound over the
-  // output columns. Lists the files and plans the splits now, so the
-  // partition count is fixed for the plan's life.
-  static Result<std::shared_ptr<FileScanOperator>> Make(FileFormat format,
+  // output columns. Lists the files (in `env`, which the reads use too) and
+  // plans the splits now, so the partition count is fixed for the plan's
+  // life.
+  static Result<std::shared_ptr<FileScanOperator>> Make(Env* env, FileFormat format,
                                                         std::vector<std::string> paths,
                                                         Schema data_schema,
                                                         FileFormatOptions options,

@@ -15,6 +15,8 @@
 #include "render/scalar_text.h"
 #include "connectors/file/schema_inference.h"
 #include "env/env.h"
+#include "env/fault_injection_env.h"
+#include "env/mem_env.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -66,7 +68,7 @@ class FileTest : public ::testing::Test {
     if (proj.empty()) {
       for (size_t i = 0; i < schema.size(); ++i) proj.push_back(static_cast<int>(i));
     }
-    auto s = FileScan::Make(f, {path}, schema, *o, proj);
+    auto s = FileScan::Make(Env::Default(), f, {path}, schema, *o, proj);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return *s;
   }
@@ -104,21 +106,21 @@ TEST_F(FileTest, ListingFilesDirectoriesGlobs) {
   Write("_SUCCESS", "");
   Write(".hidden", "x");
   Write("c.csv", "1\n");
-  auto dir = ListFiles({dir_});
+  auto dir = ListFiles(Env::Default(), {dir_});
   ASSERT_TRUE(dir.ok());
   ASSERT_EQ(dir->size(), 3u);
   EXPECT_EQ((*dir)[0].path, dir_ + "/a.json");
   EXPECT_EQ((*dir)[1].path, dir_ + "/b.json");
   EXPECT_EQ((*dir)[2].path, dir_ + "/c.csv");
   EXPECT_EQ((*dir)[0].size, 3);
-  auto glob = ListFiles({dir_ + "/*.json"});
+  auto glob = ListFiles(Env::Default(), {dir_ + "/*.json"});
   ASSERT_TRUE(glob.ok());
   ASSERT_EQ(glob->size(), 2u);
   EXPECT_EQ((*glob)[1].path, dir_ + "/b.json");
-  auto missing = ListFiles({dir_ + "/nope/x.json"});
+  auto missing = ListFiles(Env::Default(), {dir_ + "/nope/x.json"});
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(missing.status().message(), "path does not exist: " + dir_ + "/nope/x.json");
-  EXPECT_EQ(ListFiles({dir_ + "/*.parquet"}).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ListFiles(Env::Default(), {dir_ + "/*.parquet"}).status().code(), StatusCode::kNotFound);
 }
 
 // A directory written by the streaming file sink: readers trust its
@@ -132,7 +134,7 @@ TEST_F(FileTest, ListingAFileSinkDirectoryTrustsItsManifest) {
   ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
   ASSERT_TRUE(manifest->AddBatch(0, {{"part-00000-b0.json", 8, 0}}).ok());
   ASSERT_TRUE(manifest->AddBatch(1, {{dir_ + "/part-00000-b1.json", 8, 0}}).ok());
-  auto files = ListFiles({dir_});
+  auto files = ListFiles(Env::Default(), {dir_});
   ASSERT_TRUE(files.ok()) << files.status().ToString();
   ASSERT_EQ(files->size(), 2u);
   EXPECT_EQ((*files)[0].path, dir_ + "/part-00000-b0.json");
@@ -140,7 +142,7 @@ TEST_F(FileTest, ListingAFileSinkDirectoryTrustsItsManifest) {
   EXPECT_EQ((*files)[0].size, 8);
   // A file the manifest lists but the directory lost is an error naming it.
   ASSERT_EQ(::unlink((dir_ + "/part-00000-b1.json").c_str()), 0);
-  auto lost = ListFiles({dir_});
+  auto lost = ListFiles(Env::Default(), {dir_});
   ASSERT_FALSE(lost.ok());
   EXPECT_EQ(lost.status().code(), StatusCode::kNotFound);
   EXPECT_NE(lost.status().message().find("part-00000-b1.json, listed in the file sink manifest " + dir_ +
@@ -381,18 +383,18 @@ TEST_F(FileTest, InferJsonSchema) {
         "{\"b\":1,\"a\":\"x\",\"n\":null,\"o\":{\"z\":1,\"y\":[1,2]}}\n"
         "{\"b\":2.5,\"c\":true,\"o\":{\"z\":\"s\"}}\n"
         "not json\n");
-  auto s = InferSchema(FileFormat::kJson, {dir_}, FileFormatOptions{});
+  auto s = InferSchema(Env::Default(), FileFormat::kJson, {dir_}, FileFormatOptions{});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->ToString(),
             "_corrupt_record STRING, a STRING, b DOUBLE, c BOOLEAN, n STRING, "
             "o STRUCT<y: ARRAY<BIGINT>, z: STRING>");
   FileFormatOptions drop;
   drop.mode = ParseMode::kDropMalformed;
-  EXPECT_EQ(InferSchema(FileFormat::kJson, {dir_}, drop)->ToString(),
+  EXPECT_EQ(InferSchema(Env::Default(), FileFormat::kJson, {dir_}, drop)->ToString(),
             "a STRING, b DOUBLE, c BOOLEAN, n STRING, o STRUCT<y: ARRAY<BIGINT>, z: STRING>");
   FileFormatOptions fail;
   fail.mode = ParseMode::kFailFast;
-  EXPECT_EQ(InferSchema(FileFormat::kJson, {dir_}, fail).status().code(), StatusCode::kMalformedRecord);
+  EXPECT_EQ(InferSchema(Env::Default(), FileFormat::kJson, {dir_}, fail).status().code(), StatusCode::kMalformedRecord);
 }
 
 TEST_F(FileTest, InferCsvSchema) {
@@ -400,16 +402,16 @@ TEST_F(FileTest, InferCsvSchema) {
                         "id,big,x,flag,day,ts,s,id\n"
                         "1,3000000000,1,true,2024-01-01,2024-01-01 10:00:00,a,\n"
                         "2,4,2.5,false,2024-01-02,2024-01-02,b,\n");
-  auto strings = InferSchema(FileFormat::kCsv, {p}, *FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}}));
+  auto strings = InferSchema(Env::Default(), FileFormat::kCsv, {p}, *FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}}));
   ASSERT_TRUE(strings.ok());
   EXPECT_EQ(strings->ToString(),
             "id0 STRING, big STRING, x STRING, flag STRING, day STRING, ts STRING, s STRING, id7 STRING");
-  auto typed = InferSchema(FileFormat::kCsv, {p},
+  auto typed = InferSchema(Env::Default(), FileFormat::kCsv, {p},
                            *FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}, {"inferSchema", "true"}}));
   ASSERT_TRUE(typed.ok());
   EXPECT_EQ(typed->ToString(),
             "id0 INT, big BIGINT, x DOUBLE, flag BOOLEAN, day DATE, ts TIMESTAMP, s STRING, id7 STRING");
-  auto noheader = InferSchema(FileFormat::kCsv, {p}, FileFormatOptions{});
+  auto noheader = InferSchema(Env::Default(), FileFormat::kCsv, {p}, FileFormatOptions{});
   EXPECT_EQ(noheader->field(0).name, "_c0");
   EXPECT_EQ(noheader->field(7).name, "_c7");
 }
@@ -491,7 +493,7 @@ TEST_F(FileTest, FileScanOperatorPartitionsAndDetails) {
   Write("x1.json", "{\"a\":1,\"b\":\"p\"}\n{\"a\":2,\"b\":\"q\"}\n");
   Write("x2.json", "{\"a\":3}\n");
   Schema schema({{"a", DataType::Bigint()}, {"b", DataType::String()}});
-  auto op = FileScanOperator::Make(FileFormat::kJson, {dir_ + "/x*.json"}, schema, FileFormatOptions{}, {1, 0});
+  auto op = FileScanOperator::Make(Env::Default(), FileFormat::kJson, {dir_ + "/x*.json"}, schema, FileFormatOptions{}, {1, 0});
   ASSERT_TRUE(op.ok()) << op.status().ToString();
   EXPECT_EQ((*op)->num_partitions(), 2);
   EXPECT_EQ((*op)->name(), "FileScan json");
@@ -503,6 +505,169 @@ TEST_F(FileTest, FileScanOperatorPartitionsAndDetails) {
   Batch all = Batch::Concat(*batches);
   ASSERT_EQ(all.num_rows, 3u);
   EXPECT_EQ(all.Row(2), (std::vector<Value>{NullS(), Value::Bigint(3)}));
+}
+
+// Scans through an Env other than the real file system: files that exist
+// only in a MemEnv, and a FaultInjectionEnv over it.
+class FileEnvTest : public FileTest {
+ protected:
+  void SetUp() override {
+    FileTest::SetUp();
+    ASSERT_TRUE(mem_.CreateDirRecursive("/data/in").ok());
+    ASSERT_TRUE(mem_.CreateDirRecursive("/data/more").ok());
+  }
+  void Put(const std::string& path, const std::string& content) {
+    ASSERT_TRUE(mem_.WriteFile(path, content, false).ok());
+  }
+  Result<std::shared_ptr<FileScan>> MakeScan(Env* env, FileFormat f, std::vector<std::string> paths,
+                                             const Schema& schema, std::map<std::string, std::string> opts = {}) {
+    SLUICE_ASSIGN_OR_RETURN(auto o, FileFormatOptions::Parse(f, opts));
+    std::vector<int> proj;
+    for (size_t i = 0; i < schema.size(); ++i) proj.push_back(static_cast<int>(i));
+    return FileScan::Make(env, f, std::move(paths), schema, o, proj);
+  }
+  static std::vector<std::string> Paths(const std::vector<FileInfo>& files) {
+    std::vector<std::string> out;
+    for (const auto& f : files) out.push_back(f.path);
+    return out;
+  }
+
+  MemEnv mem_;
+};
+
+TEST_F(FileEnvTest, ScanReadsFilesThatExistOnlyInMemory) {
+  Put("/data/in/a.json", "{\"id\":1,\"name\":\"ann\"}\n{\"id\":2,\"name\":\"bob\"}\n");
+  Put("/data/in/b.json", "{\"id\":3}\r\n");
+  Put("/data/in/_SUCCESS", "");
+  ASSERT_FALSE(Env::Default()->FileExists("/data/in/a.json"));
+  Schema schema({{"id", DataType::Bigint()}, {"name", DataType::String()}});
+  auto scan = MakeScan(&mem_, FileFormat::kJson, {"/data/in"}, schema);
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+  EXPECT_EQ(Paths((*scan)->files()), (std::vector<std::string>{"/data/in/a.json", "/data/in/b.json"}));
+  EXPECT_EQ(ReadAll(**scan), (std::vector<std::vector<Value>>{{Value::Bigint(1), S("ann")},
+                                                              {Value::Bigint(2), S("bob")},
+                                                              {Value::Bigint(3), NullS()}}));
+  // CSV with a header, and schema inference, through the same Env.
+  Put("/data/more/t.csv", "k,v\nx,10\ny,20\n");
+  auto inferred = InferSchema(&mem_, FileFormat::kCsv, {"/data/more/t.csv"},
+                              *FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}, {"inferSchema", "true"}}));
+  ASSERT_TRUE(inferred.ok()) << inferred.status().ToString();
+  EXPECT_EQ(inferred->ToString(), "k STRING, v INT");
+  auto csv = MakeScan(&mem_, FileFormat::kCsv, {"/data/more/t.csv"}, *inferred, {{"header", "true"}});
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  EXPECT_EQ(ReadAll(**csv), (std::vector<std::vector<Value>>{{S("x"), Value::Int(10)}, {S("y"), Value::Int(20)}}));
+}
+
+TEST_F(FileEnvTest, SplitsOfALargeInMemoryFileGiveEveryLineOnce) {
+  std::string content;
+  for (int i = 0; i < 5000; ++i) {
+    content += "{\"id\":" + std::to_string(i) + ",\"pad\":\"" + std::string(static_cast<size_t>(i % 23), 'p') + "\"}\n";
+  }
+  content += "{\"id\":[]}\n";  // line 5001: malformed for BIGINT
+  Put("/data/in/big.json", content);
+  Schema schema({{"id", DataType::Bigint()}});
+  auto scan = MakeScan(&mem_, FileFormat::kJson, {"/data/in/big.json"}, schema,
+                       {{"maxPartitionBytes", "4093"}, {"mode", "DROPMALFORMED"}});
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+  EXPECT_GT((*scan)->splits().size(), 10u);
+  auto rows = ReadAll(**scan);
+  ASSERT_EQ(rows.size(), 5000u);
+  for (size_t i = 0; i < rows.size(); ++i) ASSERT_EQ(rows[i][0].bigint_value(), static_cast<int64_t>(i));
+  // FAILFAST in the last split counts the lines before it through the Env.
+  Status st;
+  ReadAll(**MakeScan(&mem_, FileFormat::kJson, {"/data/in/big.json"}, schema,
+                     {{"maxPartitionBytes", "4093"}, {"mode", "FAILFAST"}}),
+          &st);
+  EXPECT_EQ(st.message().rfind("malformed JSON record at /data/in/big.json:5001: ", 0), 0u) << st.message();
+}
+
+TEST_F(FileEnvTest, ListingDirectoriesGlobsAndManifestsInMemory) {
+  Put("/data/in/a.json", "{}\n");
+  Put("/data/in/b.csv", "1\n");
+  Put("/data/in/.hidden.json", "{}\n");
+  Put("/data/more/c.json", "{}\n{}\n");
+  ASSERT_TRUE(mem_.CreateDir("/data/more/sub.json").ok());  // a directory: never a file
+  Put("/data/more/sub.json/d.json", "{}\n");
+
+  auto dir = ListFiles(&mem_, {"/data/in"});
+  ASSERT_TRUE(dir.ok()) << dir.status().ToString();
+  EXPECT_EQ(Paths(*dir), (std::vector<std::string>{"/data/in/a.json", "/data/in/b.csv"}));
+  EXPECT_EQ((*dir)[0].size, 3);
+
+  auto glob = ListFiles(&mem_, {"/data/*/*.json"});
+  ASSERT_TRUE(glob.ok()) << glob.status().ToString();
+  // sub.json matches and is a directory: its files are taken; .hidden.json
+  // needs an explicit '.'.
+  EXPECT_EQ(Paths(*glob), (std::vector<std::string>{"/data/in/a.json", "/data/more/c.json",
+                                                    "/data/more/sub.json/d.json"}));
+  auto dirs_only = ListFiles(&mem_, {"/data/m*/"});
+  ASSERT_TRUE(dirs_only.ok()) << dirs_only.status().ToString();
+  EXPECT_EQ(Paths(*dirs_only), (std::vector<std::string>{"/data/more/c.json"}));
+  auto hidden = ListFiles(&mem_, {"/data/in/.h*"});
+  ASSERT_TRUE(hidden.ok()) << hidden.status().ToString();
+  EXPECT_EQ(Paths(*hidden), (std::vector<std::string>{"/data/in/.hidden.json"}));
+  auto brackets = ListFiles(&mem_, {"/data/in/[ab].*"});
+  ASSERT_TRUE(brackets.ok()) << brackets.status().ToString();
+  EXPECT_EQ(Paths(*brackets), (std::vector<std::string>{"/data/in/a.json", "/data/in/b.csv"}));
+
+  auto none = ListFiles(&mem_, {"/data/*/*.parquet"});
+  EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(none.status().message(), "path does not exist: /data/*/*.parquet");
+  auto missing = ListFiles(&mem_, {"/data/in/a.json/x"});
+  EXPECT_EQ(missing.status().message(), "path does not exist: /data/in/a.json/x");
+
+  // A file sink's directory lists what its manifest (read through the Env) names.
+  ASSERT_TRUE(mem_.CreateDir("/out").ok());
+  Put("/out/part-0.json", "{\"a\":1}\n");
+  Put("/out/part-crashed.json", "{\"a\":2}\n");
+  auto manifest = FileSinkManifest::Open(&mem_, "/out");
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  ASSERT_TRUE(manifest->AddBatch(0, {{"part-0.json", 8, 0}}).ok());
+  auto sink_dir = ListFiles(&mem_, {"/out"});
+  ASSERT_TRUE(sink_dir.ok()) << sink_dir.status().ToString();
+  EXPECT_EQ(Paths(*sink_dir), (std::vector<std::string>{"/out/part-0.json"}));
+}
+
+TEST_F(FileEnvTest, AReadFaultFailsTheScanWithAnErrorNamingTheFile) {
+  Put("/data/in/a.json", "{\"id\":1}\n{\"id\":2}\n");
+  Put("/data/in/b.json", "{\"id\":3}\n");
+  Schema schema({{"id", DataType::Bigint()}});
+  FaultInjectionEnv faulty(&mem_);
+  auto scan = MakeScan(&faulty, FileFormat::kJson, {"/data/in"}, schema);
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+  // Each small file is one split, read in one block: read 1 is a.json's,
+  // read 2 is b.json's.
+  for (int nth : {1, 2}) {
+    faulty.FailNth(FaultInjectionEnv::Op::kRead, nth);
+    Status st;
+    auto rows = ReadAll(**scan, &st);
+    EXPECT_EQ(st.code(), StatusCode::kIOError) << "read " << nth;
+    const std::string file = nth == 1 ? "/data/in/a.json" : "/data/in/b.json";
+    EXPECT_EQ(st.message(), "injected fault: read " + file) << "read " << nth;
+    EXPECT_EQ(rows.size(), nth == 1 ? 0u : 2u) << "read " << nth;
+    faulty.ClearFaults();
+  }
+  // Without faults the same scan reads everything.
+  Status st;
+  EXPECT_EQ(ReadAll(**scan, &st).size(), 3u);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+
+  // Through the operator and CollectAll (the partitions on the thread pool).
+  auto op = FileScanOperator::Make(&faulty, FileFormat::kJson, {"/data/in"}, schema, FileFormatOptions{}, {0});
+  ASSERT_TRUE(op.ok()) << op.status().ToString();
+  faulty.FailAll(FaultInjectionEnv::Op::kRead);
+  ExecContext ctx;
+  auto batches = CollectAll(**op, &ctx);
+  ASSERT_FALSE(batches.ok());
+  EXPECT_EQ(batches.status().code(), StatusCode::kIOError);
+  EXPECT_NE(batches.status().message().find("injected fault: read /data/in/"), std::string::npos)
+      << batches.status().message();
+
+  // A listing fault fails the scan's planning, naming the directory.
+  faulty.ClearFaults();
+  faulty.FailAll(FaultInjectionEnv::Op::kListDir);
+  auto unlisted = MakeScan(&faulty, FileFormat::kJson, {"/data/in"}, schema);
+  EXPECT_EQ(unlisted.status().message(), "injected fault: list directory /data/in");
 }
 
 }  // namespace

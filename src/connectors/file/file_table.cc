@@ -9,8 +9,8 @@ namespace {
 
 class FileTable : public TableSource {
  public:
-  FileTable(FileFormat format, std::vector<std::string> paths, Schema schema, FileFormatOptions options)
-      : format_(format), paths_(std::move(paths)), schema_(std::move(schema)), options_(std::move(options)) {}
+  FileTable(Env* env, FileFormat format, std::vector<std::string> paths, Schema schema, FileFormatOptions options)
+      : env_(env), format_(format), paths_(std::move(paths)), schema_(std::move(schema)), options_(std::move(options)) {}
 
   const Schema& schema() const override { return schema_; }
 
@@ -21,11 +21,12 @@ class FileTable : public TableSource {
   }
 
   Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override {
-    SLUICE_ASSIGN_OR_RETURN(auto op, FileScanOperator::Make(format_, paths_, schema_, options_, columns, filter));
+    SLUICE_ASSIGN_OR_RETURN(auto op, FileScanOperator::Make(env_, format_, paths_, schema_, options_, columns, filter));
     return PhysicalOperatorPtr(std::move(op));
   }
 
  private:
+  Env* env_;
   FileFormat format_;
   std::vector<std::string> paths_;
   Schema schema_;
@@ -36,14 +37,15 @@ class FileTable : public TableSource {
 
 Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std::string> paths,
                                      std::optional<Schema> schema,
-                                     const std::map<std::string, std::string>& options) {
+                                     const std::map<std::string, std::string>& options, Env* env) {
+  if (env == nullptr) env = Env::Default();
   SLUICE_ASSIGN_OR_RETURN(FileFormat f, ParseFileFormat(format));
   SLUICE_ASSIGN_OR_RETURN(FileFormatOptions opts, FileFormatOptions::Parse(f, options));
   if (!schema) {
-    SLUICE_ASSIGN_OR_RETURN(Schema inferred, InferSchema(f, paths, opts));
+    SLUICE_ASSIGN_OR_RETURN(Schema inferred, InferSchema(env, f, paths, opts));
     schema = std::move(inferred);
   }
-  return TableSourcePtr(std::make_shared<FileTable>(f, std::move(paths), std::move(*schema), std::move(opts)));
+  return TableSourcePtr(std::make_shared<FileTable>(env, f, std::move(paths), std::move(*schema), std::move(opts)));
 }
 
 ConnectorSpec FileTableSpec(const std::string& format) {

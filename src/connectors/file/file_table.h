@@ -14,11 +14,15 @@
 
 namespace sluice {
 
+class Env;
+
 // `options` uses Spark's option names (path, header, sep, mode, ...), keys
-// case-insensitive. Without `schema`, it is inferred from the files.
+// case-insensitive. Without `schema`, it is inferred from the files. The
+// files are listed and read through `env` (null: Env::Default()).
 Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std::string> paths,
                                      std::optional<Schema> schema,
-                                     const std::map<std::string, std::string>& options);
+                                     const std::map<std::string, std::string>& options,
+                                     Env* env = nullptr);
 
 // The batch table formats "json" and "csv" for the connector registry.
 ConnectorSpec FileTableSpec(const std::string& format);

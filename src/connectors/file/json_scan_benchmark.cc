@@ -5,11 +5,11 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
-#include <fstream>
 #include <random>
 
 #include "connectors/file/file_scan.h"
 #include "connectors/file/json_split_reader.h"
+#include "env/env.h"
 #include "json/json_record_parser.h"
 
 namespace sluice {
@@ -61,7 +61,8 @@ const std::string& DataFile(bool csv) {
              "\",\"ip_address\":\"" + ip + "\"}\n";
     }
   }
-  std::ofstream(path, std::ios::binary) << out;
+  Status written = Env::Default()->WriteFile(path, out, /*sync=*/false);
+  if (!written.ok()) std::fprintf(stderr, "cannot write the benchmark's data: %s\n", written.ToString().c_str());
   return path;
 }
 
@@ -77,7 +78,7 @@ Schema AdSchema() {
 
 void RunScan(benchmark::State& state, bool csv, std::vector<int> projection) {
   const std::string& path = DataFile(csv);
-  auto scan = FileScan::Make(csv ? FileFormat::kCsv : FileFormat::kJson, {path}, AdSchema(),
+  auto scan = FileScan::Make(Env::Default(), csv ? FileFormat::kCsv : FileFormat::kJson, {path}, AdSchema(),
                              FileFormatOptions{}, projection);
   if (!scan.ok()) {
     state.SkipWithError(scan.status().ToString().c_str());

@@ -16,7 +16,7 @@ namespace {
 
 // Calls fn(reader, record) for the records of the sample; stops on error.
 template <typename Fn>
-Status ForEachSampleRecord(const std::vector<FileInfo>& files, const FileFormatOptions& o,
+Status ForEachSampleRecord(Env* env, const std::vector<FileInfo>& files, const FileFormatOptions& o,
                            bool csv, Fn&& fn) {
   int64_t budget = o.sampling_bytes;
   for (const auto& f : files) {
@@ -29,7 +29,7 @@ Status ForEachSampleRecord(const std::vector<FileInfo>& files, const FileFormatO
       ro.quote = o.quote;
       ro.escape = o.escape;
     }
-    SLUICE_ASSIGN_OR_RETURN(auto reader, SplitReader::Open(split, ro));
+    SLUICE_ASSIGN_OR_RETURN(auto reader, SplitReader::Open(env, split, ro));
     std::string_view rec;
     while (true) {
       SLUICE_ASSIGN_OR_RETURN(bool more, reader->Next(&rec));
@@ -131,11 +131,11 @@ DataType InferJsonElement(simdjson::dom::element e) {
   return DataType::String();
 }
 
-Result<Schema> InferJson(const std::vector<FileInfo>& files, const FileFormatOptions& o) {
+Result<Schema> InferJson(Env* env, const std::vector<FileInfo>& files, const FileFormatOptions& o) {
   simdjson::dom::parser parser;
   DataType root = DataType::Struct({});
   bool corrupt = false;
-  Status st = ForEachSampleRecord(files, o, false, [&](SplitReader& r, std::string_view rec) -> Status {
+  Status st = ForEachSampleRecord(env, files, o, false, [&](SplitReader& r, std::string_view rec) -> Status {
     bool blank = true;
     for (char c : rec) blank &= (c == ' ' || c == '\t');
     if (blank) return Status::OK();
@@ -199,12 +199,12 @@ DataType MergeCsv(const DataType& a, const DataType& b) {
   return DataType::String();
 }
 
-Result<Schema> InferCsv(const std::vector<FileInfo>& files, const FileFormatOptions& o) {
+Result<Schema> InferCsv(Env* env, const std::vector<FileInfo>& files, const FileFormatOptions& o) {
   CsvTokenizer tok(o);
   std::vector<std::string> names;
   std::vector<DataType> types;
   bool have_names = false;
-  Status st = ForEachSampleRecord(files, o, true, [&](SplitReader& r, std::string_view rec) -> Status {
+  Status st = ForEachSampleRecord(env, files, o, true, [&](SplitReader& r, std::string_view rec) -> Status {
     if (rec.empty() || (o.comment != '\0' && rec[0] == o.comment)) return Status::OK();
     const auto& fields = tok.Split(rec);
     bool is_header = o.header && r.AtFirstLineOfFile();
@@ -244,15 +244,15 @@ Result<Schema> InferCsv(const std::vector<FileInfo>& files, const FileFormatOpti
 
 }  // namespace
 
-Result<Schema> InferSchemaOfFiles(FileFormat format, const std::vector<FileInfo>& files,
+Result<Schema> InferSchemaOfFiles(Env* env, FileFormat format, const std::vector<FileInfo>& files,
                                   const FileFormatOptions& options) {
-  if (format == FileFormat::kJson) return InferJson(files, options);
-  return InferCsv(files, options);
+  if (format == FileFormat::kJson) return InferJson(env, files, options);
+  return InferCsv(env, files, options);
 }
 
-Result<Schema> InferSchema(FileFormat format, const std::vector<std::string>& paths,
+Result<Schema> InferSchema(Env* env, FileFormat format, const std::vector<std::string>& paths,
                            const FileFormatOptions& options) {
-  SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles(paths));
+  SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles(env, paths));
   if (files.empty()) {
     std::string p;
     for (const auto& x : paths) p += (p.empty() ? "" : ", ") + x;
@@ -260,7 +260,7 @@ Result<Schema> InferSchema(FileFormat format, const std::vector<std::string>& pa
                                  (format == FileFormat::kJson ? "JSON" : "CSV") + ": no files at " + p +
                                  "; specify the schema");
   }
-  return InferSchemaOfFiles(format, files, options);
+  return InferSchemaOfFiles(env, format, files, options);
 }
 
 }  // namespace sluice

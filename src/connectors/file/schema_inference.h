@@ -23,16 +23,18 @@
 
 #include "connectors/file/file_format_options.h"
 #include "connectors/file/file_listing.h"
+#include "env/env.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
 
 namespace sluice {
 
-// Lists `paths` and infers the schema of the files. An empty listing is an
-// AnalysisError ("unable to infer schema for JSON: no files at ...").
-Result<Schema> InferSchema(FileFormat format, const std::vector<std::string>& paths,
+// Lists `paths` in `env` and infers the schema of the files (read through
+// `env`). An empty listing is an AnalysisError ("unable to infer schema for
+// JSON: no files at ...").
+Result<Schema> InferSchema(Env* env, FileFormat format, const std::vector<std::string>& paths,
                            const FileFormatOptions& options);
-Result<Schema> InferSchemaOfFiles(FileFormat format, const std::vector<FileInfo>& files,
+Result<Schema> InferSchemaOfFiles(Env* env, FileFormat format, const std::vector<FileInfo>& files,
                                   const FileFormatOptions& options);
 
 }  // namespace sluice

@@ -1,38 +1,32 @@
 #include "connectors/file/split_reader.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <vector>
 
 namespace sluice {
 
-Result<std::unique_ptr<SplitReader>> SplitReader::Open(const FileSplit& split, const Options& options) {
-  int fd = ::open(split.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return Status::NotFound("path does not exist: " + split.path);
-    return Status::IOError("cannot open " + split.path + ": " + std::strerror(errno));
+Result<std::unique_ptr<SplitReader>> SplitReader::Open(Env* env, const FileSplit& split, const Options& options) {
+  auto file = env->NewRandomAccessFile(split.path);
+  if (!file.ok()) {
+    if (file.status().code() == StatusCode::kNotFound) return Status::NotFound("path does not exist: " + split.path);
+    return file.status();
   }
-  std::unique_ptr<SplitReader> r(new SplitReader(split, options, fd));
+  std::unique_ptr<SplitReader> r(new SplitReader(split, options, std::move(*file)));
   SLUICE_RETURN_NOT_OK(r->SkipToFirstOwnedLine());
   return r;
 }
 
-SplitReader::SplitReader(FileSplit split, Options options, int fd)
-    : split_(std::move(split)), options_(options), fd_(fd) {
+SplitReader::SplitReader(FileSplit split, Options options, std::unique_ptr<RandomAccessFile> file)
+    : split_(std::move(split)), options_(options), file_(std::move(file)) {
   size_t want = static_cast<size_t>(std::max<int64_t>(split_.length, 0)) + (64 << 10);
   cap_ = std::clamp<size_t>(want, 64 << 10, std::max<size_t>(options_.buffer_bytes, 64 << 10));
   buf_.reset(new char[cap_ + kPadding]);
   std::memset(buf_.get(), 0, kPadding);
-  (void)::posix_fadvise(fd_, split_.start, split_.length, POSIX_FADV_SEQUENTIAL);
+  file_->HintSequential(static_cast<uint64_t>(split_.start), static_cast<uint64_t>(split_.length));
 }
 
-SplitReader::~SplitReader() {
-  if (fd_ >= 0) ::close(fd_);
-}
+SplitReader::~SplitReader() = default;
 
 Status SplitReader::Fill() {
   if (begin_ > 0) {
@@ -48,20 +42,11 @@ Status SplitReader::Fill() {
     buf_ = std::move(nb);
     cap_ = ncap;
   }
-  while (end_ < cap_) {
-    ssize_t n = ::pread(fd_, buf_.get() + end_, cap_ - end_, read_pos_);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IOError("cannot read " + split_.path + ": " + std::strerror(errno));
-    }
-    if (n == 0) {
-      eof_ = true;
-      break;
-    }
-    end_ += static_cast<size_t>(n);
-    read_pos_ += n;
-    break;  // process what we have; large reads keep this rare
-  }
+  size_t n = 0;
+  SLUICE_RETURN_NOT_OK(file_->Read(static_cast<uint64_t>(read_pos_), cap_ - end_, buf_.get() + end_, &n));
+  if (n == 0) eof_ = true;
+  end_ += n;
+  read_pos_ += static_cast<int64_t>(n);
   std::memset(buf_.get() + end_, 0, kPadding);
   return Status::OK();
 }
@@ -171,11 +156,11 @@ Result<int64_t> SplitReader::LineNumber() {
     int64_t pos = 0;
     while (pos < first_line_offset_) {
       size_t want = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(tmp.size()), first_line_offset_ - pos));
-      ssize_t n = ::pread(fd_, tmp.data(), want, pos);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Status::IOError("cannot read " + split_.path + ": " + std::strerror(errno));
+      size_t n = 0;
+      SLUICE_RETURN_NOT_OK(file_->Read(static_cast<uint64_t>(pos), want, tmp.data(), &n));
+      if (n == 0) return Status::IOError("cannot read " + split_.path + ": it ended before offset " + std::to_string(pos));
       count += std::count(tmp.data(), tmp.data() + n, '\n');
-      pos += n;
+      pos += static_cast<int64_t>(n);
     }
     lines_before_split_ = count;
   }

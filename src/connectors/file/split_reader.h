@@ -6,7 +6,8 @@
 // after start - 1, and the last line it returns may run past its end. Every
 // line of a file is read by exactly one of the splits that tile the file.
 //
-// The file is read with large pread()s into one buffer that always has
+// The file is read through the Env (a RandomAccessFile) in large blocks (one
+// virtual call per block, 4 MB by default) into one buffer that always has
 // kPadding readable bytes after the data, so a returned record can be handed
 // to simdjson without a copy. Line terminators are "\n" or "\r\n".
 //
@@ -19,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "env/env.h"
 #include "sluice/status.h"
 
 namespace sluice {
@@ -42,7 +44,9 @@ class SplitReader {
     size_t buffer_bytes = size_t{4} << 20;
   };
 
-  static Result<std::unique_ptr<SplitReader>> Open(const FileSplit& split, const Options& options);
+  // NotFound "path does not exist: <path>" if the file is gone; other IO
+  // errors (from `env`) name the file too.
+  static Result<std::unique_ptr<SplitReader>> Open(Env* env, const FileSplit& split, const Options& options);
   ~SplitReader();
   SplitReader(const SplitReader&) = delete;
   SplitReader& operator=(const SplitReader&) = delete;
@@ -64,20 +68,20 @@ class SplitReader {
   const char* buffer_limit() const { return buf_.get() + end_ + kPadding; }
 
  private:
-  SplitReader(FileSplit split, Options options, int fd);
+  SplitReader(FileSplit split, Options options, std::unique_ptr<RandomAccessFile> file);
   Status Fill();  // reads more bytes after end_, compacting/growing the buffer
   Status SkipToFirstOwnedLine();
   const char* FindRecordEnd(const char* from, const char* to, int64_t* newlines) const;
 
   FileSplit split_;
   Options options_;
-  int fd_ = -1;
+  std::unique_ptr<RandomAccessFile> file_;
   std::unique_ptr<char[]> buf_;
   size_t cap_ = 0;        // usable bytes (buffer is cap_ + kPadding)
   size_t begin_ = 0;      // first unconsumed byte
   size_t end_ = 0;        // end of valid data
   int64_t buf_offset_ = 0;  // file offset of buf_[0]
-  int64_t read_pos_ = 0;    // file offset of the next pread
+  int64_t read_pos_ = 0;    // file offset of the next read
   bool eof_ = false;
   bool done_ = false;
   int64_t first_line_offset_ = 0;  // file offset of the split's first line

@@ -86,10 +86,15 @@ Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles(
     std::string p = JoinPath(dir_, n);
     if (seen_.count(p)) continue;
     if (available_now_files_ && !available_now_files_->count(p)) continue;
-    auto listing = env_->ListDir(p);
-    if (listing.ok()) continue;  // a directory
-    SLUICE_ASSIGN_OR_RETURN(int64_t mtime, env_->GetFileModificationTimeMs(p));
-    out.push_back({p, mtime});
+    // Only new names are looked at: a directory of many old files costs one
+    // listing per trigger, not one stat per file.
+    auto attrs = env_->GetFileAttributes(p);
+    if (!attrs.ok()) {
+      if (attrs.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
+      return attrs.status();
+    }
+    if (attrs->type == FileType::kDirectory) continue;
+    out.push_back({p, attrs->mtime_ms});
   }
   std::sort(out.begin(), out.end(), [](const FileEntry& a, const FileEntry& b) {
     return a.mtime_ms != b.mtime_ms ? a.mtime_ms < b.mtime_ms : a.path < b.path;
@@ -159,7 +164,7 @@ Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>&
   if (paths.empty()) {
     return SourceBatch{std::make_shared<MemoryTable>(schema_, std::vector<Batch>{}, "empty"), 0, nullptr};
   }
-  SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, scan_options_));
+  SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, scan_options_, env_));
   return SourceBatch{table, -1, nullptr};
 }
 

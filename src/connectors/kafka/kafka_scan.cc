@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <thread>
 
+#include "common/parallel.h"
 #include "exec/operators/filter_project_operator.h"
 #include "json/json_record_parser.h"
 #include "exec/required_json_texts.h"
@@ -516,12 +516,12 @@ KafkaBatchTable::KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vec
                                  bool include_headers, std::shared_ptr<std::atomic<int64_t>> rows_read)
     : ctx_(std::move(ctx)), include_headers_(include_headers), schema_(KafkaSourceSchema(include_headers)),
       rows_read_(std::move(rows_read)) {
-  // Enough pieces to keep every core busy: big ranges are cut into chunks
-  // (each read by its own consumer) of at least 100K offsets.
+  // Enough pieces to keep every thread of the pool busy: big ranges are cut
+  // into chunks (each read by its own consumer) of at least 100K offsets.
   int64_t total = 0;
   for (const auto& r : ranges) total += std::max<int64_t>(0, r.until - r.from);
-  int64_t cores = std::max<int64_t>(1, std::thread::hardware_concurrency());
-  int64_t chunk = std::max<int64_t>(100000, total / std::max<int64_t>(1, cores));
+  int64_t threads = ParallelForConcurrency();
+  int64_t chunk = std::max<int64_t>(100000, total / std::max<int64_t>(1, threads));
   for (const auto& r : ranges) {
     if (r.until <= r.from) continue;
     for (int64_t f = r.from; f < r.until; f += chunk) ranges_.push_back({r.tp, f, std::min(r.until, f + chunk)});

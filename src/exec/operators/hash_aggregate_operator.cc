@@ -66,7 +66,7 @@ Result<std::unique_ptr<BatchStream>> HashAggregateOperator::Open(int partition,
   for (int c : key_columns_) key_types.push_back(child.output_schema().field(static_cast<size_t>(c)).type);
   auto produce = [this, ctx, key_types, &child]() -> Result<Batch> {
     size_t parts = static_cast<size_t>(child.num_partitions());
-    size_t threads = static_cast<size_t>(ctx->max_threads > 0 ? ctx->max_threads : HardwareThreads());
+    size_t threads = static_cast<size_t>(ParallelForConcurrency(ctx->max_threads));
     threads = std::max<size_t>(1, std::min(threads, parts));
     std::vector<std::unique_ptr<AggregateHashTable>> tables(threads);
     for (auto& t : tables) t = std::make_unique<AggregateHashTable>(key_types, key_columns_, aggs_);

@@ -2,8 +2,8 @@
 //
 // Output: the key columns, then one column per aggregate, one partition.
 // Execution: all child partitions are drained in parallel (up to
-// ctx->max_threads threads); each thread aggregates into its own
-// AggregateHashTable (partial aggregation), the partial tables are merged,
+// ctx->max_threads threads of the thread pool); each task aggregates into its
+// own AggregateHashTable (partial aggregation), the partial tables are merged,
 // and the result is emitted in batches of kBatchSize rows.
 // Global aggregation (no keys) over empty input gives one row; grouped
 // aggregation over empty input gives none.
