@@ -156,7 +156,9 @@ class StreamingQuery {
   // Blocks until every source's data available now has been processed and
   // committed (tests). Fails with the query's error if it fails.
   Status processAllAvailable() const;
-  // Finishes the batch in flight (it is committed), then stops. Waits.
+  // Stops the query and waits for it: the batch in flight is cancelled
+  // (sources, operators and sinks give up within about a second) and is
+  // not committed unless it completes first; the next start re-runs it.
   Status stop() const;
   // The error that ended the query, if any.
   std::optional<Status> exception() const;
