@@ -32,6 +32,7 @@ class CancellationToken {
     return cancelled_.load(std::memory_order_acquire) || (parent_ && parent_->IsCancelled());
   }
   // Cancelled("<what>: cancelled (the query is stopping)") once cancelled, else OK.
+  // On hot paths test IsCancelled() first, so that `what` is built only then.
   Status Check(const std::string& what) const {
     if (!IsCancelled()) return Status::OK();
     return Status::Cancelled(what + ": cancelled (the query is stopping)");

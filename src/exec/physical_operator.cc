@@ -20,7 +20,7 @@ Result<std::vector<Batch>> CollectPartition(const PhysicalOperator& op, int part
   std::vector<Batch> out;
   SLUICE_ASSIGN_OR_RETURN(auto stream, op.Open(partition, ctx));
   while (true) {
-    SLUICE_RETURN_NOT_OK(ctx->cancel->Check("query execution"));
+    if (ctx->cancel->IsCancelled()) return ctx->cancel->Check("query execution");
     SLUICE_ASSIGN_OR_RETURN(auto next, stream->Next());
     if (!next) break;
     out.push_back(std::move(*next));
@@ -35,7 +35,7 @@ Status ForEachBatch(const PhysicalOperator& op, ExecContext* ctx,
       [&](size_t p) -> Status {
         SLUICE_ASSIGN_OR_RETURN(auto stream, op.Open(static_cast<int>(p), ctx));
         while (true) {
-          SLUICE_RETURN_NOT_OK(ctx->cancel->Check("query execution"));
+          if (ctx->cancel->IsCancelled()) return ctx->cancel->Check("query execution");
           SLUICE_ASSIGN_OR_RETURN(auto next, stream->Next());
           if (!next) return Status::OK();
           SLUICE_RETURN_NOT_OK(fn(static_cast<int>(p), std::move(*next)));

@@ -148,7 +148,7 @@ Result<const std::vector<rd_kafka_message_t*>*> KafkaRangeReader::Next(size_t ma
   std::string last_error;
   fetched_.resize(max);
   while (out_.empty() && !done_) {
-    SLUICE_RETURN_NOT_OK(ctx_->cancel()->Check("reading " + RangeText(range_)));
+    if (ctx_->cancel()->IsCancelled()) return ctx_->cancel()->Check("reading " + RangeText(range_));
     ssize_t n = rd_kafka_consume_batch_queue(queue_, 100, fetched_.data(), max);
     if (n < 0) return Status::IOError("consuming " + RangeText(range_) + ": " + rd_kafka_err2str(rd_kafka_last_error()));
     Status st;
