@@ -58,3 +58,7 @@ set_tests_properties(stream_cancel_test PROPERTIES LABELS e2e TIMEOUT 180)
 # A SQL job restarted after its aggregation changed fails with the state-schema error.
 add_test(NAME stream_state_schema_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/state_schema_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_state_schema_test PROPERTIES LABELS e2e TIMEOUT 60)
+# Damaged or edited checkpoints and a second process on a running checkpoint
+# (issue 10): an error naming the file, never a silent loss or duplicate.
+add_test(NAME stream_checkpoint_integrity_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/checkpoint_integrity_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(stream_checkpoint_integrity_test PROPERTIES LABELS e2e TIMEOUT 120)

@@ -54,6 +54,44 @@ TEST(CheckpointLockTest, SecondProcessFails) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+// Deleting LOCK while a query runs must not let a second process in: the
+// lock is held on the checkpoint directory's descriptor, not only on the file.
+TEST(CheckpointLockTest, DeletingLockFileDoesNotLetAnotherProcessIn) {
+  TempDir tmp;
+  std::string ckpt = tmp.path() + "/ckpt";
+  auto mine = CheckpointLock::Acquire(Env::Default(), ckpt);
+  ASSERT_TRUE(mine.ok()) << mine.status().ToString();
+  ASSERT_TRUE(Env::Default()->DeleteFile(ckpt + "/LOCK").ok());
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto theirs = CheckpointLock::Acquire(Env::Default(), ckpt);
+    bool ok = !theirs.ok() && theirs.status().code() == StatusCode::kIOError &&
+              theirs.status().message().rfind("checkpoint " + ckpt + " is in use by another query", 0) == 0 &&
+              theirs.status().message().find("another process") != std::string::npos;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  // Released: the next query gets it (and a LOCK file again).
+  ASSERT_TRUE((*mine)->Release().ok());
+  EXPECT_TRUE(CheckpointLock::Acquire(Env::Default(), ckpt).ok());
+  EXPECT_TRUE(Env::Default()->FileExists(ckpt + "/LOCK"));
+}
+
+TEST(CheckpointLockTest, DeletingLockFileInMemEnv) {
+  MemEnv env;
+  auto first = CheckpointLock::Acquire(&env, "/ckpt");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(env.DeleteFile("/ckpt/LOCK").ok());
+  auto second = CheckpointLock::Acquire(&env, "/ckpt");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().message().rfind("checkpoint /ckpt is in use by another query", 0), 0u)
+      << second.status().message();
+}
+
 TEST(CheckpointMetadataTest, QueryIdStableRunIdFresh) {
   MemEnv env;
   auto a = CheckpointMetadata::LoadOrCreate(&env, "/ckpt");

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Checkpoint integrity through real `sluice run` processes (issue 10):
+#   lock      a second query on a running checkpoint fails, even after LOCK
+#             was deleted (the lock is an OS lock on the directory);
+# Each case prints "ok: ..." or "FAILED: ..."; the script fails if any failed.
+# Deadlines are generous bounds, not measurements.
+#   usage: checkpoint_integrity_test.sh <path to sluice binary>
+set -uo pipefail
+SLUICE=$1
+WORK=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); echo "FAILED: $*"; }
+
+# write_inputs DIR FIRST LAST: file f<i>.json with ids 3i+1..3i+3 for i in
+# FIRST..LAST, modification times one second apart (taken oldest first).
+write_inputs() {
+  local dir=$1 i r
+  mkdir -p "$dir"
+  for i in $(seq "$2" "$3"); do
+    for r in 1 2 3; do echo "{\"id\":$((i * 3 + r))}"; done > "$dir/f$i.json"
+    touch -d "@$((1700000000 + i))" "$dir/f$i.json"
+  done
+}
+
+# copy_job FILE CASE_DIR TRIGGER [SOURCE_OPTIONS]: json files in CASE_DIR/in
+# copied to a json file sink in CASE_DIR/out, checkpoint CASE_DIR/ck.
+copy_job() {
+  cat > "$1" <<SQL
+CREATE STREAM input (id BIGINT) USING json OPTIONS (path '$2/in'${4:+, $4});
+CREATE SINK out USING json OPTIONS (path '$2/out');
+START STREAMING QUERY copy INTO out $3 CHECKPOINT LOCATION '$2/ck'
+  AS SELECT id FROM input;
+SQL
+}
+
+# wait_for FILE TEXT: until FILE contains TEXT (30 s at most).
+wait_for() {
+  for _ in $(seq 1 300); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+
+# --- lock: two processes on one checkpoint, LOCK deleted in between.
+d="$WORK/lock"
+write_inputs "$d/in" 0 1
+copy_job "$d/run.sql" "$d" ""
+"$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/first.err" &
+first=$!
+pids+=("$first")
+if ! wait_for "$d/first.err" "batch 0:"; then
+  fail "lock: the first query did not run its first batch"; cat "$d/first.err"
+else
+  rm -f "$d/ck/LOCK"
+  timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/second.err"
+  rc=$?
+  if [[ $rc == 0 || $rc == 124 ]]; then
+    fail "lock: a second query started on a running checkpoint after LOCK was deleted (rc $rc)"
+  elif ! grep -q "checkpoint $d/ck is in use by another query" "$d/second.err"; then
+    fail "lock: the second query failed without the in-use error:"; cat "$d/second.err"
+  else
+    ok "lock: with LOCK deleted, a second query on a running checkpoint fails: $(grep -o 'checkpoint [^ ]* is in use[^;]*' "$d/second.err" | head -1)"
+  fi
+  kill -TERM "$first"; wait "$first"
+  # Once the first query is gone the checkpoint is free again.
+  copy_job "$d/again.sql" "$d" "TRIGGER AVAILABLE NOW"
+  if timeout 30 "$SLUICE" run "$d/again.sql" >/dev/null 2>"$d/again.err"; then
+    ok "lock: released when the first query stopped"
+  else
+    fail "lock: the checkpoint stayed locked after the first query stopped"; cat "$d/again.err"
+  fi
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]
