@@ -128,6 +128,38 @@ TEST(CheckpointMetadataTest, Corruption) {
   }
 }
 
+// A checkpoint whose logs hold batches but whose metadata is gone must not
+// get a new query id (the exactly-once Kafka sink's transactional id comes
+// from it: a new one replays committed batches as new output).
+TEST(CheckpointMetadataTest, MissingWhileLogsHoldBatchesFails) {
+  for (const char* log : {"offsets", "commits"}) {
+    MemEnv env;
+    ASSERT_TRUE(env.CreateDirRecursive(std::string("/ckpt/") + log).ok());
+    ASSERT_TRUE(env.WriteFile(std::string("/ckpt/") + log + "/0", "v1\n{}\n", false).ok());
+    ASSERT_TRUE(env.WriteFile(std::string("/ckpt/") + log + "/1", "v1\n{}\n", false).ok());
+    auto r = CheckpointMetadata::LoadOrCreate(&env, "/ckpt");
+    ASSERT_FALSE(r.ok()) << log;
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    const std::string& m = r.status().message();
+    EXPECT_EQ(m.rfind("checkpoint metadata file /ckpt/metadata is missing, but ", 0), 0u) << m;
+    EXPECT_NE(m.find(std::string("/ckpt/") + log + " holds batches up to 1"), std::string::npos) << m;
+    EXPECT_NE(m.find("new checkpoint location"), std::string::npos) << m;
+    EXPECT_FALSE(env.FileExists("/ckpt/metadata")) << "a new query id was written";
+  }
+}
+
+// Only temp files of interrupted writes (or empty log directories, as a
+// start that crashed before its first batch leaves them): a fresh query.
+TEST(CheckpointMetadataTest, MissingWithEmptyLogsCreatesIt) {
+  MemEnv env;
+  ASSERT_TRUE(env.CreateDirRecursive("/ckpt/offsets").ok());
+  ASSERT_TRUE(env.CreateDirRecursive("/ckpt/commits").ok());
+  ASSERT_TRUE(env.WriteFile("/ckpt/offsets/.0.0123456789abcdef.tmp", "v1\n", false).ok());
+  auto r = CheckpointMetadata::LoadOrCreate(&env, "/ckpt");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(env.FileExists("/ckpt/metadata"));
+}
+
 TEST(UuidTest, Version4Format) {
   for (int i = 0; i < 100; ++i) {
     std::string u = NewUuidV4();

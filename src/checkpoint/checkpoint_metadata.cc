@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <random>
 
+#include "checkpoint/metadata_log.h"
 #include "common/json_writer.h"
 #include "env/atomic_file.h"
 
@@ -40,6 +41,47 @@ bool IsUuid(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// The newest batch id among the files of log directory `dir` (temp files and
+// other names ignored); nullopt if it holds none or does not exist.
+Result<std::optional<int64_t>> NewestBatchIn(Env* env, const std::string& dir) {
+  auto names = env->ListDir(dir);
+  if (!names.ok()) {
+    if (names.status().code() == StatusCode::kNotFound) return std::optional<int64_t>();
+    return names.status();
+  }
+  std::optional<int64_t> newest;
+  for (const auto& n : *names) {
+    if (IsTempFileName(n)) continue;
+    auto id = MetadataLog::ParseBatchId(n);
+    if (id && (!newest || *id > *newest)) newest = id;
+  }
+  return newest;
+}
+
+// A checkpoint that already logged batches has a query id: making a new one
+// would give an exactly-once sink keyed by it (the Kafka sink's
+// transactional id) a new identity, and replayed batches would be written
+// again.
+Status CheckNoBatchesWithoutMetadata(Env* env, const std::string& checkpoint_dir, const std::string& path) {
+  std::string found;
+  for (const char* log : {"offsets", "commits"}) {
+    std::string dir = JoinPath(checkpoint_dir, log);
+    SLUICE_ASSIGN_OR_RETURN(auto newest, NewestBatchIn(env, dir));
+    if (!newest) continue;
+    found += (found.empty() ? "" : " and ") + dir + " holds batches up to " + std::to_string(*newest);
+  }
+  if (found.empty()) return Status::OK();
+  return Status::Corruption(
+      "checkpoint metadata file " + path + " is missing, but " + found +
+      ": the query id the file recorded cannot be recovered, and a new one would let an exactly-once sink "
+      "(e.g. the Kafka sink, whose transactional id is made from it) write replayed batches a second time. "
+      "Restore " + path + " (e.g. from a backup), or run the query with a new checkpoint location");
+}
+
+}  // namespace
+
 Result<CheckpointMetadata> CheckpointMetadata::LoadOrCreate(Env* env,
                                                             const std::string& checkpoint_dir) {
   SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(checkpoint_dir));
@@ -47,6 +89,7 @@ Result<CheckpointMetadata> CheckpointMetadata::LoadOrCreate(Env* env,
   CheckpointMetadata md;
   md.run_id = NewUuidV4();
   if (!env->FileExists(path)) {
+    SLUICE_RETURN_NOT_OK(CheckNoBatchesWithoutMetadata(env, checkpoint_dir, path));
     md.query_id = NewUuidV4();
     JsonWriter w;
     w.BeginObject().Key("id").String(md.query_id).EndObject();

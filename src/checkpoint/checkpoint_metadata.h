@@ -18,7 +18,9 @@ struct CheckpointMetadata {
   std::string run_id;
 
   // Reads `<checkpoint_dir>/metadata`, or creates it (atomically) with a new
-  // query id if absent. Creates `checkpoint_dir` if needed.
+  // query id if absent. Creates `checkpoint_dir` if needed. Absent while
+  // offsets/ or commits/ hold batches is Corruption naming the file: the
+  // query id cannot be made up again (exactly-once sinks are keyed by it).
   static Result<CheckpointMetadata> LoadOrCreate(Env* env, const std::string& checkpoint_dir);
 };
 

@@ -2,6 +2,8 @@
 # Checkpoint integrity through real `sluice run` processes (issue 10):
 #   lock      a second query on a running checkpoint fails, even after LOCK
 #             was deleted (the lock is an OS lock on the directory);
+#   metadata  a checkpoint with batches but no `metadata` fails to start,
+#             naming the file, and no new query id is written;
 # Each case prints "ok: ..." or "FAILED: ..."; the script fails if any failed.
 # Deadlines are generous bounds, not measurements.
 #   usage: checkpoint_integrity_test.sh <path to sluice binary>
@@ -74,6 +76,28 @@ else
     ok "lock: released when the first query stopped"
   else
     fail "lock: the checkpoint stayed locked after the first query stopped"; cat "$d/again.err"
+  fi
+fi
+
+# --- metadata: deleted after batches were committed.
+d="$WORK/metadata"
+write_inputs "$d/in" 0 1
+copy_job "$d/run.sql" "$d" "TRIGGER AVAILABLE NOW"
+if ! timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/first.err"; then
+  fail "metadata: the first run failed"; cat "$d/first.err"
+else
+  rm "$d/ck/metadata"
+  write_inputs "$d/in" 2 2
+  timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/second.err"
+  rc=$?
+  if [[ $rc == 0 ]]; then
+    fail "metadata: the query started without its metadata (a new query id)"
+  elif ! grep -q "checkpoint metadata file $d/ck/metadata is missing" "$d/second.err"; then
+    fail "metadata: the error does not name the missing file:"; cat "$d/second.err"
+  elif [[ -e "$d/ck/metadata" ]]; then
+    fail "metadata: the failed start wrote a new metadata file"
+  else
+    ok "metadata: deleted, the start fails naming it (rc $rc)"
   fi
 fi
 
