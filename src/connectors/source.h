@@ -77,6 +77,16 @@ class Source {
   // nullopt: no data at all yet.
   virtual Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,
                                                           const ReadLimit& limit) = 0;
+  // Called once at start, after Open, when the checkpoint has logged a
+  // batch: `offset` is this source's end offset in the newest offset-log
+  // entry, the file `offset_log_file`. A source that keeps logs of its own
+  // under SourceContext::metadata_dir checks that they cover it (a log
+  // behind the offset log lost entries: reading on would lose or repeat
+  // data) and fails with Corruption naming both files.
+  virtual Status CheckRecoveredOffset(const std::optional<std::string>& offset,
+                                      const std::string& offset_log_file) {
+    return Status::OK();
+  }
   // The rows in (start, end].
   virtual Result<SourceBatch> GetBatch(const std::optional<std::string>& start,
                                        const std::string& end) = 0;

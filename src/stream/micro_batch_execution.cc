@@ -274,6 +274,10 @@ Status MicroBatchExecution::Start() {
                                 "; the commit log must end at batch " + std::to_string(n) + " or " +
                                 std::to_string(n - 1));
     }
+    // Sources with logs of their own check them against the offset log.
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      SLUICE_RETURN_NOT_OK(sources_[i]->CheckRecoveredOffset(seq.offsets[i], offset_log_->log().PathFor(n)));
+    }
   }
   // A query changed in a way its state cannot follow fails here, before
   // it logs a batch.

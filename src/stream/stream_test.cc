@@ -410,6 +410,49 @@ TEST_F(StreamTest, FileSourceAndSinkGoThroughTheQuerysEnv) {
   EXPECT_EQ(read_ids(), (std::vector<std::string>{"{\"id\":1}", "{\"id\":2}", "{\"id\":3}", "{\"id\":4}"}));
 }
 
+// The file source's seen-files log (sources/0) must cover the offset the
+// offset log records for it. With its newest entry deleted, files that
+// arrived since were folded into a re-created entry at the committed offset
+// and never read (lost); with its oldest entry deleted, those files would be
+// read again (duplicated). Both fail the start naming both logs.
+TEST_F(StreamTest, FileSourceLogBehindTheOffsetLogFailsNamingBoth) {
+  MemEnv mem;
+  ASSERT_TRUE(mem.CreateDirRecursive("/s/in").ok());
+  auto df = spark->readStream().format("json").schema("id BIGINT").load("/s/in");
+  auto start = [&] {
+    return df.writeStream().format("json").option("checkpointLocation", "/s/ck").env(&mem)
+        .trigger(Trigger::AvailableNow()).start("/s/out");
+  };
+  for (const char* file : {"a", "b"}) {  // batch 0 takes a.json (entry 0), batch 1 b.json (entry 1)
+    ASSERT_TRUE(mem.WriteFile(std::string("/s/in/") + file + ".json", "{\"id\":1}\n", false).ok());
+    auto q = start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    Status st = q->awaitTermination();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  ASSERT_TRUE(mem.WriteFile("/s/in/c.json", "{\"id\":3}\n", false).ok());
+  for (const char* entry : {"1", "0"}) {
+    std::string path = std::string("/s/ck/sources/0/") + entry, saved;
+    ASSERT_TRUE(mem.ReadFileToString(path, &saved).ok());
+    ASSERT_TRUE(mem.DeleteFile(path).ok());
+    auto q = start();
+    ASSERT_FALSE(q.ok()) << "sources/0/" << entry << " deleted, yet the query started";
+    EXPECT_EQ(q.status().code(), StatusCode::kCorruption) << q.status().ToString();
+    EXPECT_NE(q.status().message().find("/s/ck/sources/0"), std::string::npos) << q.status().ToString();
+    EXPECT_NE(q.status().message().find(path), std::string::npos) << q.status().ToString();
+    if (std::string(entry) == "1") {
+      EXPECT_NE(q.status().message().find("/s/ck/offsets/1"), std::string::npos) << q.status().ToString();
+    }
+    ASSERT_TRUE(mem.WriteFile(path, saved, false).ok());
+  }
+  // Restored: c.json is read by the next batch.
+  auto q = start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  Status st = q->awaitTermination();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(q->recentProgress().size(), 1u);
+}
+
 // The file sink writes each partition's rows to a part file of its own as
 // they come (three input files: three partitions, three part files in
 // batch 0's manifest entry), and a CSV header opens every part file.

@@ -4,6 +4,9 @@
 #             was deleted (the lock is an OS lock on the directory);
 #   metadata  a checkpoint with batches but no `metadata` fails to start,
 #             naming the file, and no new query id is written;
+#   sources   the file source's newest seen-files entry deleted: the start
+#             fails naming the source log and the offset log (files that
+#             arrived since are not silently skipped);
 # Each case prints "ok: ..." or "FAILED: ..."; the script fails if any failed.
 # Deadlines are generous bounds, not measurements.
 #   usage: checkpoint_integrity_test.sh <path to sluice binary>
@@ -98,6 +101,28 @@ else
     fail "metadata: the failed start wrote a new metadata file"
   else
     ok "metadata: deleted, the start fails naming it (rc $rc)"
+  fi
+fi
+
+# --- sources: the newest entry of the file source's log deleted.
+d="$WORK/sources"
+write_inputs "$d/in" 0 0
+copy_job "$d/run.sql" "$d" "TRIGGER AVAILABLE NOW"
+timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/first.err"
+write_inputs "$d/in" 1 1
+if ! timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/second.err" || [[ ! -f "$d/ck/sources/0/1" ]]; then
+  fail "sources: the first two runs did not log entries 0 and 1"; cat "$d/first.err" "$d/second.err"
+else
+  rm "$d/ck/sources/0/1"
+  write_inputs "$d/in" 2 3
+  timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/third.err"
+  rc=$?
+  if [[ $rc == 0 ]]; then
+    fail "sources: the query started with its source log behind the offset log"
+  elif ! grep -q "file source log $d/ck/sources/0 ends at entry 0 but the offset log $d/ck/offsets/1" "$d/third.err"; then
+    fail "sources: the error does not name both logs:"; cat "$d/third.err"
+  else
+    ok "sources: newest entry deleted, the start fails naming both logs (rc $rc)"
   fi
 fi
 
