@@ -19,7 +19,7 @@ sluice_module(exec DIRS exec exec/functions DEPS sluice_vector PkgConfig::RE2 Pk
 sluice_module(exec/operators DEPS sluice_exec)
 # JSON records -> typed columns (simdjson on demand), for the file and Kafka readers.
 sluice_module(json DEPS sluice_vector PkgConfig::SIMDJSON)
-sluice_module(checkpoint DEPS sluice_env sluice_types PkgConfig::SIMDJSON)
+sluice_module(checkpoint DEPS sluice_env sluice_types PkgConfig::SIMDJSON PkgConfig::ZLIB)  # zlib: crc32 of log files
 sluice_module(state DEPS sluice_env sluice_vector z)  # z: zlib (crc32, compression)
 # Stateful physical operators of streaming queries (they read and write the
 # state store): above exec/operators and state/, below the planner.

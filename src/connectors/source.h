@@ -48,6 +48,10 @@ struct SourceContext {
   Clock* clock = nullptr;
   // `<checkpoint>/sources/<i>`: the source's own logs (files seen, start time).
   std::string metadata_dir;
+  // The first batch id whose file in metadata_dir must carry a checksum
+  // (0: every file; more on a checkpoint written before checksums, see
+  // CheckpointMetadata). Pass it to MetadataLog::Open.
+  int64_t log_checksums_from = 0;
   // Cancelled when the query stops: blocking calls (broker metadata, waits)
   // must return within about a second of it (Status::Cancelled).
   const CancellationToken* cancel = &CancellationToken::Never();

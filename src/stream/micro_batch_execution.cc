@@ -182,8 +182,8 @@ Status MicroBatchExecution::Start() {
 
   SLUICE_ASSIGN_OR_RETURN(lock_, CheckpointLock::Acquire(env_, config_.checkpoint_dir));
   SLUICE_ASSIGN_OR_RETURN(meta_, CheckpointMetadata::LoadOrCreate(env_, config_.checkpoint_dir));
-  SLUICE_ASSIGN_OR_RETURN(auto olog, OffsetLog::Open(env_, config_.checkpoint_dir));
-  SLUICE_ASSIGN_OR_RETURN(auto clog, CommitLog::Open(env_, config_.checkpoint_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto olog, OffsetLog::Open(env_, config_.checkpoint_dir, meta_.ChecksumsFrom("offsets")));
+  SLUICE_ASSIGN_OR_RETURN(auto clog, CommitLog::Open(env_, config_.checkpoint_dir, meta_.ChecksumsFrom("commits")));
   offset_log_.emplace(std::move(olog));
   commit_log_.emplace(std::move(clog));
   SLUICE_RETURN_NOT_OK(offset_log_->log().CleanTempFiles());
@@ -196,6 +196,7 @@ Status MicroBatchExecution::Start() {
     ctx.env = env_;
     ctx.clock = clock_;
     ctx.metadata_dir = JoinPath(JoinPath(config_.checkpoint_dir, "sources"), std::to_string(i));
+    ctx.log_checksums_from = meta_.ChecksumsFrom("sources/" + std::to_string(i));
     ctx.cancel = cancel_.get();
     SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(ctx.metadata_dir));
     SLUICE_RETURN_NOT_OK(src->Open(ctx).WithContext("source " + std::to_string(i) + " (" + src->description() + ")"));

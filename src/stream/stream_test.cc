@@ -527,12 +527,12 @@ TEST_F(StreamTest, FileSinkManifestStaysBoundedOverManyBatches) {
     ASSERT_TRUE(q->stop().ok());
   }
   // Compaction at batches 9 and 19 replaces the earlier entries: what is left
-  // is 19.compact plus the batches after it (20..24).
+  // is 19.compact plus the batches after it (20..24), and `checksums`.
   auto listed = Env::Default()->ListDir(out + "/_sluice_metadata");
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
   std::vector<std::string> names = *listed;
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"19.compact", "20", "21", "22", "23", "24"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"19.compact", "20", "21", "22", "23", "24", "checksums"}));
   auto r = spark->read().format("json").schema("k STRING, v BIGINT").load(out).agg({count(lit(1)), sum(col("v"))}).collect();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(Strings(r->Rows()), (std::vector<std::string>{"25," + std::to_string(expected_sum)}));

@@ -7,6 +7,9 @@
 #   sources   the file source's newest seen-files entry deleted: the start
 #             fails naming the source log and the offset log (files that
 #             arrived since are not silently skipped);
+#   upgrade   a checkpoint and manifest in the format from before checksums
+#             (made here by stripping them) restart exactly once; a checksum
+#             stripped from a file written after the upgrade is caught.
 # Each case prints "ok: ..." or "FAILED: ..."; the script fails if any failed.
 # Deadlines are generous bounds, not measurements.
 #   usage: checkpoint_integrity_test.sh <path to sluice binary>
@@ -123,6 +126,53 @@ else
     fail "sources: the error does not name both logs:"; cat "$d/third.err"
   else
     ok "sources: newest entry deleted, the start fails naming both logs (rc $rc)"
+  fi
+fi
+
+# --- upgrade: the format from before checksums.
+# ids_once CASE_DIR N: the output read through the engine (which trusts the
+# manifest) holds ids 1..N exactly once.
+ids_once() {
+  local got
+  got=$("$SLUICE" sql --format csv -e "CREATE TABLE o (id BIGINT) USING json OPTIONS (path '$1/out');
+    SELECT count(*), count(DISTINCT id), min(id), max(id) FROM o" 2>&1 | tail -1)
+  [[ $got == "$2,$2,1,$2" ]] || { echo "output of $1: $got (expected $2,$2,1,$2)"; return 1; }
+}
+d="$WORK/upgrade"
+write_inputs "$d/in" 0 2
+copy_job "$d/run.sql" "$d" "TRIGGER AVAILABLE NOW" "maxFilesPerTrigger '1'"
+timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/first.err" || { fail "upgrade: first run"; cat "$d/first.err"; }
+python3 - "$d" <<'PY'
+import json, os, re, sys
+d = sys.argv[1]
+for sub in ["ck/offsets", "ck/commits", "ck/sources/0", "out/_sluice_metadata"]:
+    for name in os.listdir(os.path.join(d, sub)):
+        p = os.path.join(d, sub, name)
+        data = open(p, "rb").read()
+        open(p, "wb").write(re.sub(rb"^(v1) crc32=[0-9a-f]{8}\n", rb"\1\n", data))
+os.remove(os.path.join(d, "out/_sluice_metadata/checksums"))
+md = open(os.path.join(d, "ck/metadata")).read().split("\n")[1]
+open(os.path.join(d, "ck/metadata"), "w").write(json.dumps({"id": json.loads(md)["id"]}, separators=(",", ":")) + "\n")
+PY
+write_inputs "$d/in" 3 3
+if ! timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/second.err"; then
+  fail "upgrade: the checkpoint from before checksums did not restart"; cat "$d/second.err"
+elif ! grep -q '"checksumsFrom":{"commits":3,"offsets":3,"sources/0":3}' "$d/ck/metadata"; then
+  fail "upgrade: metadata does not record where checksums begin: $(cat "$d/ck/metadata")"
+elif ! head -1 "$d/ck/offsets/3" | grep -q '^v1 crc32=' || ! head -1 "$d/ck/offsets/2" | grep -q '^v1$'; then
+  fail "upgrade: offsets/3 should carry a checksum and offsets/2 not"
+elif ! ids_once "$d" 12; then
+  fail "upgrade: not every id exactly once"
+else
+  ok "upgrade: a checkpoint from before checksums restarts, old files read, new ones checksummed, ids 1..12 once"
+  # Stripping the checksum of offsets/3 (written after the upgrade) and
+  # editing it (a replay of batch 3's file) is caught.
+  sed -i '1s/ crc32=[0-9a-f]*//; s/"logOffset":3/"logOffset":2/' "$d/ck/offsets/3"
+  timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/third.err"
+  if [[ $? == 0 ]] || ! grep -q "log file $d/ck/offsets/3 has no checksum" "$d/third.err"; then
+    fail "upgrade: a checksum stripped from a file written after the upgrade was not caught"; cat "$d/third.err"
+  else
+    ok "upgrade: a checksum stripped after the upgrade is caught, naming the file"
   fi
 fi
 

@@ -46,7 +46,7 @@ ReadLimit FileStreamSource::DefaultReadLimit() const {
 
 Status FileStreamSource::Open(const SourceContext& ctx) {
   env_ = ctx.env;
-  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env_, ctx.metadata_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env_, ctx.metadata_dir, 1, ctx.log_checksums_from));
   log_.emplace(std::move(log));
   SLUICE_ASSIGN_OR_RETURN(auto ids, log_->ListBatchIds());
   if (!ids.empty() && ids.front() != 0) {
