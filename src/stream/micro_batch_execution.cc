@@ -203,14 +203,6 @@ Status MicroBatchExecution::Start() {
     source_descriptions_.push_back(src->description());
     sources_.push_back(std::move(src));
   }
-  SinkContext sctx;
-  sctx.env = env_;
-  sctx.query_name = config_.name;
-  sctx.query_id = meta_.query_id;
-  sctx.checkpoint_dir = config_.checkpoint_dir;
-  sctx.cancel = cancel_.get();
-  SLUICE_RETURN_NOT_OK(sink_->Open(sctx));
-
   // Recovery.
   shuffle_partitions_ = config_.shuffle_partitions;
   committed_.assign(sources_.size(), std::nullopt);
@@ -280,6 +272,16 @@ Status MicroBatchExecution::Start() {
       SLUICE_RETURN_NOT_OK(sources_[i]->CheckRecoveredOffset(seq.offsets[i], offset_log_->log().PathFor(n)));
     }
   }
+  // The sink opens once the checkpoint is known to be sound, and learns
+  // what it says was committed.
+  SinkContext sctx;
+  sctx.env = env_;
+  sctx.query_name = config_.name;
+  sctx.query_id = meta_.query_id;
+  sctx.checkpoint_dir = config_.checkpoint_dir;
+  sctx.last_committed_batch_id = latest_commit ? *latest_commit : -1;
+  sctx.cancel = cancel_.get();
+  SLUICE_RETURN_NOT_OK(sink_->Open(sctx));
   // A query changed in a way its state cannot follow fails here, before
   // it logs a batch.
   state_ = std::make_unique<StateCheckpoint>(env_, config_.checkpoint_dir);

@@ -453,6 +453,66 @@ TEST_F(StreamTest, FileSourceLogBehindTheOffsetLogFailsNamingBoth) {
   EXPECT_EQ(q->recentProgress().size(), 1u);
 }
 
+// The file sink reads its whole manifest when the query starts: a damaged
+// manifest file fails the start naming it, instead of the run appending
+// batches and the error surfacing only when the output is read or
+// compacted. A manifest behind the commit log (its newest file deleted) fails
+// too: the batches it lost are committed, so they would never be rewritten.
+TEST_F(StreamTest, FileSinkValidatesItsManifestAtStart) {
+  MemEnv mem;
+  ASSERT_TRUE(mem.CreateDirRecursive("/m/in").ok());
+  auto df = spark->readStream().format("json").schema("id BIGINT").option("maxFilesPerTrigger", "1").load("/m/in");
+  auto start = [&] {
+    return df.writeStream().format("json").option("checkpointLocation", "/m/ck").env(&mem)
+        .trigger(Trigger::AvailableNow()).start("/m/out");
+  };
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(mem.WriteFile("/m/in/f" + std::to_string(i) + ".json", "{\"id\":" + std::to_string(i) + "}\n", false).ok());
+  }
+  {
+    auto q = start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    Status st = q->awaitTermination();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  ASSERT_TRUE(mem.WriteFile("/m/in/f3.json", "{\"id\":3}\n", false).ok());
+  const std::string manifest = "/m/out/_sluice_metadata/";
+  std::string saved;
+  ASSERT_TRUE(mem.ReadFileToString(manifest + "1", &saved).ok());
+  std::string flipped = saved;
+  flipped[flipped.size() / 2] ^= 0x01;
+  const std::pair<std::string, std::string> damages[] = {
+      {flipped, "fails its checksum"},
+      {saved.substr(0, saved.size() / 2), "is truncated"},
+      {"", "is empty"},
+      {"v7" + saved.substr(2), "has version v7"},
+  };
+  for (const auto& [contents, needle] : damages) {
+    ASSERT_TRUE(mem.WriteFile(manifest + "1", contents, false).ok());
+    auto q = start();
+    ASSERT_FALSE(q.ok()) << needle << ": the query started on a damaged manifest";
+    EXPECT_EQ(q.status().code(), StatusCode::kCorruption) << q.status().ToString();
+    EXPECT_NE(q.status().message().find(manifest + "1"), std::string::npos) << q.status().ToString();
+    EXPECT_NE(q.status().message().find(needle), std::string::npos) << q.status().ToString();
+    EXPECT_FALSE(mem.FileExists("/m/ck/offsets/3")) << needle << ": a batch was planned";
+  }
+  ASSERT_TRUE(mem.WriteFile(manifest + "1", saved, false).ok());
+  // The newest manifest file deleted: the commit log says batch 2 is done.
+  ASSERT_TRUE(mem.ReadFileToString(manifest + "2", &saved).ok());
+  ASSERT_TRUE(mem.DeleteFile(manifest + "2").ok());
+  auto q = start();
+  ASSERT_FALSE(q.ok()) << "the query started with a manifest behind its commit log";
+  EXPECT_EQ(q.status().code(), StatusCode::kCorruption) << q.status().ToString();
+  EXPECT_NE(q.status().message().find(manifest + "2"), std::string::npos) << q.status().ToString();
+  EXPECT_NE(q.status().message().find("/m/ck/commits"), std::string::npos) << q.status().ToString();
+  ASSERT_TRUE(mem.WriteFile(manifest + "2", saved, false).ok());
+  auto again = start();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  Status st = again->awaitTermination();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(again->recentProgress().size(), 1u);
+}
+
 // The file sink writes each partition's rows to a part file of its own as
 // they come (three input files: three partitions, three part files in
 // batch 0's manifest entry), and a CSV header opens every part file.

@@ -7,6 +7,8 @@
 #   sources   the file source's newest seen-files entry deleted: the start
 #             fails naming the source log and the offset log (files that
 #             arrived since are not silently skipped);
+#   manifest  a damaged file sink manifest fails the start naming the file,
+#             before a batch is planned or appended;
 #   upgrade   a checkpoint and manifest in the format from before checksums
 #             (made here by stripping them) restart exactly once; a checksum
 #             stripped from a file written after the upgrade is caught.
@@ -126,6 +128,31 @@ else
     fail "sources: the error does not name both logs:"; cat "$d/third.err"
   else
     ok "sources: newest entry deleted, the start fails naming both logs (rc $rc)"
+  fi
+fi
+
+# --- manifest: a byte flipped in a manifest file of a committed batch.
+d="$WORK/manifest"
+write_inputs "$d/in" 0 1
+copy_job "$d/run.sql" "$d" "TRIGGER AVAILABLE NOW" "maxFilesPerTrigger '1'"
+timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/first.err"
+if [[ ! -f "$d/out/_sluice_metadata/1" ]]; then
+  fail "manifest: the first run did not commit batches 0 and 1"; cat "$d/first.err"
+else
+  python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); i=b.rindex(b"\"size\":")+7; b[i]^=1; open(p,"wb").write(b)' \
+    "$d/out/_sluice_metadata/0"
+  write_inputs "$d/in" 2 2
+  parts_before=$(ls "$d/out" | grep -c '^part-')
+  timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/second.err"
+  rc=$?
+  if [[ $rc == 0 ]]; then
+    fail "manifest: the query ran on a damaged manifest"
+  elif ! grep -q "log file $d/out/_sluice_metadata/0 fails its checksum" "$d/second.err"; then
+    fail "manifest: the error does not name the damaged file:"; cat "$d/second.err"
+  elif [[ -e "$d/ck/offsets/2" || $(ls "$d/out" | grep -c '^part-') != "$parts_before" ]]; then
+    fail "manifest: a batch was planned or written before the manifest was checked"
+  else
+    ok "manifest: a damaged manifest file fails the start naming it, nothing planned (rc $rc)"
   fi
 fi
 
