@@ -62,3 +62,9 @@ set_tests_properties(stream_state_schema_test PROPERTIES LABELS e2e TIMEOUT 60)
 # (issue 10): an error naming the file, never a silent loss or duplicate.
 add_test(NAME stream_checkpoint_integrity_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/checkpoint_integrity_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_checkpoint_integrity_test PROPERTIES LABELS e2e TIMEOUT 120)
+# Every file kind of a checkpoint and a file sink x {deleted, emptied,
+# truncated, flipped, future version, extra file, gap}: an error naming the
+# file or an exactly-once recovery, as docs/checkpoint-format.md documents;
+# prints the matrix and its counts.
+add_test(NAME stream_corruption_matrix_test COMMAND python3 ${PROJECT_SOURCE_DIR}/test/stream/corruption_matrix_test.py $<TARGET_FILE:sluice>)
+set_tests_properties(stream_corruption_matrix_test PROPERTIES LABELS e2e TIMEOUT 180)

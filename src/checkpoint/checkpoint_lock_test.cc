@@ -253,9 +253,12 @@ TEST(CheckpointMetadataTest, MissingWithEmptyLogsCreatesIt) {
   ASSERT_TRUE(env.CreateDirRecursive("/ckpt/offsets").ok());
   ASSERT_TRUE(env.CreateDirRecursive("/ckpt/commits").ok());
   ASSERT_TRUE(env.WriteFile("/ckpt/offsets/.0.0123456789abcdef.tmp", "v1\n", false).ok());
+  ASSERT_TRUE(env.WriteFile("/ckpt/.metadata.0123456789abcdef.tmp", "{\"id\":", false).ok());
   auto r = CheckpointMetadata::LoadOrCreate(&env, "/ckpt");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(env.FileExists("/ckpt/metadata"));
+  // The leftover of an interrupted write of `metadata` is removed.
+  EXPECT_FALSE(env.FileExists("/ckpt/.metadata.0123456789abcdef.tmp"));
 }
 
 TEST(UuidTest, Version4Format) {

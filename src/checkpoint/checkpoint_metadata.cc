@@ -196,6 +196,8 @@ std::string CheckpointMetadata::Serialize() const {
 Result<CheckpointMetadata> CheckpointMetadata::LoadOrCreate(Env* env,
                                                             const std::string& checkpoint_dir) {
   SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(checkpoint_dir));
+  // Temp files of an interrupted write of this file (readers ignore them).
+  SLUICE_RETURN_NOT_OK(CleanTempFiles(env, checkpoint_dir));
   std::string path = JoinPath(checkpoint_dir, "metadata");
   if (!env->FileExists(path)) {
     SLUICE_RETURN_NOT_OK(CheckNoBatchesWithoutMetadata(env, checkpoint_dir, path));
