@@ -7,9 +7,9 @@ namespace sluice {
 
 using checkpoint_json::Where;
 
-Result<CommitLog> CommitLog::Open(Env* env, const std::string& checkpoint_dir) {
+Result<CommitLog> CommitLog::Open(Env* env, const std::string& checkpoint_dir, int64_t checksums_from) {
   SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env, JoinPath(checkpoint_dir, "commits"),
-                                                      kVersion));
+                                                      kVersion, checksums_from));
   return CommitLog(std::move(log));
 }
 

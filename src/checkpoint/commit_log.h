@@ -1,7 +1,7 @@
 // CommitLog: `<checkpoint>/commits/<batchId>`, written after the sink took
 // batch `batchId` (Spark's CommitLog):
 //
-//   v1
+//   v1 crc32=1a2b3c4d
 //   {"nextBatchWatermarkMs":0}
 #pragma once
 
@@ -24,8 +24,10 @@ class CommitLog {
  public:
   static constexpr int kVersion = 1;
 
-  // Opens (creating if needed) `<checkpoint_dir>/commits`.
-  static Result<CommitLog> Open(Env* env, const std::string& checkpoint_dir);
+  // Opens (creating if needed) `<checkpoint_dir>/commits`. Files of batches
+  // >= `checksums_from` must carry a checksum (CheckpointMetadata says where
+  // checksums began; 0 for a checkpoint that always had them).
+  static Result<CommitLog> Open(Env* env, const std::string& checkpoint_dir, int64_t checksums_from = 0);
 
   Status Add(int64_t batch_id, const CommitMetadata& entry);
   Result<CommitMetadata> Get(int64_t batch_id) const;

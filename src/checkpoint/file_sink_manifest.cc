@@ -71,8 +71,13 @@ std::string FileSinkManifest::PathFor(int64_t batch_id) const {
 Result<FileSinkManifest::Listing> FileSinkManifest::List() const {
   SLUICE_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_));
   std::vector<std::pair<int64_t, bool>> ids;  // (id, is_compact)
+  Listing l;
   for (const auto& n : names) {
     if (IsTempFileName(n)) continue;
+    if (n == kChecksumsFileName) {
+      l.has_checksums_file = true;
+      continue;
+    }
     std::string_view sv = n;
     bool compact = sv.size() > kCompactSuffix.size() &&
                    sv.substr(sv.size() - kCompactSuffix.size()) == kCompactSuffix;
@@ -80,12 +85,12 @@ Result<FileSinkManifest::Listing> FileSinkManifest::List() const {
     auto id = MetadataLog::ParseBatchId(sv);
     if (!id) {
       return Status::Corruption("manifest directory " + dir_ + " holds an unexpected file " +
-                                JsonQuote(n) + "; only \"<batchId>\" and \"<batchId>.compact\" belong there");
+                                JsonQuote(n) + "; only \"<batchId>\", \"<batchId>.compact\" and \"" +
+                                kChecksumsFileName + "\" belong there");
     }
     ids.emplace_back(*id, compact);
   }
   std::sort(ids.begin(), ids.end());
-  Listing l;
   for (const auto& [id, compact] : ids) {
     if (compact) l.compact = id;
   }
@@ -114,10 +119,44 @@ Result<FileSinkManifest::Listing> FileSinkManifest::List() const {
   return l;
 }
 
-Result<std::vector<SinkFileEntry>> FileSinkManifest::ReadFile(const std::string& path) const {
-  std::string contents;
+std::string FileSinkManifest::ChecksumsFilePath() const { return JoinPath(dir_, kChecksumsFileName); }
+
+Result<std::optional<int64_t>> FileSinkManifest::ReadChecksumsFrom(const Listing& l) const {
+  if (!l.has_checksums_file) return std::optional<int64_t>();
+  std::string path = ChecksumsFilePath(), contents;
   SLUICE_RETURN_NOT_OK(env_->ReadFileToString(path, &contents));
   SLUICE_ASSIGN_OR_RETURN(auto lines, MetadataLog::Parse(path, contents, kVersion));
+  checkpoint_json::Where where{path, 2};
+  if (lines.size() != 1) {
+    return Status::Corruption("log file " + path + " has " + std::to_string(lines.size() + 1) +
+                              " lines; it has exactly 2");
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  SLUICE_RETURN_NOT_OK(checkpoint_json::ParseLine(parser, where, lines[0], &doc));
+  simdjson::dom::object obj;
+  SLUICE_RETURN_NOT_OK(checkpoint_json::GetObject(doc, where, &obj));
+  int64_t from = 0;
+  SLUICE_RETURN_NOT_OK(checkpoint_json::GetInt64Field(obj, where, "checksumsFromBatch", &from));
+  return std::optional<int64_t>(from);
+}
+
+Result<std::vector<SinkFileEntry>> FileSinkManifest::ReadFile(const std::string& path, int64_t batch_id,
+                                                              std::optional<int64_t> checksums_from) const {
+  std::string contents;
+  SLUICE_RETURN_NOT_OK(env_->ReadFileToString(path, &contents));
+  SLUICE_ASSIGN_OR_RETURN(auto parsed, MetadataLog::ParseFile(path, contents, kVersion));
+  if (!parsed.has_checksum && checksums_from && batch_id >= *checksums_from) {
+    return MetadataLog::MissingChecksum(path, "log file", "v" + std::to_string(parsed.version),
+                                        "every manifest file from batch " + std::to_string(*checksums_from) +
+                                            " on carries one (" + ChecksumsFilePath() + ")");
+  }
+  if (parsed.has_checksum && !checksums_from) {
+    return Status::Corruption("log file " + path + " carries a checksum, but " + ChecksumsFilePath() +
+                              ", which every manifest with checksums has, is missing: it was deleted. Restore it "
+                              "from a backup");
+  }
+  const std::vector<std::string>& lines = parsed.lines;
   simdjson::dom::parser parser;
   std::vector<SinkFileEntry> out;
   out.reserve(lines.size());
@@ -144,12 +183,14 @@ Result<std::vector<SinkFileEntry>> FileSinkManifest::ReadFile(const std::string&
 
 Result<std::vector<SinkFileEntry>> FileSinkManifest::AllFilesOnce() const {
   SLUICE_ASSIGN_OR_RETURN(auto l, List());
+  SLUICE_ASSIGN_OR_RETURN(auto checksums_from, ReadChecksumsFrom(l));
   std::vector<SinkFileEntry> all;
   if (l.compact) {
-    SLUICE_ASSIGN_OR_RETURN(all, ReadFile(PathFor(*l.compact) + std::string(kCompactSuffix)));
+    SLUICE_ASSIGN_OR_RETURN(all, ReadFile(PathFor(*l.compact) + std::string(kCompactSuffix), *l.compact,
+                                          checksums_from));
   }
   for (int64_t id : l.batches) {
-    SLUICE_ASSIGN_OR_RETURN(auto entries, ReadFile(PathFor(id)));
+    SLUICE_ASSIGN_OR_RETURN(auto entries, ReadFile(PathFor(id), id, checksums_from));
     for (auto& e : entries) all.push_back(std::move(e));
   }
   return Live(std::move(all));
@@ -161,6 +202,14 @@ Result<std::vector<SinkFileEntry>> FileSinkManifest::AllFiles() const {
   for (int attempt = 0;; ++attempt) {
     auto r = AllFilesOnce();
     if (r.ok() || r.status().code() != StatusCode::kNotFound || attempt == 3) return r;
+  }
+}
+
+Status FileSinkManifest::Validate() const {
+  for (int attempt = 0;; ++attempt) {
+    auto r = AllFilesOnce();
+    if (r.ok()) return Status::OK();
+    if (r.status().code() != StatusCode::kNotFound || attempt == 3) return r.status();
   }
 }
 
@@ -191,6 +240,13 @@ Status FileSinkManifest::AddBatch(int64_t batch_id, const std::vector<SinkFileEn
       return Status::InvalidArgument("manifest action must be \"add\" or \"delete\", got " +
                                      JsonQuote(f.action));
     }
+  }
+  if (!l.has_checksums_file) {
+    // The first batch written with checksums: older files (of a manifest
+    // from before checksums) stay readable, later ones must carry one.
+    JsonWriter w;
+    w.BeginObject().Key("checksumsFromBatch").Int(batch_id).EndObject();
+    SLUICE_RETURN_NOT_OK(WriteFileAtomically(env_, ChecksumsFilePath(), MetadataLog::Serialize(kVersion, {w.Take()})));
   }
   std::vector<std::string> lines;
   if (!IsCompactionBatch(batch_id, interval_)) {

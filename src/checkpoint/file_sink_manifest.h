@@ -15,6 +15,14 @@
 //
 // A batch is written only after its data files are complete and synced, so
 // HasBatch(b) tells a replayed batch (after a crash) that it is already done.
+//
+// Every file has MetadataLog's format, a version line with the file's
+// checksum then the lines, checked on read. `checksums` (same format, one
+// line {"checksumsFromBatch":N}) records the first batch whose file carries
+// a checksum: the writer creates it before the first batch file it writes,
+// with N = that batch (0 for a new query; for a manifest written before
+// checksums, the next batch: its older files stay readable). A file without a checksum at
+// or after N, or with one while `checksums` is missing, is Corruption.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +47,8 @@ class FileSinkManifest {
  public:
   static constexpr int kVersion = 1;
   static constexpr int kDefaultCompactInterval = 10;
+  // The file recording where checksums begin.
+  static constexpr const char* kChecksumsFileName = "checksums";
 
   // Opens `<output_dir>/_sluice_metadata`, creating it if needed.
   static Result<FileSinkManifest> Open(Env* env, const std::string& output_dir,
@@ -52,6 +62,9 @@ class FileSinkManifest {
   Result<std::optional<int64_t>> GetLatestBatchId() const;
   // Every live file: "add" entries not later deleted, in the order added.
   Result<std::vector<SinkFileEntry>> AllFiles() const;
+  // Reads every manifest file a reader would (and `checksums`): OK if all
+  // of them are intact, else the Corruption naming the first bad one.
+  Status Validate() const;
   // Deletes temp files left by a crash. Only the writing sink may call it.
   Status CleanTempFiles();
 
@@ -71,9 +84,14 @@ class FileSinkManifest {
     std::vector<int64_t> batches;       // batch files after it, ascending
     std::vector<std::string> obsolete;  // names older than `compact`
     std::optional<int64_t> latest;
+    bool has_checksums_file = false;
   };
   Result<Listing> List() const;
-  Result<std::vector<SinkFileEntry>> ReadFile(const std::string& path) const;
+  // `checksums_from`: what `checksums` records (nullopt: no such file).
+  Result<std::vector<SinkFileEntry>> ReadFile(const std::string& path, int64_t batch_id,
+                                              std::optional<int64_t> checksums_from) const;
+  Result<std::optional<int64_t>> ReadChecksumsFrom(const Listing& l) const;
+  std::string ChecksumsFilePath() const;
   Result<std::vector<SinkFileEntry>> AllFilesOnce() const;
 
   Env* env_;

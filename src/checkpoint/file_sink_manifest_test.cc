@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "checkpoint/log_file_for_test.h"
 #include "env/fault_injection_env.h"
 #include "env/mem_env.h"
 
@@ -36,12 +37,15 @@ TEST(FileSinkManifestTest, AddHasBatchAllFiles) {
   ASSERT_TRUE(m->AddBatch(1, {}).ok());  // an empty batch is recorded too
   std::string raw;
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/0", &raw).ok());
-  EXPECT_EQ(raw,
-            "v1\n"
-            "{\"path\":\"part-0-a.json\",\"size\":123,\"modificationTime\":1700000000000,\"action\":\"add\"}\n"
-            "{\"path\":\"part-0-b.json\",\"size\":10,\"modificationTime\":1700000000000,\"action\":\"add\"}\n");
+  EXPECT_EQ(raw, LogFileWithChecksum(
+                     "v1\n"
+                     "{\"path\":\"part-0-a.json\",\"size\":123,\"modificationTime\":1700000000000,\"action\":\"add\"}\n"
+                     "{\"path\":\"part-0-b.json\",\"size\":10,\"modificationTime\":1700000000000,\"action\":\"add\"}\n"));
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/1", &raw).ok());
-  EXPECT_EQ(raw, "v1\n");
+  EXPECT_EQ(raw, LogFileWithChecksum("v1\n"));
+  // Written before the first batch file: checksums from batch 0 on.
+  ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/checksums", &raw).ok());
+  EXPECT_EQ(raw, LogFileWithChecksum("v1\n{\"checksumsFromBatch\":0}\n"));
   EXPECT_TRUE(*m->HasBatch(0));
   EXPECT_TRUE(*m->HasBatch(1));
   EXPECT_FALSE(*m->HasBatch(2));
@@ -73,7 +77,7 @@ TEST(FileSinkManifestTest, CompactionBoundsFilesAndKeepsEntries) {
   }
   // Batches 2 and 5 are compaction batches ((b + 1) % 3 == 0).
   EXPECT_EQ(Listing(&env, "/out/_sluice_metadata"),
-            (std::vector<std::string>{"5.compact", "6", "7"}));
+            (std::vector<std::string>{"5.compact", "6", "7", "checksums"}));
   std::string raw;
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/5.compact", &raw).ok());
   EXPECT_EQ(std::count(raw.begin(), raw.end(), '\n'), 7);  // v1 + f0..f5
@@ -113,12 +117,12 @@ TEST(FileSinkManifestTest, CrashDuringCompactionLeavesAReadableManifest) {
   EXPECT_FALSE(m->AddBatch(2, {File("f2")}).ok());
   env.ClearFaults();
   EXPECT_EQ(Listing(&mem, "/out/_sluice_metadata"),
-            (std::vector<std::string>{"0", "1", "2.compact"}));
+            (std::vector<std::string>{"0", "1", "2.compact", "checksums"}));
   EXPECT_EQ(Paths(*m->AllFiles()), (std::vector<std::string>{"f0", "f1", "f2"}));
   EXPECT_TRUE(*m->HasBatch(2));
   for (int b = 3; b < 6; ++b) ASSERT_TRUE(m->AddBatch(b, {File("f" + std::to_string(b))}).ok());
   // The next compaction removed the leftovers.
-  EXPECT_EQ(Listing(&mem, "/out/_sluice_metadata"), std::vector<std::string>{"5.compact"});
+  EXPECT_EQ(Listing(&mem, "/out/_sluice_metadata"), (std::vector<std::string>{"5.compact", "checksums"}));
   EXPECT_EQ(Paths(*m->AllFiles()).size(), 6u);
 }
 
@@ -134,12 +138,12 @@ TEST(FileSinkManifestTest, CorruptionAndGaps) {
   EXPECT_EQ(r.status().message(),
             "log file /out/_sluice_metadata/1 is truncated: its last line does not end with a newline");
 
-  ASSERT_TRUE(env.WriteFile(dir + "1", "v1\n{\"path\":\"b\",\"size\":1,\"action\":\"add\"}\n", false).ok());
+  ASSERT_TRUE(env.WriteFile(dir + "1", LogFileWithChecksum("v1\n{\"path\":\"b\",\"size\":1,\"action\":\"add\"}\n"), false).ok());
   r = m->AllFiles();
   EXPECT_EQ(r.status().message(),
             "log file /out/_sluice_metadata/1 line 2 lacks the field \"modificationTime\"");
 
-  ASSERT_TRUE(env.WriteFile(dir + "1", "v1\n{\"path\":\"b\",\"size\":1,\"modificationTime\":2,\"action\":\"move\"}\n", false).ok());
+  ASSERT_TRUE(env.WriteFile(dir + "1", LogFileWithChecksum("v1\n{\"path\":\"b\",\"size\":1,\"modificationTime\":2,\"action\":\"move\"}\n"), false).ok());
   r = m->AllFiles();
   EXPECT_EQ(r.status().message(),
             "log file /out/_sluice_metadata/1 line 2: unknown action \"move\" (expected \"add\" or \"delete\")");
@@ -150,7 +154,7 @@ TEST(FileSinkManifestTest, CorruptionAndGaps) {
             "log file /out/_sluice_metadata/1 has version v9 but this Sluice supports up to v1; upgrade Sluice");
 
   ASSERT_TRUE(env.DeleteFile(dir + "1").ok());
-  ASSERT_TRUE(env.WriteFile(dir + "2", "v1\n", false).ok());
+  ASSERT_TRUE(env.WriteFile(dir + "2", LogFileWithChecksum("v1\n"), false).ok());
   r = m->AllFiles();
   EXPECT_EQ(r.status().message(),
             "manifest directory /out/_sluice_metadata is missing batch 1 (next file is batch 2); "
@@ -164,7 +168,81 @@ TEST(FileSinkManifestTest, CorruptionAndGaps) {
   ASSERT_TRUE(env.WriteFile(dir + ".1.00000000000000ff.tmp", "v1\n{", false).ok());
   EXPECT_EQ(Paths(*m->AllFiles()), std::vector<std::string>{"a"});
   ASSERT_TRUE(m->CleanTempFiles().ok());
-  EXPECT_EQ(Listing(&env, "/out/_sluice_metadata"), std::vector<std::string>{"0"});
+  EXPECT_EQ(Listing(&env, "/out/_sluice_metadata"), (std::vector<std::string>{"0", "checksums"}));
+}
+
+// An edited manifest file fails its checksum; a checksum stripped from a
+// file at or after the batch `checksums` records is caught; so is a deleted
+// `checksums` next to checksummed files.
+TEST(FileSinkManifestTest, ChecksumsAreChecked) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out");
+  const std::string dir = "/out/_sluice_metadata/";
+  ASSERT_TRUE(m->AddBatch(0, {File("a", 30)}).ok());
+  ASSERT_TRUE(m->AddBatch(1, {File("b", 40)}).ok());
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString(dir + "1", &raw).ok());
+  std::string edited = raw;
+  edited.replace(edited.find("\"size\":40"), 9, "\"size\":41");
+  ASSERT_TRUE(env.WriteFile(dir + "1", edited, false).ok());
+  auto r = m->AllFiles();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(r.status().message().rfind("log file /out/_sluice_metadata/1 fails its checksum", 0), 0u)
+      << r.status().message();
+  EXPECT_EQ(m->Validate().code(), StatusCode::kCorruption);
+  // Stripped of its checksum.
+  ASSERT_TRUE(env.WriteFile(dir + "1", "v1\n" + raw.substr(raw.find('\n') + 1), false).ok());
+  r = m->AllFiles();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("log file /out/_sluice_metadata/1 has no checksum", 0), 0u)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("every manifest file from batch 0 on carries one (/out/_sluice_metadata/checksums)"),
+            std::string::npos)
+      << r.status().message();
+  ASSERT_TRUE(env.WriteFile(dir + "1", raw, false).ok());
+  EXPECT_TRUE(m->Validate().ok());
+  // `checksums` deleted.
+  std::string checksums;
+  ASSERT_TRUE(env.ReadFileToString(dir + "checksums", &checksums).ok());
+  ASSERT_TRUE(env.DeleteFile(dir + "checksums").ok());
+  r = m->AllFiles();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "log file /out/_sluice_metadata/0 carries a checksum, but /out/_sluice_metadata/checksums, which every "
+            "manifest with checksums has, is missing: it was deleted. Restore it from a backup");
+  // `checksums` damaged.
+  ASSERT_TRUE(env.WriteFile(dir + "checksums", "v1\n{\"checksumsFromBatch\":5}\n", false).ok());
+  r = m->AllFiles();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("log file /out/_sluice_metadata/checksums has no checksum", 0), 0u)
+      << r.status().message();
+}
+
+// A manifest written before checksums: its files stay readable; the writer
+// records that checksums begin at its next batch, whose files carry one.
+TEST(FileSinkManifestTest, ManifestFromBeforeChecksums) {
+  MemEnv env;
+  const std::string dir = "/out/_sluice_metadata/";
+  ASSERT_TRUE(env.CreateDirRecursive(dir).ok());
+  ASSERT_TRUE(env.WriteFile(dir + "0", "v1\n{\"path\":\"a\",\"size\":1,\"modificationTime\":2,\"action\":\"add\"}\n", false).ok());
+  ASSERT_TRUE(env.WriteFile(dir + "1", "v1\n{\"path\":\"b\",\"size\":1,\"modificationTime\":2,\"action\":\"add\"}\n", false).ok());
+  auto m = FileSinkManifest::Open(&env, "/out", 3);
+  EXPECT_EQ(Paths(*m->AllFiles()), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(m->Validate().ok());
+  ASSERT_TRUE(m->AddBatch(2, {File("c")}).ok());  // a compaction batch (interval 3)
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString(dir + "checksums", &raw).ok());
+  EXPECT_EQ(raw, LogFileWithChecksum("v1\n{\"checksumsFromBatch\":2}\n"));
+  EXPECT_EQ(Listing(&env, "/out/_sluice_metadata"), (std::vector<std::string>{"2.compact", "checksums"}));
+  ASSERT_TRUE(m->AddBatch(3, {File("d")}).ok());
+  EXPECT_EQ(Paths(*m->AllFiles()), (std::vector<std::string>{"a", "b", "c", "d"}));
+  // A file at or after batch 2 without its checksum is caught.
+  ASSERT_TRUE(env.WriteFile(dir + "3", "v1\n{\"path\":\"e\",\"size\":1,\"modificationTime\":2,\"action\":\"add\"}\n", false).ok());
+  auto r = m->AllFiles();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("log file /out/_sluice_metadata/3 has no checksum", 0), 0u)
+      << r.status().message();
 }
 
 }  // namespace

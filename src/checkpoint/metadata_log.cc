@@ -1,6 +1,9 @@
 #include "checkpoint/metadata_log.h"
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <cstdio>
 
 #include "common/json_writer.h"
 #include "env/atomic_file.h"
@@ -16,9 +19,9 @@ std::string Excerpt(std::string_view s) {
 
 }  // namespace
 
-Result<MetadataLog> MetadataLog::Open(Env* env, std::string dir, int version) {
+Result<MetadataLog> MetadataLog::Open(Env* env, std::string dir, int version, int64_t checksums_from) {
   SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(dir));
-  return MetadataLog(env, std::move(dir), version);
+  return MetadataLog(env, std::move(dir), version, std::max<int64_t>(0, checksums_from));
 }
 
 std::string MetadataLog::PathFor(int64_t batch_id) const {
@@ -36,45 +39,132 @@ std::optional<int64_t> MetadataLog::ParseBatchId(std::string_view s) {
   return v;
 }
 
+uint32_t MetadataLog::Crc32(std::string_view data, uint32_t crc) {
+  uLong c = crc;
+  while (!data.empty()) {
+    uInt n = static_cast<uInt>(std::min<size_t>(data.size(), 1u << 30));
+    c = crc32(c, reinterpret_cast<const Bytef*>(data.data()), n);
+    data.remove_prefix(n);
+  }
+  return static_cast<uint32_t>(c);
+}
+
 std::string MetadataLog::Serialize(int version, const std::vector<std::string>& lines) {
-  std::string out = "v" + std::to_string(version) + "\n";
+  // The checksum covers the file as it reads without the " crc32=..." field.
+  std::string body = "v" + std::to_string(version) + "\n";
   for (const auto& l : lines) {
-    out.append(l);
-    out.push_back('\n');
+    body.append(l);
+    body.push_back('\n');
+  }
+  char field[16];
+  std::snprintf(field, sizeof(field), " crc32=%08x", Crc32(body));
+  size_t nl = body.find('\n');
+  return body.insert(nl, field);
+}
+
+namespace {
+
+constexpr std::string_view kCrcField = " crc32=";
+constexpr size_t kCrcDigits = 8;
+
+std::optional<uint32_t> ParseCrcDigits(std::string_view s) {
+  if (s.size() != kCrcDigits) return std::nullopt;
+  uint32_t v = 0;
+  for (char c : s) {
+    int d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      d = c - 'a' + 10;
+    } else {
+      return std::nullopt;
+    }
+    v = v * 16 + static_cast<uint32_t>(d);
+  }
+  return v;
+}
+
+std::string Hex(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%08x", v);
+  return buf;
+}
+
+}  // namespace
+
+Result<MetadataLog::ParsedFile> MetadataLog::ParseFile(const std::string& path, std::string_view contents,
+                                                       int max_version, std::string_view what) {
+  const std::string file = std::string(what) + " " + path;
+  if (contents.empty()) return Status::Corruption(file + " is empty");
+  if (contents.back() != '\n') {
+    return Status::Corruption(file + " is truncated: its last line does not end with a newline");
+  }
+  size_t first_nl = contents.find('\n');
+  std::string_view first = contents.substr(0, first_nl);
+  // "v<digits>", optionally followed by " crc32=<8 hex>".
+  size_t digits_end = 1;
+  while (digits_end < first.size() && first[digits_end] >= '0' && first[digits_end] <= '9') ++digits_end;
+  std::string_view version_text = first.substr(0, digits_end);
+  std::string_view rest = first.substr(digits_end);
+  bool version_ok = first.size() >= 2 && first[0] == 'v' && digits_end >= 2 && digits_end <= 10;
+  int version = version_ok ? std::stoi(std::string(version_text.substr(1))) : 0;
+  if (version <= 0 || (!rest.empty() && rest[0] != ' ')) {
+    return Status::Corruption(file +
+                              " is malformed: the first line must be a version and checksum such as "
+                              "\"v1 crc32=1a2b3c4d\", found " +
+                              Excerpt(first));
+  }
+  // A newer version may checksum differently: refuse it before reading on.
+  if (version > max_version) {
+    return Status::Corruption(file + " has version v" + std::to_string(version) +
+                              " but this Sluice supports up to v" + std::to_string(max_version) +
+                              "; upgrade Sluice");
+  }
+  ParsedFile out;
+  out.version = version;
+  if (!rest.empty()) {
+    std::optional<uint32_t> stored;
+    if (rest.substr(0, kCrcField.size()) == kCrcField) stored = ParseCrcDigits(rest.substr(kCrcField.size()));
+    if (!stored) {
+      return Status::Corruption(file +
+                                " is malformed: the first line must be a version and checksum such as "
+                                "\"v1 crc32=1a2b3c4d\", found " +
+                                Excerpt(first));
+    }
+    uint32_t computed = Crc32(contents.substr(first_nl), Crc32(version_text));
+    if (computed != *stored) {
+      return Status::Corruption(file + " fails its checksum (stored crc32=" + Hex(*stored) + ", computed " +
+                                Hex(computed) +
+                                "): it was damaged or edited after it was written; restore it from a backup, "
+                                "or run the query with a new checkpoint location");
+    }
+    out.has_checksum = true;
+  }
+  size_t pos = first_nl + 1;
+  while (pos < contents.size()) {
+    size_t nl = contents.find('\n', pos);
+    out.lines.emplace_back(contents.substr(pos, nl - pos));
+    pos = nl + 1;
   }
   return out;
 }
 
-Result<std::vector<std::string>> MetadataLog::Parse(const std::string& path,
-                                                    std::string_view contents, int max_version) {
-  if (contents.empty()) return Status::Corruption("log file " + path + " is empty");
-  if (contents.back() != '\n') {
-    return Status::Corruption("log file " + path +
-                              " is truncated: its last line does not end with a newline");
+Status MetadataLog::MissingChecksum(const std::string& path, std::string_view what, std::string_view first_line,
+                                    const std::string& rule) {
+  return Status::Corruption(std::string(what) + " " + path + " has no checksum (its first line is " +
+                            Excerpt(first_line) + ", not \"" + std::string(first_line) +
+                            " crc32=<8 hex digits>\"), but " + rule +
+                            ": it was edited or replaced after it was written; restore it from a backup, or run "
+                            "the query with a new checkpoint location");
+}
+
+Result<std::vector<std::string>> MetadataLog::Parse(const std::string& path, std::string_view contents,
+                                                    int max_version, std::string_view what) {
+  SLUICE_ASSIGN_OR_RETURN(auto parsed, ParseFile(path, contents, max_version, what));
+  if (!parsed.has_checksum) {
+    return MissingChecksum(path, what, "v" + std::to_string(parsed.version), "every such file carries one");
   }
-  std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < contents.size()) {
-    size_t nl = contents.find('\n', pos);
-    lines.emplace_back(contents.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  const std::string& first = lines.front();
-  bool digits = first.size() >= 2 && first.size() <= 10 && first[0] == 'v' &&
-                std::all_of(first.begin() + 1, first.end(), [](char c) { return c >= '0' && c <= '9'; });
-  int version = digits ? std::stoi(first.substr(1)) : 0;
-  if (version <= 0) {
-    return Status::Corruption("log file " + path +
-                              " is malformed: the first line must be a version such as \"v1\", "
-                              "found " + Excerpt(first));
-  }
-  if (version > max_version) {
-    return Status::Corruption("log file " + path + " has version v" + std::to_string(version) +
-                              " but this Sluice supports up to v" + std::to_string(max_version) +
-                              "; upgrade Sluice");
-  }
-  lines.erase(lines.begin());
-  return lines;
+  return std::move(parsed.lines);
 }
 
 Status MetadataLog::Add(int64_t batch_id, const std::vector<std::string>& lines) {
@@ -110,7 +200,15 @@ Result<std::vector<std::string>> MetadataLog::Get(int64_t batch_id) const {
                             path + " does not exist)");
   }
   SLUICE_RETURN_NOT_OK(s);
-  return Parse(path, contents, version_);
+  SLUICE_ASSIGN_OR_RETURN(auto parsed, ParseFile(path, contents, version_));
+  if (!parsed.has_checksum && batch_id >= checksums_from_) {
+    std::string rule = checksums_from_ == 0
+                           ? "every file of " + dir_ + " carries one"
+                           : "every file of " + dir_ + " from batch " + std::to_string(checksums_from_) +
+                                 " on carries one (the checkpoint's metadata file records where checksums began)";
+    return MissingChecksum(path, "log file", "v" + std::to_string(parsed.version), rule);
+  }
+  return std::move(parsed.lines);
 }
 
 Result<std::vector<int64_t>> MetadataLog::ListBatchIds() const {

@@ -3,10 +3,17 @@
 // CommitLog are built on it; the format is in docs/checkpoint-format.md.
 //
 // File `<dir>/<batchId>` (decimal, no leading zeros):
-//   "v<version>\n" then one line per entry line, each ending in "\n".
+//   "v<version> crc32=<8 lowercase hex digits>\n" then one line per entry
+//   line, each ending in "\n". The checksum is zlib's CRC-32 of the file as
+//   it reads without " crc32=...": "v<version>\n<lines>".
 // Reading is strict: an empty file, a missing final newline, a bad or
-// too-new version line, a gap in the batch ids, or a stray file name is
-// Status::Corruption naming the file (or directory) and the problem.
+// too-new version line, a checksum that does not match, a gap in the batch
+// ids, or a stray file name is Status::Corruption naming the file (or
+// directory) and the problem. A file without a checksum (written by a Sluice
+// from before checksums) is read only below `checksums_from`, the first batch
+// id whose file carries one (recorded in the checkpoint's `metadata` when
+// the checkpoint was first opened by a Sluice with checksums); from there on
+// a missing checksum is Corruption too, so stripping it does not help.
 //
 // Temp files of interrupted atomic writes (".<name>.<hex>.tmp") are ignored
 // by readers and deleted by CleanTempFiles(), which only the owner of the
@@ -27,8 +34,9 @@ namespace sluice {
 class MetadataLog {
  public:
   // `version` is written to new files and is the newest version readable.
-  // The directory is created if missing.
-  static Result<MetadataLog> Open(Env* env, std::string dir, int version = 1);
+  // Files of batches >= `checksums_from` must carry a checksum (0: all). The
+  // directory is created if missing.
+  static Result<MetadataLog> Open(Env* env, std::string dir, int version = 1, int64_t checksums_from = 0);
 
   // Writes batch `batch_id` (atomically). Fails with AlreadyExists if the
   // batch is present, and with InvalidArgument if the log is not empty and
@@ -52,20 +60,44 @@ class MetadataLog {
   const std::string& dir() const { return dir_; }
   Env* env() const { return env_; }
 
-  // The whole-file codec, shared with FileSinkManifest.
+  int64_t checksums_from() const { return checksums_from_; }
+
+  // The whole-file codec, shared by every text file of a checkpoint
+  // (`metadata`, offsets, commits, source logs) and the file sink manifest.
+  // Serialize writes the version line with its checksum.
   static std::string Serialize(int version, const std::vector<std::string>& lines);
+  // A file read back: the lines after the version line, and whether it
+  // carried a checksum (which was then verified).
+  struct ParsedFile {
+    int version = 0;
+    bool has_checksum = false;
+    std::vector<std::string> lines;
+  };
+  // Reads a file that may lack a checksum (one written before checksums):
+  // the caller decides whether that is allowed. A checksum present must
+  // match. `what` names the kind of file in messages ("log file").
+  static Result<ParsedFile> ParseFile(const std::string& path, std::string_view contents, int max_version,
+                                      std::string_view what = "log file");
+  // Reads a file that must carry a checksum.
   static Result<std::vector<std::string>> Parse(const std::string& path, std::string_view contents,
-                                                int max_version);
+                                                int max_version, std::string_view what = "log file");
+  // The Corruption for a file without a checksum where one is required;
+  // `rule` says why ("every file of <dir> carries one").
+  static Status MissingChecksum(const std::string& path, std::string_view what, std::string_view first_line,
+                                const std::string& rule);
+  // zlib's CRC-32 of `data`, continuing from `crc` (0 to start).
+  static uint32_t Crc32(std::string_view data, uint32_t crc = 0);
   // Parses a canonical non-negative decimal batch id ("0", "17"; not "017").
   static std::optional<int64_t> ParseBatchId(std::string_view s);
 
  private:
-  MetadataLog(Env* env, std::string dir, int version)
-      : env_(env), dir_(std::move(dir)), version_(version) {}
+  MetadataLog(Env* env, std::string dir, int version, int64_t checksums_from)
+      : env_(env), dir_(std::move(dir)), version_(version), checksums_from_(checksums_from) {}
 
   Env* env_;
   std::string dir_;
   int version_;
+  int64_t checksums_from_;
 };
 
 }  // namespace sluice

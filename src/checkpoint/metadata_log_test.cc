@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "checkpoint/commit_log.h"
+#include "checkpoint/log_file_for_test.h"
 #include "checkpoint/offset_log.h"
 #include "env/fault_injection_env.h"
 #include "env/mem_env.h"
@@ -31,7 +32,8 @@ TEST_F(MetadataLogTest, AddGetLatest) {
   ASSERT_TRUE(log_->Add(1, {"c"}).ok());
   std::string raw;
   ASSERT_TRUE(env_.ReadFileToString("/ckpt/offsets/0", &raw).ok());
-  EXPECT_EQ(raw, "v1\na\nb\n");
+  EXPECT_EQ(raw, LogFileWithChecksum("v1\na\nb\n"));
+  EXPECT_EQ(raw.substr(0, 18), "v1 crc32=" + raw.substr(9, 8) + "\n");
   EXPECT_EQ(*log_->Get(0), (std::vector<std::string>{"a", "b"}));
   auto latest = log_->GetLatest();
   ASSERT_TRUE(latest.ok() && latest->has_value());
@@ -100,14 +102,31 @@ TEST_F(MetadataLogTest, CorruptFilesNameTheFileAndTheProblem) {
        "log file /ckpt/offsets/0 is truncated: its last line does not end with a newline"},
       {"v1", "log file /ckpt/offsets/0 is truncated: its last line does not end with a newline"},
       {"\x01\x02garbage\n",
-       "log file /ckpt/offsets/0 is malformed: the first line must be a version such as \"v1\", "
-       "found \"\\u0001\\u0002garbage\""},
+       "log file /ckpt/offsets/0 is malformed: the first line must be a version and checksum such as "
+       "\"v1 crc32=1a2b3c4d\", found \"\\u0001\\u0002garbage\""},
       {"v0\nx\n",
-       "log file /ckpt/offsets/0 is malformed: the first line must be a version such as \"v1\", "
-       "found \"v0\""},
+       "log file /ckpt/offsets/0 is malformed: the first line must be a version and checksum such as "
+       "\"v1 crc32=1a2b3c4d\", found \"v0\""},
       {"v2\nx\n",
        "log file /ckpt/offsets/0 has version v2 but this Sluice supports up to v1; upgrade "
        "Sluice"},
+      // A newer version is refused before its checksum is looked at.
+      {"v2 crc32=00000000\nx\n",
+       "log file /ckpt/offsets/0 has version v2 but this Sluice supports up to v1; upgrade "
+       "Sluice"},
+      {"v1 crc32=1234\nx\n",
+       "log file /ckpt/offsets/0 is malformed: the first line must be a version and checksum such as "
+       "\"v1 crc32=1a2b3c4d\", found \"v1 crc32=1234\""},
+      {"v1 crc32=0000000G\nx\n",
+       "log file /ckpt/offsets/0 is malformed: the first line must be a version and checksum such as "
+       "\"v1 crc32=1a2b3c4d\", found \"v1 crc32=0000000G\""},
+      {"v1 sha=00000000\nx\n",
+       "log file /ckpt/offsets/0 is malformed: the first line must be a version and checksum such as "
+       "\"v1 crc32=1a2b3c4d\", found \"v1 sha=00000000\""},
+      {"v1\nx\n",
+       "log file /ckpt/offsets/0 has no checksum (its first line is \"v1\", not \"v1 crc32=<8 hex digits>\"), "
+       "but every file of /ckpt/offsets carries one: it was edited or replaced after it was written; restore it "
+       "from a backup, or run the query with a new checkpoint location"},
   };
   for (const auto& c : cases) {
     Write("0", c.contents);
@@ -116,6 +135,59 @@ TEST_F(MetadataLogTest, CorruptFilesNameTheFileAndTheProblem) {
     EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
     EXPECT_EQ(r.status().message(), c.message);
   }
+}
+
+// One digit changed in a log file (a replayed or skipped batch if it were
+// believed) fails its checksum, naming the file.
+TEST_F(MetadataLogTest, AnEditedFileFailsItsChecksum) {
+  ASSERT_TRUE(log_->Add(0, {"{\"logOffset\":41}"}).ok());
+  std::string raw;
+  ASSERT_TRUE(env_.ReadFileToString("/ckpt/offsets/0", &raw).ok());
+  size_t digit = raw.find("41");
+  ASSERT_NE(digit, std::string::npos);
+  std::string one_digit = raw;
+  one_digit.replace(digit, 2, "42");
+  for (const std::string& edited : {one_digit, raw.substr(0, raw.size() / 2) + "\n"}) {
+    Write("0", edited);
+    auto r = log_->Get(0);
+    ASSERT_FALSE(r.ok()) << edited;
+    EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(r.status().message().rfind("log file /ckpt/offsets/0 fails its checksum (stored crc32=", 0), 0u)
+        << r.status().message();
+  }
+  // The checksum field itself damaged: the stored value no longer matches.
+  std::string bad = raw;
+  bad[9] = bad[9] == '0' ? '1' : '0';
+  Write("0", bad);
+  EXPECT_NE(log_->Get(0).status().message().find("fails its checksum"), std::string::npos);
+}
+
+// A checkpoint written before checksums: files below checksums_from may
+// lack one (and are read as before); from there on one is required, so a
+// checksum stripped from a newer file is caught. A checksum present is
+// checked everywhere.
+TEST(MetadataLogMigrationTest, FilesBelowChecksumsFromMayLackOne) {
+  MemEnv env;
+  auto log = MetadataLog::Open(&env, "/ckpt/offsets", 1, 2);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE(env.WriteFile("/ckpt/offsets/0", "v1\nold zero\n", false).ok());
+  ASSERT_TRUE(env.WriteFile("/ckpt/offsets/1", "v1\nold one\n", false).ok());
+  ASSERT_TRUE(log->Add(2, {"new two"}).ok());
+  EXPECT_EQ(*log->Get(0), std::vector<std::string>{"old zero"});
+  EXPECT_EQ(*log->Get(1), std::vector<std::string>{"old one"});
+  EXPECT_EQ(*log->Get(2), std::vector<std::string>{"new two"});
+  // Stripped from batch 2.
+  ASSERT_TRUE(env.WriteFile("/ckpt/offsets/2", "v1\nnew tw0\n", false).ok());
+  auto r = log->Get(2);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "log file /ckpt/offsets/2 has no checksum (its first line is \"v1\", not \"v1 crc32=<8 hex digits>\"), "
+            "but every file of /ckpt/offsets from batch 2 on carries one (the checkpoint's metadata file records "
+            "where checksums began): it was edited or replaced after it was written; restore it from a backup, or "
+            "run the query with a new checkpoint location");
+  // An old file with a (wrong) checksum is checked too.
+  ASSERT_TRUE(env.WriteFile("/ckpt/offsets/1", "v1 crc32=00000000\nold one\n", false).ok());
+  EXPECT_NE(log->Get(1).status().message().find("fails its checksum"), std::string::npos);
 }
 
 TEST_F(MetadataLogTest, Purge) {
@@ -168,12 +240,12 @@ TEST(OffsetLogTest, RoundTripAndExactBytes) {
   ASSERT_TRUE(log->Add(0, seq).ok());
   std::string raw;
   ASSERT_TRUE(env.ReadFileToString("/ckpt/offsets/0", &raw).ok());
-  EXPECT_EQ(raw,
-            "v1\n"
-            R"({"batchWatermarkMs":5000,"batchTimestampMs":1700000000123,"conf":{"q\"uote":"a\\b","spark.sql.shuffle.partitions":"200"}})"
-            "\n"
-            R"({"topic":{"0":42,"1":7}})"
-            "\n-\n");
+  EXPECT_EQ(raw, LogFileWithChecksum(
+                     "v1\n"
+                     R"({"batchWatermarkMs":5000,"batchTimestampMs":1700000000123,"conf":{"q\"uote":"a\\b","spark.sql.shuffle.partitions":"200"}})"
+                     "\n"
+                     R"({"topic":{"0":42,"1":7}})"
+                     "\n-\n"));
   auto back = log->Get(0);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(*back, seq);
@@ -187,7 +259,7 @@ TEST(OffsetLogTest, ReadsSparkStyleMetadataWithoutConf) {
   MemEnv env;
   auto log = OffsetLog::Open(&env, "/ckpt");
   ASSERT_TRUE(env.WriteFile("/ckpt/offsets/0",
-                            "v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1,\"x\":true}\n51\n",
+                            LogFileWithChecksum("v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1,\"x\":true}\n51\n"),
                             false)
                   .ok());
   auto seq = log->Get(0);
@@ -215,7 +287,7 @@ TEST(OffsetLogTest, CorruptEntries) {
        "log file /ckpt/offsets/0 line 4 is not valid JSON: "},
   };
   for (const auto& c : cases) {
-    ASSERT_TRUE(env.WriteFile("/ckpt/offsets/0", c.contents, false).ok());
+    ASSERT_TRUE(env.WriteFile("/ckpt/offsets/0", LogFileWithChecksum(c.contents), false).ok());
     auto r = log->Get(0);
     ASSERT_FALSE(r.ok()) << c.contents;
     EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
@@ -240,7 +312,7 @@ TEST(CommitLogTest, RoundTripAndCorruption) {
   ASSERT_TRUE(log->Add(1, CommitMetadata{12345}).ok());
   std::string raw;
   ASSERT_TRUE(env.ReadFileToString("/ckpt/commits/1", &raw).ok());
-  EXPECT_EQ(raw, "v1\n{\"nextBatchWatermarkMs\":12345}\n");
+  EXPECT_EQ(raw, LogFileWithChecksum("v1\n{\"nextBatchWatermarkMs\":12345}\n"));
   EXPECT_EQ(log->Get(1)->next_batch_watermark_ms, 12345);
   EXPECT_EQ((*log->GetLatest())->first, 1);
 
@@ -252,7 +324,7 @@ TEST(CommitLogTest, RoundTripAndCorruption) {
        "log file /ckpt/commits/1 has version v3 but this Sluice supports up to v1; upgrade Sluice"},
   };
   for (const auto& c : cases) {
-    ASSERT_TRUE(env.WriteFile("/ckpt/commits/1", c.contents, false).ok());
+    ASSERT_TRUE(env.WriteFile("/ckpt/commits/1", LogFileWithChecksum(c.contents), false).ok());
     auto r = log->Get(1);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), StatusCode::kCorruption);

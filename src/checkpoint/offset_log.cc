@@ -7,9 +7,9 @@ namespace sluice {
 
 using checkpoint_json::Where;
 
-Result<OffsetLog> OffsetLog::Open(Env* env, const std::string& checkpoint_dir) {
+Result<OffsetLog> OffsetLog::Open(Env* env, const std::string& checkpoint_dir, int64_t checksums_from) {
   SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env, JoinPath(checkpoint_dir, "offsets"),
-                                                      kVersion));
+                                                      kVersion, checksums_from));
   return OffsetLog(std::move(log));
 }
 

@@ -2,7 +2,7 @@
 // boundaries (Spark's OffsetSeqLog). Written before a batch runs; on restart
 // the newest entry says exactly which offsets the batch covers.
 //
-//   v1
+//   v1 crc32=1a2b3c4d
 //   {"batchWatermarkMs":0,"batchTimestampMs":1700000000000,"conf":{"k":"v"}}
 //   {"topic":{"0":42}}          <- source 0's offset JSON
 //   -                           <- source 1 has no offset yet
@@ -45,8 +45,10 @@ class OffsetLog {
  public:
   static constexpr int kVersion = 1;
 
-  // Opens (creating if needed) `<checkpoint_dir>/offsets`.
-  static Result<OffsetLog> Open(Env* env, const std::string& checkpoint_dir);
+  // Opens (creating if needed) `<checkpoint_dir>/offsets`. Files of batches
+  // >= `checksums_from` must carry a checksum (CheckpointMetadata says where
+  // checksums began; 0 for a checkpoint that always had them).
+  static Result<OffsetLog> Open(Env* env, const std::string& checkpoint_dir, int64_t checksums_from = 0);
 
   Status Add(int64_t batch_id, const OffsetSeq& entry);
   Result<OffsetSeq> Get(int64_t batch_id) const;

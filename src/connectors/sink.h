@@ -36,6 +36,10 @@ struct SinkContext {
   std::string query_name;  // may be empty
   std::string query_id;
   std::string checkpoint_dir;
+  // The newest batch id in the checkpoint's commit log (-1: none yet): a
+  // sink that records its batches (the file sink's manifest) checks that it
+  // is not behind.
+  int64_t last_committed_batch_id = -1;
   // Cancelled when the query stops: flushes and other waits must give up
   // within about a second (the batch is then not committed).
   const CancellationToken* cancel = &CancellationToken::Never();

@@ -48,6 +48,10 @@ struct SourceContext {
   Clock* clock = nullptr;
   // `<checkpoint>/sources/<i>`: the source's own logs (files seen, start time).
   std::string metadata_dir;
+  // The first batch id whose file in metadata_dir must carry a checksum
+  // (0: every file; more on a checkpoint written before checksums, see
+  // CheckpointMetadata). Pass it to MetadataLog::Open.
+  int64_t log_checksums_from = 0;
   // Cancelled when the query stops: blocking calls (broker metadata, waits)
   // must return within about a second of it (Status::Cancelled).
   const CancellationToken* cancel = &CancellationToken::Never();
@@ -77,6 +81,16 @@ class Source {
   // nullopt: no data at all yet.
   virtual Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,
                                                           const ReadLimit& limit) = 0;
+  // Called once at start, after Open, when the checkpoint has logged a
+  // batch: `offset` is this source's end offset in the newest offset-log
+  // entry, the file `offset_log_file`. A source that keeps logs of its own
+  // under SourceContext::metadata_dir checks that they cover it (a log
+  // behind the offset log lost entries: reading on would lose or repeat
+  // data) and fails with Corruption naming both files.
+  virtual Status CheckRecoveredOffset(const std::optional<std::string>& offset,
+                                      const std::string& offset_log_file) {
+    return Status::OK();
+  }
   // The rows in (start, end].
   virtual Result<SourceBatch> GetBatch(const std::optional<std::string>& start,
                                        const std::string& end) = 0;

@@ -117,7 +117,18 @@ class Env {
   // IOError if another process, or another lock in this process, holds it;
   // the message of that error contains "already held".
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
-  // Releases a lock (same as destroying it, but reports errors).
+  // Takes an exclusive lock on the directory `path` itself (which must
+  // exist), held through an open descriptor of the directory (POSIX:
+  // flock(2)). Deleting, renaming or replacing files inside the directory
+  // cannot release it, unlike a lock on a file in it (a second process that
+  // recreates a deleted lock file locks a new file). Fails at once with
+  // IOError if another process, or another lock in this process, holds it
+  // (the message contains "already held"); NotFound if `path` does not
+  // exist; NotImplemented if the file system cannot lock a directory (some
+  // network file systems).
+  virtual Result<std::unique_ptr<FileLock>> LockDirectory(const std::string& path) = 0;
+  // Releases a lock of LockFile or LockDirectory (same as destroying it, but
+  // reports errors).
   virtual Status UnlockFile(std::unique_ptr<FileLock> lock) = 0;
 
   // Whole-file helpers built on the primitives above.

@@ -178,6 +178,32 @@ TEST_P(EnvContractTest, SecondLockInSameProcessFails) {
   EXPECT_TRUE(l3.ok());
 }
 
+// A directory lock outlives every file in the directory: deleting one does
+// not release it, and a second lock on the directory fails.
+TEST_P(EnvContractTest, DirectoryLockSurvivesDeletingFilesInIt) {
+  ASSERT_TRUE(env_->CreateDir(P("ckpt")).ok());
+  ASSERT_TRUE(env_->WriteFile(P("ckpt/LOCK"), "", false).ok());
+  auto l1 = env_->LockDirectory(P("ckpt"));
+  ASSERT_TRUE(l1.ok()) << l1.status().ToString();
+  EXPECT_EQ((*l1)->path(), P("ckpt"));
+  ASSERT_TRUE(env_->DeleteFile(P("ckpt/LOCK")).ok());
+  auto l2 = env_->LockDirectory(P("ckpt"));
+  ASSERT_FALSE(l2.ok());
+  EXPECT_EQ(l2.status().code(), StatusCode::kIOError);
+  EXPECT_NE(l2.status().message().find("already held"), std::string::npos) << l2.status().ToString();
+  EXPECT_NE(l2.status().message().find(P("ckpt")), std::string::npos) << l2.status().ToString();
+  ASSERT_TRUE(env_->UnlockFile(std::move(*l1)).ok());
+  auto l3 = env_->LockDirectory(P("ckpt"));
+  EXPECT_TRUE(l3.ok()) << l3.status().ToString();
+}
+
+TEST_P(EnvContractTest, DirectoryLockNeedsTheDirectory) {
+  auto l = env_->LockDirectory(P("missing"));
+  ASSERT_FALSE(l.ok());
+  EXPECT_EQ(l.status().code(), StatusCode::kNotFound) << l.status().ToString();
+  EXPECT_NE(l.status().message().find(P("missing")), std::string::npos) << l.status().ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(Envs, EnvContractTest, ::testing::Values(true, false),
                          [](const auto& info) { return info.param ? "Posix" : "Mem"; });
 
@@ -212,6 +238,44 @@ TEST(PosixEnvTest, LockHeldByAnotherProcess) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   // The child is gone: its lock died with it.
   auto again = env->LockFile(lock_path);
+  EXPECT_TRUE(again.ok()) << again.status().ToString();
+  for (int fd : {to_child[0], to_child[1], to_parent[0], to_parent[1]}) close(fd);
+}
+
+// The lock is on the directory, held through an open descriptor: another
+// process cannot take it, even after the files in it are deleted.
+TEST(PosixEnvTest, DirectoryLockHeldByAnotherProcessSurvivesDeletion) {
+  TempDir tmp;
+  Env* env = Env::Default();
+  std::string dir = JoinPath(tmp.path(), "ckpt");
+  ASSERT_TRUE(env->CreateDir(dir).ok());
+  ASSERT_TRUE(env->WriteFile(JoinPath(dir, "LOCK"), "", false).ok());
+  int to_child[2], to_parent[2];
+  ASSERT_EQ(pipe(to_child), 0);
+  ASSERT_EQ(pipe(to_parent), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto lock = env->LockDirectory(dir);
+    char c = lock.ok() ? 'L' : 'E';
+    if (write(to_parent[1], &c, 1) != 1) _exit(2);
+    if (read(to_child[0], &c, 1) != 1) _exit(3);
+    _exit(lock.ok() ? 0 : 1);
+  }
+  char c = 0;
+  ASSERT_EQ(read(to_parent[0], &c, 1), 1);
+  ASSERT_EQ(c, 'L');
+  ASSERT_TRUE(env->DeleteFile(JoinPath(dir, "LOCK")).ok());
+  auto mine = env->LockDirectory(dir);
+  ASSERT_FALSE(mine.ok());
+  EXPECT_NE(mine.status().message().find("already held by another process"), std::string::npos)
+      << mine.status().ToString();
+  ASSERT_EQ(write(to_child[1], "x", 1), 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  auto again = env->LockDirectory(dir);
   EXPECT_TRUE(again.ok()) << again.status().ToString();
   for (int fd : {to_child[0], to_child[1], to_parent[0], to_parent[1]}) close(fd);
 }

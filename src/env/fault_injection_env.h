@@ -75,6 +75,9 @@ class FaultInjectionEnv final : public Env {
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
     return base_->LockFile(path);
   }
+  Result<std::unique_ptr<FileLock>> LockDirectory(const std::string& path) override {
+    return base_->LockDirectory(path);
+  }
   Status UnlockFile(std::unique_ptr<FileLock> lock) override {
     return base_->UnlockFile(std::move(lock));
   }

@@ -293,6 +293,20 @@ Result<std::unique_ptr<FileLock>> MemEnv::LockFile(const std::string& raw) {
   return std::unique_ptr<FileLock>(new MemFileLock(this, path));
 }
 
+Result<std::unique_ptr<FileLock>> MemEnv::LockDirectory(const std::string& raw) {
+  std::string path = Normalize(raw);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (!DirExistsLocked(path)) {
+      return Status::NotFound("open directory to lock " + path + ": No such file or directory");
+    }
+    if (!locks_.insert(path).second) {
+      return Status::IOError("lock directory " + path + ": already held by this process");
+    }
+  }
+  return std::unique_ptr<FileLock>(new MemFileLock(this, path));
+}
+
 Status MemEnv::UnlockFile(std::unique_ptr<FileLock> lock) {
   lock.reset();
   return Status::OK();

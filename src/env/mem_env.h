@@ -35,6 +35,8 @@ class MemEnv final : public Env {
   Status RenameFile(const std::string& src, const std::string& target) override;
   Status SyncDir(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
+  // Locks are kept apart from the files: deleting a file never releases one.
+  Result<std::unique_ptr<FileLock>> LockDirectory(const std::string& path) override;
   Status UnlockFile(std::unique_ptr<FileLock> lock) override;
 
   // Shared between the env and open file handles.
@@ -53,7 +55,7 @@ class MemEnv final : public Env {
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<FileData>> files_;  // GUARDED_BY(mu_)
   std::set<std::string> dirs_;                              // GUARDED_BY(mu_)
-  std::set<std::string> locks_;                             // GUARDED_BY(mu_)
+  std::set<std::string> locks_;                             // GUARDED_BY(mu_): locked paths
 };
 
 }  // namespace sluice

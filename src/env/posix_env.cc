@@ -1,6 +1,7 @@
 // PosixEnv: Env over POSIX system calls. Env::Default() returns it.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -184,15 +185,19 @@ int LockOrUnlock(int fd, bool lock) {
   return ::fcntl(fd, F_SETLK, &f);
 }
 
+// A lock of LockFile (an fcntl lock on the file) or of LockDirectory (a
+// flock on the directory's descriptor).
 class PosixFileLock final : public FileLock {
  public:
-  PosixFileLock(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  enum class Kind { kFcntl, kFlock };
+  PosixFileLock(std::string path, int fd, Kind kind) : path_(std::move(path)), fd_(fd), kind_(kind) {}
   ~PosixFileLock() override { (void)Release(); }
 
   Status Release() {
     if (fd_ < 0) return Status::OK();
     Status s;
-    if (LockOrUnlock(fd_, false) != 0) s = PosixError("unlock", path_, errno);
+    int rc = kind_ == Kind::kFcntl ? LockOrUnlock(fd_, false) : ::flock(fd_, LOCK_UN);
+    if (rc != 0) s = PosixError("unlock", path_, errno);
     ::close(fd_);
     fd_ = -1;
     Locks().Remove(path_);
@@ -203,7 +208,14 @@ class PosixFileLock final : public FileLock {
  private:
   std::string path_;
   int fd_;
+  Kind kind_;
 };
+
+// "/a/b/" -> "/a/b", so that one directory has one entry in the lock table.
+std::string WithoutTrailingSlash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
 
 class PosixEnv final : public Env {
  public:
@@ -326,7 +338,36 @@ class PosixEnv final : public Env {
       }
       return PosixError("lock", path, err);
     }
-    return std::unique_ptr<FileLock>(new PosixFileLock(path, fd));
+    return std::unique_ptr<FileLock>(new PosixFileLock(path, fd, PosixFileLock::Kind::kFcntl));
+  }
+
+  Result<std::unique_ptr<FileLock>> LockDirectory(const std::string& raw) override {
+    std::string path = WithoutTrailingSlash(raw);
+    if (!Locks().Insert(path)) {
+      return Status::IOError("lock directory " + path + ": already held by this process");
+    }
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      int err = errno;
+      Locks().Remove(path);
+      return PosixError("open directory to lock", path, err);
+    }
+    // flock locks belong to the open file description: a second open() of
+    // the directory, in this process or another, conflicts with this one.
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int err = errno;
+      ::close(fd);
+      Locks().Remove(path);
+      if (err == EWOULDBLOCK) {
+        return Status::IOError("lock directory " + path + ": already held by another process");
+      }
+      if (err == ENOLCK || err == EBADF || err == EINVAL || err == EOPNOTSUPP) {
+        return Status::NotImplemented("lock directory " + path + ": the file system does not support it (" +
+                                      std::strerror(err) + ")");
+      }
+      return PosixError("lock directory", path, err);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(path, fd, PosixFileLock::Kind::kFlock));
   }
 
   Status UnlockFile(std::unique_ptr<FileLock> lock) override {

@@ -182,8 +182,8 @@ Status MicroBatchExecution::Start() {
 
   SLUICE_ASSIGN_OR_RETURN(lock_, CheckpointLock::Acquire(env_, config_.checkpoint_dir));
   SLUICE_ASSIGN_OR_RETURN(meta_, CheckpointMetadata::LoadOrCreate(env_, config_.checkpoint_dir));
-  SLUICE_ASSIGN_OR_RETURN(auto olog, OffsetLog::Open(env_, config_.checkpoint_dir));
-  SLUICE_ASSIGN_OR_RETURN(auto clog, CommitLog::Open(env_, config_.checkpoint_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto olog, OffsetLog::Open(env_, config_.checkpoint_dir, meta_.ChecksumsFrom("offsets")));
+  SLUICE_ASSIGN_OR_RETURN(auto clog, CommitLog::Open(env_, config_.checkpoint_dir, meta_.ChecksumsFrom("commits")));
   offset_log_.emplace(std::move(olog));
   commit_log_.emplace(std::move(clog));
   SLUICE_RETURN_NOT_OK(offset_log_->log().CleanTempFiles());
@@ -196,20 +196,13 @@ Status MicroBatchExecution::Start() {
     ctx.env = env_;
     ctx.clock = clock_;
     ctx.metadata_dir = JoinPath(JoinPath(config_.checkpoint_dir, "sources"), std::to_string(i));
+    ctx.log_checksums_from = meta_.ChecksumsFrom("sources/" + std::to_string(i));
     ctx.cancel = cancel_.get();
     SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(ctx.metadata_dir));
     SLUICE_RETURN_NOT_OK(src->Open(ctx).WithContext("source " + std::to_string(i) + " (" + src->description() + ")"));
     source_descriptions_.push_back(src->description());
     sources_.push_back(std::move(src));
   }
-  SinkContext sctx;
-  sctx.env = env_;
-  sctx.query_name = config_.name;
-  sctx.query_id = meta_.query_id;
-  sctx.checkpoint_dir = config_.checkpoint_dir;
-  sctx.cancel = cancel_.get();
-  SLUICE_RETURN_NOT_OK(sink_->Open(sctx));
-
   // Recovery.
   shuffle_partitions_ = config_.shuffle_partitions;
   committed_.assign(sources_.size(), std::nullopt);
@@ -274,7 +267,21 @@ Status MicroBatchExecution::Start() {
                                 "; the commit log must end at batch " + std::to_string(n) + " or " +
                                 std::to_string(n - 1));
     }
+    // Sources with logs of their own check them against the offset log.
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      SLUICE_RETURN_NOT_OK(sources_[i]->CheckRecoveredOffset(seq.offsets[i], offset_log_->log().PathFor(n)));
+    }
   }
+  // The sink opens once the checkpoint is known to be sound, and learns
+  // what it says was committed.
+  SinkContext sctx;
+  sctx.env = env_;
+  sctx.query_name = config_.name;
+  sctx.query_id = meta_.query_id;
+  sctx.checkpoint_dir = config_.checkpoint_dir;
+  sctx.last_committed_batch_id = latest_commit ? *latest_commit : -1;
+  sctx.cancel = cancel_.get();
+  SLUICE_RETURN_NOT_OK(sink_->Open(sctx));
   // A query changed in a way its state cannot follow fails here, before
   // it logs a batch.
   state_ = std::make_unique<StateCheckpoint>(env_, config_.checkpoint_dir);

@@ -410,6 +410,109 @@ TEST_F(StreamTest, FileSourceAndSinkGoThroughTheQuerysEnv) {
   EXPECT_EQ(read_ids(), (std::vector<std::string>{"{\"id\":1}", "{\"id\":2}", "{\"id\":3}", "{\"id\":4}"}));
 }
 
+// The file source's seen-files log (sources/0) must cover the offset the
+// offset log records for it. With its newest entry deleted, files that
+// arrived since were folded into a re-created entry at the committed offset
+// and never read (lost); with its oldest entry deleted, those files would be
+// read again (duplicated). Both fail the start naming both logs.
+TEST_F(StreamTest, FileSourceLogBehindTheOffsetLogFailsNamingBoth) {
+  MemEnv mem;
+  ASSERT_TRUE(mem.CreateDirRecursive("/s/in").ok());
+  auto df = spark->readStream().format("json").schema("id BIGINT").load("/s/in");
+  auto start = [&] {
+    return df.writeStream().format("json").option("checkpointLocation", "/s/ck").env(&mem)
+        .trigger(Trigger::AvailableNow()).start("/s/out");
+  };
+  for (const char* file : {"a", "b"}) {  // batch 0 takes a.json (entry 0), batch 1 b.json (entry 1)
+    ASSERT_TRUE(mem.WriteFile(std::string("/s/in/") + file + ".json", "{\"id\":1}\n", false).ok());
+    auto q = start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    Status st = q->awaitTermination();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  ASSERT_TRUE(mem.WriteFile("/s/in/c.json", "{\"id\":3}\n", false).ok());
+  for (const char* entry : {"1", "0"}) {
+    std::string path = std::string("/s/ck/sources/0/") + entry, saved;
+    ASSERT_TRUE(mem.ReadFileToString(path, &saved).ok());
+    ASSERT_TRUE(mem.DeleteFile(path).ok());
+    auto q = start();
+    ASSERT_FALSE(q.ok()) << "sources/0/" << entry << " deleted, yet the query started";
+    EXPECT_EQ(q.status().code(), StatusCode::kCorruption) << q.status().ToString();
+    EXPECT_NE(q.status().message().find("/s/ck/sources/0"), std::string::npos) << q.status().ToString();
+    EXPECT_NE(q.status().message().find(path), std::string::npos) << q.status().ToString();
+    if (std::string(entry) == "1") {
+      EXPECT_NE(q.status().message().find("/s/ck/offsets/1"), std::string::npos) << q.status().ToString();
+    }
+    ASSERT_TRUE(mem.WriteFile(path, saved, false).ok());
+  }
+  // Restored: c.json is read by the next batch.
+  auto q = start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  Status st = q->awaitTermination();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(q->recentProgress().size(), 1u);
+}
+
+// The file sink reads its whole manifest when the query starts: a damaged
+// manifest file fails the start naming it, instead of the run appending
+// batches and the error surfacing only when the output is read or
+// compacted. A manifest behind the commit log (its newest file deleted) fails
+// too: the batches it lost are committed, so they would never be rewritten.
+TEST_F(StreamTest, FileSinkValidatesItsManifestAtStart) {
+  MemEnv mem;
+  ASSERT_TRUE(mem.CreateDirRecursive("/m/in").ok());
+  auto df = spark->readStream().format("json").schema("id BIGINT").option("maxFilesPerTrigger", "1").load("/m/in");
+  auto start = [&] {
+    return df.writeStream().format("json").option("checkpointLocation", "/m/ck").env(&mem)
+        .trigger(Trigger::AvailableNow()).start("/m/out");
+  };
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(mem.WriteFile("/m/in/f" + std::to_string(i) + ".json", "{\"id\":" + std::to_string(i) + "}\n", false).ok());
+  }
+  {
+    auto q = start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    Status st = q->awaitTermination();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  }
+  ASSERT_TRUE(mem.WriteFile("/m/in/f3.json", "{\"id\":3}\n", false).ok());
+  const std::string manifest = "/m/out/_sluice_metadata/";
+  std::string saved;
+  ASSERT_TRUE(mem.ReadFileToString(manifest + "1", &saved).ok());
+  std::string flipped = saved;
+  flipped[flipped.size() / 2] ^= 0x01;
+  const std::pair<std::string, std::string> damages[] = {
+      {flipped, "fails its checksum"},
+      {saved.substr(0, saved.size() / 2), "is truncated"},
+      {"", "is empty"},
+      {"v7" + saved.substr(2), "has version v7"},
+  };
+  for (const auto& [contents, needle] : damages) {
+    ASSERT_TRUE(mem.WriteFile(manifest + "1", contents, false).ok());
+    auto q = start();
+    ASSERT_FALSE(q.ok()) << needle << ": the query started on a damaged manifest";
+    EXPECT_EQ(q.status().code(), StatusCode::kCorruption) << q.status().ToString();
+    EXPECT_NE(q.status().message().find(manifest + "1"), std::string::npos) << q.status().ToString();
+    EXPECT_NE(q.status().message().find(needle), std::string::npos) << q.status().ToString();
+    EXPECT_FALSE(mem.FileExists("/m/ck/offsets/3")) << needle << ": a batch was planned";
+  }
+  ASSERT_TRUE(mem.WriteFile(manifest + "1", saved, false).ok());
+  // The newest manifest file deleted: the commit log says batch 2 is done.
+  ASSERT_TRUE(mem.ReadFileToString(manifest + "2", &saved).ok());
+  ASSERT_TRUE(mem.DeleteFile(manifest + "2").ok());
+  auto q = start();
+  ASSERT_FALSE(q.ok()) << "the query started with a manifest behind its commit log";
+  EXPECT_EQ(q.status().code(), StatusCode::kCorruption) << q.status().ToString();
+  EXPECT_NE(q.status().message().find(manifest + "2"), std::string::npos) << q.status().ToString();
+  EXPECT_NE(q.status().message().find("/m/ck/commits"), std::string::npos) << q.status().ToString();
+  ASSERT_TRUE(mem.WriteFile(manifest + "2", saved, false).ok());
+  auto again = start();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  Status st = again->awaitTermination();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(again->recentProgress().size(), 1u);
+}
+
 // The file sink writes each partition's rows to a part file of its own as
 // they come (three input files: three partitions, three part files in
 // batch 0's manifest entry), and a CSV header opens every part file.
@@ -484,12 +587,12 @@ TEST_F(StreamTest, FileSinkManifestStaysBoundedOverManyBatches) {
     ASSERT_TRUE(q->stop().ok());
   }
   // Compaction at batches 9 and 19 replaces the earlier entries: what is left
-  // is 19.compact plus the batches after it (20..24).
+  // is 19.compact plus the batches after it (20..24), and `checksums`.
   auto listed = Env::Default()->ListDir(out + "/_sluice_metadata");
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
   std::vector<std::string> names = *listed;
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"19.compact", "20", "21", "22", "23", "24"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"19.compact", "20", "21", "22", "23", "24", "checksums"}));
   auto r = spark->read().format("json").schema("k STRING, v BIGINT").load(out).agg({count(lit(1)), sum(col("v"))}).collect();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(Strings(r->Rows()), (std::vector<std::string>{"25," + std::to_string(expected_sum)}));

@@ -32,6 +32,23 @@ Status FileStreamSink::Open(const SinkContext& ctx) {
   SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(dir_));
   SLUICE_ASSIGN_OR_RETURN(auto m, FileSinkManifest::Open(env_, dir_));
   manifest_.emplace(std::move(m));
+  // The whole manifest is read now: a damaged file fails the start, before
+  // any batch is planned or appended.
+  SLUICE_RETURN_NOT_OK(manifest_->Validate());
+  SLUICE_ASSIGN_OR_RETURN(auto latest, manifest_->GetLatestBatchId());
+  // A batch in the commit log went through this sink, so a manifest that
+  // ends before it lost the files of the batches after its end: those
+  // batches are done as far as the checkpoint knows and are never written
+  // again. (An empty manifest is a new output directory: allowed.)
+  if (latest && *latest < ctx.last_committed_batch_id) {
+    return Status::Corruption(
+        "file sink manifest " + manifest_->dir() + " ends at batch " + std::to_string(*latest) +
+        " but the checkpoint's commit log " + JoinPath(ctx.checkpoint_dir, "commits") + " holds batch " +
+        std::to_string(ctx.last_committed_batch_id) + ": " + manifest_->PathFor(*latest + 1) +
+        " is missing, so the data files of the batches after " + std::to_string(*latest) +
+        " are no longer listed (readers would not see them) and would never be written again. Restore the "
+        "missing manifest files, or write to a new output directory with a new checkpoint location");
+  }
   return manifest_->CleanTempFiles();
 }
 

@@ -10,6 +10,11 @@
 // part file of a crashed attempt is not in the manifest and so, for
 // readers that trust the manifest (ReadFileSinkFiles), does not exist.
 // Kill point "file_sink:before_manifest" sits between the two steps.
+//
+// Open reads the whole manifest (every file a reader would read, checksums
+// included) and fails with Corruption naming a damaged file, and when the
+// manifest ends before the checkpoint's last committed batch (a lost
+// manifest file): the query then stops before it plans a batch.
 #pragma once
 
 #include <optional>

@@ -46,9 +46,16 @@ ReadLimit FileStreamSource::DefaultReadLimit() const {
 
 Status FileStreamSource::Open(const SourceContext& ctx) {
   env_ = ctx.env;
-  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env_, ctx.metadata_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env_, ctx.metadata_dir, 1, ctx.log_checksums_from));
   log_.emplace(std::move(log));
   SLUICE_ASSIGN_OR_RETURN(auto ids, log_->ListBatchIds());
+  if (!ids.empty() && ids.front() != 0) {
+    return Status::Corruption("file source log " + log_->dir() + " starts at entry " + std::to_string(ids.front()) +
+                              ": " + log_->PathFor(0) +
+                              " is missing (this log is never purged, so it holds every entry from 0); the files "
+                              "the lost entries listed would be read again. Restore the missing files, or run the "
+                              "query with a new checkpoint location");
+  }
   simdjson::dom::parser parser;
   for (int64_t id : ids) {
     SLUICE_ASSIGN_OR_RETURN(auto lines, log_->Get(id));
@@ -69,6 +76,23 @@ Status FileStreamSource::Open(const SourceContext& ctx) {
     }
   }
   return Status::OK();
+}
+
+Status FileStreamSource::CheckRecoveredOffset(const std::optional<std::string>& offset,
+                                              const std::string& offset_log_file) {
+  if (!offset) return Status::OK();
+  SLUICE_ASSIGN_OR_RETURN(int64_t logged, ParseOffset(*offset));
+  std::optional<int64_t> latest;
+  if (!entries_.empty()) latest = entries_.rbegin()->first;
+  if (latest && *latest >= logged) return Status::OK();
+  // Entries after the offset are fine: written by LatestOffset for a batch
+  // whose offsets/ entry a crash kept from being written.
+  return Status::Corruption(
+      "file source log " + log_->dir() + (latest ? " ends at entry " + std::to_string(*latest) : " is empty") +
+      " but the offset log " + offset_log_file + " records this source at " + *offset + ": " +
+      log_->PathFor(latest ? *latest + 1 : 0) +
+      " is missing, so the source log is behind the offset log (the files of the lost entries would never be "
+      "read, or be read twice). Restore the missing files, or run the query with a new checkpoint location");
 }
 
 Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles() {

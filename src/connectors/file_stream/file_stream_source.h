@@ -8,7 +8,11 @@
 // The source's offset is {"logOffset":N}: every file of entries 0..N. A batch
 // (start, end] reads the files of entries start+1..end, so a replayed batch
 // reads exactly the same files, and a file is never taken twice, even when
-// it arrived while the query was stopped.
+// it arrived while the query was stopped. The log is never purged: it must
+// start at entry 0 (Open checks) and reach the offset the offset log records
+// for the source (CheckRecoveredOffset); a deleted entry would otherwise make
+// its files be read again, or files that arrived since be folded into a
+// re-created entry at an offset already committed, and never read.
 //
 // Records are parsed by connectors/file's FileScan (through MakeFileTable)
 // with the same options as batch reads (mode PERMISSIVE / DROPMALFORMED /
@@ -39,6 +43,9 @@ class FileStreamSource : public Source {
   Status Open(const SourceContext& ctx) override;
   Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,
                                                   const ReadLimit& limit) override;
+  // The seen-files log must hold every entry 0..N for offset {"logOffset":N}.
+  Status CheckRecoveredOffset(const std::optional<std::string>& offset,
+                              const std::string& offset_log_file) override;
   Result<SourceBatch> GetBatch(const std::optional<std::string>& start, const std::string& end) override;
   Status PrepareForAvailableNow() override;
   ReadLimit DefaultReadLimit() const override;

@@ -259,7 +259,7 @@ Status KafkaSource::Open(const SourceContext& ctx) {
   }
   // The initial offsets are resolved once and kept (a replay of batch 0
   // must read the same range even with startingOffsets latest).
-  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir, 1, ctx.log_checksums_from));
   auto entry = log.Get(0);
   if (entry.ok()) {
     if (entry->size() != 1) return Status::Corruption(log.PathFor(0) + ": expected one line with the initial offsets");

@@ -59,7 +59,7 @@ std::string RateSource::description() const {
 Status RateSource::Open(const SourceContext& ctx) {
   clock_ = ctx.clock;
   // The start time is fixed on the first run and read back on restarts.
-  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir));
+  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir, 1, ctx.log_checksums_from));
   auto entry = log.Get(0);
   if (entry.ok()) {
     if (entry->size() != 1) return Status::Corruption(log.PathFor(0) + ": expected one line with the start time");
