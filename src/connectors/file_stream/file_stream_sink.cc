@@ -29,6 +29,7 @@ Result<std::shared_ptr<FileStreamSink>> FileStreamSink::Make(const std::string& 
 
 Status FileStreamSink::Open(const SinkContext& ctx) {
   env_ = ctx.env;
+  checkpoint_dir_ = ctx.checkpoint_dir;
   SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(dir_));
   SLUICE_ASSIGN_OR_RETURN(auto m, FileSinkManifest::Open(env_, dir_));
   manifest_.emplace(std::move(m));
@@ -43,9 +44,10 @@ namespace {
 // leaves them, but they are not in the manifest, so they are not data).
 class FileSinkWriter final : public SinkWriter {
  public:
-  FileSinkWriter(FileStreamSink* sink, Env* env, FileSinkManifest* manifest, int64_t batch_id, Schema schema,
+  FileSinkWriter(FileStreamSink* sink, Env* env, FileSinkManifest* manifest, SinkBatchInfo batch, Schema schema,
                  int num_partitions, bool skip)
-      : sink_(sink), env_(env), manifest_(manifest), batch_id_(batch_id), schema_(std::move(schema)),
+      : sink_(sink), env_(env), manifest_(manifest), batch_id_(batch.id),
+        offsets_digest_(std::move(batch.offsets_digest)), schema_(std::move(schema)),
         parts_(static_cast<size_t>(num_partitions)), skip_(skip) {}
   ~FileSinkWriter() override {
     if (committed_ || skip_) return;
@@ -95,7 +97,7 @@ class FileSinkWriter final : public SinkWriter {
     if (!entries.empty()) SLUICE_RETURN_NOT_OK(env_->SyncDir(sink_->dir()));
     committed_ = true;  // durable files: from here on, a failure leaves them to the manifest
     SLUICE_KILL_POINT("file_sink:before_manifest");
-    return manifest_->AddBatch(batch_id_, entries);
+    return manifest_->AddBatch(batch_id_, entries, offsets_digest_);
   }
 
  private:
@@ -108,6 +110,7 @@ class FileSinkWriter final : public SinkWriter {
   Env* env_;
   FileSinkManifest* manifest_;
   int64_t batch_id_;
+  std::string offsets_digest_;
   Schema schema_;
   std::vector<Part> parts_;  // per partition; each touched by its partition's thread only
   bool skip_;                // a replay of a batch already in the manifest
@@ -116,16 +119,32 @@ class FileSinkWriter final : public SinkWriter {
 
 }  // namespace
 
-Result<std::unique_ptr<SinkWriter>> FileStreamSink::BeginBatch(int64_t batch_id, const Schema& schema,
+Result<std::unique_ptr<SinkWriter>> FileStreamSink::BeginBatch(const SinkBatchInfo& batch, const Schema& schema,
                                                                OutputMode mode, int num_partitions) {
   if (mode != OutputMode::kAppend) {
     return Status::AnalysisError("Data source " + format_ + " does not support " + OutputModeName(mode) +
                                  " output mode");
   }
   SLUICE_ASSIGN_OR_RETURN(auto latest, manifest_->GetLatestBatchId());
-  bool replay = latest && batch_id <= *latest;  // a replay of a committed batch
+  bool replay = latest && batch.id <= *latest;  // a replay of a committed batch
+  if (replay && !batch.offsets_digest.empty()) {
+    // Skipping the batch is right only if it covers what the committed one
+    // covered.
+    SLUICE_ASSIGN_OR_RETURN(auto recorded, manifest_->GetOffsetsDigest(batch.id));
+    if (recorded && *recorded != batch.offsets_digest) {
+      return Status::Corruption(
+          "batch " + std::to_string(batch.id) + " is already committed in the file sink " + dir_ +
+          " (manifest " + manifest_->dir() + ") for other source offsets: the manifest recorded the offsets digest " +
+          *recorded + ", the batch now covers " + batch.offsets_digest + ". The checkpoint " + checkpoint_dir_ +
+          " no longer matches the output (its offsets/" + std::to_string(batch.id) +
+          " was deleted, edited or re-planned with other options, e.g. a changed maxOffsetsPerTrigger or "
+          "maxFilesPerTrigger); skipping the batch would lose its rows and writing it would duplicate rows. "
+          "Restore the checkpoint's offsets/ and commits/ files as they were, or write to a new output "
+          "directory with a new checkpoint");
+    }
+  }
   return std::unique_ptr<SinkWriter>(
-      std::make_unique<FileSinkWriter>(this, env_, &*manifest_, batch_id, schema, num_partitions, replay));
+      std::make_unique<FileSinkWriter>(this, env_, &*manifest_, batch, schema, num_partitions, replay));
 }
 
 Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& dir) {

@@ -18,12 +18,17 @@
 // fences a previous incarnation and aborts its half-written transaction,
 // then reads that group offset (read_committed): BeginBatch skips every
 // batch at or below it. Readers with isolation.level=read_committed see every
-// batch exactly once.
+// batch exactly once. The committed offset's metadata string records what
+// the newest batches covered (their offsets digests, SinkBatchInfo), so a
+// batch id replayed over other offsets than it was committed with fails
+// instead of being skipped.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/sink.h"
@@ -42,7 +47,10 @@ class KafkaSink : public Sink {
   // Rows are produced as the query's partitions hand them over (a batch
   // never has to fit in memory); Commit flushes, then commits the batch's
   // transaction in exactly-once mode.
-  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+  // Exactly-once: a batch at or below the committed one is skipped, unless
+  // the digest committed with it differs from batch.offsets_digest (the
+  // batch was re-planned over other offsets): then an error names both.
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo& batch, const Schema& schema, OutputMode mode,
                                                  int num_partitions) override;
   void Stop() override;
 
@@ -55,8 +63,17 @@ class KafkaSink : public Sink {
   };
   Status Produce(const Columns& cols, const Batch& batch);  // from any thread
   Status FlushDelivered();                                  // every record acknowledged
-  Status CommitTransaction(int64_t batch_id);               // records + batch id, atomically
+  // Records, batch id and offsets digest, atomically.
+  Status CommitTransaction(int64_t batch_id, const std::string& offsets_digest);
   void AbortTransaction();
+
+  // The metadata string of the committed group offset: the offsets digests
+  // of the newest kDigestWindow committed batches, as
+  // {"offsetsDigests":{"41":"fnv1a64:...","42":"fnv1a64:..."}}. An empty
+  // string (a sink from before digests) decodes to no digests.
+  static constexpr int64_t kDigestWindow = 20;
+  static std::string EncodeCommitMetadata(const std::map<int64_t, std::string>& digests);
+  static Result<std::map<int64_t, std::string>> DecodeCommitMetadata(std::string_view metadata);
 
  private:
   Result<Columns> ResolveColumns(const Schema& schema) const;
@@ -76,6 +93,10 @@ class KafkaSink : public Sink {
   static constexpr int kSliceMs = 250;
   RdKafkaPtr producer_;
   int64_t last_committed_ = -1;
+  // Offsets digests of the newest committed batches (from the group
+  // offset's metadata), by batch id.
+  std::map<int64_t, std::string> committed_digests_;
+  std::string checkpoint_dir_;  // for messages
   DeliveryErrors delivery_;
 };
 
