@@ -28,7 +28,8 @@ sluice_module(exec/stateful DEPS sluice_exec_operators sluice_state)
 # (src/connectors/*.h), then one module per connector, then the built-in
 # registry that knows them all. Nothing here depends on plan/, api/, stream/.
 sluice_module(connectors DEPS sluice_exec_operators sluice_env)
-sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoint sluice_json sluice_render)
+# zlib: crc32 of the file sink's part files, checked as they are read.
+sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoint sluice_json sluice_render PkgConfig::ZLIB)
 sluice_module(connectors/memory DEPS sluice_connectors)
 sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/console DEPS sluice_connectors sluice_render)

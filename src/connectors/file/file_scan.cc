@@ -18,12 +18,20 @@ std::vector<FileSplit> PlanSplits(const std::vector<FileInfo>& files, int64_t ma
   std::vector<FileSplit> out;
   max_bytes = std::max<int64_t>(max_bytes, 1);
   for (const auto& f : files) {
+    size_t first = out.size();
     if (!splittable || f.size <= max_bytes) {
       out.push_back({f.path, 0, f.size, f.size});
-      continue;
+    } else {
+      for (int64_t start = 0; start < f.size; start += max_bytes) {
+        out.push_back({f.path, start, std::min(max_bytes, f.size - start), f.size});
+      }
     }
-    for (int64_t start = 0; start < f.size; start += max_bytes) {
-      out.push_back({f.path, start, std::min(max_bytes, f.size - start), f.size});
+    if (f.crc32) {  // a file sink's part file: its splits check its CRC-32 together
+      auto check = std::make_shared<FileChecksumCheck>(f.path, f.size, *f.crc32, out.size() - first, f.manifest_dir);
+      for (size_t i = first; i < out.size(); ++i) {
+        out[i].checksum = check;
+        out[i].checksum_index = i - first;
+      }
     }
   }
   return out;

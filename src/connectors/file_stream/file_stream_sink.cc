@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "checkpoint/checkpoint_metadata.h"
+#include "connectors/file/file_checksum_check.h"
+#include "connectors/file/file_listing.h"
 #include "env/kill_point.h"
 #include "render/csv_writer.h"
 #include "render/json_lines_writer.h"
@@ -77,6 +79,7 @@ class FileSinkWriter final : public SinkWriter {
     }
     SLUICE_RETURN_NOT_OK(p.file->Append(data));
     p.size += static_cast<int64_t>(data.size());
+    p.crc32 = FileChecksumCheck::Extend(p.crc32, data.data(), data.size());
     return Status::OK();
   }
 
@@ -90,6 +93,7 @@ class FileSinkWriter final : public SinkWriter {
       SinkFileEntry e;
       e.path = p.name;
       e.size = p.size;
+      e.crc32 = p.crc32;
       auto mt = env_->GetFileModificationTimeMs(p.file->path());
       e.modification_time_ms = mt.ok() ? *mt : 0;
       entries.push_back(std::move(e));
@@ -105,6 +109,7 @@ class FileSinkWriter final : public SinkWriter {
     std::unique_ptr<WritableFile> file;
     std::string name;  // relative to the sink's directory
     int64_t size = 0;
+    uint32_t crc32 = 0;  // of the bytes appended so far (zlib's crc32)
   };
   FileStreamSink* sink_;
   Env* env_;
@@ -151,10 +156,25 @@ Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& 
   if (!env->FileExists(JoinPath(dir, "_sluice_metadata"))) {
     return Status::NotFound(dir + " has no file sink manifest (_sluice_metadata)");
   }
-  SLUICE_ASSIGN_OR_RETURN(auto m, FileSinkManifest::Open(env, dir));
-  SLUICE_ASSIGN_OR_RETURN(auto files, m.AllFiles());
+  // The listing checks each file's size against the manifest.
+  SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles(env, {dir}));
   std::vector<std::string> out;
-  for (const auto& f : files) out.push_back(f.path.empty() || f.path[0] == '/' ? f.path : JoinPath(dir, f.path));
+  std::vector<char> buf(size_t{1} << 20);
+  for (const auto& f : files) {
+    if (f.crc32) {  // read the whole file once: its bytes must give the recorded CRC-32
+      SLUICE_ASSIGN_OR_RETURN(auto file, env->NewRandomAccessFile(f.path));
+      uint32_t crc = 0;
+      int64_t pos = 0;
+      for (size_t n = 0;; pos += static_cast<int64_t>(n)) {
+        SLUICE_RETURN_NOT_OK(file->Read(static_cast<uint64_t>(pos), buf.size(), buf.data(), &n));
+        if (n == 0) break;
+        crc = FileChecksumCheck::Extend(crc, buf.data(), n);
+      }
+      FileChecksumCheck check(f.path, f.size, *f.crc32, 1, f.manifest_dir);
+      SLUICE_RETURN_NOT_OK(check.SplitDone(0, crc, pos));
+    }
+    out.push_back(f.path);
+  }
   return out;
 }
 

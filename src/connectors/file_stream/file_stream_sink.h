@@ -51,7 +51,9 @@ class FileStreamSink : public Sink {
 
 // The data files a file sink committed in `dir` (absolute paths), from its
 // manifest; the files batch readers should trust. NotFound if `dir` has no
-// manifest.
+// manifest. Each file is checked against its manifest entry: its size, and
+// its CRC-32 when recorded (every file is read once); Corruption naming the
+// file if it was changed after it was committed.
 Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& dir);
 
 }  // namespace sluice
