@@ -197,6 +197,7 @@ Result<KafkaSink::Columns> KafkaSink::ResolveColumns(const Schema& schema) const
 Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
   rd_kafka_t* rk = producer_.get();
   const Vector& val = b.columns[static_cast<size_t>(cols.value)];
+  std::string last_topic;  // recorded in batch_topics_ when it changes
   for (size_t i = 0; i < b.num_rows; ++i) {
     std::string_view v = val.IsNull(i) ? std::string_view() : val.GetString(i);
     const void* vp = val.IsNull(i) ? nullptr : v.data();
@@ -211,6 +212,11 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
       const Vector& t = b.columns[static_cast<size_t>(cols.topic)];
       if (t.IsNull(i)) return Status::ExecutionError("kafka sink: the topic column is null and no topic option is set");
       topic = std::string(t.GetString(i));
+      if (topic != last_topic) {
+        std::lock_guard<std::mutex> l(batch_topics_mu_);
+        batch_topics_.insert(topic);
+        last_topic = topic;
+      }
     }
     int32_t partition = RD_KAFKA_PARTITION_UA;
     if (cols.partition >= 0 && b.columns[static_cast<size_t>(cols.partition)].IsValid(i)) {
@@ -260,18 +266,54 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
   return Status::OK();
 }
 
-Status KafkaSink::FlushDelivered() {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+Status KafkaSink::CheckTopicsExist(int64_t batch_id) {
+  std::set<std::string> topics;
+  if (!topic_.empty()) {
+    topics.insert(topic_);
+  } else {
+    std::lock_guard<std::mutex> l(batch_topics_mu_);
+    topics = batch_topics_;
+  }
+  if (topics.empty()) return Status::OK();
+  // All topics: a request naming a topic could auto-create it.
+  const rd_kafka_metadata_t* md = nullptr;
+  if (rd_kafka_metadata(producer_.get(), 1, nullptr, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::OK();  // the cluster cannot say now; keep waiting
+  }
+  for (int i = 0; i < md->topic_cnt; ++i) topics.erase(md->topics[i].topic);
+  rd_kafka_metadata_destroy(md);
+  if (topics.empty()) return Status::OK();
+  return Status::NotFound("kafka sink: topic '" + *topics.begin() + "' does not exist (was it deleted while the " +
+                          "query ran?): the records of batch " + std::to_string(batch_id) +
+                          " cannot be delivered to it. Create the topic and restart the query (the batch is "
+                          "written again), or write to another topic with a new checkpoint");
+}
+
+Status KafkaSink::FlushDelivered(int64_t batch_id) {
+  auto now = std::chrono::steady_clock::now();
+  auto deadline = now + std::chrono::milliseconds(timeout_ms_);
+  auto next_topic_check = now + std::chrono::milliseconds(kTopicCheckMs);
   rd_kafka_resp_err_t fe;
   while ((fe = rd_kafka_flush(producer_.get(), kSliceMs)) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
-         std::chrono::steady_clock::now() < deadline) {
+         (now = std::chrono::steady_clock::now()) < deadline) {
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: flush"));
+    if (delivery_.failed.load() > 0) break;  // the batch fails anyway
+    if (now >= next_topic_check) {
+      SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
+      next_topic_check = now + std::chrono::milliseconds(kTopicCheckMs);
+    }
   }
-  if (fe != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("kafka sink: flush: ") + rd_kafka_err2str(fe));
   if (delivery_.failed.load() > 0) {
+    // A deleted topic shows as "Unknown partition": say which topic is gone.
+    SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
     std::lock_guard<std::mutex> l(delivery_.mu);
-    return Status::IOError("kafka sink: " + std::to_string(delivery_.failed.load()) +
-                           " records were not delivered: " + delivery_.first_error);
+    return Status::IOError("kafka sink: " + std::to_string(delivery_.failed.load()) + " records of batch " +
+                           std::to_string(batch_id) + " were not delivered: " + delivery_.first_error);
+  }
+  if (fe != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
+    return Status::IOError(std::string("kafka sink: flush of batch ") + std::to_string(batch_id) + ": " +
+                           rd_kafka_err2str(fe));
   }
   return Status::OK();
 }
@@ -327,7 +369,7 @@ class KafkaSinkWriter final : public SinkWriter {
   Status Write(int, Batch batch) override { return skip_ ? Status::OK() : sink_->Produce(cols_, batch); }
   Status Commit() override {
     if (skip_) return Status::OK();
-    Status st = sink_->FlushDelivered();
+    Status st = sink_->FlushDelivered(batch_.id);
     if (!in_txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
     in_txn_ = false;  // committed, or aborted by CommitTransaction on failure
     return sink_->CommitTransaction(batch_.id, batch_.offsets_digest);
@@ -347,6 +389,10 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
                                                           OutputMode, int) {
   SLUICE_ASSIGN_OR_RETURN(Columns cols, ResolveColumns(schema));
   delivery_.failed = 0;
+  {
+    std::lock_guard<std::mutex> l(batch_topics_mu_);
+    batch_topics_.clear();
+  }
   if (!exactly_once_) {
     return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false, false));
   }
@@ -371,6 +417,10 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
 
 void KafkaSink::Stop() {
   if (producer_) {
+    // Records still queued belong to a batch that failed or was cancelled
+    // (a committed batch was flushed): drop them rather than wait for a
+    // topic that may be gone.
+    rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE);
     rd_kafka_flush(producer_.get(), 10000);
     producer_.reset();
   }

@@ -27,6 +27,8 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -62,7 +64,12 @@ class KafkaSink : public Sink {
     int value, key, topic, partition, headers;  // -1: absent
   };
   Status Produce(const Columns& cols, const Batch& batch);  // from any thread
-  Status FlushDelivered();                                  // every record acknowledged
+  // Every record acknowledged. Fails at once when a record failed, and,
+  // while records wait, checks every kTopicCheckMs that the batch's topics
+  // still exist: a topic deleted under the query fails the batch within
+  // seconds, naming the topic (librdkafka would wait for
+  // transaction.timeout.ms / message.timeout.ms and report a time-out).
+  Status FlushDelivered(int64_t batch_id);
   // Records, batch id and offsets digest, atomically.
   Status CommitTransaction(int64_t batch_id, const std::string& offsets_digest);
   void AbortTransaction();
@@ -79,6 +86,9 @@ class KafkaSink : public Sink {
   Result<Columns> ResolveColumns(const Schema& schema) const;
   Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
   Result<int64_t> ReadCommittedBatch();
+  // NotFound naming the first topic this batch wrote to that the cluster
+  // does not list; OK if all exist or the cluster cannot be asked now.
+  Status CheckTopicsExist(int64_t batch_id);
 
   KafkaConfig config_;
   std::string topic_;  // option; may be empty when a topic column is given
@@ -91,7 +101,12 @@ class KafkaSink : public Sink {
   // or fails within timeout_ms_ (abandoning it midway gains nothing).
   const CancellationToken* cancel_ = &CancellationToken::Never();
   static constexpr int kSliceMs = 250;
+  static constexpr int kTopicCheckMs = 1000;
   RdKafkaPtr producer_;
+  // Topics of the current batch's rows when they come from the topic
+  // column (else topic_).
+  std::mutex batch_topics_mu_;
+  std::set<std::string> batch_topics_;  // GUARDED_BY(batch_topics_mu_)
   int64_t last_committed_ = -1;
   // Offsets digests of the newest committed batches (from the group
   // offset's metadata), by batch id.
