@@ -4,8 +4,16 @@
 
 #include "connectors/file/csv_split_reader.h"
 #include "connectors/file/json_split_reader.h"
+#include "common/log.h"
 
 namespace sluice {
+
+namespace {
+class EmptyBatchStream final : public BatchStream {
+ public:
+  Result<std::optional<Batch>> Next() override { return std::optional<Batch>(); }
+};
+}  // namespace
 
 Schema ScanSpec::OutputSchema() const {
   Schema out;
@@ -45,7 +53,13 @@ Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
     ro.quote = spec->options.quote;
     ro.escape = spec->options.escape;
   }
-  SLUICE_ASSIGN_OR_RETURN(auto in, SplitReader::Open(spec->env, split, ro));
+  auto opened = SplitReader::Open(spec->env, split, ro);
+  if (!opened.ok() && opened.status().code() == StatusCode::kNotFound && spec->options.ignore_missing_files) {
+    // Deleted since it was listed: no rows (Spark's ignoreMissingFiles).
+    LogWarn("file scan", "skipping {}: it was deleted after it was listed (ignoreMissingFiles)", split.path);
+    return std::unique_ptr<BatchStream>(std::make_unique<EmptyBatchStream>());
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto in, std::move(opened));
   if (spec->format == FileFormat::kJson) return OpenJsonSplitReader(std::move(in), std::move(spec));
   return OpenCsvSplitReader(std::move(in), std::move(spec));
 }

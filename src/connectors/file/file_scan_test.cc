@@ -741,5 +741,29 @@ TEST_F(FileEnvTest, FileSinkPartFileWithoutAChecksumIsCheckedBySizeOnly) {
   EXPECT_EQ(MakeScan(&mem_, FileFormat::kJson, {"/out"}, schema).status().code(), StatusCode::kCorruption);
 }
 
+// A file deleted between the listing and the read: an error naming it, or,
+// with ignoreMissingFiles, no rows from it (Spark's option).
+TEST_F(FileEnvTest, AFileDeletedAfterListingFailsOrIsSkippedWithIgnoreMissingFiles) {
+  Schema schema({{"id", DataType::Bigint()}});
+  for (bool ignore : {false, true}) {
+    SCOPED_TRACE(ignore ? "ignoreMissingFiles" : "default");
+    Put("/data/in/a.json", "{\"id\":1}\n");
+    Put("/data/in/b.json", "{\"id\":2}\n");
+    auto scan = MakeScan(&mem_, FileFormat::kJson, {"/data/in"}, schema,
+                         {{"ignoreMissingFiles", ignore ? "true" : "false"}});
+    ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+    ASSERT_TRUE(mem_.DeleteFile("/data/in/a.json").ok());
+    Status st;
+    auto rows = ReadAll(**scan, &st);
+    if (ignore) {
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      EXPECT_EQ(rows, (std::vector<std::vector<Value>>{{Value::Bigint(2)}}));
+    } else {
+      EXPECT_EQ(st.code(), StatusCode::kNotFound);
+      EXPECT_EQ(st.message(), "path does not exist: /data/in/a.json");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sluice
