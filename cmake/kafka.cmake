@@ -38,3 +38,15 @@ target_include_directories(kafka_load PRIVATE ${CLI11_INCLUDE_DIR})
 add_executable(kafka_consume_raw ${PROJECT_SOURCE_DIR}/bench/kafka/kafka_consume_raw.cc)
 target_link_libraries(kafka_consume_raw PRIVATE PkgConfig::RDKAFKA Threads::Threads)
 target_include_directories(kafka_consume_raw PRIVATE ${CLI11_INCLUDE_DIR})
+# Fills and reads topics with plain librdkafka for the shell tests
+# (scripts/sigkill_loop.sh checks the engine's output with it).
+add_executable(kafka_topic_tool ${PROJECT_SOURCE_DIR}/test/kafka/kafka_topic_tool.cc)
+target_link_libraries(kafka_topic_tool PRIVATE PkgConfig::RDKAFKA Threads::Threads)
+target_include_directories(kafka_topic_tool PRIVATE ${CLI11_INCLUDE_DIR})
+# The Kafka half of the random SIGKILL loop, short: Kafka -> Kafka
+# exactlyOnce and Kafka -> aggregation -> Kafka exactlyOnce, 3 kills each,
+# against a private broker (about half a minute).
+add_test(NAME kafka_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
+         --sluice $<TARGET_FILE:sluice> --kafka-tool $<TARGET_FILE:kafka_topic_tool> --kills 3
+         --pipelines kafka,kafka-agg)
+set_tests_properties(kafka_sigkill_test PROPERTIES LABELS "kafka;integration" TIMEOUT 300)

@@ -28,7 +28,8 @@ sluice_module(exec/stateful DEPS sluice_exec_operators sluice_state)
 # (src/connectors/*.h), then one module per connector, then the built-in
 # registry that knows them all. Nothing here depends on plan/, api/, stream/.
 sluice_module(connectors DEPS sluice_exec_operators sluice_env)
-sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoint sluice_json sluice_render)
+# zlib: crc32 of the file sink's part files, checked as they are read.
+sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoint sluice_json sluice_render PkgConfig::ZLIB)
 sluice_module(connectors/memory DEPS sluice_connectors)
 sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/console DEPS sluice_connectors sluice_render)
@@ -47,6 +48,13 @@ cmake_language(DEFER CALL target_link_libraries sluice PRIVATE sluice_stream)
 # SIGKILL crash test of the batch lifecycle through a real `sluice run` process.
 add_test(NAME stream_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_crash_test PROPERTIES LABELS e2e TIMEOUT 120)
+# Random SIGKILLs of `sluice run` (file -> file, and a streaming aggregation)
+# while input arrives; the output holds every input record once. The short
+# version of scripts/sigkill_loop.sh (a few seconds); the Kafka pipelines are
+# in cmake/kafka.cmake (kafka_sigkill_test).
+add_test(NAME stream_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
+         --sluice $<TARGET_FILE:sluice> --kills 5 --pipelines file,agg)
+set_tests_properties(stream_sigkill_test PROPERTIES LABELS e2e TIMEOUT 120)
 # Strict options: misspelt, unsupported and out-of-range options and
 # unsupported output modes fail `sluice run` before a checkpoint exists.
 add_test(NAME stream_options_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/options_test.sh $<TARGET_FILE:sluice>)

@@ -1,6 +1,7 @@
 #include "checkpoint/file_sink_manifest.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_map>
 
 #include <simdjson.h>
@@ -25,9 +26,32 @@ std::string EntryJson(const SinkFileEntry& e) {
       .Key("modificationTime")
       .Int(e.modification_time_ms)
       .Key("action")
-      .String(e.action)
-      .EndObject();
+      .String(e.action);
+  if (e.crc32) {
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(*e.crc32));
+    w.Key("crc32").String(hex);
+  }
+  w.EndObject();
   return w.Take();
+}
+
+std::string DigestJson(int64_t batch_id, const std::string& digest) {
+  JsonWriter w;
+  w.BeginObject().Key("batchId").Int(batch_id).Key("offsetsDigest").String(digest).EndObject();
+  return w.Take();
+}
+
+// "cbf43926" (exactly 8 hex digits, as written) -> 0xcbf43926.
+std::optional<uint32_t> ParseCrc32(std::string_view hex) {
+  if (hex.size() != 8) return std::nullopt;
+  uint32_t v = 0;
+  for (char c : hex) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return std::nullopt;
+    v = v << 4 | static_cast<uint32_t>(d);
+  }
+  return v;
 }
 
 // Applies adds and deletes in order; returns the live adds in order.
@@ -141,12 +165,13 @@ Result<std::optional<int64_t>> FileSinkManifest::ReadChecksumsFrom(const Listing
   return std::optional<int64_t>(from);
 }
 
-Result<std::vector<SinkFileEntry>> FileSinkManifest::ReadFile(const std::string& path, int64_t batch_id,
+Result<FileSinkManifest::Contents> FileSinkManifest::ReadFile(const std::string& path, int64_t file_id,
+                                                              bool compact,
                                                               std::optional<int64_t> checksums_from) const {
   std::string contents;
   SLUICE_RETURN_NOT_OK(env_->ReadFileToString(path, &contents));
   SLUICE_ASSIGN_OR_RETURN(auto parsed, MetadataLog::ParseFile(path, contents, kVersion));
-  if (!parsed.has_checksum && checksums_from && batch_id >= *checksums_from) {
+  if (!parsed.has_checksum && checksums_from && file_id >= *checksums_from) {
     return MetadataLog::MissingChecksum(path, "log file", "v" + std::to_string(parsed.version),
                                         "every manifest file from batch " + std::to_string(*checksums_from) +
                                             " on carries one (" + ChecksumsFilePath() + ")");
@@ -158,14 +183,28 @@ Result<std::vector<SinkFileEntry>> FileSinkManifest::ReadFile(const std::string&
   }
   const std::vector<std::string>& lines = parsed.lines;
   simdjson::dom::parser parser;
-  std::vector<SinkFileEntry> out;
-  out.reserve(lines.size());
+  Contents out;
+  out.files.reserve(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     checkpoint_json::Where where{path, static_cast<int>(i) + 2};
     simdjson::dom::element doc;
     SLUICE_RETURN_NOT_OK(checkpoint_json::ParseLine(parser, where, lines[i], &doc));
     simdjson::dom::object obj;
     SLUICE_RETURN_NOT_OK(checkpoint_json::GetObject(doc, where, &obj));
+    simdjson::dom::element unused;
+    if (!obj.at_key("batchId").get(unused)) {
+      // {"batchId":N,"offsetsDigest":"..."}: what batch N covered.
+      int64_t id = 0;
+      std::string digest;
+      SLUICE_RETURN_NOT_OK(checkpoint_json::GetInt64Field(obj, where, "batchId", &id));
+      SLUICE_RETURN_NOT_OK(checkpoint_json::GetStringField(obj, where, "offsetsDigest", &digest));
+      if (!compact && id != file_id) {
+        return Status::Corruption("log file " + where.str() + ": batchId " + std::to_string(id) +
+                                  " does not match the file's batch " + std::to_string(file_id));
+      }
+      out.digests[id] = std::move(digest);
+      continue;
+    }
     SinkFileEntry e;
     SLUICE_RETURN_NOT_OK(checkpoint_json::GetStringField(obj, where, "path", &e.path));
     SLUICE_RETURN_NOT_OK(checkpoint_json::GetInt64Field(obj, where, "size", &e.size));
@@ -176,24 +215,40 @@ Result<std::vector<SinkFileEntry>> FileSinkManifest::ReadFile(const std::string&
       return Status::Corruption("log file " + where.str() + ": unknown action " +
                                 JsonQuote(e.action) + " (expected \"add\" or \"delete\")");
     }
-    out.push_back(std::move(e));
+    if (!obj.at_key("crc32").get(unused)) {  // optional: absent in version 1
+      std::string hex;
+      SLUICE_RETURN_NOT_OK(checkpoint_json::GetStringField(obj, where, "crc32", &hex));
+      e.crc32 = ParseCrc32(hex);
+      if (!e.crc32) {
+        return Status::Corruption("log file " + where.str() + ": field \"crc32\" must be 8 lowercase hex digits, "
+                                  "found " + JsonQuote(hex));
+      }
+    }
+    out.files.push_back(std::move(e));
   }
   return out;
 }
 
-Result<std::vector<SinkFileEntry>> FileSinkManifest::AllFilesOnce() const {
-  SLUICE_ASSIGN_OR_RETURN(auto l, List());
+Result<FileSinkManifest::Contents> FileSinkManifest::ReadAll(const Listing& l) const {
   SLUICE_ASSIGN_OR_RETURN(auto checksums_from, ReadChecksumsFrom(l));
-  std::vector<SinkFileEntry> all;
+  Contents all;
   if (l.compact) {
-    SLUICE_ASSIGN_OR_RETURN(all, ReadFile(PathFor(*l.compact) + std::string(kCompactSuffix), *l.compact,
+    SLUICE_ASSIGN_OR_RETURN(all, ReadFile(PathFor(*l.compact) + std::string(kCompactSuffix), *l.compact, true,
                                           checksums_from));
   }
   for (int64_t id : l.batches) {
-    SLUICE_ASSIGN_OR_RETURN(auto entries, ReadFile(PathFor(id), id, checksums_from));
-    for (auto& e : entries) all.push_back(std::move(e));
+    SLUICE_ASSIGN_OR_RETURN(auto c, ReadFile(PathFor(id), id, false, checksums_from));
+    for (auto& e : c.files) all.files.push_back(std::move(e));
+    for (auto& [b, d] : c.digests) all.digests[b] = std::move(d);
   }
-  return Live(std::move(all));
+  all.files = Live(std::move(all.files));
+  return all;
+}
+
+Result<std::vector<SinkFileEntry>> FileSinkManifest::AllFilesOnce() const {
+  SLUICE_ASSIGN_OR_RETURN(auto l, List());
+  SLUICE_ASSIGN_OR_RETURN(auto all, ReadAll(l));
+  return std::move(all.files);
 }
 
 Result<std::vector<SinkFileEntry>> FileSinkManifest::AllFiles() const {
@@ -223,7 +278,25 @@ Result<bool> FileSinkManifest::HasBatch(int64_t batch_id) const {
   return latest.has_value() && batch_id <= *latest;
 }
 
-Status FileSinkManifest::AddBatch(int64_t batch_id, const std::vector<SinkFileEntry>& files) {
+Result<std::optional<std::string>> FileSinkManifest::GetOffsetsDigest(int64_t batch_id) const {
+  using Out = std::optional<std::string>;
+  SLUICE_ASSIGN_OR_RETURN(auto l, List());
+  if (!l.latest || batch_id > *l.latest || batch_id < 0) return Out();
+  SLUICE_ASSIGN_OR_RETURN(auto checksums_from, ReadChecksumsFrom(l));
+  Contents c;
+  if (l.compact && batch_id <= *l.compact) {
+    SLUICE_ASSIGN_OR_RETURN(c, ReadFile(PathFor(*l.compact) + std::string(kCompactSuffix), *l.compact, true,
+                                        checksums_from));
+  } else {
+    SLUICE_ASSIGN_OR_RETURN(c, ReadFile(PathFor(batch_id), batch_id, false, checksums_from));
+  }
+  auto it = c.digests.find(batch_id);
+  if (it == c.digests.end()) return Out();
+  return Out(it->second);
+}
+
+Status FileSinkManifest::AddBatch(int64_t batch_id, const std::vector<SinkFileEntry>& files,
+                                  const std::string& offsets_digest) {
   SLUICE_ASSIGN_OR_RETURN(auto l, List());
   if (l.latest && batch_id <= *l.latest) {
     return Status::AlreadyExists("batch " + std::to_string(batch_id) + " is already in the manifest " +
@@ -241,6 +314,9 @@ Status FileSinkManifest::AddBatch(int64_t batch_id, const std::vector<SinkFileEn
                                      JsonQuote(f.action));
     }
   }
+  if (offsets_digest.find('\n') != std::string::npos) {
+    return Status::InvalidArgument("offsets digest must be one line, got " + JsonQuote(offsets_digest));
+  }
   if (!l.has_checksums_file) {
     // The first batch written with checksums: older files (of a manifest
     // from before checksums) stay readable, later ones must carry one.
@@ -250,13 +326,19 @@ Status FileSinkManifest::AddBatch(int64_t batch_id, const std::vector<SinkFileEn
   }
   std::vector<std::string> lines;
   if (!IsCompactionBatch(batch_id, interval_)) {
+    if (!offsets_digest.empty()) lines.push_back(DigestJson(batch_id, offsets_digest));
     for (const auto& f : files) lines.push_back(EntryJson(f));
     return WriteFileAtomically(env_, PathFor(batch_id), MetadataLog::Serialize(kVersion, lines));
   }
-  // Compaction: everything live so far plus this batch, in one file.
-  SLUICE_ASSIGN_OR_RETURN(auto all, AllFilesOnce());
-  for (const auto& f : files) all.push_back(f);
-  for (const auto& f : Live(std::move(all))) lines.push_back(EntryJson(f));
+  // Compaction: everything live so far plus this batch, in one file, with
+  // the digests of the newest kDigestWindow batches.
+  SLUICE_ASSIGN_OR_RETURN(auto all, ReadAll(l));
+  for (const auto& f : files) all.files.push_back(f);
+  if (!offsets_digest.empty()) all.digests[batch_id] = offsets_digest;
+  for (const auto& [id, digest] : all.digests) {
+    if (id > batch_id - kDigestWindow) lines.push_back(DigestJson(id, digest));
+  }
+  for (const auto& f : Live(std::move(all.files))) lines.push_back(EntryJson(f));
   SLUICE_RETURN_NOT_OK(WriteFileAtomically(env_, PathFor(batch_id) + std::string(kCompactSuffix),
                                            MetadataLog::Serialize(kVersion, lines)));
   // The compact file replaces every older file. A crash here leaves them

@@ -3,9 +3,15 @@
 // only files listed here; a file in the output directory that is not listed
 // (left by a batch that crashed before its manifest entry) does not exist.
 //
-// `<batchId>`:          v1 line, then one JSON line per file written by the batch:
-//   {"path":"part-00000-....json","size":1234,"modificationTime":1700000000000,"action":"add"}
-// `<batchId>.compact`:  same format, every live file of batches 0..batchId.
+// `<batchId>`:          v2 line; the batch's offsets digest (what the batch
+// covered, given by the runner: SinkBatchInfo); one JSON line per file
+// written by the batch, with its size and CRC-32 (zlib's crc32 of its bytes):
+//   {"batchId":7,"offsetsDigest":"fnv1a64:0123456789abcdef"}
+//   {"path":"part-00000-....json","size":1234,"modificationTime":1700000000000,"action":"add","crc32":"cbf43926"}
+// `<batchId>.compact`:  same format, every live file of batches 0..batchId,
+// and the digests of the last kDigestWindow batches.
+// Version 1 files (no digest line, no crc32) stay readable: their batches'
+// digests and their files' checksums are unknown, so not checked.
 //
 // Batch b is a compaction batch when (b + 1) % compact_interval == 0 (Spark's
 // rule; default interval 10 as spark.sql.streaming.fileSink.log.compactInterval):
@@ -26,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,16 +46,24 @@ struct SinkFileEntry {
   int64_t size = 0;
   int64_t modification_time_ms = 0;
   std::string action = "add";  // "add" or "delete"
+  // zlib's crc32 of the file's bytes (unknown in manifests written before
+  // version 2).
+  std::optional<uint32_t> crc32 = std::nullopt;
 
   bool operator==(const SinkFileEntry&) const = default;
 };
 
 class FileSinkManifest {
  public:
-  static constexpr int kVersion = 1;
+  // Written, and the newest readable; version 1 is read too.
+  static constexpr int kVersion = 2;
   static constexpr int kDefaultCompactInterval = 10;
   // The file recording where checksums begin.
   static constexpr const char* kChecksumsFileName = "checksums";
+  // A compact file keeps the offsets digests of this many newest batches
+  // (older batches can no longer be replayed: the runner's offset log keeps
+  // fewer entries by default, minBatchesToRetain = 100).
+  static constexpr int64_t kDigestWindow = 100;
 
   // Opens `<output_dir>/_sluice_metadata`, creating it if needed.
   static Result<FileSinkManifest> Open(Env* env, const std::string& output_dir,
@@ -56,9 +71,16 @@ class FileSinkManifest {
 
   // Records batch `batch_id`. It must be the next batch (latest + 1; any id
   // when the manifest is empty); AlreadyExists if it was recorded before.
-  Status AddBatch(int64_t batch_id, const std::vector<SinkFileEntry>& files);
+  // `offsets_digest` (SinkBatchInfo::offsets_digest; empty: none) is
+  // recorded with it.
+  Status AddBatch(int64_t batch_id, const std::vector<SinkFileEntry>& files,
+                  const std::string& offsets_digest = {});
   // True if batch `batch_id` was recorded (its files are committed).
   Result<bool> HasBatch(int64_t batch_id) const;
+  // The offsets digest recorded with batch `batch_id`; nullopt if the batch
+  // is not recorded, was recorded without one (a version 1 manifest), or is
+  // older than the digests a compact file keeps (kDigestWindow).
+  Result<std::optional<std::string>> GetOffsetsDigest(int64_t batch_id) const;
   Result<std::optional<int64_t>> GetLatestBatchId() const;
   // Every live file: "add" entries not later deleted, in the order added.
   Result<std::vector<SinkFileEntry>> AllFiles() const;
@@ -86,12 +108,21 @@ class FileSinkManifest {
     std::optional<int64_t> latest;
     bool has_checksums_file = false;
   };
+  // One manifest file: its file entries and batch digests.
+  struct Contents {
+    std::vector<SinkFileEntry> files;
+    std::map<int64_t, std::string> digests;  // batch id -> offsets digest
+  };
   Result<Listing> List() const;
+  // `file_id`: the batch the file is named after; `compact`: a compact file
+  // (else a batch file, whose digest line must name `file_id`);
   // `checksums_from`: what `checksums` records (nullopt: no such file).
-  Result<std::vector<SinkFileEntry>> ReadFile(const std::string& path, int64_t batch_id,
-                                              std::optional<int64_t> checksums_from) const;
+  Result<Contents> ReadFile(const std::string& path, int64_t file_id, bool compact,
+                            std::optional<int64_t> checksums_from) const;
   Result<std::optional<int64_t>> ReadChecksumsFrom(const Listing& l) const;
   std::string ChecksumsFilePath() const;
+  // Every entry and digest of the files of `l`, deletes applied.
+  Result<Contents> ReadAll(const Listing& l) const;
   Result<std::vector<SinkFileEntry>> AllFilesOnce() const;
 
   Env* env_;

@@ -38,14 +38,14 @@ TEST(FileSinkManifestTest, AddHasBatchAllFiles) {
   std::string raw;
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/0", &raw).ok());
   EXPECT_EQ(raw, LogFileWithChecksum(
-                     "v1\n"
+                     "v2\n"
                      "{\"path\":\"part-0-a.json\",\"size\":123,\"modificationTime\":1700000000000,\"action\":\"add\"}\n"
                      "{\"path\":\"part-0-b.json\",\"size\":10,\"modificationTime\":1700000000000,\"action\":\"add\"}\n"));
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/1", &raw).ok());
-  EXPECT_EQ(raw, LogFileWithChecksum("v1\n"));
+  EXPECT_EQ(raw, LogFileWithChecksum("v2\n"));
   // Written before the first batch file: checksums from batch 0 on.
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/checksums", &raw).ok());
-  EXPECT_EQ(raw, LogFileWithChecksum("v1\n{\"checksumsFromBatch\":0}\n"));
+  EXPECT_EQ(raw, LogFileWithChecksum("v2\n{\"checksumsFromBatch\":0}\n"));
   EXPECT_TRUE(*m->HasBatch(0));
   EXPECT_TRUE(*m->HasBatch(1));
   EXPECT_FALSE(*m->HasBatch(2));
@@ -80,7 +80,7 @@ TEST(FileSinkManifestTest, CompactionBoundsFilesAndKeepsEntries) {
             (std::vector<std::string>{"5.compact", "6", "7", "checksums"}));
   std::string raw;
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/5.compact", &raw).ok());
-  EXPECT_EQ(std::count(raw.begin(), raw.end(), '\n'), 7);  // v1 + f0..f5
+  EXPECT_EQ(std::count(raw.begin(), raw.end(), '\n'), 7);  // v2 + f0..f5
   auto all = m->AllFiles();
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(Paths(*all),
@@ -151,7 +151,7 @@ TEST(FileSinkManifestTest, CorruptionAndGaps) {
   ASSERT_TRUE(env.WriteFile(dir + "1", "v9\n", false).ok());
   r = m->AllFiles();
   EXPECT_EQ(r.status().message(),
-            "log file /out/_sluice_metadata/1 has version v9 but this Sluice supports up to v1; upgrade Sluice");
+            "log file /out/_sluice_metadata/1 has version v9 but this Sluice supports up to v2; upgrade Sluice");
 
   ASSERT_TRUE(env.DeleteFile(dir + "1").ok());
   ASSERT_TRUE(env.WriteFile(dir + "2", LogFileWithChecksum("v1\n"), false).ok());
@@ -243,6 +243,88 @@ TEST(FileSinkManifestTest, ManifestFromBeforeChecksums) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message().rfind("log file /out/_sluice_metadata/3 has no checksum", 0), 0u)
       << r.status().message();
+}
+
+// Each batch records what it covered (the runner's offsets digest) in its
+// manifest file, so that a replayed batch id can be checked before the sink
+// skips it.
+TEST(FileSinkManifestTest, RecordsTheOffsetsDigestOfEachBatch) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out");
+  ASSERT_TRUE(m.ok());
+  ASSERT_TRUE(m->AddBatch(0, {File("a")}, "fnv1a64:00000000000000aa").ok());
+  ASSERT_TRUE(m->AddBatch(1, {}, "fnv1a64:00000000000000bb").ok());
+  ASSERT_TRUE(m->AddBatch(2, {File("c")}).ok());  // no digest given
+  std::string raw;
+  ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/0", &raw).ok());
+  EXPECT_EQ(raw,
+            "v2\n"
+            "{\"batchId\":0,\"offsetsDigest\":\"fnv1a64:00000000000000aa\"}\n"
+            "{\"path\":\"a\",\"size\":10,\"modificationTime\":1700000000000,\"action\":\"add\"}\n");
+  ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/1", &raw).ok());
+  EXPECT_EQ(raw, "v2\n{\"batchId\":1,\"offsetsDigest\":\"fnv1a64:00000000000000bb\"}\n");
+  EXPECT_EQ(*m->GetOffsetsDigest(0), std::optional<std::string>("fnv1a64:00000000000000aa"));
+  EXPECT_EQ(*m->GetOffsetsDigest(1), std::optional<std::string>("fnv1a64:00000000000000bb"));
+  EXPECT_EQ(*m->GetOffsetsDigest(2), std::nullopt);
+  EXPECT_EQ(*m->GetOffsetsDigest(3), std::nullopt);  // not recorded
+  // The digest lines are not files.
+  EXPECT_EQ(Paths(*m->AllFiles()), (std::vector<std::string>{"a", "c"}));
+}
+
+TEST(FileSinkManifestTest, CompactFilesKeepTheDigestsOfTheNewestBatches) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out", 3);
+  auto digest = [](int64_t b) { return "fnv1a64:" + std::string(15, '0') + std::to_string(b % 10); };
+  const int64_t n = FileSinkManifest::kDigestWindow + 21;  // batches 0..120; 119 is the newest compaction
+  for (int64_t b = 0; b < n; ++b) ASSERT_TRUE(m->AddBatch(b, {File("f" + std::to_string(b))}, digest(b)).ok());
+  const int64_t latest_compact = 119;
+  EXPECT_EQ(Listing(&env, "/out/_sluice_metadata"), (std::vector<std::string>{"119.compact", "120", "checksums"}));
+  for (int64_t b = n - FileSinkManifest::kDigestWindow + 1; b < n; ++b) {
+    EXPECT_EQ(*m->GetOffsetsDigest(b), std::optional<std::string>(digest(b))) << b;
+  }
+  // Older ones were dropped by a compaction: unknown, not wrong.
+  EXPECT_EQ(*m->GetOffsetsDigest(0), std::nullopt);
+  EXPECT_EQ(*m->GetOffsetsDigest(latest_compact - FileSinkManifest::kDigestWindow), std::nullopt);
+  EXPECT_EQ(Paths(*m->AllFiles()).size(), static_cast<size_t>(n));
+}
+
+// Manifests written before digests and checksums (version 1) stay readable:
+// their batches have no digest and their files no checksum.
+TEST(FileSinkManifestTest, VersionOneManifestsAreStillRead) {
+  MemEnv env;
+  const std::string dir = "/out/_sluice_metadata/";
+  ASSERT_TRUE(env.CreateDirRecursive(dir).ok());
+  ASSERT_TRUE(env.WriteFile(dir + "0", "v1\n{\"path\":\"a\",\"size\":3,\"modificationTime\":5,\"action\":\"add\"}\n",
+                            false).ok());
+  auto m = FileSinkManifest::Open(&env, "/out", 2);
+  ASSERT_TRUE(m.ok());
+  auto all = m->AllFiles();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0], (SinkFileEntry{"a", 3, 5, "add", std::nullopt}));
+  EXPECT_EQ(*m->GetOffsetsDigest(0), std::nullopt);
+  // The next batch (a compaction batch) carries the old entry over.
+  ASSERT_TRUE(m->AddBatch(1, {File("b")}, "fnv1a64:0000000000000001").ok());
+  EXPECT_EQ(Paths(*m->AllFiles()), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(*m->GetOffsetsDigest(0), std::nullopt);
+  EXPECT_EQ(*m->GetOffsetsDigest(1), std::optional<std::string>("fnv1a64:0000000000000001"));
+}
+
+TEST(FileSinkManifestTest, DigestLineOfAnotherBatchIsCorruption) {
+  MemEnv env;
+  auto m = FileSinkManifest::Open(&env, "/out");
+  ASSERT_TRUE(m->AddBatch(0, {}, "fnv1a64:00000000000000aa").ok());
+  const std::string dir = "/out/_sluice_metadata/";
+  ASSERT_TRUE(env.WriteFile(dir + "1",
+                            LogFileWithChecksum("v2\n{\"batchId\":7,\"offsetsDigest\":\"fnv1a64:00000000000000bb\"}\n"),
+                            false).ok());
+  auto d = m->GetOffsetsDigest(1);
+  EXPECT_EQ(d.status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(d.status().message(),
+            "log file /out/_sluice_metadata/1 line 2: batchId 7 does not match the file's batch 1");
+  ASSERT_TRUE(env.WriteFile(dir + "1", LogFileWithChecksum("v2\n{\"batchId\":1}\n"), false).ok());
+  EXPECT_EQ(m->AllFiles().status().message(),
+            "log file /out/_sluice_metadata/1 line 2 lacks the field \"offsetsDigest\"");
 }
 
 }  // namespace

@@ -1,11 +1,36 @@
 #include "checkpoint/offset_log.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "checkpoint/json_fields.h"
 #include "common/json_writer.h"
 
 namespace sluice {
 
 using checkpoint_json::Where;
+
+std::string SourceOffsetsDigest(const std::vector<std::optional<std::string>>& start,
+                                const std::vector<std::optional<std::string>>& end) {
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64-bit offset basis
+  auto add = [&h](std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      h ^= c;
+      h *= 0x100000001b3ULL;  // FNV-1a 64-bit prime
+    }
+  };
+  size_t n = std::max(start.size(), end.size());
+  for (size_t i = 0; i < n; ++i) {
+    for (const auto* offsets : {&start, &end}) {
+      const std::optional<std::string>* o = i < offsets->size() ? &(*offsets)[i] : nullptr;
+      add(o && *o ? std::string_view(**o) : std::string_view("-"));
+      add("\n");
+    }
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return std::string("fnv1a64:") + hex;
+}
 
 Result<OffsetLog> OffsetLog::Open(Env* env, const std::string& checkpoint_dir, int64_t checksums_from) {
   SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(env, JoinPath(checkpoint_dir, "offsets"),

@@ -41,6 +41,16 @@ struct OffsetSeq {
   bool operator==(const OffsetSeq&) const = default;
 };
 
+// What a batch covers, in one short string that sinks store with the batch
+// (SinkBatchInfo::offsets_digest): FNV-1a, 64 bits, of the text holding,
+// for each source in plan order, its start offset then its end offset, each
+// as its offset-log line (the JSON, or "-" for none) followed by '\n';
+// written "fnv1a64:" and 16 lowercase hex digits. A batch run again with
+// the offsets of its offset-log entry gets the same digest; a batch id
+// re-planned over other offsets almost surely gets another.
+std::string SourceOffsetsDigest(const std::vector<std::optional<std::string>>& start,
+                                const std::vector<std::optional<std::string>>& end);
+
 class OffsetLog {
  public:
   static constexpr int kVersion = 1;

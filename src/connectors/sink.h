@@ -1,7 +1,7 @@
 // Sink: where a streaming query's result goes (Spark's Sink).
 //
 // Each micro-batch is written once, after the offset log holds the batch and
-// before the commit log does: BeginBatch(batchId, ...) returns a SinkWriter,
+// before the commit log does: BeginBatch(batch, ...) returns a SinkWriter,
 // every partition of the query hands it its batches as it produces them, and
 // Commit() ends the batch. A sink that needs the whole result at once (to
 // print it, or to replace a table in complete mode) derives from
@@ -9,7 +9,11 @@
 // and calls it from Commit. After a
 // crash the same batch may be offered again with the same data: a sink must
 // be idempotent per batchId (skip a batch it already holds, or overwrite it
-// exactly).
+// exactly). An exactly-once sink that skips a batch it holds also records
+// the batch's offsets digest (SinkBatchInfo) with it, and fails when a batch
+// id it holds comes again with another digest: the checkpoint was rolled
+// back or edited and the batch re-planned over other offsets, so skipping
+// it would lose (or keep foreign) rows.
 #pragma once
 
 #include <cstdint>
@@ -45,6 +49,17 @@ struct SinkContext {
   const CancellationToken* cancel = &CancellationToken::Never();
 };
 
+// The micro-batch a sink is asked to write.
+struct SinkBatchInfo {
+  int64_t id = 0;
+  // What the batch covers: SourceOffsetsDigest (checkpoint/offset_log.h) of
+  // its start and end offsets, e.g. "fnv1a64:0123456789abcdef". The same on
+  // every run of the batch (a replay after a crash reads the offsets back
+  // from the offset log); another value for the same id means the batch was
+  // re-planned over other offsets. Empty: unknown (not checked).
+  std::string offsets_digest;
+};
+
 // One micro-batch being written to a sink.
 class SinkWriter {
  public:
@@ -65,12 +80,12 @@ class Sink {
   // "MemorySink", "FileSink[/out]" (progress "sink.description").
   virtual std::string description() const = 0;
   virtual Status Open(const SinkContext& ctx) { return Status::OK(); }
-  // A writer for batch `batch_id` (in update/append mode the new or changed
+  // A writer for batch `batch.id` (in update/append mode the new or changed
   // rows; in complete mode the whole result), fed by `num_partitions`
   // partitions. Sinks that write as the rows come implement this, so that a
   // micro-batch never has to fit in memory.
-  virtual Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
-                                                         int num_partitions) = 0;
+  virtual Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo& batch, const Schema& schema,
+                                                         OutputMode mode, int num_partitions) = 0;
   virtual void Stop() {}
 };
 
@@ -81,7 +96,7 @@ class CollectingSink : public Sink {
  public:
   virtual Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
                           OutputMode mode) = 0;
-  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo& batch, const Schema& schema, OutputMode mode,
                                                  int num_partitions) override;
 };
 
@@ -113,10 +128,11 @@ class CollectingSinkWriter final : public SinkWriter {
 };
 }  // namespace internal
 
-inline Result<std::unique_ptr<SinkWriter>> CollectingSink::BeginBatch(int64_t batch_id, const Schema& schema,
-                                                                      OutputMode mode, int num_partitions) {
+inline Result<std::unique_ptr<SinkWriter>> CollectingSink::BeginBatch(const SinkBatchInfo& batch,
+                                                                      const Schema& schema, OutputMode mode,
+                                                                      int num_partitions) {
   return std::unique_ptr<SinkWriter>(
-      std::make_unique<internal::CollectingSinkWriter>(this, batch_id, schema, mode, num_partitions));
+      std::make_unique<internal::CollectingSinkWriter>(this, batch.id, schema, mode, num_partitions));
 }
 using SinkPtr = std::shared_ptr<Sink>;
 

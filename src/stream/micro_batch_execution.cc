@@ -428,7 +428,10 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   // operators update their state as their partitions are opened).
   Schema schema = OutputSchema(*plan_);
   const std::string sink_context = "sink " + sink_->description();
-  auto begun = sink_->BeginBatch(batch_id, schema, config_.mode, physical->num_partitions());
+  // The digest of what the batch covers: an exactly-once sink that already
+  // holds the batch id checks it before skipping the batch.
+  SinkBatchInfo batch_info{batch_id, SourceOffsetsDigest(start, end)};
+  auto begun = sink_->BeginBatch(batch_info, schema, config_.mode, physical->num_partitions());
   if (!begun.ok()) return begun.status().WithContext(sink_context);
   std::unique_ptr<SinkWriter> writer = std::move(*begun);
   std::atomic<int64_t> out_rows{0};

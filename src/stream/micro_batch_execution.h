@@ -8,8 +8,8 @@
 //      replaced by those tables; optimize; plan (the planner makes each
 //      stateful node a stateful operator, e.g. StatefulAggregate, that reads
 //      state version id and commits id + 1 through the run's StateCheckpoint)
-//   -> the plan's partitions stream their rows into sink.BeginBatch(id)'s
-//      writer; the stateful operators finish (every state partition
+//   -> the plan's partitions stream their rows into sink.BeginBatch(id,
+//      digest of the batch's start and end offsets)'s writer; the stateful operators finish (every state partition
 //      committed, metrics read); the writer commits    kill point after_sink
 //   -> commits/<id> written                               kill point after_commit
 //   -> sources Commit(end); old log entries purged (keep minBatchesToRetain)

@@ -711,11 +711,11 @@ class StreamingRecordingSink : public CollectingSink {
     ++log_->add_batch_calls;
     return Status::OK();
   }
-  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema&, OutputMode,
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo& batch, const Schema&, OutputMode,
                                                  int num_partitions) override {
     std::lock_guard<std::mutex> l(log_->mu);
-    log_->begun.push_back({batch_id, num_partitions});
-    return std::unique_ptr<SinkWriter>(std::make_unique<Writer>(log_, batch_id, num_partitions));
+    log_->begun.push_back({batch.id, num_partitions});
+    return std::unique_ptr<SinkWriter>(std::make_unique<Writer>(log_, batch.id, num_partitions));
   }
 
  private:

@@ -176,7 +176,7 @@ for sub in ["ck/offsets", "ck/commits", "ck/sources/0", "out/_sluice_metadata"]:
     for name in os.listdir(os.path.join(d, sub)):
         p = os.path.join(d, sub, name)
         data = open(p, "rb").read()
-        open(p, "wb").write(re.sub(rb"^(v1) crc32=[0-9a-f]{8}\n", rb"\1\n", data))
+        open(p, "wb").write(re.sub(rb"^(v[12]) crc32=[0-9a-f]{8}\n", rb"\1\n", data))
 os.remove(os.path.join(d, "out/_sluice_metadata/checksums"))
 md = open(os.path.join(d, "ck/metadata")).read().split("\n")[1]
 open(os.path.join(d, "ck/metadata"), "w").write(json.dumps({"id": json.loads(md)["id"]}, separators=(",", ":")) + "\n")

@@ -136,8 +136,10 @@ def with_checksum(plain):
 
 
 def future_text(data):
+    """The same lines under the next version number than the file's own."""
     first, rest = data.split(b"\n", 1)
-    return with_checksum(b"v2\n" + rest)
+    version = int(first.split(b" ")[0][1:])
+    return with_checksum(b"v%d\n" % (version + 1) + rest)
 
 
 def future_state(data):

@@ -12,7 +12,7 @@ class NoopSink : public Sink {
  public:
   static ConnectorSpec Spec();  // defined in console_sink.cc
   std::string description() const override { return "NoopSink"; }
-  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t, const Schema&, OutputMode, int) override {
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo&, const Schema&, OutputMode, int) override {
     return std::unique_ptr<SinkWriter>(std::make_unique<Writer>());
   }
 

@@ -69,6 +69,8 @@ Result<FileFormatOptions> FileFormatOptions::Parse(
       SLUICE_ASSIGN_OR_RETURN(o.max_partition_bytes, ParsePositive(raw_key, v));
     } else if (k == "samplingbytes") {
       SLUICE_ASSIGN_OR_RETURN(o.sampling_bytes, ParsePositive(raw_key, v));
+    } else if (k == "ignoremissingfiles") {
+      SLUICE_ASSIGN_OR_RETURN(o.ignore_missing_files, ParseBool(raw_key, v));
     } else if (k == "dateformat" || k == "timestampformat" || k == "timestampntzformat") {
       // Only Spark's defaults are implemented.
       bool is_default = (k == "dateformat" && v == "yyyy-MM-dd") ||
@@ -181,6 +183,9 @@ OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
                            "files larger than this are read in byte ranges in parallel"))
       .Add(OptionSpec::Int("samplingBytes", "8388608", 1, std::numeric_limits<int64_t>::max(),
                            "bytes of each file read to infer a schema"))
+      .Add(OptionSpec::Bool("ignoreMissingFiles", "false",
+                            "a file deleted after it was listed (a stream: after it was logged for a batch) is "
+                            "skipped, not an error"))
       .Add(OptionSpec::String("dateFormat", "yyyy-MM-dd", "only Spark's default is accepted"))
       .Add(OptionSpec::String("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]",
                               "only Spark's default is accepted"))

@@ -16,6 +16,9 @@
 //                                split by byte ranges; Spark's session conf
 //                                spark.sql.files.maxPartitionBytes)
 //     samplingBytes              8388608 (Sluice: bytes read per inference)
+//     ignoreMissingFiles         false (a file deleted after it was listed,
+//                                or logged by the file stream source, is
+//                                skipped instead of failing the query)
 //   CSV only
 //     header                     false
 //     inferSchema                false
@@ -66,6 +69,7 @@ struct FileFormatOptions {
   bool ignore_null_fields = true;
   int64_t max_partition_bytes = int64_t{32} << 20;
   int64_t sampling_bytes = int64_t{8} << 20;
+  bool ignore_missing_files = false;
 
   // CSV.
   bool header = false;

@@ -21,16 +21,24 @@ Status AddManifestFiles(Env* env, const std::string& dir, std::vector<FileInfo>*
   SLUICE_ASSIGN_OR_RETURN(auto manifest, FileSinkManifest::Open(env, dir));
   SLUICE_ASSIGN_OR_RETURN(auto entries, manifest.AllFiles());
   std::string prefix = dir.back() == '/' ? dir : dir + "/";
+  const std::string manifest_dir = prefix + kFileSinkMetadataDir;
   for (const auto& e : entries) {
     if (e.action != "add") continue;
     std::string p = !e.path.empty() && e.path[0] == '/' ? e.path : prefix + e.path;
     auto attrs = env->GetFileAttributes(p);
     if (!attrs.ok()) {
       if (attrs.status().code() != StatusCode::kNotFound) return attrs.status();
-      return Status::NotFound(p + ", listed in the file sink manifest " + prefix + kFileSinkMetadataDir +
+      return Status::NotFound(p + ", listed in the file sink manifest " + manifest_dir +
                               ", does not exist (was the output directory changed by hand?)");
     }
-    out->push_back({p, static_cast<int64_t>(attrs->size)});
+    if (static_cast<int64_t>(attrs->size) != e.size) {
+      return Status::Corruption("file " + p + " has " + std::to_string(attrs->size) +
+                                " bytes but the file sink manifest " + manifest_dir + " recorded " +
+                                std::to_string(e.size) +
+                                ": it was truncated or changed after it was committed; restore it, or rewrite "
+                                "the output (a new output directory and checkpoint)");
+    }
+    out->push_back({p, static_cast<int64_t>(attrs->size), e.crc32, manifest_dir});
   }
   return Status::OK();
 }

@@ -11,7 +11,10 @@
 // A directory written by the streaming file sink (it has a
 // `_sluice_metadata/` manifest) lists exactly the files its manifest names:
 // a part file of a crashed attempt that never reached the manifest is not
-// data. A manifest entry whose file is gone is a NotFound error naming it.
+// data. A manifest entry whose file is gone is a NotFound error naming it;
+// one whose size differs from the manifest's is Corruption naming it. Its
+// CRC-32, when the manifest has one, goes with the file to the scan, which
+// checks it as it reads (file_checksum_check.h).
 //
 // All IO goes through the given Env (GetFileAttributes,
 // ListDirWithAttributes, the manifest's reads), so listings work over a
@@ -19,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +34,10 @@ namespace sluice {
 struct FileInfo {
   std::string path;
   int64_t size = 0;
+  // The CRC-32 a file sink manifest recorded for the file, and that
+  // manifest's directory (for messages); none for other files.
+  std::optional<uint32_t> crc32 = std::nullopt;
+  std::string manifest_dir = {};
   bool operator==(const FileInfo& o) const { return path == o.path && size == o.size; }
 };
 

@@ -4,8 +4,16 @@
 
 #include "connectors/file/csv_split_reader.h"
 #include "connectors/file/json_split_reader.h"
+#include "common/log.h"
 
 namespace sluice {
+
+namespace {
+class EmptyBatchStream final : public BatchStream {
+ public:
+  Result<std::optional<Batch>> Next() override { return std::optional<Batch>(); }
+};
+}  // namespace
 
 Schema ScanSpec::OutputSchema() const {
   Schema out;
@@ -18,12 +26,20 @@ std::vector<FileSplit> PlanSplits(const std::vector<FileInfo>& files, int64_t ma
   std::vector<FileSplit> out;
   max_bytes = std::max<int64_t>(max_bytes, 1);
   for (const auto& f : files) {
+    size_t first = out.size();
     if (!splittable || f.size <= max_bytes) {
       out.push_back({f.path, 0, f.size, f.size});
-      continue;
+    } else {
+      for (int64_t start = 0; start < f.size; start += max_bytes) {
+        out.push_back({f.path, start, std::min(max_bytes, f.size - start), f.size});
+      }
     }
-    for (int64_t start = 0; start < f.size; start += max_bytes) {
-      out.push_back({f.path, start, std::min(max_bytes, f.size - start), f.size});
+    if (f.crc32) {  // a file sink's part file: its splits check its CRC-32 together
+      auto check = std::make_shared<FileChecksumCheck>(f.path, f.size, *f.crc32, out.size() - first, f.manifest_dir);
+      for (size_t i = first; i < out.size(); ++i) {
+        out[i].checksum = check;
+        out[i].checksum_index = i - first;
+      }
     }
   }
   return out;
@@ -37,7 +53,13 @@ Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
     ro.quote = spec->options.quote;
     ro.escape = spec->options.escape;
   }
-  SLUICE_ASSIGN_OR_RETURN(auto in, SplitReader::Open(spec->env, split, ro));
+  auto opened = SplitReader::Open(spec->env, split, ro);
+  if (!opened.ok() && opened.status().code() == StatusCode::kNotFound && spec->options.ignore_missing_files) {
+    // Deleted since it was listed: no rows (Spark's ignoreMissingFiles).
+    LogWarn("file scan", "skipping {}: it was deleted after it was listed (ignoreMissingFiles)", split.path);
+    return std::unique_ptr<BatchStream>(std::make_unique<EmptyBatchStream>());
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto in, std::move(opened));
   if (spec->format == FileFormat::kJson) return OpenJsonSplitReader(std::move(in), std::move(spec));
   return OpenCsvSplitReader(std::move(in), std::move(spec));
 }

@@ -42,7 +42,9 @@
 //
 // All IO goes through the Env the scan was made with (listing, and reads of
 // 4 MB blocks), so a MemEnv or a FaultInjectionEnv can stand in for the disk.
-// An IO error fails the scan with a Status naming the file.
+// An IO error fails the scan with a Status naming the file. A file deleted
+// between the listing and its read is NotFound ("path does not exist: ..."),
+// or, with ignoreMissingFiles, gives no rows (a warning names it).
 #pragma once
 
 #include <atomic>

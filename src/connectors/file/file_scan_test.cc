@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "checkpoint/file_sink_manifest.h"
 #include "connectors/file/file_scan_operator.h"
@@ -668,6 +669,100 @@ TEST_F(FileEnvTest, AReadFaultFailsTheScanWithAnErrorNamingTheFile) {
   faulty.FailAll(FaultInjectionEnv::Op::kListDir);
   auto unlisted = MakeScan(&faulty, FileFormat::kJson, {"/data/in"}, schema);
   EXPECT_EQ(unlisted.status().message(), "injected fault: list directory /data/in");
+}
+
+// A file sink's part file changed after its batch was committed: the
+// listing compares its size with the manifest's, and the scan its CRC-32
+// (computed as its splits read it, combined over the splits) with the
+// manifest's, so the read fails naming the file instead of returning fewer
+// or other rows.
+TEST_F(FileEnvTest, FileSinkPartFilesAreCheckedAgainstTheirManifestSizeAndChecksum) {
+  std::string data;
+  for (int i = 0; i < 30; ++i) data += "{\"a\":" + std::to_string(100 + i) + "}\n";
+  const auto crc = static_cast<uint32_t>(::crc32(0, reinterpret_cast<const Bytef*>(data.data()),
+                                                 static_cast<uInt>(data.size())));
+  ASSERT_TRUE(mem_.CreateDir("/out").ok());
+  Put("/out/part-0.json", data);
+  auto manifest = FileSinkManifest::Open(&mem_, "/out");
+  ASSERT_TRUE(manifest.ok());
+  ASSERT_TRUE(manifest->AddBatch(0, {{"part-0.json", static_cast<int64_t>(data.size()), 0, "add", crc}}).ok());
+  Schema schema({{"a", DataType::Bigint()}});
+  char crc_hex[16];
+  std::snprintf(crc_hex, sizeof crc_hex, "0x%08x", crc);
+  for (const char* max_bytes : {"33554432", "50"}) {  // one split; nine splits
+    SCOPED_TRACE(std::string("maxPartitionBytes ") + max_bytes);
+    std::map<std::string, std::string> opts = {{"maxPartitionBytes", max_bytes}};
+    Put("/out/part-0.json", data);
+    auto scan = MakeScan(&mem_, FileFormat::kJson, {"/out"}, schema, opts);
+    ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+    Status st;
+    EXPECT_EQ(ReadAll(**scan, &st).size(), 30u);
+    EXPECT_TRUE(st.ok()) << st.ToString();
+
+    // One digit changed, size kept: still valid JSON, other rows.
+    std::string flipped = data;
+    flipped[data.size() / 2 + 3] = flipped[data.size() / 2 + 3] == '7' ? '8' : '7';
+    ASSERT_NE(flipped, data);
+    Put("/out/part-0.json", flipped);
+    scan = MakeScan(&mem_, FileFormat::kJson, {"/out"}, schema, opts);
+    ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+    ReadAll(**scan, &st);
+    EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
+    EXPECT_NE(st.message().find("file /out/part-0.json fails its checksum: the file sink manifest "
+                                "/out/_sluice_metadata recorded CRC-32 " + std::string(crc_hex)),
+              std::string::npos)
+        << st.message();
+
+    // Truncated: the listing refuses it.
+    Put("/out/part-0.json", data.substr(0, data.size() - 9));
+    scan = MakeScan(&mem_, FileFormat::kJson, {"/out"}, schema, opts);
+    EXPECT_EQ(scan.status().code(), StatusCode::kCorruption);
+    EXPECT_EQ(scan.status().message(),
+              "file /out/part-0.json has " + std::to_string(data.size() - 9) +
+                  " bytes but the file sink manifest /out/_sluice_metadata recorded " + std::to_string(data.size()) +
+                  ": it was truncated or changed after it was committed; restore it, or rewrite the output (a new "
+                  "output directory and checkpoint)");
+  }
+}
+
+// An entry without a checksum (a version 1 manifest) is checked by size
+// only.
+TEST_F(FileEnvTest, FileSinkPartFileWithoutAChecksumIsCheckedBySizeOnly) {
+  ASSERT_TRUE(mem_.CreateDirRecursive("/out/_sluice_metadata").ok());
+  Put("/out/part-0.json", "{\"a\":7}\n");
+  Put("/out/_sluice_metadata/0", "v1\n{\"path\":\"part-0.json\",\"size\":8,\"modificationTime\":0,\"action\":\"add\"}\n");
+  Schema schema({{"a", DataType::Bigint()}});
+  auto scan = MakeScan(&mem_, FileFormat::kJson, {"/out"}, schema);
+  ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+  Status st;
+  EXPECT_EQ(ReadAll(**scan, &st), (std::vector<std::vector<Value>>{{Value::Bigint(7)}}));
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  Put("/out/part-0.json", "{\"a\":7}\n\n");
+  EXPECT_EQ(MakeScan(&mem_, FileFormat::kJson, {"/out"}, schema).status().code(), StatusCode::kCorruption);
+}
+
+// A file deleted between the listing and the read: an error naming it, or,
+// with ignoreMissingFiles, no rows from it (Spark's option).
+TEST_F(FileEnvTest, AFileDeletedAfterListingFailsOrIsSkippedWithIgnoreMissingFiles) {
+  Schema schema({{"id", DataType::Bigint()}});
+  for (bool ignore : {false, true}) {
+    SCOPED_TRACE(ignore ? "ignoreMissingFiles" : "default");
+    Put("/data/in/a.json", "{\"id\":1}\n");
+    Put("/data/in/b.json", "{\"id\":2}\n");
+    auto scan = MakeScan(&mem_, FileFormat::kJson, {"/data/in"}, schema,
+                         {{"ignoreMissingFiles", ignore ? "true" : "false"}});
+    ASSERT_TRUE(scan.ok()) << scan.status().ToString();
+    ASSERT_TRUE(mem_.DeleteFile("/data/in/a.json").ok());
+    Status st;
+    auto rows = ReadAll(**scan, &st);
+    if (ignore) {
+      EXPECT_TRUE(st.ok()) << st.ToString();
+      EXPECT_EQ(rows, (std::vector<std::vector<Value>>{{Value::Bigint(2)}}));
+    } else {
+      EXPECT_EQ(st.code(), StatusCode::kNotFound);
+      EXPECT_EQ(st.message(), "path does not exist: /data/in/a.json");
+    }
+  }
 }
 
 }  // namespace

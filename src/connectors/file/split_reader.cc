@@ -44,6 +44,16 @@ Status SplitReader::Fill() {
   }
   size_t n = 0;
   SLUICE_RETURN_NOT_OK(file_->Read(static_cast<uint64_t>(read_pos_), cap_ - end_, buf_.get() + end_, &n));
+  if (split_.checksum && n > 0) {
+    // The part of [read_pos_, read_pos_ + n) this split owns.
+    int64_t from = std::max(read_pos_, split_.start);
+    int64_t to = std::min(read_pos_ + static_cast<int64_t>(n), split_.end());
+    if (from < to) {
+      owned_crc_ = FileChecksumCheck::Extend(owned_crc_, buf_.get() + end_ + (from - read_pos_),
+                                             static_cast<size_t>(to - from));
+      owned_bytes_ += to - from;
+    }
+  }
   if (n == 0) eof_ = true;
   end_ += n;
   read_pos_ += static_cast<int64_t>(n);
@@ -145,6 +155,10 @@ Result<bool> SplitReader::Next(std::string_view* record) {
     lines_consumed_ += 1 + inner;
     begin_ = next_begin;
     return true;
+  }
+  if (split_.checksum && !checksum_reported_) {
+    checksum_reported_ = true;
+    SLUICE_RETURN_NOT_OK(split_.checksum->SplitDone(split_.checksum_index, owned_crc_, owned_bytes_));
   }
   return false;
 }

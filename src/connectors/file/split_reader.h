@@ -13,6 +13,9 @@
 //
 // With `quoted_newlines` (CSV multiLine=true) a newline inside a quoted field
 // does not end the record; such files must not be split.
+//
+// A split may carry a FileChecksumCheck (a file sink's part file with a
+// recorded CRC-32): the bytes it owns are checksummed as they are read.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "connectors/file/file_checksum_check.h"
 #include "env/env.h"
 #include "sluice/status.h"
 
@@ -30,6 +34,11 @@ struct FileSplit {
   int64_t start = 0;
   int64_t length = 0;
   int64_t file_size = 0;
+  // When set, the reader computes the CRC-32 of the bytes this split owns
+  // and reports it as split `checksum_index` of the file once it has read
+  // to its end (Next returned false); the check's error fails Next.
+  std::shared_ptr<FileChecksumCheck> checksum = nullptr;
+  size_t checksum_index = 0;
   int64_t end() const { return start + length; }
 };
 
@@ -88,6 +97,10 @@ class SplitReader {
   int64_t lines_consumed_ = 0;     // lines of this split consumed so far
   int64_t record_line_index_ = -1;
   int64_t lines_before_split_ = -1;  // lazily computed
+  // With split_.checksum: the CRC-32 and count of the owned bytes read.
+  uint32_t owned_crc_ = 0;
+  int64_t owned_bytes_ = 0;
+  bool checksum_reported_ = false;
 };
 
 }  // namespace sluice

@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "checkpoint/checkpoint_metadata.h"
+#include "connectors/file/file_checksum_check.h"
+#include "connectors/file/file_listing.h"
 #include "env/kill_point.h"
 #include "render/csv_writer.h"
 #include "render/json_lines_writer.h"
@@ -29,6 +31,7 @@ Result<std::shared_ptr<FileStreamSink>> FileStreamSink::Make(const std::string& 
 
 Status FileStreamSink::Open(const SinkContext& ctx) {
   env_ = ctx.env;
+  checkpoint_dir_ = ctx.checkpoint_dir;
   SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(dir_));
   SLUICE_ASSIGN_OR_RETURN(auto m, FileSinkManifest::Open(env_, dir_));
   manifest_.emplace(std::move(m));
@@ -60,9 +63,10 @@ namespace {
 // leaves them, but they are not in the manifest, so they are not data).
 class FileSinkWriter final : public SinkWriter {
  public:
-  FileSinkWriter(FileStreamSink* sink, Env* env, FileSinkManifest* manifest, int64_t batch_id, Schema schema,
+  FileSinkWriter(FileStreamSink* sink, Env* env, FileSinkManifest* manifest, SinkBatchInfo batch, Schema schema,
                  int num_partitions, bool skip)
-      : sink_(sink), env_(env), manifest_(manifest), batch_id_(batch_id), schema_(std::move(schema)),
+      : sink_(sink), env_(env), manifest_(manifest), batch_id_(batch.id),
+        offsets_digest_(std::move(batch.offsets_digest)), schema_(std::move(schema)),
         parts_(static_cast<size_t>(num_partitions)), skip_(skip) {}
   ~FileSinkWriter() override {
     if (committed_ || skip_) return;
@@ -92,6 +96,7 @@ class FileSinkWriter final : public SinkWriter {
     }
     SLUICE_RETURN_NOT_OK(p.file->Append(data));
     p.size += static_cast<int64_t>(data.size());
+    p.crc32 = FileChecksumCheck::Extend(p.crc32, data.data(), data.size());
     return Status::OK();
   }
 
@@ -105,6 +110,7 @@ class FileSinkWriter final : public SinkWriter {
       SinkFileEntry e;
       e.path = p.name;
       e.size = p.size;
+      e.crc32 = p.crc32;
       auto mt = env_->GetFileModificationTimeMs(p.file->path());
       e.modification_time_ms = mt.ok() ? *mt : 0;
       entries.push_back(std::move(e));
@@ -112,7 +118,7 @@ class FileSinkWriter final : public SinkWriter {
     if (!entries.empty()) SLUICE_RETURN_NOT_OK(env_->SyncDir(sink_->dir()));
     committed_ = true;  // durable files: from here on, a failure leaves them to the manifest
     SLUICE_KILL_POINT("file_sink:before_manifest");
-    return manifest_->AddBatch(batch_id_, entries);
+    return manifest_->AddBatch(batch_id_, entries, offsets_digest_);
   }
 
  private:
@@ -120,11 +126,13 @@ class FileSinkWriter final : public SinkWriter {
     std::unique_ptr<WritableFile> file;
     std::string name;  // relative to the sink's directory
     int64_t size = 0;
+    uint32_t crc32 = 0;  // of the bytes appended so far (zlib's crc32)
   };
   FileStreamSink* sink_;
   Env* env_;
   FileSinkManifest* manifest_;
   int64_t batch_id_;
+  std::string offsets_digest_;
   Schema schema_;
   std::vector<Part> parts_;  // per partition; each touched by its partition's thread only
   bool skip_;                // a replay of a batch already in the manifest
@@ -133,26 +141,57 @@ class FileSinkWriter final : public SinkWriter {
 
 }  // namespace
 
-Result<std::unique_ptr<SinkWriter>> FileStreamSink::BeginBatch(int64_t batch_id, const Schema& schema,
+Result<std::unique_ptr<SinkWriter>> FileStreamSink::BeginBatch(const SinkBatchInfo& batch, const Schema& schema,
                                                                OutputMode mode, int num_partitions) {
   if (mode != OutputMode::kAppend) {
     return Status::AnalysisError("Data source " + format_ + " does not support " + OutputModeName(mode) +
                                  " output mode");
   }
   SLUICE_ASSIGN_OR_RETURN(auto latest, manifest_->GetLatestBatchId());
-  bool replay = latest && batch_id <= *latest;  // a replay of a committed batch
+  bool replay = latest && batch.id <= *latest;  // a replay of a committed batch
+  if (replay && !batch.offsets_digest.empty()) {
+    // Skipping the batch is right only if it covers what the committed one
+    // covered.
+    SLUICE_ASSIGN_OR_RETURN(auto recorded, manifest_->GetOffsetsDigest(batch.id));
+    if (recorded && *recorded != batch.offsets_digest) {
+      return Status::Corruption(
+          "batch " + std::to_string(batch.id) + " is already committed in the file sink " + dir_ +
+          " (manifest " + manifest_->dir() + ") for other source offsets: the manifest recorded the offsets digest " +
+          *recorded + ", the batch now covers " + batch.offsets_digest + ". The checkpoint " + checkpoint_dir_ +
+          " no longer matches the output (its offsets/" + std::to_string(batch.id) +
+          " was deleted, edited or re-planned with other options, e.g. a changed maxOffsetsPerTrigger or "
+          "maxFilesPerTrigger); skipping the batch would lose its rows and writing it would duplicate rows. "
+          "Restore the checkpoint's offsets/ and commits/ files as they were, or write to a new output "
+          "directory with a new checkpoint");
+    }
+  }
   return std::unique_ptr<SinkWriter>(
-      std::make_unique<FileSinkWriter>(this, env_, &*manifest_, batch_id, schema, num_partitions, replay));
+      std::make_unique<FileSinkWriter>(this, env_, &*manifest_, batch, schema, num_partitions, replay));
 }
 
 Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& dir) {
   if (!env->FileExists(JoinPath(dir, "_sluice_metadata"))) {
     return Status::NotFound(dir + " has no file sink manifest (_sluice_metadata)");
   }
-  SLUICE_ASSIGN_OR_RETURN(auto m, FileSinkManifest::Open(env, dir));
-  SLUICE_ASSIGN_OR_RETURN(auto files, m.AllFiles());
+  // The listing checks each file's size against the manifest.
+  SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles(env, {dir}));
   std::vector<std::string> out;
-  for (const auto& f : files) out.push_back(f.path.empty() || f.path[0] == '/' ? f.path : JoinPath(dir, f.path));
+  std::vector<char> buf(size_t{1} << 20);
+  for (const auto& f : files) {
+    if (f.crc32) {  // read the whole file once: its bytes must give the recorded CRC-32
+      SLUICE_ASSIGN_OR_RETURN(auto file, env->NewRandomAccessFile(f.path));
+      uint32_t crc = 0;
+      int64_t pos = 0;
+      for (size_t n = 0;; pos += static_cast<int64_t>(n)) {
+        SLUICE_RETURN_NOT_OK(file->Read(static_cast<uint64_t>(pos), buf.size(), buf.data(), &n));
+        if (n == 0) break;
+        crc = FileChecksumCheck::Extend(crc, buf.data(), n);
+      }
+      FileChecksumCheck check(f.path, f.size, *f.crc32, 1, f.manifest_dir);
+      SLUICE_RETURN_NOT_OK(check.SplitDone(0, crc, pos));
+    }
+    out.push_back(f.path);
+  }
   return out;
 }
 

@@ -5,8 +5,9 @@
 // part file of its own, `part-<b>-<uuid>.<ext>`; once every partition is
 // done the files are fsynced (and the directory), then -- only then --
 // batch b is recorded in the manifest `<path>/_sluice_metadata/`
-// (checkpoint/file_sink_manifest.h). A
-// batch already in the manifest is skipped when replayed after a crash; a
+// (checkpoint/file_sink_manifest.h) with its offsets digest. A
+// batch already in the manifest is skipped when replayed after a crash (and
+// fails if it now covers other offsets than the digest recorded); a
 // part file of a crashed attempt is not in the manifest and so, for
 // readers that trust the manifest (ReadFileSinkFiles), does not exist.
 // Kill point "file_sink:before_manifest" sits between the two steps.
@@ -34,7 +35,10 @@ class FileStreamSink : public Sink {
   static ConnectorSpec Spec(const std::string& format);
   std::string description() const override { return "FileSink[" + dir_ + "]"; }
   Status Open(const SinkContext& ctx) override;
-  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+  // A batch the manifest holds is skipped (a replay after a crash), unless
+  // the manifest recorded another offsets digest for it: then the batch was
+  // re-planned over other offsets and BeginBatch fails naming both.
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo& batch, const Schema& schema, OutputMode mode,
                                                  int num_partitions) override;
 
   const std::string& format() const { return format_; }
@@ -46,12 +50,15 @@ class FileStreamSink : public Sink {
   std::string dir_;
   FileFormatOptions write_options_;
   Env* env_ = nullptr;
+  std::string checkpoint_dir_;  // for messages
   std::optional<FileSinkManifest> manifest_;
 };
 
 // The data files a file sink committed in `dir` (absolute paths), from its
 // manifest; the files batch readers should trust. NotFound if `dir` has no
-// manifest.
+// manifest. Each file is checked against its manifest entry: its size, and
+// its CRC-32 when recorded (every file is read once); Corruption naming the
+// file if it was changed after it was committed.
 Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& dir);
 
 }  // namespace sluice

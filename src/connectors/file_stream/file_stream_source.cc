@@ -20,6 +20,7 @@ Result<std::shared_ptr<FileStreamSource>> FileStreamSource::Make(const std::stri
   s->schema_ = std::move(schema);
   SLUICE_ASSIGN_OR_RETURN(s->max_files_, options.GetInt("maxFilesPerTrigger", -1, true));
   if (!options.Get("maxFilesPerTrigger")) s->max_files_ = -1;
+  SLUICE_ASSIGN_OR_RETURN(s->ignore_missing_files_, options.GetBool("ignoreMissingFiles", false));
   for (const auto& [k, v] : options.map()) {
     if (k != "path" && k != "maxfilespertrigger") s->scan_options_[k] = v;
   }
@@ -134,8 +135,14 @@ Status FileStreamSource::PrepareForAvailableNow() {
   return Status::OK();
 }
 
+std::map<std::string, std::string> FileStreamSource::Metrics() const {
+  if (!ignore_missing_files_) return {};
+  return {{"numFilesMissing", std::to_string(files_missing_)}};
+}
+
 Result<std::optional<std::string>> FileStreamSource::LatestOffset(const std::optional<std::string>& start,
                                                                   const ReadLimit& limit) {
+  files_missing_ = 0;  // a batch without data from this source reads no file
   SLUICE_ASSIGN_OR_RETURN(auto files, ListNewFiles());
   std::optional<int64_t> latest;
   if (!entries_.empty()) latest = entries_.rbegin()->first;
@@ -176,6 +183,7 @@ Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>&
     SLUICE_ASSIGN_OR_RETURN(from, ParseOffset(*start));
   }
   SLUICE_ASSIGN_OR_RETURN(int64_t to, ParseOffset(end));
+  files_missing_ = 0;
   std::vector<std::string> paths;
   for (int64_t id = from + 1; id <= to; ++id) {
     auto it = entries_.find(id);
@@ -183,7 +191,24 @@ Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>&
       return Status::Corruption("file source log " + log_->dir() + " has no entry " + std::to_string(id) +
                                 " needed by the batch (" + (start ? *start : "null") + ", " + end + "]");
     }
-    paths.insert(paths.end(), it->second.begin(), it->second.end());
+    for (const auto& p : it->second) {
+      // A logged file must still be there: the batch is defined by it.
+      auto attrs = env_->GetFileAttributes(p);
+      if (attrs.ok() || attrs.status().code() != StatusCode::kNotFound) {
+        if (!attrs.ok()) return attrs.status();
+        paths.push_back(p);
+        continue;
+      }
+      if (!ignore_missing_files_) {
+        return Status::NotFound("file " + p + ", logged by the file source in " + log_->PathFor(id) +
+                                " for the batch (" + (start ? *start : "null") + ", " + end +
+                                "], no longer exists: restore it, or set the option ignoreMissingFiles 'true' to "
+                                "skip it (counted in the progress as numFilesMissing)");
+      }
+      LogWarn(description(), "skipping {} (logged in {}): it no longer exists (ignoreMissingFiles)", p,
+              log_->PathFor(id));
+      ++files_missing_;
+    }
   }
   if (paths.empty()) {
     return SourceBatch{std::make_shared<MemoryTable>(schema_, std::vector<Batch>{}, "empty"), 0, nullptr};

@@ -21,6 +21,12 @@
 // A directory that does not exist (yet) is an empty stream: the query waits
 // for it, and a warning naming it is logged at once and then every few
 // seconds while it waits.
+//
+// A logged file that no longer exists when its batch is read (deleted
+// after it was logged, e.g. before a crashed batch is replayed) fails the
+// batch with NotFound naming the file, its log entry and the option
+// ignoreMissingFiles; with ignoreMissingFiles 'true' it is skipped, with a
+// warning, and counted in the batch's progress (metrics numFilesMissing).
 #pragma once
 
 #include <set>
@@ -49,6 +55,9 @@ class FileStreamSource : public Source {
   Result<SourceBatch> GetBatch(const std::optional<std::string>& start, const std::string& end) override;
   Status PrepareForAvailableNow() override;
   ReadLimit DefaultReadLimit() const override;
+  // {"numFilesMissing": "<n>"} (files of this batch skipped because they no
+  // longer exist) when ignoreMissingFiles is set.
+  std::map<std::string, std::string> Metrics() const override;
 
   static std::string OffsetJson(int64_t log_offset);
   static Result<int64_t> ParseOffset(const std::string& json);
@@ -65,6 +74,8 @@ class FileStreamSource : public Source {
   Schema schema_;
   std::map<std::string, std::string> scan_options_;
   int64_t max_files_ = -1;
+  bool ignore_missing_files_ = false;
+  int64_t files_missing_ = 0;  // in the batch last read
   Env* env_ = nullptr;
   std::optional<MetadataLog> log_;
   std::set<std::string> seen_;

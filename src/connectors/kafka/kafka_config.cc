@@ -284,7 +284,8 @@ void CountDeliveryErrors(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque)
   auto* d = static_cast<DeliveryErrors*>(opaque);
   if (d->failed.fetch_add(1) == 0) {
     std::lock_guard<std::mutex> l(d->mu);
-    d->first_error = rd_kafka_err2str(m->err);
+    d->first_error = std::string(rd_kafka_err2str(m->err)) + " (topic '" +
+                     (m->rkt ? rd_kafka_topic_name(m->rkt) : "?") + "' partition " + std::to_string(m->partition) + ")";
   }
 }
 

@@ -1,8 +1,13 @@
 #include "connectors/kafka/kafka_sink.h"
 
+#include <simdjson.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
+#include "checkpoint/metadata_log.h"
+#include "common/json_writer.h"
 #include "env/kill_point.h"
 
 namespace sluice::kafka {
@@ -36,6 +41,7 @@ std::string KafkaSink::description() const {
 
 Status KafkaSink::Open(const SinkContext& ctx) {
   cancel_ = ctx.cancel;
+  checkpoint_dir_ = ctx.checkpoint_dir;
   SLUICE_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, config_.NewConf({}));
   char err[512];
   std::map<std::string, std::string> extra = {{"enable.idempotence", "true"}, {"acks", "all"}};
@@ -90,12 +96,60 @@ Result<int64_t> KafkaSink::ReadCommittedBatch() {
   rd_kafka_resp_err_t e = rd_kafka_committed(c, l, static_cast<int>(timeout_ms_));
   int64_t off = l->elems[0].offset;
   rd_kafka_resp_err_t pe = l->elems[0].err;
-  rd_kafka_topic_partition_list_destroy(l);
-  if (e != RD_KAFKA_RESP_ERR_NO_ERROR || pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::IOError("kafka sink: cannot read which batches are committed (group " + transactional_id_ +
-                           ", topic '" + topic_ + "' partition 0): " + rd_kafka_err2str(e ? e : pe));
+  std::string metadata;
+  if (l->elems[0].metadata != nullptr) {
+    metadata.assign(static_cast<const char*>(l->elems[0].metadata), l->elems[0].metadata_size);
   }
-  return off < 0 ? -1 : off - 1;
+  rd_kafka_topic_partition_list_destroy(l);
+  const std::string where = "group " + transactional_id_ + ", topic '" + topic_ + "' partition 0";
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR || pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("kafka sink: cannot read which batches are committed (" + where +
+                           "): " + rd_kafka_err2str(e ? e : pe));
+  }
+  if (off < 0) {
+    committed_digests_.clear();
+    return -1;
+  }
+  auto digests = DecodeCommitMetadata(metadata);
+  if (!digests.ok()) {
+    return Status::Corruption("kafka sink: the committed offset of " + where + " has metadata " +
+                              JsonQuote(metadata) + " that is not Sluice's record of committed batches: " +
+                              digests.status().message());
+  }
+  committed_digests_ = std::move(*digests);
+  return off - 1;
+}
+
+std::string KafkaSink::EncodeCommitMetadata(const std::map<int64_t, std::string>& digests) {
+  if (digests.empty()) return "";
+  JsonWriter w;
+  w.BeginObject().Key("offsetsDigests").BeginObject();
+  for (const auto& [id, digest] : digests) w.Key(std::to_string(id)).String(digest);
+  w.EndObject().EndObject();
+  return w.Take();
+}
+
+Result<std::map<int64_t, std::string>> KafkaSink::DecodeCommitMetadata(std::string_view metadata) {
+  std::map<int64_t, std::string> out;
+  if (metadata.empty()) return out;  // committed before digests were recorded
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(metadata.data(), metadata.size()).get(doc)) {
+    return Status::Corruption(std::string("not valid JSON: ") + simdjson::error_message(err));
+  }
+  simdjson::dom::object digests;
+  if (doc["offsetsDigests"].get_object().get(digests)) {
+    return Status::Corruption("expected {\"offsetsDigests\":{\"<batchId>\":\"<digest>\",...}}");
+  }
+  for (auto field : digests) {
+    std::string_view digest;
+    auto id = MetadataLog::ParseBatchId(field.key);
+    if (!id || field.value.get_string().get(digest)) {
+      return Status::Corruption("entry " + JsonQuote(field.key) + " is not \"<batchId>\":\"<digest>\"");
+    }
+    out[*id] = std::string(digest);
+  }
+  return out;
 }
 
 Status KafkaSink::TxnError(rd_kafka_error_t* e, const std::string& what, bool abort) {
@@ -143,6 +197,7 @@ Result<KafkaSink::Columns> KafkaSink::ResolveColumns(const Schema& schema) const
 Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
   rd_kafka_t* rk = producer_.get();
   const Vector& val = b.columns[static_cast<size_t>(cols.value)];
+  std::string last_topic;  // recorded in batch_topics_ when it changes
   for (size_t i = 0; i < b.num_rows; ++i) {
     std::string_view v = val.IsNull(i) ? std::string_view() : val.GetString(i);
     const void* vp = val.IsNull(i) ? nullptr : v.data();
@@ -157,6 +212,11 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
       const Vector& t = b.columns[static_cast<size_t>(cols.topic)];
       if (t.IsNull(i)) return Status::ExecutionError("kafka sink: the topic column is null and no topic option is set");
       topic = std::string(t.GetString(i));
+      if (topic != last_topic) {
+        std::lock_guard<std::mutex> l(batch_topics_mu_);
+        batch_topics_.insert(topic);
+        last_topic = topic;
+      }
     }
     int32_t partition = RD_KAFKA_PARTITION_UA;
     if (cols.partition >= 0 && b.columns[static_cast<size_t>(cols.partition)].IsValid(i)) {
@@ -206,27 +266,74 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
   return Status::OK();
 }
 
-Status KafkaSink::FlushDelivered() {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+Status KafkaSink::CheckTopicsExist(int64_t batch_id) {
+  std::set<std::string> topics;
+  if (!topic_.empty()) {
+    topics.insert(topic_);
+  } else {
+    std::lock_guard<std::mutex> l(batch_topics_mu_);
+    topics = batch_topics_;
+  }
+  if (topics.empty()) return Status::OK();
+  // All topics: a request naming a topic could auto-create it.
+  const rd_kafka_metadata_t* md = nullptr;
+  if (rd_kafka_metadata(producer_.get(), 1, nullptr, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::OK();  // the cluster cannot say now; keep waiting
+  }
+  for (int i = 0; i < md->topic_cnt; ++i) topics.erase(md->topics[i].topic);
+  rd_kafka_metadata_destroy(md);
+  if (topics.empty()) return Status::OK();
+  return Status::NotFound("kafka sink: topic '" + *topics.begin() + "' does not exist (was it deleted while the " +
+                          "query ran?): the records of batch " + std::to_string(batch_id) +
+                          " cannot be delivered to it. Create the topic and restart the query (the batch is "
+                          "written again), or write to another topic with a new checkpoint");
+}
+
+Status KafkaSink::FlushDelivered(int64_t batch_id) {
+  auto now = std::chrono::steady_clock::now();
+  auto deadline = now + std::chrono::milliseconds(timeout_ms_);
+  auto next_topic_check = now + std::chrono::milliseconds(kTopicCheckMs);
   rd_kafka_resp_err_t fe;
   while ((fe = rd_kafka_flush(producer_.get(), kSliceMs)) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
-         std::chrono::steady_clock::now() < deadline) {
+         (now = std::chrono::steady_clock::now()) < deadline) {
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: flush"));
+    if (delivery_.failed.load() > 0) break;  // the batch fails anyway
+    if (now >= next_topic_check) {
+      SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
+      next_topic_check = now + std::chrono::milliseconds(kTopicCheckMs);
+    }
   }
-  if (fe != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("kafka sink: flush: ") + rd_kafka_err2str(fe));
   if (delivery_.failed.load() > 0) {
+    // A deleted topic shows as "Unknown partition": say which topic is gone.
+    SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
     std::lock_guard<std::mutex> l(delivery_.mu);
-    return Status::IOError("kafka sink: " + std::to_string(delivery_.failed.load()) +
-                           " records were not delivered: " + delivery_.first_error);
+    return Status::IOError("kafka sink: " + std::to_string(delivery_.failed.load()) + " records of batch " +
+                           std::to_string(batch_id) + " were not delivered: " + delivery_.first_error);
+  }
+  if (fe != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
+    return Status::IOError(std::string("kafka sink: flush of batch ") + std::to_string(batch_id) + ": " +
+                           rd_kafka_err2str(fe));
   }
   return Status::OK();
 }
 
-Status KafkaSink::CommitTransaction(int64_t batch_id) {
+Status KafkaSink::CommitTransaction(int64_t batch_id, const std::string& offsets_digest) {
   rd_kafka_t* rk = producer_.get();
-  // The batch id, committed atomically with the records.
+  // The batch id and what the newest batches covered, committed atomically
+  // with the records.
+  std::map<int64_t, std::string> digests = committed_digests_;
+  if (!offsets_digest.empty()) digests[batch_id] = offsets_digest;
+  while (!digests.empty() && digests.begin()->first <= batch_id - kDigestWindow) digests.erase(digests.begin());
+  const std::string metadata = EncodeCommitMetadata(digests);
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0)->offset = batch_id + 1;
+  rd_kafka_topic_partition_t* p = rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0);
+  p->offset = batch_id + 1;
+  if (!metadata.empty()) {
+    p->metadata = std::malloc(metadata.size());  // freed by the list (rd_free)
+    std::memcpy(p->metadata, metadata.data(), metadata.size());
+    p->metadata_size = metadata.size();
+  }
   rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
   rd_kafka_error_t* se = rd_kafka_send_offsets_to_transaction(rk, l, cgmd, static_cast<int>(timeout_ms_));
   rd_kafka_consumer_group_metadata_destroy(cgmd);
@@ -237,6 +344,7 @@ Status KafkaSink::CommitTransaction(int64_t batch_id) {
     return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
   }
   last_committed_ = batch_id;
+  committed_digests_ = std::move(digests);
   return Status::OK();
 }
 
@@ -253,23 +361,23 @@ namespace {
 // batch's transaction. A writer dropped before Commit aborts it.
 class KafkaSinkWriter final : public SinkWriter {
  public:
-  KafkaSinkWriter(KafkaSink* sink, int64_t batch_id, KafkaSink::Columns cols, bool skip, bool in_txn)
-      : sink_(sink), batch_id_(batch_id), cols_(cols), skip_(skip), in_txn_(in_txn) {}
+  KafkaSinkWriter(KafkaSink* sink, SinkBatchInfo batch, KafkaSink::Columns cols, bool skip, bool in_txn)
+      : sink_(sink), batch_(std::move(batch)), cols_(cols), skip_(skip), in_txn_(in_txn) {}
   ~KafkaSinkWriter() override {
     if (in_txn_) sink_->AbortTransaction();
   }
   Status Write(int, Batch batch) override { return skip_ ? Status::OK() : sink_->Produce(cols_, batch); }
   Status Commit() override {
     if (skip_) return Status::OK();
-    Status st = sink_->FlushDelivered();
+    Status st = sink_->FlushDelivered(batch_.id);
     if (!in_txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
     in_txn_ = false;  // committed, or aborted by CommitTransaction on failure
-    return sink_->CommitTransaction(batch_id_);
+    return sink_->CommitTransaction(batch_.id, batch_.offsets_digest);
   }
 
  private:
   KafkaSink* sink_;
-  int64_t batch_id_;
+  SinkBatchInfo batch_;
   KafkaSink::Columns cols_;
   bool skip_;    // exactly-once: the batch is already in Kafka
   bool in_txn_;  // a transaction is open
@@ -277,22 +385,42 @@ class KafkaSinkWriter final : public SinkWriter {
 
 }  // namespace
 
-Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(int64_t batch_id, const Schema& schema, OutputMode,
-                                                          int) {
+Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& batch, const Schema& schema,
+                                                          OutputMode, int) {
   SLUICE_ASSIGN_OR_RETURN(Columns cols, ResolveColumns(schema));
   delivery_.failed = 0;
-  if (!exactly_once_) {
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch_id, cols, false, false));
+  {
+    std::lock_guard<std::mutex> l(batch_topics_mu_);
+    batch_topics_.clear();
   }
-  if (batch_id <= last_committed_) {  // already in Kafka
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch_id, cols, true, false));
+  if (!exactly_once_) {
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false, false));
+  }
+  if (batch.id <= last_committed_) {  // already in Kafka
+    auto it = committed_digests_.find(batch.id);
+    if (it != committed_digests_.end() && !batch.offsets_digest.empty() && it->second != batch.offsets_digest) {
+      return Status::Corruption(
+          "kafka sink: batch " + std::to_string(batch.id) + " is already committed to topic '" + topic_ +
+          "' (transactional id " + transactional_id_ + ", newest committed batch " + std::to_string(last_committed_) +
+          ") for other source offsets: Kafka recorded the offsets digest " + it->second +
+          ", the batch now covers " + batch.offsets_digest + ". The checkpoint " + checkpoint_dir_ +
+          " no longer matches the output (its offsets/" + std::to_string(batch.id) +
+          " was deleted, edited or re-planned with other options, e.g. a changed maxOffsetsPerTrigger); skipping "
+          "the batch would lose its rows and writing it would duplicate rows. Restore the checkpoint's offsets/ "
+          "and commits/ files as they were, or write to a new topic with a new checkpoint");
+    }
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, true, false));
   }
   if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get())) return TxnError(e, "begin_transaction", false);
-  return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch_id, cols, false, true));
+  return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false, true));
 }
 
 void KafkaSink::Stop() {
   if (producer_) {
+    // Records still queued belong to a batch that failed or was cancelled
+    // (a committed batch was flushed): drop them rather than wait for a
+    // topic that may be gone.
+    rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE);
     rd_kafka_flush(producer_.get(), 10000);
     producer_.reset();
   }

@@ -18,12 +18,19 @@
 // fences a previous incarnation and aborts its half-written transaction,
 // then reads that group offset (read_committed): BeginBatch skips every
 // batch at or below it. Readers with isolation.level=read_committed see every
-// batch exactly once.
+// batch exactly once. The committed offset's metadata string records what
+// the newest batches covered (their offsets digests, SinkBatchInfo), so a
+// batch id replayed over other offsets than it was committed with fails
+// instead of being skipped.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
+#include <string_view>
 
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/sink.h"
@@ -42,7 +49,10 @@ class KafkaSink : public Sink {
   // Rows are produced as the query's partitions hand them over (a batch
   // never has to fit in memory); Commit flushes, then commits the batch's
   // transaction in exactly-once mode.
-  Result<std::unique_ptr<SinkWriter>> BeginBatch(int64_t batch_id, const Schema& schema, OutputMode mode,
+  // Exactly-once: a batch at or below the committed one is skipped, unless
+  // the digest committed with it differs from batch.offsets_digest (the
+  // batch was re-planned over other offsets): then an error names both.
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo& batch, const Schema& schema, OutputMode mode,
                                                  int num_partitions) override;
   void Stop() override;
 
@@ -54,14 +64,31 @@ class KafkaSink : public Sink {
     int value, key, topic, partition, headers;  // -1: absent
   };
   Status Produce(const Columns& cols, const Batch& batch);  // from any thread
-  Status FlushDelivered();                                  // every record acknowledged
-  Status CommitTransaction(int64_t batch_id);               // records + batch id, atomically
+  // Every record acknowledged. Fails at once when a record failed, and,
+  // while records wait, checks every kTopicCheckMs that the batch's topics
+  // still exist: a topic deleted under the query fails the batch within
+  // seconds, naming the topic (librdkafka would wait for
+  // transaction.timeout.ms / message.timeout.ms and report a time-out).
+  Status FlushDelivered(int64_t batch_id);
+  // Records, batch id and offsets digest, atomically.
+  Status CommitTransaction(int64_t batch_id, const std::string& offsets_digest);
   void AbortTransaction();
+
+  // The metadata string of the committed group offset: the offsets digests
+  // of the newest kDigestWindow committed batches, as
+  // {"offsetsDigests":{"41":"fnv1a64:...","42":"fnv1a64:..."}}. An empty
+  // string (a sink from before digests) decodes to no digests.
+  static constexpr int64_t kDigestWindow = 20;
+  static std::string EncodeCommitMetadata(const std::map<int64_t, std::string>& digests);
+  static Result<std::map<int64_t, std::string>> DecodeCommitMetadata(std::string_view metadata);
 
  private:
   Result<Columns> ResolveColumns(const Schema& schema) const;
   Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
   Result<int64_t> ReadCommittedBatch();
+  // NotFound naming the first topic this batch wrote to that the cluster
+  // does not list; OK if all exist or the cluster cannot be asked now.
+  Status CheckTopicsExist(int64_t batch_id);
 
   KafkaConfig config_;
   std::string topic_;  // option; may be empty when a topic column is given
@@ -74,8 +101,17 @@ class KafkaSink : public Sink {
   // or fails within timeout_ms_ (abandoning it midway gains nothing).
   const CancellationToken* cancel_ = &CancellationToken::Never();
   static constexpr int kSliceMs = 250;
+  static constexpr int kTopicCheckMs = 1000;
   RdKafkaPtr producer_;
+  // Topics of the current batch's rows when they come from the topic
+  // column (else topic_).
+  std::mutex batch_topics_mu_;
+  std::set<std::string> batch_topics_;  // GUARDED_BY(batch_topics_mu_)
   int64_t last_committed_ = -1;
+  // Offsets digests of the newest committed batches (from the group
+  // offset's metadata), by batch id.
+  std::map<int64_t, std::string> committed_digests_;
+  std::string checkpoint_dir_;  // for messages
   DeliveryErrors delivery_;
 };
 

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""The checker of scripts/sigkill_loop.sh: compares a pipeline's output with
+its input (ids 0..n-1, as the loop wrote them) and prints
+"<duplicates> <losses> <unknown>":
+
+  duplicates  extra copies of input records in the output (for the
+              aggregations: counts above the input's, in records)
+  losses      input records missing from the output (counts below)
+  unknown     output records that are not input records (or, for agg, a
+              key whose count is right but whose sum is not)
+
+  sigkill_check.py <file|agg|kafka|kafka-agg> <pipeline dir> <n>
+
+It reads the file sink's manifest itself (docs/checkpoint-format.md), the
+console table of the final run (agg) or the topic dump written by
+kafka_topic_tool (kafka, kafka-agg): never through the engine.
+"""
+import json, os, re, sys
+from collections import Counter
+pipeline, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+def manifest_files(out):
+    """Live data files of a file sink, read from its manifest as docs/checkpoint-format.md says."""
+    meta = os.path.join(out, "_sluice_metadata")
+    ids, compact = [], None
+    for name in os.listdir(meta):
+        if name.startswith(".") or name == "checksums":
+            continue  # temp file of an interrupted write; where checksums begin
+        if name.endswith(".compact"):
+            b = int(name[:-len(".compact")])
+            compact = b if compact is None else max(compact, b)
+        else:
+            ids.append(int(name))
+    names = ([f"{compact}.compact"] if compact is not None else []) + \
+            [str(b) for b in sorted(ids) if compact is None or b > compact]
+    live = {}
+    for name in names:
+        lines = open(os.path.join(meta, name)).read().split("\n")
+        version = lines[0].split(" ")[0]  # "v2 crc32=1a2b3c4d": the version, then the file's checksum
+        assert version in ("v1", "v2"), f"{name}: version {lines[0]!r}"
+        for line in lines[1:]:
+            if not line:
+                continue
+            e = json.loads(line)
+            if "path" not in e:
+                continue  # the batch line (offsets digest)
+            if e["action"] == "add":
+                live[e["path"]] = e
+            else:
+                live.pop(e["path"], None)
+    return [p if p.startswith("/") else os.path.join(out, p) for p in live]
+
+dups = losses = unknown = 0
+if pipeline == "file":
+    seen = Counter()
+    for f in manifest_files(os.path.join(d, "out")):
+        for line in open(f):
+            seen[json.loads(line)["id"]] += 1
+    for i in range(n):
+        c = seen.pop(i, 0)
+        dups += max(0, c - 1)
+        losses += c == 0
+    unknown = sum(seen.values())
+elif pipeline == "kafka":
+    seen = Counter()
+    for line in open(os.path.join(d, "dump")):
+        seen[int(line.split(" ", 3)[3])] += 1
+    for i in range(n):
+        c = seen.pop(i, 0)
+        dups += max(0, c - 1)
+        losses += c == 0
+    unknown = sum(seen.values())
+else:
+    # Expected count (and sum) per key over ids 0..n-1.
+    want = Counter(f"k{i % 7}" for i in range(n))
+    want_sum = Counter()
+    for i in range(n):
+        want_sum[f"k{i % 7}"] += i % 5
+    got, got_sum = {}, {}
+    if pipeline == "agg":
+        # The last table printed (complete mode: the whole result).
+        text = open(os.path.join(d, "final.out")).read()
+        last = text.rsplit("Batch: ", 1)[1]
+        for row in re.findall(r"^\| *(k\d+) *\| *(\d+) *\| *(\d+) *\|$", last, re.M):
+            got[row[0]], got_sum[row[0]] = int(row[1]), int(row[2])
+    else:
+        for line in open(os.path.join(d, "dump")):  # one partition: offset order
+            _, _, key, value = line.rstrip("\n").split(" ", 3)
+            got[key] = int(value)  # the last count written for the key wins
+    for k in set(want) | set(got):
+        c, w = got.get(k, 0), want.get(k, 0)
+        if k not in want:
+            unknown += c
+        dups += max(0, c - w)
+        losses += max(0, w - c)
+    if pipeline == "agg":  # sums must agree as well
+        bad_sums = sum(1 for k in want if got_sum.get(k, 0) != want_sum[k] and got.get(k) == want[k])
+        unknown += bad_sums
+print(dups, losses, unknown)
