@@ -24,20 +24,21 @@ def manifest_files(out):
     meta = os.path.join(out, "_sluice_metadata")
     ids, compact = [], None
     for name in os.listdir(meta):
-        if name.startswith(".") or name == "checksums":
-            continue  # temp file of an interrupted write; where checksums begin
-        if name.endswith(".compact"):
-            b = int(name[:-len(".compact")])
+        m = re.fullmatch(r"(0|[1-9][0-9]*)(\.compact)?", name)
+        if not m:
+            continue  # a temp file of an interrupted write, or not a batch file ("checksums")
+        b = int(m.group(1))
+        if m.group(2):
             compact = b if compact is None else max(compact, b)
         else:
-            ids.append(int(name))
+            ids.append(b)
     names = ([f"{compact}.compact"] if compact is not None else []) + \
             [str(b) for b in sorted(ids) if compact is None or b > compact]
     live = {}
     for name in names:
         lines = open(os.path.join(meta, name)).read().split("\n")
-        version = lines[0].split(" ")[0]  # "v2 crc32=1a2b3c4d": the version, then the file's checksum
-        assert version in ("v1", "v2"), f"{name}: version {lines[0]!r}"
+        # "v1" / "v2", possibly followed by " crc32=<hex>" (a checksummed file).
+        assert re.fullmatch(r"v[12]( crc32=[0-9a-f]{8})?", lines[0]), f"{name}: version line {lines[0]!r}"
         for line in lines[1:]:
             if not line:
                 continue
