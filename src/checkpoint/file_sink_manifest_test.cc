@@ -233,7 +233,7 @@ TEST(FileSinkManifestTest, ManifestFromBeforeChecksums) {
   ASSERT_TRUE(m->AddBatch(2, {File("c")}).ok());  // a compaction batch (interval 3)
   std::string raw;
   ASSERT_TRUE(env.ReadFileToString(dir + "checksums", &raw).ok());
-  EXPECT_EQ(raw, LogFileWithChecksum("v1\n{\"checksumsFromBatch\":2}\n"));
+  EXPECT_EQ(raw, LogFileWithChecksum("v2\n{\"checksumsFromBatch\":2}\n"));
   EXPECT_EQ(Listing(&env, "/out/_sluice_metadata"), (std::vector<std::string>{"2.compact", "checksums"}));
   ASSERT_TRUE(m->AddBatch(3, {File("d")}).ok());
   EXPECT_EQ(Paths(*m->AllFiles()), (std::vector<std::string>{"a", "b", "c", "d"}));
@@ -257,12 +257,12 @@ TEST(FileSinkManifestTest, RecordsTheOffsetsDigestOfEachBatch) {
   ASSERT_TRUE(m->AddBatch(2, {File("c")}).ok());  // no digest given
   std::string raw;
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/0", &raw).ok());
-  EXPECT_EQ(raw,
-            "v2\n"
-            "{\"batchId\":0,\"offsetsDigest\":\"fnv1a64:00000000000000aa\"}\n"
-            "{\"path\":\"a\",\"size\":10,\"modificationTime\":1700000000000,\"action\":\"add\"}\n");
+  EXPECT_EQ(raw, LogFileWithChecksum(
+                     "v2\n"
+                     "{\"batchId\":0,\"offsetsDigest\":\"fnv1a64:00000000000000aa\"}\n"
+                     "{\"path\":\"a\",\"size\":10,\"modificationTime\":1700000000000,\"action\":\"add\"}\n"));
   ASSERT_TRUE(env.ReadFileToString("/out/_sluice_metadata/1", &raw).ok());
-  EXPECT_EQ(raw, "v2\n{\"batchId\":1,\"offsetsDigest\":\"fnv1a64:00000000000000bb\"}\n");
+  EXPECT_EQ(raw, LogFileWithChecksum("v2\n{\"batchId\":1,\"offsetsDigest\":\"fnv1a64:00000000000000bb\"}\n"));
   EXPECT_EQ(*m->GetOffsetsDigest(0), std::optional<std::string>("fnv1a64:00000000000000aa"));
   EXPECT_EQ(*m->GetOffsetsDigest(1), std::optional<std::string>("fnv1a64:00000000000000bb"));
   EXPECT_EQ(*m->GetOffsetsDigest(2), std::nullopt);
