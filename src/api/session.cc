@@ -6,6 +6,7 @@
 
 #include "api/query_result_internal.h"
 #include "api/session_impl.h"
+#include "common/allocation_failure.h"
 #include "exec/physical_operator.h"
 #include "plan/binder.h"
 #include "connectors/builtin/builtin_connectors.h"
@@ -42,15 +43,21 @@ int64_t NowMicros() {
 }
 
 Result<QueryResult> SessionImpl::Execute(const LogicalPlanPtr& analyzed) {
-  SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(analyzed));
-  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized));
-  ExecContext ctx;
-  ctx.eval.now_micros = NowMicros();
-  SLUICE_ASSIGN_OR_RETURN(auto batches, CollectAll(*physical, &ctx));
-  return MakeQueryResult(OutputSchema(*analyzed), std::move(batches));
+  return CatchAllocationFailure("running a query", [&]() -> Result<QueryResult> {
+    SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(analyzed));
+    SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized));
+    ExecContext ctx;
+    ctx.eval.now_micros = NowMicros();
+    SLUICE_ASSIGN_OR_RETURN(auto batches, CollectAll(*physical, &ctx));
+    return MakeQueryResult(OutputSchema(*analyzed), std::move(batches));
+  });
 }
 
 Result<std::string> SessionImpl::Explain(const LogicalPlanPtr& analyzed, bool extended) {
+  return CatchAllocationFailure("planning a query", [&] { return ExplainPlans(analyzed, extended); });
+}
+
+Result<std::string> SessionImpl::ExplainPlans(const LogicalPlanPtr& analyzed, bool extended) {
   SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(analyzed));
   SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized));
   std::string out;
@@ -63,12 +70,14 @@ Result<std::string> SessionImpl::Explain(const LogicalPlanPtr& analyzed, bool ex
 }
 
 Result<QueryResult> SessionImpl::Sql(std::string_view text) {
-  SLUICE_ASSIGN_OR_RETURN(auto statements, ParseStatements(text));
-  QueryResult last;
-  for (const auto& st : statements) {
-    SLUICE_ASSIGN_OR_RETURN(last, ExecuteStatement(*st, text));
-  }
-  return last;
+  return CatchAllocationFailure("running SQL", [&]() -> Result<QueryResult> {
+    SLUICE_ASSIGN_OR_RETURN(auto statements, ParseStatements(text));
+    QueryResult last;
+    for (const auto& st : statements) {
+      SLUICE_ASSIGN_OR_RETURN(last, ExecuteStatement(*st, text));
+    }
+    return last;
+  });
 }
 
 Binder SessionImpl::NewBinder(std::string_view sql) {

@@ -21,6 +21,8 @@ class SessionImpl : public Session, public std::enable_shared_from_this<SessionI
  public:
   Result<QueryResult> Sql(std::string_view text) override;
 
+  // Execute, Explain and Sql turn an allocation failure into OutOfMemory
+  // (common/allocation_failure.h).
   Result<QueryResult> Execute(const LogicalPlanPtr& analyzed);
   // The plans as EXPLAIN prints them.
   Result<std::string> Explain(const LogicalPlanPtr& analyzed, bool extended);
@@ -37,6 +39,7 @@ class SessionImpl : public Session, public std::enable_shared_from_this<SessionI
   Catalog& catalog() { return catalog_; }
 
  private:
+  Result<std::string> ExplainPlans(const LogicalPlanPtr& analyzed, bool extended);
 
   Catalog catalog_;
   std::mutex mu_;

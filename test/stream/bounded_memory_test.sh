@@ -3,7 +3,8 @@
 # and a rate job with a billion rows per second, into the noop sink, run
 # with bounded memory (under a 4 GB address-space limit, `ulimit -v`, where
 # materialising a batch used to abort the process) and stop cleanly on
-# SIGTERM; out-of-range rates are refused at start with the range.
+# SIGTERM; out-of-range rates are refused at start with the range; an
+# allocation that fails ends a query with OutOfMemory instead of an abort.
 # Deadlines and memory bounds here are generous, not benchmarks.
 # Usage: bounded_memory_test.sh path/to/sluice [SANITIZE=ON|OFF]
 # A sanitized build reserves terabytes of address space for its shadow
@@ -83,6 +84,43 @@ bounded() {
 }
 bounded rate_micro_batch_1e9 "CREATE STREAM s USING rate-micro-batch OPTIONS (rowsPerBatch '1000000000', numPartitions '4');"
 bounded rate_1e9 "CREATE STREAM s USING rate OPTIONS (rowsPerSecond '1000000000');"
+
+# An allocation that fails is an error, never an abort: under a 1.5 GB
+# address-space limit, a 2 GB string (within repeat's 2^31 - 1 byte limit)
+# cannot be allocated. A batch query (folded at plan time) and a streaming
+# batch (in the plan's partitions) end with OutOfMemory and exit 2 (the
+# CLI's code for errors that are not the user's).
+# ASan's operator new aborts on failure by design, so a sanitized build checks
+# only repeat's size limit, which refuses a larger result before allocating.
+out_of_memory() {  # name command...
+  local name=$1
+  shift
+  local err rc
+  err=$( (ulimit -v 1500000 && exec timeout 60 "$@") 2>&1 >/dev/null)
+  rc=$?
+  if [[ $rc == 2 && "$err" == *"out of memory while"* ]]; then ok; else
+    fail "$name: exit $rc (expected 2 and an out-of-memory error):"; echo "$err" | tail -5
+  fi
+}
+if [[ $SANITIZE != ON ]]; then
+  out_of_memory sql_2g_string "$SLUICE" sql -e "SELECT length(repeat(repeat('x', 1000), 2000000)) AS n"
+  cat > "$WORK/oom.sql" <<SQL
+CREATE STREAM s USING rate-micro-batch OPTIONS (rowsPerBatch '4');
+CREATE SINK out USING noop;
+START STREAMING QUERY q INTO out CHECKPOINT LOCATION '$WORK/ck-oom'
+  AS SELECT length(repeat(CAST(value % 10 AS STRING), 2000000000)) AS n FROM s;
+SQL
+  out_of_memory streaming_2g_string "$SLUICE" run "$WORK/oom.sql" --max-batches 1
+  # The failed batch was not committed: the next start re-runs it.
+  if [[ -f "$WORK/ck-oom/offsets/0" && ! -e "$WORK/ck-oom/commits/0" ]]; then ok; else
+    fail "streaming_2g_string: expected offsets/0 without commits/0: $(ls -R "$WORK/ck-oom" | tr '\n' ' ')"
+  fi
+fi
+err=$(timeout 20 "$SLUICE" sql -e "SELECT length(repeat('abc', 1000000000)) AS n" 2>&1 >/dev/null)
+rc=$?
+if [[ $rc == 1 && "$err" == *"repeat: the result would be 3000000000 bytes"* ]]; then ok; else
+  fail "repeat over the string size limit: exit $rc:"; echo "$err"
+fi
 
 echo "bounded_memory_test: $passed passed, $failed failed"
 [[ $failed == 0 ]]
