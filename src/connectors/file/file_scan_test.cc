@@ -416,6 +416,50 @@ TEST_F(FileTest, InferCsvSchema) {
   EXPECT_EQ(noheader->field(7).name, "_c7");
 }
 
+// A UTF-8 byte-order mark at the start of a file is not data (Hadoop's
+// LineRecordReader, and so Spark, skips it): the first record is valid, in
+// every split layout, and a header's first name has no BOM. A BOM anywhere
+// else is data.
+TEST_F(FileTest, ByteOrderMarkAtTheStartOfAFileIsSkipped) {
+  const std::string bom = "\xEF\xBB\xBF";
+  std::string json = Write("bom.json", bom + "{\"a\":1}\n{\"a\":2}\n" + bom + "{\"a\":3}\n");
+  Schema schema({{"a", DataType::Bigint()}});
+  for (const char* split_bytes : {"1", "2", "3", "4", "5", "100"}) {
+    auto scan = Scan(FileFormat::kJson, json, schema, {{"mode", "DROPMALFORMED"}, {"maxPartitionBytes", split_bytes}});
+    Status st;
+    auto rows = ReadAll(*scan, &st);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    ASSERT_EQ(rows.size(), 2u) << "split bytes " << split_bytes;
+    EXPECT_EQ(rows[0][0], Value::Bigint(1)) << "split bytes " << split_bytes;
+    EXPECT_EQ(rows[1][0], Value::Bigint(2)) << "split bytes " << split_bytes;
+    EXPECT_EQ(scan->malformed_records(), 1) << "split bytes " << split_bytes;  // line 3's BOM is data
+  }
+  std::string csv = Write("bom.csv", bom + "id,name\n1,x\n2,y\n");
+  auto header = FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}, {"inferSchema", "true"}});
+  ASSERT_TRUE(header.ok());
+  auto inferred = InferSchema(Env::Default(), FileFormat::kCsv, {csv}, *header);
+  ASSERT_TRUE(inferred.ok()) << inferred.status().ToString();
+  EXPECT_EQ(inferred->ToString(), "id INT, name STRING");
+  Schema typed({{"id", DataType::Int()}, {"name", DataType::String()}});
+  Status st;
+  auto rows = ReadAll(*Scan(FileFormat::kCsv, csv, typed, {{"header", "true"}, {"mode", "FAILFAST"}}), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows.size(), 2u);
+  std::string noheader = Write("bom_noheader.csv", bom + "7,z\n");
+  rows = ReadAll(*Scan(FileFormat::kCsv, noheader, typed, {{"mode", "FAILFAST"}}), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<Value>{Value::Int(7), S("z")}));
+  // A file that is only a BOM has no records; a file with a partial BOM keeps its bytes.
+  std::string only = Write("only_bom.json", bom);
+  rows = ReadAll(*Scan(FileFormat::kJson, only, schema, {{"mode", "FAILFAST"}}), &st);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows.size(), 0u);
+  std::string partial = Write("partial_bom.json", "\xEF\xBB{\"a\":1}\n");
+  ReadAll(*Scan(FileFormat::kJson, partial, schema, {{"mode", "FAILFAST"}}), &st);
+  EXPECT_EQ(st.code(), StatusCode::kMalformedRecord) << st.ToString();
+}
+
 // Spark's default file timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX in UTC.
 TEST(FileWriterTest, TimestampIso) {
   EXPECT_EQ(FormatTimestampIso(0), "1970-01-01T00:00:00.000Z");
