@@ -590,6 +590,10 @@ TEST(JsonFunctions, GetJsonObjectAndToJson) {
   EXPECT_EQ(Str("to_json", {Arr(DataType::Int(), {I(1), N(DataType::Int())})}), "[1,null]");
   Value q = Val("named_struct", {S("q"), S("say \"hi\"\n")});
   EXPECT_EQ(Str("to_json", {q}), "{\"q\":\"say \\\"hi\\\"\\n\"}");
+  // Invalid UTF-8 (a raw Latin-1 byte) becomes U+FFFD, as Spark's Jackson
+  // writer does: the JSON is always valid UTF-8. Control characters as \u00XX.
+  Value bad = Val("named_struct", {S("s"), S("caf\xe9\x1f")});
+  EXPECT_EQ(Str("to_json", {bad}), "{\"s\":\"caf\xEF\xBF\xBD\\u001F\"}");
 }
 
 TEST(NestedFunctions, StructsAndArrays) {

@@ -503,6 +503,32 @@ TEST_F(FileTest, JsonWriterAndRoundTrip) {
   EXPECT_EQ(back, rows);
 }
 
+// A malformed record with invalid UTF-8 (here a Latin-1 line) keeps its raw
+// bytes in _corrupt_record, but JSON output is valid UTF-8: each ill-formed
+// sequence is written as U+FFFD, as Spark's writer does.
+TEST_F(FileTest, JsonWriterReplacesInvalidUtf8OfACorruptRecord) {
+  std::string p = Write("latin1.json", "{\"a\":1}\n{\"a\":\"caf\xe9\"\n");
+  Schema schema({{"a", DataType::Bigint()}, {"_corrupt_record", DataType::String()}});
+  Status st;
+  auto rows = ReadAll(*Scan(FileFormat::kJson, p, schema), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][1], S("{\"a\":\"caf\xe9\""));
+  std::vector<Vector> cols;
+  for (size_t c = 0; c < schema.size(); ++c) {
+    cols.push_back(Vector::FromValues(schema.field(c).type, {rows[0][c], rows[1][c]}));
+  }
+  std::string text;
+  ASSERT_TRUE(JsonLinesWriter(schema).Write(Batch(std::move(cols), 2), &text).ok());
+  EXPECT_EQ(text, "{\"a\":1}\n{\"_corrupt_record\":\"{\\\"a\\\":\\\"caf\xEF\xBF\xBD\\\"\"}\n");
+  // What was written reads back with FAILFAST (as a plain field): it is valid JSON.
+  std::string out = Write("out.json", text);
+  auto back = ReadAll(
+      *Scan(FileFormat::kJson, out, schema, {{"mode", "FAILFAST"}, {"columnNameOfCorruptRecord", "_unused"}}), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(back[1][1], S("{\"a\":\"caf\xEF\xBF\xBD\""));
+}
+
 TEST_F(FileTest, CsvWriterAndRoundTrip) {
   Schema schema({{"n", DataType::Bigint()}, {"s", DataType::String()}, {"d", DataType::Double()},
                  {"ts", DataType::Timestamp()}});
