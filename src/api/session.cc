@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "api/query_result_internal.h"
+#include "api/session_conf.h"
 #include "api/session_impl.h"
 #include "common/allocation_failure.h"
 #include "exec/physical_operator.h"
@@ -12,6 +13,7 @@
 #include "connectors/builtin/builtin_connectors.h"
 #include "plan/optimizer.h"
 #include "plan/physical_planner.h"
+#include "sql/error_location.h"
 #include "sql/parser.h"
 #include "exec/operators/memory_table.h"
 
@@ -78,6 +80,13 @@ Result<QueryResult> SessionImpl::Sql(std::string_view text) {
     }
     return last;
   });
+}
+
+std::optional<std::string> SessionImpl::GetConf(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = conf_.find(key);
+  if (it == conf_.end()) return std::nullopt;
+  return it->second;
 }
 
 Binder SessionImpl::NewBinder(std::string_view sql) {
@@ -186,10 +195,22 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
         size_t n = k.size();
         return MakeQueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, n)});
       }
-      if (s.value) conf_[s.key] = *s.value;
+      std::string key = s.key;
+      if (const OptionSpec* spec = SessionConfOptions().Find(key)) {
+        key = spec->name;
+        if (s.value) {
+          Status valid = ValidateOptions(SessionConfOptions(), {{key, *s.value}}, "the session configuration");
+          if (!valid.ok()) {
+            return Status(valid.code(), "SET " + key + " (line " + std::to_string(s.location.line) + ", column " +
+                                            std::to_string(s.location.column) + "): " + valid.message() + "\n" +
+                                            FormatLocation(text, s.location.line, s.location.column));
+          }
+        }
+      }
+      if (s.value) conf_[key] = *s.value;
       Vector k(DataType::String(), 0), v(DataType::String(), 0);
-      k.AppendValue(Value::String(s.key));
-      auto it = conf_.find(s.key);
+      k.AppendValue(Value::String(key));
+      auto it = conf_.find(key);
       v.AppendValue(it == conf_.end() ? Value::String("<undefined>") : Value::String(it->second));
       return MakeQueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, 1)});
     }

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "plan/binder.h"
@@ -37,6 +38,9 @@ class SessionImpl : public Session, public std::enable_shared_from_this<SessionI
   Result<QueryResult> ExecuteStatement(const ast::Statement& st, std::string_view text);
 
   Catalog& catalog() { return catalog_; }
+  // The value SET for `key` (a setting of SessionConfOptions() by its name
+  // there, api/session_conf.h, whose range SET has checked), if any.
+  std::optional<std::string> GetConf(const std::string& key);
 
  private:
   Result<std::string> ExplainPlans(const LogicalPlanPtr& analyzed, bool extended);
