@@ -63,6 +63,11 @@ set_tests_properties(stream_options_test PROPERTIES LABELS e2e TIMEOUT 120)
 # job within a deadline even against an unreachable broker.
 add_test(NAME stream_cancel_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/cancel_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_cancel_test PROPERTIES LABELS e2e TIMEOUT 180)
+# Generators stream: billion-row rate batches run in bounded memory under
+# `ulimit -v` and stop on SIGTERM; absurd rates are refused at start.
+add_test(NAME stream_bounded_memory_test
+         COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/bounded_memory_test.sh $<TARGET_FILE:sluice> ${SLUICE_SANITIZE})
+set_tests_properties(stream_bounded_memory_test PROPERTIES LABELS e2e TIMEOUT 120)
 # A SQL job restarted after its aggregation changed fails with the state-schema error.
 add_test(NAME stream_state_schema_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/state_schema_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_state_schema_test PROPERTIES LABELS e2e TIMEOUT 60)

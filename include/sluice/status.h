@@ -29,6 +29,7 @@ enum class StatusCode : unsigned char {
   kNotImplemented,
   kCancelled,
   kInternal,
+  kOutOfMemory,  // an allocation failed (memory or address-space limit reached)
 };
 
 class [[nodiscard]] Status {
@@ -52,6 +53,7 @@ class [[nodiscard]] Status {
   static Status NotImplemented(std::string m) { return {StatusCode::kNotImplemented, std::move(m)}; }
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status OutOfMemory(std::string m) { return {StatusCode::kOutOfMemory, std::move(m)}; }
 
   bool ok() const { return state_ == nullptr; }
   StatusCode code() const { return state_ ? state_->code : StatusCode::kOk; }

@@ -5,12 +5,15 @@
 #include <mutex>
 
 #include "api/query_result_internal.h"
+#include "api/session_conf.h"
 #include "api/session_impl.h"
+#include "common/allocation_failure.h"
 #include "exec/physical_operator.h"
 #include "plan/binder.h"
 #include "connectors/builtin/builtin_connectors.h"
 #include "plan/optimizer.h"
 #include "plan/physical_planner.h"
+#include "sql/error_location.h"
 #include "sql/parser.h"
 #include "exec/operators/memory_table.h"
 
@@ -42,15 +45,21 @@ int64_t NowMicros() {
 }
 
 Result<QueryResult> SessionImpl::Execute(const LogicalPlanPtr& analyzed) {
-  SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(analyzed));
-  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized));
-  ExecContext ctx;
-  ctx.eval.now_micros = NowMicros();
-  SLUICE_ASSIGN_OR_RETURN(auto batches, CollectAll(*physical, &ctx));
-  return MakeQueryResult(OutputSchema(*analyzed), std::move(batches));
+  return CatchAllocationFailure("running a query", [&]() -> Result<QueryResult> {
+    SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(analyzed));
+    SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized));
+    ExecContext ctx;
+    ctx.eval.now_micros = NowMicros();
+    SLUICE_ASSIGN_OR_RETURN(auto batches, CollectAll(*physical, &ctx));
+    return MakeQueryResult(OutputSchema(*analyzed), std::move(batches));
+  });
 }
 
 Result<std::string> SessionImpl::Explain(const LogicalPlanPtr& analyzed, bool extended) {
+  return CatchAllocationFailure("planning a query", [&] { return ExplainPlans(analyzed, extended); });
+}
+
+Result<std::string> SessionImpl::ExplainPlans(const LogicalPlanPtr& analyzed, bool extended) {
   SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(analyzed));
   SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized));
   std::string out;
@@ -63,12 +72,21 @@ Result<std::string> SessionImpl::Explain(const LogicalPlanPtr& analyzed, bool ex
 }
 
 Result<QueryResult> SessionImpl::Sql(std::string_view text) {
-  SLUICE_ASSIGN_OR_RETURN(auto statements, ParseStatements(text));
-  QueryResult last;
-  for (const auto& st : statements) {
-    SLUICE_ASSIGN_OR_RETURN(last, ExecuteStatement(*st, text));
-  }
-  return last;
+  return CatchAllocationFailure("running SQL", [&]() -> Result<QueryResult> {
+    SLUICE_ASSIGN_OR_RETURN(auto statements, ParseStatements(text));
+    QueryResult last;
+    for (const auto& st : statements) {
+      SLUICE_ASSIGN_OR_RETURN(last, ExecuteStatement(*st, text));
+    }
+    return last;
+  });
+}
+
+std::optional<std::string> SessionImpl::GetConf(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = conf_.find(key);
+  if (it == conf_.end()) return std::nullopt;
+  return it->second;
 }
 
 Binder SessionImpl::NewBinder(std::string_view sql) {
@@ -177,10 +195,22 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
         size_t n = k.size();
         return MakeQueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, n)});
       }
-      if (s.value) conf_[s.key] = *s.value;
+      std::string key = s.key;
+      if (const OptionSpec* spec = SessionConfOptions().Find(key)) {
+        key = spec->name;
+        if (s.value) {
+          Status valid = ValidateOptions(SessionConfOptions(), {{key, *s.value}}, "the session configuration");
+          if (!valid.ok()) {
+            return Status(valid.code(), "SET " + key + " (line " + std::to_string(s.location.line) + ", column " +
+                                            std::to_string(s.location.column) + "): " + valid.message() + "\n" +
+                                            FormatLocation(text, s.location.line, s.location.column));
+          }
+        }
+      }
+      if (s.value) conf_[key] = *s.value;
       Vector k(DataType::String(), 0), v(DataType::String(), 0);
-      k.AppendValue(Value::String(s.key));
-      auto it = conf_.find(s.key);
+      k.AppendValue(Value::String(key));
+      auto it = conf_.find(key);
       v.AppendValue(it == conf_.end() ? Value::String("<undefined>") : Value::String(it->second));
       return MakeQueryResult(Schema({{"key", DataType::String()}, {"value", DataType::String()}}), {Batch({k, v}, 1)});
     }

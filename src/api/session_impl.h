@@ -5,6 +5,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "plan/binder.h"
@@ -21,6 +22,8 @@ class SessionImpl : public Session, public std::enable_shared_from_this<SessionI
  public:
   Result<QueryResult> Sql(std::string_view text) override;
 
+  // Execute, Explain and Sql turn an allocation failure into OutOfMemory
+  // (common/allocation_failure.h).
   Result<QueryResult> Execute(const LogicalPlanPtr& analyzed);
   // The plans as EXPLAIN prints them.
   Result<std::string> Explain(const LogicalPlanPtr& analyzed, bool extended);
@@ -35,8 +38,12 @@ class SessionImpl : public Session, public std::enable_shared_from_this<SessionI
   Result<QueryResult> ExecuteStatement(const ast::Statement& st, std::string_view text);
 
   Catalog& catalog() { return catalog_; }
+  // The value SET for `key` (a setting of SessionConfOptions() by its name
+  // there, api/session_conf.h, whose range SET has checked), if any.
+  std::optional<std::string> GetConf(const std::string& key);
 
  private:
+  Result<std::string> ExplainPlans(const LogicalPlanPtr& analyzed, bool extended);
 
   Catalog catalog_;
   std::mutex mu_;

@@ -5,12 +5,58 @@
 
 namespace sluice {
 
-void AppendJsonString(std::string* out, std::string_view s) {
+namespace {
+
+// Length of the well-formed UTF-8 sequence at s[i] (lead byte >= 0x80), or,
+// when it is ill-formed, minus the length of its maximal subpart (the
+// longest prefix of a well-formed sequence, at least the lead byte): the
+// bytes one U+FFFD replaces. Unicode Standard, Table 3-7.
+int Utf8SequenceAt(std::string_view s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  int len;
+  unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;  // no overlong forms
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;  // no overlong forms
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return -1;  // a continuation byte, C0, C1 or F5..FF: never a lead byte
+  }
+  for (int k = 1; k < len; ++k) {
+    if (i + static_cast<size_t>(k) >= s.size()) return -k;
+    unsigned char x = b(i + static_cast<size_t>(k));
+    if (k == 1 ? (x < lo || x > hi) : (x < 0x80 || x > 0xBF)) return -k;
+  }
+  return len;
+}
+
+template <bool kReplaceInvalidUtf8>
+void AppendQuoted(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789ABCDEF";  // as Jackson (Spark) writes them
   out->push_back('"');
-  size_t run = 0;  // start of the pending run of characters that need no escape
+  size_t run = 0;  // start of the pending run of bytes written as they are
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      if constexpr (!kReplaceInvalidUtf8) continue;
+      int n = Utf8SequenceAt(s, i);
+      if (n > 0) {
+        i += static_cast<size_t>(n) - 1;
+        continue;
+      }
+      out->append(s.data() + run, i - run);
+      out->append("\xEF\xBF\xBD");  // U+FFFD
+      i += static_cast<size_t>(-n) - 1;
+      run = i + 1;
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
@@ -31,6 +77,12 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->append(s.data() + run, s.size() - run);
   out->push_back('"');
 }
+
+}  // namespace
+
+void AppendJsonString(std::string* out, std::string_view s) { AppendQuoted<false>(out, s); }
+
+void AppendJsonTextString(std::string* out, std::string_view s) { AppendQuoted<true>(out, s); }
 
 std::string JsonQuote(std::string_view s) {
   std::string out;

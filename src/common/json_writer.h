@@ -43,8 +43,15 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-// Appends `s` to *out as a quoted, escaped JSON string.
+// Appends `s` to *out as a quoted, escaped JSON string, its bytes kept as
+// they are (checkpoint files must read back exactly, file paths included).
 void AppendJsonString(std::string* out, std::string_view s);
+// The same for text written for other readers (the JSON writer of the file
+// sink and the CLI, to_json): each ill-formed UTF-8 sequence is replaced by
+// U+FFFD, one per maximal subpart (the Unicode Standard's recommended
+// practice, which Java's decoder and so Spark's JSON writer follow), so the
+// output is always valid UTF-8 and valid JSON.
+void AppendJsonTextString(std::string* out, std::string_view s);
 std::string JsonQuote(std::string_view s);
 
 }  // namespace sluice

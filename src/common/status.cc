@@ -20,6 +20,7 @@ const char* Status::CodeName(StatusCode code) {
     case StatusCode::kNotImplemented: return "NotImplemented";
     case StatusCode::kCancelled: return "Cancelled";
     case StatusCode::kInternal: return "Internal";
+    case StatusCode::kOutOfMemory: return "OutOfMemory";
   }
   return "Unknown";
 }

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "common/allocation_failure.h"
+
 namespace sluice {
 
 namespace {
@@ -91,11 +93,15 @@ int ThreadPool::MaxConcurrency(int max_threads) const {
   return max_threads > 0 ? std::min(max_threads, num_threads_) : num_threads_;
 }
 
+Status ThreadPool::RunTask(const std::function<Status(size_t)>& fn, size_t i) {
+  return CatchAllocationFailure("running a parallel task", [&] { return fn(i); });
+}
+
 void ThreadPool::RunTasks(Call* call) {
   while (!call->failed.load(std::memory_order_relaxed)) {
     size_t i = call->next.fetch_add(1, std::memory_order_relaxed);
     if (i >= call->n) return;
-    Status st = (*call->fn)(i);
+    Status st = RunTask(*call->fn, i);
     if (!st.ok()) {
       std::lock_guard<std::mutex> lock(call->error_mu);
       if (call->first_error.ok()) call->first_error = std::move(st);
@@ -136,7 +142,7 @@ Status ThreadPool::ParallelFor(size_t n, const std::function<Status(size_t)>& fn
   if (n == 0) return Status::OK();
   size_t concurrency = std::min(static_cast<size_t>(MaxConcurrency(max_threads)), n);
   if (concurrency <= 1) {
-    for (size_t i = 0; i < n; ++i) SLUICE_RETURN_NOT_OK(fn(i));
+    for (size_t i = 0; i < n; ++i) SLUICE_RETURN_NOT_OK(RunTask(fn, i));
     return Status::OK();
   }
   Call call;

@@ -62,8 +62,10 @@ class ThreadPool {
   // Runs fn(i) for every i in [0, n), on the calling thread and on up to
   // MaxConcurrency(max_threads) - 1 workers, and returns when all calls have
   // ended. Returns the first error a call returned; once a call failed,
-  // tasks not yet started are skipped. Thread-safe; fn may call ParallelFor
-  // again (on this pool or another).
+  // tasks not yet started are skipped. A call whose allocation fails
+  // (std::bad_alloc, std::length_error) fails with OutOfMemory
+  // (common/allocation_failure.h); no other exception may leave fn.
+  // Thread-safe; fn may call ParallelFor again (on this pool or another).
   Status ParallelFor(size_t n, const std::function<Status(size_t)>& fn, int max_threads = 0);
 
  private:
@@ -81,6 +83,8 @@ class ThreadPool {
   };
 
   void WorkerLoop();
+  // fn(i), an allocation failure inside it turned into OutOfMemory.
+  static Status RunTask(const std::function<Status(size_t)>& fn, size_t i);
   // Claims and runs tasks of `call` until none is left or one failed.
   static void RunTasks(Call* call);
   // The newest open call a worker may join; drops finished calls from calls_.

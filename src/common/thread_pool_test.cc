@@ -270,5 +270,37 @@ TEST(ThreadPoolDefaultTest, SetDefaultNumThreadsRejectsZero) {
   EXPECT_EQ(ThreadPool::SetDefaultNumThreads(0).code(), StatusCode::kInvalidArgument);
 }
 
+// A task whose allocation fails (std::bad_alloc, or std::length_error for a
+// size no container can hold) ends the call with an OutOfMemory error, on a
+// worker as on the calling thread, and the pool keeps working.
+TEST(ThreadPoolTest, AllocationFailureInATaskIsAnError) {
+  ThreadPool pool(3);
+  for (int max_threads : {1, 0}) {
+    Status st = pool.ParallelFor(
+        8,
+        [&](size_t i) -> Status {
+          if (i == 5) throw std::bad_alloc();
+          return Status::OK();
+        },
+        max_threads);
+    EXPECT_EQ(st.code(), StatusCode::kOutOfMemory) << st.ToString();
+    EXPECT_NE(st.message().find("out of memory"), std::string::npos) << st.ToString();
+    st = pool.ParallelFor(
+        4,
+        [&](size_t i) -> Status {
+          if (i == 2) std::vector<int64_t>().reserve(SIZE_MAX);
+          return Status::OK();
+        },
+        max_threads);
+    EXPECT_EQ(st.code(), StatusCode::kOutOfMemory) << st.ToString();
+  }
+  std::atomic<int> ran{0};
+  EXPECT_TRUE(pool.ParallelFor(16, [&](size_t) {
+    ran.fetch_add(1);
+    return Status::OK();
+  }).ok());
+  EXPECT_EQ(ran.load(), 16);
+}
+
 }  // namespace
 }  // namespace sluice

@@ -35,6 +35,26 @@ TEST(StringFunctions, Substring) {
   EXPECT_EQ(Str("right", {S("Spark SQL"), I(3)}), "SQL");
 }
 
+// repeat, lpad and rpad build strings from counts: a result longer than a
+// string value may hold (2^31 - 1 bytes, Spark's limit) is an error naming
+// the function and the size, before anything is allocated.
+TEST(StringFunctions, BuiltStringsHaveASizeLimit) {
+  Status repeat = Err("repeat", {S("abc"), I(1000000000)});
+  EXPECT_EQ(repeat.code(), StatusCode::kExecutionError) << repeat.ToString();
+  EXPECT_NE(repeat.message().find("repeat: the result would be 3000000000 bytes"), std::string::npos)
+      << repeat.ToString();
+  // "a" padded with a 4-byte character to 2^31 - 1 characters: 1 + 4 * (2^31 - 2) bytes.
+  for (const char* fn : {"lpad", "rpad"}) {
+    Status pad = Err(fn, {S("a"), I(2147483647), S("\xf0\x9f\x98\x80")});
+    EXPECT_EQ(pad.code(), StatusCode::kExecutionError) << pad.ToString();
+    EXPECT_NE(pad.message().find(std::string(fn) + ": the result would be 8589934585 bytes"), std::string::npos)
+        << pad.ToString();
+  }
+  EXPECT_EQ(Str("repeat", {S(""), I(2147483647)}), "");
+  EXPECT_EQ(Str("repeat", {S("ab"), I(-1)}), "");
+  EXPECT_EQ(Str("lpad", {S("hi"), I(7), S("\xc3\xa9")}), "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9hi");
+}
+
 TEST(StringFunctions, CaseTrimLength) {
   EXPECT_EQ(Str("upper", {S("SparkSql")}), "SPARKSQL");
   EXPECT_EQ(Str("lower", {S("SparkSql")}), "sparksql");
@@ -570,6 +590,10 @@ TEST(JsonFunctions, GetJsonObjectAndToJson) {
   EXPECT_EQ(Str("to_json", {Arr(DataType::Int(), {I(1), N(DataType::Int())})}), "[1,null]");
   Value q = Val("named_struct", {S("q"), S("say \"hi\"\n")});
   EXPECT_EQ(Str("to_json", {q}), "{\"q\":\"say \\\"hi\\\"\\n\"}");
+  // Invalid UTF-8 (a raw Latin-1 byte) becomes U+FFFD, as Spark's Jackson
+  // writer does: the JSON is always valid UTF-8. Control characters as \u00XX.
+  Value bad = Val("named_struct", {S("s"), S("caf\xe9\x1f")});
+  EXPECT_EQ(Str("to_json", {bad}), "{\"s\":\"caf\xEF\xBF\xBD\\u001F\"}");
 }
 
 TEST(NestedFunctions, StructsAndArrays) {

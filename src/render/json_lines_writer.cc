@@ -21,7 +21,7 @@ void AppendJsonObject(const Vector* const* cols, const std::vector<StructField>&
     if (c.IsNull(i) && ignore_nulls) continue;
     if (!first) out->push_back(',');
     first = false;
-    AppendJsonString(out, fields[f].name);
+    AppendJsonTextString(out, fields[f].name);
     out->push_back(':');
     AppendJsonValue(c, i, ignore_nulls, out);
   }
@@ -43,7 +43,7 @@ void AppendJsonValue(const Vector& v, size_t i, bool ignore_nulls, std::string* 
     case TypeId::kDouble: {
       double d = v.data<double>()[i];
       if (std::isfinite(d)) out->append(FormatDouble(d));
-      else AppendJsonString(out, FormatDouble(d));
+      else AppendJsonTextString(out, FormatDouble(d));
       return;
     }
     case TypeId::kStruct: {
@@ -63,7 +63,7 @@ void AppendJsonValue(const Vector& v, size_t i, bool ignore_nulls, std::string* 
       return;
     }
     default:
-      AppendJsonString(out, ScalarText(v, i));
+      AppendJsonTextString(out, ScalarText(v, i));
   }
 }
 

@@ -2,7 +2,9 @@
 // data source writes them (Spark's JacksonGenerator): one object per row,
 // fields in schema order, NULL fields omitted (ignoreNullFields=true; false
 // writes "a":null), strings escaped as Jackson does (\" \\ \n \r \t \b \f,
-// other control characters as \u00XX, everything else as UTF-8), DOUBLE as
+// other control characters as \u00XX, everything else as UTF-8, each
+// ill-formed UTF-8 sequence as U+FFFD, as Spark writes a _corrupt_record
+// holding invalid bytes, so the output is valid JSON), DOUBLE as
 // Java's Double.toString (NaN/Infinity quoted, as Jackson writes them),
 // DECIMAL as plain digits, DATE "yyyy-MM-dd", TIMESTAMP
 // "yyyy-MM-dd'T'HH:mm:ss.SSSXXX" in UTC ("2024-01-01T10:00:00.000Z": Spark's

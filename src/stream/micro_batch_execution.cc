@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "checkpoint/metadata_log.h"
+#include "common/allocation_failure.h"
 #include "common/log.h"
 #include "env/atomic_file.h"
 #include "env/kill_point.h"
@@ -535,6 +536,18 @@ bool MicroBatchExecution::WaitForClock(int64_t deadline_ms) {
 }
 
 Status MicroBatchExecution::RunLoop() {
+  // A batch whose allocation fails ends the query with OutOfMemory; it was
+  // not committed, so the next start re-runs it.
+  // (Finish's log line names the batch.)
+  Status st = CatchAllocationFailure("running query " + QueryLabel(), [&] { return RunTriggers(); });
+  // A batch abandoned because the query is stopping is no failure: it was
+  // not committed, and the next start re-runs it.
+  if (st.code() == StatusCode::kCancelled && Stopping()) st = Status::OK();
+  Finish(st);
+  return st;
+}
+
+Status MicroBatchExecution::RunTriggers() {
   Status st;
   // Stopping, or the batch budget (maxBatches) spent.
   auto stopping = [&] { return Stopping() || (config_.max_batches > 0 && batches_run_ >= config_.max_batches); };
@@ -594,10 +607,6 @@ Status MicroBatchExecution::RunLoop() {
       }
     }
   }
-  // A batch abandoned because the query is stopping is no failure: it was
-  // not committed, and the next start re-runs it.
-  if (st.code() == StatusCode::kCancelled && Stopping()) st = Status::OK();
-  Finish(st);
   return st;
 }
 

@@ -92,6 +92,8 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   // Runs the trigger loop on the calling thread until the query stops or its
   // trigger is done; returns the error that ended it, if any.
   Status RunLoop();
+  // The trigger loop of RunLoop, until the query stops or fails.
+  Status RunTriggers();
   // One trigger: runs a batch if there is new data. True if a batch ran.
   Result<bool> RunOneTrigger(const ReadLimit* limit_override = nullptr);
 

@@ -801,6 +801,30 @@ TEST_F(StreamTest, SinkWriterGetsEachPartitionsRowsThenCommitsAndAFailedWriteIsR
   EXPECT_TRUE(Env::Default()->FileExists(ck() + "/commits/0"));
 }
 
+// `SET spark.sql.shuffle.partitions` in the session is the default of the
+// queries it starts afterwards (Spark's behaviour); the query's own option
+// wins over it.
+TEST_F(StreamTest, SessionSetShufflePartitionsIsTheQueriesDefault) {
+  auto input = std::make_shared<MemoryStream>(KV());
+  ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}, {"b", 2}})).ok());
+  ASSERT_TRUE(spark->Sql("SET spark.sql.shuffle.partitions = 3").ok());
+  auto run = [&](const std::string& checkpoint, std::optional<std::string> option) -> int64_t {
+    auto w = spark->readStream().source(input).groupBy({"k"}).count().writeStream().format("memory")
+                 .queryName("counts").outputMode("complete").option("checkpointLocation", checkpoint);
+    if (option) w.option("spark.sql.shuffle.partitions", *option);
+    auto q = w.start();
+    EXPECT_TRUE(q.ok()) << q.status().ToString();
+    if (!q.ok()) return -1;
+    EXPECT_TRUE(q->processAllAvailable().ok());
+    auto p = q->lastProgress();
+    EXPECT_TRUE(q->stop().ok());
+    if (!p || p->stateOperators.size() != 1) return -1;
+    return p->stateOperators[0].numShufflePartitions;
+  };
+  EXPECT_EQ(run(ck(), std::nullopt), 3);
+  EXPECT_EQ(run(dir.path() + "/ck2", std::string("5")), 5);
+}
+
 // The stateful aggregation is a physical operator whose partitions are the
 // state's shuffle partitions: a Limit above it in complete mode opens only
 // the first, yet every partition commits its state version each batch (the

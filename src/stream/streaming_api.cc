@@ -7,6 +7,8 @@
 #include <regex>
 
 #include "api/query_result_internal.h"
+#include "api/session_conf.h"
+#include "api/session_impl.h"
 #include "common/json_writer.h"
 #include "stream/foreach_batch_sink.h"
 #include "sluice/streaming.h"
@@ -340,8 +342,7 @@ const OptionSet& StreamingQueryOptionSet() {
   static const OptionSet* set = [] {
     auto* s = new OptionSet();
     s->Add(OptionSpec::String("checkpointLocation", "", "the query's checkpoint directory"))
-        .Add(OptionSpec::Int("spark.sql.shuffle.partitions", "2", 1, 10000,
-                             "state partitions of a stateful query (pinned at its first batch)"))
+        .Add(*SessionConfOptions().Find("spark.sql.shuffle.partitions"))
         .Add(OptionSpec::Int("minBatchesToRetain", "100", 1, std::numeric_limits<int32_t>::max(),
                              "offset and commit log entries kept"))
         .Add(OptionSpec::Int("maxBatches", "0", 0, std::numeric_limits<int64_t>::max(),
@@ -359,6 +360,15 @@ Result<StreamingQuery> DataStreamWriter::start() const {
     (StreamingQueryOptionSet().Find(k) ? query_options : sink_options)[k] = v;
   }
   SLUICE_RETURN_NOT_OK(ValidateOptions(StreamingQueryOptionSet(), query_options, "the streaming query"));
+  // A setting of the session (SET spark.sql.shuffle.partitions = 4) is the
+  // default of the query's option of the same name; SET checked its range.
+  for (const OptionSpec& setting : SessionConfOptions().options) {
+    if (!StreamingQueryOptionSet().Find(setting.name)) continue;
+    bool given = false;
+    for (const auto& [k, v] : query_options) given |= EqualsIgnoreCase(k, setting.name);
+    auto value = df_.session()->GetConf(setting.name);
+    if (!given && value) query_options[setting.name] = *value;
+  }
   SourceOptions opts(query_options);
   StreamingQueryConfig config;
   config.name = name_;

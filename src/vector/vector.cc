@@ -2,11 +2,19 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <new>
 #include <numeric>
 
 #include "common/check.h"
 
 namespace sluice {
+
+namespace {
+// The largest buffer a vector asks the allocator for. No column of a batch
+// comes near it: a request this large is a size computed from bad input, and
+// is refused like a failed allocation, with std::bad_alloc.
+constexpr size_t kMaxBufferBytes = size_t{1} << 40;  // 1 TiB
+}  // namespace
 
 void StringHeap::NewBlock(size_t min) {
   size_t size = std::max(min, next_block_);
@@ -22,10 +30,11 @@ Vector::Buffer::~Buffer() { std::free(ptr); }
 
 void Vector::Buffer::Grow(size_t bytes) {
   if (bytes <= capacity) return;
+  if (bytes > kMaxBufferBytes) throw std::bad_alloc();
   size_t cap = std::max<size_t>(bytes, 64);
   cap = (cap + 63) & ~size_t{63};
   auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, cap));
-  SLUICE_CHECK(p != nullptr);
+  if (p == nullptr) throw std::bad_alloc();
   if (ptr) {
     std::memcpy(p, ptr, capacity);
     std::free(ptr);
@@ -47,13 +56,17 @@ Vector::Vector(DataType type, size_t size) : type_(std::move(type)) {
 }
 
 void Vector::EnsureCapacity(size_t n) {
+  // Every row takes at least a validity bit: more rows than buffer bytes
+  // allowed cannot be held (and n + 1 below cannot overflow).
+  if (n > kMaxBufferBytes) throw std::bad_alloc();
   size_t w = PhysicalWidth(type_);
   if (w != 0) {
     size_t rows = type_.id() == TypeId::kArray ? n + 1 : n;
+    if (rows > kMaxBufferBytes / w) throw std::bad_alloc();
     if (!data_) {
       data_ = std::make_shared<Buffer>(std::max<size_t>(rows, 1) * w);
     } else if (data_->capacity < rows * w) {
-      data_->Grow(std::max(rows * w, data_->capacity * 2));
+      data_->Grow(std::max(rows * w, std::min(data_->capacity * 2, kMaxBufferBytes)));
     }
   }
   if (validity_) {

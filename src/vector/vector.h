@@ -7,6 +7,11 @@
 // shallow. A vector is written only by the operator that builds it; once it
 // is handed on (in a Batch) nobody mutates it. Derive new vectors (Gather,
 // Slice, kernels' outputs) instead.
+//
+// Allocation: a buffer that cannot be allocated (or would pass 1 TiB, or
+// whose size overflows) throws std::bad_alloc, as the standard containers
+// do; where query work runs it becomes an OutOfMemory error
+// (common/allocation_failure.h), never an abort.
 #pragma once
 
 #include <cstdint>

@@ -77,3 +77,26 @@ TEST(BatchTest, ConcatAndRows) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// A buffer that cannot be allocated is std::bad_alloc (which the engine turns
+// into an OutOfMemory error where query work runs, common/allocation_failure.h),
+// never an abort; sizes whose byte count overflows are refused before any
+// allocation is tried.
+TEST(VectorTest, ImpossibleAllocationsThrowBadAlloc) {
+  EXPECT_THROW(Vector(DataType::Bigint(), size_t{1} << 41), std::bad_alloc);          // 16 TB
+  EXPECT_THROW(Vector(DataType::Bigint(), SIZE_MAX / 4), std::bad_alloc);             // bytes overflow size_t
+  EXPECT_THROW(Vector(DataType::Array(DataType::Int()), SIZE_MAX), std::bad_alloc);   // n + 1 offsets overflow
+  Vector v(DataType::Int(), 10);
+  EXPECT_THROW(v.Resize(SIZE_MAX / 2), std::bad_alloc);
+  EXPECT_THROW(v.Reserve(size_t{1} << 62), std::bad_alloc);
+  // The vector is unchanged and usable.
+  EXPECT_EQ(v.size(), 10u);
+  v.Resize(20);
+  EXPECT_EQ(v.data<int32_t>()[19], 0);
+}
+
+}  // namespace
+}  // namespace sluice

@@ -76,6 +76,14 @@ run_job missing_required \
 run_job unknown_format \
   "CREATE STREAM s USING rtae;" "$NOOP" "unknown streaming source format 'rtae'; did you mean 'rate'?"
 
+# A session setting the engine reads is checked when it is SET.
+for v in 0 -4; do
+  run_job "set_shuffle_partitions_$v" \
+    "SET spark.sql.shuffle.partitions = $v;
+CREATE STREAM s USING rate-micro-batch OPTIONS (rowsPerBatch '10');" "$NOOP" \
+    "SET spark.sql.shuffle.partitions (line 1, column 1): option 'spark.sql.shuffle.partitions' of the session configuration must be an integer in 1..10000, got '$v'"
+done
+
 # A json file sink cannot take complete mode: refused with the START's line
 # and column before anything is written.
 cat > "$WORK/complete.sql" <<SQL
@@ -113,6 +121,24 @@ if timeout 20 "$SLUICE" run "$WORK/good.sql" --max-batches 1 >/dev/null 2>"$WORK
   passed=$((passed + 1))
 else
   failed=$((failed + 1)); echo "FAILED: a valid job"; cat "$WORK/good.err"
+fi
+
+# ... and a valid SET is the default of the queries started after it: the
+# stateful query pins 3 state partitions in offsets/0.
+cat > "$WORK/set.sql" <<SQL
+SET spark.sql.shuffle.partitions = 3;
+CREATE STREAM s USING rate-micro-batch OPTIONS (rowsPerBatch '10');
+CREATE SINK out USING noop;
+START STREAMING QUERY q INTO out OUTPUT MODE update CHECKPOINT LOCATION '$WORK/ckpt-set'
+  AS SELECT value % 2 AS k, count(*) AS n FROM s GROUP BY value % 2;
+SQL
+if timeout 20 "$SLUICE" run "$WORK/set.sql" --max-batches 1 >/dev/null 2>"$WORK/set.err" &&
+   grep -q '"spark.sql.shuffle.partitions":"3"' "$WORK/ckpt-set/offsets/0" &&
+   [[ -d "$WORK/ckpt-set/state/0/2" && ! -e "$WORK/ckpt-set/state/0/3" ]]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "FAILED: SET spark.sql.shuffle.partitions = 3 in a job"; cat "$WORK/set.err"
+  cat "$WORK/ckpt-set/offsets/0"; ls "$WORK/ckpt-set/state/0"
 fi
 
 echo "options_test: $passed passed, $failed failed"

@@ -417,6 +417,50 @@ TEST_F(FileTest, InferCsvSchema) {
   EXPECT_EQ(noheader->field(7).name, "_c7");
 }
 
+// A UTF-8 byte-order mark at the start of a file is not data (Hadoop's
+// LineRecordReader, and so Spark, skips it): the first record is valid, in
+// every split layout, and a header's first name has no BOM. A BOM anywhere
+// else is data.
+TEST_F(FileTest, ByteOrderMarkAtTheStartOfAFileIsSkipped) {
+  const std::string bom = "\xEF\xBB\xBF";
+  std::string json = Write("bom.json", bom + "{\"a\":1}\n{\"a\":2}\n" + bom + "{\"a\":3}\n");
+  Schema schema({{"a", DataType::Bigint()}});
+  for (const char* split_bytes : {"1", "2", "3", "4", "5", "100"}) {
+    auto scan = Scan(FileFormat::kJson, json, schema, {{"mode", "DROPMALFORMED"}, {"maxPartitionBytes", split_bytes}});
+    Status st;
+    auto rows = ReadAll(*scan, &st);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    ASSERT_EQ(rows.size(), 2u) << "split bytes " << split_bytes;
+    EXPECT_EQ(rows[0][0], Value::Bigint(1)) << "split bytes " << split_bytes;
+    EXPECT_EQ(rows[1][0], Value::Bigint(2)) << "split bytes " << split_bytes;
+    EXPECT_EQ(scan->malformed_records(), 1) << "split bytes " << split_bytes;  // line 3's BOM is data
+  }
+  std::string csv = Write("bom.csv", bom + "id,name\n1,x\n2,y\n");
+  auto header = FileFormatOptions::Parse(FileFormat::kCsv, {{"header", "true"}, {"inferSchema", "true"}});
+  ASSERT_TRUE(header.ok());
+  auto inferred = InferSchema(Env::Default(), FileFormat::kCsv, {csv}, *header);
+  ASSERT_TRUE(inferred.ok()) << inferred.status().ToString();
+  EXPECT_EQ(inferred->ToString(), "id INT, name STRING");
+  Schema typed({{"id", DataType::Int()}, {"name", DataType::String()}});
+  Status st;
+  auto rows = ReadAll(*Scan(FileFormat::kCsv, csv, typed, {{"header", "true"}, {"mode", "FAILFAST"}}), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows.size(), 2u);
+  std::string noheader = Write("bom_noheader.csv", bom + "7,z\n");
+  rows = ReadAll(*Scan(FileFormat::kCsv, noheader, typed, {{"mode", "FAILFAST"}}), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0], (std::vector<Value>{Value::Int(7), S("z")}));
+  // A file that is only a BOM has no records; a file with a partial BOM keeps its bytes.
+  std::string only = Write("only_bom.json", bom);
+  rows = ReadAll(*Scan(FileFormat::kJson, only, schema, {{"mode", "FAILFAST"}}), &st);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows.size(), 0u);
+  std::string partial = Write("partial_bom.json", "\xEF\xBB{\"a\":1}\n");
+  ReadAll(*Scan(FileFormat::kJson, partial, schema, {{"mode", "FAILFAST"}}), &st);
+  EXPECT_EQ(st.code(), StatusCode::kMalformedRecord) << st.ToString();
+}
+
 // Spark's default file timestamp format, yyyy-MM-dd'T'HH:mm:ss.SSSXXX in UTC.
 TEST(FileWriterTest, TimestampIso) {
   EXPECT_EQ(FormatTimestampIso(0), "1970-01-01T00:00:00.000Z");
@@ -458,6 +502,32 @@ TEST_F(FileTest, JsonWriterAndRoundTrip) {
   std::string p = Write("rt.json", text);
   auto back = ReadAll(*Scan(FileFormat::kJson, p, schema, {{"mode", "FAILFAST"}}));
   EXPECT_EQ(back, rows);
+}
+
+// A malformed record with invalid UTF-8 (here a Latin-1 line) keeps its raw
+// bytes in _corrupt_record, but JSON output is valid UTF-8: each ill-formed
+// sequence is written as U+FFFD, as Spark's writer does.
+TEST_F(FileTest, JsonWriterReplacesInvalidUtf8OfACorruptRecord) {
+  std::string p = Write("latin1.json", "{\"a\":1}\n{\"a\":\"caf\xe9\"\n");
+  Schema schema({{"a", DataType::Bigint()}, {"_corrupt_record", DataType::String()}});
+  Status st;
+  auto rows = ReadAll(*Scan(FileFormat::kJson, p, schema), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][1], S("{\"a\":\"caf\xe9\""));
+  std::vector<Vector> cols;
+  for (size_t c = 0; c < schema.size(); ++c) {
+    cols.push_back(Vector::FromValues(schema.field(c).type, {rows[0][c], rows[1][c]}));
+  }
+  std::string text;
+  ASSERT_TRUE(JsonLinesWriter(schema).Write(Batch(std::move(cols), 2), &text).ok());
+  EXPECT_EQ(text, "{\"a\":1}\n{\"_corrupt_record\":\"{\\\"a\\\":\\\"caf\xEF\xBF\xBD\\\"\"}\n");
+  // What was written reads back with FAILFAST (as a plain field): it is valid JSON.
+  std::string out = Write("out.json", text);
+  auto back = ReadAll(
+      *Scan(FileFormat::kJson, out, schema, {{"mode", "FAILFAST"}, {"columnNameOfCorruptRecord", "_unused"}}), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(back[1][1], S("{\"a\":\"caf\xEF\xBF\xBD\""));
 }
 
 TEST_F(FileTest, CsvWriterAndRoundTrip) {

@@ -151,6 +151,11 @@ Result<bool> SplitReader::Next(std::string_view* record) {
     size_t len = rec_end - begin_;
     if (len > 0 && base[rec_end - 1] == '\r') --len;
     *record = std::string_view(base + begin_, len);
+    if (split_.start == 0 && lines_consumed_ == 0 && record->substr(0, kUtf8Bom.size()) == kUtf8Bom) {
+      // The first line of the file starts with a byte-order mark: not data.
+      // (The line still begins at offset 0 for the split rule.)
+      record->remove_prefix(kUtf8Bom.size());
+    }
     record_line_index_ = lines_consumed_;
     lines_consumed_ += 1 + inner;
     begin_ = next_begin;

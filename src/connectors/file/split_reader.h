@@ -10,6 +10,10 @@
 // virtual call per block, 4 MB by default) into one buffer that always has
 // kPadding readable bytes after the data, so a returned record can be handed
 // to simdjson without a copy. Line terminators are "\n" or "\r\n".
+// A UTF-8 byte-order mark (EF BB BF) at the very start of the file is not
+// part of the first record (Hadoop's LineRecordReader skips it too); the
+// first line still starts at offset 0 for the split rule, so only the split
+// at offset 0 ever sees it.
 //
 // With `quoted_newlines` (CSV multiLine=true) a newline inside a quoted field
 // does not end the record; such files must not be split.
@@ -45,6 +49,7 @@ struct FileSplit {
 class SplitReader {
  public:
   static constexpr size_t kPadding = 64;
+  static constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
   struct Options {
     bool quoted_newlines = false;

@@ -1,9 +1,10 @@
 #include "connectors/rate/rate_source.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "checkpoint/metadata_log.h"
-#include "exec/operators/memory_table.h"
+#include "connectors/rate/rate_table.h"
 
 namespace sluice {
 
@@ -13,34 +14,13 @@ namespace {
 // at most a billion rows). The registry checks them before Make.
 constexpr int64_t kMaxRowsPerUnit = 1000000000;
 constexpr int64_t kMaxPartitions = 1024;
+// The largest offset the offset log reads back (ParseLongOffset: 18 digits).
+constexpr int64_t kMaxOffset = 999999999999999999;
+constexpr const char* kMaxTimestampText = "9999-12-31T23:59:59.999Z";
 }  // namespace
 
 Schema RateSchema() {
   return Schema({{"timestamp", DataType::Timestamp(), false}, {"value", DataType::Bigint(), false}});
-}
-
-std::vector<Batch> RateGenerator::Generate(int64_t from, int64_t to) const {
-  std::vector<Batch> out;
-  int64_t total = std::max<int64_t>(0, to - from);
-  int parts = std::max(1, partitions);
-  // Contiguous ranges per partition, each cut into kBatchSize-row batches.
-  for (int p = 0; p < parts; ++p) {
-    int64_t lo = from + total * p / parts, hi = from + total * (p + 1) / parts;
-    for (int64_t b = lo; b < hi; b += static_cast<int64_t>(kBatchSize)) {
-      size_t n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(kBatchSize), hi - b));
-      Vector ts(DataType::Timestamp(), n), val(DataType::Bigint(), n);
-      int64_t* t = ts.data<int64_t>();
-      int64_t* v = val.data<int64_t>();
-      for (size_t i = 0; i < n; ++i) v[i] = b + static_cast<int64_t>(i);
-      if (group > 0) {
-        for (size_t i = 0; i < n; ++i) t[i] = (start_ms + (v[i] / group) * step_ms) * 1000;
-      } else {
-        for (size_t i = 0; i < n; ++i) t[i] = (start_ms + v[i] * 1000 / per_second) * 1000;
-      }
-      out.emplace_back(std::vector<Vector>{std::move(ts), std::move(val)}, n);
-    }
-  }
-  return out;
 }
 
 Result<std::shared_ptr<RateSource>> RateSource::Make(const SourceOptions& options) {
@@ -64,6 +44,10 @@ Status RateSource::Open(const SourceContext& ctx) {
   if (entry.ok()) {
     if (entry->size() != 1) return Status::Corruption(log.PathFor(0) + ": expected one line with the start time");
     SLUICE_ASSIGN_OR_RETURN(start_ms_, ParseLongOffset((*entry)[0], log.PathFor(0)));
+    if (start_ms_ > RateGenerator::kMaxTimestampMillis) {
+      return Status::Corruption(log.PathFor(0) + ": start time " + std::to_string(start_ms_) + " ms is after " +
+                                kMaxTimestampText);
+    }
     return Status::OK();
   }
   if (entry.status().code() != StatusCode::kNotFound) return entry.status();
@@ -71,18 +55,29 @@ Status RateSource::Open(const SourceContext& ctx) {
   return log.Add(0, {std::to_string(start_ms_)});
 }
 
+int64_t RateSource::MaxSeconds() const {
+  // Values [0, s * rps) fit int64; their timestamps are below start + s * 1000 ms.
+  return std::min(std::numeric_limits<int64_t>::max() / rows_per_second_,
+                  (RateGenerator::kMaxTimestampMillis - start_ms_) / 1000);
+}
+
 Result<std::optional<std::string>> RateSource::LatestOffset(const std::optional<std::string>& start,
                                                             const ReadLimit& limit) {
   int64_t seconds = (clock_->NowMillis() - start_ms_) / 1000;
   if (cap_seconds_) seconds = std::min(seconds, *cap_seconds_);
   if (seconds <= 0) return std::optional<std::string>();
+  if (seconds > MaxSeconds()) {
+    return Status::InvalidArgument(description() + ": " + std::to_string(seconds) +
+                                   " seconds after the query's start, rows would have timestamps after " +
+                                   kMaxTimestampText + " or values past the BIGINT range; start a new checkpoint");
+  }
   if (limit.max_rows > 0) {
     int64_t from = 0;
     if (start) {
       SLUICE_ASSIGN_OR_RETURN(from, ParseLongOffset(*start, description()));
     }
     int64_t max_seconds = std::max<int64_t>(1, limit.max_rows / rows_per_second_);
-    seconds = std::min(seconds, from + max_seconds);
+    if (seconds - from > max_seconds) seconds = from + max_seconds;
   }
   return std::optional<std::string>(std::to_string(seconds));
 }
@@ -98,13 +93,19 @@ Result<SourceBatch> RateSource::GetBatch(const std::optional<std::string>& start
     SLUICE_ASSIGN_OR_RETURN(s0, ParseLongOffset(*start, description()));
   }
   SLUICE_ASSIGN_OR_RETURN(int64_t s1, ParseLongOffset(end, description()));
+  std::string range = "offset range (" + (start ? *start : std::string("none")) + ", " + end + "]";
+  if (s0 > s1) return Status::Corruption(description() + ": " + range + " goes backwards");
+  if (s1 > MaxSeconds()) {
+    return Status::Corruption(description() + ": " + range + " ends past second " + std::to_string(MaxSeconds()) +
+                              ", the last one whose rows have BIGINT values and timestamps up to " +
+                              kMaxTimestampText);
+  }
   RateGenerator gen;
   gen.start_ms = start_ms_;
   gen.per_second = rows_per_second_;
   gen.partitions = partitions_;
-  auto batches = gen.Generate(s0 * rows_per_second_, s1 * rows_per_second_);
-  int64_t rows = (s1 - s0) * rows_per_second_;
-  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate"), rows, nullptr};
+  int64_t from = s0 * rows_per_second_, to = s1 * rows_per_second_;
+  return SourceBatch{std::make_shared<RateTable>(schema_, gen, from, to, "rate"), to - from, nullptr};
 }
 
 Result<std::shared_ptr<RatePerMicroBatchSource>> RatePerMicroBatchSource::Make(const SourceOptions& options) {
@@ -125,18 +126,38 @@ std::string RatePerMicroBatchSource::description() const {
          ", numPartitions=" + std::to_string(gen_.partitions) + "]";
 }
 
+Status RatePerMicroBatchSource::CheckEnd(int64_t to, StatusCode code) const {
+  if (to > kMaxOffset) {
+    return Status(code, description() + ": a batch ending at offset " + std::to_string(to) +
+                            " would pass the largest offset the offset log holds (" + std::to_string(kMaxOffset) +
+                            "); start a new checkpoint");
+  }
+  // The last value's batch number must keep its timestamp in range:
+  // start + batch * step <= max, checked without the product.
+  int64_t last_batch = to > 0 ? (to - 1) / gen_.group : 0;
+  if (gen_.step_ms > 0 && last_batch > (RateGenerator::kMaxTimestampMillis - gen_.start_ms) / gen_.step_ms) {
+    return Status(code, description() + ": batch " + std::to_string(last_batch) + " (values up to offset " +
+                            std::to_string(to) + ") would have a timestamp after " + kMaxTimestampText +
+                            " (startTimestamp " + std::to_string(gen_.start_ms) + " + batch * advanceMillisPerBatch " +
+                            std::to_string(gen_.step_ms) +
+                            " ms); lower advanceMillisPerBatch or start a new checkpoint");
+  }
+  return Status::OK();
+}
+
 Result<std::optional<std::string>> RatePerMicroBatchSource::LatestOffset(const std::optional<std::string>& start,
                                                                          const ReadLimit& limit) {
   int64_t from = 0;
   if (start) {
     SLUICE_ASSIGN_OR_RETURN(from, ParseLongOffset(*start, description()));
   }
-  int64_t to = from + gen_.group;
+  int64_t to = from + gen_.group;  // from <= kMaxOffset, group <= 1e9: no overflow
   if (available_now_) {
     if (!cap_) cap_ = to;
     to = std::min(to, *cap_);
     if (to <= from) return start;
   }
+  SLUICE_RETURN_NOT_OK(CheckEnd(to, StatusCode::kInvalidArgument));
   return std::optional<std::string>(std::to_string(to));
 }
 
@@ -147,8 +168,11 @@ Result<SourceBatch> RatePerMicroBatchSource::GetBatch(const std::optional<std::s
     SLUICE_ASSIGN_OR_RETURN(from, ParseLongOffset(*start, description()));
   }
   SLUICE_ASSIGN_OR_RETURN(int64_t to, ParseLongOffset(end, description()));
-  auto batches = gen_.Generate(from, to);
-  return SourceBatch{std::make_shared<MemoryTable>(schema_, std::move(batches), "rate-micro-batch"), to - from, nullptr};
+  if (from > to) {
+    return Status::Corruption(description() + ": offset range (" + *start + ", " + end + "] goes backwards");
+  }
+  SLUICE_RETURN_NOT_OK(CheckEnd(to, StatusCode::kCorruption));
+  return SourceBatch{std::make_shared<RateTable>(schema_, gen_, from, to, "rate-micro-batch"), to - from, nullptr};
 }
 
 namespace {

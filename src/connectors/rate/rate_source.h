@@ -3,6 +3,10 @@
 // a vector at a time (no per-row calls), so a stateless pipeline is limited
 // by what it does with the rows, not by the generator.
 //
+// A batch's rows are not materialised: GetBatch returns a RateTable whose
+// scan generates them a chunk at a time (rate_table.h), so memory stays
+// bounded whatever rowsPerSecond or rowsPerBatch (both at most 1e9).
+//
 // rate: rowsPerSecond (default 1), numPartitions (default 1). The offset is
 //   the number of whole seconds since the query first started (the start time
 //   is kept in `sources/<i>/0` so that replays see the same timestamps);
@@ -13,24 +17,18 @@
 //   Every batch takes exactly rowsPerBatch new values, independent of time;
 //   the offset is the number of values produced. Value v has timestamp
 //   startTimestamp + (v / rowsPerBatch) * advanceMillisPerBatch ms.
+//
+// Both keep every value in int64 and every timestamp at or before
+// 9999-12-31T23:59:59.999Z: a batch that would pass either (after centuries
+// of rate, or ~1e9 batches of rate-micro-batch) is an error naming the
+// source, and so is an offset beyond them read from an (edited) offset log.
 #pragma once
 
 #include "connectors/connector_registry.h"
+#include "connectors/rate/rate_generator.h"
 #include "connectors/source.h"
 
 namespace sluice {
-
-// Rows [from, to) as `partitions` batch lists (kBatchSize rows per batch):
-// value = v, timestamp = start_ms + (v / group) * step_ms when group > 0,
-// else start_ms + v * 1000 / per_second.
-struct RateGenerator {
-  int64_t start_ms = 0;
-  int64_t group = 0;       // rate-micro-batch: rows per batch
-  int64_t step_ms = 0;     // rate-micro-batch: ms per batch
-  int64_t per_second = 1;  // rate
-  int partitions = 1;
-  std::vector<Batch> Generate(int64_t from, int64_t to) const;
-};
 
 Schema RateSchema();
 
@@ -47,6 +45,9 @@ class RateSource : public Source {
   Status PrepareForAvailableNow() override;
 
  private:
+  // The largest offset (seconds) whose rows keep values in int64 and
+  // timestamps in range.
+  int64_t MaxSeconds() const;
   std::optional<int64_t> cap_seconds_;
   Schema schema_ = RateSchema();
   int64_t rows_per_second_ = 1;
@@ -71,6 +72,10 @@ class RatePerMicroBatchSource : public Source {
   }
 
  private:
+  // OK if a batch may end at offset `to` (values below it keep their
+  // timestamps in range and the offset fits the log); else an error, of
+  // `code`, naming the source.
+  Status CheckEnd(int64_t to, StatusCode code) const;
   bool available_now_ = false;
   std::optional<int64_t> cap_;
   Schema schema_ = RateSchema();

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/json_writer.h"
 #include "exec/functions/cast_ops.h"
 #include "exec/functions/function_table.h"
 #include "exec/functions/json_options.h"
@@ -627,29 +628,9 @@ Result<Vector> GetJsonObjectKernel(const KernelContext& ctx, const std::vector<V
 
 // --- to_json ---
 
-void JsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          *out += buf;
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
+// Escaped as Jackson does, invalid UTF-8 replaced by U+FFFD (as Spark's
+// to_json does through Java strings).
+void JsonString(std::string_view s, std::string* out) { AppendJsonTextString(out, s); }
 
 void ToJson(const Value& v, std::string* out) {
   if (v.is_null()) {

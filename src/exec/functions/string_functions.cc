@@ -10,6 +10,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "exec/functions/function_table.h"
@@ -291,6 +292,16 @@ Result<Vector> InstrKernel(const KernelContext& ctx, const std::vector<Vector>& 
   });
 }
 
+// The longest string repeat, lpad and rpad build from the count they are
+// given: Spark's strings hold at most 2^31 - 1 bytes, and a longer result is
+// almost always a wrong count. Refused before anything is allocated.
+constexpr int64_t kMaxBuiltStringBytes = 2147483647;
+
+Status BuiltStringTooLong(const std::string& fn, int64_t bytes) {
+  return Status::ExecutionError(fn + ": the result would be " + std::to_string(bytes) + " bytes, more than the " +
+                                std::to_string(kMaxBuiltStringBytes) + " a string value may hold; check the count");
+}
+
 Result<Vector> PadKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   ArgReader a{args, n};
   bool left = ctx.call->name == "lpad";
@@ -302,14 +313,18 @@ Result<Vector> PadKernel(const KernelContext& ctx, const std::vector<Vector>& ar
     int64_t chars = static_cast<int64_t>(Utf8Length(s));
     if (len <= chars || pad.empty()) return std::optional<SV>(s.substr(0, CharOffset(s, len)));
     int64_t need = len - chars;
-    std::string fill;
     int64_t pad_chars = static_cast<int64_t>(Utf8Length(pad));
-    while (need >= pad_chars) {
-      fill += pad;
-      need -= pad_chars;
-    }
-    fill += pad.substr(0, CharOffset(pad, need));
-    scratch = left ? fill + std::string(s) : std::string(s) + fill;
+    // need <= 2^31 and pad.size() <= 4 * pad_chars: no overflow.
+    int64_t whole = need / pad_chars;
+    SV tail = pad.substr(0, CharOffset(pad, need % pad_chars));
+    int64_t bytes = static_cast<int64_t>(s.size()) + whole * static_cast<int64_t>(pad.size()) +
+                    static_cast<int64_t>(tail.size());
+    if (bytes > kMaxBuiltStringBytes) return BuiltStringTooLong(ctx.call->name, bytes);
+    scratch.reserve(static_cast<size_t>(bytes));
+    if (!left) scratch += s;
+    for (int64_t k = 0; k < whole; ++k) scratch += pad;
+    scratch += tail;
+    if (left) scratch += s;
     return std::optional<SV>(SV(scratch));
   });
 }
@@ -360,7 +375,16 @@ Result<Vector> ReverseKernel(const KernelContext& ctx, const std::vector<Vector>
 Result<Vector> RepeatKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   ArgReader a{args, n};
   return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
-    for (int32_t k = 0; k < a.Int(1, i); ++k) scratch += a.Str(0, i);
+    SV s = a.Str(0, i);
+    int64_t times = a.Int(1, i);
+    if (times <= 0 || s.empty()) return std::optional<SV>(SV{});
+    int64_t bytes = 0;
+    bool overflow = __builtin_mul_overflow(static_cast<int64_t>(s.size()), times, &bytes);
+    if (overflow || bytes > kMaxBuiltStringBytes) {
+      return BuiltStringTooLong("repeat", overflow ? std::numeric_limits<int64_t>::max() : bytes);
+    }
+    scratch.reserve(static_cast<size_t>(bytes));
+    for (int64_t k = 0; k < times; ++k) scratch += s;
     return std::optional<SV>(SV(scratch));
   });
 }

@@ -1,0 +1,19 @@
+// The session settings the engine reads (`SET key = value`, Spark's
+// spark.conf): each with its type, range and meaning, so a SET of one of
+// them is checked at once (an error naming the setting and the value, and
+// the old value kept) instead of being silently ignored or failing later.
+// Names are matched case-insensitively and stored under their spelling
+// here; any other key is kept as given, as Spark keeps unknown settings.
+//
+//   spark.sql.shuffle.partitions  state partitions of a stateful streaming
+//       query started afterwards (its own option of that name wins; pinned
+//       in the offset log at the query's first batch).
+#pragma once
+
+#include "connectors/option_spec.h"
+
+namespace sluice {
+
+const OptionSet& SessionConfOptions();
+
+}  // namespace sluice
