@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libre2-dev
   libzstd-dev liblz4-dev zlib1g-dev libssl-dev
   default-jdk-headless maven
+  clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/, scripts/fuzz.sh)
 )
 
 missing=()

@@ -2,12 +2,14 @@
 # The whole test suite on a fresh machine: installs what is missing, builds,
 # runs every test through ctest (unit tests, SQL logic tests, streaming
 # end-to-end and crash tests, Kafka tests against a real broker that the
-# tests start themselves on 127.0.0.1), then builds again with AddressSanitizer
+# tests start themselves on 127.0.0.1), then builds the libFuzzer targets
+# with clang and runs each for a few seconds (fuzz/), then builds again with AddressSanitizer
 # + UndefinedBehaviorSanitizer and runs the whole suite once more, Kafka
 # broker tests included (the Kafka scan parses JSON out of librdkafka's
 # buffers, the sink produces from several threads: about 90 s more).
 #
-#   SLUICE_SKIP_SANITIZE=1 bash scripts/test.sh   # the plain build only
+#   SLUICE_SKIP_SANITIZE=1 bash scripts/test.sh   # no ASan + UBSan build
+#   SLUICE_SKIP_FUZZ=1 bash scripts/test.sh       # no fuzz smoke run
 #   bash scripts/test.sh -R sql/                   # extra arguments go to ctest
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,18 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build -j"$JOBS"
 echo "== tests =="
 ctest --test-dir build --output-on-failure -j"$JOBS" "$@"
+
+if [[ -z "${SLUICE_SKIP_FUZZ:-}" ]]; then
+  # A smoke run of the libFuzzer targets (fuzz/README.md): each replays its
+  # committed seeds and regression inputs, then fuzzes for 5 s. The clang
+  # build compiles only the modules the targets link (about 5 minutes on 2
+  # cores from a cold ccache); scripts/fuzz.sh runs them for minutes each.
+  echo "== fuzz smoke (clang-14 libFuzzer + ASan + UBSan) =="
+  cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_FUZZ=ON \
+    -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
+  ninja -C build-fuzz -j"$JOBS" fuzzers
+  ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$JOBS"
+fi
 
 if [[ -z "${SLUICE_SKIP_SANITIZE:-}" ]]; then
   echo "== build (ASan + UBSan) =="

@@ -1,6 +1,7 @@
 #include "sql/parser.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -1171,11 +1172,18 @@ Result<ParsedExprPtr> Parser::ParseNumber(const Token& t, bool negate) {
   }
   if (!has_point && !has_exp && suffix != "BD") {
     // Integer: INT if it fits, else BIGINT, else DECIMAL(p, 0).
+    // Stops accumulating at the first digit that would overflow int128
+    // (then the literal is out of range for every type).
+    constexpr int128_t kMax = ~(static_cast<int128_t>(1) << 127);
     int128_t v = 0;
     bool overflow = false;
     for (char c : text) {
-      v = v * 10 + (c - '0');
-      if (v > (static_cast<int128_t>(1) << 126)) overflow = true;
+      const int digit = c - '0';
+      if (v > (kMax - digit) / 10) {
+        overflow = true;
+        break;
+      }
+      v = v * 10 + digit;
     }
     std::string digits = text;
     while (digits.size() > 1 && digits[0] == '0') digits.erase(0, 1);
@@ -1198,35 +1206,49 @@ Result<ParsedExprPtr> Parser::ParseNumber(const Token& t, bool negate) {
     return ParsedExpr::Literal(Value::Decimal(v, static_cast<int>(digits.size()), 0), loc);
   }
   // Exact decimal: unsuffixed with a point, or BD.
+  // Digits and scale in 64 bits, checked against DECIMAL(38) before any
+  // digit is appended: the exponent may be anything the lexer took.
   std::string mantissa = text;
-  int exponent = 0;
+  int64_t exponent = 0;
   size_t e = text.find_first_of("eE");
   if (e != std::string::npos) {
     mantissa = text.substr(0, e);
-    exponent = std::stoi(text.substr(e + 1));
+    std::string_view exp_text(text);
+    exp_text.remove_prefix(e + 1);
+    if (!exp_text.empty() && exp_text[0] == '+') exp_text.remove_prefix(1);
+    auto [end, ec] = std::from_chars(exp_text.data(), exp_text.data() + exp_text.size(), exponent);
+    if (ec != std::errc() || end != exp_text.data() + exp_text.size() || exponent > 1000000 ||
+        exponent < -1000000) {
+      return out_of_range("DECIMAL(38)");
+    }
   }
   std::string digits;
-  int scale = 0;
+  int64_t scale = 0;
   size_t point = mantissa.find('.');
   if (point == std::string::npos) {
     digits = mantissa;
   } else {
     digits = mantissa.substr(0, point) + mantissa.substr(point + 1);
-    scale = static_cast<int>(mantissa.size() - point - 1);
+    scale = static_cast<int64_t>(mantissa.size() - point - 1);
   }
   scale -= exponent;
-  if (scale < 0) {
-    digits.append(static_cast<size_t>(-scale), '0');
-    scale = 0;
-  }
   while (digits.size() > 1 && digits[0] == '0') digits.erase(0, 1);
   if (digits.empty()) digits = "0";
-  int precision = std::max(static_cast<int>(digits == "0" ? 1 : digits.size()), scale);
+  if (scale < 0) {
+    if (digits != "0") {
+      if (static_cast<int64_t>(digits.size()) - scale > DataType::kMaxDecimalPrecision) {
+        return out_of_range("DECIMAL(38)");
+      }
+      digits.append(static_cast<size_t>(-scale), '0');
+    }
+    scale = 0;
+  }
+  const int64_t precision = std::max(static_cast<int64_t>(digits == "0" ? 1 : digits.size()), scale);
   if (precision > DataType::kMaxDecimalPrecision) return out_of_range("DECIMAL(38)");
   int128_t v = 0;
   for (char c : digits) v = v * 10 + (c - '0');
   if (negate) v = -v;
-  return ParsedExpr::Literal(Value::Decimal(v, precision, scale), loc);
+  return ParsedExpr::Literal(Value::Decimal(v, static_cast<int>(precision), static_cast<int>(scale)), loc);
 }
 
 Result<ParsedExprPtr> Parser::ParseInterval() {

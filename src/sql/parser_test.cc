@@ -55,6 +55,32 @@ TEST(ParserLiteralTest, Numbers) {
   EXPECT_EQ(Lit("12345678901234567890"), Value::Decimal(static_cast<int128_t>(12345678901234567890ULL), 20, 0));
 }
 
+// Found by fuzz/sql_session_fuzzer: a long integer kept being multiplied into
+// an int128 after it overflowed (undefined behaviour, caught by UBSan), a BD
+// exponent beyond int threw std::out_of_range out of the parser (abort), a
+// large one appended billions of zeros, a large negative one overflowed the
+// scale. Each is now the parser's "out of range" error.
+TEST(ParserLiteralTest, NumbersOutOfRangeAreErrors) {
+  auto error_of = [](const std::string& literal) { return ErrorOf("SELECT " + literal); };
+  const std::string sixty_digits(60, '6');
+  EXPECT_NE(error_of(sixty_digits).find("number " + sixty_digits + " is out of range for DECIMAL(38, 0)"),
+            std::string::npos)
+      << error_of(sixty_digits);
+  EXPECT_NE(error_of("-" + sixty_digits).find("is out of range for DECIMAL(38, 0)"), std::string::npos);
+  EXPECT_NE(error_of(sixty_digits + "L").find("is out of range for BIGINT"), std::string::npos);
+  for (const char* big : {"1e99999999999BD", "1e2000000000BD", "1.5e-2147483648BD", "1e39BD", "1e-39BD"}) {
+    EXPECT_NE(error_of(big).find(std::string("number ") + big + " is out of range for DECIMAL(38)"),
+              std::string::npos)
+        << big << ": " << error_of(big);
+  }
+  // In range, at the edges.
+  const int128_t ten_to_19 = static_cast<int128_t>(10000000000000000000ULL);
+  EXPECT_EQ(Lit("1e37BD"), Value::Decimal(ten_to_19 * 1000000000000000000LL, 38, 0));
+  EXPECT_EQ(Lit("1.5e-3BD"), Value::Decimal(15, 4, 4));
+  EXPECT_EQ(Lit("0e50BD"), Value::Decimal(0, 1, 0));
+  EXPECT_EQ(Lit("99999999999999999999999999999999999999"), Value::Decimal(ten_to_19 * ten_to_19 - 1, 38, 0));
+}
+
 TEST(ParserLiteralTest, OtherLiterals) {
   EXPECT_EQ(Lit("TRUE"), Value::Boolean(true));
   EXPECT_EQ(Lit("false"), Value::Boolean(false));

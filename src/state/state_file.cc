@@ -16,6 +16,7 @@ constexpr uint8_t kOpPut = 1;
 constexpr uint8_t kOpRemove = 2;
 constexpr uint8_t kCodecNone = 0;
 constexpr uint8_t kCodecZlib = 1;
+constexpr uint64_t kMaxZlibRatio = 1032;  // deflate's best case: 1032 output bytes per input byte
 
 void PutFixed(std::string* out, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -204,6 +205,14 @@ Status ApplyStateFile(const std::string& path, std::string_view contents, StateF
     if (raw_len != stored_len) return corrupt("is corrupt: raw and stored lengths differ");
     raw = stored;
   } else if (codec == kCodecZlib) {
+    // The lengths passed the header's checksum, yet a buggy writer could
+    // still have put anything there: never allocate more than the stored
+    // bytes can inflate to (deflate's limit is 1032:1).
+    if (raw_len / kMaxZlibRatio > stored_len) {
+      return corrupt("is corrupt: the header announces " + std::to_string(raw_len) +
+                     " uncompressed bytes, more than its " + std::to_string(stored_len) +
+                     " compressed bytes can hold");
+    }
     raw_buf.resize(raw_len);
     uLongf out_len = raw_len;
     int rc = uncompress(reinterpret_cast<Bytef*>(raw_buf.data()), &out_len,
@@ -214,6 +223,12 @@ Status ApplyStateFile(const std::string& path, std::string_view contents, StateF
     raw = raw_buf;
   } else {
     return corrupt("is corrupt: unknown codec " + std::to_string(codec));
+  }
+  // Every record takes at least 2 bytes (op, key length), so a count beyond
+  // that is a lie (and must not size the map).
+  if (num_records > raw.size() / 2) {
+    return corrupt("is corrupt: its trailer says " + std::to_string(num_records) +
+                   " records, more than its " + std::to_string(raw.size()) + "-byte body can hold");
   }
   if (kind == StateFileKind::kSnapshot) {
     map->clear();

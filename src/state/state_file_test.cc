@@ -1,6 +1,7 @@
 #include "state/state_file.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 namespace sluice {
 namespace {
@@ -87,6 +88,48 @@ TEST(StateFileTest, CorruptionNamesTheFile) {
             "state file /s/3.delta is a delta file, expected a snapshot file");
   EXPECT_EQ(Apply(good, StateFileKind::kDelta, 4).message(),
             "state file /s/3.delta holds version 3, expected 4");
+}
+
+// Writes `v` as `bytes` little-endian bytes at `pos`.
+void PutLe(std::string* s, size_t pos, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) (*s)[pos + static_cast<size_t>(i)] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+// Recomputes both CRCs, as a buggy (or future) writer would have written
+// them over the bytes it produced.
+std::string Reseal(std::string s) {
+  PutLe(&s, 40, crc32(0, reinterpret_cast<const Bytef*>(s.data()), 40), 4);
+  PutLe(&s, s.size() - 4, crc32(0, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size() - 4)), 4);
+  return s;
+}
+
+// A file whose checksums pass but whose counts are absurd is a Corruption
+// error, not an attempt to allocate what it announces (found by
+// fuzz/state_file_fuzzer: a trailer record count of 2^63 aborted the process).
+TEST(StateFileTest, AbsurdCountsBehindValidChecksumsAreCorruption) {
+  StateMap src{{"a", "1"}};
+  const std::string good = EncodeSnapshot(src, 10, false);
+  ASSERT_TRUE(Reseal(good) == good);
+
+  std::string many_records = good;
+  PutLe(&many_records, good.size() - 12, uint64_t{1} << 62, 8);
+  StateMap map;
+  Status s = ApplyStateFile("/s/10.snapshot", Reseal(many_records), StateFileKind::kSnapshot, 10, &map);
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message(), "state file /s/10.snapshot is corrupt: its trailer says 4611686018427387904 records, "
+                         "more than its 5-byte body can hold");
+
+  StateMap big;
+  for (int i = 0; i < 100; ++i) big["key" + std::to_string(i)] = std::string(100, 'v');
+  const std::string compressed = EncodeSnapshot(big, 10, true);
+  ASSERT_EQ(compressed[13], 1);  // zlib
+  std::string huge_raw = compressed;
+  PutLe(&huge_raw, 24, uint64_t{1} << 60, 8);  // raw body length
+  s = ApplyStateFile("/s/10.snapshot", Reseal(huge_raw), StateFileKind::kSnapshot, 10, &map);
+  EXPECT_EQ(s.code(), StatusCode::kCorruption);
+  EXPECT_EQ(s.message().rfind("state file /s/10.snapshot is corrupt: the header announces 1152921504606846976 "
+                              "uncompressed bytes, more than its ", 0), 0u)
+      << s.message();
 }
 
 }  // namespace

@@ -514,7 +514,7 @@ class KafkaScanOperator : public PhysicalOperator {
 
 KafkaBatchTable::KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vector<KafkaRange> ranges,
                                  bool include_headers, std::shared_ptr<std::atomic<int64_t>> rows_read)
-    : ctx_(std::move(ctx)), include_headers_(include_headers), schema_(KafkaSourceSchema(include_headers)),
+    : ctx_(std::move(ctx)), schema_(KafkaSourceSchema(include_headers)),
       rows_read_(std::move(rows_read)) {
   // Enough pieces to keep every thread of the pool busy: big ranges are cut
   // into chunks (each read by its own consumer) of at least 100K offsets.

@@ -115,7 +115,6 @@ class KafkaBatchTable : public TableSource {
  private:
   std::shared_ptr<KafkaReadContext> ctx_;
   std::vector<KafkaRange> ranges_;  // chunked, non-empty
-  bool include_headers_;
   std::vector<ScanJsonColumn> json_;  // column schema_.size() - json_.size() + i
   Schema schema_;
   std::shared_ptr<std::atomic<int64_t>> rows_read_;

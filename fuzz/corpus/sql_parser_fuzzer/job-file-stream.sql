@@ -1,0 +1,5 @@
+CREATE STREAM clicks (id BIGINT, url STRING) USING json OPTIONS (path '/data/in', maxFilesPerTrigger '1');
+CREATE OR REPLACE SINK out USING parquet OPTIONS (path '/data/out');
+START STREAMING QUERY q INTO out OUTPUT MODE append TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '/tmp/ck'
+  AS SELECT id, upper(url) AS u FROM clicks WHERE id > 10;
+START STREAMING QUERY q2 INTO out TRIGGER ONCE AS SELECT * FROM clicks;

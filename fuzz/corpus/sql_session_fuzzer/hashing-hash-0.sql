@@ -1,0 +1,1 @@
+SELECT hash('Spark', array(123), 2)

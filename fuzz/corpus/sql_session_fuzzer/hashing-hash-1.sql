@@ -1,0 +1,1 @@
+SELECT xxhash64('Spark', array(123), 2)
