@@ -2,9 +2,9 @@
 # The whole test suite on a fresh machine: installs what is missing, builds,
 # runs every test through ctest (unit tests, SQL logic tests, streaming
 # end-to-end and crash tests, Kafka tests against a real broker that the
-# tests start themselves on 127.0.0.1), then builds the libFuzzer targets
-# tests start themselves on 127.0.0.1), then (with SLUICE_FUZZ=1) builds the libFuzzer targets
-# + UndefinedBehaviorSanitizer and runs the whole suite once more, Kafka
+# tests start themselves on 127.0.0.1), then (with SLUICE_FUZZ=1) builds the
+# libFuzzer targets with clang and runs each for a few seconds (fuzz/), then
+# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the whole suite once more, Kafka
 # broker tests included (the Kafka scan parses JSON out of librdkafka's
 # buffers, the sink produces from several threads: about 90 s more).
 #
