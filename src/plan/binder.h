@@ -48,6 +48,8 @@ class Binder {
 
   // An AnalysisError at `loc`: message, then the caret lines.
   Status ErrorAt(const ast::SourceLocation& loc, const std::string& message) const;
+  // AnalysisError at `loc` when the thread's stack is nearly used up (common/stack_limit.h).
+  Status CheckStack(const ast::SourceLocation& loc) const;
 
  private:
   struct AggContext;

@@ -19,6 +19,19 @@
 
 namespace sluice {
 
+// The deepest nesting a statement (or a standalone expression, type or
+// schema) may have: parser recursion (each parenthesis, function call,
+// subquery, CASE, unary operator and nested type opens a level) and the
+// height of the tree built (each operator, cast, subscript, join and set
+// operation over another is a level). Deeper SQL is a SyntaxError at the
+// spot, "the SQL nests deeper than 1000 levels here ..." (docs/sql.md,
+// "Limits"): the binder, optimizer and evaluator recurse over these trees,
+// and 1000 levels keep them within a release build's 8 MB stack with room
+// to spare. On a thread with less stack, the parser stops earlier with
+// "... is nested too deeply for the stack of this thread" instead of
+// overflowing it.
+inline constexpr int kMaxSqlNestingDepth = 1000;
+
 // One or more statements separated by ';' (a trailing ';' is fine).
 Result<std::vector<ast::StatementPtr>> ParseStatements(std::string_view sql);
 // One expression (DataFrame expr("a + 1"), filter("a > 1")); an alias is
@@ -56,6 +69,18 @@ class Parser {
   Status ErrorAt(const Token& t, std::string_view message) const;
   static ast::SourceLocation Loc(const Token& t) { return {t.line, t.column}; }
   Status ExpectEnd(std::string_view what);
+
+  // Nesting (kMaxSqlNestingDepth). A recursive step opens a level with
+  // SLUICE_RETURN_NOT_OK(EnterLevel()) and a LevelExit right after it.
+  Status EnterLevel();
+  struct LevelExit {
+    int* depth;
+    ~LevelExit() { --*depth; }
+  };
+  // The tree built has no path longer than the limit (checked without
+  // recursion, before anything recursive walks it).
+  Status CheckTreeHeight(const ast::Statement& statement) const;
+  Status CheckTreeHeight(const ast::ParsedExpr& expr) const;
 
   // Identifiers.
   bool PeekIdentifier(size_t ahead = 0) const;  // a non-reserved word or `quoted`
@@ -111,6 +136,7 @@ class Parser {
   std::string_view sql_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;  // levels open (EnterLevel)
 };
 
 }  // namespace sluice
