@@ -473,10 +473,7 @@ Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& chi
   // Bound without access to outer columns: a correlated subquery fails to
   // resolve its outer reference here (only [NOT] EXISTS directly in WHERE
   // may be correlated; see TryBindCorrelatedExists).
-  const BindScope* saved_outer = outer_scope_;
-  outer_scope_ = nullptr;
-  auto plan = BindQuery(*e.subquery);
-  outer_scope_ = saved_outer;
+  auto plan = BindUncorrelated(e.subquery);
   if (!plan.ok()) {
     if (plan.status().message().find("[UNRESOLVED_COLUMN]") != std::string::npos) {
       return Status(plan.status().code(),
@@ -529,6 +526,17 @@ Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& chi
   return bound;
 }
 
+Result<LogicalPlanPtr> Binder::BindUncorrelated(const ast::QueryNodePtr& query) {
+  auto it = uncorrelated_.find(query);
+  if (it != uncorrelated_.end()) return it->second;
+  const BindScope* saved_outer = outer_scope_;
+  outer_scope_ = nullptr;
+  Result<LogicalPlanPtr> plan = BindQuery(*query);
+  outer_scope_ = saved_outer;
+  uncorrelated_.emplace(query, plan);
+  return plan;
+}
+
 Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const ParsedExpr& conjunct,
                                                                       const LogicalPlanPtr& input) {
   bool negated = false;
@@ -540,14 +548,9 @@ Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const Pars
   if (e->kind != ast::ExprKind::kSubquery || e->subquery_kind != ast::SubqueryKind::kExists) {
     return std::optional<LogicalPlanPtr>();
   }
-  // Uncorrelated EXISTS is an ordinary (constant) predicate.
-  {
-    const BindScope* saved = outer_scope_;
-    outer_scope_ = nullptr;
-    auto plain = BindQuery(*e->subquery);
-    outer_scope_ = saved;
-    if (plain.ok()) return std::optional<LogicalPlanPtr>();
-  }
+  // Uncorrelated EXISTS is an ordinary (constant) predicate (BindSubquery
+  // takes this plan then).
+  if (BindUncorrelated(e->subquery).ok()) return std::optional<LogicalPlanPtr>();
   const auto& q = *e->subquery;
   if (q.kind != ast::QueryKind::kSelect || !q.ctes.empty()) {
     return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated EXISTS subquery must be a plain "
