@@ -23,6 +23,7 @@
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
 #include "stream/micro_batch_execution.h"
+#include "stream/streaming_job.h"
 
 namespace sluice {
 namespace {
@@ -408,6 +409,37 @@ TEST_F(StreamTest, FileSourceAndSinkGoThroughTheQuerysEnv) {
     EXPECT_EQ(q->recentProgress().size(), 1u);
   }
   EXPECT_EQ(read_ids(), (std::vector<std::string>{"{\"id\":1}", "{\"id\":2}", "{\"id\":3}", "{\"id\":4}"}));
+}
+
+// A job file's queries take the Env and clock of StreamingJob::Options (the
+// hooks fuzz/job_fuzzer runs jobs with): its file stream, file sink and
+// checkpoint all live in a MemEnv.
+TEST_F(StreamTest, JobQueriesUseTheJobsEnvAndClock) {
+  MemEnv mem;
+  ASSERT_TRUE(mem.CreateDirRecursive("/job/in").ok());
+  ASSERT_TRUE(mem.WriteFile("/job/in/a.json", "{\"id\":1}\n{\"id\":2}\n", false).ok());
+  ManualClock clock(1700000000000000);
+  StreamingJob::Options options;
+  options.env = &mem;
+  options.clock = &clock;
+  auto job = StreamingJob::Start(spark,
+                                 "CREATE STREAM s (id BIGINT) USING json OPTIONS (path '/job/in');\n"
+                                 "CREATE SINK out USING json OPTIONS (path '/job/out');\n"
+                                 "START STREAMING QUERY q INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '/job/ck'\n"
+                                 "  AS SELECT id * 10 AS x FROM s",
+                                 options);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  ASSERT_EQ((*job)->queries().size(), 1u);
+  Status st = (*job)->queries()[0].awaitTermination();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto progress = (*job)->queries()[0].recentProgress();
+  ASSERT_EQ(progress.size(), 1u);
+  EXPECT_EQ(progress[0].timestamp, "2023-11-14T22:13:20.000Z");  // the manual clock's time
+  EXPECT_TRUE(mem.FileExists("/job/ck/offsets/0"));
+  EXPECT_TRUE(mem.FileExists("/job/ck/commits/0"));
+  EXPECT_TRUE(mem.FileExists("/job/out/_sluice_metadata/0"));
+  EXPECT_FALSE(Env::Default()->FileExists("/job/ck"));
+  EXPECT_FALSE(Env::Default()->FileExists("/job/out"));
 }
 
 // The file sink writes each partition's rows to a part file of its own as

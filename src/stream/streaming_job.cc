@@ -108,6 +108,8 @@ Result<std::unique_ptr<StreamingJob>> StreamingJob::Start(const std::shared_ptr<
             sq.name);
         if (sq.checkpoint_location) w.option("checkpointLocation", *sq.checkpoint_location);
         if (options.max_batches > 0) w.option("maxBatches", std::to_string(options.max_batches));
+        if (options.env) w.env(options.env);
+        if (options.clock) w.clock(options.clock);
         auto q = w.start();
         if (!q.ok()) return Located(q.status(), text, sq.location, what);
         job->queries_.push_back(*q);

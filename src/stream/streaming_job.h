@@ -28,6 +28,11 @@ class StreamingJob {
   struct Options {
     // Every query stops after this many micro-batches (0: no limit).
     int64_t max_batches = 0;
+    // Test hooks, as DataStreamWriter's: the Env every query's checkpoint,
+    // file sources and file sinks go through, and the clock its triggers
+    // read (null: the process's).
+    Env* env = nullptr;
+    Clock* clock = nullptr;
   };
   // Runs the statements of `text` in order; START STREAMING QUERY starts a
   // query (returned in queries()). Errors name the statement's line.
