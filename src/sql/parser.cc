@@ -106,7 +106,39 @@ Result<DataType> ParseDataType(std::string_view text) {
 }
 Result<Schema> ParseSchema(std::string_view text) { return Parser(text).ParseStandaloneSchema(); }
 
-Parser::Parser(std::string_view sql) : sql_(sql), tokens_(Lexer(sql).TokenizeAll()) {}
+Parser::Parser(std::string_view sql) : sql_(sql), tokens_(Lexer(sql).TokenizeAll()) {
+  matching_close_.assign(tokens_.size(), kNoMatch);
+  std::vector<size_t> open;
+  for (size_t i = 0; i < tokens_.size(); ++i) {
+    if (tokens_[i].IsSymbol("(")) {
+      open.push_back(i);
+    } else if (tokens_[i].IsSymbol(")") && !open.empty()) {
+      matching_close_[open.back()] = i;
+      open.pop_back();
+    }
+  }
+}
+
+bool Parser::GroupHoldsQuery(size_t open) const {
+  // The groups that open right after one another: "(((" ...
+  size_t innermost = open;
+  while (innermost + 1 < tokens_.size() && tokens_[innermost + 1].IsSymbol("(")) ++innermost;
+  // ... the innermost holds a query if it starts like one ...
+  const Token& first = innermost + 1 < tokens_.size() ? tokens_[innermost + 1] : tokens_.back();
+  bool query = first.IsWord("SELECT") || first.IsWord("WITH") || first.IsWord("VALUES");
+  // ... and each group around it if what follows its inner group continues
+  // a query (a set operation, ORDER BY / LIMIT / OFFSET, or its own ')'):
+  // "((SELECT 1) UNION (SELECT 2))", "((SELECT 1))" are queries,
+  // "((SELECT 1) x JOIN y ON ...)" is a join.
+  for (size_t group = innermost; query && group > open; --group) {
+    const size_t close = matching_close_[group];
+    if (close == kNoMatch || close + 1 >= tokens_.size()) return false;
+    const Token& next = tokens_[close + 1];
+    query = next.IsSymbol(")") || next.IsWord("UNION") || next.IsWord("EXCEPT") || next.IsWord("MINUS") ||
+            next.IsWord("INTERSECT") || next.IsWord("ORDER") || next.IsWord("LIMIT") || next.IsWord("OFFSET");
+  }
+  return query;
+}
 
 // ---------------------------------------------------------------------------
 // Tokens
@@ -1014,16 +1046,9 @@ Result<ast::TableRefPtr> Parser::ParseTablePrimary() {
   if (start.IsSymbol("(")) {
     SLUICE_RETURN_NOT_OK(EnterLevel());
     LevelExit exit{&depth_};
-    bool is_query = PeekWord("SELECT", 1) || PeekWord("WITH", 1) || PeekWord("VALUES", 1);
-    if (!is_query && PeekSymbol("(", 1)) {
-      // "((SELECT ...) ...)" or "((a JOIN b) ...)": try a query first.
-      size_t save = pos_;
-      Consume();
-      auto q = ParseQuery();
-      bool ok = q.ok() && PeekSymbol(")");
-      pos_ = save;
-      is_query = ok;
-    }
+    // "((SELECT ...) ...)" or "((a JOIN b) ...)": decided by the tokens
+    // (GroupHoldsQuery), so that nested groups are parsed once.
+    bool is_query = GroupHoldsQuery(pos_);
     if (is_query) {
       auto sub = std::make_shared<ast::SubqueryRef>();
       sub->location = Loc(Consume());

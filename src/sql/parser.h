@@ -110,6 +110,12 @@ class Parser {
   Result<ast::TableRefPtr> ParseFromList();
   Result<ast::TableRefPtr> ParseJoinedTable();
   Result<ast::TableRefPtr> ParseTablePrimary();
+  // True if the parenthesis at token `open` opens a query ("(SELECT ...)",
+  // "((SELECT ...) UNION ...)") rather than a FROM list ("((SELECT ...) x
+  // JOIN ...)", "((a JOIN b) ...)"). Decided from the tokens, without
+  // parsing: trying a parse first and parsing again made nested groups
+  // exponential.
+  bool GroupHoldsQuery(size_t open) const;
   Status ParseTableAlias(ast::TableRef* ref, bool allow_columns);
   Result<ast::OrderByItem> ParseOrderByItem();
 
@@ -137,6 +143,9 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   int depth_ = 0;  // levels open (EnterLevel)
+  // For each "(" token, the index of its ")" (kNoMatch if unbalanced).
+  static constexpr size_t kNoMatch = static_cast<size_t>(-1);
+  std::vector<size_t> matching_close_;
 };
 
 }  // namespace sluice

@@ -9,8 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "sql/parser.h"
 
@@ -134,6 +138,54 @@ TEST(ParserNestingTest, LittleStackIsAnErrorNotACrash) {
   EXPECT_NE(error.find("SyntaxError: syntax error at line 1, column "), std::string::npos) << error.substr(0, 300);
   EXPECT_NE(error.find("is nested too deeply for the stack of this thread"), std::string::npos)
       << error.substr(0, 300);
+}
+
+// "((" in FROM opens either a parenthesized query or a parenthesized join;
+// which one is decided by what follows the inner group, as before.
+TEST(ParserNestingTest, DoubleParenthesisInFromIsAQueryOrAJoinAsWritten) {
+  auto from_of = [](const std::string& sql) -> ast::TableRefPtr {
+    auto r = ParseStatements(sql);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+    if (!r.ok()) return nullptr;
+    const auto& q = (*r)[0]->As<ast::SelectStatement>().query;
+    return static_cast<const ast::SelectNode&>(*q).from;
+  };
+  auto kind = [&](const std::string& sql) { return from_of(sql)->kind; };
+  // A parenthesized query: the inner group is followed by ')' or a set operation.
+  EXPECT_EQ(kind("SELECT * FROM ((SELECT 1))"), ast::TableRefKind::kSubquery);
+  EXPECT_EQ(kind("SELECT * FROM ((SELECT 1) UNION ALL (SELECT 2)) AS u"), ast::TableRefKind::kSubquery);
+  EXPECT_EQ(kind("SELECT * FROM (((SELECT 1)) ORDER BY 1 LIMIT 1) u"), ast::TableRefKind::kSubquery);
+  EXPECT_EQ(kind("SELECT * FROM ((VALUES (1)) EXCEPT (VALUES (2)))"), ast::TableRefKind::kSubquery);
+  // A parenthesized join: the inner group is a table, a join or an aliased subquery.
+  EXPECT_EQ(kind("SELECT * FROM ((SELECT 1 AS a) x JOIN t USING (a))"), ast::TableRefKind::kJoin);
+  EXPECT_EQ(kind("SELECT * FROM ((a JOIN b ON true) JOIN c ON true)"), ast::TableRefKind::kJoin);
+  EXPECT_EQ(kind("SELECT * FROM ((a JOIN b ON true))"), ast::TableRefKind::kJoin);
+  EXPECT_EQ(kind("SELECT * FROM ((a))"), ast::TableRefKind::kBaseTable);
+  auto aliased = from_of("SELECT * FROM ((SELECT 1 AS a) AS x)");
+  ASSERT_EQ(aliased->kind, ast::TableRefKind::kSubquery);
+  EXPECT_EQ(aliased->alias, "x");
+}
+
+// Nested "((SELECT ... FROM ((SELECT ..." parses in time linear in its size:
+// the parser parsed each level twice (once to see whether it was a query,
+// once for real), so each level doubled the time: 30 levels (600 bytes) took
+// most of an hour. The deadline is generous; it used to take forever.
+TEST(ParserNestingTest, NestedDoubleParenthesesParseWithoutBacktracking) {
+  auto parse = [](int levels, const std::string& tail) {
+    std::string sql = "SELECT * FROM " + Repeat("((SELECT * FROM ", levels) + "t" + Repeat(tail, levels);
+    // A detached thread: a parse that never ends fails the test instead of
+    // blocking it.
+    auto done = std::make_shared<std::promise<Status>>();
+    std::future<Status> result = done->get_future();
+    std::thread([sql, done] { done->set_value(ParseStatements(sql).status()); }).detach();
+    return result;
+  };
+  auto query = parse(60, ") x)");                // a subquery aliased inside the parentheses
+  auto join = parse(60, ") x JOIN u ON true)");  // a join inside them
+  ASSERT_EQ(query.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "parsing did not finish";
+  ASSERT_EQ(join.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "parsing did not finish";
+  EXPECT_TRUE(query.get().ok());
+  EXPECT_TRUE(join.get().ok());
 }
 
 }  // namespace
