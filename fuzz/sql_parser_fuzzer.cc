@@ -30,7 +30,14 @@ namespace {
 void CheckQueryRoundTrip(const sluice::ast::QueryNode& query) {
   const std::string printed = query.ToString();
   auto again = sluice::ParseStatements(printed);
-  if (!again.ok()) Fail("ToString() of a parsed query does not parse: " + again.status().ToString(), printed, "");
+  if (!again.ok()) {
+    // The printed form parenthesizes every operator, so a tree near the
+    // nesting limit prints as SQL beyond it (or beyond the stack of a
+    // sanitizer build): that is the limit, not a printer bug.
+    const std::string& m = again.status().message();
+    if (m.find("nests deeper than") != std::string::npos || m.find("nested too deeply") != std::string::npos) return;
+    Fail("ToString() of a parsed query does not parse: " + again.status().ToString(), printed, "");
+  }
   if (again->size() != 1 || (*again)[0]->kind != sluice::ast::StatementKind::kSelect) {
     Fail("ToString() of a parsed query is not one query", printed, "");
   }
