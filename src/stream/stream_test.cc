@@ -442,6 +442,28 @@ TEST_F(StreamTest, JobQueriesUseTheJobsEnvAndClock) {
   EXPECT_FALSE(Env::Default()->FileExists("/job/out"));
 }
 
+// A job starts whole or not at all: when a later statement fails, the
+// queries already started are stopped before Start returns the error (they
+// ran on, with the caller's Env and clock, after it had given up on the job;
+// found by fuzz/job_fuzzer as a use of the clock after it was freed).
+TEST_F(StreamTest, FailedJobStopsTheQueriesItStarted) {
+  MemEnv mem;
+  ManualClock clock;
+  StreamingJob::Options options;
+  options.env = &mem;
+  options.clock = &clock;
+  auto job = StreamingJob::Start(spark,
+                                 "CREATE STREAM ticks USING rate-micro-batch OPTIONS (rowsPerBatch '5');\n"
+                                 "CREATE SINK a USING noop;\n"
+                                 "START STREAMING QUERY qa INTO a TRIGGER PROCESSING TIME '1 second' "
+                                 "CHECKPOINT LOCATION '/ck/a' AS SELECT * FROM ticks;\n"
+                                 "START STREAMING QUERY qb INTO a CHECKPOINT LOCATION '/ck/b' AS SELECT nope FROM ticks",
+                                 options);
+  ASSERT_FALSE(job.ok());
+  EXPECT_NE(job.status().message().find("nope"), std::string::npos) << job.status().ToString();
+  EXPECT_TRUE(spark->streams().active().empty()) << spark->streams().active().size() << " queries still run";
+}
+
 // The file sink writes each partition's rows to a part file of its own as
 // they come (three input files: three partitions, three part files in
 // batch 0's manifest entry), and a CSV header opens every part file.

@@ -35,7 +35,8 @@ class StreamingJob {
     Clock* clock = nullptr;
   };
   // Runs the statements of `text` in order; START STREAMING QUERY starts a
-  // query (returned in queries()). Errors name the statement's line.
+  // query (returned in queries()). Errors name the statement's line; on an
+  // error, the queries the job had started are stopped first.
   static Result<std::unique_ptr<StreamingJob>> Start(const std::shared_ptr<Session>& session, const std::string& text,
                                                      const Options& options);
   const std::vector<StreamingQuery>& queries() const { return queries_; }
