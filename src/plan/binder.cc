@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "common/stack_limit.h"
 #include "exec/expression_evaluator.h"
 #include "exec/function_registry.h"
 #include "exec/functions/json_options.h"
@@ -19,6 +20,16 @@ using ast::ParsedExpr;
 Status Binder::ErrorAt(const ast::SourceLocation& loc, const std::string& message) const {
   if (loc.line <= 0 || sql_.empty()) return Status::AnalysisError(message);
   return Status::AnalysisError(message + "\n" + FormatLocation(sql_, loc.line, loc.column));
+}
+
+// The binder recurses over the parsed tree (and runs uncorrelated subqueries
+// as it meets them): the parser's nesting limit keeps that within a release
+// build's stack, this check within any thread's (sanitizer builds, threads
+// with small stacks).
+Status Binder::CheckStack(const ast::SourceLocation& loc) const {
+  if (!StackNearlyExhausted()) return Status::OK();
+  return ErrorAt(loc, "the query is nested too deeply for the stack of this thread; simplify it (a long OR chain "
+                      "as IN (...), a deep subquery as a WITH clause), or run it on a thread with a larger stack");
 }
 
 bool ContainsAggregate(const ParsedExpr& e) {
@@ -230,6 +241,7 @@ Result<ExprPtr> Binder::BindExpression(const ParsedExpr& e, const BindScope& sco
 }
 
 Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, const ChildBinder& child) {
+  SLUICE_RETURN_NOT_OK(CheckStack(e.location));
   auto located = [&](Result<ExprPtr> r) -> Result<ExprPtr> {
     if (r.ok() || e.location.line <= 0) return r;
     const Status& st = r.status();
@@ -461,10 +473,7 @@ Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& chi
   // Bound without access to outer columns: a correlated subquery fails to
   // resolve its outer reference here (only [NOT] EXISTS directly in WHERE
   // may be correlated; see TryBindCorrelatedExists).
-  const BindScope* saved_outer = outer_scope_;
-  outer_scope_ = nullptr;
-  auto plan = BindQuery(*e.subquery);
-  outer_scope_ = saved_outer;
+  auto plan = BindUncorrelated(e.subquery);
   if (!plan.ok()) {
     if (plan.status().message().find("[UNRESOLVED_COLUMN]") != std::string::npos) {
       return Status(plan.status().code(),
@@ -517,6 +526,17 @@ Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& chi
   return bound;
 }
 
+Result<LogicalPlanPtr> Binder::BindUncorrelated(const ast::QueryNodePtr& query) {
+  auto it = uncorrelated_.find(query);
+  if (it != uncorrelated_.end()) return it->second;
+  const BindScope* saved_outer = outer_scope_;
+  outer_scope_ = nullptr;
+  Result<LogicalPlanPtr> plan = BindQuery(*query);
+  outer_scope_ = saved_outer;
+  uncorrelated_.emplace(query, plan);
+  return plan;
+}
+
 Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const ParsedExpr& conjunct,
                                                                       const LogicalPlanPtr& input) {
   bool negated = false;
@@ -528,14 +548,9 @@ Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const Pars
   if (e->kind != ast::ExprKind::kSubquery || e->subquery_kind != ast::SubqueryKind::kExists) {
     return std::optional<LogicalPlanPtr>();
   }
-  // Uncorrelated EXISTS is an ordinary (constant) predicate.
-  {
-    const BindScope* saved = outer_scope_;
-    outer_scope_ = nullptr;
-    auto plain = BindQuery(*e->subquery);
-    outer_scope_ = saved;
-    if (plain.ok()) return std::optional<LogicalPlanPtr>();
-  }
+  // Uncorrelated EXISTS is an ordinary (constant) predicate (BindSubquery
+  // takes this plan then).
+  if (BindUncorrelated(e->subquery).ok()) return std::optional<LogicalPlanPtr>();
   const auto& q = *e->subquery;
   if (q.kind != ast::QueryKind::kSelect || !q.ctes.empty()) {
     return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated EXISTS subquery must be a plain "
@@ -603,6 +618,7 @@ Result<int64_t> Binder::BindConstantInt(const ParsedExpr& e, const char* what) {
 }
 
 Result<LogicalPlanPtr> Binder::BindQuery(const ast::QueryNode& query) {
+  SLUICE_RETURN_NOT_OK(CheckStack(query.location));
   bool pushed = false;
   if (!query.ctes.empty()) {
     ctes_.emplace_back();
@@ -736,6 +752,7 @@ Result<LogicalPlanPtr> Binder::BindSetOperation(const ast::SetOperationNode& nod
 }
 
 Result<LogicalPlanPtr> Binder::BindTableRef(const ast::TableRef& ref) {
+  SLUICE_RETURN_NOT_OK(CheckStack(ref.location));
   switch (ref.kind) {
     case ast::TableRefKind::kBaseTable: {
       const auto& bt = static_cast<const ast::BaseTableRef&>(ref);

@@ -48,6 +48,8 @@ class Binder {
 
   // An AnalysisError at `loc`: message, then the caret lines.
   Status ErrorAt(const ast::SourceLocation& loc, const std::string& message) const;
+  // AnalysisError at `loc` when the thread's stack is nearly used up (common/stack_limit.h).
+  Status CheckStack(const ast::SourceLocation& loc) const;
 
  private:
   struct AggContext;
@@ -72,6 +74,9 @@ class Binder {
       const std::function<Result<ExprPtr>(const ast::ParsedExpr&)>& bind);
   Result<int64_t> BindConstantInt(const ast::ParsedExpr& expr, const char* what);
   Result<ExprPtr> BindSubquery(const ast::ParsedExpr& expr, const ChildBinder& child);
+  // `query` bound with the outer query's columns hidden, once per node (the
+  // result, or the error, is kept in uncorrelated_).
+  Result<LogicalPlanPtr> BindUncorrelated(const ast::QueryNodePtr& query);
   // WHERE [NOT] EXISTS (correlated subquery) as a LEFT SEMI / ANTI join of
   // `input`; nullopt when `conjunct` is not such a predicate.
   Result<std::optional<LogicalPlanPtr>> TryBindCorrelatedExists(const ast::ParsedExpr& conjunct,
@@ -87,6 +92,10 @@ class Binder {
   bool used_outer_ = false;
   // Common table expressions in scope, innermost last.
   std::vector<std::map<std::string, LogicalPlanPtr>> ctes_;
+  // Subqueries bound uncorrelated so far. An EXISTS in WHERE is first tried
+  // as an uncorrelated query, then bound as a predicate: without this, each
+  // nested level doubled the work (exponential in the nesting).
+  std::map<ast::QueryNodePtr, Result<LogicalPlanPtr>> uncorrelated_;
 };
 
 bool ContainsAggregate(const ast::ParsedExpr& expr);

@@ -1,12 +1,16 @@
 #include "sql/parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <utility>
+#include <vector>
 
+#include "common/stack_limit.h"
 #include "sql/error_location.h"
 #include "sql/lexer.h"
 #include "types/datetime.h"
@@ -102,7 +106,39 @@ Result<DataType> ParseDataType(std::string_view text) {
 }
 Result<Schema> ParseSchema(std::string_view text) { return Parser(text).ParseStandaloneSchema(); }
 
-Parser::Parser(std::string_view sql) : sql_(sql), tokens_(Lexer(sql).TokenizeAll()) {}
+Parser::Parser(std::string_view sql) : sql_(sql), tokens_(Lexer(sql).TokenizeAll()) {
+  matching_close_.assign(tokens_.size(), kNoMatch);
+  std::vector<size_t> open;
+  for (size_t i = 0; i < tokens_.size(); ++i) {
+    if (tokens_[i].IsSymbol("(")) {
+      open.push_back(i);
+    } else if (tokens_[i].IsSymbol(")") && !open.empty()) {
+      matching_close_[open.back()] = i;
+      open.pop_back();
+    }
+  }
+}
+
+bool Parser::GroupHoldsQuery(size_t open) const {
+  // The groups that open right after one another: "(((" ...
+  size_t innermost = open;
+  while (innermost + 1 < tokens_.size() && tokens_[innermost + 1].IsSymbol("(")) ++innermost;
+  // ... the innermost holds a query if it starts like one ...
+  const Token& first = innermost + 1 < tokens_.size() ? tokens_[innermost + 1] : tokens_.back();
+  bool query = first.IsWord("SELECT") || first.IsWord("WITH") || first.IsWord("VALUES");
+  // ... and each group around it if what follows its inner group continues
+  // a query (a set operation, ORDER BY / LIMIT / OFFSET, or its own ')'):
+  // "((SELECT 1) UNION (SELECT 2))", "((SELECT 1))" are queries,
+  // "((SELECT 1) x JOIN y ON ...)" is a join.
+  for (size_t group = innermost; query && group > open; --group) {
+    const size_t close = matching_close_[group];
+    if (close == kNoMatch || close + 1 >= tokens_.size()) return false;
+    const Token& next = tokens_[close + 1];
+    query = next.IsSymbol(")") || next.IsWord("UNION") || next.IsWord("EXCEPT") || next.IsWord("MINUS") ||
+            next.IsWord("INTERSECT") || next.IsWord("ORDER") || next.IsWord("LIMIT") || next.IsWord("OFFSET");
+  }
+  return query;
+}
 
 // ---------------------------------------------------------------------------
 // Tokens
@@ -200,6 +236,166 @@ Result<std::vector<std::string>> Parser::ParseIdentifierList() {
 }
 
 // ---------------------------------------------------------------------------
+// Nesting (kMaxSqlNestingDepth, docs/sql.md "Limits")
+// ---------------------------------------------------------------------------
+
+namespace {
+
+std::string TooDeep() {
+  return "the SQL nests deeper than " + std::to_string(kMaxSqlNestingDepth) +
+         " levels here (each parenthesis, operator, function call, CASE, cast, subquery, join and set operation "
+         "inside another is a level); simplify it: write a long OR chain as IN (...), a deep subquery as a WITH "
+         "clause";
+}
+
+// One node of a syntax tree and its level (the root is level 1).
+struct NodeAtLevel {
+  enum class Kind : uint8_t { kExpr, kQuery, kTable };
+  Kind kind;
+  const void* node;
+  int level;
+};
+
+// The location of the first node (depth first, in text order) deeper than
+// kMaxSqlNestingDepth; nullopt if there is none. Iterative, so that it
+// cannot overflow the stack on the trees it exists to reject.
+std::optional<SourceLocation> FindTooDeep(NodeAtLevel root) {
+  using Kind = NodeAtLevel::Kind;
+  std::vector<NodeAtLevel> stack = {root};
+  std::vector<NodeAtLevel> children;
+  auto expr = [&](const ParsedExprPtr& e, int level) {
+    if (e) children.push_back({Kind::kExpr, e.get(), level});
+  };
+  auto query = [&](const ast::QueryNode* q, int level) {
+    if (q) children.push_back({Kind::kQuery, q, level});
+  };
+  auto table = [&](const ast::TableRef* t, int level) {
+    if (t) children.push_back({Kind::kTable, t, level});
+  };
+  while (!stack.empty()) {
+    const NodeAtLevel n = stack.back();
+    stack.pop_back();
+    const int c = n.level + 1;
+    children.clear();
+    switch (n.kind) {
+      case Kind::kExpr: {
+        const auto& e = *static_cast<const ParsedExpr*>(n.node);
+        if (n.level > kMaxSqlNestingDepth) return e.location;
+        expr(e.child, c);
+        for (const auto& a : e.args) expr(a, c);
+        expr(e.index, c);
+        for (const auto& b : e.branches) {
+          expr(b.when, c);
+          expr(b.then, c);
+        }
+        expr(e.else_expr, c);
+        query(e.subquery.get(), c);
+        break;
+      }
+      case Kind::kQuery: {
+        const auto& q = *static_cast<const ast::QueryNode*>(n.node);
+        if (n.level > kMaxSqlNestingDepth) return q.location;
+        for (const auto& cte : q.ctes) query(cte.query.get(), c);
+        switch (q.kind) {
+          case ast::QueryKind::kSelect: {
+            const auto& sel = static_cast<const ast::SelectNode&>(q);
+            for (const auto& item : sel.select_list) expr(item.expr, c);
+            table(sel.from.get(), c);
+            expr(sel.where, c);
+            for (const auto& g : sel.group_by) expr(g, c);
+            expr(sel.having, c);
+            break;
+          }
+          case ast::QueryKind::kSetOperation: {
+            const auto& op = static_cast<const ast::SetOperationNode&>(q);
+            query(op.left.get(), c);
+            query(op.right.get(), c);
+            break;
+          }
+          case ast::QueryKind::kValues:
+            for (const auto& row : static_cast<const ast::ValuesNode&>(q).rows) {
+              for (const auto& v : row) expr(v, c);
+            }
+            break;
+        }
+        for (const auto& o : q.order_by) expr(o.expr, c);
+        expr(q.limit, c);
+        expr(q.offset, c);
+        break;
+      }
+      case Kind::kTable: {
+        const auto& t = *static_cast<const ast::TableRef*>(n.node);
+        if (n.level > kMaxSqlNestingDepth) return t.location;
+        switch (t.kind) {
+          case ast::TableRefKind::kBaseTable:
+            break;
+          case ast::TableRefKind::kSubquery:
+            query(static_cast<const ast::SubqueryRef&>(t).query.get(), c);
+            break;
+          case ast::TableRefKind::kJoin: {
+            const auto& j = static_cast<const ast::JoinRef&>(t);
+            table(j.left.get(), c);
+            table(j.right.get(), c);
+            expr(j.condition, c);
+            break;
+          }
+          case ast::TableRefKind::kValues:
+            for (const auto& row : static_cast<const ast::ValuesRef&>(t).rows) {
+              for (const auto& v : row) expr(v, c);
+            }
+            break;
+          case ast::TableRefKind::kTableFunction:
+            for (const auto& a : static_cast<const ast::TableFunctionRef&>(t).args) expr(a, c);
+            break;
+        }
+        break;
+      }
+    }
+    stack.insert(stack.end(), children.rbegin(), children.rend());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status Parser::EnterLevel() {
+  const Token& t = Peek();
+  if (depth_ >= kMaxSqlNestingDepth) return ErrorAt(t, TooDeep());
+  if (StackNearlyExhausted()) {
+    return ErrorAt(t, "the SQL is nested too deeply for the stack of this thread (" + std::to_string(depth_) +
+                          " levels open here); simplify it, or parse it on a thread with a larger stack");
+  }
+  ++depth_;
+  return Status::OK();
+}
+
+Status Parser::CheckTreeHeight(const ast::Statement& statement) const {
+  const ast::Statement* st = &statement;
+  while (st->kind == ast::StatementKind::kExplain) st = st->As<ast::ExplainStatement>().inner.get();
+  const ast::QueryNode* root = nullptr;
+  switch (st->kind) {
+    case ast::StatementKind::kSelect: root = st->As<ast::SelectStatement>().query.get(); break;
+    case ast::StatementKind::kCreateTable: root = st->As<ast::CreateTableStatement>().as_query.get(); break;
+    case ast::StatementKind::kCreateView: root = st->As<ast::CreateViewStatement>().query.get(); break;
+    case ast::StatementKind::kStartStreamingQuery:
+      root = st->As<ast::StartStreamingQueryStatement>().query.get();
+      break;
+    default: break;
+  }
+  if (!root) return Status::OK();
+  auto too_deep = FindTooDeep({NodeAtLevel::Kind::kQuery, root, 1});
+  if (!too_deep) return Status::OK();
+  SourceLocation at = too_deep->line > 0 ? *too_deep : statement.location;
+  return SyntaxErrorAt(sql_, at.line, at.column, TooDeep());
+}
+
+Status Parser::CheckTreeHeight(const ast::ParsedExpr& expr) const {
+  auto too_deep = FindTooDeep({NodeAtLevel::Kind::kExpr, &expr, 1});
+  if (!too_deep) return Status::OK();
+  return SyntaxErrorAt(sql_, std::max(too_deep->line, 1), std::max(too_deep->column, 1), TooDeep());
+}
+
+// ---------------------------------------------------------------------------
 // Statements
 // ---------------------------------------------------------------------------
 
@@ -214,6 +410,7 @@ Result<std::vector<ast::StatementPtr>> Parser::ParseStatements() {
     if (!PeekSymbol(";") && Peek().kind != TokenKind::kEnd) {
       return ErrorExpected("';' or end of input");
     }
+    SLUICE_RETURN_NOT_OK(CheckTreeHeight(*stmt));
     const Token& last = tokens_[pos_ == 0 ? 0 : pos_ - 1];
     auto* mutable_stmt = const_cast<ast::Statement*>(stmt.get());
     mutable_stmt->text = std::string(sql_.substr(start, last.offset + last.length - start));
@@ -547,6 +744,8 @@ std::shared_ptr<ast::QueryNode> WrapInSelect(std::shared_ptr<ast::QueryNode> q) 
 }  // namespace
 
 Result<Parser::MutableQuery> Parser::ParseQuery() {
+  SLUICE_RETURN_NOT_OK(EnterLevel());
+  LevelExit exit{&depth_};
   std::vector<ast::CommonTableExpr> ctes;
   if (MatchWord("WITH")) {
     if (PeekWord("RECURSIVE")) return ErrorAt(Peek(), "WITH RECURSIVE is not supported");
@@ -845,16 +1044,11 @@ Status Parser::ParseTableAlias(ast::TableRef* ref, bool allow_columns) {
 Result<ast::TableRefPtr> Parser::ParseTablePrimary() {
   const Token& start = Peek();
   if (start.IsSymbol("(")) {
-    bool is_query = PeekWord("SELECT", 1) || PeekWord("WITH", 1) || PeekWord("VALUES", 1);
-    if (!is_query && PeekSymbol("(", 1)) {
-      // "((SELECT ...) ...)" or "((a JOIN b) ...)": try a query first.
-      size_t save = pos_;
-      Consume();
-      auto q = ParseQuery();
-      bool ok = q.ok() && PeekSymbol(")");
-      pos_ = save;
-      is_query = ok;
-    }
+    SLUICE_RETURN_NOT_OK(EnterLevel());
+    LevelExit exit{&depth_};
+    // "((SELECT ...) ...)" or "((a JOIN b) ...)": decided by the tokens
+    // (GroupHoldsQuery), so that nested groups are parsed once.
+    bool is_query = GroupHoldsQuery(pos_);
     if (is_query) {
       auto sub = std::make_shared<ast::SubqueryRef>();
       sub->location = Loc(Consume());
@@ -906,7 +1100,11 @@ Result<ast::TableRefPtr> Parser::ParseTablePrimary() {
 // Expressions
 // ---------------------------------------------------------------------------
 
-Result<ParsedExprPtr> Parser::ParseExpr() { return ParseOr(); }
+Result<ParsedExprPtr> Parser::ParseExpr() {
+  SLUICE_RETURN_NOT_OK(EnterLevel());
+  LevelExit exit{&depth_};
+  return ParseOr();
+}
 
 Result<ParsedExprPtr> Parser::ParseOr() {
   SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAnd());
@@ -933,6 +1131,8 @@ Result<ParsedExprPtr> Parser::ParseAnd() {
 Result<ParsedExprPtr> Parser::ParseNot() {
   if (PeekWord("NOT") || PeekSymbol("!")) {
     SourceLocation loc = Loc(Consume());
+    SLUICE_RETURN_NOT_OK(EnterLevel());
+    LevelExit exit{&depth_};
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseNot());
     return Not(std::move(e), loc);
   }
@@ -1081,11 +1281,15 @@ Result<ParsedExprPtr> Parser::ParseUnary() {
       m->location = Loc(minus);
       return ParsePostfix(std::move(lit));
     }
+    SLUICE_RETURN_NOT_OK(EnterLevel());
+    LevelExit exit{&depth_};
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr operand, ParseUnary());
     return Call("negate", {std::move(operand)}, Loc(minus));
   }
   if (PeekSymbol("+")) {
     Consume();
+    SLUICE_RETURN_NOT_OK(EnterLevel());
+    LevelExit exit{&depth_};
     return ParseUnary();
   }
   SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr primary, ParsePrimary());
@@ -1551,6 +1755,8 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
 // ---------------------------------------------------------------------------
 
 Result<DataType> Parser::ParseType() {
+  SLUICE_RETURN_NOT_OK(EnterLevel());
+  LevelExit exit{&depth_};
   const Token& t = Peek();
   if (t.kind != TokenKind::kWord) return ErrorExpected("a data type");
   const std::string& u = t.upper;
@@ -1667,6 +1873,7 @@ Result<ParsedExprPtr> Parser::ParseStandaloneExpression() {
   if (Peek().kind == TokenKind::kEnd) return ErrorExpected("an expression");
   SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
   SLUICE_RETURN_NOT_OK(ExpectEnd("end of the expression"));
+  SLUICE_RETURN_NOT_OK(CheckTreeHeight(*e));
   return e;
 }
 

@@ -19,6 +19,19 @@
 
 namespace sluice {
 
+// The deepest nesting a statement (or a standalone expression, type or
+// schema) may have: parser recursion (each parenthesis, function call,
+// subquery, CASE, unary operator and nested type opens a level) and the
+// height of the tree built (each operator, cast, subscript, join and set
+// operation over another is a level). Deeper SQL is a SyntaxError at the
+// spot, "the SQL nests deeper than 1000 levels here ..." (docs/sql.md,
+// "Limits"): the binder, optimizer and evaluator recurse over these trees,
+// and 1000 levels keep them within a release build's 8 MB stack with room
+// to spare. On a thread with less stack, the parser stops earlier with
+// "... is nested too deeply for the stack of this thread" instead of
+// overflowing it.
+inline constexpr int kMaxSqlNestingDepth = 1000;
+
 // One or more statements separated by ';' (a trailing ';' is fine).
 Result<std::vector<ast::StatementPtr>> ParseStatements(std::string_view sql);
 // One expression (DataFrame expr("a + 1"), filter("a > 1")); an alias is
@@ -57,6 +70,18 @@ class Parser {
   static ast::SourceLocation Loc(const Token& t) { return {t.line, t.column}; }
   Status ExpectEnd(std::string_view what);
 
+  // Nesting (kMaxSqlNestingDepth). A recursive step opens a level with
+  // SLUICE_RETURN_NOT_OK(EnterLevel()) and a LevelExit right after it.
+  Status EnterLevel();
+  struct LevelExit {
+    int* depth;
+    ~LevelExit() { --*depth; }
+  };
+  // The tree built has no path longer than the limit (checked without
+  // recursion, before anything recursive walks it).
+  Status CheckTreeHeight(const ast::Statement& statement) const;
+  Status CheckTreeHeight(const ast::ParsedExpr& expr) const;
+
   // Identifiers.
   bool PeekIdentifier(size_t ahead = 0) const;  // a non-reserved word or `quoted`
   // An identifier that may follow an expression or table as an alias without AS.
@@ -85,6 +110,12 @@ class Parser {
   Result<ast::TableRefPtr> ParseFromList();
   Result<ast::TableRefPtr> ParseJoinedTable();
   Result<ast::TableRefPtr> ParseTablePrimary();
+  // True if the parenthesis at token `open` opens a query ("(SELECT ...)",
+  // "((SELECT ...) UNION ...)") rather than a FROM list ("((SELECT ...) x
+  // JOIN ...)", "((a JOIN b) ...)"). Decided from the tokens, without
+  // parsing: trying a parse first and parsing again made nested groups
+  // exponential.
+  bool GroupHoldsQuery(size_t open) const;
   Status ParseTableAlias(ast::TableRef* ref, bool allow_columns);
   Result<ast::OrderByItem> ParseOrderByItem();
 
@@ -111,6 +142,10 @@ class Parser {
   std::string_view sql_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;  // levels open (EnterLevel)
+  // For each "(" token, the index of its ")" (kNoMatch if unbalanced).
+  static constexpr size_t kNoMatch = static_cast<size_t>(-1);
+  std::vector<size_t> matching_close_;
 };
 
 }  // namespace sluice

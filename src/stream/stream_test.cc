@@ -23,6 +23,7 @@
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
 #include "stream/micro_batch_execution.h"
+#include "stream/streaming_job.h"
 
 namespace sluice {
 namespace {
@@ -511,6 +512,59 @@ TEST_F(StreamTest, FileSinkValidatesItsManifestAtStart) {
   Status st = again->awaitTermination();
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(again->recentProgress().size(), 1u);
+}
+
+// A job file's queries take the Env and clock of StreamingJob::Options (the
+// hooks fuzz/job_fuzzer runs jobs with): its file stream, file sink and
+// checkpoint all live in a MemEnv.
+TEST_F(StreamTest, JobQueriesUseTheJobsEnvAndClock) {
+  MemEnv mem;
+  ASSERT_TRUE(mem.CreateDirRecursive("/job/in").ok());
+  ASSERT_TRUE(mem.WriteFile("/job/in/a.json", "{\"id\":1}\n{\"id\":2}\n", false).ok());
+  ManualClock clock(1700000000000000);
+  StreamingJob::Options options;
+  options.env = &mem;
+  options.clock = &clock;
+  auto job = StreamingJob::Start(spark,
+                                 "CREATE STREAM s (id BIGINT) USING json OPTIONS (path '/job/in');\n"
+                                 "CREATE SINK out USING json OPTIONS (path '/job/out');\n"
+                                 "START STREAMING QUERY q INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '/job/ck'\n"
+                                 "  AS SELECT id * 10 AS x FROM s",
+                                 options);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  ASSERT_EQ((*job)->queries().size(), 1u);
+  Status st = (*job)->queries()[0].awaitTermination();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  auto progress = (*job)->queries()[0].recentProgress();
+  ASSERT_EQ(progress.size(), 1u);
+  EXPECT_EQ(progress[0].timestamp, "2023-11-14T22:13:20.000Z");  // the manual clock's time
+  EXPECT_TRUE(mem.FileExists("/job/ck/offsets/0"));
+  EXPECT_TRUE(mem.FileExists("/job/ck/commits/0"));
+  EXPECT_TRUE(mem.FileExists("/job/out/_sluice_metadata/0"));
+  EXPECT_FALSE(Env::Default()->FileExists("/job/ck"));
+  EXPECT_FALSE(Env::Default()->FileExists("/job/out"));
+}
+
+// A job starts whole or not at all: when a later statement fails, the
+// queries already started are stopped before Start returns the error (they
+// ran on, with the caller's Env and clock, after it had given up on the job;
+// found by fuzz/job_fuzzer as a use of the clock after it was freed).
+TEST_F(StreamTest, FailedJobStopsTheQueriesItStarted) {
+  MemEnv mem;
+  ManualClock clock;
+  StreamingJob::Options options;
+  options.env = &mem;
+  options.clock = &clock;
+  auto job = StreamingJob::Start(spark,
+                                 "CREATE STREAM ticks USING rate-micro-batch OPTIONS (rowsPerBatch '5');\n"
+                                 "CREATE SINK a USING noop;\n"
+                                 "START STREAMING QUERY qa INTO a TRIGGER PROCESSING TIME '1 second' "
+                                 "CHECKPOINT LOCATION '/ck/a' AS SELECT * FROM ticks;\n"
+                                 "START STREAMING QUERY qb INTO a CHECKPOINT LOCATION '/ck/b' AS SELECT nope FROM ticks",
+                                 options);
+  ASSERT_FALSE(job.ok());
+  EXPECT_NE(job.status().message().find("nope"), std::string::npos) << job.status().ToString();
+  EXPECT_TRUE(spark->streams().active().empty()) << spark->streams().active().size() << " queries still run";
 }
 
 // The file sink writes each partition's rows to a part file of its own as

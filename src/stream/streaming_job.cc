@@ -39,6 +39,17 @@ Status Located(const Status& st, std::string_view text, const ast::SourceLocatio
 Result<std::unique_ptr<StreamingJob>> StreamingJob::Start(const std::shared_ptr<Session>& session,
                                                          const std::string& text, const Options& options) {
   auto job = std::make_unique<StreamingJob>();
+  // A job starts whole or not at all: when a statement fails, the queries
+  // already started are stopped before the error is returned (the caller,
+  // holding no job, could not stop them).
+  struct StopStartedOnError {
+    StreamingJob* job;
+    bool armed = true;
+    ~StopStartedOnError() {
+      if (!armed) return;
+      for (const auto& q : job->queries_) (void)q.stop();
+    }
+  } stop_on_error{job.get()};
   auto impl = std::static_pointer_cast<SessionImpl>(session);
   SLUICE_ASSIGN_OR_RETURN(auto statements, ParseStatements(text));
   std::map<std::string, SinkDecl> sinks;
@@ -108,6 +119,8 @@ Result<std::unique_ptr<StreamingJob>> StreamingJob::Start(const std::shared_ptr<
             sq.name);
         if (sq.checkpoint_location) w.option("checkpointLocation", *sq.checkpoint_location);
         if (options.max_batches > 0) w.option("maxBatches", std::to_string(options.max_batches));
+        if (options.env) w.env(options.env);
+        if (options.clock) w.clock(options.clock);
         auto q = w.start();
         if (!q.ok()) return Located(q.status(), text, sq.location, what);
         job->queries_.push_back(*q);
@@ -123,6 +136,7 @@ Result<std::unique_ptr<StreamingJob>> StreamingJob::Start(const std::shared_ptr<
   if (job->queries_.empty()) {
     return Status::InvalidArgument("the job starts no query (add START STREAMING QUERY ... AS SELECT ...)");
   }
+  stop_on_error.armed = false;
   return job;
 }
 

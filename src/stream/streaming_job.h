@@ -28,9 +28,15 @@ class StreamingJob {
   struct Options {
     // Every query stops after this many micro-batches (0: no limit).
     int64_t max_batches = 0;
+    // Test hooks, as DataStreamWriter's: the Env every query's checkpoint,
+    // file sources and file sinks go through, and the clock its triggers
+    // read (null: the process's).
+    Env* env = nullptr;
+    Clock* clock = nullptr;
   };
   // Runs the statements of `text` in order; START STREAMING QUERY starts a
-  // query (returned in queries()). Errors name the statement's line.
+  // query (returned in queries()). Errors name the statement's line; on an
+  // error, the queries the job had started are stopped first.
   static Result<std::unique_ptr<StreamingJob>> Start(const std::shared_ptr<Session>& session, const std::string& text,
                                                      const Options& options);
   const std::vector<StreamingQuery>& queries() const { return queries_; }
