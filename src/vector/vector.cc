@@ -56,8 +56,8 @@ Vector::Vector(DataType type, size_t size) : type_(std::move(type)) {
 }
 
 void Vector::EnsureCapacity(size_t n) {
-  // Every row takes at least a validity bit: more rows than buffer bytes
-  // allowed cannot be held (and n + 1 below cannot overflow).
+  // No vector holds more rows than that many bytes (so n + 1 below cannot
+  // overflow, nor can the validity words).
   if (n > kMaxBufferBytes) throw std::bad_alloc();
   size_t w = PhysicalWidth(type_);
   if (w != 0) {

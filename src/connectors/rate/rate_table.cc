@@ -18,7 +18,7 @@ class RateScanStream final : public BatchStream {
     while (next_ < end_) {
       // A filter may drop every row of many chunks in a row: the token is
       // checked per chunk, not per returned batch.
-      SLUICE_RETURN_NOT_OK(ctx_->cancel->Check("rate scan"));
+      if (ctx_->cancel->IsCancelled()) return ctx_->cancel->Check("rate scan");
       size_t n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(kBatchSize), end_ - next_));
       Batch batch = gen_.Generate(next_, n, columns_);
       next_ += static_cast<int64_t>(n);
