@@ -13,6 +13,12 @@
 # kept as <work>/crash-* and its path printed, so it can be replayed with
 #   <fuzzer binary> <that file>
 # Prints the fuzzer's final statistics (executions, coverage).
+#
+# SLUICE_FUZZ_SEED=N fixes libFuzzer's random seed: the mutations are then the
+# same sequence on every machine, and a shorter run is a prefix of a longer
+# one, so a smoke run in CI repeats what a longer run with that seed already
+# passed instead of trying new inputs by chance. Without it, each run draws a
+# new seed (scripts/fuzz.sh: the search for new findings).
 set -euo pipefail
 # Absolute paths throughout: sql_session_fuzzer changes its working directory.
 bin=$(realpath "$1")
@@ -49,9 +55,12 @@ for d in "${inputs[@]}"; do
   fi
 done
 
+seed=()
+if [[ -n ${SLUICE_FUZZ_SEED:-} ]]; then seed=(-seed="$SLUICE_FUZZ_SEED"); fi
+
 set +e
 # -close_fd_mask=1: the target's stdout (the console sink) is not logged.
-"$bin" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -close_fd_mask=1 \
+"$bin" "${dict[@]}" "${seed[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -close_fd_mask=1 \
   -print_final_stats=1 -artifact_prefix="$work/" "$corpus" "${inputs[@]}" >"$work/fuzz.log" 2>&1
 rc=$?
 set -e

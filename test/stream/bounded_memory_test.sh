@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generators stream: a rate-micro-batch job with a billion rows per batch
-# and a rate job with a billion rows per second, into the noop sink, run
+# and a rate job with a billion rows per second, into the noop sink (and the
+# console sink, which keeps only the numRows rows it prints), run
 # with bounded memory (under a 4 GB address-space limit, `ulimit -v`, where
 # materialising a batch used to abort the process) and stop cleanly on
 # SIGTERM; out-of-range rates are refused at start with the range; an
@@ -28,10 +29,10 @@ else
   MAX_RSS_KB=$((256 * 1024))
 fi
 
-job() {  # file stream-decl checkpoint
+job() {  # file stream-decl checkpoint [sink]
   cat > "$1" <<SQL
 $2
-CREATE SINK out USING noop;
+CREATE SINK out USING ${4:-noop};
 START STREAMING QUERY q INTO out CHECKPOINT LOCATION '$3' AS SELECT * FROM s;
 SQL
 }
@@ -58,9 +59,9 @@ refused rows_per_second_1e15 "CREATE STREAM s USING rate OPTIONS (rowsPerSecond 
 # bounded NAME STREAM-DECL: runs the job for 3 s under the limits, checks
 # it is still running with peak RSS under the bound, sends SIGTERM and
 # checks it exits 0 within 10 s.
-bounded() {
+bounded() {  # name stream-decl [sink]
   local name=$1 ck="$WORK/ck-$1"
-  job "$WORK/$name.sql" "$2" "$ck"
+  job "$WORK/$name.sql" "$2" "$ck" "${3:-noop}"
   (ulimit -v "$LIMIT_AS" && exec "$SLUICE" run "$WORK/$name.sql") >/dev/null 2>"$WORK/$name.err" &
   local pid=$!
   sleep 3
@@ -84,6 +85,8 @@ bounded() {
 }
 bounded rate_micro_batch_1e9 "CREATE STREAM s USING rate-micro-batch OPTIONS (rowsPerBatch '1000000000', numPartitions '4');"
 bounded rate_1e9 "CREATE STREAM s USING rate OPTIONS (rowsPerSecond '1000000000');"
+bounded rate_micro_batch_1e9_console \
+  "CREATE STREAM s USING rate-micro-batch OPTIONS (rowsPerBatch '1000000000', numPartitions '4');" console
 
 # An allocation that fails is an error, never an abort: under a 1.5 GB
 # address-space limit, a 2 GB string (within repeat's 2^31 - 1 byte limit)

@@ -7,7 +7,9 @@
 //   ...
 //
 // Options: numRows (default 20), truncate (default true: cells cut at 20
-// characters). Output goes to a FILE* (stdout by default).
+// characters). Output goes to a FILE* (stdout by default). Its writer keeps
+// only the rows it will print (numRows + 1 per partition: the extra row says
+// rows were left out), so a batch of any size prints in bounded memory.
 #pragma once
 
 #include <cstdio>
@@ -26,6 +28,8 @@ class ConsoleSink : public CollectingSink {
       : num_rows_(num_rows), truncate_(truncate), out_(out) {}
 
   std::string description() const override { return "org.apache.spark.sql.execution.streaming.ConsoleSink"; }
+  Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo& batch, const Schema& schema, OutputMode mode,
+                                                 int num_partitions) override;
   Status AddBatch(int64_t batch_id, const Schema& schema, const std::vector<Batch>& batches,
                   OutputMode mode) override;
   // The text AddBatch prints.
