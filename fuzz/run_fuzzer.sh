@@ -17,7 +17,8 @@
 # SLUICE_FUZZ_SEED=N fixes libFuzzer's random seed: the mutations are then the
 # same sequence on every machine, and a shorter run is a prefix of a longer
 # one, so a smoke run in CI repeats what a longer run with that seed already
-# passed instead of trying new inputs by chance. Without it, each run draws a
+# passed instead of trying new inputs by chance (only the coverage feedback of
+# targets that run threads may vary a little between machines). Without it, each run draws a
 # new seed (scripts/fuzz.sh: the search for new findings).
 set -euo pipefail
 # Absolute paths throughout: sql_session_fuzzer changes its working directory.

@@ -102,7 +102,7 @@ Result<MetadataLog::ParsedFile> MetadataLog::ParseFile(const std::string& path, 
   size_t first_nl = contents.find('\n');
   std::string_view first = contents.substr(0, first_nl);
   // "v<digits>", optionally followed by " crc32=<8 hex>".
-  size_t digits_end = 1;
+  size_t digits_end = std::min<size_t>(1, first.size());  // after the 'v', if there is one
   while (digits_end < first.size() && first[digits_end] >= '0' && first[digits_end] <= '9') ++digits_end;
   std::string_view version_text = first.substr(0, digits_end);
   std::string_view rest = first.substr(digits_end);

@@ -139,6 +139,19 @@ TEST_F(MetadataLogTest, CorruptFilesNameTheFileAndTheProblem) {
 
 // One digit changed in a log file (a replayed or skipped batch if it were
 // believed) fails its checksum, naming the file.
+// Found by fuzz/checkpoint_log_fuzzer: a file whose first line is empty
+// ("\n", "\n\n") threw std::out_of_range out of the version parse and
+// aborted the process.
+TEST_F(MetadataLogTest, AnEmptyFirstLineIsMalformedNotACrash) {
+  for (const char* contents : {"\n", "\n\n", "\n{}\n"}) {
+    auto parsed = MetadataLog::ParseFile("/ckpt/offsets/1", contents, 1, "offset log file");
+    ASSERT_FALSE(parsed.ok()) << "'" << contents << "' parsed";
+    EXPECT_EQ(parsed.status().code(), StatusCode::kCorruption);
+    EXPECT_NE(parsed.status().message().find("/ckpt/offsets/1 is malformed"), std::string::npos)
+        << parsed.status().ToString();
+  }
+}
+
 TEST_F(MetadataLogTest, AnEditedFileFailsItsChecksum) {
   ASSERT_TRUE(log_->Add(0, {"{\"logOffset\":41}"}).ok());
   std::string raw;
