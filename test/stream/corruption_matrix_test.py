@@ -38,9 +38,7 @@ trust). Each cell must end one of two ways:
 Anything else (exit 0 with lost or duplicated rows, an error that does not
 name the file, a crash or a hang) fails the test. The expected outcome of
 each cell is fixed below from docs/checkpoint-format.md, not read from a
-run. Cells marked X are expected failures, clearly labelled, waiting for
-issue 10 item 5 (the file sink's readers checking each part file's size and
-checksum); when one starts to pass the test says so: remove its mark then.
+run.
 
 usage: corruption_matrix_test.py <path to sluice>
 """
@@ -73,10 +71,6 @@ EXPECTED = {
     "data": {"deleted": "E", "emptied": "E", "truncated": "E", "flipped": "E", "future": None,
              "extra": "R", "gap": "E"},
 }
-# Cells that may fail as expected while a fix is pending (none: item 5, the
-# part files' size and CRC-32 checks, closed the data row).
-WAITING_FOR_ITEM_5 = set()
-
 ROOT = tempfile.mkdtemp(prefix="sluice-corruption-matrix-")
 
 
@@ -303,7 +297,7 @@ def main():
     bases = {"file": make_base("file", file_job), "state": make_base("state", state_job)}
     results = {}
     unexpected = []
-    counts = {"E": 0, "R": 0, "X": 0, "n/a": 0, "unexpected": 0}
+    counts = {"E": 0, "R": 0, "n/a": 0, "unexpected": 0}
     for kind in KINDS:
         case, base = bases["state" if kind == "state" else "file"]
         for how in DAMAGES:
@@ -313,16 +307,10 @@ def main():
                 counts["n/a"] += 1
                 continue
             got, detail = run_cell(kind, how, case, base)
-            waiting = (kind, how) in WAITING_FOR_ITEM_5
-            if waiting and got != want:
-                results[(kind, how)] = "X"
-                counts["X"] += 1
-                print(f"{kind:9} {how:10} X  expected failure, waiting for item 5 (part file checks): {detail}")
-            elif got == want:
+            if got == want:
                 results[(kind, how)] = got
                 counts[got] += 1
-                note = "  (XPASS: waiting for item 5 no more, remove its mark)" if waiting else ""
-                print(f"{kind:9} {how:10} {got}  {detail}{note}")
+                print(f"{kind:9} {how:10} {got}  {detail}")
             else:
                 results[(kind, how)] = "!" + got
                 counts["unexpected"] += 1
@@ -330,13 +318,13 @@ def main():
                 print(f"{kind:9} {how:10} !{got} UNEXPECTED (expected {want}): {detail}")
     print()
     print("Corruption matrix: E = the start fails with an error naming the file, R = recovers exactly once,")
-    print("X = expected failure waiting for item 5, - = not applicable, !.. = unexpected")
+    print("- = not applicable, !.. = unexpected")
     print(f"{'':10}" + "".join(f"{d:>11}" for d in DAMAGES))
     for kind in KINDS:
         print(f"{kind:10}" + "".join(f"{results[(kind, d)]:>11}" for d in DAMAGES))
     total = len(KINDS) * len(DAMAGES)
     print(f"{total} cells: {counts['E']} error naming the file, {counts['R']} recovered exactly once, "
-          f"{counts['X']} expected failures (waiting for item 5), {counts['n/a']} not applicable, "
+          f"{counts['n/a']} not applicable, "
           f"{counts['unexpected']} unexpected")
     for u in unexpected:
         print("FAILED: " + u)
