@@ -1,5 +1,5 @@
 # The sluice command line.
-add_executable(sluice tools/sluice/main.cc)
+add_executable(sluice tools/sluice/main.cc tools/sluice/statement_results.cc)
 target_include_directories(sluice PRIVATE ${CLI11_INCLUDE_DIR} ${PROJECT_BINARY_DIR}/include)
 target_link_libraries(sluice PRIVATE sluice_api)
 
