@@ -11,6 +11,7 @@ expected outcomes, one of them deliberately wrong.
 """
 
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -119,6 +120,8 @@ class GeneratorTest(unittest.TestCase):
                        "HAVING", "ORDER BY", "LIMIT", "count(DISTINCT", "from_json(", "to_json(",
                        "get_json_object(", "CAST(", "upper(", "date_format(", "hash(", "coalesce("]:
             self.assertIn(needle, text)
+        # No "--" outside string literals: a comment would swallow the rest.
+        self.assertNotIn("--", re.sub(r"'(?:[^'\\]|\\.)*'", "''", text))
         # Nothing docs/sql.md says Sluice lacks.
         for absent in ["INTERSECT", "EXCEPT", "count_if", "bool_and", "TINYINT", "SMALLINT", "FLOAT", "MAP<"]:
             self.assertNotIn(absent, text)

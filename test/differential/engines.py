@@ -37,7 +37,9 @@ class SluiceEngine:
         return out
 
     def _run_chunk(self, chunk):
-        script = ";\n".join(self.ddl + chunk) + ";\n"
+        # Each ';' on a line of its own: a query ending in a -- comment
+        # cannot swallow it and merge with the next one.
+        script = "".join(stmt + "\n;\n" for stmt in self.ddl + chunk)
         path = os.path.join(self.workdir, "sluice_script.sql")
         with open(path, "w", encoding="utf-8") as f:
             f.write(script)
@@ -56,6 +58,9 @@ class SluiceEngine:
         for stmt, line in zip(self.ddl, ddl_lines):
             if "error" in json.loads(line):
                 raise RuntimeError("sluice refused the table DDL %s: %s" % (stmt, line))
+        if crash is None and len(lines) != len(chunk):
+            raise RuntimeError("sluice reported %d results for %d statements: the harness split them "
+                               "wrongly (see %s)" % (len(lines), len(chunk), path))
         outcomes = [self._outcome(json.loads(line)) for line in lines[:len(chunk)]]
         if len(outcomes) < len(chunk):
             # The query after the last reported one crashed or hung the process.

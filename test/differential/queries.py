@@ -85,12 +85,13 @@ SMALL = L("0", "1", "2", "3", "-1", "5")
 REGEX = L("'[a-z]+'", "'(\\\\d+)'", "'^.'", "'ß|s'", "'(a)(b)?'", "''", "'.*'")
 
 # (result kind, template, argument kinds, head). Templates use {0}, {1}, ...
+# "(- {0})" with a space: "(--1)" would be a comment.
 FUNCS = [
     # arithmetic
     ("int", "({0} + {1})", ["int", "int"], "+"), ("int", "({0} - {1})", ["int", "int"], "-"),
     ("int", "({0} * {1})", ["int", "int"], "*"), ("int", "({0} % {1})", ["int", "int"], "%"),
     ("bigint", "({0} div {1})", ["int", "int"], "div"), ("int", "abs({0})", ["int"], "abs"),
-    ("int", "(-{0})", ["int"], "neg"), ("int", "pmod({0}, {1})", ["int", "int"], "pmod"),
+    ("int", "(- {0})", ["int"], "neg"), ("int", "pmod({0}, {1})", ["int", "int"], "pmod"),
     ("bigint", "({0} + {1})", ["bigint", "int"], "+"), ("bigint", "({0} * {1})", ["bigint", "bigint"], "*"),
     ("bigint", "({0} - {1})", ["bigint", "bigint"], "-"), ("bigint", "abs({0})", ["bigint"], "abs"),
     ("double", "({0} / {1})", ["int", "int"], "/"), ("double", "({0} / {1})", ["double", "double"], "/"),
