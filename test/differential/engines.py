@@ -7,6 +7,7 @@ import datetime
 import decimal
 import json
 import os
+import re
 import subprocess
 import tempfile
 
@@ -172,5 +173,12 @@ class SparkEngine:
         except PySparkException as e:
             cls = e.getCondition() or type(e).__name__
             return Outcome(error_class=cls, error_message=str(e).split("\n")[0])
-        except Exception as e:  # a value Python cannot hold (a nested date past 9999)
+        except Exception as e:
+            # A Spark error that reached Python unconverted (a Py4JJavaError
+            # wrapping an ExecutionException, from a subquery): its class is
+            # in the message.
+            m = re.search(r"Exception: \[([A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*)\]", str(e))
+            if m:
+                return Outcome(error_class=m.group(1), error_message=str(e).split("\n")[0][:300])
+            # A value Python cannot hold (a nested date past 9999).
             return Outcome(error_class="HARNESS:" + type(e).__name__, error_message=str(e)[:300])
