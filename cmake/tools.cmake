@@ -1,5 +1,5 @@
 # The sluice command line.
-add_executable(sluice tools/sluice/main.cc)
+add_executable(sluice tools/sluice/main.cc tools/sluice/statement_results.cc)
 target_include_directories(sluice PRIVATE ${CLI11_INCLUDE_DIR} ${PROJECT_BINARY_DIR}/include)
 target_link_libraries(sluice PRIVATE sluice_api)
 
@@ -10,3 +10,18 @@ set_tests_properties(cli_test PROPERTIES LABELS e2e TIMEOUT 60)
 add_test(NAME connectors_doc_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/cli/connectors_doc_test.sh
          $<TARGET_FILE:sluice> ${PROJECT_SOURCE_DIR}/docs/streaming.md)
 set_tests_properties(connectors_doc_test PROPERTIES LABELS e2e TIMEOUT 60)
+
+# The differential test against Spark (test/differential/README.md): a
+# fixed seed and 500 generated queries through pyspark 4.3 and through
+# sluice, compared on rows, types and error classes. SKIPPED (exit 77) when
+# scripts/setup_pyspark.sh could not install pyspark; it says why. The long
+# form is scripts/differential.sh (random seeds, thousands of queries).
+add_test(NAME differential_short
+         COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/differential.sh --sluice $<TARGET_FILE:sluice> --seed 1 --count 500
+                 --max-failures-shown 40)
+set_tests_properties(differential_short PROPERTIES LABELS differential TIMEOUT 900 SKIP_RETURN_CODE 77)
+# The harness's own check, without pyspark: injected differences are seen.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+add_test(NAME differential_comparator_test
+         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/differential/comparator_test.py $<TARGET_FILE:sluice>)
+set_tests_properties(differential_comparator_test PROPERTIES LABELS differential TIMEOUT 60)

@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup_pyspark.sh  # the differential test's pyspark; says so and goes on if it cannot
 JOBS=$(nproc)
 
 echo "== build (RelWithDebInfo) =="

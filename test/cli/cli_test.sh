@@ -123,5 +123,15 @@ check "--threads wins over SLUICE_THREADS" "1" "$(( t2 - t1 ))"
 err=$("$SLUICE" sql --threads 0 -e "SELECT 1" 2>&1 >/dev/null); rc=$?
 check "--threads 0 is refused" "refused yes" "$([[ $rc -ne 0 ]] && echo refused) $([[ $err == *"--threads"* ]] && echo yes)"
 
+# --each-statement: every statement on its own, one JSON line each (types as
+# Spark's simpleString, values in the renderings statement_results.h
+# documents); a failing statement does not stop the next one.
+out=$("$SLUICE" sql --each-statement -e "CREATE TABLE e (x INT) USING json OPTIONS (path '$WORK/none.json'); SELECT 1 AS a, 'p;q' AS b, CAST(NULL AS INT) AS n; SELECT 1 / 0; -- no statement after this ;
+SELECT -0.0D AS z, CAST('NaN' AS DOUBLE) AS nan, 1.50 AS d, DATE '2024-01-02' AS dt, TIMESTAMP '2024-01-01 10:00:00.5' AS ts, X'0AFF' AS bin, named_struct('p', 2, 'q', array(1, 2)) AS s")
+check "--each-statement" '{"columns":[],"rows":[]}
+{"columns":[{"name":"a","type":"int"},{"name":"b","type":"string"},{"name":"n","type":"int"}],"rows":[[1,"p;q",null]]}
+{"error":"ExecutionError: [DIVIDE_BY_ZERO] Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead.","user_error":true}
+{"columns":[{"name":"z","type":"double"},{"name":"nan","type":"double"},{"name":"d","type":"decimal(3,2)"},{"name":"dt","type":"date"},{"name":"ts","type":"timestamp"},{"name":"bin","type":"binary"},{"name":"s","type":"struct<p:int,q:array<int>>"}],"rows":[[-0.0,"NaN","1.50","2024-01-02","2024-01-01 10:00:00.5","0x0aff",[2,[1,2]]]]}' "$out"
+
 echo "cli: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

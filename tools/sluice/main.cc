@@ -3,6 +3,10 @@
 //   sluice sql -e "SELECT ..."        run statements, print the last result
 //   sluice sql -f script.sql          the same from a file ("-" for stdin)
 //       --format table|csv|json       aligned table (default), CSV, JSON lines
+//       --each-statement              run each statement on its own, print
+//                                     one JSON line per statement (columns
+//                                     with types, rows, or the error; see
+//                                     statement_results.h); exit 0
 //   sluice run job.sql                run a streaming job (docs/streaming.md)
 //       --progress-file path          append every batch's progress JSON
 //       --max-batches N               stop after N batches (demos, tests)
@@ -27,6 +31,7 @@
 #include "connectors/builtin/builtin_connectors.h"
 #include "stream/micro_batch_execution.h"
 #include "sluice/version.h"
+#include "statement_results.h"
 #include "stream/streaming_job.h"
 
 #include <atomic>
@@ -54,6 +59,18 @@ int RunSql(const std::string& text, const std::string& format, size_t max_rows) 
     out = result->ToTable(max_rows);
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+// Every statement in one session, each on its own: a failing statement is
+// reported on its line and the next ones still run.
+int RunEachStatement(const std::string& text) {
+  auto session = sluice::Session::Create();
+  for (std::string_view statement : sluice::SplitStatements(text)) {
+    std::string line = sluice::StatementResultJson(session->Sql(statement)) + "\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+  }
   return 0;
 }
 
@@ -159,6 +176,11 @@ int main(int argc, char** argv) {
   e->excludes(f);
   sql->add_option("--format", format, "output format")->check(CLI::IsMember({"table", "csv", "json"}));
   sql->add_option("--max-rows", max_rows, "rows printed in table format");
+  bool each_statement = false;
+  sql->add_flag("--each-statement", each_statement,
+                "run each statement on its own and print one JSON line per statement: its columns "
+                "and their types, its rows, or its error")
+      ->excludes("--format");
   std::string sql_log_level = "warn";
   sql->add_option("--log-level", sql_log_level, "log level on stderr")->check(CLI::IsMember(kLevels));
   int threads = 0;
@@ -218,6 +240,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "error: give statements with -e or a script with -f\n");
       return 1;
     }
+    if (each_statement) return RunEachStatement(text);
     return RunSql(text, format, max_rows);
   }
   return 0;
