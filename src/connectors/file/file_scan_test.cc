@@ -299,7 +299,7 @@ TEST_F(FileTest, CsvTypesQuotingNullsAndHeader) {
                         "id,name,score,ok,day,ts\n"
                         "1,\"Smith, John\",1.5,true,2024-01-02,2024-01-01 10:00:00\n"
                         "2,\"say \\\"hi\\\"\",,FALSE,,\n"
-                        "3,\"rfc \"\"4180\"\"\",NaN,true,2024-03-04,2024-01-01T10:00:00Z\n"
+                        "3,\"rfc \\\"4180\\\"\",NaN,true,2024-03-04,2024-01-01T10:00:00Z\n"
                         "4,,-2e3,false,2024-03-05,2024-01-01T11:00:00+01:00\n");
   Schema schema({{"id", DataType::Int()},
                  {"name", DataType::String()},
@@ -367,16 +367,73 @@ TEST_F(FileTest, CsvModesAndProjection) {
 }
 
 TEST_F(FileTest, CsvNullValueOption) {
-  std::string p = Write("n.csv", "NA,\"\",x\n");
-  Schema schema({{"a", DataType::String()}, {"b", DataType::String()}, {"c", DataType::String()}});
+  std::string p = Write("n.csv", "NA,\"\",x,\n");
+  Schema schema({{"a", DataType::String()}, {"b", DataType::String()}, {"c", DataType::String()},
+                 {"d", DataType::String()}});
   auto rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"nullValue", "NA"}}));
   ASSERT_EQ(rows.size(), 1u);
-  // NA -> NULL; a quoted empty string is not the null value any more.
-  EXPECT_EQ(rows[0], (std::vector<Value>{NullS(), S(""), S("x")}));
-  // Default options: a quoted empty field is the empty string in a STRING
-  // column (Spark 2.4+, emptyValue), an unquoted one would be NULL.
+  // NA -> NULL; a quoted empty field is the empty value "", no longer the
+  // null value; an unquoted empty field is always NULL.
+  EXPECT_EQ(rows[0], (std::vector<Value>{NullS(), S(""), S("x"), NullS()}));
+  // Default options (Spark 4): nullValue and emptyValue are both "", so a
+  // quoted empty field reads as the empty value "", which is the null value:
+  // NULL, in every column type.
   rows = ReadAll(*Scan(FileFormat::kCsv, p, schema));
-  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), S(""), S("x")}));
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), NullS(), S("x"), NullS()}));
+  Schema ints({{"a", DataType::String()}, {"b", DataType::Int()}, {"c", DataType::String()},
+               {"d", DataType::Int()}});
+  Status st;
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, ints, {{"mode", "FAILFAST"}}), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), Value::Null(DataType::Int()), S("x"),
+                                         Value::Null(DataType::Int())}));
+  // emptyValue names what a quoted empty field reads as.
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"emptyValue", "E"}}));
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), S("E"), S("x"), NullS()}));
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"emptyValue", "E"}, {"nullValue", "x"}}));
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), S("E"), NullS(), NullS()}));
+}
+
+// What Spark 4.3's CSV reader (univocity, default options: escape '\',
+// unescapedQuoteHandling STOP_AT_DELIMITER) reads from quoted fields; each
+// expected value was checked against pyspark 4.3.0.
+TEST_F(FileTest, CsvQuotedFieldsFollowSparksEscapeRules) {
+  std::string p = Write("q.csv",
+                        "1,\"he said \\\"hi\\\"\",w\n"
+                        "2,\"a\"\"b\",w\n"           // "" then text: not an escape
+                        "3,\"dq \"\"x\"\" end\",w\n"
+                        "4,\"ab\"\"\",w\n"         // a quote after a quote is kept
+                        "5,\"\"\"\",w\n"
+                        "6,\"\"\"\"\"\",w\n"
+                        "7,\"a\\\\b\",w\n"           // \\ is an escaped escape
+                        "8,\"a\\x\",w\n"             // \ before anything else is kept
+                        "9,\"a\\\\\",w\n"
+                        "10,\"a\" b,w\n"             // text after the closing quote
+                        "11,\"a\"x,w\n"
+                        "12,\"a\" ,w\n"              // whitespace after it is dropped
+                        "13,\"a\"\"\" ,w\n"
+                        "14,x\"y\",w\n"              // quotes inside unquoted text
+                        "15, \"a\",w\n"              // not quoted: starts with a space
+                        "16,\"a\"\"\"\"b\",w\n"
+                        "17,\"a\\\"\n");             // escaped quote, then the end
+  Schema schema({{"id", DataType::Int()}, {"v", DataType::String()}, {"w", DataType::String()}});
+  auto rows = ReadAll(*Scan(FileFormat::kCsv, p, schema));
+  ASSERT_EQ(rows.size(), 17u);
+  const std::vector<std::string> expected = {
+      "he said \"hi\"", "\"a\"\"b\"", "\"dq \"\"x\"\" end\"", "ab\"\"", "\"\"", "\"\"\"\"",
+      "a\\b",           "a\\x",       "a\\",                  "\"a\" b", "\"a\"x", "a",
+      "a\"\"",          "x\"y\"",     " \"a\"",               "\"a\"\"\"\"b\"", "a\""};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(rows[i][1], Value::String(expected[i])) << "line " << i + 1;
+    EXPECT_EQ(rows[i][2], i + 1 < expected.size() ? S("w") : NullS()) << "line " << i + 1;
+  }
+  // With escape set to the quote, a doubled quote is an escaped quote (RFC 4180).
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"escape", "\""}}));
+  EXPECT_EQ(rows[1][1], S("a\"b"));
+  EXPECT_EQ(rows[2][1], S("dq \"x\" end"));
+  EXPECT_EQ(rows[3][1], S("ab\""));
+  EXPECT_EQ(rows[4][1], S("\""));
+  EXPECT_EQ(rows[6][1], S("a\\\\b"));
 }
 
 TEST_F(FileTest, InferJsonSchema) {
