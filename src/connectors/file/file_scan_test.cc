@@ -236,6 +236,33 @@ TEST_F(FileTest, JsonPermissiveKeepsPartialResultsAndCorruptRecord) {
   EXPECT_EQ(scan->malformed_records(), 2);
 }
 
+// Spark 4.3's JSON reader (checked with pyspark): text after the record's
+// object is ignored; a timestamp with a zone but no seconds does not parse,
+// so its field is NULL and the record malformed (other fields kept).
+TEST_F(FileTest, JsonTrailingTextAndTimestampsAsSpark) {
+  std::string p = Write("trail.json",
+                        "{\"a\":1,\"t\":\"2024-03-01T10:00Z\"} xyz\n"
+                        "{\"a\":2,\"t\":\"2024-03-01T10:00:00Z\"}{\"a\":3}\n"
+                        "{\"a\":4,\"t\":\"2024-03-01 10:00\"}   \n"
+                        "{\"a\":5} ,\n"
+                        "{\"a\":6} \"open\n"
+                        "{\"a\":7,\"t\":\"2024-03-01T10Z\"}\n");
+  Schema schema({{"a", DataType::Bigint()}, {"t", DataType::Timestamp()}, {"_corrupt_record", DataType::String()}});
+  auto scan = Scan(FileFormat::kJson, p, schema);
+  Status st;
+  auto rows = ReadAll(*scan, &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 6u);
+  const Value no_ts = Value::Null(DataType::Timestamp());
+  EXPECT_EQ(rows[0], (std::vector<Value>{Value::Bigint(1), no_ts, S("{\"a\":1,\"t\":\"2024-03-01T10:00Z\"} xyz")}));
+  EXPECT_EQ(rows[1], (std::vector<Value>{Value::Bigint(2), TS("2024-03-01 10:00:00"), NullS()}));
+  EXPECT_EQ(rows[2], (std::vector<Value>{Value::Bigint(4), TS("2024-03-01 10:00:00"), NullS()}));
+  EXPECT_EQ(rows[3], (std::vector<Value>{Value::Bigint(5), no_ts, NullS()}));
+  EXPECT_EQ(rows[4], (std::vector<Value>{Value::Bigint(6), no_ts, NullS()}));
+  EXPECT_EQ(rows[5], (std::vector<Value>{Value::Bigint(7), no_ts, S("{\"a\":7,\"t\":\"2024-03-01T10Z\"}")}));
+  EXPECT_EQ(scan->malformed_records(), 2);
+}
+
 TEST_F(FileTest, JsonDropMalformed) {
   std::string p = Write("bad.json", kBadJson);
   Schema schema({{"a", DataType::Bigint()}, {"b", DataType::String()}});
@@ -523,10 +550,16 @@ TEST(FileWriterTest, TimestampIso) {
   EXPECT_EQ(FormatTimestampIso(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatTimestampIso(1700000000123456), "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(FormatTimestampIso(-1), "1969-12-31T23:59:59.999Z");
+  // Spark's JSON and CSV writers sign years past 9999 and before 0
+  // (checked against pyspark 4.3.0).
+  EXPECT_EQ(FormatTimestampIso(int64_t{253402300800123} * 1000), "+10000-01-01T00:00:00.123Z");
+  EXPECT_EQ(FormatTimestampIso(int64_t{-62135596801} * 1000000), "0000-12-31T23:59:59.000Z");
+  EXPECT_EQ(FormatTimestampIso((int64_t{DaysFromCivil(-5, 1, 1)} * 86400) * 1000000), "-0005-01-01T00:00:00.000Z");
   // 0001-01-01 and 9999-12-31 23:59:59.999, the ends of the fast path.
   EXPECT_EQ(FormatTimestampIso(-62135596800000000), "0001-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatTimestampIso(253402300799999000), "9999-12-31T23:59:59.999Z");
-  EXPECT_EQ(FormatTimestampIso(253402300800000000), "10000-01-01T00:00:00.000Z");
+  // Past the fast path: Spark signs the year ("+10000", not "10000").
+  EXPECT_EQ(FormatTimestampIso(253402300800000000), "+10000-01-01T00:00:00.000Z");
 }
 
 TEST_F(FileTest, JsonWriterAndRoundTrip) {
