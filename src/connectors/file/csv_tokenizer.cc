@@ -8,13 +8,6 @@ namespace {
 
 inline bool IsWs(char c) { return c == ' ' || c == '\t'; }
 
-// What the quoted-field reader counts as whitespace after a closing quote:
-// the control characters and the space, as univocity does.
-inline bool IsQuoteTrailingWs(char c) {
-  unsigned char u = static_cast<unsigned char>(c);
-  return u > 0 && u <= ' ';
-}
-
 // A character option as a value that no input byte equals when it is unset.
 // `prev` below is kNone when no character matters; an unset option is
 // kUnset, which neither input bytes nor kNone equal.
@@ -23,98 +16,172 @@ constexpr int kUnset = -2;
 inline int OptionChar(char c) { return c == '\0' ? kUnset : static_cast<unsigned char>(c); }
 inline int Byte(char c) { return static_cast<unsigned char>(c); }
 
+// One quoted field, read the way Spark's CSV parser (univocity, with
+// Spark's settings) reads it; see csv_tokenizer.h for what that gives. The
+// members mirror that parser's state: `ch` the current character, `prev`
+// the one before it that still matters for escaping, `unescaped` set once
+// an unescaped quote turned the value into plain text. The end of the
+// record stops everything at once (the parser's end-of-input).
+class QuotedFieldReader {
+ public:
+  QuotedFieldReader(const FileFormatOptions& o, std::string_view rec, std::string* out)
+      : rec_(rec),
+        out_(*out),
+        value_begin_(out->size()),
+        sep_(Byte(o.sep)),
+        q_(Byte(o.quote)),
+        esc_(OptionChar(o.escape)),
+        esc_esc_(OptionChar(o.char_to_escape_quote_escaping)),
+        trim_trailing_(o.ignore_trailing_white_space) {}
+
+  // Reads the field whose opening quote is at rec[start]; returns the
+  // position of the separator that ends it, or rec.size().
+  size_t Read(size_t start) {
+    p_ = start + 1;
+    ch_ = q_;
+    QuotedValue();
+    if (at_end_) {
+      // A lone opening quote at the end of the record is kept as text.
+      if (ch_ == q_ && prev_ != q_ && !unescaped_) Append(ch_);
+      return rec_.size();
+    }
+    return p_ - 1;  // ch_ is the separator
+  }
+
+ private:
+  // Moves to the next character; false at the end of the record.
+  bool Next() {
+    if (p_ >= rec_.size()) {
+      at_end_ = true;
+      return false;
+    }
+    ch_ = Byte(rec_[p_++]);
+    return true;
+  }
+  void Append(int c) { out_.push_back(static_cast<char>(c)); }
+  // Whitespace after a closing quote: the control characters and the space.
+  static bool IsTrailingWs(int c) { return c > 0 && c <= ' '; }
+
+  void QuotedValue() {
+    if (prev_ != kNone) {
+      // After an unescaped quote: the value is the text from the opening
+      // quote to the separator.
+      out_.insert(out_.begin() + static_cast<std::ptrdiff_t>(value_begin_), static_cast<char>(q_));
+      if (!Next()) return;
+      // Spark's parser copies this text without updating its current
+      // character, which stays `first` if the record ends here.
+      const int first = ch_;
+      while (ch_ != sep_) {
+        Append(ch_);
+        if (!Next()) {
+          ch_ = first;
+          break;
+        }
+      }
+      if (trim_trailing_) {
+        while (out_.size() > value_begin_ && IsWs(out_.back())) out_.pop_back();
+      }
+      return;
+    }
+    if (!Next()) return;
+    while (true) {
+      if (prev_ == q_ && (IsTrailingWs(ch_) || ch_ == sep_)) break;  // after the closing quote
+      if (ch_ != q_ && ch_ != esc_) {
+        if (prev_ == q_) {  // a quote followed by text
+          unescaped_ = true;
+          Append(q_);
+          Append(ch_);
+          prev_ = ch_;
+          QuotedValue();
+          return;
+        }
+        if (prev_ == esc_) Append(esc_);  // an escape before an ordinary character
+        while (ch_ != q_ && ch_ != esc_ && ch_ != esc_esc_) {
+          Append(ch_);
+          if (!Next()) return;
+        }
+      } else {
+        ProcessQuoteOrEscape();
+        if (at_end_) return;
+      }
+      prev_ = ch_;
+      if (!Next()) return;
+      if (unescaped_ && ch_ == sep_) return;
+    }
+    // Whitespace after the closing quote is dropped before the separator;
+    // followed by anything else, the value becomes the text as it stands.
+    if (ch_ != sep_ && IsTrailingWs(ch_)) {
+      const size_t ws_begin = p_ - 1;
+      do {
+        if (!Next()) return;
+      } while (IsTrailingWs(ch_));  // a whitespace separator (tab) included
+      if (ch_ != sep_) {
+        Append(q_);
+        out_.append(rec_.substr(ws_begin, p_ - 1 - ws_begin));
+        Append(ch_);
+        prev_ = ch_;
+        QuotedValue();
+      }
+    }
+  }
+
+  // ch_ is the quote or the escape character.
+  void ProcessQuoteOrEscape() {
+    if (ch_ == esc_ && prev_ == esc_esc_) {
+      Append(esc_);  // an escaped escape character
+      ch_ = kNone;
+    } else if (prev_ == esc_) {
+      if (ch_ == q_) {
+        Append(q_);  // an escaped quote
+        ch_ = kNone;
+      } else {
+        Append(prev_);
+      }
+    } else if (ch_ == q_ && prev_ == q_) {
+      Append(q_);  // a quote after a quote is kept once
+    } else if (prev_ == q_) {
+      UnescapedQuoteInValue();
+    }
+  }
+
+  // A quote followed by the escape character: the rest, up to a separator,
+  // is read as text in which escapes still apply. Like Spark's parser, the
+  // caller then goes on past that separator.
+  void UnescapedQuoteInValue() {
+    Append(q_);
+    prev_ = ch_;
+    while (ch_ != sep_) {
+      if (ch_ != q_ && ch_ != esc_) {
+        if (prev_ == q_) {
+          UnescapedQuoteInValue();
+          return;
+        }
+        Append(ch_);
+      } else {
+        ProcessQuoteOrEscape();
+        if (at_end_) return;
+      }
+      prev_ = ch_;
+      if (!Next()) return;
+    }
+  }
+
+  std::string_view rec_;
+  std::string& out_;
+  const size_t value_begin_;
+  const int sep_, q_, esc_, esc_esc_;
+  const bool trim_trailing_;
+  size_t p_ = 0;
+  int ch_ = kNone;
+  int prev_ = kNone;
+  bool unescaped_ = false;
+  bool at_end_ = false;
+};
+
 }  // namespace
 
 size_t CsvTokenizer::ReadQuoted(std::string_view rec, size_t start) {
-  const size_t n = rec.size();
-  const int sep = Byte(o_.sep), q = Byte(o_.quote), esc = OptionChar(o_.escape),
-            esc_esc = OptionChar(o_.char_to_escape_quote_escaping);
-  std::string& out = scratch_;
-  const size_t value_begin = out.size();
-  size_t p = start + 1;
-  // `prev` is the last character that still matters for escaping (kNone
-  // after an escape sequence was completed, or at the start).
-  int prev = kNone;
-  // Takes the rest of the field as plain text: the text from the opening
-  // quote (restored in front of what was read so far) to the separator.
-  auto take_rest_unquoted = [&]() {
-    out.insert(out.begin() + static_cast<std::ptrdiff_t>(value_begin), o_.quote);
-    while (p < n && Byte(rec[p]) != sep) out.push_back(rec[p++]);
-    if (o_.ignore_trailing_white_space) {
-      while (out.size() > value_begin && IsWs(out.back())) out.pop_back();
-    }
-    return p;
-  };
-  while (p < n) {
-    const char c = rec[p];
-    const int b = Byte(c);
-    if (prev == q && (b == sep || IsQuoteTrailingWs(c))) break;  // the closing quote
-    if (b != q && b != esc) {
-      if (prev == q) {
-        // An unescaped quote followed by text: the value is unquoted text.
-        out.push_back(o_.quote);
-        return take_rest_unquoted();
-      }
-      if (prev == esc) out.push_back(o_.escape);  // an escape before an ordinary character
-      out.push_back(c);
-      prev = b;
-      ++p;
-      continue;
-    }
-    // c is the quote or the escape character.
-    if (b == esc && prev == esc_esc) {
-      out.push_back(c);  // an escaped escape character
-      prev = kNone;
-    } else if (prev == esc) {
-      if (b == q) {
-        out.push_back(c);  // an escaped quote
-        prev = kNone;
-      } else {
-        out.push_back(static_cast<char>(prev));
-        prev = b;
-      }
-    } else if (b == q && prev == q) {
-      out.push_back(c);  // a quote after a quote is kept, once
-      prev = b;
-    } else if (prev == q) {
-      // The escape character right after a quote: the value goes on as
-      // unquoted text, in which escapes still apply.
-      out.push_back(o_.quote);
-      prev = kNone;
-      while (p < n && Byte(rec[p]) != sep) {
-        const int d = Byte(rec[p]);
-        if (d == esc && prev == esc_esc) {
-          out.push_back(rec[p]);
-          prev = kNone;
-        } else if (d == esc) {
-          prev = d;
-        } else {
-          if (prev == esc) out.push_back(o_.escape);
-          out.push_back(rec[p]);
-          prev = d;
-        }
-        ++p;
-      }
-      if (prev == esc) out.push_back(o_.escape);
-      return p;
-    } else {
-      prev = b;
-    }
-    ++p;
-  }
-  if (p >= n) {
-    // The record ends inside the quotes or right after the closing quote.
-    if (prev == esc && esc != q) out.push_back(o_.escape);
-    return p;
-  }
-  // After the closing quote: whitespace up to the separator is dropped;
-  // anything else makes the value unquoted text.
-  size_t after_quote = p;
-  while (p < n && Byte(rec[p]) != sep && IsQuoteTrailingWs(rec[p])) ++p;
-  if (p >= n || Byte(rec[p]) == sep) return p;
-  out.push_back(o_.quote);
-  out.append(rec.substr(after_quote, p - after_quote));
-  return take_rest_unquoted();
+  return QuotedFieldReader(o_, rec, &scratch_).Read(start);
 }
 
 const std::vector<CsvField>& CsvTokenizer::Split(std::string_view rec) {

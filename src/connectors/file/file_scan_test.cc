@@ -454,6 +454,22 @@ TEST_F(FileTest, CsvQuotedFieldsFollowSparksEscapeRules) {
     EXPECT_EQ(rows[i][1], Value::String(expected[i])) << "line " << i + 1;
     EXPECT_EQ(rows[i][2], i + 1 < expected.size() ? S("w") : NullS()) << "line " << i + 1;
   }
+  // Quirks of Spark's parser at the end of a record and after an escape
+  // that follows a closing quote (that one also swallows the separator).
+  std::string quirks = Write("quirks.csv",
+                             "1,\"\n"                     // a lone opening quote
+                             "2,\" b\\\n"               // an escape at the end is dropped
+                             "3,\"\"\\ b\\b\n"
+                             "4,\"a\"\\\"x\",y\n"
+                             "5,\"a\"\\b\",c\n"
+                             "6,\"\\\"\" \\ab\"\n");
+  rows = ReadAll(*Scan(FileFormat::kCsv, quirks, schema));
+  ASSERT_EQ(rows.size(), 6u);
+  const std::vector<std::string> quirk_values = {"\"", " b", "\"\\ bb", "a\"\\\"xy", "a\"\\bc", "\"\"\" \\ab\""};
+  for (size_t i = 0; i < quirk_values.size(); ++i) {
+    EXPECT_EQ(rows[i][1], Value::String(quirk_values[i])) << "quirks line " << i + 1;
+    EXPECT_EQ(rows[i][2], NullS()) << "quirks line " << i + 1;
+  }
   // With escape set to the quote, a doubled quote is an escaped quote (RFC 4180).
   rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"escape", "\""}}));
   EXPECT_EQ(rows[1][1], S("a\"b"));
