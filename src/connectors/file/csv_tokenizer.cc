@@ -100,8 +100,8 @@ class QuotedFieldReader {
           Append(ch_);
           if (!Next()) return;
         }
-      } else {
-        ProcessQuoteOrEscape();
+      } else if (ProcessQuoteOrEscape()) {
+        UnescapedQuoteInValue();
         if (at_end_) return;
       }
       prev_ = ch_;
@@ -125,8 +125,10 @@ class QuotedFieldReader {
     }
   }
 
-  // ch_ is the quote or the escape character.
-  void ProcessQuoteOrEscape() {
+  // ch_ is the quote or the escape character. True when it is the escape
+  // character right after a quote: the caller then reads the value on as
+  // text (UnescapedQuoteInValue).
+  bool ProcessQuoteOrEscape() {
     if (ch_ == esc_ && prev_ == esc_esc_) {
       Append(esc_);  // an escaped escape character
       ch_ = kNone;
@@ -140,26 +142,39 @@ class QuotedFieldReader {
     } else if (ch_ == q_ && prev_ == q_) {
       Append(q_);  // a quote after a quote is kept once
     } else if (prev_ == q_) {
-      UnescapedQuoteInValue();
+      return true;
     }
+    return false;
   }
 
   // A quote followed by the escape character: the rest, up to a separator,
-  // is read as text in which escapes still apply. Like Spark's parser, the
-  // caller then goes on past that separator.
+  // is read as text in which escapes still apply. Spark's parser does this
+  // by recursion, and each level it entered goes on past one more
+  // separator when it returns; `depth` counts those levels (a loop, so a
+  // long record cannot exhaust the stack).
   void UnescapedQuoteInValue() {
     Append(q_);
     prev_ = ch_;
-    while (ch_ != sep_) {
+    size_t depth = 1;
+    while (true) {
+      if (ch_ == sep_) {
+        if (--depth == 0) return;
+        prev_ = ch_;  // the enclosing level goes on past the separator
+        if (!Next()) return;
+        continue;
+      }
       if (ch_ != q_ && ch_ != esc_) {
-        if (prev_ == q_) {
-          UnescapedQuoteInValue();
-          return;
+        if (prev_ == q_) {  // another unescaped quote: same level
+          Append(q_);
+          prev_ = ch_;
+          continue;
         }
         Append(ch_);
-      } else {
-        ProcessQuoteOrEscape();
-        if (at_end_) return;
+      } else if (ProcessQuoteOrEscape()) {
+        Append(q_);
+        prev_ = ch_;
+        ++depth;
+        continue;
       }
       prev_ = ch_;
       if (!Next()) return;

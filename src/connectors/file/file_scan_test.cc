@@ -470,6 +470,24 @@ TEST_F(FileTest, CsvQuotedFieldsFollowSparksEscapeRules) {
     EXPECT_EQ(rows[i][1], Value::String(quirk_values[i])) << "quirks line " << i + 1;
     EXPECT_EQ(rows[i][2], NullS()) << "quirks line " << i + 1;
   }
+  // Escapes after quotes, nested: each level goes on past one more
+  // separator (values from pyspark 4.3.0).
+  std::string nested = Write("nested.csv",
+                             "5,\"\"\"\"\"\\\\\\\\,\"\\,\",\n"
+                             "91,\"\\,\\\\\\a\"\\\\\\\"\"\",\n"
+                             "134,\"\\a\\,a\\,a\"\\a\\\n");
+  rows = ReadAll(*Scan(FileFormat::kCsv, nested, schema));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][1], S("\"\"\"\"\\\\\"\\"));
+  EXPECT_EQ(rows[1][1], S("\\,\\\\a\"\\\\\"\""));
+  EXPECT_EQ(rows[2][1], S("\\a\\,a\\,a\"\\a"));
+  for (const auto& row : rows) EXPECT_EQ(row[2], NullS());
+  // A long record of quote-escape pairs reads without exhausting the stack.
+  std::string deep = "1,\"a";
+  for (int i = 0; i < 500000; ++i) deep += "\"\\";
+  rows = ReadAll(*Scan(FileFormat::kCsv, Write("deep.csv", deep + ",x\n"), schema));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0][1].is_null());
   // With escape set to the quote, a doubled quote is an escaped quote (RFC 4180).
   rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"escape", "\""}}));
   EXPECT_EQ(rows[1][1], S("a\"b"));
