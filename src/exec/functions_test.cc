@@ -284,7 +284,8 @@ TEST(JsonFunctions, FromJson) {
   Value nested = Val("from_json", {S("{\"s\":{\"x\":\"hi\"},\"arr\":[1,null,3],\"n\":null}"),
                                    S("s STRUCT<x: STRING>, arr ARRAY<INT>, n BIGINT, missing STRING")});
   EXPECT_EQ(nested.ToString(), "{{hi}, [1, null, 3], null, null}");
-  EXPECT_TRUE(Val("from_json", {S("{bad json"), S("a INT")}).is_null());
+  // Malformed JSON in PERMISSIVE mode: a struct of NULL fields (Spark 4).
+  EXPECT_EQ(Val("from_json", {S("{bad json"), S("a INT")}).ToString(), "{null}");
   EXPECT_TRUE(Val("from_json", {N(DataType::String()), S("a INT")}).is_null());
   Value mismatch = Val("from_json", {S("{\"a\":\"x\",\"b\":2}"), S("a INT, b INT")});
   EXPECT_EQ(mismatch.ToString(), "{null, 2}");
@@ -351,10 +352,24 @@ TEST(JsonFunctions, FromJsonNested) {
 }
 
 TEST(JsonFunctions, FromJsonMalformedAndEmpty) {
-  for (const char* bad : {"", "   ", "{bad json", "{\"a\":1} x", "{\"a\":1,\"z\":tru}", "{\"a\":1", "null",
-                          "[1]", "\"a\"", "{\"a\":\"\\q\"}"}) {
-    EXPECT_TRUE(Val("from_json", {S(bad), S("a INT")}).is_null()) << bad;
+  // No JSON token at all: NULL.
+  for (const char* empty : {"", "   "}) {
+    EXPECT_TRUE(Val("from_json", {S(empty), S("a INT")}).is_null()) << empty;
   }
+  // Malformed, or not an object: a struct of NULL fields (Spark 4.3, checked
+  // with pyspark).
+  for (const char* bad : {"{bad json", "{\"a\":1,\"z\":tru}", "{\"a\":1", "null", "[1]", "\"a\"",
+                          "{\"a\":\"\\q\"}"}) {
+    EXPECT_EQ(Val("from_json", {S(bad), S("a INT")}).ToString(), "{null}") << bad;
+  }
+  // Text after the first object is ignored.
+  for (const char* trailing : {"{\"a\":1} x", "{\"a\":1}{\"a\":2}", "{\"a\":1,\"b\":2} {", "{\"a\":1} \"open"}) {
+    EXPECT_EQ(Val("from_json", {S(trailing), S("a INT")}).ToString(), "{1}") << trailing;
+  }
+  // An ARRAY schema: malformed is NULL, trailing text ignored.
+  EXPECT_TRUE(Val("from_json", {S("{bad"), S("ARRAY<INT>")}).is_null());
+  EXPECT_TRUE(Val("from_json", {S("[1,2"), S("ARRAY<INT>")}).is_null());
+  EXPECT_EQ(Val("from_json", {S("[1,2] x"), S("ARRAY<INT>")}).ToString(), "[1, 2]");
 }
 
 TEST(JsonFunctions, FromJsonEscapesAndUnicode) {
@@ -398,7 +413,7 @@ TEST(JsonFunctions, FromJsonBatch) {
   EvalContext ctx;
   auto out = ExpressionEvaluator::Evaluate(*expr, Batch({in}, 6), nullptr, ctx);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
-  const char* expected[] = {"{1, [1, 2]}", "NULL", "NULL", "{2, [3]}", "{3, null}", "{4, []}"};
+  const char* expected[] = {"{1, [1, 2]}", "NULL", "{null, null}", "{2, [3]}", "{3, null}", "{4, []}"};
   ASSERT_EQ(out->size(), 6u);
   for (size_t i = 0; i < 6; ++i) {
     Value v = out->GetValue(i);
@@ -442,7 +457,8 @@ TEST(JsonFunctions, FromJsonOptionsPermissiveIsTheDefault) {
   // mode PERMISSIVE (any case), and options other than mode, change nothing.
   std::vector<std::optional<std::string>> in = {"{\"a\":1,\"b\":\"x\"}", std::nullopt, "{bad",
                                                 "{\"a\":\"x\",\"b\":2}", "[1]", "null", ""};
-  std::vector<std::string> expected = {"{1, x}", "NULL", "NULL", "{null, 2}", "NULL", "NULL", "NULL"};
+  // Malformed or not an object: a struct of NULL fields (Spark 4); empty: NULL.
+  std::vector<std::string> expected = {"{1, x}", "NULL", "{null, null}", "{null, 2}", "{null, null}", "{null, null}", "NULL"};
   for (const auto& options : std::vector<std::vector<std::pair<std::string, std::string>>>{
            {}, {{"mode", "PERMISSIVE"}}, {{"MODE", "permissive"}}, {{"allowComments", "true"}}}) {
     auto rows = FromJsonRows(in, "a INT, b STRING", options);

@@ -14,7 +14,8 @@
 // from ISO strings (TIMESTAMP also from integral seconds); BOOLEAN from
 // true/false; STRUCT from objects; ARRAY from arrays. A value of another
 // JSON type, or out of range, makes that field NULL and the record
-// malformed (kBadValue). A duplicated key: the last one wins.
+// malformed (kBadValue). A duplicated key: the last one wins. Text after
+// the object is ignored (Spark's parser reads one value per record).
 //
 // Two builds of the implementation exist (AVX2 and generic, see
 // json_record_parser.cc); NewJsonRecordParser picks one for this CPU.

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "json/first_json_value.h"
 #include "json/json_record_parser.h"
 #include "types/datetime.h"
 #include "types/text_value_parser.h"

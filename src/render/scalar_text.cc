@@ -15,8 +15,11 @@ std::string FormatTimestampIso(int64_t micros) {
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   if (y < 0 || y > 9999) {
+    // Spark's proleptic year: '+' past 9999, '-' before year 0, at least
+    // four digits ("+10000-01-01T00:00:00.000Z", "-0005-...").
     char buf[64];
-    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m, d,
+    std::snprintf(buf, sizeof(buf), "%s%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", y < 0 ? "-" : "+",
+                  static_cast<long long>(y < 0 ? -y : y), m, d,
                   static_cast<int>(ms_of_day / 3600000), static_cast<int>(ms_of_day / 60000 % 60),
                   static_cast<int>(ms_of_day / 1000 % 60), static_cast<int>(ms_of_day % 1000));
     return buf;

@@ -11,7 +11,8 @@
 namespace sluice {
 
 // Spark's default timestampFormat in UTC: "2024-01-01T10:00:00.000Z"
-// (sub-millisecond digits dropped; years past 9999 printed in full).
+// (sub-millisecond digits dropped; a year past 9999 or before 0 signed:
+// "+10000-01-01T00:00:00.000Z"). to_json uses it too.
 std::string FormatTimestampIso(int64_t micros);
 
 // Standard base64 with padding (how Spark's writers render BINARY).

@@ -90,32 +90,38 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
   int32_t days;
   if (!ParseDatePart(s, &pos, &days)) return std::nullopt;
   int64_t hh = 0, mi = 0, ss = 0, frac = 0;
+  // Spark's cast takes a zone only after the seconds: 10:00Z is malformed.
+  bool has_seconds = false;
   if (pos < s.size() && (s[pos] == ' ' || s[pos] == 'T')) {
     ++pos;
     if (!ReadInt(s, &pos, 2, &hh)) return std::nullopt;
-    if (pos >= s.size() || s[pos] != ':') return std::nullopt;
-    ++pos;
-    if (!ReadInt(s, &pos, 2, &mi)) return std::nullopt;
     if (pos < s.size() && s[pos] == ':') {
       ++pos;
-      if (!ReadInt(s, &pos, 2, &ss)) return std::nullopt;
-      if (pos < s.size() && s[pos] == '.') {
+      if (!ReadInt(s, &pos, 2, &mi)) return std::nullopt;
+      if (pos < s.size() && s[pos] == ':') {
         ++pos;
-        size_t fstart = pos;
-        int64_t f = 0;
-        if (!ReadInt(s, &pos, 9, &f)) return std::nullopt;
-        size_t digits = pos - fstart;
-        // Keep microseconds; drop nanosecond digits.
-        while (digits < 6) f *= 10, ++digits;
-        while (digits > 6) f /= 10, --digits;
-        frac = f;
+        if (!ReadInt(s, &pos, 2, &ss)) return std::nullopt;
+        has_seconds = true;
+        if (pos < s.size() && s[pos] == '.') {
+          ++pos;
+          size_t fstart = pos;
+          int64_t f = 0;
+          ReadInt(s, &pos, 9, &f);  // "10:00:00." has no digits: a zero fraction
+          size_t digits = pos - fstart;
+          // Keep microseconds; drop nanosecond digits.
+          while (digits < 6) f *= 10, ++digits;
+          while (digits > 6) f /= 10, --digits;
+          frac = f;
+        }
       }
     }
     if (hh > 23 || mi > 59 || ss > 59) return std::nullopt;
   }
   int64_t offset_seconds = 0;
   if (pos < s.size()) {
-    char c = s[pos];
+    if (!has_seconds) return std::nullopt;
+    if (s[pos] == ' ') ++pos;  // "10:00:00 +01:00"
+    char c = pos < s.size() ? s[pos] : '\0';
     if (c == 'Z' && pos + 1 == s.size()) {
       ++pos;
     } else if (c == '+' || c == '-') {

@@ -24,8 +24,10 @@ inline int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 // and anything (ignored, as Spark's date cast does). Surrounding whitespace
 // is trimmed. nullopt if not a valid date.
 std::optional<int32_t> ParseDate(std::string_view s);
-// "yyyy-MM-dd[( |T)HH:mm[:ss[.f{1,9}]]][Z|(+|-)HH[:mm]]"; a missing zone is
-// UTC (Sluice's session time zone). nullopt if not a valid timestamp.
+// "yyyy-MM-dd[( |T)HH[:mm[:ss[.f{0,9}][ ](Z|(+|-)HH[:mm])]]]", as Spark's
+// cast reads it: a zone only after the seconds ("10:00Z" is malformed); a
+// missing zone is UTC (Sluice's session time zone). nullopt if not a valid
+// timestamp.
 std::optional<int64_t> ParseTimestamp(std::string_view s);
 
 }  // namespace sluice

@@ -91,8 +91,11 @@ std::string FormatDate(int32_t days) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  // Spark's proleptic year: at least four digits, '+' past 9999, '-' before
+  // year 0 ("+10000-01-01", "-0005-01-01").
+  char buf[40];
+  const char* sign = y > 9999 ? "+" : y < 0 ? "-" : "";
+  std::snprintf(buf, sizeof(buf), "%s%04lld-%02u-%02u", sign, static_cast<long long>(y < 0 ? -y : y), m, d);
   return buf;
 }
 

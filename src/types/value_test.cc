@@ -30,6 +30,14 @@ TEST(FormatTest, DecimalDateTimestamp) {
   EXPECT_EQ(FormatTimestamp(0), "1970-01-01 00:00:00");
   EXPECT_EQ(FormatTimestamp(1500000), "1970-01-01 00:00:01.5");
   EXPECT_EQ(FormatTimestamp(-1), "1969-12-31 23:59:59.999999");
+  // Spark's rendering of the proleptic year: four digits at least, a sign
+  // past 9999 and before year 0 (checked against pyspark 4.3.0).
+  EXPECT_EQ(FormatDate(DaysFromCivil(10000, 1, 1)), "+10000-01-01");
+  EXPECT_EQ(FormatDate(DaysFromCivil(9999, 12, 31)), "9999-12-31");
+  EXPECT_EQ(FormatDate(DaysFromCivil(999, 1, 1)), "0999-01-01");
+  EXPECT_EQ(FormatDate(DaysFromCivil(0, 12, 31)), "0000-12-31");
+  EXPECT_EQ(FormatDate(DaysFromCivil(-5, 1, 1)), "-0005-01-01");
+  EXPECT_EQ(FormatTimestamp(int64_t{253402300800} * 1000000), "+10000-01-01 00:00:00");
 }
 
 TEST(DateTimeTest, ParseDateAndTimestamp) {
@@ -41,6 +49,21 @@ TEST(DateTimeTest, ParseDateAndTimestamp) {
   EXPECT_EQ(ParseTimestamp("1970-01-01T00:00:01.25Z"), 1250000);
   EXPECT_EQ(ParseTimestamp("1970-01-01 01:00:00+01:00"), 0);
   EXPECT_EQ(ParseTimestamp("1970-01-01 25:00:00"), std::nullopt);
+  // As Spark's cast: a zone needs the seconds before it; the minutes and
+  // seconds may be left out when no zone follows; a space may precede the
+  // zone after the seconds (checked against pyspark 4.3.0).
+  const int64_t ten = (int64_t{DaysFromCivil(2024, 3, 1)} * 86400 + 36000) * 1000000;
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10:00Z"), std::nullopt);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10:00+01:00"), std::nullopt);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10Z"), std::nullopt);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10:00 Z"), std::nullopt);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T"), std::nullopt);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10:00"), ten);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10"), ten);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10:00:00Z"), ten);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10:00:00 Z"), ten);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T11:00:00 +01:00"), ten);
+  EXPECT_EQ(ParseTimestamp("2024-03-01T10:00:00."), ten);
   int64_t y;
   unsigned m, d;
   CivilFromDays(DaysFromCivil(2000, 2, 29), &y, &m, &d);

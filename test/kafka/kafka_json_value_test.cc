@@ -32,17 +32,19 @@ class KafkaJsonValueTest : public testing::SharedBrokerTest {
     p.Flush();
   }
 
-  // offset, data.id, data.name of `topic` with from_json `options` ("" for
-  // none), into memory table `name`; runs until the topic is read.
+  // offset, data.id, data.name (or `columns`) of `topic` with from_json
+  // `options` ("" for none), into memory table `name`; runs until the topic
+  // is read.
   Result<StreamingQuery> Run(const std::string& topic, const std::string& options, const std::string& name,
-                             const std::map<std::string, std::string>& source_opts = {}) {
+                             const std::map<std::string, std::string>& source_opts = {},
+                             const std::vector<std::string>& columns = {"offset", "data.id", "data.name"}) {
     DataStreamReader r = spark->readStream();
     r.format("kafka").option("kafka.bootstrap.servers", bootstrap()).option("subscribe", topic)
         .option("startingOffsets", "earliest");
     for (const auto& [k, v] : source_opts) r.option(k, v);
     std::string parse = "from_json(CAST(value AS STRING), 'id INT, name STRING'" +
                         (options.empty() ? std::string() : ", " + options) + ") AS data";
-    auto df = r.load().selectExpr({parse, "offset"}).selectExpr({"offset", "data.id", "data.name"});
+    auto df = r.load().selectExpr({parse, "offset"}).selectExpr(columns);
     SLUICE_RETURN_NOT_OK(df.status());
     SLUICE_ASSIGN_OR_RETURN(auto q, df.writeStream().format("memory").queryName(name).outputMode("append")
                                         .option("checkpointLocation", dir.path() + "/ck-" + name).start());
@@ -70,9 +72,17 @@ TEST_F(KafkaJsonValueTest, PermissiveKeepsEveryRecord) {
   ProduceSample("json-perm");
   auto q = Run("json-perm", "", "perm");
   ASSERT_TRUE(q.ok()) << q.status().ToString();
-  // Not JSON: the whole struct is NULL; id of the wrong type: that field.
+  // Not JSON: every field is NULL; id of the wrong type: that field.
   EXPECT_EQ(Rows("SELECT * FROM perm"),
             (std::vector<std::string>{"0,1,a", "1,2,b", "2,NULL,NULL", "3,NULL,c", "4,5,e"}));
+  // As from_json outside the scan (Spark 4): not JSON is a struct of NULL
+  // fields, not a NULL struct.
+  auto whole = Run("json-perm", "", "perm_whole", {}, {"offset", "data IS NULL AS whole_null"});
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_NE(whole->explain().find("PERMISSIVE]"), std::string::npos) << whole->explain();
+  EXPECT_EQ(Rows("SELECT * FROM perm_whole"),
+            (std::vector<std::string>{"0,false", "1,false", "2,false", "3,false", "4,false"}));
+  ASSERT_TRUE(whole->stop().ok());
   // Counted by the scan's parse: the from_json was handed to the scan.
   EXPECT_EQ(SumMetric(*q, "numMalformedRecords"), 2);
   EXPECT_NE(q->explain().find("json=[value as STRUCT<id: INT, name: STRING> PERMISSIVE]"), std::string::npos)

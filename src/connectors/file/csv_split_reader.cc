@@ -15,16 +15,10 @@ bool ConvertCsvField(std::string_view text, bool quoted, const FileFormatOptions
     out.SetNull(row);
     return true;
   }
-  // A quoted empty field ("") is the empty value (emptyValue, default "")
-  // in a STRING column, not NULL (Spark 2.4+); other types have no empty value.
-  if (quoted && text.empty()) {
-    if (out.type().is_string_like()) {
-      out.SetString(row, o.empty_value);
-    } else {
-      out.SetNull(row);
-    }
-    return true;
-  }
+  // A quoted empty field ("") reads as the empty value (emptyValue, default
+  // ""), which is then compared with nullValue like any other text: with
+  // Spark's defaults (both "") it is NULL in every column type.
+  if (quoted && text.empty()) text = o.empty_value;
   if (text == o.null_value) {
     out.SetNull(row);
     return true;

@@ -162,7 +162,7 @@ void AddUnsupportedReadOptions(FileFormat format, OptionSet* set) {
         .Unsupported("samplingRatio", "inference reads the first samplingBytes of each file")
         .Unsupported("maxColumns", "records are not limited in columns")
         .Unsupported("maxCharsPerColumn", "fields are not limited in length")
-        .Unsupported("unescapedQuoteHandling", "quotes follow the escape option")
+        .Unsupported("unescapedQuoteHandling", "quotes are read as Spark's default, STOP_AT_DELIMITER, reads them")
         .Unsupported("preferDate", "inference gives DATE only for yyyy-MM-dd values");
   }
 }
@@ -199,7 +199,7 @@ OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
         .Add(OptionSpec::Char("charToEscapeQuoteEscaping", "", "escapes the escape character before a quote"))
         .Add(OptionSpec::Char("comment", "", "lines starting with this character are skipped"))
         .Add(OptionSpec::String("nullValue", "", "this text reads as NULL"))
-        .Add(OptionSpec::String("emptyValue", "", "what a quoted empty field reads as"))
+        .Add(OptionSpec::String("emptyValue", "", "what a quoted empty field reads as (NULL when it equals nullValue, as by default)"))
         .Add(OptionSpec::String("nanValue", "NaN", "this text reads as DOUBLE NaN"))
         .Add(OptionSpec::String("positiveInf", "Inf", "this text reads as +Infinity"))
         .Add(OptionSpec::String("negativeInf", "-Inf", "this text reads as -Infinity"))

@@ -27,8 +27,11 @@
 //     escape                     \    (escapes the quote inside quoted fields)
 //     charToEscapeQuoteEscaping  escape char (when escape != quote), else none
 //     comment                    none (lines starting with it are skipped)
-//     nullValue                  ""   (this text reads as NULL for every type)
-//     emptyValue                 ""   (what a quoted empty field "" reads as)
+//     nullValue                  ""   (this text reads as NULL for every type;
+//                                an unquoted empty field is always NULL)
+//     emptyValue                 ""   (what a quoted empty field "" reads as,
+//                                before the nullValue check: with both
+//                                defaults "" reads as NULL, as in Spark 4)
 //     nanValue / positiveInf / negativeInf   NaN / Inf / -Inf
 //     ignoreLeadingWhiteSpace / ignoreTrailingWhiteSpace   false (reading)
 //     quoteAll                   false (writer)

@@ -236,6 +236,33 @@ TEST_F(FileTest, JsonPermissiveKeepsPartialResultsAndCorruptRecord) {
   EXPECT_EQ(scan->malformed_records(), 2);
 }
 
+// Spark 4.3's JSON reader (checked with pyspark): text after the record's
+// object is ignored; a timestamp with a zone but no seconds does not parse,
+// so its field is NULL and the record malformed (other fields kept).
+TEST_F(FileTest, JsonTrailingTextAndTimestampsAsSpark) {
+  std::string p = Write("trail.json",
+                        "{\"a\":1,\"t\":\"2024-03-01T10:00Z\"} xyz\n"
+                        "{\"a\":2,\"t\":\"2024-03-01T10:00:00Z\"}{\"a\":3}\n"
+                        "{\"a\":4,\"t\":\"2024-03-01 10:00\"}   \n"
+                        "{\"a\":5} ,\n"
+                        "{\"a\":6} \"open\n"
+                        "{\"a\":7,\"t\":\"2024-03-01T10Z\"}\n");
+  Schema schema({{"a", DataType::Bigint()}, {"t", DataType::Timestamp()}, {"_corrupt_record", DataType::String()}});
+  auto scan = Scan(FileFormat::kJson, p, schema);
+  Status st;
+  auto rows = ReadAll(*scan, &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(rows.size(), 6u);
+  const Value no_ts = Value::Null(DataType::Timestamp());
+  EXPECT_EQ(rows[0], (std::vector<Value>{Value::Bigint(1), no_ts, S("{\"a\":1,\"t\":\"2024-03-01T10:00Z\"} xyz")}));
+  EXPECT_EQ(rows[1], (std::vector<Value>{Value::Bigint(2), TS("2024-03-01 10:00:00"), NullS()}));
+  EXPECT_EQ(rows[2], (std::vector<Value>{Value::Bigint(4), TS("2024-03-01 10:00:00"), NullS()}));
+  EXPECT_EQ(rows[3], (std::vector<Value>{Value::Bigint(5), no_ts, NullS()}));
+  EXPECT_EQ(rows[4], (std::vector<Value>{Value::Bigint(6), no_ts, NullS()}));
+  EXPECT_EQ(rows[5], (std::vector<Value>{Value::Bigint(7), no_ts, S("{\"a\":7,\"t\":\"2024-03-01T10Z\"}")}));
+  EXPECT_EQ(scan->malformed_records(), 2);
+}
+
 TEST_F(FileTest, JsonDropMalformed) {
   std::string p = Write("bad.json", kBadJson);
   Schema schema({{"a", DataType::Bigint()}, {"b", DataType::String()}});
@@ -299,7 +326,7 @@ TEST_F(FileTest, CsvTypesQuotingNullsAndHeader) {
                         "id,name,score,ok,day,ts\n"
                         "1,\"Smith, John\",1.5,true,2024-01-02,2024-01-01 10:00:00\n"
                         "2,\"say \\\"hi\\\"\",,FALSE,,\n"
-                        "3,\"rfc \"\"4180\"\"\",NaN,true,2024-03-04,2024-01-01T10:00:00Z\n"
+                        "3,\"rfc \\\"4180\\\"\",NaN,true,2024-03-04,2024-01-01T10:00:00Z\n"
                         "4,,-2e3,false,2024-03-05,2024-01-01T11:00:00+01:00\n");
   Schema schema({{"id", DataType::Int()},
                  {"name", DataType::String()},
@@ -367,16 +394,107 @@ TEST_F(FileTest, CsvModesAndProjection) {
 }
 
 TEST_F(FileTest, CsvNullValueOption) {
-  std::string p = Write("n.csv", "NA,\"\",x\n");
-  Schema schema({{"a", DataType::String()}, {"b", DataType::String()}, {"c", DataType::String()}});
+  std::string p = Write("n.csv", "NA,\"\",x,\n");
+  Schema schema({{"a", DataType::String()}, {"b", DataType::String()}, {"c", DataType::String()},
+                 {"d", DataType::String()}});
   auto rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"nullValue", "NA"}}));
   ASSERT_EQ(rows.size(), 1u);
-  // NA -> NULL; a quoted empty string is not the null value any more.
-  EXPECT_EQ(rows[0], (std::vector<Value>{NullS(), S(""), S("x")}));
-  // Default options: a quoted empty field is the empty string in a STRING
-  // column (Spark 2.4+, emptyValue), an unquoted one would be NULL.
+  // NA -> NULL; a quoted empty field is the empty value "", no longer the
+  // null value; an unquoted empty field is always NULL.
+  EXPECT_EQ(rows[0], (std::vector<Value>{NullS(), S(""), S("x"), NullS()}));
+  // Default options (Spark 4): nullValue and emptyValue are both "", so a
+  // quoted empty field reads as the empty value "", which is the null value:
+  // NULL, in every column type.
   rows = ReadAll(*Scan(FileFormat::kCsv, p, schema));
-  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), S(""), S("x")}));
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), NullS(), S("x"), NullS()}));
+  Schema ints({{"a", DataType::String()}, {"b", DataType::Int()}, {"c", DataType::String()},
+               {"d", DataType::Int()}});
+  Status st;
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, ints, {{"mode", "FAILFAST"}}), &st);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), Value::Null(DataType::Int()), S("x"),
+                                         Value::Null(DataType::Int())}));
+  // emptyValue names what a quoted empty field reads as.
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"emptyValue", "E"}}));
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), S("E"), S("x"), NullS()}));
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"emptyValue", "E"}, {"nullValue", "x"}}));
+  EXPECT_EQ(rows[0], (std::vector<Value>{S("NA"), S("E"), NullS(), NullS()}));
+}
+
+// What Spark 4.3's CSV reader (univocity, default options: escape '\',
+// unescapedQuoteHandling STOP_AT_DELIMITER) reads from quoted fields; each
+// expected value was checked against pyspark 4.3.0.
+TEST_F(FileTest, CsvQuotedFieldsFollowSparksEscapeRules) {
+  std::string p = Write("q.csv",
+                        "1,\"he said \\\"hi\\\"\",w\n"
+                        "2,\"a\"\"b\",w\n"           // "" then text: not an escape
+                        "3,\"dq \"\"x\"\" end\",w\n"
+                        "4,\"ab\"\"\",w\n"         // a quote after a quote is kept
+                        "5,\"\"\"\",w\n"
+                        "6,\"\"\"\"\"\",w\n"
+                        "7,\"a\\\\b\",w\n"           // \\ is an escaped escape
+                        "8,\"a\\x\",w\n"             // \ before anything else is kept
+                        "9,\"a\\\\\",w\n"
+                        "10,\"a\" b,w\n"             // text after the closing quote
+                        "11,\"a\"x,w\n"
+                        "12,\"a\" ,w\n"              // whitespace after it is dropped
+                        "13,\"a\"\"\" ,w\n"
+                        "14,x\"y\",w\n"              // quotes inside unquoted text
+                        "15, \"a\",w\n"              // not quoted: starts with a space
+                        "16,\"a\"\"\"\"b\",w\n"
+                        "17,\"a\\\"\n");             // escaped quote, then the end
+  Schema schema({{"id", DataType::Int()}, {"v", DataType::String()}, {"w", DataType::String()}});
+  auto rows = ReadAll(*Scan(FileFormat::kCsv, p, schema));
+  ASSERT_EQ(rows.size(), 17u);
+  const std::vector<std::string> expected = {
+      "he said \"hi\"", "\"a\"\"b\"", "\"dq \"\"x\"\" end\"", "ab\"\"", "\"\"", "\"\"\"\"",
+      "a\\b",           "a\\x",       "a\\",                  "\"a\" b", "\"a\"x", "a",
+      "a\"\"",          "x\"y\"",     " \"a\"",               "\"a\"\"\"\"b\"", "a\""};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(rows[i][1], Value::String(expected[i])) << "line " << i + 1;
+    EXPECT_EQ(rows[i][2], i + 1 < expected.size() ? S("w") : NullS()) << "line " << i + 1;
+  }
+  // Quirks of Spark's parser at the end of a record and after an escape
+  // that follows a closing quote (that one also swallows the separator).
+  std::string quirks = Write("quirks.csv",
+                             "1,\"\n"                     // a lone opening quote
+                             "2,\" b\\\n"               // an escape at the end is dropped
+                             "3,\"\"\\ b\\b\n"
+                             "4,\"a\"\\\"x\",y\n"
+                             "5,\"a\"\\b\",c\n"
+                             "6,\"\\\"\" \\ab\"\n");
+  rows = ReadAll(*Scan(FileFormat::kCsv, quirks, schema));
+  ASSERT_EQ(rows.size(), 6u);
+  const std::vector<std::string> quirk_values = {"\"", " b", "\"\\ bb", "a\"\\\"xy", "a\"\\bc", "\"\"\" \\ab\""};
+  for (size_t i = 0; i < quirk_values.size(); ++i) {
+    EXPECT_EQ(rows[i][1], Value::String(quirk_values[i])) << "quirks line " << i + 1;
+    EXPECT_EQ(rows[i][2], NullS()) << "quirks line " << i + 1;
+  }
+  // Escapes after quotes, nested: each level goes on past one more
+  // separator (values from pyspark 4.3.0).
+  std::string nested = Write("nested.csv",
+                             "5,\"\"\"\"\"\\\\\\\\,\"\\,\",\n"
+                             "91,\"\\,\\\\\\a\"\\\\\\\"\"\",\n"
+                             "134,\"\\a\\,a\\,a\"\\a\\\n");
+  rows = ReadAll(*Scan(FileFormat::kCsv, nested, schema));
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][1], S("\"\"\"\"\\\\\"\\"));
+  EXPECT_EQ(rows[1][1], S("\\,\\\\a\"\\\\\"\""));
+  EXPECT_EQ(rows[2][1], S("\\a\\,a\\,a\"\\a"));
+  for (const auto& row : rows) EXPECT_EQ(row[2], NullS());
+  // A long record of quote-escape pairs reads without exhausting the stack.
+  std::string deep = "1,\"a";
+  for (int i = 0; i < 500000; ++i) deep += "\"\\";
+  rows = ReadAll(*Scan(FileFormat::kCsv, Write("deep.csv", deep + ",x\n"), schema));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_FALSE(rows[0][1].is_null());
+  // With escape set to the quote, a doubled quote is an escaped quote (RFC 4180).
+  rows = ReadAll(*Scan(FileFormat::kCsv, p, schema, {{"escape", "\""}}));
+  EXPECT_EQ(rows[1][1], S("a\"b"));
+  EXPECT_EQ(rows[2][1], S("dq \"x\" end"));
+  EXPECT_EQ(rows[3][1], S("ab\""));
+  EXPECT_EQ(rows[4][1], S("\""));
+  EXPECT_EQ(rows[6][1], S("a\\\\b"));
 }
 
 TEST_F(FileTest, InferJsonSchema) {
@@ -466,10 +584,16 @@ TEST(FileWriterTest, TimestampIso) {
   EXPECT_EQ(FormatTimestampIso(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatTimestampIso(1700000000123456), "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(FormatTimestampIso(-1), "1969-12-31T23:59:59.999Z");
+  // Spark's JSON and CSV writers sign years past 9999 and before 0
+  // (checked against pyspark 4.3.0).
+  EXPECT_EQ(FormatTimestampIso(int64_t{253402300800123} * 1000), "+10000-01-01T00:00:00.123Z");
+  EXPECT_EQ(FormatTimestampIso(int64_t{-62135596801} * 1000000), "0000-12-31T23:59:59.000Z");
+  EXPECT_EQ(FormatTimestampIso((int64_t{DaysFromCivil(-5, 1, 1)} * 86400) * 1000000), "-0005-01-01T00:00:00.000Z");
   // 0001-01-01 and 9999-12-31 23:59:59.999, the ends of the fast path.
   EXPECT_EQ(FormatTimestampIso(-62135596800000000), "0001-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatTimestampIso(253402300799999000), "9999-12-31T23:59:59.999Z");
-  EXPECT_EQ(FormatTimestampIso(253402300800000000), "10000-01-01T00:00:00.000Z");
+  // Past the fast path: Spark signs the year ("+10000", not "10000").
+  EXPECT_EQ(FormatTimestampIso(253402300800000000), "+10000-01-01T00:00:00.000Z");
 }
 
 TEST_F(FileTest, JsonWriterAndRoundTrip) {

@@ -12,6 +12,13 @@
 namespace sluice::kafka {
 
 namespace {
+// True if `text` is empty or only JSON whitespace.
+bool IsBlank(std::string_view text) {
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return true;
+}
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -414,7 +421,12 @@ class KafkaScanStream : public BatchStream {
         }
         auto outcome = j.parser->Parse(std::string_view(text, len), len + kJsonPadding, row);
         if (outcome == JsonRecordParser::Outcome::kOk) continue;
-        if (outcome == JsonRecordParser::Outcome::kSyntax) SetRowNull(v, row);
+        if (outcome == JsonRecordParser::Outcome::kSyntax) {
+          // As from_json in PERMISSIVE mode (Spark 4): a struct of NULL
+          // fields; an empty or blank value holds no record: NULL.
+          SetRowNull(v, row);
+          if (!IsBlank(std::string_view(text, len))) v.SetValid(row);
+        }
         const std::string source = SourceName(j.spec);
         if (!malformed) reason = source + ": " + j.parser->reason();
         malformed = true;

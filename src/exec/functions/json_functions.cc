@@ -6,8 +6,9 @@
 // (a small parser for Spark's type syntax: "a INT, b STRUCT<x: INT>",
 // "STRUCT<...>", "ARRAY<...>", DECIMAL(p,s)). The optional third argument
 // holds Spark's options (exec/functions/json_options.h): in mode PERMISSIVE
-// (the default) malformed JSON gives a NULL struct and a field whose JSON
-// value does not fit its type is NULL; in FAILFAST either fails the query;
+// (the default) malformed JSON gives a struct of NULL fields (Spark 4; an
+// ARRAY schema: NULL) and a field whose JSON value does not fit its type is
+// NULL; text after the first JSON value is ignored; in FAILFAST either fails the query;
 // DROPMALFORMED needs a source that parses the JSON itself.
 #include <simdjson.h>
 
@@ -26,6 +27,8 @@
 #include "exec/functions/function_table.h"
 #include "exec/functions/json_options.h"
 #include "exec/functions/kernel_util.h"
+#include "json/first_json_value.h"
+#include "render/scalar_text.h"
 #include "types/datetime.h"
 
 namespace sluice::fn {
@@ -486,6 +489,14 @@ SLUICE_JSON_COLD std::string DescribeFailure(const JsonFailure& f) {
   return "field '" + f.path + "': " + f.what;
 }
 
+// A malformed record in PERMISSIVE mode, as Spark 4 gives it: a STRUCT whose
+// fields are all NULL (an ARRAY schema: NULL).
+void SetMalformedRow(Vector& out, size_t row) {
+  SetRowNull(out, row);
+  if (out.type().id() != TypeId::kStruct) return;
+  out.SetValid(row);
+}
+
 Result<Vector> FromJson(const KernelContext& ctx, const std::vector<Vector>& args, size_t n, bool fail_fast) {
   const DataType& t = ctx.call->type;
   const Vector& s = args[0];
@@ -500,21 +511,37 @@ Result<Vector> FromJson(const KernelContext& ctx, const std::vector<Vector>& arg
       SetRowNull(out, i);
       continue;
     }
-    std::string_view text = texts[r];
+    const std::string_view text = texts[r];
     element doc;
     auto err = scratch.parser.parse(scratch.Pad(text), text.size(), false).get(doc);
+    if (err != simdjson::SUCCESS && err != simdjson::EMPTY) {
+      // Spark's parser reads one value and ignores what follows it.
+      const size_t end = FirstJsonValueEnd(text);
+      if (end < text.size()) err = scratch.parser.parse(scratch.Pad(text.substr(0, end)), end, false).get(doc);
+    }
     if (err != simdjson::SUCCESS) {
       // Empty or blank text holds no record at all (Spark: no JSON token),
       // NULL in every mode.
-      if (fail_fast && err != simdjson::EMPTY) {
+      if (err == simdjson::EMPTY) {
+        SetRowNull(out, i);
+        continue;
+      }
+      if (fail_fast) {
         return MalformedJsonValue(text, std::string("malformed JSON (") + simdjson::error_message(err) + ")");
       }
-      SetRowNull(out, i);
+      SetMalformedRow(out, i);
       continue;
     }
     // FAILFAST: a top-level JSON null is a bad record too (Spark: the root
     // converter returned null).
     if (fail_fast && doc.is_null()) return MalformedJsonValue(text, CannotConvert(doc, t));
+    // PERMISSIVE: a top-level value that is no object (null included) is a
+    // malformed record for a STRUCT schema.
+    if (t.id() == TypeId::kStruct && doc.type() != element_type::OBJECT) {
+      if (fail_fast) return MalformedJsonValue(text, CannotConvert(doc, t));
+      SetMalformedRow(out, i);
+      continue;
+    }
     ConvertJson(doc, plan, out, i);
     if (fail_fast && failed) return MalformedJsonValue(text, DescribeFailure(FindJsonFailure(doc, plan)));
   }
@@ -652,15 +679,9 @@ void ToJson(const Value& v, std::string* out) {
       break;
     }
     case TypeId::kTimestamp: {
-      // Spark's default JSON timestampFormat: yyyy-MM-dd'T'HH:mm:ss[.SSS]XXX
-      int64_t us = v.bigint_value();
-      std::string s = FormatTimestamp(us - FloorMod(us, 1000));
-      s[10] = 'T';
-      size_t dot = s.find('.');
-      if (dot != std::string::npos) {
-        while (s.size() - dot - 1 < 3) s += '0';
-      }
-      JsonString(s + "Z", out);
+      // Spark's default JSON timestampFormat, yyyy-MM-dd'T'HH:mm:ss.SSSXXX:
+      // always milliseconds ("2024-01-01T00:00:00.000Z").
+      JsonString(FormatTimestampIso(v.bigint_value()), out);
       break;
     }
     case TypeId::kStruct: {

@@ -65,9 +65,19 @@ Result<ExprPtr> BindStruct(const FunctionDef& def, const std::string& name, std:
       fields.push_back({fname, args[i + 1]->type, args[i + 1]->nullable});
     }
   } else {
+    // Spark names a field after a column or a struct field reference (the
+    // last name of a.b.c) and col<position> anything else.
     for (size_t i = 0; i < args.size(); ++i) {
-      std::string fname = args[i]->kind == ExprKind::kColumnRef ? args[i]->name : "col" + std::to_string(i + 1);
-      fields.push_back({fname, args[i]->type, args[i]->nullable});
+      const Expr& arg = *args[i];
+      std::string fname = "col" + std::to_string(i + 1);
+      if (arg.kind == ExprKind::kColumnRef) {
+        fname = arg.name;
+      } else if (arg.kind == ExprKind::kCall && arg.name == "get_field" && arg.args.size() == 2 &&
+                 arg.args[1]->kind == ExprKind::kLiteral && arg.args[1]->literal.type().is_string_like() &&
+                 !arg.args[1]->literal.is_null()) {
+        fname = arg.args[1]->literal.str_value();
+      }
+      fields.push_back({fname, arg.type, arg.nullable});
     }
   }
   return Call(def, name, std::move(args), DataType::Struct(std::move(fields)), false);
