@@ -14,7 +14,9 @@
 //    any atomic type -> STRING; DATE <-> TIMESTAMP.
 //  * Arithmetic: DOUBLE if either side is DOUBLE; else DECIMAL with the
 //    result precision/scale of Spark's DecimalPrecision (allowPrecisionLoss);
-//    else the wider integral type. `/` on integral operands is DOUBLE; `div`
+//    else the wider integral type. An integral literal next to a DECIMAL is
+//    the narrowest DECIMAL holding its value (3 -> DECIMAL(1,0)), any other
+//    integral operand DECIMAL(10,0) / DECIMAL(20,0). `/` on integral operands is DOUBLE; `div`
 //    is BIGINT. STRING operands follow the comparison rule above.
 #include "exec/function_registry.h"
 
@@ -168,6 +170,17 @@ DataType DecimalForType(const DataType& t) {
     case TypeId::kDecimal: return t;
     default: return DataType::Decimal(38, 18);
   }
+}
+
+DataType DecimalForOperand(const Expr& e) {
+  if (e.kind != ExprKind::kLiteral || e.literal.is_null() || !e.type.is_integral()) {
+    return DecimalForType(e.type);
+  }
+  int64_t v = e.type.id() == TypeId::kInt ? e.literal.int_value() : e.literal.bigint_value();
+  // Digits of |v|, counted on the negative side so INT64_MIN does not overflow.
+  int digits = 1;
+  for (int64_t n = v > 0 ? -v : v; n <= -10; n /= 10) ++digits;
+  return DataType::Decimal(digits, 0);
 }
 
 bool CanImplicitCast(const DataType& from, const DataType& to) {

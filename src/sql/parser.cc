@@ -1359,8 +1359,14 @@ Result<ParsedExprPtr> Parser::ParseNumber(const Token& t, bool negate) {
   bool has_point = text.find('.') != std::string::npos;
   bool has_exp = text.find_first_of("eE") != std::string::npos;
   std::string signed_text = (negate ? "-" : "") + text;
-  auto out_of_range = [&](const char* type) {
-    return ErrorAt(t, "number " + signed_text + suffix + " is out of range for " + type);
+  // Spark's error classes: a DECIMAL literal of more than 38 digits is
+  // DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION, any other out-of-range number
+  // INVALID_NUMERIC_LITERAL_RANGE.
+  auto out_of_range = [&](std::string_view type) {
+    const char* error_class = type.starts_with("DECIMAL") ? "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] "
+                                                         : "[INVALID_NUMERIC_LITERAL_RANGE] ";
+    return ErrorAt(t, error_class + ("number " + signed_text + suffix + " is out of range for ") +
+                          std::string(type));
   };
 
   if (suffix == "S" || suffix == "Y") {

@@ -306,7 +306,10 @@ Result<ExprPtr> BindArith(const FunctionDef& def, const std::string& name, std::
     }
     operand = result = DataType::Double();
   } else if (dec) {
-    DataType da = DecimalForType(a), db = DecimalForType(b);
+    // An integral literal is narrowed to the DECIMAL of its value only next
+    // to a DECIMAL (a NULL side has taken the other side's type above).
+    DataType da = a.id() == TypeId::kDecimal ? a : DecimalForOperand(*args[0]);
+    DataType db = b.id() == TypeId::kDecimal ? b : DecimalForOperand(*args[1]);
     int p1 = da.precision(), s1 = da.scale(), p2 = db.precision(), s2 = db.scale();
     switch (op) {
       case Op::kAdd:

@@ -116,5 +116,10 @@ DataType DecimalBounded(int precision, int scale);
 DataType DecimalAdjusted(int precision, int scale);
 // DECIMAL type holding every value of an integral type (INT -> (10,0)).
 DataType DecimalForType(const DataType& t);
+// The DECIMAL an operand of arithmetic with a DECIMAL becomes (Spark's
+// DecimalPrecision.nondecimalAndDecimal): a non-null integral literal the
+// narrowest DECIMAL(digits, 0) holding its value (DecimalType.fromLiteral:
+// 3 -> DECIMAL(1,0)), anything else DecimalForType of its type.
+DataType DecimalForOperand(const Expr& e);
 
 }  // namespace sluice::fn
