@@ -399,7 +399,57 @@ Result<Vector> AsciiKernel(const KernelContext& ctx, const std::vector<Vector>& 
   });
 }
 
-// split(str, regex[, limit]) with Java's String.split(regex, limit) semantics.
+// Bytes of the UTF-8 character starting with byte `c` (1 for a stray
+// continuation or invalid byte, so a walk always advances).
+size_t Utf8CharBytes(unsigned char c) {
+  if (c >= 0xF0 && c < 0xF8) return 4;
+  if (c >= 0xE0) return c < 0xF0 ? 3 : 1;
+  if (c >= 0xC0) return 2;
+  return 1;
+}
+
+// Spark's UTF8String.split(pattern, limit). An empty pattern on a non-empty
+// string splits into characters (UTF-8 code points), the last piece taking
+// the rest when limit (> 0) is smaller than the count. Otherwise Java's
+// String.split(regex, limit) with a limit of 0 taken as -1 (Spark keeps
+// trailing empty strings): a zero-width match at the start never splits; a
+// search goes on one character past a zero-width match, and from the end of
+// any other match.
+void SplitSpark(SV s, SV pattern, const RE2& re, int32_t limit, std::vector<Value>* parts) {
+  if (!s.empty() && pattern.empty()) {
+    for (size_t pos = 0; pos < s.size();) {
+      if (limit > 0 && static_cast<int32_t>(parts->size()) == limit - 1) {
+        parts->push_back(Value::String(std::string(s.substr(pos))));
+        return;
+      }
+      size_t len = std::min(Utf8CharBytes(static_cast<unsigned char>(s[pos])), s.size() - pos);
+      parts->push_back(Value::String(std::string(s.substr(pos, len))));
+      pos += len;
+    }
+    return;
+  }
+  re2::StringPiece input(s.data(), s.size());
+  size_t pos = 0, search = 0;
+  re2::StringPiece m;
+  while ((limit <= 0 || static_cast<int32_t>(parts->size()) < limit - 1) && search <= s.size() &&
+         re.Match(input, search, s.size(), RE2::UNANCHORED, &m, 1)) {
+    size_t mstart = static_cast<size_t>(m.data() - s.data());
+    size_t mend = mstart + m.size();
+    if (m.empty()) {
+      search = mstart < s.size() ? mstart + std::min(Utf8CharBytes(static_cast<unsigned char>(s[mstart])),
+                                                     s.size() - mstart)
+                                 : s.size() + 1;
+      if (mstart == 0) continue;  // no empty leading piece from a zero-width match
+    } else {
+      search = mend;
+    }
+    parts->push_back(Value::String(std::string(s.substr(pos, mstart - pos))));
+    pos = mend;
+  }
+  parts->push_back(Value::String(std::string(s.substr(pos))));
+}
+
+// split(str, regex[, limit]) as Spark's StringSplit (see SplitSpark).
 Result<Vector> SplitKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   ArgReader a{args, n};
   Vector out(ctx.call->type, 0);
@@ -412,33 +462,11 @@ Result<Vector> SplitKernel(const KernelContext& ctx, const std::vector<Vector>& 
       out.AppendValue(Value::Null(ctx.call->type));
       continue;
     }
-    SV s = a.Str(0, i);
+    SV pattern = a.Str(1, i);
     int32_t limit = args.size() == 3 ? a.Int(2, i) : -1;
-    SLUICE_ASSIGN_OR_RETURN(const RE2* re, CompiledRegex(a.Str(1, i)));
+    SLUICE_ASSIGN_OR_RETURN(const RE2* re, CompiledRegex(pattern));
     parts.clear();
-    re2::StringPiece input(s.data(), s.size());
-    size_t pos = 0, search = 0;
-    re2::StringPiece m;
-    while ((limit <= 0 || static_cast<int32_t>(parts.size()) < limit - 1) && search <= s.size() &&
-           re->Match(input, search, s.size(), RE2::UNANCHORED, &m, 1)) {
-      size_t mstart = static_cast<size_t>(m.data() - s.data());
-      size_t mend = mstart + m.size();
-      if (m.empty()) {
-        // Zero-width match: never split at 0 (Java 8+) or at the end.
-        if (mstart == 0 || mstart >= s.size()) {
-          search = mstart + 1;
-          if (mstart >= s.size()) break;
-          continue;
-        }
-      }
-      parts.push_back(Value::String(std::string(s.substr(pos, mstart - pos))));
-      pos = mend;
-      search = m.empty() ? mend + 1 : mend;
-    }
-    parts.push_back(Value::String(std::string(s.substr(pos))));
-    if (limit == 0) {
-      while (parts.size() > 1 && parts.back().str_value().empty()) parts.pop_back();
-    }
+    SplitSpark(a.Str(0, i), pattern, *re, limit, &parts);
     out.AppendValue(Value::Nested(ctx.call->type, parts));
   }
   return out;
