@@ -4,9 +4,7 @@
 // replace, instr, locate, lpad, rpad, starts_with, ends_with, contains,
 // reverse, repeat, ascii, chr/char, translate, substring_index,
 // format_string/printf (a Java Formatter subset), base64, unbase64.
-#include <locale.h>
 #include <re2/re2.h>
-#include <wctype.h>
 
 #include <charconv>
 #include <cmath>
@@ -16,6 +14,7 @@
 #include "exec/functions/function_table.h"
 #include "exec/functions/kernel_util.h"
 #include "exec/functions/regex_cache.h"
+#include "exec/functions/unicode_case.h"
 
 namespace sluice::fn {
 
@@ -112,14 +111,6 @@ Result<Vector> LeftRight(const KernelContext& ctx, const std::vector<Vector>& ar
   });
 }
 
-locale_t Utf8Locale() {
-  static locale_t loc = [] {
-    locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-    return l;
-  }();
-  return loc;
-}
-
 // Decodes one code point at s[*i]; advances *i. Invalid bytes map to U+FFFD.
 uint32_t DecodeUtf8(SV s, size_t* i) {
   unsigned char c = static_cast<unsigned char>(s[*i]);
@@ -148,35 +139,14 @@ void EncodeUtf8(uint32_t cp, std::string* out) {
   }
 }
 
-enum class CaseMode { kUpper, kLower, kInitCap };
-
-void ChangeCase(SV s, CaseMode mode, std::string* out) {
-  out->reserve(s.size());
-  bool word_start = true;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool upper = mode == CaseMode::kUpper || (mode == CaseMode::kInitCap && word_start);
-    if (c < 0x80) {
-      out->push_back(static_cast<char>(upper ? std::toupper(c) : std::tolower(c)));
-      word_start = c == ' ';
-      ++i;
-      continue;
-    }
-    uint32_t cp = DecodeUtf8(s, &i);
-    wint_t m = upper ? towupper_l(static_cast<wint_t>(cp), Utf8Locale()) : towlower_l(static_cast<wint_t>(cp), Utf8Locale());
-    EncodeUtf8(static_cast<uint32_t>(m), out);
-    word_start = false;
-  }
-}
-
 Result<Vector> CaseKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   ArgReader a{args, n};
   const std::string& name = ctx.call->name;
-  CaseMode mode = (name == "upper" || name == "ucase") ? CaseMode::kUpper
-                  : name == "initcap"                  ? CaseMode::kInitCap
-                                                       : CaseMode::kLower;
+  void (*change_case)(SV, std::string*) = (name == "upper" || name == "ucase") ? AppendUpperCase
+                                           : name == "initcap"                  ? AppendInitCap
+                                                                                : AppendLowerCase;
   return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
-    ChangeCase(a.Str(0, i), mode, &scratch);
+    change_case(a.Str(0, i), &scratch);
     return std::optional<SV>(SV(scratch));
   });
 }
@@ -723,7 +693,7 @@ Result<std::string> FormatOne(const FormatSpec& f, const Value& v) {
       if (f.precision >= 0) s = std::string(SubstringSql(s, 1, f.precision));
       if (upper) {
         std::string u;
-        ChangeCase(s, CaseMode::kUpper, &u);
+        AppendUpperCase(s, &u);
         s = u;
       }
       return Justify(f, "", s, false);
