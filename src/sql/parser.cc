@@ -358,6 +358,28 @@ std::optional<SourceLocation> FindTooDeep(NodeAtLevel root) {
 
 }  // namespace
 
+// At POSITION ( ...: whether an IN keyword comes before the call's first
+// ',' or its closing ')' outside nested parentheses and brackets (a scan of
+// tokens, no parse, so nested calls stay linear to parse).
+bool Parser::PositionUsesIn() const {
+  int nesting = 0;
+  for (size_t ahead = 2;; ++ahead) {
+    const Token& t = Peek(ahead);
+    if (t.kind == TokenKind::kEnd) return false;
+    if (t.kind == TokenKind::kSymbol) {
+      if (t.text == "(" || t.text == "[") {
+        ++nesting;
+      } else if (t.text == ")" || t.text == "]") {
+        if (nesting-- == 0) return false;
+      } else if (t.text == "," && nesting == 0) {
+        return false;
+      }
+    } else if (nesting == 0 && t.IsWord("IN")) {
+      return true;
+    }
+  }
+}
+
 Status Parser::EnterLevel() {
   const Token& t = Peek();
   if (depth_ >= kMaxSqlNestingDepth) return ErrorAt(t, TooDeep());
@@ -1698,6 +1720,22 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr source, ParseExpr());
     SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
     return ParsedExpr::Function("extract", {ParsedExpr::Literal(Value::String(field), Loc(f)), std::move(source)},
+                                loc);
+  }
+  if (u == "POSITION" && PeekSymbol("(", 1) && PositionUsesIn()) {
+    // POSITION(substr IN str) -> locate(substr, str, 1), as Spark's grammar
+    // (both sides value expressions, so IN is not a predicate there).
+    // Without IN it is the ordinary call position(substr, str[, pos]).
+    Consume();
+    Consume();
+    SLUICE_RETURN_NOT_OK(EnterLevel());
+    LevelExit exit{&depth_};
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr substr, ParseAdditive());
+    SLUICE_RETURN_NOT_OK(ExpectWord("IN"));
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseAdditive());
+    SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+    // Spark's StringLocate(substr, str) starts at 1 and is named locate(substr, str, 1).
+    return ParsedExpr::Function("locate", {std::move(substr), std::move(str), ParsedExpr::Literal(Value::Int(1), loc)},
                                 loc);
   }
   if (u == "TRIM" && PeekSymbol("(", 1)) {

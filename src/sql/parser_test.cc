@@ -140,6 +140,19 @@ TEST(ParserExprTest, PrecedenceAndNames) {
   EXPECT_EQ(Expr("-x::INT")->ToString(), "(- CAST(x AS INT))");
 }
 
+// Spark's POSITION(substr IN str) is StringLocate(substr, str, 1); without
+// IN, position is an ordinary call. Nested calls are found by a token scan,
+// not a trial parse, so they stay linear.
+TEST(ParserExprTest, PositionIn) {
+  EXPECT_EQ(Expr("POSITION('l' IN s)")->ToString(), "locate(l, s, 1)");
+  EXPECT_EQ(Expr("position(a || b IN concat(s, t))")->ToString(), "locate(concat(a, b), concat(s, t), 1)");
+  EXPECT_EQ(Expr("position('l', s)")->ToString(), "position(l, s)");
+  EXPECT_EQ(Expr("position(position('a' IN s) IN t)")->ToString(), "locate(locate(a, s, 1), t, 1)");
+  std::string nested = "s";
+  for (int i = 0; i < 200; ++i) nested = "position('a', " + nested + ")";
+  EXPECT_TRUE(ParseExpression(nested).ok());
+}
+
 TEST(ParserExprTest, ILikeTrimExtractInterval) {
   auto il = Expr("a ILIKE 'x%'");
   EXPECT_EQ(il->name, "ilike");
