@@ -6,7 +6,7 @@
 //    meets a DECIMAL as DECIMAL(10,0)/DECIMAL(20,0) and the wider decimal is
 //    max(scale), max(integer digits) + max(scale), bounded at 38); DATE with
 //    TIMESTAMP -> TIMESTAMP; STRING with an integral type -> BIGINT, with
-//    DOUBLE -> DOUBLE, with any other atomic type T -> T (AnsiTypeCoercion's
+//    DOUBLE or DECIMAL -> DOUBLE, with any other atomic type T -> T (AnsiTypeCoercion's
 //    findWiderTypeForString); ARRAY/STRUCT element-wise. Anything else (e.g.
 //    BOOLEAN vs INT, DATE vs INT) is an AnalysisError.
 //  * Function arguments (CanImplicitCast): NULL -> anything; STRING -> any
@@ -306,7 +306,8 @@ Result<DataType> CommonType(const DataType& a, const DataType& b) {
   if (x == TypeId::kString || y == TypeId::kString) {
     const DataType& other = x == TypeId::kString ? b : a;
     if (other.is_integral()) return DataType::Bigint();
-    if (other.id() == TypeId::kDouble) return DataType::Double();
+    // STRING with a fractional type (DOUBLE or DECIMAL) is DOUBLE.
+    if (other.id() == TypeId::kDouble || other.id() == TypeId::kDecimal) return DataType::Double();
     if (!other.is_nested()) return other;
   }
   if (x == TypeId::kArray && y == TypeId::kArray) {

@@ -262,10 +262,11 @@ Status NumericArg(std::string_view name, const std::vector<ExprPtr>& args, size_
   return ArgTypeError(name, args, i, "NUMERIC");
 }
 
-// The operand type a STRING is promoted to next to `other` (ANSI).
+// The operand type a STRING is promoted to next to `other` (ANSI,
+// findWiderTypeForString): BIGINT next to an integral type, else DOUBLE
+// (a DECIMAL included).
 DataType StringPromotion(const DataType& other) {
   if (other.is_integral()) return DataType::Bigint();
-  if (other.id() == TypeId::kDecimal) return other;
   return DataType::Double();
 }
 
