@@ -186,6 +186,26 @@ Token Lexer::LexNumber() {
   return Finish(t);
 }
 
+// R'...' or R"...": Spark's raw literal, every character up to the next
+// quote of the same kind taken as it is (no escapes, no doubled quotes).
+Token Lexer::LexRawString() {
+  Token t = Start();
+  t.kind = TokenKind::kString;
+  Advance();  // R
+  const char quote = Peek();
+  Advance();
+  const size_t begin = pos_;
+  while (pos_ < sql_.size() && Peek() != quote) Advance();
+  if (pos_ >= sql_.size()) {
+    t.kind = TokenKind::kError;
+    t.text = std::string("unterminated string literal: missing closing ") + quote;
+    return Finish(t);
+  }
+  t.text = std::string(sql_.substr(begin, pos_ - begin));
+  Advance();  // closing quote
+  return Finish(t);
+}
+
 Token Lexer::LexString(char quote) {
   Token t = Start();
   t.kind = TokenKind::kString;
@@ -336,6 +356,7 @@ Token Lexer::Next() {
   if (IsDigit(c)) return LexNumber();
   if (c == '\'' || c == '"') return LexString(c);
   if (c == '`') return LexQuotedIdentifier();
+  if ((c == 'r' || c == 'R') && (Peek(1) == '\'' || Peek(1) == '"')) return LexRawString();
   if ((c == 'x' || c == 'X') && Peek(1) == '\'') {
     Token t = Start();
     Advance();

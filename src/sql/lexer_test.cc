@@ -69,6 +69,22 @@ TEST(LexerTest, UnicodeAndOctalEscapes) {
   EXPECT_EQ(t[9].text, "\\%");
 }
 
+// Spark's raw literals R'...' and R"...": no escapes, up to the next quote.
+TEST(LexerTest, RawStrings) {
+  auto t = Lex(R"(r'a\nb' R"c\td" r'\\' r'')");
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t[0].kind, TokenKind::kString);
+  EXPECT_EQ(t[0].text, "a\\nb");
+  EXPECT_EQ(t[1].text, "c\\td");
+  EXPECT_EQ(t[2].text, "\\\\");
+  EXPECT_EQ(t[3].text, "");
+  auto r = Lexer("r'abc").Tokenize();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("unterminated string literal"), std::string::npos) << r.status().ToString();
+  // r alone is still a name.
+  EXPECT_EQ(Lex("r + 1")[0].kind, TokenKind::kWord);
+}
+
 TEST(LexerTest, CommentsAreSkipped) {
   auto t = Lex("a -- comment\n/* block /* nested */ */ b");
   ASSERT_EQ(t.size(), 3u);
