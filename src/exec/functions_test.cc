@@ -123,6 +123,13 @@ TEST(StringFunctions, Regex) {
             Value::Nested(as, {S("one"), S("twoBthreeC")}));
   EXPECT_EQ(Val("split", {S("a,b,,c"), S(",")}), Value::Nested(as, {S("a"), S("b"), S(""), S("c")}));
   EXPECT_EQ(Val("split", {S(""), S(",")}), Value::Nested(as, {S("")}));
+  // Characters, not bytes (UTF8String.split with an empty pattern), also
+  // from a string cut in the middle of a character (the tail stays one piece).
+  EXPECT_EQ(Val("split", {S("h\xc3\xa9!"), S("")}), Value::Nested(as, {S("h"), S("\xc3\xa9"), S("!")}));
+  EXPECT_EQ(Val("split", {S("a\xf0\x9f\x98\x80"), S(""), I(2)}), Value::Nested(as, {S("a"), S("\xf0\x9f\x98\x80")}));
+  EXPECT_EQ(Val("split", {S("a\xf0\x9f"), S("")}), Value::Nested(as, {S("a"), S("\xf0\x9f")}));
+  EXPECT_EQ(Val("split", {S("\xc3\xa9\xc3\xa9"), S("x*")}), Value::Nested(as, {S("\xc3\xa9"), S("\xc3\xa9"), S("")}));
+  EXPECT_EQ(Val("split", {S("a,b,,"), S(","), I(0)}), Value::Nested(as, {S("a"), S("b"), S(""), S("")}));
   EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(1)}), "100");
   EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(2)}), "200");
   EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(0)}), "100-200");
