@@ -1613,7 +1613,11 @@ Result<ParsedExprPtr> Parser::ParseFunctionCall(std::string name, const Token& s
   if (PeekWord("FILTER") && PeekSymbol("(", 1)) {
     return ErrorAt(Peek(), "aggregate FILTER clauses are not supported yet");
   }
-  return ParsedExpr::Function(ToLower(name), std::move(args), Loc(start), distinct, star);
+  std::string lower_name = ToLower(name);
+  // Spark's ltrim(trimStr, str) and rtrim(trimStr, str) take the characters
+  // first; Sluice's functions take (str, trimStr), as btrim does.
+  if ((lower_name == "ltrim" || lower_name == "rtrim") && args.size() == 2) std::swap(args[0], args[1]);
+  return ParsedExpr::Function(std::move(lower_name), std::move(args), Loc(start), distinct, star);
 }
 
 Result<ParsedExprPtr> Parser::ParsePrimary() {
@@ -1740,7 +1744,7 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
   }
   if (u == "TRIM" && PeekSymbol("(", 1)) {
     // TRIM([BOTH | LEADING | TRAILING] [chars] FROM str) -> trim/ltrim/rtrim(str[, chars]);
-    // TRIM(str[, chars]) is the ordinary call.
+    // TRIM(str) and TRIM(chars, str) are the ordinary calls.
     Consume();
     Consume();
     std::string fn = "trim";
@@ -1769,6 +1773,8 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
           SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
           args.push_back(std::move(e));
         }
+        // Spark's trim(trimStr, str): the characters come first.
+        if (args.size() == 2) std::swap(args[0], args[1]);
       }
     }
     SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));

@@ -165,7 +165,12 @@ TEST(ParserExprTest, ILikeTrimExtractInterval) {
   EXPECT_EQ(Expr("TRIM(TRAILING FROM s)")->ToString(), "rtrim(s)");
   EXPECT_EQ(Expr("TRIM('x' FROM s)")->ToString(), "trim(s, x)");
   EXPECT_EQ(Expr("TRIM(s)")->ToString(), "trim(s)");
-  EXPECT_EQ(Expr("trim(s, 'x')")->ToString(), "trim(s, x)");
+  // Spark's two-argument trim/ltrim/rtrim take the characters first
+  // (StringTrim(trimStr, srcStr)); btrim the string first.
+  EXPECT_EQ(Expr("trim('x', s)")->ToString(), "trim(s, x)");
+  EXPECT_EQ(Expr("LTRIM('x', s)")->ToString(), "ltrim(s, x)");
+  EXPECT_EQ(Expr("rtrim('x', s)")->ToString(), "rtrim(s, x)");
+  EXPECT_EQ(Expr("btrim(s, 'x')")->ToString(), "btrim(s, x)");
   EXPECT_FALSE(ParseExpression("TRIM(BOTH 'x' s)").ok());
   // EXTRACT(field FROM source): Spark's column name; parses back the same.
   auto ex = Expr("EXTRACT(year FROM d)");
