@@ -4,7 +4,8 @@
 //  * CommonType (comparison, CASE/COALESCE branches, IN lists, union):
 //    NULL with T -> T; INT < BIGINT < DECIMAL < DOUBLE (an integral type
 //    meets a DECIMAL as DECIMAL(10,0)/DECIMAL(20,0) and the wider decimal is
-//    max(scale), max(integer digits) + max(scale), bounded at 38); DATE with
+//    max(scale), max(integer digits) + max(scale); past 38 digits fraction
+//    digits are dropped to keep the integer digits); DATE with
 //    TIMESTAMP -> TIMESTAMP; STRING with an integral type -> BIGINT, with
 //    DOUBLE or DECIMAL -> DOUBLE, with any other atomic type T -> T (AnsiTypeCoercion's
 //    findWiderTypeForString); ARRAY/STRUCT element-wise. Anything else (e.g.
@@ -151,8 +152,9 @@ int NumericRank(TypeId id) {
 
 }  // namespace
 
-DataType DecimalBounded(int precision, int scale) {
-  return DataType::Decimal(std::min(precision, 38), std::min(scale, 38));
+DataType DecimalBoundedPreferIntegralDigits(int precision, int scale) {
+  if (precision <= 38) return DataType::Decimal(precision, scale);
+  return DataType::Decimal(38, std::max(0, scale - (precision - 38)));
 }
 
 DataType DecimalAdjusted(int precision, int scale) {
@@ -296,7 +298,7 @@ Result<DataType> CommonType(const DataType& a, const DataType& b) {
       DataType da = fn::DecimalForType(a), db = fn::DecimalForType(b);
       int scale = std::max(da.scale(), db.scale());
       int digits = std::max(da.precision() - da.scale(), db.precision() - db.scale());
-      return fn::DecimalBounded(digits + scale, scale);
+      return fn::DecimalBoundedPreferIntegralDigits(digits + scale, scale);
     }
     return fn::NumericRank(x) >= fn::NumericRank(y) ? a : b;
   }

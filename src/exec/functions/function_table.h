@@ -111,8 +111,10 @@ Result<Value> EvaluateConstant(const Expr& e);
 // The string value of literal argument i, or an AnalysisError saying it must be a literal.
 Result<std::string> LiteralStringArg(std::string_view name, const std::vector<ExprPtr>& args, size_t i);
 
-// Spark's DecimalType.bounded / adjustPrecisionScale.
-DataType DecimalBounded(int precision, int scale);
+// Spark's DecimalType.boundedPreferIntegralDigits (the wider type of two
+// decimals: past 38 digits, drop fraction digits, never integer digits) and
+// adjustPrecisionScale (arithmetic results).
+DataType DecimalBoundedPreferIntegralDigits(int precision, int scale);
 DataType DecimalAdjusted(int precision, int scale);
 // DECIMAL type holding every value of an integral type (INT -> (10,0)).
 DataType DecimalForType(const DataType& t);
