@@ -12,10 +12,11 @@ sluice_module(env DEPS sluice_common)
 sluice_module(sql DEPS sluice_types)
 # Rows as text: console tables, CSV, JSON lines (sinks and the CLI).
 sluice_module(render DEPS sluice_vector)
-# md5/sha1/sha2 (OpenSSL) and crc32 (zlib) for the exec module's hash functions.
+# md5/sha1/sha2 (OpenSSL) and crc32 (zlib) for the exec module's hash functions;
+# ICU (icu-uc) for the Unicode case mappings of upper, lower and initcap.
 pkg_check_modules(OPENSSL REQUIRED IMPORTED_TARGET openssl)
 pkg_check_modules(ZLIB REQUIRED IMPORTED_TARGET zlib)
-sluice_module(exec DIRS exec exec/functions DEPS sluice_vector sluice_render sluice_json PkgConfig::RE2 PkgConfig::SIMDJSON PkgConfig::OPENSSL PkgConfig::ZLIB)
+sluice_module(exec DIRS exec exec/functions DEPS sluice_vector sluice_render sluice_json PkgConfig::RE2 PkgConfig::SIMDJSON PkgConfig::OPENSSL PkgConfig::ZLIB PkgConfig::ICU_UC)
 sluice_module(exec/operators DEPS sluice_exec)
 # JSON records -> typed columns (simdjson on demand), for the file and Kafka readers.
 sluice_module(json DEPS sluice_vector PkgConfig::SIMDJSON)

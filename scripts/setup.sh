@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libsimdjson-dev librdkafka-dev libfmt-dev libcli11-dev libspdlog-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libre2-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libre2-dev libicu-dev
   libzstd-dev liblz4-dev zlib1g-dev libssl-dev
   default-jdk-headless maven
   clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/, scripts/fuzz.sh)

@@ -100,10 +100,27 @@ TEST(Arithmetic, Decimal) {
   EXPECT_EQ(r.ToString(), "3.333333");
   r = Val("/", {Dec(20, 2, 0), Dec(3, 2, 0)});
   EXPECT_EQ(r.ToString(), "6.666667");  // HALF_UP
-  // INT + DECIMAL(3,1): INT is DECIMAL(10,0): scale 1, precision max(10,2)+1+1 = 12
-  r = Val("+", {I(1), Dec(15, 3, 1)});
-  EXPECT_EQ(r.type(), DataType::Decimal(12, 1));
-  EXPECT_EQ(r.ToString(), "2.5");
+  // INT column + DECIMAL(3,1): INT is DECIMAL(10,0) (DecimalType.forType):
+  // scale 1, precision max(10,2)+1+1 = 12.
+  auto column = EvalColumns("+", {I(1), Dec(15, 3, 1)});
+  ASSERT_TRUE(column.ok()) << column.status().ToString();
+  EXPECT_EQ(column->type(), DataType::Decimal(12, 1));
+  EXPECT_EQ(column->ToString(), "2.5");
+  // INT literal 1 + DECIMAL(3,1): the literal is DECIMAL(1,0)
+  // (DecimalType.fromLiteral): precision max(1,2)+1+1 = 4.
+  auto literal = EvalLiterals("+", {I(1), Dec(15, 3, 1)});
+  ASSERT_TRUE(literal.ok()) << literal.status().ToString();
+  EXPECT_EQ(literal->type(), DataType::Decimal(4, 1));
+  EXPECT_EQ(literal->ToString(), "2.5");
+  // BIGINT literal 3000000000 is DECIMAL(10,0): precision max(2,10)+1+1 = 12;
+  // INT64_MIN is DECIMAL(19,0): precision 19+1+1 = 21.
+  literal = EvalLiterals("-", {Dec(15, 3, 1), L(3000000000)});
+  ASSERT_TRUE(literal.ok()) << literal.status().ToString();
+  EXPECT_EQ(literal->type(), DataType::Decimal(12, 1));
+  literal = EvalLiterals("*", {L(std::numeric_limits<int64_t>::min()), Dec(1, 1, 0)});
+  ASSERT_TRUE(literal.ok()) << literal.status().ToString();
+  EXPECT_EQ(literal->type(), DataType::Decimal(21, 0));
+  EXPECT_EQ(literal->ToString(), "-9223372036854775808");
   // DECIMAL + DOUBLE -> DOUBLE
   EXPECT_EQ(Val("+", {Dec(15, 3, 1), D(1.0)}), D(2.5));
   // Precision loss: DECIMAL(38,10) * DECIMAL(38,10) -> DECIMAL(38,6)

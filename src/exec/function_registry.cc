@@ -4,9 +4,10 @@
 //  * CommonType (comparison, CASE/COALESCE branches, IN lists, union):
 //    NULL with T -> T; INT < BIGINT < DECIMAL < DOUBLE (an integral type
 //    meets a DECIMAL as DECIMAL(10,0)/DECIMAL(20,0) and the wider decimal is
-//    max(scale), max(integer digits) + max(scale), bounded at 38); DATE with
+//    max(scale), max(integer digits) + max(scale); past 38 digits fraction
+//    digits are dropped to keep the integer digits); DATE with
 //    TIMESTAMP -> TIMESTAMP; STRING with an integral type -> BIGINT, with
-//    DOUBLE -> DOUBLE, with any other atomic type T -> T (AnsiTypeCoercion's
+//    DOUBLE or DECIMAL -> DOUBLE, with any other atomic type T -> T (AnsiTypeCoercion's
 //    findWiderTypeForString); ARRAY/STRUCT element-wise. Anything else (e.g.
 //    BOOLEAN vs INT, DATE vs INT) is an AnalysisError.
 //  * Function arguments (CanImplicitCast): NULL -> anything; STRING -> any
@@ -14,7 +15,9 @@
 //    any atomic type -> STRING; DATE <-> TIMESTAMP.
 //  * Arithmetic: DOUBLE if either side is DOUBLE; else DECIMAL with the
 //    result precision/scale of Spark's DecimalPrecision (allowPrecisionLoss);
-//    else the wider integral type. `/` on integral operands is DOUBLE; `div`
+//    else the wider integral type. An integral literal next to a DECIMAL is
+//    the narrowest DECIMAL holding its value (3 -> DECIMAL(1,0)), any other
+//    integral operand DECIMAL(10,0) / DECIMAL(20,0). `/` on integral operands is DOUBLE; `div`
 //    is BIGINT. STRING operands follow the comparison rule above.
 #include "exec/function_registry.h"
 
@@ -149,8 +152,9 @@ int NumericRank(TypeId id) {
 
 }  // namespace
 
-DataType DecimalBounded(int precision, int scale) {
-  return DataType::Decimal(std::min(precision, 38), std::min(scale, 38));
+DataType DecimalBoundedPreferIntegralDigits(int precision, int scale) {
+  if (precision <= 38) return DataType::Decimal(precision, scale);
+  return DataType::Decimal(38, std::max(0, scale - (precision - 38)));
 }
 
 DataType DecimalAdjusted(int precision, int scale) {
@@ -168,6 +172,17 @@ DataType DecimalForType(const DataType& t) {
     case TypeId::kDecimal: return t;
     default: return DataType::Decimal(38, 18);
   }
+}
+
+DataType DecimalForOperand(const Expr& e) {
+  if (e.kind != ExprKind::kLiteral || e.literal.is_null() || !e.type.is_integral()) {
+    return DecimalForType(e.type);
+  }
+  int64_t v = e.type.id() == TypeId::kInt ? e.literal.int_value() : e.literal.bigint_value();
+  // Digits of |v|, counted on the negative side so INT64_MIN does not overflow.
+  int digits = 1;
+  for (int64_t n = v > 0 ? -v : v; n <= -10; n /= 10) ++digits;
+  return DataType::Decimal(digits, 0);
 }
 
 bool CanImplicitCast(const DataType& from, const DataType& to) {
@@ -283,7 +298,7 @@ Result<DataType> CommonType(const DataType& a, const DataType& b) {
       DataType da = fn::DecimalForType(a), db = fn::DecimalForType(b);
       int scale = std::max(da.scale(), db.scale());
       int digits = std::max(da.precision() - da.scale(), db.precision() - db.scale());
-      return fn::DecimalBounded(digits + scale, scale);
+      return fn::DecimalBoundedPreferIntegralDigits(digits + scale, scale);
     }
     return fn::NumericRank(x) >= fn::NumericRank(y) ? a : b;
   }
@@ -293,7 +308,8 @@ Result<DataType> CommonType(const DataType& a, const DataType& b) {
   if (x == TypeId::kString || y == TypeId::kString) {
     const DataType& other = x == TypeId::kString ? b : a;
     if (other.is_integral()) return DataType::Bigint();
-    if (other.id() == TypeId::kDouble) return DataType::Double();
+    // STRING with a fractional type (DOUBLE or DECIMAL) is DOUBLE.
+    if (other.id() == TypeId::kDouble || other.id() == TypeId::kDecimal) return DataType::Double();
     if (!other.is_nested()) return other;
   }
   if (x == TypeId::kArray && y == TypeId::kArray) {

@@ -58,7 +58,14 @@ TEST(StringFunctions, BuiltStringsHaveASizeLimit) {
 TEST(StringFunctions, CaseTrimLength) {
   EXPECT_EQ(Str("upper", {S("SparkSql")}), "SPARKSQL");
   EXPECT_EQ(Str("lower", {S("SparkSql")}), "sparksql");
-  EXPECT_EQ(Str("upper", {S("stra\xc3\x9f" "e \xc3\xa9t\xc3\xa9")}), "STRA\xc3\x9f" "E \xc3\x89T\xc3\x89");
+  // Full case mappings as Spark (ICU, root locale): ß uppercases to SS.
+  EXPECT_EQ(Str("upper", {S("stra\xc3\x9f" "e \xc3\xa9t\xc3\xa9")}), "STRASSE \xc3\x89T\xc3\x89");
+  // Ill-formed UTF-8 becomes U+FFFD, as Spark's conversion to a Java string
+  // makes it (checked with pyspark 4.3.0: upper(X'61FF62') is 41 EFBFBD 42).
+  EXPECT_EQ(Str("upper", {S("a\xff" "b")}), "A\xef\xbf\xbd" "B");
+  EXPECT_EQ(Str("lower", {S("A\xc3")}), "a\xef\xbf\xbd");
+  EXPECT_EQ(Str("initcap", {S("a\xff" "b")}), "A\xef\xbf\xbd" "b");
+  EXPECT_EQ(Str("upper", {S("a\xe2\x82")}), "A\xef\xbf\xbd");
   EXPECT_EQ(Str("initcap", {S("sPark sql")}), "Spark Sql");
   EXPECT_EQ(Str("upper", {I(12)}), "12");  // numbers are implicitly cast to STRING
   EXPECT_EQ(Str("trim", {S("  Spark SQL   ")}), "Spark SQL");
@@ -116,6 +123,13 @@ TEST(StringFunctions, Regex) {
             Value::Nested(as, {S("one"), S("twoBthreeC")}));
   EXPECT_EQ(Val("split", {S("a,b,,c"), S(",")}), Value::Nested(as, {S("a"), S("b"), S(""), S("c")}));
   EXPECT_EQ(Val("split", {S(""), S(",")}), Value::Nested(as, {S("")}));
+  // Characters, not bytes (UTF8String.split with an empty pattern), also
+  // from a string cut in the middle of a character (the tail stays one piece).
+  EXPECT_EQ(Val("split", {S("h\xc3\xa9!"), S("")}), Value::Nested(as, {S("h"), S("\xc3\xa9"), S("!")}));
+  EXPECT_EQ(Val("split", {S("a\xf0\x9f\x98\x80"), S(""), I(2)}), Value::Nested(as, {S("a"), S("\xf0\x9f\x98\x80")}));
+  EXPECT_EQ(Val("split", {S("a\xf0\x9f"), S("")}), Value::Nested(as, {S("a"), S("\xf0\x9f")}));
+  EXPECT_EQ(Val("split", {S("\xc3\xa9\xc3\xa9"), S("x*")}), Value::Nested(as, {S("\xc3\xa9"), S("\xc3\xa9"), S("")}));
+  EXPECT_EQ(Val("split", {S("a,b,,"), S(","), I(0)}), Value::Nested(as, {S("a"), S("b"), S(""), S("")}));
   EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(1)}), "100");
   EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(2)}), "200");
   EXPECT_EQ(Str("regexp_extract", {S("100-200"), S("(\\d+)-(\\d+)"), I(0)}), "100-200");

@@ -1,6 +1,8 @@
 #include "sql/lexer.h"
 
 #include <cctype>
+#include <cstdint>
+#include <optional>
 #include <unordered_set>
 
 #include "sql/error_location.h"
@@ -17,6 +19,45 @@ bool IsWordChar(char c) {
   return IsWordStart(c) || std::isdigit(static_cast<unsigned char>(c));
 }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The value of the `digits` hex digits at text[at...], or nullopt when
+// there are fewer or one is not a hex digit.
+std::optional<uint32_t> HexAt(std::string_view text, size_t at, size_t digits) {
+  if (at + digits > text.size()) return std::nullopt;
+  uint32_t v = 0;
+  for (size_t i = 0; i < digits; ++i) {
+    const char c = text[at + i];
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    v = v * 16 + static_cast<uint32_t>(IsDigit(c) ? c - '0' : (std::tolower(c) - 'a' + 10));
+  }
+  return v;
+}
+
+// Appends the UTF-8 encoding of a code point. A lone surrogate becomes '?',
+// as Java's UTF-8 encoder (which Spark's string goes through) writes it; a
+// value past U+10FFFF becomes U+FFFD.
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp >= 0xD800 && cp <= 0xDFFF) {
+    *out += '?';
+    return;
+  }
+  if (cp > 0x10FFFF) cp = 0xFFFD;
+  if (cp < 0x80) {
+    *out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out += static_cast<char>(0xC0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += static_cast<char>(0xE0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
 
 }  // namespace
 
@@ -145,6 +186,26 @@ Token Lexer::LexNumber() {
   return Finish(t);
 }
 
+// R'...' or R"...": Spark's raw literal, every character up to the next
+// quote of the same kind taken as it is (no escapes, no doubled quotes).
+Token Lexer::LexRawString() {
+  Token t = Start();
+  t.kind = TokenKind::kString;
+  Advance();  // R
+  const char quote = Peek();
+  Advance();
+  const size_t begin = pos_;
+  while (pos_ < sql_.size() && Peek() != quote) Advance();
+  if (pos_ >= sql_.size()) {
+    t.kind = TokenKind::kError;
+    t.text = std::string("unterminated string literal: missing closing ") + quote;
+    return Finish(t);
+  }
+  t.text = std::string(sql_.substr(begin, pos_ - begin));
+  Advance();  // closing quote
+  return Finish(t);
+}
+
 Token Lexer::LexString(char quote) {
   Token t = Start();
   t.kind = TokenKind::kString;
@@ -159,6 +220,12 @@ Token Lexer::LexString(char quote) {
     }
     char c = Peek();
     if (c == quote) {
+      // A doubled quote inside the literal is one quote (Spark 4).
+      if (Peek(1) == quote && pos_ + 1 < sql_.size()) {
+        out += quote;
+        Advance(2);
+        continue;
+      }
       Advance();
       break;
     }
@@ -173,26 +240,26 @@ Token Lexer::LexString(char quote) {
       Advance();
       continue;  // reported as unterminated on the next iteration
     }
-    if (e == 'u' && pos_ + 5 < sql_.size() && std::isxdigit(static_cast<unsigned char>(Peek(2))) &&
-        std::isxdigit(static_cast<unsigned char>(Peek(3))) &&
-        std::isxdigit(static_cast<unsigned char>(Peek(4))) &&
-        std::isxdigit(static_cast<unsigned char>(Peek(5)))) {
-      unsigned cp = static_cast<unsigned>(std::stoul(std::string(sql_.substr(pos_ + 2, 4)), nullptr, 16));
-      // UTF-8 encode.
-      if (cp < 0x80) {
-        out += static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
+    // \uXXXX (two of them may be a UTF-16 surrogate pair) and \UXXXXXXXX.
+    if (e == 'u' || e == 'U') {
+      const size_t hex_digits = e == 'u' ? 4 : 8;
+      if (auto cp = HexAt(sql_, pos_ + 2, hex_digits)) {
+        Advance(2 + hex_digits);
+        uint32_t code_point = *cp;
+        if (e == 'u' && code_point >= 0xD800 && code_point <= 0xDBFF && Peek() == '\\' && Peek(1) == 'u') {
+          auto low = HexAt(sql_, pos_ + 2, 4);
+          if (low && *low >= 0xDC00 && *low <= 0xDFFF) {
+            code_point = 0x10000 + ((code_point - 0xD800) << 10) + (*low - 0xDC00);
+            Advance(6);
+          }
+        }
+        AppendUtf8(code_point, &out);
+        continue;
       }
-      Advance(6);
-      continue;
     }
-    if (e >= '0' && e <= '3' && Peek(2) >= '0' && Peek(2) <= '7' && Peek(3) >= '0' &&
+    // Octal \[01][0-7][0-7]: Spark takes a first digit of 0 or 1 only, so the
+    // character is ASCII.
+    if (e >= '0' && e <= '1' && Peek(2) >= '0' && Peek(2) <= '7' && Peek(3) >= '0' &&
         Peek(3) <= '7') {
       out += static_cast<char>((e - '0') * 64 + (Peek(2) - '0') * 8 + (Peek(3) - '0'));
       Advance(4);
@@ -289,6 +356,7 @@ Token Lexer::Next() {
   if (IsDigit(c)) return LexNumber();
   if (c == '\'' || c == '"') return LexString(c);
   if (c == '`') return LexQuotedIdentifier();
+  if ((c == 'r' || c == 'R') && (Peek(1) == '\'' || Peek(1) == '"')) return LexRawString();
   if ((c == 'x' || c == 'X') && Peek(1) == '\'') {
     Token t = Start();
     Advance();

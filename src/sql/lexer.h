@@ -37,6 +37,7 @@ class Lexer {
   Token Finish(Token t) const;
   Token LexNumber();
   Token LexString(char quote);
+  Token LexRawString();
   Token LexQuotedIdentifier();
   Token LexWord();
   Token LexSymbol();

@@ -36,6 +36,55 @@ TEST(LexerTest, StringEscapes) {
   EXPECT_EQ(t[3].text, "\t");
 }
 
+// Spark 4 reads a doubled quote inside a literal as one quote; the other
+// quote character is plain text.
+TEST(LexerTest, DoubledQuoteIsOneQuote) {
+  auto t = Lex(R"('it''s' "it""s" 'a''' '''' "''" '""' 'a' 'b')");
+  ASSERT_EQ(t.size(), 9u);
+  EXPECT_EQ(t[0].text, "it's");
+  EXPECT_EQ(t[1].text, "it\"s");
+  EXPECT_EQ(t[2].text, "a'");
+  EXPECT_EQ(t[3].text, "'");
+  EXPECT_EQ(t[4].text, "''");
+  EXPECT_EQ(t[5].text, "\"\"");
+  EXPECT_EQ(t[6].text, "a");  // 'a' 'b' are two tokens; the parser joins them
+  EXPECT_EQ(t[7].text, "b");
+}
+
+// ParserUtils.unescapeSQLString: \uXXXX (a surrogate pair is one code point),
+// \UXXXXXXXX, octal \[01][0-7][0-7] (so always ASCII), and any other
+// escaped character is itself.
+TEST(LexerTest, UnicodeAndOctalEscapes) {
+  auto t = Lex(R"('\u00e9' '\U0001F600' '\uD83D\uDE00' '\101' '\200' '\x41' '\q' '\0' '\Z' '\%')");
+  ASSERT_EQ(t.size(), 11u);
+  EXPECT_EQ(t[0].text, "\xC3\xA9");
+  EXPECT_EQ(t[1].text, "\xF0\x9F\x98\x80");
+  EXPECT_EQ(t[2].text, "\xF0\x9F\x98\x80");
+  EXPECT_EQ(t[3].text, "A");
+  EXPECT_EQ(t[4].text, "200");
+  EXPECT_EQ(t[5].text, "x41");
+  EXPECT_EQ(t[6].text, "q");
+  EXPECT_EQ(t[7].text, std::string(1, '\0'));
+  EXPECT_EQ(t[8].text, "\x1A");
+  EXPECT_EQ(t[9].text, "\\%");
+}
+
+// Spark's raw literals R'...' and R"...": no escapes, up to the next quote.
+TEST(LexerTest, RawStrings) {
+  auto t = Lex(R"(r'a\nb' R"c\td" r'\\' r'')");
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t[0].kind, TokenKind::kString);
+  EXPECT_EQ(t[0].text, "a\\nb");
+  EXPECT_EQ(t[1].text, "c\\td");
+  EXPECT_EQ(t[2].text, "\\\\");
+  EXPECT_EQ(t[3].text, "");
+  auto r = Lexer("r'abc").Tokenize();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("unterminated string literal"), std::string::npos) << r.status().ToString();
+  // r alone is still a name.
+  EXPECT_EQ(Lex("r + 1")[0].kind, TokenKind::kWord);
+}
+
 TEST(LexerTest, CommentsAreSkipped) {
   auto t = Lex("a -- comment\n/* block /* nested */ */ b");
   ASSERT_EQ(t.size(), 3u);

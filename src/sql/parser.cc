@@ -358,6 +358,28 @@ std::optional<SourceLocation> FindTooDeep(NodeAtLevel root) {
 
 }  // namespace
 
+// At POSITION ( ...: whether an IN keyword comes before the call's first
+// ',' or its closing ')' outside nested parentheses and brackets (a scan of
+// tokens, no parse, so nested calls stay linear to parse).
+bool Parser::PositionUsesIn() const {
+  int nesting = 0;
+  for (size_t ahead = 2;; ++ahead) {
+    const Token& t = Peek(ahead);
+    if (t.kind == TokenKind::kEnd) return false;
+    if (t.kind == TokenKind::kSymbol) {
+      if (t.text == "(" || t.text == "[") {
+        ++nesting;
+      } else if (t.text == ")" || t.text == "]") {
+        if (nesting-- == 0) return false;
+      } else if (t.text == "," && nesting == 0) {
+        return false;
+      }
+    } else if (nesting == 0 && t.IsWord("IN")) {
+      return true;
+    }
+  }
+}
+
 Status Parser::EnterLevel() {
   const Token& t = Peek();
   if (depth_ >= kMaxSqlNestingDepth) return ErrorAt(t, TooDeep());
@@ -1359,8 +1381,14 @@ Result<ParsedExprPtr> Parser::ParseNumber(const Token& t, bool negate) {
   bool has_point = text.find('.') != std::string::npos;
   bool has_exp = text.find_first_of("eE") != std::string::npos;
   std::string signed_text = (negate ? "-" : "") + text;
-  auto out_of_range = [&](const char* type) {
-    return ErrorAt(t, "number " + signed_text + suffix + " is out of range for " + type);
+  // Spark's error classes: a DECIMAL literal of more than 38 digits is
+  // DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION, any other out-of-range number
+  // INVALID_NUMERIC_LITERAL_RANGE.
+  auto out_of_range = [&](std::string_view type) {
+    const char* error_class = type.starts_with("DECIMAL") ? "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] "
+                                                         : "[INVALID_NUMERIC_LITERAL_RANGE] ";
+    return ErrorAt(t, error_class + ("number " + signed_text + suffix + " is out of range for ") +
+                          std::string(type));
   };
 
   if (suffix == "S" || suffix == "Y") {
@@ -1585,7 +1613,11 @@ Result<ParsedExprPtr> Parser::ParseFunctionCall(std::string name, const Token& s
   if (PeekWord("FILTER") && PeekSymbol("(", 1)) {
     return ErrorAt(Peek(), "aggregate FILTER clauses are not supported yet");
   }
-  return ParsedExpr::Function(ToLower(name), std::move(args), Loc(start), distinct, star);
+  std::string lower_name = ToLower(name);
+  // Spark's ltrim(trimStr, str) and rtrim(trimStr, str) take the characters
+  // first; Sluice's functions take (str, trimStr), as btrim does.
+  if ((lower_name == "ltrim" || lower_name == "rtrim") && args.size() == 2) std::swap(args[0], args[1]);
+  return ParsedExpr::Function(std::move(lower_name), std::move(args), Loc(start), distinct, star);
 }
 
 Result<ParsedExprPtr> Parser::ParsePrimary() {
@@ -1694,9 +1726,25 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     return ParsedExpr::Function("extract", {ParsedExpr::Literal(Value::String(field), Loc(f)), std::move(source)},
                                 loc);
   }
+  if (u == "POSITION" && PeekSymbol("(", 1) && PositionUsesIn()) {
+    // POSITION(substr IN str) -> locate(substr, str, 1), as Spark's grammar
+    // (both sides value expressions, so IN is not a predicate there).
+    // Without IN it is the ordinary call position(substr, str[, pos]).
+    Consume();
+    Consume();
+    SLUICE_RETURN_NOT_OK(EnterLevel());
+    LevelExit exit{&depth_};
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr substr, ParseAdditive());
+    SLUICE_RETURN_NOT_OK(ExpectWord("IN"));
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseAdditive());
+    SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+    // Spark's StringLocate(substr, str) starts at 1 and is named locate(substr, str, 1).
+    return ParsedExpr::Function("locate", {std::move(substr), std::move(str), ParsedExpr::Literal(Value::Int(1), loc)},
+                                loc);
+  }
   if (u == "TRIM" && PeekSymbol("(", 1)) {
     // TRIM([BOTH | LEADING | TRAILING] [chars] FROM str) -> trim/ltrim/rtrim(str[, chars]);
-    // TRIM(str[, chars]) is the ordinary call.
+    // TRIM(str) and TRIM(chars, str) are the ordinary calls.
     Consume();
     Consume();
     std::string fn = "trim";
@@ -1725,6 +1773,8 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
           SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
           args.push_back(std::move(e));
         }
+        // Spark's trim(trimStr, str): the characters come first.
+        if (args.size() == 2) std::swap(args[0], args[1]);
       }
     }
     SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));

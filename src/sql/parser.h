@@ -57,6 +57,7 @@ class Parser {
   // Tokens.
   const Token& Peek(size_t ahead = 0) const;
   const Token& Consume();
+  bool PositionUsesIn() const;
   bool MatchWord(const char* upper);
   bool MatchSymbol(const char* s);
   bool PeekWord(const char* upper, size_t ahead = 0) const { return Peek(ahead).IsWord(upper); }

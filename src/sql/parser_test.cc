@@ -140,6 +140,19 @@ TEST(ParserExprTest, PrecedenceAndNames) {
   EXPECT_EQ(Expr("-x::INT")->ToString(), "(- CAST(x AS INT))");
 }
 
+// Spark's POSITION(substr IN str) is StringLocate(substr, str, 1); without
+// IN, position is an ordinary call. Nested calls are found by a token scan,
+// not a trial parse, so they stay linear.
+TEST(ParserExprTest, PositionIn) {
+  EXPECT_EQ(Expr("POSITION('l' IN s)")->ToString(), "locate(l, s, 1)");
+  EXPECT_EQ(Expr("position(a || b IN concat(s, t))")->ToString(), "locate(concat(a, b), concat(s, t), 1)");
+  EXPECT_EQ(Expr("position('l', s)")->ToString(), "position(l, s)");
+  EXPECT_EQ(Expr("position(position('a' IN s) IN t)")->ToString(), "locate(locate(a, s, 1), t, 1)");
+  std::string nested = "s";
+  for (int i = 0; i < 200; ++i) nested = "position('a', " + nested + ")";
+  EXPECT_TRUE(ParseExpression(nested).ok());
+}
+
 TEST(ParserExprTest, ILikeTrimExtractInterval) {
   auto il = Expr("a ILIKE 'x%'");
   EXPECT_EQ(il->name, "ilike");
@@ -152,7 +165,12 @@ TEST(ParserExprTest, ILikeTrimExtractInterval) {
   EXPECT_EQ(Expr("TRIM(TRAILING FROM s)")->ToString(), "rtrim(s)");
   EXPECT_EQ(Expr("TRIM('x' FROM s)")->ToString(), "trim(s, x)");
   EXPECT_EQ(Expr("TRIM(s)")->ToString(), "trim(s)");
-  EXPECT_EQ(Expr("trim(s, 'x')")->ToString(), "trim(s, x)");
+  // Spark's two-argument trim/ltrim/rtrim take the characters first
+  // (StringTrim(trimStr, srcStr)); btrim the string first.
+  EXPECT_EQ(Expr("trim('x', s)")->ToString(), "trim(s, x)");
+  EXPECT_EQ(Expr("LTRIM('x', s)")->ToString(), "ltrim(s, x)");
+  EXPECT_EQ(Expr("rtrim('x', s)")->ToString(), "rtrim(s, x)");
+  EXPECT_EQ(Expr("btrim(s, 'x')")->ToString(), "btrim(s, x)");
   EXPECT_FALSE(ParseExpression("TRIM(BOTH 'x' s)").ok());
   // EXTRACT(field FROM source): Spark's column name; parses back the same.
   auto ex = Expr("EXTRACT(year FROM d)");

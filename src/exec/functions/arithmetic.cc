@@ -262,10 +262,11 @@ Status NumericArg(std::string_view name, const std::vector<ExprPtr>& args, size_
   return ArgTypeError(name, args, i, "NUMERIC");
 }
 
-// The operand type a STRING is promoted to next to `other` (ANSI).
+// The operand type a STRING is promoted to next to `other` (ANSI,
+// findWiderTypeForString): BIGINT next to an integral type, else DOUBLE
+// (a DECIMAL included).
 DataType StringPromotion(const DataType& other) {
   if (other.is_integral()) return DataType::Bigint();
-  if (other.id() == TypeId::kDecimal) return other;
   return DataType::Double();
 }
 
@@ -306,7 +307,10 @@ Result<ExprPtr> BindArith(const FunctionDef& def, const std::string& name, std::
     }
     operand = result = DataType::Double();
   } else if (dec) {
-    DataType da = DecimalForType(a), db = DecimalForType(b);
+    // An integral literal is narrowed to the DECIMAL of its value only next
+    // to a DECIMAL (a NULL side has taken the other side's type above).
+    DataType da = a.id() == TypeId::kDecimal ? a : DecimalForOperand(*args[0]);
+    DataType db = b.id() == TypeId::kDecimal ? b : DecimalForOperand(*args[1]);
     int p1 = da.precision(), s1 = da.scale(), p2 = db.precision(), s2 = db.scale();
     switch (op) {
       case Op::kAdd:

@@ -62,6 +62,16 @@ Result<Vector> CompareKernel(const KernelContext& ctx, const std::vector<Vector>
 bool Orderable(const DataType& t) { return !t.is_nested() || t.id() == TypeId::kNull; }
 
 Result<ExprPtr> BindCompare(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  // Spark's DecimalPrecision: an integral literal compared with a DECIMAL is
+  // first the narrowest DECIMAL of its value (5 -> DECIMAL(1,0)), so the
+  // common type keeps the DECIMAL's fraction digits.
+  for (size_t i = 0; i < 2; ++i) {
+    const Expr& a = *args[i];
+    if (args[1 - i]->type.id() == TypeId::kDecimal && a.kind == ExprKind::kLiteral && a.type.is_integral() &&
+        !a.literal.is_null()) {
+      SLUICE_ASSIGN_OR_RETURN(args[i], CastTo(args[i], DecimalForOperand(a)));
+    }
+  }
   auto common = CommonType(args[0]->type, args[1]->type);
   if (!common.ok()) {
     return BinaryOpTypeError(name, args, "\"ORDERABLE\"");

@@ -111,10 +111,17 @@ Result<Value> EvaluateConstant(const Expr& e);
 // The string value of literal argument i, or an AnalysisError saying it must be a literal.
 Result<std::string> LiteralStringArg(std::string_view name, const std::vector<ExprPtr>& args, size_t i);
 
-// Spark's DecimalType.bounded / adjustPrecisionScale.
-DataType DecimalBounded(int precision, int scale);
+// Spark's DecimalType.boundedPreferIntegralDigits (the wider type of two
+// decimals: past 38 digits, drop fraction digits, never integer digits) and
+// adjustPrecisionScale (arithmetic results).
+DataType DecimalBoundedPreferIntegralDigits(int precision, int scale);
 DataType DecimalAdjusted(int precision, int scale);
 // DECIMAL type holding every value of an integral type (INT -> (10,0)).
 DataType DecimalForType(const DataType& t);
+// The DECIMAL an operand of arithmetic with a DECIMAL becomes (Spark's
+// DecimalPrecision.nondecimalAndDecimal): a non-null integral literal the
+// narrowest DECIMAL(digits, 0) holding its value (DecimalType.fromLiteral:
+// 3 -> DECIMAL(1,0)), anything else DecimalForType of its type.
+DataType DecimalForOperand(const Expr& e);
 
 }  // namespace sluice::fn

@@ -4,9 +4,7 @@
 // replace, instr, locate, lpad, rpad, starts_with, ends_with, contains,
 // reverse, repeat, ascii, chr/char, translate, substring_index,
 // format_string/printf (a Java Formatter subset), base64, unbase64.
-#include <locale.h>
 #include <re2/re2.h>
-#include <wctype.h>
 
 #include <charconv>
 #include <cmath>
@@ -16,6 +14,7 @@
 #include "exec/functions/function_table.h"
 #include "exec/functions/kernel_util.h"
 #include "exec/functions/regex_cache.h"
+#include "exec/functions/unicode_case.h"
 
 namespace sluice::fn {
 
@@ -112,14 +111,6 @@ Result<Vector> LeftRight(const KernelContext& ctx, const std::vector<Vector>& ar
   });
 }
 
-locale_t Utf8Locale() {
-  static locale_t loc = [] {
-    locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-    return l;
-  }();
-  return loc;
-}
-
 // Decodes one code point at s[*i]; advances *i. Invalid bytes map to U+FFFD.
 uint32_t DecodeUtf8(SV s, size_t* i) {
   unsigned char c = static_cast<unsigned char>(s[*i]);
@@ -148,35 +139,14 @@ void EncodeUtf8(uint32_t cp, std::string* out) {
   }
 }
 
-enum class CaseMode { kUpper, kLower, kInitCap };
-
-void ChangeCase(SV s, CaseMode mode, std::string* out) {
-  out->reserve(s.size());
-  bool word_start = true;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool upper = mode == CaseMode::kUpper || (mode == CaseMode::kInitCap && word_start);
-    if (c < 0x80) {
-      out->push_back(static_cast<char>(upper ? std::toupper(c) : std::tolower(c)));
-      word_start = c == ' ';
-      ++i;
-      continue;
-    }
-    uint32_t cp = DecodeUtf8(s, &i);
-    wint_t m = upper ? towupper_l(static_cast<wint_t>(cp), Utf8Locale()) : towlower_l(static_cast<wint_t>(cp), Utf8Locale());
-    EncodeUtf8(static_cast<uint32_t>(m), out);
-    word_start = false;
-  }
-}
-
 Result<Vector> CaseKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   ArgReader a{args, n};
   const std::string& name = ctx.call->name;
-  CaseMode mode = (name == "upper" || name == "ucase") ? CaseMode::kUpper
-                  : name == "initcap"                  ? CaseMode::kInitCap
-                                                       : CaseMode::kLower;
+  void (*change_case)(SV, std::string*) = (name == "upper" || name == "ucase") ? AppendUpperCase
+                                           : name == "initcap"                  ? AppendInitCap
+                                                                                : AppendLowerCase;
   return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
-    ChangeCase(a.Str(0, i), mode, &scratch);
+    change_case(a.Str(0, i), &scratch);
     return std::optional<SV>(SV(scratch));
   });
 }
@@ -399,7 +369,57 @@ Result<Vector> AsciiKernel(const KernelContext& ctx, const std::vector<Vector>& 
   });
 }
 
-// split(str, regex[, limit]) with Java's String.split(regex, limit) semantics.
+// Bytes of the UTF-8 character starting with byte `c` (1 for a stray
+// continuation or invalid byte, so a walk always advances).
+size_t Utf8CharBytes(unsigned char c) {
+  if (c >= 0xF0 && c < 0xF8) return 4;
+  if (c >= 0xE0) return c < 0xF0 ? 3 : 1;
+  if (c >= 0xC0) return 2;
+  return 1;
+}
+
+// Spark's UTF8String.split(pattern, limit). An empty pattern on a non-empty
+// string splits into characters (UTF-8 code points), the last piece taking
+// the rest when limit (> 0) is smaller than the count. Otherwise Java's
+// String.split(regex, limit) with a limit of 0 taken as -1 (Spark keeps
+// trailing empty strings): a zero-width match at the start never splits; a
+// search goes on one character past a zero-width match, and from the end of
+// any other match.
+void SplitSpark(SV s, SV pattern, const RE2& re, int32_t limit, std::vector<Value>* parts) {
+  if (!s.empty() && pattern.empty()) {
+    for (size_t pos = 0; pos < s.size();) {
+      if (limit > 0 && static_cast<int32_t>(parts->size()) == limit - 1) {
+        parts->push_back(Value::String(std::string(s.substr(pos))));
+        return;
+      }
+      size_t len = std::min(Utf8CharBytes(static_cast<unsigned char>(s[pos])), s.size() - pos);
+      parts->push_back(Value::String(std::string(s.substr(pos, len))));
+      pos += len;
+    }
+    return;
+  }
+  re2::StringPiece input(s.data(), s.size());
+  size_t pos = 0, search = 0;
+  re2::StringPiece m;
+  while ((limit <= 0 || static_cast<int32_t>(parts->size()) < limit - 1) && search <= s.size() &&
+         re.Match(input, search, s.size(), RE2::UNANCHORED, &m, 1)) {
+    size_t mstart = static_cast<size_t>(m.data() - s.data());
+    size_t mend = mstart + m.size();
+    if (m.empty()) {
+      search = mstart < s.size() ? mstart + std::min(Utf8CharBytes(static_cast<unsigned char>(s[mstart])),
+                                                     s.size() - mstart)
+                                 : s.size() + 1;
+      if (mstart == 0) continue;  // no empty leading piece from a zero-width match
+    } else {
+      search = mend;
+    }
+    parts->push_back(Value::String(std::string(s.substr(pos, mstart - pos))));
+    pos = mend;
+  }
+  parts->push_back(Value::String(std::string(s.substr(pos))));
+}
+
+// split(str, regex[, limit]) as Spark's StringSplit (see SplitSpark).
 Result<Vector> SplitKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   ArgReader a{args, n};
   Vector out(ctx.call->type, 0);
@@ -412,33 +432,11 @@ Result<Vector> SplitKernel(const KernelContext& ctx, const std::vector<Vector>& 
       out.AppendValue(Value::Null(ctx.call->type));
       continue;
     }
-    SV s = a.Str(0, i);
+    SV pattern = a.Str(1, i);
     int32_t limit = args.size() == 3 ? a.Int(2, i) : -1;
-    SLUICE_ASSIGN_OR_RETURN(const RE2* re, CompiledRegex(a.Str(1, i)));
+    SLUICE_ASSIGN_OR_RETURN(const RE2* re, CompiledRegex(pattern));
     parts.clear();
-    re2::StringPiece input(s.data(), s.size());
-    size_t pos = 0, search = 0;
-    re2::StringPiece m;
-    while ((limit <= 0 || static_cast<int32_t>(parts.size()) < limit - 1) && search <= s.size() &&
-           re->Match(input, search, s.size(), RE2::UNANCHORED, &m, 1)) {
-      size_t mstart = static_cast<size_t>(m.data() - s.data());
-      size_t mend = mstart + m.size();
-      if (m.empty()) {
-        // Zero-width match: never split at 0 (Java 8+) or at the end.
-        if (mstart == 0 || mstart >= s.size()) {
-          search = mstart + 1;
-          if (mstart >= s.size()) break;
-          continue;
-        }
-      }
-      parts.push_back(Value::String(std::string(s.substr(pos, mstart - pos))));
-      pos = mend;
-      search = m.empty() ? mend + 1 : mend;
-    }
-    parts.push_back(Value::String(std::string(s.substr(pos))));
-    if (limit == 0) {
-      while (parts.size() > 1 && parts.back().str_value().empty()) parts.pop_back();
-    }
+    SplitSpark(a.Str(0, i), pattern, *re, limit, &parts);
     out.AppendValue(Value::Nested(ctx.call->type, parts));
   }
   return out;
@@ -695,7 +693,7 @@ Result<std::string> FormatOne(const FormatSpec& f, const Value& v) {
       if (f.precision >= 0) s = std::string(SubstringSql(s, 1, f.precision));
       if (upper) {
         std::string u;
-        ChangeCase(s, CaseMode::kUpper, &u);
+        AppendUpperCase(s, &u);
         s = u;
       }
       return Justify(f, "", s, false);
