@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "json/first_json_value.h"
+#include "json/non_numeric_numbers.h"
 #include "json/json_record_parser.h"
 #include "types/datetime.h"
 #include "types/text_value_parser.h"

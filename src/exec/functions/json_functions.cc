@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "exec/functions/json_options.h"
 #include "exec/functions/kernel_util.h"
 #include "json/first_json_value.h"
+#include "json/non_numeric_numbers.h"
 #include "render/scalar_text.h"
 #include "types/datetime.h"
 
@@ -518,6 +520,17 @@ Result<Vector> FromJson(const KernelContext& ctx, const std::vector<Vector>& arg
       // Spark's parser reads one value and ignores what follows it.
       const size_t end = FirstJsonValueEnd(text);
       if (end < text.size()) err = scratch.parser.parse(scratch.Pad(text.substr(0, end)), end, false).get(doc);
+    }
+    std::optional<std::string> quoted;
+    if (err != simdjson::SUCCESS && err != simdjson::EMPTY && (quoted = QuoteNonNumericNumbers(text))) {
+      // Spark reads NaN, Infinity, -INF, ... unquoted: quoted, a DOUBLE
+      // field's converter reads them as the numbers.
+      std::string_view q = *quoted;
+      err = scratch.parser.parse(scratch.Pad(q), q.size(), false).get(doc);
+      if (err != simdjson::SUCCESS) {
+        const size_t end = FirstJsonValueEnd(q);
+        if (end < q.size()) err = scratch.parser.parse(scratch.Pad(q.substr(0, end)), end, false).get(doc);
+      }
     }
     if (err != simdjson::SUCCESS) {
       // Empty or blank text holds no record at all (Spark: no JSON token),
