@@ -347,7 +347,6 @@ struct Binder::AggContext {
   std::vector<ExprPtr> groups;    // bound over input
   std::vector<std::string> group_names;
   std::vector<LogicalAggregate> aggs;
-  std::vector<std::string> agg_keys;  // for de-duplication
   std::vector<std::string> agg_names;
   // Select-list aliases usable in HAVING, bound in this context.
   std::vector<std::pair<std::string, ExprPtr>> aliases;
@@ -388,16 +387,18 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
         }
       }
     }
-    std::string key = call->name + (e.distinct ? " DISTINCT " : " ") + (arg ? arg->ToString() : "*") +
-                      (call->ignore_nulls ? " ignore" : "");
-    for (size_t i = 0; i < ctx->agg_keys.size(); ++i) {
-      if (ctx->agg_keys[i] == key) {
-        return MakeColumnRef(ctx->ngroups() + static_cast<int>(i), ctx->aggs[i].call.result_type,
-                             ctx->agg_names[i]);
+    // The same aggregate written twice is computed once. Arguments are
+    // compared as bound expressions (column indexes), not as text: max(a.x)
+    // and max(b.x) of a self join are two aggregates.
+    for (size_t i = 0; i < ctx->aggs.size(); ++i) {
+      const LogicalAggregate& seen = ctx->aggs[i];
+      if (seen.call.kind == call->kind && seen.call.name == call->name && seen.call.distinct == call->distinct &&
+          seen.call.ignore_nulls == call->ignore_nulls && (seen.arg == nullptr) == (arg == nullptr) &&
+          (arg == nullptr || SemanticallyEqual(*seen.arg, *arg))) {
+        return MakeColumnRef(ctx->ngroups() + static_cast<int>(i), seen.call.result_type, ctx->agg_names[i]);
       }
     }
     ctx->aggs.push_back(LogicalAggregate{*call, arg});
-    ctx->agg_keys.push_back(key);
     ctx->agg_names.push_back(e.ToString());
     return MakeColumnRef(ctx->ngroups() + static_cast<int>(ctx->aggs.size() - 1), call->result_type,
                          ctx->agg_names.back());
@@ -405,9 +406,8 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
   if (!ContainsAggregate(e)) {
     auto bound = BindExpression(e, *ctx->input);
     if (bound.ok()) {
-      std::string s = (*bound)->ToString();
       for (int g = 0; g < ctx->ngroups(); ++g) {
-        if (ctx->groups[static_cast<size_t>(g)]->ToString() == s) {
+        if (SemanticallyEqual(*ctx->groups[static_cast<size_t>(g)], **bound)) {
           return MakeColumnRef(g, (*bound)->type, ctx->group_names[static_cast<size_t>(g)],
                                (*bound)->nullable);
         }
