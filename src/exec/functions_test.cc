@@ -585,6 +585,12 @@ TEST(JsonFunctions, GetJsonObjectAndToJson) {
   EXPECT_EQ(Str("get_json_object", {S("{\"a\":1}"), S("$.z")}), "NULL");
   EXPECT_EQ(Str("get_json_object", {S("not json"), S("$.a")}), "NULL");
   EXPECT_EQ(Str("get_json_object", {S("{\"a b\":1}"), S("$['a b']")}), "1");
+  // An empty string is a vector entry with a null data() (StringHeap::Add):
+  // it must not reach simdjson's memcpy (UBSan: null pointer passed as
+  // argument 2). Spark: NULL.
+  EXPECT_EQ(Str("get_json_object", {S(""), S("$.k")}), "NULL");
+  EXPECT_EQ(Str("get_json_object", {S("  "), S("$.k")}), "NULL");
+  EXPECT_EQ(Str("get_json_object", {S("{\"k\":1}"), S("")}), "NULL");
   Value s = Val("named_struct", {S("a"), I(1), S("b"), S("x"), S("c"), N(DataType::Int())});
   EXPECT_EQ(Str("to_json", {s}), "{\"a\":1,\"b\":\"x\"}");  // nulls omitted
   EXPECT_EQ(Str("to_json", {Arr(DataType::Int(), {I(1), N(DataType::Int())})}), "[1,null]");
