@@ -354,6 +354,50 @@ struct Binder::AggContext {
   int ngroups() const { return static_cast<int>(groups.size()); }
 };
 
+// Aggregates Spark has that run as others, on rewritten arguments:
+// count_if(b) counts CASE WHEN b THEN TRUE END; count(a, b) counts the rows
+// where no argument is NULL, count(DISTINCT a, b) the distinct such tuples
+// (a STRUCT of the arguments); bool_and / bool_or of a NULL literal is over
+// a NULL BOOLEAN. Argument types are checked by BindAggregate.
+Status Binder::RewriteAggregateArguments(const ParsedExpr& e, std::vector<ExprPtr>* args) {
+  auto located = [&](Result<ExprPtr> r) -> Result<ExprPtr> {
+    if (!r.ok()) return ErrorAt(e.location, r.status().message());
+    return r;
+  };
+  static constexpr std::string_view kBooleanAggregates[] = {"count_if", "bool_and", "every",
+                                                            "bool_or",  "some",     "any"};
+  bool boolean_aggregate = false;
+  for (std::string_view b : kBooleanAggregates) boolean_aggregate |= e.name == b;
+  if (boolean_aggregate && args->size() == 1 && (*args)[0]->type.is_null()) {
+    (*args)[0] = MakeLiteral(Value::Null(DataType::Boolean()));
+  }
+  if (e.name == "count_if" && args->size() == 1 && (*args)[0]->type.id() == TypeId::kBoolean) {
+    SLUICE_ASSIGN_OR_RETURN((*args)[0],
+                            located(BindScalarFunction("case", {(*args)[0], MakeLiteral(Value::Boolean(true))})));
+  }
+  if (e.name == "count" && !e.star_arg && args->size() > 1) {
+    ExprPtr none_null;
+    std::vector<ExprPtr> fields;
+    for (size_t i = 0; i < args->size(); ++i) {
+      SLUICE_ASSIGN_OR_RETURN(auto set, located(BindScalarFunction("isnotnull", {(*args)[i]})));
+      if (none_null) {
+        SLUICE_ASSIGN_OR_RETURN(none_null, located(BindScalarFunction("and", {none_null, set})));
+      } else {
+        none_null = set;
+      }
+      fields.push_back(MakeLiteral(Value::String("col" + std::to_string(i + 1))));
+      fields.push_back((*args)[i]);
+    }
+    ExprPtr counted = MakeLiteral(Value::Boolean(true));
+    if (e.distinct) {
+      SLUICE_ASSIGN_OR_RETURN(counted, located(BindScalarFunction("named_struct", fields)));
+    }
+    SLUICE_ASSIGN_OR_RETURN(auto one, located(BindScalarFunction("case", {none_null, counted})));
+    *args = {one};
+  }
+  return Status::OK();
+}
+
 Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
   if (e.kind == ast::ExprKind::kFunction && IsAggregateFunction(e.name)) {
     std::vector<ExprPtr> args;
@@ -365,6 +409,7 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
       SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*a, *ctx->input));
       args.push_back(std::move(b));
     }
+    SLUICE_RETURN_NOT_OK(RewriteAggregateArguments(e, &args));
     std::vector<DataType> types;
     for (const auto& a : args) types.push_back(a->type);
     ExprPtr arg;
@@ -375,7 +420,10 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
       star = true;
     }
     if (star) types.clear();
-    auto call = BindAggregate(e.name, types, e.distinct);
+    std::vector<std::string> arg_sql;
+    for (const auto& a : e.args) arg_sql.push_back(a->ToString());
+    if (args.size() != e.args.size()) arg_sql.clear();  // rewritten: name the types
+    auto call = BindAggregate(e.name, types, e.distinct, arg_sql);
     if (!call.ok()) return ErrorAt(e.location, call.status().message());
     if (!star && !args.empty()) {
       arg = args[0];

@@ -67,6 +67,7 @@ class Binder {
   // Binds one node, binding its children with `child`.
   Result<ExprPtr> BindNode(const ast::ParsedExpr& expr, const BindScope& scope, const ChildBinder& child);
   Result<ExprPtr> ResolveColumn(const ast::ParsedExpr& expr, const BindScope& scope);
+  Status RewriteAggregateArguments(const ast::ParsedExpr& e, std::vector<ExprPtr>* args);
   Result<ExprPtr> BindInAggContext(const ast::ParsedExpr& expr, AggContext* ctx);
   // Expands a select list (stars) into (expression, name) pairs bound by `bind`.
   Result<std::vector<std::pair<ExprPtr, std::string>>> BindSelectList(
