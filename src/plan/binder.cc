@@ -159,6 +159,11 @@ Result<ExprPtr> Binder::ResolveColumn(const ParsedExpr& e, const BindScope& scop
     auto r = ResolveColumn(e, *outer);
     outer_scope_ = outer;
     if (r.ok()) {
+      if (!used_outer_) {
+        std::string shown;
+        for (const auto& p : parts) shown += (shown.empty() ? "" : ".") + Backquote(p);
+        outer_column_name_ = shown;
+      }
       used_outer_ = true;
       return ShiftColumns(*r, kOuterColumnBase);
     }
@@ -296,7 +301,7 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
       }
       return located(BindScalarFunction("case", std::move(args)));
     }
-    case ast::ExprKind::kSubquery: return BindSubquery(e, child);
+    case ast::ExprKind::kSubquery: return BindSubquery(e, scope, child);
     case ast::ExprKind::kFunction: {
       if (IsAggregateFunction(e.name)) {
         return ErrorAt(e.location, "[UNSUPPORTED_AGGREGATE] aggregate function " + e.name +
@@ -514,20 +519,27 @@ ExprPtr ToJoinRow(const ExprPtr& e, int n_outer) {
 
 }  // namespace
 
-Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& child) {
+Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const BindScope& scope, const ChildBinder& child) {
   if (!subquery_runner_) {
     return ErrorAt(e.location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] subqueries are not supported here");
   }
   // Bound without access to outer columns: a correlated subquery fails to
-  // resolve its outer reference here (only [NOT] EXISTS directly in WHERE
-  // may be correlated; see TryBindCorrelatedExists).
+  // resolve its outer reference here (only [NOT] EXISTS and IN directly in
+  // WHERE may be correlated; see TryBindCorrelatedExists).
   auto plan = BindUncorrelated(e.subquery);
   if (!plan.ok()) {
     if (plan.status().message().find("[UNRESOLVED_COLUMN]") != std::string::npos) {
-      return Status(plan.status().code(),
-                    plan.status().message() +
-                        "\n(a subquery used as a value or with IN may not refer to columns of the outer query; "
-                        "only [NOT] EXISTS in WHERE may be correlated)");
+      // Does the column resolve in the query around it? Then the subquery is
+      // correlated, which is supported only in WHERE (see above).
+      std::string outer_column = OuterColumnOf(*e.subquery, scope);
+      if (!outer_column.empty()) {
+        return ErrorAt(e.location,
+                       "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] correlated subqueries are not supported here: "
+                       "this subquery refers to " + outer_column + " of the outer query. Sluice supports a "
+                       "correlated [NOT] EXISTS or IN only as a condition of WHERE (alone or AND-ed with others); "
+                       "rewrite the subquery as a join (for a scalar subquery: a LEFT JOIN to the subquery "
+                       "grouped by the correlated columns)");
+      }
     }
     return plan.status();
   }
@@ -574,6 +586,22 @@ Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& chi
   return bound;
 }
 
+std::string Binder::OuterColumnOf(const ast::QueryNode& query, const BindScope& outer) {
+  if (outer.columns.empty()) return "";
+  const BindScope* saved_outer = outer_scope_;
+  bool saved_used = used_outer_;
+  std::string saved_name = outer_column_name_;
+  outer_scope_ = &outer;
+  used_outer_ = false;
+  outer_column_name_.clear();
+  Result<LogicalPlanPtr> plan = BindQuery(query);
+  std::string name = plan.ok() && used_outer_ ? outer_column_name_ : "";
+  outer_scope_ = saved_outer;
+  used_outer_ = saved_used;
+  outer_column_name_ = saved_name;
+  return name;
+}
+
 Result<LogicalPlanPtr> Binder::BindUncorrelated(const ast::QueryNodePtr& query) {
   auto it = uncorrelated_.find(query);
   if (it != uncorrelated_.end()) return it->second;
@@ -593,21 +621,45 @@ Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const Pars
     negated = true;
     e = e->args[0].get();
   }
-  if (e->kind != ast::ExprKind::kSubquery || e->subquery_kind != ast::SubqueryKind::kExists) {
+  if (e->kind != ast::ExprKind::kSubquery ||
+      (e->subquery_kind != ast::SubqueryKind::kExists && e->subquery_kind != ast::SubqueryKind::kIn)) {
     return std::optional<LogicalPlanPtr>();
   }
-  // Uncorrelated EXISTS is an ordinary (constant) predicate (BindSubquery
-  // takes this plan then).
+  bool in = e->subquery_kind == ast::SubqueryKind::kIn;
+  // Uncorrelated EXISTS and IN are ordinary (constant) predicates
+  // (BindSubquery takes this plan then).
   if (BindUncorrelated(e->subquery).ok()) return std::optional<LogicalPlanPtr>();
+  BindScope outer_columns{input->output};
+  if (OuterColumnOf(*e->subquery, outer_columns).empty()) {
+    return std::optional<LogicalPlanPtr>();  // not correlated: BindSubquery reports the error
+  }
+  if (in && negated) {
+    return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] a correlated NOT IN subquery is not "
+                                "supported (its NULL rules need a null-aware anti join); if neither side can be "
+                                "NULL, write NOT EXISTS (SELECT ... WHERE <correlation> AND <column> = <value>)");
+  }
   const auto& q = *e->subquery;
+  if (in && (q.limit || q.offset)) {
+    return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] a correlated IN subquery may not have "
+                                "LIMIT or OFFSET");
+  }
   if (q.kind != ast::QueryKind::kSelect || !q.ctes.empty()) {
     return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated EXISTS subquery must be a plain "
                                 "SELECT ... FROM ... WHERE ...");
   }
   const auto& sel = static_cast<const ast::SelectNode&>(q);
   if (!sel.from || !sel.group_by.empty() || sel.having || sel.group_by_all) {
-    return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated EXISTS subquery must be a plain "
-                                "SELECT ... FROM ... WHERE ... (no GROUP BY or HAVING)");
+    return ErrorAt(e->location, std::string("[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated ") +
+                                    (in ? "IN" : "EXISTS") +
+                                    " subquery must be a plain SELECT ... FROM ... WHERE ... (no GROUP BY or "
+                                    "HAVING)");
+  }
+  if (in) {
+    bool one_value = sel.select_list.size() == 1 && sel.select_list[0].expr->kind != ast::ExprKind::kStar;
+    if (!one_value || ContainsAggregate(*sel.select_list[0].expr)) {
+      return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] a correlated IN subquery must "
+                                  "select one value, without aggregate functions");
+    }
   }
   SLUICE_ASSIGN_OR_RETURN(auto inner, BindTableRef(*sel.from));
   int n_outer = static_cast<int>(input->output.size());
@@ -635,11 +687,28 @@ Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const Pars
     }
     (HasOuterRef(**b) ? correlated : local).push_back(*b);
   }
+  // x IN (SELECT y ...): the join also needs x = y (x over the outer row,
+  // y over the subquery's, which may refer to the outer row too).
+  ExprPtr in_value;
+  if (in) {
+    auto b = BindExpression(*sel.select_list[0].expr, inner_scope);
+    if (!b.ok()) {
+      outer_scope_ = saved;
+      return b.status();
+    }
+    in_value = *b;
+  }
   outer_scope_ = saved;
-  if (correlated.empty()) return std::optional<LogicalPlanPtr>();
+  if (correlated.empty() && !in) return std::optional<LogicalPlanPtr>();
   SLUICE_ASSIGN_OR_RETURN(auto local_cond, CombineConjuncts(local));
   if (local_cond) inner = MakeFilter(inner, local_cond);
   std::vector<ExprPtr> join_conj;
+  if (in) {
+    SLUICE_ASSIGN_OR_RETURN(auto tested, BindExpression(*e->child, outer));
+    auto eq = BindScalarFunction("=", {tested, ToJoinRow(in_value, n_outer)});
+    if (!eq.ok()) return ErrorAt(e->location, eq.status().message());
+    join_conj.push_back(*eq);
+  }
   for (const auto& c : correlated) join_conj.push_back(ToJoinRow(c, n_outer));
   SLUICE_ASSIGN_OR_RETURN(auto cond, CombineConjuncts(join_conj));
   return std::optional<LogicalPlanPtr>(
@@ -1062,8 +1131,8 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
     input = MakeValues({}, {one});
   }
   if (node.where) {
-    // Top-level [NOT] EXISTS conjuncts over correlated subqueries become
-    // semi/anti joins; the rest stays a filter.
+    // Top-level [NOT] EXISTS and IN conjuncts over correlated subqueries
+    // become semi/anti joins; the rest stays a filter.
     std::vector<ast::ParsedExprPtr> conjuncts, rest;
     std::function<void(const ast::ParsedExprPtr&)> split = [&](const ast::ParsedExprPtr& c) {
       if (c->kind == ast::ExprKind::kFunction && c->name == "and" && c->args.size() == 2) {
