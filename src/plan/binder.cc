@@ -484,9 +484,15 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
                                      "GROUP BY or wrap it in an aggregate such as first()");
     }
   }
-  // A composite expression: bind its parts in aggregate context.
+  // A composite expression: bind its parts in aggregate context. A subquery
+  // in it sees the FROM columns only to tell a correlated subquery from a
+  // misspelt column in its error.
   BindScope empty;
-  return BindNode(e, empty, [&](const ParsedExpr& c) { return BindInAggContext(c, ctx); });
+  const BindScope* saved = aggregate_input_;
+  aggregate_input_ = ctx->input;
+  auto bound = BindNode(e, empty, [&](const ParsedExpr& c) { return BindInAggContext(c, ctx); });
+  aggregate_input_ = saved;
+  return bound;
 }
 
 // ---------------------------------------------------------------------------
@@ -531,7 +537,8 @@ Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const BindScope& scope
     if (plan.status().message().find("[UNRESOLVED_COLUMN]") != std::string::npos) {
       // Does the column resolve in the query around it? Then the subquery is
       // correlated, which is supported only in WHERE (see above).
-      std::string outer_column = OuterColumnOf(*e.subquery, scope);
+      const BindScope& outer = scope.columns.empty() && aggregate_input_ != nullptr ? *aggregate_input_ : scope;
+      std::string outer_column = OuterColumnOf(*e.subquery, outer);
       if (!outer_column.empty()) {
         return ErrorAt(e.location,
                        "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] correlated subqueries are not supported here: "

@@ -99,6 +99,9 @@ class Binder {
   const BindScope* outer_scope_ = nullptr;
   bool used_outer_ = false;
   std::string outer_column_name_;  // the first outer column used_outer_ saw
+  // The FROM scope of the aggregation being bound (BindInAggContext), for
+  // BindSubquery's error about correlated subqueries; null outside one.
+  const BindScope* aggregate_input_ = nullptr;
   // Common table expressions in scope, innermost last.
   std::vector<std::map<std::string, LogicalPlanPtr>> ctes_;
   // Subqueries bound uncorrelated so far. An EXISTS in WHERE is first tried
