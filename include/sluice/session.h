@@ -27,11 +27,13 @@ class QueryResult {
 
   // Aligned table with a header, as the CLI prints it ("NULL" for nulls).
   std::string ToTable(size_t max_rows = 1000, size_t truncate = 0) const;
-  // CSV with a header line, as Spark's CSV writer writes it.
-  std::string ToCsv() const;
+  // CSV with a header line, as Spark's CSV writer writes it. A STRUCT or
+  // ARRAY column is an InvalidArgument error, as in Spark
+  // ([UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE]), whether or not there are rows.
+  Result<std::string> ToCsv() const;
   // One JSON object per row, as Spark's JSON writer writes it (null fields
   // omitted, timestamps as 2024-01-01T10:00:00.000Z).
-  std::string ToJsonLines() const;
+  Result<std::string> ToJsonLines() const;
 
  private:
   // The columnar batches (engine side: src/api/query_result_internal.h).

@@ -30,26 +30,21 @@ std::string QueryResult::ToTable(size_t max_rows, size_t truncate) const {
   return RenderTable(data_->schema, data_->batches, max_rows, truncate);
 }
 
-std::string QueryResult::ToCsv() const {
+Result<std::string> QueryResult::ToCsv() const {
+  SLUICE_RETURN_NOT_OK(CsvWriter::CheckSchema(data_->schema));
   CsvWriteOptions options;
   options.header = true;
   CsvWriter writer(data_->schema, options);
   std::string out;
   writer.WriteHeader(&out);
-  for (const auto& b : data_->batches) {
-    Status st = writer.Write(b, &out);
-    if (!st.ok()) return out + "error: " + st.ToString() + "\n";
-  }
+  for (const auto& b : data_->batches) SLUICE_RETURN_NOT_OK(writer.Write(b, &out));
   return out;
 }
 
-std::string QueryResult::ToJsonLines() const {
+Result<std::string> QueryResult::ToJsonLines() const {
   JsonLinesWriter writer(data_->schema);
   std::string out;
-  for (const auto& b : data_->batches) {
-    Status st = writer.Write(b, &out);
-    if (!st.ok()) return out + "error: " + st.ToString() + "\n";
-  }
+  for (const auto& b : data_->batches) SLUICE_RETURN_NOT_OK(writer.Write(b, &out));
   return out;
 }
 

@@ -202,7 +202,8 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
           Status valid = ValidateOptions(SessionConfOptions(), {{key, *s.value}}, "the session configuration");
           if (!valid.ok()) {
             return Status(valid.code(), "SET " + key + " (line " + std::to_string(s.location.line) + ", column " +
-                                            std::to_string(s.location.column) + "): " + valid.message() + "\n" +
+                                            std::to_string(s.location.column) + "): " + valid.message() + "; " +
+                                            spec->description + "\n" +
                                             FormatLocation(text, s.location.line, s.location.column));
           }
         }

@@ -8,6 +8,8 @@
 //   spark.sql.shuffle.partitions  state partitions of a stateful streaming
 //       query started afterwards (its own option of that name wins; pinned
 //       in the offset log at the query's first batch).
+//   spark.sql.ansi.enabled        only `true`: Sluice is ANSI only.
+//   spark.sql.session.timeZone    only UTC (and its other names, +00:00).
 #pragma once
 
 #include "connectors/option_spec.h"

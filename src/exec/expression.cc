@@ -1,5 +1,6 @@
 #include "exec/expression.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "exec/function_registry.h"
@@ -75,6 +76,29 @@ bool Expr::IsConstant() const {
       if (function != nullptr && !function->deterministic) return false;
       for (const auto& a : args) {
         if (!a->IsConstant()) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+bool SemanticallyEqual(const Expr& a, const Expr& b) {
+  if (a.kind != b.kind || !(a.type == b.type)) return false;
+  switch (a.kind) {
+    case ExprKind::kColumnRef:
+      return a.column_index == b.column_index;
+    case ExprKind::kLiteral:
+      if (!(a.literal == b.literal)) return false;
+      // operator== takes 0.0 and -0.0 as equal; as constants they differ.
+      if (!a.literal.is_null() && a.literal.type().id() == TypeId::kDouble) {
+        return std::signbit(a.literal.double_value()) == std::signbit(b.literal.double_value());
+      }
+      return true;
+    case ExprKind::kCall:
+      if (a.name != b.name || a.function != b.function || a.args.size() != b.args.size()) return false;
+      if (a.function != nullptr && !a.function->deterministic) return false;
+      for (size_t i = 0; i < a.args.size(); ++i) {
+        if (!SemanticallyEqual(*a.args[i], *b.args[i])) return false;
       }
       return true;
   }

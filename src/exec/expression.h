@@ -51,6 +51,13 @@ ExprPtr MakeLiteral(Value v);
 // casts.
 ExprPtr MakeCall(const ScalarFunction* fn, std::string name, std::vector<ExprPtr> args,
                  DataType type, bool nullable = true);
+// True if `a` and `b` compute the same value for every input row: the same
+// column indexes (not names: the two sides of a self join have columns of
+// the same name), the same literals and types, the same functions over
+// equal arguments, nothing non-deterministic (two rand() calls differ).
+// This, never ToString(), is how the binder matches a select-list expression
+// to a GROUP BY key and finds a repeated aggregate.
+bool SemanticallyEqual(const Expr& a, const Expr& b);
 // Conjuncts of an AND tree (nothing for a null expression).
 void SplitConjuncts(const ExprPtr& e, std::vector<ExprPtr>* out);
 

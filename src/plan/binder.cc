@@ -159,6 +159,11 @@ Result<ExprPtr> Binder::ResolveColumn(const ParsedExpr& e, const BindScope& scop
     auto r = ResolveColumn(e, *outer);
     outer_scope_ = outer;
     if (r.ok()) {
+      if (!used_outer_) {
+        std::string shown;
+        for (const auto& p : parts) shown += (shown.empty() ? "" : ".") + Backquote(p);
+        outer_column_name_ = shown;
+      }
       used_outer_ = true;
       return ShiftColumns(*r, kOuterColumnBase);
     }
@@ -296,7 +301,7 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
       }
       return located(BindScalarFunction("case", std::move(args)));
     }
-    case ast::ExprKind::kSubquery: return BindSubquery(e, child);
+    case ast::ExprKind::kSubquery: return BindSubquery(e, scope, child);
     case ast::ExprKind::kFunction: {
       if (IsAggregateFunction(e.name)) {
         return ErrorAt(e.location, "[UNSUPPORTED_AGGREGATE] aggregate function " + e.name +
@@ -347,13 +352,56 @@ struct Binder::AggContext {
   std::vector<ExprPtr> groups;    // bound over input
   std::vector<std::string> group_names;
   std::vector<LogicalAggregate> aggs;
-  std::vector<std::string> agg_keys;  // for de-duplication
   std::vector<std::string> agg_names;
   // Select-list aliases usable in HAVING, bound in this context.
   std::vector<std::pair<std::string, ExprPtr>> aliases;
 
   int ngroups() const { return static_cast<int>(groups.size()); }
 };
+
+// Aggregates Spark has that run as others, on rewritten arguments:
+// count_if(b) counts CASE WHEN b THEN TRUE END; count(a, b) counts the rows
+// where no argument is NULL, count(DISTINCT a, b) the distinct such tuples
+// (a STRUCT of the arguments); bool_and / bool_or of a NULL literal is over
+// a NULL BOOLEAN. Argument types are checked by BindAggregate.
+Status Binder::RewriteAggregateArguments(const ParsedExpr& e, std::vector<ExprPtr>* args) {
+  auto located = [&](Result<ExprPtr> r) -> Result<ExprPtr> {
+    if (!r.ok()) return ErrorAt(e.location, r.status().message());
+    return r;
+  };
+  static constexpr std::string_view kBooleanAggregates[] = {"count_if", "bool_and", "every",
+                                                            "bool_or",  "some",     "any"};
+  bool boolean_aggregate = false;
+  for (std::string_view b : kBooleanAggregates) boolean_aggregate |= e.name == b;
+  if (boolean_aggregate && args->size() == 1 && (*args)[0]->type.is_null()) {
+    (*args)[0] = MakeLiteral(Value::Null(DataType::Boolean()));
+  }
+  if (e.name == "count_if" && args->size() == 1 && (*args)[0]->type.id() == TypeId::kBoolean) {
+    SLUICE_ASSIGN_OR_RETURN((*args)[0],
+                            located(BindScalarFunction("case", {(*args)[0], MakeLiteral(Value::Boolean(true))})));
+  }
+  if (e.name == "count" && !e.star_arg && args->size() > 1) {
+    ExprPtr none_null;
+    std::vector<ExprPtr> fields;
+    for (size_t i = 0; i < args->size(); ++i) {
+      SLUICE_ASSIGN_OR_RETURN(auto set, located(BindScalarFunction("isnotnull", {(*args)[i]})));
+      if (none_null) {
+        SLUICE_ASSIGN_OR_RETURN(none_null, located(BindScalarFunction("and", {none_null, set})));
+      } else {
+        none_null = set;
+      }
+      fields.push_back(MakeLiteral(Value::String("col" + std::to_string(i + 1))));
+      fields.push_back((*args)[i]);
+    }
+    ExprPtr counted = MakeLiteral(Value::Boolean(true));
+    if (e.distinct) {
+      SLUICE_ASSIGN_OR_RETURN(counted, located(BindScalarFunction("named_struct", fields)));
+    }
+    SLUICE_ASSIGN_OR_RETURN(auto one, located(BindScalarFunction("case", {none_null, counted})));
+    *args = {one};
+  }
+  return Status::OK();
+}
 
 Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
   if (e.kind == ast::ExprKind::kFunction && IsAggregateFunction(e.name)) {
@@ -366,6 +414,7 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
       SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*a, *ctx->input));
       args.push_back(std::move(b));
     }
+    SLUICE_RETURN_NOT_OK(RewriteAggregateArguments(e, &args));
     std::vector<DataType> types;
     for (const auto& a : args) types.push_back(a->type);
     ExprPtr arg;
@@ -376,7 +425,10 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
       star = true;
     }
     if (star) types.clear();
-    auto call = BindAggregate(e.name, types, e.distinct);
+    std::vector<std::string> arg_sql;
+    for (const auto& a : e.args) arg_sql.push_back(a->ToString());
+    if (args.size() != e.args.size()) arg_sql.clear();  // rewritten: name the types
+    auto call = BindAggregate(e.name, types, e.distinct, arg_sql);
     if (!call.ok()) return ErrorAt(e.location, call.status().message());
     if (!star && !args.empty()) {
       arg = args[0];
@@ -388,16 +440,18 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
         }
       }
     }
-    std::string key = call->name + (e.distinct ? " DISTINCT " : " ") + (arg ? arg->ToString() : "*") +
-                      (call->ignore_nulls ? " ignore" : "");
-    for (size_t i = 0; i < ctx->agg_keys.size(); ++i) {
-      if (ctx->agg_keys[i] == key) {
-        return MakeColumnRef(ctx->ngroups() + static_cast<int>(i), ctx->aggs[i].call.result_type,
-                             ctx->agg_names[i]);
+    // The same aggregate written twice is computed once. Arguments are
+    // compared as bound expressions (column indexes), not as text: max(a.x)
+    // and max(b.x) of a self join are two aggregates.
+    for (size_t i = 0; i < ctx->aggs.size(); ++i) {
+      const LogicalAggregate& seen = ctx->aggs[i];
+      if (seen.call.kind == call->kind && seen.call.name == call->name && seen.call.distinct == call->distinct &&
+          seen.call.ignore_nulls == call->ignore_nulls && (seen.arg == nullptr) == (arg == nullptr) &&
+          (arg == nullptr || SemanticallyEqual(*seen.arg, *arg))) {
+        return MakeColumnRef(ctx->ngroups() + static_cast<int>(i), seen.call.result_type, ctx->agg_names[i]);
       }
     }
     ctx->aggs.push_back(LogicalAggregate{*call, arg});
-    ctx->agg_keys.push_back(key);
     ctx->agg_names.push_back(e.ToString());
     return MakeColumnRef(ctx->ngroups() + static_cast<int>(ctx->aggs.size() - 1), call->result_type,
                          ctx->agg_names.back());
@@ -405,9 +459,8 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
   if (!ContainsAggregate(e)) {
     auto bound = BindExpression(e, *ctx->input);
     if (bound.ok()) {
-      std::string s = (*bound)->ToString();
       for (int g = 0; g < ctx->ngroups(); ++g) {
-        if (ctx->groups[static_cast<size_t>(g)]->ToString() == s) {
+        if (SemanticallyEqual(*ctx->groups[static_cast<size_t>(g)], **bound)) {
           return MakeColumnRef(g, (*bound)->type, ctx->group_names[static_cast<size_t>(g)],
                                (*bound)->nullable);
         }
@@ -431,9 +484,15 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
                                      "GROUP BY or wrap it in an aggregate such as first()");
     }
   }
-  // A composite expression: bind its parts in aggregate context.
+  // A composite expression: bind its parts in aggregate context. A subquery
+  // in it sees the FROM columns only to tell a correlated subquery from a
+  // misspelt column in its error.
   BindScope empty;
-  return BindNode(e, empty, [&](const ParsedExpr& c) { return BindInAggContext(c, ctx); });
+  const BindScope* saved = aggregate_input_;
+  aggregate_input_ = ctx->input;
+  auto bound = BindNode(e, empty, [&](const ParsedExpr& c) { return BindInAggContext(c, ctx); });
+  aggregate_input_ = saved;
+  return bound;
 }
 
 // ---------------------------------------------------------------------------
@@ -466,20 +525,28 @@ ExprPtr ToJoinRow(const ExprPtr& e, int n_outer) {
 
 }  // namespace
 
-Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& child) {
+Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const BindScope& scope, const ChildBinder& child) {
   if (!subquery_runner_) {
     return ErrorAt(e.location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] subqueries are not supported here");
   }
   // Bound without access to outer columns: a correlated subquery fails to
-  // resolve its outer reference here (only [NOT] EXISTS directly in WHERE
-  // may be correlated; see TryBindCorrelatedExists).
+  // resolve its outer reference here (only [NOT] EXISTS and IN directly in
+  // WHERE may be correlated; see TryBindCorrelatedExists).
   auto plan = BindUncorrelated(e.subquery);
   if (!plan.ok()) {
     if (plan.status().message().find("[UNRESOLVED_COLUMN]") != std::string::npos) {
-      return Status(plan.status().code(),
-                    plan.status().message() +
-                        "\n(a subquery used as a value or with IN may not refer to columns of the outer query; "
-                        "only [NOT] EXISTS in WHERE may be correlated)");
+      // Does the column resolve in the query around it? Then the subquery is
+      // correlated, which is supported only in WHERE (see above).
+      const BindScope& outer = scope.columns.empty() && aggregate_input_ != nullptr ? *aggregate_input_ : scope;
+      std::string outer_column = OuterColumnOf(*e.subquery, outer);
+      if (!outer_column.empty()) {
+        return ErrorAt(e.location,
+                       "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] correlated subqueries are not supported here: "
+                       "this subquery refers to " + outer_column + " of the outer query. Sluice supports a "
+                       "correlated [NOT] EXISTS or IN only as a condition of WHERE (alone or AND-ed with others); "
+                       "rewrite the subquery as a join (for a scalar subquery: a LEFT JOIN to the subquery "
+                       "grouped by the correlated columns)");
+      }
     }
     return plan.status();
   }
@@ -526,6 +593,22 @@ Result<ExprPtr> Binder::BindSubquery(const ParsedExpr& e, const ChildBinder& chi
   return bound;
 }
 
+std::string Binder::OuterColumnOf(const ast::QueryNode& query, const BindScope& outer) {
+  if (outer.columns.empty()) return "";
+  const BindScope* saved_outer = outer_scope_;
+  bool saved_used = used_outer_;
+  std::string saved_name = outer_column_name_;
+  outer_scope_ = &outer;
+  used_outer_ = false;
+  outer_column_name_.clear();
+  Result<LogicalPlanPtr> plan = BindQuery(query);
+  std::string name = plan.ok() && used_outer_ ? outer_column_name_ : "";
+  outer_scope_ = saved_outer;
+  used_outer_ = saved_used;
+  outer_column_name_ = saved_name;
+  return name;
+}
+
 Result<LogicalPlanPtr> Binder::BindUncorrelated(const ast::QueryNodePtr& query) {
   auto it = uncorrelated_.find(query);
   if (it != uncorrelated_.end()) return it->second;
@@ -545,21 +628,45 @@ Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const Pars
     negated = true;
     e = e->args[0].get();
   }
-  if (e->kind != ast::ExprKind::kSubquery || e->subquery_kind != ast::SubqueryKind::kExists) {
+  if (e->kind != ast::ExprKind::kSubquery ||
+      (e->subquery_kind != ast::SubqueryKind::kExists && e->subquery_kind != ast::SubqueryKind::kIn)) {
     return std::optional<LogicalPlanPtr>();
   }
-  // Uncorrelated EXISTS is an ordinary (constant) predicate (BindSubquery
-  // takes this plan then).
+  bool in = e->subquery_kind == ast::SubqueryKind::kIn;
+  // Uncorrelated EXISTS and IN are ordinary (constant) predicates
+  // (BindSubquery takes this plan then).
   if (BindUncorrelated(e->subquery).ok()) return std::optional<LogicalPlanPtr>();
+  BindScope outer_columns{input->output};
+  if (OuterColumnOf(*e->subquery, outer_columns).empty()) {
+    return std::optional<LogicalPlanPtr>();  // not correlated: BindSubquery reports the error
+  }
+  if (in && negated) {
+    return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] a correlated NOT IN subquery is not "
+                                "supported (its NULL rules need a null-aware anti join); if neither side can be "
+                                "NULL, write NOT EXISTS (SELECT ... WHERE <correlation> AND <column> = <value>)");
+  }
   const auto& q = *e->subquery;
+  if (in && (q.limit || q.offset)) {
+    return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] a correlated IN subquery may not have "
+                                "LIMIT or OFFSET");
+  }
   if (q.kind != ast::QueryKind::kSelect || !q.ctes.empty()) {
     return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated EXISTS subquery must be a plain "
                                 "SELECT ... FROM ... WHERE ...");
   }
   const auto& sel = static_cast<const ast::SelectNode&>(q);
   if (!sel.from || !sel.group_by.empty() || sel.having || sel.group_by_all) {
-    return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated EXISTS subquery must be a plain "
-                                "SELECT ... FROM ... WHERE ... (no GROUP BY or HAVING)");
+    return ErrorAt(e->location, std::string("[UNSUPPORTED_SUBQUERY_EXPRESSION] a correlated ") +
+                                    (in ? "IN" : "EXISTS") +
+                                    " subquery must be a plain SELECT ... FROM ... WHERE ... (no GROUP BY or "
+                                    "HAVING)");
+  }
+  if (in) {
+    bool one_value = sel.select_list.size() == 1 && sel.select_list[0].expr->kind != ast::ExprKind::kStar;
+    if (!one_value || ContainsAggregate(*sel.select_list[0].expr)) {
+      return ErrorAt(e->location, "[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY] a correlated IN subquery must "
+                                  "select one value, without aggregate functions");
+    }
   }
   SLUICE_ASSIGN_OR_RETURN(auto inner, BindTableRef(*sel.from));
   int n_outer = static_cast<int>(input->output.size());
@@ -587,11 +694,28 @@ Result<std::optional<LogicalPlanPtr>> Binder::TryBindCorrelatedExists(const Pars
     }
     (HasOuterRef(**b) ? correlated : local).push_back(*b);
   }
+  // x IN (SELECT y ...): the join also needs x = y (x over the outer row,
+  // y over the subquery's, which may refer to the outer row too).
+  ExprPtr in_value;
+  if (in) {
+    auto b = BindExpression(*sel.select_list[0].expr, inner_scope);
+    if (!b.ok()) {
+      outer_scope_ = saved;
+      return b.status();
+    }
+    in_value = *b;
+  }
   outer_scope_ = saved;
-  if (correlated.empty()) return std::optional<LogicalPlanPtr>();
+  if (correlated.empty() && !in) return std::optional<LogicalPlanPtr>();
   SLUICE_ASSIGN_OR_RETURN(auto local_cond, CombineConjuncts(local));
   if (local_cond) inner = MakeFilter(inner, local_cond);
   std::vector<ExprPtr> join_conj;
+  if (in) {
+    SLUICE_ASSIGN_OR_RETURN(auto tested, BindExpression(*e->child, outer));
+    auto eq = BindScalarFunction("=", {tested, ToJoinRow(in_value, n_outer)});
+    if (!eq.ok()) return ErrorAt(e->location, eq.status().message());
+    join_conj.push_back(*eq);
+  }
   for (const auto& c : correlated) join_conj.push_back(ToJoinRow(c, n_outer));
   SLUICE_ASSIGN_OR_RETURN(auto cond, CombineConjuncts(join_conj));
   return std::optional<LogicalPlanPtr>(
@@ -1014,8 +1138,8 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
     input = MakeValues({}, {one});
   }
   if (node.where) {
-    // Top-level [NOT] EXISTS conjuncts over correlated subqueries become
-    // semi/anti joins; the rest stays a filter.
+    // Top-level [NOT] EXISTS and IN conjuncts over correlated subqueries
+    // become semi/anti joins; the rest stays a filter.
     std::vector<ast::ParsedExprPtr> conjuncts, rest;
     std::function<void(const ast::ParsedExprPtr&)> split = [&](const ast::ParsedExprPtr& c) {
       if (c->kind == ast::ExprKind::kFunction && c->name == "and" && c->args.size() == 2) {

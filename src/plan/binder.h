@@ -67,18 +67,26 @@ class Binder {
   // Binds one node, binding its children with `child`.
   Result<ExprPtr> BindNode(const ast::ParsedExpr& expr, const BindScope& scope, const ChildBinder& child);
   Result<ExprPtr> ResolveColumn(const ast::ParsedExpr& expr, const BindScope& scope);
+  Status RewriteAggregateArguments(const ast::ParsedExpr& e, std::vector<ExprPtr>* args);
   Result<ExprPtr> BindInAggContext(const ast::ParsedExpr& expr, AggContext* ctx);
   // Expands a select list (stars) into (expression, name) pairs bound by `bind`.
   Result<std::vector<std::pair<ExprPtr, std::string>>> BindSelectList(
       const std::vector<ast::SelectItem>& items, const BindScope& scope,
       const std::function<Result<ExprPtr>(const ast::ParsedExpr&)>& bind);
   Result<int64_t> BindConstantInt(const ast::ParsedExpr& expr, const char* what);
-  Result<ExprPtr> BindSubquery(const ast::ParsedExpr& expr, const ChildBinder& child);
+  Result<ExprPtr> BindSubquery(const ast::ParsedExpr& expr, const BindScope& scope, const ChildBinder& child);
+  // If `query` binds only with `outer`'s columns visible (a correlated
+  // subquery), the first outer column it uses ("`t`.`x`"); else "".
+  std::string OuterColumnOf(const ast::QueryNode& query, const BindScope& outer);
   // `query` bound with the outer query's columns hidden, once per node (the
   // result, or the error, is kept in uncorrelated_).
   Result<LogicalPlanPtr> BindUncorrelated(const ast::QueryNodePtr& query);
   // WHERE [NOT] EXISTS (correlated subquery) as a LEFT SEMI / ANTI join of
-  // `input`; nullopt when `conjunct` is not such a predicate.
+  // `input`, WHERE x IN (correlated subquery) as a LEFT SEMI join on
+  // x = <its value> and its correlated conditions (exact in WHERE, where
+  // NULL and FALSE both drop the row); nullopt when `conjunct` is not such a
+  // predicate. A correlated NOT IN is an error (it needs a null-aware anti
+  // join).
   Result<std::optional<LogicalPlanPtr>> TryBindCorrelatedExists(const ast::ParsedExpr& conjunct,
                                                                 const LogicalPlanPtr& input);
 
@@ -90,6 +98,10 @@ class Binder {
   // kOuterColumnBase + index.
   const BindScope* outer_scope_ = nullptr;
   bool used_outer_ = false;
+  std::string outer_column_name_;  // the first outer column used_outer_ saw
+  // The FROM scope of the aggregation being bound (BindInAggContext), for
+  // BindSubquery's error about correlated subqueries; null outside one.
+  const BindScope* aggregate_input_ = nullptr;
   // Common table expressions in scope, innermost last.
   std::vector<std::map<std::string, LogicalPlanPtr>> ctes_;
   // Subqueries bound uncorrelated so far. An EXISTS in WHERE is first tried

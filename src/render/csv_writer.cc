@@ -39,17 +39,24 @@ void CsvWriter::WriteHeader(std::string* out) const {
   out->push_back('\n');
 }
 
+Status CsvWriter::CheckSchema(const Schema& schema) {
+  for (const auto& f : schema.fields()) {
+    if (f.type.is_nested()) {
+      return Status::InvalidArgument("[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support the column `" +
+                                     f.name + "` of the type \"" + f.type.ToString() +
+                                     "\"; write it as text (to_json(" + f.name + ") or CAST(" + f.name +
+                                     " AS STRING)) or use JSON output");
+    }
+  }
+  return Status::OK();
+}
+
 Status CsvWriter::Write(const Batch& batch, std::string* out) const {
   if (batch.num_columns() != schema_.size()) {
     return Status::Internal("batch has " + std::to_string(batch.num_columns()) + " columns, schema " +
                             std::to_string(schema_.size()));
   }
-  for (const auto& f : schema_.fields()) {
-    if (f.type.is_nested()) {
-      return Status::InvalidArgument("CSV data source does not support " + f.type.ToString() +
-                                     " data type (column " + f.name + ")");
-    }
-  }
+  SLUICE_RETURN_NOT_OK(CheckSchema(schema_));
   for (size_t i = 0; i < batch.num_rows; ++i) {
     for (size_t c = 0; c < batch.num_columns(); ++c) {
       if (c) out->push_back(options_.sep);

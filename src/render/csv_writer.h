@@ -34,6 +34,10 @@ class CsvWriter {
  public:
   explicit CsvWriter(Schema schema, CsvWriteOptions options = {})
       : schema_(std::move(schema)), options_(std::move(options)) {}
+  // OK if every column can be written as CSV; for a STRUCT or ARRAY column
+  // Spark's [UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE], naming the column and
+  // its type (an InvalidArgument: a user error). Write checks it too.
+  static Status CheckSchema(const Schema& schema);
   // The header line (column names), if options.header; else nothing.
   void WriteHeader(std::string* out) const;
   // Appends one line per row.

@@ -34,6 +34,18 @@ check "csv" 'a,b,c
 out=$("$SLUICE" sql --format json -e "SELECT 1 AS a, CAST(NULL AS INT) AS n, TIMESTAMP '2024-01-01 10:00:00' AS t, named_struct('p', 2) AS s")
 check "json" '{"a":1,"t":"2024-01-01T10:00:00.000Z","s":{"p":2}}' "$out"
 
+# Spark's CSV writer refuses ARRAY and STRUCT columns: a user error, on
+# stderr, exit 1, nothing on stdout (not even the header).
+out=$("$SLUICE" sql --format csv -e "SELECT array(1, 2) AS a, 1 AS b" 2>"$WORK/err"); rc=$?
+check "csv of an ARRAY: exit code" "1" "$rc"
+check "csv of an ARRAY: stdout" "" "$out"
+case "$(cat "$WORK/err")" in
+  *"[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE]"*'column `a`'*ARRAY*) check "csv of an ARRAY: message" ok ok ;;
+  *) check "csv of an ARRAY: message" "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] ... column \`a\` ... ARRAY" "$(cat "$WORK/err")" ;;
+esac
+out=$("$SLUICE" sql --format csv -e "SELECT named_struct('p', 1) AS s FROM range(0)" 2>/dev/null); rc=$?
+check "csv of a STRUCT, no rows: exit code" "1" "$rc"
+
 printf 'CREATE TABLE t (k STRING, v INT) USING json OPTIONS (path %s);\n-- a comment\nSELECT k, sum(v) AS s FROM t GROUP BY k ORDER BY k;\n' "'$WORK/in.json'" > "$WORK/script.sql"
 printf '{"k":"a","v":1}\n{"k":"b","v":2}\n{"k":"a","v":3}\n' > "$WORK/in.json"
 out=$("$SLUICE" sql --format csv -f "$WORK/script.sql")

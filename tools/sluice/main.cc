@@ -50,7 +50,7 @@ int RunSql(const std::string& text, const std::string& format, size_t max_rows) 
     return result.status().IsUserError() ? 1 : 2;
   }
   if (result->schema().size() == 0) return 0;
-  std::string out;
+  sluice::Result<std::string> out = std::string();
   if (format == "csv") {
     out = result->ToCsv();
   } else if (format == "json") {
@@ -58,7 +58,12 @@ int RunSql(const std::string& text, const std::string& format, size_t max_rows) 
   } else {
     out = result->ToTable(max_rows);
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  // Rendered whole before anything is printed: an error leaves stdout empty.
+  if (!out.ok()) {
+    std::fprintf(stderr, "error: %s\n", out.status().message().c_str());
+    return out.status().IsUserError() ? 1 : 2;
+  }
+  std::fwrite(out->data(), 1, out->size(), stdout);
   return 0;
 }
 

@@ -78,7 +78,7 @@ inline double DoubleApply(double a, double b, bool& bad) {
 
 // Error for a row that failed: divide by zero or overflow.
 Status RowError(Op op, bool divisor_zero, std::string_view type_word, bool decimal, const DataType& rt) {
-  if (divisor_zero) return DivideByZero();
+  if (divisor_zero) return op == Op::kMod || op == Op::kPmod ? RemainderByZero() : DivideByZero();
   if (decimal) {
     return Status::ExecutionError("[NUMERIC_VALUE_OUT_OF_RANGE] the result cannot be represented as " +
                                   rt.ToString() + ". Use '" + TryName(op) +
@@ -375,7 +375,7 @@ void RegisterArithmeticFunctions(FunctionTable& t) {
     t.Add(std::move(d), std::move(aliases));
   };
   for (const char* n : {"+", "-", "*", "/", "%", "div", "try_add", "try_subtract", "try_multiply",
-                        "try_divide", "pmod"}) {
+                        "try_divide", "try_mod", "pmod"}) {
     add(n);
   }
   add("mod");

@@ -178,8 +178,7 @@ Status CastError(const Value& v, const DataType& to, Err e) {
     return Status::ExecutionError("[NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION] " + value +
                                   " cannot be represented as Decimal(" + std::to_string(to.precision()) + ", " +
                                   std::to_string(to.scale()) +
-                                  "). If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this "
-                                  "error, and return NULL instead (or use try_cast).");
+                                  "). Use try_cast to tolerate overflow and return NULL instead.");
   }
   if (e == Err::kOverflow) {
     return Status::ExecutionError("[CAST_OVERFLOW] The value " + SqlValue(v) + " of the type " +

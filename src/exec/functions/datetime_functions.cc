@@ -36,9 +36,19 @@ Result<Vector> NowKernel(const KernelContext& ctx, const std::vector<Vector>& ar
   return out;
 }
 
-Status CannotParse(SV text, SV fmt, bool is_date) {
-  return Status::ExecutionError(std::string(is_date ? "[CANNOT_PARSE_TIMESTAMP]" : "[CANNOT_PARSE_TIMESTAMP]") +
-                                " Text '" + std::string(text) + "' could not be parsed" +
+// to_timestamp(str) and to_date(str) without a format parse as CAST does, and
+// fail as it does (Spark 4: CAST_INVALID_INPUT); with a format, and always
+// for unix_timestamp (it has a default format), CANNOT_PARSE_TIMESTAMP.
+Status CannotParse(SV text, SV fmt, bool has_format, const DataType& result) {
+  if (!has_format) {
+    bool is_date = result.id() == TypeId::kDate;
+    return Status::ExecutionError(std::string("[CAST_INVALID_INPUT] The value '") + std::string(text) +
+                                  "' of the type \"STRING\" cannot be cast to \"" + (is_date ? "DATE" : "TIMESTAMP") +
+                                  "\" because it is malformed. Correct the value as per the syntax, or change its "
+                                  "target type. Use " + (is_date ? "try_cast" : "try_to_timestamp") +
+                                  " to tolerate malformed input and return NULL instead.");
+  }
+  return Status::ExecutionError("[CANNOT_PARSE_TIMESTAMP] Text '" + std::string(text) + "' could not be parsed" +
                                 (fmt.empty() ? std::string() : " with the pattern '" + std::string(fmt) + "'") +
                                 ". Use try_to_timestamp to tolerate invalid input and return NULL instead.");
 }
@@ -81,8 +91,9 @@ Result<Vector> ParseKernel(const KernelContext& ctx, const std::vector<Vector>& 
           out.SetNull(i);
           continue;
         }
+        bool has_format = args.size() > 1 || def != nullptr;
         SV fmt = args.size() > 1 ? args[1].data<SV>()[Row(args[1], n, i)] : SV{};
-        return CannotParse(text, fmt, rt.id() == TypeId::kDate);
+        return CannotParse(text, fmt, has_format, rt);
       }
       us = *v;
     } else if (a.type().id() == TypeId::kDate) {

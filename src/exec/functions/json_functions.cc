@@ -635,7 +635,10 @@ Result<Vector> GetJsonObjectKernel(const KernelContext& ctx, const std::vector<V
     std::string_view path = args[1].data<std::string_view>()[Row(args[1], n, i)];
     steps.clear();
     element e;
-    if (!ParsePath(path, &steps) || parser.parse(text.data(), text.size(), true).get(e) != simdjson::SUCCESS) {
+    // An empty string holds no JSON (Spark: NULL); its view may have a null
+    // data(), which simdjson would memcpy from.
+    if (text.empty() || !ParsePath(path, &steps) ||
+        parser.parse(text.data(), text.size(), true).get(e) != simdjson::SUCCESS) {
       out.SetNull(i);
       continue;
     }

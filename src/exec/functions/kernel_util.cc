@@ -44,6 +44,12 @@ Status DivideByZero() {
       "NULL instead.");
 }
 
+Status RemainderByZero() {
+  return Status::ExecutionError(
+      "[REMAINDER_BY_ZERO] Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL "
+      "instead.");
+}
+
 Value GetArg(const Vector& v, size_t n, size_t i) { return v.GetValue(Row(v, n, i)); }
 
 int128_t Pow10(int k) {

@@ -116,6 +116,8 @@ inline int64_t FirstValidRow(const Vector& out, size_t n, P pred) {
 // Spark's error messages.
 Status ArithmeticOverflow(std::string_view what, std::string_view try_fn);
 Status DivideByZero();
+// x % 0, mod(x, 0), pmod(x, 0): Spark's [REMAINDER_BY_ZERO].
+Status RemainderByZero();
 
 // Value helpers for slow paths.
 Value GetArg(const Vector& v, size_t n, size_t i);

@@ -259,8 +259,7 @@ Result<std::optional<std::string>> ConvertRadix(std::string_view num, int from, 
     if (__builtin_mul_overflow(v, static_cast<uint64_t>(from), &v) ||
         __builtin_add_overflow(v, static_cast<uint64_t>(d), &v)) {
       return Status::ExecutionError(
-          "[ARITHMETIC_OVERFLOW] Overflow in function conv(). If necessary set \"spark.sql.ansi.enabled\" to "
-          "\"false\" to bypass this error.");
+          "[ARITHMETIC_OVERFLOW] Overflow in function conv(): the value does not fit in 64 bits.");
     }
   }
   auto sv = static_cast<int64_t>(v);

@@ -18,7 +18,20 @@ constexpr AggName kAggNames[] = {
     {"first", AggregateKind::kFirst},       {"first_value", AggregateKind::kFirst},
     {"last", AggregateKind::kLast},         {"last_value", AggregateKind::kLast},
     {"collect_list", AggregateKind::kCollectList}, {"collect_set", AggregateKind::kCollectSet},
+    // Spark's boolean aggregates, run as others: count_if(b) counts the rows
+    // where b is TRUE (the binder passes CASE WHEN b THEN TRUE END to a
+    // count); bool_and is min over BOOLEAN (FALSE < TRUE), bool_or max.
+    {"count_if", AggregateKind::kCount},    {"bool_and", AggregateKind::kMin},
+    {"every", AggregateKind::kMin},         {"bool_or", AggregateKind::kMax},
+    {"some", AggregateKind::kMax},          {"any", AggregateKind::kMax},
 };
+
+bool IsBooleanAggregate(std::string_view name) {
+  for (const char* b : {"count_if", "bool_and", "every", "bool_or", "some", "any"}) {
+    if (EqualsIgnoreCase(b, name)) return true;
+  }
+  return false;
+}
 
 const AggName* FindAgg(std::string_view name) {
   for (const auto& a : kAggNames) {
@@ -75,6 +88,14 @@ Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<Dat
   auto need = [&](int argno, const std::string& what, const DataType& got) {
     return fail("argument " + std::to_string(argno) + " requires " + what + ", got " + got.ToString());
   };
+  if (IsBooleanAggregate(lname)) {
+    if (in.id() != TypeId::kBoolean && !in.is_null()) {
+      return Status::AnalysisError("[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] cannot resolve \"" + call_sql +
+                                   "\": argument 1 requires BOOLEAN, got " + in.ToString() +
+                                   "; compare it to something, e.g. " + lname + "(x > 0)");
+    }
+    if (in.is_null()) call.input_type = DataType::Boolean();
+  }
   switch (agg->kind) {
     case AggregateKind::kCountStar:
     case AggregateKind::kCount:
@@ -130,7 +151,9 @@ Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<Dat
       call.distinct = false;  // collect_set(DISTINCT x) == collect_set(x)
       break;
   }
-  if (call.distinct && call.input_type.is_nested()) {
+  // count(DISTINCT a, b) counts distinct STRUCTs of its arguments (see the
+  // binder); the distinct set hashes nested values whole.
+  if (call.distinct && call.input_type.is_nested() && call.kind != AggregateKind::kCount) {
     return fail("DISTINCT is not supported over " + call.input_type.ToString());
   }
   return call;
