@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "common/check.h"
+#include "types/value.h"
 
 namespace sluice {
 
@@ -135,6 +136,16 @@ Status OverflowError(const AggregateCall& call) {
                                 "(). Use try_sum to tolerate overflow and return NULL instead.");
 }
 
+// An average that its DECIMAL result type cannot hold (Spark:
+// Decimal.toPrecision of the quotient, NUMERIC_VALUE_OUT_OF_RANGE).
+Status AverageOutOfRange(const AggregateCall& call, int128_t sum, int64_t count) {
+  return Status::ExecutionError("[NUMERIC_VALUE_OUT_OF_RANGE] " + call.name + ": the average of " +
+                                std::to_string(count) + " values summing to " +
+                                FormatDecimal(sum, call.input_type.scale()) + " cannot be represented as " +
+                                call.result_type.ToString() + ". Use a DECIMAL with fewer digits, or cast the input "
+                                "to DOUBLE.");
+}
+
 // ARRAY<elem type> with one row per group: the elements elems[rows[k]]
 // (k when rows is null) whose gids[k] is that group, in k order.
 Vector BuildListsByGroup(const DataType& elem_type, const Vector& elems, const uint32_t* rows,
@@ -225,12 +236,23 @@ class SumAccumulator final : public AggregateAccumulator {
           continue;
         }
         if constexpr (std::is_same_v<S, int128_t>) {
-          int shift = call_.result_type.scale() - call_.input_type.scale();
-          int128_t scaled;
-          if (__builtin_mul_overflow(sums_[g], Pow10(shift), &scaled)) return OverflowError(call_);
-          int128_t q = scaled / counts_[g];
-          int128_t r = scaled % counts_[g];
-          if (2 * (r < 0 ? -r : r) >= counts_[g]) q += scaled < 0 ? -1 : 1;  // HALF_UP
+          // sum * 10^shift / count, HALF_UP, without forming sum * 10^shift
+          // (it can pass 128 bits when the average fits): the quotient and
+          // the remainder of sum / count are scaled apart. |r0| < count, so
+          // r0 * 10^shift fits (shift is at most 4).
+          const int shift = call_.result_type.scale() - call_.input_type.scale();
+          const int128_t count = counts_[g];
+          const int128_t scale = Pow10(shift);
+          const int128_t q0 = sums_[g] / count;
+          const int128_t r0 = sums_[g] % count;
+          int128_t q;
+          bool out_of_range = __builtin_mul_overflow(q0, scale, &q);
+          const int128_t rs = r0 * scale;
+          const int128_t r1 = rs % count;
+          out_of_range |= __builtin_add_overflow(q, rs / count, &q);
+          if (2 * (r1 < 0 ? -r1 : r1) >= count) q += sums_[g] < 0 ? -1 : 1;  // HALF_UP
+          const int128_t limit = Pow10(call_.result_type.precision());
+          if (out_of_range || q >= limit || q <= -limit) return AverageOutOfRange(call_, sums_[g], counts_[g]);
           out.data<int128_t>()[g] = q;
         } else {
           out.data<double>()[g] = static_cast<double>(sums_[g]) / static_cast<double>(counts_[g]);
