@@ -57,6 +57,17 @@ std::string FormatDouble(double d) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
   std::string sci(buf, r.ptr);
+  if (sci.find('.') == std::string::npos) {
+    // One digit round-trips. Java then prints the decimal of one or two
+    // digits closest to the value: the correctly rounded two-digit form,
+    // when it round-trips too (4.9E-324 for the smallest subnormal, where
+    // the shortest is 5e-324).
+    char two[64];
+    auto r2 = std::to_chars(two, two + sizeof(two), d, std::chars_format::scientific, 1);
+    double back = 0;
+    std::from_chars(two, r2.ptr, back);
+    if (back == d) sci.assign(two, r2.ptr);
+  }
   bool neg = sci[0] == '-';
   if (neg) sci.erase(0, 1);
   size_t e = sci.find('e');

@@ -18,6 +18,15 @@ TEST(FormatTest, DoubleLikeJava) {
   EXPECT_EQ(FormatDouble(0.0001), "1.0E-4");
   EXPECT_EQ(FormatDouble(1.0 / 3), "0.3333333333333333");
   EXPECT_EQ(FormatDouble(0.0), "0.0");
+  // When one digit is enough to round-trip, Java picks the closest decimal of
+  // one or two digits: the smallest subnormal is 4.9E-324, not 5.0E-324
+  // (found by the differential test; Spark prints what Java prints).
+  EXPECT_EQ(FormatDouble(4.9e-324), "4.9E-324");
+  EXPECT_EQ(FormatDouble(-4.9e-324), "-4.9E-324");
+  EXPECT_EQ(FormatDouble(9.9e-324), "9.9E-324");
+  EXPECT_EQ(FormatDouble(5.0), "5.0");
+  EXPECT_EQ(FormatDouble(2e-3), "0.002");
+  EXPECT_EQ(FormatDouble(1e23), "1.0E23");
 }
 
 TEST(FormatTest, DecimalDateTimestamp) {

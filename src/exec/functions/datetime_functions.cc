@@ -103,7 +103,8 @@ Result<Vector> ParseKernel(const KernelContext& ctx, const std::vector<Vector>& 
     }
     switch (rt.id()) {
       case TypeId::kDate: out.data<int32_t>()[i] = static_cast<int32_t>(FloorDiv(us, kMicrosPerDay)); break;
-      case TypeId::kBigint: out.data<int64_t>()[i] = FloorDiv(us, kMicrosPerSecond); break;
+      // Java integer division, as Spark's ToTimestamp: toward zero.
+      case TypeId::kBigint: out.data<int64_t>()[i] = us / kMicrosPerSecond; break;
       default: out.data<int64_t>()[i] = us; break;
     }
   }
