@@ -269,9 +269,9 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
       SLUICE_ASSIGN_OR_RETURN(auto base, child(*e.child));
       SLUICE_ASSIGN_OR_RETURN(auto idx, child(*e.index));
       if (base->type.id() == TypeId::kArray) {
-        // arr[i] is 0-based; element_at is 1-based.
-        SLUICE_ASSIGN_OR_RETURN(idx, BindScalarFunction("+", {idx, MakeLiteral(Value::Int(1))}));
-        return located(BindScalarFunction("element_at", {base, idx}));
+        // arr[i] is 0-based, and out of range is INVALID_ARRAY_INDEX (not
+        // element_at's INVALID_ARRAY_INDEX_IN_ELEMENT_AT).
+        return located(BindScalarFunction("get_array_item", {base, idx}));
       }
       return located(BindScalarFunction("element_at", {base, idx}));
     }
@@ -1079,6 +1079,12 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
     for (const auto& g : node.group_by) {
       const ParsedExpr* target = g.get();
       if (const ParsedExpr* ord = select_item_for(*g)) {
+        if (ContainsAggregate(*ord)) {
+          return ErrorAt(g->location, "[GROUP_BY_POS_AGGREGATE] GROUP BY " + g->ToString() + " refers to " +
+                                          ord->ToString() +
+                                          ", which contains an aggregate function; aggregate functions are not "
+                                          "allowed in GROUP BY (group by the other select items instead)");
+        }
         target = ord;
       } else if (g->kind == ast::ExprKind::kLiteral && g->value.type().id() == TypeId::kInt) {
         return ErrorAt(g->location, "[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position " + g->ToString() +

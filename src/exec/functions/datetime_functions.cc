@@ -8,6 +8,7 @@
 // extract/date_part (EXTRACT(field FROM x) parses to extract('FIELD', x)),
 // and timestamp_add_micros (TIMESTAMP + INTERVAL, bound by the binder).
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "exec/functions/cast_ops.h"
@@ -322,11 +323,20 @@ Result<Vector> ToTimestampFromNumber(const KernelContext& ctx, const std::vector
     if (!out.IsValid(i)) continue;
     int64_t r;
     if (a.type().id() == TypeId::kDouble) {
+      // Spark: NaN and the infinities are NULL; otherwise Java's
+      // double-to-long conversion, which saturates at the ends of the range.
       double us = a.data<double>()[Row(a, n, i)] * static_cast<double>(mult);
-      if (!(us < 9.2233720368547758e18 && us >= -9.2233720368547758e18)) return ArithmeticOverflow("long", "");
-      r = static_cast<int64_t>(us);
-    } else if (__builtin_mul_overflow(a.data<int64_t>()[Row(a, n, i)], mult, &r)) {
-      return ArithmeticOverflow("long", "");
+      if (std::isnan(us) || std::isinf(a.data<double>()[Row(a, n, i)])) {
+        out.SetNull(i);
+        continue;
+      }
+      r = us >= 9.2233720368547758e18    ? std::numeric_limits<int64_t>::max()
+          : us <= -9.2233720368547758e18 ? std::numeric_limits<int64_t>::min()
+                                         : static_cast<int64_t>(us);
+    } else if (int64_t v = a.data<int64_t>()[Row(a, n, i)]; __builtin_mul_overflow(v, mult, &r)) {
+      const char* unit = mult == kMicrosPerSecond ? "seconds" : "milliseconds";
+      return Status::ExecutionError("[DATETIME_OVERFLOW] Datetime operation overflow: create a TIMESTAMP from " +
+                                    std::to_string(v) + "L " + unit + " since the epoch.");
     }
     out.data<int64_t>()[i] = r;
   }
