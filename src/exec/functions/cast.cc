@@ -12,7 +12,8 @@ namespace sluice::fn {
 
 namespace {
 
-enum class Err : uint8_t { kOk, kInvalid, kOverflow };
+// kNull: the cast's result is NULL, in ANSI mode too (NaN to DECIMAL).
+enum class Err : uint8_t { kOk, kInvalid, kOverflow, kNull };
 
 bool IsSpace(char c) { return static_cast<unsigned char>(c) <= ' '; }
 
@@ -205,7 +206,7 @@ Status FallibleLoop(const Vector& in, size_t n, Vector* out, bool try_cast, F f)
     if (!in.IsValid(r)) continue;
     Err e = f(src[r], &dst[i]);
     if (e != Err::kOk) {
-      if (try_cast) {
+      if (try_cast || e == Err::kNull) {
         out->SetNull(i);
       } else {
         return CastError(in.GetValue(r), out->type(), e);
@@ -251,7 +252,9 @@ Err IntFromDouble(double d, D* out) {
 }
 
 Err DecimalFromDouble(double d, int precision, int scale, int128_t* out) {
-  if (std::isnan(d) || std::isinf(d)) return Err::kOverflow;
+  // Spark: NaN and the infinities are NULL as a DECIMAL, in ANSI mode too
+  // (Decimal.fromDouble has no value for them and the cast gives up quietly).
+  if (std::isnan(d) || std::isinf(d)) return Err::kNull;
   // Through the shortest decimal text, as Java's BigDecimal(Double.toString).
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof(buf), d);
