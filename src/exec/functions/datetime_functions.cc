@@ -123,8 +123,9 @@ Result<Vector> FormatKernel(const KernelContext& ctx, const std::vector<Vector>&
     if (!out.IsValid(i)) continue;
     int64_t us;
     if (from_unix) {
-      int64_t secs = a.data<int64_t>()[Row(a, n, i)];
-      if (__builtin_mul_overflow(secs, kMicrosPerSecond, &us)) return ArithmeticOverflow("long", "");
+      // Spark multiplies as Java longs: a product past BIGINT wraps around.
+      auto secs = static_cast<uint64_t>(a.data<int64_t>()[Row(a, n, i)]);
+      us = static_cast<int64_t>(secs * static_cast<uint64_t>(kMicrosPerSecond));
     } else {
       us = a.data<int64_t>()[Row(a, n, i)];
     }
@@ -210,19 +211,16 @@ Result<Vector> ExtractKernel(const KernelContext& ctx, const std::vector<Vector>
 }
 
 Result<Vector> DateAddKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  // Spark adds the days as Java ints: a result past INT's range wraps
+  // around (a date millions of years away), it is no overflow error.
   bool sub = ctx.call->name == "date_sub";
   Vector out(DataType::Date(), n);
   if (!PropagateNulls(&out, args, n)) return out;
-  bool bad = false;
   for (size_t i = 0; i < n; ++i) {
-    int32_t d = args[0].data<int32_t>()[Row(args[0], n, i)];
-    int32_t k = args[1].data<int32_t>()[Row(args[1], n, i)];
-    int32_t r;
-    bool o = sub ? __builtin_sub_overflow(d, k, &r) : __builtin_add_overflow(d, k, &r);
-    bad |= o && out.IsValid(i);
-    out.data<int32_t>()[i] = r;
+    auto d = static_cast<uint32_t>(args[0].data<int32_t>()[Row(args[0], n, i)]);
+    auto k = static_cast<uint32_t>(args[1].data<int32_t>()[Row(args[1], n, i)]);
+    out.data<int32_t>()[i] = static_cast<int32_t>(sub ? d - k : d + k);
   }
-  if (bad) return ArithmeticOverflow("integer", "");
   return out;
 }
 
@@ -230,7 +228,9 @@ Result<Vector> DateDiffKernel(const KernelContext& ctx, const std::vector<Vector
   Vector out(DataType::Int(), n);
   if (!PropagateNulls(&out, args, n)) return out;
   for (size_t i = 0; i < n; ++i) {
-    out.data<int32_t>()[i] = args[0].data<int32_t>()[Row(args[0], n, i)] - args[1].data<int32_t>()[Row(args[1], n, i)];
+    // Java int subtraction: wraps around (no undefined behaviour here).
+    out.data<int32_t>()[i] = static_cast<int32_t>(static_cast<uint32_t>(args[0].data<int32_t>()[Row(args[0], n, i)]) -
+                                                  static_cast<uint32_t>(args[1].data<int32_t>()[Row(args[1], n, i)]));
   }
   return out;
 }
