@@ -9,6 +9,10 @@ struct EvalContext {
   // current_timestamp() for the whole query (or micro-batch), microseconds
   // since the epoch, UTC.
   int64_t now_micros = 0;
+  // False while the optimizer folds constants before the query runs: a
+  // function that needs now_micros (a time of day alone read as a timestamp
+  // on today's date) then fails, which leaves it to run time.
+  bool now_known = true;
 };
 
 }  // namespace sluice

@@ -57,6 +57,7 @@ Result<ExprPtr> FoldExpression(const ExprPtr& e) {
     Batch one;
     one.num_rows = 1;
     EvalContext ctx;
+    ctx.now_known = false;
     auto v = ExpressionEvaluator::Evaluate(*cur, one, nullptr, ctx);
     if (v.ok() && v->size() == 1) {
       Value val = v->GetValue(0);

@@ -317,7 +317,10 @@ Result<Vector> CastToString(const Vector& in, size_t n, const DataType& to) {
   return out;
 }
 
-Result<Vector> CastFromString(const Vector& in, size_t n, const DataType& to, bool try_cast) {
+// eval: the query's clock, for a time of day alone cast to TIMESTAMP;
+// without it (CastVector's other callers) such text is not a timestamp.
+Result<Vector> CastFromString(const Vector& in, size_t n, const DataType& to, bool try_cast,
+                              const EvalContext* eval = nullptr) {
   Vector out(to, n);
   using SV = std::string_view;
   Status st;
@@ -372,14 +375,27 @@ Result<Vector> CastFromString(const Vector& in, size_t n, const DataType& to, bo
         return Err::kOk;
       });
       break;
-    case TypeId::kTimestamp:
-      st = FallibleLoop<SV, int64_t>(in, n, &out, try_cast, [](SV s, int64_t* d) {
-        auto v = ParseTimestamp(s);
+    case TypeId::kTimestamp: {
+      Status needs_today;
+      st = FallibleLoop<SV, int64_t>(in, n, &out, try_cast, [&](SV s, int64_t* d) {
+        std::optional<int64_t> v;
+        if (eval == nullptr) {
+          v = ParseTimestamp(s);
+        } else {
+          auto r = ParseTimestampText(s, *eval);
+          if (!r.ok()) {
+            needs_today = r.status();
+            return Err::kNull;
+          }
+          v = *r;
+        }
         if (!v) return Err::kInvalid;
         *d = *v;
         return Err::kOk;
       });
+      SLUICE_RETURN_NOT_OK(needs_today);
       break;
+    }
     default:
       return Status::Internal("unsupported cast from STRING to " + to.ToString());
   }
@@ -488,6 +504,13 @@ Status NumericToNumeric(const Vector& in, size_t n, Vector* out, bool try_cast) 
 Result<Vector> CastNested(const Vector& in, size_t n, const DataType& to, bool try_cast);
 
 }  // namespace
+
+Result<std::optional<int64_t>> ParseTimestampText(std::string_view s, const EvalContext& eval) {
+  if (IsTimeOfDayOnly(s) && !eval.now_known) {
+    return Status::ExecutionError("a time of day alone is read on today's date, which is known when the query runs");
+  }
+  return ParseTimestampOrTimeOfDay(s, static_cast<int32_t>(FloorDiv(eval.now_micros, kMicrosPerDay)));
+}
 
 Result<Vector> CastVector(const Vector& in, size_t n, const DataType& to, bool try_cast) {
   const DataType& from = in.type();
@@ -603,6 +626,9 @@ Result<Vector> CastNested(const Vector& in, size_t n, const DataType& to, bool t
 }
 
 Result<Vector> CastKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  if (args[0].type().id() == TypeId::kString && ctx.call->type.id() == TypeId::kTimestamp && ctx.eval != nullptr) {
+    return CastFromString(args[0], n, ctx.call->type, ctx.call->name == "try_cast", ctx.eval);
+  }
   return CastVector(args[0], n, ctx.call->type, ctx.call->name == "try_cast");
 }
 

@@ -46,7 +46,7 @@ Status CannotParse(SV text, SV fmt, bool is_date) {
 
 // Parses row i of a STRING argument with an optional format; nullopt if invalid.
 Result<std::optional<int64_t>> ParseWithFormat(SV text, const std::vector<Vector>& args, size_t n, size_t i,
-                                               size_t fmt_arg, const char* default_fmt) {
+                                               size_t fmt_arg, const char* default_fmt, const EvalContext& eval) {
   if (args.size() > fmt_arg) {
     SV fmt = args[fmt_arg].data<SV>()[Row(args[fmt_arg], n, i)];
     SLUICE_ASSIGN_OR_RETURN(const DateTimeFormat* f, CachedFormat(fmt));
@@ -56,7 +56,7 @@ Result<std::optional<int64_t>> ParseWithFormat(SV text, const std::vector<Vector
     SLUICE_ASSIGN_OR_RETURN(const DateTimeFormat* f, CachedFormat(default_fmt));
     return f->Parse(text);
   }
-  return ParseTimestamp(text);
+  return ParseTimestampText(text, eval);
 }
 
 // to_timestamp / to_date / try_to_timestamp / unix_timestamp(str[, fmt]).
@@ -73,9 +73,13 @@ Result<Vector> ParseKernel(const KernelContext& ctx, const std::vector<Vector>& 
     if (a.type().id() == TypeId::kString) {
       SV text = a.data<SV>()[Row(a, n, i)];
       const char* def = name == "unix_timestamp" || name == "to_unix_timestamp" ? kDefaultTimestampFormat : nullptr;
-      SLUICE_ASSIGN_OR_RETURN(std::optional<int64_t> v, ParseWithFormat(text, args, n, i, 1, def));
-      if (!v && rt.id() == TypeId::kDate && args.size() == 1) {
+      std::optional<int64_t> v;
+      if (rt.id() == TypeId::kDate && args.size() == 1) {
+        // to_date(str) is CAST(str AS DATE): the date part alone, a time of
+        // day alone is no date.
         if (auto dd = ParseDate(text)) v = int64_t{*dd} * kMicrosPerDay;
+      } else {
+        SLUICE_ASSIGN_OR_RETURN(v, ParseWithFormat(text, args, n, i, 1, def, *ctx.eval));
       }
       if (!v) {
         if (try_mode) {
