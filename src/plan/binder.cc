@@ -130,7 +130,7 @@ Result<ExprPtr> Binder::ResolveColumn(const ParsedExpr& e, const BindScope& scop
   auto find = [&](const std::string* qualifier, const std::string& name, std::vector<size_t>* hits) {
     for (size_t i = 0; i < cols.size(); ++i) {
       if (!EqualsIgnoreCase(cols[i].name, name)) continue;
-      if (qualifier && !EqualsIgnoreCase(cols[i].qualifier, *qualifier)) continue;
+      if (qualifier ? !EqualsIgnoreCase(cols[i].qualifier, *qualifier) : cols[i].qualified_only) continue;
       hits->push_back(i);
     }
   };
@@ -846,7 +846,9 @@ Result<LogicalPlanPtr> Binder::BindJoin(const ast::JoinRef& ref) {
   size_t nl = left->output.size();
   if (!ref.using_columns.empty()) {
     // USING (a, b): equality on each, and the output starts with the USING
-    // columns once (coalesced for a full outer join), then the rest.
+    // columns once (coalesced for a full outer join), unqualified, then
+    // each side's columns, its own key columns among them reachable only as
+    // alias.k and through alias.* (Spark's resolution).
     std::vector<ExprPtr> conj;
     std::vector<std::pair<size_t, size_t>> pairs;
     for (const auto& name : ref.using_columns) {
@@ -879,19 +881,14 @@ Result<LogicalPlanPtr> Binder::BindJoin(const ast::JoinRef& ref) {
       exprs.push_back(e);
       LogicalColumn c = join->output[type == JoinType::kRightOuter ? nl + ri : li];
       c.nullable = e->nullable;
+      c.qualifier.clear();
+      c.qualified_only = false;
       out.push_back(c);
     }
-    for (size_t i = 0; i < nl; ++i) {
-      if (!lused.count(i)) {
-        exprs.push_back(ColumnRefTo(join->output, i));
-        out.push_back(join->output[i]);
-      }
-    }
-    for (size_t i = 0; i < right->output.size(); ++i) {
-      if (!rused.count(i)) {
-        exprs.push_back(ColumnRefTo(join->output, nl + i));
-        out.push_back(join->output[nl + i]);
-      }
+    for (size_t i = 0; i < nl + right->output.size(); ++i) {
+      exprs.push_back(ColumnRefTo(join->output, i));
+      out.push_back(join->output[i]);
+      if (i < nl ? lused.count(i) : rused.count(i - nl)) out.back().qualified_only = true;
     }
     return MakeProject(join, std::move(exprs), std::move(out));
   }
@@ -921,6 +918,7 @@ Result<std::vector<std::pair<ExprPtr, std::string>>> Binder::BindSelectList(
       const auto& q = e.parts;
       if (q.empty()) {
         for (size_t i = 0; i < scope.columns.size(); ++i) {
+          if (scope.columns[i].qualified_only) continue;
           ast::ParsedExprPtr ref = ParsedExpr::ColumnRef({scope.columns[i].qualifier, scope.columns[i].name}, e.location);
           if (scope.columns[i].qualifier.empty()) ref = ParsedExpr::ColumnRef({scope.columns[i].name}, e.location);
           // Bind by index to avoid ambiguity between same-named columns.
