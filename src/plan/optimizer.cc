@@ -18,6 +18,36 @@ bool IsLiteralBool(const ExprPtr& e, bool value) {
 
 bool IsNullLiteral(const ExprPtr& e) { return e->kind == ExprKind::kLiteral && e->literal.is_null(); }
 
+// Spark's NullIntolerant expressions (null in any argument, null out) among
+// Sluice's functions, by their registered names: comparisons, arithmetic,
+// casts, and the scalar functions Spark marks so (Spark 4.3; round, concat,
+// coalesce, trim, locate, hash, the try_ functions, size, ... are not).
+// to_timestamp and to_date count only without a format (they are casts).
+bool IsNullIntolerant(const Expr& call) {
+  static const std::set<std::string, std::less<>> kNames = {
+      // comparisons, logic, arithmetic, casts
+      "=", "<>", "<", "<=", ">", ">=", "not", "like", "rlike", "+", "-", "*", "/", "%", "mod", "div", "pmod",
+      "negate", "cast", "try_cast",
+      // date and time
+      "from_unixtime", "date_format", "year", "quarter", "month", "day", "dayofyear", "dayofweek", "weekday",
+      "hour", "minute", "second", "date_add", "date_sub", "datediff", "last_day", "unix_date", "weekofyear",
+      "add_months", "months_between", "next_day", "make_date", "make_timestamp", "date_from_unix_date",
+      "timestamp_seconds", "timestamp_millis", "timestamp_micros", "unix_seconds", "unix_millis", "unix_micros",
+      // hashing, math
+      "md5", "sha1", "sha2", "crc32", "abs", "floor", "ceil", "sqrt", "cbrt", "exp", "ln", "log", "log10", "log2",
+      "pow", "sign", "signum", "atan2", "factorial", "hex", "bin",
+      // nested
+      "get_field", "get_array_item", "element_at", "array_contains", "sort_array", "array_distinct",
+      // strings, JSON
+      "substring", "left", "upper", "lower", "initcap", "length", "octet_length", "split", "regexp_extract",
+      "regexp_replace", "replace", "instr", "lpad", "rpad", "starts_with", "ends_with", "contains", "reverse",
+      "repeat", "ascii", "chr", "translate", "substring_index", "unbase64", "from_json"};
+  if (call.function == nullptr) return false;
+  const std::string& name = call.function->name;
+  if ((name == "to_timestamp" || name == "to_date") && call.args.size() == 1) return true;
+  return kNames.count(name) > 0;
+}
+
 ExprPtr WithArgs(const ExprPtr& e, std::vector<ExprPtr> args) {
   auto copy = std::make_shared<Expr>(*e);
   copy->args = std::move(args);
@@ -50,6 +80,14 @@ Result<ExprPtr> FoldExpression(const ExprPtr& e) {
   } else if (cur->name == "not" && cur->args.size() == 1) {
     const auto& a = cur->args[0];
     if (a->kind == ExprKind::kCall && a->name == "not") return a->args[0];
+  }
+  // Spark's NullPropagation: a NULL literal argument makes a null-intolerant
+  // call NULL, and so does a NULL literal value tested by IN; the other
+  // arguments are not evaluated (a cast of them that would fail does not).
+  if (cur->kind == ExprKind::kCall && !cur->args.empty() &&
+      ((IsNullIntolerant(*cur) && std::any_of(cur->args.begin(), cur->args.end(), IsNullLiteral)) ||
+       (cur->function != nullptr && cur->function->name == "in" && IsNullLiteral(cur->args[0])))) {
+    return MakeLiteral(Value::Null(cur->type));
   }
   if (cur->IsConstant()) {
     // Evaluate over a one-row batch with no columns. A failure (1/0) is left

@@ -121,6 +121,44 @@ TEST_F(OptimizerTest, ConstantsFoldAndTrueFiltersVanish) {
   EXPECT_EQ(folded->exprs[0]->ToString(), "(6 + id)");
 }
 
+// Spark's NullPropagation: a null-intolerant expression (comparison,
+// arithmetic, most scalar functions) with a NULL literal argument is NULL,
+// and its other arguments are never evaluated (so cannot fail).
+TEST_F(OptimizerTest, NullIntolerantCallsWithANullLiteralFoldToNull) {
+  auto plan = Optimized(
+      "SELECT name = CAST(NULL AS INT) AS a, (id + NULL) * age AS b, upper(name) < NULL AS c, "
+      "-(CAST(name AS INT) * CAST(NULL AS INT)) AS d, NULL IN (id, 1) AS e, substr(name, NULL) AS f, "
+      "length(CAST(NULL AS STRING)) + 1 / 0 AS g FROM people");
+  ASSERT_EQ(plan->kind, LogicalKind::kProject);
+  ASSERT_EQ(plan->exprs.size(), 7u);
+  for (const auto& e : plan->exprs) {
+    EXPECT_EQ(e->kind, ExprKind::kLiteral) << e->ToString();
+    EXPECT_TRUE(e->literal.is_null()) << e->ToString();
+  }
+  EXPECT_EQ(plan->exprs[0]->type, DataType::Boolean());
+  EXPECT_EQ(plan->exprs[1]->type, DataType::Int());
+  EXPECT_EQ(plan->exprs[5]->type, DataType::String());
+}
+
+// What Spark does not fold: null-tolerant functions (coalesce, concat,
+// try_add, <=>, AND/OR, IS NULL, round) and IN with a NULL in the list.
+TEST_F(OptimizerTest, NullTolerantCallsWithANullLiteralStay) {
+  auto plan = Optimized(
+      "SELECT coalesce(NULL, id) AS a, concat(name, NULL) AS b, try_add(id, NULL) AS c, id <=> NULL AS d, "
+      "(id > 1) OR NULL AS e, id IN (NULL, 1) AS f, round(CAST(name AS DOUBLE), NULL) AS g FROM people");
+  ASSERT_EQ(plan->kind, LogicalKind::kProject);
+  ASSERT_EQ(plan->exprs.size(), 7u);
+  for (const auto& e : plan->exprs) EXPECT_EQ(e->kind, ExprKind::kCall) << e->ToString();
+}
+
+// A filter whose condition folds to NULL keeps no row.
+TEST_F(OptimizerTest, AComparisonWithNullInAFilterEmptiesIt) {
+  auto plan = Optimized("SELECT id FROM people WHERE CAST(name AS INT) > NULL");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  EXPECT_TRUE(scans.empty());
+}
+
 TEST_F(OptimizerTest, FalseFilterBecomesEmptyRelation) {
   auto plan = Optimized("SELECT id FROM people WHERE 1 = 0");
   std::vector<LogicalPlanPtr> scans;
