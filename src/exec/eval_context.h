@@ -13,6 +13,8 @@ struct EvalContext {
   // function that needs now_micros (a time of day alone read as a timestamp
   // on today's date) then fails, which leaves it to run time.
   bool now_known = true;
+  // Set by such a function when it refused for that reason.
+  mutable bool needed_now = false;
 };
 
 }  // namespace sluice

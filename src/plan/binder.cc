@@ -665,7 +665,12 @@ Result<LogicalPlanPtr> Binder::BindValues(const std::vector<std::vector<ast::Par
     std::vector<ExprPtr> br;
     for (const auto& x : r) {
       SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*x, empty));
-      SLUICE_ASSIGN_OR_RETURN(b, FoldExpression(b));
+      auto folded = FoldExpression(b);
+      if (!folded.ok()) {
+        return ErrorAt(x->location, "[INVALID_INLINE_TABLE.FAILED_SQL_EXPRESSION_EVALUATION] the VALUES entry " +
+                                        x->ToString() + " cannot be evaluated: " + folded.status().message());
+      }
+      b = *folded;
       if (b->kind != ExprKind::kLiteral) {
         return ErrorAt(x->location, "[INVALID_INLINE_TABLE] VALUES entries must be constant: " + x->ToString());
       }

@@ -56,12 +56,31 @@ ExprPtr WithArgs(const ExprPtr& e, std::vector<ExprPtr> args) {
 
 }  // namespace
 
-Result<ExprPtr> FoldExpression(const ExprPtr& e) {
+namespace {
+
+// The conditionals whose branches Spark's ConstantFolding folds without
+// failing (ConditionalExpression: a branch may never be taken).
+bool IsConditional(const Expr& e) {
+  if (e.function == nullptr) return false;
+  const std::string& n = e.function->name;
+  return n == "case" || n == "if" || n == "coalesce" || n == "nvl";
+}
+
+// Folds e bottom-up. A constant subexpression whose evaluation fails is left
+// as it is and its error handed up in *pending: a constant parent is then
+// evaluated whole (which may succeed: NULL + 1/0 is NULL), and the first
+// parent that is not constant fails with it, unless the failure sits in a
+// branch of a conditional (in_branch), where it is left for run time.
+Result<ExprPtr> Fold(const ExprPtr& e, bool in_branch, Status* pending) {
   if (e->kind != ExprKind::kCall) return e;
+  const bool branch = in_branch || IsConditional(*e);
   std::vector<ExprPtr> args;
   bool changed = false;
+  Status child_failure;
   for (const auto& a : e->args) {
-    SLUICE_ASSIGN_OR_RETURN(auto f, FoldExpression(a));
+    Status p;
+    SLUICE_ASSIGN_OR_RETURN(auto f, Fold(a, branch, &p));
+    if (!p.ok() && child_failure.ok()) child_failure = p;
     changed |= f != a;
     args.push_back(std::move(f));
   }
@@ -90,8 +109,7 @@ Result<ExprPtr> FoldExpression(const ExprPtr& e) {
     return MakeLiteral(Value::Null(cur->type));
   }
   if (cur->IsConstant()) {
-    // Evaluate over a one-row batch with no columns. A failure (1/0) is left
-    // for run time, where it surfaces only if the expression is evaluated.
+    // Evaluate over a one-row batch with no columns.
     Batch one;
     one.num_rows = 1;
     EvalContext ctx;
@@ -102,8 +120,22 @@ Result<ExprPtr> FoldExpression(const ExprPtr& e) {
       if (val.is_null()) val = Value::Null(cur->type);
       return MakeLiteral(std::move(val));
     }
+    // A data error (1/0, a bad cast) is Spark's; anything else, or a value
+    // that needs the query's clock, is left for run time.
+    if (!v.ok() && v.status().code() == StatusCode::kExecutionError && !ctx.needed_now) *pending = v.status();
+    return cur;
   }
+  if (!child_failure.ok() && !branch) return child_failure;
   return cur;
+}
+
+}  // namespace
+
+Result<ExprPtr> FoldExpression(const ExprPtr& e) {
+  Status pending;
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr folded, Fold(e, false, &pending));
+  SLUICE_RETURN_NOT_OK(pending);
+  return folded;
 }
 
 namespace {

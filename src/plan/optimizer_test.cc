@@ -159,6 +159,29 @@ TEST_F(OptimizerTest, AComparisonWithNullInAFilterEmptiesIt) {
   EXPECT_TRUE(scans.empty());
 }
 
+// Spark's ConstantFolding: a constant expression that fails fails the query
+// while it is planned, rows or no rows, unless it sits in a branch of a
+// conditional (CASE, IF, coalesce, nvl), which may never be taken.
+TEST_F(OptimizerTest, AConstantThatFailsFailsTheQueryOutsideConditionalBranches) {
+  for (const char* sql : {"SELECT 1 / 0 AS x FROM people WHERE false", "SELECT id FROM people WHERE id = 5 AND 1 / 0 = 1",
+                          "SELECT CAST('{bad' AS DECIMAL(10,2)) AS x FROM people WHERE id > 100",
+                          "SELECT CASE WHEN true THEN 1 / 0 END AS x FROM people",
+                          "SELECT count(*) AS n FROM people GROUP BY city HAVING sum(id) > 1 / 0"}) {
+    auto p = Optimize(Analyze(sql));
+    ASSERT_FALSE(p.ok()) << sql;
+    const std::string& m = p.status().message();
+    EXPECT_TRUE(m.find("[DIVIDE_BY_ZERO]") != std::string::npos || m.find("[CAST_INVALID_INPUT]") != std::string::npos)
+        << sql << ": " << p.status().ToString();
+  }
+  for (const char* sql : {"SELECT CASE WHEN id > 0 THEN 1 ELSE 1 / 0 END AS x FROM people",
+                          "SELECT if(id > 0, 1, CAST('x' AS INT) + 1) AS x FROM people",
+                          "SELECT coalesce(id, 1 / 0) AS x FROM people", "SELECT nvl2(id, 1 / 0, 2) AS x FROM people",
+                          "SELECT CAST(NULL AS INT) + 1 / 0 AS x FROM people"}) {
+    auto p = Optimize(Analyze(sql));
+    EXPECT_TRUE(p.ok()) << sql << ": " << p.status().ToString();
+  }
+}
+
 TEST_F(OptimizerTest, FalseFilterBecomesEmptyRelation) {
   auto plan = Optimized("SELECT id FROM people WHERE 1 = 0");
   std::vector<LogicalPlanPtr> scans;

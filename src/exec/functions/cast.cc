@@ -507,6 +507,7 @@ Result<Vector> CastNested(const Vector& in, size_t n, const DataType& to, bool t
 
 Result<std::optional<int64_t>> ParseTimestampText(std::string_view s, const EvalContext& eval) {
   if (IsTimeOfDayOnly(s) && !eval.now_known) {
+    eval.needed_now = true;
     return Status::ExecutionError("a time of day alone is read on today's date, which is known when the query runs");
   }
   return ParseTimestampOrTimeOfDay(s, static_cast<int32_t>(FloorDiv(eval.now_micros, kMicrosPerDay)));
