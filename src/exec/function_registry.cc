@@ -367,7 +367,9 @@ Result<ExprPtr> BindCast(ExprPtr arg, const DataType& to, bool try_cast) {
                                  arg->type.ToString() + " to " + to.ToString());
   }
   const fn::FunctionDef* def = fn::FunctionTable::Get().Find(try_cast ? "try_cast" : "cast");
-  bool nullable = arg->nullable || try_cast || to.id() == TypeId::kStruct;
+  // A DOUBLE's NaN or infinity is a NULL DECIMAL, in ANSI mode too.
+  bool nullable = arg->nullable || try_cast || to.id() == TypeId::kStruct ||
+                  (arg->type.id() == TypeId::kDouble && to.id() == TypeId::kDecimal);
   std::vector<ExprPtr> args{std::move(arg)};
   return MakeCall(&def->fn, try_cast ? "try_cast" : "cast", std::move(args), to, nullable);
 }

@@ -130,7 +130,7 @@ Result<ExprPtr> Binder::ResolveColumn(const ParsedExpr& e, const BindScope& scop
   auto find = [&](const std::string* qualifier, const std::string& name, std::vector<size_t>* hits) {
     for (size_t i = 0; i < cols.size(); ++i) {
       if (!EqualsIgnoreCase(cols[i].name, name)) continue;
-      if (qualifier && !EqualsIgnoreCase(cols[i].qualifier, *qualifier)) continue;
+      if (qualifier ? !EqualsIgnoreCase(cols[i].qualifier, *qualifier) : cols[i].qualified_only) continue;
       hits->push_back(i);
     }
   };
@@ -274,9 +274,9 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
       SLUICE_ASSIGN_OR_RETURN(auto base, child(*e.child));
       SLUICE_ASSIGN_OR_RETURN(auto idx, child(*e.index));
       if (base->type.id() == TypeId::kArray) {
-        // arr[i] is 0-based; element_at is 1-based.
-        SLUICE_ASSIGN_OR_RETURN(idx, BindScalarFunction("+", {idx, MakeLiteral(Value::Int(1))}));
-        return located(BindScalarFunction("element_at", {base, idx}));
+        // arr[i] is 0-based, and out of range is INVALID_ARRAY_INDEX (not
+        // element_at's INVALID_ARRAY_INDEX_IN_ELEMENT_AT).
+        return located(BindScalarFunction("get_array_item", {base, idx}));
       }
       return located(BindScalarFunction("element_at", {base, idx}));
     }
@@ -789,7 +789,12 @@ Result<LogicalPlanPtr> Binder::BindValues(const std::vector<std::vector<ast::Par
     std::vector<ExprPtr> br;
     for (const auto& x : r) {
       SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*x, empty));
-      SLUICE_ASSIGN_OR_RETURN(b, FoldExpression(b));
+      auto folded = FoldExpression(b);
+      if (!folded.ok()) {
+        return ErrorAt(x->location, "[INVALID_INLINE_TABLE.FAILED_SQL_EXPRESSION_EVALUATION] the VALUES entry " +
+                                        x->ToString() + " cannot be evaluated: " + folded.status().message());
+      }
+      b = *folded;
       if (b->kind != ExprKind::kLiteral) {
         return ErrorAt(x->location, "[INVALID_INLINE_TABLE] VALUES entries must be constant: " + x->ToString());
       }
@@ -970,7 +975,9 @@ Result<LogicalPlanPtr> Binder::BindJoin(const ast::JoinRef& ref) {
   size_t nl = left->output.size();
   if (!ref.using_columns.empty()) {
     // USING (a, b): equality on each, and the output starts with the USING
-    // columns once (coalesced for a full outer join), then the rest.
+    // columns once (coalesced for a full outer join), unqualified, then
+    // each side's columns, its own key columns among them reachable only as
+    // alias.k and through alias.* (Spark's resolution).
     std::vector<ExprPtr> conj;
     std::vector<std::pair<size_t, size_t>> pairs;
     for (const auto& name : ref.using_columns) {
@@ -1003,19 +1010,14 @@ Result<LogicalPlanPtr> Binder::BindJoin(const ast::JoinRef& ref) {
       exprs.push_back(e);
       LogicalColumn c = join->output[type == JoinType::kRightOuter ? nl + ri : li];
       c.nullable = e->nullable;
+      c.qualifier.clear();
+      c.qualified_only = false;
       out.push_back(c);
     }
-    for (size_t i = 0; i < nl; ++i) {
-      if (!lused.count(i)) {
-        exprs.push_back(ColumnRefTo(join->output, i));
-        out.push_back(join->output[i]);
-      }
-    }
-    for (size_t i = 0; i < right->output.size(); ++i) {
-      if (!rused.count(i)) {
-        exprs.push_back(ColumnRefTo(join->output, nl + i));
-        out.push_back(join->output[nl + i]);
-      }
+    for (size_t i = 0; i < nl + right->output.size(); ++i) {
+      exprs.push_back(ColumnRefTo(join->output, i));
+      out.push_back(join->output[i]);
+      if (i < nl ? lused.count(i) : rused.count(i - nl)) out.back().qualified_only = true;
     }
     return MakeProject(join, std::move(exprs), std::move(out));
   }
@@ -1045,6 +1047,7 @@ Result<std::vector<std::pair<ExprPtr, std::string>>> Binder::BindSelectList(
       const auto& q = e.parts;
       if (q.empty()) {
         for (size_t i = 0; i < scope.columns.size(); ++i) {
+          if (scope.columns[i].qualified_only) continue;
           ast::ParsedExprPtr ref = ParsedExpr::ColumnRef({scope.columns[i].qualifier, scope.columns[i].name}, e.location);
           if (scope.columns[i].qualifier.empty()) ref = ParsedExpr::ColumnRef({scope.columns[i].name}, e.location);
           // Bind by index to avoid ambiguity between same-named columns.
@@ -1203,6 +1206,12 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
     for (const auto& g : node.group_by) {
       const ParsedExpr* target = g.get();
       if (const ParsedExpr* ord = select_item_for(*g)) {
+        if (ContainsAggregate(*ord)) {
+          return ErrorAt(g->location, "[GROUP_BY_POS_AGGREGATE] GROUP BY " + g->ToString() + " refers to " +
+                                          ord->ToString() +
+                                          ", which contains an aggregate function; aggregate functions are not "
+                                          "allowed in GROUP BY (group by the other select items instead)");
+        }
         target = ord;
       } else if (g->kind == ast::ExprKind::kLiteral && g->value.type().id() == TypeId::kInt) {
         return ErrorAt(g->location, "[GROUP_BY_POS_OUT_OF_RANGE] GROUP BY position " + g->ToString() +

@@ -28,6 +28,10 @@ struct LogicalColumn {
   std::string qualifier;
   DataType type;
   bool nullable = true;
+  // Reachable only by its qualified name (qualifier.name) and through
+  // qualifier.*: each side's own key column after JOIN ... USING, which the
+  // unqualified name and `*` show once as the join's key.
+  bool qualified_only = false;
 };
 
 enum class LogicalKind : uint8_t {

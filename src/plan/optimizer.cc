@@ -18,6 +18,36 @@ bool IsLiteralBool(const ExprPtr& e, bool value) {
 
 bool IsNullLiteral(const ExprPtr& e) { return e->kind == ExprKind::kLiteral && e->literal.is_null(); }
 
+// Spark's NullIntolerant expressions (null in any argument, null out) among
+// Sluice's functions, by their registered names: comparisons, arithmetic,
+// casts, and the scalar functions Spark marks so (Spark 4.3; round, concat,
+// coalesce, trim, locate, hash, the try_ functions, size, ... are not).
+// to_timestamp and to_date count only without a format (they are casts).
+bool IsNullIntolerant(const Expr& call) {
+  static const std::set<std::string, std::less<>> kNames = {
+      // comparisons, logic, arithmetic, casts
+      "=", "<>", "<", "<=", ">", ">=", "not", "like", "rlike", "+", "-", "*", "/", "%", "mod", "div", "pmod",
+      "negate", "cast", "try_cast",
+      // date and time
+      "from_unixtime", "date_format", "year", "quarter", "month", "day", "dayofyear", "dayofweek", "weekday",
+      "hour", "minute", "second", "date_add", "date_sub", "datediff", "last_day", "unix_date", "weekofyear",
+      "add_months", "months_between", "next_day", "make_date", "make_timestamp", "date_from_unix_date",
+      "timestamp_seconds", "timestamp_millis", "timestamp_micros", "unix_seconds", "unix_millis", "unix_micros",
+      // hashing, math
+      "md5", "sha1", "sha2", "crc32", "abs", "floor", "ceil", "sqrt", "cbrt", "exp", "ln", "log", "log10", "log2",
+      "pow", "sign", "signum", "atan2", "factorial", "hex", "bin",
+      // nested
+      "get_field", "get_array_item", "element_at", "array_contains", "sort_array", "array_distinct",
+      // strings, JSON
+      "substring", "left", "upper", "lower", "initcap", "length", "octet_length", "split", "regexp_extract",
+      "regexp_replace", "replace", "instr", "lpad", "rpad", "starts_with", "ends_with", "contains", "reverse",
+      "repeat", "ascii", "chr", "translate", "substring_index", "unbase64", "from_json"};
+  if (call.function == nullptr) return false;
+  const std::string& name = call.function->name;
+  if ((name == "to_timestamp" || name == "to_date") && call.args.size() == 1) return true;
+  return kNames.count(name) > 0;
+}
+
 ExprPtr WithArgs(const ExprPtr& e, std::vector<ExprPtr> args) {
   auto copy = std::make_shared<Expr>(*e);
   copy->args = std::move(args);
@@ -26,12 +56,31 @@ ExprPtr WithArgs(const ExprPtr& e, std::vector<ExprPtr> args) {
 
 }  // namespace
 
-Result<ExprPtr> FoldExpression(const ExprPtr& e) {
+namespace {
+
+// The conditionals whose branches Spark's ConstantFolding folds without
+// failing (ConditionalExpression: a branch may never be taken).
+bool IsConditional(const Expr& e) {
+  if (e.function == nullptr) return false;
+  const std::string& n = e.function->name;
+  return n == "case" || n == "if" || n == "coalesce" || n == "nvl";
+}
+
+// Folds e bottom-up. A constant subexpression whose evaluation fails is left
+// as it is and its error handed up in *pending: a constant parent is then
+// evaluated whole (which may succeed: NULL + 1/0 is NULL), and the first
+// parent that is not constant fails with it, unless the failure sits in a
+// branch of a conditional (in_branch), where it is left for run time.
+Result<ExprPtr> Fold(const ExprPtr& e, bool in_branch, Status* pending) {
   if (e->kind != ExprKind::kCall) return e;
+  const bool branch = in_branch || IsConditional(*e);
   std::vector<ExprPtr> args;
   bool changed = false;
+  Status child_failure;
   for (const auto& a : e->args) {
-    SLUICE_ASSIGN_OR_RETURN(auto f, FoldExpression(a));
+    Status p;
+    SLUICE_ASSIGN_OR_RETURN(auto f, Fold(a, branch, &p));
+    if (!p.ok() && child_failure.ok()) child_failure = p;
     changed |= f != a;
     args.push_back(std::move(f));
   }
@@ -51,20 +100,42 @@ Result<ExprPtr> FoldExpression(const ExprPtr& e) {
     const auto& a = cur->args[0];
     if (a->kind == ExprKind::kCall && a->name == "not") return a->args[0];
   }
+  // Spark's NullPropagation: a NULL literal argument makes a null-intolerant
+  // call NULL, and so does a NULL literal value tested by IN; the other
+  // arguments are not evaluated (a cast of them that would fail does not).
+  if (cur->kind == ExprKind::kCall && !cur->args.empty() &&
+      ((IsNullIntolerant(*cur) && std::any_of(cur->args.begin(), cur->args.end(), IsNullLiteral)) ||
+       (cur->function != nullptr && cur->function->name == "in" && IsNullLiteral(cur->args[0])))) {
+    return MakeLiteral(Value::Null(cur->type));
+  }
   if (cur->IsConstant()) {
-    // Evaluate over a one-row batch with no columns. A failure (1/0) is left
-    // for run time, where it surfaces only if the expression is evaluated.
+    // Evaluate over a one-row batch with no columns.
     Batch one;
     one.num_rows = 1;
     EvalContext ctx;
+    ctx.now_known = false;
     auto v = ExpressionEvaluator::Evaluate(*cur, one, nullptr, ctx);
     if (v.ok() && v->size() == 1) {
       Value val = v->GetValue(0);
       if (val.is_null()) val = Value::Null(cur->type);
       return MakeLiteral(std::move(val));
     }
+    // A data error (1/0, a bad cast) is Spark's; anything else, or a value
+    // that needs the query's clock, is left for run time.
+    if (!v.ok() && v.status().code() == StatusCode::kExecutionError && !ctx.needed_now) *pending = v.status();
+    return cur;
   }
+  if (!child_failure.ok() && !branch) return child_failure;
   return cur;
+}
+
+}  // namespace
+
+Result<ExprPtr> FoldExpression(const ExprPtr& e) {
+  Status pending;
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr folded, Fold(e, false, &pending));
+  SLUICE_RETURN_NOT_OK(pending);
+  return folded;
 }
 
 namespace {

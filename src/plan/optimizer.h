@@ -24,7 +24,12 @@ Result<LogicalPlanPtr> FoldConstants(const LogicalPlanPtr& plan);
 Result<LogicalPlanPtr> PushDownFilters(const LogicalPlanPtr& plan);
 Result<LogicalPlanPtr> PruneColumns(const LogicalPlanPtr& plan);
 
-// Folds / simplifies one expression.
+// Folds / simplifies one expression, as Spark's ConstantFolding and
+// NullPropagation do: a null-intolerant call with a NULL literal argument is
+// NULL; a constant subexpression is evaluated, and one that fails with a data
+// error fails the fold (so the query, as Spark fails it while planning, even
+// where no row would reach it) unless it sits in a branch of CASE, IF,
+// coalesce or nvl, where it is left for run time.
 Result<ExprPtr> FoldExpression(const ExprPtr& e);
 
 }  // namespace sluice

@@ -121,6 +121,67 @@ TEST_F(OptimizerTest, ConstantsFoldAndTrueFiltersVanish) {
   EXPECT_EQ(folded->exprs[0]->ToString(), "(6 + id)");
 }
 
+// Spark's NullPropagation: a null-intolerant expression (comparison,
+// arithmetic, most scalar functions) with a NULL literal argument is NULL,
+// and its other arguments are never evaluated (so cannot fail).
+TEST_F(OptimizerTest, NullIntolerantCallsWithANullLiteralFoldToNull) {
+  auto plan = Optimized(
+      "SELECT name = CAST(NULL AS INT) AS a, (id + NULL) * age AS b, upper(name) < NULL AS c, "
+      "-(CAST(name AS INT) * CAST(NULL AS INT)) AS d, NULL IN (id, 1) AS e, substr(name, NULL) AS f, "
+      "length(CAST(NULL AS STRING)) + 1 / 0 AS g FROM people");
+  ASSERT_EQ(plan->kind, LogicalKind::kProject);
+  ASSERT_EQ(plan->exprs.size(), 7u);
+  for (const auto& e : plan->exprs) {
+    EXPECT_EQ(e->kind, ExprKind::kLiteral) << e->ToString();
+    EXPECT_TRUE(e->literal.is_null()) << e->ToString();
+  }
+  EXPECT_EQ(plan->exprs[0]->type, DataType::Boolean());
+  EXPECT_EQ(plan->exprs[1]->type, DataType::Int());
+  EXPECT_EQ(plan->exprs[5]->type, DataType::String());
+}
+
+// What Spark does not fold: null-tolerant functions (coalesce, concat,
+// try_add, <=>, AND/OR, IS NULL, round) and IN with a NULL in the list.
+TEST_F(OptimizerTest, NullTolerantCallsWithANullLiteralStay) {
+  auto plan = Optimized(
+      "SELECT coalesce(NULL, id) AS a, concat(name, NULL) AS b, try_add(id, NULL) AS c, id <=> NULL AS d, "
+      "(id > 1) OR NULL AS e, id IN (NULL, 1) AS f, round(CAST(name AS DOUBLE), NULL) AS g FROM people");
+  ASSERT_EQ(plan->kind, LogicalKind::kProject);
+  ASSERT_EQ(plan->exprs.size(), 7u);
+  for (const auto& e : plan->exprs) EXPECT_EQ(e->kind, ExprKind::kCall) << e->ToString();
+}
+
+// A filter whose condition folds to NULL keeps no row.
+TEST_F(OptimizerTest, AComparisonWithNullInAFilterEmptiesIt) {
+  auto plan = Optimized("SELECT id FROM people WHERE CAST(name AS INT) > NULL");
+  std::vector<LogicalPlanPtr> scans;
+  Scans(plan, &scans);
+  EXPECT_TRUE(scans.empty());
+}
+
+// Spark's ConstantFolding: a constant expression that fails fails the query
+// while it is planned, rows or no rows, unless it sits in a branch of a
+// conditional (CASE, IF, coalesce, nvl), which may never be taken.
+TEST_F(OptimizerTest, AConstantThatFailsFailsTheQueryOutsideConditionalBranches) {
+  for (const char* sql : {"SELECT 1 / 0 AS x FROM people WHERE false", "SELECT id FROM people WHERE id = 5 AND 1 / 0 = 1",
+                          "SELECT CAST('{bad' AS DECIMAL(10,2)) AS x FROM people WHERE id > 100",
+                          "SELECT CASE WHEN true THEN 1 / 0 END AS x FROM people",
+                          "SELECT count(*) AS n FROM people GROUP BY city HAVING sum(id) > 1 / 0"}) {
+    auto p = Optimize(Analyze(sql));
+    ASSERT_FALSE(p.ok()) << sql;
+    const std::string& m = p.status().message();
+    EXPECT_TRUE(m.find("[DIVIDE_BY_ZERO]") != std::string::npos || m.find("[CAST_INVALID_INPUT]") != std::string::npos)
+        << sql << ": " << p.status().ToString();
+  }
+  for (const char* sql : {"SELECT CASE WHEN id > 0 THEN 1 ELSE 1 / 0 END AS x FROM people",
+                          "SELECT if(id > 0, 1, CAST('x' AS INT) + 1) AS x FROM people",
+                          "SELECT coalesce(id, 1 / 0) AS x FROM people", "SELECT nvl2(id, 1 / 0, 2) AS x FROM people",
+                          "SELECT CAST(NULL AS INT) + 1 / 0 AS x FROM people"}) {
+    auto p = Optimize(Analyze(sql));
+    EXPECT_TRUE(p.ok()) << sql << ": " << p.status().ToString();
+  }
+}
+
 TEST_F(OptimizerTest, FalseFilterBecomesEmptyRelation) {
   auto plan = Optimized("SELECT id FROM people WHERE 1 = 0");
   std::vector<LogicalPlanPtr> scans;

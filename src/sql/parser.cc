@@ -1162,6 +1162,50 @@ Result<ParsedExprPtr> Parser::ParseNot() {
 }
 
 
+// A comparison chain over additive expressions: Spark's valueExpression, what
+// POSITION(substr IN str) takes on either side of its IN.
+Result<ParsedExprPtr> Parser::ParseComparison() {
+  SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAdditive());
+  while (Peek().kind == TokenKind::kSymbol) {
+    const std::string& s = Peek().text;
+    const char* name = nullptr;
+    if (s == "=" || s == "==") name = "=";
+    else if (s == "<>" || s == "!=") name = "<>";
+    else if (s == "<") name = "<";
+    else if (s == "<=") name = "<=";
+    else if (s == ">") name = ">";
+    else if (s == ">=") name = ">=";
+    else if (s == "<=>") name = "<=>";
+    if (name == nullptr) break;
+    Consume();
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseAdditive());
+    SourceLocation loc = left->location;
+    left = Call(name, {std::move(left), std::move(right)}, loc);
+  }
+  return left;
+}
+
+// POSITION(substr IN str) -> locate(substr, str, 1), as Spark rewrites it.
+// Called at `POSITION (`; returns nullptr (with the position restored) when
+// the call is not of that form, so that it parses as the ordinary
+// position(substr, str[, pos]).
+Result<ParsedExprPtr> Parser::ParsePosition() {
+  size_t save = pos_;
+  const Token& name = Consume();
+  SourceLocation loc = Loc(name);
+  Consume();  // (
+  auto substr = ParseComparison();
+  if (!substr.ok() || !PeekWord("IN")) {
+    pos_ = save;
+    return ParsedExprPtr{};
+  }
+  Consume();  // IN
+  SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseComparison());
+  SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+  return ParsedExpr::Function(
+      "locate", {std::move(*substr), std::move(str), ParsedExpr::Literal(Value::Int(1), loc)}, loc);
+}
+
 Result<ParsedExprPtr> Parser::ParsePredicate() {
   SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAdditive());
   while (true) {
@@ -1779,6 +1823,10 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     }
     SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
     return ParsedExpr::Function(fn, std::move(args), loc);
+  }
+  if (u == "POSITION" && PeekSymbol("(", 1)) {
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr position, ParsePosition());
+    if (position != nullptr) return position;
   }
   if (u == "EXISTS" && PeekSymbol("(", 1)) {
     Consume();

@@ -126,6 +126,8 @@ class Parser {
   Result<ast::ParsedExprPtr> ParseAnd();
   Result<ast::ParsedExprPtr> ParseNot();
   Result<ast::ParsedExprPtr> ParsePredicate();
+  Result<ast::ParsedExprPtr> ParseComparison();
+  Result<ast::ParsedExprPtr> ParsePosition();
   Result<ast::ParsedExprPtr> ParseAdditive();
   Result<ast::ParsedExprPtr> ParseMultiplicative();
   Result<ast::ParsedExprPtr> ParseUnary();

@@ -1,6 +1,7 @@
 #include "types/datetime.h"
 
 #include <cctype>
+#include <string>
 
 namespace sluice {
 
@@ -140,6 +141,25 @@ std::optional<int64_t> ParseTimestamp(std::string_view s) {
   if (pos != s.size()) return std::nullopt;
   int64_t secs = static_cast<int64_t>(days) * 86400 + hh * 3600 + mi * 60 + ss - offset_seconds;
   return secs * kMicrosPerSecond + frac;
+}
+
+bool IsTimeOfDayOnly(std::string_view s) {
+  s = Trim(s);
+  if (!s.empty() && s[0] == 'T') return true;
+  size_t digits = 0;
+  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) ++digits;
+  return (digits == 1 || digits == 2) && digits < s.size() && s[digits] == ':';
+}
+
+std::optional<int64_t> ParseTimestampOrTimeOfDay(std::string_view s, int32_t today) {
+  if (!IsTimeOfDayOnly(s)) return ParseTimestamp(s);
+  s = Trim(s);
+  if (s[0] == 'T') s.remove_prefix(1);
+  // The time on day 0, then moved to `today` (the session zone is UTC, so a
+  // day is always 86400 seconds).
+  std::optional<int64_t> t = ParseTimestamp("1970-01-01T" + std::string(s));
+  if (!t) return std::nullopt;
+  return *t + int64_t{today} * kMicrosPerDay;
 }
 
 }  // namespace sluice

@@ -29,5 +29,11 @@ std::optional<int32_t> ParseDate(std::string_view s);
 // missing zone is UTC (Sluice's session time zone). nullopt if not a valid
 // timestamp.
 std::optional<int64_t> ParseTimestamp(std::string_view s);
+// Whether s (surrounding whitespace aside) is a time of day alone:
+// "[T]H[H]:m[m][:ss[.f{1,9}]][zone]", or "T" and a time.
+bool IsTimeOfDayOnly(std::string_view s);
+// ParseTimestamp, and also a time of day alone, read as that time on day
+// `today` (days since the epoch), as Spark's string-to-timestamp cast does.
+std::optional<int64_t> ParseTimestampOrTimeOfDay(std::string_view s, int32_t today);
 
 }  // namespace sluice

@@ -49,6 +49,24 @@ TEST(FormatTest, DecimalDateTimestamp) {
   EXPECT_EQ(FormatTimestamp(int64_t{253402300800} * 1000000), "+10000-01-01 00:00:00");
 }
 
+// Spark reads a time of day alone as that time today.
+TEST(DateTimeTest, ParseTimeOfDayOnToday) {
+  const int32_t today = 19723;  // 2024-01-01
+  const int64_t midnight = int64_t{today} * kMicrosPerDay;
+  EXPECT_EQ(ParseTimestampOrTimeOfDay("10:30", today), midnight + (10 * 3600 + 30 * 60) * kMicrosPerSecond);
+  EXPECT_EQ(ParseTimestampOrTimeOfDay(" T1:2:03.5 ", today), midnight + (3600 + 2 * 60 + 3) * kMicrosPerSecond + 500000);
+  EXPECT_EQ(ParseTimestampOrTimeOfDay("1970-01-01 00:00:01", today), 1000000);
+  EXPECT_EQ(ParseTimestampOrTimeOfDay("10", today), std::nullopt);
+  EXPECT_EQ(ParseTimestampOrTimeOfDay("25:30", today), std::nullopt);
+  EXPECT_EQ(ParseTimestampOrTimeOfDay("10:30:", today), std::nullopt);
+  EXPECT_TRUE(IsTimeOfDayOnly("10:30"));
+  EXPECT_FALSE(IsTimeOfDayOnly("2024-01-01 10:30"));
+  EXPECT_FALSE(IsTimeOfDayOnly("123:30"));
+  // Without it, ParseTimestamp keeps refusing a time alone (JSON and CSV
+  // readers use it).
+  EXPECT_EQ(ParseTimestamp("10:30"), std::nullopt);
+}
+
 TEST(DateTimeTest, ParseDateAndTimestamp) {
   EXPECT_EQ(ParseDate("2024-01-01"), 19723);
   EXPECT_EQ(ParseDate("2024-02-30"), std::nullopt);

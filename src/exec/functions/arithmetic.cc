@@ -230,6 +230,7 @@ Result<Vector> NegateKernel(const KernelContext& ctx, const std::vector<Vector>&
   Vector out(ctx.call->type, n);
   if (!PropagateNulls(&out, args, n)) return out;
   bool bad = false;
+  Status decimal_error;
   DispatchPhysical(a.type().id(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, int128_t> ||
@@ -241,6 +242,11 @@ Result<Vector> NegateKernel(const KernelContext& ctx, const std::vector<Vector>&
         T v = s[sc ? 0 : i];
         if constexpr (std::is_same_v<T, double>) {
           d[i] = -v;
+        } else if constexpr (std::is_same_v<T, int128_t>) {
+          if (!NegateDecimalAsSpark(v, a.type().precision(), &d[i]) && out.IsValid(i)) {
+            decimal_error = DecimalNegationOutOfRange(d[i], a.type());
+            return;
+          }
         } else {
           bool o = __builtin_sub_overflow(T{0}, v, &d[i]);
           bad |= o & out.IsValid(i);
@@ -248,6 +254,7 @@ Result<Vector> NegateKernel(const KernelContext& ctx, const std::vector<Vector>&
       }
     }
   });
+  SLUICE_RETURN_NOT_OK(decimal_error);
   if (bad) return ArithmeticOverflow(a.type().id() == TypeId::kInt ? "integer" : "long", "");
   return out;
 }

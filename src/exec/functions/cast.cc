@@ -12,7 +12,8 @@ namespace sluice::fn {
 
 namespace {
 
-enum class Err : uint8_t { kOk, kInvalid, kOverflow };
+// kNull: the cast's result is NULL, in ANSI mode too (NaN to DECIMAL).
+enum class Err : uint8_t { kOk, kInvalid, kOverflow, kNull };
 
 bool IsSpace(char c) { return static_cast<unsigned char>(c) <= ' '; }
 
@@ -204,7 +205,7 @@ Status FallibleLoop(const Vector& in, size_t n, Vector* out, bool try_cast, F f)
     if (!in.IsValid(r)) continue;
     Err e = f(src[r], &dst[i]);
     if (e != Err::kOk) {
-      if (try_cast) {
+      if (try_cast || e == Err::kNull) {
         out->SetNull(i);
       } else {
         return CastError(in.GetValue(r), out->type(), e);
@@ -250,7 +251,9 @@ Err IntFromDouble(double d, D* out) {
 }
 
 Err DecimalFromDouble(double d, int precision, int scale, int128_t* out) {
-  if (std::isnan(d) || std::isinf(d)) return Err::kOverflow;
+  // Spark: NaN and the infinities are NULL as a DECIMAL, in ANSI mode too
+  // (Decimal.fromDouble has no value for them and the cast gives up quietly).
+  if (std::isnan(d) || std::isinf(d)) return Err::kNull;
   // Through the shortest decimal text, as Java's BigDecimal(Double.toString).
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof(buf), d);
@@ -313,7 +316,10 @@ Result<Vector> CastToString(const Vector& in, size_t n, const DataType& to) {
   return out;
 }
 
-Result<Vector> CastFromString(const Vector& in, size_t n, const DataType& to, bool try_cast) {
+// eval: the query's clock, for a time of day alone cast to TIMESTAMP;
+// without it (CastVector's other callers) such text is not a timestamp.
+Result<Vector> CastFromString(const Vector& in, size_t n, const DataType& to, bool try_cast,
+                              const EvalContext* eval = nullptr) {
   Vector out(to, n);
   using SV = std::string_view;
   Status st;
@@ -368,14 +374,27 @@ Result<Vector> CastFromString(const Vector& in, size_t n, const DataType& to, bo
         return Err::kOk;
       });
       break;
-    case TypeId::kTimestamp:
-      st = FallibleLoop<SV, int64_t>(in, n, &out, try_cast, [](SV s, int64_t* d) {
-        auto v = ParseTimestamp(s);
+    case TypeId::kTimestamp: {
+      Status needs_today;
+      st = FallibleLoop<SV, int64_t>(in, n, &out, try_cast, [&](SV s, int64_t* d) {
+        std::optional<int64_t> v;
+        if (eval == nullptr) {
+          v = ParseTimestamp(s);
+        } else {
+          auto r = ParseTimestampText(s, *eval);
+          if (!r.ok()) {
+            needs_today = r.status();
+            return Err::kNull;
+          }
+          v = *r;
+        }
         if (!v) return Err::kInvalid;
         *d = *v;
         return Err::kOk;
       });
+      SLUICE_RETURN_NOT_OK(needs_today);
       break;
+    }
     default:
       return Status::Internal("unsupported cast from STRING to " + to.ToString());
   }
@@ -484,6 +503,14 @@ Status NumericToNumeric(const Vector& in, size_t n, Vector* out, bool try_cast) 
 Result<Vector> CastNested(const Vector& in, size_t n, const DataType& to, bool try_cast);
 
 }  // namespace
+
+Result<std::optional<int64_t>> ParseTimestampText(std::string_view s, const EvalContext& eval) {
+  if (IsTimeOfDayOnly(s) && !eval.now_known) {
+    eval.needed_now = true;
+    return Status::ExecutionError("a time of day alone is read on today's date, which is known when the query runs");
+  }
+  return ParseTimestampOrTimeOfDay(s, static_cast<int32_t>(FloorDiv(eval.now_micros, kMicrosPerDay)));
+}
 
 Result<Vector> CastVector(const Vector& in, size_t n, const DataType& to, bool try_cast) {
   const DataType& from = in.type();
@@ -599,6 +626,9 @@ Result<Vector> CastNested(const Vector& in, size_t n, const DataType& to, bool t
 }
 
 Result<Vector> CastKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  if (args[0].type().id() == TypeId::kString && ctx.call->type.id() == TypeId::kTimestamp && ctx.eval != nullptr) {
+    return CastFromString(args[0], n, ctx.call->type, ctx.call->name == "try_cast", ctx.eval);
+  }
   return CastVector(args[0], n, ctx.call->type, ctx.call->name == "try_cast");
 }
 

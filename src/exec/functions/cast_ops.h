@@ -2,9 +2,11 @@
 // CAST/TRY_CAST, also used by other functions that convert values).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "exec/eval_context.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
 #include "vector/vector.h"
@@ -15,6 +17,12 @@ namespace sluice::fn {
 // values that cannot be cast become NULL; otherwise they are an
 // ExecutionError ([CAST_INVALID_INPUT] / [CAST_OVERFLOW]).
 Result<Vector> CastVector(const Vector& in, size_t n, const DataType& to, bool try_cast);
+
+// Spark's string -> TIMESTAMP (ParseTimestamp, and a time of day alone as
+// that time on the query's date, from eval.now_micros). nullopt when the text
+// is not a timestamp; an error when it needs today's date while constants
+// are folded (eval.now_known false), so that it is left to run time.
+Result<std::optional<int64_t>> ParseTimestampText(std::string_view s, const EvalContext& eval);
 
 // Spark's string -> number parsing (surrounding whitespace trimmed).
 bool ParseInt64(std::string_view s, int64_t* out);

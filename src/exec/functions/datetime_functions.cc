@@ -8,6 +8,7 @@
 // extract/date_part (EXTRACT(field FROM x) parses to extract('FIELD', x)),
 // and timestamp_add_micros (TIMESTAMP + INTERVAL, bound by the binder).
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "exec/functions/cast_ops.h"
@@ -55,7 +56,7 @@ Status CannotParse(SV text, SV fmt, bool has_format, const DataType& result) {
 
 // Parses row i of a STRING argument with an optional format; nullopt if invalid.
 Result<std::optional<int64_t>> ParseWithFormat(SV text, const std::vector<Vector>& args, size_t n, size_t i,
-                                               size_t fmt_arg, const char* default_fmt) {
+                                               size_t fmt_arg, const char* default_fmt, const EvalContext& eval) {
   if (args.size() > fmt_arg) {
     SV fmt = args[fmt_arg].data<SV>()[Row(args[fmt_arg], n, i)];
     SLUICE_ASSIGN_OR_RETURN(const DateTimeFormat* f, CachedFormat(fmt));
@@ -65,7 +66,7 @@ Result<std::optional<int64_t>> ParseWithFormat(SV text, const std::vector<Vector
     SLUICE_ASSIGN_OR_RETURN(const DateTimeFormat* f, CachedFormat(default_fmt));
     return f->Parse(text);
   }
-  return ParseTimestamp(text);
+  return ParseTimestampText(text, eval);
 }
 
 // to_timestamp / to_date / try_to_timestamp / unix_timestamp(str[, fmt]).
@@ -82,9 +83,13 @@ Result<Vector> ParseKernel(const KernelContext& ctx, const std::vector<Vector>& 
     if (a.type().id() == TypeId::kString) {
       SV text = a.data<SV>()[Row(a, n, i)];
       const char* def = name == "unix_timestamp" || name == "to_unix_timestamp" ? kDefaultTimestampFormat : nullptr;
-      SLUICE_ASSIGN_OR_RETURN(std::optional<int64_t> v, ParseWithFormat(text, args, n, i, 1, def));
-      if (!v && rt.id() == TypeId::kDate && args.size() == 1) {
+      std::optional<int64_t> v;
+      if (rt.id() == TypeId::kDate && args.size() == 1) {
+        // to_date(str) is CAST(str AS DATE): the date part alone, a time of
+        // day alone is no date.
         if (auto dd = ParseDate(text)) v = int64_t{*dd} * kMicrosPerDay;
+      } else {
+        SLUICE_ASSIGN_OR_RETURN(v, ParseWithFormat(text, args, n, i, 1, def, *ctx.eval));
       }
       if (!v) {
         if (try_mode) {
@@ -134,8 +139,9 @@ Result<Vector> FormatKernel(const KernelContext& ctx, const std::vector<Vector>&
     if (!out.IsValid(i)) continue;
     int64_t us;
     if (from_unix) {
-      int64_t secs = a.data<int64_t>()[Row(a, n, i)];
-      if (__builtin_mul_overflow(secs, kMicrosPerSecond, &us)) return ArithmeticOverflow("long", "");
+      // Spark multiplies as Java longs: a product past BIGINT wraps around.
+      auto secs = static_cast<uint64_t>(a.data<int64_t>()[Row(a, n, i)]);
+      us = static_cast<int64_t>(secs * static_cast<uint64_t>(kMicrosPerSecond));
     } else {
       us = a.data<int64_t>()[Row(a, n, i)];
     }
@@ -221,19 +227,16 @@ Result<Vector> ExtractKernel(const KernelContext& ctx, const std::vector<Vector>
 }
 
 Result<Vector> DateAddKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  // Spark adds the days as Java ints: a result past INT's range wraps
+  // around (a date millions of years away), it is no overflow error.
   bool sub = ctx.call->name == "date_sub";
   Vector out(DataType::Date(), n);
   if (!PropagateNulls(&out, args, n)) return out;
-  bool bad = false;
   for (size_t i = 0; i < n; ++i) {
-    int32_t d = args[0].data<int32_t>()[Row(args[0], n, i)];
-    int32_t k = args[1].data<int32_t>()[Row(args[1], n, i)];
-    int32_t r;
-    bool o = sub ? __builtin_sub_overflow(d, k, &r) : __builtin_add_overflow(d, k, &r);
-    bad |= o && out.IsValid(i);
-    out.data<int32_t>()[i] = r;
+    auto d = static_cast<uint32_t>(args[0].data<int32_t>()[Row(args[0], n, i)]);
+    auto k = static_cast<uint32_t>(args[1].data<int32_t>()[Row(args[1], n, i)]);
+    out.data<int32_t>()[i] = static_cast<int32_t>(sub ? d - k : d + k);
   }
-  if (bad) return ArithmeticOverflow("integer", "");
   return out;
 }
 
@@ -241,7 +244,9 @@ Result<Vector> DateDiffKernel(const KernelContext& ctx, const std::vector<Vector
   Vector out(DataType::Int(), n);
   if (!PropagateNulls(&out, args, n)) return out;
   for (size_t i = 0; i < n; ++i) {
-    out.data<int32_t>()[i] = args[0].data<int32_t>()[Row(args[0], n, i)] - args[1].data<int32_t>()[Row(args[1], n, i)];
+    // Java int subtraction: wraps around (no undefined behaviour here).
+    out.data<int32_t>()[i] = static_cast<int32_t>(static_cast<uint32_t>(args[0].data<int32_t>()[Row(args[0], n, i)]) -
+                                                  static_cast<uint32_t>(args[1].data<int32_t>()[Row(args[1], n, i)]));
   }
   return out;
 }
@@ -334,11 +339,20 @@ Result<Vector> ToTimestampFromNumber(const KernelContext& ctx, const std::vector
     if (!out.IsValid(i)) continue;
     int64_t r;
     if (a.type().id() == TypeId::kDouble) {
+      // Spark: NaN and the infinities are NULL; otherwise Java's
+      // double-to-long conversion, which saturates at the ends of the range.
       double us = a.data<double>()[Row(a, n, i)] * static_cast<double>(mult);
-      if (!(us < 9.2233720368547758e18 && us >= -9.2233720368547758e18)) return ArithmeticOverflow("long", "");
-      r = static_cast<int64_t>(us);
-    } else if (__builtin_mul_overflow(a.data<int64_t>()[Row(a, n, i)], mult, &r)) {
-      return ArithmeticOverflow("long", "");
+      if (std::isnan(us) || std::isinf(a.data<double>()[Row(a, n, i)])) {
+        out.SetNull(i);
+        continue;
+      }
+      r = us >= 9.2233720368547758e18    ? std::numeric_limits<int64_t>::max()
+          : us <= -9.2233720368547758e18 ? std::numeric_limits<int64_t>::min()
+                                         : static_cast<int64_t>(us);
+    } else if (int64_t v = a.data<int64_t>()[Row(a, n, i)]; __builtin_mul_overflow(v, mult, &r)) {
+      const char* unit = mult == kMicrosPerSecond ? "seconds" : "milliseconds";
+      return Status::ExecutionError("[DATETIME_OVERFLOW] Datetime operation overflow: create a TIMESTAMP from " +
+                                    std::to_string(v) + "L " + unit + " since the epoch.");
     }
     out.data<int64_t>()[i] = r;
   }

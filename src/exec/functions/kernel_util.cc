@@ -62,6 +62,29 @@ int128_t Pow10(int k) {
   return table[k < 0 ? 0 : (k > 38 ? 38 : k)];
 }
 
+bool NegateDecimalAsSpark(int128_t v, int precision, int128_t* out) {
+  int128_t m = -v;  // |v| < 10^38: no overflow
+  int128_t abs = m < 0 ? -m : m;
+  int digits = 34;
+  while (digits < 39 && abs >= Pow10(digits)) ++digits;  // 34 when it has at most 34
+  if (digits > 34) {
+    int128_t p = Pow10(digits - 34);
+    int128_t q = m / p, rem = m % p;
+    int128_t arem = rem < 0 ? -rem : rem;
+    if (arem * 2 > p || (arem * 2 == p && q % 2 != 0)) q += m < 0 ? -1 : 1;
+    m = q * p;  // at most 10^38, which int128 holds
+  }
+  *out = m;
+  return FitsPrecision(m, precision);
+}
+
+Status DecimalNegationOutOfRange(int128_t result, const DataType& type) {
+  return Status::ExecutionError("[NUMERIC_VALUE_OUT_OF_RANGE.WITHOUT_SUGGESTION] The " +
+                                FormatDecimal(result, type.scale()) + " (negated with 34 significant digits, as " +
+                                "Spark negates a decimal) cannot be represented as Decimal(" +
+                                std::to_string(type.precision()) + ", " + std::to_string(type.scale()) + ").");
+}
+
 bool Rescale(int128_t v, int from, int to, int128_t* out) {
   if (to == from) {
     *out = v;

@@ -137,6 +137,13 @@ inline bool FitsPrecision(int128_t v, int precision) {
   int128_t lim = Pow10(precision);
   return v < lim && v > -lim;
 }
+// -v as Spark computes it for unary minus and abs: through Scala's
+// BigDecimal, whose MathContext (DECIMAL128) keeps 34 significant digits
+// (HALF_EVEN), so a value of 35 to 38 digits loses its last ones. Sets *out;
+// false when the result no longer fits `precision` (38 nines become 10^38).
+bool NegateDecimalAsSpark(int128_t v, int precision, int128_t* out);
+// Spark's NUMERIC_VALUE_OUT_OF_RANGE for such a result.
+Status DecimalNegationOutOfRange(int128_t result, const DataType& type);
 
 // --- special forms (lazy kernels) ---
 inline size_t NumRows(const Batch& in, const SelectionVector* sel) { return sel ? sel->size() : in.num_rows; }

@@ -296,11 +296,24 @@ Result<Vector> AbsKernel(const KernelContext& ctx, const std::vector<Vector>& ar
   Vector out(ctx.call->type, n);
   if (!PropagateNulls(&out, args, n)) return out;
   bool bad = false;
+  Status decimal_error;
   DispatchPhysical(a.type().id(), [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_same_v<T, double>) {
       for (size_t i = 0; i < n; ++i) out.data<T>()[i] = std::fabs(a.data<T>()[Row(a, n, i)]);
-    } else if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t> || std::is_same_v<T, int128_t>) {
+    } else if constexpr (std::is_same_v<T, int128_t>) {
+      // DECIMAL: a negative value is negated as Spark does it (34
+      // significant digits kept, see NegateDecimalAsSpark).
+      for (size_t i = 0; i < n; ++i) {
+        T v = a.data<T>()[Row(a, n, i)];
+        T r = v;
+        if (v < 0 && !NegateDecimalAsSpark(v, a.type().precision(), &r) && out.IsValid(i)) {
+          decimal_error = DecimalNegationOutOfRange(r, a.type());
+          return;
+        }
+        out.data<T>()[i] = r;
+      }
+    } else if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>) {
       for (size_t i = 0; i < n; ++i) {
         T v = a.data<T>()[Row(a, n, i)];
         bool is_min = false;
@@ -313,6 +326,7 @@ Result<Vector> AbsKernel(const KernelContext& ctx, const std::vector<Vector>& ar
       }
     }
   });
+  SLUICE_RETURN_NOT_OK(decimal_error);
   if (bad) return ArithmeticOverflow(a.type().id() == TypeId::kInt ? "integer" : "long", "");
   return out;
 }
@@ -378,7 +392,11 @@ Result<Vector> RoundKernel(const KernelContext& ctx, const std::vector<Vector>& 
   bool bad = false;
   switch (a.type().id()) {
     case TypeId::kDouble:
-      for (size_t i = 0; i < n; ++i) out.data<double>()[i] = RoundDouble(a.data<double>()[Row(a, n, i)], scale, half_even);
+      for (size_t i = 0; i < n; ++i) {
+        // Through Java's BigDecimal, which has no -0: a zero result is 0.0.
+        double r = RoundDouble(a.data<double>()[Row(a, n, i)], scale, half_even);
+        out.data<double>()[i] = r == 0 ? 0.0 : r;
+      }
       break;
     case TypeId::kInt:
     case TypeId::kBigint: {
@@ -426,20 +444,19 @@ Result<Vector> FloorCeilKernel(const KernelContext& ctx, const std::vector<Vecto
       for (size_t i = 0; i < n; ++i) {
         double x = a.data<double>()[Row(a, n, i)];
         double r = ceil ? std::ceil(x) : std::floor(x);
-        // Spark: out of range and NaN saturate as Java's (long) cast does.
-        int64_t v;
+        // Spark (ANSI): a result outside BIGINT's range, an infinity
+        // included, is an overflow; NaN is 0, as Java's (long) cast makes it.
+        int64_t v = 0;
         if (std::isnan(r)) {
           v = 0;
-        } else if (r >= 9.2233720368547758e18) {
-          v = INT64_MAX;
-        } else if (r <= -9.2233720368547758e18) {
-          v = INT64_MIN;
+        } else if (r >= 9.2233720368547758e18 || r < -9.2233720368547758e18) {
+          bad |= out.IsValid(i);
         } else {
           v = static_cast<int64_t>(r);
         }
         out.data<int64_t>()[i] = v;
       }
-      (void)bad;
+      if (bad) return ArithmeticOverflow(ceil ? "ceil" : "floor", "");
       break;
     }
     case TypeId::kInt:

@@ -1,4 +1,4 @@
-// STRUCT and ARRAY functions: get_field (data.a), named_struct, struct,
+// STRUCT and ARRAY functions: get_field (data.a), get_array_item (arr[i]), named_struct, struct,
 // array, size/cardinality, element_at, try_element_at, array_contains,
 // sort_array, array_distinct.
 #include <algorithm>
@@ -114,8 +114,12 @@ Result<Vector> SizeKernel(const KernelContext& ctx, const std::vector<Vector>& a
   return out;
 }
 
+// element_at(arr, i) / try_element_at: 1-based, negative counts from the end.
+// get_array_item(arr, i) is arr[i]: 0-based, and any index outside
+// [0, size) is Spark's INVALID_ARRAY_INDEX.
 Result<Vector> ElementAtKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
   bool try_mode = ctx.call->name == "try_element_at";
+  bool subscript = ctx.call->name == "get_array_item";
   const Vector& a = args[0];
   const Vector& idx = args[1];
   std::vector<int32_t> src(n, -1);
@@ -125,6 +129,17 @@ Result<Vector> ElementAtKernel(const KernelContext& ctx, const std::vector<Vecto
     if (!a.IsValid(r) || !idx.IsValid(ri)) continue;
     int64_t len = a.offsets()[r + 1] - a.offsets()[r];
     int32_t k = idx.data<int32_t>()[ri];
+    if (subscript) {
+      if (k < 0 || k >= len) {
+        return Status::ExecutionError("[INVALID_ARRAY_INDEX] The index " + std::to_string(k) +
+                                      " is out of bounds. The array has " + std::to_string(len) +
+                                      " elements. Use the SQL function get() to tolerate accessing element at "
+                                      "invalid index and return NULL instead.");
+      }
+      src[i] = 0;
+      rows[i] = static_cast<uint32_t>(a.offsets()[r] + k);
+      continue;
+    }
     if (k == 0) {
       if (try_mode) continue;
       return Status::ExecutionError("[INVALID_INDEX_OF_ZERO] The index 0 is invalid. An index shall be either < 0 or > 0 "
@@ -304,6 +319,7 @@ void RegisterNestedFunctions(FunctionTable& t) {
   add("size", SizeKernel, BindSize, 1, 1, {"cardinality", "array_size"});
   add("element_at", ElementAtKernel, BindElementAt, 2, 2);
   add("try_element_at", ElementAtKernel, BindElementAt, 2, 2);
+  add("get_array_item", ElementAtKernel, BindElementAt, 2, 2);
   add("array_contains", ArrayContainsKernel, BindArrayContains, 2, 2);
   add("sort_array", SortArrayKernel, BindSortArray, 1, 2);
   add("array_distinct", ArrayDistinctKernel, BindArrayDistinct, 1, 1);

@@ -465,23 +465,46 @@ Result<Vector> RegexpExtractKernel(const KernelContext& ctx, const std::vector<V
   });
 }
 
-// Java replacement syntax ($1, \$) -> RE2 rewrite (\1, \\).
-std::string JavaReplacementToRe2(SV rep) {
+// Java's replacement syntax (Matcher.appendReplacement: `\c` is the
+// character c, `$n` and `${name}` a group) -> an RE2 rewrite (`\n`, a
+// literal backslash `\\`). nullopt when Java would refuse it: a trailing
+// backslash, a `$` not followed by a group, a group the pattern lacks. As in
+// Java, `$12` with fewer than 12 groups is group 1 then the text "2".
+std::optional<std::string> JavaReplacementToRe2(SV rep, const RE2& re) {
+  const int groups = re.NumberOfCapturingGroups();
   std::string out;
   for (size_t i = 0; i < rep.size(); ++i) {
     char c = rep[i];
-    if (c == '\\' && i + 1 < rep.size()) {
-      char next = rep[++i];
-      if (next == '\\') {
+    if (c == '\\') {
+      if (++i == rep.size()) return std::nullopt;
+      if (rep[i] == '\\') {
         out += "\\\\";
       } else {
-        out += next;
+        out += rep[i];
       }
-    } else if (c == '$' && i + 1 < rep.size() && std::isdigit(static_cast<unsigned char>(rep[i + 1]))) {
+    } else if (c == '$') {
+      if (++i == rep.size()) return std::nullopt;
+      int group = 0;
+      if (rep[i] == '{') {
+        size_t close = rep.find('}', i);
+        if (close == SV::npos) return std::nullopt;
+        auto named = re.NamedCapturingGroups().find(std::string(rep.substr(i + 1, close - i - 1)));
+        if (named == re.NamedCapturingGroups().end()) return std::nullopt;
+        group = named->second;
+        i = close;
+      } else {
+        if (!std::isdigit(static_cast<unsigned char>(rep[i]))) return std::nullopt;
+        group = rep[i] - '0';
+        if (group > groups) return std::nullopt;
+        while (i + 1 < rep.size() && std::isdigit(static_cast<unsigned char>(rep[i + 1])) &&
+               group * 10 + (rep[i + 1] - '0') <= groups) {
+          group = group * 10 + (rep[++i] - '0');
+        }
+      }
+      // RE2's rewrites name groups 0 to 9 only.
+      if (group > 9) return std::nullopt;
       out += '\\';
-      out += rep[++i];
-    } else if (c == '\\') {
-      out += "\\\\";
+      out += static_cast<char>('0' + group);
     } else {
       out += c;
     }
@@ -494,16 +517,23 @@ Result<Vector> RegexpReplaceKernel(const KernelContext& ctx, const std::vector<V
   return StringResult(args, n, [&](size_t i, std::string& scratch) -> Result<std::optional<SV>> {
     SV s = a.Str(0, i);
     SLUICE_ASSIGN_OR_RETURN(const RE2* re, CompiledRegex(a.Str(1, i)));
-    std::string rewrite = JavaReplacementToRe2(a.Str(2, i));
-    std::string err;
-    if (!re->CheckRewriteString(rewrite, &err)) {
-      return Status::ExecutionError("regexp_replace: invalid replacement '" + std::string(a.Str(2, i)) + "': " + err);
-    }
     int64_t pos = args.size() == 4 ? a.Int(3, i) : 1;
     if (pos < 1) return Status::ExecutionError("regexp_replace: position must be positive, got " + std::to_string(pos));
     size_t from = CharOffset(s, pos - 1);
-    scratch.assign(s.substr(from));
-    RE2::GlobalReplace(&scratch, *re, rewrite);
+    SV rest = from < s.size() ? s.substr(from) : SV{};
+    std::optional<std::string> rewrite = JavaReplacementToRe2(a.Str(2, i), *re);
+    if (!rewrite) {
+      // Java only reads the replacement at a match: no match, no error.
+      if (!RE2::PartialMatch(rest, *re)) return std::optional<SV>(s);
+      return Status::ExecutionError("[INVALID_REGEXP_REPLACE] Could not perform regexp_replace for source = \"" +
+                                    std::string(s) + "\", pattern = \"" + std::string(a.Str(1, i)) +
+                                    "\", replacement = \"" + std::string(a.Str(2, i)) +
+                                    "\" and position = " + std::to_string(pos) +
+                                    ". (A replacement names a group as $n or ${name}, and writes a literal $ or \\ "
+                                    "as \\$ or \\\\.)");
+    }
+    scratch.assign(rest);
+    RE2::GlobalReplace(&scratch, *re, *rewrite);
     scratch.insert(0, s.substr(0, from));
     return std::optional<SV>(SV(scratch));
   });

@@ -197,7 +197,11 @@ class SumAccumulator final : public AggregateAccumulator {
  public:
   explicit SumAccumulator(const AggregateCall& call) : call_(call) {
     if constexpr (std::is_same_v<S, int128_t>) {
-      sum_type_ = AggregateStateTypes(call)[0];
+      // The state type of the plain aggregate: under DISTINCT, `call`'s own
+      // state is the list of distinct values, not the sum.
+      AggregateCall plain = call;
+      plain.distinct = false;
+      sum_type_ = AggregateStateTypes(plain)[0];
       limit_ = Pow10(sum_type_.precision());
     } else {
       sum_type_ = std::is_same_v<S, double> ? DataType::Double() : DataType::Bigint();
