@@ -1161,9 +1161,9 @@ Result<ParsedExprPtr> Parser::ParseNot() {
   return ParsePredicate();
 }
 
-
 // A comparison chain over additive expressions: Spark's valueExpression, what
-// POSITION(substr IN str) takes on either side of its IN.
+// POSITION(substr IN str) takes on either side of its IN (so IN is not a
+// predicate there).
 Result<ParsedExprPtr> Parser::ParseComparison() {
   SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAdditive());
   while (Peek().kind == TokenKind::kSymbol) {
@@ -1183,27 +1183,6 @@ Result<ParsedExprPtr> Parser::ParseComparison() {
     left = Call(name, {std::move(left), std::move(right)}, loc);
   }
   return left;
-}
-
-// POSITION(substr IN str) -> locate(substr, str, 1), as Spark rewrites it.
-// Called at `POSITION (`; returns nullptr (with the position restored) when
-// the call is not of that form, so that it parses as the ordinary
-// position(substr, str[, pos]).
-Result<ParsedExprPtr> Parser::ParsePosition() {
-  size_t save = pos_;
-  const Token& name = Consume();
-  SourceLocation loc = Loc(name);
-  Consume();  // (
-  auto substr = ParseComparison();
-  if (!substr.ok() || !PeekWord("IN")) {
-    pos_ = save;
-    return ParsedExprPtr{};
-  }
-  Consume();  // IN
-  SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseComparison());
-  SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
-  return ParsedExpr::Function(
-      "locate", {std::move(*substr), std::move(str), ParsedExpr::Literal(Value::Int(1), loc)}, loc);
 }
 
 Result<ParsedExprPtr> Parser::ParsePredicate() {
@@ -1778,9 +1757,9 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     Consume();
     SLUICE_RETURN_NOT_OK(EnterLevel());
     LevelExit exit{&depth_};
-    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr substr, ParseAdditive());
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr substr, ParseComparison());
     SLUICE_RETURN_NOT_OK(ExpectWord("IN"));
-    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseAdditive());
+    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr str, ParseComparison());
     SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
     // Spark's StringLocate(substr, str) starts at 1 and is named locate(substr, str, 1).
     return ParsedExpr::Function("locate", {std::move(substr), std::move(str), ParsedExpr::Literal(Value::Int(1), loc)},
@@ -1823,10 +1802,6 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     }
     SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
     return ParsedExpr::Function(fn, std::move(args), loc);
-  }
-  if (u == "POSITION" && PeekSymbol("(", 1)) {
-    SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr position, ParsePosition());
-    if (position != nullptr) return position;
   }
   if (u == "EXISTS" && PeekSymbol("(", 1)) {
     Consume();

@@ -127,7 +127,6 @@ class Parser {
   Result<ast::ParsedExprPtr> ParseNot();
   Result<ast::ParsedExprPtr> ParsePredicate();
   Result<ast::ParsedExprPtr> ParseComparison();
-  Result<ast::ParsedExprPtr> ParsePosition();
   Result<ast::ParsedExprPtr> ParseAdditive();
   Result<ast::ParsedExprPtr> ParseMultiplicative();
   Result<ast::ParsedExprPtr> ParseUnary();
