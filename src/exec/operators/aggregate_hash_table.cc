@@ -283,18 +283,33 @@ class SumAccumulator final : public AggregateAccumulator {
     S* s = sums_.data();
     bool overflow = false;
     if constexpr (kAvg) {
+      bool overflow_in_sum = false;
       int64_t* c = counts_.data();
       const int64_t* sc = state_counts ? state_counts->data<int64_t>() : nullptr;
       ForValidRows(in, rows, n, [&](size_t k, size_t r) {
         uint32_t g = gids[k];
         if constexpr (std::is_same_v<S, int128_t>) {
+          // avg's sum is not held to the sum type's precision: Spark adds it
+          // unchecked (DecimalAddNoOverflowCheck) and checks the average.
+          // avg(DISTINCT) is planned as a sum over the distinct values,
+          // checked (ARITHMETIC_OVERFLOW), as Spark's rewrite of a single
+          // distinct aggregate does.
           overflow |= __builtin_add_overflow(s[g], static_cast<S>(v[r]), &s[g]);
-          overflow |= s[g] >= limit_ || s[g] <= -limit_;
+          if (call_.distinct) overflow_in_sum |= s[g] >= limit_ || s[g] <= -limit_;
         } else {
           s[g] += static_cast<S>(v[r]);
         }
         c[g] += sc ? sc[r] : 1;
       });
+      if (overflow_in_sum && !overflow) return OverflowError(call_);
+      if (overflow) {
+        // Past 128 bits: an average of values this large is beyond every
+        // DECIMAL(38) result but for huge counts, which are not computed.
+        return Status::ExecutionError("[NUMERIC_VALUE_OUT_OF_RANGE] " + call_.name +
+                                      ": the sum of its values passed 128 bits, so the average cannot be "
+                                      "represented as " + call_.result_type.ToString() +
+                                      ". Cast the input to DOUBLE to average values this large.");
+      }
     } else {
       uint8_t* h = has_.data();
       ForValidRows(in, rows, n, [&](size_t k, size_t r) {
