@@ -22,6 +22,12 @@ void Pad(int64_t v, int width, std::string* out) {
   *out += s;
 }
 
+int64_t Pow10Int(int n) {
+  int64_t r = 1;
+  for (int i = 0; i < n; ++i) r *= 10;
+  return r;
+}
+
 }  // namespace
 
 Result<DateTimeFormat> DateTimeFormat::Compile(std::string_view pattern) {
@@ -86,6 +92,9 @@ void DateTimeFormat::Format(int64_t micros, std::string* out) const {
         if (t.count == 2) {
           Pad(FloorMod(y, 100), 2, out);
         } else {
+          // Four or more letters: Java's SignStyle.EXCEEDS_PAD, a '+' when
+          // the year is wider than the pattern.
+          if (t.count >= 4 && t.count < 19 && y >= Pow10Int(t.count)) *out += '+';
           Pad(y, t.count, out);
         }
         break;
