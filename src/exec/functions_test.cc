@@ -852,3 +852,41 @@ TEST(TypeErrorsSpark, BinaryOperatorAndDecimalCast) {
 
 }  // namespace
 }  // namespace sluice
+
+#include <random>
+
+#include "exec/functions/kernel_util.h"
+
+namespace sluice {
+namespace {
+
+// x * y / d, HALF_UP, through 256 bits: where the product fits 128 bits it
+// must agree with plain arithmetic; past it, with hand-worked values.
+TEST(MulDivHalfUp, AgreesWithExactArithmeticAndGoesPast128Bits) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    int128_t x = static_cast<int64_t>(rng()), y = static_cast<int32_t>(rng()), d = static_cast<int32_t>(rng());
+    if (d == 0) continue;
+    int128_t p = x * y, q = p / d, r = p % d;
+    int128_t ar = r < 0 ? -r : r, ad = d < 0 ? -d : d;
+    if (ar >= ad - ar) q += ((p < 0) != (d < 0)) ? -1 : 1;
+    int128_t got = 0;
+    ASSERT_TRUE(fn::MulDivHalfUp(x, y, d, &got));
+    ASSERT_TRUE(got == q) << "x=" << static_cast<int64_t>(x) << " y=" << static_cast<int64_t>(y)
+                          << " d=" << static_cast<int64_t>(d);
+  }
+  const int128_t e19 = 10000000000000000000ULL;
+  const int128_t e38 = e19 * e19;
+  int128_t got = 0;
+  // (10^38 - 1) * 10^6 / (10^38 - 1) = 10^6; a half rounds away from zero.
+  ASSERT_TRUE(fn::MulDivHalfUp(e38 - 1, 1000000, e38 - 1, &got));
+  EXPECT_TRUE(got == 1000000);
+  ASSERT_TRUE(fn::MulDivHalfUp(-(e38 - 1), 5, 10, &got));  // -(5 * 10^37 - 0.5): the half goes away from zero
+  EXPECT_TRUE(got == -(e38 - 1) / 2 - 1);
+  ASSERT_TRUE(fn::MulDivHalfUp(e38, e38, e38, &got));
+  EXPECT_TRUE(got == e38);
+  EXPECT_FALSE(fn::MulDivHalfUp(e38, e38, 1, &got));  // 10^76 needs 256 bits
+}
+
+}  // namespace
+}  // namespace sluice

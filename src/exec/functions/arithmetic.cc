@@ -170,15 +170,26 @@ Result<Vector> ArithKernelT(const KernelContext& ctx, const std::vector<Vector>&
           }
           if (!Rescale(r, s, rs, &r)) return bad = true, 0;
         } else if constexpr (op == Op::kMul) {
-          if (__builtin_mul_overflow(a, b, &r)) return bad = true, 0;
-          if (!Rescale(r, s1 + s2, rs, &r)) return bad = true, 0;
+          if (!__builtin_mul_overflow(a, b, &r)) {
+            if (!Rescale(r, s1 + s2, rs, &r)) return bad = true, 0;
+          } else {
+            // The exact product passes 128 bits: rounded to scale rs in 256.
+            const int drop = s1 + s2 - rs;
+            if (drop < 0 || drop > 38 || !MulDivHalfUp(a, b, Pow10(drop), &r)) return bad = true, 0;
+          }
         } else {  // kDiv: a / b at scale rs, HALF_UP
           if (b == 0) return bad = true, 0;
           int k = rs + s2 - s1;
           int128_t num = a;
           int128_t den = b;
           if (k >= 0) {
-            if (k > 38 || __builtin_mul_overflow(a, Pow10(k), &num)) return bad = true, 0;
+            if (k > 38) return bad = true, 0;
+            if (__builtin_mul_overflow(a, Pow10(k), &num)) {
+              // a * 10^k passes 128 bits: the quotient from its 256-bit form.
+              if (!MulDivHalfUp(a, Pow10(k), b, &r)) return bad = true, 0;
+              if (!to_long && !FitsPrecision(r, rp)) bad = true;
+              return r;
+            }
           } else {
             if (-k > 38 || __builtin_mul_overflow(b, Pow10(-k), &den)) return bad = true, 0;
           }

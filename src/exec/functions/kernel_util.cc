@@ -108,6 +108,38 @@ bool Rescale(int128_t v, int from, int to, int128_t* out) {
   return true;
 }
 
+bool MulDivHalfUp(int128_t x, int128_t y, int128_t d, int128_t* out) {
+  using u128 = unsigned __int128;
+  const bool negative = ((x < 0) != (y < 0)) != (d < 0);
+  const u128 ux = x < 0 ? -static_cast<u128>(x) : static_cast<u128>(x);
+  const u128 uy = y < 0 ? -static_cast<u128>(y) : static_cast<u128>(y);
+  const u128 ud = d < 0 ? -static_cast<u128>(d) : static_cast<u128>(d);
+  // The 256-bit product hi:lo from 64-bit halves.
+  const uint64_t x0 = static_cast<uint64_t>(ux), x1 = static_cast<uint64_t>(ux >> 64);
+  const uint64_t y0 = static_cast<uint64_t>(uy), y1 = static_cast<uint64_t>(uy >> 64);
+  const u128 t00 = static_cast<u128>(x0) * y0, t01 = static_cast<u128>(x0) * y1;
+  const u128 t10 = static_cast<u128>(x1) * y0, t11 = static_cast<u128>(x1) * y1;
+  const u128 mid = (t00 >> 64) + static_cast<uint64_t>(t01) + static_cast<uint64_t>(t10);
+  const u128 lo = (mid << 64) | static_cast<uint64_t>(t00);
+  const u128 hi = t11 + (t01 >> 64) + (t10 >> 64) + (mid >> 64);
+  if (hi >= ud) return false;  // the quotient needs more than 128 bits
+  // Shift-subtract long division of hi:lo by ud; the remainder stays < ud.
+  u128 rem = hi, q = 0;
+  for (int i = 127; i >= 0; --i) {
+    const bool carry = (rem >> 127) != 0;
+    rem = (rem << 1) | ((lo >> i) & 1);
+    q <<= 1;
+    if (carry || rem >= ud) {
+      rem -= ud;
+      q |= 1;
+    }
+  }
+  if (rem >= ud - rem) ++q;  // HALF_UP: away from zero at a half or more
+  if (q >> 127) return false;  // past the largest int128_t
+  *out = negative ? -static_cast<int128_t>(q) : static_cast<int128_t>(q);
+  return true;
+}
+
 SelectionVector SubSelection(const SelectionVector* sel, const std::vector<uint32_t>& positions) {
   SelectionVector s(positions.size());
   for (size_t k = 0; k < positions.size(); ++k) s[k] = sel ? (*sel)[positions[k]] : positions[k];

@@ -133,6 +133,11 @@ int128_t Pow10(int k);  // k in [0, 38]
 // Rescales an unscaled decimal from scale `from` to `to` (HALF_UP when
 // reducing); false on int128 overflow.
 bool Rescale(int128_t v, int from, int to, int128_t* out);
+// x * y / d rounded HALF_UP (d != 0), with the product held in 256 bits: the
+// exact result of decimal * and / whose intermediate passes 128 bits while
+// the result fits (Spark computes them in BigDecimal). False when the
+// result does not fit 128 bits.
+bool MulDivHalfUp(int128_t x, int128_t y, int128_t d, int128_t* out);
 inline bool FitsPrecision(int128_t v, int precision) {
   int128_t lim = Pow10(precision);
   return v < lim && v > -lim;
