@@ -240,6 +240,9 @@ class SumAccumulator final : public AggregateAccumulator {
           continue;
         }
         if constexpr (std::is_same_v<S, int128_t>) {
+          // avg(DISTINCT): Spark sums the distinct values with a checked
+          // add at the end (ARITHMETIC_OVERFLOW past the sum type).
+          if (call_.distinct && (sums_[g] >= limit_ || sums_[g] <= -limit_)) return OverflowError(call_);
           // sum * 10^shift / count, HALF_UP, without forming sum * 10^shift
           // (it can pass 128 bits when the average fits): the quotient and
           // the remainder of sum / count are scaled apart. |r0| < count, so
@@ -283,25 +286,20 @@ class SumAccumulator final : public AggregateAccumulator {
     S* s = sums_.data();
     bool overflow = false;
     if constexpr (kAvg) {
-      bool overflow_in_sum = false;
       int64_t* c = counts_.data();
       const int64_t* sc = state_counts ? state_counts->data<int64_t>() : nullptr;
       ForValidRows(in, rows, n, [&](size_t k, size_t r) {
         uint32_t g = gids[k];
         if constexpr (std::is_same_v<S, int128_t>) {
           // avg's sum is not held to the sum type's precision: Spark adds it
-          // unchecked (DecimalAddNoOverflowCheck) and checks the average.
-          // avg(DISTINCT) is planned as a sum over the distinct values,
-          // checked (ARITHMETIC_OVERFLOW), as Spark's rewrite of a single
-          // distinct aggregate does.
+          // unchecked (DecimalAddNoOverflowCheck) and checks the average
+          // (avg(DISTINCT) checks its final sum too: Finalize).
           overflow |= __builtin_add_overflow(s[g], static_cast<S>(v[r]), &s[g]);
-          if (call_.distinct) overflow_in_sum |= s[g] >= limit_ || s[g] <= -limit_;
         } else {
           s[g] += static_cast<S>(v[r]);
         }
         c[g] += sc ? sc[r] : 1;
       });
-      if (overflow_in_sum && !overflow) return OverflowError(call_);
       if (overflow) {
         // Past 128 bits: an average of values this large is beyond every
         // DECIMAL(38) result but for huge counts, which are not computed.
