@@ -32,17 +32,23 @@ Status Binder::CheckStack(const ast::SourceLocation& loc) const {
                       "as IN (...), a deep subquery as a WITH clause), or run it on a thread with a larger stack");
 }
 
+// Iterative: it may run before any recursion of the binder checks the stack
+// (a 1000-level operator chain overflowed a small thread's stack here).
 bool ContainsAggregate(const ParsedExpr& e) {
-  if (e.kind == ast::ExprKind::kFunction && IsAggregateFunction(e.name)) return true;
-  for (const auto& a : e.args) {
-    if (ContainsAggregate(*a)) return true;
+  std::vector<const ParsedExpr*> pending{&e};
+  while (!pending.empty()) {
+    const ParsedExpr* x = pending.back();
+    pending.pop_back();
+    if (x->kind == ast::ExprKind::kFunction && IsAggregateFunction(x->name)) return true;
+    for (const auto& a : x->args) pending.push_back(a.get());
+    if (x->child) pending.push_back(x->child.get());
+    if (x->index) pending.push_back(x->index.get());
+    for (const auto& b : x->branches) {
+      pending.push_back(b.when.get());
+      pending.push_back(b.then.get());
+    }
+    if (x->else_expr) pending.push_back(x->else_expr.get());
   }
-  if (e.child && ContainsAggregate(*e.child)) return true;
-  if (e.index && ContainsAggregate(*e.index)) return true;
-  for (const auto& b : e.branches) {
-    if (ContainsAggregate(*b.when) || ContainsAggregate(*b.then)) return true;
-  }
-  if (e.else_expr && ContainsAggregate(*e.else_expr)) return true;
   return false;
 }
 

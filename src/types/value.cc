@@ -112,7 +112,10 @@ std::string FormatDate(int32_t days) {
 
 std::string FormatTimestamp(int64_t micros) {
   int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t rem = micros - days * kMicrosPerDay;
+  // micros mod a day, without days * kMicrosPerDay (it passes INT64_MIN for
+  // the earliest timestamps).
+  int64_t rem = micros % kMicrosPerDay;
+  if (rem < 0) rem += kMicrosPerDay;
   int64_t secs = rem / kMicrosPerSecond;
   int64_t frac = rem % kMicrosPerSecond;
   std::string s = FormatDate(static_cast<int32_t>(days));

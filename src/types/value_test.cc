@@ -39,6 +39,9 @@ TEST(FormatTest, DecimalDateTimestamp) {
   EXPECT_EQ(FormatTimestamp(0), "1970-01-01 00:00:00");
   EXPECT_EQ(FormatTimestamp(1500000), "1970-01-01 00:00:01.5");
   EXPECT_EQ(FormatTimestamp(-1), "1969-12-31 23:59:59.999999");
+  // The earliest timestamp (Spark prints the same); its day times a day's
+  // microseconds passes INT64_MIN (UBSan: signed overflow).
+  EXPECT_EQ(FormatTimestamp(INT64_MIN), "-290308-12-21 19:59:05.224192");
   // Spark's rendering of the proleptic year: four digits at least, a sign
   // past 9999 and before year 0 (checked against pyspark 4.3.0).
   EXPECT_EQ(FormatDate(DaysFromCivil(10000, 1, 1)), "+10000-01-01");

@@ -79,7 +79,8 @@ Result<DateTimeFormat> DateTimeFormat::Compile(std::string_view pattern) {
 
 void DateTimeFormat::Format(int64_t micros, std::string* out) const {
   int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t rem = micros - days * kMicrosPerDay;
+  int64_t rem = micros % kMicrosPerDay;  // not micros - days * kMicrosPerDay: it can pass INT64_MIN
+  if (rem < 0) rem += kMicrosPerDay;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);

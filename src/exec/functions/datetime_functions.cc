@@ -200,9 +200,19 @@ Result<Vector> ExtractKernel(const KernelContext& ctx, const std::vector<Vector>
   int32_t* d = out.data<int32_t>();
   bool is_ts = a.type().id() == TypeId::kTimestamp;
   for (size_t i = 0; i < n; ++i) {
-    int64_t us = is_ts ? a.data<int64_t>()[Row(a, n, i)] : int64_t{a.data<int32_t>()[Row(a, n, i)]} * kMicrosPerDay;
-    int64_t days = FloorDiv(us, kMicrosPerDay);
-    int64_t rem = us - days * kMicrosPerDay;
+    // A DATE is its day at midnight (not days * kMicrosPerDay: a date far
+    // from 1970, as date_add's wrap-around makes, passes 64 bits); a
+    // TIMESTAMP's time of day is its microseconds mod a day (not us - days *
+    // kMicrosPerDay, which passes INT64_MIN for the earliest ones).
+    int64_t days, rem = 0;
+    if (is_ts) {
+      const int64_t us = a.data<int64_t>()[Row(a, n, i)];
+      days = FloorDiv(us, kMicrosPerDay);
+      rem = us % kMicrosPerDay;
+      if (rem < 0) rem += kMicrosPerDay;
+    } else {
+      days = a.data<int32_t>()[Row(a, n, i)];
+    }
     int64_t y;
     unsigned m, dd;
     switch (f) {
