@@ -1161,21 +1161,25 @@ Result<ParsedExprPtr> Parser::ParseNot() {
   return ParsePredicate();
 }
 
+// The function a comparison operator symbol calls; nullptr for other symbols.
+static const char* ComparisonName(const std::string& s) {
+  if (s == "=" || s == "==") return "=";
+  if (s == "<>" || s == "!=") return "<>";
+  if (s == "<") return "<";
+  if (s == "<=") return "<=";
+  if (s == ">") return ">";
+  if (s == ">=") return ">=";
+  if (s == "<=>") return "<=>";
+  return nullptr;
+}
+
 // A comparison chain over additive expressions: Spark's valueExpression, what
 // POSITION(substr IN str) takes on either side of its IN (so IN is not a
 // predicate there).
 Result<ParsedExprPtr> Parser::ParseComparison() {
   SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr left, ParseAdditive());
   while (Peek().kind == TokenKind::kSymbol) {
-    const std::string& s = Peek().text;
-    const char* name = nullptr;
-    if (s == "=" || s == "==") name = "=";
-    else if (s == "<>" || s == "!=") name = "<>";
-    else if (s == "<") name = "<";
-    else if (s == "<=") name = "<=";
-    else if (s == ">") name = ">";
-    else if (s == ">=") name = ">=";
-    else if (s == "<=>") name = "<=>";
+    const char* name = ComparisonName(Peek().text);
     if (name == nullptr) break;
     Consume();
     SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseAdditive());
@@ -1191,15 +1195,7 @@ Result<ParsedExprPtr> Parser::ParsePredicate() {
     SourceLocation loc = left->location;
     const Token& t = Peek();
     if (t.kind == TokenKind::kSymbol) {
-      const std::string& s = t.text;
-      const char* name = nullptr;
-      if (s == "=" || s == "==") name = "=";
-      else if (s == "<>" || s == "!=") name = "<>";
-      else if (s == "<") name = "<";
-      else if (s == "<=") name = "<=";
-      else if (s == ">") name = ">";
-      else if (s == ">=") name = ">=";
-      else if (s == "<=>") name = "<=>";
+      const char* name = ComparisonName(t.text);
       if (name != nullptr) {
         Consume();
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr right, ParseAdditive());
