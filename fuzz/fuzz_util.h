@@ -1,8 +1,13 @@
 // Helpers shared by the fuzz targets of this folder.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -51,6 +56,38 @@ inline void PutFile(MemEnv* env, const std::string& path, std::string_view conte
   Status st = env->CreateDirRecursive(DirName(path));
   if (st.ok()) st = env->WriteFile(path, contents, /*sync=*/false);
   SLUICE_CHECK(st.ok());
+}
+
+// Makes a fresh directory /tmp/sluice-<name>-XXXXXX holding copies of the
+// files of `data_dir` the working directory, removed at exit: the sandbox of
+// the targets that run SQL (their CREATE TABLE paths may only name its files).
+inline void EnterSandbox(const char* name, const char* data_dir) {
+  static std::filesystem::path* sandbox = nullptr;
+  std::string tmpl = std::string("/tmp/sluice-") + name + "-XXXXXX";
+  if (mkdtemp(tmpl.data()) == nullptr) {
+    std::perror("fuzz sandbox: mkdtemp");
+    std::abort();
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir, ec)) {
+    if (entry.is_regular_file()) {
+      std::filesystem::copy_file(entry.path(), std::filesystem::path(tmpl) / entry.path().filename(), ec);
+    }
+  }
+  if (chdir(tmpl.c_str()) != 0) {
+    std::perror("fuzz sandbox: chdir");
+    std::abort();
+  }
+  sandbox = new std::filesystem::path(tmpl);
+  std::atexit([] {
+    std::error_code ignored;
+    std::filesystem::remove_all(*sandbox, ignored);
+  });
+}
+
+// A path the sandbox allows: a plain file name of it (no '/', not hidden).
+inline bool SandboxedPath(const std::string& p) {
+  return !p.empty() && p[0] != '.' && p.find('/') == std::string::npos;
 }
 
 }  // namespace sluice::fuzz

@@ -19,14 +19,12 @@
 //  * triggers read a manual clock the target moves by 1 s three times
 //    before it stops the queries (so a job runs at most a fraction of a
 //    second of real time, whatever its trigger).
-#include <unistd.h>
 
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,32 +43,9 @@
 namespace sluice {
 namespace {
 
-std::filesystem::path* sandbox_dir = nullptr;
-
-void RemoveSandbox() {
-  std::error_code ec;
-  if (sandbox_dir) std::filesystem::remove_all(*sandbox_dir, ec);
-}
-
 bool Init() {
   SetLogLevel(LogLevel::kOff);
-  char tmpl[] = "/tmp/sluice-job-fuzz-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) {
-    std::perror("job_fuzzer: mkdtemp");
-    std::abort();
-  }
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(SLUICE_FUZZ_DATA_DIR, ec)) {
-    if (entry.is_regular_file()) {
-      std::filesystem::copy_file(entry.path(), std::filesystem::path(tmpl) / entry.path().filename(), ec);
-    }
-  }
-  if (chdir(tmpl) != 0) {
-    std::perror("job_fuzzer: chdir");
-    std::abort();
-  }
-  sandbox_dir = new std::filesystem::path(tmpl);
-  std::atexit(RemoveSandbox);
+  fuzz::EnterSandbox("job-fuzz", SLUICE_FUZZ_DATA_DIR);
   return true;
 }
 
@@ -80,7 +55,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool SandboxedPath(const std::string& p) { return !p.empty() && p[0] != '.' && p.find('/') == std::string::npos; }
 
 bool SmallNumber(const std::string& v) {
   if (v.empty() || v.size() > 5) return false;
@@ -95,9 +69,9 @@ bool Allowed(const std::vector<ast::StatementPtr>& statements) {
     switch (st->kind) {
       case ast::StatementKind::kCreateTable: {
         const auto& ct = st->As<ast::CreateTableStatement>();
-        if (ct.location_path && !SandboxedPath(*ct.location_path)) return false;
+        if (ct.location_path && !fuzz::SandboxedPath(*ct.location_path)) return false;
         for (const auto& [k, v] : ct.options) {
-          if (Lower(k).find("path") != std::string::npos && !SandboxedPath(v)) return false;
+          if (Lower(k).find("path") != std::string::npos && !fuzz::SandboxedPath(v)) return false;
         }
         break;
       }

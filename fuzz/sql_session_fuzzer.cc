@@ -10,57 +10,24 @@
 // their statements are good seeds): a path must be a plain relative name
 // (no '/', not starting with '.'), else the input is skipped. Batch SQL writes no
 // files; streaming statements are parsed and then refused by the Session.
-#include <unistd.h>
-
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "fuzz_util.h"
 #include "sluice/session.h"
 #include "sql/ast.h"
 #include "sql/parser.h"
 
 namespace {
 
-std::filesystem::path* sandbox_dir = nullptr;
-
-void RemoveSandbox() {
-  std::error_code ec;
-  if (sandbox_dir) std::filesystem::remove_all(*sandbox_dir, ec);
-}
-
-// Creates the sandbox directory, copies the files of test/data into it and
-// makes it the working directory.
 bool EnterSandbox() {
-  char tmpl[] = "/tmp/sluice-sql-fuzz-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) {
-    std::perror("sql_session_fuzzer: mkdtemp");
-    std::abort();
-  }
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(SLUICE_FUZZ_DATA_DIR, ec)) {
-    if (entry.is_regular_file()) {
-      std::filesystem::copy_file(entry.path(), std::filesystem::path(tmpl) / entry.path().filename(), ec);
-    }
-  }
-  if (chdir(tmpl) != 0) {
-    std::perror("sql_session_fuzzer: chdir");
-    std::abort();
-  }
-  sandbox_dir = new std::filesystem::path(tmpl);
-  std::atexit(RemoveSandbox);
+  sluice::fuzz::EnterSandbox("sql-fuzz", SLUICE_FUZZ_DATA_DIR);
   return true;
-}
-
-bool SandboxedPath(const std::string& p) {
-  return !p.empty() && p[0] != '.' && p.find('/') == std::string::npos;
 }
 
 // True if running `statements` cannot read or write outside the sandbox.
@@ -68,12 +35,12 @@ bool StaysInSandbox(const std::vector<sluice::ast::StatementPtr>& statements) {
   for (const auto& st : statements) {
     if (st->kind != sluice::ast::StatementKind::kCreateTable) continue;
     const auto& ct = st->As<sluice::ast::CreateTableStatement>();
-    if (ct.location_path && !SandboxedPath(*ct.location_path)) return false;
+    if (ct.location_path && !sluice::fuzz::SandboxedPath(*ct.location_path)) return false;
     for (const auto& [key, value] : ct.options) {
       // Option keys are case-insensitive; `path` (and Spark's `paths`) name files.
       std::string k;
       for (char c : key) k.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-      if (k.find("path") != std::string::npos && !SandboxedPath(value)) return false;
+      if (k.find("path") != std::string::npos && !sluice::fuzz::SandboxedPath(value)) return false;
     }
   }
   return true;
