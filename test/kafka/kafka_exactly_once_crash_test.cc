@@ -15,37 +15,15 @@
 #include <map>
 
 #include "kafka_test_util.h"
+#include "sluice_process.h"
 #include "connectors/kafka/test_broker.h"
 #include "env/temp_dir.h"
 
 namespace sluice::kafka {
 namespace {
 
-// Runs `sluice run job` with SLUICE_KILL_AT=kill_at (empty: unset); returns the wait status.
-int RunSluice(const std::string& job, const std::string& kill_at, const std::string& log) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (kill_at.empty()) {
-      unsetenv("SLUICE_KILL_AT");
-    } else {
-      setenv("SLUICE_KILL_AT", kill_at.c_str(), 1);
-    }
-    FILE* f = freopen(log.c_str(), "w", stderr);
-    (void)f;
-    FILE* o = freopen("/dev/null", "w", stdout);
-    (void)o;
-    execl(SLUICE_BINARY, SLUICE_BINARY, "run", job.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using testing::ReadText;
+using testing::RunSluice;
 
 TEST(KafkaExactlyOnceCrashTest, SigkillAtEveryBatchPhase) {
   auto b = TestKafkaBroker::Start();
@@ -76,11 +54,11 @@ TEST(KafkaExactlyOnceCrashTest, SigkillAtEveryBatchPhase) {
       std::string what = std::string(point) + ":" + std::to_string(hit);
       int st = RunSluice(job, what, dir.path() + "/err" + tag + "a");
       ASSERT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
-          << what << ": expected a SIGKILL, got status " << st << "\n" << ReadFile(dir.path() + "/err" + tag + "a");
+          << what << ": expected a SIGKILL, got status " << st << "\n" << ReadText(dir.path() + "/err" + tag + "a");
       for (const char* round : {"b", "c"}) {
         st = RunSluice(job, "", dir.path() + "/err" + tag + round);
         ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
-            << what << ": restart failed\n" << ReadFile(dir.path() + "/err" + tag + round);
+            << what << ": restart failed\n" << ReadText(dir.path() + "/err" + tag + round);
       }
       std::map<std::string, int> seen;
       for (const auto& r : testing::ReadTopic(broker.bootstrap_servers(), out)) ++seen[r.value];

@@ -16,37 +16,16 @@
 
 #include "kafka_test_util.h"
 #include "shared_broker_test.h"
+#include "sluice_process.h"
 
 namespace sluice::kafka {
 namespace {
 
+using testing::ReadText;
+using testing::RunSluice;
+
 class KafkaLostMetadataTest : public testing::SharedBrokerTest {
  protected:
-  // Runs `sluice run job` with SLUICE_KILL_AT=kill_at (empty: unset); the
-  // wait status.
-  int RunSluice(const std::string& job, const std::string& kill_at, const std::string& log) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      if (kill_at.empty()) {
-        unsetenv("SLUICE_KILL_AT");
-      } else {
-        setenv("SLUICE_KILL_AT", kill_at.c_str(), 1);
-      }
-      FILE* f = freopen(log.c_str(), "w", stderr);
-      (void)f;
-      FILE* o = freopen("/dev/null", "w", stdout);
-      (void)o;
-      execl(SLUICE_BINARY, SLUICE_BINARY, "run", job.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return status;
-  }
-  static std::string ReadText(const std::string& path) {
-    std::ifstream in(path);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
   std::map<std::string, int> Output(const std::string& topic) {
     std::map<std::string, int> seen;
     for (const auto& r : testing::ReadTopic(bootstrap(), topic)) ++seen[r.value];
