@@ -48,15 +48,8 @@ class SinkReplayTest : public ::testing::Test {
     std::sort(lines.begin(), lines.end());
     return lines;
   }
-  void Delete(const std::string& rel) { ASSERT_TRUE(Env::Default()->DeleteFile(ck() + "/" + rel).ok()) << rel; }
-
-  std::shared_ptr<MemoryStream> input = std::make_shared<MemoryStream>(KV());
-};
-
-// A crash after the sink committed batch 1 and before commits/1: the replay
-// covers the same offsets, so the sink skips it (nothing written twice).
-TEST_F(SinkReplayTest, FileSinkSkipsAReplayOfTheSameOffsets) {
-  {
+  // Batch 0 writes row a, batch 1 row b; then the query stops.
+  void RunTwoBatches() {
     auto q = Start();
     ASSERT_TRUE(q.ok()) << q.status().ToString();
     Add("a", 1);
@@ -65,6 +58,15 @@ TEST_F(SinkReplayTest, FileSinkSkipsAReplayOfTheSameOffsets) {
     ASSERT_TRUE(q->processAllAvailable().ok());
     ASSERT_TRUE(q->stop().ok());
   }
+  void Delete(const std::string& rel) { ASSERT_TRUE(Env::Default()->DeleteFile(ck() + "/" + rel).ok()) << rel; }
+
+  std::shared_ptr<MemoryStream> input = std::make_shared<MemoryStream>(KV());
+};
+
+// A crash after the sink committed batch 1 and before commits/1: the replay
+// covers the same offsets, so the sink skips it (nothing written twice).
+TEST_F(SinkReplayTest, FileSinkSkipsAReplayOfTheSameOffsets) {
+  ASSERT_NO_FATAL_FAILURE(RunTwoBatches());
   Delete("commits/1");
   auto q = Start();
   ASSERT_TRUE(q.ok()) << q.status().ToString();
@@ -79,15 +81,7 @@ TEST_F(SinkReplayTest, FileSinkSkipsAReplayOfTheSameOffsets) {
 // holds batch 1 (block b only): skipping it would lose c, writing it would
 // duplicate b. The query fails instead, naming the batch and both digests.
 TEST_F(SinkReplayTest, FileSinkFailsWhenAHeldBatchIsReplannedOverOtherOffsets) {
-  {
-    auto q = Start();
-    ASSERT_TRUE(q.ok()) << q.status().ToString();
-    Add("a", 1);
-    ASSERT_TRUE(q->processAllAvailable().ok());
-    Add("b", 2);
-    ASSERT_TRUE(q->processAllAvailable().ok());
-    ASSERT_TRUE(q->stop().ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(RunTwoBatches());
   auto offsets = OffsetLog::Open(Env::Default(), ck());
   ASSERT_TRUE(offsets.ok());
   auto batch0 = offsets->Get(0), batch1 = offsets->Get(1);
@@ -118,15 +112,7 @@ TEST_F(SinkReplayTest, FileSinkFailsWhenAHeldBatchIsReplannedOverOtherOffsets) {
 // A manifest written before digests existed (version 1, no digest lines)
 // keeps working: a replayed batch is skipped as before.
 TEST_F(SinkReplayTest, FileSinkManifestWithoutDigestsStillSkipsReplays) {
-  {
-    auto q = Start();
-    ASSERT_TRUE(q.ok()) << q.status().ToString();
-    Add("a", 1);
-    ASSERT_TRUE(q->processAllAvailable().ok());
-    Add("b", 2);
-    ASSERT_TRUE(q->processAllAvailable().ok());
-    ASSERT_TRUE(q->stop().ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(RunTwoBatches());
   // Rewrite the manifest as a version 1 writer left it (no checksums either).
   ASSERT_TRUE(Env::Default()->DeleteFile(out() + "/_sluice_metadata/checksums").ok());
   for (const char* b : {"0", "1"}) {
