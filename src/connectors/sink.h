@@ -16,6 +16,7 @@
 // it would lose (or keep foreign) rows.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -101,30 +102,44 @@ class CollectingSink : public Sink {
 };
 
 namespace internal {
+// Collects each partition's batches and hands them, in partition order, to
+// AddBatch at Commit. `keep_rows_per_partition` bounds what it holds: rows of
+// a partition past that many are dropped as they come (the console sink keeps
+// only what it can print); the default keeps everything.
 class CollectingSinkWriter final : public SinkWriter {
  public:
-  CollectingSinkWriter(CollectingSink* sink, int64_t batch_id, Schema schema, OutputMode mode, int num_partitions)
-      : sink_(sink), batch_id_(batch_id), schema_(std::move(schema)), mode_(mode),
+  CollectingSinkWriter(CollectingSink* sink, int64_t batch_id, Schema schema, OutputMode mode, int num_partitions,
+                       size_t keep_rows_per_partition = SIZE_MAX)
+      : sink_(sink), batch_id_(batch_id), schema_(std::move(schema)), mode_(mode), keep_(keep_rows_per_partition),
         parts_(static_cast<size_t>(num_partitions)) {}
   Status Write(int partition, Batch batch) override {
-    parts_[static_cast<size_t>(partition)].push_back(std::move(batch));  // one thread per partition
+    Part& part = parts_[static_cast<size_t>(partition)];  // one thread per partition
+    if (part.rows >= keep_) return Status::OK();
+    size_t take = std::min(batch.num_rows, keep_ - part.rows);
+    part.rows += take;
+    part.batches.push_back(take == batch.num_rows ? std::move(batch) : batch.Slice(0, take));
     return Status::OK();
   }
   Status Commit() override {
     std::vector<Batch> all;
-    for (auto& p : parts_) {
-      for (auto& b : p) all.push_back(std::move(b));
+    for (Part& p : parts_) {
+      for (Batch& b : p.batches) all.push_back(std::move(b));
     }
     parts_.clear();
     return sink_->AddBatch(batch_id_, schema_, all, mode_);
   }
 
  private:
+  struct Part {
+    size_t rows = 0;
+    std::vector<Batch> batches;
+  };
   CollectingSink* sink_;
   int64_t batch_id_;
   Schema schema_;
   OutputMode mode_;
-  std::vector<std::vector<Batch>> parts_;
+  size_t keep_;
+  std::vector<Part> parts_;
 };
 }  // namespace internal
 

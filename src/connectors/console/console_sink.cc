@@ -4,50 +4,6 @@
 #include "render/table_renderer.h"
 
 namespace sluice {
-namespace {
-
-// Keeps the first `keep` rows each partition writes. The table prints at
-// most numRows rows of the partitions in order, so numRows + 1 per partition
-// is all it can need: the extra row makes it say "only showing top N rows".
-class ConsoleSinkWriter final : public SinkWriter {
- public:
-  ConsoleSinkWriter(ConsoleSink* sink, int64_t batch_id, Schema schema, OutputMode mode, int num_partitions,
-                    size_t keep)
-      : sink_(sink), batch_id_(batch_id), schema_(std::move(schema)), mode_(mode), keep_(keep),
-        parts_(static_cast<size_t>(num_partitions)) {}
-
-  Status Write(int partition, Batch batch) override {
-    Part& part = parts_[static_cast<size_t>(partition)];  // one thread per partition
-    if (part.rows >= keep_ || batch.num_rows == 0) return Status::OK();
-    size_t take = std::min(batch.num_rows, keep_ - part.rows);
-    part.rows += take;
-    part.batches.push_back(take == batch.num_rows ? std::move(batch) : batch.Slice(0, take));
-    return Status::OK();
-  }
-
-  Status Commit() override {
-    std::vector<Batch> kept;
-    for (Part& p : parts_) {
-      for (Batch& b : p.batches) kept.push_back(std::move(b));
-    }
-    parts_.clear();
-    return sink_->AddBatch(batch_id_, schema_, kept, mode_);
-  }
-
- private:
-  struct Part {
-    size_t rows = 0;
-    std::vector<Batch> batches;
-  };
-  ConsoleSink* sink_;
-  int64_t batch_id_;
-  Schema schema_;
-  OutputMode mode_;
-  size_t keep_;
-  std::vector<Part> parts_;
-};
-
-}  // namespace
 
 Result<std::shared_ptr<ConsoleSink>> ConsoleSink::Make(const SourceOptions& options, std::FILE* out) {
   SLUICE_ASSIGN_OR_RETURN(int64_t n, options.GetInt("numRows", 20, true));
@@ -85,7 +41,10 @@ Status ConsoleSink::AddBatch(int64_t batch_id, const Schema& schema, const std::
 Result<std::unique_ptr<SinkWriter>> ConsoleSink::BeginBatch(const SinkBatchInfo& batch, const Schema& schema,
                                                             OutputMode mode, int num_partitions) {
   return std::unique_ptr<SinkWriter>(
-      std::make_unique<ConsoleSinkWriter>(this, batch.id, schema, mode, num_partitions, num_rows_ + 1));
+      // The table prints at most numRows rows of the partitions in order, so
+      // numRows + 1 per partition is all it can need: the extra row makes it
+      // say "only showing top N rows".
+      std::make_unique<internal::CollectingSinkWriter>(this, batch.id, schema, mode, num_partitions, num_rows_ + 1));
 }
 
 ConnectorSpec ConsoleSink::Spec() {
