@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "common/check.h"
+#include "exec/functions/kernel_util.h"
 #include "types/value.h"
 
 namespace sluice {
@@ -119,12 +120,6 @@ Vector BigintVector(const std::vector<int64_t>& vals, size_t n) {
   return out;
 }
 
-int128_t Pow10(int p) {
-  int128_t r = 1;
-  for (int i = 0; i < p; ++i) r *= 10;
-  return r;
-}
-
 Status OverflowError(const AggregateCall& call) {
   if (call.result_type.id() == TypeId::kDecimal) {
     return Status::ExecutionError("[ARITHMETIC_OVERFLOW] " + call.name + " overflowed " +
@@ -202,7 +197,7 @@ class SumAccumulator final : public AggregateAccumulator {
       AggregateCall plain = call;
       plain.distinct = false;
       sum_type_ = AggregateStateTypes(plain)[0];
-      limit_ = Pow10(sum_type_.precision());
+      limit_ = fn::Pow10(sum_type_.precision());
     } else {
       sum_type_ = std::is_same_v<S, double> ? DataType::Double() : DataType::Bigint();
     }
@@ -243,22 +238,12 @@ class SumAccumulator final : public AggregateAccumulator {
           // avg(DISTINCT): Spark sums the distinct values with a checked
           // add at the end (ARITHMETIC_OVERFLOW past the sum type).
           if (call_.distinct && (sums_[g] >= limit_ || sums_[g] <= -limit_)) return OverflowError(call_);
-          // sum * 10^shift / count, HALF_UP, without forming sum * 10^shift
-          // (it can pass 128 bits when the average fits): the quotient and
-          // the remainder of sum / count are scaled apart. |r0| < count, so
-          // r0 * 10^shift fits (shift is at most 4).
+          // sum * 10^shift / count, HALF_UP, through 256 bits (sum * 10^shift
+          // can pass 128 bits where the average fits).
           const int shift = call_.result_type.scale() - call_.input_type.scale();
-          const int128_t count = counts_[g];
-          const int128_t scale = Pow10(shift);
-          const int128_t q0 = sums_[g] / count;
-          const int128_t r0 = sums_[g] % count;
-          int128_t q;
-          bool out_of_range = __builtin_mul_overflow(q0, scale, &q);
-          const int128_t rs = r0 * scale;
-          const int128_t r1 = rs % count;
-          out_of_range |= __builtin_add_overflow(q, rs / count, &q);
-          if (2 * (r1 < 0 ? -r1 : r1) >= count) q += sums_[g] < 0 ? -1 : 1;  // HALF_UP
-          const int128_t limit = Pow10(call_.result_type.precision());
+          int128_t q = 0;
+          const bool out_of_range = !fn::MulDivHalfUp(sums_[g], fn::Pow10(shift), counts_[g], &q);
+          const int128_t limit = fn::Pow10(call_.result_type.precision());
           if (out_of_range || q >= limit || q <= -limit) return AverageOutOfRange(call_, sums_[g], counts_[g]);
           out.data<int128_t>()[g] = q;
         } else {
