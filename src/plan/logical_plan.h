@@ -32,6 +32,12 @@ struct LogicalColumn {
   // qualifier.*: each side's own key column after JOIN ... USING, which the
   // unqualified name and `*` show once as the join's key.
   bool qualified_only = false;
+  // Event-time metadata (Spark's `spark.watermarkDelayMs` column metadata):
+  // set on the column a watermark was defined on (withWatermark / the SQL
+  // WATERMARK clause) and kept by nodes that pass the column on unchanged or
+  // derive a window from it (window(), session_window()). Stateful operators
+  // find their event-time column by it.
+  std::optional<int64_t> watermark_delay_ms = std::nullopt;
 };
 
 enum class LogicalKind : uint8_t {

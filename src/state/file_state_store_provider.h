@@ -63,7 +63,7 @@ class FileStateStoreProvider final : public StateStoreProvider {
     return maintenance_status_;
   }
 
-  const std::string& dir() const { return dir_; }
+  const std::string& dir() const override { return dir_; }
   std::string DeltaPath(int64_t version) const;
   std::string SnapshotPath(int64_t version) const;
 

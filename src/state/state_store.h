@@ -60,6 +60,8 @@ class StateStoreProvider {
   virtual Result<std::optional<int64_t>> LatestVersion() = 0;
   // Writes a snapshot if due and deletes files no longer needed.
   virtual Status DoMaintenance() = 0;
+  // The directory holding the state's files (for error messages).
+  virtual const std::string& dir() const = 0;
 };
 
 }  // namespace sluice

@@ -27,12 +27,13 @@ Status StateCheckpoint::EnsureSchema(int operator_id, const StateSchema& schema)
   return Status::OK();
 }
 
-Result<FileStateStoreProvider*> StateCheckpoint::Provider(int operator_id, int partition) {
+Result<StateStoreProvider*> StateCheckpoint::Provider(int operator_id, int partition, const std::string& store_name) {
   std::lock_guard<std::mutex> l(mu_);
-  auto& p = providers_[{operator_id, partition}];
+  auto& p = providers_[{operator_id, partition, store_name}];
   if (!p) {
-    SLUICE_ASSIGN_OR_RETURN(p, FileStateStoreProvider::Open(env_, StateStoreDir(checkpoint_dir_, operator_id, partition),
-                                                            options_));
+    std::string dir = StateStoreDir(checkpoint_dir_, operator_id, partition);
+    if (!store_name.empty()) dir = JoinPath(dir, store_name);
+    SLUICE_ASSIGN_OR_RETURN(p, FileStateStoreProvider::Open(env_, dir, options_));
   }
   return p.get();
 }

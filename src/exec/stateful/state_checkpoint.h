@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "env/env.h"
@@ -44,8 +45,10 @@ class StateCheckpoint {
   Status EnsureSchema(int operator_id, const StateSchema& schema);
 
   // The provider of `<checkpoint>/state/<operator_id>/<partition>`, opened
-  // on first use.
-  Result<FileStateStoreProvider*> Provider(int operator_id, int partition);
+  // on first use. An operator with several stores per partition (a
+  // stream-stream join: one per side) names them: `store_name` non-empty
+  // means `<checkpoint>/state/<operator_id>/<partition>/<store_name>` (Spark's layout).
+  Result<StateStoreProvider*> Provider(int operator_id, int partition, const std::string& store_name = "");
 
  private:
   // The recorded schema of `operator_id` (read once per run), or null.
@@ -56,7 +59,7 @@ class StateCheckpoint {
   FileStateStoreOptions options_;
   std::mutex mu_;
   std::map<int, std::optional<StateSchema>> recorded_;  // GUARDED_BY(mu_)
-  std::map<std::pair<int, int>, std::unique_ptr<FileStateStoreProvider>> providers_;  // GUARDED_BY(mu_)
+  std::map<std::tuple<int, int, std::string>, std::unique_ptr<StateStoreProvider>> providers_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace sluice

@@ -20,6 +20,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "exec/physical_operator.h"
@@ -41,6 +43,15 @@ struct StatefulBatchInfo {
   int64_t batch_id = 0;                   // reads state version batch_id, commits batch_id + 1
   int num_partitions = 1;                 // spark.sql.shuffle.partitions, pinned at the first batch
   StatefulOutputMode output_mode = StatefulOutputMode::kUpdate;
+  // The event-time watermark (ms since the epoch) of the batch, as Spark's
+  // IncrementalExecution has it; nullopt when the query defines none.
+  // Rows whose event time is <= watermark_for_late_events_ms are late: a
+  // stateful operator drops them and counts them (numRowsDroppedByWatermark).
+  // It is the watermark of the previous batch. State whose event time is <=
+  // watermark_for_eviction_ms (the batch's own watermark, offsets/<id>'s
+  // batchWatermarkMs) is emitted (append mode) and removed.
+  std::optional<int64_t> watermark_for_late_events_ms;
+  std::optional<int64_t> watermark_for_eviction_ms;
 };
 
 // One operator's part of it (Spark's StatefulOperatorStateInfo).
@@ -52,8 +63,11 @@ struct StatefulOperatorStateInfo {
 // Spark's StateOperatorProgress fields, for one batch of one operator.
 struct StateOperatorMetrics {
   int operator_id = 0;
+  std::string operator_name;     // "stateStoreSave", "dedupe", "symmetricHashJoin", ... (Spark's names)
   int64_t num_rows_total = 0;    // keys in the state after the batch
   int64_t num_rows_updated = 0;  // keys the batch wrote
+  int64_t num_rows_removed = 0;  // keys the batch removed (evicted by the watermark)
+  int64_t num_rows_dropped_by_watermark = 0;  // input rows dropped as late
   int64_t memory_used_bytes = 0;
   int64_t num_shuffle_partitions = 0;
   int64_t commit_time_ms = 0;  // loading, updating and committing the state, summed over partitions
