@@ -20,8 +20,17 @@ add_test(NAME differential_short
          COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/differential.sh --sluice $<TARGET_FILE:sluice> --seed 1 --count 500
                  --max-failures-shown 40)
 set_tests_properties(differential_short PROPERTIES LABELS differential TIMEOUT 900 SKIP_RETURN_CODE 77)
-# The harness's own check, without pyspark: injected differences are seen.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
+# The streaming differential (test/differential/README.md, "Streaming"):
+# windowed, deduplicating and joining queries through pyspark and sluice
+# over the same files, one per micro-batch, compared batch by batch.
+add_test(NAME differential_streaming
+         COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/differential.sh --streaming --sluice $<TARGET_FILE:sluice>)
+set_tests_properties(differential_streaming PROPERTIES LABELS differential TIMEOUT 600 SKIP_RETURN_CODE 77)
+add_test(NAME differential_streaming_harness_test
+         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/differential/streaming_harness_test.py $<TARGET_FILE:sluice>)
+set_tests_properties(differential_streaming_harness_test PROPERTIES LABELS differential TIMEOUT 60)
+# The harness's own check, without pyspark: injected differences are seen.
 add_test(NAME differential_comparator_test
          COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/differential/comparator_test.py $<TARGET_FILE:sluice>)
 set_tests_properties(differential_comparator_test PROPERTIES LABELS differential TIMEOUT 60)

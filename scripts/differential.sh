@@ -7,6 +7,7 @@
 #   scripts/differential.sh --seed 7 --count 5000
 #   scripts/differential.sh --seed 7 --only 417   # one query again
 #   scripts/differential.sh --sluice build/sluice --seed 1 --count 500   # ctest's differential_short
+#   scripts/differential.sh --streaming [--only CASE]   # windows, dedup, joins batch by batch
 #
 # Uses the pyspark of .venv-reference/ (scripts/setup_pyspark.sh installs
 # it); without it the run is SKIPPED (exit 77) and says why.
@@ -14,10 +15,17 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${SLUICE_REFERENCE_VENV:-$ROOT/.venv-reference}
 args=("$@")
+HARNESS=differential.py
+if [[ ${1:-} == --streaming ]]; then
+  HARNESS=streaming.py
+  args=("${@:2}")
+fi
 have() { local a; for a in "${args[@]}"; do [[ $a == "$1" ]] && return 0; done; return 1; }
 have --sluice || args+=(--sluice "$ROOT/build/sluice")
-have --seed || args+=(--seed "$((RANDOM * 32768 + RANDOM))")
-have --count || args+=(--count 3000)
+if [[ $HARNESS == differential.py ]]; then
+  have --seed || args+=(--seed "$((RANDOM * 32768 + RANDOM))")
+  have --count || args+=(--count 3000)
+fi
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 PY=python3
 if [[ -x "$VENV/bin/python" ]]; then
@@ -28,10 +36,10 @@ elif [[ -f "$VENV/SETUP_FAILED" ]]; then
 fi
 # Spark's JVM logs to stderr; keep it out of the report unless asked.
 if [[ -n "${DIFFERENTIAL_VERBOSE:-}" ]]; then
-  exec "$PY" "$ROOT/test/differential/differential.py" "${args[@]}"
+  exec "$PY" "$ROOT/test/differential/$HARNESS" "${args[@]}"
 fi
 log=$(mktemp -t sluice-differential-stderr.XXXXXX)
-"$PY" "$ROOT/test/differential/differential.py" "${args[@]}" 2>"$log"
+"$PY" "$ROOT/test/differential/$HARNESS" "${args[@]}" 2>"$log"
 rc=$?
 if [[ $rc -ne 0 && $rc -ne 1 && $rc -ne 77 ]]; then
   echo "differential: the harness failed (status $rc); the end of its stderr:"

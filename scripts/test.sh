@@ -49,5 +49,5 @@ if [[ -z "${SLUICE_SKIP_SANITIZE:-}" ]]; then
   # time is Spark's (minutes), and the Sluice side of random SQL runs under
   # ASan + UBSan in the fuzz stage (sql_session_fuzzer).
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$JOBS" -E '^differential_short$' "$@"
+    ctest --test-dir build-asan --output-on-failure -j"$JOBS" -E '^differential_(short|streaming)$' "$@"
 fi
