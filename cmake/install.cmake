@@ -7,7 +7,7 @@
 #
 # Public headers include only public headers, so a program needs no include
 # path but the prefix's include/. The libraries the engine links (fmt,
-# spdlog, simdjson, RE2, librdkafka, OpenSSL, zlib, ICU, threads) come with the
+# spdlog, simdjson, RE2, librdkafka, OpenSSL, zlib, ICU, RocksDB, threads) come with the
 # target as link-only dependencies, found again by SluiceConfig.cmake.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -32,7 +32,7 @@ target_compile_features(sluice_library INTERFACE cxx_std_20)
 target_link_libraries(sluice_library INTERFACE
   $<LINK_ONLY:fmt::fmt> $<LINK_ONLY:spdlog::spdlog> $<LINK_ONLY:PkgConfig::SIMDJSON> $<LINK_ONLY:PkgConfig::RE2>
   $<LINK_ONLY:PkgConfig::RDKAFKA> $<LINK_ONLY:PkgConfig::OPENSSL> $<LINK_ONLY:PkgConfig::ZLIB>
-  $<LINK_ONLY:PkgConfig::ICU_UC>
+  $<LINK_ONLY:PkgConfig::ICU_UC> $<LINK_ONLY:PkgConfig::ROCKSDB>
   $<LINK_ONLY:Threads::Threads>)
 
 if(SLUICE_SANITIZE)

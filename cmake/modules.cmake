@@ -21,7 +21,10 @@ sluice_module(exec/operators DEPS sluice_exec)
 # JSON records -> typed columns (simdjson on demand), for the file and Kafka readers.
 sluice_module(json DEPS sluice_vector PkgConfig::SIMDJSON)
 sluice_module(checkpoint DEPS sluice_env sluice_types PkgConfig::SIMDJSON PkgConfig::ZLIB)  # zlib: crc32 of log files
-sluice_module(state DEPS sluice_env sluice_vector z)  # z: zlib (crc32, compression)
+# RocksDB 7.8 (Debian's librocksdb-dev, installed by scripts/setup.sh): the
+# RocksDB state store provider (src/state/rocksdb_state_store_provider.*).
+pkg_check_modules(ROCKSDB REQUIRED IMPORTED_TARGET rocksdb)
+sluice_module(state DEPS sluice_env sluice_vector z PkgConfig::ROCKSDB)  # z: zlib (crc32, compression)
 # Stateful physical operators of streaming queries (they read and write the
 # state store): above exec/operators and state/, below the planner.
 sluice_module(exec/stateful DEPS sluice_exec_operators sluice_state)

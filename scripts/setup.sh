@@ -8,6 +8,7 @@ PACKAGES=(
   libsimdjson-dev librdkafka-dev libfmt-dev libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev libre2-dev libicu-dev
   libzstd-dev liblz4-dev zlib1g-dev libssl-dev
+  librocksdb-dev  # RocksDB state store provider (src/state/rocksdb_state_store_provider.*)
   default-jdk-headless maven
   clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/, scripts/fuzz.sh)
 )

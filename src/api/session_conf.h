@@ -8,14 +8,23 @@
 //   spark.sql.shuffle.partitions  state partitions of a stateful streaming
 //       query started afterwards (its own option of that name wins; pinned
 //       in the offset log at the query's first batch).
+//   spark.sql.streaming.stateStore.providerClass, .minDeltasForSnapshot,
+//   .rocksdb.*                    the state store of stateful streaming
+//       queries started afterwards (docs/streaming.md, "State store
+//       providers"); the provider class is pinned at the first batch.
 //   spark.sql.ansi.enabled        only `true`: Sluice is ANSI only.
 //   spark.sql.session.timeZone    only UTC (and its other names, +00:00).
 #pragma once
+
+#include <vector>
 
 #include "connectors/option_spec.h"
 
 namespace sluice {
 
 const OptionSet& SessionConfOptions();
+// The spark.sql.streaming.stateStore.* specs among SessionConfOptions()
+// (also options of a streaming query).
+std::vector<const OptionSpec*> StateStoreConfOptions();
 
 }  // namespace sluice

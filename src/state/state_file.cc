@@ -140,6 +140,21 @@ std::string EncodeSnapshot(const StateMap& map, int64_t version, bool compress) 
 
 Status ApplyStateFile(const std::string& path, std::string_view contents, StateFileKind kind,
                       int64_t version, StateMap* map) {
+  if (kind == StateFileKind::kSnapshot) map->clear();
+  return VisitStateFile(path, contents, kind, version,
+                        [map](StateFileOp op, std::string_view key, std::string_view value) {
+                          if (op == StateFileOp::kPut) {
+                            (*map)[std::string(key)] = std::string(value);
+                          } else {
+                            map->erase(std::string(key));
+                          }
+                        });
+}
+
+Status VisitStateFile(const std::string& path, std::string_view contents, StateFileKind kind,
+                      int64_t version,
+                      const std::function<void(StateFileOp op, std::string_view key,
+                                               std::string_view value)>& fn) {
   auto corrupt = [&](const std::string& what) {
     return Status::Corruption("state file " + path + " " + what);
   };
@@ -230,10 +245,6 @@ Status ApplyStateFile(const std::string& path, std::string_view contents, StateF
     return corrupt("is corrupt: its trailer says " + std::to_string(num_records) +
                    " records, more than its " + std::to_string(raw.size()) + "-byte body can hold");
   }
-  if (kind == StateFileKind::kSnapshot) {
-    map->clear();
-    map->reserve(num_records);
-  }
   uint64_t n = 0;
   while (!raw.empty()) {
     auto op = static_cast<uint8_t>(raw.front());
@@ -242,9 +253,9 @@ Status ApplyStateFile(const std::string& path, std::string_view contents, StateF
     bool ok = GetLengthPrefixed(&raw, &key);
     if (ok && op == kOpPut) {
       ok = GetLengthPrefixed(&raw, &value);
-      if (ok) (*map)[std::string(key)] = std::string(value);
+      if (ok) fn(StateFileOp::kPut, key, value);
     } else if (ok && op == kOpRemove && kind == StateFileKind::kDelta) {
-      map->erase(std::string(key));
+      fn(StateFileOp::kRemove, key, {});
     } else if (ok) {
       return corrupt("is corrupt: record " + std::to_string(n) + " has unknown op " +
                      std::to_string(op));

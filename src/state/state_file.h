@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +25,7 @@
 namespace sluice {
 
 enum class StateFileKind : uint8_t { kDelta = 1, kSnapshot = 2 };
+enum class StateFileOp : uint8_t { kPut = 1, kRemove = 2 };
 
 struct StringHash {
   using is_transparent = void;
@@ -52,5 +54,14 @@ std::string EncodeSnapshot(const StateMap& map, int64_t version, bool compress);
 // is Status::Corruption naming `path`; *map is then unspecified.
 Status ApplyStateFile(const std::string& path, std::string_view contents, StateFileKind kind,
                       int64_t version, StateMap* map);
+
+// The checks of ApplyStateFile, but each record goes to fn in file order
+// (a remove has an empty value). For stores that are not a StateMap (the
+// RocksDB provider replays deltas into RocksDB). fn may have been called for
+// some records when a Corruption is returned.
+Status VisitStateFile(const std::string& path, std::string_view contents, StateFileKind kind,
+                      int64_t version,
+                      const std::function<void(StateFileOp op, std::string_view key,
+                                               std::string_view value)>& fn);
 
 }  // namespace sluice

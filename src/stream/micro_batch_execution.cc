@@ -164,6 +164,7 @@ Status MicroBatchExecution::Start() {
         "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or "
         "CHECKPOINT LOCATION '...'");
   }
+  SLUICE_ASSIGN_OR_RETURN(state_conf_, ParseStateStoreConf(config_.state_store_options));
   // The stateful nodes get their operator ids. Aggregates whose state cannot
   // be stored fail now, not at the first batch.
   plan_ = MarkStatefulOperators(plan_);
@@ -238,6 +239,24 @@ Status MicroBatchExecution::Start() {
       }
       shuffle_partitions_ = parsed;
     }
+    // The state store provider of the checkpoint's first batch stays (as in
+    // Spark); a log without the setting predates the RocksDB provider.
+    auto pinned = seq.metadata.conf.find(kStateStoreProviderClassConf);
+    StateStoreProviderKind kind = StateStoreProviderKind::kFile;
+    if (pinned != seq.metadata.conf.end()) {
+      auto parsed = ParseStateStoreProviderClass(pinned->second);
+      if (!parsed.ok()) {
+        return Status::Corruption(offset_log_->log().PathFor(n) + ": bad " + kStateStoreProviderClassConf + " '" +
+                                  pinned->second + "' (a state store provider class was expected)");
+      }
+      kind = *parsed;
+    }
+    if (kind != state_conf_.provider) {
+      LogWarn("stream", "query {}: the checkpoint {} keeps its state with {}; the setting {} = {} applies to new "
+              "checkpoints only", QueryLabel(), config_.checkpoint_dir, StateStoreProviderClassName(kind),
+              kStateStoreProviderClassConf, StateStoreProviderClassName(state_conf_.provider));
+      state_conf_.provider = kind;
+    }
     int64_t m = latest_commit ? *latest_commit : -1;
     if (m == n) {
       committed_ = seq.offsets;
@@ -285,7 +304,7 @@ Status MicroBatchExecution::Start() {
   SLUICE_RETURN_NOT_OK(sink_->Open(sctx));
   // A query changed in a way its state cannot follow fails here, before
   // it logs a batch.
-  state_ = std::make_unique<StateCheckpoint>(env_, config_.checkpoint_dir);
+  state_ = std::make_unique<StateCheckpoint>(env_, config_.checkpoint_dir, state_conf_);
   SLUICE_RETURN_NOT_OK(CheckStateSchemas());
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -384,6 +403,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     OffsetSeq seq;
     seq.metadata.batch_timestamp_ms = timestamp_ms;
     seq.metadata.conf[kShufflePartitionsConf] = std::to_string(shuffle_partitions_);
+    seq.metadata.conf[kStateStoreProviderClassConf] = StateStoreProviderClassName(state_conf_.provider);
     seq.offsets = end;
     SLUICE_RETURN_NOT_OK(offset_log_->Add(batch_id, seq));
     SLUICE_KILL_POINT("after_offset_log");

@@ -26,6 +26,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -60,6 +61,9 @@ struct StreamingQueryConfig {
   int shuffle_partitions = 2;
   // spark.sql.streaming.minBatchesToRetain.
   int64_t min_batches_to_retain = 100;
+  // spark.sql.streaming.stateStore.* settings (ParseStateStoreConf); the
+  // provider class is pinned in the offset log at the first batch.
+  std::map<std::string, std::string> state_store_options;
   // Sleep between polls of idle sources with the default trigger (ms).
   int64_t polling_delay_ms = 10;
   // Stop after this many batches of this run (0: no limit); `maxBatches`,
@@ -158,6 +162,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   // The checkpoint's state/ directory for this run (open state store
   // providers, state schemas); created by Start.
   std::unique_ptr<StateCheckpoint> state_;
+  // The state store provider and its options: the query's settings, with
+  // the provider class pinned by the checkpoint's offset log.
+  StateStoreConf state_conf_;
   int shuffle_partitions_ = 2;
   // Cancelled by Stop() or the process shutting down; handed to sources,
   // sinks and operators.

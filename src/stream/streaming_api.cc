@@ -347,6 +347,7 @@ const OptionSet& StreamingQueryOptionSet() {
                              "offset and commit log entries kept"))
         .Add(OptionSpec::Int("maxBatches", "0", 0, std::numeric_limits<int64_t>::max(),
                              "stop after this many micro-batches of this run; 0: no limit (Sluice)"));
+    for (const OptionSpec* o : StateStoreConfOptions()) s->Add(*o);
     return s;
   }();
   return *set;
@@ -380,6 +381,12 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   config.shuffle_partitions = static_cast<int>(parts);
   SLUICE_ASSIGN_OR_RETURN(config.min_batches_to_retain, opts.GetInt("minBatchesToRetain", 100, true));
   SLUICE_ASSIGN_OR_RETURN(config.max_batches, opts.GetInt("maxBatches", 0));
+  for (const auto& [k, v] : query_options) {
+    constexpr std::string_view kPrefix = "spark.sql.streaming.stateStore.";
+    if (k.size() > kPrefix.size() && EqualsIgnoreCase(std::string_view(k).substr(0, kPrefix.size()), kPrefix)) {
+      config.state_store_options[k] = v;
+    }
+  }
   SinkPtr sink;
   if (foreach_) {
     if (!sink_options.empty()) {

@@ -33,7 +33,17 @@ Result<StateStoreProvider*> StateCheckpoint::Provider(int operator_id, int parti
   if (!p) {
     std::string dir = StateStoreDir(checkpoint_dir_, operator_id, partition);
     if (!store_name.empty()) dir = JoinPath(dir, store_name);
-    SLUICE_ASSIGN_OR_RETURN(p, FileStateStoreProvider::Open(env_, dir, options_));
+    if (conf_.provider == StateStoreProviderKind::kRocksDB) {
+      if (env_ != Env::Default()) {
+        return Status::InvalidArgument(
+            std::string("the RocksDB state store provider (") + kStateStoreProviderClassConf +
+            ") keeps its files on the local file system, but this query's file system is not the "
+            "default (POSIX) one; use the default provider with it");
+      }
+      SLUICE_ASSIGN_OR_RETURN(p, RocksDBStateStoreProvider::Open(env_, dir, conf_.rocksdb));
+    } else {
+      SLUICE_ASSIGN_OR_RETURN(p, FileStateStoreProvider::Open(env_, dir, conf_.file));
+    }
   }
   return p.get();
 }

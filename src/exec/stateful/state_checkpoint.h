@@ -26,16 +26,25 @@
 #include "env/env.h"
 #include "exec/stateful/state_schema.h"
 #include "state/file_state_store_provider.h"
+#include "state/state_store_conf.h"
 
 namespace sluice {
 
 class StateCheckpoint {
  public:
   StateCheckpoint(Env* env, std::string checkpoint_dir, FileStateStoreOptions options = {})
-      : env_(env), checkpoint_dir_(std::move(checkpoint_dir)), options_(options) {}
+      : env_(env), checkpoint_dir_(std::move(checkpoint_dir)) {
+    conf_.file = options;
+  }
+  // The provider and options of `conf` (spark.sql.streaming.stateStore.*).
+  // The RocksDB provider needs `env` to be Env::Default() (RocksDB does its
+  // own IO on the local file system): Provider() fails otherwise.
+  StateCheckpoint(Env* env, std::string checkpoint_dir, StateStoreConf conf)
+      : env_(env), checkpoint_dir_(std::move(checkpoint_dir)), conf_(std::move(conf)) {}
 
   Env* env() const { return env_; }
   const std::string& checkpoint_dir() const { return checkpoint_dir_; }
+  StateStoreProviderKind provider_kind() const { return conf_.provider; }
 
   // OK if the checkpoint records no schema for `operator_id` or a compatible
   // one; InvalidArgument (CheckStateSchemaCompatible) if not; Corruption if
@@ -45,7 +54,8 @@ class StateCheckpoint {
   Status EnsureSchema(int operator_id, const StateSchema& schema);
 
   // The provider of `<checkpoint>/state/<operator_id>/<partition>`, opened
-  // on first use. An operator with several stores per partition (a
+  // on first use (a FileStateStoreProvider or a RocksDBStateStoreProvider,
+  // as the conf says). An operator with several stores per partition (a
   // stream-stream join: one per side) names them: `store_name` non-empty
   // means `<checkpoint>/state/<operator_id>/<partition>/<store_name>` (Spark's layout).
   Result<StateStoreProvider*> Provider(int operator_id, int partition, const std::string& store_name = "");
@@ -56,7 +66,7 @@ class StateCheckpoint {
 
   Env* env_;
   std::string checkpoint_dir_;
-  FileStateStoreOptions options_;
+  StateStoreConf conf_;
   std::mutex mu_;
   std::map<int, std::optional<StateSchema>> recorded_;  // GUARDED_BY(mu_)
   std::map<std::tuple<int, int, std::string>, std::unique_ptr<StateStoreProvider>> providers_;  // GUARDED_BY(mu_)
