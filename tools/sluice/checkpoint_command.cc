@@ -97,7 +97,7 @@ Status DescribeOperator(Env* env, const std::string& dir, int op, std::optional<
   }
   SLUICE_ASSIGN_OR_RETURN(std::vector<int> partitions, ListNumericSubdirs(env, op_dir));
   // Each partition's stores: "" (the only one), or named subdirectories.
-  StateCheckpoint checkpoint(env, dir);
+  auto checkpoint = OpenStateCheckpointForReading(env, dir);
   std::vector<std::vector<std::string>> rows;
   int64_t total_rows = 0, total_memory = 0;
   uint64_t total_disk = 0;
@@ -117,7 +117,7 @@ Status DescribeOperator(Env* env, const std::string& dir, int op, std::optional<
     std::sort(stores.begin(), stores.end());
     if (stores.empty() || has_files) stores = {""};
     for (const auto& store : stores) {
-      SLUICE_ASSIGN_OR_RETURN(StateStoreProvider * provider, checkpoint.Provider(op, p, store));
+      SLUICE_ASSIGN_OR_RETURN(StateStoreProvider * provider, checkpoint->Provider(op, p, store));
       SLUICE_ASSIGN_OR_RETURN(auto latest, provider->LatestVersion());
       SLUICE_ASSIGN_OR_RETURN(uint64_t disk, DiskBytes(env, provider->dir()));
       total_disk += disk;

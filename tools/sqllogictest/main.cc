@@ -316,7 +316,22 @@ class Runner {
       FailHeader("", Describe(c)) << (q.ok() ? "the query did not start" : q.status().ToString()) << "\n";
       return false;
     }
-    auto p = (*q)->query->lastProgress();
+    std::optional<StreamingQueryProgress> p = (*q)->query->lastProgress();
+    for (const auto& a : c.args) {
+      std::string k, v;
+      if (!SplitOption(a, &k, &v) || k != "batch") {
+        FailHeader("", Describe(c)) << "expected batch=<id>, found '" << a << "'\n";
+        return false;
+      }
+      p.reset();
+      for (const auto& each : (*q)->query->recentProgress()) {
+        if (std::to_string(each.batchId) == v) p = each;
+      }
+      if (!p) {
+        FailHeader("", Describe(c)) << "no progress of batch " << v << " in this run of the query\n";
+        return false;
+      }
+    }
     std::string json = p ? p->json() : "";
     std::vector<std::string> missing;
     for (const auto& s : c.expected) {

@@ -152,7 +152,7 @@ bool ParseStream(const RecordBody& b, Record* rec, ParseError* error) {
     return Fail(error, b.header_line,
                 "'stream " + b.words[1] + "' takes no lines after its header (only a '----' section)");
   }
-  bool args_allowed = c.kind == Kind::kSource || c.kind == Kind::kStart;
+  bool args_allowed = c.kind == Kind::kSource || c.kind == Kind::kStart || c.kind == Kind::kProgress;
   if (!args_allowed && !c.args.empty()) {
     return Fail(error, b.header_line, "unexpected '" + c.args[0] + "' after 'stream " + b.words[1] + " " + c.name + "'");
   }

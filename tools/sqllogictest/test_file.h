@@ -62,9 +62,12 @@
 //   stream restart <query>     stop, then start again with the same SQL,
 //                              mode and options (same checkpoint).
 //   stream stop <query>        stop (a later `stream start` may reuse it).
-//   stream progress <query>    every line after "----" must be a substring
-//   ----                       of the last progress JSON of the query
-//   "numRowsTotal":3
+//   stream progress <query> [batch=<id>]
+//   ----                       every line after "----" must be a substring
+//   "numRowsTotal":3           of the query's last progress JSON (with
+//                              batch=<id>: of the progress of batch <id> in
+//                              this run's recentProgress; a no-data batch
+//                              has a progress of its own)
 //
 // Queries still running at the end of the file are stopped.
 //

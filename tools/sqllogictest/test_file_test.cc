@@ -165,6 +165,8 @@ TEST(TestFileTest, StreamCommandErrors) {
   EXPECT_NE(ParseBad("stream add events\n").message.find("needs lines after its header"), std::string::npos);
   EXPECT_NE(ParseBad("stream run q\nSELECT 1\n").message.find("takes no lines"), std::string::npos);
   EXPECT_NE(ParseBad("stream run q now\n").message.find("unexpected 'now'"), std::string::npos);
+  EXPECT_EQ(std::get<StreamCommand>(ParseOk("stream progress q batch=3\n----\nx\n").records[0].body).args,
+            (std::vector<std::string>{"batch=3"}));
   EXPECT_NE(ParseBad("stream run q\n----\nx\n").message.find("take a '----' section"), std::string::npos);
   EXPECT_NE(ParseBad("stream progress q\n").message.find("needs a '----' line"), std::string::npos);
 }

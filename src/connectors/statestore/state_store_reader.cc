@@ -45,6 +45,13 @@ Result<std::optional<CommitLog>> OpenCommits(Env* env, const std::string& dir) {
 
 }  // namespace
 
+std::unique_ptr<StateCheckpoint> OpenStateCheckpointForReading(Env* env, const std::string& checkpoint_dir) {
+  // Today's only provider is the file one; a checkpoint written with another
+  // (the RocksDB provider pins its choice in the offset log's conf) is opened
+  // here with that one.
+  return std::make_unique<StateCheckpoint>(env, checkpoint_dir);
+}
+
 Result<std::vector<int>> ListNumericSubdirs(Env* env, const std::string& dir) {
   std::vector<int> out;
   if (!IsDir(env, dir)) return out;
@@ -174,7 +181,7 @@ Result<std::vector<Batch>> StateStoreReader::ReadRows() const {
   for (const auto& c : value_columns_) value_types.push_back(c.type);
   for (const auto& t : key_types) SLUICE_RETURN_NOT_OK(CheckStateType(t, "a state key column"));
   for (const auto& t : value_types) SLUICE_RETURN_NOT_OK(CheckStateType(t, "a state value column"));
-  StateCheckpoint checkpoint(env_, options_.checkpoint_dir);
+  auto checkpoint = OpenStateCheckpointForReading(env_, options_.checkpoint_dir);
   std::vector<Batch> out;
   for (int p : partitions_) {
     if (!IsDir(env_, StoreDir(p))) {
@@ -182,7 +189,7 @@ Result<std::vector<Batch>> StateStoreReader::ReadRows() const {
                               std::to_string(options_.operator_id) + ", partition " + std::to_string(p) + ")");
     }
     SLUICE_ASSIGN_OR_RETURN(StateStoreProvider * provider,
-                            checkpoint.Provider(options_.operator_id, p, options_.store_name));
+                            checkpoint->Provider(options_.operator_id, p, options_.store_name));
     auto store = provider->Load(version());
     if (!store.ok()) {
       return store.status().WithContext("reading state version " + std::to_string(version()) + " (batch " +
@@ -220,11 +227,11 @@ Result<std::vector<Batch>> StateStoreReader::ReadRows() const {
 }
 
 Result<std::vector<StateStoreReader::PartitionStats>> StateStoreReader::Stats() const {
-  StateCheckpoint checkpoint(env_, options_.checkpoint_dir);
+  auto checkpoint = OpenStateCheckpointForReading(env_, options_.checkpoint_dir);
   std::vector<PartitionStats> out;
   for (int p : partitions_) {
     SLUICE_ASSIGN_OR_RETURN(StateStoreProvider * provider,
-                            checkpoint.Provider(options_.operator_id, p, options_.store_name));
+                            checkpoint->Provider(options_.operator_id, p, options_.store_name));
     auto store = provider->Load(version());
     if (!store.ok()) {
       return store.status().WithContext("reading state version " + std::to_string(version()) + " (batch " +

@@ -17,11 +17,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "env/env.h"
+#include "exec/stateful/state_checkpoint.h"
 #include "exec/stateful/state_schema.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
@@ -90,6 +92,11 @@ class StateStoreReader {
   std::vector<StateColumn> key_columns_;
   std::vector<StateColumn> value_columns_;
 };
+
+// The StateCheckpoint every reader of `checkpoint_dir`'s state opens its
+// stores through (the one place to choose the state store provider the
+// checkpoint was written with, once more than one exists).
+std::unique_ptr<StateCheckpoint> OpenStateCheckpointForReading(Env* env, const std::string& checkpoint_dir);
 
 // The numeric subdirectories of `dir` ("0", "1", ...), ascending; empty if
 // `dir` does not exist.
