@@ -16,7 +16,7 @@ gtest_discover_tests(sqllogictest_format_test DISCOVERY_TIMEOUT 60 PROPERTIES LA
 # The runner links the engine; it is only defined once Session is implemented.
 if(EXISTS ${PROJECT_SOURCE_DIR}/src/api/session.cc)
   add_executable(sqllogictest ${SLT_DIR}/main.cc)
-  target_link_libraries(sqllogictest PRIVATE sluice_slt_format sluice_api)
+  target_link_libraries(sqllogictest PRIVATE sluice_slt_format sluice_api sluice_stream)  # stream: the `stream` records
 
   file(GLOB_RECURSE SLT_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/test/sql/*.test)
   list(SORT SLT_FILES)

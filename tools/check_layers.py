@@ -33,6 +33,7 @@ RANKS = {
     "connectors/rate": 7,
     "connectors/console": 7,
     "connectors/kafka": 7,
+    "connectors/statestore": 7,
     "connectors/file_stream": 8,
     "connectors/builtin": 9,
     "plan": 10,

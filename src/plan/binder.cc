@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/stack_limit.h"
+#include "connectors/builtin/builtin_connectors.h"
 #include "exec/expression_evaluator.h"
 #include "exec/function_registry.h"
 #include "exec/functions/json_options.h"
@@ -930,9 +931,52 @@ Result<LogicalPlanPtr> Binder::BindTableRef(const ast::TableRef& ref) {
     }
     case ast::TableRefKind::kTableFunction: {
       const auto& tf = static_cast<const ast::TableFunctionRef&>(ref);
+      if (tf.name == "read_statestore") {
+        // read_statestore(path [, operatorId [, batchId [, storeName]]] [, name => value...]): the
+        // `statestore` table format (Spark's state data source) over a checkpoint.
+        static const char* const kPositional[] = {"path", "operatorId", "batchId", "storeName"};
+        std::map<std::string, std::string> options;
+        std::vector<std::string> paths;
+        for (size_t i = 0; i < tf.args.size(); ++i) {
+          std::string name = i < tf.arg_names.size() ? tf.arg_names[i] : "";
+          if (name.empty() && i >= 4) {
+            return ErrorAt(tf.args[i]->location,
+                           "read_statestore takes at most 4 unnamed arguments (path, operatorId, batchId, "
+                           "storeName); name the others (joinSide => 'left')");
+          }
+          if (name.empty()) name = kPositional[i];
+          if (EqualsIgnoreCase(name, "operator")) name = "operatorId";
+          BindScope empty;
+          SLUICE_ASSIGN_OR_RETURN(auto b, BindExpression(*tf.args[i], empty));
+          SLUICE_ASSIGN_OR_RETURN(auto f, FoldExpression(b));
+          if (f->kind != ExprKind::kLiteral || f->literal.is_null()) {
+            return ErrorAt(tf.args[i]->location, "read_statestore argument " + name + " must be a constant, got " +
+                                                     tf.args[i]->ToString());
+          }
+          if (EqualsIgnoreCase(name, "path")) {
+            paths.push_back(f->literal.ToString());
+          } else if (std::any_of(options.begin(), options.end(),
+                                 [&](const auto& o) { return EqualsIgnoreCase(o.first, name); })) {
+            return ErrorAt(tf.args[i]->location, "read_statestore argument " + name + " is given twice");
+          } else {
+            options[name] = f->literal.ToString();
+          }
+        }
+        if (paths.empty()) {
+          return ErrorAt(ref.location,
+                         "read_statestore needs the checkpoint location: read_statestore('/ck', operatorId => 0)");
+        }
+        auto table = BuiltinConnectors().MakeTable("statestore", options, paths, std::nullopt);
+        if (!table.ok()) return table.status().WithContext("read_statestore");
+        return MakeScan(*table, "read_statestore", ref.alias ? *ref.alias : "read_statestore");
+      }
       if (tf.name != "range") {
         return ErrorAt(ref.location, "[UNRESOLVED_ROUTINE] unknown table-valued function " + Backquote(tf.name) +
-                                         "; supported: range(end), range(start, end[, step])");
+                                         "; supported: range(end), range(start, end[, step]), "
+                                         "read_statestore(path, operatorId => n)");
+      }
+      for (const auto& n : tf.arg_names) {
+        if (!n.empty()) return ErrorAt(ref.location, "range() takes no named arguments (" + n + " => ...)");
       }
       std::vector<int64_t> a;
       for (const auto& x : tf.args) {

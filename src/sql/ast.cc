@@ -406,7 +406,13 @@ std::string JoinRef::ToString() const {
 std::string ValuesRef::ToString() const { return RowsSql(rows) + AliasToString(); }
 
 std::string TableFunctionRef::ToString() const {
-  return QuoteIdentifier(name) + "(" + ExprListSql(args) + ")" + AliasToString();
+  std::string out = QuoteIdentifier(name) + "(";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i > 0) out += ", ";
+    if (i < arg_names.size() && !arg_names[i].empty()) out += QuoteIdentifier(arg_names[i]) + " => ";
+    out += ExprSql(args[i]);
+  }
+  return out + ")" + AliasToString();
 }
 
 // ---------------------------------------------------------------------------

@@ -323,6 +323,8 @@ struct TableFunctionRef : TableRef {
   TableFunctionRef() : TableRef(TableRefKind::kTableFunction) {}
   std::string name;  // lower-case
   std::vector<ParsedExprPtr> args;
+  // Per argument: its name when given as `name => value`, else empty.
+  std::vector<std::string> arg_names;
   std::string ToString() const override;
 };
 

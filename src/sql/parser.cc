@@ -1103,8 +1103,14 @@ Result<ast::TableRefPtr> Parser::ParseTablePrimary() {
     Consume();
     if (!PeekSymbol(")")) {
       do {
+        std::string arg_name;  // a named argument: `operatorId => 0`
+        if (PeekIdentifier() && PeekSymbol("=>", 1)) {
+          arg_name = Consume().text;
+          Consume();
+        }
         SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
         fn->args.push_back(std::move(e));
+        fn->arg_names.push_back(std::move(arg_name));
       } while (MatchSymbol(","));
     }
     SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));

@@ -546,3 +546,28 @@ TEST(ParserStreamingTest, ErrorsPointAtTheSpot) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// read_statestore('/ck', operatorId => 0): named arguments of a table
+// function (Spark's `name => value`), positional ones mixed in.
+TEST(ParserTableFunctionTest, NamedArguments) {
+  auto s = Stmt("SELECT * FROM read_statestore('/ck', operatorId => 1, batchId=>2) AS s");
+  ASSERT_NE(s, nullptr);
+  const auto& from = *Select(s).from;
+  ASSERT_EQ(from.kind, ast::TableRefKind::kTableFunction);
+  const auto& tf = static_cast<const ast::TableFunctionRef&>(from);
+  EXPECT_EQ(tf.name, "read_statestore");
+  ASSERT_EQ(tf.args.size(), 3u);
+  EXPECT_EQ(tf.arg_names, (std::vector<std::string>{"", "operatorId", "batchId"}));
+  EXPECT_EQ(tf.ToString(), "read_statestore('/ck', operatorId => 1, batchId => 2) AS s");
+  // `=>` is one token: "a = > 1" is not a named argument.
+  EXPECT_FALSE(ErrorOf("SELECT * FROM f(a = > 1)").empty());
+  // Comparisons still parse.
+  auto c = Stmt("SELECT * FROM range(10) WHERE id >= 2 AND id <= 5 AND id <=> 3");
+  EXPECT_NE(c, nullptr);
+}
+
+}  // namespace
+}  // namespace sluice

@@ -16,6 +16,13 @@
 //     SIGINT/SIGTERM finish the batch in flight, commit it and exit 0.
 //   --log-level trace|debug|info|warn|error|off   the log on stderr
 //       (default: info for run, a line per batch; warn for sql)
+//   sluice checkpoint <dir>           what a streaming checkpoint holds: query
+//                                     id, batches (offsets, watermark,
+//                                     committed), stateful operators (schema,
+//                                     partitions, versions, state size)
+//   sluice checkpoint <dir> state <op> [--partition p] [--batch b] [--store s]
+//                                     the state rows of operator <op> as a table
+//                                     (docs/checkpoint-inspection.md)
 //   sluice --version                  "sluice <version> (<git commit>)"
 #include <CLI/CLI.hpp>
 
@@ -31,6 +38,7 @@
 #include "connectors/builtin/builtin_connectors.h"
 #include "stream/micro_batch_execution.h"
 #include "sluice/version.h"
+#include "checkpoint_command.h"
 #include "statement_results.h"
 #include "stream/streaming_job.h"
 
@@ -217,7 +225,58 @@ int main(int argc, char** argv) {
   bool markdown = false;
   connectors->add_flag("--markdown", markdown, "as the Markdown tables of docs/streaming.md");
 
+  auto* checkpoint = app.add_subcommand(
+      "checkpoint", "Show what a streaming checkpoint holds; `<dir> state <op>` prints an operator's state rows");
+  std::vector<std::string> checkpoint_args;
+  checkpoint->add_option("args", checkpoint_args, "<dir> [state <operator id>]")->required()->expected(1, 3);
+  int state_partition = -1;
+  int64_t state_batch = -1;
+  std::string state_store;
+  size_t state_max_rows = 1000;
+  checkpoint->add_option("--partition", state_partition, "state: only this partition")->check(CLI::NonNegativeNumber);
+  checkpoint->add_option("--batch", state_batch, "state: the state of this committed batch (default: the newest)")
+      ->check(CLI::NonNegativeNumber);
+  checkpoint->add_option("--store", state_store, "state: the store of an operator with several (join: left, right)");
+  checkpoint->add_option("--max-rows", state_max_rows, "state: rows printed");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (checkpoint->parsed()) {
+    sluice::SetLogLevel(sluice::LogLevel::kWarn);
+    sluice::Result<std::string> text = std::string();
+    if (checkpoint_args.size() == 1) {
+      text = sluice::DescribeCheckpoint(sluice::Env::Default(), checkpoint_args[0]);
+    } else if (checkpoint_args.size() == 3 && checkpoint_args[1] == "state") {
+      sluice::StateDumpOptions o;
+      o.checkpoint_dir = checkpoint_args[0];
+      try {
+        size_t used = 0;
+        o.operator_id = std::stoi(checkpoint_args[2], &used);
+        if (used != checkpoint_args[2].size() || o.operator_id < 0) throw std::invalid_argument("");
+      } catch (const std::exception&) {
+        std::fprintf(stderr, "error: the operator id must be a number >= 0, got '%s'\n", checkpoint_args[2].c_str());
+        return 1;
+      }
+      if (state_partition >= 0) o.partition = state_partition;
+      if (state_batch >= 0) o.batch_id = state_batch;
+      o.store_name = state_store;
+      o.max_rows = state_max_rows;
+      text = sluice::DescribeState(sluice::Env::Default(), o);
+    } else {
+      std::fprintf(stderr, "usage: sluice checkpoint <dir> [state <operator id>]\n");
+      return 1;
+    }
+    if (!text.ok()) {
+      std::fprintf(stderr, "error: %s\n", text.status().ToString().c_str());
+      // A missing or damaged checkpoint is the input's problem, as a wrong argument.
+      auto code = text.status().code();
+      bool input = text.status().IsUserError() || code == sluice::StatusCode::kNotFound ||
+                   code == sluice::StatusCode::kCorruption;
+      return input ? 1 : 2;
+    }
+    std::fwrite(text->data(), 1, text->size(), stdout);
+    return 0;
+  }
 
   if (connectors->parsed()) {
     const auto& registry = sluice::BuiltinConnectors();

@@ -4,7 +4,8 @@
 //
 // DIR (default: the current directory) is the source root; ${DATA} expands
 // to DIR/test/data and ${TMP} to a temporary directory made for this file
-// and removed at the end. The format is described in test_file.h.
+// and removed at the end. The format is described in test_file.h (the
+// `stream` records run streaming queries into memory sinks, StreamTest-style).
 #include <stdlib.h>
 
 #include <filesystem>
@@ -12,12 +13,20 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "common/log.h"
+#include "connectors/memory/memory_stream.h"
+#include "env/atomic_file.h"
+#include "env/env.h"
+#include "sluice/dataframe.h"
 #include "sluice/session.h"
+#include "sluice/streaming.h"
+#include "sql/parser.h"
 #include "test_file.h"
 
 namespace sluice::slt {
@@ -33,6 +42,12 @@ class Runner {
  public:
   Runner(const TestFile& file, std::map<std::string, std::string> vars)
       : file_(file), vars_(std::move(vars)), session_(Session::Create()) {}
+  // Queries still running are stopped (before ${TMP} is removed).
+  ~Runner() {
+    for (auto& [name, q] : queries_) {
+      if (q.query) (void)q.query->stop();
+    }
+  }
 
   // Runs every record; returns the number of failed records.
   int Run() {
@@ -129,8 +144,215 @@ class Runner {
     return false;
   }
 
+  // --- streaming commands ---
+
+  struct RunningQuery {
+    std::string sql;
+    std::string mode = "append";
+    std::map<std::string, std::string> options;
+    std::optional<StreamingQuery> query;
+  };
+
+  std::string Describe(const StreamCommand& c) const {
+    static const char* kNames[] = {"source", "add", "file", "start", "run", "restart", "stop", "progress"};
+    return "stream " + std::string(kNames[static_cast<int>(c.kind)]) + " " + c.name;
+  }
+
+  // The outcome of a command against its `error` expectation.
+  bool Expect(const StreamCommand& c, const Status& st) {
+    std::string what = Describe(c);
+    if (!c.expect_error) {
+      if (st.ok()) return true;
+      FailHeader(X(c.body), what + " should succeed") << "Error:\n  " << st.ToString() << "\n";
+      return false;
+    }
+    if (st.ok()) {
+      FailHeader(X(c.body), what + " should fail but succeeded");
+      return false;
+    }
+    std::string message = st.ToString();
+    std::vector<std::string> missing;
+    for (const auto& s : c.expected) {
+      if (message.find(X(s)) == std::string::npos) missing.push_back(X(s));
+    }
+    if (missing.empty()) return true;
+    FailHeader(X(c.body), what + ": error message does not contain the expected text") << "Missing:\n";
+    PrintLines(std::cerr, missing);
+    std::cerr << "Actual error:\n" << message << "\n";
+    return false;
+  }
+
+  static bool SplitOption(const std::string& word, std::string* key, std::string* value) {
+    size_t eq = word.find('=');
+    if (eq == std::string::npos || eq == 0) return false;
+    *key = word.substr(0, eq);
+    *value = word.substr(eq + 1);
+    return true;
+  }
+
+  Status DefineSource(const StreamCommand& c) {
+    SLUICE_ASSIGN_OR_RETURN(Schema schema, ParseSchema(X(c.body)));
+    if (c.args.empty()) {
+      auto stream = std::make_shared<MemoryStream>(schema, "MemoryStream[" + c.name + "]");
+      SLUICE_RETURN_NOT_OK(session_->readStream().source(stream).createOrReplaceTempView(c.name));
+      memory_sources_[c.name] = stream;
+      return Status::OK();
+    }
+    DataStreamReader reader = session_->readStream();
+    reader.format(c.args[0]);
+    for (size_t i = 1; i < c.args.size(); ++i) {
+      std::string k, v;
+      if (!SplitOption(c.args[i], &k, &v)) {
+        return Status::InvalidArgument("expected <option>=<value>, found '" + c.args[i] + "'");
+      }
+      reader.option(k, X(v));
+    }
+    reader.schema(X(c.body));
+    return reader.load().createOrReplaceTempView(c.name);
+  }
+
+  Status AddRows(const StreamCommand& c) {
+    auto it = memory_sources_.find(c.name);
+    if (it == memory_sources_.end()) {
+      return Status::InvalidArgument("no memory source '" + c.name + "': define it with 'stream source " + c.name +
+                                     "' first");
+    }
+    const Schema& want = it->second->schema();
+    std::string sql = X(c.body);
+    SLUICE_ASSIGN_OR_RETURN(QueryResult rows, session_->Sql(sql));
+    if (rows.schema().size() != want.size()) {
+      return Status::InvalidArgument("the rows have " + std::to_string(rows.schema().size()) +
+                                     " columns, source '" + c.name + "' has " + std::to_string(want.size()) + " (" +
+                                     want.ToString() + ")");
+    }
+    bool same = true;
+    for (size_t i = 0; i < want.size(); ++i) same &= rows.schema().field(i).type == want.field(i).type;
+    if (!same) {
+      // Cast each column to the source's type, in order.
+      std::string cast = "SELECT ";
+      for (size_t i = 0; i < want.size(); ++i) {
+        std::string name = rows.schema().field(i).name;
+        std::string quoted;
+        for (char ch : name) quoted += ch == '`' ? std::string("``") : std::string(1, ch);
+        cast += (i ? ", " : "") + std::string("CAST(`") + quoted + "` AS " + want.field(i).type.ToString() + ")";
+      }
+      cast += " FROM (" + sql + ") AS __stream_add";
+      SLUICE_ASSIGN_OR_RETURN(rows, session_->Sql(cast));
+    }
+    return it->second->AddRows(rows.Rows()).status();
+  }
+
+  Status WriteFile(const StreamCommand& c) {
+    std::string path = X(c.name);
+    size_t slash = path.rfind('/');
+    Env* env = Env::Default();
+    if (slash != std::string::npos && slash > 0) SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(path.substr(0, slash)));
+    return WriteFileAtomically(env, path, X(c.body) + "\n");
+  }
+
+  Status StartQuery(const std::string& name, RunningQuery* q) {
+    auto w = session_->sql(q->sql).writeStream();
+    w.format("memory").queryName(name).outputMode(q->mode);
+    w.options(q->options);
+    SLUICE_ASSIGN_OR_RETURN(auto started, w.start());
+    q->query = started;
+    return Status::OK();
+  }
+
+  Status Start(const StreamCommand& c) {
+    RunningQuery q;
+    q.sql = X(c.body);
+    q.options["checkpointLocation"] = vars_["TMP"] + "/checkpoints/" + c.name;
+    for (const auto& a : c.args) {
+      std::string k, v;
+      if (a == "append" || a == "update" || a == "complete") {
+        q.mode = a;
+      } else if (SplitOption(a, &k, &v)) {
+        q.options[k] = X(v);
+      } else {
+        return Status::InvalidArgument("expected append, update, complete or <option>=<value>, found '" + a + "'");
+      }
+    }
+    auto it = queries_.find(c.name);
+    if (it != queries_.end() && it->second.query && it->second.query->isActive()) {
+      return Status::InvalidArgument("query '" + c.name + "' is running: 'stream stop " + c.name + "' it first");
+    }
+    Status st = StartQuery(c.name, &q);
+    queries_[c.name] = std::move(q);
+    return st;
+  }
+
+  Result<RunningQuery*> Find(const std::string& name) {
+    auto it = queries_.find(name);
+    if (it == queries_.end()) return Status::InvalidArgument("no query '" + name + "': 'stream start " + name + "' first");
+    return &it->second;
+  }
+
+  Status RunCommand(const StreamCommand& c) {
+    switch (c.kind) {
+      case StreamCommand::Kind::kSource: return DefineSource(c);
+      case StreamCommand::Kind::kAdd: return AddRows(c);
+      case StreamCommand::Kind::kFile: return WriteFile(c);
+      case StreamCommand::Kind::kStart: return Start(c);
+      default: break;
+    }
+    SLUICE_ASSIGN_OR_RETURN(RunningQuery* q, Find(c.name));
+    if (!q->query) return Status::InvalidArgument("query '" + c.name + "' did not start");
+    switch (c.kind) {
+      case StreamCommand::Kind::kRun: return q->query->processAllAvailable();
+      case StreamCommand::Kind::kStop: return q->query->stop();
+      case StreamCommand::Kind::kRestart: {
+        (void)q->query->stop();
+        q->query.reset();
+        return StartQuery(c.name, q);
+      }
+      default: return Status::OK();
+    }
+  }
+
+  bool Progress(const StreamCommand& c) {
+    auto q = Find(c.name);
+    if (!q.ok() || !(*q)->query) {
+      FailHeader("", Describe(c)) << (q.ok() ? "the query did not start" : q.status().ToString()) << "\n";
+      return false;
+    }
+    std::optional<StreamingQueryProgress> p = (*q)->query->lastProgress();
+    for (const auto& a : c.args) {
+      std::string k, v;
+      if (!SplitOption(a, &k, &v) || k != "batch") {
+        FailHeader("", Describe(c)) << "expected batch=<id>, found '" << a << "'\n";
+        return false;
+      }
+      p.reset();
+      for (const auto& each : (*q)->query->recentProgress()) {
+        if (std::to_string(each.batchId) == v) p = each;
+      }
+      if (!p) {
+        FailHeader("", Describe(c)) << "no progress of batch " << v << " in this run of the query\n";
+        return false;
+      }
+    }
+    std::string json = p ? p->json() : "";
+    std::vector<std::string> missing;
+    for (const auto& s : c.expected) {
+      if (json.find(X(s)) == std::string::npos) missing.push_back(X(s));
+    }
+    if (missing.empty()) return true;
+    FailHeader("", Describe(c) + ": the last progress lacks the expected text") << "Missing:\n";
+    PrintLines(std::cerr, missing);
+    std::cerr << "Last progress:\n" << (p ? json : "(none)") << "\n";
+    return false;
+  }
+
+  bool Execute(const StreamCommand& c) {
+    if (c.kind == StreamCommand::Kind::kProgress) return Progress(c);
+    return Expect(c, RunCommand(c));
+  }
+
   const TestFile& file_;
   std::map<std::string, std::string> vars_;
+  std::map<std::string, std::shared_ptr<MemoryStream>> memory_sources_;
+  std::map<std::string, RunningQuery> queries_;
   std::shared_ptr<Session> session_;
   const Record* record_ = nullptr;
   int passed_ = 0;
@@ -161,6 +383,8 @@ int Main(int argc, char** argv) {
     std::cerr << "usage: sqllogictest FILE.test [--root DIR]\n";
     return 2;
   }
+  // The runner's per-batch info lines would bury the failures.
+  SetLogLevel(LogLevel::kWarn);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "sqllogictest: cannot open " << path << "\n";

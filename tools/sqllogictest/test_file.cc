@@ -121,12 +121,61 @@ bool ParseQuery(const RecordBody& b, Record* rec, ParseError* error) {
   return true;
 }
 
-// Record kinds by the first word of their header line. New kinds (e.g.
-// "stream") are added here.
+bool ParseStream(const RecordBody& b, Record* rec, ParseError* error) {
+  using Kind = StreamCommand::Kind;
+  static const std::map<std::string, Kind, std::less<>> kKinds = {
+      {"source", Kind::kSource}, {"add", Kind::kAdd},         {"file", Kind::kFile}, {"start", Kind::kStart},
+      {"run", Kind::kRun},       {"restart", Kind::kRestart}, {"stop", Kind::kStop}, {"progress", Kind::kProgress}};
+  if (b.words.size() < 3) {
+    return Fail(error, b.header_line,
+                "expected 'stream <source|add|file|start|run|restart|stop|progress> <name> ...'");
+  }
+  auto it = kKinds.find(b.words[1]);
+  if (it == kKinds.end()) {
+    return Fail(error, b.header_line,
+                "unknown stream command '" + b.words[1] + "' (source, add, file, start, run, restart, stop, progress)");
+  }
+  StreamCommand c;
+  c.kind = it->second;
+  c.name = b.words[2];
+  c.args.assign(b.words.begin() + 3, b.words.end());
+  if (!c.args.empty() && c.args.back() == "error") {
+    c.expect_error = true;
+    c.args.pop_back();
+  }
+  c.body = JoinLines(b.sql_lines);
+  bool needs_body = c.kind == Kind::kSource || c.kind == Kind::kAdd || c.kind == Kind::kFile || c.kind == Kind::kStart;
+  if (needs_body && b.sql_lines.empty()) {
+    return Fail(error, b.header_line, "'stream " + b.words[1] + "' needs lines after its header");
+  }
+  if (!needs_body && !b.sql_lines.empty()) {
+    return Fail(error, b.header_line,
+                "'stream " + b.words[1] + "' takes no lines after its header (only a '----' section)");
+  }
+  bool args_allowed = c.kind == Kind::kSource || c.kind == Kind::kStart || c.kind == Kind::kProgress;
+  if (!args_allowed && !c.args.empty()) {
+    return Fail(error, b.header_line, "unexpected '" + c.args[0] + "' after 'stream " + b.words[1] + " " + c.name + "'");
+  }
+  if (b.has_separator && !c.expect_error && c.kind != Kind::kProgress) {
+    return Fail(error, b.header_line, "only 'stream progress' and '... error' records take a '----' section");
+  }
+  if (c.kind == Kind::kProgress && !b.has_separator) {
+    return Fail(error, b.header_line, "'stream progress' needs a '----' line before the expected substrings");
+  }
+  for (const auto& l : b.result_lines) {
+    if (!IsBlank(l)) c.expected.push_back(l);
+  }
+  rec->body = std::move(c);
+  return true;
+}
+
+// Record kinds by the first word of their header line. New kinds are added
+// here.
 const std::map<std::string, KindParser, std::less<>>& KindParsers() {
   static const auto* parsers = new std::map<std::string, KindParser, std::less<>>{
       {"statement", ParseStatement},
       {"query", ParseQuery},
+      {"stream", ParseStream},
   };
   return *parsers;
 }

@@ -24,9 +24,55 @@
 //
 // ${DATA} and ${TMP} are expanded in SQL and expectations (see Expand).
 //
-// Adding a record kind (e.g. the streaming commands "stream start",
-// "stream add ..."): add a struct to the Record variant, a parse function to
-// the table in test_file.cc, and an overload to the runner's executor.
+// Streaming commands (StreamTest-style: define a source, start a query into
+// a memory sink, add input, run the available batches, restart on the same
+// checkpoint, query the sink table with `query`). Each is a `stream` record;
+// a header ending in the word `error` expects the command to fail, with the
+// optional lines after "----" as substrings of the error:
+//
+//   stream source <name> [<format> [<option>=<value>...]]
+//   <DDL schema: k STRING, ts TIMESTAMP>
+//       defines the streaming view <name>. Without a format: a memory source
+//       fed by `stream add` (Spark's MemoryStream, kept across restarts).
+//       With one: readStream().format(...).options(...).schema(...).load().
+//
+//   stream add <name>
+//   <SQL giving the rows: VALUES ('a', 1), ('b', 2)>
+//       appends the rows as one block (one offset) to memory source <name>;
+//       columns are cast to the source's types in order.
+//
+//   stream file <path>
+//   <the file's lines>
+//       writes the file atomically (parent directories created), for the
+//       file sources; name files so that they sort in the order written
+//       (001.json, 002.json): files with the same modification time are read
+//       in path order.
+//
+//   stream start <query> [append|update|complete] [<option>=<value>...]
+//   <SELECT over streaming views>
+//       starts writeStream().format("memory").queryName(<query>) with the
+//       output mode (default append) and options (checkpointLocation
+//       defaults to ${TMP}/checkpoints/<query>); the sink is the table
+//       <query>. The default trigger: batches run in the background.
+//
+//   stream run <query>         processAllAvailable(): waits until every added
+//                              row is processed (and the no-data batches that
+//                              follow); `stream add` then `stream run` makes
+//                              one batch. Fails if the query failed.
+//   stream restart <query>     stop, then start again with the same SQL,
+//                              mode and options (same checkpoint).
+//   stream stop <query>        stop (a later `stream start` may reuse it).
+//   stream progress <query> [batch=<id>]
+//   ----                       every line after "----" must be a substring
+//   "numRowsTotal":3           of the query's last progress JSON (with
+//                              batch=<id>: of the progress of batch <id> in
+//                              this run's recentProgress; a no-data batch
+//                              has a progress of its own)
+//
+// Queries still running at the end of the file are stopped.
+//
+// Adding a record kind: add a struct to the Record variant, a parse function
+// to the table in test_file.cc, and an overload to the runner's executor.
 #pragma once
 
 #include <map>
@@ -63,9 +109,21 @@ struct Query {
   std::vector<std::string> expected_rows;  // tab-separated values per row
 };
 
+// `stream <command> ...` (see the top of this file).
+struct StreamCommand {
+  enum class Kind { kSource, kAdd, kFile, kStart, kRun, kRestart, kStop, kProgress };
+  Kind kind = Kind::kRun;
+  std::string name;               // the source, file path or query
+  std::vector<std::string> args;  // the header words after the name (without `error`)
+  std::string body;               // the lines before "----", joined with '\n'
+  bool expect_error = false;
+  // After "----": error substrings (expect_error) or progress substrings.
+  std::vector<std::string> expected;
+};
+
 struct Record {
   int line = 0;  // 1-based line of the header
-  std::variant<StatementOk, StatementError, Query> body;
+  std::variant<StatementOk, StatementError, Query, StreamCommand> body;
 };
 
 struct TestFile {

@@ -108,6 +108,69 @@ TEST(TestFileTest, Errors) {
   EXPECT_NE(e.message.find("1 tab-separated values"), std::string::npos);
 }
 
+TEST(TestFileTest, StreamCommands) {
+  auto f = ParseOk(
+      "stream source events\n"
+      "k STRING, ts TIMESTAMP\n"
+      "\n"
+      "stream source files json path=${TMP}/in maxFilesPerTrigger=1\n"
+      "id BIGINT\n"
+      "\n"
+      "stream add events\n"
+      "VALUES ('a', TIMESTAMP '2024-01-01 00:00:05')\n"
+      "\n"
+      "stream start q update spark.sql.shuffle.partitions=2\n"
+      "SELECT k, count(*) FROM events\n"
+      "GROUP BY k\n"
+      "\n"
+      "stream run q\n"
+      "\n"
+      "stream restart q error\n"
+      "----\n"
+      "STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE\n"
+      "\n"
+      "stream progress q\n"
+      "----\n"
+      "\"numRowsTotal\":1\n");
+  ASSERT_EQ(f.records.size(), 7u);
+  const auto& src = std::get<StreamCommand>(f.records[0].body);
+  EXPECT_EQ(src.kind, StreamCommand::Kind::kSource);
+  EXPECT_EQ(src.name, "events");
+  EXPECT_TRUE(src.args.empty());
+  EXPECT_EQ(src.body, "k STRING, ts TIMESTAMP");
+  const auto& files = std::get<StreamCommand>(f.records[1].body);
+  EXPECT_EQ(files.args, (std::vector<std::string>{"json", "path=${TMP}/in", "maxFilesPerTrigger=1"}));
+  EXPECT_EQ(std::get<StreamCommand>(f.records[2].body).kind, StreamCommand::Kind::kAdd);
+  const auto& start = std::get<StreamCommand>(f.records[3].body);
+  EXPECT_EQ(start.kind, StreamCommand::Kind::kStart);
+  EXPECT_EQ(start.args, (std::vector<std::string>{"update", "spark.sql.shuffle.partitions=2"}));
+  EXPECT_EQ(start.body, "SELECT k, count(*) FROM events\nGROUP BY k");
+  EXPECT_FALSE(start.expect_error);
+  const auto& run = std::get<StreamCommand>(f.records[4].body);
+  EXPECT_EQ(run.kind, StreamCommand::Kind::kRun);
+  EXPECT_TRUE(run.body.empty());
+  const auto& restart = std::get<StreamCommand>(f.records[5].body);
+  EXPECT_EQ(restart.kind, StreamCommand::Kind::kRestart);
+  EXPECT_TRUE(restart.expect_error);
+  EXPECT_TRUE(restart.args.empty());
+  EXPECT_EQ(restart.expected, (std::vector<std::string>{"STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE"}));
+  const auto& progress = std::get<StreamCommand>(f.records[6].body);
+  EXPECT_EQ(progress.kind, StreamCommand::Kind::kProgress);
+  EXPECT_EQ(progress.expected, (std::vector<std::string>{"\"numRowsTotal\":1"}));
+}
+
+TEST(TestFileTest, StreamCommandErrors) {
+  EXPECT_NE(ParseBad("stream run\n").message.find("expected 'stream <source|add"), std::string::npos);
+  EXPECT_NE(ParseBad("stream go q\n").message.find("unknown stream command 'go'"), std::string::npos);
+  EXPECT_NE(ParseBad("stream add events\n").message.find("needs lines after its header"), std::string::npos);
+  EXPECT_NE(ParseBad("stream run q\nSELECT 1\n").message.find("takes no lines"), std::string::npos);
+  EXPECT_NE(ParseBad("stream run q now\n").message.find("unexpected 'now'"), std::string::npos);
+  EXPECT_EQ(std::get<StreamCommand>(ParseOk("stream progress q batch=3\n----\nx\n").records[0].body).args,
+            (std::vector<std::string>{"batch=3"}));
+  EXPECT_NE(ParseBad("stream run q\n----\nx\n").message.find("take a '----' section"), std::string::npos);
+  EXPECT_NE(ParseBad("stream progress q\n").message.find("needs a '----' line"), std::string::npos);
+}
+
 TEST(TestFileTest, Expand) {
   std::map<std::string, std::string> vars{{"DATA", "/src/test/data"}, {"TMP", "/tmp/x"}};
   EXPECT_EQ(Expand("path '${DATA}/a.json', '${TMP}/out'", vars),

@@ -10,6 +10,7 @@
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_sink.h"
 #include "connectors/rate/rate_source.h"
+#include "connectors/statestore/state_store_table.h"
 
 namespace sluice {
 
@@ -20,7 +21,7 @@ ConnectorRegistry& BuiltinConnectors() {
          {RateSource::Spec(), RatePerMicroBatchSource::Spec(), FileStreamSource::Spec("json"),
           FileStreamSource::Spec("csv"), kafka::KafkaSource::Spec(), ConsoleSink::Spec(), NoopSink::Spec(),
           MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(),
-          FileTableSpec("json"), FileTableSpec("csv")}) {
+          FileTableSpec("json"), FileTableSpec("csv"), StateStoreTable::Spec()}) {
       Status st = r->Register(std::move(spec));
       SLUICE_CHECK(st.ok());
     }
