@@ -19,6 +19,11 @@ Status CheckStateType(const DataType& type, const std::string& what) {
     case TypeId::kString:
     case TypeId::kBinary:
       return Status::OK();
+    case TypeId::kStruct:
+      for (const auto& f : type.fields()) {
+        SLUICE_RETURN_NOT_OK(CheckStateType(f.type, what + " (field " + f.name + ")"));
+      }
+      return Status::OK();
     default:
       return Status::NotImplemented(what + " of type " + type.ToString() +
                                     " cannot be kept in streaming state yet");
@@ -32,87 +37,114 @@ void Put(std::string* out, T v) {
 }
 }  // namespace
 
-void EncodeStateRow(const Batch& batch, size_t first, size_t count, size_t row, std::string* out) {
-  for (size_t c = first; c < first + count; ++c) {
-    const Vector& v = batch.columns[c];
-    if (v.IsNull(row) || v.type().id() == TypeId::kNull) {
-      out->push_back(1);
-      continue;
-    }
-    out->push_back(0);
-    switch (v.type().id()) {
-      case TypeId::kBoolean: Put<uint8_t>(out, v.data<uint8_t>()[row]); break;
-      case TypeId::kInt:
-      case TypeId::kDate: Put<int32_t>(out, v.data<int32_t>()[row]); break;
-      case TypeId::kBigint:
-      case TypeId::kTimestamp: Put<int64_t>(out, v.data<int64_t>()[row]); break;
-      case TypeId::kDouble: {
-        double d = v.data<double>()[row];
-        if (d == 0) d = 0.0;
-        if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
-        Put<double>(out, d);
-        break;
-      }
-      case TypeId::kDecimal: Put<int128_t>(out, v.data<int128_t>()[row]); break;
-      case TypeId::kString:
-      case TypeId::kBinary: {
-        std::string_view s = v.GetString(row);
-        Put<uint32_t>(out, static_cast<uint32_t>(s.size()));
-        out->append(s);
-        break;
-      }
-      default: break;  // rejected by CheckStateType
-    }
+namespace {
+// One value of `v` (row `row`): the null byte, then the value; a STRUCT's
+// fields follow its null byte, each encoded the same way, in field order.
+void EncodeValue(const Vector& v, size_t row, std::string* out) {
+  if (v.IsNull(row) || v.type().id() == TypeId::kNull) {
+    out->push_back(1);
+    return;
   }
+  out->push_back(0);
+  switch (v.type().id()) {
+    case TypeId::kBoolean: Put<uint8_t>(out, v.data<uint8_t>()[row]); break;
+    case TypeId::kInt:
+    case TypeId::kDate: Put<int32_t>(out, v.data<int32_t>()[row]); break;
+    case TypeId::kBigint:
+    case TypeId::kTimestamp: Put<int64_t>(out, v.data<int64_t>()[row]); break;
+    case TypeId::kDouble: {
+      double d = v.data<double>()[row];
+      if (d == 0) d = 0.0;
+      if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+      Put<double>(out, d);
+      break;
+    }
+    case TypeId::kDecimal: Put<int128_t>(out, v.data<int128_t>()[row]); break;
+    case TypeId::kString:
+    case TypeId::kBinary: {
+      std::string_view s = v.GetString(row);
+      Put<uint32_t>(out, static_cast<uint32_t>(s.size()));
+      out->append(s);
+      break;
+    }
+    case TypeId::kStruct:
+      for (size_t f = 0; f < v.num_children(); ++f) EncodeValue(v.child(f), row, out);
+      break;
+    default: break;  // rejected by CheckStateType
+  }
+}
+}  // namespace
+
+void EncodeStateRow(const Batch& batch, size_t first, size_t count, size_t row, std::string* out) {
+  for (size_t c = first; c < first + count; ++c) EncodeValue(batch.columns[c], row, out);
 }
 
 StateRowDecoder::StateRowDecoder(std::vector<DataType> types) : types_(std::move(types)) {
   for (const auto& t : types_) cols_.emplace_back(t, 0);
 }
 
-Status StateRowDecoder::Add(std::string_view bytes) {
-  size_t pos = 0;
+namespace {
+// Reads one value encoded by EncodeValue into row `r` of `v` (already sized
+// to hold it) from bytes[*pos...].
+Status DecodeValue(std::string_view bytes, size_t* pos, Vector& v, size_t r) {
   auto need = [&](size_t n) -> Status {
-    if (pos + n > bytes.size()) return Status::Corruption("streaming state row is truncated");
+    if (*pos + n > bytes.size()) return Status::Corruption("streaming state row is truncated");
     return Status::OK();
   };
-  size_t r = rows_;
-  for (size_t c = 0; c < types_.size(); ++c) {
-    Vector& v = cols_[c];
-    v.Resize(r + 1);
-    SLUICE_RETURN_NOT_OK(need(1));
-    if (bytes[pos++] != 0) {
-      v.SetNull(r);
-      continue;
-    }
-    auto get = [&](void* dst, size_t n) -> Status {
-      SLUICE_RETURN_NOT_OK(need(n));
-      std::memcpy(dst, bytes.data() + pos, n);
-      pos += n;
+  auto get = [&](void* dst, size_t n) -> Status {
+    SLUICE_RETURN_NOT_OK(need(n));
+    std::memcpy(dst, bytes.data() + *pos, n);
+    *pos += n;
+    return Status::OK();
+  };
+  SLUICE_RETURN_NOT_OK(need(1));
+  if (bytes[(*pos)++] != 0) {
+    SetRowNull(v, r);
+    return Status::OK();
+  }
+  switch (v.type().id()) {
+    case TypeId::kBoolean: return get(v.data<uint8_t>() + r, 1);
+    case TypeId::kInt:
+    case TypeId::kDate: return get(v.data<int32_t>() + r, 4);
+    case TypeId::kBigint:
+    case TypeId::kTimestamp: return get(v.data<int64_t>() + r, 8);
+    case TypeId::kDouble: return get(v.data<double>() + r, 8);
+    case TypeId::kDecimal: return get(v.data<int128_t>() + r, 16);
+    case TypeId::kString:
+    case TypeId::kBinary: {
+      uint32_t len = 0;
+      SLUICE_RETURN_NOT_OK(get(&len, 4));
+      SLUICE_RETURN_NOT_OK(need(len));
+      v.SetString(r, bytes.substr(*pos, len));
+      *pos += len;
       return Status::OK();
-    };
-    switch (types_[c].id()) {
-      case TypeId::kBoolean: SLUICE_RETURN_NOT_OK(get(v.data<uint8_t>() + r, 1)); break;
-      case TypeId::kInt:
-      case TypeId::kDate: SLUICE_RETURN_NOT_OK(get(v.data<int32_t>() + r, 4)); break;
-      case TypeId::kBigint:
-      case TypeId::kTimestamp: SLUICE_RETURN_NOT_OK(get(v.data<int64_t>() + r, 8)); break;
-      case TypeId::kDouble: SLUICE_RETURN_NOT_OK(get(v.data<double>() + r, 8)); break;
-      case TypeId::kDecimal: SLUICE_RETURN_NOT_OK(get(v.data<int128_t>() + r, 16)); break;
-      case TypeId::kString:
-      case TypeId::kBinary: {
-        uint32_t len = 0;
-        SLUICE_RETURN_NOT_OK(get(&len, 4));
-        SLUICE_RETURN_NOT_OK(need(len));
-        v.SetString(r, bytes.substr(pos, len));
-        pos += len;
-        break;
+    }
+    case TypeId::kStruct:
+      for (size_t f = 0; f < v.num_children(); ++f) {
+        SLUICE_RETURN_NOT_OK(DecodeValue(bytes, pos, v.child(f), r));
       }
-      case TypeId::kNull: v.SetNull(r); break;
-      default: return Status::NotImplemented("state column of type " + types_[c].ToString());
+      return Status::OK();
+    case TypeId::kNull: SetRowNull(v, r); return Status::OK();
+    default: return Status::NotImplemented("state column of type " + v.type().ToString());
+  }
+}
+}  // namespace
+
+Status StateRowDecoder::Add(std::string_view bytes) {
+  size_t pos = 0;
+  size_t r = rows_;
+  for (size_t c = 0; c < types_.size(); ++c) cols_[c].Resize(r + 1);
+  for (size_t c = 0; c < types_.size(); ++c) {
+    Status st = DecodeValue(bytes, &pos, cols_[c], r);
+    if (!st.ok()) {
+      for (auto& col : cols_) col.Resize(r);
+      return st;
     }
   }
-  if (pos != bytes.size()) return Status::Corruption("streaming state row has trailing bytes");
+  if (pos != bytes.size()) {
+    for (auto& col : cols_) col.Resize(r);
+    return Status::Corruption("streaming state row has trailing bytes");
+  }
   ++rows_;
   return Status::OK();
 }

@@ -3,8 +3,10 @@
 // encoded column after column: one null byte (1 = NULL), then the value:
 // BOOLEAN 1 byte, INT/DATE 4, BIGINT/TIMESTAMP 8, DOUBLE 8 (as bits, -0.0 as
 // 0.0 and one canonical NaN so equal keys encode equally), DECIMAL 16,
-// STRING/BINARY a 4-byte length and the bytes; little-endian. Nested types are
-// not supported as state yet.
+// STRING/BINARY a 4-byte length and the bytes; little-endian. A STRUCT is its
+// null byte, then each field encoded the same way (its own null byte, then
+// its value), in field order: a window's STRUCT<start, end> is 1 + 9 + 9
+// bytes. ARRAY is not supported as state yet.
 #pragma once
 
 #include <string>
