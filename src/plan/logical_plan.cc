@@ -149,9 +149,11 @@ LogicalPlanPtr MakeAggregate(LogicalPlanPtr child, std::vector<ExprPtr> groups,
   return p;
 }
 
-LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinType type, ExprPtr condition) {
+LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinType type, ExprPtr condition,
+                        int state_operator_id) {
   auto p = std::make_shared<LogicalPlan>();
   p->kind = LogicalKind::kJoin;
+  p->state_operator_id = state_operator_id;
   p->join_type = type;
   p->condition = std::move(condition);
   p->output = left->output;
@@ -220,7 +222,7 @@ LogicalPlanPtr WithChildren(const LogicalPlan& node, std::vector<LogicalPlanPtr>
     case LogicalKind::kLimit:
     case LogicalKind::kDistinct: p->output = p->children[0]->output; break;
     case LogicalKind::kJoin:
-      return MakeJoin(p->children[0], p->children[1], node.join_type, node.condition);
+      return MakeJoin(p->children[0], p->children[1], node.join_type, node.condition, node.state_operator_id);
     default: break;
   }
   return p;

@@ -95,7 +95,8 @@ struct LogicalPlan {
   // kAggregate: output = groups then aggregates.
   std::vector<ExprPtr> groups;
   std::vector<LogicalAggregate> aggregates;
-  // A stateful node of a streaming query (an Aggregate over streaming data):
+  // A stateful node of a streaming query (an Aggregate over streaming data,
+  // a Join of two streams):
   // its operator id, which names its state (`<checkpoint>/state/<id>/`).
   // The streaming runner assigns 0, 1, ... in plan order before the first
   // batch; the physical planner makes the node a stateful operator. -1: an
@@ -124,7 +125,8 @@ LogicalPlanPtr MakeProject(LogicalPlanPtr child, std::vector<ExprPtr> exprs,
 LogicalPlanPtr MakeAggregate(LogicalPlanPtr child, std::vector<ExprPtr> groups,
                              std::vector<LogicalAggregate> aggregates,
                              std::vector<LogicalColumn> output, int state_operator_id = -1);
-LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinType type, ExprPtr condition);
+LogicalPlanPtr MakeJoin(LogicalPlanPtr left, LogicalPlanPtr right, JoinType type, ExprPtr condition,
+                        int state_operator_id = -1);
 LogicalPlanPtr MakeSort(LogicalPlanPtr child, std::vector<SortItem> items);
 LogicalPlanPtr MakeLimit(LogicalPlanPtr child, int64_t limit, int64_t offset);
 LogicalPlanPtr MakeUnion(std::vector<LogicalPlanPtr> children);

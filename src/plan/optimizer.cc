@@ -312,7 +312,7 @@ Result<LogicalPlanPtr> Push(const LogicalPlanPtr& plan, std::vector<ExprPtr> pen
       SLUICE_ASSIGN_OR_RETURN(auto cond, CombineConjuncts(new_on));
       if (jt == JoinType::kCross && cond) jt = JoinType::kInner;
       if (jt == JoinType::kInner && !cond) jt = JoinType::kCross;
-      return WrapFilter(MakeJoin(left, right, jt, cond), keep);
+      return WrapFilter(MakeJoin(left, right, jt, cond, plan->state_operator_id), keep);
     }
     case LogicalKind::kScan: {
       std::vector<ExprPtr> into, keep;
@@ -517,7 +517,7 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> required) {
         cond_map[static_cast<size_t>(nl + i)] = m < 0 ? -1 : m + new_nl;
       }
       ExprPtr cond = plan->condition ? RemapColumns(plan->condition, cond_map) : nullptr;
-      auto j = MakeJoin(left.plan, right.plan, plan->join_type, cond);
+      auto j = MakeJoin(left.plan, right.plan, plan->join_type, cond, plan->state_operator_id);
       std::vector<int> mapping(n);
       for (size_t i = 0; i < n; ++i) mapping[i] = cond_map[i];
       return Pruned{j, mapping};

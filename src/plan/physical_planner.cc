@@ -11,6 +11,8 @@
 #include "exec/operators/union_all_operator.h"
 #include "exec/operators/values_operator.h"
 #include "exec/stateful/stateful_aggregate_operator.h"
+#include "exec/stateful/stream_stream_join_operator.h"
+#include "plan/streaming_join_helper.h"
 
 namespace sluice {
 
@@ -148,39 +150,91 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
                                                                          OutputSchema(p), info, std::move(schema)));
 }
 
+// A join side's columns as the join operator sees them: the child's, then
+// the join key expressions that are not plain columns (`_key<i>`).
+Schema JoinSideSchema(const LogicalPlan& child, const std::vector<ExprPtr>& keys) {
+  Schema s = OutputSchema(child);
+  size_t extra = 0;
+  for (const auto& k : keys) {
+    if (ColumnOf(k) < 0) {
+      s.Add({"_key" + std::to_string(extra), k->type, k->nullable});
+      ++extra;
+    }
+  }
+  return s;
+}
+
+std::vector<int> JoinKeyColumns(const LogicalPlan& child, const std::vector<ExprPtr>& keys) {
+  std::vector<int> cols;
+  int next = static_cast<int>(child.output.size());
+  for (const auto& k : keys) cols.push_back(ColumnOf(k) >= 0 ? ColumnOf(k) : next++);
+  return cols;
+}
+
+// The state schema of a stream-stream join: the key columns are named after
+// the left side's key expressions.
+StateSchema JoinStateSchema(const LogicalPlan& p, const EquiJoinCondition& split) {
+  std::vector<std::string> names;
+  for (const auto& k : split.left_keys) names.push_back(k->ToString());
+  return StreamStreamJoinOperator::MakeStateSchema(JoinSideSchema(*p.children[0], split.left_keys),
+                                                   JoinSideSchema(*p.children[1], split.right_keys),
+                                                   JoinKeyColumns(*p.children[0], split.left_keys), names);
+}
+
+// A Join of two streams (a stateful Join): StreamStreamJoin over the sides
+// (with their computed key columns) and the residual condition.
+Result<PhysicalOperatorPtr> PlanStreamStreamJoin(const LogicalPlan& plan, const PlanContext& options,
+                                                 const PhysicalOperatorPtr& l2, const PhysicalOperatorPtr& r2,
+                                                 const EquiJoinCondition& split, const std::vector<int>& lcols,
+                                                 const std::vector<int>& rcols, const ExprPtr& residual) {
+  if (!options.stateful) {
+    return Status::Internal("stateful operator " + std::to_string(plan.state_operator_id) +
+                            " planned without the state of a micro-batch");
+  }
+  if (split.left_keys.empty()) return Status::AnalysisError("Stream-stream join without equality predicate is not supported");
+  for (size_t k = 0; k < split.left_keys.size(); ++k) {
+    if (!(split.left_keys[k]->type == split.right_keys[k]->type)) {
+      return Status::AnalysisError("stream-stream join keys " + split.left_keys[k]->ToString() + " (" +
+                                   split.left_keys[k]->type.ToString() + ") and " + split.right_keys[k]->ToString() +
+                                   " (" + split.right_keys[k]->type.ToString() +
+                                   ") have different types; cast one to the other's type");
+    }
+  }
+  SLUICE_RETURN_NOT_OK(
+      StreamStreamJoinOperator::Validate(plan.join_type, l2->output_schema(), r2->output_schema()));
+  StreamJoinSide sides[2];
+  sides[0].keys = lcols;
+  sides[1].keys = rcols;
+  for (int s = 0; s < 2; ++s) sides[s].watermark_column = WatermarkColumn(plan.children[static_cast<size_t>(s)]->output);
+  // Spark: a watermark on a join key evicts both sides by that key; else
+  // each side by the range conditions against the other side's watermark.
+  int key = WatermarkedJoinKey(plan, split);
+  if (key >= 0) {
+    sides[0].bounds = {{lcols[static_cast<size_t>(key)], 0, false}};
+    sides[1].bounds = {{rcols[static_cast<size_t>(key)], 0, false}};
+  } else {
+    for (int s = 0; s < 2; ++s) sides[s].bounds = StateValueWatermarkBounds(plan, s);
+  }
+  bool lnull = plan.join_type == JoinType::kRightOuter || plan.join_type == JoinType::kFullOuter;
+  bool rnull = plan.join_type == JoinType::kLeftOuter || plan.join_type == JoinType::kFullOuter;
+  Schema out;
+  for (const auto& f : l2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || lnull});
+  for (const auto& f : r2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || rnull});
+  StatefulOperatorStateInfo info{*options.stateful, plan.state_operator_id};
+  return PhysicalOperatorPtr(std::make_shared<StreamStreamJoinOperator>(l2, r2, plan.join_type, std::move(sides[0]),
+                                                                        std::move(sides[1]), residual, std::move(out),
+                                                                        info, JoinStateSchema(plan, split)));
+}
+
 Result<PhysicalOperatorPtr> PlanJoin(const LogicalPlan& plan, const PlanContext& options) {
   SLUICE_ASSIGN_OR_RETURN(auto left, Plan(plan.children[0], options));
   SLUICE_ASSIGN_OR_RETURN(auto right, Plan(plan.children[1], options));
   int nl = static_cast<int>(plan.children[0]->output.size());
   int nr = static_cast<int>(plan.children[1]->output.size());
-  std::vector<ExprPtr> conjuncts;
-  SplitConjuncts(plan.condition, &conjuncts);
-  std::vector<ExprPtr> lkeys, rkeys, residual;
-  for (const auto& c : conjuncts) {
-    if (c->kind == ExprKind::kCall && c->name == "=" && c->args.size() == 2) {
-      std::vector<int> a, b;
-      CollectColumns(*c->args[0], &a);
-      CollectColumns(*c->args[1], &b);
-      auto only = [&](const std::vector<int>& cols, bool left_side) {
-        if (cols.empty()) return false;
-        for (int x : cols) {
-          if ((x < nl) != left_side) return false;
-        }
-        return true;
-      };
-      if (only(a, true) && only(b, false)) {
-        lkeys.push_back(c->args[0]);
-        rkeys.push_back(ShiftColumns(c->args[1], -nl));
-        continue;
-      }
-      if (only(a, false) && only(b, true)) {
-        lkeys.push_back(c->args[1]);
-        rkeys.push_back(ShiftColumns(c->args[0], -nl));
-        continue;
-      }
-    }
-    residual.push_back(c);
-  }
+  EquiJoinCondition split = SplitEquiJoinCondition(plan);
+  std::vector<ExprPtr>& lkeys = split.left_keys;
+  std::vector<ExprPtr>& rkeys = split.right_keys;
+  std::vector<ExprPtr>& residual = split.residual;
   // Key columns: plain columns are used directly; expressions are appended
   // by a projection below the join.
   std::vector<int> lcols, rcols;
@@ -215,7 +269,12 @@ Result<PhysicalOperatorPtr> PlanJoin(const LogicalPlan& plan, const PlanContext&
     for (const auto& f : r2->output_schema().fields()) joined.Add(f);
   }
   // Outer sides become nullable.
-  PhysicalOperatorPtr join = std::make_shared<HashJoinOperator>(l2, r2, plan.join_type, lcols, rcols, res, joined);
+  PhysicalOperatorPtr join;
+  if (plan.stateful()) {
+    SLUICE_ASSIGN_OR_RETURN(join, PlanStreamStreamJoin(plan, options, l2, r2, split, lcols, rcols, res));
+  } else {
+    join = std::make_shared<HashJoinOperator>(l2, r2, plan.join_type, lcols, rcols, res, joined);
+  }
   if (lextra.empty() && rextra.empty()) return join;
   // Drop the appended key columns.
   Schema want = OutputSchema(plan);
@@ -327,6 +386,9 @@ std::map<int, StateSchema> PlanStateSchemas(const LogicalPlanPtr& plan) {
     stack.pop_back();
     if (p->kind == LogicalKind::kAggregate && p->stateful()) {
       out.emplace(p->state_operator_id, AggregateStateSchema(*p, LayOutAggregateInput(*p), ctx));
+    }
+    if (p->kind == LogicalKind::kJoin && p->stateful()) {
+      out.emplace(p->state_operator_id, JoinStateSchema(*p, SplitEquiJoinCondition(*p)));
     }
     for (const auto& c : p->children) stack.push_back(c.get());
   }

@@ -8,7 +8,8 @@
 //   Distinct        -> HashAggregate with every column a key
 //   Join            -> HashJoin on the equi-conjuncts of the condition, the
 //                      rest as a residual (key expressions computed by
-//                      projections below when they are not plain columns)
+//                      projections below when they are not plain columns;
+//                      a stateful Join, of two streams: StreamStreamJoin)
 //   Sort [+ Limit]  -> Sort (top-N when a limit sits on it)
 //   Limit, Union, Values -> Limit, UnionAll, Values
 #pragma once

@@ -1,5 +1,6 @@
 #include "stream/streaming_plan_checker.h"
 
+#include "plan/streaming_join_helper.h"
 #include "stream/streaming_relation.h"
 
 namespace sluice {
@@ -10,6 +11,44 @@ bool Streaming(const LogicalPlan& p) { return IsStreamingPlan(p); }
 void CountAggs(const LogicalPlan& p, int* n) {
   if (p.kind == LogicalKind::kAggregate && Streaming(p)) ++*n;
   for (const auto& c : p.children) CountAggs(*c, n);
+}
+
+// A Join of two streams (Spark's rules): append mode only; inner joins
+// always; outer joins need a watermark on a join key, or a range condition
+// that bounds the preserved side's event time by the other side's
+// watermarked event time (for a full outer join, one side's suffices, as
+// in Spark); left semi / anti are not supported.
+Status CheckStreamStreamJoin(const LogicalPlan& p, OutputMode mode) {
+  if (mode != OutputMode::kAppend) {
+    return Status::AnalysisError(std::string("Join between two streaming DataFrames/Datasets is not supported in ") +
+                                 OutputModeName(mode) + " output mode, only in Append output mode");
+  }
+  switch (p.join_type) {
+    case JoinType::kInner:
+    case JoinType::kCross: return Status::OK();
+    case JoinType::kLeftOuter:
+    case JoinType::kRightOuter:
+    case JoinType::kFullOuter: break;
+    case JoinType::kLeftAnti:
+      return Status::AnalysisError("LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported");
+    default:
+      return Status::AnalysisError(std::string("Join type ") + JoinTypeName(p.join_type) +
+                                   " is not supported with streaming DataFrame/Dataset");
+  }
+  bool in_keys = WatermarkedJoinKey(p, SplitEquiJoinCondition(p)) >= 0;
+  bool range = false;
+  if (p.join_type == JoinType::kLeftOuter) range = !StateValueWatermarkBounds(p, 0).empty();
+  if (p.join_type == JoinType::kRightOuter) range = !StateValueWatermarkBounds(p, 1).empty();
+  if (p.join_type == JoinType::kFullOuter) {
+    range = !StateValueWatermarkBounds(p, 0).empty() || !StateValueWatermarkBounds(p, 1).empty();
+  }
+  if (!in_keys && !range) {
+    return Status::AnalysisError(std::string("Stream-stream ") + JoinTypeName(p.join_type) +
+                                 " join between two streaming DataFrame/Datasets is not supported without a "
+                                 "watermark in the join keys, or a watermark on the nullable side and an "
+                                 "appropriate range condition");
+  }
+  return Status::OK();
 }
 
 // Walks the plan; `below_agg`: some streaming aggregate is below this node.
@@ -38,9 +77,7 @@ Status Check(const LogicalPlan& p, OutputMode mode, bool has_agg) {
           "use groupBy on the columns instead");
     case LogicalKind::kJoin: {
       bool l = Streaming(*p.children[0]), r = Streaming(*p.children[1]);
-      if (l && r) {
-        return Status::AnalysisError("Stream-stream joins are not supported yet (join a stream with a static table)");
-      }
+      if (l && r) return CheckStreamStreamJoin(p, mode);
       if ((l && p.join_type != JoinType::kInner && p.join_type != JoinType::kLeftOuter &&
            p.join_type != JoinType::kLeftSemi && p.join_type != JoinType::kLeftAnti) ||
           (r && p.join_type != JoinType::kInner && p.join_type != JoinType::kRightOuter)) {

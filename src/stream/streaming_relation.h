@@ -50,7 +50,8 @@ bool IsStreamingPlan(const LogicalPlan& plan);
 // The distinct StreamingRelations of the plan, in depth-first order (the
 // order of the sources in the offset log).
 std::vector<const StreamingRelation*> FindStreamingRelations(const LogicalPlan& plan);
-// Copy of the plan in which every Aggregate over streaming data is a stateful
+// Copy of the plan in which every Aggregate over streaming data and every Join
+// of two streams is a stateful
 // node (LogicalPlan::state_operator_id): ids 0, 1, ... in plan order (pre-order,
 // left to right, as Spark numbers its stateful operators).
 LogicalPlanPtr MarkStatefulOperators(const LogicalPlanPtr& plan);

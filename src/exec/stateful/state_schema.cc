@@ -90,17 +90,8 @@ struct Reader {
   }
 };
 
-}  // namespace
-
-std::string StateValueColumn::ToString() const {
-  return sql + (name == sql ? "" : " AS " + name) + " " + result_type;
-}
-
-std::string StateSchema::Serialize() const {
-  JsonWriter w;
-  w.BeginObject().Key("operator").String(operator_name).Key("keyColumns").BeginArray();
-  for (const auto& k : keys) w.BeginObject().Key("name").String(k.name).Key("type").String(k.type).EndObject();
-  w.EndArray().Key("valueColumns").BeginArray();
+void WriteValues(JsonWriter& w, const std::vector<StateValueColumn>& values) {
+  w.BeginArray();
   for (const auto& v : values) {
     w.BeginObject().Key("name").String(v.name).Key("function").String(v.function).Key("sql").String(v.sql);
     w.Key("argumentType");
@@ -115,7 +106,38 @@ std::string StateSchema::Serialize() const {
     if (v.ignore_nulls) w.Key("ignoreNulls").Bool(true);
     w.EndObject();
   }
-  w.EndArray().EndObject();
+  w.EndArray();
+}
+
+// The key and value column lists of the schema or of one of its stores.
+Status ParseColumns(const Reader& r, const simdjson::dom::array& keys, const simdjson::dom::array& values,
+                    const std::string& prefix, std::vector<StateKeyColumn>* out_keys,
+                    std::vector<StateValueColumn>* out_values);
+
+}  // namespace
+
+std::string StateValueColumn::ToString() const {
+  return sql + (name == sql ? "" : " AS " + name) + " " + result_type;
+}
+
+std::string StateSchema::Serialize() const {
+  JsonWriter w;
+  w.BeginObject().Key("operator").String(operator_name).Key("keyColumns").BeginArray();
+  for (const auto& k : keys) w.BeginObject().Key("name").String(k.name).Key("type").String(k.type).EndObject();
+  w.EndArray().Key("valueColumns");
+  WriteValues(w, values);
+  if (!stores.empty()) {
+    w.Key("stores").BeginArray();
+    for (const auto& st : stores) {
+      w.BeginObject().Key("name").String(st.name).Key("keyColumns").BeginArray();
+      for (const auto& k : st.keys) w.BeginObject().Key("name").String(k.name).Key("type").String(k.type).EndObject();
+      w.EndArray().Key("valueColumns");
+      WriteValues(w, st.values);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.EndObject();
   return std::string(kVersionLine) + "\n" + w.Take() + "\n";
 }
 
@@ -155,19 +177,43 @@ Result<StateSchema> StateSchema::Parse(const std::string& path, const std::strin
   simdjson::dom::array keys, values;
   SLUICE_RETURN_NOT_OK(r.Array(root, "keyColumns", &keys, ""));
   SLUICE_RETURN_NOT_OK(r.Array(root, "valueColumns", &values, ""));
+  SLUICE_RETURN_NOT_OK(ParseColumns(r, keys, values, "", &s.keys, &s.values));
+  simdjson::dom::array stores;
+  if (!root["stores"].get_array().get(stores)) {
+    size_t n = 0;
+    for (simdjson::dom::element e : stores) {
+      std::string where = "store " + std::to_string(n++) + " ";
+      simdjson::dom::object o;
+      if (e.get_object().get(o)) return r.Bad(where + "is not a JSON object");
+      StateStoreSchema st;
+      SLUICE_RETURN_NOT_OK(r.String(o, "name", &st.name, where));
+      simdjson::dom::array skeys, svalues;
+      SLUICE_RETURN_NOT_OK(r.Array(o, "keyColumns", &skeys, where));
+      SLUICE_RETURN_NOT_OK(r.Array(o, "valueColumns", &svalues, where));
+      SLUICE_RETURN_NOT_OK(ParseColumns(r, skeys, svalues, where, &st.keys, &st.values));
+      s.stores.push_back(std::move(st));
+    }
+  }
+  return s;
+}
+
+namespace {
+Status ParseColumns(const Reader& r, const simdjson::dom::array& keys, const simdjson::dom::array& values,
+                    const std::string& prefix, std::vector<StateKeyColumn>* out_keys,
+                    std::vector<StateValueColumn>* out_values) {
   size_t i = 0;
   for (simdjson::dom::element e : keys) {
-    std::string where = "key column " + std::to_string(i++) + " ";
+    std::string where = prefix + "key column " + std::to_string(i++) + " ";
     simdjson::dom::object o;
     if (e.get_object().get(o)) return r.Bad(where + "is not a JSON object");
     StateKeyColumn k;
     SLUICE_RETURN_NOT_OK(r.String(o, "name", &k.name, where));
     SLUICE_RETURN_NOT_OK(r.String(o, "type", &k.type, where));
-    s.keys.push_back(std::move(k));
+    out_keys->push_back(std::move(k));
   }
   i = 0;
   for (simdjson::dom::element e : values) {
-    std::string where = "value column " + std::to_string(i++) + " ";
+    std::string where = prefix + "value column " + std::to_string(i++) + " ";
     simdjson::dom::object o;
     if (e.get_object().get(o)) return r.Bad(where + "is not a JSON object");
     StateValueColumn c;
@@ -191,10 +237,11 @@ Result<StateSchema> StateSchema::Parse(const std::string& path, const std::strin
     }
     bool ignore_nulls = false;
     if (!o["ignoreNulls"].get_bool().get(ignore_nulls)) c.ignore_nulls = ignore_nulls;
-    s.values.push_back(std::move(c));
+    out_values->push_back(std::move(c));
   }
-  return s;
+  return Status::OK();
 }
+}  // namespace
 
 std::string StateSchemaPath(const std::string& checkpoint_dir, int operator_id) {
   return JoinPath(JoinPath(JoinPath(JoinPath(checkpoint_dir, "state"), std::to_string(operator_id)), "_metadata"),

@@ -46,11 +46,26 @@ struct StateValueColumn {
   std::string ToString() const;
 };
 
+// One named store of an operator that keeps several per partition
+// (`state/<op>/<partition>/<name>/`): a stream-stream join's "left" and
+// "right". Its key bytes are EncodeStateRow of `keys[*].type`, its value
+// bytes EncodeStateRow of the concatenation of `values[*].state_types`.
+struct StateStoreSchema {
+  std::string name;
+  std::vector<StateKeyColumn> keys;
+  std::vector<StateValueColumn> values;
+};
+
 struct StateSchema {
   // The operator kind: "StatefulAggregate" (later "Deduplicate", ...).
   std::string operator_name;
   std::vector<StateKeyColumn> keys;
   std::vector<StateValueColumn> values;
+  // Empty for an operator with one store per partition (described by `keys`
+  // and `values`). Otherwise the layout of each named store; `keys` and
+  // `values` then hold the union that the compatibility check compares
+  // (a join: the stores' key columns, then every store's value columns).
+  std::vector<StateStoreSchema> stores;
 
   // The file's text: "v1\n" then one JSON line.
   std::string Serialize() const;

@@ -62,6 +62,31 @@ TEST(StateSchemaTest, SerializesAndParsesBack) {
   EXPECT_EQ(Change(s, *parsed), "compatible");
 }
 
+TEST(StateSchemaTest, NamedStoresSerializeAndParseBack) {
+  StateSchema s;
+  s.operator_name = "StreamingSymmetricHashJoin";
+  s.keys = {{"k", "STRING"}, {"index", "BIGINT"}};
+  StateStoreSchema left{"left", s.keys, {Value("lt", "", "lt", std::nullopt, "TIMESTAMP", {"TIMESTAMP"})}};
+  s.stores = {left};
+  s.values = left.values;
+  std::string text = s.Serialize();
+  EXPECT_NE(text.find("\"stores\":[{\"name\":\"left\",\"keyColumns\":"), std::string::npos) << text;
+  auto parsed = StateSchema::Parse("/p", text);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->stores.size(), 1u);
+  EXPECT_EQ(parsed->stores[0].name, "left");
+  EXPECT_EQ(parsed->stores[0].keys.size(), 2u);
+  EXPECT_EQ(parsed->stores[0].values[0].state_types, (std::vector<std::string>{"TIMESTAMP"}));
+  EXPECT_EQ(parsed->Serialize(), text);
+  // Without stores the field is not written (files of one-store operators are unchanged).
+  EXPECT_EQ(Aggregation({{"k", "STRING"}}, {Count()}).Serialize().find("stores"), std::string::npos);
+  auto bad = StateSchema::Parse("/p", "v1\n{\"operator\":\"x\",\"keyColumns\":[],\"valueColumns\":[],"
+                                      "\"stores\":[{\"name\":\"left\",\"keyColumns\":[]}]}\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("store 0 lacks the array field \"valueColumns\""), std::string::npos)
+      << bad.status().ToString();
+}
+
 TEST(StateSchemaTest, DamagedFilesAreCorruptionNamingTheFile) {
   std::string good = Aggregation({{"k", "STRING"}}, {Count()}).Serialize();
   for (const auto& [text, needle] : std::vector<std::pair<std::string, std::string>>{
