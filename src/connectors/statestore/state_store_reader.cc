@@ -93,12 +93,36 @@ Result<StateStoreReader> StateStoreReader::Open(Env* env, StateStoreReadOptions 
   }
   r.schema_ = std::move(*schema);
   std::string schema_path = StateSchemaPath(dir, r.options_.operator_id);
-  for (size_t i = 0; i < r.schema_.keys.size(); ++i) {
-    const auto& k = r.schema_.keys[i];
+  // An operator with several stores per partition (a join's left and right)
+  // describes each in the schema: one must be chosen, and it is decoded
+  // with its own columns.
+  const std::vector<StateKeyColumn>* keys = &r.schema_.keys;
+  const std::vector<StateValueColumn>* values = &r.schema_.values;
+  if (!r.schema_.stores.empty()) {
+    std::string names;
+    const StateStoreSchema* chosen = nullptr;
+    for (const auto& st : r.schema_.stores) {
+      names += (names.empty() ? "" : ", ") + st.name;
+      if (st.name == r.options_.store_name) chosen = &st;
+    }
+    if (r.options_.store_name.empty()) {
+      return Status::InvalidArgument("operator " + std::to_string(r.options_.operator_id) + " (" +
+                                     r.schema_.operator_name + ") keeps several state stores per partition (" + names +
+                                     "): choose one with the option storeName (or joinSide)");
+    }
+    if (chosen == nullptr) {
+      return Status::NotFound("operator " + std::to_string(r.options_.operator_id) + " (" + r.schema_.operator_name +
+                              ") has no state store named '" + r.options_.store_name + "'; its stores: " + names);
+    }
+    keys = &chosen->keys;
+    values = &chosen->values;
+  }
+  for (size_t i = 0; i < keys->size(); ++i) {
+    const auto& k = (*keys)[i];
     SLUICE_ASSIGN_OR_RETURN(DataType t, StateType(k.type, "key column " + k.name, schema_path));
     r.key_columns_.push_back({k.name, t});
   }
-  for (const auto& v : r.schema_.values) {
+  for (const auto& v : *values) {
     for (size_t i = 0; i < v.state_types.size(); ++i) {
       std::string name = v.state_types.size() == 1 ? v.name : v.name + "_" + std::to_string(i);
       SLUICE_ASSIGN_OR_RETURN(DataType t, StateType(v.state_types[i], "value column " + v.name, schema_path));

@@ -156,7 +156,12 @@ TEST_F(StateStoreReaderTest, AggregateStateColumnsAndTable) {
 // A join-like operator keeps one store per side in each partition: one must
 // be named; each reads on its own.
 TEST_F(StateStoreReaderTest, SeveralStoresPerPartition) {
-  StateSchema schema{"symmetricHashJoin", {{"id", "BIGINT"}}, {Plain("ts", "TIMESTAMP")}};
+  // As the join records it: each store with its own columns, the union on top.
+  StateSchema schema{"StreamingSymmetricHashJoin",
+                     {{"id", "BIGINT"}},
+                     {Plain("left.ts", "TIMESTAMP"), Plain("right.url", "STRING")},
+                     {{"left", {{"id", "BIGINT"}}, {Plain("ts", "TIMESTAMP")}},
+                      {"right", {{"id", "BIGINT"}}, {Plain("url", "STRING")}}}};
   ASSERT_TRUE(WriteStateSchema(&env, kCk, 0, schema).ok());
   for (int p = 0; p < 2; ++p) {
     WriteVersion(0, p, "left", 1, {{{Value::Bigint(p)}, {Value::Timestamp(1000000)}}});

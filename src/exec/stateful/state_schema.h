@@ -65,7 +65,7 @@ struct StateSchema {
   // and `values`). Otherwise the layout of each named store; `keys` and
   // `values` then hold the union that the compatibility check compares
   // (a join: the stores' key columns, then every store's value columns).
-  std::vector<StateStoreSchema> stores;
+  std::vector<StateStoreSchema> stores = {};
 
   // The file's text: "v1\n" then one JSON line.
   std::string Serialize() const;
