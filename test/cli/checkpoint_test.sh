@@ -36,6 +36,13 @@ SET spark.sql.shuffle.partitions = 1;
 START STREAMING QUERY q INTO out OUTPUT MODE update TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$CK'
 AS SELECT k, count(*) AS n, sum(v) AS s, avg(v) AS a FROM kv GROUP BY k;
 SQL
+# No input yet: the query started (metadata written) but ran no batch.
+"$SLUICE" run "$WORK/job.sql" --log-level warn || { echo "FAILED: run without input"; exit 1; }
+out=$("$SLUICE" checkpoint "$CK"); rc=$?
+check "no batch yet: exit code" 0 "$rc"
+contains "no batch yet: batches" "batches: none" "$out"
+contains "no batch yet: operators" "stateful operators: none has written state" "$out"
+
 printf '{"k":"a","v":1}\n{"k":"b","v":10}\n{"k":"a","v":3}\n' > "$WORK/in/001.json"
 "$SLUICE" run "$WORK/job.sql" --log-level warn || { echo "FAILED: first run"; exit 1; }
 printf '{"k":"a","v":5}\n{"k":"c","v":7}\n' > "$WORK/in/002.json"

@@ -226,7 +226,7 @@ Result<std::string> DescribeCheckpoint(Env* env, const std::string& dir) {
 
   SLUICE_ASSIGN_OR_RETURN(std::vector<int> ops, ListNumericSubdirs(env, JoinPath(dir, "state")));
   if (ops.empty()) {
-    out += "\nstateful operators: none\n";
+    out += "\nstateful operators: none has written state\n";
     return out;
   }
   out += "\nstateful operators: " + std::to_string(ops.size()) + "\n";

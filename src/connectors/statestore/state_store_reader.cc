@@ -83,7 +83,7 @@ Result<StateStoreReader> StateStoreReader::Open(Env* env, StateStoreReadOptions 
     for (int op : ops) known += (known.empty() ? "" : ", ") + std::to_string(op);
     return Status::NotFound("the checkpoint " + dir + " has no state for operator " +
                             std::to_string(r.options_.operator_id) + " (" + op_dir + " does not exist); " +
-                            (known.empty() ? "it has no stateful operator" : "its stateful operators: " + known));
+                            (known.empty() ? "no stateful operator has written state in it" : "its stateful operators: " + known));
   }
   SLUICE_ASSIGN_OR_RETURN(auto schema, ReadStateSchema(env, dir, r.options_.operator_id));
   if (!schema) {
@@ -246,23 +246,6 @@ Result<std::vector<Batch>> StateStoreReader::ReadRows() const {
       for (const auto& c : cols) slice.push_back(off == 0 && len == n ? c : c.Slice(off, len));
       out.emplace_back(std::move(slice), len);
     }
-  }
-  return out;
-}
-
-Result<std::vector<StateStoreReader::PartitionStats>> StateStoreReader::Stats() const {
-  auto checkpoint = OpenStateCheckpointForReading(env_, options_.checkpoint_dir);
-  std::vector<PartitionStats> out;
-  for (int p : partitions_) {
-    SLUICE_ASSIGN_OR_RETURN(StateStoreProvider * provider,
-                            checkpoint->Provider(options_.operator_id, p, options_.store_name));
-    auto store = provider->Load(version());
-    if (!store.ok()) {
-      return store.status().WithContext("reading state version " + std::to_string(version()) + " (batch " +
-                                        std::to_string(batch_id_) + ") of " + provider->dir());
-    }
-    out.push_back({p, static_cast<int64_t>((*store)->NumKeys()), static_cast<int64_t>((*store)->MemoryUsedBytes())});
-    (*store)->Abort();
   }
   return out;
 }

@@ -72,14 +72,6 @@ class StateStoreReader {
   // ReadRows' column names and types.
   Schema RowSchema() const;
 
-  // Per partition: rows (keys) and MemoryUsedBytes of the version read.
-  struct PartitionStats {
-    int partition = 0;
-    int64_t rows = 0;
-    int64_t memory_bytes = 0;
-  };
-  Result<std::vector<PartitionStats>> Stats() const;
-
  private:
   StateStoreReader() = default;
   std::string StoreDir(int partition) const;

@@ -103,11 +103,6 @@ TEST_F(StateStoreReaderTest, ReadsCommittedVersionsOfEveryPartition) {
                                                {"partition_id", DataType::Int(), false}})
                                            .ToString());
   EXPECT_EQ(Rows(*r), (std::vector<std::string>{"b,200,1", "c,300,0"}));
-  auto stats = r->Stats();
-  ASSERT_TRUE(stats.ok());
-  ASSERT_EQ(stats->size(), 2u);
-  EXPECT_EQ((*stats)[0].rows, 1);
-  EXPECT_EQ((*stats)[1].rows, 1);
 
   auto r0 = StateStoreReader::Open(&env, {kCk, 0, 0, ""});
   ASSERT_TRUE(r0.ok());

@@ -73,7 +73,12 @@ ConnectorSpec StateStoreTable::Spec() {
   spec.options.Unsupported("snapshotStartBatchId", "reading from a chosen snapshot is not implemented");
   spec.options.Unsupported("snapshotPartitionId", "reading from a chosen snapshot is not implemented");
   spec.make_table = [](const SourceOptions& options, std::vector<std::string> paths,
-                       std::optional<Schema> /*schema*/) -> Result<TableSourcePtr> {
+                       std::optional<Schema> schema) -> Result<TableSourcePtr> {
+    if (schema) {
+      return Status::InvalidArgument(
+          "table format 'statestore' has a fixed schema (key, value, partition_id, from the operator's state "
+          "schema): remove the column list");
+    }
     if (paths.empty()) {
       auto p = options.Get("path");
       if (p) paths.push_back(*p);
