@@ -7,6 +7,12 @@ const OptionSet& SessionConfOptions() {
     auto* s = new OptionSet();
     s->Add(OptionSpec::Int("spark.sql.shuffle.partitions", "2", 1, 10000,
                            "state partitions of a stateful query (pinned at its first batch)"));
+    s->Add(OptionSpec::Enum("spark.sql.streaming.multipleWatermarkPolicy", "min", {"min", "max"},
+                            "global watermark of a query with several watermarks: the min (default) or "
+                            "the max over them (pinned at its first batch)"));
+    s->Add(OptionSpec::Bool("spark.sql.streaming.noDataMicroBatches.enabled", "true",
+                            "run a batch without new data when the watermark moved, so that stateful "
+                            "operators emit closed windows and evict state"));
     // Settings Sluice has one value of: SET to it is fine, anything else an
     // error saying why, never silently ignored.
     s->Add(OptionSpec::Enum("spark.sql.ansi.enabled", "true", {"true"},

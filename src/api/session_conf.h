@@ -8,6 +8,11 @@
 //   spark.sql.shuffle.partitions  state partitions of a stateful streaming
 //       query started afterwards (its own option of that name wins; pinned
 //       in the offset log at the query's first batch).
+//   spark.sql.streaming.multipleWatermarkPolicy  min (default) or max: the
+//       global watermark over several withWatermark nodes (pinned at the
+//       query's first batch).
+//   spark.sql.streaming.noDataMicroBatches.enabled  true (default): a batch
+//       without new data runs when the watermark moved.
 //   spark.sql.ansi.enabled        only `true`: Sluice is ANSI only.
 //   spark.sql.session.timeZone    only UTC (and its other names, +00:00).
 #pragma once

@@ -263,7 +263,7 @@ struct ValuesNode : QueryNode {
 // FROM clause
 // ---------------------------------------------------------------------------
 
-enum class TableRefKind : uint8_t { kBaseTable, kSubquery, kJoin, kValues, kTableFunction };
+enum class TableRefKind : uint8_t { kBaseTable, kSubquery, kJoin, kValues, kTableFunction, kWatermark };
 
 struct TableRef {
   explicit TableRef(TableRefKind k) : kind(k) {}
@@ -323,6 +323,18 @@ struct TableFunctionRef : TableRef {
   TableFunctionRef() : TableRef(TableRefKind::kTableFunction) {}
   std::string name;  // lower-case
   std::vector<ParsedExprPtr> args;
+  std::string ToString() const override;
+};
+
+// A watermark on a relation (Databricks' syntax): `FROM src WATERMARK ts
+// DELAY OF INTERVAL 10 SECONDS [AS s]` (also `DELAY OF INTERVAL '10 seconds'`).
+// `input` is the table or subquery, carrying the alias; `column` the
+// event-time column, `delay` the interval.
+struct WatermarkRef : TableRef {
+  WatermarkRef() : TableRef(TableRefKind::kWatermark) {}
+  TableRefPtr input;
+  ParsedExprPtr column;
+  ParsedExprPtr delay;
   std::string ToString() const override;
 };
 
