@@ -258,6 +258,46 @@ TEST_F(EventTimeTest, MultipleWatermarkPolicyMinAndMax) {
   }
 }
 
+TEST_F(EventTimeTest, WatermarkPolicyIsPinnedAtTheFirstBatch) {
+  auto in2 = std::make_shared<MemoryStream>(KT());
+  auto start = [&](const std::string& policy) {
+    auto a = spark->readStream().source(input).withWatermark("ts", "10 seconds");
+    auto b = spark->readStream().source(in2).withWatermark("ts", "20 seconds");
+    return a.unionAll(b)
+        .dropDuplicates({"k", "ts"})
+        .writeStream()
+        .option("checkpointLocation", ck())
+        .option("spark.sql.streaming.multipleWatermarkPolicy", policy)
+        .foreachBatch([](const QueryResult&, int64_t) { return Status::OK(); })
+        .start();
+  };
+  ASSERT_TRUE(input->AddRows(KTRows({{"x", 30}})).ok());
+  ASSERT_TRUE(in2->AddRows(KTRows({{"y", 30}})).ok());
+  {
+    auto q = start("max");
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    ASSERT_TRUE(q->stop().ok());
+  }
+  // Restarted asking for "min": the checkpoint's "max" wins. 60s on both
+  // inputs: max(50s, 40s) = 50s (min would give 40s); the no-data batch
+  // after it runs with 50s.
+  ASSERT_TRUE(input->AddRows(KTRows({{"x", 60}})).ok());
+  ASSERT_TRUE(in2->AddRows(KTRows({{"y", 60}})).ok());
+  auto q = start("min");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  auto p = q->lastProgress();
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->eventTime.at("watermark"), "1970-01-01T00:00:50.000Z");
+  ASSERT_TRUE(q->stop().ok());
+  auto log = OffsetLog::Open(Env::Default(), ck());
+  ASSERT_TRUE(log.ok());
+  auto first = log->Get(0);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->metadata.conf.at("spark.sql.streaming.multipleWatermarkPolicy"), "max");
+}
+
 TEST_F(EventTimeTest, DropDuplicatesWithoutWatermarkAcrossRestarts) {
   auto dedup = [&] { return spark->readStream().source(input).dropDuplicates({"k"}); };
   ASSERT_TRUE(input->AddRows(KTRows({{"a", 1}, {"b", 2}, {"a", 3}})).ok());

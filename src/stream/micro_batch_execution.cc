@@ -248,8 +248,10 @@ Status MicroBatchExecution::Start() {
       }
       shuffle_partitions_ = parsed;
     }
+    // Pinned at the first batch; a checkpoint from before it was pinned ran
+    // with the default, "min" (as Spark reads old offset logs).
     auto pinned_policy = seq.metadata.conf.find(kWatermarkPolicyConf);
-    if (pinned_policy != seq.metadata.conf.end()) policy = pinned_policy->second;
+    policy = pinned_policy != seq.metadata.conf.end() ? pinned_policy->second : "min";
     int64_t m = latest_commit ? *latest_commit : -1;
     if (m == n) {
       committed_ = seq.offsets;
