@@ -75,6 +75,10 @@ set_tests_properties(stream_cancel_test PROPERTIES LABELS e2e TIMEOUT 180)
 add_test(NAME stream_bounded_memory_test
          COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/bounded_memory_test.sh $<TARGET_FILE:sluice> ${SLUICE_SANITIZE})
 set_tests_properties(stream_bounded_memory_test PROPERTIES LABELS e2e TIMEOUT 120)
+# SIGKILL at each kill point of a watermarked append aggregation (WATERMARK
+# clause): every closed group exactly once, the logged watermarks as worked out.
+add_test(NAME stream_watermark_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/watermark_crash_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(stream_watermark_crash_test PROPERTIES LABELS e2e TIMEOUT 180)
 # A SQL job restarted after its aggregation changed fails with the state-schema error.
 add_test(NAME stream_state_schema_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/state_schema_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_state_schema_test PROPERTIES LABELS e2e TIMEOUT 60)

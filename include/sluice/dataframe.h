@@ -146,6 +146,19 @@ class DataFrame {
   DataFrame sort(const std::vector<Column>& cols) const { return orderBy(cols); }
   DataFrame limit(int64_t n) const;
   DataFrame distinct() const;
+  // Event time (Spark's withWatermark): `eventTime` (a TIMESTAMP column)
+  // carries a watermark that trails the max event time seen by
+  // `delayThreshold` ("10 seconds", "1 minute"). Stateful operators above
+  // drop rows older than the watermark and evict state behind it.
+  DataFrame withWatermark(const std::string& eventTime, const std::string& delayThreshold) const;
+  // Rows whose `cols` (all columns when empty) were not seen before; on a
+  // stream the keys are kept in state (evicted by the watermark when one of
+  // the columns carries one).
+  DataFrame dropDuplicates(const std::vector<std::string>& cols = {}) const;
+  // Streaming: drops rows whose `cols` were seen within the watermark delay
+  // (the key is kept until its first event time + delay passes the
+  // watermark); needs withWatermark. On a batch DataFrame, dropDuplicates.
+  DataFrame dropDuplicatesWithinWatermark(const std::vector<std::string>& cols = {}) const;
   DataFrame unionAll(const DataFrame& other) const;
   DataFrame union_(const DataFrame& other) const { return unionAll(other); }
   // Names this DataFrame for SQL and qualified column references.

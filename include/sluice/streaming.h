@@ -83,9 +83,11 @@ struct SinkProgress {
 };
 
 struct StateOperatorProgress {
-  std::string operatorName = "stateStoreSave";
+  std::string operatorName = "stateStoreSave";  // "dedupe", "dedupeWithinWatermark", ... as Spark
   int64_t numRowsTotal = 0;
   int64_t numRowsUpdated = 0;
+  int64_t numRowsRemoved = 0;             // state rows evicted by the watermark
+  int64_t numRowsDroppedByWatermark = 0;  // input rows dropped as late
   int64_t memoryUsedBytes = 0;
   int64_t numShufflePartitions = 0;
   int64_t commitTimeMs = 0;
@@ -104,6 +106,11 @@ struct StreamingQueryProgress {
   // latestOffset, getBatch, queryPlanning, addBatch, walCommit, commitOffsets,
   // triggerExecution.
   std::map<std::string, int64_t> durationMs;
+  // Spark's eventTime: "avg", "max", "min" (ISO 8601) of the event times
+  // the batch's watermark nodes saw (when they saw any) and "watermark",
+  // the watermark the batch ran with (when the query defines one). Empty
+  // (and omitted from the JSON) without a watermark.
+  std::map<std::string, std::string> eventTime;
   std::vector<StateOperatorProgress> stateOperators;
   std::vector<SourceProgress> sources;
   SinkProgress sink;

@@ -1,5 +1,6 @@
 #include "sluice/dataframe.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "api/session_impl.h"
@@ -435,6 +436,55 @@ DataFrame DataFrame::limit(int64_t n) const {
 DataFrame DataFrame::distinct() const {
   SLUICE_DF_CHECK();
   return DataFrame(session_, MakeDistinct(plan_), Status::OK());
+}
+
+DataFrame DataFrame::withWatermark(const std::string& eventTime, const std::string& delayThreshold) const {
+  SLUICE_DF_CHECK();
+  Binder binder = session_->NewBinder("");
+  return Derive(binder.BindWatermark(plan_, *col(eventTime).expr(), *lit(delayThreshold).expr()));
+}
+
+namespace {
+
+// The output columns named `names` (each name: every column of that name),
+// or all of them when `names` is empty; Spark's error for an unknown name.
+Result<std::vector<int>> DedupColumns(const LogicalPlan& plan, const std::vector<std::string>& names) {
+  std::vector<int> out;
+  if (names.empty()) {
+    for (size_t i = 0; i < plan.output.size(); ++i) out.push_back(static_cast<int>(i));
+    return out;
+  }
+  for (const auto& n : names) {
+    bool found = false;
+    for (size_t i = 0; i < plan.output.size(); ++i) {
+      if (!EqualsIgnoreCase(plan.output[i].name, n)) continue;
+      found = true;
+      if (std::find(out.begin(), out.end(), static_cast<int>(i)) == out.end()) out.push_back(static_cast<int>(i));
+    }
+    if (!found) {
+      std::string among;
+      for (size_t i = 0; i < plan.output.size(); ++i) among += (i ? ", " : "") + plan.output[i].name;
+      return Status::AnalysisError("[UNRESOLVED_COLUMN_AMONG_FIELD_NAMES] Cannot resolve column name \"" + n +
+                                   "\" among (" + among + ").");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+DataFrame DataFrame::dropDuplicates(const std::vector<std::string>& cols) const {
+  SLUICE_DF_CHECK();
+  auto keys = DedupColumns(*plan_, cols);
+  if (!keys.ok()) return DataFrame(session_, plan_, keys.status());
+  return DataFrame(session_, MakeDeduplicate(plan_, std::move(*keys), false), Status::OK());
+}
+
+DataFrame DataFrame::dropDuplicatesWithinWatermark(const std::vector<std::string>& cols) const {
+  SLUICE_DF_CHECK();
+  auto keys = DedupColumns(*plan_, cols);
+  if (!keys.ok()) return DataFrame(session_, plan_, keys.status());
+  return DataFrame(session_, MakeDeduplicate(plan_, std::move(*keys), true), Status::OK());
 }
 
 DataFrame DataFrame::unionAll(const DataFrame& other) const {

@@ -38,6 +38,12 @@ const OptionSet& SessionConfOptions() {
                             "compact the RocksDB instance after every commit"));
     s->Add(OptionSpec::Bool("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true",
                             "always true in Sluice: commits write changelog (delta) files"));
+    s->Add(OptionSpec::Enum("spark.sql.streaming.multipleWatermarkPolicy", "min", {"min", "max"},
+                            "global watermark of a query with several watermarks: the min (default) or "
+                            "the max over them (pinned at its first batch)"));
+    s->Add(OptionSpec::Bool("spark.sql.streaming.noDataMicroBatches.enabled", "true",
+                            "run a batch without new data when the watermark moved, so that stateful "
+                            "operators emit closed windows and evict state"));
     // Settings Sluice has one value of: SET to it is fine, anything else an
     // error saying why, never silently ignored.
     s->Add(OptionSpec::Enum("spark.sql.ansi.enabled", "true", {"true"},

@@ -12,6 +12,11 @@
 //   .rocksdb.*                    the state store of stateful streaming
 //       queries started afterwards (docs/streaming.md, "State store
 //       providers"); the provider class is pinned at the first batch.
+//   spark.sql.streaming.multipleWatermarkPolicy  min (default) or max: the
+//       global watermark over several withWatermark nodes (pinned at the
+//       query's first batch).
+//   spark.sql.streaming.noDataMicroBatches.enabled  true (default): a batch
+//       without new data runs when the watermark moved.
 //   spark.sql.ansi.enabled        only `true`: Sluice is ANSI only.
 //   spark.sql.session.timeZone    only UTC (and its other names, +00:00).
 #pragma once

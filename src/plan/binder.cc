@@ -12,6 +12,7 @@
 #include "exec/operators/aggregate_function.h"
 #include "plan/optimizer.h"
 #include "sql/error_location.h"
+#include "sql/parser.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -924,6 +925,11 @@ Result<LogicalPlanPtr> Binder::BindTableRef(const ast::TableRef& ref) {
       return Requalify(plan, ref.alias ? *ref.alias : "", ref.column_aliases);
     }
     case ast::TableRefKind::kJoin: return BindJoin(static_cast<const ast::JoinRef&>(ref));
+    case ast::TableRefKind::kWatermark: {
+      const auto& w = static_cast<const ast::WatermarkRef&>(ref);
+      SLUICE_ASSIGN_OR_RETURN(auto input, BindTableRef(*w.input));
+      return BindWatermark(std::move(input), *w.column, *w.delay);
+    }
     case ast::TableRefKind::kValues: {
       const auto& vr = static_cast<const ast::ValuesRef&>(ref);
       SLUICE_ASSIGN_OR_RETURN(auto plan, BindValues(vr.rows, ref.column_aliases, ref.location));
@@ -1001,6 +1007,55 @@ Result<LogicalPlanPtr> Binder::BindTableRef(const ast::TableRef& ref) {
     }
   }
   return Status::Internal("unknown table ref");
+}
+
+Result<LogicalPlanPtr> Binder::BindWatermark(LogicalPlanPtr input, const ast::ParsedExpr& column,
+                                             const ast::ParsedExpr& delay) {
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr e, BindExpression(column, BindScope{input->output}));
+  if (e->kind != ExprKind::kColumnRef) {
+    return ErrorAt(column.location, "the event time of a watermark must be a column of its input, got " +
+                                        Backquote(column.ToString()));
+  }
+  const LogicalColumn& c = input->output[static_cast<size_t>(e->column_index)];
+  if (c.type.id() != TypeId::kTimestamp) {
+    return ErrorAt(column.location, "[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time " + Backquote(c.name) +
+                                        " has the invalid type \"" + c.type.ToString() +
+                                        "\", but expected \"TIMESTAMP\".");
+  }
+  int64_t micros = 0;
+  std::string text;
+  if (delay.kind == ast::ExprKind::kInterval) {
+    micros = delay.interval_micros;
+    text = delay.text;
+  } else if (delay.kind == ast::ExprKind::kLiteral && delay.value.type().id() == TypeId::kString) {
+    // withWatermark("ts", "10 seconds"): the string read as INTERVAL '...'.
+    text = delay.value.ToString();
+    std::string body = text;
+    size_t start = body.find_first_not_of(' ');
+    if (start != std::string::npos && body.size() >= start + 9 && EqualsIgnoreCase(body.substr(start, 9), "interval ")) {
+      body = body.substr(start + 9);
+    }
+    auto parsed = ParseStatements("SELECT INTERVAL " + Value::String(body).ToSqlLiteral());
+    const ast::ParsedExpr* iv = nullptr;
+    if (parsed.ok() && parsed->size() == 1) {
+      const auto* q = dynamic_cast<const ast::SelectNode*>((*parsed)[0]->As<ast::SelectStatement>().query.get());
+      if (q && q->select_list.size() == 1 && q->select_list[0].expr->kind == ast::ExprKind::kInterval) {
+        iv = q->select_list[0].expr.get();
+      }
+    }
+    if (iv == nullptr) {
+      return ErrorAt(delay.location, "[INVALID_INTERVAL_FORMAT] cannot parse the watermark delay '" + text +
+                                         "' as an interval; write it like '10 seconds' or '1 minute 30 seconds'");
+    }
+    micros = iv->interval_micros;
+  } else {
+    return ErrorAt(delay.location, "the delay of a watermark must be an interval (DELAY OF INTERVAL 10 SECONDS), got " +
+                                       delay.ToString());
+  }
+  if (micros < 0) {
+    return ErrorAt(delay.location, "delay threshold (" + text + ") should not be negative.");
+  }
+  return MakeWatermark(std::move(input), e->column_index, micros / 1000);
 }
 
 Result<LogicalPlanPtr> Binder::BindJoin(const ast::JoinRef& ref) {

@@ -40,6 +40,12 @@ class Binder {
   Result<LogicalPlanPtr> BindSelect(LogicalPlanPtr input, const std::vector<ast::SelectItem>& items,
                                     const std::vector<ast::ParsedExprPtr>* groups);
 
+  // withWatermark / WATERMARK: `column` (a TIMESTAMP column of `input`)
+  // carries a watermark trailing its max event time by `delay` (an INTERVAL,
+  // or a string such as '10 seconds').
+  Result<LogicalPlanPtr> BindWatermark(LogicalPlanPtr input, const ast::ParsedExpr& column,
+                                       const ast::ParsedExpr& delay);
+
   // Runs an uncorrelated subquery (scalar, IN, EXISTS) while binding; its
   // result becomes literals in the outer query. Without a runner such
   // subqueries are an error.

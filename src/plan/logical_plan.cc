@@ -84,6 +84,19 @@ std::string LogicalPlan::NodeString() const {
       return "Limit " + std::to_string(limit) + (offset ? " Offset " + std::to_string(offset) : "");
     case LogicalKind::kUnion: return "Union";
     case LogicalKind::kDistinct: return "Distinct";
+    case LogicalKind::kWatermark:
+      return "EventTimeWatermark " + output[static_cast<size_t>(watermark_column)].name + "#" +
+             std::to_string(watermark_column) + ", " + std::to_string(watermark_delay_ms) + " ms";
+    case LogicalKind::kDeduplicate: {
+      std::string s = dedup_within_watermark ? "DeduplicateWithinWatermark [" : "Deduplicate [";
+      for (size_t i = 0; i < dedup_columns.size(); ++i) {
+        if (i) s += ", ";
+        s += output[static_cast<size_t>(dedup_columns[i])].name + "#" + std::to_string(dedup_columns[i]);
+      }
+      s += "]";
+      if (stateful()) s += ", stateful operator " + std::to_string(state_operator_id);
+      return s;
+    }
   }
   return "?";
 }
@@ -133,6 +146,7 @@ LogicalPlanPtr MakeProject(LogicalPlanPtr child, std::vector<ExprPtr> exprs,
   p->children = {std::move(child)};
   p->exprs = std::move(exprs);
   p->output = std::move(output);
+  PropagateWatermarkDelay(p->children[0]->output, p->exprs, &p->output);
   return p;
 }
 
@@ -146,6 +160,7 @@ LogicalPlanPtr MakeAggregate(LogicalPlanPtr child, std::vector<ExprPtr> groups,
   p->groups = std::move(groups);
   p->aggregates = std::move(aggregates);
   p->output = std::move(output);
+  PropagateWatermarkDelay(p->children[0]->output, p->groups, &p->output);
   return p;
 }
 
@@ -213,6 +228,39 @@ LogicalPlanPtr MakeDistinct(LogicalPlanPtr child) {
   return p;
 }
 
+LogicalPlanPtr MakeWatermark(LogicalPlanPtr child, int column, int64_t delay_ms) {
+  auto p = std::make_shared<LogicalPlan>();
+  p->kind = LogicalKind::kWatermark;
+  p->output = child->output;
+  p->output[static_cast<size_t>(column)].watermark_delay_ms = delay_ms;
+  p->children = {std::move(child)};
+  p->watermark_column = column;
+  p->watermark_delay_ms = delay_ms;
+  return p;
+}
+
+LogicalPlanPtr MakeDeduplicate(LogicalPlanPtr child, std::vector<int> columns, bool within_watermark,
+                               int state_operator_id) {
+  auto p = std::make_shared<LogicalPlan>();
+  p->kind = LogicalKind::kDeduplicate;
+  p->state_operator_id = state_operator_id;
+  p->output = child->output;
+  p->children = {std::move(child)};
+  p->dedup_columns = std::move(columns);
+  p->dedup_within_watermark = within_watermark;
+  return p;
+}
+
+void PropagateWatermarkDelay(const std::vector<LogicalColumn>& input, const std::vector<ExprPtr>& exprs,
+                             std::vector<LogicalColumn>* output) {
+  for (size_t i = 0; i < exprs.size() && i < output->size(); ++i) {
+    const ExprPtr& e = exprs[i];
+    if (!e || e->kind != ExprKind::kColumnRef || (*output)[i].watermark_delay_ms) continue;
+    if (e->column_index < 0 || static_cast<size_t>(e->column_index) >= input.size()) continue;
+    (*output)[i].watermark_delay_ms = input[static_cast<size_t>(e->column_index)].watermark_delay_ms;
+  }
+}
+
 LogicalPlanPtr WithChildren(const LogicalPlan& node, std::vector<LogicalPlanPtr> children) {
   auto p = std::make_shared<LogicalPlan>(node);
   p->children = std::move(children);
@@ -220,7 +268,12 @@ LogicalPlanPtr WithChildren(const LogicalPlan& node, std::vector<LogicalPlanPtr>
     case LogicalKind::kFilter:
     case LogicalKind::kSort:
     case LogicalKind::kLimit:
-    case LogicalKind::kDistinct: p->output = p->children[0]->output; break;
+    case LogicalKind::kDistinct:
+    case LogicalKind::kDeduplicate: p->output = p->children[0]->output; break;
+    case LogicalKind::kWatermark:
+      p->output = p->children[0]->output;
+      p->output[static_cast<size_t>(node.watermark_column)].watermark_delay_ms = node.watermark_delay_ms;
+      break;
     case LogicalKind::kJoin:
       return MakeJoin(p->children[0], p->children[1], node.join_type, node.condition, node.state_operator_id);
     default: break;

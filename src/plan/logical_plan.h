@@ -51,6 +51,12 @@ enum class LogicalKind : uint8_t {
   kLimit,
   kUnion,
   kDistinct,
+  // withWatermark / the SQL WATERMARK clause (Spark's EventTimeWatermark):
+  // passes rows through, marks its event-time column.
+  kWatermark,
+  // dropDuplicates / dropDuplicatesWithinWatermark (Spark's Deduplicate,
+  // DeduplicateWithinWatermark).
+  kDeduplicate,
 };
 
 // JoinType (and JoinTypeName) are shared with the physical HashJoin.
@@ -110,6 +116,14 @@ struct LogicalPlan {
   // kLimit.
   int64_t limit = -1;
   int64_t offset = 0;
+  // kWatermark: the event-time column (index into the child's output, a
+  // TIMESTAMP) and the delay (ms) the watermark trails its max event time by.
+  int watermark_column = -1;
+  int64_t watermark_delay_ms = 0;
+  // kDeduplicate: the key columns (indices into the output, which is the
+  // child's); within_watermark: dropDuplicatesWithinWatermark.
+  std::vector<int> dedup_columns;
+  bool dedup_within_watermark = false;
 
   // One node per line, children indented, as Spark prints plans.
   std::string ToTreeString(int indent = 0) const;
@@ -131,6 +145,16 @@ LogicalPlanPtr MakeSort(LogicalPlanPtr child, std::vector<SortItem> items);
 LogicalPlanPtr MakeLimit(LogicalPlanPtr child, int64_t limit, int64_t offset);
 LogicalPlanPtr MakeUnion(std::vector<LogicalPlanPtr> children);
 LogicalPlanPtr MakeDistinct(LogicalPlanPtr child);
+// The child's rows with `column`'s watermark_delay_ms set to `delay_ms`
+// (a watermark defined again on the same column replaces the first).
+LogicalPlanPtr MakeWatermark(LogicalPlanPtr child, int column, int64_t delay_ms);
+LogicalPlanPtr MakeDeduplicate(LogicalPlanPtr child, std::vector<int> columns, bool within_watermark,
+                               int state_operator_id = -1);
+// Event-time metadata through a Project or an Aggregate: an output column
+// that is a plain reference to an input column with watermark_delay_ms
+// gets it too (unless already set); the constructors above call it.
+void PropagateWatermarkDelay(const std::vector<LogicalColumn>& input, const std::vector<ExprPtr>& exprs,
+                             std::vector<LogicalColumn>* output);
 
 // Copy of `node` with new children (output recomputed where it depends on them).
 LogicalPlanPtr WithChildren(const LogicalPlan& node, std::vector<LogicalPlanPtr> children);

@@ -323,8 +323,22 @@ Result<LogicalPlanPtr> Push(const LogicalPlanPtr& plan, std::vector<ExprPtr> pen
       SLUICE_ASSIGN_OR_RETURN(p->pushed_filter, CombineConjuncts(into));
       return WrapFilter(p, keep);
     }
+    case LogicalKind::kWatermark: {
+      // As Spark: conjuncts that do not read the event-time column go below
+      // it (the watermark's max event time must see every row).
+      std::vector<ExprPtr> down, keep;
+      for (auto& c : pending) {
+        std::vector<int> cols;
+        CollectColumns(*c, &cols);
+        bool reads_time = std::find(cols.begin(), cols.end(), plan->watermark_column) != cols.end();
+        (IsDeterministic(*c) && !reads_time ? down : keep).push_back(c);
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto child, Push(plan->children[0], std::move(down)));
+      return WrapFilter(WithChildren(*plan, {child}), keep);
+    }
     case LogicalKind::kLimit:
-    case LogicalKind::kValues: {
+    case LogicalKind::kValues:
+    case LogicalKind::kDeduplicate: {
       SLUICE_ASSIGN_OR_RETURN(auto p, PushChildren(plan));
       return WrapFilter(p, pending);
     }
@@ -449,9 +463,17 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> required) {
       for (auto& s : p->sort_items) s.expr = RemapColumns(s.expr, child.mapping);
       return Pruned{LogicalPlanPtr(p), child.mapping};
     }
-    case LogicalKind::kDistinct: {
+    case LogicalKind::kDistinct:
+    case LogicalKind::kDeduplicate: {
       SLUICE_ASSIGN_OR_RETURN(auto child, PruneExact(plan->children[0], Identity(n)));
       return Pruned{WithChildren(*plan, {child}), Identity(n)};
+    }
+    case LogicalKind::kWatermark: {
+      std::set<int> child_req = required;
+      child_req.insert(plan->watermark_column);
+      SLUICE_ASSIGN_OR_RETURN(auto child, Prune(plan->children[0], child_req));
+      int column = child.mapping[static_cast<size_t>(plan->watermark_column)];
+      return Pruned{MakeWatermark(child.plan, column, plan->watermark_delay_ms), child.mapping};
     }
     case LogicalKind::kUnion: {
       std::vector<int> keep(required.begin(), required.end());

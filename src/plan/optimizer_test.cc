@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "plan/binder.h"
 #include "plan/json_pushdown.h"
@@ -46,6 +47,48 @@ class OptimizerTest : public ::testing::Test {
 
   Catalog catalog_;
 };
+
+// The Watermark node: filters that do not read its event-time column go
+// below it (into the scan), one on the column stays above (the watermark's
+// max must see every row); pruning keeps the column; the column's
+// watermark_delay_ms survives the rewrites and reaches what reads it.
+TEST(OptimizerWatermarkTest, PushdownAndPruningAroundTheWatermark) {
+  Catalog catalog;
+  Schema events({{"k", DataType::String()}, {"ts", DataType::Timestamp()}, {"v", DataType::Int()},
+                 {"extra", DataType::String()}});
+  ASSERT_TRUE(
+      catalog.CreateTable("events", std::make_shared<MemoryTable>(events, std::vector<Batch>{}), false, false).ok());
+  std::string sql =
+      "SELECT k, ts FROM events WATERMARK ts DELAY OF INTERVAL 10 SECONDS WHERE v > 1 AND ts > TIMESTAMP "
+      "'2024-01-01 00:00:00'";
+  auto st = ParseStatements(sql);
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  Binder binder(&catalog, sql);
+  auto analyzed = binder.BindQuery(*(*st)[0]->As<ast::SelectStatement>().query);
+  ASSERT_TRUE(analyzed.ok()) << analyzed.status().ToString();
+  ASSERT_EQ((*analyzed)->output[1].watermark_delay_ms, std::optional<int64_t>(10000));
+  auto plan = Optimize(*analyzed);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ((*plan)->output[1].watermark_delay_ms, std::optional<int64_t>(10000));
+  EXPECT_FALSE((*plan)->output[0].watermark_delay_ms.has_value());
+  // Find the watermark node and the scan under it.
+  const LogicalPlan* n = plan->get();
+  std::vector<std::string> above;
+  while (n->kind != LogicalKind::kWatermark) {
+    if (n->kind == LogicalKind::kFilter) above.push_back(n->condition->ToString());
+    ASSERT_FALSE(n->children.empty()) << (*plan)->ToTreeString();
+    n = n->children[0].get();
+  }
+  ASSERT_EQ(above.size(), 1u) << (*plan)->ToTreeString();
+  EXPECT_NE(above[0].find("ts"), std::string::npos) << above[0];
+  const LogicalPlan& scan = *n->children[0];
+  ASSERT_EQ(scan.kind, LogicalKind::kScan) << (*plan)->ToTreeString();
+  ASSERT_NE(scan.pushed_filter, nullptr);
+  EXPECT_EQ(scan.pushed_filter->ToString(), "(v > 1)");
+  // k, ts and v are read; extra is pruned; the watermark points at ts.
+  EXPECT_EQ(scan.scan_columns, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(scan.output[static_cast<size_t>(n->watermark_column)].name, "ts");
+}
 
 TEST_F(OptimizerTest, FilterIsPushedIntoTheScanAndColumnsArePruned) {
   auto plan = Optimized("SELECT name FROM people WHERE age > 30");

@@ -10,6 +10,8 @@
 #include "exec/operators/sort_operator.h"
 #include "exec/operators/union_all_operator.h"
 #include "exec/operators/values_operator.h"
+#include "exec/operators/event_time_watermark_operator.h"
+#include "exec/stateful/deduplicate_operator.h"
 #include "exec/stateful/stateful_aggregate_operator.h"
 #include "exec/stateful/stream_stream_join_operator.h"
 #include "plan/streaming_join_helper.h"
@@ -146,8 +148,87 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
   SLUICE_RETURN_NOT_OK(StatefulAggregateOperator::Validate(key_types, in.calls));
   StatefulOperatorStateInfo info{*options.stateful, p.state_operator_id};
   StateSchema schema = AggregateStateSchema(p, in, options);
-  return PhysicalOperatorPtr(std::make_shared<StatefulAggregateOperator>(proj, in.keys.size(), std::move(in.calls),
-                                                                         OutputSchema(p), info, std::move(schema)));
+  // The event-time key: the grouping column carrying a watermark.
+  int event_time_key = -1;
+  for (size_t g = 0; g < p.groups.size() && event_time_key < 0; ++g) {
+    if (p.output[g].watermark_delay_ms) event_time_key = static_cast<int>(g);
+  }
+  return PhysicalOperatorPtr(std::make_shared<StatefulAggregateOperator>(
+      proj, in.keys.size(), std::move(in.calls), OutputSchema(p), info, std::move(schema), event_time_key));
+}
+
+// A Deduplicate (or the Distinct of a streaming query, Spark's dedup on
+// every column): its keys and event-time columns.
+DeduplicateSpec DeduplicateSpecOf(const LogicalPlan& p) {
+  DeduplicateSpec spec;
+  if (p.kind == LogicalKind::kDeduplicate) {
+    spec.key_columns = p.dedup_columns;
+  } else {
+    for (size_t i = 0; i < p.output.size(); ++i) spec.key_columns.push_back(static_cast<int>(i));
+  }
+  spec.within_watermark = p.kind == LogicalKind::kDeduplicate && p.dedup_within_watermark;
+  for (size_t i = 0; i < p.output.size() && spec.event_time_column < 0; ++i) {
+    if (p.output[i].watermark_delay_ms) {
+      spec.event_time_column = static_cast<int>(i);
+      spec.delay_ms = *p.output[i].watermark_delay_ms;
+    }
+  }
+  for (size_t k = 0; k < spec.key_columns.size() && spec.key_event_time < 0; ++k) {
+    if (p.output[static_cast<size_t>(spec.key_columns[k])].watermark_delay_ms) spec.key_event_time = static_cast<int>(k);
+  }
+  return spec;
+}
+
+StateSchema DeduplicateStateSchema(const LogicalPlan& p, const DeduplicateSpec& spec) {
+  std::vector<StructField> keys;
+  for (int c : spec.key_columns) {
+    const LogicalColumn& col = p.output[static_cast<size_t>(c)];
+    keys.push_back({col.name, col.type, col.nullable});
+  }
+  return DeduplicateOperator::MakeStateSchema(keys, spec.within_watermark);
+}
+
+Result<PhysicalOperatorPtr> PlanDeduplicate(const LogicalPlan& p, const PlanContext& options) {
+  SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
+  DeduplicateSpec spec = DeduplicateSpecOf(p);
+  const Schema out = OutputSchema(p);
+  if (!p.stateful()) {
+    // Batch: the first row of each key (HashAggregate on the keys taking
+    // first() of the other columns), columns back in their order.
+    std::vector<bool> is_key(out.size(), false);
+    for (int k : spec.key_columns) is_key[static_cast<size_t>(k)] = true;
+    std::vector<AggregateCall> calls;
+    Schema agg_out;
+    std::vector<int> position(out.size());
+    for (size_t k = 0; k < spec.key_columns.size(); ++k) {
+      position[static_cast<size_t>(spec.key_columns[k])] = static_cast<int>(k);
+      agg_out.Add(out.field(static_cast<size_t>(spec.key_columns[k])));
+    }
+    for (size_t i = 0; i < out.size(); ++i) {
+      if (is_key[i]) continue;
+      SLUICE_ASSIGN_OR_RETURN(AggregateCall call, BindAggregate("first", {out.field(i).type}, false));
+      call.input_column = static_cast<int>(i);
+      position[i] = static_cast<int>(agg_out.size());
+      agg_out.Add(out.field(i));
+      calls.push_back(std::move(call));
+    }
+    auto agg = std::make_shared<HashAggregateOperator>(child, spec.key_columns, std::move(calls), agg_out);
+    std::vector<ExprPtr> exprs;
+    for (size_t i = 0; i < out.size(); ++i) {
+      exprs.push_back(MakeColumnRef(position[i], out.field(i).type, out.field(i).name, out.field(i).nullable));
+    }
+    return PhysicalOperatorPtr(std::make_shared<FilterProjectOperator>(agg, nullptr, std::move(exprs), out));
+  }
+  if (!options.stateful) {
+    return Status::Internal("stateful operator " + std::to_string(p.state_operator_id) +
+                            " planned without the state of a micro-batch");
+  }
+  std::vector<DataType> key_types;
+  for (int k : spec.key_columns) key_types.push_back(out.field(static_cast<size_t>(k)).type);
+  SLUICE_RETURN_NOT_OK(DeduplicateOperator::Validate(key_types, spec));
+  StatefulOperatorStateInfo info{*options.stateful, p.state_operator_id};
+  StateSchema schema = DeduplicateStateSchema(p, spec);
+  return PhysicalOperatorPtr(std::make_shared<DeduplicateOperator>(child, std::move(spec), info, std::move(schema)));
 }
 
 // A join side's columns as the join operator sees them: the child's, then
@@ -334,7 +415,14 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan, const PlanContext& 
           std::make_shared<FilterProjectOperator>(child, nullptr, p.exprs, OutputSchema(p)));
     }
     case LogicalKind::kAggregate: return PlanAggregate(p, options);
+    case LogicalKind::kDeduplicate: return PlanDeduplicate(p, options);
+    case LogicalKind::kWatermark: {
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
+      return PhysicalOperatorPtr(
+          std::make_shared<EventTimeWatermarkOperator>(child, p.watermark_column, p.watermark_delay_ms));
+    }
     case LogicalKind::kDistinct: {
+      if (p.stateful()) return PlanDeduplicate(p, options);
       SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
       std::vector<int> keys;
       for (size_t i = 0; i < p.output.size(); ++i) keys.push_back(static_cast<int>(i));
@@ -386,6 +474,8 @@ std::map<int, StateSchema> PlanStateSchemas(const LogicalPlanPtr& plan) {
     stack.pop_back();
     if (p->kind == LogicalKind::kAggregate && p->stateful()) {
       out.emplace(p->state_operator_id, AggregateStateSchema(*p, LayOutAggregateInput(*p), ctx));
+    } else if ((p->kind == LogicalKind::kDeduplicate || p->kind == LogicalKind::kDistinct) && p->stateful()) {
+      out.emplace(p->state_operator_id, DeduplicateStateSchema(*p, DeduplicateSpecOf(*p)));
     }
     if (p->kind == LogicalKind::kJoin && p->stateful()) {
       out.emplace(p->state_operator_id, JoinStateSchema(*p, SplitEquiJoinCondition(*p)));

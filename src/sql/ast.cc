@@ -415,6 +415,18 @@ std::string TableFunctionRef::ToString() const {
   return out + ")" + AliasToString();
 }
 
+std::string WatermarkRef::ToString() const {
+  // The clause sits between the relation and its alias.
+  std::string in = input->ToString();
+  std::string alias;
+  if (input->alias) {
+    alias = " AS " + QuoteIdentifier(*input->alias);
+    if (!input->column_aliases.empty()) alias += IdentifierListSql(input->column_aliases);
+    in = in.substr(0, in.size() - alias.size());
+  }
+  return in + " WATERMARK " + column->ToString() + " DELAY OF " + delay->ToString() + alias;
+}
+
 // ---------------------------------------------------------------------------
 // Statements
 // ---------------------------------------------------------------------------

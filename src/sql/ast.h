@@ -263,7 +263,7 @@ struct ValuesNode : QueryNode {
 // FROM clause
 // ---------------------------------------------------------------------------
 
-enum class TableRefKind : uint8_t { kBaseTable, kSubquery, kJoin, kValues, kTableFunction };
+enum class TableRefKind : uint8_t { kBaseTable, kSubquery, kJoin, kValues, kTableFunction, kWatermark };
 
 struct TableRef {
   explicit TableRef(TableRefKind k) : kind(k) {}
@@ -325,6 +325,18 @@ struct TableFunctionRef : TableRef {
   std::vector<ParsedExprPtr> args;
   // Per argument: its name when given as `name => value`, else empty.
   std::vector<std::string> arg_names;
+  std::string ToString() const override;
+};
+
+// A watermark on a relation (Databricks' syntax): `FROM src WATERMARK ts
+// DELAY OF INTERVAL 10 SECONDS [AS s]` (also `DELAY OF INTERVAL '10 seconds'`).
+// `input` is the table or subquery, carrying the alias; `column` the
+// event-time column, `delay` the interval.
+struct WatermarkRef : TableRef {
+  WatermarkRef() : TableRef(TableRefKind::kWatermark) {}
+  TableRefPtr input;
+  ParsedExprPtr column;
+  ParsedExprPtr delay;
   std::string ToString() const override;
 };
 

@@ -347,6 +347,13 @@ std::optional<SourceLocation> FindTooDeep(NodeAtLevel root) {
           case ast::TableRefKind::kTableFunction:
             for (const auto& a : static_cast<const ast::TableFunctionRef&>(t).args) expr(a, c);
             break;
+          case ast::TableRefKind::kWatermark: {
+            const auto& w = static_cast<const ast::WatermarkRef&>(t);
+            table(w.input.get(), c);
+            expr(w.column, c);
+            expr(w.delay, c);
+            break;
+          }
         }
         break;
       }
@@ -1077,8 +1084,7 @@ Result<ast::TableRefPtr> Parser::ParseTablePrimary() {
       SLUICE_ASSIGN_OR_RETURN(MutableQuery q, ParseQuery());
       sub->query = std::move(q);
       SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
-      SLUICE_RETURN_NOT_OK(ParseTableAlias(sub.get(), true));
-      return ast::TableRefPtr(sub);
+      return ParseWatermarkAndAlias(std::move(sub), true);
     }
     Consume();
     SLUICE_ASSIGN_OR_RETURN(ast::TableRefPtr inner, ParseFromList());
@@ -1120,8 +1126,24 @@ Result<ast::TableRefPtr> Parser::ParseTablePrimary() {
   auto table = std::make_shared<ast::BaseTableRef>();
   table->location = Loc(start);
   table->name = std::move(name);
-  SLUICE_RETURN_NOT_OK(ParseTableAlias(table.get(), false));
-  return ast::TableRefPtr(table);
+  return ParseWatermarkAndAlias(std::move(table), false);
+}
+
+Result<ast::TableRefPtr> Parser::ParseWatermarkAndAlias(std::shared_ptr<ast::TableRef> ref, bool allow_columns) {
+  // WATERMARK is not reserved: `FROM t watermark` is still t aliased.
+  if (!(PeekWord("WATERMARK") && PeekIdentifier(1))) {
+    SLUICE_RETURN_NOT_OK(ParseTableAlias(ref.get(), allow_columns));
+    return ast::TableRefPtr(std::move(ref));
+  }
+  auto wm = std::make_shared<ast::WatermarkRef>();
+  wm->location = Loc(Consume());
+  SLUICE_ASSIGN_OR_RETURN(wm->column, ParseExpr());
+  SLUICE_RETURN_NOT_OK(ExpectWord("DELAY"));
+  SLUICE_RETURN_NOT_OK(ExpectWord("OF"));
+  SLUICE_ASSIGN_OR_RETURN(wm->delay, ParseExpr());
+  SLUICE_RETURN_NOT_OK(ParseTableAlias(ref.get(), allow_columns));
+  wm->input = std::move(ref);
+  return ast::TableRefPtr(std::move(wm));
 }
 
 // ---------------------------------------------------------------------------

@@ -118,6 +118,9 @@ class Parser {
   // exponential.
   bool GroupHoldsQuery(size_t open) const;
   Status ParseTableAlias(ast::TableRef* ref, bool allow_columns);
+  // `WATERMARK column DELAY OF interval` after a relation, then its alias:
+  // `ref` wrapped in a WatermarkRef, or `ref` as is without the clause.
+  Result<ast::TableRefPtr> ParseWatermarkAndAlias(std::shared_ptr<ast::TableRef> ref, bool allow_columns);
   Result<ast::OrderByItem> ParseOrderByItem();
 
   // Expressions.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 
 #include "checkpoint/metadata_log.h"
@@ -10,7 +11,9 @@
 #include "common/log.h"
 #include "env/atomic_file.h"
 #include "env/kill_point.h"
+#include "exec/operators/event_time_watermark_operator.h"
 #include "exec/operators/filter_project_operator.h"
+#include "exec/stateful/deduplicate_operator.h"
 #include "exec/stateful/stateful_aggregate_operator.h"
 #include "plan/optimizer.h"
 #include "plan/physical_planner.h"
@@ -23,6 +26,7 @@ namespace sluice {
 namespace {
 
 constexpr const char* kShufflePartitionsConf = "spark.sql.shuffle.partitions";
+constexpr const char* kWatermarkPolicyConf = "spark.sql.streaming.multipleWatermarkPolicy";
 constexpr size_t kRecentProgress = 100;
 
 std::string OffsetJson(const std::optional<std::string>& o) { return o ? *o : "null"; }
@@ -84,6 +88,9 @@ class CountingTable : public TableSource {
 };
 
 int64_t ElapsedMs(int64_t start_us, int64_t end_us) { return (end_us - start_us) / 1000; }
+
+// Microseconds to milliseconds, rounding down (also before the epoch).
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 
 int64_t MonoMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -172,7 +179,9 @@ Status MicroBatchExecution::Start() {
   while (!stack.empty()) {
     const LogicalPlan* p = stack.back();
     stack.pop_back();
-    if (p->stateful()) {
+    has_watermark_ |= p->kind == LogicalKind::kWatermark;
+    has_stateful_ |= p->stateful();
+    if (p->stateful() && p->kind == LogicalKind::kAggregate) {
       std::vector<DataType> keys;
       std::vector<AggregateCall> calls;
       for (const auto& g : p->groups) keys.push_back(g->type);
@@ -207,6 +216,7 @@ Status MicroBatchExecution::Start() {
   }
   // Recovery.
   shuffle_partitions_ = config_.shuffle_partitions;
+  std::string policy = config_.watermark_policy;
   committed_.assign(sources_.size(), std::nullopt);
   SLUICE_ASSIGN_OR_RETURN(auto latest, offset_log_->GetLatest());
   // The newest commit is read (and so checked), not only listed.
@@ -257,10 +267,18 @@ Status MicroBatchExecution::Start() {
               kStateStoreProviderClassConf, StateStoreProviderClassName(state_conf_.provider));
       state_conf_.provider = kind;
     }
+    // Pinned at the first batch; a checkpoint from before it was pinned ran
+    // with the default, "min" (as Spark reads old offset logs).
+    auto pinned_policy = seq.metadata.conf.find(kWatermarkPolicyConf);
+    policy = pinned_policy != seq.metadata.conf.end() ? pinned_policy->second : "min";
     int64_t m = latest_commit ? *latest_commit : -1;
     if (m == n) {
       committed_ = seq.offsets;
       next_batch_id_ = n + 1;
+      // The watermark after batch n (Spark: the max of the batch's and the
+      // committed next one); batch n's own is the late-events watermark of n + 1.
+      watermark_.Set(std::max(seq.metadata.batch_watermark_ms, latest_commit_entry->second.next_batch_watermark_ms));
+      prev_batch_watermark_ms_ = seq.metadata.batch_watermark_ms;
     } else if (m == n - 1) {
       PendingBatch pb;
       pb.id = n;
@@ -280,6 +298,14 @@ Status MicroBatchExecution::Start() {
       committed_ = pb.start;
       next_batch_id_ = n;
       pending_ = std::move(pb);
+      // Re-run with the watermark the batch logged; the previous batch's
+      // is its late-events watermark.
+      watermark_.Set(seq.metadata.batch_watermark_ms);
+      prev_batch_watermark_ms_ = seq.metadata.batch_watermark_ms;
+      if (n > 0) {
+        SLUICE_ASSIGN_OR_RETURN(auto prev, offset_log_->Get(n - 1));
+        prev_batch_watermark_ms_ = prev.metadata.batch_watermark_ms;
+      }
     } else {
       return Status::Corruption("offset log " + offset_log_->log().dir() + " ends at batch " + std::to_string(n) +
                                 " but commit log " + commit_log_->log().dir() + " ends at " +
@@ -291,6 +317,14 @@ Status MicroBatchExecution::Start() {
     for (size_t i = 0; i < sources_.size(); ++i) {
       SLUICE_RETURN_NOT_OK(sources_[i]->CheckRecoveredOffset(seq.offsets[i], offset_log_->log().PathFor(n)));
     }
+  }
+  {
+    auto parsed_policy = WatermarkTracker::ParsePolicy(policy);
+    if (!parsed_policy.ok()) return parsed_policy.status();
+    int64_t restored = watermark_.watermark_ms();
+    watermark_ = WatermarkTracker(*parsed_policy);
+    watermark_.Set(restored);
+    config_.watermark_policy = WatermarkTracker::PolicyName(*parsed_policy);
   }
   // The sink opens once the checkpoint is known to be sound, and learns
   // what it says was committed.
@@ -336,6 +370,7 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
     pending_.reset();
     SetStatus("Processing new data", true, true);
     std::vector<std::optional<std::string>> latest = pb.end;
+    batch_watermark_ms_ = watermark_.watermark_ms();  // as logged (Start)
     SLUICE_RETURN_NOT_OK(RunBatch(pb.id, pb.start, pb.end, latest, pb.timestamp_ms, true, &progress));
   } else {
     SetStatus("Getting offsets from sources", true, false);
@@ -351,11 +386,17 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
       if (end[i] && end[i] != committed_[i]) has_data = true;
     }
     int64_t after_latest = MonoMicros();
-    if (!has_data) {
+    // No new data: a no-data batch (same offsets) when the watermark moved
+    // past the last batch's, so stateful operators emit and evict.
+    bool no_data_batch = !has_data && config_.no_data_batches && has_stateful_ && has_watermark_ &&
+                         next_batch_id_ > 0 && watermark_.watermark_ms() > prev_batch_watermark_ms_;
+    if (!has_data && !no_data_batch) {
       SetStatus("Waiting for data to arrive", false, false);
       return false;
     }
-    SetStatus("Processing new data", true, true);
+    if (no_data_batch) end = committed_;
+    SetStatus("Processing new data", true, has_data);
+    batch_watermark_ms_ = watermark_.watermark_ms();
     progress.durationMs["latestOffset"] = ElapsedMs(trigger_start, after_latest);
     std::vector<std::optional<std::string>> start = committed_;
     SLUICE_RETURN_NOT_OK(RunBatch(next_batch_id_, start, end, latest, clock_->NowMillis(), false, &progress));
@@ -404,6 +445,8 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     seq.metadata.batch_timestamp_ms = timestamp_ms;
     seq.metadata.conf[kShufflePartitionsConf] = std::to_string(shuffle_partitions_);
     seq.metadata.conf[kStateStoreProviderClassConf] = StateStoreProviderClassName(state_conf_.provider);
+    seq.metadata.conf[kWatermarkPolicyConf] = config_.watermark_policy;
+    seq.metadata.batch_watermark_ms = batch_watermark_ms_;
     seq.offsets = end;
     SLUICE_RETURN_NOT_OK(offset_log_->Add(batch_id, seq));
     SLUICE_KILL_POINT("after_offset_log");
@@ -465,8 +508,11 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   SLUICE_ASSIGN_OR_RETURN(auto state_metrics, FinishStatefulOperators(*physical, &ctx));
   for (const auto& m : state_metrics) {
     StateOperatorProgress sop;
+    if (!m.operator_name.empty()) sop.operatorName = m.operator_name;
     sop.numRowsTotal = m.num_rows_total;
     sop.numRowsUpdated = m.num_rows_updated;
+    sop.numRowsRemoved = m.num_rows_removed;
+    sop.numRowsDroppedByWatermark = m.num_rows_dropped_by_watermark;
     sop.memoryUsedBytes = m.memory_used_bytes;
     sop.numShufflePartitions = m.num_shuffle_partitions;
     sop.commitTimeMs = m.commit_time_ms;
@@ -478,13 +524,34 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   int64_t t3 = MonoMicros();
   progress->durationMs["addBatch"] = ElapsedMs(t2, t3) - progress->durationMs["queryPlanning"];
 
-  SLUICE_RETURN_NOT_OK(commit_log_->Add(batch_id, CommitMetadata{0}));
+  // The event times the watermark nodes saw move the watermark for the
+  // next batch (committed with this one).
+  if (has_watermark_) {
+    EventTimeStats all;
+    const auto nodes = FindEventTimeWatermarks(*physical);
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      EventTimeStats st = nodes[i]->Stats(&ctx);
+      if (st.count == 0) continue;
+      watermark_.Observe(static_cast<int>(i), FloorDiv(st.max_micros, 1000), nodes[i]->delay_ms());
+      all.Add(st);
+    }
+    watermark_.Advance();
+    if (all.count > 0) {
+      progress->eventTime["min"] = FormatIsoTimestamp(FloorDiv(all.min_micros, 1000));
+      progress->eventTime["max"] = FormatIsoTimestamp(FloorDiv(all.max_micros, 1000));
+      auto avg_ms = static_cast<int64_t>(std::floor(all.sum_micros / static_cast<double>(all.count) / 1000.0));
+      progress->eventTime["avg"] = FormatIsoTimestamp(avg_ms);
+    }
+    progress->eventTime["watermark"] = FormatIsoTimestamp(batch_watermark_ms_);
+  }
+  SLUICE_RETURN_NOT_OK(commit_log_->Add(batch_id, CommitMetadata{watermark_.watermark_ms()}));
   SLUICE_KILL_POINT("after_commit");
   for (size_t i = 0; i < sources_.size(); ++i) {
     if (end[i]) SLUICE_RETURN_NOT_OK(sources_[i]->Commit(*end[i]));
   }
   committed_ = end;
   next_batch_id_ = batch_id + 1;
+  prev_batch_watermark_ms_ = batch_watermark_ms_;
   if (batch_id + 1 > config_.min_batches_to_retain) {
     int64_t threshold = batch_id + 1 - config_.min_batches_to_retain;
     SLUICE_RETURN_NOT_OK(offset_log_->log().PurgeBefore(threshold));
@@ -523,6 +590,12 @@ Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, con
   state.output_mode = config_.mode == OutputMode::kComplete ? StatefulOutputMode::kComplete
                       : config_.mode == OutputMode::kUpdate ? StatefulOutputMode::kUpdate
                                                             : StatefulOutputMode::kAppend;
+  if (has_watermark_) {
+    // Spark's IncrementalExecution: late rows are judged by the previous
+    // batch's watermark, state evicted by this batch's.
+    state.watermark_for_late_events_ms = batch_id == 0 ? batch_watermark_ms_ : prev_batch_watermark_ms_;
+    state.watermark_for_eviction_ms = batch_watermark_ms_;
+  }
   SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized, options));
   progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
   {

@@ -3,7 +3,10 @@
 //
 //   trigger fires
 //   -> each source's LatestOffset (rate-limited); no new data: no batch
-//   -> offsets/<id> written (atomically)                 kill point after_offset_log
+//      (no new data, but the watermark moved and the query is stateful: a
+//      no-data batch over the same offsets, so windows close and state goes)
+//   -> offsets/<id> written (atomically, with the batch's watermark)
+//                                                          kill point after_offset_log
 //   -> each source's GetBatch(start, end); the plan's StreamingRelations are
 //      replaced by those tables; optimize; plan (the planner makes each
 //      stateful node a stateful operator, e.g. StatefulAggregate, that reads
@@ -11,7 +14,9 @@
 //   -> the plan's partitions stream their rows into sink.BeginBatch(id,
 //      digest of the batch's start and end offsets)'s writer; the stateful operators finish (every state partition
 //      committed, metrics read); the writer commits    kill point after_sink
-//   -> commits/<id> written                               kill point after_commit
+//   -> the watermark advanced from the event times the batch's watermark
+//      nodes saw; commits/<id> written (nextBatchWatermarkMs)
+//                                                          kill point after_commit
 //   -> sources Commit(end); old log entries purged (keep minBatchesToRetain)
 //
 // Recovery (Start): with N the last offset-log entry and M the last commit,
@@ -47,6 +52,7 @@
 #include "sluice/streaming.h"
 #include "exec/stateful/state_checkpoint.h"
 #include "stream/streaming_relation.h"
+#include "stream/watermark_tracker.h"
 
 namespace sluice {
 
@@ -69,6 +75,11 @@ struct StreamingQueryConfig {
   // Stop after this many batches of this run (0: no limit); `maxBatches`,
   // `sluice run --max-batches`.
   int64_t max_batches = 0;
+  // spark.sql.streaming.multipleWatermarkPolicy ("min" / "max"; pinned in
+  // the offset log at the first batch).
+  std::string watermark_policy = "min";
+  // spark.sql.streaming.noDataMicroBatches.enabled.
+  bool no_data_batches = true;
 };
 
 // Cancelled when the whole process shuts down (the CLI's SIGINT/SIGTERM
@@ -166,6 +177,15 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   // the provider class pinned by the checkpoint's offset log.
   StateStoreConf state_conf_;
   int shuffle_partitions_ = 2;
+  // Event time: the query's watermark nodes (withWatermark), the tracker
+  // computing the watermark after each batch, and the watermarks of the
+  // batch to run: its own (offsets/<id>'s batchWatermarkMs, the eviction
+  // watermark) and the previous batch's (the late-events watermark).
+  bool has_watermark_ = false;
+  bool has_stateful_ = false;
+  WatermarkTracker watermark_;
+  int64_t batch_watermark_ms_ = 0;
+  int64_t prev_batch_watermark_ms_ = 0;
   // Cancelled by Stop() or the process shutting down; handed to sources,
   // sinks and operators.
   std::shared_ptr<CancellationToken> cancel_;

@@ -75,11 +75,18 @@ void WriteProgress(const StreamingQueryProgress& p, JsonWriter& w) {
   w.Key("durationMs").BeginObject();
   for (const auto& [k, v] : p.durationMs) w.Key(k).Int(v);
   w.EndObject();
+  if (!p.eventTime.empty()) {
+    w.Key("eventTime").BeginObject();
+    for (const auto& [k, v] : p.eventTime) w.Key(k).String(v);
+    w.EndObject();
+  }
   w.Key("stateOperators").BeginArray();
   for (const auto& s : p.stateOperators) {
     w.BeginObject().Key("operatorName").String(s.operatorName).Key("numRowsTotal").Int(s.numRowsTotal);
-    w.Key("numRowsUpdated").Int(s.numRowsUpdated).Key("commitTimeMs").Int(s.commitTimeMs);
-    w.Key("memoryUsedBytes").Int(s.memoryUsedBytes).Key("numShufflePartitions").Int(s.numShufflePartitions);
+    w.Key("numRowsUpdated").Int(s.numRowsUpdated).Key("numRowsRemoved").Int(s.numRowsRemoved);
+    w.Key("commitTimeMs").Int(s.commitTimeMs).Key("memoryUsedBytes").Int(s.memoryUsedBytes);
+    w.Key("numRowsDroppedByWatermark").Int(s.numRowsDroppedByWatermark);
+    w.Key("numShufflePartitions").Int(s.numShufflePartitions);
     w.EndObject();
   }
   w.EndArray();
@@ -346,7 +353,9 @@ const OptionSet& StreamingQueryOptionSet() {
         .Add(OptionSpec::Int("minBatchesToRetain", "100", 1, std::numeric_limits<int32_t>::max(),
                              "offset and commit log entries kept"))
         .Add(OptionSpec::Int("maxBatches", "0", 0, std::numeric_limits<int64_t>::max(),
-                             "stop after this many micro-batches of this run; 0: no limit (Sluice)"));
+                             "stop after this many micro-batches of this run; 0: no limit (Sluice)"))
+        .Add(*SessionConfOptions().Find("spark.sql.streaming.multipleWatermarkPolicy"))
+        .Add(*SessionConfOptions().Find("spark.sql.streaming.noDataMicroBatches.enabled"));
     for (const OptionSpec* o : StateStoreConfOptions()) s->Add(*o);
     return s;
   }();
@@ -387,6 +396,8 @@ Result<StreamingQuery> DataStreamWriter::start() const {
       config.state_store_options[k] = v;
     }
   }
+  config.watermark_policy = opts.Get("spark.sql.streaming.multipleWatermarkPolicy").value_or("min");
+  SLUICE_ASSIGN_OR_RETURN(config.no_data_batches, opts.GetBool("spark.sql.streaming.noDataMicroBatches.enabled", true));
   SinkPtr sink;
   if (foreach_) {
     if (!sink_options.empty()) {

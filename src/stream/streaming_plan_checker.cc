@@ -72,9 +72,24 @@ Status Check(const LogicalPlan& p, OutputMode mode, bool has_agg) {
       }
       break;
     case LogicalKind::kDistinct:
-      return Status::AnalysisError(
-          "Deduplication (DISTINCT / dropDuplicates) on streaming DataFrames is not supported yet; "
-          "use groupBy on the columns instead");
+    case LogicalKind::kDeduplicate: {
+      int below = 0;
+      CountAggs(*p.children[0], &below);
+      if (below > 0) {
+        return Status::AnalysisError(
+            "dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset");
+      }
+      if (p.kind == LogicalKind::kDeduplicate && p.dedup_within_watermark) {
+        bool has_watermark = false;
+        for (const auto& c : p.output) has_watermark |= c.watermark_delay_ms.has_value();
+        if (!has_watermark) {
+          return Status::AnalysisError(
+              "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without "
+              "watermark; call withWatermark(eventTime, delay) before it");
+        }
+      }
+      break;
+    }
     case LogicalKind::kJoin: {
       bool l = Streaming(*p.children[0]), r = Streaming(*p.children[1]);
       if (l && r) return CheckStreamStreamJoin(p, mode);
@@ -92,6 +107,19 @@ Status Check(const LogicalPlan& p, OutputMode mode, bool has_agg) {
 }
 }  // namespace
 
+bool AggregateHasWatermark(const LogicalPlan& plan) {
+  if (plan.kind == LogicalKind::kAggregate && Streaming(plan)) {
+    for (size_t g = 0; g < plan.groups.size(); ++g) {
+      if (plan.output[g].watermark_delay_ms) return true;
+    }
+    return false;
+  }
+  for (const auto& c : plan.children) {
+    if (AggregateHasWatermark(*c)) return true;
+  }
+  return false;
+}
+
 int CountStreamingAggregates(const LogicalPlan& plan) {
   int n = 0;
   CountAggs(plan, &n);
@@ -106,10 +134,11 @@ Status CheckStreamingPlan(const LogicalPlan& plan, OutputMode mode) {
   if (aggs > 1) {
     return Status::AnalysisError("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets");
   }
-  if (aggs == 1 && mode == OutputMode::kAppend) {
+  if (aggs == 1 && mode == OutputMode::kAppend && !AggregateHasWatermark(plan)) {
     return Status::AnalysisError(
         "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets "
-        "without watermark; use outputMode(\"update\") or outputMode(\"complete\")");
+        "without watermark; use outputMode(\"update\") or outputMode(\"complete\"), or group by a column "
+        "(or window) that carries a watermark (withWatermark / WATERMARK)");
   }
   if (aggs == 0 && mode == OutputMode::kComplete) {
     return Status::AnalysisError(

@@ -12,5 +12,8 @@ namespace sluice {
 Status CheckStreamingPlan(const LogicalPlan& plan, OutputMode mode);
 // The number of Aggregate nodes over streaming data in `plan`.
 int CountStreamingAggregates(const LogicalPlan& plan);
+// The streaming aggregation of `plan` groups by a column carrying a
+// watermark (LogicalColumn::watermark_delay_ms): append mode is allowed.
+bool AggregateHasWatermark(const LogicalPlan& plan);
 
 }  // namespace sluice

@@ -37,7 +37,9 @@ std::vector<const StreamingRelation*> FindStreamingRelations(const LogicalPlan& 
 namespace {
 LogicalPlanPtr Mark(const LogicalPlanPtr& plan, int* next_id) {
   std::shared_ptr<LogicalPlan> copy;
-  if ((plan->kind == LogicalKind::kAggregate && IsStreamingPlan(*plan)) ||
+  if (((plan->kind == LogicalKind::kAggregate || plan->kind == LogicalKind::kDeduplicate ||
+        plan->kind == LogicalKind::kDistinct) &&
+       IsStreamingPlan(*plan)) ||
       (plan->kind == LogicalKind::kJoin && IsStreamingPlan(*plan->children[0]) && IsStreamingPlan(*plan->children[1]))) {
     copy = std::make_shared<LogicalPlan>(*plan);
     copy->state_operator_id = (*next_id)++;

@@ -35,7 +35,8 @@ struct StatefulAggregateOperator::Execution {
 
 StatefulAggregateOperator::StatefulAggregateOperator(PhysicalOperatorPtr child, size_t num_keys,
                                                      std::vector<AggregateCall> calls, Schema output,
-                                                     StatefulOperatorStateInfo info, StateSchema schema)
+                                                     StatefulOperatorStateInfo info, StateSchema schema,
+                                                     int event_time_key)
     : StatefulOperator(std::move(output), {std::move(child)}, info, std::move(schema)),
       num_keys_(num_keys),
       calls_(std::move(calls)),
@@ -44,6 +45,13 @@ StatefulAggregateOperator::StatefulAggregateOperator(PhysicalOperatorPtr child, 
   for (size_t k = 0; k < num_keys_; ++k) {
     key_types_.push_back(in.field(k).type);
     key_columns_.push_back(static_cast<int>(k));
+  }
+  if (event_time_key >= 0 && static_cast<size_t>(event_time_key) < num_keys_) {
+    auto et = EventTimeColumn::Make(key_types_[static_cast<size_t>(event_time_key)], "grouping key");
+    if (et.ok()) {
+      event_time_key_ = event_time_key;
+      event_time_ = *et;
+    }
   }
 }
 
@@ -98,7 +106,8 @@ std::string StatefulAggregateOperator::details() const {
   const auto& info = state_info();
   return s + "], operator=" + std::to_string(info.operator_id) + ", stateVersion=" +
          std::to_string(info.batch.batch_id) + ", partitions=" + std::to_string(num_partitions_) +
-         ", mode=" + StatefulOutputModeName(info.batch.output_mode);
+         ", mode=" + StatefulOutputModeName(info.batch.output_mode) +
+         (event_time_key_ >= 0 ? ", eventTimeKey=#" + std::to_string(event_time_key_) : "");
 }
 
 Result<std::shared_ptr<StatefulAggregateOperator::Execution>> StatefulAggregateOperator::Prepare(
@@ -184,7 +193,26 @@ Status StatefulAggregateOperator::UpdatePartition(Execution* ex, int partition) 
   const bool complete = info.batch.output_mode == StatefulOutputMode::kComplete;
   const size_t nkeys = num_keys_;
   const size_t nvals = ex->state_types.size() - nkeys;
-  const Batch& part = ex->parts[static_cast<size_t>(partition)];
+  const bool append = info.batch.output_mode == StatefulOutputMode::kAppend;
+  const std::optional<int64_t>& late_wm = info.batch.watermark_for_late_events_ms;
+  const std::optional<int64_t>& evict_wm = info.batch.watermark_for_eviction_ms;
+  // Groups of the batch behind the late-events watermark never reach the state.
+  int64_t dropped = 0;
+  Batch on_time;
+  if (event_time_ && late_wm && !complete) {
+    const Batch& all = ex->parts[static_cast<size_t>(partition)];
+    const Vector& times = all.columns[static_cast<size_t>(event_time_key_)];
+    SelectionVector keep;
+    for (size_t i = 0; i < all.num_rows; ++i) {
+      if (event_time_->AtOrBehind(times, i, *late_wm)) {
+        ++dropped;
+      } else {
+        keep.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    if (dropped > 0) on_time = all.Gather(keep);
+  }
+  const Batch& part = dropped > 0 ? on_time : ex->parts[static_cast<size_t>(partition)];
 
   SLUICE_ASSIGN_OR_RETURN(auto* provider, info.batch.checkpoint->Provider(info.operator_id, partition));
   auto loaded = provider->Load(version);
@@ -196,11 +224,12 @@ Status StatefulAggregateOperator::UpdatePartition(Execution* ex, int partition) 
   AggregateHashTable table(key_types_, key_columns_, calls_);
   StateRowDecoder dec(ex->state_types);
   std::string row, kbuf, vbuf;
-  auto add_stored = [&](std::string_view k, std::string_view v) -> Status {
+  auto add_stored_to = [&](StateRowDecoder& d, std::string_view k, std::string_view v) -> Status {
     row.assign(k);
     row.append(v);
-    return dec.Add(row);
+    return d.Add(row);
   };
+  auto add_stored = [&](std::string_view k, std::string_view v) -> Status { return add_stored_to(dec, k, v); };
   Status st;
   if (complete) {
     store->ForEach([&](std::string_view k, std::string_view v) {
@@ -236,16 +265,51 @@ Status StatefulAggregateOperator::UpdatePartition(Execution* ex, int partition) 
     EncodeStateRow(exported, nkeys, nvals, g, &vbuf);
     store->Put(kbuf, vbuf);
   }
-  const auto num_keys = static_cast<int64_t>(store->NumKeys());
-  const auto memory = static_cast<int64_t>(store->MemoryUsedBytes());
   SLUICE_ASSIGN_OR_RETURN(auto fin, table.Finalize());
   std::vector<Batch> rows;
   if (complete) {
-    if (nkeys > 0 || ex->any_input || num_keys > 0) rows.push_back(std::move(fin));
-  } else if (part.num_rows > 0) {
+    if (nkeys > 0 || ex->any_input || store->NumKeys() > 0) rows.push_back(std::move(fin));
+  } else if (part.num_rows > 0 && !(append && event_time_)) {
     SelectionVector sel(touched.begin(), touched.end());
     rows.push_back(fin.Gather(sel));
   }
+  // Eviction: the stored groups at or behind the eviction watermark leave
+  // the state (append mode: emitted now, their only output).
+  int64_t removed = 0;
+  if (event_time_ && evict_wm && !complete && store->NumKeys() > 0) {
+    std::vector<std::string> stored;
+    StateRowDecoder key_dec(key_types_);
+    store->ForEach([&](std::string_view k, std::string_view) {
+      if (!st.ok()) return;
+      stored.emplace_back(k);
+      st = key_dec.Add(k);
+    });
+    if (!st.ok()) return st.WithContext("reading state keys of " + provider->dir());
+    std::vector<Vector> key_cols = key_dec.Finish();
+    const Vector& times = key_cols[static_cast<size_t>(event_time_key_)];
+    StateRowDecoder evicted(ex->state_types);
+    std::vector<std::string_view> to_remove;
+    for (size_t i = 0; i < stored.size(); ++i) {
+      if (!event_time_->AtOrBehind(times, i, *evict_wm)) continue;
+      to_remove.push_back(stored[i]);
+      if (append) {
+        const std::string* v = store->Get(stored[i]);
+        if (v == nullptr) return Status::Internal("state key vanished during eviction in " + provider->dir());
+        SLUICE_RETURN_NOT_OK(add_stored_to(evicted, stored[i], *v));
+      }
+    }
+    if (append && evicted.rows() > 0) {
+      AggregateHashTable out(key_types_, key_columns_, calls_);
+      size_t n = evicted.rows();
+      SLUICE_RETURN_NOT_OK(out.MergeState(Batch(evicted.Finish(), n)));
+      SLUICE_ASSIGN_OR_RETURN(auto emitted, out.Finalize());
+      rows.push_back(std::move(emitted));
+    }
+    for (std::string_view k : to_remove) store->Remove(k);
+    removed = static_cast<int64_t>(to_remove.size());
+  }
+  const auto num_keys = static_cast<int64_t>(store->NumKeys());
+  const auto memory = static_cast<int64_t>(store->MemoryUsedBytes());
   SLUICE_ASSIGN_OR_RETURN(int64_t committed, store->Commit());
   (void)committed;
   ex->partitions[static_cast<size_t>(partition)]->rows = std::move(rows);  // the caller holds its lock
@@ -255,6 +319,8 @@ Status StatefulAggregateOperator::UpdatePartition(Execution* ex, int partition) 
   std::lock_guard<std::mutex> l(ex->metrics_mu);
   ex->metrics.num_rows_total += num_keys;
   ex->metrics.num_rows_updated += static_cast<int64_t>(part.num_rows);
+  ex->metrics.num_rows_removed += removed;
+  ex->metrics.num_rows_dropped_by_watermark += dropped;
   ex->metrics.memory_used_bytes += memory;
   ex->metrics.commit_time_ms += ms;
   return Status::OK();
@@ -278,6 +344,7 @@ Result<StateOperatorMetrics> StatefulAggregateOperator::Finish(ExecContext* ctx)
   std::lock_guard<std::mutex> l(ex->metrics_mu);
   StateOperatorMetrics m = ex->metrics;
   m.operator_id = operator_id();
+  m.operator_name = "stateStoreSave";
   m.num_shuffle_partitions = num_partitions_;
   return m;
 }

@@ -20,13 +20,29 @@
 //   3. Open(p) returns the finalized rows: every group of the partition
 //      (complete) or the touched ones (update).
 // Keys and states are stored with StateRowCodec.
+//
+// Event time (`event_time_key` >= 0: the grouping key carrying a watermark,
+// a TIMESTAMP or a window STRUCT whose `end` counts), as Spark:
+//   * a group of the batch whose key time is <= the late-events watermark
+//     is dropped before it touches the state and counted
+//     (numRowsDroppedByWatermark; rows after the partial aggregation, so one
+//     per late group and batch, as Spark counts them);
+//   * append mode: nothing is emitted when touched; every stored group whose
+//     key time is <= the eviction watermark is emitted once, finalized, and
+//     removed from the state;
+//   * update mode: the touched groups are emitted, then the groups behind
+//     the eviction watermark are removed (not emitted again);
+//   * complete mode: no eviction.
+// Removed groups count in numRowsRemoved.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "exec/operators/aggregate_function.h"
+#include "exec/stateful/event_time_column.h"
 #include "exec/stateful/stateful_operator.h"
 
 namespace sluice {
@@ -35,7 +51,8 @@ class StatefulAggregateOperator final : public StatefulOperator {
  public:
   // `schema`: MakeStateSchema of the same keys and calls.
   StatefulAggregateOperator(PhysicalOperatorPtr child, size_t num_keys, std::vector<AggregateCall> calls,
-                            Schema output, StatefulOperatorStateInfo info, StateSchema schema);
+                            Schema output, StatefulOperatorStateInfo info, StateSchema schema,
+                            int event_time_key = -1);
 
   // Fails for keys and aggregates whose state cannot be stored (DISTINCT,
   // collect_list, nested types).
@@ -66,6 +83,8 @@ class StatefulAggregateOperator final : public StatefulOperator {
   std::vector<int> key_columns_;
   std::vector<AggregateCall> calls_;
   int num_partitions_;
+  int event_time_key_ = -1;
+  std::optional<EventTimeColumn> event_time_;
 };
 
 }  // namespace sluice

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "env/mem_env.h"
 #include "exec/operators/operator_test_util.h"
@@ -136,6 +137,83 @@ TEST(StatefulAggregateOperatorTest, ValidateRejectsStateItCannotStore) {
   Status st = StatefulAggregateOperator::Validate({DataType::String()}, {distinct});
   EXPECT_EQ(st.code(), StatusCode::kAnalysisError);
   EXPECT_TRUE(StatefulAggregateOperator::Validate({DataType::String()}, Calls()).ok());
+}
+
+
+// Event time, with the watermarks set directly (the runner's part is tested
+// in src/stream/event_time_test.cc): key = a TIMESTAMP in seconds.
+const Schema kTimeInput({{"t", DataType::Timestamp()}, {"_arg0", DataType::Bigint()}});
+const Schema kTimeOutput({{"t", DataType::Timestamp()}, {"count(1)", DataType::Bigint()}, {"sum(v)", DataType::Bigint()}});
+
+Rows TV(std::vector<std::pair<int64_t, int64_t>> tv) {
+  Rows out;
+  for (auto& [t, v] : tv) out.push_back({Value::Timestamp(t * 1000000), Value::Bigint(v)});
+  return out;
+}
+
+std::shared_ptr<StatefulAggregateOperator> MakeTimed(StateCheckpoint* state, int64_t batch, StatefulOutputMode mode,
+                                                     std::optional<int64_t> late_ms, std::optional<int64_t> evict_ms,
+                                                     std::vector<std::vector<Rows>> input) {
+  StatefulOperatorStateInfo info;
+  info.batch.checkpoint = state;
+  info.batch.batch_id = batch;
+  info.batch.num_partitions = 2;
+  info.batch.output_mode = mode;
+  info.batch.watermark_for_late_events_ms = late_ms;
+  info.batch.watermark_for_eviction_ms = evict_ms;
+  auto schema =
+      StatefulAggregateOperator::MakeStateSchema({kTimeInput.field(0)}, Calls(), {"n", "s"}, {"count(1)", "sum(v)"});
+  return std::make_shared<StatefulAggregateOperator>(testing::Source(kTimeInput, std::move(input)), 1, Calls(),
+                                                     kTimeOutput, info, std::move(schema), /*event_time_key=*/0);
+}
+
+std::string TS(int64_t secs) { return Value::Timestamp(secs * 1000000).ToString(); }
+
+TEST(StatefulAggregateOperatorTest, AppendEmitsAndEvictsGroupsBehindTheWatermark) {
+  MemEnv env;
+  StateCheckpoint state(&env, "/ck");
+  {
+    // Watermark 0: nothing final, nothing late.
+    auto op = MakeTimed(&state, 0, StatefulOutputMode::kAppend, 0, 0, {{TV({{5, 1}, {5, 2}})}, {TV({{20, 3}})}});
+    ExecContext ctx;
+    auto rows = CollectAll(*op, &ctx);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(Sorted(*rows), std::vector<std::string>{});
+    auto m = op->Finish(&ctx);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->operator_name, "stateStoreSave");
+    EXPECT_EQ(m->num_rows_total, 2);
+    EXPECT_EQ(m->num_rows_removed, 0);
+  }
+  {
+    // Late-events watermark 5s: the 5s group of this batch (5 <= 5) and the
+    // 4s one are late. Eviction watermark 10s: the stored 5s group (3 = 1 + 2)
+    // is final: emitted once and removed; 20s stays.
+    auto op = MakeTimed(&state, 1, StatefulOutputMode::kAppend, 5000, 10000, {{TV({{5, 100}, {4, 1}, {20, 4}})}});
+    ExecContext ctx;
+    auto rows = CollectAll(*op, &ctx);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(Sorted(*rows), (std::vector<std::string>{TS(5) + ",2,3"}));
+    auto m = op->Finish(&ctx);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->num_rows_dropped_by_watermark, 2);
+    EXPECT_EQ(m->num_rows_removed, 1);
+    EXPECT_EQ(m->num_rows_total, 1);
+    EXPECT_EQ(m->num_rows_updated, 1);
+  }
+  {
+    // Update mode at 25s: the touched 30s group is emitted; 20s (sum 7) is
+    // removed without being emitted.
+    auto op = MakeTimed(&state, 2, StatefulOutputMode::kUpdate, 10000, 25000, {{TV({{30, 1}})}});
+    ExecContext ctx;
+    auto rows = CollectAll(*op, &ctx);
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(Sorted(*rows), (std::vector<std::string>{TS(30) + ",1,1"}));
+    auto m = op->Finish(&ctx);
+    ASSERT_TRUE(m.ok());
+    EXPECT_EQ(m->num_rows_removed, 1);
+    EXPECT_EQ(m->num_rows_total, 1);
+  }
 }
 
 }  // namespace
