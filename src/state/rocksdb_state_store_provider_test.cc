@@ -5,6 +5,7 @@
 #include "state/rocksdb_state_store_provider.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -194,6 +195,21 @@ TEST(RocksDBStateStoreTest, BadMemoryOptionsAreRefused) {
   o.write_buffer_cache_ratio = 1.5;
   auto p = RocksDBStateStoreProvider::Open(Env::Default(), tmp.path() + "/st", o);
   EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
+}
+
+// A working instance of another live process (a reader next to the running
+// query) is left alone; a dead process's is deleted.
+TEST(RocksDBStateStoreTest, OpenLeavesLiveProcessesWorkingInstances) {
+  TempDir tmp;
+  std::string dir = tmp.path() + "/st";
+  std::string live = dir + "/rocksdb-work/" + std::to_string(getppid()) + "-0";
+  std::string dead = dir + "/rocksdb-work/1073741823-5";
+  std::filesystem::create_directories(live);
+  std::filesystem::create_directories(dead);
+  auto p = RocksDBStateStoreProvider::Open(Env::Default(), dir);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(std::filesystem::exists(live));
+  EXPECT_FALSE(std::filesystem::exists(dead));
 }
 
 }  // namespace
