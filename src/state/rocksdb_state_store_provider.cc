@@ -604,10 +604,15 @@ Status RocksDBStateStoreProvider::ReplayDelta(int64_t version, Instance* inst, i
                                       }));
   rocksdb::WriteBatch batch;
   std::string old;
+  // An empty instance (no snapshot, first delta) needs no lookups.
+  const bool empty = *num_keys == 0 && inst->version == 0;
   for (const auto& [k, v] : last) {
-    rocksdb::Status s = inst->db->Get(rocksdb::ReadOptions(), k, &old);
-    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + inst->path);
-    bool existed = s.ok();
+    bool existed = false;
+    if (!empty) {
+      rocksdb::Status s = inst->db->Get(rocksdb::ReadOptions(), k, &old);
+      if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + inst->path);
+      existed = s.ok();
+    }
     if (v) {
       if (!existed) ++*num_keys;
       SLUICE_RETURN_NOT_OK(FromRocks(batch.Put(k, *v), "replaying " + path));
