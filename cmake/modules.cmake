@@ -55,12 +55,17 @@ cmake_language(DEFER CALL target_link_libraries sluice PRIVATE sluice_stream)
 # SIGKILL crash test of the batch lifecycle through a real `sluice run` process.
 add_test(NAME stream_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_crash_test PROPERTIES LABELS e2e TIMEOUT 120)
+# The same with the RocksDB state store provider: a streaming aggregation
+# killed at kill points of the batch and of the provider (delta written,
+# snapshot before its rename), restarted: exact counts and sums.
+add_test(NAME stream_rocksdb_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/rocksdb_crash_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(stream_rocksdb_crash_test PROPERTIES LABELS e2e TIMEOUT 180)
 # Random SIGKILLs of `sluice run` (file -> file, and a streaming aggregation)
 # while input arrives; the output holds every input record once. The short
 # version of scripts/sigkill_loop.sh (a few seconds); the Kafka pipelines are
 # in cmake/kafka.cmake (kafka_sigkill_test).
 add_test(NAME stream_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
-         --sluice $<TARGET_FILE:sluice> --kills 5 --pipelines file,agg)
+         --sluice $<TARGET_FILE:sluice> --kills 5 --pipelines file,agg,agg-rocksdb)
 set_tests_properties(stream_sigkill_test PROPERTIES LABELS e2e TIMEOUT 120)
 # Strict options: misspelt, unsupported and out-of-range options and
 # unsupported output modes fail `sluice run` before a checkpoint exists.

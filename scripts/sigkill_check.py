@@ -9,7 +9,7 @@ its input (ids 0..n-1, as the loop wrote them) and prints
   unknown     output records that are not input records (or, for agg, a
               key whose count is right but whose sum is not)
 
-  sigkill_check.py <file|agg|kafka|kafka-agg> <pipeline dir> <n>
+  sigkill_check.py <file|agg|agg-rocksdb|kafka|kafka-agg> <pipeline dir> <n>
 
 It reads the file sink's manifest itself (docs/checkpoint-format.md), the
 console table of the final run (agg) or the topic dump written by
@@ -18,6 +18,8 @@ kafka_topic_tool (kafka, kafka-agg): never through the engine.
 import json, os, re, sys
 from collections import Counter
 pipeline, d, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if pipeline == "agg-rocksdb":
+    pipeline = "agg"  # the same job and output, another state store provider
 
 def manifest_files(out):
     """Live data files of a file sink, read from its manifest as docs/checkpoint-format.md says."""

@@ -8,7 +8,7 @@
 # during startup, recovery, a batch, a fsync, a Kafka transaction.
 #
 #   scripts/sigkill_loop.sh [--sluice BIN] [--kafka-tool BIN] [--kills N]
-#                           [--pipelines file,agg,kafka,kafka-agg] [--seed S]
+#                           [--pipelines file,agg,agg-rocksdb,kafka,kafka-agg] [--seed S]
 #                           [--work DIR] [--keep]
 #
 # Pipelines (each on its own input, checkpoint and output):
@@ -19,6 +19,9 @@
 #              sum per key, state in the checkpoint) -> console, complete
 #              mode. Output: the table printed by the last batch of the final
 #              run, compared with counts and sums of the input.
+#   agg-rocksdb  the same with the RocksDB state store provider
+#              (spark.sql.streaming.stateStore.providerClass = rocksdb, a
+#              snapshot every 3 versions).
 #   kafka      topic (2 partitions) -> Kafka source (maxOffsetsPerTrigger
 #              40) -> Kafka sink with exactlyOnce 'true'. Output: the topic
 #              read with read_committed by kafka_topic_tool (librdkafka).
@@ -122,7 +125,12 @@ START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
   AS SELECT id FROM input;
 SQL
     ;;
-    agg) cat <<SQL
+    agg|agg-rocksdb)
+      if [ "$p" = agg-rocksdb ]; then
+        echo "SET spark.sql.streaming.stateStore.providerClass = rocksdb;"
+        echo "SET spark.sql.streaming.stateStore.minDeltasForSnapshot = 3;"
+      fi
+      cat <<SQL
 CREATE STREAM input (id BIGINT, k STRING, v BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
 CREATE SINK out USING console OPTIONS (numRows '1000', truncate 'false');
 START STREAMING QUERY agg INTO out OUTPUT MODE complete $trigger CHECKPOINT LOCATION '$d/ck'
@@ -158,7 +166,7 @@ run_pipeline() {
   mkdir -p "$d/in"
   NEXT_ID=0
   case $p in
-    file|agg) max_ms=400 ;;
+    file|agg|agg-rocksdb) max_ms=400 ;;
     kafka) need_kafka; create_topic sk-in 2; create_topic sk-out 2; max_ms=3000 ;;
     kafka-agg) need_kafka; create_topic ska-in 2; create_topic ska-out 1; max_ms=3000 ;;
   esac
@@ -166,7 +174,7 @@ run_pipeline() {
   write_job "$p" "$d" "TRIGGER AVAILABLE NOW" > "$d/final.sql"
   add_input() {
     case $p in
-      file|agg) add_file_input "$d/in" ;;
+      file|agg|agg-rocksdb) add_file_input "$d/in" ;;
       kafka) add_topic_input sk-in ;;
       kafka-agg) add_topic_input ska-in 7 ;;
     esac
@@ -216,8 +224,8 @@ run_pipeline() {
 IFS=, read -r -a LIST <<< "$PIPELINES"
 for p in "${LIST[@]}"; do
   case $p in
-    file|agg|kafka|kafka-agg) run_pipeline "$p" ;;
-    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, agg, kafka, kafka-agg)" >&2; exit 2 ;;
+    file|agg|agg-rocksdb|kafka|kafka-agg) run_pipeline "$p" ;;
+    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, agg, agg-rocksdb, kafka, kafka-agg)" >&2; exit 2 ;;
   esac
 done
 printf 'TOTAL      kills %4d  failed restarts %d  input records %6d  duplicates %d  losses %d  unknown %d\n' \

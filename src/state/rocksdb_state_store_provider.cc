@@ -8,10 +8,12 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 #include <rocksdb/write_buffer_manager.h>
+#include <signal.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -234,6 +236,21 @@ std::set<std::string>& LiveInstances() {
 }
 std::atomic<int64_t> next_instance_id{0};
 
+// True if working instance `name` ("<pid>-<n>") may belong to another live
+// process (a reader of the checkpoint such as `sluice checkpoint`, next to
+// the running query): its files are left alone. Ours are judged by
+// LiveInstances().
+bool OwnerAlive(const std::string& name) {
+  size_t dash = name.find('-');
+  int64_t pid = 0;
+  if (dash == std::string::npos || !ParseInt64(std::string_view(name).substr(0, dash), &pid) || pid <= 0 ||
+      pid > 0x3fffffff) {
+    return false;
+  }
+  if (pid == getpid()) return false;
+  return !(kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH);
+}
+
 // Per-entry overhead of the store's overlay (a hash node with two strings).
 constexpr size_t kEntryOverhead = 2 * sizeof(std::string) + 4 * sizeof(void*);
 
@@ -447,7 +464,7 @@ Result<std::unique_ptr<RocksDBStateStoreProvider>> RocksDBStateStoreProvider::Op
     std::lock_guard<std::mutex> l(live_mu);
     for (const auto& n : instances) {
       std::string path = JoinPath(work, n);
-      if (!LiveInstances().count(path)) SLUICE_RETURN_NOT_OK(RemoveTree(path));
+      if (!LiveInstances().count(path) && !OwnerAlive(n)) SLUICE_RETURN_NOT_OK(RemoveTree(path));
     }
   }
   return std::unique_ptr<RocksDBStateStoreProvider>(
@@ -587,10 +604,15 @@ Status RocksDBStateStoreProvider::ReplayDelta(int64_t version, Instance* inst, i
                                       }));
   rocksdb::WriteBatch batch;
   std::string old;
+  // An empty instance (no snapshot, first delta) needs no lookups.
+  const bool empty = *num_keys == 0 && inst->version == 0;
   for (const auto& [k, v] : last) {
-    rocksdb::Status s = inst->db->Get(rocksdb::ReadOptions(), k, &old);
-    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + inst->path);
-    bool existed = s.ok();
+    bool existed = false;
+    if (!empty) {
+      rocksdb::Status s = inst->db->Get(rocksdb::ReadOptions(), k, &old);
+      if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading " + inst->path);
+      existed = s.ok();
+    }
     if (v) {
       if (!existed) ++*num_keys;
       SLUICE_RETURN_NOT_OK(FromRocks(batch.Put(k, *v), "replaying " + path));

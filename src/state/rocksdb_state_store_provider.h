@@ -12,8 +12,9 @@
 //                         exact key count (docs/checkpoint-format.md)
 //   <dir>/rocksdb-work/<pid>-<n>/   the working instances; never read
 //                         back: a provider opening the directory deletes
-//                         those no provider of this process has open, so a
-//                         SIGKILL leaves nothing that a restart trusts
+//                         those of dead processes and those no provider of
+//                         its own process has open, so a SIGKILL leaves
+//                         nothing that a restart trusts
 //
 // Loading version v copies (SST files: hard-links) the newest snapshot <= v
 // into a fresh working instance and replays the deltas after it. A commit

@@ -5,6 +5,7 @@
 #include "state/rocksdb_state_store_provider.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -194,6 +195,49 @@ TEST(RocksDBStateStoreTest, BadMemoryOptionsAreRefused) {
   o.write_buffer_cache_ratio = 1.5;
   auto p = RocksDBStateStoreProvider::Open(Env::Default(), tmp.path() + "/st", o);
   EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
+}
+
+// A working instance of another live process (a reader next to the running
+// query) is left alone; a dead process's is deleted.
+TEST(RocksDBStateStoreTest, OpenLeavesLiveProcessesWorkingInstances) {
+  TempDir tmp;
+  std::string dir = tmp.path() + "/st";
+  std::string live = dir + "/rocksdb-work/" + std::to_string(getppid()) + "-0";
+  std::string dead = dir + "/rocksdb-work/1073741823-5";
+  std::filesystem::create_directories(live);
+  std::filesystem::create_directories(dead);
+  auto p = RocksDBStateStoreProvider::Open(Env::Default(), dir);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(std::filesystem::exists(live));
+  EXPECT_FALSE(std::filesystem::exists(dead));
+}
+
+// Each snapshot flushes the memtable into a new SST; a later snapshot must
+// still hold the earlier SSTs' keys (none is rewritten here).
+TEST(RocksDBStateStoreTest, SnapshotsHoldEveryEarlierFlush) {
+  TempDir tmp;
+  std::string dir = tmp.path() + "/st";
+  {
+    auto p = OpenProvider(dir, Interval(1));
+    for (int64_t v = 0; v < 6; ++v) {
+      auto s = p->Load(v);
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      (*s)->Put("key" + std::to_string(v), "value" + std::to_string(v));
+      ASSERT_TRUE((*s)->Commit().ok());
+      ASSERT_TRUE(p->last_maintenance_status().ok()) << p->last_maintenance_status().ToString();
+    }
+  }
+  for (int64_t v : {3, 6}) {
+    fs::remove_all(dir + "/rocksdb-work");
+    auto s = OpenProvider(dir, Interval(1))->Load(v);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    std::map<std::string, std::string> got;
+    (*s)->ForEach([&](std::string_view k, std::string_view val) { got.emplace(k, val); });
+    std::map<std::string, std::string> want;
+    for (int64_t i = 0; i < v; ++i) want["key" + std::to_string(i)] = "value" + std::to_string(i);
+    EXPECT_EQ(got, want) << "version " << v;
+    EXPECT_EQ((*s)->NumKeys(), static_cast<size_t>(v));
+  }
 }
 
 }  // namespace

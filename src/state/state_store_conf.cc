@@ -58,6 +58,42 @@ const char* StateStoreProviderClassName(StateStoreProviderKind kind) {
   return kind == StateStoreProviderKind::kRocksDB ? kRocksDBStateStoreProviderClass : kHDFSStateStoreProviderClass;
 }
 
+Result<StateStoreProviderKind> DetectStateStoreProvider(Env* env, const std::string& checkpoint_dir) {
+  auto rocksdb_entry = [](const std::string& n) {
+    return n == "rocksdb-work" || (n.size() > 8 && n.compare(n.size() - 8, 8, ".rocksdb") == 0 && n[0] != '.');
+  };
+  // Directories under `dir`, or nothing if it is not one.
+  auto subdirs = [&](const std::string& dir) -> Result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    auto attrs = env->GetFileAttributes(dir);
+    if (!attrs.ok() || attrs->type != FileType::kDirectory) return out;
+    SLUICE_ASSIGN_OR_RETURN(auto entries, env->ListDirWithAttributes(dir));
+    for (const auto& e : entries) {
+      if (e.type == FileType::kDirectory) out.push_back(e.name);
+    }
+    return out;
+  };
+  std::string state = JoinPath(checkpoint_dir, "state");
+  SLUICE_ASSIGN_OR_RETURN(auto ops, subdirs(state));
+  for (const auto& op : ops) {
+    std::string op_dir = JoinPath(state, op);
+    SLUICE_ASSIGN_OR_RETURN(auto parts, subdirs(op_dir));
+    for (const auto& part : parts) {
+      std::string part_dir = JoinPath(op_dir, part);
+      SLUICE_ASSIGN_OR_RETURN(auto names, subdirs(part_dir));
+      for (const auto& n : names) {
+        if (rocksdb_entry(n)) return StateStoreProviderKind::kRocksDB;
+        // A named store (a join side): one level further down.
+        SLUICE_ASSIGN_OR_RETURN(auto inner, subdirs(JoinPath(part_dir, n)));
+        for (const auto& m : inner) {
+          if (rocksdb_entry(m)) return StateStoreProviderKind::kRocksDB;
+        }
+      }
+    }
+  }
+  return StateStoreProviderKind::kFile;
+}
+
 Result<StateStoreConf> ParseStateStoreConf(const std::map<std::string, std::string>& options) {
   StateStoreConf conf;
   const std::string prefix = Lower(kStateStoreConfPrefix);

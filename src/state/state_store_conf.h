@@ -41,6 +41,13 @@ Result<StateStoreProviderKind> ParseStateStoreProviderClass(std::string_view nam
 // The Spark class name of a kind (what the offset log pins).
 const char* StateStoreProviderClassName(StateStoreProviderKind kind);
 
+// The provider whose files the checkpoint's state directory holds, for
+// readers of a checkpoint (inspection tools): kRocksDB if any store
+// directory `state/<op>/<p>[/<store>]` holds a `<v>.rocksdb` snapshot or a
+// `rocksdb-work`, else kFile. (Before its first snapshot a RocksDB store
+// holds only deltas, which the file provider reads the same.)
+Result<StateStoreProviderKind> DetectStateStoreProvider(Env* env, const std::string& checkpoint_dir);
+
 // The settings among `options` whose names start with
 // "spark.sql.streaming.stateStore." (case-insensitive), others ignored.
 // An unknown setting under that prefix or a bad value is InvalidArgument.
