@@ -65,6 +65,7 @@ std::string LogicalPlan::NodeString() const {
         s += aggregates[i].ToString();
       }
       s += "]";
+      if (session_window_group >= 0) s += ", merging sessions of key " + std::to_string(session_window_group);
       if (stateful()) s += ", stateful operator " + std::to_string(state_operator_id);
       return s;
     }
@@ -84,6 +85,11 @@ std::string LogicalPlan::NodeString() const {
       return "Limit " + std::to_string(limit) + (offset ? " Offset " + std::to_string(offset) : "");
     case LogicalKind::kUnion: return "Union";
     case LogicalKind::kDistinct: return "Distinct";
+    case LogicalKind::kExpand: {
+      std::string s = "Expand [";
+      for (size_t i = 0; i < expand_sets.size(); ++i) s += (i ? "], [" : "[") + ExprList(expand_sets[i]);
+      return s + "]]";
+    }
   }
   return "?";
 }
@@ -207,6 +213,16 @@ LogicalPlanPtr MakeDistinct(LogicalPlanPtr child) {
   auto p = std::make_shared<LogicalPlan>();
   p->kind = LogicalKind::kDistinct;
   p->output = child->output;
+  p->children = {std::move(child)};
+  return p;
+}
+
+LogicalPlanPtr MakeExpand(LogicalPlanPtr child, std::vector<std::vector<ExprPtr>> sets,
+                          std::vector<LogicalColumn> output) {
+  auto p = std::make_shared<LogicalPlan>();
+  p->kind = LogicalKind::kExpand;
+  p->expand_sets = std::move(sets);
+  p->output = std::move(output);
   p->children = {std::move(child)};
   return p;
 }

@@ -51,6 +51,7 @@ enum class LogicalKind : uint8_t {
   kLimit,
   kUnion,
   kDistinct,
+  kExpand,
 };
 
 // JoinType (and JoinTypeName) are shared with the physical HashJoin.
@@ -95,6 +96,13 @@ struct LogicalPlan {
   // kAggregate: output = groups then aggregates.
   std::vector<ExprPtr> groups;
   std::vector<LogicalAggregate> aggregates;
+  // kAggregate: the index in `groups` of a session_window() key (sessions
+  // of the other keys are merged before aggregating), or -1.
+  int session_window_group = -1;
+  // kExpand: one set of expressions (one per output column, bound over the
+  // child) per output row of each input row (Spark's Expand; a sliding
+  // window()'s ceil(size / slide) windows).
+  std::vector<std::vector<ExprPtr>> expand_sets;
   // A stateful node of a streaming query (an Aggregate over streaming data):
   // its operator id, which names its state (`<checkpoint>/state/<id>/`).
   // The streaming runner assigns 0, 1, ... in plan order before the first
@@ -129,6 +137,8 @@ LogicalPlanPtr MakeSort(LogicalPlanPtr child, std::vector<SortItem> items);
 LogicalPlanPtr MakeLimit(LogicalPlanPtr child, int64_t limit, int64_t offset);
 LogicalPlanPtr MakeUnion(std::vector<LogicalPlanPtr> children);
 LogicalPlanPtr MakeDistinct(LogicalPlanPtr child);
+LogicalPlanPtr MakeExpand(LogicalPlanPtr child, std::vector<std::vector<ExprPtr>> sets,
+                          std::vector<LogicalColumn> output);
 
 // Copy of `node` with new children (output recomputed where it depends on them).
 LogicalPlanPtr WithChildren(const LogicalPlan& node, std::vector<LogicalPlanPtr> children);

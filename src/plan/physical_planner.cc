@@ -3,10 +3,12 @@
 #include <limits>
 #include <map>
 
+#include "exec/operators/expand_operator.h"
 #include "exec/operators/filter_project_operator.h"
 #include "exec/operators/hash_aggregate_operator.h"
 #include "exec/operators/hash_join_operator.h"
 #include "exec/operators/limit_operator.h"
+#include "exec/operators/session_window_merge_operator.h"
 #include "exec/operators/sort_operator.h"
 #include "exec/operators/union_all_operator.h"
 #include "exec/operators/values_operator.h"
@@ -132,12 +134,24 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
   AggregateInput in = LayOutAggregateInput(p);
   auto proj = std::make_shared<FilterProjectOperator>(child, nullptr, in.exprs, in.schema);
   if (!p.stateful()) {
+    if (p.session_window_group >= 0) {
+      std::vector<int> others;
+      for (int k : in.keys) {
+        if (k != p.session_window_group) others.push_back(k);
+      }
+      auto merged = std::make_shared<SessionWindowMergeOperator>(proj, std::move(others), p.session_window_group);
+      return PhysicalOperatorPtr(std::make_shared<HashAggregateOperator>(merged, std::move(in.keys),
+                                                                         std::move(in.calls), OutputSchema(p)));
+    }
     return PhysicalOperatorPtr(
         std::make_shared<HashAggregateOperator>(proj, std::move(in.keys), std::move(in.calls), OutputSchema(p)));
   }
   if (!options.stateful) {
     return Status::Internal("stateful operator " + std::to_string(p.state_operator_id) +
                             " planned without the state of a micro-batch");
+  }
+  if (p.session_window_group >= 0) {
+    return Status::NotImplemented("session_window() in a streaming aggregation is not supported yet");
   }
   std::vector<DataType> key_types;
   for (size_t k = 0; k < in.keys.size(); ++k) key_types.push_back(in.schema.field(k).type);
@@ -281,6 +295,10 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan, const PlanContext& 
       for (size_t i = 0; i < p.output.size(); ++i) keys.push_back(static_cast<int>(i));
       return PhysicalOperatorPtr(
           std::make_shared<HashAggregateOperator>(child, std::move(keys), std::vector<AggregateCall>{}, OutputSchema(p)));
+    }
+    case LogicalKind::kExpand: {
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
+      return PhysicalOperatorPtr(std::make_shared<ExpandOperator>(child, p.expand_sets, OutputSchema(p)));
     }
     case LogicalKind::kJoin: return PlanJoin(p, options);
     case LogicalKind::kSort: return PlanSort(p, std::nullopt, options);
