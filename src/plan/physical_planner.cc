@@ -12,6 +12,7 @@
 #include "exec/operators/sort_operator.h"
 #include "exec/operators/union_all_operator.h"
 #include "exec/operators/values_operator.h"
+#include "exec/stateful/session_window_aggregate_operator.h"
 #include "exec/stateful/stateful_aggregate_operator.h"
 
 namespace sluice {
@@ -124,6 +125,7 @@ StateSchema AggregateStateSchema(const LogicalPlan& p, const AggregateInput& in,
     sql.push_back(p.output[p.groups.size() + a].name);
     names.push_back(aliases != ctx.aggregate_aliases.end() ? aliases->second[a] : sql.back());
   }
+  if (p.session_window_group >= 0) return SessionWindowAggregateOperator::MakeStateSchema(keys, in.calls, names, sql);
   return StatefulAggregateOperator::MakeStateSchema(keys, in.calls, names, sql);
 }
 
@@ -150,14 +152,16 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
     return Status::Internal("stateful operator " + std::to_string(p.state_operator_id) +
                             " planned without the state of a micro-batch");
   }
-  if (p.session_window_group >= 0) {
-    return Status::NotImplemented("session_window() in a streaming aggregation is not supported yet");
-  }
   std::vector<DataType> key_types;
   for (size_t k = 0; k < in.keys.size(); ++k) key_types.push_back(in.schema.field(k).type);
   SLUICE_RETURN_NOT_OK(StatefulAggregateOperator::Validate(key_types, in.calls));
   StatefulOperatorStateInfo info{*options.stateful, p.state_operator_id};
   StateSchema schema = AggregateStateSchema(p, in, options);
+  if (p.session_window_group >= 0) {
+    return PhysicalOperatorPtr(std::make_shared<SessionWindowAggregateOperator>(
+        proj, in.keys.size(), static_cast<size_t>(p.session_window_group), std::move(in.calls), OutputSchema(p),
+        info, std::move(schema)));
+  }
   return PhysicalOperatorPtr(std::make_shared<StatefulAggregateOperator>(proj, in.keys.size(), std::move(in.calls),
                                                                          OutputSchema(p), info, std::move(schema)));
 }

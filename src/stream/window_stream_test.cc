@@ -113,5 +113,54 @@ TEST_F(WindowStreamTest, SlidingWindowCountsInCompleteMode) {
                                                           "2021-01-01 00:00:05,2", "2021-01-01 00:00:10,1"}));
 }
 
+
+// session_window in a streaming aggregation: sessions live in the state
+// store between batches and across a restart; complete mode emits every
+// session each batch.
+TEST_F(WindowStreamTest, SessionWindowsInCompleteModeAcrossRestart) {
+  auto input = std::make_shared<MemoryStream>(Clicks());
+  auto df = spark_->readStream()
+                .source(input)
+                .groupBy({col("user"), session_window(col("ts"), "5 seconds")})
+                .agg({count(lit(1)).alias("n")})
+                .select({col("user"), col("session_window.start"), col("session_window.end"), col("n")});
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  // u1: 00:00 and 00:04 overlap ([00:00, 00:05) and [00:04, 00:09)); u2: 00:01.
+  ASSERT_TRUE(input->AddRows(Rows({{"u1", 0}, {"u1", 4}, {"u2", 1}})).ok());
+  RunAvailable(df, "complete");
+  // After the restart: u1's 00:20 opens a new session; u2's 00:05 extends
+  // the stored [00:01, 00:06) to [00:01, 00:10).
+  ASSERT_TRUE(input->AddRows(Rows({{"u1", 20}, {"u2", 5}})).ok());
+  RunAvailable(df, "complete");
+  ASSERT_EQ(batches_.size(), 2u);
+  EXPECT_EQ(batches_[0].second, (std::vector<std::string>{"u1,2021-01-01 00:00:00,2021-01-01 00:00:09,2",
+                                                          "u2,2021-01-01 00:00:01,2021-01-01 00:00:06,1"}));
+  EXPECT_EQ(batches_[1].second, (std::vector<std::string>{"u1,2021-01-01 00:00:00,2021-01-01 00:00:09,2",
+                                                          "u1,2021-01-01 00:00:20,2021-01-01 00:00:25,1",
+                                                          "u2,2021-01-01 00:00:01,2021-01-01 00:00:10,2"}));
+  EXPECT_EQ(last_state_rows_, 3);
+}
+
+// Spark refuses update mode for session windows (SPARK-36463), before any
+// batch runs.
+TEST_F(WindowStreamTest, SessionWindowsInUpdateModeFailAtStart) {
+  auto input = std::make_shared<MemoryStream>(Clicks());
+  auto df = spark_->readStream()
+                .source(input)
+                .groupBy({col("user"), session_window(col("ts"), "5 seconds")})
+                .agg({count(lit(1)).alias("n")});
+  ASSERT_TRUE(input->AddRows(Rows({{"u1", 0}})).ok());
+  auto q = df.writeStream()
+               .outputMode("update")
+               .option("checkpointLocation", dir_.path() + "/ck")
+               .foreachBatch([](const QueryResult&, int64_t) { return Status::OK(); })
+               .start();
+  ASSERT_FALSE(q.ok());
+  EXPECT_NE(q.status().message().find("Update output mode not supported for session window on streaming "
+                                      "DataFrames/DataSets"),
+            std::string::npos)
+      << q.status().ToString();
+}
+
 }  // namespace
 }  // namespace sluice
