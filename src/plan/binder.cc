@@ -1075,6 +1075,11 @@ Result<std::vector<std::pair<ExprPtr, std::string>>> Binder::BindSelectList(
       if (q.empty()) {
         for (size_t i = 0; i < scope.columns.size(); ++i) {
           if (scope.columns[i].qualified_only) continue;
+          // The window column the query's window() call added is not one
+          // of the FROM clause's columns (Spark expands * before adding it).
+          if (time_window_ && i + 1 == scope.columns.size() && scope.columns[i].name == time_window_->column) {
+            continue;
+          }
           ast::ParsedExprPtr ref = ParsedExpr::ColumnRef({scope.columns[i].qualifier, scope.columns[i].name}, e.location);
           if (scope.columns[i].qualifier.empty()) ref = ParsedExpr::ColumnRef({scope.columns[i].name}, e.location);
           // Bind by index to avoid ambiguity between same-named columns.
