@@ -13,6 +13,8 @@
 //       minutes', parsed per row) or BIGINT microseconds; NULL when ts or gap
 //       is NULL, the gap is not a valid interval, has months, or is <= 0
 //       (Spark drops such rows).
+//   window_time(w)  w.end - 1 microsecond: the event time of a window's
+//       aggregated rows (Spark's window_time).
 #include <limits>
 
 #include "exec/functions/function_table.h"
@@ -120,9 +122,44 @@ Result<ExprPtr> BindSessionWindowBounds(const FunctionDef& def, const std::strin
   return Call(def, name, std::move(args), WindowStructType(), true);
 }
 
+// window_time(w): the event time of a window's rows, window.end - 1
+// microsecond (Spark 3.4's window_time), for windowing the output of a
+// window aggregation again.
+Result<Vector> WindowTimeKernel(const KernelContext& ctx, const std::vector<Vector>& args, size_t n) {
+  Vector out(DataType::Timestamp(), n);
+  const Vector& w = args[0];
+  const Vector& end = w.child(static_cast<size_t>(w.type().FieldIndex("end")));
+  for (size_t i = 0; i < n; ++i) {
+    size_t r = Row(w, n, i);
+    if (w.IsNull(r) || end.IsNull(r)) {
+      out.SetNull(i);
+      continue;
+    }
+    int64_t e = end.data<int64_t>()[r];
+    if (e == std::numeric_limits<int64_t>::min()) {
+      out.SetNull(i);
+      continue;
+    }
+    out.data<int64_t>()[i] = e - 1;
+  }
+  return out;
+}
+
+Result<ExprPtr> BindWindowTime(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
+  const DataType& t = args[0]->type;
+  int end = t.id() == TypeId::kStruct ? t.FieldIndex("end") : -1;
+  if (end < 0 || t.fields()[static_cast<size_t>(end)].type.id() != TypeId::kTimestamp ||
+      t.FieldIndex("start") < 0) {
+    return ArgTypeError(name, args, 0, "a window column (STRUCT<start: TIMESTAMP, end: TIMESTAMP>)");
+  }
+  bool nullable = args[0]->nullable;
+  return Call(def, name, std::move(args), DataType::Timestamp(), nullable);
+}
+
 }  // namespace
 
 void RegisterWindowFunctions(FunctionTable& t) {
+  t.Add(FunctionDef::Kernel("window_time", WindowTimeKernel, BindWindowTime, 1, 1));
   t.Add(FunctionDef::Kernel("time_window", TimeWindowKernel, BindTimeWindow, 5, 5));
   t.Add(FunctionDef::Kernel("session_window_bounds", SessionWindowBoundsKernel, BindSessionWindowBounds, 2, 2));
 }
