@@ -1222,6 +1222,8 @@ Result<LogicalPlanPtr> Binder::ApplyTimeWindow(LogicalPlanPtr input, const std::
       static_cast<size_t>(ts->column_index) < scope.columns.size()) {
     delay = scope.columns[static_cast<size_t>(ts->column_index)].watermark_delay_ms;
   }
+  // The window column is nullable: it is NULL for rows without a window
+  // until the filter at the end drops them.
   std::vector<LogicalColumn> out = input->output;
   auto with_window = [&](const ExprPtr& w) {
     std::vector<ExprPtr> exprs;
@@ -1245,7 +1247,7 @@ Result<LogicalPlanPtr> Binder::ApplyTimeWindow(LogicalPlanPtr input, const std::
     auto w = BindScalarFunction("session_window_bounds", {ts, gap});
     if (!w.ok()) return fail(w.status());
     window_type = (*w)->type;
-    out.push_back({column, "", window_type, false, false, delay});
+    out.push_back({column, "", window_type, true, false, delay});
     windowed = MakeProject(input, with_window(*w), out);
   } else {
     auto size = WindowDurationArg(*call.args[1], "windowDuration");
@@ -1287,7 +1289,7 @@ Result<LogicalPlanPtr> Binder::ApplyTimeWindow(LogicalPlanPtr input, const std::
     };
     SLUICE_ASSIGN_OR_RETURN(ExprPtr w0, window_expr(0));
     window_type = w0->type;
-    out.push_back({column, "", window_type, false, false, delay});
+    out.push_back({column, "", window_type, true, false, delay});
     if (sets == 1) {
       windowed = MakeProject(input, with_window(w0), out);
     } else {
