@@ -92,6 +92,21 @@ Column from_json(const Column& c, const std::string& schema);
 // from_json(c, schema, map('mode', 'FAILFAST')) (docs/sql.md).
 Column from_json(const Column& c, const std::string& schema, const std::map<std::string, std::string>& options);
 Column when(const Column& condition, const Column& value);
+// Spark's time windows (docs/sql.md, "Time windows"), as grouping keys or
+// select-list columns; the column they make is named `window` /
+// `session_window`, STRUCT<start: TIMESTAMP, end: TIMESTAMP>:
+//   groupBy({window(col("ts"), "10 seconds")})                 tumbling
+//   groupBy({window(col("ts"), "10 seconds", "5 seconds")})    sliding
+//   window(ts, size, slide, startTime)                           offset windows
+//   groupBy({col("user"), session_window(col("ts"), "5 minutes")})
+//   session_window(col("ts"), gap_column)                        a gap per row (a STRING interval)
+// Durations are interval strings such as "10 seconds", "1 hour 30 minutes".
+Column window(const Column& time_column, const std::string& window_duration);
+Column window(const Column& time_column, const std::string& window_duration, const std::string& slide_duration);
+Column window(const Column& time_column, const std::string& window_duration, const std::string& slide_duration,
+              const std::string& start_time);
+Column session_window(const Column& time_column, const std::string& gap_duration);
+Column session_window(const Column& time_column, const Column& gap_duration);
 
 Column operator+(const Column& a, const Column& b);
 Column operator-(const Column& a, const Column& b);

@@ -133,6 +133,22 @@ Column when(const Column& condition, const Column& value) {
   return Column(ParsedExpr::Case(nullptr, {ast::CaseBranch{condition.expr(), value.expr()}}, nullptr));
 }
 
+Column window(const Column& time_column, const std::string& window_duration) {
+  return Fn("window", {time_column, lit(window_duration)});
+}
+Column window(const Column& time_column, const std::string& window_duration, const std::string& slide_duration) {
+  return Fn("window", {time_column, lit(window_duration), lit(slide_duration)});
+}
+Column window(const Column& time_column, const std::string& window_duration, const std::string& slide_duration,
+              const std::string& start_time) {
+  return Fn("window", {time_column, lit(window_duration), lit(slide_duration), lit(start_time)});
+}
+Column session_window(const Column& time_column, const std::string& gap_duration) {
+  return Fn("session_window", {time_column, lit(gap_duration)});
+}
+Column session_window(const Column& time_column, const Column& gap_duration) {
+  return Fn("session_window", {time_column, gap_duration});
+}
 Column operator+(const Column& a, const Column& b) { return Fn("+", {a, b}); }
 Column operator-(const Column& a, const Column& b) { return Fn("-", {a, b}); }
 Column operator*(const Column& a, const Column& b) { return Fn("*", {a, b}); }

@@ -204,3 +204,116 @@ TEST_F(DataFrameTest, FromJsonOptionsMustBeAMapOfStringLiterals) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+class DataFrameWindowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sluice_dfw_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::ofstream(dir_ + "/clicks.json") << R"({"user": "u1", "ts": "2021-01-01T00:00:00Z", "gap": "5 minutes"}
+{"user": "u1", "ts": "2021-01-01T00:04:30Z", "gap": "5 minutes"}
+{"user": "u1", "ts": "2021-01-01T00:10:00Z", "gap": "5 minutes"}
+{"user": "u2", "ts": "2021-01-01T00:01:00Z", "gap": "1 minute"}
+{"user": "u2", "ts": "2021-01-01T00:01:30Z", "gap": "1 minute"}
+{"user": "u2", "ts": null, "gap": "1 minute"}
+)";
+    spark_ = Session::Create();
+    clicks_ = spark_->read().format("json").schema("user STRING, ts TIMESTAMP, gap STRING").load(dir_ + "/clicks.json");
+  }
+  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+
+  static std::vector<std::string> Rendered(const Result<QueryResult>& r) {
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::vector<std::string> rows;
+    if (!r.ok()) return rows;
+    for (const auto& row : r->Rows()) {
+      std::string s;
+      for (size_t i = 0; i < row.size(); ++i) s += (i ? "|" : "") + row[i].ToString();
+      rows.push_back(s);
+    }
+    return rows;
+  }
+
+  std::string dir_;
+  std::shared_ptr<Session> spark_;
+  DataFrame clicks_{nullptr, nullptr, Status::OK()};
+};
+
+// groupBy(window(...)): the key column is `window`, and its fields can be
+// selected from the result.
+TEST_F(DataFrameWindowTest, TumblingAndSlidingWindowsAsGroupingKeys) {
+  auto tumbling = clicks_.groupBy({window(col("ts"), "5 minutes")})
+                      .agg({count(lit(1)).alias("n")})
+                      .select({col("window.start"), col("window.end"), col("n")})
+                      .orderBy({col("start")});
+  EXPECT_EQ(Rendered(tumbling.collect()),
+            (std::vector<std::string>{"2021-01-01 00:00:00|2021-01-01 00:05:00|4",
+                                      "2021-01-01 00:10:00|2021-01-01 00:15:00|1"}));
+  auto schema = clicks_.groupBy({window(col("ts"), "5 minutes")}).agg({count(lit(1))}).schema();
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  EXPECT_EQ(schema->field(0).name, "window");
+  EXPECT_EQ(schema->field(0).type.ToString(), "STRUCT<start: TIMESTAMP, end: TIMESTAMP>");
+
+  // 10 minutes every 5: 00:00, 00:01, 00:01:30, 00:04:30 are in [23:55, 00:05)
+  // and [00:00, 00:10); 00:10 in [00:05, 00:15) and [00:10, 00:20).
+  auto sliding = clicks_.groupBy({window(col("ts"), "10 minutes", "5 minutes")})
+                     .agg({count(lit(1)).alias("n")})
+                     .select({col("window.start"), col("n")})
+                     .orderBy({col("start")});
+  EXPECT_EQ(Rendered(sliding.collect()),
+            (std::vector<std::string>{"2020-12-31 23:55:00|4", "2021-01-01 00:00:00|4", "2021-01-01 00:05:00|1",
+                                      "2021-01-01 00:10:00|1"}));
+  // startTime: 5-minute windows starting 1 minute past.
+  auto offset = clicks_.groupBy({window(col("ts"), "5 minutes", "5 minutes", "1 minute")})
+                    .agg({count(lit(1)).alias("n")})
+                    .select({col("window.start"), col("n")})
+                    .orderBy({col("start")});
+  EXPECT_EQ(Rendered(offset.collect()),
+            (std::vector<std::string>{"2020-12-31 23:56:00|1", "2021-01-01 00:01:00|3", "2021-01-01 00:06:00|1"}));
+}
+
+TEST_F(DataFrameWindowTest, SessionWindowsWithFixedAndPerRowGaps) {
+  auto fixed = clicks_.groupBy({col("user"), session_window(col("ts"), "5 minutes")})
+                   .agg({count(lit(1)).alias("n")})
+                   .select({col("user"), col("session_window.start"), col("session_window.end"), col("n")})
+                   .orderBy({col("user"), col("start")});
+  EXPECT_EQ(Rendered(fixed.collect()),
+            (std::vector<std::string>{"u1|2021-01-01 00:00:00|2021-01-01 00:09:30|2",
+                                      "u1|2021-01-01 00:10:00|2021-01-01 00:15:00|1",
+                                      "u2|2021-01-01 00:01:00|2021-01-01 00:06:30|2"}));
+  // u2's gap is 1 minute: 00:01 and 00:01:30 still overlap, ending 00:02:30.
+  auto per_row = clicks_.groupBy({col("user"), session_window(col("ts"), col("gap"))})
+                     .agg({count(lit(1)).alias("n")})
+                     .select({col("user"), col("session_window.end"), col("n")})
+                     .orderBy({col("user"), col("end")});
+  EXPECT_EQ(Rendered(per_row.collect()),
+            (std::vector<std::string>{"u1|2021-01-01 00:09:30|2", "u1|2021-01-01 00:15:00|1",
+                                      "u2|2021-01-01 00:02:30|2"}));
+  auto not_grouped = clicks_.select({session_window(col("ts"), "5 minutes")}).collect();
+  ASSERT_FALSE(not_grouped.ok());
+  EXPECT_NE(not_grouped.status().message().find("must be one of the grouping keys"), std::string::npos)
+      << not_grouped.status().ToString();
+}
+
+TEST_F(DataFrameWindowTest, WithColumnAddsTheWindowOfEachRow) {
+  auto df = clicks_.filter(col("user") == lit("u1"))
+                .withColumn("w", window(col("ts"), "10 minutes"))
+                .select({col("ts"), col("w.start")})
+                .orderBy({col("ts")});
+  EXPECT_EQ(Rendered(df.collect()),
+            (std::vector<std::string>{"2021-01-01 00:00:00|2021-01-01 00:00:00",
+                                      "2021-01-01 00:04:30|2021-01-01 00:00:00",
+                                      "2021-01-01 00:10:00|2021-01-01 00:10:00"}));
+  auto bad = clicks_.groupBy({window(col("ts"), "5 seconds", "10 seconds")}).agg({count(lit(1))}).collect();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("The `slideDuration`(10000000L) must be <= the `windowDuration`(5000000L)"),
+            std::string::npos)
+      << bad.status().ToString();
+}
+
+}  // namespace
+}  // namespace sluice

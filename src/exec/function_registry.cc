@@ -84,6 +84,7 @@ const FunctionTable& FunctionTable::Get() {
     RegisterHashFunctions(*t);
     RegisterJsonFunctions(*t);
     RegisterNestedFunctions(*t);
+    RegisterWindowFunctions(*t);
     return t;
   }();
   return *table;

@@ -14,6 +14,7 @@
 #include "sql/error_location.h"
 #include "sql/parser.h"
 #include "types/datetime.h"
+#include "types/interval_parser.h"
 
 namespace sluice {
 
@@ -55,6 +56,10 @@ bool ContainsAggregate(const ParsedExpr& e) {
 }
 
 namespace {
+
+bool IsTimeWindowCall(const ParsedExpr& e) {
+  return e.kind == ast::ExprKind::kFunction && (e.name == "window" || e.name == "session_window");
+}
 
 // Column refs at or above this index point into the outer query while a
 // correlated subquery is bound.
@@ -311,6 +316,7 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
     }
     case ast::ExprKind::kSubquery: return BindSubquery(e, scope, child);
     case ast::ExprKind::kFunction: {
+      if (IsTimeWindowCall(e)) return BindTimeWindowCall(e, scope);
       if (IsAggregateFunction(e.name)) {
         return ErrorAt(e.location, "[UNSUPPORTED_AGGREGATE] aggregate function " + e.name +
                                        "() is not allowed here (only in SELECT, HAVING and ORDER BY of a query)");
@@ -483,6 +489,21 @@ Result<ExprPtr> Binder::BindInAggContext(const ParsedExpr& e, AggContext* ctx) {
         }
       }
       return bound.status();
+    }
+    if (e.kind == ast::ExprKind::kColumnRef && bound.ok()) {
+      // A field of a grouping STRUCT (window.start when grouping by
+      // window(...)): the field of the group's column.
+      bool other_column = false;
+      ExprPtr over_groups = RewriteExpr(*bound, [&](const Expr& x) -> ExprPtr {
+        for (int g = 0; g < ctx->ngroups(); ++g) {
+          if (SemanticallyEqual(*ctx->groups[static_cast<size_t>(g)], x)) {
+            return MakeColumnRef(g, x.type, ctx->group_names[static_cast<size_t>(g)], x.nullable);
+          }
+        }
+        if (x.kind == ExprKind::kColumnRef) other_column = true;
+        return nullptr;
+      });
+      if (!other_column) return over_groups;
     }
     if (e.kind == ast::ExprKind::kColumnRef) {
       return ErrorAt(e.location, "[MISSING_AGGREGATION] column " + Backquote(JoinParts(e.parts)) +
@@ -1153,6 +1174,11 @@ Result<std::vector<std::pair<ExprPtr, std::string>>> Binder::BindSelectList(
       if (q.empty()) {
         for (size_t i = 0; i < scope.columns.size(); ++i) {
           if (scope.columns[i].qualified_only) continue;
+          // The window column the query's window() call added is not one
+          // of the FROM clause's columns (Spark expands * before adding it).
+          if (time_window_ && i + 1 == scope.columns.size() && scope.columns[i].name == time_window_->column) {
+            continue;
+          }
           ast::ParsedExprPtr ref = ParsedExpr::ColumnRef({scope.columns[i].qualifier, scope.columns[i].name}, e.location);
           if (scope.columns[i].qualifier.empty()) ref = ParsedExpr::ColumnRef({scope.columns[i].name}, e.location);
           // Bind by index to avoid ambiguity between same-named columns.
@@ -1190,11 +1216,246 @@ Result<std::vector<std::pair<ExprPtr, std::string>>> Binder::BindSelectList(
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// Time windows: window() and session_window()
+
+namespace {
+
+// The window()/session_window() calls in `e` (not inside subqueries).
+void CollectTimeWindowCalls(const ParsedExpr& e, std::vector<const ParsedExpr*>* out) {
+  std::vector<const ParsedExpr*> pending{&e};
+  while (!pending.empty()) {
+    const ParsedExpr* x = pending.back();
+    pending.pop_back();
+    if (IsTimeWindowCall(*x)) {
+      out->push_back(x);
+      continue;
+    }
+    for (const auto& a : x->args) pending.push_back(a.get());
+    if (x->child) pending.push_back(x->child.get());
+    if (x->index) pending.push_back(x->index.get());
+    for (const auto& b : x->branches) {
+      pending.push_back(b.when.get());
+      pending.push_back(b.then.get());
+    }
+    if (x->else_expr) pending.push_back(x->else_expr.get());
+  }
+}
+
+// A duration argument of window(): a string literal ('10 seconds') or an
+// INTERVAL literal, in microseconds. Spark's TimeWindow.getIntervalInMicroSeconds.
+Result<int64_t> WindowDurationArg(const ParsedExpr& arg, const std::string& param) {
+  if (arg.kind == ast::ExprKind::kInterval) return arg.interval_micros;
+  if (arg.kind == ast::ExprKind::kLiteral && arg.value.type().id() == TypeId::kString && !arg.value.is_null()) {
+    const std::string& text = arg.value.str_value();
+    auto parsed = ParseIntervalString(text);
+    if (!parsed) {
+      return Status::AnalysisError("The provided interval (" + text +
+                                   ") did not correspond to a valid interval string.");
+    }
+    if (parsed->months != 0) {
+      return Status::AnalysisError("Intervals greater than a month is not supported (" + text + ").");
+    }
+    return parsed->micros;
+  }
+  return Status::AnalysisError("[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] the " + param +
+                               " of window() must be a string literal such as '10 seconds' or an INTERVAL "
+                               "literal, not " + arg.ToString());
+}
+
+// Spark's DATATYPE_MISMATCH wording for a window() argument check.
+Status WindowMismatch(const ParsedExpr& call, const std::string& sub, const std::string& detail) {
+  return Status::AnalysisError("[DATATYPE_MISMATCH." + sub + "] Cannot resolve \"" + call.ToString() +
+                               "\" due to data type mismatch: " + detail);
+}
+
+std::string LongSql(int64_t v) { return std::to_string(v) + "L"; }
+
+}  // namespace
+
+Result<LogicalPlanPtr> Binder::ApplyTimeWindow(LogicalPlanPtr input, const std::vector<const ParsedExpr*>& roots) {
+  std::vector<const ParsedExpr*> calls;
+  for (const ParsedExpr* r : roots) CollectTimeWindowCalls(*r, &calls);
+  if (calls.empty()) return input;
+  const ParsedExpr& call = *calls[0];
+  // Errors name the call's place, as the binder's other errors do.
+  auto at = [&](const ParsedExpr& x, const std::string& message) {
+    if (x.location.line <= 0) return ErrorAt(x.location, message);
+    return ErrorAt(x.location, message + " (at line " + std::to_string(x.location.line) + ", column " +
+                                   std::to_string(x.location.column) + ")");
+  };
+
+  const std::string sql = call.ToString();
+  for (const ParsedExpr* c : calls) {
+    if (c->ToString() != sql) {
+      return at(*c, "Multiple time/session window expressions would result in a cartesian product of "
+                                  "rows, therefore they are currently not supported.");
+    }
+  }
+  const bool session = call.name == "session_window";
+  const std::string column = session ? "session_window" : "window";
+  BindScope scope{input->output};
+  auto fail = [&](const Status& st) { return at(call, st.message()); };
+  size_t min_args = 2, max_args = session ? 2 : 4;
+  if (call.args.size() < min_args || call.args.size() > max_args) {
+    return at(call, "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `" + call.name + "` requires " +
+                                      (session ? std::string("2") : std::string("[2, 3, 4]")) +
+                                      " parameters but the actual number is " + std::to_string(call.args.size()) +
+                                      ".");
+  }
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr ts, BindExpression(*call.args[0], scope));
+  TypeId tid = ts->type.id();
+  if (tid != TypeId::kTimestamp && tid != TypeId::kDate && tid != TypeId::kString && tid != TypeId::kNull) {
+    return at(call, "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"" + sql +
+                                      "\" due to data type mismatch: The first parameter requires the "
+                                      "\"TIMESTAMP\" type, however \"" + call.args[0]->ToString() +
+                                      "\" has the type \"" + ts->type.ToString() + "\".");
+  }
+  if (tid != TypeId::kTimestamp) {
+    auto cast = BindCast(ts, DataType::Timestamp());
+    if (!cast.ok()) return fail(cast.status());
+    ts = *cast;
+  }
+  std::optional<int64_t> delay;
+  if (ts->kind == ExprKind::kColumnRef && ts->column_index >= 0 &&
+      static_cast<size_t>(ts->column_index) < scope.columns.size()) {
+    delay = scope.columns[static_cast<size_t>(ts->column_index)].watermark_delay_ms;
+  }
+  // The window column is nullable: it is NULL for rows without a window
+  // until the filter at the end drops them.
+  std::vector<LogicalColumn> out = input->output;
+  auto with_window = [&](const ExprPtr& w) {
+    std::vector<ExprPtr> exprs;
+    for (size_t i = 0; i < input->output.size(); ++i) exprs.push_back(ColumnRefTo(input->output, i));
+    exprs.push_back(w);
+    return exprs;
+  };
+  LogicalPlanPtr windowed;
+  DataType window_type;
+  if (session) {
+    const ParsedExpr& g = *call.args[1];
+    ExprPtr gap;
+    if (g.kind == ast::ExprKind::kInterval ||
+        (g.kind == ast::ExprKind::kLiteral && g.value.type().id() == TypeId::kString && !g.value.is_null())) {
+      auto micros = WindowDurationArg(g, "gapDuration");
+      if (!micros.ok()) return fail(micros.status());
+      gap = MakeLiteral(Value::Bigint(*micros));
+    } else {
+      SLUICE_ASSIGN_OR_RETURN(gap, BindExpression(g, scope));
+    }
+    auto w = BindScalarFunction("session_window_bounds", {ts, gap});
+    if (!w.ok()) return fail(w.status());
+    window_type = (*w)->type;
+    out.push_back({column, "", window_type, true, false, delay});
+    windowed = MakeProject(input, with_window(*w), out);
+  } else {
+    auto size = WindowDurationArg(*call.args[1], "windowDuration");
+    if (!size.ok()) return fail(size.status());
+    int64_t slide = *size, start = 0;
+    if (call.args.size() > 2) {
+      auto s = WindowDurationArg(*call.args[2], "slideDuration");
+      if (!s.ok()) return fail(s.status());
+      slide = *s;
+    }
+    if (call.args.size() > 3) {
+      auto s = WindowDurationArg(*call.args[3], "startTime");
+      if (!s.ok()) return fail(s.status());
+      start = *s;
+    }
+    const std::string range = " must be between (0, " + std::to_string(std::numeric_limits<int64_t>::max()) + "]";
+    if (*size <= 0) {
+      return fail(WindowMismatch(call, "VALUE_OUT_OF_RANGE", "The `windowDuration`" + range +
+                                                                 " (current value = " + LongSql(*size) + ")."));
+    }
+    if (slide <= 0) {
+      return fail(WindowMismatch(call, "VALUE_OUT_OF_RANGE", "The `slideDuration`" + range +
+                                                                 " (current value = " + LongSql(slide) + ")."));
+    }
+    if (slide > *size) {
+      return fail(WindowMismatch(call, "PARAMETER_CONSTRAINT_VIOLATION",
+                                 "The `slideDuration`(" + LongSql(slide) + ") must be <= the `windowDuration`(" +
+                                     LongSql(*size) + ")."));
+    }
+    if (start == std::numeric_limits<int64_t>::min() || (start < 0 ? -start : start) >= slide) {
+      return fail(WindowMismatch(call, "PARAMETER_CONSTRAINT_VIOLATION",
+                                 "The abs(`startTime`)(" + LongSql(start < 0 ? -start : start) +
+                                     ") must be < the `slideDuration`(" + LongSql(slide) + ")."));
+    }
+    int64_t sets = *size / slide + (*size % slide != 0 ? 1 : 0);
+    auto window_expr = [&](int64_t i) {
+      return BindScalarFunction("time_window", {ts, MakeLiteral(Value::Bigint(*size)), MakeLiteral(Value::Bigint(slide)),
+                                                MakeLiteral(Value::Bigint(start)), MakeLiteral(Value::Bigint(i))});
+    };
+    SLUICE_ASSIGN_OR_RETURN(ExprPtr w0, window_expr(0));
+    window_type = w0->type;
+    out.push_back({column, "", window_type, true, false, delay});
+    if (sets == 1) {
+      windowed = MakeProject(input, with_window(w0), out);
+    } else {
+      std::vector<std::vector<ExprPtr>> all;
+      for (int64_t i = 0; i < sets; ++i) {
+        SLUICE_ASSIGN_OR_RETURN(ExprPtr wi, window_expr(i));
+        all.push_back(with_window(wi));
+      }
+      windowed = MakeExpand(input, std::move(all), out);
+    }
+  }
+  // Rows without a window (NULL time, a gap that is NULL or <= 0, a sliding
+  // window that does not contain the row) are dropped.
+  ExprPtr ref = ColumnRefTo(out, out.size() - 1);
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr has_window, BindScalarFunction("isnotnull", {ref}));
+  time_window_ = TimeWindowBinding{sql, column, session};
+  return MakeFilter(windowed, has_window);
+}
+
+Result<ExprPtr> Binder::BindTimeWindowCall(const ParsedExpr& e, const BindScope& scope) {
+  if (time_window_ && e.ToString() == time_window_->call) {
+    for (size_t i = scope.columns.size(); i-- > 0;) {
+      if (scope.columns[i].name == time_window_->column && scope.columns[i].type.id() == TypeId::kStruct) {
+        return ColumnRefTo(scope.columns, i);
+      }
+    }
+  }
+  return ErrorAt(e.location, e.name + "() is only supported in the SELECT list, GROUP BY, HAVING and ORDER BY of a "
+                                      "query over a table or stream (Spark's time windows)");
+}
+
+Result<LogicalPlanPtr> Binder::MarkSessionWindowGroup(const LogicalPlanPtr& agg) {
+  if (!time_window_ || !time_window_->session) return agg;
+  const auto& in = agg->children[0]->output;
+  for (size_t g = 0; g < agg->groups.size(); ++g) {
+    const ExprPtr& e = agg->groups[g];
+    if (e->kind == ExprKind::kColumnRef && e->column_index >= 0 &&
+        static_cast<size_t>(e->column_index) == in.size() - 1 && in.back().name == time_window_->column) {
+      auto copy = std::make_shared<LogicalPlan>(*agg);
+      copy->session_window_group = static_cast<int>(g);
+      // The merged session keeps the event-time metadata of its column.
+      copy->output[g].watermark_delay_ms = in.back().watermark_delay_ms;
+      return LogicalPlanPtr(copy);
+    }
+  }
+  return Status::AnalysisError("session_window() must be one of the grouping keys (GROUP BY / groupBy): "
+                               "sessions are formed by aggregation");
+}
+
 Result<LogicalPlanPtr> Binder::BindSelect(LogicalPlanPtr input, const std::vector<ast::SelectItem>& items,
                                           const std::vector<ast::ParsedExprPtr>* groups) {
+  TimeWindowScope window_scope(this);
+  {
+    std::vector<const ParsedExpr*> roots;
+    for (const auto& item : items) roots.push_back(item.expr.get());
+    if (groups) {
+      for (const auto& g : *groups) roots.push_back(g.get());
+    }
+    SLUICE_ASSIGN_OR_RETURN(input, ApplyTimeWindow(input, roots));
+  }
   BindScope scope{input->output};
   bool aggregate = groups != nullptr;
   for (const auto& item : items) aggregate |= ContainsAggregate(*item.expr);
+  if (!aggregate && time_window_ && time_window_->session) {
+    return Status::AnalysisError("session_window() must be one of the grouping keys (GROUP BY / groupBy): "
+                                 "sessions are formed by aggregation");
+  }
   if (!aggregate) {
     SLUICE_ASSIGN_OR_RETURN(auto list, BindSelectList(items, scope, [&](const ParsedExpr& e) {
                               return BindExpression(e, scope);
@@ -1226,7 +1487,7 @@ Result<LogicalPlanPtr> Binder::BindSelect(LogicalPlanPtr input, const std::vecto
   for (size_t a = 0; a < ctx.aggs.size(); ++a) {
     agg_out.push_back({ctx.agg_names[a], "", ctx.aggs[a].call.result_type, true});
   }
-  auto agg = MakeAggregate(input, ctx.groups, ctx.aggs, agg_out);
+  SLUICE_ASSIGN_OR_RETURN(auto agg, MarkSessionWindowGroup(MakeAggregate(input, ctx.groups, ctx.aggs, agg_out)));
   std::vector<ExprPtr> exprs;
   std::vector<LogicalColumn> out;
   for (auto& [e, name] : list) {
@@ -1280,6 +1541,15 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
       }
       input = MakeFilter(input, cond);
     }
+  }
+  TimeWindowScope window_scope(this);
+  {
+    std::vector<const ParsedExpr*> roots;
+    for (const auto& item : node.select_list) roots.push_back(item.expr.get());
+    for (const auto& g : node.group_by) roots.push_back(g.get());
+    if (node.having) roots.push_back(node.having.get());
+    for (const auto& o : node.order_by) roots.push_back(o.expr.get());
+    SLUICE_ASSIGN_OR_RETURN(input, ApplyTimeWindow(input, roots));
   }
   BindScope scope{input->output};
   bool aggregate = !node.group_by.empty() || node.group_by_all || (node.having != nullptr);
@@ -1381,7 +1651,7 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
     for (size_t a = 0; a < ctx.aggs.size(); ++a) {
       agg_out.push_back({ctx.agg_names[a], "", ctx.aggs[a].call.result_type, true});
     }
-    body = MakeAggregate(input, ctx.groups, ctx.aggs, agg_out);
+    SLUICE_ASSIGN_OR_RETURN(body, MarkSessionWindowGroup(MakeAggregate(input, ctx.groups, ctx.aggs, agg_out)));
     if (having) body = MakeFilter(body, having);
     // Project select list + hidden order columns.
     std::vector<ExprPtr> exprs;
@@ -1436,6 +1706,10 @@ Result<LogicalPlanPtr> Binder::BindSelectNode(const ast::SelectNode& node) {
   }
 
   // Non-aggregate SELECT.
+  if (time_window_ && time_window_->session) {
+    return ErrorAt(node.location, "session_window() must be one of the grouping keys (GROUP BY / groupBy): "
+                                  "sessions are formed by aggregation");
+  }
   SLUICE_ASSIGN_OR_RETURN(list, BindSelectList(node.select_list, scope, [&](const ParsedExpr& e) {
                             return BindExpression(e, scope);
                           }));

@@ -96,6 +96,39 @@ class Binder {
   Result<std::optional<LogicalPlanPtr>> TryBindCorrelatedExists(const ast::ParsedExpr& conjunct,
                                                                 const LogicalPlanPtr& input);
 
+  // Spark's TimeWindowing / SessionWindowing. When `roots` (a SELECT's
+  // list, GROUP BY, HAVING and ORDER BY expressions) call window() or
+  // session_window(), returns `input` with the window column appended
+  // (`window` or `session_window`, STRUCT<start, end>; rows without a
+  // window filtered out; a sliding window through an Expand) and sets
+  // time_window_, through which the calls then bind to that column. More
+  // than one distinct window call is an error, as in Spark.
+  Result<LogicalPlanPtr> ApplyTimeWindow(LogicalPlanPtr input, const std::vector<const ast::ParsedExpr*>& roots);
+  // For a session window: `agg` (an Aggregate over ApplyTimeWindow's plan)
+  // with session_window_group set to the group that is the session column;
+  // an error if no group is.
+  Result<LogicalPlanPtr> MarkSessionWindowGroup(const LogicalPlanPtr& agg);
+  // The window column bound to `expr` (a window()/session_window() call) in
+  // `scope`, or an error when it is not the query's window.
+  Result<ExprPtr> BindTimeWindowCall(const ast::ParsedExpr& expr, const BindScope& scope);
+  struct TimeWindowBinding {
+    std::string call;    // the call's SQL text
+    std::string column;  // "window" or "session_window"
+    bool session = false;
+  };
+  // Set while the SELECT that has a window call is bound.
+  std::optional<TimeWindowBinding> time_window_;
+  // Restores time_window_ when a SELECT's binding ends (subqueries have
+  // their own).
+  struct TimeWindowScope {
+    explicit TimeWindowScope(Binder* b) : binder(b), saved(std::move(b->time_window_)) { b->time_window_.reset(); }
+    ~TimeWindowScope() { binder->time_window_ = std::move(saved); }
+    TimeWindowScope(const TimeWindowScope&) = delete;
+    TimeWindowScope& operator=(const TimeWindowScope&) = delete;
+    Binder* binder;
+    std::optional<TimeWindowBinding> saved;
+  };
+
   const Catalog* catalog_;
   std::string_view sql_;
   SubqueryRunner subquery_runner_;

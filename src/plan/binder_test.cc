@@ -75,3 +75,48 @@ TEST(BinderTest, LittleStackIsAnErrorNotACrash) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// The window column keeps the event-time metadata of its time column
+// (Spark's spark.watermarkDelayMs): set by withWatermark on `ts`, it is on
+// `window` / `session_window` too, and on the session key of the Aggregate.
+TEST(BinderTest, WindowColumnsCarryTheWatermarkDelayOfTheirTimeColumn) {
+  std::vector<LogicalColumn> cols = {{"k", "", DataType::String()}, {"ts", "", DataType::Timestamp()}};
+  cols[1].watermark_delay_ms = 10000;
+  Batch empty({Vector(DataType::String()), Vector(DataType::Timestamp())}, 0);
+  LogicalPlanPtr input = MakeValues(cols, {empty});
+  Catalog catalog;
+  auto bind = [&](const std::string& sql, bool grouped) {
+    auto statements = ParseStatements("SELECT " + sql);
+    EXPECT_TRUE(statements.ok()) << statements.status().ToString();
+    const auto& select = (*statements)[0]->As<ast::SelectStatement>().query;
+    const auto& node = static_cast<const ast::SelectNode&>(*select);
+    Binder binder(&catalog, "");
+    std::vector<ast::ParsedExprPtr> groups;
+    if (grouped) groups = {node.select_list[0].expr, node.select_list[1].expr};
+    return binder.BindSelect(input, {node.select_list[0], node.select_list[1]}, grouped ? &groups : nullptr);
+  };
+  // The Project's input (a Filter over the windowed node) has the column.
+  auto tumbling = bind("k, window(ts, '10 seconds')", false);
+  ASSERT_TRUE(tumbling.ok()) << tumbling.status().ToString();
+  const LogicalPlan& filter = *(*tumbling)->children[0];
+  ASSERT_EQ(filter.kind, LogicalKind::kFilter);
+  EXPECT_EQ(filter.output.back().name, "window");
+  EXPECT_EQ(filter.output.back().watermark_delay_ms, std::optional<int64_t>(10000));
+  auto sliding = bind("k, window(ts, '10 seconds', '5 seconds')", false);
+  ASSERT_TRUE(sliding.ok()) << sliding.status().ToString();
+  EXPECT_EQ((*sliding)->children[0]->children[0]->kind, LogicalKind::kExpand);
+  EXPECT_EQ((*sliding)->children[0]->output.back().watermark_delay_ms, std::optional<int64_t>(10000));
+  auto session = bind("k, session_window(ts, '5 minutes')", true);
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  const LogicalPlan& agg = *(*session)->children[0];
+  ASSERT_EQ(agg.kind, LogicalKind::kAggregate);
+  EXPECT_EQ(agg.session_window_group, 1);
+  EXPECT_EQ(agg.output[1].watermark_delay_ms, std::optional<int64_t>(10000));
+  EXPECT_EQ(agg.children[0]->output.back().watermark_delay_ms, std::optional<int64_t>(10000));
+}
+
+}  // namespace
+}  // namespace sluice

@@ -65,6 +65,7 @@ std::string LogicalPlan::NodeString() const {
         s += aggregates[i].ToString();
       }
       s += "]";
+      if (session_window_group >= 0) s += ", merging sessions of key " + std::to_string(session_window_group);
       if (stateful()) s += ", stateful operator " + std::to_string(state_operator_id);
       return s;
     }
@@ -96,6 +97,11 @@ std::string LogicalPlan::NodeString() const {
       s += "]";
       if (stateful()) s += ", stateful operator " + std::to_string(state_operator_id);
       return s;
+    }
+    case LogicalKind::kExpand: {
+      std::string s = "Expand [";
+      for (size_t i = 0; i < expand_sets.size(); ++i) s += (i ? "], [" : "[") + ExprList(expand_sets[i]);
+      return s + "]]";
     }
   }
   return "?";
@@ -259,6 +265,16 @@ void PropagateWatermarkDelay(const std::vector<LogicalColumn>& input, const std:
     if (e->column_index < 0 || static_cast<size_t>(e->column_index) >= input.size()) continue;
     (*output)[i].watermark_delay_ms = input[static_cast<size_t>(e->column_index)].watermark_delay_ms;
   }
+}
+
+LogicalPlanPtr MakeExpand(LogicalPlanPtr child, std::vector<std::vector<ExprPtr>> sets,
+                          std::vector<LogicalColumn> output) {
+  auto p = std::make_shared<LogicalPlan>();
+  p->kind = LogicalKind::kExpand;
+  p->expand_sets = std::move(sets);
+  p->output = std::move(output);
+  p->children = {std::move(child)};
+  return p;
 }
 
 LogicalPlanPtr WithChildren(const LogicalPlan& node, std::vector<LogicalPlanPtr> children) {

@@ -57,6 +57,7 @@ enum class LogicalKind : uint8_t {
   // dropDuplicates / dropDuplicatesWithinWatermark (Spark's Deduplicate,
   // DeduplicateWithinWatermark).
   kDeduplicate,
+  kExpand,
 };
 
 // JoinType (and JoinTypeName) are shared with the physical HashJoin.
@@ -101,6 +102,13 @@ struct LogicalPlan {
   // kAggregate: output = groups then aggregates.
   std::vector<ExprPtr> groups;
   std::vector<LogicalAggregate> aggregates;
+  // kAggregate: the index in `groups` of a session_window() key (sessions
+  // of the other keys are merged before aggregating), or -1.
+  int session_window_group = -1;
+  // kExpand: one set of expressions (one per output column, bound over the
+  // child) per output row of each input row (Spark's Expand; a sliding
+  // window()'s ceil(size / slide) windows).
+  std::vector<std::vector<ExprPtr>> expand_sets;
   // A stateful node of a streaming query (an Aggregate over streaming data,
   // a Join of two streams):
   // its operator id, which names its state (`<checkpoint>/state/<id>/`).
@@ -155,6 +163,8 @@ LogicalPlanPtr MakeDeduplicate(LogicalPlanPtr child, std::vector<int> columns, b
 // gets it too (unless already set); the constructors above call it.
 void PropagateWatermarkDelay(const std::vector<LogicalColumn>& input, const std::vector<ExprPtr>& exprs,
                              std::vector<LogicalColumn>* output);
+LogicalPlanPtr MakeExpand(LogicalPlanPtr child, std::vector<std::vector<ExprPtr>> sets,
+                          std::vector<LogicalColumn> output);
 
 // Copy of `node` with new children (output recomputed where it depends on them).
 LogicalPlanPtr WithChildren(const LogicalPlan& node, std::vector<LogicalPlanPtr> children);

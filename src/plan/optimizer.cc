@@ -242,6 +242,11 @@ Result<LogicalPlanPtr> Push(const LogicalPlanPtr& plan, std::vector<ExprPtr> pen
       SLUICE_ASSIGN_OR_RETURN(auto child, Push(plan->children[0], std::move(pending)));
       return WithChildren(*plan, {child});
     }
+    case LogicalKind::kExpand: {
+      // Conditions stay above: they may read the expanded columns.
+      SLUICE_ASSIGN_OR_RETURN(auto child, Push(plan->children[0], {}));
+      return WrapFilter(WithChildren(*plan, {child}), pending);
+    }
     case LogicalKind::kUnion: {
       std::vector<LogicalPlanPtr> children;
       for (const auto& c : plan->children) {
@@ -258,6 +263,9 @@ Result<LogicalPlanPtr> Push(const LogicalPlanPtr& plan, std::vector<ExprPtr> pen
         CollectColumns(*c, &cols);
         bool on_groups = IsDeterministic(*c) &&
                          std::all_of(cols.begin(), cols.end(), [&](int i) { return i < ngroups; });
+        // A session window is only known once sessions are merged: a
+        // condition on it cannot filter the rows that form it.
+        for (int i : cols) on_groups &= i != plan->session_window_group;
         if (on_groups && !cols.empty()) {
           std::vector<ExprPtr> repl(plan->output.size());
           for (int i = 0; i < ngroups; ++i) repl[static_cast<size_t>(i)] = plan->groups[static_cast<size_t>(i)];
@@ -475,6 +483,20 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> required) {
       int column = child.mapping[static_cast<size_t>(plan->watermark_column)];
       return Pruned{MakeWatermark(child.plan, column, plan->watermark_delay_ms), child.mapping};
     }
+    case LogicalKind::kExpand: {
+      // Every output column is kept; the child keeps what the sets read.
+      std::set<int> child_req;
+      for (const auto& set : plan->expand_sets) {
+        for (const auto& e : set) AddColumns(e, &child_req);
+      }
+      SLUICE_ASSIGN_OR_RETURN(auto child, Prune(plan->children[0], child_req));
+      auto p = std::make_shared<LogicalPlan>(*plan);
+      p->children = {child.plan};
+      for (auto& set : p->expand_sets) {
+        for (auto& e : set) e = RemapColumns(e, child.mapping);
+      }
+      return Pruned{LogicalPlanPtr(p), Identity(n)};
+    }
     case LogicalKind::kUnion: {
       std::vector<int> keep(required.begin(), required.end());
       std::vector<LogicalPlanPtr> children;
@@ -518,9 +540,10 @@ Result<Pruned> Prune(const LogicalPlanPtr& plan, std::set<int> required) {
         out.push_back(plan->output[ng + a]);
         aggs.push_back(std::move(la));
       }
-      return Pruned{MakeAggregate(child.plan, std::move(groups), std::move(aggs), std::move(out),
-                                  plan->state_operator_id),
-                    mapping};
+      auto pruned = std::const_pointer_cast<LogicalPlan>(
+          MakeAggregate(child.plan, std::move(groups), std::move(aggs), std::move(out), plan->state_operator_id));
+      pruned->session_window_group = plan->session_window_group;
+      return Pruned{LogicalPlanPtr(pruned), mapping};
     }
     case LogicalKind::kJoin: {
       int nl = static_cast<int>(plan->children[0]->output.size());

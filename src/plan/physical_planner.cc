@@ -3,15 +3,18 @@
 #include <limits>
 #include <map>
 
+#include "exec/operators/expand_operator.h"
 #include "exec/operators/filter_project_operator.h"
 #include "exec/operators/hash_aggregate_operator.h"
 #include "exec/operators/hash_join_operator.h"
 #include "exec/operators/limit_operator.h"
+#include "exec/operators/session_window_merge_operator.h"
 #include "exec/operators/sort_operator.h"
 #include "exec/operators/union_all_operator.h"
 #include "exec/operators/values_operator.h"
 #include "exec/operators/event_time_watermark_operator.h"
 #include "exec/stateful/deduplicate_operator.h"
+#include "exec/stateful/session_window_aggregate_operator.h"
 #include "exec/stateful/stateful_aggregate_operator.h"
 #include "exec/stateful/stream_stream_join_operator.h"
 #include "plan/streaming_join_helper.h"
@@ -126,6 +129,7 @@ StateSchema AggregateStateSchema(const LogicalPlan& p, const AggregateInput& in,
     sql.push_back(p.output[p.groups.size() + a].name);
     names.push_back(aliases != ctx.aggregate_aliases.end() ? aliases->second[a] : sql.back());
   }
+  if (p.session_window_group >= 0) return SessionWindowAggregateOperator::MakeStateSchema(keys, in.calls, names, sql);
   return StatefulAggregateOperator::MakeStateSchema(keys, in.calls, names, sql);
 }
 
@@ -136,6 +140,15 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
   AggregateInput in = LayOutAggregateInput(p);
   auto proj = std::make_shared<FilterProjectOperator>(child, nullptr, in.exprs, in.schema);
   if (!p.stateful()) {
+    if (p.session_window_group >= 0) {
+      std::vector<int> others;
+      for (int k : in.keys) {
+        if (k != p.session_window_group) others.push_back(k);
+      }
+      auto merged = std::make_shared<SessionWindowMergeOperator>(proj, std::move(others), p.session_window_group);
+      return PhysicalOperatorPtr(std::make_shared<HashAggregateOperator>(merged, std::move(in.keys),
+                                                                         std::move(in.calls), OutputSchema(p)));
+    }
     return PhysicalOperatorPtr(
         std::make_shared<HashAggregateOperator>(proj, std::move(in.keys), std::move(in.calls), OutputSchema(p)));
   }
@@ -152,6 +165,11 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
   int event_time_key = -1;
   for (size_t g = 0; g < p.groups.size() && event_time_key < 0; ++g) {
     if (p.output[g].watermark_delay_ms) event_time_key = static_cast<int>(g);
+  }
+  if (p.session_window_group >= 0) {
+    return PhysicalOperatorPtr(std::make_shared<SessionWindowAggregateOperator>(
+        proj, in.keys.size(), static_cast<size_t>(p.session_window_group), std::move(in.calls), OutputSchema(p),
+        info, std::move(schema)));
   }
   return PhysicalOperatorPtr(std::make_shared<StatefulAggregateOperator>(
       proj, in.keys.size(), std::move(in.calls), OutputSchema(p), info, std::move(schema), event_time_key));
@@ -428,6 +446,10 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan, const PlanContext& 
       for (size_t i = 0; i < p.output.size(); ++i) keys.push_back(static_cast<int>(i));
       return PhysicalOperatorPtr(
           std::make_shared<HashAggregateOperator>(child, std::move(keys), std::vector<AggregateCall>{}, OutputSchema(p)));
+    }
+    case LogicalKind::kExpand: {
+      SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
+      return PhysicalOperatorPtr(std::make_shared<ExpandOperator>(child, p.expand_sets, OutputSchema(p)));
     }
     case LogicalKind::kJoin: return PlanJoin(p, options);
     case LogicalKind::kSort: return PlanSort(p, std::nullopt, options);

@@ -199,6 +199,8 @@ std::string ParsedExpr::ToSql() const { return Render(*this, true); }
 
 std::string ColumnAutoName(const ParsedExpr& expr) {
   if (expr.kind == ExprKind::kColumnRef && !expr.parts.empty()) return expr.parts.back();
+  // Spark's time windows are columns named after the function.
+  if (expr.kind == ExprKind::kFunction && (expr.name == "window" || expr.name == "session_window")) return expr.name;
   return expr.ToString();
 }
 

@@ -171,7 +171,9 @@ struct ParsedExpr {
 
 // Spark's name for an unaliased select-list expression. Identical to
 // expr.ToString() except for a top-level column reference, which Spark names
-// by its last part (SELECT t.a -> "a", SELECT data.a -> "a").
+// by its last part (SELECT t.a -> "a", SELECT data.a -> "a"), and a
+// window() / session_window() call, which is the column `window` /
+// `session_window` it makes.
 std::string ColumnAutoName(const ParsedExpr& expr);
 
 // ---------------------------------------------------------------------------

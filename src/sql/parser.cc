@@ -1838,11 +1838,13 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     Consume();
     return ParsedExpr::Function(ToLower(u), {}, loc);
   }
-  if (PeekSymbol("(", 1) && (!IsReservedWord(u) || u == "LEFT" || u == "RIGHT")) {
+  // WINDOW starts a clause but is also Spark's window() and the `window`
+  // column it makes (window, window.start).
+  if (PeekSymbol("(", 1) && (!IsReservedWord(u) || u == "LEFT" || u == "RIGHT" || u == "WINDOW")) {
     std::string name = Consume().text;
     return ParseFunctionCall(std::move(name), t);
   }
-  if (IsReservedWord(u)) return ErrorExpected("an expression");
+  if (IsReservedWord(u) && u != "WINDOW") return ErrorExpected("an expression");
   Consume();
   return ParsedExpr::ColumnRef({t.text}, loc);
 }

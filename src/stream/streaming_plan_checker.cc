@@ -8,6 +8,15 @@ namespace sluice {
 namespace {
 bool Streaming(const LogicalPlan& p) { return IsStreamingPlan(p); }
 
+// A streaming aggregation by session_window().
+bool HasSessionWindowAggregate(const LogicalPlan& p) {
+  if (p.kind == LogicalKind::kAggregate && p.session_window_group >= 0 && Streaming(p)) return true;
+  for (const auto& c : p.children) {
+    if (HasSessionWindowAggregate(*c)) return true;
+  }
+  return false;
+}
+
 void CountAggs(const LogicalPlan& p, int* n) {
   if (p.kind == LogicalKind::kAggregate && Streaming(p)) ++*n;
   for (const auto& c : p.children) CountAggs(*c, n);
@@ -144,6 +153,11 @@ Status CheckStreamingPlan(const LogicalPlan& plan, OutputMode mode) {
     return Status::AnalysisError(
         "Complete output mode not supported when there are no streaming aggregations on streaming "
         "DataFrames/Datasets; use outputMode(\"append\")");
+  }
+  if (mode == OutputMode::kUpdate && HasSessionWindowAggregate(plan)) {
+    // Spark (SPARK-36463): a session's range changes, so its rows cannot be
+    // upserted by key.
+    return Status::AnalysisError("Update output mode not supported for session window on streaming DataFrames/DataSets");
   }
   return Check(plan, mode, aggs > 0);
 }

@@ -70,6 +70,8 @@ void RegisterDatetimeFunctions(FunctionTable& t);
 void RegisterHashFunctions(FunctionTable& t);
 void RegisterJsonFunctions(FunctionTable& t);
 void RegisterNestedFunctions(FunctionTable& t);
+// time_window, session_window_bounds (window_functions.cc).
+void RegisterWindowFunctions(FunctionTable& t);
 
 // --- binding helpers (function_registry.cc) ---
 
