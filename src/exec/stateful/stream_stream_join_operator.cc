@@ -127,11 +127,13 @@ struct StreamStreamJoinOperator::Execution {
 
 StreamStreamJoinOperator::StreamStreamJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorPtr right, JoinType type,
                                                    StreamJoinSide l, StreamJoinSide r, ExprPtr residual, Schema output,
-                                                   StatefulOperatorStateInfo info, StateSchema schema)
+                                                   StatefulOperatorStateInfo info, StateSchema schema,
+                                                   ExprPtr left_filter, ExprPtr right_filter)
     : StatefulOperator(std::move(output), {std::move(left), std::move(right)}, info, std::move(schema)),
       type_(type),
       sides_{std::move(l), std::move(r)},
       residual_(std::move(residual)),
+      pre_filters_{std::move(left_filter), std::move(right_filter)},
       num_partitions_(std::max(1, info.batch.num_partitions)) {}
 
 Status StreamStreamJoinOperator::Validate(JoinType type, const Schema& left, const Schema& right) {
@@ -179,6 +181,9 @@ std::string StreamStreamJoinOperator::details() const {
   }
   s += "]";
   if (residual_) s += ", condition=" + residual_->ToString();
+  for (int side = 0; side < 2; ++side) {
+    if (pre_filters_[side]) s += std::string(", ") + kStoreNames[side] + "Filter=" + pre_filters_[side]->ToString();
+  }
   const auto& info = state_info();
   for (int side = 0; side < 2; ++side) {
     auto wm = sides_[side].StateWatermarkMs(info.batch.watermark_for_eviction_ms);
@@ -289,18 +294,26 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   std::optional<int64_t> state_wm[2];
   for (int s = 0; s < 2; ++s) state_wm[s] = sides_[s].StateWatermarkMs(info.batch.watermark_for_eviction_ms);
 
-  // The new rows' encoded join keys; NULL keys never match.
+  // The new rows' encoded join keys. A row with a NULL key, or failing its
+  // side's pre-join filter, can never match: it is excluded (neither joined
+  // nor stored).
   std::vector<std::string> keys[2];
-  std::vector<uint8_t> null_key[2];
+  std::vector<uint8_t> excluded[2];
   for (int s = 0; s < 2; ++s) {
+    excluded[s].assign(n[s], 0);
+    if (pre_filters_[s] && n[s] > 0) {
+      std::vector<uint8_t> pass(n[s], 0);
+      SLUICE_ASSIGN_OR_RETURN(SelectionVector ok, ExpressionEvaluator::Select(*pre_filters_[s], *in[s], nullptr, ctx->eval));
+      for (uint32_t i : ok) pass[i] = 1;
+      for (size_t i = 0; i < n[s]; ++i) excluded[s][i] = pass[i] ? 0 : 1;
+    }
     std::vector<Vector> kcols;
     for (int k : sides_[s].keys) kcols.push_back(in[s]->columns[static_cast<size_t>(k)]);
     Batch kb(std::move(kcols), n[s]);
     keys[s].resize(n[s]);
-    null_key[s].assign(n[s], 0);
     for (size_t i = 0; i < n[s]; ++i) {
-      for (const auto& c : kb.columns) null_key[s][i] |= c.IsNull(i) ? 1 : 0;
-      if (!null_key[s][i]) EncodeStateRow(kb, 0, kb.num_columns(), i, &keys[s][i]);
+      for (const auto& c : kb.columns) excluded[s][i] |= c.IsNull(i) ? 1 : 0;
+      if (!excluded[s][i]) EncodeStateRow(kb, 0, kb.num_columns(), i, &keys[s][i]);
     }
   }
 
@@ -320,7 +333,7 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   std::unordered_map<std::string, KeyRows> by_key;
   for (int s = 0; s < 2; ++s) {
     for (size_t i = 0; i < n[s]; ++i) {
-      if (!null_key[s][i]) by_key[keys[s][i]].fresh[s].push_back(static_cast<uint32_t>(i));
+      if (!excluded[s][i]) by_key[keys[s][i]].fresh[s].push_back(static_cast<uint32_t>(i));
     }
   }
   std::string probe;
@@ -354,26 +367,21 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
     null_row[s] = static_cast<uint32_t>(n[s] + rows);
   }
 
-  // A new row is stored unless it is already behind its side's state watermark.
-  std::vector<uint8_t> keep[2];
-  for (int s = 0; s < 2; ++s) {
-    keep[s].assign(n[s], 0);
+  // Whether a new row is behind its side's state watermark (removed again
+  // at the end of this batch if stored).
+  auto behind = [&](int s, size_t i) {
     const int col = sides_[s].bounds.empty() ? -1 : sides_[s].bounds[0].column;
-    for (size_t i = 0; i < n[s]; ++i) {
-      if (null_key[s][i]) continue;
-      int64_t us = 0;
-      bool behind = state_wm[s] && col >= 0 &&
-                    EventTimeMicros(in[s]->columns[static_cast<size_t>(col)], i, &us) && us <= *state_wm[s] * 1000;
-      keep[s][i] = behind ? 0 : 1;
-    }
-  }
+    int64_t us = 0;
+    return state_wm[s] && col >= 0 && EventTimeMicros(in[s]->columns[static_cast<size_t>(col)], i, &us) &&
+           us <= *state_wm[s] * 1000;
+  };
 
   // Candidate pairs (left pool row, right pool row), in Spark's order: the
   // new left rows with the stored right rows, then the new right rows with
   // the stored left rows and the new left rows just stored.
   std::vector<uint32_t> cl, cr;
   for (size_t i = 0; i < n[0]; ++i) {
-    if (null_key[0][i]) continue;
+    if (excluded[0][i]) continue;
     const KeyRows& kr = by_key[keys[0][i]];
     for (uint32_t j : kr.stored[1]) {
       cl.push_back(static_cast<uint32_t>(i));
@@ -381,14 +389,13 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
     }
   }
   for (size_t j = 0; j < n[1]; ++j) {
-    if (null_key[1][j]) continue;
+    if (excluded[1][j]) continue;
     const KeyRows& kr = by_key[keys[1][j]];
     for (uint32_t i : kr.stored[0]) {
       cl.push_back(static_cast<uint32_t>(n[0]) + i);
       cr.push_back(static_cast<uint32_t>(j));
     }
     for (uint32_t i : kr.fresh[0]) {
-      if (!keep[0][i]) continue;
       cl.push_back(i);
       cr.push_back(static_cast<uint32_t>(j));
     }
@@ -424,13 +431,17 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
     mark(1, cr[k]);
   }
 
-  // Store the new rows; a new row not stored that matched nothing is output
-  // with NULLs now on a preserved side (it can never match later).
+  // Store the new rows, as Spark: every left row (it has met the new right
+  // rows only now); a right row unless the eviction below would remove it at
+  // once, when it matched or its side is not preserved (else its eviction
+  // outputs it with NULLs). An excluded row is output with NULLs now on a
+  // preserved side.
   int64_t updated = 0;
   std::string kbuf, vbuf;
   for (int s = 0; s < 2; ++s) {
     for (size_t i = 0; i < n[s]; ++i) {
-      if (keep[s][i]) {
+      bool store = !excluded[s][i] && (s == 0 || !behind(s, i) || (preserved[s] && !fresh_matched[s][i]));
+      if (store) {
         KeyRows& kr = by_key[keys[s][i]];
         kbuf = keys[s][i];
         AppendIndex(&kbuf, kr.count[s]++);
@@ -439,7 +450,7 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
         AppendMatched(&vbuf, fresh_matched[s][i] != 0);
         stores[s]->Put(kbuf, vbuf);
         ++updated;
-      } else if (preserved[s] && !fresh_matched[s][i]) {
+      } else if (excluded[s][i] && preserved[s]) {
         out_l.push_back(s == 0 ? static_cast<uint32_t>(i) : null_row[0]);
         out_r.push_back(s == 1 ? static_cast<uint32_t>(i) : null_row[1]);
       }
