@@ -248,7 +248,9 @@ Result<PhysicalOperatorPtr> PlanStreamStreamJoin(const LogicalPlan& plan, const 
   bool rnull = plan.join_type == JoinType::kLeftOuter || plan.join_type == JoinType::kFullOuter;
   Schema out;
   for (const auto& f : l2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || lnull});
-  for (const auto& f : r2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || rnull});
+  if (plan.join_type != JoinType::kLeftSemi) {
+    for (const auto& f : r2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || rnull});
+  }
   StatefulOperatorStateInfo info{*options.stateful, plan.state_operator_id};
   return PhysicalOperatorPtr(std::make_shared<StreamStreamJoinOperator>(l2, r2, plan.join_type, std::move(sides[0]),
                                                                         std::move(sides[1]), residual, std::move(out),

@@ -138,7 +138,7 @@ StreamStreamJoinOperator::StreamStreamJoinOperator(PhysicalOperatorPtr left, Phy
 
 Status StreamStreamJoinOperator::Validate(JoinType type, const Schema& left, const Schema& right) {
   if (type != JoinType::kInner && type != JoinType::kLeftOuter && type != JoinType::kRightOuter &&
-      type != JoinType::kFullOuter) {
+      type != JoinType::kFullOuter && type != JoinType::kLeftSemi) {
     return Status::AnalysisError("Join type " + std::string(JoinTypeName(type)) +
                                  " is not supported with streaming DataFrame/Dataset");
   }
@@ -273,6 +273,7 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   const auto t0 = std::chrono::steady_clock::now();
   const StatefulOperatorStateInfo& info = state_info();
   const int64_t version = info.batch.batch_id;
+  const bool semi = type_ == JoinType::kLeftSemi;
   const bool preserved[2] = {type_ == JoinType::kLeftOuter || type_ == JoinType::kFullOuter,
                              type_ == JoinType::kRightOuter || type_ == JoinType::kFullOuter};
   const Schema* schemas[2] = {&children()[0]->output_schema(), &children()[1]->output_schema()};
@@ -376,32 +377,12 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
            us <= *state_wm[s] * 1000;
   };
 
-  // Candidate pairs (left pool row, right pool row), in Spark's order: the
-  // new left rows with the stored right rows, then the new right rows with
-  // the stored left rows and the new left rows just stored.
-  std::vector<uint32_t> cl, cr;
-  for (size_t i = 0; i < n[0]; ++i) {
-    if (excluded[0][i]) continue;
-    const KeyRows& kr = by_key[keys[0][i]];
-    for (uint32_t j : kr.stored[1]) {
-      cl.push_back(static_cast<uint32_t>(i));
-      cr.push_back(static_cast<uint32_t>(n[1]) + j);
-    }
-  }
-  for (size_t j = 0; j < n[1]; ++j) {
-    if (excluded[1][j]) continue;
-    const KeyRows& kr = by_key[keys[1][j]];
-    for (uint32_t i : kr.stored[0]) {
-      cl.push_back(static_cast<uint32_t>(n[0]) + i);
-      cr.push_back(static_cast<uint32_t>(j));
-    }
-    for (uint32_t i : kr.fresh[0]) {
-      cl.push_back(i);
-      cr.push_back(static_cast<uint32_t>(j));
-    }
-  }
-  std::vector<uint8_t> pass(cl.size(), 1);
-  if (residual_) {
+  // Which candidate pairs (left pool row, right pool row) the residual
+  // condition holds for.
+  auto evaluate = [&](const std::vector<uint32_t>& cl,
+                      const std::vector<uint32_t>& cr) -> Result<std::vector<uint8_t>> {
+    std::vector<uint8_t> pass(cl.size(), 1);
+    if (!residual_) return pass;
     for (size_t off = 0; off < cl.size(); off += kBatchSize) {
       size_t m = std::min(kBatchSize, cl.size() - off);
       SelectionVector sl(cl.begin() + static_cast<long>(off), cl.begin() + static_cast<long>(off + m));
@@ -412,8 +393,12 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
       std::fill(pass.begin() + static_cast<long>(off), pass.begin() + static_cast<long>(off + m), 0);
       for (uint32_t k : ok) pass[off + k] = 1;
     }
-  }
+    return pass;
+  };
   std::vector<uint8_t> fresh_matched[2] = {std::vector<uint8_t>(n[0], 0), std::vector<uint8_t>(n[1], 0)};
+  auto matched = [&](int s, uint32_t row) {
+    return row < n[s] ? fresh_matched[s][row] != 0 : stored[s][row - n[s]].matched;
+  };
   auto mark = [&](int s, uint32_t row) {
     if (row < n[s]) {
       fresh_matched[s][row] = 1;
@@ -422,14 +407,52 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
       if (!st.matched) st.matched = st.dirty = true;
     }
   };
+  // Output rows as pool rows; a left semi join outputs each left row once,
+  // when it first matches, and its left rows only.
   std::vector<uint32_t> out_l, out_r;
-  for (size_t k = 0; k < cl.size(); ++k) {
-    if (!pass[k]) continue;
-    out_l.push_back(cl[k]);
-    out_r.push_back(cr[k]);
-    mark(0, cl[k]);
-    mark(1, cr[k]);
+  auto emit = [&](const std::vector<uint32_t>& cl, const std::vector<uint32_t>& cr, const std::vector<uint8_t>& pass) {
+    for (size_t k = 0; k < cl.size(); ++k) {
+      if (!pass[k]) continue;
+      if (semi && matched(0, cl[k])) continue;
+      out_l.push_back(cl[k]);
+      out_r.push_back(cr[k]);
+      mark(0, cl[k]);
+      mark(1, cr[k]);
+    }
+  };
+  // As Spark: the new left rows with the stored right rows, then the new
+  // right rows with the stored left rows and the new left rows (which Spark
+  // has stored by then; a semi join's already matched ones excepted).
+  std::vector<uint32_t> cl, cr;
+  for (size_t i = 0; i < n[0]; ++i) {
+    if (excluded[0][i]) continue;
+    const KeyRows& kr = by_key[keys[0][i]];
+    for (uint32_t j : kr.stored[1]) {
+      cl.push_back(static_cast<uint32_t>(i));
+      cr.push_back(static_cast<uint32_t>(n[1]) + j);
+    }
   }
+  SLUICE_ASSIGN_OR_RETURN(auto pass, evaluate(cl, cr));
+  emit(cl, cr, pass);
+  const std::vector<uint8_t> matched_by_stored_right = fresh_matched[0];
+  cl.clear();
+  cr.clear();
+  for (size_t j = 0; j < n[1]; ++j) {
+    if (excluded[1][j]) continue;
+    const KeyRows& kr = by_key[keys[1][j]];
+    for (uint32_t i : kr.stored[0]) {
+      if (semi && stored[0][i].matched) continue;
+      cl.push_back(static_cast<uint32_t>(n[0]) + i);
+      cr.push_back(static_cast<uint32_t>(j));
+    }
+    for (uint32_t i : kr.fresh[0]) {
+      if (semi && matched_by_stored_right[i]) continue;
+      cl.push_back(i);
+      cr.push_back(static_cast<uint32_t>(j));
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(pass, evaluate(cl, cr));
+  emit(cl, cr, pass);
 
   // Store the new rows, as Spark: every left row (it has met the new right
   // rows only now); a right row unless the eviction below would remove it at
@@ -440,7 +463,8 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   std::string kbuf, vbuf;
   for (int s = 0; s < 2; ++s) {
     for (size_t i = 0; i < n[s]; ++i) {
-      bool store = !excluded[s][i] && (s == 0 || !behind(s, i) || (preserved[s] && !fresh_matched[s][i]));
+      bool store = !excluded[s][i] && (s == 0 ? !(semi && matched_by_stored_right[i])
+                                              : !behind(s, i) || (preserved[s] && !fresh_matched[s][i]));
       if (store) {
         KeyRows& kr = by_key[keys[s][i]];
         kbuf = keys[s][i];
@@ -464,7 +488,7 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   std::vector<Batch> out;
   if (!out_l.empty()) {
     SelectionVector sl(out_l.begin(), out_l.end()), sr(out_r.begin(), out_r.end());
-    Batch joined = Beside(pool[0].Gather(sl), pool[1].Gather(sr));
+    Batch joined = semi ? pool[0].Gather(sl) : Beside(pool[0].Gather(sl), pool[1].Gather(sr));
     joined.num_rows = sl.size();
     AppendSliced(std::move(joined), &out);
   }

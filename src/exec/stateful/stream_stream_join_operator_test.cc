@@ -33,6 +33,7 @@ Schema Output(JoinType type) {
   bool lnull = type == JoinType::kRightOuter || type == JoinType::kFullOuter;
   bool rnull = type == JoinType::kLeftOuter || type == JoinType::kFullOuter;
   for (const auto& f : kLeft.fields()) s.Add({f.name, f.type, lnull});
+  if (type == JoinType::kLeftSemi) return s;
   for (const auto& f : kRight.fields()) s.Add({f.name, f.type, rnull});
   return s;
 }
@@ -396,6 +397,27 @@ TEST(StreamStreamJoinOperatorTest, PreJoinFiltersOutputFailingRowsAtOnceOnThePre
   rows = CollectAll(*op, &ctx2);
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(Render(*rows), (Strings{"a,0s,3|a,0s,10"}));
+}
+
+TEST(StreamStreamJoinOperatorTest, LeftSemiOutputsEachLeftRowOnceWhenItFirstMatches) {
+  MemEnv env;
+  StateCheckpoint state(&env, "/ck");
+  Spec spec;
+  spec.type = JoinType::kLeftSemi;
+  spec.left.watermark_column = spec.right.watermark_column = -1;
+  // a 1 meets a 10 (output once; a 11 finds it matched); b 2 waits.
+  auto r = RunBatch(&state, 0, spec, {R({{"a", 0, 1}, {"b", 0, 2}}), R({{"a", 0, 10}, {"a", 0, 11}}), {}, {}});
+  EXPECT_EQ(r.rows, (Strings{"a,0s,1"}));
+  EXPECT_EQ(r.metrics.num_rows_total, 4);
+  // a 3 matches stored right rows at once: output, not stored. b 20 finds b 2.
+  r = RunBatch(&state, 1, spec, {R({{"a", 0, 3}}), R({{"b", 0, 20}}), {}, {}});
+  EXPECT_EQ(r.rows, (Strings{"a,0s,3", "b,0s,2"}));
+  EXPECT_EQ(r.metrics.num_rows_updated, 1);
+  EXPECT_EQ(r.metrics.num_rows_total, 5);
+  // Every stored left row has matched: new right rows output nothing.
+  r = RunBatch(&state, 2, spec, {{}, R({{"a", 0, 12}, {"b", 0, 21}}), {}, {}});
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_EQ(r.metrics.num_rows_total, 7);
 }
 
 TEST(StreamStreamJoinOperatorTest, NullKeysNeverMatchAndAreNeverStored) {
