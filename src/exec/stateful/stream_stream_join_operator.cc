@@ -9,6 +9,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/operators/key_hasher.h"
+#include "env/kill_point.h"
 #include "exec/stateful/state_row_codec.h"
 
 namespace sluice {
@@ -571,6 +572,9 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   for (int s = 0; s < 2; ++s) {
     auto committed = stores[s]->Commit();
     if (!committed.ok()) return committed.status().WithContext("committing the state of " + dirs[s]);
+    // A crash here leaves the left store at N + 1 and the right one at N:
+    // the re-run of batch N loads N of both and rewrites N + 1.
+    if (s == 0) SLUICE_KILL_POINT("stream_join:between_store_commits");
   }
   ex->partitions[static_cast<size_t>(partition)]->rows = std::move(out);  // the caller holds its lock
 
