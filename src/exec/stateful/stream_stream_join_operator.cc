@@ -338,18 +338,23 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
       if (!excluded[s][i]) by_key[keys[s][i]].fresh[s].push_back(static_cast<uint32_t>(i));
     }
   }
+  // The stored rows of a key are read only when the other side has new
+  // rows of it; otherwise only counted (the next index to store at).
   std::string probe;
   for (auto& [key, rows] : by_key) {
     for (int s = 0; s < 2; ++s) {
-      for (int64_t idx = 0;; ++idx) {
+      const bool needed = !rows.fresh[1 - s].empty();
+      int64_t idx = 0;
+      for (;; ++idx) {
         probe = key;
         AppendIndex(&probe, idx);
         const std::string* v = stores[s]->Get(probe);
         if (v == nullptr) break;
+        if (!needed) continue;
         rows.stored[s].push_back(static_cast<uint32_t>(stored[s].size()));
         stored[s].push_back({probe, *v, MatchedOf(*v), false});
       }
-      rows.count[s] = static_cast<int64_t>(rows.stored[s].size());
+      rows.count[s] = idx;
     }
   }
 
