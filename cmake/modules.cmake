@@ -60,6 +60,10 @@ set_tests_properties(stream_crash_test PROPERTIES LABELS e2e TIMEOUT 120)
 # snapshot before its rename), restarted: exact counts and sums.
 add_test(NAME stream_rocksdb_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/rocksdb_crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_rocksdb_crash_test PROPERTIES LABELS e2e TIMEOUT 180)
+# The same for a stream-stream join (both sides' state stores, and a kill
+# between their commits).
+add_test(NAME stream_join_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/join_crash_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(stream_join_crash_test PROPERTIES LABELS e2e TIMEOUT 180)
 # Random SIGKILLs of `sluice run` (file -> file, and a streaming aggregation)
 # while input arrives; the output holds every input record once. The short
 # version of scripts/sigkill_loop.sh (a few seconds); the Kafka pipelines are

@@ -70,8 +70,8 @@ std::string LogicalPlan::NodeString() const {
       return s;
     }
     case LogicalKind::kJoin:
-      return std::string("Join ") + JoinTypeName(join_type) +
-             (condition ? ", " + condition->ToString() : "");
+      return std::string("Join ") + JoinTypeName(join_type) + (condition ? ", " + condition->ToString() : "") +
+             (stateful() ? ", stateful operator " + std::to_string(state_operator_id) : "");
     case LogicalKind::kSort: {
       std::string s = "Sort [";
       for (size_t i = 0; i < sort_items.size(); ++i) {

@@ -285,7 +285,7 @@ StateSchema JoinStateSchema(const LogicalPlan& p, const EquiJoinCondition& split
 Result<PhysicalOperatorPtr> PlanStreamStreamJoin(const LogicalPlan& plan, const PlanContext& options,
                                                  const PhysicalOperatorPtr& l2, const PhysicalOperatorPtr& r2,
                                                  const EquiJoinCondition& split, const std::vector<int>& lcols,
-                                                 const std::vector<int>& rcols, const ExprPtr& residual) {
+                                                 const std::vector<int>& rcols) {
   if (!options.stateful) {
     return Status::Internal("stateful operator " + std::to_string(plan.state_operator_id) +
                             " planned without the state of a micro-batch");
@@ -314,15 +314,47 @@ Result<PhysicalOperatorPtr> PlanStreamStreamJoin(const LogicalPlan& plan, const 
   } else {
     for (int s = 0; s < 2; ++s) sides[s].bounds = StateValueWatermarkBounds(plan, s);
   }
+  // The non-equi conjuncts: over one side only (Spark's pre-join filters),
+  // or over both (checked on each pair; right columns after the left
+  // side's computed keys).
+  const int nl = static_cast<int>(plan.children[0]->output.size());
+  const int nr = static_cast<int>(plan.children[1]->output.size());
+  const int nl2 = static_cast<int>(l2->output_schema().size());
+  std::vector<ExprPtr> filters[2], both;
+  for (const auto& c : split.residual) {
+    std::vector<int> cols;
+    CollectColumns(*c, &cols);
+    bool left_only = !cols.empty(), right_only = !cols.empty();
+    for (int x : cols) (x < nl ? right_only : left_only) = false;
+    if (left_only) {
+      filters[0].push_back(c);
+    } else if (right_only) {
+      filters[1].push_back(ShiftColumns(c, -nl));
+    } else {
+      both.push_back(c);
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr left_filter, CombineConjuncts(filters[0]));
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr right_filter, CombineConjuncts(filters[1]));
+  SLUICE_ASSIGN_OR_RETURN(ExprPtr residual, CombineConjuncts(both));
+  if (residual && nl2 != nl) {
+    std::vector<int> mapping(static_cast<size_t>(nl + nr));
+    for (int i = 0; i < nl; ++i) mapping[static_cast<size_t>(i)] = i;
+    for (int i = 0; i < nr; ++i) mapping[static_cast<size_t>(nl + i)] = nl2 + i;
+    residual = RemapColumns(residual, mapping);
+  }
   bool lnull = plan.join_type == JoinType::kRightOuter || plan.join_type == JoinType::kFullOuter;
   bool rnull = plan.join_type == JoinType::kLeftOuter || plan.join_type == JoinType::kFullOuter;
   Schema out;
   for (const auto& f : l2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || lnull});
-  for (const auto& f : r2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || rnull});
+  if (plan.join_type != JoinType::kLeftSemi) {
+    for (const auto& f : r2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || rnull});
+  }
   StatefulOperatorStateInfo info{*options.stateful, plan.state_operator_id};
   return PhysicalOperatorPtr(std::make_shared<StreamStreamJoinOperator>(l2, r2, plan.join_type, std::move(sides[0]),
                                                                         std::move(sides[1]), residual, std::move(out),
-                                                                        info, JoinStateSchema(plan, split)));
+                                                                        info, JoinStateSchema(plan, split),
+                                                                        left_filter, right_filter));
 }
 
 Result<PhysicalOperatorPtr> PlanJoin(const LogicalPlan& plan, const PlanContext& options) {
@@ -370,7 +402,7 @@ Result<PhysicalOperatorPtr> PlanJoin(const LogicalPlan& plan, const PlanContext&
   // Outer sides become nullable.
   PhysicalOperatorPtr join;
   if (plan.stateful()) {
-    SLUICE_ASSIGN_OR_RETURN(join, PlanStreamStreamJoin(plan, options, l2, r2, split, lcols, rcols, res));
+    SLUICE_ASSIGN_OR_RETURN(join, PlanStreamStreamJoin(plan, options, l2, r2, split, lcols, rcols));
   } else {
     join = std::make_shared<HashJoinOperator>(l2, r2, plan.join_type, lcols, rcols, res, joined);
   }

@@ -112,7 +112,7 @@ TEST_F(StreamJoinTest, SparksRulesForStreamStreamJoins) {
             std::string::npos)
       << q.status().ToString();
   for (const auto& [how, type] : std::vector<std::pair<std::string, std::string>>{
-           {"left", "LeftOuter"}, {"right", "RightOuter"}, {"full", "FullOuter"}}) {
+           {"left", "LeftOuter"}, {"right", "RightOuter"}, {"full", "FullOuter"}, {"left_semi", "LeftSemi"}}) {
     auto outer = Start(Join("k = rk", how));
     ASSERT_FALSE(outer.ok()) << how;
     EXPECT_NE(outer.status().message().find(

@@ -23,10 +23,10 @@ void CountAggs(const LogicalPlan& p, int* n) {
 }
 
 // A Join of two streams (Spark's rules): append mode only; inner joins
-// always; outer joins need a watermark on a join key, or a range condition
+// always; outer and left semi joins need a watermark on a join key, or a range condition
 // that bounds the preserved side's event time by the other side's
 // watermarked event time (for a full outer join, one side's suffices, as
-// in Spark); left semi / anti are not supported.
+// in Spark); left anti is not supported.
 Status CheckStreamStreamJoin(const LogicalPlan& p, OutputMode mode) {
   if (mode != OutputMode::kAppend) {
     return Status::AnalysisError(std::string("Join between two streaming DataFrames/Datasets is not supported in ") +
@@ -36,6 +36,7 @@ Status CheckStreamStreamJoin(const LogicalPlan& p, OutputMode mode) {
     case JoinType::kInner:
     case JoinType::kCross: return Status::OK();
     case JoinType::kLeftOuter:
+    case JoinType::kLeftSemi:
     case JoinType::kRightOuter:
     case JoinType::kFullOuter: break;
     case JoinType::kLeftAnti:
@@ -46,7 +47,9 @@ Status CheckStreamStreamJoin(const LogicalPlan& p, OutputMode mode) {
   }
   bool in_keys = WatermarkedJoinKey(p, SplitEquiJoinCondition(p)) >= 0;
   bool range = false;
-  if (p.join_type == JoinType::kLeftOuter) range = !StateValueWatermarkBounds(p, 0).empty();
+  if (p.join_type == JoinType::kLeftOuter || p.join_type == JoinType::kLeftSemi) {
+    range = !StateValueWatermarkBounds(p, 0).empty();
+  }
   if (p.join_type == JoinType::kRightOuter) range = !StateValueWatermarkBounds(p, 1).empty();
   if (p.join_type == JoinType::kFullOuter) {
     range = !StateValueWatermarkBounds(p, 0).empty() || !StateValueWatermarkBounds(p, 1).empty();

@@ -9,6 +9,7 @@
 
 #include "exec/expression_evaluator.h"
 #include "exec/operators/key_hasher.h"
+#include "env/kill_point.h"
 #include "exec/stateful/state_row_codec.h"
 
 namespace sluice {
@@ -127,16 +128,18 @@ struct StreamStreamJoinOperator::Execution {
 
 StreamStreamJoinOperator::StreamStreamJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorPtr right, JoinType type,
                                                    StreamJoinSide l, StreamJoinSide r, ExprPtr residual, Schema output,
-                                                   StatefulOperatorStateInfo info, StateSchema schema)
+                                                   StatefulOperatorStateInfo info, StateSchema schema,
+                                                   ExprPtr left_filter, ExprPtr right_filter)
     : StatefulOperator(std::move(output), {std::move(left), std::move(right)}, info, std::move(schema)),
       type_(type),
       sides_{std::move(l), std::move(r)},
       residual_(std::move(residual)),
+      pre_filters_{std::move(left_filter), std::move(right_filter)},
       num_partitions_(std::max(1, info.batch.num_partitions)) {}
 
 Status StreamStreamJoinOperator::Validate(JoinType type, const Schema& left, const Schema& right) {
   if (type != JoinType::kInner && type != JoinType::kLeftOuter && type != JoinType::kRightOuter &&
-      type != JoinType::kFullOuter) {
+      type != JoinType::kFullOuter && type != JoinType::kLeftSemi) {
     return Status::AnalysisError("Join type " + std::string(JoinTypeName(type)) +
                                  " is not supported with streaming DataFrame/Dataset");
   }
@@ -179,6 +182,9 @@ std::string StreamStreamJoinOperator::details() const {
   }
   s += "]";
   if (residual_) s += ", condition=" + residual_->ToString();
+  for (int side = 0; side < 2; ++side) {
+    if (pre_filters_[side]) s += std::string(", ") + kStoreNames[side] + "Filter=" + pre_filters_[side]->ToString();
+  }
   const auto& info = state_info();
   for (int side = 0; side < 2; ++side) {
     auto wm = sides_[side].StateWatermarkMs(info.batch.watermark_for_eviction_ms);
@@ -268,6 +274,7 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   const auto t0 = std::chrono::steady_clock::now();
   const StatefulOperatorStateInfo& info = state_info();
   const int64_t version = info.batch.batch_id;
+  const bool semi = type_ == JoinType::kLeftSemi;
   const bool preserved[2] = {type_ == JoinType::kLeftOuter || type_ == JoinType::kFullOuter,
                              type_ == JoinType::kRightOuter || type_ == JoinType::kFullOuter};
   const Schema* schemas[2] = {&children()[0]->output_schema(), &children()[1]->output_schema()};
@@ -289,18 +296,26 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   std::optional<int64_t> state_wm[2];
   for (int s = 0; s < 2; ++s) state_wm[s] = sides_[s].StateWatermarkMs(info.batch.watermark_for_eviction_ms);
 
-  // The new rows' encoded join keys; NULL keys never match.
+  // The new rows' encoded join keys. A row with a NULL key, or failing its
+  // side's pre-join filter, can never match: it is excluded (neither joined
+  // nor stored).
   std::vector<std::string> keys[2];
-  std::vector<uint8_t> null_key[2];
+  std::vector<uint8_t> excluded[2];
   for (int s = 0; s < 2; ++s) {
+    excluded[s].assign(n[s], 0);
+    if (pre_filters_[s] && n[s] > 0) {
+      std::vector<uint8_t> pass(n[s], 0);
+      SLUICE_ASSIGN_OR_RETURN(SelectionVector ok, ExpressionEvaluator::Select(*pre_filters_[s], *in[s], nullptr, ctx->eval));
+      for (uint32_t i : ok) pass[i] = 1;
+      for (size_t i = 0; i < n[s]; ++i) excluded[s][i] = pass[i] ? 0 : 1;
+    }
     std::vector<Vector> kcols;
     for (int k : sides_[s].keys) kcols.push_back(in[s]->columns[static_cast<size_t>(k)]);
     Batch kb(std::move(kcols), n[s]);
     keys[s].resize(n[s]);
-    null_key[s].assign(n[s], 0);
     for (size_t i = 0; i < n[s]; ++i) {
-      for (const auto& c : kb.columns) null_key[s][i] |= c.IsNull(i) ? 1 : 0;
-      if (!null_key[s][i]) EncodeStateRow(kb, 0, kb.num_columns(), i, &keys[s][i]);
+      for (const auto& c : kb.columns) excluded[s][i] |= c.IsNull(i) ? 1 : 0;
+      if (!excluded[s][i]) EncodeStateRow(kb, 0, kb.num_columns(), i, &keys[s][i]);
     }
   }
 
@@ -320,21 +335,26 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   std::unordered_map<std::string, KeyRows> by_key;
   for (int s = 0; s < 2; ++s) {
     for (size_t i = 0; i < n[s]; ++i) {
-      if (!null_key[s][i]) by_key[keys[s][i]].fresh[s].push_back(static_cast<uint32_t>(i));
+      if (!excluded[s][i]) by_key[keys[s][i]].fresh[s].push_back(static_cast<uint32_t>(i));
     }
   }
+  // The stored rows of a key are read only when the other side has new
+  // rows of it; otherwise only counted (the next index to store at).
   std::string probe;
   for (auto& [key, rows] : by_key) {
     for (int s = 0; s < 2; ++s) {
-      for (int64_t idx = 0;; ++idx) {
+      const bool needed = !rows.fresh[1 - s].empty();
+      int64_t idx = 0;
+      for (;; ++idx) {
         probe = key;
         AppendIndex(&probe, idx);
         const std::string* v = stores[s]->Get(probe);
         if (v == nullptr) break;
+        if (!needed) continue;
         rows.stored[s].push_back(static_cast<uint32_t>(stored[s].size()));
         stored[s].push_back({probe, *v, MatchedOf(*v), false});
       }
-      rows.count[s] = static_cast<int64_t>(rows.stored[s].size());
+      rows.count[s] = idx;
     }
   }
 
@@ -354,47 +374,21 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
     null_row[s] = static_cast<uint32_t>(n[s] + rows);
   }
 
-  // A new row is stored unless it is already behind its side's state watermark.
-  std::vector<uint8_t> keep[2];
-  for (int s = 0; s < 2; ++s) {
-    keep[s].assign(n[s], 0);
+  // Whether a new row is behind its side's state watermark (removed again
+  // at the end of this batch if stored).
+  auto behind = [&](int s, size_t i) {
     const int col = sides_[s].bounds.empty() ? -1 : sides_[s].bounds[0].column;
-    for (size_t i = 0; i < n[s]; ++i) {
-      if (null_key[s][i]) continue;
-      int64_t us = 0;
-      bool behind = state_wm[s] && col >= 0 &&
-                    EventTimeMicros(in[s]->columns[static_cast<size_t>(col)], i, &us) && us <= *state_wm[s] * 1000;
-      keep[s][i] = behind ? 0 : 1;
-    }
-  }
+    int64_t us = 0;
+    return state_wm[s] && col >= 0 && EventTimeMicros(in[s]->columns[static_cast<size_t>(col)], i, &us) &&
+           us <= *state_wm[s] * 1000;
+  };
 
-  // Candidate pairs (left pool row, right pool row), in Spark's order: the
-  // new left rows with the stored right rows, then the new right rows with
-  // the stored left rows and the new left rows just stored.
-  std::vector<uint32_t> cl, cr;
-  for (size_t i = 0; i < n[0]; ++i) {
-    if (null_key[0][i]) continue;
-    const KeyRows& kr = by_key[keys[0][i]];
-    for (uint32_t j : kr.stored[1]) {
-      cl.push_back(static_cast<uint32_t>(i));
-      cr.push_back(static_cast<uint32_t>(n[1]) + j);
-    }
-  }
-  for (size_t j = 0; j < n[1]; ++j) {
-    if (null_key[1][j]) continue;
-    const KeyRows& kr = by_key[keys[1][j]];
-    for (uint32_t i : kr.stored[0]) {
-      cl.push_back(static_cast<uint32_t>(n[0]) + i);
-      cr.push_back(static_cast<uint32_t>(j));
-    }
-    for (uint32_t i : kr.fresh[0]) {
-      if (!keep[0][i]) continue;
-      cl.push_back(i);
-      cr.push_back(static_cast<uint32_t>(j));
-    }
-  }
-  std::vector<uint8_t> pass(cl.size(), 1);
-  if (residual_) {
+  // Which candidate pairs (left pool row, right pool row) the residual
+  // condition holds for.
+  auto evaluate = [&](const std::vector<uint32_t>& cl,
+                      const std::vector<uint32_t>& cr) -> Result<std::vector<uint8_t>> {
+    std::vector<uint8_t> pass(cl.size(), 1);
+    if (!residual_) return pass;
     for (size_t off = 0; off < cl.size(); off += kBatchSize) {
       size_t m = std::min(kBatchSize, cl.size() - off);
       SelectionVector sl(cl.begin() + static_cast<long>(off), cl.begin() + static_cast<long>(off + m));
@@ -405,8 +399,12 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
       std::fill(pass.begin() + static_cast<long>(off), pass.begin() + static_cast<long>(off + m), 0);
       for (uint32_t k : ok) pass[off + k] = 1;
     }
-  }
+    return pass;
+  };
   std::vector<uint8_t> fresh_matched[2] = {std::vector<uint8_t>(n[0], 0), std::vector<uint8_t>(n[1], 0)};
+  auto matched = [&](int s, uint32_t row) {
+    return row < n[s] ? fresh_matched[s][row] != 0 : stored[s][row - n[s]].matched;
+  };
   auto mark = [&](int s, uint32_t row) {
     if (row < n[s]) {
       fresh_matched[s][row] = 1;
@@ -415,22 +413,65 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
       if (!st.matched) st.matched = st.dirty = true;
     }
   };
+  // Output rows as pool rows; a left semi join outputs each left row once,
+  // when it first matches, and its left rows only.
   std::vector<uint32_t> out_l, out_r;
-  for (size_t k = 0; k < cl.size(); ++k) {
-    if (!pass[k]) continue;
-    out_l.push_back(cl[k]);
-    out_r.push_back(cr[k]);
-    mark(0, cl[k]);
-    mark(1, cr[k]);
+  auto emit = [&](const std::vector<uint32_t>& cl, const std::vector<uint32_t>& cr, const std::vector<uint8_t>& pass) {
+    for (size_t k = 0; k < cl.size(); ++k) {
+      if (!pass[k]) continue;
+      if (semi && matched(0, cl[k])) continue;
+      out_l.push_back(cl[k]);
+      out_r.push_back(cr[k]);
+      mark(0, cl[k]);
+      mark(1, cr[k]);
+    }
+  };
+  // As Spark: the new left rows with the stored right rows, then the new
+  // right rows with the stored left rows and the new left rows (which Spark
+  // has stored by then; a semi join's already matched ones excepted).
+  std::vector<uint32_t> cl, cr;
+  for (size_t i = 0; i < n[0]; ++i) {
+    if (excluded[0][i]) continue;
+    const KeyRows& kr = by_key[keys[0][i]];
+    for (uint32_t j : kr.stored[1]) {
+      cl.push_back(static_cast<uint32_t>(i));
+      cr.push_back(static_cast<uint32_t>(n[1]) + j);
+    }
   }
+  SLUICE_ASSIGN_OR_RETURN(auto pass, evaluate(cl, cr));
+  emit(cl, cr, pass);
+  const std::vector<uint8_t> matched_by_stored_right = fresh_matched[0];
+  cl.clear();
+  cr.clear();
+  for (size_t j = 0; j < n[1]; ++j) {
+    if (excluded[1][j]) continue;
+    const KeyRows& kr = by_key[keys[1][j]];
+    for (uint32_t i : kr.stored[0]) {
+      if (semi && stored[0][i].matched) continue;
+      cl.push_back(static_cast<uint32_t>(n[0]) + i);
+      cr.push_back(static_cast<uint32_t>(j));
+    }
+    for (uint32_t i : kr.fresh[0]) {
+      if (semi && matched_by_stored_right[i]) continue;
+      cl.push_back(i);
+      cr.push_back(static_cast<uint32_t>(j));
+    }
+  }
+  SLUICE_ASSIGN_OR_RETURN(pass, evaluate(cl, cr));
+  emit(cl, cr, pass);
 
-  // Store the new rows; a new row not stored that matched nothing is output
-  // with NULLs now on a preserved side (it can never match later).
+  // Store the new rows, as Spark: every left row (it has met the new right
+  // rows only now); a right row unless the eviction below would remove it at
+  // once, when it matched or its side is not preserved (else its eviction
+  // outputs it with NULLs). An excluded row is output with NULLs now on a
+  // preserved side.
   int64_t updated = 0;
   std::string kbuf, vbuf;
   for (int s = 0; s < 2; ++s) {
     for (size_t i = 0; i < n[s]; ++i) {
-      if (keep[s][i]) {
+      bool store = !excluded[s][i] && (s == 0 ? !(semi && matched_by_stored_right[i])
+                                              : !behind(s, i) || (preserved[s] && !fresh_matched[s][i]));
+      if (store) {
         KeyRows& kr = by_key[keys[s][i]];
         kbuf = keys[s][i];
         AppendIndex(&kbuf, kr.count[s]++);
@@ -439,7 +480,7 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
         AppendMatched(&vbuf, fresh_matched[s][i] != 0);
         stores[s]->Put(kbuf, vbuf);
         ++updated;
-      } else if (preserved[s] && !fresh_matched[s][i]) {
+      } else if (excluded[s][i] && preserved[s]) {
         out_l.push_back(s == 0 ? static_cast<uint32_t>(i) : null_row[0]);
         out_r.push_back(s == 1 ? static_cast<uint32_t>(i) : null_row[1]);
       }
@@ -453,7 +494,7 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   std::vector<Batch> out;
   if (!out_l.empty()) {
     SelectionVector sl(out_l.begin(), out_l.end()), sr(out_r.begin(), out_r.end());
-    Batch joined = Beside(pool[0].Gather(sl), pool[1].Gather(sr));
+    Batch joined = semi ? pool[0].Gather(sl) : Beside(pool[0].Gather(sl), pool[1].Gather(sr));
     joined.num_rows = sl.size();
     AppendSliced(std::move(joined), &out);
   }
@@ -536,6 +577,9 @@ Status StreamStreamJoinOperator::UpdatePartition(Execution* ex, ExecContext* ctx
   for (int s = 0; s < 2; ++s) {
     auto committed = stores[s]->Commit();
     if (!committed.ok()) return committed.status().WithContext("committing the state of " + dirs[s]);
+    // A crash here leaves the left store at N + 1 and the right one at N:
+    // the re-run of batch N loads N of both and rewrites N + 1.
+    if (s == 0) SLUICE_KILL_POINT("stream_join:between_store_commits");
   }
   ex->partitions[static_cast<size_t>(partition)]->rows = std::move(out);  // the caller holds its lock
 

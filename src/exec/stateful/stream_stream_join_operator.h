@@ -1,6 +1,6 @@
 // StreamStreamJoinOperator: an equi-join of two streaming inputs across
 // micro-batches (Spark's StreamingSymmetricHashJoinExec): inner, left outer,
-// right outer and full outer.
+// right outer, full outer and left semi.
 //
 // State: per state partition, one store per side (StateCheckpoint::Provider
 // (op, p, "left" / "right"), i.e. `state/<op>/<p>/left/`). A stored row's key
@@ -25,11 +25,16 @@
 //      Then each side's state behind its state watermark is removed; on a
 //      preserved side of an outer join, a removed row that never matched is
 //      output with NULLs for the other side. Both stores commit N + 1.
-// Rows with a NULL join key never match: on a preserved side they are
-// output with NULLs at once, otherwise dropped; they are never stored. A new
-// row already behind its side's state watermark is not stored (as Spark);
-// on a preserved side it is output with NULLs at once if it matched nothing
-// (Spark drops it; it can no longer match, so this is its only chance).
+// Left semi (output: the left columns): a left row is output once, when it
+// first matches; a new left row that matched a stored right row is not
+// stored, the new right rows only meet the stored left rows not matched yet
+// (Spark's excludeRowsAlreadyMatched).
+// A new row already behind its side's state watermark is still stored if
+// it is a left row (it has not met the new right rows yet) or an unmatched
+// row of a preserved side, and removed (so output with NULLs if unmatched)
+// at the end of the same batch, as Spark 3.5 does. Rows with a NULL join
+// key never match (SQL equality): on a preserved side they are output with
+// NULLs at once, otherwise dropped; they are never stored.
 //
 // State watermark of a side (ms), from the batch's eviction watermark W
 // (StatefulBatchInfo::watermark_for_eviction_ms), as Spark's
@@ -76,13 +81,18 @@ struct StreamJoinSide {
 class StreamStreamJoinOperator final : public StatefulOperator {
  public:
   // `residual` is bound over the left row's columns followed by the right
-  // row's; `output` is the left columns then the right columns.
+  // row's; `output` is the left columns then the right columns (left semi:
+  // the left columns). The
+  // pre-join filters (conjuncts of the condition over one side only, bound
+  // over that side's columns; may be null) are checked on each new row
+  // first: a row failing its side's is never joined nor stored, and is
+  // output at once with NULLs on a preserved side (Spark's preJoinFilter).
   StreamStreamJoinOperator(PhysicalOperatorPtr left, PhysicalOperatorPtr right, JoinType type, StreamJoinSide l,
                            StreamJoinSide r, ExprPtr residual, Schema output, StatefulOperatorStateInfo info,
-                           StateSchema schema);
+                           StateSchema schema, ExprPtr left_filter = nullptr, ExprPtr right_filter = nullptr);
 
-  // Fails for join types other than inner and outer, and for columns whose
-  // values cannot be stored.
+  // Fails for join types other than inner, outer and left semi, and for
+  // columns whose values cannot be stored.
   static Status Validate(JoinType type, const Schema& left, const Schema& right);
   // The state schema: operator "symmetricHashJoin", stores "left" and
   // "right" (keys: the join keys named `key_names`, then `index BIGINT`;
@@ -108,6 +118,7 @@ class StreamStreamJoinOperator final : public StatefulOperator {
   JoinType type_;
   StreamJoinSide sides_[2];
   ExprPtr residual_;
+  ExprPtr pre_filters_[2];
   int num_partitions_;
 };
 

@@ -33,6 +33,7 @@ Schema Output(JoinType type) {
   bool lnull = type == JoinType::kRightOuter || type == JoinType::kFullOuter;
   bool rnull = type == JoinType::kLeftOuter || type == JoinType::kFullOuter;
   for (const auto& f : kLeft.fields()) s.Add({f.name, f.type, lnull});
+  if (type == JoinType::kLeftSemi) return s;
   for (const auto& f : kRight.fields()) s.Add({f.name, f.type, rnull});
   return s;
 }
@@ -330,6 +331,93 @@ TEST(StreamStreamJoinOperatorTest, WatermarkBoundariesAreInclusiveAsSparks) {
   r = RunBatch(&state, 4, spec, {after, {}, 7000, 7001});
   EXPECT_EQ(r.metrics.num_rows_dropped_by_watermark, 0);
   EXPECT_EQ(r.metrics.num_rows_total, 1);
+}
+
+TEST(StreamStreamJoinOperatorTest, NewRowsAlreadyBehindTheStateWatermarkStillMeetTheOtherSidesNewRows) {
+  MemEnv env;
+  Spec spec;
+  spec.type = JoinType::kLeftOuter;
+  spec.residual = RangeCondition();
+  spec.left.bounds = {{1, 0, true}};
+  spec.right.bounds = {{1, -10 * kSecond, true}};
+  {
+    // W = 20 s: left state watermark 19.999 s, right 9.999 s. Both left rows
+    // are behind it when they arrive: stored (they have not met the new right
+    // rows yet), a 15 s joins a 12 s, then both are evicted in the same batch
+    // and b 16 s, unmatched, comes out with NULLs.
+    StateCheckpoint state(&env, "/ck");
+    auto r = RunBatch(&state, 0, spec, {R({{"a", 15, 1}, {"b", 16, 2}}), R({{"a", 12, 10}}), 0, 20000});
+    EXPECT_EQ(r.rows, (Strings{"a,15s,1|a,12s,10", "b,16s,2|NULL,NULL,NULL"}));
+    EXPECT_EQ(r.metrics.num_rows_updated, 3);
+    EXPECT_EQ(r.metrics.num_rows_removed, 2);
+    EXPECT_EQ(r.metrics.num_rows_total, 1);  // right a 12 s
+  }
+  // Right outer: a right row behind its state watermark is stored only if it
+  // matched nothing (its eviction outputs it with NULLs).
+  MemEnv env2;
+  StateCheckpoint state(&env2, "/ck");
+  spec.type = JoinType::kRightOuter;
+  auto r = RunBatch(&state, 0, spec, {R({{"a", 15, 1}}), R({{"a", 8, 40}, {"c", 5, 30}}), 0, 20000});
+  EXPECT_EQ(r.rows, (Strings{"NULL,NULL,NULL|c,5s,30", "a,15s,1|a,8s,40"}));
+  EXPECT_EQ(r.metrics.num_rows_updated, 2);  // left a 15 s, right c 5 s
+  EXPECT_EQ(r.metrics.num_rows_removed, 2);
+  EXPECT_EQ(r.metrics.num_rows_total, 0);
+}
+
+TEST(StreamStreamJoinOperatorTest, PreJoinFiltersOutputFailingRowsAtOnceOnThePreservedSide) {
+  MemEnv env;
+  StateCheckpoint state(&env, "/ck");
+  Spec spec;
+  spec.type = JoinType::kLeftOuter;
+  spec.left.watermark_column = spec.right.watermark_column = -1;
+  auto make = [&](int64_t batch, const Batch0& in) {
+    StatefulOperatorStateInfo info;
+    info.batch.checkpoint = &state;
+    info.batch.batch_id = batch;
+    info.batch.num_partitions = 2;
+    auto lv = MakeColumnRef(2, DataType::Bigint(), "lv");
+    auto rv = MakeColumnRef(2, DataType::Bigint(), "rv");
+    return std::make_shared<StreamStreamJoinOperator>(
+        testing::Source(kLeft, {{in.left}}), testing::Source(kRight, {{in.right}}), spec.type, spec.left, spec.right,
+        nullptr, Output(spec.type), info, StreamStreamJoinOperator::MakeStateSchema(kLeft, kRight, {0}, {"k"}),
+        *BindScalarFunction(">", {lv, MakeLiteral(Value::Bigint(1))}),
+        *BindScalarFunction("<", {rv, MakeLiteral(Value::Bigint(100))}));
+  };
+  auto op = make(0, {R({{"a", 0, 1}, {"a", 0, 2}}), R({{"a", 0, 10}, {"a", 0, 500}}), {}, {}});
+  ExecContext ctx;
+  auto rows = CollectAll(*op, &ctx);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(Render(*rows), (Strings{"a,0s,1|NULL,NULL,NULL", "a,0s,2|a,0s,10"}));
+  auto m = op->Finish(&ctx);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->num_rows_total, 2);  // left a 2, right a 10
+  // The filtered-out rows were not stored: nothing more joins with them.
+  op = make(1, {R({{"a", 0, 3}}), {}, {}, {}});
+  ExecContext ctx2;
+  rows = CollectAll(*op, &ctx2);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(Render(*rows), (Strings{"a,0s,3|a,0s,10"}));
+}
+
+TEST(StreamStreamJoinOperatorTest, LeftSemiOutputsEachLeftRowOnceWhenItFirstMatches) {
+  MemEnv env;
+  StateCheckpoint state(&env, "/ck");
+  Spec spec;
+  spec.type = JoinType::kLeftSemi;
+  spec.left.watermark_column = spec.right.watermark_column = -1;
+  // a 1 meets a 10 (output once; a 11 finds it matched); b 2 waits.
+  auto r = RunBatch(&state, 0, spec, {R({{"a", 0, 1}, {"b", 0, 2}}), R({{"a", 0, 10}, {"a", 0, 11}}), {}, {}});
+  EXPECT_EQ(r.rows, (Strings{"a,0s,1"}));
+  EXPECT_EQ(r.metrics.num_rows_total, 4);
+  // a 3 matches stored right rows at once: output, not stored. b 20 finds b 2.
+  r = RunBatch(&state, 1, spec, {R({{"a", 0, 3}}), R({{"b", 0, 20}}), {}, {}});
+  EXPECT_EQ(r.rows, (Strings{"a,0s,3", "b,0s,2"}));
+  EXPECT_EQ(r.metrics.num_rows_updated, 1);
+  EXPECT_EQ(r.metrics.num_rows_total, 5);
+  // Every stored left row has matched: new right rows output nothing.
+  r = RunBatch(&state, 2, spec, {{}, R({{"a", 0, 12}, {"b", 0, 21}}), {}, {}});
+  EXPECT_TRUE(r.rows.empty());
+  EXPECT_EQ(r.metrics.num_rows_total, 7);
 }
 
 TEST(StreamStreamJoinOperatorTest, NullKeysNeverMatchAndAreNeverStored) {
