@@ -451,7 +451,11 @@ DataFrame DataFrame::limit(int64_t n) const {
 
 DataFrame DataFrame::distinct() const {
   SLUICE_DF_CHECK();
-  return DataFrame(session_, MakeDistinct(plan_), Status::OK());
+  // Spark: `def distinct() = dropDuplicates()` (on a stream a deduplication,
+  // unlike SQL's SELECT DISTINCT, which is an aggregation).
+  std::vector<int> all;
+  for (size_t i = 0; i < plan_->output.size(); ++i) all.push_back(static_cast<int>(i));
+  return DataFrame(session_, MakeDeduplicate(plan_, std::move(all), false), Status::OK());
 }
 
 DataFrame DataFrame::withWatermark(const std::string& eventTime, const std::string& delayThreshold) const {

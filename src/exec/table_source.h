@@ -4,6 +4,7 @@
 // physical operator that reads exactly that.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,6 +56,14 @@ class TablePublisher {
   virtual ~TablePublisher() = default;
   // Creates or replaces the temporary table `name`.
   virtual Status PublishTable(const std::string& name, TableSourcePtr table) = 0;
+  // An object a connector keeps for the life of the session, under `key`
+  // (the memory sink: one sink per query name, so that a query restarted in
+  // the session continues its table): the one stored under `key`, else
+  // make()'s result, stored. Destroyed with the publisher, so that a later
+  // session (even one allocated at the same address) never sees it. Keys
+  // should start with the connector's name; one key, one type.
+  virtual std::shared_ptr<void> KeepForSession(const std::string& key,
+                                               const std::function<std::shared_ptr<void>()>& make) = 0;
 };
 
 }  // namespace sluice

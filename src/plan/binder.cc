@@ -1,5 +1,6 @@
 #include "plan/binder.h"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <set>
@@ -951,6 +952,11 @@ Result<LogicalPlanPtr> Binder::BindTableRef(const ast::TableRef& ref) {
       SLUICE_ASSIGN_OR_RETURN(auto input, BindTableRef(*w.input));
       return BindWatermark(std::move(input), *w.column, *w.delay);
     }
+    case ast::TableRefKind::kDropDuplicates: {
+      const auto& d = static_cast<const ast::DropDuplicatesRef&>(ref);
+      SLUICE_ASSIGN_OR_RETURN(auto input, BindTableRef(*d.input));
+      return BindDropDuplicates(std::move(input), d.columns, d.within_watermark);
+    }
     case ast::TableRefKind::kValues: {
       const auto& vr = static_cast<const ast::ValuesRef&>(ref);
       SLUICE_ASSIGN_OR_RETURN(auto plan, BindValues(vr.rows, ref.column_aliases, ref.location));
@@ -1028,6 +1034,24 @@ Result<LogicalPlanPtr> Binder::BindTableRef(const ast::TableRef& ref) {
     }
   }
   return Status::Internal("unknown table ref");
+}
+
+Result<LogicalPlanPtr> Binder::BindDropDuplicates(LogicalPlanPtr input, const std::vector<ast::ParsedExprPtr>& columns,
+                                                  bool within_watermark) {
+  std::vector<int> keys;
+  for (const auto& c : columns) {
+    SLUICE_ASSIGN_OR_RETURN(ExprPtr e, BindExpression(*c, BindScope{input->output}));
+    if (e->kind != ExprKind::kColumnRef) {
+      return ErrorAt(c->location, "DROP DUPLICATES takes columns of its input, got " + Backquote(c->ToString()) +
+                                      " at line " + std::to_string(c->location.line) + ", column " +
+                                      std::to_string(c->location.column));
+    }
+    if (std::find(keys.begin(), keys.end(), e->column_index) == keys.end()) keys.push_back(e->column_index);
+  }
+  if (columns.empty()) {
+    for (size_t i = 0; i < input->output.size(); ++i) keys.push_back(static_cast<int>(i));
+  }
+  return MakeDeduplicate(std::move(input), std::move(keys), within_watermark);
 }
 
 Result<LogicalPlanPtr> Binder::BindWatermark(LogicalPlanPtr input, const ast::ParsedExpr& column,

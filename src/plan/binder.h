@@ -45,6 +45,11 @@ class Binder {
   // or a string such as '10 seconds').
   Result<LogicalPlanPtr> BindWatermark(LogicalPlanPtr input, const ast::ParsedExpr& column,
                                        const ast::ParsedExpr& delay);
+  // DROP DUPLICATES [WITHIN WATERMARK] [(columns)]: the Deduplicate of
+  // dropDuplicates / dropDuplicatesWithinWatermark; `columns` must be
+  // columns of `input` (none: all of them).
+  Result<LogicalPlanPtr> BindDropDuplicates(LogicalPlanPtr input, const std::vector<ast::ParsedExprPtr>& columns,
+                                            bool within_watermark);
 
   // Runs an uncorrelated subquery (scalar, IN, EXISTS) while binding; its
   // result becomes literals in the outer query. Without a runner such

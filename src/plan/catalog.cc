@@ -48,6 +48,14 @@ std::optional<Catalog::Entry> Catalog::Find(const std::string& name) const {
   return it->second;
 }
 
+std::shared_ptr<void> Catalog::KeepForSession(const std::string& key,
+                                              const std::function<std::shared_ptr<void>()>& make) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& kept = kept_[key];
+  if (!kept) kept = make();
+  return kept;
+}
+
 std::vector<std::string> Catalog::Names() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> out;

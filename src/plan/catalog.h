@@ -31,10 +31,14 @@ class Catalog : public TablePublisher {
   Status PublishTable(const std::string& name, TableSourcePtr table) override {
     return CreateTable(name, std::move(table), true, false);
   }
+  // TablePublisher: connectors' per-session objects (the memory sinks).
+  std::shared_ptr<void> KeepForSession(const std::string& key,
+                                       const std::function<std::shared_ptr<void>()>& make) override;
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, Entry> entries_;  // key: lower-case name
+  std::map<std::string, Entry> entries_;               // GUARDED_BY(mu_); key: lower-case name
+  std::map<std::string, std::shared_ptr<void>> kept_;  // GUARDED_BY(mu_); KeepForSession's objects
 };
 
 }  // namespace sluice

@@ -175,16 +175,12 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
       proj, in.keys.size(), std::move(in.calls), OutputSchema(p), info, std::move(schema), event_time_key));
 }
 
-// A Deduplicate (or the Distinct of a streaming query, Spark's dedup on
-// every column): its keys and event-time columns.
+// A Deduplicate: its keys and event-time columns. (A streaming Distinct is
+// an Aggregate by now: stream/ rewrites it as Spark does.)
 DeduplicateSpec DeduplicateSpecOf(const LogicalPlan& p) {
   DeduplicateSpec spec;
-  if (p.kind == LogicalKind::kDeduplicate) {
-    spec.key_columns = p.dedup_columns;
-  } else {
-    for (size_t i = 0; i < p.output.size(); ++i) spec.key_columns.push_back(static_cast<int>(i));
-  }
-  spec.within_watermark = p.kind == LogicalKind::kDeduplicate && p.dedup_within_watermark;
+  spec.key_columns = p.dedup_columns;
+  spec.within_watermark = p.dedup_within_watermark;
   for (size_t i = 0; i < p.output.size() && spec.event_time_column < 0; ++i) {
     if (p.output[i].watermark_delay_ms) {
       spec.event_time_column = static_cast<int>(i);
@@ -472,7 +468,6 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan, const PlanContext& 
           std::make_shared<EventTimeWatermarkOperator>(child, p.watermark_column, p.watermark_delay_ms));
     }
     case LogicalKind::kDistinct: {
-      if (p.stateful()) return PlanDeduplicate(p, options);
       SLUICE_ASSIGN_OR_RETURN(auto child, Plan(p.children[0], options));
       std::vector<int> keys;
       for (size_t i = 0; i < p.output.size(); ++i) keys.push_back(static_cast<int>(i));
@@ -528,7 +523,7 @@ std::map<int, StateSchema> PlanStateSchemas(const LogicalPlanPtr& plan) {
     stack.pop_back();
     if (p->kind == LogicalKind::kAggregate && p->stateful()) {
       out.emplace(p->state_operator_id, AggregateStateSchema(*p, LayOutAggregateInput(*p), ctx));
-    } else if ((p->kind == LogicalKind::kDeduplicate || p->kind == LogicalKind::kDistinct) && p->stateful()) {
+    } else if (p->kind == LogicalKind::kDeduplicate && p->stateful()) {
       out.emplace(p->state_operator_id, DeduplicateStateSchema(*p, DeduplicateSpecOf(*p)));
     }
     if (p->kind == LogicalKind::kJoin && p->stateful()) {

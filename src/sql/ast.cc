@@ -417,16 +417,42 @@ std::string TableFunctionRef::ToString() const {
   return out + ")" + AliasToString();
 }
 
-std::string WatermarkRef::ToString() const {
-  // The clause sits between the relation and its alias.
-  std::string in = input->ToString();
+namespace {
+// The relation under WATERMARK / DROP DUPLICATES clauses: it holds the alias.
+const TableRef& AliasHolder(const TableRef& ref) {
+  if (ref.kind == TableRefKind::kWatermark) return AliasHolder(*static_cast<const WatermarkRef&>(ref).input);
+  if (ref.kind == TableRefKind::kDropDuplicates) {
+    return AliasHolder(*static_cast<const DropDuplicatesRef&>(ref).input);
+  }
+  return ref;
+}
+
+// `input` rendered without its alias, and the alias (" AS s(a, b)" or "").
+std::pair<std::string, std::string> SplitAlias(const TableRef& input) {
+  const TableRef& holder = AliasHolder(input);
+  std::string in = input.ToString();
   std::string alias;
-  if (input->alias) {
-    alias = " AS " + QuoteIdentifier(*input->alias);
-    if (!input->column_aliases.empty()) alias += IdentifierListSql(input->column_aliases);
+  if (holder.alias) {
+    alias = " AS " + QuoteIdentifier(*holder.alias);
+    if (!holder.column_aliases.empty()) alias += IdentifierListSql(holder.column_aliases);
     in = in.substr(0, in.size() - alias.size());
   }
+  return {in, alias};
+}
+}  // namespace
+
+std::string WatermarkRef::ToString() const {
+  // The clause sits between the relation and its alias.
+  auto [in, alias] = SplitAlias(*input);
   return in + " WATERMARK " + column->ToString() + " DELAY OF " + delay->ToString() + alias;
+}
+
+std::string DropDuplicatesRef::ToString() const {
+  auto [in, alias] = SplitAlias(*input);
+  std::string out = in + " DROP DUPLICATES";
+  if (within_watermark) out += " WITHIN WATERMARK";
+  if (!columns.empty()) out += " (" + ExprListSql(columns) + ")";
+  return out + alias;
 }
 
 // ---------------------------------------------------------------------------

@@ -265,7 +265,15 @@ struct ValuesNode : QueryNode {
 // FROM clause
 // ---------------------------------------------------------------------------
 
-enum class TableRefKind : uint8_t { kBaseTable, kSubquery, kJoin, kValues, kTableFunction, kWatermark };
+enum class TableRefKind : uint8_t {
+  kBaseTable,
+  kSubquery,
+  kJoin,
+  kValues,
+  kTableFunction,
+  kWatermark,
+  kDropDuplicates,
+};
 
 struct TableRef {
   explicit TableRef(TableRefKind k) : kind(k) {}
@@ -339,6 +347,19 @@ struct WatermarkRef : TableRef {
   TableRefPtr input;
   ParsedExprPtr column;
   ParsedExprPtr delay;
+  std::string ToString() const override;
+};
+
+// Deduplication of a relation (Spark's dropDuplicates /
+// dropDuplicatesWithinWatermark): `FROM src [WATERMARK ...] DROP DUPLICATES
+// [WITHIN WATERMARK] [(col, ...)] [AS s]`. `input` is the table, subquery or
+// WatermarkRef; the alias stays on the table or subquery, as for
+// WatermarkRef. `columns` are column references (empty: every column).
+struct DropDuplicatesRef : TableRef {
+  DropDuplicatesRef() : TableRef(TableRefKind::kDropDuplicates) {}
+  TableRefPtr input;
+  std::vector<ParsedExprPtr> columns;
+  bool within_watermark = false;
   std::string ToString() const override;
 };
 

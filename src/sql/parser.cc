@@ -354,6 +354,12 @@ std::optional<SourceLocation> FindTooDeep(NodeAtLevel root) {
             expr(w.delay, c);
             break;
           }
+          case ast::TableRefKind::kDropDuplicates: {
+            const auto& d = static_cast<const ast::DropDuplicatesRef&>(t);
+            table(d.input.get(), c);
+            for (const auto& e : d.columns) expr(e, c);
+            break;
+          }
         }
         break;
       }
@@ -1130,20 +1136,55 @@ Result<ast::TableRefPtr> Parser::ParseTablePrimary() {
 }
 
 Result<ast::TableRefPtr> Parser::ParseWatermarkAndAlias(std::shared_ptr<ast::TableRef> ref, bool allow_columns) {
+  // The relation keeps the alias, written after the clauses; `holder` is it.
+  ast::TableRef* holder = ref.get();
+  ast::TableRefPtr out = ref;
   // WATERMARK is not reserved: `FROM t watermark` is still t aliased.
-  if (!(PeekWord("WATERMARK") && PeekIdentifier(1))) {
-    SLUICE_RETURN_NOT_OK(ParseTableAlias(ref.get(), allow_columns));
-    return ast::TableRefPtr(std::move(ref));
+  if (PeekWord("WATERMARK") && PeekIdentifier(1)) {
+    auto wm = std::make_shared<ast::WatermarkRef>();
+    wm->location = Loc(Consume());
+    SLUICE_ASSIGN_OR_RETURN(wm->column, ParseExpr());
+    SLUICE_RETURN_NOT_OK(ExpectWord("DELAY"));
+    SLUICE_RETURN_NOT_OK(ExpectWord("OF"));
+    SLUICE_ASSIGN_OR_RETURN(wm->delay, ParseExpr());
+    wm->input = std::move(out);
+    out = std::move(wm);
   }
-  auto wm = std::make_shared<ast::WatermarkRef>();
-  wm->location = Loc(Consume());
-  SLUICE_ASSIGN_OR_RETURN(wm->column, ParseExpr());
-  SLUICE_RETURN_NOT_OK(ExpectWord("DELAY"));
-  SLUICE_RETURN_NOT_OK(ExpectWord("OF"));
-  SLUICE_ASSIGN_OR_RETURN(wm->delay, ParseExpr());
-  SLUICE_RETURN_NOT_OK(ParseTableAlias(ref.get(), allow_columns));
-  wm->input = std::move(ref);
-  return ast::TableRefPtr(std::move(wm));
+  // DROP is reserved, so `DROP DUPLICATES` cannot be an alias.
+  if (PeekWord("DROP") && PeekWord("DUPLICATES", 1)) {
+    auto dd = std::make_shared<ast::DropDuplicatesRef>();
+    dd->location = Loc(Consume());
+    Consume();
+    // WITHIN is not reserved: it starts the modifier only before WATERMARK.
+    if (PeekWord("WITHIN") && PeekWord("WATERMARK", 1)) {
+      Consume();
+      Consume();
+      dd->within_watermark = true;
+    }
+    if (MatchSymbol("(")) {
+      do {
+        SLUICE_ASSIGN_OR_RETURN(ParsedExprPtr e, ParseExpr());
+        dd->columns.push_back(std::move(e));
+      } while (MatchSymbol(","));
+      SLUICE_RETURN_NOT_OK(ExpectSymbol(")"));
+    }
+    dd->input = std::move(out);
+    out = std::move(dd);
+    if (PeekWord("WATERMARK") && PeekIdentifier(1)) {
+      return ErrorAt(Peek(), "WATERMARK goes before DROP DUPLICATES: FROM t WATERMARK ts DELAY OF INTERVAL ... "
+                             "DROP DUPLICATES (...)");
+    }
+  }
+  SLUICE_RETURN_NOT_OK(ParseTableAlias(holder, allow_columns));
+  if (holder->alias && PeekWord("DROP") && PeekWord("DUPLICATES", 1)) {
+    return ErrorAt(Peek(), "DROP DUPLICATES goes before the alias: FROM t [WATERMARK ...] DROP DUPLICATES (...) AS " +
+                               *holder->alias);
+  }
+  if (holder->alias && PeekWord("WATERMARK") && PeekIdentifier(1)) {
+    return ErrorAt(Peek(), "WATERMARK goes before the alias: FROM t WATERMARK ts DELAY OF INTERVAL ... AS " +
+                               *holder->alias);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------

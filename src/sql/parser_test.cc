@@ -571,3 +571,87 @@ TEST(ParserTableFunctionTest, NamedArguments) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// FROM src [WATERMARK ts DELAY OF ...] DROP DUPLICATES [WITHIN WATERMARK]
+// [(cols)] [AS alias]: the clauses wrap the relation, which keeps the alias.
+TEST(ParserDropDuplicatesTest, ClauseAfterTheWatermarkBeforeTheAlias) {
+  auto s = Stmt("SELECT * FROM events WATERMARK ts DELAY OF INTERVAL 10 SECONDS DROP DUPLICATES (user_id, e.ts) AS e");
+  ASSERT_NE(s, nullptr);
+  const auto& from = *Select(s).from;
+  ASSERT_EQ(from.kind, ast::TableRefKind::kDropDuplicates);
+  const auto& dd = static_cast<const ast::DropDuplicatesRef&>(from);
+  EXPECT_FALSE(dd.within_watermark);
+  ASSERT_EQ(dd.columns.size(), 2u);
+  EXPECT_EQ(dd.columns[0]->ToString(), "user_id");
+  EXPECT_EQ(dd.columns[1]->ToString(), "e.ts");
+  EXPECT_EQ(dd.location.line, 1);
+  EXPECT_EQ(dd.location.column, 64);  // at DROP
+  ASSERT_EQ(dd.input->kind, ast::TableRefKind::kWatermark);
+  const auto& wm = static_cast<const ast::WatermarkRef&>(*dd.input);
+  ASSERT_EQ(wm.input->kind, ast::TableRefKind::kBaseTable);
+  EXPECT_EQ(wm.input->alias, std::optional<std::string>("e"));
+  EXPECT_EQ(from.ToString(),
+            "events WATERMARK ts DELAY OF INTERVAL '10' SECOND DROP DUPLICATES (user_id, e.ts) AS e");
+
+  // Within the watermark; no column list (every column); a subquery.
+  auto w = Stmt("SELECT * FROM (SELECT * FROM events) WATERMARK ts DELAY OF INTERVAL 5 SECONDS "
+                "DROP DUPLICATES WITHIN WATERMARK (user_id)");
+  ASSERT_NE(w, nullptr);
+  const auto& wdd = static_cast<const ast::DropDuplicatesRef&>(*Select(w).from);
+  ASSERT_EQ(wdd.kind, ast::TableRefKind::kDropDuplicates);
+  EXPECT_TRUE(wdd.within_watermark);
+  EXPECT_EQ(wdd.columns.size(), 1u);
+  auto all = Stmt("SELECT * FROM events DROP DUPLICATES x JOIN other DROP DUPLICATES (k) ON x.k = other.k");
+  ASSERT_NE(all, nullptr);
+  const auto& join = static_cast<const ast::JoinRef&>(*Select(all).from);
+  ASSERT_EQ(join.kind, ast::TableRefKind::kJoin);
+  ASSERT_EQ(join.left->kind, ast::TableRefKind::kDropDuplicates);
+  const auto& left = static_cast<const ast::DropDuplicatesRef&>(*join.left);
+  EXPECT_TRUE(left.columns.empty());
+  EXPECT_EQ(left.input->alias, std::optional<std::string>("x"));
+  EXPECT_EQ(join.right->kind, ast::TableRefKind::kDropDuplicates);
+  // `within` is an alias unless WATERMARK follows it.
+  auto alias = Stmt("SELECT * FROM events DROP DUPLICATES within");
+  ASSERT_NE(alias, nullptr);
+  const auto& adt = static_cast<const ast::DropDuplicatesRef&>(*Select(alias).from);
+  EXPECT_FALSE(adt.within_watermark);
+  EXPECT_EQ(adt.input->alias, std::optional<std::string>("within"));
+}
+
+TEST(ParserDropDuplicatesTest, RoundTrip) {
+  for (const char* sql : {
+           "SELECT * FROM events DROP DUPLICATES",
+           "SELECT * FROM events DROP DUPLICATES (a, b) AS e",
+           "SELECT * FROM (SELECT a FROM t) DROP DUPLICATES WITHIN WATERMARK AS s(x)",
+           "SELECT * FROM events WATERMARK ts DELAY OF INTERVAL 5 SECONDS DROP DUPLICATES WITHIN WATERMARK (a)",
+       }) {
+    auto first = Stmt(sql);
+    ASSERT_NE(first, nullptr) << sql;
+    std::string printed = first->ToString();
+    auto second = Stmt(printed);
+    ASSERT_NE(second, nullptr) << printed;
+    EXPECT_EQ(second->ToString(), printed);
+  }
+}
+
+TEST(ParserDropDuplicatesTest, ErrorsPointAtTheSpot) {
+  EXPECT_NE(ErrorOf("SELECT * FROM events e DROP DUPLICATES (a)")
+                .find("line 1, column 24: DROP DUPLICATES goes before the alias"),
+            std::string::npos)
+      << ErrorOf("SELECT * FROM events e DROP DUPLICATES (a)");
+  EXPECT_NE(ErrorOf("SELECT * FROM events DROP DUPLICATES WATERMARK ts DELAY OF INTERVAL 1 SECOND")
+                .find("line 1, column 38: WATERMARK goes before DROP DUPLICATES"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("SELECT * FROM events DROP DUPLICATES (a").find("line 1, column 40: expected ')'"),
+            std::string::npos)
+      << ErrorOf("SELECT * FROM events DROP DUPLICATES (a");
+  EXPECT_NE(ErrorOf("SELECT * FROM events DROP DUPLICATES ()").find("line 1, column 39: expected an expression"),
+            std::string::npos)
+      << ErrorOf("SELECT * FROM events DROP DUPLICATES ()");
+}
+
+}  // namespace
+}  // namespace sluice

@@ -425,28 +425,118 @@ TEST_F(EventTimeTest, DeduplicationRules) {
   ASSERT_FALSE(q3.ok());
 }
 
-TEST_F(EventTimeTest, SqlWatermarkClauseAndDistinct) {
+TEST_F(EventTimeTest, SqlDistinctIsAnAggregationEmittedOnceInAppendModeAcrossRestart) {
   ASSERT_TRUE(spark->readStream().source(input).createOrReplaceTempView("events").ok());
-  // SELECT DISTINCT over a stream is a deduplication on every column; ts
-  // carries the watermark (the string form of the delay, the alias after it).
+  // Spark plans SELECT DISTINCT as an aggregation with every column as a
+  // key (ReplaceDistinctWithAggregate), not as a deduplication: in append
+  // mode a row comes out once, when its key's event time (ts, which carries
+  // the watermark) falls behind the watermark. The string form of the
+  // delay, the alias after the clause.
   auto df = spark->sql("SELECT DISTINCT e.k, e.ts FROM events WATERMARK ts DELAY OF INTERVAL '10 seconds' AS e");
   ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  // Batch 0 (watermark 0): (a,5) twice and (b,20) go into the state, nothing
+  // is final. Watermark after it: 20 - 10 = 10 s, so the no-data batch 1
+  // runs with 10 s and emits (and evicts) (a,5).
   ASSERT_TRUE(input->AddRows(KTRows({{"a", 5}, {"a", 5}, {"b", 20}})).ok());
-  auto q = Start(df, "append");
-  ASSERT_TRUE(q.ok()) << q.status().ToString();
-  ASSERT_TRUE(q->processAllAvailable().ok());
+  {
+    auto q = Start(df, "append");
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    auto p = q->recentProgress();
+    ASSERT_EQ(p.size(), 2u);
+    ASSERT_EQ(p[1].stateOperators.size(), 1u);
+    EXPECT_EQ(p[1].stateOperators[0].operatorName, "stateStoreSave");
+    EXPECT_EQ(p[1].stateOperators[0].numRowsTotal, 1);  // (b,20) left
+    ASSERT_TRUE(q->stop().ok());
+  }
+  // Restart. Batch 2 runs with 10 s (late below 10 s): (a,5) is late and
+  // dropped, (b,20) is already held, (c,30) is new; nothing is final. The
+  // watermark moves to 30 - 10 = 20 s: the no-data batch 3 emits (b,20).
   ASSERT_TRUE(input->AddRows(KTRows({{"a", 5}, {"b", 20}, {"c", 30}})).ok());
-  ASSERT_TRUE(q->processAllAvailable().ok());
-  ASSERT_TRUE(q->stop().ok());
-  auto o = Output();
-  EXPECT_EQ(o[0], (std::vector<std::string>{"a," + T(5), "b," + T(20)}));
-  EXPECT_EQ(o[1], std::vector<std::string>{});                  // no-data batch (watermark 10s)
-  EXPECT_EQ(o[2], (std::vector<std::string>{"c," + T(30)}));  // (a, 5s) late, (b, 20s) seen
+  {
+    auto q = Start(df, "append");
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    ASSERT_TRUE(q->processAllAvailable().ok());
+    auto p = q->recentProgress();
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0].stateOperators[0].numRowsDroppedByWatermark, 1);
+    ASSERT_TRUE(q->stop().ok());
+  }
+  EXPECT_EQ(Output(), (Batches{{0, {}}, {1, {"a," + T(5)}}, {2, {}}, {3, {"b," + T(20)}}}));
+  EXPECT_EQ(LoggedWatermarks(), (std::vector<int64_t>{0, 10000, 10000, 20000}));
   // The integer form of the delay, on a batch subquery: rows pass through.
   auto ok = spark->Sql("SELECT k FROM (SELECT 'x' AS k, TIMESTAMP '2024-01-01 00:00:00' AS ts) WATERMARK ts DELAY OF "
                        "INTERVAL 10 SECONDS AS v");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(Strings(ok->Rows()), std::vector<std::string>{"x"});
+}
+
+TEST_F(EventTimeTest, SqlDistinctUpdateModeEmitsAGroupAgainWhenItRecurs) {
+  ASSERT_TRUE(spark->readStream().source(input).createOrReplaceTempView("events").ok());
+  auto df = spark->sql("SELECT DISTINCT k FROM events");
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  // Update mode emits the groups each batch touched: a repeated key comes
+  // out again (a deduplication would drop it).
+  ASSERT_TRUE(input->AddRows(KTRows({{"a", 1}, {"a", 2}, {"b", 3}})).ok());
+  auto q = Start(df, "update");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(input->AddRows(KTRows({{"a", 4}, {"c", 5}})).ok());
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(q->stop().ok());
+  EXPECT_EQ(Output(), (Batches{{0, {"a", "b"}}, {1, {"a", "c"}}}));
+}
+
+TEST_F(EventTimeTest, SqlDistinctCompleteModeEmitsEveryGroupEveryBatch) {
+  ASSERT_TRUE(spark->readStream().source(input).createOrReplaceTempView("events").ok());
+  auto df = spark->sql("SELECT DISTINCT k FROM events");
+  ASSERT_TRUE(input->AddRows(KTRows({{"a", 1}, {"b", 3}})).ok());
+  auto q = Start(df, "complete");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(input->AddRows(KTRows({{"a", 4}, {"c", 5}})).ok());
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(q->stop().ok());
+  EXPECT_EQ(Output(), (Batches{{0, {"a", "b"}}, {1, {"a", "b", "c"}}}));
+}
+
+TEST_F(EventTimeTest, SqlDistinctAppendModeNeedsAWatermarkedColumn) {
+  // As any streaming aggregation: without a watermark on one of its columns
+  // (here ts has none; and with one on ts, k alone is not event time)
+  // append mode fails at start.
+  ASSERT_TRUE(spark->readStream().source(input).createOrReplaceTempView("events").ok());
+  auto q = Start(spark->sql("SELECT DISTINCT k, ts FROM events"), "append");
+  ASSERT_FALSE(q.ok());
+  EXPECT_NE(q.status().message().find("Append output mode not supported when there are streaming aggregations"),
+            std::string::npos)
+      << q.status().ToString();
+  auto q2 = Start(spark->sql("SELECT DISTINCT k FROM events WATERMARK ts DELAY OF INTERVAL 10 SECONDS"), "append");
+  ASSERT_FALSE(q2.ok());
+  EXPECT_NE(q2.status().message().find("Append output mode not supported when there are streaming aggregations"),
+            std::string::npos)
+      << q2.status().ToString();
+  // One more aggregation over it is a second streaming aggregation.
+  auto q3 = Start(spark->sql("SELECT k, count(*) FROM (SELECT DISTINCT k, ts FROM events) GROUP BY k"), "update");
+  ASSERT_FALSE(q3.ok());
+}
+
+TEST_F(EventTimeTest, DataFrameDistinctOnAStreamIsDropDuplicates) {
+  // Dataset.distinct() is dropDuplicates() in Spark (an alias, unlike SQL's
+  // SELECT DISTINCT): a row is emitted the first time it is seen, also in
+  // append mode without a watermark, and never again.
+  auto df = spark->readStream().source(input).select({"k"}).distinct();
+  ASSERT_TRUE(input->AddRows(KTRows({{"a", 1}, {"a", 2}, {"b", 3}})).ok());
+  auto q = Start(df, "append");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  ASSERT_TRUE(input->AddRows(KTRows({{"a", 4}, {"c", 5}})).ok());
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  auto p = q->recentProgress();
+  ASSERT_FALSE(p.empty());
+  ASSERT_EQ(p.back().stateOperators.size(), 1u);
+  EXPECT_EQ(p.back().stateOperators[0].operatorName, "dedupe");
+  ASSERT_TRUE(q->stop().ok());
+  EXPECT_EQ(Output(), (Batches{{0, {"a", "b"}}, {1, {"c"}}}));
 }
 
 TEST_F(EventTimeTest, BatchDropDuplicatesKeepsOneRowPerKey) {

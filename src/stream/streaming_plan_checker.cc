@@ -83,7 +83,6 @@ Status Check(const LogicalPlan& p, OutputMode mode, bool has_agg) {
         return Status::AnalysisError("Limits on aggregated streaming DataFrames need Complete output mode");
       }
       break;
-    case LogicalKind::kDistinct:
     case LogicalKind::kDeduplicate: {
       int below = 0;
       CountAggs(*p.children[0], &below);
@@ -91,7 +90,7 @@ Status Check(const LogicalPlan& p, OutputMode mode, bool has_agg) {
         return Status::AnalysisError(
             "dropDuplicates is not supported after aggregation on a streaming DataFrame/Dataset");
       }
-      if (p.kind == LogicalKind::kDeduplicate && p.dedup_within_watermark) {
+      if (p.dedup_within_watermark) {
         bool has_watermark = false;
         for (const auto& c : p.output) has_watermark |= c.watermark_delay_ms.has_value();
         if (!has_watermark) {
@@ -138,7 +137,10 @@ int CountStreamingAggregates(const LogicalPlan& plan) {
   return n;
 }
 
-Status CheckStreamingPlan(const LogicalPlan& plan, OutputMode mode) {
+Status CheckStreamingPlan(const LogicalPlan& analyzed, OutputMode mode) {
+  // SELECT DISTINCT over a stream is checked as the aggregation it runs as.
+  const LogicalPlanPtr rewritten = ReplaceStreamingDistinctWithAggregate(std::make_shared<LogicalPlan>(analyzed));
+  const LogicalPlan& plan = *rewritten;
   if (!IsStreamingPlan(plan)) {
     return Status::AnalysisError("writeStream needs a streaming DataFrame (one read with readStream)");
   }

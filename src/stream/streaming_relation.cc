@@ -37,9 +37,7 @@ std::vector<const StreamingRelation*> FindStreamingRelations(const LogicalPlan& 
 namespace {
 LogicalPlanPtr Mark(const LogicalPlanPtr& plan, int* next_id) {
   std::shared_ptr<LogicalPlan> copy;
-  if (((plan->kind == LogicalKind::kAggregate || plan->kind == LogicalKind::kDeduplicate ||
-        plan->kind == LogicalKind::kDistinct) &&
-       IsStreamingPlan(*plan)) ||
+  if (((plan->kind == LogicalKind::kAggregate || plan->kind == LogicalKind::kDeduplicate) && IsStreamingPlan(*plan)) ||
       (plan->kind == LogicalKind::kJoin && IsStreamingPlan(*plan->children[0]) && IsStreamingPlan(*plan->children[1]))) {
     copy = std::make_shared<LogicalPlan>(*plan);
     copy->state_operator_id = (*next_id)++;
@@ -59,7 +57,26 @@ LogicalPlanPtr Mark(const LogicalPlanPtr& plan, int* next_id) {
 
 LogicalPlanPtr MarkStatefulOperators(const LogicalPlanPtr& plan) {
   int next_id = 0;
-  return Mark(plan, &next_id);
+  return Mark(ReplaceStreamingDistinctWithAggregate(plan), &next_id);
+}
+
+LogicalPlanPtr ReplaceStreamingDistinctWithAggregate(const LogicalPlanPtr& plan) {
+  std::vector<LogicalPlanPtr> children;
+  bool changed = false;
+  for (const auto& c : plan->children) {
+    children.push_back(ReplaceStreamingDistinctWithAggregate(c));
+    changed |= children.back() != c;
+  }
+  if (plan->kind == LogicalKind::kDistinct && IsStreamingPlan(*plan)) {
+    std::vector<ExprPtr> groups;
+    for (size_t i = 0; i < plan->output.size(); ++i) {
+      const LogicalColumn& c = plan->output[i];
+      groups.push_back(MakeColumnRef(static_cast<int>(i), c.type, c.name, c.nullable));
+    }
+    return MakeAggregate(children[0], std::move(groups), {}, plan->output);
+  }
+  if (!changed) return plan;
+  return WithChildren(*plan, std::move(children));
 }
 
 LogicalPlanPtr ReplaceStreamingRelations(const LogicalPlanPtr& plan,

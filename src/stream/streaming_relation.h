@@ -55,6 +55,13 @@ std::vector<const StreamingRelation*> FindStreamingRelations(const LogicalPlan& 
 // node (LogicalPlan::state_operator_id): ids 0, 1, ... in plan order (pre-order,
 // left to right, as Spark numbers its stateful operators).
 LogicalPlanPtr MarkStatefulOperators(const LogicalPlanPtr& plan);
+// Copy of the plan in which every Distinct over streaming data (SQL's SELECT
+// DISTINCT) is an Aggregate grouping by all its columns with no aggregate
+// functions, as Spark's ReplaceDistinctWithAggregate makes of it: a streaming
+// aggregation (update / complete mode; append with a watermarked column,
+// each row emitted once when it falls behind the watermark), not a
+// deduplication. (DataFrame::distinct() is dropDuplicates(), as in Spark.)
+LogicalPlanPtr ReplaceStreamingDistinctWithAggregate(const LogicalPlanPtr& plan);
 // Copy of the plan with each StreamingRelation scan reading tables[i] (i as in
 // FindStreamingRelations).
 LogicalPlanPtr ReplaceStreamingRelations(const LogicalPlanPtr& plan,

@@ -49,11 +49,6 @@ int64_t MemorySink::batches_added() const {
   return added_;
 }
 
-namespace {
-std::mutex g_memory_mu;
-std::map<std::pair<TablePublisher*, std::string>, std::shared_ptr<MemorySink>> g_memory_sinks;  // GUARDED_BY(g_memory_mu)
-}  // namespace
-
 ConnectorSpec MemorySink::Spec() {
   ConnectorSpec spec;
   spec.name = "memory";
@@ -64,10 +59,14 @@ ConnectorSpec MemorySink::Spec() {
     if (ctx.query_name.empty()) {
       return Status::InvalidArgument("queryName must be specified for memory sink (it names the result table)");
     }
-    std::lock_guard<std::mutex> l(g_memory_mu);
-    auto& s = g_memory_sinks[{ctx.tables, ToLower(ctx.query_name)}];
-    if (!s) s = std::make_shared<MemorySink>(ctx.tables, ctx.query_name);
-    return SinkPtr(s);
+    auto make = [&ctx]() -> std::shared_ptr<MemorySink> {
+      return std::make_shared<MemorySink>(ctx.tables, ctx.query_name);
+    };
+    if (ctx.tables == nullptr) return SinkPtr(make());
+    // The session keeps the sink (and so its table and latest batch id)
+    // under the query's name; "memory:" keeps the key to this connector.
+    std::shared_ptr<void> kept = ctx.tables->KeepForSession("memory:" + ToLower(ctx.query_name), make);
+    return SinkPtr(std::static_pointer_cast<MemorySink>(kept));
   };
   return spec;
 }

@@ -19,9 +19,11 @@ class MemorySink : public CollectingSink {
   // `publisher` (may be null: the session's catalog) receives the table
   // `table_name` after every batch.
   MemorySink(TablePublisher* publisher, std::string table_name);
-  // format("memory"): one sink per (publisher, query name) for the life of
-  // the process, so a query restarted in the same process continues the
-  // same table (and a replayed batch is recognized).
+  // format("memory"): one sink per query name for the life of the session
+  // (kept by the publisher, TablePublisher::KeepForSession), so a query
+  // restarted in the same session continues the same table (and a replayed
+  // batch is recognized), and a new session starts with none. Without a
+  // publisher every run gets a new sink.
   static ConnectorSpec Spec();
 
   std::string description() const override { return "MemorySink"; }
