@@ -1366,6 +1366,14 @@ Result<LogicalPlanPtr> Binder::ApplyTimeWindow(LogicalPlanPtr input, const std::
       gap = MakeLiteral(Value::Bigint(*micros));
     } else {
       SLUICE_ASSIGN_OR_RETURN(gap, BindExpression(g, scope));
+      // A gap computed per row is an interval string (Sluice has no
+      // INTERVAL-typed expressions); numbers are not durations.
+      if (gap->type.id() != TypeId::kString && !gap->type.is_null()) {
+        return at(call, "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"" + sql +
+                            "\" due to data type mismatch: The second parameter requires the (\"INTERVAL\" or "
+                            "\"STRING\") type, however \"" + g.ToString() + "\" has the type \"" +
+                            gap->type.ToString() + "\".");
+      }
     }
     auto w = BindScalarFunction("session_window_bounds", {ts, gap});
     if (!w.ok()) return fail(w.status());

@@ -50,7 +50,10 @@ Result<Vector> TimeWindowKernel(const KernelContext& ctx, const std::vector<Vect
   const int64_t slide = args[2].data<int64_t>()[0];
   const int64_t offset = args[3].data<int64_t>()[0];
   const int64_t index = args[4].data<int64_t>()[0];
-  if (slide <= 0) return Status::Internal("time_window with a slide of " + std::to_string(slide));
+  if (slide <= 0 || size <= 0) {
+    return Status::ExecutionError("time_window(): the window size and slide must be > 0 (size " + std::to_string(size) +
+                                  ", slide " + std::to_string(slide) + " microseconds)");
+  }
   const Vector& ts = args[0];
   for (size_t i = 0; i < n; ++i) {
     size_t r = Row(ts, n, i);
@@ -75,7 +78,13 @@ Result<Vector> TimeWindowKernel(const KernelContext& ctx, const std::vector<Vect
 
 Result<ExprPtr> BindTimeWindow(const FunctionDef& def, const std::string& name, std::vector<ExprPtr> args) {
   SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, 0, DataType::Timestamp()));
-  for (size_t i = 1; i < args.size(); ++i) SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, i, DataType::Bigint()));
+  for (size_t i = 1; i < args.size(); ++i) {
+    SLUICE_RETURN_NOT_OK(CoerceArg(name, &args, i, DataType::Bigint()));
+    if (!args[i]->IsConstant()) {
+      return Status::AnalysisError("cannot resolve \"" + CallSql(name, args) + "\": argument " + std::to_string(i + 1) +
+                                   " must be a constant");
+    }
+  }
   return Call(def, name, std::move(args), WindowStructType(), true);
 }
 

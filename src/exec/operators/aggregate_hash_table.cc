@@ -645,7 +645,11 @@ bool AggregateHashTable::KeyEquals(uint32_t g, const KeyHasher& h, size_t row) c
         if (sk.str[g] != nc.str[row]) return false;
         break;
       case KeyForm::kValue:
-        if (!(sk.value[g] == nc.vec->GetValue(row))) return false;
+        if (nc.vec->type().id() == TypeId::kStruct) {
+          if (!NestedRowEquals(sk.value[g], *nc.vec, row)) return false;
+        } else if (!(sk.value[g] == nc.vec->GetValue(row))) {
+          return false;
+        }
         break;
     }
   }

@@ -96,6 +96,61 @@ void NormalizeColumn(const Vector& v, size_t n, NormalizedColumn* out) {
 
 }  // namespace
 
+// Hash of row i of a nested (STRUCT) vector from its fields, as the other
+// forms hash them, without building a Value: a window STRUCT<start, end>
+// is a common key. ARRAYs (rare as keys) go through their Value.
+static uint64_t HashNestedRow(const Vector& v, size_t i) {
+  if (v.type().is_null() || v.IsNull(i)) return kNullKeyHash;
+  switch (v.type().id()) {
+    case TypeId::kStruct: {
+      uint64_t h = 0x2545f4914f6cdd1dULL;
+      for (size_t f = 0; f < v.num_children(); ++f) h = HashCombine(h, HashNestedRow(v.child(f), i));
+      return h;
+    }
+    case TypeId::kBoolean: return v.data<uint8_t>()[i];
+    case TypeId::kInt:
+    case TypeId::kDate: return static_cast<uint64_t>(static_cast<int64_t>(v.data<int32_t>()[i]));
+    case TypeId::kBigint:
+    case TypeId::kTimestamp: return static_cast<uint64_t>(v.data<int64_t>()[i]);
+    case TypeId::kDouble: return NormalizeDouble(v.data<double>()[i]);
+    case TypeId::kDecimal: {
+      auto u = static_cast<unsigned __int128>(v.data<int128_t>()[i]);
+      return HashCombine(static_cast<uint64_t>(u), static_cast<uint64_t>(u >> 64));
+    }
+    case TypeId::kString:
+    case TypeId::kBinary: return HashBytes(v.GetString(i));
+    default: return HashValue(v.GetValue(i));
+  }
+}
+
+bool NestedRowEquals(const Value& stored, const Vector& v, size_t i) {
+  bool vn = v.type().is_null() || v.IsNull(i);
+  if (stored.is_null() || vn) return stored.is_null() == vn;
+  switch (v.type().id()) {
+    case TypeId::kStruct: {
+      const auto& fields = stored.children();
+      if (fields.size() != v.num_children()) return false;
+      for (size_t f = 0; f < fields.size(); ++f) {
+        if (!NestedRowEquals(fields[f], v.child(f), i)) return false;
+      }
+      return true;
+    }
+    case TypeId::kBoolean: return stored.bool_value() == (v.data<uint8_t>()[i] != 0);
+    case TypeId::kInt:
+    case TypeId::kDate: return stored.int_value() == v.data<int32_t>()[i];
+    case TypeId::kBigint:
+    case TypeId::kTimestamp: return stored.bigint_value() == v.data<int64_t>()[i];
+    case TypeId::kDouble: {
+      double x = stored.double_value(), y = v.data<double>()[i];
+      return x == y || (std::isnan(x) && std::isnan(y));
+    }
+    case TypeId::kDecimal: return stored.decimal_value() == v.data<int128_t>()[i];
+    case TypeId::kString:
+    case TypeId::kBinary: return stored.str_value() == v.GetString(i);
+    default: return stored == v.GetValue(i);
+  }
+}
+
 void KeyHasher::Prepare(const std::vector<const Vector*>& cols, size_t n) {
   n_ = n;
   cols_.resize(cols.size());
@@ -130,7 +185,8 @@ void KeyHasher::Prepare(const std::vector<const Vector*>& cols, size_t n) {
         break;
       case KeyForm::kValue:
         for (size_t i = 0; i < n; ++i) {
-          uint64_t x = HashValue(nc.vec->GetValue(i));
+          uint64_t x = nc.vec->type().id() == TypeId::kStruct ? HashNestedRow(*nc.vec, i)
+                                                             : HashValue(nc.vec->GetValue(i));
           h[i] = first ? HashMix64(x) : HashCombine(h[i], x);
         }
         break;

@@ -8,7 +8,9 @@
 //             one canonical NaN, so they group and join as Spark does)
 //   kDecimal  the int128 unscaled value
 //   kString   STRING/BINARY as std::string_view (compared bytewise)
-//   kValue    STRUCT/ARRAY through Value (slow path, rare as a key)
+//   kValue    STRUCT/ARRAY, kept as Value; a STRUCT (a window) is hashed and
+//             compared field by field without building Values, an ARRAY
+//             (rare as a key) through its Value
 // A NULL key's normalized value is 0 / empty and its null flag is set.
 #pragma once
 
@@ -76,6 +78,10 @@ class KeyHasher {
   bool has_null_ = false;
   size_t n_ = 0;
 };
+
+// stored == v.GetValue(i) (Value's equality: NULL equals NULL, NaN equals
+// NaN) for a STRUCT vector, without building the Value.
+bool NestedRowEquals(const Value& stored, const Vector& v, size_t i);
 
 // Row i of a vs row j of b, both normalized from columns of the same type
 // (NULL equals NULL here; callers that need SQL equality filter NULLs).

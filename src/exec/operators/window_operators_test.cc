@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 #include "exec/expression_evaluator.h"
 #include "exec/function_registry.h"
+#include "exec/operators/aggregate_hash_table.h"
 #include "exec/operators/expand_operator.h"
 #include "exec/operators/operator_test_util.h"
 #include "exec/operators/session_window_merge_operator.h"
@@ -117,6 +120,44 @@ TEST(SessionWindowMergeOperatorTest, MergesOverlappingAndTouchingSessionsPerKey)
                                "a|{1970-01-01 00:00:20, 1970-01-01 00:00:30}|1",
                                "b|{1970-01-01 00:00:10, 1970-01-01 00:00:20}|4",
                            }));
+}
+
+}  // namespace
+}  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// STRUCT keys (a window) hash and compare field by field: equal structs
+// group together, NULL struct and NULL field are keys of their own, -0.0
+// and 0.0 (and NaNs) are one key, as for DOUBLE columns.
+TEST(StructKeyTest, StructKeysGroupByTheirFields) {
+  DataType pair = DataType::Struct({{"a", DataType::Bigint()}, {"d", DataType::Double()}});
+  auto p = [&](std::optional<int64_t> a, double d) {
+    return Value::Nested(pair, {a ? Value::Bigint(*a) : Value::Null(DataType::Bigint()), Value::Double(d)});
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<Value> keys = {p(1, 0.0), p(1, -0.0), p(1, 0.5), p(std::nullopt, 0.5), p(std::nullopt, 0.5),
+                             Value::Null(pair), Value::Null(pair), p(2, nan), p(2, nan), p(1, 0.0)};
+  Batch b({Vector::FromValues(pair, keys)}, keys.size());
+  AggregateHashTable table({pair}, {0}, {});
+  std::vector<uint32_t> groups(keys.size());
+  std::vector<const Vector*> cols{&b.columns[0]};
+  table.FindOrInsert(cols, keys.size(), groups.data(), nullptr);
+  EXPECT_EQ(table.num_groups(), 5u);
+  EXPECT_EQ(groups[0], groups[1]);
+  EXPECT_EQ(groups[0], groups[9]);
+  EXPECT_NE(groups[0], groups[2]);
+  EXPECT_EQ(groups[3], groups[4]);
+  EXPECT_NE(groups[2], groups[3]);
+  EXPECT_EQ(groups[5], groups[6]);
+  EXPECT_NE(groups[5], groups[3]);
+  EXPECT_EQ(groups[7], groups[8]);
+  // The same batch again finds the same groups.
+  std::vector<uint32_t> again(keys.size());
+  table.FindOrInsert(cols, keys.size(), again.data(), nullptr);
+  EXPECT_EQ(again, groups);
+  EXPECT_EQ(table.num_groups(), 5u);
 }
 
 }  // namespace
