@@ -50,10 +50,11 @@ bool IsStreamingPlan(const LogicalPlan& plan);
 // The distinct StreamingRelations of the plan, in depth-first order (the
 // order of the sources in the offset log).
 std::vector<const StreamingRelation*> FindStreamingRelations(const LogicalPlan& plan);
-// Copy of the plan in which every Aggregate over streaming data and every Join
-// of two streams is a stateful
-// node (LogicalPlan::state_operator_id): ids 0, 1, ... in plan order (pre-order,
-// left to right, as Spark numbers its stateful operators).
+// Copy of the plan in which every Aggregate and Deduplicate over streaming
+// data and every Join of two streams is a stateful node
+// (LogicalPlan::state_operator_id): ids 0, 1, ... in plan order (pre-order,
+// left to right, as Spark numbers its stateful operators). Streaming
+// Distincts become Aggregates first (ReplaceStreamingDistinctWithAggregate).
 LogicalPlanPtr MarkStatefulOperators(const LogicalPlanPtr& plan);
 // Copy of the plan in which every Distinct over streaming data (SQL's SELECT
 // DISTINCT) is an Aggregate grouping by all its columns with no aggregate

@@ -129,6 +129,15 @@ CASES = [
          lambda spark, events, clicks: events.dropDuplicates(["user", "ts"])
          .groupBy(__import__("pyspark.sql.functions", fromlist=["window"]).window("ts", "10 seconds").alias("w"))
          .count().withColumnRenamed("count", "n")),
+    # SQL's SELECT DISTINCT is an aggregation over every column (not a
+    # dedup): append emits a row once it is behind the watermark, update
+    # emits a row again in each batch that has it.
+    Case("select_distinct_append", "append",
+         "SELECT DISTINCT user, ts FROM %s" % WM_E,
+         "SELECT DISTINCT user, ts FROM events"),
+    Case("select_distinct_update", "update",
+         "SELECT DISTINCT user FROM events",
+         "SELECT DISTINCT user FROM events_raw"),
     Case("join_inner_time_range", "append",
          "SELECT e.user, e.ts, c.cts, c.url FROM %s AS e JOIN %s AS c ON e.user = c.user "
          "AND c.cts BETWEEN e.ts AND e.ts + INTERVAL 5 SECONDS" % (WM_E, WM_C),
