@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -372,6 +373,9 @@ class RocksDBStateStore final : public StateStore {
     }
     entries_.clear();
     overlay_bytes_ = 0;
+    if (provider_->options_.read_only) {
+      return Status::InvalidArgument("state store " + provider_->dir() + " was opened read-only");
+    }
     std::string bytes = delta.Finish(StateFileKind::kDelta, version_ + 1, provider_->options_.compress);
     return provider_->CommitVersion(inst_, version_ + 1, bytes, &batch, num_keys_);
   }
@@ -432,11 +436,21 @@ class RocksDBStateStore final : public StateStore {
 
 RocksDBStateStoreProvider::RocksDBStateStoreProvider(Env* env, std::string dir,
                                                      RocksDBStateStoreOptions options)
-    : env_(env), dir_(std::move(dir)), options_(options) {}
+    : env_(env), dir_(std::move(dir)), options_(options) {
+  if (options_.read_only) {
+    const char* tmp = std::getenv("TMPDIR");
+    work_dir_ = JoinPath(tmp && *tmp ? tmp : "/tmp",
+                         "sluice-rocksdb-reader-" + std::to_string(getpid()) + "-" +
+                             std::to_string(next_instance_id++));
+  } else {
+    work_dir_ = JoinPath(dir_, kWorkDirName);
+  }
+}
 
 RocksDBStateStoreProvider::~RocksDBStateStoreProvider() {
   std::lock_guard<std::mutex> l(mu_);
   current_.reset();
+  if (options_.read_only) (void)RemoveTree(work_dir_);
 }
 
 Result<std::unique_ptr<RocksDBStateStoreProvider>> RocksDBStateStoreProvider::Open(
@@ -450,6 +464,9 @@ Result<std::unique_ptr<RocksDBStateStoreProvider>> RocksDBStateStoreProvider::Op
     return Status::InvalidArgument(
         "RocksDB state store: maxMemoryUsageMB, blockCacheSizeMB and blockSizeKB must be >= 1, "
         "writeBufferCacheRatio in (0, 1] and highPriorityPoolRatio in [0, 1]");
+  }
+  if (options.read_only) {
+    return std::unique_ptr<RocksDBStateStoreProvider>(new RocksDBStateStoreProvider(env, std::move(dir), options));
   }
   SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(dir));
   // Temp files and half-built snapshot directories of a crashed process,
@@ -479,7 +496,7 @@ std::string RocksDBStateStoreProvider::SnapshotPath(int64_t version) const {
   return JoinPath(dir_, std::to_string(version) + kSnapshotSuffix);
 }
 
-std::string RocksDBStateStoreProvider::WorkDir() const { return JoinPath(dir_, kWorkDirName); }
+std::string RocksDBStateStoreProvider::WorkDir() const { return work_dir_; }
 
 Status RocksDBStateStoreProvider::last_maintenance_status() {
   std::lock_guard<std::mutex> l(mu_);
@@ -757,6 +774,7 @@ Status RocksDBStateStoreProvider::WriteSnapshot(Instance* inst) {
 }
 
 Status RocksDBStateStoreProvider::DoMaintenance() {
+  if (options_.read_only) return Status::OK();
   SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles());
   if (files.deltas.empty() && files.snapshots.empty()) return Status::OK();
   int64_t latest = std::max(files.deltas.empty() ? 0 : files.deltas.back(),
