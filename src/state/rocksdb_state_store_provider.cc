@@ -124,12 +124,22 @@ rocksdb::Options MakeOptions(const RocksDBStateStoreOptions& o) {
   table.block_size = static_cast<size_t>(o.block_size_kb) * 1024;
   table.format_version = 5;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Most lookups of a streaming aggregation are of new keys: a bloom filter
+  // over the memtable too answers them without a search.
+  opts.memtable_prefix_bloom_size_ratio = 0.1;
+  opts.memtable_whole_key_filtering = true;
   if (o.bounded_memory_usage) {
     const SharedMemory& shared = Shared(o);
     table.block_cache = shared.cache;
     table.cache_index_and_filter_blocks = true;
     table.cache_index_and_filter_blocks_with_high_priority = true;
     table.pin_l0_filter_and_index_blocks_in_cache = true;
+    // Index and filter in small partitions: a lookup loads a few KB into
+    // the shared cache, not a whole file's filter, so a tight budget does
+    // not turn every lookup into a reload of a large block.
+    table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    table.partition_filters = true;
+    table.pin_top_level_index_and_filter = true;
     opts.write_buffer_manager = shared.write_buffers;
   } else {
     table.block_cache = rocksdb::NewLRUCache(static_cast<size_t>(o.block_cache_size_mb) << 20);
@@ -703,7 +713,7 @@ Result<std::unique_ptr<StateStore>> RocksDBStateStoreProvider::Load(int64_t vers
 
 Result<int64_t> RocksDBStateStoreProvider::CommitVersion(const std::shared_ptr<Instance>& inst,
                                                          int64_t new_version, const std::string& delta,
-                                                         const rocksdb::WriteBatch* batch, int64_t num_keys) {
+                                                         rocksdb::WriteBatch* batch, int64_t num_keys) {
   // The delta is the durable record: once it is renamed into place the
   // version exists, whatever happens to the working instance. A re-run
   // batch (after a crash before its commit log entry) rewrites it.
@@ -714,8 +724,7 @@ Result<int64_t> RocksDBStateStoreProvider::CommitVersion(const std::shared_ptr<I
     if (current_ == inst && inst->version == new_version - 1) {
       rocksdb::WriteOptions wo;
       wo.disableWAL = true;
-      rocksdb::WriteBatch copy(*batch);
-      rocksdb::Status s = inst->db->Write(wo, &copy);
+      rocksdb::Status s = inst->db->Write(wo, batch);
       if (s.ok()) {
         inst->version = new_version;
         inst->num_keys = num_keys;

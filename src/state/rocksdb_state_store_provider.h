@@ -120,7 +120,7 @@ class RocksDBStateStoreProvider final : public StateStoreProvider {
   Status WriteSnapshot(Instance* inst);
   // Called by a store's Commit: writes the delta, applies the batch.
   Result<int64_t> CommitVersion(const std::shared_ptr<Instance>& inst, int64_t new_version,
-                                const std::string& delta, const rocksdb::WriteBatch* batch,
+                                const std::string& delta, rocksdb::WriteBatch* batch,
                                 int64_t num_keys);
 
   Env* env_;
