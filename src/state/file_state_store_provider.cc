@@ -71,6 +71,9 @@ class FileStateStore final : public StateStore {
                               provider_->dir() + " was already committed or aborted");
     }
     finished_ = true;
+    if (provider_->options_.read_only) {
+      return Status::InvalidArgument("state store " + provider_->dir() + " was opened read-only");
+    }
     std::string bytes =
         delta_.Finish(StateFileKind::kDelta, version_ + 1, provider_->options_.compress);
     return provider_->CommitVersion(version_ + 1, bytes, std::move(map_), bytes_);
@@ -98,8 +101,10 @@ Result<std::unique_ptr<FileStateStoreProvider>> FileStateStoreProvider::Open(
     return Status::InvalidArgument(
         "state store snapshot interval and versions to retain must be >= 1");
   }
-  SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(dir));
-  SLUICE_RETURN_NOT_OK(CleanTempFiles(env, dir));
+  if (!options.read_only) {
+    SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(dir));
+    SLUICE_RETURN_NOT_OK(CleanTempFiles(env, dir));
+  }
   return std::unique_ptr<FileStateStoreProvider>(
       new FileStateStoreProvider(env, std::move(dir), options));
 }
@@ -221,6 +226,7 @@ Result<int64_t> FileStateStoreProvider::CommitVersion(int64_t new_version, const
 }
 
 Status FileStateStoreProvider::DoMaintenance() {
+  if (options_.read_only) return Status::OK();
   SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles());
   if (files.deltas.empty() && files.snapshots.empty()) return Status::OK();
   int64_t latest = std::max(files.deltas.empty() ? 0 : files.deltas.back(),

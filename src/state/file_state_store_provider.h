@@ -41,6 +41,10 @@ struct FileStateStoreOptions {
   bool compress = false;
   // Run DoMaintenance() after every successful Commit().
   bool maintenance_on_commit = true;
+  // For readers of a checkpoint another process may be writing (inspection
+  // tools): Open neither creates the directory nor deletes temp files (the
+  // writer's in-flight files), Commit fails, DoMaintenance does nothing.
+  bool read_only = false;
 };
 
 // `<checkpoint_dir>/state/<operator_id>/<partition_id>`.

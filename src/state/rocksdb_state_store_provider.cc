@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -123,12 +124,22 @@ rocksdb::Options MakeOptions(const RocksDBStateStoreOptions& o) {
   table.block_size = static_cast<size_t>(o.block_size_kb) * 1024;
   table.format_version = 5;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Most lookups of a streaming aggregation are of new keys: a bloom filter
+  // over the memtable too answers them without a search.
+  opts.memtable_prefix_bloom_size_ratio = 0.1;
+  opts.memtable_whole_key_filtering = true;
   if (o.bounded_memory_usage) {
     const SharedMemory& shared = Shared(o);
     table.block_cache = shared.cache;
     table.cache_index_and_filter_blocks = true;
     table.cache_index_and_filter_blocks_with_high_priority = true;
     table.pin_l0_filter_and_index_blocks_in_cache = true;
+    // Index and filter in small partitions: a lookup loads a few KB into
+    // the shared cache, not a whole file's filter, so a tight budget does
+    // not turn every lookup into a reload of a large block.
+    table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    table.partition_filters = true;
+    table.pin_top_level_index_and_filter = true;
     opts.write_buffer_manager = shared.write_buffers;
   } else {
     table.block_cache = rocksdb::NewLRUCache(static_cast<size_t>(o.block_cache_size_mb) << 20);
@@ -372,6 +383,9 @@ class RocksDBStateStore final : public StateStore {
     }
     entries_.clear();
     overlay_bytes_ = 0;
+    if (provider_->options_.read_only) {
+      return Status::InvalidArgument("state store " + provider_->dir() + " was opened read-only");
+    }
     std::string bytes = delta.Finish(StateFileKind::kDelta, version_ + 1, provider_->options_.compress);
     return provider_->CommitVersion(inst_, version_ + 1, bytes, &batch, num_keys_);
   }
@@ -432,11 +446,21 @@ class RocksDBStateStore final : public StateStore {
 
 RocksDBStateStoreProvider::RocksDBStateStoreProvider(Env* env, std::string dir,
                                                      RocksDBStateStoreOptions options)
-    : env_(env), dir_(std::move(dir)), options_(options) {}
+    : env_(env), dir_(std::move(dir)), options_(options) {
+  if (options_.read_only) {
+    const char* tmp = std::getenv("TMPDIR");
+    work_dir_ = JoinPath(tmp && *tmp ? tmp : "/tmp",
+                         "sluice-rocksdb-reader-" + std::to_string(getpid()) + "-" +
+                             std::to_string(next_instance_id++));
+  } else {
+    work_dir_ = JoinPath(dir_, kWorkDirName);
+  }
+}
 
 RocksDBStateStoreProvider::~RocksDBStateStoreProvider() {
   std::lock_guard<std::mutex> l(mu_);
   current_.reset();
+  if (options_.read_only) (void)RemoveTree(work_dir_);
 }
 
 Result<std::unique_ptr<RocksDBStateStoreProvider>> RocksDBStateStoreProvider::Open(
@@ -450,6 +474,9 @@ Result<std::unique_ptr<RocksDBStateStoreProvider>> RocksDBStateStoreProvider::Op
     return Status::InvalidArgument(
         "RocksDB state store: maxMemoryUsageMB, blockCacheSizeMB and blockSizeKB must be >= 1, "
         "writeBufferCacheRatio in (0, 1] and highPriorityPoolRatio in [0, 1]");
+  }
+  if (options.read_only) {
+    return std::unique_ptr<RocksDBStateStoreProvider>(new RocksDBStateStoreProvider(env, std::move(dir), options));
   }
   SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(dir));
   // Temp files and half-built snapshot directories of a crashed process,
@@ -479,7 +506,7 @@ std::string RocksDBStateStoreProvider::SnapshotPath(int64_t version) const {
   return JoinPath(dir_, std::to_string(version) + kSnapshotSuffix);
 }
 
-std::string RocksDBStateStoreProvider::WorkDir() const { return JoinPath(dir_, kWorkDirName); }
+std::string RocksDBStateStoreProvider::WorkDir() const { return work_dir_; }
 
 Status RocksDBStateStoreProvider::last_maintenance_status() {
   std::lock_guard<std::mutex> l(mu_);
@@ -686,7 +713,7 @@ Result<std::unique_ptr<StateStore>> RocksDBStateStoreProvider::Load(int64_t vers
 
 Result<int64_t> RocksDBStateStoreProvider::CommitVersion(const std::shared_ptr<Instance>& inst,
                                                          int64_t new_version, const std::string& delta,
-                                                         const rocksdb::WriteBatch* batch, int64_t num_keys) {
+                                                         rocksdb::WriteBatch* batch, int64_t num_keys) {
   // The delta is the durable record: once it is renamed into place the
   // version exists, whatever happens to the working instance. A re-run
   // batch (after a crash before its commit log entry) rewrites it.
@@ -697,8 +724,7 @@ Result<int64_t> RocksDBStateStoreProvider::CommitVersion(const std::shared_ptr<I
     if (current_ == inst && inst->version == new_version - 1) {
       rocksdb::WriteOptions wo;
       wo.disableWAL = true;
-      rocksdb::WriteBatch copy(*batch);
-      rocksdb::Status s = inst->db->Write(wo, &copy);
+      rocksdb::Status s = inst->db->Write(wo, batch);
       if (s.ok()) {
         inst->version = new_version;
         inst->num_keys = num_keys;
@@ -757,6 +783,7 @@ Status RocksDBStateStoreProvider::WriteSnapshot(Instance* inst) {
 }
 
 Status RocksDBStateStoreProvider::DoMaintenance() {
+  if (options_.read_only) return Status::OK();
   SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles());
   if (files.deltas.empty() && files.snapshots.empty()) return Status::OK();
   int64_t latest = std::max(files.deltas.empty() ? 0 : files.deltas.back(),

@@ -70,6 +70,11 @@ struct RocksDBStateStoreOptions {
   int64_t write_buffer_size_mb = -1;      // writeBufferSizeMB (-1: RocksDB's 64)
   int max_write_buffer_number = -1;       // maxWriteBufferNumber (-1: RocksDB's 2)
   bool compact_on_commit = false;         // compactOnCommit
+  // For readers of a checkpoint another process may be writing (inspection
+  // tools): Open neither creates nor cleans the directory, working
+  // instances live in a private directory under $TMPDIR (or /tmp) instead
+  // of rocksdb-work/, Commit fails, DoMaintenance does nothing.
+  bool read_only = false;
 };
 
 class RocksDBStateStoreProvider final : public StateStoreProvider {
@@ -90,7 +95,7 @@ class RocksDBStateStoreProvider final : public StateStoreProvider {
 
   std::string DeltaPath(int64_t version) const;
   std::string SnapshotPath(int64_t version) const;  // the `<v>.rocksdb` directory
-  std::string WorkDir() const;                      // `<dir>/rocksdb-work`
+  std::string WorkDir() const;  // `<dir>/rocksdb-work` (read-only: a private temp directory)
 
   // Name of the manifest file inside a snapshot directory.
   static constexpr const char* kSnapshotManifest = "SLUICE-SNAPSHOT";
@@ -115,12 +120,13 @@ class RocksDBStateStoreProvider final : public StateStoreProvider {
   Status WriteSnapshot(Instance* inst);
   // Called by a store's Commit: writes the delta, applies the batch.
   Result<int64_t> CommitVersion(const std::shared_ptr<Instance>& inst, int64_t new_version,
-                                const std::string& delta, const rocksdb::WriteBatch* batch,
+                                const std::string& delta, rocksdb::WriteBatch* batch,
                                 int64_t num_keys);
 
   Env* env_;
   std::string dir_;
   RocksDBStateStoreOptions options_;
+  std::string work_dir_;
   std::mutex mu_;
   // The working instance at the newest version this provider committed or
   // loaded; stores of that version read it (each through a RocksDB snapshot).

@@ -94,6 +94,14 @@ Result<StateStoreProviderKind> DetectStateStoreProvider(Env* env, const std::str
   return StateStoreProviderKind::kFile;
 }
 
+Result<StateStoreConf> StateStoreConfForReading(Env* env, const std::string& checkpoint_dir) {
+  StateStoreConf conf;
+  SLUICE_ASSIGN_OR_RETURN(conf.provider, DetectStateStoreProvider(env, checkpoint_dir));
+  conf.file.read_only = true;
+  conf.rocksdb.read_only = true;
+  return conf;
+}
+
 Result<StateStoreConf> ParseStateStoreConf(const std::map<std::string, std::string>& options) {
   StateStoreConf conf;
   const std::string prefix = Lower(kStateStoreConfPrefix);

@@ -35,6 +35,11 @@ struct StateStoreConf {
   RocksDBStateStoreOptions rocksdb;
 };
 
+// The conf a reader of an existing checkpoint (an inspection tool, possibly
+// next to the running query) opens its state with: the provider its files
+// show (DetectStateStoreProvider), both providers read-only.
+Result<StateStoreConf> StateStoreConfForReading(Env* env, const std::string& checkpoint_dir);
+
 // A provider class name (Spark's, or the short `rocksdb` / `hdfs`; case
 // insensitive) -> its kind; InvalidArgument naming the accepted values.
 Result<StateStoreProviderKind> ParseStateStoreProviderClass(std::string_view name);

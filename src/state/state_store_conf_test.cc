@@ -89,5 +89,59 @@ TEST(StateStoreConfTest, DetectsTheProviderFromTheFiles) {
   EXPECT_EQ(*DetectStateStoreProvider(Env::Default(), ck), StateStoreProviderKind::kRocksDB);
 }
 
+// A reader next to a running query: the provider its files show, opened
+// read-only, touches nothing in the checkpoint (the writer's in-flight temp
+// files stay; RocksDB builds its instance outside the checkpoint).
+TEST(StateStoreConfTest, ReadersOpenTheStateReadOnly) {
+  for (bool rocksdb : {false, true}) {
+    SCOPED_TRACE(rocksdb);
+    TempDir tmp;
+    std::string ck = tmp.path() + "/ck";
+    std::string dir = StateStoreDir(ck, 0, 0);
+    {
+      StateStoreConf w;
+      w.provider = rocksdb ? StateStoreProviderKind::kRocksDB : StateStoreProviderKind::kFile;
+      w.file.snapshot_interval = w.rocksdb.snapshot_interval = 2;
+      std::unique_ptr<StateStoreProvider> p;
+      if (rocksdb) {
+        p = RocksDBStateStoreProvider::Open(Env::Default(), dir, w.rocksdb).ValueOrDie();
+      } else {
+        p = FileStateStoreProvider::Open(Env::Default(), dir, w.file).ValueOrDie();
+      }
+      for (int64_t v = 0; v < 3; ++v) {
+        auto s = p->Load(v).ValueOrDie();
+        s->Put("k" + std::to_string(v), "v");
+        ASSERT_TRUE(s->Commit().ok());
+      }
+    }
+    std::filesystem::remove_all(dir + "/rocksdb-work");
+    ASSERT_TRUE(Env::Default()->WriteFile(dir + "/.4.delta.0123456789abcdef.tmp", "in flight", false).ok());
+    auto conf = StateStoreConfForReading(Env::Default(), ck);
+    ASSERT_TRUE(conf.ok()) << conf.status().ToString();
+    EXPECT_EQ(conf->provider, rocksdb ? StateStoreProviderKind::kRocksDB : StateStoreProviderKind::kFile);
+    std::unique_ptr<StateStoreProvider> r;
+    if (rocksdb) {
+      r = RocksDBStateStoreProvider::Open(Env::Default(), dir, conf->rocksdb).ValueOrDie();
+    } else {
+      r = FileStateStoreProvider::Open(Env::Default(), dir, conf->file).ValueOrDie();
+    }
+    EXPECT_EQ(*r->LatestVersion(), std::optional<int64_t>(3));
+    auto s = r->Load(3);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_EQ((*s)->NumKeys(), 3u);
+    EXPECT_NE((*s)->Get("k1"), nullptr);
+    (*s)->Put("x", "y");
+    EXPECT_EQ((*s)->Commit().status().code(), StatusCode::kInvalidArgument);
+    EXPECT_TRUE(r->DoMaintenance().ok());
+    EXPECT_TRUE(Env::Default()->FileExists(dir + "/.4.delta.0123456789abcdef.tmp"));
+    EXPECT_FALSE(Env::Default()->FileExists(dir + "/4.delta"));
+    EXPECT_FALSE(std::filesystem::exists(dir + "/rocksdb-work"));
+    // A directory that does not exist is not created.
+    auto none = FileStateStoreProvider::Open(Env::Default(), StateStoreDir(ck, 5, 0), conf->file);
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(std::filesystem::exists(StateStoreDir(ck, 5, 0)));
+  }
+}
+
 }  // namespace
 }  // namespace sluice
