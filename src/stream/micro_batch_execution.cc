@@ -16,6 +16,7 @@
 #include "exec/stateful/deduplicate_operator.h"
 #include "exec/stateful/stateful_aggregate_operator.h"
 #include "plan/optimizer.h"
+#include "plan/streaming_join_helper.h"
 #include "plan/physical_planner.h"
 #include "stream/streaming_plan_checker.h"
 #include "exec/operators/memory_table.h"
@@ -181,6 +182,25 @@ Status MicroBatchExecution::Start() {
     stack.pop_back();
     has_watermark_ |= p->kind == LogicalKind::kWatermark;
     has_stateful_ |= p->stateful();
+    // Spark's shouldRunAnotherBatch, per stateful operator: would a moved
+    // watermark make it emit or evict? An aggregation in append or update
+    // mode, a deduplication, a join whose state the watermark cleans up;
+    // not an aggregation in complete mode.
+    if (p->stateful()) {
+      switch (p->kind) {
+        case LogicalKind::kAggregate:
+          acts_on_watermark_ |= config_.mode != OutputMode::kComplete;
+          break;
+        case LogicalKind::kJoin: {
+          EquiJoinCondition split = SplitEquiJoinCondition(*p);
+          acts_on_watermark_ |= WatermarkedJoinKey(*p, split) >= 0 || !StateValueWatermarkBounds(*p, 0).empty() ||
+                                !StateValueWatermarkBounds(*p, 1).empty();
+          break;
+        }
+        default:
+          acts_on_watermark_ = true;
+      }
+    }
     if (p->stateful() && p->kind == LogicalKind::kAggregate) {
       std::vector<DataType> keys;
       std::vector<AggregateCall> calls;
@@ -388,7 +408,7 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
     int64_t after_latest = MonoMicros();
     // No new data: a no-data batch (same offsets) when the watermark moved
     // past the last batch's, so stateful operators emit and evict.
-    bool no_data_batch = !has_data && config_.no_data_batches && has_stateful_ && has_watermark_ &&
+    bool no_data_batch = !has_data && config_.no_data_batches && acts_on_watermark_ && has_watermark_ &&
                          next_batch_id_ > 0 && watermark_.watermark_ms() > prev_batch_watermark_ms_;
     if (!has_data && !no_data_batch) {
       SetStatus("Waiting for data to arrive", false, false);

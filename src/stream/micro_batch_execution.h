@@ -183,6 +183,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   // watermark) and the previous batch's (the late-events watermark).
   bool has_watermark_ = false;
   bool has_stateful_ = false;
+  // Some stateful operator emits or evicts when the watermark moves: a moved
+  // watermark runs a no-data batch (Spark's shouldRunAnotherBatch).
+  bool acts_on_watermark_ = false;
   WatermarkTracker watermark_;
   int64_t batch_watermark_ms_ = 0;
   int64_t prev_batch_watermark_ms_ = 0;
