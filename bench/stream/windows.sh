@@ -68,7 +68,7 @@ START STREAMING QUERY q INTO o OUTPUT MODE append CHECKPOINT LOCATION '$ck'
   AS $query;
 SQL
   /usr/bin/time -f "%M" -o "$WORK/time" taskset -c 0 "$SLUICE" run "$WORK/$name.sql" --max-batches "$BATCHES" \
-    --progress-file "$WORK/$name-$provider.json" >/dev/null
+    --progress-file "$WORK/$name-$provider.json" --log-level warn >/dev/null
   report "$WORK/$name-$provider.json" "$WORK/time" "$ck"
   rm -rf "$ck"
 }
