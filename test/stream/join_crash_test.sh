@@ -6,7 +6,8 @@
 # the file sink's manifest-listed output must hold every joined pair exactly
 # once. Each batch reads one file of each side; the right side's files come
 # in the reverse order of the left's, so most pairs meet across batches,
-# through the state of one side or the other.
+# through the state of one side or the other. Both state store providers
+# (file, RocksDB) run every case.
 #   usage: join_crash_test.sh <path to sluice binary>
 set -euo pipefail
 SLUICE=$1
@@ -17,10 +18,11 @@ trap 'rm -rf "$WORK"' EXIT
 expected=""
 for i in $(seq 1 12); do expected+="$i $((i * 10)) $((i * 100))"$'\n'; done
 
+for provider in hdfs rocksdb; do
 for point in after_offset_log stream_join:between_store_commits file_sink:before_manifest after_sink after_commit \
              atomic_write:before_rename; do
   for hit in 1 2 3; do
-    d="$WORK/$(echo "$point" | tr ':' '_')-$hit"
+    d="$WORK/$provider-$(echo "$point" | tr ':' '_')-$hit"
     mkdir -p "$d/left" "$d/right"
     # Left file f holds ids 3f+1..3f+3; right file f the ids of left file 3 - f.
     for f in 0 1 2 3; do
@@ -33,6 +35,7 @@ for point in after_offset_log stream_join:between_store_commits file_sink:before
       touch -d "@$((1700000000 + f))" "$d/left/f$f.json" "$d/right/f$f.json"
     done
     cat > "$d/job.sql" <<SQL
+SET spark.sql.streaming.stateStore.providerClass = $provider;
 CREATE STREAM lefts (id BIGINT, lv BIGINT) USING json OPTIONS (path '$d/left', maxFilesPerTrigger '1');
 CREATE STREAM rights (id BIGINT, rv BIGINT) USING json OPTIONS (path '$d/right', maxFilesPerTrigger '1');
 CREATE SINK out USING json OPTIONS (path '$d/out');
@@ -55,6 +58,7 @@ SQL
     if [ "$got"$'\n' != "$expected" ]; then
       echo "FAIL: $point:$hit: output is not every joined pair exactly once:"; echo "$got" | tr '\n' ';'; echo; exit 1
     fi
-    echo "ok: killed at $point (hit $hit), restarted: 12 joined pairs exactly once"
+    echo "ok: $provider: killed at $point (hit $hit), restarted: 12 joined pairs exactly once"
   done
+done
 done
