@@ -117,44 +117,5 @@ contains "damaged state file: names it" "$CK/state/0/0/1.delta" "$err"
 # The checkpoint was only read: no file was added by the inspection.
 check "nothing written" "" "$(find "$CK" -newer "$CK/state/0/0/1.delta" -type f)"
 
-# A checkpoint written by the RocksDB state store (a snapshot every version,
-# so that the state is read from RocksDB's <v>.rocksdb snapshots): read
-# with the RocksDB provider, read-only, the same rows as the file provider's.
-CK2="$WORK/ck-rocksdb"
-mkdir -p "$WORK/in2"
-cat > "$WORK/job2.sql" <<SQL
-SET spark.sql.streaming.stateStore.providerClass = rocksdb;
-SET spark.sql.streaming.stateStore.minDeltasForSnapshot = 1;
-CREATE STREAM kv (k STRING, v BIGINT) USING json OPTIONS (path '$WORK/in2');
-CREATE SINK out USING noop;
-SET spark.sql.shuffle.partitions = 1;
-START STREAMING QUERY q INTO out OUTPUT MODE update TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$CK2'
-AS SELECT k, count(*) AS n, sum(v) AS s, avg(v) AS a FROM kv GROUP BY k;
-SQL
-printf '{"k":"a","v":1}\n{"k":"b","v":10}\n{"k":"a","v":3}\n' > "$WORK/in2/001.json"
-"$SLUICE" run "$WORK/job2.sql" --log-level warn || { echo "FAILED: first RocksDB run"; exit 1; }
-printf '{"k":"a","v":5}\n{"k":"c","v":7}\n' > "$WORK/in2/002.json"
-"$SLUICE" run "$WORK/job2.sql" --log-level warn || { echo "FAILED: second RocksDB run"; exit 1; }
-contains "rocksdb: snapshots written" "2.rocksdb" "$(ls "$CK2/state/0/0")"
-out=$("$SLUICE" checkpoint "$CK2"); rc=$?
-check "rocksdb summary: exit code" 0 "$rc"
-contains "rocksdb summary: state size" "partitions: 1; state of batch 1 (version 2): 3 rows," "$out"
-out=$("$SLUICE" checkpoint "$CK2" state 0 2>&1); rc=$?
-check "rocksdb state: exit code" 0 "$rc"
-check "rocksdb state: table" "operator 0 (StatefulAggregate), state of batch 1 (version 2)
-+-----+-----+-----+------+-----+--------------+
-| k   | n   | s   | a_0  | a_1 | partition_id |
-+-----+-----+-----+------+-----+--------------+
-| a   | 3   | 9   | 9.0  | 3   | 0            |
-| b   | 1   | 10  | 10.0 | 1   | 0            |
-| c   | 1   | 7   | 7.0  | 1   | 0            |
-+-----+-----+-----+------+-----+--------------+
-3 rows" "$out"
-out=$("$SLUICE" checkpoint "$CK2" state 0 --batch 0 2>&1)
-contains "rocksdb state of batch 0" "2 rows" "$out"
-sleep 0.01; touch "$WORK/stamp"; sleep 0.01
-"$SLUICE" checkpoint "$CK2" state 0 >/dev/null 2>&1
-check "rocksdb: nothing written" "" "$(find "$CK2" -newer "$WORK/stamp")"
-
 echo "checkpoint_test: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -97,7 +97,7 @@ Status DescribeOperator(Env* env, const std::string& dir, int op, std::optional<
   }
   SLUICE_ASSIGN_OR_RETURN(std::vector<int> partitions, ListNumericSubdirs(env, op_dir));
   // Each partition's stores: "" (the only one), or named subdirectories.
-  SLUICE_ASSIGN_OR_RETURN(auto checkpoint, OpenStateCheckpointForReading(env, dir));
+  auto checkpoint = OpenStateCheckpointForReading(env, dir);
   std::vector<std::vector<std::string>> rows;
   int64_t total_rows = 0, total_memory = 0;
   uint64_t total_disk = 0;

@@ -8,7 +8,6 @@
 #include "exec/stateful/state_row_codec.h"
 #include "sql/parser.h"
 #include "state/file_state_store_provider.h"
-#include "state/state_store_conf.h"
 
 namespace sluice {
 
@@ -46,11 +45,11 @@ Result<std::optional<CommitLog>> OpenCommits(Env* env, const std::string& dir) {
 
 }  // namespace
 
-Result<std::unique_ptr<StateCheckpoint>> OpenStateCheckpointForReading(Env* env, const std::string& checkpoint_dir) {
-  // The file provider would refuse a RocksDB store's files (`rocksdb-work`,
-  // `<v>.rocksdb`): open the store with the provider its files show.
-  SLUICE_ASSIGN_OR_RETURN(StateStoreConf conf, StateStoreConfForReading(env, checkpoint_dir));
-  return std::make_unique<StateCheckpoint>(env, checkpoint_dir, std::move(conf));
+std::unique_ptr<StateCheckpoint> OpenStateCheckpointForReading(Env* env, const std::string& checkpoint_dir) {
+  // Today's only provider is the file one; a checkpoint written with another
+  // (the RocksDB provider pins its choice in the offset log's conf) is opened
+  // here with that one.
+  return std::make_unique<StateCheckpoint>(env, checkpoint_dir);
 }
 
 Result<std::vector<int>> ListNumericSubdirs(Env* env, const std::string& dir) {
@@ -206,7 +205,7 @@ Result<std::vector<Batch>> StateStoreReader::ReadRows() const {
   for (const auto& c : value_columns_) value_types.push_back(c.type);
   for (const auto& t : key_types) SLUICE_RETURN_NOT_OK(CheckStateType(t, "a state key column"));
   for (const auto& t : value_types) SLUICE_RETURN_NOT_OK(CheckStateType(t, "a state value column"));
-  SLUICE_ASSIGN_OR_RETURN(auto checkpoint, OpenStateCheckpointForReading(env_, options_.checkpoint_dir));
+  auto checkpoint = OpenStateCheckpointForReading(env_, options_.checkpoint_dir);
   std::vector<Batch> out;
   for (int p : partitions_) {
     if (!IsDir(env_, StoreDir(p))) {
