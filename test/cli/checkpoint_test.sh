@@ -117,5 +117,43 @@ contains "damaged state file: names it" "$CK/state/0/0/1.delta" "$err"
 # The checkpoint was only read: no file was added by the inspection.
 check "nothing written" "" "$(find "$CK" -newer "$CK/state/0/0/1.delta" -type f)"
 
+# A checkpoint of the RocksDB provider (a snapshot every 2 versions, so the
+# state directory holds <v>.rocksdb/ and rocksdb-work/ beside the deltas):
+# the same state rows, read with the provider its files show.
+CK2="$WORK/ck-rocksdb"
+mkdir -p "$WORK/in2"
+cat > "$WORK/job2.sql" <<SQL
+CREATE STREAM kv (k STRING, v BIGINT) USING json OPTIONS (path '$WORK/in2', maxFilesPerTrigger '1');
+CREATE SINK out USING noop;
+SET spark.sql.shuffle.partitions = 1;
+SET spark.sql.streaming.stateStore.providerClass = rocksdb;
+SET spark.sql.streaming.stateStore.minDeltasForSnapshot = 2;
+START STREAMING QUERY q INTO out OUTPUT MODE update TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$CK2'
+AS SELECT k, count(*) AS n, sum(v) AS s FROM kv GROUP BY k;
+SQL
+printf '{"k":"a","v":1}\n{"k":"b","v":10}\n' > "$WORK/in2/001.json"
+printf '{"k":"a","v":3}\n' > "$WORK/in2/002.json"
+printf '{"k":"c","v":7}\n{"k":"a","v":5}\n' > "$WORK/in2/003.json"
+touch -d '2024-01-01 00:00:01' "$WORK/in2/001.json"; touch -d '2024-01-01 00:00:02' "$WORK/in2/002.json"
+touch -d '2024-01-01 00:00:03' "$WORK/in2/003.json"
+"$SLUICE" run "$WORK/job2.sql" --log-level warn || { echo "FAILED: rocksdb run"; exit 1; }
+check "rocksdb: a snapshot was written" "yes" "$(ls -d "$CK2"/state/0/0/*.rocksdb >/dev/null 2>&1 && echo yes)"
+out=$("$SLUICE" checkpoint "$CK2" state 0 2>&1); rc=$?
+check "rocksdb state: exit code" 0 "$rc"
+check "rocksdb state: table" "operator 0 (StatefulAggregate), state of batch 2 (version 3)
++-----+-----+-----+--------------+
+| k   | n   | s   | partition_id |
++-----+-----+-----+--------------+
+| a   | 3   | 9   | 0            |
+| b   | 1   | 10  | 0            |
+| c   | 1   | 7   | 0            |
++-----+-----+-----+--------------+
+3 rows" "$out"
+out=$("$SLUICE" checkpoint "$CK2" state 0 --batch 0 2>&1)
+contains "rocksdb state of batch 0" "| a   | 1   | 1   | 0            |" "$out"
+out=$("$SLUICE" checkpoint "$CK2" 2>&1); rc=$?
+check "rocksdb summary: exit code" 0 "$rc"
+contains "rocksdb summary: 3 rows" "state of batch 2 (version 3): 3 rows" "$out"
+
 echo "checkpoint_test: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -96,26 +96,19 @@ Status DescribeOperator(Env* env, const std::string& dir, int op, std::optional<
     *out += "  " + StateSchemaPath(dir, op) + " is missing: the state cannot be decoded\n";
   }
   SLUICE_ASSIGN_OR_RETURN(std::vector<int> partitions, ListNumericSubdirs(env, op_dir));
-  // Each partition's stores: "" (the only one), or named subdirectories.
-  auto checkpoint = OpenStateCheckpointForReading(env, dir);
+  SLUICE_ASSIGN_OR_RETURN(auto checkpoint, OpenStateCheckpointForReading(env, dir));
   std::vector<std::vector<std::string>> rows;
   int64_t total_rows = 0, total_memory = 0;
   uint64_t total_disk = 0;
   bool rows_known = schema.has_value() && committed.has_value();
   for (int p : partitions) {
-    std::string pdir = JoinPath(op_dir, std::to_string(p));
-    SLUICE_ASSIGN_OR_RETURN(auto entries, env->ListDirWithAttributes(pdir));
+    // The stores the schema names (a join's left and right), else the one
+    // store of the partition.
     std::vector<std::string> stores;
-    bool has_files = false;
-    for (const auto& e : entries) {
-      if (e.type == FileType::kDirectory) {
-        stores.push_back(e.name);
-      } else {
-        has_files = true;
-      }
+    if (schema) {
+      for (const auto& st : schema->stores) stores.push_back(st.name);
     }
-    std::sort(stores.begin(), stores.end());
-    if (stores.empty() || has_files) stores = {""};
+    if (stores.empty()) stores = {""};
     for (const auto& store : stores) {
       SLUICE_ASSIGN_OR_RETURN(StateStoreProvider * provider, checkpoint->Provider(op, p, store));
       SLUICE_ASSIGN_OR_RETURN(auto latest, provider->LatestVersion());

@@ -8,6 +8,7 @@
 #include "exec/stateful/state_row_codec.h"
 #include "sql/parser.h"
 #include "state/file_state_store_provider.h"
+#include "state/state_store_conf.h"
 
 namespace sluice {
 
@@ -45,11 +46,13 @@ Result<std::optional<CommitLog>> OpenCommits(Env* env, const std::string& dir) {
 
 }  // namespace
 
-std::unique_ptr<StateCheckpoint> OpenStateCheckpointForReading(Env* env, const std::string& checkpoint_dir) {
-  // Today's only provider is the file one; a checkpoint written with another
-  // (the RocksDB provider pins its choice in the offset log's conf) is opened
-  // here with that one.
-  return std::make_unique<StateCheckpoint>(env, checkpoint_dir);
+Result<std::unique_ptr<StateCheckpoint>> OpenStateCheckpointForReading(Env* env, const std::string& checkpoint_dir) {
+  // The provider the checkpoint's files show (a RocksDB store has <v>.rocksdb
+  // snapshots or a working directory), opened read-only: an inspection next
+  // to the running query neither deletes its temp files nor its working
+  // instances.
+  SLUICE_ASSIGN_OR_RETURN(StateStoreConf conf, StateStoreConfForReading(env, checkpoint_dir));
+  return std::make_unique<StateCheckpoint>(env, checkpoint_dir, conf);
 }
 
 Result<std::vector<int>> ListNumericSubdirs(Env* env, const std::string& dir) {
@@ -205,7 +208,7 @@ Result<std::vector<Batch>> StateStoreReader::ReadRows() const {
   for (const auto& c : value_columns_) value_types.push_back(c.type);
   for (const auto& t : key_types) SLUICE_RETURN_NOT_OK(CheckStateType(t, "a state key column"));
   for (const auto& t : value_types) SLUICE_RETURN_NOT_OK(CheckStateType(t, "a state value column"));
-  auto checkpoint = OpenStateCheckpointForReading(env_, options_.checkpoint_dir);
+  SLUICE_ASSIGN_OR_RETURN(auto checkpoint, OpenStateCheckpointForReading(env_, options_.checkpoint_dir));
   std::vector<Batch> out;
   for (int p : partitions_) {
     if (!IsDir(env_, StoreDir(p))) {

@@ -86,9 +86,9 @@ class StateStoreReader {
 };
 
 // The StateCheckpoint every reader of `checkpoint_dir`'s state opens its
-// stores through (the one place to choose the state store provider the
-// checkpoint was written with, once more than one exists).
-std::unique_ptr<StateCheckpoint> OpenStateCheckpointForReading(Env* env, const std::string& checkpoint_dir);
+// stores through: the provider the checkpoint was written with
+// (DetectStateStoreProvider), read-only.
+Result<std::unique_ptr<StateCheckpoint>> OpenStateCheckpointForReading(Env* env, const std::string& checkpoint_dir);
 
 // The numeric subdirectories of `dir` ("0", "1", ...), ascending; empty if
 // `dir` does not exist.
