@@ -64,9 +64,6 @@ set_tests_properties(stream_rocksdb_crash_test PROPERTIES LABELS e2e TIMEOUT 180
 # between their commits), on each state store provider.
 add_test(NAME stream_join_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/join_crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_join_crash_test PROPERTIES LABELS e2e TIMEOUT 180)
-add_test(NAME stream_join_crash_test_rocksdb
-         COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/join_crash_test.sh $<TARGET_FILE:sluice> rocksdb)
-set_tests_properties(stream_join_crash_test_rocksdb PROPERTIES LABELS "e2e;rocksdb" TIMEOUT 180)
 # Random SIGKILLs of `sluice run` (file -> file, and a streaming aggregation)
 # while input arrives; the output holds every input record once. The short
 # version of scripts/sigkill_loop.sh (a few seconds); the Kafka pipelines are
