@@ -61,7 +61,7 @@ set_tests_properties(stream_crash_test PROPERTIES LABELS e2e TIMEOUT 120)
 add_test(NAME stream_rocksdb_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/rocksdb_crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_rocksdb_crash_test PROPERTIES LABELS e2e TIMEOUT 180)
 # The same for a stream-stream join (both sides' state stores, and a kill
-# between their commits).
+# between their commits), on each state store provider.
 add_test(NAME stream_join_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/join_crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_join_crash_test PROPERTIES LABELS e2e TIMEOUT 180)
 # Random SIGKILLs of `sluice run` (file -> file, and a streaming aggregation)
@@ -85,9 +85,13 @@ add_test(NAME stream_bounded_memory_test
          COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/bounded_memory_test.sh $<TARGET_FILE:sluice> ${SLUICE_SANITIZE})
 set_tests_properties(stream_bounded_memory_test PROPERTIES LABELS e2e TIMEOUT 120)
 # SIGKILL at each kill point of a watermarked append aggregation (WATERMARK
-# clause): every closed group exactly once, the logged watermarks as worked out.
+# clause): every closed group exactly once, the logged watermarks as worked
+# out; on each state store provider.
 add_test(NAME stream_watermark_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/watermark_crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_watermark_crash_test PROPERTIES LABELS e2e TIMEOUT 180)
+add_test(NAME stream_watermark_crash_test_rocksdb
+         COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/watermark_crash_test.sh $<TARGET_FILE:sluice> rocksdb)
+set_tests_properties(stream_watermark_crash_test_rocksdb PROPERTIES LABELS "e2e;rocksdb" TIMEOUT 180)
 # A SQL job restarted after its aggregation changed fails with the state-schema error.
 add_test(NAME stream_state_schema_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/state_schema_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_state_schema_test PROPERTIES LABELS e2e TIMEOUT 60)

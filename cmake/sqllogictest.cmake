@@ -27,5 +27,16 @@ if(EXISTS ${PROJECT_SOURCE_DIR}/src/api/session.cc)
              COMMAND sqllogictest ${f} --root ${PROJECT_SOURCE_DIR}
              WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
     set_tests_properties(${name} PROPERTIES LABELS sql TIMEOUT 300)
+    # A file that starts streaming queries runs a second time with the
+    # RocksDB state store provider: both providers pass the same files.
+    file(READ ${f} slt_text)
+    string(REGEX MATCH "(^|\n)stream start " slt_streams "${slt_text}")
+    if(slt_streams)
+      add_test(NAME ${name}_rocksdb
+               COMMAND sqllogictest ${f} --root ${PROJECT_SOURCE_DIR}
+                       --conf spark.sql.streaming.stateStore.providerClass=rocksdb
+               WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+      set_tests_properties(${name}_rocksdb PROPERTIES LABELS "sql;rocksdb" TIMEOUT 300)
+    endif()
   endforeach()
 endif()

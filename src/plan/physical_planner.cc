@@ -159,7 +159,7 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
   std::vector<DataType> key_types;
   for (size_t k = 0; k < in.keys.size(); ++k) key_types.push_back(in.schema.field(k).type);
   SLUICE_RETURN_NOT_OK(StatefulAggregateOperator::Validate(key_types, in.calls));
-  StatefulOperatorStateInfo info{*options.stateful, p.state_operator_id};
+  StatefulOperatorStateInfo info{PropagateWatermarks(*options.stateful, {proj}), p.state_operator_id};
   StateSchema schema = AggregateStateSchema(p, in, options);
   // The event-time key: the grouping column carrying a watermark.
   int event_time_key = -1;
@@ -240,7 +240,7 @@ Result<PhysicalOperatorPtr> PlanDeduplicate(const LogicalPlan& p, const PlanCont
   std::vector<DataType> key_types;
   for (int k : spec.key_columns) key_types.push_back(out.field(static_cast<size_t>(k)).type);
   SLUICE_RETURN_NOT_OK(DeduplicateOperator::Validate(key_types, spec));
-  StatefulOperatorStateInfo info{*options.stateful, p.state_operator_id};
+  StatefulOperatorStateInfo info{PropagateWatermarks(*options.stateful, {child}), p.state_operator_id};
   StateSchema schema = DeduplicateStateSchema(p, spec);
   return PhysicalOperatorPtr(std::make_shared<DeduplicateOperator>(child, std::move(spec), info, std::move(schema)));
 }
@@ -346,7 +346,7 @@ Result<PhysicalOperatorPtr> PlanStreamStreamJoin(const LogicalPlan& plan, const 
   if (plan.join_type != JoinType::kLeftSemi) {
     for (const auto& f : r2->output_schema().fields()) out.Add({f.name, f.type, f.nullable || rnull});
   }
-  StatefulOperatorStateInfo info{*options.stateful, plan.state_operator_id};
+  StatefulOperatorStateInfo info{PropagateWatermarks(*options.stateful, {l2, r2}), plan.state_operator_id};
   return PhysicalOperatorPtr(std::make_shared<StreamStreamJoinOperator>(l2, r2, plan.join_type, std::move(sides[0]),
                                                                         std::move(sides[1]), residual, std::move(out),
                                                                         info, JoinStateSchema(plan, split),

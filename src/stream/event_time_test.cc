@@ -20,6 +20,7 @@
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
+#include "stream/state_store_provider_param.h"
 
 namespace sluice {
 namespace {
@@ -48,8 +49,9 @@ std::vector<std::string> Strings(const std::vector<std::vector<Value>>& rows) {
 // "1970-01-01 00:00:05" for 5 seconds.
 std::string T(int64_t secs) { return Value::Timestamp(secs * kSec).ToString(); }
 
-class EventTimeTest : public ::testing::Test {
+class EventTimeTest : public ::testing::TestWithParam<std::string> {
  protected:
+  void TearDown() override { ExpectStateWrittenBy(dir.path(), GetParam()); }
   std::shared_ptr<Session> spark = Session::Create();
   std::shared_ptr<MemoryStream> input = std::make_shared<MemoryStream>(KT());
   TempDir dir;
@@ -63,6 +65,7 @@ class EventTimeTest : public ::testing::Test {
     return df.writeStream()
         .outputMode(mode)
         .option("checkpointLocation", ck())
+        .option(kStateStoreProviderClass, GetParam())
         .foreachBatch([this](const QueryResult& r, int64_t id) {
           std::lock_guard<std::mutex> l(mu);
           out[id] = Strings(r.Rows());
@@ -104,7 +107,9 @@ class EventTimeTest : public ::testing::Test {
 
 using Batches = std::map<int64_t, std::vector<std::string>>;
 
-TEST_F(EventTimeTest, AppendEmitsEachGroupOnceWhenTheWatermarkPassesAcrossRestart) {
+SLUICE_INSTANTIATE_FOR_STATE_STORE_PROVIDERS(EventTimeTest);
+
+TEST_P(EventTimeTest, AppendEmitsEachGroupOnceWhenTheWatermarkPassesAcrossRestart) {
   ASSERT_TRUE(Counts().status().ok()) << Counts().status().ToString();
   // Batch 0 (watermark 0): groups 5s (2 rows) and 20s; nothing is final.
   // The watermark becomes 20s - 10s = 10s, so a no-data batch 1 runs with
@@ -167,7 +172,7 @@ TEST_F(EventTimeTest, AppendEmitsEachGroupOnceWhenTheWatermarkPassesAcrossRestar
   EXPECT_EQ(CommittedWatermarks(), (std::vector<int64_t>{10000, 10000, 10000, 30000, 30000}));
 }
 
-TEST_F(EventTimeTest, UpdateEmitsChangedGroupsAndEvictsWithoutEmitting) {
+TEST_P(EventTimeTest, UpdateEmitsChangedGroupsAndEvictsWithoutEmitting) {
   ASSERT_TRUE(input->AddRows(KTRows({{"a", 5}, {"b", 5}, {"c", 20}})).ok());
   auto q = Start(Counts(), "update");
   ASSERT_TRUE(q.ok()) << q.status().ToString();
@@ -184,7 +189,7 @@ TEST_F(EventTimeTest, UpdateEmitsChangedGroupsAndEvictsWithoutEmitting) {
   EXPECT_EQ(Output(), (Batches{{0, {T(5) + ",2", T(20) + ",1"}}, {1, {}}, {2, {T(15) + ",1", T(20) + ",2"}}}));
 }
 
-TEST_F(EventTimeTest, CompleteEmitsEverythingAndNeverEvicts) {
+TEST_P(EventTimeTest, CompleteEmitsEverythingAndNeverEvicts) {
   ASSERT_TRUE(input->AddRows(KTRows({{"a", 5}, {"b", 5}, {"c", 20}})).ok());
   auto q = Start(Counts(), "complete");
   ASSERT_TRUE(q.ok()) << q.status().ToString();
@@ -203,7 +208,7 @@ TEST_F(EventTimeTest, CompleteEmitsEverythingAndNeverEvicts) {
   EXPECT_EQ(Output(), (Batches{{0, first}, {1, {T(5) + ",2", T(15) + ",1", T(20) + ",1"}}}));
 }
 
-TEST_F(EventTimeTest, AppendAggregationNeedsAWatermarkOnAGroupingColumn) {
+TEST_P(EventTimeTest, AppendAggregationNeedsAWatermarkOnAGroupingColumn) {
   auto no_wm = spark->readStream().source(input).groupBy({"ts"}).count();
   auto q = Start(no_wm, "append");
   ASSERT_FALSE(q.ok());
@@ -218,7 +223,7 @@ TEST_F(EventTimeTest, AppendAggregationNeedsAWatermarkOnAGroupingColumn) {
   EXPECT_NE(q2.status().message().find("without watermark"), std::string::npos) << q2.status().ToString();
 }
 
-TEST_F(EventTimeTest, WithWatermarkErrors) {
+TEST_P(EventTimeTest, WithWatermarkErrors) {
   auto bad_type = spark->readStream().source(input).withWatermark("k", "10 seconds");
   EXPECT_NE(bad_type.status().message().find("[EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE] The event time `k` has the "
                                              "invalid type \"STRING\", but expected \"TIMESTAMP\""),
@@ -234,7 +239,7 @@ TEST_F(EventTimeTest, WithWatermarkErrors) {
   EXPECT_FALSE(missing.status().ok());
 }
 
-TEST_F(EventTimeTest, MultipleWatermarkPolicyMinAndMax) {
+TEST_P(EventTimeTest, MultipleWatermarkPolicyMinAndMax) {
   // Two watermarked inputs unioned: delays 10s and 20s, both see 30s.
   for (const std::string policy : {"min", "max"}) {
     auto in2 = std::make_shared<MemoryStream>(KT());
@@ -244,6 +249,7 @@ TEST_F(EventTimeTest, MultipleWatermarkPolicyMinAndMax) {
                  .dropDuplicates({"k", "ts"})
                  .writeStream()
                  .option("checkpointLocation", dir.path() + "/" + policy)
+                 .option(kStateStoreProviderClass, GetParam())
                  .option("spark.sql.streaming.multipleWatermarkPolicy", policy)
                  .foreachBatch([](const QueryResult&, int64_t) { return Status::OK(); })
                  .start();
@@ -260,7 +266,7 @@ TEST_F(EventTimeTest, MultipleWatermarkPolicyMinAndMax) {
   }
 }
 
-TEST_F(EventTimeTest, WatermarkPolicyIsPinnedAtTheFirstBatch) {
+TEST_P(EventTimeTest, WatermarkPolicyIsPinnedAtTheFirstBatch) {
   auto in2 = std::make_shared<MemoryStream>(KT());
   auto start = [&](const std::string& policy) {
     auto a = spark->readStream().source(input).withWatermark("ts", "10 seconds");
@@ -269,6 +275,7 @@ TEST_F(EventTimeTest, WatermarkPolicyIsPinnedAtTheFirstBatch) {
         .dropDuplicates({"k", "ts"})
         .writeStream()
         .option("checkpointLocation", ck())
+        .option(kStateStoreProviderClass, GetParam())
         .option("spark.sql.streaming.multipleWatermarkPolicy", policy)
         .foreachBatch([](const QueryResult&, int64_t) { return Status::OK(); })
         .start();
@@ -300,7 +307,7 @@ TEST_F(EventTimeTest, WatermarkPolicyIsPinnedAtTheFirstBatch) {
   EXPECT_EQ(first->metadata.conf.at("spark.sql.streaming.multipleWatermarkPolicy"), "max");
 }
 
-TEST_F(EventTimeTest, DropDuplicatesWithoutWatermarkAcrossRestarts) {
+TEST_P(EventTimeTest, DropDuplicatesWithoutWatermarkAcrossRestarts) {
   auto dedup = [&] { return spark->readStream().source(input).dropDuplicates({"k"}); };
   ASSERT_TRUE(input->AddRows(KTRows({{"a", 1}, {"b", 2}, {"a", 3}})).ok());
   {
@@ -328,7 +335,7 @@ TEST_F(EventTimeTest, DropDuplicatesWithoutWatermarkAcrossRestarts) {
   EXPECT_EQ(CommittedWatermarks(), (std::vector<int64_t>{0, 0}));
 }
 
-TEST_F(EventTimeTest, DropDuplicatesWithWatermarkEvictsAndDropsLateRows) {
+TEST_P(EventTimeTest, DropDuplicatesWithWatermarkEvictsAndDropsLateRows) {
   auto dedup = spark->readStream().source(input).withWatermark("ts", "10 seconds").dropDuplicates({"k", "ts"});
   ASSERT_TRUE(input->AddRows(KTRows({{"a", 5}, {"a", 5}, {"b", 20}})).ok());
   auto q = Start(dedup, "append");
@@ -356,7 +363,7 @@ TEST_F(EventTimeTest, DropDuplicatesWithWatermarkEvictsAndDropsLateRows) {
   EXPECT_EQ(o[2], (std::vector<std::string>{"c," + T(25)}));
 }
 
-TEST_F(EventTimeTest, DropDuplicatesWithinWatermarkAcrossRestart) {
+TEST_P(EventTimeTest, DropDuplicatesWithinWatermarkAcrossRestart) {
   auto dedup = [&] {
     return spark->readStream().source(input).withWatermark("ts", "10 seconds").dropDuplicatesWithinWatermark({"k"});
   };
@@ -406,7 +413,7 @@ TEST_F(EventTimeTest, DropDuplicatesWithinWatermarkAcrossRestart) {
   EXPECT_EQ(LoggedWatermarks(), (std::vector<int64_t>{0, 20000, 20000, 21000, 21000, 26000}));
 }
 
-TEST_F(EventTimeTest, DeduplicationRules) {
+TEST_P(EventTimeTest, DeduplicationRules) {
   // Without a watermark dropDuplicatesWithinWatermark fails, as in Spark.
   auto q = Start(spark->readStream().source(input).dropDuplicatesWithinWatermark({"k"}), "append");
   ASSERT_FALSE(q.ok());
@@ -427,7 +434,7 @@ TEST_F(EventTimeTest, DeduplicationRules) {
   ASSERT_FALSE(q3.ok());
 }
 
-TEST_F(EventTimeTest, SqlDistinctIsAnAggregationEmittedOnceInAppendModeAcrossRestart) {
+TEST_P(EventTimeTest, SqlDistinctIsAnAggregationEmittedOnceInAppendModeAcrossRestart) {
   ASSERT_TRUE(spark->readStream().source(input).createOrReplaceTempView("events").ok());
   // Spark plans SELECT DISTINCT as an aggregation with every column as a
   // key (ReplaceDistinctWithAggregate), not as a deduplication: in append
@@ -473,7 +480,7 @@ TEST_F(EventTimeTest, SqlDistinctIsAnAggregationEmittedOnceInAppendModeAcrossRes
   EXPECT_EQ(Strings(ok->Rows()), std::vector<std::string>{"x"});
 }
 
-TEST_F(EventTimeTest, SqlDistinctUpdateModeEmitsAGroupAgainWhenItRecurs) {
+TEST_P(EventTimeTest, SqlDistinctUpdateModeEmitsAGroupAgainWhenItRecurs) {
   ASSERT_TRUE(spark->readStream().source(input).createOrReplaceTempView("events").ok());
   auto df = spark->sql("SELECT DISTINCT k FROM events");
   ASSERT_TRUE(df.status().ok()) << df.status().ToString();
@@ -489,7 +496,7 @@ TEST_F(EventTimeTest, SqlDistinctUpdateModeEmitsAGroupAgainWhenItRecurs) {
   EXPECT_EQ(Output(), (Batches{{0, {"a", "b"}}, {1, {"a", "c"}}}));
 }
 
-TEST_F(EventTimeTest, SqlDistinctCompleteModeEmitsEveryGroupEveryBatch) {
+TEST_P(EventTimeTest, SqlDistinctCompleteModeEmitsEveryGroupEveryBatch) {
   ASSERT_TRUE(spark->readStream().source(input).createOrReplaceTempView("events").ok());
   auto df = spark->sql("SELECT DISTINCT k FROM events");
   ASSERT_TRUE(input->AddRows(KTRows({{"a", 1}, {"b", 3}})).ok());
@@ -502,7 +509,7 @@ TEST_F(EventTimeTest, SqlDistinctCompleteModeEmitsEveryGroupEveryBatch) {
   EXPECT_EQ(Output(), (Batches{{0, {"a", "b"}}, {1, {"a", "b", "c"}}}));
 }
 
-TEST_F(EventTimeTest, SqlDistinctAppendModeNeedsAWatermarkedColumn) {
+TEST_P(EventTimeTest, SqlDistinctAppendModeNeedsAWatermarkedColumn) {
   // As any streaming aggregation: without a watermark on one of its columns
   // (here ts has none; and with one on ts, k alone is not event time)
   // append mode fails at start.
@@ -522,7 +529,7 @@ TEST_F(EventTimeTest, SqlDistinctAppendModeNeedsAWatermarkedColumn) {
   ASSERT_FALSE(q3.ok());
 }
 
-TEST_F(EventTimeTest, DataFrameDistinctOnAStreamIsDropDuplicates) {
+TEST_P(EventTimeTest, DataFrameDistinctOnAStreamIsDropDuplicates) {
   // Dataset.distinct() is dropDuplicates() in Spark (an alias, unlike SQL's
   // SELECT DISTINCT): a row is emitted the first time it is seen, also in
   // append mode without a watermark, and never again.
@@ -541,7 +548,7 @@ TEST_F(EventTimeTest, DataFrameDistinctOnAStreamIsDropDuplicates) {
   EXPECT_EQ(Output(), (Batches{{0, {"a", "b"}}, {1, {"c"}}}));
 }
 
-TEST_F(EventTimeTest, BatchDropDuplicatesKeepsOneRowPerKey) {
+TEST_P(EventTimeTest, BatchDropDuplicatesKeepsOneRowPerKey) {
   auto df = spark->sql("SELECT * FROM VALUES ('a', 1), ('b', 2), ('a', 3) AS t(k, v)");
   ASSERT_TRUE(df.status().ok()) << df.status().ToString();
   auto r = df.dropDuplicates({"k"}).collect();

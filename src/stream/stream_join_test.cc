@@ -11,6 +11,7 @@
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
+#include "stream/state_store_provider_param.h"
 
 namespace sluice {
 namespace {
@@ -38,8 +39,9 @@ std::vector<std::string> TableRows(Session& s, const std::string& table) {
   return out;
 }
 
-class StreamJoinTest : public ::testing::Test {
+class StreamJoinTest : public ::testing::TestWithParam<std::string> {
  protected:
+  void TearDown() override { ExpectStateWrittenBy(dir.path(), GetParam()); }
   std::shared_ptr<Session> spark = Session::Create();
   TempDir dir;
   std::shared_ptr<MemoryStream> left = std::make_shared<MemoryStream>(LeftSchema());
@@ -50,11 +52,14 @@ class StreamJoinTest : public ::testing::Test {
     return spark->readStream().source(left).join(spark->readStream().source(right), expr(on), how);
   }
   Result<StreamingQuery> Start(const DataFrame& df, const std::string& mode = "append") {
-    return df.writeStream().format("memory").queryName("out").outputMode(mode).option("checkpointLocation", ck()).start();
+    return df.writeStream().format("memory").queryName("out").outputMode(mode).option("checkpointLocation", ck())
+        .option(kStateStoreProviderClass, GetParam()).start();
   }
 };
 
-TEST_F(StreamJoinTest, InnerJoinAcrossBatchesAndARestart) {
+SLUICE_INSTANTIATE_FOR_STATE_STORE_PROVIDERS(StreamJoinTest);
+
+TEST_P(StreamJoinTest, InnerJoinAcrossBatchesAndARestart) {
   auto df = Join("k = rk");
   ASSERT_TRUE(df.status().ok()) << df.status().ToString();
   ASSERT_TRUE(left->AddRows(Rows({{"a", 1}, {"b", 2}})).ok());
@@ -89,7 +94,7 @@ TEST_F(StreamJoinTest, InnerJoinAcrossBatchesAndARestart) {
   ASSERT_TRUE(q->stop().ok());
 }
 
-TEST_F(StreamJoinTest, ResidualConditionAndComputedKeys) {
+TEST_P(StreamJoinTest, ResidualConditionAndComputedKeys) {
   // upper(k) = upper(rk) is computed below the join; lv < rv is checked on each pair.
   auto df = Join("upper(k) = upper(rk) AND lv < rv");
   ASSERT_TRUE(left->AddRows(Rows({{"a", 5}, {"B", 50}})).ok());
@@ -101,7 +106,7 @@ TEST_F(StreamJoinTest, ResidualConditionAndComputedKeys) {
   ASSERT_TRUE(q->stop().ok());
 }
 
-TEST_F(StreamJoinTest, SparksRulesForStreamStreamJoins) {
+TEST_P(StreamJoinTest, SparksRulesForStreamStreamJoins) {
   auto inner = Join("k = rk");
   auto q = Start(inner, "update");
   ASSERT_FALSE(q.ok());
@@ -129,7 +134,7 @@ TEST_F(StreamJoinTest, SparksRulesForStreamStreamJoins) {
       << anti.status().ToString();
 }
 
-TEST_F(StreamJoinTest, AJoinWithoutAnEqualityFailsTheFirstBatch) {
+TEST_P(StreamJoinTest, AJoinWithoutAnEqualityFailsTheFirstBatch) {
   auto df = Join("lv < rv");
   ASSERT_TRUE(left->AddRows(Rows({{"a", 1}})).ok());
   auto q = Start(df);
@@ -139,7 +144,7 @@ TEST_F(StreamJoinTest, AJoinWithoutAnEqualityFailsTheFirstBatch) {
       << st.ToString();
 }
 
-TEST_F(StreamJoinTest, ChangedJoinKeysFailTheRestartNamingTheChange) {
+TEST_P(StreamJoinTest, ChangedJoinKeysFailTheRestartNamingTheChange) {
   ASSERT_TRUE(left->AddRows(Rows({{"a", 1}})).ok());
   {
     auto q = Start(Join("k = rk"));

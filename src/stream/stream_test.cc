@@ -22,6 +22,7 @@
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
+#include "stream/state_store_provider_param.h"
 #include "stream/micro_batch_execution.h"
 #include "stream/streaming_job.h"
 
@@ -931,13 +932,15 @@ std::vector<std::vector<Value>> ClickRows(std::vector<std::tuple<std::string, st
   return out;
 }
 
-class StateSchemaTest : public StreamTest {
+// On each state store provider (the parameter, state_store_provider_param.h).
+class StateSchemaTest : public StreamTest, public ::testing::WithParamInterface<std::string> {
  protected:
+  void TearDown() override { ExpectStateWrittenBy(dir.path(), GetParam()); }
   std::shared_ptr<MemoryStream> input = std::make_shared<MemoryStream>(Clicks());
   DataFrame clicks() { return spark->readStream().source(input); }
   Result<StreamingQuery> Start(const DataFrame& df) {
     return df.writeStream().format("memory").queryName("agg").outputMode("complete").option("checkpointLocation", ck())
-        .start();
+        .option(kStateStoreProviderClass, GetParam()).start();
   }
   // Runs `df` over what was added so far, then stops.
   void RunToEnd(const DataFrame& df) {
@@ -977,7 +980,9 @@ class StateSchemaTest : public StreamTest {
   std::string SchemaPath() const { return ck() + "/state/0/_metadata/schema"; }
 };
 
-TEST_F(StateSchemaTest, ChangedGroupingKeyFailsNamingTheKeyColumns) {
+SLUICE_INSTANTIATE_FOR_STATE_STORE_PROVIDERS(StateSchemaTest);
+
+TEST_P(StateSchemaTest, ChangedGroupingKeyFailsNamingTheKeyColumns) {
   ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 1}, {"u2", "a1", 2}})).ok());
   RunToEnd(clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}));
   EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,1,1", "u2,1,2"}));
@@ -996,7 +1001,7 @@ TEST_F(StateSchemaTest, ChangedGroupingKeyFailsNamingTheKeyColumns) {
                       "[STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE]"});
 }
 
-TEST_F(StateSchemaTest, SwappedAggregatesFailNamingTheValueColumns) {
+TEST_P(StateSchemaTest, SwappedAggregatesFailNamingTheValueColumns) {
   ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}, {"u1", "a2", 7}})).ok());
   RunToEnd(clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}));
   EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,2,12"}));
@@ -1007,7 +1012,7 @@ TEST_F(StateSchemaTest, SwappedAggregatesFailNamingTheValueColumns) {
                       "[STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE]"});
 }
 
-TEST_F(StateSchemaTest, AddedOrRemovedAggregateFails) {
+TEST_P(StateSchemaTest, AddedOrRemovedAggregateFails) {
   ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}})).ok());
   RunToEnd(clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}));
   ExpectIncompatible(clicks().groupBy({"user_id"}).agg(
@@ -1025,7 +1030,7 @@ TEST_F(StateSchemaTest, AddedOrRemovedAggregateFails) {
                       "[STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE]"});
 }
 
-TEST_F(StateSchemaTest, SameQueryRestartsAndContinuesItsTotals) {
+TEST_P(StateSchemaTest, SameQueryRestartsAndContinuesItsTotals) {
   auto make = [&] { return clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}); };
   ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}, {"u2", "a1", 1}})).ok());
   RunToEnd(make());
@@ -1038,7 +1043,7 @@ TEST_F(StateSchemaTest, SameQueryRestartsAndContinuesItsTotals) {
   EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,2,12", "u2,2,4"}));
 }
 
-TEST_F(StateSchemaTest, SchemaFileRecordsKeysAndValues) {
+TEST_P(StateSchemaTest, SchemaFileRecordsKeysAndValues) {
   ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}})).ok());
   RunToEnd(clicks().groupBy({"user_id"}).agg(
       {count(lit(1)).alias("n"), sum(col("x")).alias("s"), avg(col("x")).alias("a")}));
@@ -1060,7 +1065,7 @@ TEST_F(StateSchemaTest, SchemaFileRecordsKeysAndValues) {
 // A checkpoint written before state schemas existed (state files, no schema
 // file) keeps working; its next batch writes the schema, which from then on
 // guards it.
-TEST_F(StateSchemaTest, CheckpointWithoutSchemaFileGetsOneAtItsNextBatch) {
+TEST_P(StateSchemaTest, CheckpointWithoutSchemaFileGetsOneAtItsNextBatch) {
   auto make = [&] { return clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n"), sum(col("x")).alias("s")}); };
   ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}})).ok());
   RunToEnd(make());
@@ -1076,7 +1081,7 @@ TEST_F(StateSchemaTest, CheckpointWithoutSchemaFileGetsOneAtItsNextBatch) {
                      {"[STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE]"});
 }
 
-TEST_F(StateSchemaTest, DamagedSchemaFileIsCorruptionNamingIt) {
+TEST_P(StateSchemaTest, DamagedSchemaFileIsCorruptionNamingIt) {
   auto make = [&] { return clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n")}); };
   ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 5}})).ok());
   RunToEnd(make());

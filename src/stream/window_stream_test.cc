@@ -11,6 +11,7 @@
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
+#include "stream/state_store_provider_param.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -38,14 +39,16 @@ std::vector<std::string> Strings(const std::vector<std::vector<Value>>& rows) {
   return out;
 }
 
-class WindowStreamTest : public ::testing::Test {
+class WindowStreamTest : public ::testing::TestWithParam<std::string> {
  protected:
+  void TearDown() override { ExpectStateWrittenBy(dir_.path(), GetParam()); }
   // Runs `df` in `mode` on the test's checkpoint until `input` is drained,
   // appending each batch's rows to batches_.
   void RunAvailable(const DataFrame& df, const std::string& mode) {
     auto q = df.writeStream()
                  .outputMode(mode)
                  .option("checkpointLocation", dir_.path() + "/ck")
+                 .option(kStateStoreProviderClass, GetParam())
                  .foreachBatch([&](const QueryResult& r, int64_t id) {
                    std::lock_guard<std::mutex> l(mu_);
                    batches_.push_back({id, Strings(r.Rows())});
@@ -66,9 +69,11 @@ class WindowStreamTest : public ::testing::Test {
   int64_t last_state_rows_ = -1;
 };
 
+SLUICE_INSTANTIATE_FOR_STATE_STORE_PROVIDERS(WindowStreamTest);
+
 // A window STRUCT is a state key: update mode emits the windows a batch
 // changed, with counts carried across a restart from the state store.
-TEST_F(WindowStreamTest, TumblingWindowCountsInUpdateModeAcrossRestart) {
+TEST_P(WindowStreamTest, TumblingWindowCountsInUpdateModeAcrossRestart) {
   auto input = std::make_shared<MemoryStream>(Clicks());
   auto df = spark_->readStream()
                 .source(input)
@@ -93,7 +98,7 @@ TEST_F(WindowStreamTest, TumblingWindowCountsInUpdateModeAcrossRestart) {
 
 // Sliding windows through Expand: every event counts in both windows that
 // contain it, in complete mode.
-TEST_F(WindowStreamTest, SlidingWindowCountsInCompleteMode) {
+TEST_P(WindowStreamTest, SlidingWindowCountsInCompleteMode) {
   auto input = std::make_shared<MemoryStream>(Clicks());
   auto df = spark_->readStream()
                 .source(input)
@@ -117,7 +122,7 @@ TEST_F(WindowStreamTest, SlidingWindowCountsInCompleteMode) {
 // session_window in a streaming aggregation: sessions live in the state
 // store between batches and across a restart; complete mode emits every
 // session each batch.
-TEST_F(WindowStreamTest, SessionWindowsInCompleteModeAcrossRestart) {
+TEST_P(WindowStreamTest, SessionWindowsInCompleteModeAcrossRestart) {
   auto input = std::make_shared<MemoryStream>(Clicks());
   auto df = spark_->readStream()
                 .source(input)
@@ -143,7 +148,7 @@ TEST_F(WindowStreamTest, SessionWindowsInCompleteModeAcrossRestart) {
 
 // Spark refuses update mode for session windows (SPARK-36463), before any
 // batch runs.
-TEST_F(WindowStreamTest, SessionWindowsInUpdateModeFailAtStart) {
+TEST_P(WindowStreamTest, SessionWindowsInUpdateModeFailAtStart) {
   auto input = std::make_shared<MemoryStream>(Clicks());
   auto df = spark_->readStream()
                 .source(input)
@@ -153,6 +158,7 @@ TEST_F(WindowStreamTest, SessionWindowsInUpdateModeFailAtStart) {
   auto q = df.writeStream()
                .outputMode("update")
                .option("checkpointLocation", dir_.path() + "/ck")
+                 .option(kStateStoreProviderClass, GetParam())
                .foreachBatch([](const QueryResult&, int64_t) { return Status::OK(); })
                .start();
   ASSERT_FALSE(q.ok());

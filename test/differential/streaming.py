@@ -108,10 +108,12 @@ def parse_console(text):
 
 # --- the engines --------------------------------------------------------------
 
-def run_sluice(binary, case, dirs, work):
-    ck = os.path.join(work, "ck-sluice-" + case.name)
+def run_sluice(binary, case, dirs, work, state_store=None):
+    ck = os.path.join(work, "ck-sluice-" + case.name + ("-" + state_store if state_store else ""))
     job = os.path.join(work, case.name + ".sql")
     with open(job, "w", encoding="utf-8") as f:
+        if state_store:
+            f.write("SET spark.sql.streaming.stateStore.providerClass = %s;\n" % state_store)
         f.write("CREATE STREAM events (%s) USING json OPTIONS (path '%s', maxFilesPerTrigger '1');\n"
                 % (cases.EVENTS_SCHEMA, dirs["events"]))
         f.write("CREATE STREAM clicks (%s) USING json OPTIONS (path '%s', maxFilesPerTrigger '1');\n"
@@ -203,6 +205,9 @@ def main(argv):
     p.add_argument("--only", action="append", help="run only the named case (repeatable)")
     p.add_argument("--workdir")
     p.add_argument("--show-rows", action="store_true", help="print every batch's rows")
+    p.add_argument("--state-store", choices=["hdfs", "rocksdb"],
+                   help="Sluice's state store provider (spark.sql.streaming.stateStore.providerClass; "
+                        "default: Sluice's default, the file one); Spark keeps its default")
     args = p.parse_args(argv)
     try:
         import pyspark  # noqa: F401
@@ -224,7 +229,7 @@ def main(argv):
     for case in selected:
         t = time.time()
         srows, serr = spark.run(case)
-        lrows, lerr = run_sluice(args.sluice, case, dirs, work)
+        lrows, lerr = run_sluice(args.sluice, case, dirs, work, args.state_store)
         note = []
         if serr or lerr:
             if serr and lerr:

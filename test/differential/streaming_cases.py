@@ -158,6 +158,17 @@ CASES = [
          "AND c.cts BETWEEN e.ts AND e.ts + INTERVAL 5 SECONDS" % (WM_E, WM_C),
          "SELECT e.user AS eu, e.ts, c.user AS cu, c.cts FROM events e FULL JOIN clicks c ON e.user = c.user "
          "AND c.cts BETWEEN e.ts AND e.ts + INTERVAL 5 SECONDS"),
+    # Two stateful operators in one query (Spark 3.4+): the join's output
+    # keeps the watermark metadata of e.ts, so the windowed count after it
+    # runs in append mode; each operator has its own state (state/0, state/1)
+    # and its own eviction.
+    Case("join_then_window_count", "append",
+         "SELECT window(j.ts, '10 seconds') AS w, count(*) AS n FROM (SELECT e.user, e.ts, c.url FROM %s AS e "
+         "JOIN %s AS c ON e.user = c.user AND c.cts BETWEEN e.ts AND e.ts + INTERVAL 5 SECONDS) j "
+         "GROUP BY window(j.ts, '10 seconds')" % (WM_E, WM_C),
+         "SELECT window(j.ts, '10 seconds') AS w, count(*) AS n FROM (SELECT e.user, e.ts, c.url FROM events e "
+         "JOIN clicks c ON e.user = c.user AND c.cts BETWEEN e.ts AND e.ts + INTERVAL 5 SECONDS) j "
+         "GROUP BY window(j.ts, '10 seconds')"),
     Case("window_max_q7_update", "update",
          "SELECT window(ts, '10 seconds') AS w, max(v) AS top FROM %s GROUP BY window(ts, '10 seconds')" % WM_E,
          "SELECT window(ts, '10 seconds') AS w, max(v) AS top FROM events GROUP BY window(ts, '10 seconds')"),

@@ -6,7 +6,11 @@
 # once with its full count: the watermark (offsets/<id> batchWatermarkMs,
 # commits/<id> nextBatchWatermarkMs) and the state survive the kill, the
 # re-run batch drops the same late rows and emits the same groups.
-#   usage: watermark_crash_test.sh <path to sluice binary>
+#   usage: watermark_crash_test.sh <path to sluice binary> [hdfs|rocksdb]
+# The second argument is the state store provider (default hdfs, the file
+# one). With rocksdb (a snapshot every 2 versions) the provider's own kill
+# points are added (after a state delta is written, before a snapshot
+# directory is renamed into place) and the state must be RocksDB's.
 #
 # Input: 4 files, one per batch (maxFilesPerTrigger 1), event times in
 # seconds after 2024-01-01 00:00:00; WATERMARK ts DELAY OF 10 SECONDS,
@@ -22,6 +26,8 @@
 #   batch 4  no data           wm 30             emits 21:1 25:1 30:1  (40 stays)
 set -euo pipefail
 SLUICE=$1
+PROVIDER=${2:-hdfs}
+case "$PROVIDER" in hdfs|rocksdb) ;; *) echo "usage: $0 <sluice> [hdfs|rocksdb]"; exit 2 ;; esac
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -40,6 +46,8 @@ run_case() {
     f=$((f + 1))
   done
   cat > "$d/job.sql" <<SQL
+SET spark.sql.streaming.stateStore.providerClass = $PROVIDER;
+SET spark.sql.streaming.stateStore.minDeltasForSnapshot = 2;
 CREATE STREAM input (k STRING, ts TIMESTAMP) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
 CREATE SINK out USING json OPTIONS (path '$d/out');
 START STREAMING QUERY agg INTO out OUTPUT MODE append TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$d/ck'
@@ -74,12 +82,29 @@ SQL
   if [ "$wms" != "$want" ]; then
     echo "FAIL: ${point:-no kill}:$hit: batch watermarks $wms, expected $want"; exit 1
   fi
-  echo "ok: ${point:-no kill} (hit $hit): 9 groups exactly once, watermarks as logged"
+  # The state is the provider's: RocksDB snapshot directories and its working
+  # instance, or the file provider's snapshots, never the other's.
+  if [ "$PROVIDER" = rocksdb ]; then
+    if ! ls -d "$d"/ck/state/0/*/*.rocksdb >/dev/null 2>&1 || ls "$d"/ck/state/0/*/*.snapshot >/dev/null 2>&1; then
+      echo "FAIL: ${point:-no kill}:$hit: expected RocksDB snapshots only:"; ls -R "$d/ck/state"; exit 1
+    fi
+  elif ls -d "$d"/ck/state/0/*/*.rocksdb "$d"/ck/state/0/*/rocksdb-work >/dev/null 2>&1; then
+    echo "FAIL: ${point:-no kill}:$hit: RocksDB files in a file provider's state:"; ls -R "$d/ck/state"; exit 1
+  fi
+  echo "ok ($PROVIDER): ${point:-no kill} (hit $hit): 9 groups exactly once, watermarks as logged"
 }
 
+points="after_offset_log file_sink:before_manifest after_sink after_commit"
+hits="1 2 3 4 5"
+if [ "$PROVIDER" = rocksdb ]; then
+  # Each batch commits one delta per partition that holds state; snapshots
+  # every 2 versions. Three hits of each point keep the run short.
+  points="$points rocksdb_state:after_delta rocksdb_state:snapshot_before_rename"
+  hits="1 2 3"
+fi
 run_case "" 0
-for point in after_offset_log file_sink:before_manifest after_sink after_commit; do
-  for hit in 1 2 3 4 5; do
+for point in $points; do
+  for hit in $hits; do
     run_case "$point" "$hit"
   done
 done

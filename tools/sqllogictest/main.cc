@@ -1,8 +1,12 @@
 // sqllogictest: runs one test/sql/**/*.test file against a fresh Session.
 //
-//   sqllogictest FILE.test [--root DIR]
+//   sqllogictest FILE.test [--root DIR] [--conf KEY=VALUE]...
 //
-// DIR (default: the current directory) is the source root; ${DATA} expands
+// DIR (default: the current directory) is the source root; each --conf is
+// set in the session before the first record (as `SET KEY = VALUE`: e.g.
+// spark.sql.streaming.stateStore.providerClass=rocksdb runs the file's
+// streaming queries on the RocksDB state store; CMake registers every file
+// with `stream start` records a second time that way); ${DATA} expands
 // to DIR/test/data and ${TMP} to a temporary directory made for this file
 // and removed at the end. The format is described in test_file.h (the
 // `stream` records run streaming queries into memory sinks, StreamTest-style).
@@ -42,6 +46,11 @@ class Runner {
  public:
   Runner(const TestFile& file, std::map<std::string, std::string> vars)
       : file_(file), vars_(std::move(vars)), session_(Session::Create()) {}
+
+  // `SET key = value` in the session, before the file's records run.
+  Status SetConf(const std::string& key, const std::string& value) {
+    return session_->Sql("SET " + key + " = " + value).status();
+  }
   // Queries still running are stopped (before ${TMP} is removed).
   ~Runner() {
     for (auto& [name, q] : queries_) {
@@ -362,25 +371,34 @@ class Runner {
 int Main(int argc, char** argv) {
   std::string path;
   fs::path root = fs::current_path();
+  std::vector<std::pair<std::string, std::string>> confs;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--root" && i + 1 < argc) {
+    if ((a == "--conf" && i + 1 < argc) || a.rfind("--conf=", 0) == 0) {
+      std::string kv = a == "--conf" ? argv[++i] : a.substr(7);
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::cerr << "sqllogictest: expected --conf KEY=VALUE, found '" << kv << "'\n";
+        return 2;
+      }
+      confs.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    } else if (a == "--root" && i + 1 < argc) {
       root = argv[++i];
     } else if (a.rfind("--root=", 0) == 0) {
       root = a.substr(7);
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: sqllogictest FILE.test [--root DIR]\n";
+      std::cout << "usage: sqllogictest FILE.test [--root DIR] [--conf KEY=VALUE]...\n";
       return 0;
     } else if (path.empty() && a.rfind("--", 0) != 0) {
       path = a;
     } else {
       std::cerr << "sqllogictest: unexpected argument '" << a << "'\n"
-                << "usage: sqllogictest FILE.test [--root DIR]\n";
+                << "usage: sqllogictest FILE.test [--root DIR] [--conf KEY=VALUE]...\n";
       return 2;
     }
   }
   if (path.empty()) {
-    std::cerr << "usage: sqllogictest FILE.test [--root DIR]\n";
+    std::cerr << "usage: sqllogictest FILE.test [--root DIR] [--conf KEY=VALUE]...\n";
     return 2;
   }
   // The runner's per-batch info lines would bury the failures.
@@ -417,6 +435,14 @@ int Main(int argc, char** argv) {
   int passed = 0;
   {
     Runner runner(file, {{"DATA", data_dir}, {"TMP", tmp}});
+    for (const auto& [k, v] : confs) {
+      Status st = runner.SetConf(k, v);
+      if (!st.ok()) {
+        std::cerr << "sqllogictest: --conf " << k << "=" << v << ": " << st.ToString() << "\n";
+        fs::remove_all(tmp, ec);
+        return 2;
+      }
+    }
     runner.Run();
     failed = runner.failed();
     passed = runner.passed();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "exec/operators/event_time_watermark_operator.h"
+
 namespace sluice {
 
 const char* StatefulOutputModeName(StatefulOutputMode mode) {
@@ -19,6 +21,44 @@ void Collect(const PhysicalOperator& op, std::vector<const StatefulOperator*>* o
   for (const auto& c : op.children()) Collect(*c, out);
 }
 }  // namespace
+
+namespace {
+// The watermark the rows of `op` carry: a stateful operator's output
+// watermark for its own input watermark (`late` picks which of the two), the
+// global one below an EventTimeWatermark, else the smallest of its inputs'
+// (nullopt: no input path has a watermark).
+std::optional<int64_t> PathWatermark(const PhysicalOperator& op, std::optional<int64_t> global, bool late) {
+  if (auto* s = dynamic_cast<const StatefulOperator*>(&op)) {
+    const StatefulBatchInfo& b = s->state_info().batch;
+    return s->OutputWatermarkMs(late ? b.watermark_for_late_events_ms : b.watermark_for_eviction_ms);
+  }
+  if (dynamic_cast<const EventTimeWatermarkOperator*>(&op)) return global;
+  std::optional<int64_t> out;
+  for (const auto& c : op.children()) {
+    std::optional<int64_t> w = PathWatermark(*c, global, late);
+    if (w) out = out ? std::min(*out, *w) : *w;
+  }
+  return out;
+}
+
+std::optional<int64_t> InputWatermark(const std::vector<PhysicalOperatorPtr>& inputs, std::optional<int64_t> global,
+                                      bool late) {
+  if (!global) return global;  // the query defines no watermark
+  std::optional<int64_t> out;
+  for (const auto& in : inputs) {
+    std::optional<int64_t> w = PathWatermark(*in, global, late);
+    if (w) out = out ? std::min(*out, *w) : *w;
+  }
+  return out ? out : global;
+}
+}  // namespace
+
+StatefulBatchInfo PropagateWatermarks(const StatefulBatchInfo& batch, const std::vector<PhysicalOperatorPtr>& inputs) {
+  StatefulBatchInfo out = batch;
+  out.watermark_for_late_events_ms = InputWatermark(inputs, batch.watermark_for_late_events_ms, true);
+  out.watermark_for_eviction_ms = InputWatermark(inputs, batch.watermark_for_eviction_ms, false);
+  return out;
+}
 
 std::vector<const StatefulOperator*> FindStatefulOperators(const PhysicalOperator& plan) {
   std::vector<const StatefulOperator*> out;

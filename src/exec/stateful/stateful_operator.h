@@ -87,10 +87,27 @@ class StatefulOperator : public PhysicalOperator {
   // commits its state) and returns the metrics of the execution.
   virtual Result<StateOperatorMetrics> Finish(ExecContext* ctx) const = 0;
 
+  // Spark's produceOutputWatermark: the watermark (ms) of the rows this
+  // operator outputs, for a stateful operator above it, when its input
+  // watermark is `input_ms` (nullopt: none). The default passes it through;
+  // a stream-stream join delays it to its state watermark (it may still
+  // output rows as old as that).
+  virtual std::optional<int64_t> OutputWatermarkMs(std::optional<int64_t> input_ms) const { return input_ms; }
+
  private:
   StatefulOperatorStateInfo info_;
   StateSchema schema_;
 };
+
+// The batch info of a stateful operator over `inputs` (its planned
+// children), with the watermarks Spark 3.4+ gives an operator when a query
+// has several (PropagateWatermarkSimulator): its input watermark is the
+// smallest output watermark (OutputWatermarkMs) of the stateful operators
+// just below it on each input path, or `batch`'s global watermark on a
+// path that has none but an EventTimeWatermark; done once for the
+// late-events and once for the eviction watermark. A single stateful
+// operator (or one above only pass-through ones) gets `batch`'s unchanged.
+StatefulBatchInfo PropagateWatermarks(const StatefulBatchInfo& batch, const std::vector<PhysicalOperatorPtr>& inputs);
 
 // The stateful operators of a physical plan, by operator id.
 std::vector<const StatefulOperator*> FindStatefulOperators(const PhysicalOperator& plan);

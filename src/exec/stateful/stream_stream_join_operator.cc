@@ -103,6 +103,15 @@ std::optional<int64_t> StreamJoinSide::StateWatermarkMs(std::optional<int64_t> e
   return out;
 }
 
+std::optional<int64_t> StreamStreamJoinOperator::OutputWatermarkMs(std::optional<int64_t> input_ms) const {
+  std::optional<int64_t> out;
+  for (const auto& side : sides_) {
+    std::optional<int64_t> w = side.StateWatermarkMs(input_ms);
+    if (w) out = out ? std::min(*out, *w) : *w;
+  }
+  return out ? out : input_ms;
+}
+
 // One execution (one micro-batch): each side's new rows split by state
 // partition, then each partition's join and state update.
 struct StreamStreamJoinOperator::Execution {

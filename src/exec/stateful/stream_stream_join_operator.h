@@ -104,6 +104,10 @@ class StreamStreamJoinOperator final : public StatefulOperator {
   int num_partitions() const override { return num_partitions_; }
   Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override;
   Result<StateOperatorMetrics> Finish(ExecContext* ctx) const override;
+  // Spark's: the smaller of the two sides' state watermarks for `input_ms`
+  // (a row of either side as old as its state watermark may still be
+  // output), or `input_ms` when no side has one.
+  std::optional<int64_t> OutputWatermarkMs(std::optional<int64_t> input_ms) const override;
   std::string name() const override { return "StreamingSymmetricHashJoin"; }
   std::string details() const override;
 
