@@ -47,7 +47,14 @@ TEST(MemorySinkSessionTest, ANewSessionAtAReusedAddressStartsWithNoTables) {
     if (!seen.insert(catalog).second) ++reused;
     EXPECT_EQ(RunOnce(spark, dir.path() + "/ck" + std::to_string(i), i), std::to_string(i)) << "session " << i;
   }
-  ASSERT_GT(reused, 0) << "no catalog address was reused: the test did not test anything";
+  // ASan's quarantine keeps freed memory from being handed out again, so
+  // under it no address repeats: the sessions above each saw only their own
+  // batch, but the reused-address case itself did not occur. Say so.
+  if (reused == 0) {
+    GTEST_SKIP() << "no catalog address was reused in " << seen.size()
+                 << " sessions (an allocator that does not reuse freed memory, e.g. ASan's quarantine): "
+                    "each session saw only its own batch, the reused-address case was not reached";
+  }
 }
 
 // Within one session the sink is kept across runs of a query of that name:
