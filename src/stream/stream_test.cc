@@ -938,28 +938,29 @@ class StateSchemaTest : public StreamTest, public ::testing::WithParamInterface<
   void TearDown() override { ExpectStateWrittenBy(dir.path(), GetParam()); }
   std::shared_ptr<MemoryStream> input = std::make_shared<MemoryStream>(Clicks());
   DataFrame clicks() { return spark->readStream().source(input); }
-  Result<StreamingQuery> Start(const DataFrame& df) {
-    return df.writeStream().format("memory").queryName("agg").outputMode("complete").option("checkpointLocation", ck())
+  Result<StreamingQuery> Start(const DataFrame& df, const std::string& mode = "complete") {
+    return df.writeStream().format("memory").queryName("agg").outputMode(mode).option("checkpointLocation", ck())
         .option(kStateStoreProviderClass, GetParam()).start();
   }
   // Runs `df` over what was added so far, then stops.
-  void RunToEnd(const DataFrame& df) {
+  void RunToEnd(const DataFrame& df, const std::string& mode = "complete") {
     ASSERT_TRUE(df.status().ok()) << df.status().ToString();
-    auto q = Start(df);
+    auto q = Start(df, mode);
     ASSERT_TRUE(q.ok()) << q.status().ToString();
     ASSERT_TRUE(q->processAllAvailable().ok());
     ASSERT_TRUE(q->stop().ok());
   }
   // Starting `df` fails with a state-schema error holding every needle; no
   // batch was logged for the data added meanwhile.
-  void ExpectIncompatible(const DataFrame& df, const std::vector<std::string>& needles) {
+  void ExpectIncompatible(const DataFrame& df, const std::vector<std::string>& needles,
+                          const std::string& mode = "complete") {
     ASSERT_TRUE(df.status().ok()) << df.status().ToString();
     auto before = OffsetLog::Open(Env::Default(), ck());
     ASSERT_TRUE(before.ok());
     auto latest_before = before->GetLatestBatchId();
     ASSERT_TRUE(latest_before.ok());
     ASSERT_TRUE(input->AddRows(ClickRows({{"u9", "a9", 100}})).ok());
-    auto q = Start(df);
+    auto q = Start(df, mode);
     if (q.ok()) {
       // It must not run a batch either.
       Status st = q->processAllAvailable();
@@ -1093,6 +1094,28 @@ TEST_P(StateSchemaTest, DamagedSchemaFileIsCorruptionNamingIt) {
     EXPECT_EQ(q.status().code(), StatusCode::kCorruption) << q.status().ToString();
     EXPECT_NE(q.status().message().find(SchemaPath()), std::string::npos) << q.status().ToString();
   }
+}
+
+// The other stateful operators record their schemas too: a deduplication
+// on other columns, or another kind of operator at the same id, fails the
+// restart naming the change.
+TEST_P(StateSchemaTest, ChangedDeduplicationKeysFailNamingThem) {
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 1}, {"u1", "a2", 2}})).ok());
+  RunToEnd(clicks().dropDuplicates({"user_id"}), "append");
+  EXPECT_EQ(TableRows(*spark, "agg"), (std::vector<std::string>{"u1,a1,1"}));
+  ExpectIncompatible(clicks().dropDuplicates({"ad_id"}),
+                     {"dedupe (operator 0): the query's state schema is not compatible with the checkpoint " + ck(),
+                      "key columns changed from (user_id STRING) to (ad_id STRING)",
+                      "[STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE]"},
+                     "append");
+}
+
+TEST_P(StateSchemaTest, AnotherOperatorKindAtTheSameIdFailsNamingBoth) {
+  ASSERT_TRUE(input->AddRows(ClickRows({{"u1", "a1", 1}})).ok());
+  RunToEnd(clicks().dropDuplicates({"user_id"}), "append");
+  ExpectIncompatible(clicks().groupBy({"user_id"}).agg({count(lit(1)).alias("n")}),
+                     {"the checkpoint's operator 0 is a dedupe, the query's is a StatefulAggregate",
+                      "[STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA]"});
 }
 
 TEST_F(StreamTest, RateMicroBatchIsDeterministicPerBatch) {
