@@ -205,9 +205,9 @@ def main(argv):
     p.add_argument("--only", action="append", help="run only the named case (repeatable)")
     p.add_argument("--workdir")
     p.add_argument("--show-rows", action="store_true", help="print every batch's rows")
-    p.add_argument("--state-store", choices=["hdfs", "rocksdb"],
-                   help="Sluice's state store provider (spark.sql.streaming.stateStore.providerClass; "
-                        "default: Sluice's default, the file one); Spark keeps its default")
+    p.add_argument("--state-store", choices=["hdfs", "rocksdb", "both"], default="both",
+                   help="Sluice's state store provider (spark.sql.streaming.stateStore.providerClass); "
+                        "both (the default): each case runs on each provider against the same Spark run")
     args = p.parse_args(argv)
     try:
         import pyspark  # noqa: F401
@@ -226,32 +226,39 @@ def main(argv):
     dirs = write_inputs(os.path.join(work, "input-%d" % os.getpid()))
     spark = Spark(dirs, work)
     failed = 0
+    providers = ["hdfs", "rocksdb"] if args.state_store == "both" else [args.state_store]
+    checks = 0
     for case in selected:
         t = time.time()
         srows, serr = spark.run(case)
-        lrows, lerr = run_sluice(args.sluice, case, dirs, work, args.state_store)
-        note = []
-        if serr or lerr:
-            if serr and lerr:
-                # Both refuse the query (e.g. an output mode Spark does not
-                # support for it): that is agreement.
-                verdict = []
-                note = ["both refused: spark: %s" % serr, "              sluice: %s" % lerr]
+        for provider in providers:
+            lrows, lerr = run_sluice(args.sluice, case, dirs, work, provider)
+            note = []
+            if serr or lerr:
+                if serr and lerr:
+                    # Both refuse the query (e.g. an output mode Spark does not
+                    # support for it): that is agreement.
+                    verdict = []
+                    note = ["both refused: spark: %s" % serr, "              sluice: %s" % lerr]
+                else:
+                    verdict = ["spark: %s" % (serr or "ran"), "sluice: %s" % (lerr or "ran")]
             else:
-                verdict = ["spark: %s" % (serr or "ran"), "sluice: %s" % (lerr or "ran")]
-        else:
-            verdict = compare(srows, lrows)
-        ok = not verdict
-        failed += not ok
-        print("%-34s %-8s %s (%.1f s)" % (case.name, case.mode, "agree" if ok else "DIFFER", time.time() - t))
-        if args.show_rows and srows is not None:
-            for b in sorted(srows):
-                print("    spark batch %d: %s" % (b, sorted(srows[b])))
-            for b in sorted(lrows or {}):
-                print("    sluice batch %d: %s" % (b, sorted(lrows[b])))
-        for line in verdict + note:
-            print("    " + line)
-    print("streaming differential: %d of %d cases agree" % (len(selected) - failed, len(selected)))
+                verdict = compare(srows, lrows)
+            ok = not verdict
+            checks += 1
+            failed += not ok
+            print("%-34s %-8s %-7s %s (%.1f s)" % (case.name, case.mode, provider, "agree" if ok else "DIFFER",
+                                                  time.time() - t))
+            if args.show_rows and srows is not None:
+                for b in sorted(srows):
+                    print("    spark batch %d: %s" % (b, sorted(srows[b])))
+                for b in sorted(lrows or {}):
+                    print("    sluice batch %d: %s" % (b, sorted(lrows[b])))
+            for line in verdict + note:
+                print("    " + line)
+            t = time.time()
+    print("streaming differential: %d of %d cases agree (%d cases, Sluice on %s)" % (
+        checks - failed, checks, len(selected), " and ".join(providers)))
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
