@@ -4,7 +4,6 @@
 #include <chrono>
 #include <mutex>
 
-#include "exec/operators/key_hasher.h"
 #include "exec/stateful/state_row_codec.h"
 
 namespace sluice {
@@ -141,14 +140,7 @@ Status DeduplicateOperator::PrepareInput(ExecContext* ctx, Execution* ex) const 
       mine[0].push_back(std::move(b));
       return Status::OK();
     }
-    std::vector<const Vector*> keys;
-    for (int c : spec_.key_columns) keys.push_back(&b.columns[static_cast<size_t>(c)]);
-    KeyHasher hasher;
-    hasher.Prepare(keys, b.num_rows);
-    std::vector<SelectionVector> sel(nparts);
-    for (size_t i = 0; i < b.num_rows; ++i) {
-      sel[HashMix64(hasher.hashes()[i]) % nparts].push_back(static_cast<uint32_t>(i));
-    }
+    std::vector<SelectionVector> sel = SplitByStatePartition(b, spec_.key_columns, num_partitions_);
     for (size_t q = 0; q < nparts; ++q) {
       if (!sel[q].empty()) mine[q].push_back(b.Gather(sel[q]));
     }

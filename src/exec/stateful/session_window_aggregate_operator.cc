@@ -6,7 +6,6 @@
 #include <numeric>
 
 #include "exec/operators/aggregate_hash_table.h"
-#include "exec/operators/key_hasher.h"
 #include "exec/stateful/state_row_codec.h"
 #include "exec/stateful/stateful_aggregate_operator.h"
 
@@ -118,18 +117,7 @@ Status SessionWindowAggregateOperator::PrepareInput(ExecContext* ctx, Execution*
     if (keep.size() != all.num_rows) all = all.Gather(keep);
   }
 
-  std::vector<SelectionVector> sel(static_cast<size_t>(num_partitions_));
-  if (num_partitions_ == 1) {
-    for (size_t i = 0; i < all.num_rows; ++i) sel[0].push_back(static_cast<uint32_t>(i));
-  } else if (all.num_rows > 0) {
-    KeyHasher hasher;
-    std::vector<const Vector*> keys;
-    for (int k : other_keys_) keys.push_back(&all.columns[static_cast<size_t>(k)]);
-    hasher.Prepare(keys, all.num_rows);
-    for (size_t i = 0; i < all.num_rows; ++i) {
-      sel[HashMix64(hasher.hashes()[i]) % static_cast<uint64_t>(num_partitions_)].push_back(static_cast<uint32_t>(i));
-    }
-  }
+  std::vector<SelectionVector> sel = SplitByStatePartition(all, other_keys_, num_partitions_);
   for (int p = 0; p < num_partitions_; ++p) {
     ex->parts.push_back(all.Gather(sel[static_cast<size_t>(p)]));
     ex->partitions.push_back(std::make_unique<Execution::Partition>());

@@ -4,7 +4,6 @@
 #include <mutex>
 
 #include "exec/operators/aggregate_hash_table.h"
-#include "exec/operators/key_hasher.h"
 #include "exec/stateful/state_row_codec.h"
 
 namespace sluice {
@@ -157,18 +156,7 @@ Status StatefulAggregateOperator::PrepareInput(ExecContext* ctx, Execution* ex) 
   merged.reset();
 
   // Split by key hash.
-  std::vector<SelectionVector> sel(static_cast<size_t>(num_partitions_));
-  if (num_keys_ == 0) {
-    for (size_t i = 0; i < partial.num_rows; ++i) sel[0].push_back(static_cast<uint32_t>(i));
-  } else if (partial.num_rows > 0) {
-    KeyHasher hasher;
-    std::vector<const Vector*> keys;
-    for (size_t k = 0; k < num_keys_; ++k) keys.push_back(&partial.columns[k]);
-    hasher.Prepare(keys, partial.num_rows);
-    for (size_t i = 0; i < partial.num_rows; ++i) {
-      sel[HashMix64(hasher.hashes()[i]) % static_cast<uint64_t>(num_partitions_)].push_back(static_cast<uint32_t>(i));
-    }
-  }
+  std::vector<SelectionVector> sel = SplitByStatePartition(partial, key_columns_, num_partitions_);
   for (int p = 0; p < num_partitions_; ++p) {
     ex->parts.push_back(partial.Gather(sel[static_cast<size_t>(p)]));
     ex->partitions.push_back(std::make_unique<Execution::Partition>());

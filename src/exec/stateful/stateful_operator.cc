@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "exec/operators/event_time_watermark_operator.h"
+#include "exec/operators/key_hasher.h"
 
 namespace sluice {
 
@@ -58,6 +59,23 @@ StatefulBatchInfo PropagateWatermarks(const StatefulBatchInfo& batch, const std:
   out.watermark_for_late_events_ms = InputWatermark(inputs, batch.watermark_for_late_events_ms, true);
   out.watermark_for_eviction_ms = InputWatermark(inputs, batch.watermark_for_eviction_ms, false);
   return out;
+}
+
+std::vector<SelectionVector> SplitByStatePartition(const Batch& batch, const std::vector<int>& key_columns,
+                                                   int num_partitions) {
+  const auto n = static_cast<uint64_t>(std::max(1, num_partitions));
+  std::vector<SelectionVector> sel(n);
+  if (n == 1 || key_columns.empty()) {
+    for (size_t i = 0; i < batch.num_rows; ++i) sel[0].push_back(static_cast<uint32_t>(i));
+    return sel;
+  }
+  if (batch.num_rows == 0) return sel;
+  std::vector<const Vector*> keys;
+  for (int k : key_columns) keys.push_back(&batch.columns[static_cast<size_t>(k)]);
+  KeyHasher hasher;
+  hasher.Prepare(keys, batch.num_rows);
+  for (size_t i = 0; i < batch.num_rows; ++i) sel[HashMix64(hasher.hashes()[i]) % n].push_back(static_cast<uint32_t>(i));
+  return sel;
 }
 
 std::vector<const StatefulOperator*> FindStatefulOperators(const PhysicalOperator& plan) {

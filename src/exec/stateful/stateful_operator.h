@@ -109,6 +109,15 @@ class StatefulOperator : public PhysicalOperator {
 // operator (or one above only pass-through ones) gets `batch`'s unchanged.
 StatefulBatchInfo PropagateWatermarks(const StatefulBatchInfo& batch, const std::vector<PhysicalOperatorPtr>& inputs);
 
+// The state partition of each row of `batch` (Spark's hash partitioning by
+// the state key): row i goes to HashMix64(KeyHasher hash of its
+// `key_columns`) % num_partitions, the rule every stateful operator uses to
+// route a key to the store that holds it. It is part of the checkpoint's
+// format: a key must land in the same partition in every run. No key
+// columns, or one partition: every row in partition 0.
+std::vector<SelectionVector> SplitByStatePartition(const Batch& batch, const std::vector<int>& key_columns,
+                                                   int num_partitions);
+
 // The stateful operators of a physical plan, by operator id.
 std::vector<const StatefulOperator*> FindStatefulOperators(const PhysicalOperator& plan);
 // Finish of each stateful operator of `plan` executed with `ctx`.

@@ -8,7 +8,6 @@
 #include <unordered_map>
 
 #include "exec/expression_evaluator.h"
-#include "exec/operators/key_hasher.h"
 #include "env/kill_point.h"
 #include "exec/stateful/state_row_codec.h"
 
@@ -252,17 +251,7 @@ Status StreamStreamJoinOperator::PrepareInput(ExecContext* ctx, Execution* ex) c
       }
       if (keep.size() != rows.num_rows) rows = rows.Gather(keep);
     }
-    std::vector<SelectionVector> sel(static_cast<size_t>(num_partitions_));
-    if (rows.num_rows > 0) {
-      KeyHasher hasher;
-      std::vector<const Vector*> keys;
-      for (int k : side.keys) keys.push_back(&rows.columns[static_cast<size_t>(k)]);
-      hasher.Prepare(keys, rows.num_rows);
-      for (size_t i = 0; i < rows.num_rows; ++i) {
-        sel[HashMix64(hasher.hashes()[i]) % static_cast<uint64_t>(num_partitions_)].push_back(
-            static_cast<uint32_t>(i));
-      }
-    }
+    std::vector<SelectionVector> sel = SplitByStatePartition(rows, side.keys, num_partitions_);
     for (int p = 0; p < num_partitions_; ++p) ex->parts[s].push_back(rows.Gather(sel[static_cast<size_t>(p)]));
   }
   for (int p = 0; p < num_partitions_; ++p) ex->partitions.push_back(std::make_unique<Execution::Partition>());
