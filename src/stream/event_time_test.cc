@@ -21,6 +21,7 @@
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
 #include "stream/state_store_provider_param.h"
+#include "stream/stream_test_util.h"
 
 namespace sluice {
 namespace {
@@ -32,17 +33,6 @@ Schema KT() { return Schema({{"k", DataType::String()}, {"ts", DataType::Timesta
 std::vector<std::vector<Value>> KTRows(std::vector<std::pair<std::string, int64_t>> rows) {
   std::vector<std::vector<Value>> out;
   for (auto& [k, s] : rows) out.push_back({Value::String(k), Value::Timestamp(s * kSec)});
-  return out;
-}
-
-std::vector<std::string> Strings(const std::vector<std::vector<Value>>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) {
-    std::string s;
-    for (size_t i = 0; i < r.size(); ++i) s += (i ? "," : "") + r[i].ToString();
-    out.push_back(s);
-  }
-  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
+#include "stream/stream_test_util.h"
 
 namespace sluice {
 namespace {
@@ -25,24 +26,6 @@ constexpr const char* kRocksDBClass = "org.apache.spark.sql.execution.streaming.
 constexpr const char* kHDFSClass = "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider";
 
 Schema KV() { return Schema({{"k", DataType::String()}, {"v", DataType::Bigint()}}); }
-
-std::vector<std::string> Strings(const std::vector<std::vector<Value>>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) {
-    std::string s;
-    for (size_t i = 0; i < r.size(); ++i) s += (i ? "," : "") + r[i].ToString();
-    out.push_back(s);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::string> TableRows(Session& s, const std::string& table) {
-  auto r = s.Sql("SELECT * FROM " + table);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  if (!r.ok()) return {};
-  return Strings(r->Rows());
-}
 
 std::vector<std::vector<Value>> KVRows(std::vector<std::pair<std::string, int64_t>> kv) {
   std::vector<std::vector<Value>> out;

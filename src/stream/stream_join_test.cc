@@ -12,6 +12,7 @@
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
 #include "stream/state_store_provider_param.h"
+#include "stream/stream_test_util.h"
 
 namespace sluice {
 namespace {
@@ -22,20 +23,6 @@ Schema RightSchema() { return Schema({{"rk", DataType::String()}, {"rv", DataTyp
 std::vector<std::vector<Value>> Rows(std::vector<std::pair<std::string, int64_t>> kv) {
   std::vector<std::vector<Value>> out;
   for (auto& [k, v] : kv) out.push_back({Value::String(k), Value::Bigint(v)});
-  return out;
-}
-
-std::vector<std::string> TableRows(Session& s, const std::string& table) {
-  auto r = s.Sql("SELECT * FROM " + table);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  if (!r.ok()) return {};
-  std::vector<std::string> out;
-  for (const auto& row : r->Rows()) {
-    std::string s;
-    for (size_t i = 0; i < row.size(); ++i) s += (i ? "," : "") + row[i].ToString();
-    out.push_back(s);
-  }
-  std::sort(out.begin(), out.end());
   return out;
 }
 

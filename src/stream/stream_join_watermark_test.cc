@@ -23,6 +23,7 @@
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
+#include "stream/stream_test_util.h"
 
 namespace sluice {
 namespace {
@@ -47,17 +48,6 @@ std::vector<std::vector<Value>> ClickRows(std::vector<std::tuple<std::string, in
 
 // "1970-01-01 00:00:05" for 5 seconds.
 std::string T(int64_t secs) { return Value::Timestamp(secs * kSec).ToString(); }
-
-std::vector<std::string> Strings(const std::vector<std::vector<Value>>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) {
-    std::string s;
-    for (size_t i = 0; i < r.size(); ++i) s += (i ? "," : "") + r[i].ToString();
-    out.push_back(s);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 using Batches = std::map<int64_t, std::vector<std::string>>;
 

@@ -12,6 +12,7 @@
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
 #include "stream/state_store_provider_param.h"
+#include "stream/stream_test_util.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -25,17 +26,6 @@ Value At(int64_t seconds) { return Value::Timestamp((1609459200LL + seconds) * k
 std::vector<std::vector<Value>> Rows(std::vector<std::pair<std::string, int64_t>> rows) {
   std::vector<std::vector<Value>> out;
   for (auto& [u, s] : rows) out.push_back({Value::String(u), At(s)});
-  return out;
-}
-
-std::vector<std::string> Strings(const std::vector<std::vector<Value>>& rows) {
-  std::vector<std::string> out;
-  for (const auto& r : rows) {
-    std::string s;
-    for (size_t i = 0; i < r.size(); ++i) s += (i ? "," : "") + r[i].ToString();
-    out.push_back(s);
-  }
-  std::sort(out.begin(), out.end());
   return out;
 }
 
