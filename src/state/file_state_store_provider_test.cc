@@ -8,15 +8,10 @@
 #include "env/fault_injection_env.h"
 #include "env/mem_env.h"
 #include "env/temp_dir.h"
+#include "state/state_store_test_util.h"
 
 namespace sluice {
 namespace {
-
-std::map<std::string, std::string> Contents(const StateStore& store) {
-  std::map<std::string, std::string> out;
-  store.ForEach([&](std::string_view k, std::string_view v) { out.emplace(k, v); });
-  return out;
-}
 
 std::vector<std::string> Listing(Env* env, const std::string& dir) {
   auto v = env->ListDir(dir);
@@ -32,34 +27,6 @@ std::unique_ptr<FileStateStoreProvider> OpenProvider(Env* env, const std::string
   auto p = FileStateStoreProvider::Open(env, dir, opts);
   EXPECT_TRUE(p.ok()) << p.status().ToString();
   return std::move(p).value();
-}
-
-// Runs "batch" v: loads version v, counts key k+i per i in [0, 3), commits.
-void RunBatch(StateStoreProvider* p, int64_t v) {
-  auto store = p->Load(v);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  for (int i = 0; i < 3; ++i) {
-    std::string key = "k" + std::to_string((v + i) % 5);
-    const std::string* old = (*store)->Get(key);
-    int n = old ? std::stoi(*old) : 0;
-    (*store)->Put(key, std::to_string(n + 1));
-  }
-  if (v % 4 == 3) (*store)->Remove("k0");
-  auto committed = (*store)->Commit();
-  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
-  EXPECT_EQ(*committed, v + 1);
-}
-
-// The expected state after batches 0..n-1, computed without the store.
-std::map<std::string, std::string> Expected(int64_t n) {
-  std::map<std::string, int> m;
-  for (int64_t v = 0; v < n; ++v) {
-    for (int i = 0; i < 3; ++i) m["k" + std::to_string((v + i) % 5)]++;
-    if (v % 4 == 3) m.erase("k0");
-  }
-  std::map<std::string, std::string> out;
-  for (auto& [k, c] : m) out[k] = std::to_string(c);
-  return out;
 }
 
 TEST(FileStateStoreTest, StoreDirLayout) {
@@ -106,19 +73,19 @@ TEST(FileStateStoreTest, GetPutRemoveCommitAbort) {
 TEST(FileStateStoreTest, TwoStoresOfTheSameVersion) {
   MemEnv env;
   auto p = OpenProvider(&env, "/ckpt/state/0/0");
-  for (int64_t v = 0; v < 3; ++v) RunBatch(p.get(), v);
+  for (int64_t v = 0; v < 3; ++v) RunCountingBatch(p.get(), v);
   auto a = p->Load(3);
   auto b = p->Load(3);
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_EQ(Contents(**a), Expected(3));
-  EXPECT_EQ(Contents(**b), Expected(3));
+  EXPECT_EQ(Contents(**a), CountingState(3));
+  EXPECT_EQ(Contents(**b), CountingState(3));
   (*a)->Put("k9", "x");
   EXPECT_EQ((*b)->Get("k9"), nullptr);
   (*a)->Abort();
   EXPECT_EQ(*(*b)->Commit(), 4);
   auto c = p->Load(4);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(Contents(**c), Expected(3));
+  EXPECT_EQ(Contents(**c), CountingState(3));
 }
 
 TEST(FileStateStoreTest, ReloadAcrossRestartWithSnapshotsAndDeltas) {
@@ -130,7 +97,7 @@ TEST(FileStateStoreTest, ReloadAcrossRestartWithSnapshotsAndDeltas) {
     opts.compress = compress;
     {
       auto p = OpenProvider(&env, "/st", opts);
-      for (int64_t v = 0; v < 11; ++v) RunBatch(p.get(), v);
+      for (int64_t v = 0; v < 11; ++v) RunCountingBatch(p.get(), v);
     }
     // Snapshots once 4 deltas piled up: at 4 and 8.
     EXPECT_EQ(Listing(&env, "/st"),
@@ -143,23 +110,23 @@ TEST(FileStateStoreTest, ReloadAcrossRestartWithSnapshotsAndDeltas) {
     for (int64_t v : {0, 1, 3, 4, 5, 8, 11}) {
       auto s = p->Load(v);
       ASSERT_TRUE(s.ok()) << v << ": " << s.status().ToString();
-      EXPECT_EQ(Contents(**s), Expected(v)) << "version " << v;
+      EXPECT_EQ(Contents(**s), CountingState(v)) << "version " << v;
     }
     // And carries on.
-    RunBatch(p.get(), 11);
+    RunCountingBatch(p.get(), 11);
     auto s = p->Load(12);
-    EXPECT_EQ(Contents(**s), Expected(12));
+    EXPECT_EQ(Contents(**s), CountingState(12));
   }
 }
 
 TEST(FileStateStoreTest, ReRunBatchRewritesItsDelta) {
   MemEnv env;
   auto p = OpenProvider(&env, "/st");
-  for (int64_t v = 0; v < 3; ++v) RunBatch(p.get(), v);
+  for (int64_t v = 0; v < 3; ++v) RunCountingBatch(p.get(), v);
   // The runner re-runs batch 2 after a crash before its commit log entry.
   auto restarted = OpenProvider(&env, "/st");
-  RunBatch(restarted.get(), 2);
-  EXPECT_EQ(Contents(**restarted->Load(3)), Expected(3));
+  RunCountingBatch(restarted.get(), 2);
+  EXPECT_EQ(Contents(**restarted->Load(3)), CountingState(3));
 }
 
 TEST(FileStateStoreTest, CleanupKeepsRetainedVersionsLoadable) {
@@ -168,7 +135,7 @@ TEST(FileStateStoreTest, CleanupKeepsRetainedVersionsLoadable) {
   opts.snapshot_interval = 3;
   opts.min_versions_to_retain = 4;
   auto p = OpenProvider(&env, "/st", opts);
-  for (int64_t v = 0; v < 14; ++v) RunBatch(p.get(), v);
+  for (int64_t v = 0; v < 14; ++v) RunCountingBatch(p.get(), v);
   // Latest 14, retain 11..14: the newest snapshot <= 11 is 9; older files go.
   EXPECT_EQ(Listing(&env, "/st"),
             (std::vector<std::string>{"9.snapshot", "10.delta", "11.delta", "12.delta",
@@ -177,7 +144,7 @@ TEST(FileStateStoreTest, CleanupKeepsRetainedVersionsLoadable) {
   for (int64_t v = 11; v <= 14; ++v) {
     auto s = fresh->Load(v);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    EXPECT_EQ(Contents(**s), Expected(v));
+    EXPECT_EQ(Contents(**s), CountingState(v));
   }
   auto gone = fresh->Load(5);
   EXPECT_EQ(gone.status().code(), StatusCode::kNotFound);
@@ -188,7 +155,7 @@ TEST(FileStateStoreTest, CleanupKeepsRetainedVersionsLoadable) {
 TEST(FileStateStoreTest, MissingDeltaIsCorruption) {
   MemEnv env;
   auto p = OpenProvider(&env, "/st");
-  for (int64_t v = 0; v < 4; ++v) RunBatch(p.get(), v);
+  for (int64_t v = 0; v < 4; ++v) RunCountingBatch(p.get(), v);
   ASSERT_TRUE(env.DeleteFile("/st/2.delta").ok());
   auto fresh = OpenProvider(&env, "/st");
   auto s = fresh->Load(4);
@@ -203,7 +170,7 @@ TEST(FileStateStoreTest, CorruptFilesAreReportedByName) {
   FileStateStoreOptions opts;
   opts.snapshot_interval = 2;
   auto p = OpenProvider(&env, "/st", opts);
-  for (int64_t v = 0; v < 3; ++v) RunBatch(p.get(), v);  // 1,2 deltas, 2.snapshot, 3.delta
+  for (int64_t v = 0; v < 3; ++v) RunCountingBatch(p.get(), v);  // 1,2 deltas, 2.snapshot, 3.delta
   std::string delta;
   ASSERT_TRUE(env.ReadFileToString("/st/3.delta", &delta).ok());
   ASSERT_TRUE(env.WriteFile("/st/3.delta", delta.substr(0, delta.size() - 1), false).ok());
@@ -231,7 +198,7 @@ TEST(FileStateStoreTest, CommitIsAtomicUnderCrash) {
   MemEnv mem;
   FaultInjectionEnv env(&mem);
   auto p = OpenProvider(&env, "/st");
-  RunBatch(p.get(), 0);
+  RunCountingBatch(p.get(), 0);
   auto s = p->Load(1);
   (*s)->Put("new", "x");
   env.FailNth(FaultInjectionEnv::Op::kSync, 1);
@@ -240,7 +207,7 @@ TEST(FileStateStoreTest, CommitIsAtomicUnderCrash) {
   ASSERT_TRUE(env.SimulateCrash().ok());
   auto fresh = OpenProvider(&env, "/st");
   EXPECT_EQ(fresh->LatestVersion()->value(), 1);
-  EXPECT_EQ(Contents(**fresh->Load(1)), Expected(1));
+  EXPECT_EQ(Contents(**fresh->Load(1)), CountingState(1));
   EXPECT_EQ(fresh->Load(2).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(Listing(&mem, "/st"), std::vector<std::string>{"1.delta"});
 }
@@ -250,10 +217,10 @@ TEST(FileStateStoreTest, WorksOnPosixEnv) {
   std::string dir = StateStoreDir(tmp.path(), 1, 7);
   {
     auto p = OpenProvider(Env::Default(), dir);
-    for (int64_t v = 0; v < 12; ++v) RunBatch(p.get(), v);
+    for (int64_t v = 0; v < 12; ++v) RunCountingBatch(p.get(), v);
   }
   auto p = OpenProvider(Env::Default(), dir);
-  EXPECT_EQ(Contents(**p->Load(12)), Expected(12));
+  EXPECT_EQ(Contents(**p->Load(12)), CountingState(12));
   EXPECT_TRUE(Env::Default()->FileExists(dir + "/10.snapshot"));
 }
 

@@ -15,6 +15,7 @@
 #include "env/temp_dir.h"
 #include "state/file_state_store_provider.h"
 #include "state/rocksdb_state_store_provider.h"
+#include "state/state_store_test_util.h"
 
 namespace sluice {
 namespace {
@@ -92,42 +93,6 @@ class StateStoreProviderConformanceTest : public ::testing::Test {
 using ProviderKinds = ::testing::Types<FileKind, RocksDBKind>;
 TYPED_TEST_SUITE(StateStoreProviderConformanceTest, ProviderKinds, KindNames);
 
-std::map<std::string, std::string> Contents(const StateStore& store) {
-  std::map<std::string, std::string> out;
-  store.ForEach([&](std::string_view k, std::string_view v) {
-    EXPECT_TRUE(out.emplace(k, v).second) << "key " << k << " visited twice";
-  });
-  return out;
-}
-
-// Runs "batch" v: loads version v, counts key k+i per i in [0, 3), commits.
-void RunBatch(StateStoreProvider* p, int64_t v) {
-  auto store = p->Load(v);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  for (int i = 0; i < 3; ++i) {
-    std::string key = "k" + std::to_string((v + i) % 5);
-    const std::string* old = (*store)->Get(key);
-    int n = old ? std::stoi(*old) : 0;
-    (*store)->Put(key, std::to_string(n + 1));
-  }
-  if (v % 4 == 3) (*store)->Remove("k0");
-  auto committed = (*store)->Commit();
-  ASSERT_TRUE(committed.ok()) << committed.status().ToString();
-  EXPECT_EQ(*committed, v + 1);
-}
-
-// The expected state after batches 0..n-1, computed without the store.
-std::map<std::string, std::string> Expected(int64_t n) {
-  std::map<std::string, int> m;
-  for (int64_t v = 0; v < n; ++v) {
-    for (int i = 0; i < 3; ++i) m["k" + std::to_string((v + i) % 5)]++;
-    if (v % 4 == 3) m.erase("k0");
-  }
-  std::map<std::string, std::string> out;
-  for (auto& [k, c] : m) out[k] = std::to_string(c);
-  return out;
-}
-
 TYPED_TEST(StateStoreProviderConformanceTest, GetPutRemoveCommitAbort) {
   auto p = this->Open();
   auto s0 = p->Load(0);
@@ -180,25 +145,25 @@ TYPED_TEST(StateStoreProviderConformanceTest, EmptyDirectoryHasNoVersion) {
 // each other's uncommitted changes.
 TYPED_TEST(StateStoreProviderConformanceTest, TwoStoresOfTheSameVersion) {
   auto p = this->Open();
-  for (int64_t v = 0; v < 3; ++v) RunBatch(p.get(), v);
+  for (int64_t v = 0; v < 3; ++v) RunCountingBatch(p.get(), v);
   auto a = p->Load(3);
   auto b = p->Load(3);
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_EQ(Contents(**a), Expected(3));
-  EXPECT_EQ(Contents(**b), Expected(3));
+  EXPECT_EQ(Contents(**a), CountingState(3));
+  EXPECT_EQ(Contents(**b), CountingState(3));
   (*a)->Put("k9", "x");
   EXPECT_EQ((*b)->Get("k9"), nullptr);
   (*a)->Abort();
   EXPECT_EQ(*(*b)->Commit(), 4);
   auto c = p->Load(4);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(Contents(**c), Expected(3));
+  EXPECT_EQ(Contents(**c), CountingState(3));
 }
 
 TYPED_TEST(StateStoreProviderConformanceTest, ReloadAcrossRestartWithSnapshotsAndDeltas) {
   {
     auto p = this->Open(/*interval=*/4);
-    for (int64_t v = 0; v < 11; ++v) RunBatch(p.get(), v);
+    for (int64_t v = 0; v < 11; ++v) RunCountingBatch(p.get(), v);
   }
   // Snapshots once 4 deltas piled up: at 4 and 8.
   EXPECT_EQ(this->Listing(), (std::vector<std::string>{"1.delta", "2.delta", "3.delta", "4.delta", this->Snap(4),
@@ -210,33 +175,33 @@ TYPED_TEST(StateStoreProviderConformanceTest, ReloadAcrossRestartWithSnapshotsAn
   for (int64_t v : {0, 1, 3, 4, 5, 8, 11, 2, 9}) {
     auto s = p->Load(v);
     ASSERT_TRUE(s.ok()) << v << ": " << s.status().ToString();
-    EXPECT_EQ(Contents(**s), Expected(v)) << "version " << v;
-    EXPECT_EQ((*s)->NumKeys(), Expected(v).size()) << "version " << v;
+    EXPECT_EQ(Contents(**s), CountingState(v)) << "version " << v;
+    EXPECT_EQ((*s)->NumKeys(), CountingState(v).size()) << "version " << v;
     (*s)->Abort();
   }
   // And carries on.
-  RunBatch(p.get(), 11);
+  RunCountingBatch(p.get(), 11);
   auto s = p->Load(12);
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(Contents(**s), Expected(12));
+  EXPECT_EQ(Contents(**s), CountingState(12));
 }
 
 TYPED_TEST(StateStoreProviderConformanceTest, ReRunBatchRewritesItsDelta) {
   {
     auto p = this->Open();
-    for (int64_t v = 0; v < 3; ++v) RunBatch(p.get(), v);
+    for (int64_t v = 0; v < 3; ++v) RunCountingBatch(p.get(), v);
   }
   // The runner re-runs batch 2 after a crash before its commit log entry.
   auto restarted = this->Open();
-  RunBatch(restarted.get(), 2);
-  EXPECT_EQ(Contents(**restarted->Load(3)), Expected(3));
+  RunCountingBatch(restarted.get(), 2);
+  EXPECT_EQ(Contents(**restarted->Load(3)), CountingState(3));
   auto fresh = this->Open();
-  EXPECT_EQ(Contents(**fresh->Load(3)), Expected(3));
+  EXPECT_EQ(Contents(**fresh->Load(3)), CountingState(3));
 }
 
 TYPED_TEST(StateStoreProviderConformanceTest, CleanupKeepsRetainedVersionsLoadable) {
   auto p = this->Open(/*interval=*/3, /*retain=*/4);
-  for (int64_t v = 0; v < 14; ++v) RunBatch(p.get(), v);
+  for (int64_t v = 0; v < 14; ++v) RunCountingBatch(p.get(), v);
   // Latest 14, retain 11..14: the newest snapshot <= 11 is 9; older files go.
   EXPECT_EQ(this->Listing(), (std::vector<std::string>{this->Snap(9), "10.delta", "11.delta", "12.delta",
                                                         this->Snap(12), "13.delta", "14.delta"}));
@@ -244,7 +209,7 @@ TYPED_TEST(StateStoreProviderConformanceTest, CleanupKeepsRetainedVersionsLoadab
   for (int64_t v = 11; v <= 14; ++v) {
     auto s = fresh->Load(v);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
-    EXPECT_EQ(Contents(**s), Expected(v));
+    EXPECT_EQ(Contents(**s), CountingState(v));
   }
   auto gone = fresh->Load(5);
   EXPECT_EQ(gone.status().code(), StatusCode::kNotFound);
@@ -253,7 +218,7 @@ TYPED_TEST(StateStoreProviderConformanceTest, CleanupKeepsRetainedVersionsLoadab
 TYPED_TEST(StateStoreProviderConformanceTest, MissingDeltaIsCorruptionNamingIt) {
   {
     auto p = this->Open();
-    for (int64_t v = 0; v < 4; ++v) RunBatch(p.get(), v);
+    for (int64_t v = 0; v < 4; ++v) RunCountingBatch(p.get(), v);
   }
   ASSERT_TRUE(Env::Default()->DeleteFile(this->Dir() + "/2.delta").ok());
   auto s = this->Open()->Load(4);
@@ -265,7 +230,7 @@ TYPED_TEST(StateStoreProviderConformanceTest, MissingDeltaIsCorruptionNamingIt) 
 TYPED_TEST(StateStoreProviderConformanceTest, MissingSnapshotIsCorruptionNamingADelta) {
   {
     auto p = this->Open(/*interval=*/2, /*retain=*/2);
-    for (int64_t v = 0; v < 7; ++v) RunBatch(p.get(), v);
+    for (int64_t v = 0; v < 7; ++v) RunCountingBatch(p.get(), v);
   }
   // Latest 7, retain 6..7: snapshot 6 and delta 7 are what is left.
   EXPECT_EQ(this->Listing(), (std::vector<std::string>{this->Snap(6), "7.delta"}));
@@ -279,7 +244,7 @@ TYPED_TEST(StateStoreProviderConformanceTest, MissingSnapshotIsCorruptionNamingA
 TYPED_TEST(StateStoreProviderConformanceTest, CorruptFilesAreReportedByName) {
   {
     auto p = this->Open(/*interval=*/2);
-    for (int64_t v = 0; v < 3; ++v) RunBatch(p.get(), v);  // deltas 1..3, snapshot 2
+    for (int64_t v = 0; v < 3; ++v) RunCountingBatch(p.get(), v);  // deltas 1..3, snapshot 2
   }
   std::string delta_path = this->Dir() + "/3.delta";
   std::string delta;
