@@ -36,6 +36,21 @@ Status Binder::CheckStack(const ast::SourceLocation& loc) const {
                       "as IN (...), a deep subquery as a WITH clause), or run it on a thread with a larger stack");
 }
 
+namespace {
+// Pushes the direct subexpressions of `x` onto `pending` (the walks below
+// use an explicit stack, not recursion).
+void PushChildren(const ParsedExpr& x, std::vector<const ParsedExpr*>* pending) {
+  for (const auto& a : x.args) pending->push_back(a.get());
+  if (x.child) pending->push_back(x.child.get());
+  if (x.index) pending->push_back(x.index.get());
+  for (const auto& b : x.branches) {
+    pending->push_back(b.when.get());
+    pending->push_back(b.then.get());
+  }
+  if (x.else_expr) pending->push_back(x.else_expr.get());
+}
+}  // namespace
+
 // Iterative: it may run before any recursion of the binder checks the stack
 // (a 1000-level operator chain overflowed a small thread's stack here).
 bool ContainsAggregate(const ParsedExpr& e) {
@@ -44,14 +59,7 @@ bool ContainsAggregate(const ParsedExpr& e) {
     const ParsedExpr* x = pending.back();
     pending.pop_back();
     if (x->kind == ast::ExprKind::kFunction && IsAggregateFunction(x->name)) return true;
-    for (const auto& a : x->args) pending.push_back(a.get());
-    if (x->child) pending.push_back(x->child.get());
-    if (x->index) pending.push_back(x->index.get());
-    for (const auto& b : x->branches) {
-      pending.push_back(b.when.get());
-      pending.push_back(b.then.get());
-    }
-    if (x->else_expr) pending.push_back(x->else_expr.get());
+    PushChildren(*x, &pending);
   }
   return false;
 }
@@ -1255,14 +1263,7 @@ void CollectTimeWindowCalls(const ParsedExpr& e, std::vector<const ParsedExpr*>*
       out->push_back(x);
       continue;
     }
-    for (const auto& a : x->args) pending.push_back(a.get());
-    if (x->child) pending.push_back(x->child.get());
-    if (x->index) pending.push_back(x->index.get());
-    for (const auto& b : x->branches) {
-      pending.push_back(b.when.get());
-      pending.push_back(b.then.get());
-    }
-    if (x->else_expr) pending.push_back(x->else_expr.get());
+    PushChildren(*x, &pending);
   }
 }
 
