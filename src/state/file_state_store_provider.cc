@@ -248,12 +248,7 @@ Status FileStateStoreProvider::DoMaintenance() {
   }
   // 2. Delete what no retained version needs: everything older than the
   // newest snapshot at or below the oldest retained version.
-  int64_t earliest_retained = latest - options_.min_versions_to_retain + 1;
-  if (earliest_retained <= 1) return Status::OK();
-  int64_t keep_from = 0;
-  for (int64_t s : files.snapshots) {
-    if (s <= earliest_retained) keep_from = s;
-  }
+  int64_t keep_from = OldestSnapshotToKeep(files.snapshots, latest, options_.min_versions_to_retain);
   if (keep_from == 0) return Status::OK();
   for (int64_t v : files.deltas) {
     if (v <= keep_from) SLUICE_RETURN_NOT_OK(env_->DeleteFile(DeltaPath(v)));

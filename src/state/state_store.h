@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sluice/status.h"
 
@@ -47,6 +48,22 @@ class StateStore {
   virtual void Abort() = 0;
   virtual bool finished() const = 0;
 };
+
+// The maintenance rule both providers share: with `snapshots` ascending and
+// `latest` the newest version, the newest snapshot at or below the oldest
+// version that must stay loadable (latest - min_versions_to_retain + 1).
+// Deltas up to it and snapshots older than it are no longer needed; 0 when
+// nothing may be deleted yet.
+inline int64_t OldestSnapshotToKeep(const std::vector<int64_t>& snapshots, int64_t latest,
+                                    int64_t min_versions_to_retain) {
+  int64_t earliest_retained = latest - min_versions_to_retain + 1;
+  if (earliest_retained <= 1) return 0;
+  int64_t keep_from = 0;
+  for (int64_t s : snapshots) {
+    if (s <= earliest_retained) keep_from = s;
+  }
+  return keep_from;
+}
 
 class StateStoreProvider {
  public:
