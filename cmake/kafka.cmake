@@ -16,7 +16,7 @@ target_compile_definitions(sluice_connectors_kafka PRIVATE
 # 5 s; the first run also downloads Kafka through Maven).
 file(GLOB SLUICE_KAFKA_BROKER_TESTS CONFIGURE_DEPENDS
   ${PROJECT_SOURCE_DIR}/test/kafka/*_test.cc)
-if(SLUICE_KAFKA_BROKER_TESTS)
+if(SLUICE_KAFKA_BROKER_TESTS AND SLUICE_BUILD_TESTS)
   add_executable(connectors_kafka_broker_test ${SLUICE_KAFKA_BROKER_TESTS})
   target_include_directories(connectors_kafka_broker_test PRIVATE ${PROJECT_SOURCE_DIR}/test/kafka)
   target_link_libraries(connectors_kafka_broker_test PRIVATE

@@ -15,10 +15,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setup_pyspark.sh  # the differential test's pyspark; says so and goes on if it cannot
+bash scripts/setup_python.sh   # nanobind, scikit-build-core, pytest, pyarrow, pandas for python/
 JOBS=$(nproc)
 
 echo "== build (RelWithDebInfo) =="
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The Python package (python/) builds in the same tree: ctest runs its
+# pytest suite (label python) with <build>/python on PYTHONPATH.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_BUILD_PYTHON=ON \
+  -DPython_EXECUTABLE="$PWD/.venv-python/bin/python" >/dev/null
 ninja -C build -j"$JOBS"
 echo "== tests =="
 ctest --test-dir build --output-on-failure -j"$JOBS" "$@"

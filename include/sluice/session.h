@@ -18,6 +18,10 @@ namespace sluice {
 class QueryResult {
  public:
   QueryResult();  // no columns, no rows
+  // A result made of `rows`: one value per column, each NULL or of its
+  // column's type (an InvalidArgument error naming the row and column
+  // otherwise). Batches of kBatchSize rows.
+  static Result<QueryResult> FromRows(Schema schema, const std::vector<std::vector<Value>>& rows);
 
   const Schema& schema() const;
   size_t num_columns() const { return schema().size(); }
@@ -64,6 +68,10 @@ class Session {
   DataFrame table(const std::string& name);
   // One query (SELECT ...) as a DataFrame.
   DataFrame sql(const std::string& query);
+  // A DataFrame over rows held in memory (PySpark's createDataFrame; the
+  // Python package's foreachBatch hands each micro-batch over this way).
+  // The rows are shared, not copied.
+  DataFrame createDataFrame(const QueryResult& data);
 
   // Streaming entry points (include sluice/streaming.h).
   DataStreamReader readStream();

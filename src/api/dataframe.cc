@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "api/query_result_internal.h"
 #include "api/session_impl.h"
 #include "exec/function_registry.h"
+#include "exec/operators/memory_table.h"
 #include "plan/binder.h"
 #include "connectors/builtin/builtin_connectors.h"
 #include "sql/ast.h"
@@ -639,6 +641,12 @@ DataFrame Session::sql(const std::string& query) {
   auto plan = self->BindQueryText(*(*statements)[0]->As<ast::SelectStatement>().query, query);
   if (!plan.ok()) return DataFrame(self, MakeValues({}, {}), plan.status());
   return DataFrame(self, *plan, Status::OK());
+}
+
+DataFrame Session::createDataFrame(const QueryResult& data) {
+  auto self = std::static_pointer_cast<SessionImpl>(static_cast<SessionImpl*>(this)->shared_from_this());
+  auto table = std::make_shared<MemoryTable>(data.schema(), QueryResultBatches(data), "LocalRelation");
+  return DataFrame(self, MakeScan(table, "LocalRelation", ""), Status::OK());
 }
 
 }  // namespace sluice

@@ -61,6 +61,33 @@ TEST_F(DataFrameTest, SelectFilterWithColumnOrderBy) {
   EXPECT_EQ(s->ToString(), "name STRING, next INT");
 }
 
+TEST_F(DataFrameTest, CreateDataFrameFromRowsJoinsAndAggregates) {
+  Schema schema({{"k", DataType::String(), true}, {"v", DataType::Bigint(), true}});
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 5000; ++i) {  // more than one batch
+    rows.push_back({Value::String(i % 2 ? "odd" : "even"), i == 7 ? Value::Null(DataType::Bigint()) : Value::Bigint(i)});
+  }
+  auto data = QueryResult::FromRows(schema, rows);
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  EXPECT_EQ(data->num_rows(), 5000u);
+  auto df = spark_->createDataFrame(*data);
+  auto out = df.groupBy({"k"}).agg({count(col("v")).alias("n"), sum(col("v")).alias("s")}).orderBy({col("k")});
+  // even: 0+2+...+4998 = 6247500 over 2500 rows; odd: 1+3+...+4999 = 6250000 minus the NULL 7.
+  EXPECT_EQ(Rendered(out.collect()), (std::vector<std::string>{"even|2500|6247500", "odd|2499|6249993"}));
+  ASSERT_TRUE(df.createOrReplaceTempView("local").ok());
+  EXPECT_EQ(Rendered(spark_->Sql("SELECT count(*) FROM local WHERE v > 4990")), (std::vector<std::string>{"9"}));
+}
+
+TEST_F(DataFrameTest, FromRowsNamesTheBadRowAndColumn) {
+  Schema schema({{"k", DataType::String(), true}, {"v", DataType::Bigint(), true}});
+  auto wrong_type = QueryResult::FromRows(schema, {{Value::String("a"), Value::Bigint(1)}, {Value::String("b"), Value::Int(2)}});
+  ASSERT_FALSE(wrong_type.ok());
+  EXPECT_EQ(wrong_type.status().message(), "row 1, column `v`: a INT value where the schema has BIGINT");
+  auto short_row = QueryResult::FromRows(schema, {{Value::String("a")}});
+  ASSERT_FALSE(short_row.ok());
+  EXPECT_NE(short_row.status().message().find("row 0 has 1 values but the schema has 2 columns"), std::string::npos);
+}
+
 TEST_F(DataFrameTest, FilterWithSqlStringAndSelectExpr) {
   auto df = people_.filter("city = 'Berlin' AND age IS NOT NULL").selectExpr({"upper(name) AS n", "age * 2"});
   EXPECT_EQ(Rendered(df.collect()), (std::vector<std::string>{"ANN|68"}));

@@ -1,0 +1,44 @@
+// Session and QueryResult.
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+
+#include "bindings.h"
+#include "sluice/dataframe.h"
+#include "sluice/session.h"
+#include "sql/parser.h"
+
+namespace sluice::python {
+
+void BindSession(nb::module_& m) {
+  // A DDL string as plain type data: a single type ("int", "array<string>")
+  // or a column list ("a INT, b STRING") as a struct.
+  m.def("parse_ddl", [](const std::string& text) {
+    auto type = ParseDataType(text);
+    if (type.ok()) return TypeToPython(*type);
+    return SchemaToPython(Unwrap(ParseSchema(text)));
+  });
+  nb::class_<QueryResult>(m, "QueryResult")
+      .def_prop_ro("schema", [](const QueryResult& r) { return SchemaToPython(r.schema()); })
+      .def_prop_ro("num_rows", &QueryResult::num_rows)
+      .def("rows", [](const QueryResult& r) { return RowsToPython(r.Rows()); })
+      .def("to_table", &QueryResult::ToTable, nb::arg("max_rows") = 1000, nb::arg("truncate") = 0)
+      .def("to_csv", [](const QueryResult& r) { return Unwrap(r.ToCsv()); })
+      .def("to_json_lines", [](const QueryResult& r) { return Unwrap(r.ToJsonLines()); });
+
+  nb::class_<Session>(m, "Session")
+      .def_static("create", &Session::Create)
+      // Runs statements separated by ';' and returns the last one's result.
+      .def("sql_statements",
+           [](Session& s, const std::string& text) {
+             Result<QueryResult> r = [&] {
+               nb::gil_scoped_release release;
+               return s.Sql(text);
+             }();
+             return Unwrap(std::move(r));
+           })
+      .def("sql", [](Session& s, const std::string& query) { return s.sql(query); })
+      .def("table", [](Session& s, const std::string& name) { return s.table(name); })
+      .def("create_dataframe", [](Session& s, const QueryResult& data) { return s.createDataFrame(data); });
+}
+
+}  // namespace sluice::python

@@ -1,0 +1,162 @@
+"""SparkSession (pyspark.sql.SparkSession)."""
+
+import threading
+
+from sluice import _core
+from sluice.sql.dataframe import DataFrame
+
+
+class SparkSession:
+    """The entry point: SQL, readers, createDataFrame, streams.
+
+    ``SparkSession.builder.appName("x").config("k", "v").getOrCreate()``
+    returns the process's active session (made on first use), as PySpark.
+    """
+
+    class Builder:
+        def __init__(self):
+            self._options = {}
+
+        def appName(self, name):
+            return self.config("spark.app.name", name)
+
+        def master(self, master):
+            return self.config("spark.master", master)
+
+        def config(self, key=None, value=None, conf=None, map=None):
+            if conf is not None:
+                for k, v in conf.getAll():
+                    self._options[k] = v
+            if map is not None:
+                self._options.update(map)
+            if key is not None:
+                self._options[key] = value
+            return self
+
+        def enableHiveSupport(self):
+            return self
+
+        def getOrCreate(self):
+            with SparkSession._lock:
+                session = SparkSession._active
+                if session is None:
+                    session = SparkSession(_core.Session.create())
+                    SparkSession._active = session
+            for k, v in self._options.items():
+                session.conf.set(k, v)
+            return session
+
+        def create(self):
+            session = SparkSession(_core.Session.create())
+            for k, v in self._options.items():
+                session.conf.set(k, v)
+            return session
+
+    _lock = threading.RLock()
+    _active = None
+    builder = None  # set below: a new Builder per access, as PySpark's classproperty
+
+    def __init__(self, core_session):
+        self._session = core_session
+        self.conf = RuntimeConfig(self)
+
+    @classmethod
+    def getActiveSession(cls):
+        return cls._active
+
+    @classmethod
+    def active(cls):
+        if cls._active is None:
+            raise RuntimeError("No active SparkSession")
+        return cls._active
+
+    def sql(self, sqlQuery, args=None, **kwargs):
+        """One query as a DataFrame; DDL and SET statements run at once."""
+        return DataFrame._from_sql(self, sqlQuery)
+
+    def table(self, tableName):
+        return DataFrame(self._session.table(tableName), self)
+
+    def createDataFrame(self, data, schema=None, samplingRatio=None, verifySchema=True):
+        """A DataFrame over local data: a list of Rows, tuples or dicts (types
+        inferred or from `schema`: a StructType, a DDL string or a list of
+        column names), a pandas DataFrame or a pyarrow Table / RecordBatch."""
+        from sluice.sql import arrow
+
+        if arrow._is_arrow_or_pandas(data):
+            return arrow._create_dataframe(self, data, schema)
+        from sluice.sql import local_data
+
+        return local_data._create_dataframe(self, data, schema, verifySchema)
+
+    @property
+    def read(self):
+        """Batch reads (DataFrameReader)."""
+        from sluice.sql.readwriter import DataFrameReader
+
+        return DataFrameReader(self)
+
+    @property
+    def readStream(self):
+        """Streaming reads (DataStreamReader)."""
+        from sluice.sql.streaming import DataStreamReader
+
+        return DataStreamReader(self)
+
+    @property
+    def streams(self):
+        """The session's streaming queries and listeners (StreamingQueryManager)."""
+        from sluice.sql.streaming import StreamingQueryManager
+
+        with SparkSession._lock:
+            if getattr(self, "_streams", None) is None:
+                self._streams = StreamingQueryManager(self)
+            return self._streams
+
+    def stop(self):
+        with SparkSession._lock:
+            if SparkSession._active is self:
+                SparkSession._active = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class _BuilderDescriptor:
+    def __get__(self, instance, owner):
+        return SparkSession.Builder()
+
+
+SparkSession.builder = _BuilderDescriptor()
+
+
+class RuntimeConfig:
+    """spark.conf: SET through the engine, so its checks apply."""
+
+    def __init__(self, spark):
+        self._spark = spark
+        self._values = {}
+
+    def set(self, key, value):
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        value = str(value)
+        if key.startswith("spark.sql."):
+            self._spark._session.sql_statements("SET %s = %s" % (key, _quote_conf(value)))
+        self._values[key] = value
+
+    def get(self, key, default=None):
+        return self._values.get(key, default)
+
+    def unset(self, key):
+        self._values.pop(key, None)
+
+    def isModifiable(self, key):
+        return key.startswith("spark.sql.")
+
+
+def _quote_conf(value):
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
