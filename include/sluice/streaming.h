@@ -238,6 +238,10 @@ class DataStreamWriter {
   DataStreamWriter& option(const std::string& key, const std::string& value);
   DataStreamWriter& options(const std::map<std::string, std::string>& opts);
   DataStreamWriter& queryName(const std::string& name);
+  // File sinks: one directory level per column, col=value (Hive style), as
+  // Spark's partitionBy; passed to the sink as its "partitionBy" option
+  // (comma-separated names).
+  DataStreamWriter& partitionBy(const std::vector<std::string>& cols);
   DataStreamWriter& foreachBatch(std::function<Status(const QueryResult& batch, int64_t batch_id)> fn);
   // Test hooks (no Spark equivalent): the clock triggers read, the Env all
   // checkpoint IO goes through (and the file source's and file sink's data).

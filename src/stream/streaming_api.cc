@@ -325,6 +325,12 @@ DataStreamWriter& DataStreamWriter::queryName(const std::string& name) {
   name_ = name;
   return *this;
 }
+DataStreamWriter& DataStreamWriter::partitionBy(const std::vector<std::string>& cols) {
+  std::string joined;
+  for (const auto& c : cols) joined += (joined.empty() ? "" : ",") + c;
+  options_["partitionBy"] = joined;
+  return *this;
+}
 DataStreamWriter& DataStreamWriter::foreachBatch(std::function<Status(const QueryResult&, int64_t)> fn) {
   foreach_ = std::move(fn);
   format_ = "foreachBatch";
