@@ -488,3 +488,40 @@ def test_consumed_capsule_is_refused(spark):
         _core.result_from_arrow_capsule(capsule)
     with pytest.raises(TypeError, match="arrow_array_stream"):
         _core.result_from_arrow_capsule(object())
+
+
+# --- the session's Arrow settings ---------------------------------------------------
+
+
+@pytest.fixture
+def conf(spark):
+    keys = ["spark.sql.execution.arrow.pyspark.enabled", "spark.sql.execution.arrow.useLargeVarTypes"]
+    yield spark.conf
+    for key in keys:
+        spark.conf.unset(key)
+
+
+def test_to_pandas_without_arrow_gives_lists_and_rows(spark, conf):
+    # pyspark 4.3.0 with spark.sql.execution.arrow.pyspark.enabled=false:
+    # same dtypes, but arrays are lists and structs Rows.
+    conf.set("spark.sql.execution.arrow.pyspark.enabled", "false")
+    pdf = spark.sql(ALL_TYPES).toPandas()
+    first = pdf.iloc[0]
+    assert first["arr"] == [1, 2] and isinstance(first["arr"], list)
+    assert isinstance(first["st"], Row) and first["st"] == Row(a=None, b="z") and first["st"].b == "z"
+    assert first["aos"] == [Row(x=1)] and first["aos"][0].x == 1
+    assert pdf.iloc[1]["arr"] is None
+    assert str(pdf.dtypes["ni"]) == "float64" and first["dec"] == decimal.Decimal("1.25")
+    conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
+    assert isinstance(spark.sql(ALL_TYPES).toPandas().iloc[0]["arr"], np.ndarray)
+
+
+def test_use_large_var_types(spark, conf):
+    conf.set("spark.sql.execution.arrow.useLargeVarTypes", "true")
+    table = spark.sql("SELECT 'a' AS s, CAST('b' AS BINARY) AS b, named_struct('n', 'c') AS st").toArrow()
+    assert table.schema.field("s").type == pa.large_string()
+    assert table.schema.field("b").type == pa.large_binary()
+    assert table.schema.field("st").type.field(0).type == pa.large_string()
+    assert table.to_pylist() == [{"s": "a", "b": b"b", "st": {"n": "c"}}]
+    conf.set("spark.sql.execution.arrow.useLargeVarTypes", "false")
+    assert spark.sql("SELECT 'a' AS s").toArrow().schema.field("s").type == pa.string()

@@ -55,22 +55,65 @@ def _wants_large_strings(requested_schema):
     return any(large(f.type) for f in schema)
 
 
+def _conf_true(df, key, default):
+    value = df.sparkSession.conf.get(key, None)
+    if value is None:
+        return default
+    return str(value).strip().lower() == "true"
+
+
 def _arrow_c_stream(df, requested_schema=None):
-    return _core.dataframe_to_arrow_capsule(df._df, _wants_large_strings(requested_schema), False)
+    large = _wants_large_strings(requested_schema) or _conf_true(df, _LARGE_VAR_TYPES, False)
+    return _core.dataframe_to_arrow_capsule(df._df, large, False)
+
+
+_LARGE_VAR_TYPES = "spark.sql.execution.arrow.useLargeVarTypes"
+_ARROW_ENABLED = "spark.sql.execution.arrow.pyspark.enabled"
 
 
 def _to_arrow(df, naive_timestamps=False):
+    """The result as a pyarrow.Table (PySpark's toArrow): string/binary, or
+    large_string/large_binary when spark.sql.execution.arrow.useLargeVarTypes
+    is true."""
     pa = _require_pyarrow("toArrow()")
-    capsule = _core.dataframe_to_arrow_capsule(df._df, False, naive_timestamps)
+    large = _conf_true(df, _LARGE_VAR_TYPES, False)
+    capsule = _core.dataframe_to_arrow_capsule(df._df, large, naive_timestamps)
     return pa.RecordBatchReader._import_from_c_capsule(capsule).read_all()
 
 
 def _to_pandas(df):
-    """PySpark 4's toPandas (Arrow path, its default): ints with NULLs as
-    float64, booleans with NULLs as object, dates as datetime.date, decimals
-    as decimal.Decimal, timestamps as naive datetime64 in the session time
-    zone (UTC), arrays as numpy arrays, structs as dicts."""
-    return _to_arrow(df, naive_timestamps=True).to_pandas()
+    """PySpark 4's toPandas: ints with NULLs as float64, booleans with NULLs
+    as object, dates as datetime.date, decimals as decimal.Decimal,
+    timestamps as naive datetime64 in the session time zone (UTC). Arrays
+    and structs as PySpark gives them: with Arrow (its default) numpy arrays
+    and dicts; with spark.sql.execution.arrow.pyspark.enabled=false lists and
+    Rows."""
+    pa = _require_pyarrow("toPandas()")
+    table = _to_arrow(df, naive_timestamps=True)
+    pdf = table.to_pandas()
+    if not _conf_true(df, _ARROW_ENABLED, True):
+        import pandas as pd
+
+        for i, field in enumerate(table.schema):
+            if pa.types.is_struct(field.type) or pa.types.is_list(field.type):
+                values = [_to_rows(pa, field.type, v) for v in table.column(i).to_pylist()]
+                pdf.isetitem(i, pd.Series(values, dtype=object, index=pdf.index))
+    return pdf
+
+
+def _to_rows(pa, t, value):
+    """A nested value of to_pylist() as PySpark's collect gives it (structs
+    as Rows, arrays as lists)."""
+    from sluice.sql.types import _create_row
+
+    if value is None:
+        return None
+    if pa.types.is_struct(t):
+        names = tuple(t.field(i).name for i in range(t.num_fields))
+        return _create_row(names, [_to_rows(pa, t.field(i).type, value[n]) for i, n in enumerate(names)])
+    if pa.types.is_list(t):
+        return [_to_rows(pa, t.value_type, v) for v in value]
+    return value
 
 
 # --- Arrow / pandas -> engine ------------------------------------------------
