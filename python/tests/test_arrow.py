@@ -525,3 +525,17 @@ def test_use_large_var_types(spark, conf):
     assert table.to_pylist() == [{"s": "a", "b": b"b", "st": {"n": "c"}}]
     conf.set("spark.sql.execution.arrow.useLargeVarTypes", "false")
     assert spark.sql("SELECT 'a' AS s").toArrow().schema.field("s").type == pa.string()
+
+
+def test_create_from_numpy(spark):
+    # Column names as pyspark 4.3.0 gives them: _1, _2 ... for a 2-D array,
+    # "value" for a 1-D one.
+    two = spark.createDataFrame(np.array([[1, 2], [3, 4]]))
+    assert two.columns == ["_1", "_2"]
+    assert two.collect() == [Row(_1=1, _2=2), Row(_1=3, _2=4)]
+    one = spark.createDataFrame(np.array([0.5, 1.5]))
+    assert one.columns == ["value"] and one.collect() == [Row(value=0.5), Row(value=1.5)]
+    named = spark.createDataFrame(np.array([[1, 2]]), "a INT, b INT")
+    assert named.collect() == [Row(a=1, b=2)]
+    with pytest.raises(ValueError, match="1 or 2 dimensions"):
+        spark.createDataFrame(np.zeros((1, 1, 1)))

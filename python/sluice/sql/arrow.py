@@ -24,8 +24,37 @@ def _require_pyarrow(what):
 
 
 def _is_arrow_or_pandas(data):
+    """Whether createDataFrame hands `data` to this module: pandas and
+    pyarrow objects, numpy arrays, and Arrow PyCapsule producers."""
     mod = type(data).__module__ or ""
-    return mod.startswith("pyarrow") or mod.startswith("pandas") or hasattr(data, "__arrow_c_stream__")
+    return (
+        mod.startswith("pyarrow")
+        or mod.startswith("pandas")
+        or (mod == "numpy" and type(data).__name__ == "ndarray")
+        or hasattr(data, "__arrow_c_stream__")
+    )
+
+
+def _ndarray_table(pa, data, schema):
+    """A 1-D or 2-D numpy array as a table, named as PySpark names it: the
+    schema's names, else "value" for one column, else _1, _2, ..."""
+    if data.ndim not in (1, 2):
+        raise ValueError("createDataFrame: a numpy array must have 1 or 2 dimensions, this one has %d" % data.ndim)
+    if data.ndim == 1:
+        columns = [data]
+    else:
+        columns = [data[:, i] for i in range(data.shape[1])]
+    if schema is not None and not isinstance(schema, list):
+        names = schema.names
+    elif schema is not None:
+        names = schema
+    elif len(columns) == 1:
+        names = ["value"]
+    else:
+        names = ["_%d" % (i + 1) for i in range(len(columns))]
+    if len(names) != len(columns):
+        raise ValueError("createDataFrame: %d column names given for %d columns" % (len(names), len(columns)))
+    return pa.Table.from_arrays([pa.array(c) for c in columns], names=list(names))
 
 
 # --- engine -> Arrow ---------------------------------------------------------
@@ -206,7 +235,11 @@ def _create_dataframe(spark, data, schema):
 
     schema = _schema_arg(schema)
     mod = type(data).__module__ or ""
-    if mod.startswith("pandas"):
+    if mod == "numpy":
+        pa = _require_pyarrow("createDataFrame(numpy.ndarray)")
+        table = _apply_schema(pa, _ndarray_table(pa, data, schema), schema)
+        capsule = table.__arrow_c_stream__()
+    elif mod.startswith("pandas"):
         pa = _require_pyarrow("createDataFrame(pandas.DataFrame)")
         import pandas as pd
 
