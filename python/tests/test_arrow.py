@@ -539,3 +539,18 @@ def test_create_from_numpy(spark):
     assert named.collect() == [Row(a=1, b=2)]
     with pytest.raises(ValueError, match="1 or 2 dimensions"):
         spark.createDataFrame(np.zeros((1, 1, 1)))
+
+
+def test_union_nullability(spark):
+    # The plan calls st.b non-nullable (the first branch's 'z'), but the
+    # second branch brings a NULL: the export marks it nullable, so pyarrow
+    # validates the table and pandas converts it (pyspark 4.3.0 gives
+    # struct<b: string> with b nullable here too).
+    df = spark.sql(
+        "SELECT named_struct('b', 'z') AS st UNION ALL SELECT named_struct('b', CAST(NULL AS STRING))"
+    )
+    table = df.toArrow()
+    table.validate(full=True)
+    assert table.schema.field("st").type.field("b").nullable
+    assert table.to_pylist() == [{"st": {"b": "z"}}, {"st": {"b": None}}]
+    assert df.toPandas()["st"].tolist() == [{"b": "z"}, {"b": None}]

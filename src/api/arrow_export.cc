@@ -289,10 +289,69 @@ Status FillBatch(const Schema& schema, const Batch& batch, const ArrowExportOpti
   return Status::OK();
 }
 
+// ---------------------------------------------- nullability of the export ---
+
+bool AnyNulls(const std::vector<const Vector*>& vectors) {
+  for (const Vector* v : vectors) {
+    if (v->MayHaveNulls() && v->CountNulls() > 0) return true;
+  }
+  return false;
+}
+
+// `type` with every struct field that holds a NULL in `vectors` marked
+// nullable. Arrow consumers trust a non-nullable field to hold no NULLs
+// (pyarrow's casts and validation refuse the data otherwise), so the
+// exported schema never claims less than the data shows, whatever the
+// plan's nullability says.
+DataType Relaxed(const DataType& type, const std::vector<const Vector*>& vectors) {
+  if (type.id() == TypeId::kStruct) {
+    std::vector<StructField> fields = type.fields();
+    bool changed = false;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      std::vector<const Vector*> children;
+      for (const Vector* v : vectors) children.push_back(&v->child(i));
+      DataType relaxed = Relaxed(fields[i].type, children);
+      if (relaxed != fields[i].type) {
+        fields[i].type = relaxed;
+        changed = true;
+      }
+      if (!fields[i].nullable && AnyNulls(children)) {
+        fields[i].nullable = true;
+        changed = true;
+      }
+    }
+    return changed ? DataType::Struct(std::move(fields)) : type;
+  }
+  if (type.id() == TypeId::kArray) {
+    std::vector<const Vector*> elements;
+    for (const Vector* v : vectors) elements.push_back(&v->child(0));
+    DataType relaxed = Relaxed(type.element(), elements);
+    return relaxed != type.element() ? DataType::Array(relaxed, true) : type;
+  }
+  return type;
+}
+
+Schema RelaxedSchema(const QueryResult& result) {
+  const std::vector<Batch>& batches = QueryResultBatches(result);
+  Schema out;
+  for (size_t c = 0; c < result.schema().size(); ++c) {
+    StructField field = result.schema().field(c);
+    std::vector<const Vector*> columns;
+    for (const Batch& b : batches) {
+      if (c < b.columns.size()) columns.push_back(&b.columns[c]);
+    }
+    field.type = Relaxed(field.type, columns);
+    if (!field.nullable && AnyNulls(columns)) field.nullable = true;
+    out.Add(std::move(field));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- stream ---
 
 struct StreamData {
   QueryResult result;
+  Schema schema;  // the result's, relaxed (RelaxedSchema)
   ArrowExportOptions options;
   size_t next = 0;
   std::string last_error;
@@ -301,7 +360,7 @@ struct StreamData {
 int StreamGetSchema(ArrowArrayStream* stream, ArrowSchema* out) {
   auto* data = static_cast<StreamData*>(stream->private_data);
   Status st = CatchAllocationFailure("exporting a result's schema to Arrow", [&] {
-    return ExportArrowSchema(data->result.schema(), out, data->options);
+    return ExportArrowSchema(data->schema, out, data->options);
   });
   if (st.ok()) return 0;
   data->last_error = st.ToString();
@@ -318,7 +377,7 @@ int StreamGetNext(ArrowArrayStream* stream, ArrowArray* out) {
   }
   const Batch& batch = batches[data->next];
   Status st = CatchAllocationFailure("exporting a result to Arrow", [&] {
-    return FillBatch(data->result.schema(), batch, data->options, out);
+    return FillBatch(data->schema, batch, data->options, out);
   });
   if (st.ok()) {
     ++data->next;
@@ -349,6 +408,9 @@ Status ExportArrowSchema(const Schema& schema, ArrowSchema* out, const ArrowExpo
 Status ExportQueryResult(const QueryResult& result, ArrowArrayStream* out, const ArrowExportOptions& options) {
   auto data = std::make_unique<StreamData>();
   data->result = result;
+  SLUICE_ASSIGN_OR_RETURN(data->schema, CatchAllocationFailure("exporting a result to Arrow", [&]() -> Result<Schema> {
+                            return RelaxedSchema(result);
+                          }));
   data->options = options;
   out->get_schema = StreamGetSchema;
   out->get_next = StreamGetNext;

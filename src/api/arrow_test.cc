@@ -144,6 +144,23 @@ TEST(ArrowExportTest, TypesAsPySparkToArrowGivesThem) {
   }
 }
 
+// A field the plan calls non-nullable but that holds a NULL (a union of
+// structs whose fields' nullability differs) is exported nullable, so Arrow
+// consumers can trust the flags.
+TEST(ArrowExportTest, FieldsHoldingNullsAreExportedNullable) {
+  QueryResult result = Query(
+      "SELECT 'x' AS s, named_struct('b', 'z') AS st UNION ALL SELECT 'y', named_struct('b', CAST(NULL AS STRING))");
+  ArrowArrayStream stream;
+  ASSERT_TRUE(ExportQueryResult(result, &stream).ok());
+  ArrowSchema schema;
+  ASSERT_EQ(stream.get_schema(&stream, &schema), 0);
+  EXPECT_EQ(schema.children[0]->flags & ARROW_FLAG_NULLABLE, 0);  // s: no NULL, stays non-nullable
+  EXPECT_EQ(schema.children[1]->flags & ARROW_FLAG_NULLABLE, 0);  // st itself: no NULL
+  EXPECT_EQ(schema.children[1]->children[0]->flags & ARROW_FLAG_NULLABLE, ARROW_FLAG_NULLABLE);  // st.b
+  schema.release(&schema);
+  stream.release(&stream);
+}
+
 // Export then import gives back the same rows and types, across several
 // engine batches (5000 rows: 2048 + 2048 + 904).
 TEST(ArrowRoundTripTest, RowsAndTypesSurvive) {
