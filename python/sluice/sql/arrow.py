@@ -118,11 +118,12 @@ def _to_pandas(df):
     and dicts; with spark.sql.execution.arrow.pyspark.enabled=false lists and
     Rows."""
     pa = _require_pyarrow("toPandas()")
-    table = _to_arrow(df, naive_timestamps=True)
-    pdf = table.to_pandas()
-    if not _conf_true(df, _ARROW_ENABLED, True):
-        import pandas as pd
+    import pandas as pd
 
+    table = _to_arrow(df, naive_timestamps=True)
+    # pandas < 3 gets datetime64[ns], pandas 3 datetime64[us], as PySpark.
+    pdf = table.to_pandas(coerce_temporal_nanoseconds=int(pd.__version__.split(".")[0]) < 3)
+    if not _conf_true(df, _ARROW_ENABLED, True):
         for i, field in enumerate(table.schema):
             if pa.types.is_struct(field.type) or pa.types.is_list(field.type):
                 values = [_to_rows(pa, field.type, v) for v in table.column(i).to_pylist()]
