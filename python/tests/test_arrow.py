@@ -554,3 +554,53 @@ def test_union_nullability(spark):
     assert table.schema.field("st").type.field("b").nullable
     assert table.to_pylist() == [{"st": {"b": "z"}}, {"st": {"b": None}}]
     assert df.toPandas()["st"].tolist() == [{"b": "z"}, {"b": None}]
+
+
+# --- the GIL -------------------------------------------------------------------------
+
+
+def _python_progress_during(fn):
+    """fn()'s result, and the share of fn()'s run time, in 10 ms windows,
+    during which a Python thread made progress. A call that keeps the GIL
+    leaves the other thread at most the one switch interval before it
+    starts; a call that releases it lets the other thread run throughout."""
+    import threading
+    import time
+
+    state = {"windows": set(), "stop": False, "started": threading.Event()}
+
+    def count():
+        state["started"].set()
+        while not state["stop"]:
+            state["windows"].add(int(time.monotonic() * 100))
+
+    t = threading.Thread(target=count)
+    t.start()
+    try:
+        state["started"].wait()
+        begin = time.monotonic()
+        result = fn()
+        end = time.monotonic()
+    finally:
+        state["stop"] = True
+        t.join()
+    first, last = int(begin * 100) + 1, int(end * 100) - 1
+    if last - first < 10:
+        pytest.skip("the call took %.3f s, too short to tell" % (end - begin))
+    inside = [w for w in state["windows"] if first <= w <= last]
+    return result, len(inside) / (last - first + 1)
+
+
+def test_export_and_import_release_the_gil(spark):
+    from sluice import _core
+
+    df = spark.sql("SELECT id, concat('s', CAST(id AS STRING)) AS s FROM range(0, 3000000)")
+    # Running the query and building the stream happen with the GIL
+    # released: the other thread keeps counting (it would stand still,
+    # blocked on the GIL, otherwise).
+    capsule, share = _python_progress_during(lambda: _core.dataframe_to_arrow_capsule(df._df, False, False))
+    assert share > 0.5
+    table = pa.RecordBatchReader._import_from_c_capsule(capsule).read_all()
+    assert table.num_rows == 3000000
+    _, share = _python_progress_during(lambda: _core.result_from_arrow_capsule(table.__arrow_c_stream__()))
+    assert share > 0.5
