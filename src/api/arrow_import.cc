@@ -311,10 +311,10 @@ Status CheckNullable(const ImportType& t, const Vector& v, const std::string& co
   if (t.nullable || !v.MayHaveNulls() || t.type.is_null()) return Status::OK();
   for (size_t i = 0; i < v.size(); ++i) {
     if (v.IsNull(i)) {
+      std::string where = ctx.first_row >= 0 ? "row " + std::to_string(ctx.first_row + static_cast<int64_t>(i))
+                                             : std::string("an element");
       return Status::InvalidArgument("column '" + column + "': declared not nullable in the Arrow schema, but " +
-                                     (ctx.first_row >= 0 ? "row " + std::to_string(ctx.first_row + static_cast<int64_t>(i))
-                                                         : std::string("an element")) +
-                                     " is NULL");
+                                     where + " is NULL");
     }
   }
   return Status::OK();
@@ -563,7 +563,9 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
       uint32_t* off = out->offsets();
       for (int64_t i = 0; i <= count; ++i) {
         int64_t o = offset_at(base + i) - first;
-        if (o < 0 || o > last - first) return Status::InvalidArgument("column '" + column + "': Arrow list offsets out of order");
+        if (o < 0 || o > last - first) {
+          return Status::InvalidArgument("column '" + column + "': Arrow list offsets out of order");
+        }
         off[i] = static_cast<uint32_t>(o);
       }
       Vector elements(t.children[0].type, static_cast<size_t>(last - first));
