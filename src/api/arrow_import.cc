@@ -320,16 +320,16 @@ Status CheckNullable(const ImportType& t, const Vector& v, const std::string& co
   return Status::OK();
 }
 
-Status CheckBuffers(const ArrowArray* a, int64_t n, const std::string& column) {
+// The array has `n` buffers, and its values (or offsets) buffer, buffer 1,
+// is there when it has rows. Other buffers may be null when empty (string
+// data of empty strings): their readers check.
+Status CheckBuffers(const ArrowArray* a, int64_t n, const std::string& column, bool values_may_be_empty = false) {
   if (a->n_buffers < n) {
     return Status::InvalidArgument("column '" + column + "': Arrow array with " + std::to_string(a->n_buffers) +
                                    " buffers, expected " + std::to_string(n));
   }
-  for (int64_t i = 1; i < n; ++i) {
-    if (a->buffers[i] == nullptr && a->length > 0) {
-      return Status::InvalidArgument("column '" + column + "': Arrow array buffer " + std::to_string(i) +
-                                     " is missing");
-    }
+  if (n > 1 && a->buffers[1] == nullptr && a->length > 0 && !values_may_be_empty) {
+    return Status::InvalidArgument("column '" + column + "': Arrow array buffer 1 is missing");
   }
   return Status::OK();
 }
@@ -471,8 +471,18 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
     case Kind::kString64:
     case Kind::kStringView:
     case Kind::kFixedBinary: {
-      SLUICE_RETURN_NOT_OK(CheckBuffers(a, t.kind == Kind::kFixedBinary ? 2 : (t.kind == Kind::kStringView ? 2 : 3),
-                                        column));
+      SLUICE_RETURN_NOT_OK(CheckBuffers(a, t.kind == Kind::kString32 || t.kind == Kind::kString64 ? 3 : 2, column,
+                                        t.kind == Kind::kFixedBinary && t.width == 0));
+      // String data may be null when every string is empty.
+      auto data_at = [&](const void* buffer, int64_t offset, size_t length, int64_t row, std::string_view* sv) {
+        if (length == 0) {
+          *sv = {};
+          return Status::OK();
+        }
+        if (buffer == nullptr) return row_error(row, "Arrow string data buffer is missing");
+        *sv = {static_cast<const char*>(buffer) + offset, length};
+        return Status::OK();
+      };
       for (int64_t i = 0; i < count; ++i) {
         if (out->IsNull(static_cast<size_t>(i))) continue;
         int64_t j = base + i;
@@ -480,13 +490,13 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
         if (t.kind == Kind::kString32) {
           int32_t b = Load<int32_t>(a->buffers[1], j), e = Load<int32_t>(a->buffers[1], j + 1);
           if (e < b) return row_error(i, "Arrow string offsets decrease");
-          sv = {static_cast<const char*>(a->buffers[2]) + b, static_cast<size_t>(e - b)};
+          SLUICE_RETURN_NOT_OK(data_at(a->buffers[2], b, static_cast<size_t>(e - b), i, &sv));
         } else if (t.kind == Kind::kString64) {
           int64_t b = Load<int64_t>(a->buffers[1], j), e = Load<int64_t>(a->buffers[1], j + 1);
           if (e < b) return row_error(i, "Arrow string offsets decrease");
-          sv = {static_cast<const char*>(a->buffers[2]) + b, static_cast<size_t>(e - b)};
+          SLUICE_RETURN_NOT_OK(data_at(a->buffers[2], b, static_cast<size_t>(e - b), i, &sv));
         } else if (t.kind == Kind::kFixedBinary) {
-          sv = {static_cast<const char*>(a->buffers[1]) + j * t.width, static_cast<size_t>(t.width)};
+          SLUICE_RETURN_NOT_OK(data_at(a->buffers[1], j * t.width, static_cast<size_t>(t.width), i, &sv));
         } else {
           const uint8_t* view = static_cast<const uint8_t*>(a->buffers[1]) + j * 16;
           int32_t len = Load<int32_t>(view, 0);
@@ -499,7 +509,7 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
             if (buffer < 0 || 2 + static_cast<int64_t>(buffer) >= a->n_buffers - 1) {
               return row_error(i, "Arrow string view names a missing data buffer");
             }
-            sv = {static_cast<const char*>(a->buffers[2 + buffer]) + offset, static_cast<size_t>(len)};
+            SLUICE_RETURN_NOT_OK(data_at(a->buffers[2 + buffer], offset, static_cast<size_t>(len), i, &sv));
           }
         }
         out->SetString(static_cast<size_t>(i), sv);

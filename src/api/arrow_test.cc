@@ -241,6 +241,26 @@ TEST(ArrowImportTest, WidensSmallIntegersAndConvertsTimestampUnits) {
   EXPECT_EQ(Render(*r), (std::vector<std::string>{"2024-01-02 03:04:05.123456", "1969-12-31 23:59:59.999999"}));
 }
 
+// A string array whose strings are all empty may have no data buffer (the
+// C Data Interface lets a buffer of size 0 be null); one with bytes may not.
+TEST(ArrowImportTest, StringDataBufferMayBeNullOnlyWhenEmpty) {
+  const int32_t empty_offsets[] = {0, 0, 0};
+  FakeStream f{"u", {nullptr, empty_offsets, nullptr}, 2};
+  ArrowArrayStream stream;
+  f.Fill(&stream);
+  auto r = ImportArrowStream(&stream);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Render(*r), (std::vector<std::string>{"", ""}));
+
+  const int32_t offsets[] = {0, 0, 2};
+  FakeStream g{"u", {nullptr, offsets, nullptr}, 2};
+  g.Fill(&stream);
+  r = ImportArrowStream(&stream);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("column 'col', row 1: Arrow string data buffer is missing"), std::string::npos)
+      << r.status().ToString();
+}
+
 TEST(ArrowImportTest, TypesWithoutASluiceTypeNameTheColumnAndTheType) {
   const int64_t micros[] = {1};
   FakeStream f{"ttu", {nullptr, micros}, 1};
