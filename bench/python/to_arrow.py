@@ -7,6 +7,7 @@ timestamp and two string columns:
   - toArrow() wall time and rows/s (query + export + pyarrow import),
   - the query alone (collect into a QueryResult, no Python objects),
   - the export alone (QueryResult -> ArrowArrayStream -> pyarrow.Table),
+  - the import of that table (spark.createDataFrame(table)),
   - peak RSS of the process, and
   - the number of Python-level calls (sys.setprofile: Python functions and
     C functions called from Python) made during one toArrow(): a number
@@ -78,16 +79,24 @@ def main():
     export_s = time.perf_counter() - t0
     nbytes = table.nbytes
     chunks = table.column(0).num_chunks
-    del table, result
+    del result
+    # The other way: the same table into the engine (createDataFrame).
+    t0 = time.perf_counter()
+    back = spark.createDataFrame(table)
+    import_s = time.perf_counter() - t0
+    del back, table
 
     _, calls_big = count_python_calls(df.toArrow)
     small = spark.sql(QUERY.format(rows=args.rows // 100))
     _, calls_small = count_python_calls(small.toArrow)
 
-    print("rows                      %d (%d record batches, %.0f MiB of Arrow data)" % (args.rows, chunks, nbytes / 2**20))
+    print("rows                      %d (%d record batches, %.0f MiB of Arrow data)"
+          % (args.rows, chunks, nbytes / 2**20))
     print("toArrow() best of %d       %.3f s  = %.2f M rows/s" % (args.repeat, best, args.rows / best / 1e6))
     print("  query (collect)         %.3f s" % query_s)
     print("  export + pyarrow import %.3f s  = %.2f M rows/s" % (export_s, args.rows / export_s / 1e6))
+    print("createDataFrame(table)    %.3f s  = %.2f M rows/s (copied into engine vectors)"
+          % (import_s, args.rows / import_s / 1e6))
     print("peak RSS                  %.0f MiB (%.0f MiB before the first toArrow)" % (peak_rss_mib(), rss_start))
     print("Python calls in toArrow() %d for %d rows, %d for %d rows" % (calls_big, args.rows, calls_small,
                                                                           args.rows // 100))

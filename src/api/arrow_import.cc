@@ -299,6 +299,20 @@ int64_t LoadInteger(Kind kind, const void* buffer, int64_t j, bool* overflow) {
   }
 }
 
+// Bytes per value when the Arrow values have the engine's layout for
+// t.type, else 0.
+int SameLayoutWidth(const ImportType& t) {
+  switch (t.kind) {
+    case Kind::kInt32:
+    case Kind::kDate32: return 4;
+    case Kind::kInt64:
+    case Kind::kFloat64: return 8;
+    case Kind::kTimestamp: return t.unit_digits == 6 ? 8 : 0;
+    case Kind::kDecimal: return t.width == 16 ? 16 : 0;
+    default: return 0;
+  }
+}
+
 struct FillContext {
   // Decoded dictionaries of the current record batch, by their array.
   std::map<const ArrowArray*, Vector> dictionaries;
@@ -348,8 +362,10 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
     for (int64_t i = 0; i < count; ++i) out->SetNull(static_cast<size_t>(i));
     return Status::OK();
   }
-  for (int64_t i = 0; i < count; ++i) {
-    if (!ValidAt(a, base + i)) out->SetNull(static_cast<size_t>(i));
+  if (a->null_count != 0 && a->n_buffers > 0 && a->buffers[0] != nullptr) {
+    for (int64_t i = 0; i < count; ++i) {
+      if (!ValidAt(a, base + i)) out->SetNull(static_cast<size_t>(i));
+    }
   }
   auto row_error = [&](int64_t i, const std::string& what) {
     return Status::InvalidArgument("column '" + column + "'" +
@@ -366,6 +382,7 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
     if (it == ctx.dictionaries.end()) {
       Vector values(t.type, static_cast<size_t>(a->dictionary->length));
       FillContext inner;
+      inner.first_row = -1;
       SLUICE_RETURN_NOT_OK(Fill(*t.dictionary, a->dictionary, 0, a->dictionary->length, column + " (dictionary)",
                                 inner, &values));
       it = ctx.dictionaries.emplace(a->dictionary, std::move(values)).first;
@@ -391,6 +408,49 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
     }
     *out = values.Gather(rows.data(), rows.size());
     for (size_t i : nulls) out->SetNull(i);
+    return CheckNullable(t, *out, column, ctx);
+  }
+
+  // The engine's own layout (int32, int64, double, date32, timestamp[us],
+  // decimal128): one copy of the slice's values.
+  if (int width = SameLayoutWidth(t); width > 0) {
+    SLUICE_RETURN_NOT_OK(CheckBuffers(a, 2, column));
+    if (count > 0) {
+      std::memcpy(out->data<uint8_t>(), static_cast<const uint8_t*>(a->buffers[1]) + base * width,
+                  static_cast<size_t>(count * width));
+    }
+    return CheckNullable(t, *out, column, ctx);
+  }
+  // string / binary with offsets: the slice's bytes copied at once into the
+  // vector's heap, the views pointing into that copy.
+  if (t.kind == Kind::kString32 || t.kind == Kind::kString64) {
+    SLUICE_RETURN_NOT_OK(CheckBuffers(a, 3, column));
+    auto offset_at = [&](int64_t j) -> int64_t {
+      return t.kind == Kind::kString32 ? Load<int32_t>(a->buffers[1], j) : Load<int64_t>(a->buffers[1], j);
+    };
+    int64_t first = count > 0 ? offset_at(base) : 0, last = count > 0 ? offset_at(base + count) : 0;
+    auto slice_error = [&](const std::string& what) {
+      std::string rows = ctx.first_row >= 0 ? ", rows " + std::to_string(ctx.first_row) + ".." +
+                                                  std::to_string(ctx.first_row + count - 1)
+                                            : std::string();
+      return Status::InvalidArgument("column '" + column + "'" + rows + ": " + what);
+    };
+    if (last < first || first < 0) return slice_error("Arrow string offsets decrease");
+    const char* copy = nullptr;
+    if (last > first) {
+      if (a->buffers[2] == nullptr) return slice_error("Arrow string data buffer is missing");
+      char* block = out->heap().Allocate(static_cast<size_t>(last - first));
+      std::memcpy(block, static_cast<const char*>(a->buffers[2]) + first, static_cast<size_t>(last - first));
+      copy = block;
+    }
+    std::string_view* views = out->data<std::string_view>();
+    int64_t b = first;
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t e = offset_at(base + i + 1);
+      if (e < b || e > last) return row_error(i, "Arrow string offsets decrease");
+      if (e > b && out->IsValid(static_cast<size_t>(i))) views[i] = {copy + (b - first), static_cast<size_t>(e - b)};
+      b = e;
+    }
     return CheckNullable(t, *out, column, ctx);
   }
 
@@ -468,11 +528,10 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
       break;
     }
     case Kind::kString32:
-    case Kind::kString64:
+    case Kind::kString64: break;  // above
     case Kind::kStringView:
     case Kind::kFixedBinary: {
-      SLUICE_RETURN_NOT_OK(CheckBuffers(a, t.kind == Kind::kString32 || t.kind == Kind::kString64 ? 3 : 2, column,
-                                        t.kind == Kind::kFixedBinary && t.width == 0));
+      SLUICE_RETURN_NOT_OK(CheckBuffers(a, 2, column, t.kind == Kind::kFixedBinary && t.width == 0));
       // String data may be null when every string is empty.
       auto data_at = [&](const void* buffer, int64_t offset, size_t length, int64_t row, std::string_view* sv) {
         if (length == 0) {
@@ -487,15 +546,7 @@ Status Fill(const ImportType& t, const ArrowArray* a, int64_t start, int64_t cou
         if (out->IsNull(static_cast<size_t>(i))) continue;
         int64_t j = base + i;
         std::string_view sv;
-        if (t.kind == Kind::kString32) {
-          int32_t b = Load<int32_t>(a->buffers[1], j), e = Load<int32_t>(a->buffers[1], j + 1);
-          if (e < b) return row_error(i, "Arrow string offsets decrease");
-          SLUICE_RETURN_NOT_OK(data_at(a->buffers[2], b, static_cast<size_t>(e - b), i, &sv));
-        } else if (t.kind == Kind::kString64) {
-          int64_t b = Load<int64_t>(a->buffers[1], j), e = Load<int64_t>(a->buffers[1], j + 1);
-          if (e < b) return row_error(i, "Arrow string offsets decrease");
-          SLUICE_RETURN_NOT_OK(data_at(a->buffers[2], b, static_cast<size_t>(e - b), i, &sv));
-        } else if (t.kind == Kind::kFixedBinary) {
+        if (t.kind == Kind::kFixedBinary) {
           SLUICE_RETURN_NOT_OK(data_at(a->buffers[1], j * t.width, static_cast<size_t>(t.width), i, &sv));
         } else {
           const uint8_t* view = static_cast<const uint8_t*>(a->buffers[1]) + j * 16;

@@ -257,7 +257,7 @@ TEST(ArrowImportTest, StringDataBufferMayBeNullOnlyWhenEmpty) {
   g.Fill(&stream);
   r = ImportArrowStream(&stream);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("column 'col', row 1: Arrow string data buffer is missing"), std::string::npos)
+  EXPECT_NE(r.status().message().find("column 'col', rows 0..1: Arrow string data buffer is missing"), std::string::npos)
       << r.status().ToString();
 }
 
