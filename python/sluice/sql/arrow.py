@@ -107,7 +107,21 @@ def _to_arrow(df, naive_timestamps=False):
     pa = _require_pyarrow("toArrow()")
     large = _conf_true(df, _LARGE_VAR_TYPES, False)
     capsule = _core.dataframe_to_arrow_capsule(df._df, large, naive_timestamps)
-    return pa.RecordBatchReader._import_from_c_capsule(capsule).read_all()
+    return pa.RecordBatchReader.from_stream(_Capsule(capsule)).read_all()
+
+
+class _Capsule:
+    """A ready PyCapsule behind the protocol's method, for pyarrow's public
+    readers (RecordBatchReader.from_stream)."""
+
+    def __init__(self, capsule):
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        capsule, self._capsule = self._capsule, None
+        if capsule is None:
+            raise ValueError("this Arrow stream was already read")
+        return capsule
 
 
 def _to_pandas(df):
