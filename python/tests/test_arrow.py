@@ -113,6 +113,7 @@ def _rows(table):
 def test_to_arrow_types_and_values_as_pyspark(spark):
     table = spark.sql(ALL_TYPES).toArrow()
     assert isinstance(table, pa.Table)
+    table.validate(full=True)
     got = [(f.name, _strip_nullability(f.type), f.nullable) for f in table.schema]
     assert got == [(n, _strip_nullability(t), nullable) for n, t, nullable in PYSPARK_ARROW_SCHEMA]
     assert _rows(table) == ALL_TYPES_ROWS
@@ -129,6 +130,7 @@ def test_to_arrow_multi_batch_result(spark):
     table = spark.sql(
         "SELECT id, CASE WHEN id % 5 = 0 THEN NULL ELSE concat('v', CAST(id AS STRING)) END AS s FROM range(0, 5000)"
     ).toArrow()
+    table.validate(full=True)
     assert table.num_rows == 5000
     assert [len(c) for c in table.column("id").chunks] == [2048, 2048, 904]
     ids = table.column("id").to_pylist()
@@ -237,6 +239,15 @@ def test_polars_reads_the_dataframe(spark):
     assert frame["name"][2999] == "n2999"
     frame2 = pl.from_arrow(df.toArrow())
     assert frame2.equals(frame)
+    # Every type, nested ones included.
+    nested = pl.DataFrame(spark.sql(ALL_TYPES))
+    assert [str(t) for t in nested.dtypes] == [
+        "Int32", "Int32", "Int64", "Float64", "Decimal(precision=10, scale=2)", "String", "Binary", "Boolean",
+        "Boolean", "Date", "Datetime(time_unit='us', time_zone='UTC')", "List(Int32)",
+        "Struct({'a': Int32, 'b': String})", "Null", "List(Struct({'x': Int32}))", "String",
+    ]
+    assert nested.row(0, named=True) == ALL_TYPES_ROWS[0]
+    assert nested.row(1, named=True) == ALL_TYPES_ROWS[1]
 
 
 def test_duckdb_queries_the_dataframe(spark):
@@ -251,6 +262,11 @@ def test_duckdb_queries_the_dataframe(spark):
     base = 3 * (999 * 1000 // 2)
     assert got == [(0, 1000, decimal.Decimal(base)), (1, 1000, decimal.Decimal(base + 1000)),
                    (2, 1000, decimal.Decimal(base + 2000))]
+    nested = spark.sql(ALL_TYPES)
+    assert duckdb.sql("SELECT i, dec, st, aos, arr, dt FROM nested ORDER BY i").fetchall() == [
+        (1, decimal.Decimal("1.25"), {"a": None, "b": "z"}, [{"x": 1}], [1, 2], datetime.date(2024, 1, 2)),
+        (2, None, {"a": 2, "b": "w"}, None, None, None),
+    ]
 
 
 def test_pandas_reads_the_capsule(spark):
