@@ -622,3 +622,21 @@ def test_export_and_import_release_the_gil(spark):
     assert table.num_rows == 3000000
     _, windows = _python_progress_during(lambda: _core.result_from_arrow_capsule(table.__arrow_c_stream__()))
     assert windows >= 4
+
+
+def test_create_from_a_record_batch_reader(spark):
+    # The engine pulls the batches itself (with the GIL released; pyarrow's
+    # producer takes it back to run the Python generator).
+    schema = pa.schema([("a", pa.int64())])
+    batches = [pa.record_batch([pa.array([i, i + 1])], schema=schema) for i in (0, 2, 4)]
+    df = spark.createDataFrame(pa.RecordBatchReader.from_batches(schema, iter(batches)))
+    assert df.collect() == [Row(a=i) for i in range(6)]
+
+    def broken():
+        yield batches[0]
+        raise ValueError("producer broke at batch 2")
+
+    from sluice.errors import SparkRuntimeException
+
+    with pytest.raises(SparkRuntimeException, match=r"Arrow stream: get_next failed .*producer broke at batch 2"):
+        spark.createDataFrame(pa.RecordBatchReader.from_batches(schema, broken()))

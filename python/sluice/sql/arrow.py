@@ -265,14 +265,18 @@ def _create_dataframe(spark, data, schema):
         capsule = table.__arrow_c_stream__()
     elif schema is not None or mod.startswith("pyarrow"):
         pa = _require_pyarrow("createDataFrame with a schema")
-        if isinstance(data, pa.RecordBatch):
-            table = pa.Table.from_batches([data])
-        elif isinstance(data, pa.Table):
-            table = data
+        if schema is None and isinstance(data, (pa.Table, pa.RecordBatchReader)):
+            # Read batch by batch by the engine, nothing materialized first.
+            capsule = data.__arrow_c_stream__()
         else:
-            table = pa.RecordBatchReader.from_stream(data).read_all()
-        table = _apply_schema(pa, table, schema)
-        capsule = table.__arrow_c_stream__()
+            if isinstance(data, pa.RecordBatch):
+                table = pa.Table.from_batches([data])
+            elif isinstance(data, pa.Table):
+                table = data
+            else:
+                table = pa.RecordBatchReader.from_stream(data).read_all()
+            table = _apply_schema(pa, table, schema)
+            capsule = table.__arrow_c_stream__()
     else:
         # Any producer of the Arrow PyCapsule protocol (polars, duckdb...).
         capsule = data.__arrow_c_stream__()
