@@ -137,10 +137,21 @@ class StreamingQueryListener {
   struct QueryTerminatedEvent {
     std::string id, runId;
     std::optional<std::string> exception;  // the error, if the query failed
+    // The error's class (the [NAME] at the front of its message), if the
+    // query failed with one (Spark's errorClassOnException).
+    std::optional<std::string> errorClassOnException;
+  };
+  // A trigger found no new data (Spark's QueryIdleEvent): posted at the
+  // first such trigger, then at most once per
+  // spark.sql.streaming.noDataProgressEventInterval (10 s) while the query
+  // stays idle. `timestamp` is the trigger's start (ISO 8601, UTC).
+  struct QueryIdleEvent {
+    std::string id, runId, timestamp;
   };
   virtual ~StreamingQueryListener() = default;
   virtual void onQueryStarted(const QueryStartedEvent& /*event*/) {}
   virtual void onQueryProgress(const StreamingQueryProgress& /*progress*/) {}
+  virtual void onQueryIdle(const QueryIdleEvent& /*event*/) {}
   virtual void onQueryTerminated(const QueryTerminatedEvent& /*event*/) {}
 };
 
@@ -191,6 +202,16 @@ class StreamingQueryManager {
   void removeListener(const std::shared_ptr<StreamingQueryListener>& listener);
   std::vector<StreamingQuery> active() const;
   std::optional<StreamingQuery> get(const std::string& id) const;
+  // Blocks until some query of the manager has terminated since it was made
+  // or since resetTerminated(); that query's error if it failed (the most
+  // recently terminated one's), OK otherwise.
+  Status awaitAnyTermination() const;
+  // True if a query terminated (or had terminated) within `timeout_ms`; the
+  // error of a failed one as above.
+  Result<bool> awaitAnyTermination(int64_t timeout_ms) const;
+  // Forgets the queries terminated so far, so that awaitAnyTermination waits
+  // for a new one.
+  void resetTerminated();
   // Asks every active query to stop after its batch in flight (the CLI on
   // SIGINT/SIGTERM); does not wait.
   void StopAll();

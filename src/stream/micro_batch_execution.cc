@@ -625,6 +625,19 @@ Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, con
   return physical;
 }
 
+void MicroBatchExecution::NoteTriggerForIdle(bool ran_batch, int64_t trigger_ms) {
+  if (ran_batch) {
+    last_idle_or_batch_ms_ = clock_->NowMillis();
+    return;
+  }
+  int64_t now = clock_->NowMillis();
+  if (last_idle_or_batch_ms_ && now - *last_idle_or_batch_ms_ < config_.no_data_progress_event_interval_ms) return;
+  last_idle_or_batch_ms_ = now;
+  if (manager_ == nullptr) return;
+  StreamingQueryListener::QueryIdleEvent ev{meta_.query_id, meta_.run_id, FormatIsoTimestamp(trigger_ms)};
+  for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryIdle(ev);
+}
+
 void MicroBatchExecution::PostProgress(StreamingQueryProgress p) {
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -707,6 +720,7 @@ Status MicroBatchExecution::RunTriggers() {
         idle_gen_ = std::max(idle_gen_, gen);
         cv_.notify_all();
       }
+      NoteTriggerForIdle(*r, trigger_ms);
       if (trig.kind() == Trigger::Kind::kProcessingTime) {
         int64_t interval = std::max<int64_t>(1, trig.interval_ms());
         int64_t next = trigger_ms - (trigger_ms % interval) + interval;
@@ -749,8 +763,16 @@ void MicroBatchExecution::Finish(const Status& st) {
     status_.isDataAvailable = false;
   }
   if (manager_ != nullptr) {
-    StreamingQueryListener::QueryTerminatedEvent ev{meta_.query_id, meta_.run_id, std::nullopt};
-    if (!st.ok()) ev.exception = st.ToString();
+    StreamingQueryListener::QueryTerminatedEvent ev{meta_.query_id, meta_.run_id, std::nullopt, std::nullopt};
+    if (!st.ok()) {
+      ev.exception = st.ToString();
+      // Spark's error class: the [NAME] at the front of the message.
+      const std::string& msg = st.message();
+      size_t close = msg.find(']');
+      if (msg.size() > 2 && msg[0] == '[' && close != std::string::npos && close > 1) {
+        ev.errorClassOnException = msg.substr(1, close - 1);
+      }
+    }
     for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryTerminated(ev);
     StreamingQueryAccess::Unregister(*manager_, meta_.run_id);
   }
@@ -795,6 +817,23 @@ Status MicroBatchExecution::ProcessAllAvailable() {
   cv_.wait(l, [&] { return terminated_ || idle_gen_ >= g; });
   if (error_) return *error_;
   return Status::OK();
+}
+
+int64_t MicroBatchExecution::RequestProcessAll() {
+  std::lock_guard<std::mutex> l(mu_);
+  int64_t g = ++wake_gen_;
+  cv_.notify_all();
+  return g;
+}
+
+Result<bool> MicroBatchExecution::AwaitProcessedAll(int64_t generation, int64_t timeout_ms) {
+  std::unique_lock<std::mutex> l(mu_);
+  if (!cv_.wait_for(l, std::chrono::milliseconds(timeout_ms),
+                    [&] { return terminated_ || idle_gen_ >= generation; })) {
+    return false;
+  }
+  if (error_) return *error_;
+  return true;
 }
 
 bool MicroBatchExecution::active() const {

@@ -1,6 +1,7 @@
 // The public streaming API (include/sluice/streaming.h) over
 // MicroBatchExecution.
 #include <charconv>
+#include <condition_variable>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -187,8 +188,13 @@ std::string StreamingQuery::explain() const { return exec_->last_plan(); }
 
 struct StreamingQueryManager::State {
   mutable std::mutex mu;
+  mutable std::condition_variable terminated_cv;
   std::vector<std::shared_ptr<StreamingQueryListener>> listeners;  // GUARDED_BY(mu)
   std::map<std::string, StreamingQuery> active;                    // GUARDED_BY(mu), by run id
+  // A query terminated since the manager was made or resetTerminated(),
+  // and the error of the last one that failed (awaitAnyTermination).
+  bool any_terminated = false;                                     // GUARDED_BY(mu)
+  std::optional<Status> last_error;                                // GUARDED_BY(mu)
 };
 
 StreamingQueryManager::StreamingQueryManager() : state_(std::make_unique<State>()) {}
@@ -215,6 +221,25 @@ std::optional<StreamingQuery> StreamingQueryManager::get(const std::string& id) 
   }
   return std::nullopt;
 }
+Status StreamingQueryManager::awaitAnyTermination() const {
+  std::unique_lock<std::mutex> l(state_->mu);
+  state_->terminated_cv.wait(l, [&] { return state_->any_terminated; });
+  return state_->last_error ? *state_->last_error : Status::OK();
+}
+Result<bool> StreamingQueryManager::awaitAnyTermination(int64_t timeout_ms) const {
+  if (timeout_ms < 0) return Status::InvalidArgument("awaitAnyTermination: timeout must be positive, got " + std::to_string(timeout_ms));
+  std::unique_lock<std::mutex> l(state_->mu);
+  if (!state_->terminated_cv.wait_for(l, std::chrono::milliseconds(timeout_ms), [&] { return state_->any_terminated; })) {
+    return false;
+  }
+  if (state_->last_error) return *state_->last_error;
+  return true;
+}
+void StreamingQueryManager::resetTerminated() {
+  std::lock_guard<std::mutex> l(state_->mu);
+  state_->any_terminated = false;
+  state_->last_error.reset();
+}
 void StreamingQueryManager::StopAll() {
   for (auto& q : active()) StreamingQueryAccess::Execution(q)->RequestStop();
 }
@@ -228,8 +253,16 @@ void StreamingQueryAccess::Register(StreamingQueryManager& m, const StreamingQue
   m.state_->active.emplace(q.runId(), q);
 }
 void StreamingQueryAccess::Unregister(StreamingQueryManager& m, const std::string& run_id) {
-  std::lock_guard<std::mutex> l(m.state_->mu);
-  m.state_->active.erase(run_id);
+  {
+    std::lock_guard<std::mutex> l(m.state_->mu);
+    auto it = m.state_->active.find(run_id);
+    if (it != m.state_->active.end()) {
+      if (auto err = it->second.exception()) m.state_->last_error = *err;
+      m.state_->active.erase(it);
+    }
+    m.state_->any_terminated = true;
+  }
+  m.state_->terminated_cv.notify_all();
 }
 
 namespace {
@@ -361,7 +394,10 @@ const OptionSet& StreamingQueryOptionSet() {
         .Add(OptionSpec::Int("maxBatches", "0", 0, std::numeric_limits<int64_t>::max(),
                              "stop after this many micro-batches of this run; 0: no limit (Sluice)"))
         .Add(*SessionConfOptions().Find("spark.sql.streaming.multipleWatermarkPolicy"))
-        .Add(*SessionConfOptions().Find("spark.sql.streaming.noDataMicroBatches.enabled"));
+        .Add(*SessionConfOptions().Find("spark.sql.streaming.noDataMicroBatches.enabled"))
+        .Add(OptionSpec::Int("spark.sql.streaming.noDataProgressEventInterval", "10000", 0,
+                             std::numeric_limits<int64_t>::max(),
+                             "least time between two QueryIdleEvents of an idle query (ms)"));
     for (const OptionSpec* o : StateStoreConfOptions()) s->Add(*o);
     return s;
   }();
@@ -404,6 +440,8 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   }
   config.watermark_policy = opts.Get("spark.sql.streaming.multipleWatermarkPolicy").value_or("min");
   SLUICE_ASSIGN_OR_RETURN(config.no_data_batches, opts.GetBool("spark.sql.streaming.noDataMicroBatches.enabled", true));
+  SLUICE_ASSIGN_OR_RETURN(config.no_data_progress_event_interval_ms,
+                          opts.GetInt("spark.sql.streaming.noDataProgressEventInterval", 10000));
   SinkPtr sink;
   if (foreach_) {
     if (!sink_options.empty()) {
