@@ -625,6 +625,27 @@ Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, con
   return physical;
 }
 
+std::optional<std::string> ErrorClassOf(const std::string& message) {
+  // Spark's error class: the [NAME] a message starts with, after the
+  // engine's "<context>: " prefixes (e.g. "sink ForeachBatchSink: [X] ...").
+  size_t pos = 0;
+  while (pos < message.size()) {
+    if (message[pos] == '[') {
+      size_t close = message.find(']', pos);
+      if (close == std::string::npos || close == pos + 1) return std::nullopt;
+      std::string name = message.substr(pos + 1, close - pos - 1);
+      bool ok = name[0] >= 'A' && name[0] <= 'Z';
+      for (char c : name) ok &= (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+      if (ok) return name;
+      return std::nullopt;
+    }
+    size_t sep = message.find(": ", pos);
+    if (sep == std::string::npos) return std::nullopt;
+    pos = sep + 2;
+  }
+  return std::nullopt;
+}
+
 void MicroBatchExecution::NoteTriggerForIdle(bool ran_batch, int64_t trigger_ms) {
   if (ran_batch) {
     last_idle_or_batch_ms_ = clock_->NowMillis();
@@ -766,12 +787,7 @@ void MicroBatchExecution::Finish(const Status& st) {
     StreamingQueryListener::QueryTerminatedEvent ev{meta_.query_id, meta_.run_id, std::nullopt, std::nullopt};
     if (!st.ok()) {
       ev.exception = st.ToString();
-      // Spark's error class: the [NAME] at the front of the message.
-      const std::string& msg = st.message();
-      size_t close = msg.find(']');
-      if (msg.size() > 2 && msg[0] == '[' && close != std::string::npos && close > 1) {
-        ev.errorClassOnException = msg.substr(1, close - 1);
-      }
+      ev.errorClassOnException = ErrorClassOf(st.message());
     }
     for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryTerminated(ev);
     StreamingQueryAccess::Unregister(*manager_, meta_.run_id);

@@ -236,6 +236,10 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   std::string last_plan_;          // GUARDED_BY(mu_)
 };
 
+// Spark's error class of an error message: the [NAME] it starts with, after
+// any "<context>: " prefixes the engine added; nullopt when it has none.
+std::optional<std::string> ErrorClassOf(const std::string& message);
+
 // ISO 8601 UTC with milliseconds: "2024-05-01T12:00:00.000Z".
 std::string FormatIsoTimestamp(int64_t millis);
 

@@ -468,9 +468,10 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   auto cp = opts.Get("checkpointLocation");
   if (cp) {
     config.checkpoint_dir = *cp;
-  } else if (EqualsIgnoreCase(format_, "memory") || EqualsIgnoreCase(format_, "console") ||
+  } else if (foreach_ || EqualsIgnoreCase(format_, "memory") || EqualsIgnoreCase(format_, "console") ||
              EqualsIgnoreCase(format_, "noop")) {
-    // Spark allows these without a checkpoint: a temporary one.
+    // Spark allows these (and foreachBatch) without a checkpoint: a
+    // temporary one.
     std::string tmpl = "/tmp/sluice-checkpoint-XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr) return Status::IOError("cannot create a temporary checkpoint directory");
     config.checkpoint_dir = tmpl;

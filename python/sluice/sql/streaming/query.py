@@ -8,6 +8,7 @@ not committed; a restart on the same checkpoint re-runs it).
 """
 
 import json
+import re
 import threading
 
 from sluice import _core
@@ -40,6 +41,16 @@ def _query_exception(query_id, run_id, error):
     exc = StreamingQueryException(text, errorClass="STREAM_FAILED", engineCode=code)
     exc._cause_message = message
     return exc
+
+
+_CLASS_AFTER_CONTEXT = re.compile(r"^(?:[^\[]*?: )*\[([A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*)\]")
+
+
+def _error_class_of(message):
+    """The [NAME] an engine message starts with, after the engine's
+    "<context>: " prefixes ("sink ForeachBatchSink: [X] ..."), or None."""
+    m = _CLASS_AFTER_CONTEXT.match(message)
+    return m.group(1) if m else None
 
 
 class _Interruptible:
@@ -136,7 +147,10 @@ class StreamingQuery:
         err = self._q.exception()
         if err is None:
             return None
-        return _query_exception(self.id, self.runId, err)
+        # As PySpark's: the cause's message (its own error class), not the
+        # STREAM_FAILED wrapper awaitTermination raises.
+        code, message = err
+        return StreamingQueryException(message, errorClass=_error_class_of(message), engineCode=code)
 
     def __repr__(self):
         return "<StreamingQuery id=%s runId=%s name=%s active=%s>" % (self.id, self.runId, self.name, self.isActive)
