@@ -23,9 +23,10 @@ def _timeout_ms(timeout):
         return -1
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
         raise PySparkValueError(
-            "[VALUE_NOT_POSITIVE] Value for `timeout` must be positive, got '%s'." % (timeout,),
+            # PySpark's message names the argument's type, not its value.
+            "[VALUE_NOT_POSITIVE] Value for `timeout` must be positive, got '%s'." % type(timeout).__name__,
             errorClass="VALUE_NOT_POSITIVE",
-            messageParameters={"arg_name": "timeout", "arg_value": str(timeout)},
+            messageParameters={"arg_name": "timeout", "arg_value": type(timeout).__name__},
         )
     return int(timeout * 1000)
 
