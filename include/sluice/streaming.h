@@ -203,8 +203,9 @@ class StreamingQueryManager {
   std::vector<StreamingQuery> active() const;
   std::optional<StreamingQuery> get(const std::string& id) const;
   // Blocks until some query of the manager has terminated since it was made
-  // or since resetTerminated(); that query's error if it failed (the most
-  // recently terminated one's), OK otherwise.
+  // or since resetTerminated(); the error of the last one that failed, if
+  // any did ("Query [id = <id>, runId = <runId>] terminated with exception:
+  // <its error>", as Spark's), OK otherwise.
   Status awaitAnyTermination() const;
   // True if a query terminated (or had terminated) within `timeout_ms`; the
   // error of a failed one as above.

@@ -257,7 +257,11 @@ void StreamingQueryAccess::Unregister(StreamingQueryManager& m, const std::strin
     std::lock_guard<std::mutex> l(m.state_->mu);
     auto it = m.state_->active.find(run_id);
     if (it != m.state_->active.end()) {
-      if (auto err = it->second.exception()) m.state_->last_error = *err;
+      if (auto err = it->second.exception()) {
+        // Spark's StreamingQueryException text names the query.
+        m.state_->last_error = Status(err->code(), "Query [id = " + it->second.id() + ", runId = " + run_id +
+                                                       "] terminated with exception: " + err->message());
+      }
       m.state_->active.erase(it);
     }
     m.state_->any_terminated = true;

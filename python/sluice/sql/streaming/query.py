@@ -183,7 +183,7 @@ class StreamingQueryManager:
                 done = _core.streams_await_any_termination(self._spark._session, ms)
             except CapturedException as e:
                 raise StreamingQueryException(
-                    "[STREAM_FAILED] A query terminated with exception: %s" % e.getMessage(),
+                    "[STREAM_FAILED] %s" % e.getMessage(),
                     errorClass="STREAM_FAILED",
                     engineCode=e.getEngineCode(),
                 ) from None
