@@ -317,6 +317,10 @@ def test_trigger_argument_errors(spark):
 
 
 def test_writer_errors(spark, tmp_path):
+    # PySpark: AnalysisException [WRITE_STREAM_NOT_ALLOWED] at .writeStream.
+    with pytest.raises(AnalysisException) as info:
+        spark.sql("SELECT 1 AS a").writeStream  # noqa: B018
+    assert info.value.getErrorClass() == "WRITE_STREAM_NOT_ALLOWED"
     df = spark.readStream.format("rate").load()
     with pytest.raises(PySparkValueError):
         df.writeStream.queryName("")

@@ -9,7 +9,7 @@ import sys
 import traceback
 
 from sluice import _core
-from sluice.errors import PySparkNotImplementedError, PySparkTypeError, PySparkValueError
+from sluice.errors import AnalysisException, PySparkNotImplementedError, PySparkTypeError, PySparkValueError
 from sluice.sql.streaming.query import StreamingQuery
 
 __all__ = ["DataStreamReader", "DataStreamWriter"]
@@ -156,6 +156,12 @@ class DataStreamWriter:
     "kafka", and foreachBatch."""
 
     def __init__(self, df):
+        if not df.isStreaming:
+            # Spark refuses at df.writeStream, before any setting.
+            raise AnalysisException(
+                "[WRITE_STREAM_NOT_ALLOWED] `writeStream` can be called only on streaming Dataset/DataFrame.",
+                errorClass="WRITE_STREAM_NOT_ALLOWED",
+            )
         self._df = df
         self._spark = df.sparkSession
         self._format = None
