@@ -56,9 +56,14 @@ class PyRef {
   PyRef(const PyRef&) = delete;
   PyRef& operator=(const PyRef&) = delete;
   ~PyRef() {
-    if (obj_ == nullptr || !PythonAlive()) return;  // at exit: leaked, harmlessly
-    nb::gil_scoped_acquire gil;
-    Py_DECREF(obj_);
+    if (obj_ == nullptr || !Py_IsInitialized()) return;
+    if (PyGILState_Check()) {
+      Py_DECREF(obj_);  // a Python thread (also while the interpreter finalizes)
+    } else if (PythonAlive()) {
+      nb::gil_scoped_acquire gil;  // an engine thread
+      Py_DECREF(obj_);
+    }
+    // else: an engine thread after finalization began: leaked, harmlessly.
   }
   nb::handle get() const { return obj_; }
 

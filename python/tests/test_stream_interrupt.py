@@ -203,3 +203,34 @@ def test_sigint_while_a_listener_and_foreach_batch_hold_python(tmp_path):
     assert child.returncode in (-signal.SIGINT, 130, 1), (child.returncode, err[-2000:])
     assert "KeyboardInterrupt" in err
     assert "terminated" in out
+
+
+def test_exit_with_queries_still_running(tmp_path):
+    """A program that ends without stopping its queries (a foreachBatch and
+    a listener still live) exits cleanly: the package stops them at exit,
+    before the interpreter can no longer run their Python code."""
+    prog = tmp_path / "prog3.py"
+    prog.write_text(
+        textwrap.dedent(
+            """
+            import time
+            from sluice.sql import SparkSession
+            from sluice.sql.streaming import StreamingQueryListener
+
+            class L(StreamingQueryListener):
+                def onQueryStarted(self, e): pass
+                def onQueryProgress(self, e): pass
+                def onQueryTerminated(self, e): print("terminated", flush=True)
+
+            spark = SparkSession.builder.getOrCreate()
+            spark.streams.addListener(L())
+            df = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 10).load()
+            q = df.writeStream.foreachBatch(lambda b, i: (b.collect(), time.sleep(0.02))).start()
+            time.sleep(0.5)
+            print("leaving", flush=True)
+            """
+        )
+    )
+    r = subprocess.run([sys.executable, str(prog)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.split() == ["leaving", "terminated"]

@@ -202,6 +202,9 @@ class StreamingQueryManager:
                 errorClass="NOT_STREAMING_QUERY_LISTENER",
             )
         listener._set_spark_session(self._spark)
+        from sluice.sql.streaming.readwriter import _track_session
+
+        _track_session(self._spark)
         handle = _core.streams_add_listener(self._spark._session, _ListenerAdapter(listener))
         with self._lock:
             self._listeners.append((listener, handle))

@@ -7,6 +7,7 @@ and raises PySpark's exception classes for what it refuses.
 
 import sys
 import traceback
+import weakref
 
 from sluice import _core
 from sluice.errors import AnalysisException, PySparkNotImplementedError, PySparkTypeError, PySparkValueError
@@ -135,6 +136,7 @@ class _ForeachBatchCall:
     def __init__(self, spark, func):
         self._spark = spark
         self._func = func
+        _calls.add(self)
 
     def __call__(self, core_result, batch_id):
         from sluice.sql.dataframe import DataFrame
@@ -331,6 +333,11 @@ class DataStreamWriter:
 # Sessions that started queries: their queries are stopped at interpreter
 # exit, before Python can no longer run foreachBatch functions and listeners.
 _sessions = []
+# The foreachBatch calls the engine holds. A function usually refers to its
+# module's globals, which hold the query, which (in C++) holds the function:
+# a cycle Python's collector cannot see. At exit, once the queries stopped,
+# the calls let go of their functions so that everything can be freed.
+_calls = weakref.WeakSet()
 
 
 def _track_session(spark):
@@ -344,8 +351,17 @@ def _stop_all_at_exit():
     for spark in list(_sessions):
         try:
             _core.streams_stop_all(spark._session)
+            # The engine's managers outlive the interpreter: drop the
+            # Python listeners they hold while Python can still free them.
+            manager = getattr(spark, "_streams", None)
+            if manager is not None:
+                for listener, _ in list(manager._listeners):
+                    manager.removeListener(listener)
         except Exception:  # noqa: BLE001 - exiting anyway
             sys.stderr.write("sluice: stopping streaming queries at exit failed:\n" + traceback.format_exc())
+    for call in list(_calls):
+        call._func = None
+        call._spark = None
 
 
 import atexit  # noqa: E402
