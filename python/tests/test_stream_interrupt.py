@@ -23,7 +23,7 @@ PROGRAM = textwrap.dedent(
     src, out, ck, sink, wait = sys.argv[1:6]
     spark = SparkSession.builder.appName("interrupt").getOrCreate()
     df = spark.readStream.schema("id INT").option("maxFilesPerTrigger", 1).json(src)
-    w = df.writeStream.option("checkpointLocation", ck).trigger(processingTime="100 milliseconds")
+    w = df.writeStream.option("checkpointLocation", ck).trigger(processingTime="200 milliseconds")
     if sink == "foreachBatch":
         def write(batch, batch_id):
             # Idempotent by batch id (Spark's advice for exactly-once):
