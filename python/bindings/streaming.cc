@@ -162,6 +162,7 @@ void BindStreaming(nb::module_& m) {
       "stream_load",
       [](Session& session, const std::string& format, const std::map<std::string, std::string>& options, std::optional<std::string> schema,
          std::optional<std::string> path) {
+        nb::gil_scoped_release release;  // a source may look at files or a broker
         DataStreamReader r = session.readStream();
         r.format(format).options(options);
         if (schema) r.schema(*schema);

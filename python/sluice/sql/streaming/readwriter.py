@@ -362,6 +362,8 @@ def _stop_all_at_exit():
     for call in list(_calls):
         call._func = None
         call._spark = None
+    # The calls' class refers to this module, which would keep the sessions.
+    del _sessions[:]
 
 
 import atexit  # noqa: E402
