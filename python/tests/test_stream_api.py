@@ -227,11 +227,19 @@ def test_last_progress_none_before_a_batch(spark, tmp_path, stopper):
 
 
 def test_explain_prints_the_plan(spark, json_dir, stopper, capsys):
+    empty = json_dir.parent / "empty"
+    empty.mkdir()
+    q0 = spark.readStream.schema("k STRING, v INT").json(str(empty)).writeStream.format("noop").start()
+    stopper(q0)
+    q0.processAllAvailable()
+    q0.explain()
+    assert capsys.readouterr().out == "No physical plan. Waiting for data.\n"  # as Spark, before a batch
     q = spark.readStream.schema("k STRING, v INT").json(str(json_dir)).writeStream.format("noop").start()
     stopper(q)
     q.processAllAvailable()
     q.explain()
     out = capsys.readouterr().out
+    assert out.startswith("== Physical Plan ==\n")
     assert "json" in out.lower()
 
 

@@ -141,7 +141,8 @@ class StreamingQuery:
         """Prints the physical plan of the most recent batch (Sluice has no
         separate logical plans to add with extended=True)."""
         text = self._q.explain()
-        print(text if text else "No physical plan. Waiting for data.")
+        # Spark's StreamExecution.explainInternal: the header, then the plan.
+        print("== Physical Plan ==\n" + text.rstrip("\n") if text else "No physical plan. Waiting for data.")
 
     def exception(self):
         """The StreamingQueryException that ended the query, or None."""
