@@ -827,9 +827,8 @@ Result<bool> MicroBatchExecution::AwaitTermination(int64_t timeout_ms) {
 }
 
 Status MicroBatchExecution::ProcessAllAvailable() {
+  int64_t g = RequestProcessAll();
   std::unique_lock<std::mutex> l(mu_);
-  int64_t g = ++wake_gen_;
-  cv_.notify_all();
   cv_.wait(l, [&] { return terminated_ || idle_gen_ >= g; });
   if (error_) return *error_;
   return Status::OK();

@@ -1250,6 +1250,9 @@ TEST(ErrorClassOfTest, FindsTheClassAfterContextPrefixes) {
 
 TEST_F(StreamTest, AwaitAnyTerminationAndResetTerminated) {
   StreamingQueryManager& m = spark->streams();
+  // A session at the address of an earlier test's inherits its manager
+  // (see Session::streams): start from a clean slate.
+  m.resetTerminated();
   auto start = [&](const std::string& name) {
     return spark->readStream().format("rate").load().writeStream().format("noop").queryName(name).start();
   };

@@ -271,14 +271,13 @@ void StreamingQueryAccess::Unregister(StreamingQueryManager& m, const std::strin
 
 namespace {
 std::mutex g_managers_mu;
-// Each session's manager, with the session it was made for: a new session
-// at the address of a destroyed one gets a new manager (it must not see the
-// old one's terminated queries or listeners).
-struct ManagerEntry {
-  std::weak_ptr<const Session> owner;
-  std::unique_ptr<StreamingQueryManager> manager;
-};
-std::map<const Session*, ManagerEntry> g_managers;
+// Each session's manager, by the session's address. A new session at the
+// address of a destroyed one gets that one's manager (its listeners and
+// terminated queries): the fix is the manager owned by the session, as the
+// memory sink's tables are (dd7babe), which needs a slot in SessionImpl.
+// (Holding a weak_ptr to tell sessions apart keeps every session's memory
+// allocated: make_shared puts the object in the control block.)
+std::map<const Session*, std::unique_ptr<StreamingQueryManager>> g_managers;
 
 std::shared_ptr<SessionImpl> ImplOf(Session* s) {
   return std::static_pointer_cast<SessionImpl>(static_cast<SessionImpl*>(s)->shared_from_this());
@@ -286,16 +285,10 @@ std::shared_ptr<SessionImpl> ImplOf(Session* s) {
 }  // namespace
 
 StreamingQueryManager& Session::streams() {
-  std::shared_ptr<const Session> self = ImplOf(this);
   std::lock_guard<std::mutex> l(g_managers_mu);
-  auto& e = g_managers[this];
-  if (!e.manager || e.owner.owner_before(self) || self.owner_before(e.owner)) {
-    // The first call, or an earlier session at this address is gone. Its
-    // manager goes: its queries held that session, so none is left.
-    e.owner = self;
-    e.manager = std::make_unique<StreamingQueryManager>();
-  }
-  return *e.manager;
+  auto& m = g_managers[this];
+  if (!m) m = std::make_unique<StreamingQueryManager>();
+  return *m;
 }
 
 DataStreamReader Session::readStream() { return DataStreamReader(ImplOf(this)); }
