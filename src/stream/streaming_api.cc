@@ -23,31 +23,59 @@ namespace sluice {
 // --- Trigger ---
 
 Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
-  static const std::regex re(R"(^\s*(?:interval\s+)?(\d+)\s*([a-zA-Z]*)\s*$)", std::regex::icase);
+  // Spark's interval strings: an optional "interval", then one or more
+  // "<n> <unit>" (units day(s), hour(s), minute(s), second(s),
+  // millisecond(s), microsecond(s), week(s), and the short forms d, h, m,
+  // s, ms, us); a bare number is milliseconds. "1 minute 30 seconds".
+  static const std::regex part_re(R"(^\s*(\d+)\s*([a-zA-Z]*))");
+  static const std::regex prefix_re(R"(^\s*interval\s+)", std::regex::icase);
+  auto bad = [&] {
+    return Status::InvalidArgument("bad trigger interval '" + interval +
+                                   "' (expected e.g. '1 second', '500 milliseconds', '1 minute 30 seconds')");
+  };
+  std::string rest = std::regex_replace(interval, prefix_re, "", std::regex_constants::format_first_only);
+  int64_t total_us = 0;
+  int parts = 0;
   std::smatch m;
-  if (!std::regex_match(interval, m, re)) {
-    return Status::InvalidArgument("bad trigger interval '" + interval + "' (expected e.g. '1 second', '500 milliseconds')");
+  while (std::regex_search(rest, m, part_re)) {
+    const std::string digits = m[1].str();
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || end != digits.data() + digits.size() || n > (int64_t{1} << 40)) {
+      return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+    }
+    std::string unit = ToLower(m[2].str());
+    int64_t mult_us;
+    if (unit.empty() || unit == "ms" || unit == "millisecond" || unit == "milliseconds") {
+      mult_us = 1000;
+    } else if (unit == "us" || unit == "microsecond" || unit == "microseconds") {
+      mult_us = 1;
+    } else if (unit == "s" || unit == "second" || unit == "seconds") {
+      mult_us = 1000 * 1000;
+    } else if (unit == "m" || unit == "minute" || unit == "minutes") {
+      mult_us = 60LL * 1000 * 1000;
+    } else if (unit == "h" || unit == "hour" || unit == "hours") {
+      mult_us = 3600LL * 1000 * 1000;
+    } else if (unit == "d" || unit == "day" || unit == "days") {
+      mult_us = 86400LL * 1000 * 1000;
+    } else if (unit == "week" || unit == "weeks") {
+      mult_us = 7 * 86400LL * 1000 * 1000;
+    } else if (unit == "month" || unit == "months" || unit == "year" || unit == "years") {
+      return Status::InvalidArgument("trigger interval '" + interval +
+                                     "': months and years are not fixed durations (as in Spark, not allowed)");
+    } else {
+      return Status::InvalidArgument("bad trigger interval unit '" + m[2].str() + "' in '" + interval + "'");
+    }
+    // n < 2^40 and mult_us < 2^40 (a week): the product fits; the sum of a
+    // few parts too.
+    if (n > (int64_t{1} << 62) / mult_us) return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+    total_us += n * mult_us;
+    if (total_us > (int64_t{1} << 62)) return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+    ++parts;
+    rest = m.suffix().str();
   }
-  const std::string digits = m[1].str();
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (ec != std::errc() || end != digits.data() + digits.size() || n > (int64_t{1} << 40)) {
-    return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
-  }
-  std::string unit = ToLower(m[2].str());
-  int64_t mult;
-  if (unit.empty() || unit == "ms" || unit == "millisecond" || unit == "milliseconds") {
-    mult = 1;
-  } else if (unit == "s" || unit == "second" || unit == "seconds") {
-    mult = 1000;
-  } else if (unit == "m" || unit == "minute" || unit == "minutes") {
-    mult = 60000;
-  } else if (unit == "h" || unit == "hour" || unit == "hours") {
-    mult = 3600000;
-  } else {
-    return Status::InvalidArgument("bad trigger interval unit '" + m[2].str() + "' in '" + interval + "'");
-  }
-  return ProcessingTime(n * mult);
+  if (parts == 0 || rest.find_first_not_of(" \t") != std::string::npos) return bad();
+  return ProcessingTime(total_us / 1000);
 }
 
 std::string Trigger::ToString() const {
