@@ -139,12 +139,13 @@ def test_write_stream_memory_sink_and_query_handle(spark, json_dir, stopper, tmp
     q = (
         w.format("memory")
         .queryName("stream_api_mem")
-        .outputMode("append")
-        .option("checkpointLocation", str(tmp_path / "ck"))
+        .outputMode("Append")  # any case, as Spark
+        .options(checkpointLocation=str(tmp_path / "ck"))
         .start()
     )
     stopper(q)
     assert isinstance(q, StreamingQuery)
+    assert os.path.isdir(tmp_path / "ck" / "offsets")  # the checkpoint given through options()
     assert q.name == "stream_api_mem"
     uuid.UUID(q.id)
     uuid.UUID(q.runId)
