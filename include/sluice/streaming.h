@@ -141,10 +141,11 @@ class StreamingQueryListener {
     // query failed with one (Spark's errorClassOnException).
     std::optional<std::string> errorClassOnException;
   };
-  // A trigger found no new data (Spark's QueryIdleEvent): posted at the
-  // first such trigger, then at most once per
-  // spark.sql.streaming.noDataProgressEventInterval (10 s) while the query
-  // stays idle. `timestamp` is the trigger's start (ISO 8601, UTC).
+  // A trigger found no new data (Spark's QueryIdleEvent): posted when the
+  // last batch, idle event or (before either) the run's first idle trigger
+  // is at least spark.sql.streaming.noDataProgressEventInterval (10 s) old,
+  // so an idle query reports once per interval. `timestamp` is the
+  // trigger's start (ISO 8601, UTC).
   struct QueryIdleEvent {
     std::string id, runId, timestamp;
   };

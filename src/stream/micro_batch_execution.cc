@@ -652,7 +652,13 @@ void MicroBatchExecution::NoteTriggerForIdle(bool ran_batch, int64_t trigger_ms)
     return;
   }
   int64_t now = clock_->NowMillis();
-  if (last_idle_or_batch_ms_ && now - *last_idle_or_batch_ms_ < config_.no_data_progress_event_interval_ms) return;
+  if (!last_idle_or_batch_ms_) {
+    // The first trigger of a run without data posts nothing (as Spark 4:
+    // the first idle event comes an interval later).
+    last_idle_or_batch_ms_ = now;
+    return;
+  }
+  if (now - *last_idle_or_batch_ms_ < config_.no_data_progress_event_interval_ms) return;
   last_idle_or_batch_ms_ = now;
   if (manager_ == nullptr) return;
   StreamingQueryListener::QueryIdleEvent ev{meta_.query_id, meta_.run_id, FormatIsoTimestamp(trigger_ms)};

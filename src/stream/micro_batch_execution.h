@@ -219,7 +219,7 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   std::optional<PendingBatch> pending_;
   int64_t last_trigger_start_micros_ = -1;
   // Clock time of the last QueryIdleEvent or batch (none yet: the first idle
-  // trigger posts one at once, as Spark).
+  // trigger of the run sets it).
   std::optional<int64_t> last_idle_or_batch_ms_;
 
   std::thread thread_;

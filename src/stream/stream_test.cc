@@ -1214,6 +1214,28 @@ TEST_F(StreamTest, IdleEventsOncePerIntervalOfTheQueryClock) {
   spark->streams().removeListener(listener);
 }
 
+// Before any batch: the first idle trigger posts nothing, the next idle
+// event comes an interval later (Spark 4.3 does the same: with a 2 s
+// interval over an empty source, its first QueryIdleEvent came at 2.4 s).
+TEST_F(StreamTest, FirstIdleEventAnIntervalAfterStart) {
+  ManualClock clock(1'000'000'000);
+  auto listener = std::make_shared<IdleListener>();
+  spark->streams().addListener(listener);
+  auto input = std::make_shared<MemoryStream>(KV());
+  auto q = spark->readStream().source(input).writeStream().format("memory").queryName("idle0")
+               .option("checkpointLocation", ck()).option("spark.sql.streaming.noDataProgressEventInterval", "1000")
+               .clock(&clock).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  EXPECT_EQ(listener->Idle(), 0u);
+  clock.AdvanceMillis(1000);
+  for (int i = 0; i < 2000 && listener->Idle() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_EQ(listener->Idle(), 1u);
+  ASSERT_TRUE(q->stop().ok());
+  spark->streams().removeListener(listener);
+}
+
 TEST_F(StreamTest, TerminatedEventCarriesTheErrorClass) {
   struct Rec : StreamingQueryListener {
     std::mutex mu;
