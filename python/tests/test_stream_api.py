@@ -457,3 +457,37 @@ def test_manager_active_get_await_any_reset(spark, tmp_path):
     assert streams.awaitAnyTermination(0.1) is False
     with pytest.raises(PySparkValueError):
         streams.awaitAnyTermination(-3)
+
+
+def test_waits_release_the_gil(spark, stopper):
+    """While the main thread waits in the engine, other Python threads run
+    (a wait that held the GIL would freeze the counter)."""
+    import threading
+    import time
+
+    q = spark.readStream.format("rate").option("rowsPerSecond", 1000).load().writeStream.format("noop").start()
+    stopper(q)
+    count = [0]
+    done = threading.Event()
+
+    def spin():
+        while not done.is_set():
+            count[0] += 1
+
+    t = threading.Thread(target=spin)
+    t.start()
+    try:
+        time.sleep(0.05)
+        before = count[0]
+        assert q.awaitTermination(0.5) is False
+        during_await = count[0] - before
+        before = count[0]
+        spark.streams.awaitAnyTermination(0.3)
+        during_any = count[0] - before
+    finally:
+        done.set()
+        t.join()
+    # A free thread counts millions in that time; with the GIL held by the
+    # waiting call it would get only the interpreter's switch-interval slices.
+    assert during_await > 100000, during_await
+    assert during_any > 50000, during_any
