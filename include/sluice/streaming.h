@@ -137,10 +137,22 @@ class StreamingQueryListener {
   struct QueryTerminatedEvent {
     std::string id, runId;
     std::optional<std::string> exception;  // the error, if the query failed
+    // The error's class (the [NAME] at the front of its message), if the
+    // query failed with one (Spark's errorClassOnException).
+    std::optional<std::string> errorClassOnException;
+  };
+  // A trigger found no new data (Spark's QueryIdleEvent): posted when the
+  // last batch, idle event or (before either) the run's first idle trigger
+  // is at least spark.sql.streaming.noDataProgressEventInterval (10 s) old,
+  // so an idle query reports once per interval. `timestamp` is the
+  // trigger's start (ISO 8601, UTC).
+  struct QueryIdleEvent {
+    std::string id, runId, timestamp;
   };
   virtual ~StreamingQueryListener() = default;
   virtual void onQueryStarted(const QueryStartedEvent& /*event*/) {}
   virtual void onQueryProgress(const StreamingQueryProgress& /*progress*/) {}
+  virtual void onQueryIdle(const QueryIdleEvent& /*event*/) {}
   virtual void onQueryTerminated(const QueryTerminatedEvent& /*event*/) {}
 };
 
@@ -191,6 +203,17 @@ class StreamingQueryManager {
   void removeListener(const std::shared_ptr<StreamingQueryListener>& listener);
   std::vector<StreamingQuery> active() const;
   std::optional<StreamingQuery> get(const std::string& id) const;
+  // Blocks until some query of the manager has terminated since it was made
+  // or since resetTerminated(); the error of the last one that failed, if
+  // any did ("Query [id = <id>, runId = <runId>] terminated with exception:
+  // <its error>", as Spark's), OK otherwise.
+  Status awaitAnyTermination() const;
+  // True if a query terminated (or had terminated) within `timeout_ms`; the
+  // error of a failed one as above.
+  Result<bool> awaitAnyTermination(int64_t timeout_ms) const;
+  // Forgets the queries terminated so far, so that awaitAnyTermination waits
+  // for a new one.
+  void resetTerminated();
   // Asks every active query to stop after its batch in flight (the CLI on
   // SIGINT/SIGTERM); does not wait.
   void StopAll();

@@ -625,6 +625,46 @@ Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, con
   return physical;
 }
 
+std::optional<std::string> ErrorClassOf(const std::string& message) {
+  // Spark's error class: the [NAME] a message starts with, after the
+  // engine's "<context>: " prefixes (e.g. "sink ForeachBatchSink: [X] ...").
+  size_t pos = 0;
+  while (pos < message.size()) {
+    if (message[pos] == '[') {
+      size_t close = message.find(']', pos);
+      if (close == std::string::npos || close == pos + 1) return std::nullopt;
+      std::string name = message.substr(pos + 1, close - pos - 1);
+      bool ok = name[0] >= 'A' && name[0] <= 'Z';
+      for (char c : name) ok &= (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+      if (ok) return name;
+      return std::nullopt;
+    }
+    size_t sep = message.find(": ", pos);
+    if (sep == std::string::npos) return std::nullopt;
+    pos = sep + 2;
+  }
+  return std::nullopt;
+}
+
+void MicroBatchExecution::NoteTriggerForIdle(bool ran_batch, int64_t trigger_ms) {
+  if (ran_batch) {
+    last_idle_or_batch_ms_ = clock_->NowMillis();
+    return;
+  }
+  int64_t now = clock_->NowMillis();
+  if (!last_idle_or_batch_ms_) {
+    // The first trigger of a run without data posts nothing (as Spark 4:
+    // the first idle event comes an interval later).
+    last_idle_or_batch_ms_ = now;
+    return;
+  }
+  if (now - *last_idle_or_batch_ms_ < config_.no_data_progress_event_interval_ms) return;
+  last_idle_or_batch_ms_ = now;
+  if (manager_ == nullptr) return;
+  StreamingQueryListener::QueryIdleEvent ev{meta_.query_id, meta_.run_id, FormatIsoTimestamp(trigger_ms)};
+  for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryIdle(ev);
+}
+
 void MicroBatchExecution::PostProgress(StreamingQueryProgress p) {
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -707,6 +747,7 @@ Status MicroBatchExecution::RunTriggers() {
         idle_gen_ = std::max(idle_gen_, gen);
         cv_.notify_all();
       }
+      NoteTriggerForIdle(*r, trigger_ms);
       if (trig.kind() == Trigger::Kind::kProcessingTime) {
         int64_t interval = std::max<int64_t>(1, trig.interval_ms());
         int64_t next = trigger_ms - (trigger_ms % interval) + interval;
@@ -749,8 +790,11 @@ void MicroBatchExecution::Finish(const Status& st) {
     status_.isDataAvailable = false;
   }
   if (manager_ != nullptr) {
-    StreamingQueryListener::QueryTerminatedEvent ev{meta_.query_id, meta_.run_id, std::nullopt};
-    if (!st.ok()) ev.exception = st.ToString();
+    StreamingQueryListener::QueryTerminatedEvent ev{meta_.query_id, meta_.run_id, std::nullopt, std::nullopt};
+    if (!st.ok()) {
+      ev.exception = st.ToString();
+      ev.errorClassOnException = ErrorClassOf(st.message());
+    }
     for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryTerminated(ev);
     StreamingQueryAccess::Unregister(*manager_, meta_.run_id);
   }
@@ -789,12 +833,28 @@ Result<bool> MicroBatchExecution::AwaitTermination(int64_t timeout_ms) {
 }
 
 Status MicroBatchExecution::ProcessAllAvailable() {
+  int64_t g = RequestProcessAll();
   std::unique_lock<std::mutex> l(mu_);
-  int64_t g = ++wake_gen_;
-  cv_.notify_all();
   cv_.wait(l, [&] { return terminated_ || idle_gen_ >= g; });
   if (error_) return *error_;
   return Status::OK();
+}
+
+int64_t MicroBatchExecution::RequestProcessAll() {
+  std::lock_guard<std::mutex> l(mu_);
+  int64_t g = ++wake_gen_;
+  cv_.notify_all();
+  return g;
+}
+
+Result<bool> MicroBatchExecution::AwaitProcessedAll(int64_t generation, int64_t timeout_ms) {
+  std::unique_lock<std::mutex> l(mu_);
+  if (!cv_.wait_for(l, std::chrono::milliseconds(timeout_ms),
+                    [&] { return terminated_ || idle_gen_ >= generation; })) {
+    return false;
+  }
+  if (error_) return *error_;
+  return true;
 }
 
 bool MicroBatchExecution::active() const {

@@ -80,6 +80,9 @@ struct StreamingQueryConfig {
   std::string watermark_policy = "min";
   // spark.sql.streaming.noDataMicroBatches.enabled.
   bool no_data_batches = true;
+  // spark.sql.streaming.noDataProgressEventInterval: the least time between
+  // two QueryIdleEvents of a query that stays idle (ms).
+  int64_t no_data_progress_event_interval_ms = 10000;
 };
 
 // Cancelled when the whole process shuts down (the CLI's SIGINT/SIGTERM
@@ -120,6 +123,13 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   Status AwaitTermination();
   Result<bool> AwaitTermination(int64_t timeout_ms);
   Status ProcessAllAvailable();
+  // ProcessAllAvailable in two steps, so that a caller can wait in slices
+  // (the Python package, which checks for Ctrl-C between them): the request
+  // (a generation), then waits for it. AwaitProcessedAll is true once a
+  // trigger that began after the request found no new data (or the query
+  // ended), false after `timeout_ms`; the query's error if it failed.
+  int64_t RequestProcessAll();
+  Result<bool> AwaitProcessedAll(int64_t generation, int64_t timeout_ms);
 
   const std::string& id() const { return meta_.query_id; }
   const std::string& run_id() const { return meta_.run_id; }
@@ -148,6 +158,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   // The query's name in quotes, or its id when it has none (log lines).
   std::string QueryLabel() const;
   void PostProgress(StreamingQueryProgress p);
+  // After a trigger: a QueryIdleEvent to the listeners when it ran no batch
+  // and the last one is older than noDataProgressEventInterval.
+  void NoteTriggerForIdle(bool ran_batch, int64_t trigger_ms);
   void SetStatus(const std::string& message, bool trigger_active, bool data_available);
   // Waits (real time, interruptible by Stop/processAllAvailable) until the
   // clock reaches `deadline_ms`. False if stopping.
@@ -205,6 +218,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   };
   std::optional<PendingBatch> pending_;
   int64_t last_trigger_start_micros_ = -1;
+  // Clock time of the last QueryIdleEvent or batch (none yet: the first idle
+  // trigger of the run sets it).
+  std::optional<int64_t> last_idle_or_batch_ms_;
 
   std::thread thread_;
   mutable std::mutex mu_;
@@ -219,6 +235,10 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   std::deque<StreamingQueryProgress> progress_;  // GUARDED_BY(mu_)
   std::string last_plan_;          // GUARDED_BY(mu_)
 };
+
+// Spark's error class of an error message: the [NAME] it starts with, after
+// any "<context>: " prefixes the engine added; nullopt when it has none.
+std::optional<std::string> ErrorClassOf(const std::string& message);
 
 // ISO 8601 UTC with milliseconds: "2024-05-01T12:00:00.000Z".
 std::string FormatIsoTimestamp(int64_t millis);

@@ -26,6 +26,7 @@
 #include "stream/micro_batch_execution.h"
 #include "stream/stream_test_util.h"
 #include "stream/streaming_job.h"
+#include "stream/streaming_query_internal.h"
 
 namespace sluice {
 namespace {
@@ -1152,6 +1153,186 @@ TEST_F(StreamTest, AFailedQueryLogsAnErrorWithItsContext) {
   EXPECT_NE(text.find("error [stream] query 'fails' (id=" + q->id()), std::string::npos) << text;
   EXPECT_NE(text.find("failed in batch 0: "), std::string::npos) << text;
   EXPECT_NE(text.find("DIVIDE_BY_ZERO"), std::string::npos) << text;
+}
+
+// Spark's QueryIdleEvent: a trigger without new data posts one when the last
+// batch or idle event is at least noDataProgressEventInterval old (the
+// query's clock), so an idle query reports once per interval.
+struct IdleListener : StreamingQueryListener {
+  std::mutex mu;
+  std::vector<std::string> idle;  // timestamps
+  int progress = 0;
+  void onQueryProgress(const StreamingQueryProgress&) override {
+    std::lock_guard<std::mutex> l(mu);
+    ++progress;
+  }
+  void onQueryIdle(const QueryIdleEvent& e) override {
+    std::lock_guard<std::mutex> l(mu);
+    idle.push_back(e.timestamp);
+  }
+  size_t Idle() {
+    std::lock_guard<std::mutex> l(mu);
+    return idle.size();
+  }
+};
+
+TEST_F(StreamTest, IdleEventsOncePerIntervalOfTheQueryClock) {
+  ManualClock clock(1'000'000'000);  // t = 1000 s
+  auto listener = std::make_shared<IdleListener>();
+  spark->streams().addListener(listener);
+  auto input = std::make_shared<MemoryStream>(KV());
+  ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}})).ok());
+  auto q = spark->readStream().source(input).writeStream().format("memory").queryName("idle")
+               .option("checkpointLocation", ck()).option("spark.sql.streaming.noDataProgressEventInterval", "1000")
+               .clock(&clock).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  auto settle = [] { std::this_thread::sleep_for(std::chrono::milliseconds(80)); };
+  auto wait_idle = [&](size_t n) {
+    for (int i = 0; i < 2000 && listener->Idle() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return listener->Idle();
+  };
+  settle();
+  EXPECT_EQ(listener->Idle(), 0u);  // idle triggers, but the batch was less than 1 s ago
+  clock.AdvanceMillis(999);
+  settle();
+  EXPECT_EQ(listener->Idle(), 0u);
+  clock.AdvanceMillis(1);
+  ASSERT_EQ(wait_idle(1), 1u);
+  clock.AdvanceMillis(500);
+  settle();
+  EXPECT_EQ(listener->Idle(), 1u);  // once per interval
+  clock.AdvanceMillis(500);
+  ASSERT_EQ(wait_idle(2), 2u);
+  {
+    std::lock_guard<std::mutex> l(listener->mu);
+    EXPECT_EQ(listener->idle[0], "1970-01-01T00:16:41.000Z");
+    EXPECT_EQ(listener->idle[1], "1970-01-01T00:16:42.000Z");
+    EXPECT_EQ(listener->progress, 1);  // idle triggers post no progress
+  }
+  ASSERT_TRUE(q->stop().ok());
+  spark->streams().removeListener(listener);
+}
+
+// Before any batch: the first idle trigger posts nothing, the next idle
+// event comes an interval later (Spark 4.3 does the same: with a 2 s
+// interval over an empty source, its first QueryIdleEvent came at 2.4 s).
+TEST_F(StreamTest, FirstIdleEventAnIntervalAfterStart) {
+  ManualClock clock(1'000'000'000);
+  auto listener = std::make_shared<IdleListener>();
+  spark->streams().addListener(listener);
+  auto input = std::make_shared<MemoryStream>(KV());
+  auto q = spark->readStream().source(input).writeStream().format("memory").queryName("idle0")
+               .option("checkpointLocation", ck()).option("spark.sql.streaming.noDataProgressEventInterval", "1000")
+               .clock(&clock).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  EXPECT_EQ(listener->Idle(), 0u);
+  clock.AdvanceMillis(1000);
+  for (int i = 0; i < 2000 && listener->Idle() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_EQ(listener->Idle(), 1u);
+  ASSERT_TRUE(q->stop().ok());
+  spark->streams().removeListener(listener);
+}
+
+TEST_F(StreamTest, TerminatedEventCarriesTheErrorClass) {
+  struct Rec : StreamingQueryListener {
+    std::mutex mu;
+    std::optional<QueryTerminatedEvent> ev;
+    void onQueryTerminated(const QueryTerminatedEvent& e) override {
+      std::lock_guard<std::mutex> l(mu);
+      ev = e;
+    }
+  };
+  auto rec = std::make_shared<Rec>();
+  spark->streams().addListener(rec);
+  auto q = spark->readStream().format("rate-micro-batch").option("rowsPerBatch", "1").load().writeStream()
+               .foreachBatch([](const QueryResult&, int64_t) { return Status::ExecutionError("[MY_ERROR.SUB] no"); })
+               .option("checkpointLocation", ck()).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_FALSE(q->awaitTermination().ok());
+  spark->streams().removeListener(rec);
+  std::lock_guard<std::mutex> l(rec->mu);
+  ASSERT_TRUE(rec->ev.has_value());
+  ASSERT_TRUE(rec->ev->exception.has_value());
+  EXPECT_NE(rec->ev->exception->find("[MY_ERROR.SUB] no"), std::string::npos) << *rec->ev->exception;
+  EXPECT_EQ(rec->ev->errorClassOnException, std::optional<std::string>("MY_ERROR.SUB"));
+}
+
+TEST(ErrorClassOfTest, FindsTheClassAfterContextPrefixes) {
+  EXPECT_EQ(ErrorClassOf("[A_B] x"), std::optional<std::string>("A_B"));
+  EXPECT_EQ(ErrorClassOf("sink S: batch 3: [X.Y_2] z"), std::optional<std::string>("X.Y_2"));
+  EXPECT_EQ(ErrorClassOf("no class here"), std::nullopt);
+  EXPECT_EQ(ErrorClassOf("ctx: [lower] x"), std::nullopt);
+  EXPECT_EQ(ErrorClassOf("ctx: [] x"), std::nullopt);
+  EXPECT_EQ(ErrorClassOf("[UNCLOSED"), std::nullopt);
+  EXPECT_EQ(ErrorClassOf(""), std::nullopt);
+}
+
+TEST_F(StreamTest, AwaitAnyTerminationAndResetTerminated) {
+  StreamingQueryManager& m = spark->streams();
+  // A session at the address of an earlier test's inherits its manager
+  // (see Session::streams): start from a clean slate.
+  m.resetTerminated();
+  auto start = [&](const std::string& name) {
+    return spark->readStream().format("rate").load().writeStream().format("noop").queryName(name).start();
+  };
+  auto none = m.awaitAnyTermination(30);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none);
+  auto a = start("a");
+  auto b = start("b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto r = m.awaitAnyTermination(30);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(*r);
+  ASSERT_TRUE(a->stop().ok());
+  r = m.awaitAnyTermination(5000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(*r);
+  EXPECT_TRUE(m.awaitAnyTermination().ok());  // stays terminated until reset
+  m.resetTerminated();
+  r = m.awaitAnyTermination(30);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(*r);
+  auto c = spark->readStream().format("rate-micro-batch").option("rowsPerBatch", "1").load().writeStream()
+               .foreachBatch([](const QueryResult&, int64_t) { return Status::ExecutionError("boom"); })
+               .option("checkpointLocation", ck()).start();
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  r = m.awaitAnyTermination(10000);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kExecutionError);
+  EXPECT_EQ(r.status().message().rfind("Query [id = " + c->id() + ", runId = " + c->runId() +
+                                           "] terminated with exception: ", 0), 0u)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("boom"), std::string::npos);
+  EXPECT_FALSE(m.awaitAnyTermination().ok());
+  m.resetTerminated();
+  r = m.awaitAnyTermination(30);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(*r);
+  EXPECT_FALSE(m.awaitAnyTermination(-1).ok());  // a negative timeout is an error
+  ASSERT_TRUE(b->stop().ok());
+}
+
+TEST_F(StreamTest, ProcessAllInSlices) {
+  auto input = std::make_shared<MemoryStream>(KV());
+  auto q = spark->readStream().source(input).writeStream().format("memory").queryName("slices")
+               .option("checkpointLocation", ck()).start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}, {"b", 2}})).ok());
+  auto& exec = *StreamingQueryAccess::Execution(*q);
+  int64_t gen = exec.RequestProcessAll();
+  bool done = false;
+  for (int i = 0; i < 500 && !done; ++i) {
+    auto r = exec.AwaitProcessedAll(gen, 10);
+    ASSERT_TRUE(r.ok());
+    done = *r;
+  }
+  ASSERT_TRUE(done);
+  EXPECT_EQ(TableRows(*spark, "slices"), (std::vector<std::string>{"a,1", "b,2"}));
+  ASSERT_TRUE(q->stop().ok());
 }
 
 }  // namespace

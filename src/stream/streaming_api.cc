@@ -1,6 +1,7 @@
 // The public streaming API (include/sluice/streaming.h) over
 // MicroBatchExecution.
 #include <charconv>
+#include <condition_variable>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -22,31 +23,59 @@ namespace sluice {
 // --- Trigger ---
 
 Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
-  static const std::regex re(R"(^\s*(?:interval\s+)?(\d+)\s*([a-zA-Z]*)\s*$)", std::regex::icase);
+  // Spark's interval strings: an optional "interval", then one or more
+  // "<n> <unit>" (units day(s), hour(s), minute(s), second(s),
+  // millisecond(s), microsecond(s), week(s), and the short forms d, h, m,
+  // s, ms, us); a bare number is milliseconds. "1 minute 30 seconds".
+  static const std::regex part_re(R"(^\s*(\d+)\s*([a-zA-Z]*))");
+  static const std::regex prefix_re(R"(^\s*interval\s+)", std::regex::icase);
+  auto bad = [&] {
+    return Status::InvalidArgument("bad trigger interval '" + interval +
+                                   "' (expected e.g. '1 second', '500 milliseconds', '1 minute 30 seconds')");
+  };
+  std::string rest = std::regex_replace(interval, prefix_re, "", std::regex_constants::format_first_only);
+  int64_t total_us = 0;
+  int parts = 0;
   std::smatch m;
-  if (!std::regex_match(interval, m, re)) {
-    return Status::InvalidArgument("bad trigger interval '" + interval + "' (expected e.g. '1 second', '500 milliseconds')");
+  while (std::regex_search(rest, m, part_re)) {
+    const std::string digits = m[1].str();
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    if (ec != std::errc() || end != digits.data() + digits.size() || n > (int64_t{1} << 40)) {
+      return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+    }
+    std::string unit = ToLower(m[2].str());
+    int64_t mult_us;
+    if (unit.empty() || unit == "ms" || unit == "millisecond" || unit == "milliseconds") {
+      mult_us = 1000;
+    } else if (unit == "us" || unit == "microsecond" || unit == "microseconds") {
+      mult_us = 1;
+    } else if (unit == "s" || unit == "second" || unit == "seconds") {
+      mult_us = 1000 * 1000;
+    } else if (unit == "m" || unit == "minute" || unit == "minutes") {
+      mult_us = 60LL * 1000 * 1000;
+    } else if (unit == "h" || unit == "hour" || unit == "hours") {
+      mult_us = 3600LL * 1000 * 1000;
+    } else if (unit == "d" || unit == "day" || unit == "days") {
+      mult_us = 86400LL * 1000 * 1000;
+    } else if (unit == "week" || unit == "weeks") {
+      mult_us = 7 * 86400LL * 1000 * 1000;
+    } else if (unit == "month" || unit == "months" || unit == "year" || unit == "years") {
+      return Status::InvalidArgument("trigger interval '" + interval +
+                                     "': months and years are not fixed durations (as in Spark, not allowed)");
+    } else {
+      return Status::InvalidArgument("bad trigger interval unit '" + m[2].str() + "' in '" + interval + "'");
+    }
+    // n < 2^40 and mult_us < 2^40 (a week): the product fits; the sum of a
+    // few parts too.
+    if (n > (int64_t{1} << 62) / mult_us) return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+    total_us += n * mult_us;
+    if (total_us > (int64_t{1} << 62)) return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+    ++parts;
+    rest = m.suffix().str();
   }
-  const std::string digits = m[1].str();
-  int64_t n = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (ec != std::errc() || end != digits.data() + digits.size() || n > (int64_t{1} << 40)) {
-    return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
-  }
-  std::string unit = ToLower(m[2].str());
-  int64_t mult;
-  if (unit.empty() || unit == "ms" || unit == "millisecond" || unit == "milliseconds") {
-    mult = 1;
-  } else if (unit == "s" || unit == "second" || unit == "seconds") {
-    mult = 1000;
-  } else if (unit == "m" || unit == "minute" || unit == "minutes") {
-    mult = 60000;
-  } else if (unit == "h" || unit == "hour" || unit == "hours") {
-    mult = 3600000;
-  } else {
-    return Status::InvalidArgument("bad trigger interval unit '" + m[2].str() + "' in '" + interval + "'");
-  }
-  return ProcessingTime(n * mult);
+  if (parts == 0 || rest.find_first_not_of(" \t") != std::string::npos) return bad();
+  return ProcessingTime(total_us / 1000);
 }
 
 std::string Trigger::ToString() const {
@@ -187,8 +216,13 @@ std::string StreamingQuery::explain() const { return exec_->last_plan(); }
 
 struct StreamingQueryManager::State {
   mutable std::mutex mu;
+  mutable std::condition_variable terminated_cv;
   std::vector<std::shared_ptr<StreamingQueryListener>> listeners;  // GUARDED_BY(mu)
   std::map<std::string, StreamingQuery> active;                    // GUARDED_BY(mu), by run id
+  // A query terminated since the manager was made or resetTerminated(),
+  // and the error of the last one that failed (awaitAnyTermination).
+  bool any_terminated = false;                                     // GUARDED_BY(mu)
+  std::optional<Status> last_error;                                // GUARDED_BY(mu)
 };
 
 StreamingQueryManager::StreamingQueryManager() : state_(std::make_unique<State>()) {}
@@ -215,6 +249,25 @@ std::optional<StreamingQuery> StreamingQueryManager::get(const std::string& id) 
   }
   return std::nullopt;
 }
+Status StreamingQueryManager::awaitAnyTermination() const {
+  std::unique_lock<std::mutex> l(state_->mu);
+  state_->terminated_cv.wait(l, [&] { return state_->any_terminated; });
+  return state_->last_error ? *state_->last_error : Status::OK();
+}
+Result<bool> StreamingQueryManager::awaitAnyTermination(int64_t timeout_ms) const {
+  if (timeout_ms < 0) return Status::InvalidArgument("awaitAnyTermination: timeout must be positive, got " + std::to_string(timeout_ms));
+  std::unique_lock<std::mutex> l(state_->mu);
+  if (!state_->terminated_cv.wait_for(l, std::chrono::milliseconds(timeout_ms), [&] { return state_->any_terminated; })) {
+    return false;
+  }
+  if (state_->last_error) return *state_->last_error;
+  return true;
+}
+void StreamingQueryManager::resetTerminated() {
+  std::lock_guard<std::mutex> l(state_->mu);
+  state_->any_terminated = false;
+  state_->last_error.reset();
+}
 void StreamingQueryManager::StopAll() {
   for (auto& q : active()) StreamingQueryAccess::Execution(q)->RequestStop();
 }
@@ -228,12 +281,30 @@ void StreamingQueryAccess::Register(StreamingQueryManager& m, const StreamingQue
   m.state_->active.emplace(q.runId(), q);
 }
 void StreamingQueryAccess::Unregister(StreamingQueryManager& m, const std::string& run_id) {
-  std::lock_guard<std::mutex> l(m.state_->mu);
-  m.state_->active.erase(run_id);
+  {
+    std::lock_guard<std::mutex> l(m.state_->mu);
+    auto it = m.state_->active.find(run_id);
+    if (it != m.state_->active.end()) {
+      if (auto err = it->second.exception()) {
+        // Spark's StreamingQueryException text names the query.
+        m.state_->last_error = Status(err->code(), "Query [id = " + it->second.id() + ", runId = " + run_id +
+                                                       "] terminated with exception: " + err->message());
+      }
+      m.state_->active.erase(it);
+    }
+    m.state_->any_terminated = true;
+  }
+  m.state_->terminated_cv.notify_all();
 }
 
 namespace {
 std::mutex g_managers_mu;
+// Each session's manager, by the session's address. A new session at the
+// address of a destroyed one gets that one's manager (its listeners and
+// terminated queries): the fix is the manager owned by the session, as the
+// memory sink's tables are (dd7babe), which needs a slot in SessionImpl.
+// (Holding a weak_ptr to tell sessions apart keeps every session's memory
+// allocated: make_shared puts the object in the control block.)
 std::map<const Session*, std::unique_ptr<StreamingQueryManager>> g_managers;
 
 std::shared_ptr<SessionImpl> ImplOf(Session* s) {
@@ -361,7 +432,10 @@ const OptionSet& StreamingQueryOptionSet() {
         .Add(OptionSpec::Int("maxBatches", "0", 0, std::numeric_limits<int64_t>::max(),
                              "stop after this many micro-batches of this run; 0: no limit (Sluice)"))
         .Add(*SessionConfOptions().Find("spark.sql.streaming.multipleWatermarkPolicy"))
-        .Add(*SessionConfOptions().Find("spark.sql.streaming.noDataMicroBatches.enabled"));
+        .Add(*SessionConfOptions().Find("spark.sql.streaming.noDataMicroBatches.enabled"))
+        .Add(OptionSpec::Int("spark.sql.streaming.noDataProgressEventInterval", "10000", 0,
+                             std::numeric_limits<int64_t>::max(),
+                             "least time between two QueryIdleEvents of an idle query (ms)"));
     for (const OptionSpec* o : StateStoreConfOptions()) s->Add(*o);
     return s;
   }();
@@ -404,6 +478,8 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   }
   config.watermark_policy = opts.Get("spark.sql.streaming.multipleWatermarkPolicy").value_or("min");
   SLUICE_ASSIGN_OR_RETURN(config.no_data_batches, opts.GetBool("spark.sql.streaming.noDataMicroBatches.enabled", true));
+  SLUICE_ASSIGN_OR_RETURN(config.no_data_progress_event_interval_ms,
+                          opts.GetInt("spark.sql.streaming.noDataProgressEventInterval", 10000));
   SinkPtr sink;
   if (foreach_) {
     if (!sink_options.empty()) {
@@ -430,9 +506,10 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   auto cp = opts.Get("checkpointLocation");
   if (cp) {
     config.checkpoint_dir = *cp;
-  } else if (EqualsIgnoreCase(format_, "memory") || EqualsIgnoreCase(format_, "console") ||
+  } else if (foreach_ || EqualsIgnoreCase(format_, "memory") || EqualsIgnoreCase(format_, "console") ||
              EqualsIgnoreCase(format_, "noop")) {
-    // Spark allows these without a checkpoint: a temporary one.
+    // Spark allows these (and foreachBatch) without a checkpoint: a
+    // temporary one.
     std::string tmpl = "/tmp/sluice-checkpoint-XXXXXX";
     if (mkdtemp(tmpl.data()) == nullptr) return Status::IOError("cannot create a temporary checkpoint directory");
     config.checkpoint_dir = tmpl;

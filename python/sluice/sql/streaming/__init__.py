@@ -2,17 +2,32 @@
 DataStreamWriter, StreamingQuery, StreamingQueryManager and
 StreamingQueryListener."""
 
+from sluice.sql.streaming.listener import (
+    QueryIdleEvent,
+    QueryProgressEvent,
+    QueryStartedEvent,
+    QueryTerminatedEvent,
+    SinkProgress,
+    SourceProgress,
+    StateOperatorProgress,
+    StreamingQueryListener,
+    StreamingQueryProgress,
+)
+from sluice.sql.streaming.query import StreamingQuery, StreamingQueryManager
+from sluice.sql.streaming.readwriter import DataStreamReader, DataStreamWriter
 
-class DataStreamReader:
-    def __init__(self, spark):
-        raise NotImplementedError("streaming is being bound (python/bindings/streaming.cc)")
-
-
-class DataStreamWriter:
-    def __init__(self, df):
-        raise NotImplementedError("streaming is being bound (python/bindings/streaming.cc)")
-
-
-class StreamingQueryManager:
-    def __init__(self, spark):
-        self._spark = spark
+__all__ = [
+    "DataStreamReader",
+    "DataStreamWriter",
+    "StreamingQuery",
+    "StreamingQueryManager",
+    "StreamingQueryListener",
+    "QueryStartedEvent",
+    "QueryProgressEvent",
+    "QueryIdleEvent",
+    "QueryTerminatedEvent",
+    "StreamingQueryProgress",
+    "StateOperatorProgress",
+    "SourceProgress",
+    "SinkProgress",
+]
