@@ -298,25 +298,18 @@ void StreamingQueryAccess::Unregister(StreamingQueryManager& m, const std::strin
 }
 
 namespace {
-std::mutex g_managers_mu;
-// Each session's manager, by the session's address. A new session at the
-// address of a destroyed one gets that one's manager (its listeners and
-// terminated queries): the fix is the manager owned by the session, as the
-// memory sink's tables are (dd7babe), which needs a slot in SessionImpl.
-// (Holding a weak_ptr to tell sessions apart keeps every session's memory
-// allocated: make_shared puts the object in the control block.)
-std::map<const Session*, std::unique_ptr<StreamingQueryManager>> g_managers;
-
 std::shared_ptr<SessionImpl> ImplOf(Session* s) {
   return std::static_pointer_cast<SessionImpl>(static_cast<SessionImpl*>(s)->shared_from_this());
 }
 }  // namespace
 
 StreamingQueryManager& Session::streams() {
-  std::lock_guard<std::mutex> l(g_managers_mu);
-  auto& m = g_managers[this];
-  if (!m) m = std::make_unique<StreamingQueryManager>();
-  return *m;
+  // Kept in the session's catalog and destroyed with it, so that a later
+  // session (even one allocated at this address) starts with no listeners
+  // and no queries. A running query holds its session, and so this manager.
+  auto kept = ImplOf(this)->catalog().KeepForSession(
+      "stream:query_manager", [] { return std::static_pointer_cast<void>(std::make_shared<StreamingQueryManager>()); });
+  return *std::static_pointer_cast<StreamingQueryManager>(kept);
 }
 
 DataStreamReader Session::readStream() { return DataStreamReader(ImplOf(this)); }
