@@ -35,10 +35,13 @@ add_custom_command(
 add_custom_target(python_package ALL DEPENDS ${PROJECT_BINARY_DIR}/python/package.stamp _core)
 
 if(SLUICE_BUILD_TESTS)
-  # The pytest suite of the package (python/tests), label "python".
-  add_test(NAME python_tests
-           COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${PROJECT_BINARY_DIR}/python SLUICE_BINARY=$<TARGET_FILE:sluice>
-                   ${Python_EXECUTABLE} -m pytest -q -p no:cacheprovider ${PROJECT_SOURCE_DIR}/python/tests
-           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  # The pytest suite of the package (python/tests), label "python"; -rs
+  # prints the reason of every skipped test. The tests that start a Kafka
+  # broker run apart, labelled "kafka" too (ctest -LE kafka leaves them out).
+  set(SLUICE_PYTEST ${CMAKE_COMMAND} -E env PYTHONPATH=${PROJECT_BINARY_DIR}/python SLUICE_BINARY=$<TARGET_FILE:sluice>
+      ${Python_EXECUTABLE} -m pytest -q -rs -p no:cacheprovider ${PROJECT_SOURCE_DIR}/python/tests)
+  add_test(NAME python_tests COMMAND ${SLUICE_PYTEST} -m "not kafka" WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(python_tests PROPERTIES LABELS python TIMEOUT 900)
+  add_test(NAME python_kafka_tests COMMAND ${SLUICE_PYTEST} -m kafka WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(python_kafka_tests PROPERTIES LABELS "python;kafka" TIMEOUT 600)
 endif()

@@ -16,6 +16,9 @@ import pytest
 
 from sluice.sql import SparkSession
 
+# Started by ctest as python_kafka_tests (label kafka), not with python_tests.
+pytestmark = pytest.mark.kafka
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BROKER = os.path.join(ROOT, "scripts", "kafka", "broker.sh")
 
