@@ -4,6 +4,7 @@
 
 #include "connectors/file/csv_split_reader.h"
 #include "connectors/file/json_split_reader.h"
+#include "connectors/file/partitioning.h"
 #include "common/log.h"
 
 namespace sluice {
@@ -13,11 +14,64 @@ class EmptyBatchStream final : public BatchStream {
  public:
   Result<std::optional<Batch>> Next() override { return std::optional<Batch>(); }
 };
+
+// The output of a scan with partition columns: the reader's columns and a
+// constant column per partition column, in ScanSpec::output's order.
+class PartitionValuesStream final : public BatchStream {
+ public:
+  PartitionValuesStream(std::unique_ptr<BatchStream> in, std::shared_ptr<const ScanSpec> spec,
+                        std::shared_ptr<const std::vector<Value>> values)
+      : in_(std::move(in)), spec_(std::move(spec)), values_(std::move(values)) {}
+
+  Result<std::optional<Batch>> Next() override {
+    SLUICE_ASSIGN_OR_RETURN(auto batch, in_->Next());
+    if (!batch) return batch;
+    Batch out;
+    out.num_rows = batch->num_rows;
+    out.columns.reserve(spec_->output.size());
+    for (int c : spec_->output) {
+      if (c >= 0) {
+        out.columns.push_back(batch->columns[static_cast<size_t>(c)]);
+        continue;
+      }
+      auto p = static_cast<size_t>(-1 - c);
+      const Value& v = values_ ? (*values_)[p] : null_;
+      if (v.is_null()) {
+        Vector col(spec_->partition_schema.field(p).type, 0);
+        for (size_t r = 0; r < out.num_rows; ++r) col.AppendValue(Value::Null(col.type()));
+        out.columns.push_back(std::move(col));
+      } else {
+        out.columns.push_back(Vector::Constant(v, out.num_rows));
+      }
+    }
+    return std::optional<Batch>(std::move(out));
+  }
+
+ private:
+  std::unique_ptr<BatchStream> in_;
+  std::shared_ptr<const ScanSpec> spec_;
+  std::shared_ptr<const std::vector<Value>> values_;
+  Value null_;
+};
+
 }  // namespace
 
-Schema ScanSpec::OutputSchema() const {
+Schema ScanSpec::ReaderSchema() const {
   Schema out;
   for (int c : projection) out.Add(data_schema.field(static_cast<size_t>(c)));
+  return out;
+}
+
+Schema ScanSpec::OutputSchema() const {
+  if (output.empty()) return ReaderSchema();
+  Schema out;
+  for (int c : output) {
+    if (c >= 0) {
+      out.Add(data_schema.field(static_cast<size_t>(projection[static_cast<size_t>(c)])));
+    } else {
+      out.Add(partition_schema.field(static_cast<size_t>(-1 - c)));
+    }
+  }
   return out;
 }
 
@@ -34,6 +88,7 @@ std::vector<FileSplit> PlanSplits(const std::vector<FileInfo>& files, int64_t ma
         out.push_back({f.path, start, std::min(max_bytes, f.size - start), f.size});
       }
     }
+    for (size_t i = first; i < out.size(); ++i) out[i].partition_values = f.partition_values;
     if (f.crc32) {  // a file sink's part file: its splits check its CRC-32 together
       auto check = std::make_shared<FileChecksumCheck>(f.path, f.size, *f.crc32, out.size() - first, f.manifest_dir);
       for (size_t i = first; i < out.size(); ++i) {
@@ -45,8 +100,9 @@ std::vector<FileSplit> PlanSplits(const std::vector<FileInfo>& files, int64_t ma
   return out;
 }
 
-Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
-                                                     std::shared_ptr<const ScanSpec> spec) {
+namespace {
+
+Result<std::unique_ptr<BatchStream>> OpenDataReader(const FileSplit& split, std::shared_ptr<const ScanSpec> spec) {
   SplitReader::Options ro;
   if (spec->format == FileFormat::kCsv && spec->options.multi_line) {
     ro.quoted_newlines = true;
@@ -64,9 +120,20 @@ Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
   return OpenCsvSplitReader(std::move(in), std::move(spec));
 }
 
+}  // namespace
+
+Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
+                                                     std::shared_ptr<const ScanSpec> spec) {
+  SLUICE_ASSIGN_OR_RETURN(auto in, OpenDataReader(split, spec));
+  if (spec->output.empty()) return in;
+  return std::unique_ptr<BatchStream>(
+      std::make_unique<PartitionValuesStream>(std::move(in), std::move(spec), split.partition_values));
+}
+
 Result<std::shared_ptr<FileScan>> FileScan::Make(Env* env, FileFormat format, std::vector<std::string> paths,
                                                  Schema data_schema, FileFormatOptions options,
-                                                 std::vector<int> projection) {
+                                                 std::vector<int> projection, Schema partition_schema,
+                                                 std::vector<int> output) {
   auto spec = std::make_shared<ScanSpec>();
   spec->env = env;
   spec->format = format;
@@ -94,9 +161,18 @@ Result<std::shared_ptr<FileScan>> FileScan::Make(Env* env, FileFormat format, st
   spec->data_schema = std::move(data_schema);
   spec->options = std::move(options);
   spec->projection = std::move(projection);
+  for (int c : output) {
+    if ((c >= 0 && static_cast<size_t>(c) >= spec->projection.size()) ||
+        (c < 0 && static_cast<size_t>(-1 - c) >= partition_schema.size())) {
+      return Status::InvalidArgument("scan output column " + std::to_string(c) + " is out of range");
+    }
+  }
+  spec->partition_schema = std::move(partition_schema);
+  spec->output = std::move(output);
 
   auto scan = std::shared_ptr<FileScan>(new FileScan());
   SLUICE_ASSIGN_OR_RETURN(scan->files_, ListFiles(env, paths));
+  SLUICE_RETURN_NOT_OK(AttachPartitionValues(&scan->files_, spec->partition_schema, spec->options.base_path));
   bool splittable = !(format == FileFormat::kCsv && spec->options.multi_line);
   scan->splits_ = PlanSplits(scan->files_, spec->options.max_partition_bytes, splittable);
   scan->paths_ = std::move(paths);
