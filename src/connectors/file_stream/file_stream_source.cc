@@ -135,9 +135,22 @@ Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles(
     return out;
   }
   missing_dir_warning_.Reset();
+  const bool sink_output = env_->FileExists(JoinPath(dir_, "_sluice_metadata"));
+  if (sink_output) {
+    // A file sink's output: the files its manifest lists (ListFiles checks
+    // them against it), never a crashed attempt's.
+    SLUICE_ASSIGN_OR_RETURN(auto listed, ListFiles(env_, {dir_}));
+    for (const auto& f : listed) {
+      if (seen_.count(f.path)) continue;
+      if (available_now_files_ && !available_now_files_->count(f.path)) continue;
+      SLUICE_ASSIGN_OR_RETURN(auto attrs, env_->GetFileAttributes(f.path));
+      out.push_back({f.path, attrs.mtime_ms});
+    }
+  }
   // Subdirectories (partition directories col=value) are walked too, as
   // Spark lists a directory's leaf files.
-  std::vector<std::string> dirs{dir_};
+  std::vector<std::string> dirs;
+  if (!sink_output) dirs.push_back(dir_);
   while (!dirs.empty()) {
     std::string dir = std::move(dirs.back());
     dirs.pop_back();
