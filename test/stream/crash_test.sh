@@ -35,7 +35,7 @@ START STREAMING QUERY copy INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$
 SQL
     else
       cat >> "$d/job.sql" <<SQL
-CREATE SINK out USING json OPTIONS (path '$d/out', partitionBy 'p');
+CREATE SINK out USING json OPTIONS (path '$d/out') PARTITIONED BY (p);
 START STREAMING QUERY copy INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$d/ck'
   AS SELECT id, id % 3 AS p FROM input;
 SQL
