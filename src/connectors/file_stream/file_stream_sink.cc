@@ -50,6 +50,10 @@ Result<std::shared_ptr<FileStreamSink>> FileStreamSink::Make(const std::string& 
 }
 
 Status FileStreamSink::Open(const SinkContext& ctx) {
+  // Bad partition columns fail the start, before anything is written (as
+  // Spark's start() fails); BeginBatch checks again for callers that do
+  // not give the schema.
+  if (ctx.output_schema) SLUICE_RETURN_NOT_OK(ResolvePartitionColumns(*ctx.output_schema).status());
   env_ = ctx.env;
   checkpoint_dir_ = ctx.checkpoint_dir;
   SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(dir_));
