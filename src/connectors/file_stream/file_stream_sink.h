@@ -56,11 +56,6 @@ class FileStreamSink : public Sink {
   const std::vector<std::string>& partition_by() const { return partition_by_; }
 
  private:
-  // The partitionBy columns' indices in `schema`; AnalysisError for a
-  // column not in it, a repeated one, a nested or BINARY one, or when they
-  // are all the columns (Spark's checks).
-  Result<std::vector<int>> ResolvePartitionColumns(const Schema& schema) const;
-
   std::string format_;
   std::string dir_;
   FileFormatOptions write_options_;
