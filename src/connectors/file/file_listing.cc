@@ -47,13 +47,20 @@ Status AddManifestFiles(Env* env, const std::string& dir, std::vector<FileInfo>*
 
 // The regular files under `dir` (recursively), hidden names skipped; `base`
 // is recorded as their base directory.
-Status AddDirectoryFiles(Env* env, const std::string& base, const std::string& dir, std::vector<FileInfo>* out) {
+constexpr int kMaxDirectoryDepth = 32;
+
+Status AddDirectoryFiles(Env* env, const std::string& base, const std::string& dir, std::vector<FileInfo>* out,
+                         int depth = 0) {
+  if (depth > kMaxDirectoryDepth) {
+    return Status::InvalidArgument("directories nested deeper than " + std::to_string(kMaxDirectoryDepth) +
+                                   " levels under " + base + " (at " + dir + "): a symbolic link loop?");
+  }
   SLUICE_ASSIGN_OR_RETURN(auto entries, env->ListDirWithAttributes(dir));
   const std::string dir_prefix = dir.back() == '/' ? dir : dir + "/";
   for (const auto& e : entries) {
     if (IsHiddenName(e.name)) continue;
     if (e.type == FileType::kDirectory) {
-      SLUICE_RETURN_NOT_OK(AddDirectoryFiles(env, base, dir_prefix + e.name, out));
+      SLUICE_RETURN_NOT_OK(AddDirectoryFiles(env, base, dir_prefix + e.name, out, depth + 1));
       continue;
     }
     if (e.type != FileType::kRegular) continue;

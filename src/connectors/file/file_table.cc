@@ -91,7 +91,14 @@ Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std:
     return TableSourcePtr(std::make_shared<FileTable>(env, f, std::move(paths), std::move(*schema),
                                                       *partition_schema, std::move(opts)));
   }
-  SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles(env, paths));
+  auto listed = ListFiles(env, paths);
+  if (!listed.ok() && schema && listed.status().code() == StatusCode::kNotFound) {
+    // A declared table over a path that does not exist yet: no partition
+    // columns to find; the scan reports the path if it is still missing.
+    return TableSourcePtr(
+        std::make_shared<FileTable>(env, f, std::move(paths), std::move(*schema), Schema(), std::move(opts)));
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto files, std::move(listed));
   SLUICE_ASSIGN_OR_RETURN(DiscoveredPartitions parts,
                           DiscoverFilePartitions(files, schema ? &*schema : nullptr, opts.base_path));
   Schema full;
