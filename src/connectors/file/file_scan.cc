@@ -5,6 +5,8 @@
 #include "connectors/file/csv_split_reader.h"
 #include "connectors/file/json_split_reader.h"
 #include "connectors/file/partitioning.h"
+#include "exec/expression_evaluator.h"
+#include "exec/function_registry.h"
 #include "common/log.h"
 
 namespace sluice {
@@ -130,10 +132,79 @@ Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
       std::make_unique<PartitionValuesStream>(std::move(in), std::move(spec), split.partition_values));
 }
 
+namespace {
+
+// True if `e` reads only partition columns (ScanSpec::output < 0) and
+// calls only deterministic functions.
+bool OnPartitionColumnsOnly(const Expr& e, const std::vector<int>& output) {
+  switch (e.kind) {
+    case ExprKind::kColumnRef:
+      return e.column_index >= 0 && static_cast<size_t>(e.column_index) < output.size() &&
+             output[static_cast<size_t>(e.column_index)] < 0;
+    case ExprKind::kLiteral:
+      return true;
+    case ExprKind::kCall:
+      if (e.function == nullptr || !e.function->deterministic) return false;
+      for (const auto& a : e.args) {
+        if (!a || !OnPartitionColumnsOnly(*a, output)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+// Drops the files whose partition values a conjunct of `filter` over
+// partition columns rejects; returns how many.
+int64_t PruneFiles(const ScanSpec& spec, const ExprPtr& filter, std::vector<FileInfo>* files) {
+  std::vector<ExprPtr> conjuncts;
+  SplitConjuncts(filter, &conjuncts);
+  std::vector<ExprPtr> on_partitions;
+  for (const auto& c : conjuncts) {
+    if (c && c->type.id() == TypeId::kBoolean && OnPartitionColumnsOnly(*c, spec.output)) on_partitions.push_back(c);
+  }
+  if (on_partitions.empty()) return 0;
+  const Schema out = spec.OutputSchema();
+  EvalContext eval;
+  eval.now_known = false;  // a conjunct that needs the query's clock keeps every file
+  int64_t pruned = 0;
+  std::vector<FileInfo> kept;
+  for (auto& f : *files) {
+    bool keep = true;
+    if (f.partition_values) {
+      // One row: the file's partition values, NULL for the data columns
+      // (which the conjuncts do not read).
+      Batch row;
+      row.num_rows = 1;
+      for (size_t k = 0; k < spec.output.size(); ++k) {
+        Vector v(out.field(k).type, 0);
+        int c = spec.output[k];
+        v.AppendValue(c < 0 ? (*f.partition_values)[static_cast<size_t>(-1 - c)] : Value::Null(out.field(k).type));
+        row.columns.push_back(std::move(v));
+      }
+      for (const auto& c : on_partitions) {
+        auto sel = ExpressionEvaluator::Select(*c, row, nullptr, eval);
+        if (sel.ok() && sel->empty()) {
+          keep = false;
+          break;
+        }
+      }
+    }
+    if (keep) {
+      kept.push_back(std::move(f));
+    } else {
+      ++pruned;
+    }
+  }
+  *files = std::move(kept);
+  return pruned;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<FileScan>> FileScan::Make(Env* env, FileFormat format, std::vector<std::string> paths,
                                                  Schema data_schema, FileFormatOptions options,
                                                  std::vector<int> projection, Schema partition_schema,
-                                                 std::vector<int> output) {
+                                                 std::vector<int> output, ExprPtr filter) {
   auto spec = std::make_shared<ScanSpec>();
   spec->env = env;
   spec->format = format;
@@ -173,6 +244,7 @@ Result<std::shared_ptr<FileScan>> FileScan::Make(Env* env, FileFormat format, st
   auto scan = std::shared_ptr<FileScan>(new FileScan());
   SLUICE_ASSIGN_OR_RETURN(scan->files_, ListFiles(env, paths));
   SLUICE_RETURN_NOT_OK(AttachPartitionValues(&scan->files_, spec->partition_schema, spec->options.base_path));
+  if (filter && !spec->output.empty()) scan->files_pruned_ = PruneFiles(*spec, filter, &scan->files_);
   bool splittable = !(format == FileFormat::kCsv && spec->options.multi_line);
   scan->splits_ = PlanSplits(scan->files_, spec->options.max_partition_bytes, splittable);
   scan->paths_ = std::move(paths);

@@ -57,6 +57,7 @@
 #include "connectors/file/file_listing.h"
 #include "connectors/file/split_reader.h"
 #include "env/env.h"
+#include "exec/expression.h"
 #include "exec/physical_operator.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
@@ -114,15 +115,23 @@ class FileScan {
   // `partition_schema` are ignored. Files right in the base directory while
   // others sit in partition directories are left out (as Spark does).
   // `output` as ScanSpec::output.
+  //
+  // Partition pruning: `filter` (may be null; a BOOLEAN expression over the
+  // output columns, which the caller still applies to the rows) drops the
+  // files its conjuncts over partition columns only (deterministic ones)
+  // reject for the file's partition values; a conjunct that fails to
+  // evaluate keeps the file.
   static Result<std::shared_ptr<FileScan>> Make(Env* env, FileFormat format, std::vector<std::string> paths,
                                                 Schema data_schema, FileFormatOptions options,
                                                 std::vector<int> projection, Schema partition_schema = {},
-                                                std::vector<int> output = {});
+                                                std::vector<int> output = {}, ExprPtr filter = nullptr);
 
   FileFormat format() const { return spec_->format; }
   const std::vector<std::string>& paths() const { return paths_; }
   const std::vector<FileInfo>& files() const { return files_; }
   const std::vector<FileSplit>& splits() const { return splits_; }
+  // Files left out by partition pruning.
+  int64_t files_pruned() const { return files_pruned_; }
   const ScanSpec& spec() const { return *spec_; }
   Schema output_schema() const { return spec_->OutputSchema(); }
 
@@ -136,6 +145,7 @@ class FileScan {
   std::vector<FileInfo> files_;
   std::vector<FileSplit> splits_;
   std::shared_ptr<ScanSpec> spec_;
+  int64_t files_pruned_ = 0;
 };
 
 }  // namespace sluice

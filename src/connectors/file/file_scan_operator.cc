@@ -42,7 +42,7 @@ Result<std::shared_ptr<FileScanOperator>> FileScanOperator::Make(
   }
   SLUICE_ASSIGN_OR_RETURN(auto scan, FileScan::Make(env, format, std::move(paths), std::move(data_schema),
                                                     std::move(options), std::move(projection),
-                                                    std::move(partition_schema), std::move(output)));
+                                                    std::move(partition_schema), std::move(output), filter));
   return std::shared_ptr<FileScanOperator>(new FileScanOperator(std::move(scan), std::move(filter)));
 }
 
@@ -65,6 +65,7 @@ std::string FileScanOperator::details() const {
   s += "]";
   if (filter_) s += ", filter=" + filter_->ToString();
   s += ", splits=" + std::to_string(scan_->splits().size());
+  if (scan_->files_pruned() > 0) s += ", files pruned=" + std::to_string(scan_->files_pruned());
   return s;
 }
 
