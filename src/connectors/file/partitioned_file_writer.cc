@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "checkpoint/checkpoint_metadata.h"
 #include "connectors/file/file_checksum_check.h"
@@ -15,8 +16,18 @@ struct PartitionedFileWriter::Part {
   std::unique_ptr<WritableFile> file;
   std::string name;  // relative to dir_
   int64_t size = 0;
-  uint32_t crc32 = 0;  // of the bytes appended so far
+  uint32_t crc32 = 0;  // of the bytes written so far (appended or buffered)
+  // Bytes not yet appended: a file of a partition directory gets a few
+  // rows per input batch, so writes are gathered into appends of ~1 MB.
+  std::string buffer;
 };
+
+namespace {
+// A file's buffer is appended at this size, and all of a writer's buffers
+// when together they pass kWriterBufferBytes (many partition directories).
+constexpr size_t kAppendBytes = size_t{1} << 20;
+constexpr size_t kWriterBufferBytes = size_t{16} << 20;
+}  // namespace
 
 Result<std::vector<std::string>> ParsePartitionByOption(const std::string& value) {
   std::vector<std::string> out;
@@ -84,6 +95,7 @@ Result<std::unique_ptr<PartitionedFileWriter>> PartitionedFileWriter::Make(
   }
   for (int c : w->partition_columns_) w->partition_names_.push_back(schema.field(static_cast<size_t>(c)).name);
   w->parts_.resize(static_cast<size_t>(std::max(num_writers, 1)));
+  w->buffered_.assign(w->parts_.size(), 0);
   return w;
 }
 
@@ -109,26 +121,50 @@ Status PartitionedFileWriter::Write(int writer, const Batch& batch) {
     if (!p) p = std::make_unique<Part>();
     return *p;
   };
-  if (partition_columns_.empty()) return WriteTo(part(""), "", batch);
+  size_t& buffered = buffered_[static_cast<size_t>(writer)];
+  if (partition_columns_.empty()) return WriteTo(part(""), "", batch, &buffered);
   // Rows grouped by their partition directory, in order of first
-  // appearance; runs of equal values (the common case) cost one lookup.
+  // appearance. Each row's key is its partition values' bytes (no Value,
+  // no text): the directory name is made once per distinct key.
   std::vector<std::string> dirs;
   std::map<std::string, SelectionVector> groups;
-  std::vector<Value> prev;
+  std::unordered_map<std::string, SelectionVector*> by_key;
+  std::string key;
+  std::string prev_key;
   SelectionVector* current = nullptr;
   for (size_t r = 0; r < batch.num_rows; ++r) {
-    std::vector<Value> key;
-    key.reserve(partition_columns_.size());
-    for (int c : partition_columns_) key.push_back(batch.columns[static_cast<size_t>(c)].GetValue(r));
-    if (current == nullptr || key != prev) {
-      std::string dir;
-      for (size_t k = 0; k < key.size(); ++k) {
-        dir += (k ? "/" : "") + PartitionDirectoryName(partition_names_[k], key[k]);
+    key.clear();
+    for (int c : partition_columns_) {
+      const Vector& v = batch.columns[static_cast<size_t>(c)];
+      if (v.IsNull(r)) {
+        key += '\0';
+        continue;
       }
-      auto [it, inserted] = groups.try_emplace(dir);
-      if (inserted) dirs.push_back(dir);
-      current = &it->second;
-      prev = std::move(key);
+      key += '\1';
+      if (v.type().is_string_like()) {
+        std::string_view sv = v.GetString(r);
+        auto len = static_cast<uint32_t>(sv.size());
+        key.append(reinterpret_cast<const char*>(&len), sizeof(len));
+        key.append(sv);
+      } else {
+        size_t w = PhysicalWidth(v.type());
+        key.append(reinterpret_cast<const char*>(v.data<uint8_t>()) + r * w, w);
+      }
+    }
+    if (current == nullptr || key != prev_key) {
+      auto it = by_key.find(key);
+      if (it == by_key.end()) {
+        std::string dir;
+        for (size_t k = 0; k < partition_columns_.size(); ++k) {
+          Value value = batch.columns[static_cast<size_t>(partition_columns_[k])].GetValue(r);
+          dir += (k ? "/" : "") + PartitionDirectoryName(partition_names_[k], value);
+        }
+        auto [g, inserted] = groups.try_emplace(dir);
+        if (inserted) dirs.push_back(dir);
+        it = by_key.emplace(key, &g->second).first;
+      }
+      current = it->second;
+      prev_key = key;
     }
     current->push_back(static_cast<uint32_t>(r));
   }
@@ -137,18 +173,27 @@ Status PartitionedFileWriter::Write(int writer, const Batch& batch) {
     Batch data;
     data.num_rows = sel.size();
     for (int c : data_columns_) data.columns.push_back(batch.columns[static_cast<size_t>(c)].Gather(sel));
-    SLUICE_RETURN_NOT_OK(WriteTo(part(dir), dir, data));
+    SLUICE_RETURN_NOT_OK(WriteTo(part(dir), dir, data, &buffered));
+  }
+  if (buffered > kWriterBufferBytes) {
+    for (auto& [d, p] : files) {
+      if (p->buffer.empty()) continue;
+      SLUICE_RETURN_NOT_OK(p->file->Append(p->buffer));
+      p->buffer.clear();
+    }
+    buffered = 0;
   }
   return Status::OK();
 }
 
-Status PartitionedFileWriter::WriteTo(Part& p, const std::string& dir, const Batch& batch) {
+Status PartitionedFileWriter::WriteTo(Part& p, const std::string& dir, const Batch& batch, size_t* buffered) {
   if (!p.file) {
     p.name = (dir.empty() ? "" : dir + "/") + file_prefix_ + NewUuidV4() + "." + FileFormatName(format_);
     if (!dir.empty()) SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(JoinPath(dir_, dir)));
     SLUICE_ASSIGN_OR_RETURN(p.file, env_->NewWritableFile(JoinPath(dir_, p.name)));
   }
   std::string data;
+  data.reserve(batch.num_rows * 16);
   if (format_ == FileFormat::kJson) {
     SLUICE_RETURN_NOT_OK(JsonLinesWriter(data_schema_, options_.json_write_options()).Write(batch, &data));
   } else {
@@ -156,9 +201,15 @@ Status PartitionedFileWriter::WriteTo(Part& p, const std::string& dir, const Bat
     if (p.size == 0) writer.WriteHeader(&data);  // a header opens the file only
     SLUICE_RETURN_NOT_OK(writer.Write(batch, &data));
   }
-  SLUICE_RETURN_NOT_OK(p.file->Append(data));
   p.size += static_cast<int64_t>(data.size());
   p.crc32 = FileChecksumCheck::Extend(p.crc32, data.data(), data.size());
+  p.buffer += data;
+  *buffered += data.size();
+  if (p.buffer.size() >= kAppendBytes) {
+    SLUICE_RETURN_NOT_OK(p.file->Append(p.buffer));
+    *buffered -= p.buffer.size();
+    p.buffer.clear();
+  }
   return Status::OK();
 }
 
@@ -168,6 +219,8 @@ Result<std::vector<WrittenFile>> PartitionedFileWriter::Finish() {
   for (auto& files : parts_) {
     for (auto& [dir, p] : files) {
       if (!p->file) continue;
+      if (!p->buffer.empty()) SLUICE_RETURN_NOT_OK(p->file->Append(p->buffer));
+      p->buffer.clear();
       SLUICE_RETURN_NOT_OK(p->file->Sync());
       SLUICE_RETURN_NOT_OK(p->file->Close());
       out.push_back({p->name, p->file->path(), p->size, p->crc32});

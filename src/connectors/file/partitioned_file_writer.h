@@ -5,7 +5,8 @@
 // header too).
 //
 // Each writer (a query partition, written by one thread) appends to one
-// file per partition directory it meets, named
+// file per partition directory it meets (through a buffer: appends of about
+// 1 MB, at most 16 MB buffered per writer), named
 // `<partition dirs>/<file_prefix><uuid>.<ext>`. Finish syncs and closes the
 // files, then syncs the directories that hold them, deepest first, and
 // `dir`; the files are then durable and kept. A writer dropped before
@@ -70,7 +71,9 @@ class PartitionedFileWriter {
  private:
   struct Part;
   PartitionedFileWriter() = default;
-  Status WriteTo(Part& p, const std::string& dir, const Batch& batch);
+  // Adds `batch`'s bytes to `p` (its buffer; *buffered counts the writer's
+  // buffered bytes).
+  Status WriteTo(Part& p, const std::string& dir, const Batch& batch, size_t* buffered);
 
   Env* env_ = nullptr;
   std::string dir_;
@@ -84,6 +87,7 @@ class PartitionedFileWriter {
   // Per writer, its files by relative partition directory ("" when not
   // partitioned); each touched by its writer's thread only.
   std::vector<std::map<std::string, std::unique_ptr<Part>>> parts_;
+  std::vector<size_t> buffered_;  // per writer: bytes in its files' buffers
   bool finished_ = false;
 };
 
