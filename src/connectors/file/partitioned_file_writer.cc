@@ -246,8 +246,8 @@ Result<std::vector<WrittenFile>> WriteFiles(Env* env, const std::string& dir, Fi
                                             const std::vector<Batch>& batches,
                                             const std::vector<std::string>& partition_by) {
   SLUICE_RETURN_NOT_OK(env->CreateDirRecursive(dir));
-  SLUICE_ASSIGN_OR_RETURN(auto writer,
-                          PartitionedFileWriter::Make(env, dir, format, options, schema, partition_by, 1, "part-00000-"));
+  SLUICE_ASSIGN_OR_RETURN(
+      auto writer, PartitionedFileWriter::Make(env, dir, format, options, schema, partition_by, 1, "part-00000-"));
   for (const auto& b : batches) SLUICE_RETURN_NOT_OK(writer->Write(0, b));
   SLUICE_ASSIGN_OR_RETURN(auto files, writer->Finish());
   SLUICE_ASSIGN_OR_RETURN(auto success, env->NewWritableFile(JoinPath(dir, "_SUCCESS")));
