@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ struct SinkContext {
   // sink that records its batches (the file sink's manifest) checks that it
   // is not behind.
   int64_t last_committed_batch_id = -1;
+  // The schema of the rows the query will write (nullopt: not known), so
+  // that a sink can check its options against it before the first batch
+  // (the file sink's partitionBy columns).
+  std::optional<Schema> output_schema = std::nullopt;
   // Cancelled when the query stops: flushes and other waits must give up
   // within about a second (the batch is then not committed).
   const CancellationToken* cancel = &CancellationToken::Never();

@@ -580,7 +580,8 @@ std::string CreateStreamStatement::ToString() const {
 
 std::string CreateSinkStatement::ToString() const {
   return std::string("CREATE ") + (or_replace ? "OR REPLACE " : "") + "SINK " + QuoteIdentifier(name) + " USING " +
-         format + OptionsToString(options);
+         format + OptionsToString(options) +
+         (partitioned_by.empty() ? "" : " PARTITIONED BY " + IdentifierListSql(partitioned_by));
 }
 
 std::string StartStreamingQueryStatement::ToString() const {

@@ -490,11 +490,14 @@ struct CreateStreamStatement : Statement {
 };
 
 // CREATE [OR REPLACE] SINK name USING sink [OPTIONS (k v, ...)]
+//   [PARTITIONED BY (c, ...)]
 struct CreateSinkStatement : Statement {
   CreateSinkStatement() : Statement(StatementKind::kCreateSink) {}
   std::string name;
   std::string format;  // console, memory, json, csv, noop, kafka...
   std::vector<std::pair<std::string, std::string>> options;
+  // The file sinks' partitionBy (the sink option "partitionBy").
+  std::vector<std::string> partitioned_by;
   bool or_replace = false;
   std::string ToString() const override;
 };

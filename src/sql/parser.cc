@@ -504,6 +504,11 @@ Result<ast::StatementPtr> Parser::ParseCreateStreamOrSink(SourceLocation loc, bo
   }
   std::vector<std::pair<std::string, std::string>> options;
   if (MatchWord("OPTIONS")) SLUICE_RETURN_NOT_OK(ParseOptions(&options));
+  std::vector<std::string> partitioned_by;
+  if (!stream && MatchWord("PARTITIONED")) {
+    SLUICE_RETURN_NOT_OK(ExpectWord("BY"));
+    SLUICE_ASSIGN_OR_RETURN(partitioned_by, ParseIdentifierList());
+  }
   if (stream) {
     auto stmt = std::make_shared<ast::CreateStreamStatement>();
     stmt->location = loc;
@@ -520,6 +525,7 @@ Result<ast::StatementPtr> Parser::ParseCreateStreamOrSink(SourceLocation loc, bo
   stmt->name = std::move(name);
   stmt->format = std::move(format);
   stmt->options = std::move(options);
+  stmt->partitioned_by = std::move(partitioned_by);
   return ast::StatementPtr(stmt);
 }
 

@@ -514,6 +514,20 @@ TEST(ParserStreamingTest, StreamSinkAndStartQuery) {
   ASSERT_NE(sq.query, nullptr);
 }
 
+// A file sink's partition columns: CREATE SINK ... PARTITIONED BY (a, b)
+// (the sink option partitionBy); the statement prints back with it.
+TEST(ParserStreamingTest, CreateSinkPartitionedBy) {
+  auto r = ParseStatements("CREATE SINK out USING json OPTIONS (path '/out') PARTITIONED BY (day, `the region`)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto& ck = (*r)[0]->As<ast::CreateSinkStatement>();
+  EXPECT_EQ(ck.partitioned_by, (std::vector<std::string>{"day", "the region"}));
+  EXPECT_NE(ck.ToString().find(" PARTITIONED BY (day, `the region`)"), std::string::npos) << ck.ToString();
+  auto missing_by = ParseStatements("CREATE SINK out USING json PARTITIONED (day)");
+  EXPECT_EQ(missing_by.status().code(), StatusCode::kSyntaxError) << missing_by.status().ToString();
+  // Streams have no partition columns to declare.
+  EXPECT_FALSE(ParseStatements("CREATE STREAM s (a INT) USING json OPTIONS (path '/in') PARTITIONED BY (a)").ok());
+}
+
 // Kafka rows have a column named `offset`: the word is not reserved, and
 // still ends a FROM clause or select item instead of becoming an alias.
 TEST(ParserStreamingTest, OffsetIsAColumnNameAndAClause) {

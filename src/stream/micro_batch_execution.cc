@@ -355,6 +355,7 @@ Status MicroBatchExecution::Start() {
   sctx.checkpoint_dir = config_.checkpoint_dir;
   sctx.last_committed_batch_id = latest_commit ? *latest_commit : -1;
   sctx.cancel = cancel_.get();
+  sctx.output_schema = OutputSchema(*plan_);
   SLUICE_RETURN_NOT_OK(sink_->Open(sctx));
   // A query changed in a way its state cannot follow fails here, before
   // it logs a batch.

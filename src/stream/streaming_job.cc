@@ -85,9 +85,24 @@ Result<std::unique_ptr<StreamingJob>> StreamingJob::Start(const std::shared_ptr<
         for (const auto& [k, v] : ck.options) {
           if (!StreamingQueryOptionSet().Find(k)) sink_only[k] = v;
         }
+        auto sink_options = OptionMap(ck.options);
+        if (!ck.partitioned_by.empty()) {
+          // PARTITIONED BY (a, b) is the option partitionBy 'a,b'.
+          for (const auto& [k, v] : ck.options) {
+            if (EqualsIgnoreCase(k, "partitionBy")) {
+              return Located(Status::AnalysisError("partition columns are given twice: by PARTITIONED BY and by "
+                                                   "the option partitionBy; keep one"),
+                             text, ck.location, "CREATE SINK " + ck.name);
+            }
+          }
+          std::string joined;
+          for (const auto& c : ck.partitioned_by) joined += (joined.empty() ? "" : ",") + c;
+          sink_only["partitionBy"] = joined;
+          sink_options["partitionBy"] = joined;
+        }
         Status valid = ValidateOptions((*spec)->options, sink_only, (*spec)->What());
         if (!valid.ok()) return Located(valid, text, ck.location, "CREATE SINK " + ck.name);
-        sinks[key] = SinkDecl{ck.format, OptionMap(ck.options)};
+        sinks[key] = SinkDecl{ck.format, std::move(sink_options)};
         break;
       }
       case ast::StatementKind::kStartStreamingQuery: {

@@ -111,7 +111,7 @@ class CsvSplitReader final : public BatchStream {
 
   Result<std::optional<Batch>> Next() override {
     if (done_) return std::optional<Batch>();
-    const Schema out_schema = spec_->OutputSchema();
+    const Schema out_schema = spec_->ReaderSchema();
     const FileFormatOptions& o = spec_->options;
     std::vector<Vector> cols;
     cols.reserve(out_schema.size());

@@ -69,6 +69,8 @@ Result<FileFormatOptions> FileFormatOptions::Parse(
       SLUICE_ASSIGN_OR_RETURN(o.max_partition_bytes, ParsePositive(raw_key, v));
     } else if (k == "samplingbytes") {
       SLUICE_ASSIGN_OR_RETURN(o.sampling_bytes, ParsePositive(raw_key, v));
+    } else if (k == "basepath") {
+      o.base_path = v;
     } else if (k == "ignoremissingfiles") {
       SLUICE_ASSIGN_OR_RETURN(o.ignore_missing_files, ParseBool(raw_key, v));
     } else if (k == "dateformat" || k == "timestampformat" || k == "timestampntzformat") {
@@ -186,6 +188,9 @@ OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
       .Add(OptionSpec::Bool("ignoreMissingFiles", "false",
                             "a file deleted after it was listed (a stream: after it was logged for a batch) is "
                             "skipped, not an error"))
+      .Add(OptionSpec::String("basePath", "",
+                              "partition columns (col=value directories) are read from the paths below this "
+                              "directory (default: the path read)"))
       .Add(OptionSpec::String("dateFormat", "yyyy-MM-dd", "only Spark's default is accepted"))
       .Add(OptionSpec::String("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]",
                               "only Spark's default is accepted"))

@@ -16,6 +16,8 @@
 //                                split by byte ranges; Spark's session conf
 //                                spark.sql.files.maxPartitionBytes)
 //     samplingBytes              8388608 (Sluice: bytes read per inference)
+//     basePath                   none (partition directories col=value are
+//                                read from the paths below it; partitioning.h)
 //     ignoreMissingFiles         false (a file deleted after it was listed,
 //                                or logged by the file stream source, is
 //                                skipped instead of failing the query)
@@ -73,6 +75,7 @@ struct FileFormatOptions {
   int64_t max_partition_bytes = int64_t{32} << 20;
   int64_t sampling_bytes = int64_t{8} << 20;
   bool ignore_missing_files = false;
+  std::string base_path;  // basePath: where partition directories start (empty: the path read)
 
   // CSV.
   bool header = false;

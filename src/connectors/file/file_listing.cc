@@ -10,7 +10,9 @@ namespace sluice {
 
 namespace {
 
-bool IsHiddenName(const std::string& name) { return !name.empty() && (name[0] == '_' || name[0] == '.'); }
+bool IsHiddenName(const std::string& name) {
+  return !name.empty() && ((name[0] == '_' && name.find('=') == std::string::npos) || name[0] == '.');
+}
 
 constexpr const char* kFileSinkMetadataDir = "_sluice_metadata";
 
@@ -38,7 +40,35 @@ Status AddManifestFiles(Env* env, const std::string& dir, std::vector<FileInfo>*
                                 ": it was truncated or changed after it was committed; restore it, or rewrite "
                                 "the output (a new output directory and checkpoint)");
     }
-    out->push_back({p, static_cast<int64_t>(attrs->size), e.crc32, manifest_dir});
+    out->push_back({p, static_cast<int64_t>(attrs->size), e.crc32, manifest_dir, dir});
+  }
+  return Status::OK();
+}
+
+// The regular files under `dir` (recursively), hidden names skipped; `base`
+// is recorded as their base directory.
+constexpr int kMaxDirectoryDepth = 32;
+
+Status AddDirectoryFiles(Env* env, const std::string& base, const std::string& dir, std::vector<FileInfo>* out,
+                         int depth = 0) {
+  if (depth > kMaxDirectoryDepth) {
+    return Status::InvalidArgument("directories nested deeper than " + std::to_string(kMaxDirectoryDepth) +
+                                   " levels under " + base + " (at " + dir + "): a symbolic link loop?");
+  }
+  SLUICE_ASSIGN_OR_RETURN(auto entries, env->ListDirWithAttributes(dir));
+  const std::string dir_prefix = dir.back() == '/' ? dir : dir + "/";
+  for (const auto& e : entries) {
+    if (IsHiddenName(e.name)) continue;
+    if (e.type == FileType::kDirectory) {
+      SLUICE_RETURN_NOT_OK(AddDirectoryFiles(env, base, dir_prefix + e.name, out, depth + 1));
+      continue;
+    }
+    if (e.type != FileType::kRegular) continue;
+    FileInfo f;
+    f.path = dir_prefix + e.name;
+    f.size = static_cast<int64_t>(e.size);
+    f.base_dir = base;
+    out->push_back(std::move(f));
   }
   return Status::OK();
 }
@@ -59,12 +89,7 @@ Status AddPath(Env* env, const std::string& path, std::vector<FileInfo>* out) {
   auto manifest = env->GetFileAttributes(prefix + kFileSinkMetadataDir);
   if (manifest.ok() && manifest->type == FileType::kDirectory) return AddManifestFiles(env, path, out);
   if (!manifest.ok() && manifest.status().code() != StatusCode::kNotFound) return manifest.status();
-  SLUICE_ASSIGN_OR_RETURN(auto entries, env->ListDirWithAttributes(path));
-  for (const auto& e : entries) {
-    if (IsHiddenName(e.name) || e.type != FileType::kRegular) continue;
-    out->push_back({prefix + e.name, static_cast<int64_t>(e.size)});
-  }
-  return Status::OK();
+  return AddDirectoryFiles(env, path, path, out);
 }
 
 bool HasGlobChars(std::string_view p) { return p.find_first_of("*?[") != std::string_view::npos; }

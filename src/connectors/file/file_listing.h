@@ -1,8 +1,9 @@
 // File listing for the file sources: what a user's path means.
 //
-// A path may be a regular file, a directory (its regular files, not
-// recursive, skipping names that start with '_' or '.', as Spark's
-// InMemoryFileIndex does), or a glob pattern (glob(3)'s rules: * ? [...] in
+// A path may be a regular file, a directory (its regular files and those of
+// its subdirectories, recursively, skipping names that start with '.', and
+// those that start with '_' unless they hold '=' (a partition directory
+// like _c=1), as Spark's InMemoryFileIndex does), or a glob pattern (glob(3)'s rules: * ? [...] in
 // any path component, matched with fnmatch(3); a leading '.' of a name must
 // be matched explicitly; a pattern ending in '/' matches directories only;
 // each match is then a file or a directory as above). The result is sorted
@@ -22,12 +23,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "env/env.h"
 #include "sluice/status.h"
+#include "sluice/value.h"
 
 namespace sluice {
 
@@ -38,6 +41,14 @@ struct FileInfo {
   // manifest's directory (for messages); none for other files.
   std::optional<uint32_t> crc32 = std::nullopt;
   std::string manifest_dir = {};
+  // The directory the file was found under (a directory the user named, or
+  // the file sink directory whose manifest lists it): partition directories
+  // (partitioning.h) are read from the path below it. Empty for a file
+  // named directly.
+  std::string base_dir = {};
+  // The file's partition values (FileScan sets them from base_dir and the
+  // table's partition columns); null: none.
+  std::shared_ptr<const std::vector<Value>> partition_values = nullptr;
   bool operator==(const FileInfo& o) const { return path == o.path && size == o.size; }
 };
 

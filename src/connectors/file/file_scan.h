@@ -57,6 +57,7 @@
 #include "connectors/file/file_listing.h"
 #include "connectors/file/split_reader.h"
 #include "env/env.h"
+#include "exec/expression.h"
 #include "exec/physical_operator.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
@@ -70,15 +71,25 @@ struct ScanSpec {
   FileFormat format = FileFormat::kJson;
   Schema data_schema;
   FileFormatOptions options;
-  // Indices into data_schema of the output columns, in output order.
+  // Indices into data_schema of the data columns the readers produce, in
+  // their order.
   std::vector<int> projection;
+  // Partition columns (values from the files' directories, partitioning.h)
+  // and the scan's output: when `output` is empty, the projection's columns;
+  // else column k is the reader's column output[k] when >= 0, or partition
+  // column -1 - output[k] (a constant per file).
+  Schema partition_schema;
+  std::vector<int> output;
   // Index into data_schema of the corrupt-record column (a STRING column
   // named options.column_name_of_corrupt_record), or -1.
   int corrupt_column = -1;
   // Malformed records seen (all modes).
   std::shared_ptr<std::atomic<int64_t>> malformed = std::make_shared<std::atomic<int64_t>>(0);
 
+  // The scan's columns (with partition columns), and the readers' (the
+  // projection's).
   Schema OutputSchema() const;
+  Schema ReaderSchema() const;
 };
 
 // Splits `files` into byte ranges of at most max_bytes (whole files when
@@ -95,14 +106,32 @@ class FileScan {
   // Lists `paths` in `env` and plans the splits. `projection` indexes
   // `data_schema`; an empty projection is allowed (rows without columns, e.g.
   // for count).
+  //
+  // `partition_schema` (may be empty): the table's partition columns. Each
+  // listed file's values are read from its directories under its base
+  // directory (FileInfo::base_dir, or options.base_path when set) with
+  // these columns' types; a partition column missing from a file's
+  // directories is NULL for it, and directory columns not in
+  // `partition_schema` are ignored. Files right in the base directory while
+  // others sit in partition directories are left out (as Spark does).
+  // `output` as ScanSpec::output.
+  //
+  // Partition pruning: `filter` (may be null; a BOOLEAN expression over the
+  // output columns, which the caller still applies to the rows) drops the
+  // files its conjuncts over partition columns only (deterministic ones)
+  // reject for the file's partition values; a conjunct that fails to
+  // evaluate keeps the file.
   static Result<std::shared_ptr<FileScan>> Make(Env* env, FileFormat format, std::vector<std::string> paths,
                                                 Schema data_schema, FileFormatOptions options,
-                                                std::vector<int> projection);
+                                                std::vector<int> projection, Schema partition_schema = {},
+                                                std::vector<int> output = {}, ExprPtr filter = nullptr);
 
   FileFormat format() const { return spec_->format; }
   const std::vector<std::string>& paths() const { return paths_; }
   const std::vector<FileInfo>& files() const { return files_; }
   const std::vector<FileSplit>& splits() const { return splits_; }
+  // Files left out by partition pruning.
+  int64_t files_pruned() const { return files_pruned_; }
   const ScanSpec& spec() const { return *spec_; }
   Schema output_schema() const { return spec_->OutputSchema(); }
 
@@ -116,6 +145,7 @@ class FileScan {
   std::vector<FileInfo> files_;
   std::vector<FileSplit> splits_;
   std::shared_ptr<ScanSpec> spec_;
+  int64_t files_pruned_ = 0;
 };
 
 }  // namespace sluice

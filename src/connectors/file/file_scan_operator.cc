@@ -36,12 +36,13 @@ FileScanOperator::FileScanOperator(std::shared_ptr<FileScan> scan, ExprPtr filte
 
 Result<std::shared_ptr<FileScanOperator>> FileScanOperator::Make(
     Env* env, FileFormat format, std::vector<std::string> paths, Schema data_schema, FileFormatOptions options,
-    std::vector<int> projection, ExprPtr filter) {
+    std::vector<int> projection, ExprPtr filter, Schema partition_schema, std::vector<int> output) {
   if (filter && filter->type.id() != TypeId::kBoolean) {
     return Status::InvalidArgument("pushed filter must be BOOLEAN, got " + filter->type.ToString());
   }
   SLUICE_ASSIGN_OR_RETURN(auto scan, FileScan::Make(env, format, std::move(paths), std::move(data_schema),
-                                                    std::move(options), std::move(projection)));
+                                                    std::move(options), std::move(projection),
+                                                    std::move(partition_schema), std::move(output), filter));
   return std::shared_ptr<FileScanOperator>(new FileScanOperator(std::move(scan), std::move(filter)));
 }
 
@@ -64,6 +65,7 @@ std::string FileScanOperator::details() const {
   s += "]";
   if (filter_) s += ", filter=" + filter_->ToString();
   s += ", splits=" + std::to_string(scan_->splits().size());
+  if (scan_->files_pruned() > 0) s += ", files pruned=" + std::to_string(scan_->files_pruned());
   return s;
 }
 

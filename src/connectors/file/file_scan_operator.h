@@ -18,7 +18,8 @@ class FileScanOperator : public PhysicalOperator {
  public:
   // `projection` indexes `data_schema` (output = those columns, in that
   // order); `filter` (may be null) is a BOOLEAN expression bound over the
-  // output columns. Lists the files (in `env`, which the reads use too) and
+  // output columns. With partition columns, the output is `output`'s
+  // (FileScan::Make). Lists the files (in `env`, which the reads use too) and
   // plans the splits now, so the partition count is fixed for the plan's
   // life.
   static Result<std::shared_ptr<FileScanOperator>> Make(Env* env, FileFormat format,
@@ -26,7 +27,9 @@ class FileScanOperator : public PhysicalOperator {
                                                         Schema data_schema,
                                                         FileFormatOptions options,
                                                         std::vector<int> projection,
-                                                        ExprPtr filter = nullptr);
+                                                        ExprPtr filter = nullptr,
+                                                        Schema partition_schema = {},
+                                                        std::vector<int> output = {});
 
   int num_partitions() const override { return static_cast<int>(scan_->splits().size()); }
   Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override;

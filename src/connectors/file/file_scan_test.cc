@@ -124,6 +124,28 @@ TEST_F(FileTest, ListingFilesDirectoriesGlobs) {
   EXPECT_EQ(ListFiles(Env::Default(), {dir_ + "/*.parquet"}).status().code(), StatusCode::kNotFound);
 }
 
+// Subdirectories are listed (Spark lists a directory's leaf files); a
+// symbolic link loop is an error naming the directory, not endless
+// recursion.
+TEST_F(FileTest, ListingWalksSubdirectoriesAndStopsAtALinkLoop) {
+  ASSERT_EQ(::mkdir((dir_ + "/k=1").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((dir_ + "/_k=2").c_str(), 0755), 0);  // '_' with '=': a partition directory, not hidden
+  ASSERT_EQ(::mkdir((dir_ + "/_tmp").c_str(), 0755), 0);  // hidden
+  Write("k=1/a.json", "{}\n");
+  Write("_k=2/b.json", "{}\n");
+  Write("_tmp/c.json", "{}\n");
+  auto dir = ListFiles(Env::Default(), {dir_});
+  ASSERT_TRUE(dir.ok()) << dir.status().ToString();
+  ASSERT_EQ(dir->size(), 2u);
+  EXPECT_EQ((*dir)[0].path, dir_ + "/_k=2/b.json");
+  EXPECT_EQ((*dir)[1].path, dir_ + "/k=1/a.json");
+  EXPECT_EQ((*dir)[1].base_dir, dir_);
+  ASSERT_EQ(::symlink((dir_ + "/k=1").c_str(), (dir_ + "/k=1/loop").c_str()), 0);
+  auto loop = ListFiles(Env::Default(), {dir_});
+  EXPECT_EQ(loop.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(loop.status().message().find("symbolic link loop"), std::string::npos) << loop.status().ToString();
+}
+
 // A directory written by the streaming file sink: readers trust its
 // manifest, so a part file left by a crashed attempt (not in the manifest)
 // is not read, as Spark's readers do with _spark_metadata.
@@ -797,7 +819,8 @@ TEST_F(FileEnvTest, ListingDirectoriesGlobsAndManifestsInMemory) {
                                                     "/data/more/sub.json/d.json"}));
   auto dirs_only = ListFiles(&mem_, {"/data/m*/"});
   ASSERT_TRUE(dirs_only.ok()) << dirs_only.status().ToString();
-  EXPECT_EQ(Paths(*dirs_only), (std::vector<std::string>{"/data/more/c.json"}));
+  // A directory's subdirectories are listed too (Spark lists leaf files).
+  EXPECT_EQ(Paths(*dirs_only), (std::vector<std::string>{"/data/more/c.json", "/data/more/sub.json/d.json"}));
   auto hidden = ListFiles(&mem_, {"/data/in/.h*"});
   ASSERT_TRUE(hidden.ok()) << hidden.status().ToString();
   EXPECT_EQ(Paths(*hidden), (std::vector<std::string>{"/data/in/.hidden.json"}));

@@ -47,7 +47,7 @@ class JsonSplitReader final : public BatchStream {
 
   Result<std::optional<Batch>> Next() override {
     if (done_) return std::optional<Batch>();
-    const Schema out_schema = spec_->OutputSchema();
+    const Schema out_schema = spec_->ReaderSchema();
     std::vector<Vector> cols;
     cols.reserve(out_schema.size());
     for (const auto& f : out_schema.fields()) cols.emplace_back(f.type, kBatchSize);

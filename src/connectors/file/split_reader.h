@@ -26,10 +26,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "connectors/file/file_checksum_check.h"
 #include "env/env.h"
 #include "sluice/status.h"
+#include "sluice/value.h"
 
 namespace sluice {
 
@@ -43,6 +45,9 @@ struct FileSplit {
   // to its end (Next returned false); the check's error fails Next.
   std::shared_ptr<FileChecksumCheck> checksum = nullptr;
   size_t checksum_index = 0;
+  // The file's partition values (one per ScanSpec::partition_schema column);
+  // null when the scan has no partition columns.
+  std::shared_ptr<const std::vector<Value>> partition_values = nullptr;
   int64_t end() const { return start + length; }
 };
 

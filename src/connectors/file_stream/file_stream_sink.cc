@@ -5,9 +5,8 @@
 #include "checkpoint/checkpoint_metadata.h"
 #include "connectors/file/file_checksum_check.h"
 #include "connectors/file/file_listing.h"
+#include "connectors/file/partitioned_file_writer.h"
 #include "env/kill_point.h"
-#include "render/csv_writer.h"
-#include "render/json_lines_writer.h"
 
 namespace sluice {
 
@@ -20,9 +19,13 @@ Result<std::shared_ptr<FileStreamSink>> FileStreamSink::Make(const std::string& 
   auto path = options.Get("path");
   if (!path) return Status::InvalidArgument("file sink (" + format + ") needs option 'path' (or start(path))");
   s->dir_ = *path;
+  if (auto cols = options.Get("partitionBy")) {
+    // Comma-separated (DataStreamWriter::partitionBy joins its list so).
+    SLUICE_ASSIGN_OR_RETURN(s->partition_by_, ParsePartitionByOption(*cols));
+  }
   std::map<std::string, std::string> format_options;
   for (const auto& [k, v] : options.map()) {
-    if (k != "path") format_options[k] = v;
+    if (k != "path" && k != "partitionby") format_options[k] = v;
   }
   SLUICE_ASSIGN_OR_RETURN(FileFormat f, ParseFileFormat(format));
   SLUICE_ASSIGN_OR_RETURN(s->write_options_, FileFormatOptions::Parse(f, format_options));
@@ -30,6 +33,10 @@ Result<std::shared_ptr<FileStreamSink>> FileStreamSink::Make(const std::string& 
 }
 
 Status FileStreamSink::Open(const SinkContext& ctx) {
+  // Bad partition columns fail the start, before anything is written (as
+  // Spark's start() fails); BeginBatch checks again for callers that do
+  // not give the schema.
+  if (ctx.output_schema) SLUICE_RETURN_NOT_OK(ResolvePartitionColumns(*ctx.output_schema, partition_by_).status());
   env_ = ctx.env;
   checkpoint_dir_ = ctx.checkpoint_dir;
   SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(dir_));
@@ -57,86 +64,47 @@ Status FileStreamSink::Open(const SinkContext& ctx) {
 
 namespace {
 
-// One batch: each partition appends its rows to a part file of its own as
-// they come; Commit makes the files durable, then records them in the
-// manifest. A writer dropped before Commit deletes its files (a crash
-// leaves them, but they are not in the manifest, so they are not data).
+// One batch: each partition of the query appends its rows to part files of
+// its own (PartitionedFileWriter: one per partition directory it meets);
+// Commit makes the files (and new directories) durable, then records them
+// in the manifest. A writer dropped before Commit deletes its files (a
+// crash leaves them, but they are not in the manifest, so they are not
+// data).
 class FileSinkWriter final : public SinkWriter {
  public:
-  FileSinkWriter(FileStreamSink* sink, Env* env, FileSinkManifest* manifest, SinkBatchInfo batch, Schema schema,
-                 int num_partitions, bool skip)
-      : sink_(sink), env_(env), manifest_(manifest), batch_id_(batch.id),
-        offsets_digest_(std::move(batch.offsets_digest)), schema_(std::move(schema)),
-        parts_(static_cast<size_t>(num_partitions)), skip_(skip) {}
-  ~FileSinkWriter() override {
-    if (committed_ || skip_) return;
-    for (auto& p : parts_) {
-      if (!p.file) continue;
-      (void)p.file->Close();
-      (void)env_->DeleteFile(p.file->path());
-    }
-  }
+  FileSinkWriter(Env* env, FileSinkManifest* manifest, SinkBatchInfo batch,
+                 std::unique_ptr<PartitionedFileWriter> files)
+      : env_(env), manifest_(manifest), batch_id_(batch.id), offsets_digest_(std::move(batch.offsets_digest)),
+        files_(std::move(files)) {}
 
   Status Write(int partition, Batch batch) override {
-    if (skip_ || batch.num_rows == 0) return Status::OK();
-    Part& p = parts_[static_cast<size_t>(partition)];
-    if (!p.file) {
-      char prefix[32];
-      std::snprintf(prefix, sizeof(prefix), "part-%05lld-", static_cast<long long>(batch_id_));
-      p.name = prefix + NewUuidV4() + "." + sink_->format();
-      SLUICE_ASSIGN_OR_RETURN(p.file, env_->NewWritableFile(JoinPath(sink_->dir(), p.name)));
-    }
-    std::string data;
-    if (sink_->format() == "json") {
-      SLUICE_RETURN_NOT_OK(JsonLinesWriter(schema_, sink_->write_options().json_write_options()).Write(batch, &data));
-    } else {
-      CsvWriter writer(schema_, sink_->write_options().csv_write_options());
-      if (p.size == 0) writer.WriteHeader(&data);  // a header opens the file only
-      SLUICE_RETURN_NOT_OK(writer.Write(batch, &data));
-    }
-    SLUICE_RETURN_NOT_OK(p.file->Append(data));
-    p.size += static_cast<int64_t>(data.size());
-    p.crc32 = FileChecksumCheck::Extend(p.crc32, data.data(), data.size());
-    return Status::OK();
+    if (!files_) return Status::OK();  // a replay of a committed batch
+    return files_->Write(partition, batch);
   }
 
   Status Commit() override {
-    if (skip_) return Status::OK();
+    if (!files_) return Status::OK();
+    SLUICE_ASSIGN_OR_RETURN(auto written, files_->Finish());  // durable files and directories
     std::vector<SinkFileEntry> entries;
-    for (auto& p : parts_) {
-      if (!p.file) continue;
-      SLUICE_RETURN_NOT_OK(p.file->Sync());
-      SLUICE_RETURN_NOT_OK(p.file->Close());
+    for (const auto& f : written) {
       SinkFileEntry e;
-      e.path = p.name;
-      e.size = p.size;
-      e.crc32 = p.crc32;
-      auto mt = env_->GetFileModificationTimeMs(p.file->path());
+      e.path = f.path;
+      e.size = f.size;
+      e.crc32 = f.crc32;
+      auto mt = env_->GetFileModificationTimeMs(f.absolute_path);
       e.modification_time_ms = mt.ok() ? *mt : 0;
       entries.push_back(std::move(e));
     }
-    if (!entries.empty()) SLUICE_RETURN_NOT_OK(env_->SyncDir(sink_->dir()));
-    committed_ = true;  // durable files: from here on, a failure leaves them to the manifest
     SLUICE_KILL_POINT("file_sink:before_manifest");
     return manifest_->AddBatch(batch_id_, entries, offsets_digest_);
   }
 
  private:
-  struct Part {
-    std::unique_ptr<WritableFile> file;
-    std::string name;  // relative to the sink's directory
-    int64_t size = 0;
-    uint32_t crc32 = 0;  // of the bytes appended so far (zlib's crc32)
-  };
-  FileStreamSink* sink_;
   Env* env_;
   FileSinkManifest* manifest_;
   int64_t batch_id_;
   std::string offsets_digest_;
-  Schema schema_;
-  std::vector<Part> parts_;  // per partition; each touched by its partition's thread only
-  bool skip_;                // a replay of a batch already in the manifest
-  bool committed_ = false;
+  std::unique_ptr<PartitionedFileWriter> files_;  // null: a replay of a batch already in the manifest
 };
 
 }  // namespace
@@ -165,8 +133,17 @@ Result<std::unique_ptr<SinkWriter>> FileStreamSink::BeginBatch(const SinkBatchIn
           "directory with a new checkpoint");
     }
   }
-  return std::unique_ptr<SinkWriter>(
-      std::make_unique<FileSinkWriter>(this, env_, &*manifest_, batch, schema, num_partitions, replay));
+  std::unique_ptr<PartitionedFileWriter> files;
+  if (!replay) {
+    char prefix[32];
+    std::snprintf(prefix, sizeof(prefix), "part-%05lld-", static_cast<long long>(batch.id));
+    SLUICE_ASSIGN_OR_RETURN(FileFormat f, ParseFileFormat(format_));
+    SLUICE_ASSIGN_OR_RETURN(files, PartitionedFileWriter::Make(env_, dir_, f, write_options_, schema, partition_by_,
+                                                               num_partitions, prefix));
+  } else {
+    SLUICE_RETURN_NOT_OK(ResolvePartitionColumns(schema, partition_by_).status());
+  }
+  return std::unique_ptr<SinkWriter>(std::make_unique<FileSinkWriter>(env_, &*manifest_, batch, std::move(files)));
 }
 
 Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& dir) {
@@ -204,8 +181,10 @@ ConnectorSpec FileStreamSink::Spec(const std::string& format) {
                      " part files in a directory, with a manifest of committed batches (exactly-once)";
   spec.output_modes = {OutputMode::kAppend};
   spec.options.Add(OptionSpec::String("path", "", "the output directory (or start(path))").Required())
-      .Add(FileFormatOptions::WriteOptionSet(f))
-      .Unsupported("partitionBy", "part files are not partitioned by column");
+      .Add(OptionSpec::String("partitionBy", "",
+                              "comma-separated columns: rows go to <path>/<col>=<value>/... directories (Hive "
+                              "style, as Spark writes them), without those columns in the files"))
+      .Add(FileFormatOptions::WriteOptionSet(f));
   spec.make_sink = [f](const SourceOptions& options, const SinkCreateContext&) -> Result<SinkPtr> {
     SLUICE_ASSIGN_OR_RETURN(auto s, FileStreamSink::Make(FileFormatName(f), options));
     return SinkPtr(s);

@@ -12,6 +12,15 @@
 // readers that trust the manifest (ReadFileSinkFiles), does not exist.
 // Kill point "file_sink:before_manifest" sits between the two steps.
 //
+// partitionBy (option "partitionBy", comma-separated column names, as
+// DataStreamWriter::partitionBy sets it): each row goes to the directory
+// `<path>/<c1>=<v1>/<c2>=<v2>/` of its values (partitioning.h: Hive-style
+// escaping, __HIVE_DEFAULT_PARTITION__ for NULL and ""), in a part file of
+// that directory per query partition, and the files hold the other columns
+// only (Spark's layout). The manifest records each file by its path
+// relative to `<path>` ("a=1/b=x/part-00003-<uuid>.json"), so readers
+// (file_listing.h) find the partition values in the path.
+//
 // Open reads the whole manifest (every file a reader would read, checksums
 // included) and fails with Corruption naming a damaged file, and when the
 // manifest ends before the checkpoint's last committed batch (a lost
@@ -44,11 +53,13 @@ class FileStreamSink : public Sink {
   const std::string& format() const { return format_; }
   const std::string& dir() const { return dir_; }
   const FileFormatOptions& write_options() const { return write_options_; }
+  const std::vector<std::string>& partition_by() const { return partition_by_; }
 
  private:
   std::string format_;
   std::string dir_;
   FileFormatOptions write_options_;
+  std::vector<std::string> partition_by_;  // the partitionBy option's columns
   Env* env_ = nullptr;
   std::string checkpoint_dir_;  // for messages
   std::optional<FileSinkManifest> manifest_;

@@ -5,10 +5,33 @@
 #include "checkpoint/json_fields.h"
 #include "common/json_writer.h"
 #include "connectors/file/file_format_options.h"
+#include "connectors/file/file_listing.h"
 #include "connectors/file/file_table.h"
+#include "connectors/file/partitioning.h"
 #include "exec/operators/memory_table.h"
 
 namespace sluice {
+
+namespace {
+
+// Spark's rule for the files a directory listing skips: '.' names, and '_'
+// names that are not partition directories (_c=1).
+bool IsHiddenFileName(const std::string& n) {
+  return n.empty() || n[0] == '.' || (n[0] == '_' && n.find('=') == std::string::npos);
+}
+
+// The partition columns of the files under the source's directory (none if
+// it does not exist yet), typed by `schema` where it names them.
+Result<Schema> StreamPartitionColumns(Env* env, const SourceOptions& options, const Schema& schema) {
+  auto path = options.Get("path");
+  if (!path || !env->FileExists(*path)) return Schema();
+  SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles(env, {*path}));
+  std::string base = options.GetOr("basePath", "");
+  SLUICE_ASSIGN_OR_RETURN(DiscoveredPartitions parts, DiscoverFilePartitions(files, &schema, base));
+  return parts.schema;
+}
+
+}  // namespace
 
 Result<std::shared_ptr<FileStreamSource>> FileStreamSource::Make(const std::string& format,
                                                                  const SourceOptions& options, Schema schema) {
@@ -17,6 +40,13 @@ Result<std::shared_ptr<FileStreamSource>> FileStreamSource::Make(const std::stri
   auto path = options.Get("path");
   if (!path) return Status::InvalidArgument("file stream source (" + format + ") needs a path: load(\"/dir\")");
   s->dir_ = *path;
+  // Which of the schema's columns come from partition directories (the
+  // schema is source_schema's: they are at its end).
+  SLUICE_ASSIGN_OR_RETURN(Schema parts, StreamPartitionColumns(Env::Default(), options, schema));
+  for (const auto& f : parts.fields()) {
+    int idx = schema.IndexOf(f.name);
+    if (idx >= 0) s->partition_schema_.Add(schema.field(static_cast<size_t>(idx)));
+  }
   s->schema_ = std::move(schema);
   SLUICE_ASSIGN_OR_RETURN(s->max_files_, options.GetInt("maxFilesPerTrigger", -1, true));
   if (!options.Get("maxFilesPerTrigger")) s->max_files_ = -1;
@@ -105,21 +135,48 @@ Result<std::vector<FileStreamSource::FileEntry>> FileStreamSource::ListNewFiles(
     return out;
   }
   missing_dir_warning_.Reset();
-  SLUICE_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_));
-  for (const auto& n : names) {
-    if (n.empty() || n[0] == '.' || n[0] == '_') continue;
-    std::string p = JoinPath(dir_, n);
-    if (seen_.count(p)) continue;
-    if (available_now_files_ && !available_now_files_->count(p)) continue;
-    // Only new names are looked at: a directory of many old files costs one
-    // listing per trigger, not one stat per file.
-    auto attrs = env_->GetFileAttributes(p);
-    if (!attrs.ok()) {
-      if (attrs.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
-      return attrs.status();
+  const bool sink_output = env_->FileExists(JoinPath(dir_, "_sluice_metadata"));
+  if (sink_output) {
+    // A file sink's output: the files its manifest lists (ListFiles checks
+    // them against it), never a crashed attempt's.
+    SLUICE_ASSIGN_OR_RETURN(auto listed, ListFiles(env_, {dir_}));
+    for (const auto& f : listed) {
+      if (seen_.count(f.path)) continue;
+      if (available_now_files_ && !available_now_files_->count(f.path)) continue;
+      SLUICE_ASSIGN_OR_RETURN(auto attrs, env_->GetFileAttributes(f.path));
+      out.push_back({f.path, attrs.mtime_ms});
     }
-    if (attrs->type == FileType::kDirectory) continue;
-    out.push_back({p, attrs->mtime_ms});
+  }
+  // Subdirectories (partition directories col=value) are walked too, as
+  // Spark lists a directory's leaf files.
+  std::vector<std::string> dirs;
+  if (!sink_output) dirs.push_back(dir_);
+  while (!dirs.empty()) {
+    std::string dir = std::move(dirs.back());
+    dirs.pop_back();
+    auto names = env_->ListDir(dir);
+    if (!names.ok()) {
+      if (names.status().code() == StatusCode::kNotFound && dir != dir_) continue;  // deleted meanwhile
+      return names.status();
+    }
+    for (const auto& n : *names) {
+      if (IsHiddenFileName(n)) continue;
+      std::string p = JoinPath(dir, n);
+      if (seen_.count(p)) continue;
+      // Only new names are looked at: a directory of many old files costs one
+      // listing per trigger, not one stat per file.
+      auto attrs = env_->GetFileAttributes(p);
+      if (!attrs.ok()) {
+        if (attrs.status().code() == StatusCode::kNotFound) continue;  // deleted meanwhile
+        return attrs.status();
+      }
+      if (attrs->type == FileType::kDirectory) {
+        dirs.push_back(p);
+        continue;
+      }
+      if (available_now_files_ && !available_now_files_->count(p)) continue;
+      out.push_back({p, attrs->mtime_ms});
+    }
   }
   std::sort(out.begin(), out.end(), [](const FileEntry& a, const FileEntry& b) {
     return a.mtime_ms != b.mtime_ms ? a.mtime_ms < b.mtime_ms : a.path < b.path;
@@ -213,7 +270,10 @@ Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>&
   if (paths.empty()) {
     return SourceBatch{std::make_shared<MemoryTable>(schema_, std::vector<Batch>{}, "empty"), 0, nullptr};
   }
-  SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, scan_options_, env_));
+  auto options = scan_options_;
+  if (partition_schema_.size() > 0 && !options.count("basepath")) options["basepath"] = dir_;
+  SLUICE_ASSIGN_OR_RETURN(auto table, MakeFileTable(format_, paths, schema_, options, env_,
+                                                    partition_schema_.size() > 0 ? &partition_schema_ : nullptr));
   return SourceBatch{table, -1, nullptr};
 }
 
@@ -236,8 +296,16 @@ ConnectorSpec FileStreamSource::Spec(const std::string& format) {
       .Unsupported("maxCachedFiles", "the seen-files log is read whole")
       .Unsupported("cleanSource", "source files are left in place")
       .Unsupported("sourceArchiveDir", "source files are left in place");
-  spec.source_schema = [](const SourceOptions&, const std::optional<Schema>& schema) -> Result<Schema> {
-    return *schema;
+  spec.source_schema = [](const SourceOptions& options, const std::optional<Schema>& schema) -> Result<Schema> {
+    // Partition columns found in the directory now go after the user's
+    // columns (Spark's FileStreamSource).
+    SLUICE_ASSIGN_OR_RETURN(Schema parts, StreamPartitionColumns(Env::Default(), options, *schema));
+    Schema out;
+    for (const auto& f : schema->fields()) {
+      if (parts.IndexOf(f.name) < 0) out.Add(f);
+    }
+    for (const auto& f : parts.fields()) out.Add(f);
+    return out;
   };
   spec.make_source = [f](const SourceOptions& options, const Schema& schema) -> Result<SourcePtr> {
     SLUICE_ASSIGN_OR_RETURN(auto s, FileStreamSource::Make(FileFormatName(f), options, schema));

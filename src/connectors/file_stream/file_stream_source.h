@@ -1,7 +1,14 @@
 // FileStreamSource: a directory of JSON-lines or CSV files as a stream
 // (Spark's FileStreamSource). New files are taken oldest first (modification
 // time, then name), at most maxFilesPerTrigger per batch. Files whose names
-// start with '.' or '_' are ignored.
+// start with '.' or '_' are ignored. Subdirectories are walked too (except
+// hidden ones; _c=1 is a partition directory, not hidden): partition
+// directories col=value found when the query starts give partition columns
+// (partitioning.h; typed by the user's schema where it names them, else
+// inferred), put after the schema's other columns and filled from each
+// file's path, as Spark's file stream source does; the layout should stay
+// the same while the query runs (a file in a directory without a column's
+// value gets NULL for it).
 //
 // The seen-files log `<checkpoint>/sources/<i>/<logId>` (a MetadataLog) holds,
 // per log entry, one JSON line per file: {"path":"...","timestamp":ms,"batchId":logId}.
@@ -72,6 +79,7 @@ class FileStreamSource : public Source {
   std::string format_;
   std::string dir_;
   Schema schema_;
+  Schema partition_schema_;  // the columns of schema_ read from partition directories
   std::map<std::string, std::string> scan_options_;
   int64_t max_files_ = -1;
   bool ignore_missing_files_ = false;
