@@ -28,9 +28,10 @@ set_target_properties(_core PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${SLUICE_PY_PACK
 file(GLOB_RECURSE SLUICE_PY_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/python/sluice/*.py)
 add_custom_command(
   OUTPUT ${PROJECT_BINARY_DIR}/python/package.stamp
-  COMMAND ${CMAKE_COMMAND} -E copy_directory ${PROJECT_SOURCE_DIR}/python/sluice ${SLUICE_PY_PACKAGE_DIR}
+  COMMAND ${CMAKE_COMMAND} -DSRC=${PROJECT_SOURCE_DIR}/python/sluice -DDST=${SLUICE_PY_PACKAGE_DIR}
+          -P ${PROJECT_SOURCE_DIR}/python/sync_package.cmake
   COMMAND ${CMAKE_COMMAND} -E touch ${PROJECT_BINARY_DIR}/python/package.stamp
-  DEPENDS ${SLUICE_PY_SOURCES}
+  DEPENDS ${SLUICE_PY_SOURCES} ${PROJECT_SOURCE_DIR}/python/sync_package.cmake
   COMMENT "Copying the sluice Python package into ${PROJECT_BINARY_DIR}/python")
 add_custom_target(python_package ALL DEPENDS ${PROJECT_BINARY_DIR}/python/package.stamp _core)
 
