@@ -5,6 +5,7 @@
 #include "bindings.h"
 #include "sluice/dataframe.h"
 #include "sluice/session.h"
+#include "sql/ast.h"
 #include "sql/parser.h"
 
 namespace sluice::python {
@@ -37,7 +38,30 @@ void BindSession(nb::module_& m) {
              return Unwrap(std::move(r));
            })
       .def("sql", [](Session& s, const std::string& query) { return s.sql(query); })
-      .def("table", [](Session& s, const std::string& name) { return s.table(name); })
+      // spark.sql(): one query as a DataFrame (analysis errors raised now);
+      // any other statement (DDL, SET, INSERT, SHOW...) runs at once and its
+      // result, empty for most, becomes the DataFrame, as in PySpark.
+      .def("sql_dataframe",
+           [](Session& s, const std::string& text) {
+             auto statements = Unwrap(ParseStatements(text));
+             if (statements.size() == 1 && statements[0]->kind == ast::StatementKind::kSelect) {
+               DataFrame df = s.sql(text);
+               Check(df.status());
+               return df;
+             }
+             Result<QueryResult> r = [&] {
+               nb::gil_scoped_release release;
+               return s.Sql(text);
+             }();
+             return s.createDataFrame(Unwrap(std::move(r)));
+           })
+      .def("table",
+           [](Session& s, const std::string& name) {
+             DataFrame df = s.table(name);
+             Check(df.status());
+             return df;
+           })
+      .def("read", [](Session& s) { return s.read(); })
       .def("create_dataframe", [](Session& s, const QueryResult& data) { return s.createDataFrame(data); });
 }
 

@@ -59,6 +59,31 @@ class SparkSession:
     def __init__(self, core_session):
         self._session = core_session
         self.conf = RuntimeConfig(self)
+        self._temp_views = set()
+
+    @property
+    def version(self):
+        return _core.__version__
+
+    def newSession(self):
+        return SparkSession(_core.Session.create())
+
+    def range(self, start, end=None, step=1, numPartitions=None):
+        """A DataFrame of one BIGINT column `id`: start, start + step, ... below end."""
+        if end is None:
+            start, end = 0, start
+        for name, v in (("start", start), ("end", end), ("step", step)):
+            if not isinstance(v, int) or isinstance(v, bool):
+                from sluice.errors import PySparkTypeError
+
+                raise PySparkTypeError("[NOT_INT] Argument `%s` should be an int, got %s." % (name, type(v).__name__),
+                                       errorClass="NOT_INT")
+        if step == 0:
+            from sluice.errors import IllegalArgumentException
+
+            raise IllegalArgumentException("[INVALID_PARAMETER_VALUE] range: step must not be 0",
+                                           errorClass="INVALID_PARAMETER_VALUE")
+        return DataFrame._from_sql(self, "SELECT id FROM range(%dL, %dL, %dL)" % (start, end, step))
 
     @classmethod
     def getActiveSession(cls):
@@ -72,6 +97,13 @@ class SparkSession:
 
     def sql(self, sqlQuery, args=None, **kwargs):
         """One query as a DataFrame; DDL and SET statements run at once."""
+        if args or kwargs:
+            from sluice.errors import PySparkNotImplementedError
+
+            raise PySparkNotImplementedError(
+                "[NOT_IMPLEMENTED] sql() with args / named parameters is not supported by Sluice",
+                errorClass="NOT_IMPLEMENTED",
+            )
         return DataFrame._from_sql(self, sqlQuery)
 
     def table(self, tableName):

@@ -98,7 +98,8 @@ class TimestampType(DataType):
 
 
 class TimestampNTZType(DataType):
-    def simpleString(self):
+    @classmethod
+    def typeName(cls):
         return "timestamp_ntz"
 
 
@@ -114,7 +115,7 @@ class DecimalType(DataType):
         return self.simpleString()
 
     def __repr__(self):
-        return "DecimalType(%d, %d)" % (self.precision, self.scale)
+        return "DecimalType(%d,%d)" % (self.precision, self.scale)
 
 
 class ArrayType(DataType):
@@ -207,6 +208,12 @@ class StructType(DataType):
     def _ddl(self):
         return "STRUCT<%s>" % ", ".join("%s: %s" % (_quote(f.name), f.dataType._ddl()) for f in self.fields)
 
+    def treeString(self, level=None):
+        """printSchema()'s text: "root" and one " |-- name: type (nullable = ...)" line per field."""
+        lines = ["root"]
+        _tree(self, " |", 1, level, lines)
+        return "\n".join(lines) + "\n\n"
+
     def toDDL(self):
         """The column list a reader's .schema() takes: "`a` INT, `b` STRING"."""
         return ", ".join(
@@ -215,6 +222,27 @@ class StructType(DataType):
 
     def __repr__(self):
         return "StructType([%s])" % ", ".join(repr(f) for f in self.fields)
+
+
+def _tree_name(t):
+    return t.simpleString() if isinstance(t, DecimalType) else t.typeName()
+
+
+def _tree(t, prefix, depth, level, lines):
+    if level is not None and depth > level:
+        return
+    if isinstance(t, StructType):
+        for f in t.fields:
+            lines.append("%s-- %s: %s (nullable = %s)" % (prefix, f.name, _tree_name(f.dataType), str(f.nullable).lower()))
+            _tree(f.dataType, prefix + "    |", depth + 1, level, lines)
+    elif isinstance(t, ArrayType):
+        lines.append("%s-- element: %s (containsNull = %s)" % (prefix, _tree_name(t.elementType), str(t.containsNull).lower()))
+        _tree(t.elementType, prefix + "    |", depth + 1, level, lines)
+    elif isinstance(t, MapType):
+        lines.append("%s-- key: %s" % (prefix, _tree_name(t.keyType)))
+        _tree(t.keyType, prefix + "    |", depth + 1, level, lines)
+        lines.append("%s-- value: %s (valueContainsNull = %s)" % (prefix, _tree_name(t.valueType), str(t.valueContainsNull).lower()))
+        _tree(t.valueType, prefix + "    |", depth + 1, level, lines)
 
 
 _SIMPLE = {
