@@ -1,5 +1,7 @@
 // Engine errors become the Python exceptions of sluice.errors: the package
 // decides the class from the status code and the message's [ERROR_CLASS].
+#include <nanobind/stl/string.h>
+
 #include "bindings.h"
 
 namespace sluice::python {

@@ -231,8 +231,23 @@ def expr(str):
 
     if not isinstance(str, type("")):
         raise _TypeError("[NOT_STR] Argument `str` should be a str.", errorClass="NOT_STR")
+    m = _ALIASED.match(str)
+    if m is not None:
+        # "a + 1 AS b": the expression, named (as Spark's expr()).
+        try:
+            _core.check_expression(m.group(1))
+        except Exception:
+            m = None
+        else:
+            name = m.group(2)
+            if name.startswith("`"):
+                name = name[1:-1].replace("``", "`")
+            return Column((m.group(1),), atomic=False).alias(name)
     _core.check_expression(str)
     return Column((str,), atomic=False)
+
+
+_ALIASED = __import__("re").compile(r"^\s*(.*?)\s+(?i:AS)\s+(`(?:[^`]|``)+`|[A-Za-z_][A-Za-z0-9_]*)\s*$", 16)
 
 
 def when(condition, value):
