@@ -4,7 +4,14 @@ same calls (local mode, session time zone UTC)."""
 
 import pytest
 
-from sluice.errors import AnalysisException, ParseException, PySparkTypeError, PySparkValueError
+from sluice.errors import (
+    AnalysisException,
+    IllegalArgumentException,
+    ParseException,
+    PySparkAttributeError,
+    PySparkTypeError,
+    PySparkValueError,
+)
 from sluice.sql import DataFrame, Row, SparkSession
 from sluice.sql import functions as F
 from sluice.sql.types import IntegerType, LongType, StringType, StructField, StructType
@@ -207,7 +214,7 @@ def test_union_and_union_by_name(spark, df):
     partial = spark.createDataFrame([(5, "q")], "x int, w string")
     assert df.unionByName(partial, allowMissingColumns=True).collect() == [
         Row(x=1, y="a", z=None, w=None), Row(x=2, y="b", z=3, w=None), Row(x=5, y=None, z=None, w="q")]
-    with pytest.raises(AnalysisException):
+    with pytest.raises(AnalysisException, match='Cannot resolve column name "y" among \\(x, w\\)'):
         df.unionByName(partial)
     with pytest.raises(AnalysisException):
         df.union(partial)
@@ -267,14 +274,14 @@ def test_explain(df, capsys):
     assert "== Optimized Logical Plan ==" in capsys.readouterr().out
     df.explain("simple")
     assert capsys.readouterr().out.startswith("== Physical Plan ==")
-    with pytest.raises(PySparkValueError, match="UNKNOWN_EXPLAIN_MODE"):
+    with pytest.raises(IllegalArgumentException, match="Unknown explain mode: bogus"):
         df.explain(mode="bogus")
     with pytest.raises(PySparkValueError):
         df.explain(True, mode="simple")
 
 
 def test_column_access_errors(df):
-    with pytest.raises(AttributeError):
+    with pytest.raises(PySparkAttributeError, match="ATTRIBUTE_NOT_SUPPORTED"):
         df.nope
     with pytest.raises(AnalysisException, match="UNRESOLVED_COLUMN"):
         df["nope"]

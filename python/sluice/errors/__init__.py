@@ -25,6 +25,7 @@ __all__ = [
     "PySparkValueError",
     "PySparkRuntimeError",
     "PySparkNotImplementedError",
+    "PySparkAttributeError",
 ]
 
 _ERROR_CLASS = re.compile(r"^\[([A-Z0-9_]+(?:\.[A-Z0-9_]+)*)\]\s*")
@@ -127,6 +128,10 @@ class PySparkRuntimeError(PySparkException, RuntimeError):
 
 
 class PySparkNotImplementedError(PySparkException, NotImplementedError):
+    pass
+
+
+class PySparkAttributeError(PySparkException, AttributeError):
     pass
 
 

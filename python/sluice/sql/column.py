@@ -260,7 +260,12 @@ class Column:
                 % type(dataType).__name__,
                 errorClass="NOT_DATATYPE_OR_STR",
             )
-        return Column(("CAST(",) + self._parts + (" AS %s)" % ddl,))
+        out = Column(("CAST(",) + self._parts + (" AS %s)" % ddl,))
+        if self._alias is None and len(self._parts) == 1 and isinstance(self._parts[0], _Ref) \
+                and self._parts[0].parts != ("*",):
+            # Spark names a cast column reference after the column.
+            out._alias = self._parts[0].parts[-1]
+        return out
 
     astype = cast
 
@@ -318,7 +323,7 @@ class Column:
 
     def substr(self, startPos, length=None):
         if length is None:
-            return Column(("substring(",) + self._parts + (", ",) + _to_column(startPos)._parts + (")",))
+            return Column(("substr(",) + self._parts + (", ",) + _to_column(startPos)._parts + (")",))
         if type(startPos) is not type(length) and not (isinstance(startPos, int) and isinstance(length, int)):
             raise PySparkTypeError(
                 "[NOT_SAME_TYPE] Argument `startPos` and `length` should be the same type, got %s and %s."
@@ -326,7 +331,7 @@ class Column:
                 errorClass="NOT_SAME_TYPE",
             )
         return Column(
-            ("substring(",) + self._parts + (", ",) + _to_column(startPos)._parts + (", ",)
+            ("substr(",) + self._parts + (", ",) + _to_column(startPos)._parts + (", ",)
             + _to_column(length)._parts + (")",)
         )
 

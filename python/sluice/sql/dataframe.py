@@ -3,7 +3,13 @@
 import itertools
 import sys
 
-from sluice.errors import AnalysisException, PySparkTypeError, PySparkValueError
+from sluice.errors import (
+    AnalysisException,
+    IllegalArgumentException,
+    PySparkAttributeError,
+    PySparkTypeError,
+    PySparkValueError,
+)
 from sluice.sql.column import Column, _Ref, _col, _quote_ident, _to_col
 from sluice.sql.types import _create_row, _from_engine
 
@@ -72,7 +78,7 @@ class DataFrame:
         parts = _col(name)._parts[0].parts
         if name != "*" and parts[0] not in names and not any(parts[0].lower() == n.lower() for n in names):
             raise AnalysisException(
-                "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name `%s` cannot be "
+                "[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column, variable, or function parameter with name `%s` cannot be "
                 "resolved. Did you mean one of the following? [%s]."
                 % (name, ", ".join("`%s`" % n for n in names)),
                 errorClass="UNRESOLVED_COLUMN.WITH_SUGGESTION",
@@ -103,7 +109,9 @@ class DataFrame:
         if name.startswith("_"):
             raise AttributeError(name)
         if name not in self.columns:
-            raise AttributeError("'DataFrame' object has no attribute '%s'" % name)
+            raise PySparkAttributeError(
+                "[ATTRIBUTE_NOT_SUPPORTED] Attribute `%s` is not supported." % name, errorClass="ATTRIBUTE_NOT_SUPPORTED"
+            )
         return self._column(_quote_ident(name))
 
     def __dir__(self):
@@ -258,11 +266,16 @@ class DataFrame:
         lower_mine = {n.lower() for n in mine}
         missing = [n for n in mine if n.lower() not in lower_theirs]
         extra = [n for n in theirs if n.lower() not in lower_mine]
-        if (missing or extra) and not allowMissingColumns:
-            name = (missing or extra)[0]
+        if missing and not allowMissingColumns:
             raise AnalysisException(
-                "[NUM_COLUMNS_MISMATCH] unionByName: column `%s` is not in both DataFrames (%s vs %s); "
-                "use allowMissingColumns=True" % (name, ", ".join(mine), ", ".join(theirs)),
+                "[UNRESOLVED_COLUMN_AMONG_FIELD_NAMES] Cannot resolve column name \"%s\" among (%s)."
+                % (missing[0], ", ".join(theirs)),
+                errorClass="UNRESOLVED_COLUMN_AMONG_FIELD_NAMES",
+            )
+        if extra and not allowMissingColumns:
+            raise AnalysisException(
+                "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same number of columns, "
+                "but the first input has %d columns and the second input has %d columns." % (len(mine), len(theirs)),
                 errorClass="NUM_COLUMNS_MISMATCH",
             )
         from sluice.sql.functions import lit
@@ -381,10 +394,9 @@ class DataFrame:
         if mode is None:
             mode = "extended" if extended else "simple"
         if mode not in ("simple", "extended", "codegen", "cost", "formatted"):
-            raise PySparkValueError(
-                "[UNKNOWN_EXPLAIN_MODE] Unknown explain mode: '%s'. Accepted explain modes are 'simple', "
-                "'extended', 'codegen', 'cost', 'formatted'." % mode,
-                errorClass="UNKNOWN_EXPLAIN_MODE",
+            raise IllegalArgumentException(
+                "Unknown explain mode: %s. Accepted explain modes are 'simple', 'extended', 'codegen', 'cost', "
+                "'formatted'." % mode
             )
         text = self._df.explain(mode != "simple")
         print(text if text.endswith("\n") else text + "\n")

@@ -150,8 +150,7 @@ csc(col) sec(col) degrees(col) radians(col) exp(col) expm1(col) factorial(col) l
 log2(col) sign(col) signum(col) sin(col) sinh(col) sqrt(col) tan(col) tanh(col) bin(col) hex(col) unhex(col)
 negative(col) negate(col) positive(col) e() pi()
 atan2(col1:cv, col2:cv) pow(col1:cv, col2:cv) power(col1:cv, col2:cv) pmod(dividend:cv, divisor:cv)
-ceil(col, scale:cv=None) ceiling(col, scale:cv=None) floor(col, scale:cv=None) round(col, scale:cv=None)
-bround(col, scale:cv=None) conv(col, fromBase:v, toBase:v)
+ceil(col, scale:cv=None) ceiling(col, scale:cv=None) floor(col, scale:cv=None) conv(col, fromBase:v, toBase:v)
 add_months(start, months:cv) date_add(start, days:cv) date_sub(start, days:cv) dateadd(start, days:cv)
 datediff(end, start) date_diff(end, start) date_format(date, format:s) date_from_unix_date(days)
 date_part(field, source) datepart(field, source) extract(field, source) date_trunc(format:s, timestamp)
@@ -181,7 +180,7 @@ coalesce(*cols) greatest(*cols) least(*cols) ifnull(col1, col2) nvl(col1, col2) 
 nullif(col1, col2) isnull(col) isnotnull(col)
 try_add(left, right) try_divide(left, right) try_mod(left, right) try_multiply(left, right)
 try_subtract(left, right)
-count(col) sum(col) avg(col) mean(col) min(col) max(col) collect_list(col) collect_set(col) count_if(col)
+count(col) sum(col) avg(col) min(col) max(col) collect_list(col) collect_set(col) count_if(col)
 bool_and(col) bool_or(col) every(col) some(col) first_value(col, ignoreNulls:v=None)
 last_value(col, ignoreNulls:v=None)
 """
@@ -279,6 +278,19 @@ def desc_nulls_first(col):
 
 def desc_nulls_last(col):
     return _to_col(col).desc_nulls_last()
+
+
+def mean(col):
+    """avg(col) (Spark names the column avg(...))."""
+    return _call("avg", [_to_col(col)])
+
+
+def round(col, scale=None):
+    return _call("round", [_to_col(col), _to_column(0 if scale is None else scale)])
+
+
+def bround(col, scale=None):
+    return _call("bround", [_to_col(col), _to_column(0 if scale is None else scale)])
 
 
 def rlike(str, regexp):
