@@ -175,7 +175,7 @@ translate(srcCol, matching:s, replace:s) md5(col) sha1(col) sha(col) sha2(col, n
 hash(*cols) xxhash64(*cols) ilike(str, pattern, escapeChar=None) like(str, pattern, escapeChar=None)
 position(substr, str, start=None) get_json_object(col, path:s)
 array(*cols) array_contains(col, value:v) array_distinct(col) array_size(col) cardinality(col) size(col)
-element_at(col, extraction:v) try_element_at(col, extraction) named_struct(*cols) struct(*cols)
+element_at(col, extraction:v) try_element_at(col, extraction) named_struct(*cols)
 coalesce(*cols) greatest(*cols) least(*cols) ifnull(col1, col2) nvl(col1, col2) nvl2(col1, col2, col3)
 nullif(col1, col2) isnull(col) isnotnull(col)
 try_add(left, right) try_divide(left, right) try_mod(left, right) try_multiply(left, right)
@@ -278,6 +278,29 @@ def desc_nulls_first(col):
 
 def desc_nulls_last(col):
     return _to_col(col).desc_nulls_last()
+
+
+def struct(*cols):
+    """A STRUCT of the columns; a field is named by the column's alias, or the
+    column's name, or colN (as Spark)."""
+    from sluice.sql.column import _Ref
+
+    if len(cols) == 1 and isinstance(cols[0], (list, tuple, set)):
+        cols = tuple(cols[0])
+    cols = [_to_col(c) for c in cols]
+    if all(c._alias is None for c in cols):
+        return _call("struct", cols)
+    args, shown = [], []
+    for i, c in enumerate(cols):
+        if c._alias is not None:
+            name = c._alias
+        elif len(c._parts) == 1 and isinstance(c._parts[0], _Ref):
+            name = c._parts[0].parts[-1]
+        else:
+            name = "col%d" % (i + 1)
+        args += [_lit(name), Column(c._parts, c._atomic)]
+        shown.append(c._display() + ("" if c._alias is None else " AS " + c._alias))
+    return _call("named_struct", args).alias("struct(%s)" % ", ".join(shown))
 
 
 def mean(col):
