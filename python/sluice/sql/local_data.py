@@ -91,7 +91,8 @@ def _infer_type(obj, path):
 def _row_items(row, top=False):
     """(name, value) pairs of a row-like object (None names: by position)."""
     if isinstance(row, dict):
-        return list(row.items())
+        # PySpark orders a dict's fields by key.
+        return sorted(row.items(), key=lambda kv: str(kv[0]))
     if isinstance(row, Row) and hasattr(row, "__fields__"):
         return list(zip(row.__fields__, tuple(row)))
     if isinstance(row, tuple) and hasattr(row, "_fields"):  # namedtuple
@@ -179,7 +180,7 @@ def _infer_schema(rows, names=None):
 def _positional(row):
     """A top-level row by position (names dropped)."""
     if isinstance(row, dict):
-        return tuple(row.values())
+        return tuple(v for _, v in _row_items(row))
     if isinstance(row, (tuple, list)):
         return tuple(row)
     return tuple(v for _, v in _row_items(row))
