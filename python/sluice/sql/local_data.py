@@ -153,6 +153,16 @@ def _has_null_type(t):
     return False
 
 
+def _has_map_type(t):
+    if isinstance(t, MapType):
+        return True
+    if isinstance(t, StructType):
+        return any(_has_map_type(f.dataType) for f in t.fields)
+    if isinstance(t, ArrayType):
+        return _has_map_type(t.elementType)
+    return False
+
+
 def _infer_schema(rows, names=None):
     if not rows:
         raise PySparkValueError(
@@ -221,6 +231,13 @@ def _create_dataframe(spark, data, schema, verify_schema):
             rows = [_positional(r) for r in rows]
         else:
             rows = [tuple(r.get(f.name) for f in schema.fields) for r in rows]
+    for f in schema.fields:
+        if _has_map_type(f.dataType):
+            raise PySparkTypeError(
+                "[UNSUPPORTED_DATA_TYPE] column %s: %s is not supported by Sluice (the engine has no MAP type; "
+                "use a struct or an array)" % (f.name, f.dataType.simpleString()),
+                errorClass="UNSUPPORTED_DATA_TYPE",
+            )
     try:
         result = _core.local_result(schema.toDDL(), rows)
     except TypeError as e:

@@ -83,7 +83,11 @@ class SparkSession:
 
             raise IllegalArgumentException("[INVALID_PARAMETER_VALUE] range: step must not be 0",
                                            errorClass="INVALID_PARAMETER_VALUE")
-        return DataFrame._from_sql(self, "SELECT id FROM range(%dL, %dL, %dL)" % (start, end, step))
+        if step > 0:
+            return DataFrame._from_sql(self, "SELECT id FROM range(%dL, %dL, %dL)" % (start, end, step))
+        # The engine's range() counts up only: count down as start + i * step.
+        n = max(0, -((start - end) // step))
+        return DataFrame._from_sql(self, "SELECT %dL + id * %dL AS id FROM range(0L, %dL)" % (start, step, n))
 
     @classmethod
     def getActiveSession(cls):
@@ -181,7 +185,22 @@ class RuntimeConfig:
         self._values[key] = value
 
     def get(self, key, default=None):
-        return self._values.get(key, default)
+        if key in self._values:
+            return self._values[key]
+        if key.startswith("spark.sql."):
+            # The engine's value (its default when never set).
+            try:
+                rows = self._spark._session.sql_statements("SET %s" % key).rows()
+            except Exception:
+                rows = []
+            if rows and rows[0][1] is not None and rows[0][1] != "<undefined>":
+                return rows[0][1]
+            if key == "spark.sql.session.timeZone" and default is None:
+                return "UTC"  # the engine's only session time zone
+        return default
+
+    def getAll(self):
+        return dict(self._values)
 
     def unset(self, key):
         self._values.pop(key, None)
