@@ -129,7 +129,12 @@ void BindDataFrame(nb::module_& m) {
               std::optional<std::string> schema, std::optional<std::string> path) {
              r.format(format).options(options);
              if (schema) r.schema(*schema);
-             return Checked(path ? r.load(*path) : r.load());
+             // Opening a source lists files and may infer a schema: IO, without the GIL.
+             DataFrame df = [&] {
+               nb::gil_scoped_release release;
+               return path ? r.load(*path) : r.load();
+             }();
+             return Checked(std::move(df));
            });
 }
 

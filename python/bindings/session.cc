@@ -45,7 +45,11 @@ void BindSession(nb::module_& m) {
            [](Session& s, const std::string& text) {
              auto statements = Unwrap(ParseStatements(text));
              if (statements.size() == 1 && statements[0]->kind == ast::StatementKind::kSelect) {
-               DataFrame df = s.sql(text);
+               // Binding may run uncorrelated subqueries: without the GIL.
+               DataFrame df = [&] {
+                 nb::gil_scoped_release release;
+                 return s.sql(text);
+               }();
                Check(df.status());
                return df;
              }

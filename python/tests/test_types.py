@@ -96,3 +96,23 @@ def test_row():
         r.nope
     with pytest.raises(RuntimeError):
         r.name = "x"
+
+
+def test_types_the_engine_lacks_are_refused_by_name():
+    from sluice.errors import PySparkTypeError
+    from sluice.sql.types import ByteType, FloatType, ShortType, TimestampNTZType
+
+    for t, instead in ((FloatType(), "DoubleType"), (ByteType(), "IntegerType"), (ShortType(), "IntegerType"),
+                       (TimestampNTZType(), "TimestampType")):
+        with pytest.raises(PySparkTypeError, match="%s is not supported.*use %s" % (type(t).__name__, instead)):
+            StructType([StructField("a", t)]).toDDL()
+    # Still importable and printable (programs name them).
+    assert FloatType().simpleString() == "float" and TimestampNTZType.typeName() == "timestamp_ntz"
+
+
+def test_from_ddl_and_json():
+    from sluice.sql.types import DataType
+
+    assert DataType.fromDDL("a INT") == StructType([StructField("a", IntegerType())])
+    assert StructType([StructField("a", IntegerType(), False)]).json() == \
+        '{"fields":[{"metadata":{},"name":"a","nullable":false,"type":"integer"}],"type":"struct"}'

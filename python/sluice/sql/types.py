@@ -38,6 +38,11 @@ class DataType:
     def jsonValue(self):
         return self.typeName()
 
+    @classmethod
+    def fromDDL(cls, ddl):
+        """A type from a DDL string: "int", "array<string>", "a INT, b STRING" (a struct)."""
+        return _parse_datatype_string(ddl)
+
     # The engine's DDL spelling ("BIGINT", "STRUCT<a: INT>").
     def _ddl(self):
         return self.simpleString().upper()
@@ -53,12 +58,28 @@ class BooleanType(DataType):
     pass
 
 
+def _unsupported_ddl(self):
+    from sluice.errors import PySparkTypeError
+
+    instead = {"ByteType": "IntegerType", "ShortType": "IntegerType", "FloatType": "DoubleType",
+               "TimestampNTZType": "TimestampType", "MapType": "a StructType or an ArrayType"}
+    raise PySparkTypeError(
+        "[UNSUPPORTED_DATA_TYPE] %s is not supported by Sluice's engine; use %s (docs/python.md)"
+        % (type(self).__name__, instead.get(type(self).__name__, "another type")),
+        errorClass="UNSUPPORTED_DATA_TYPE",
+    )
+
+
 class ByteType(DataType):
+    _ddl = _unsupported_ddl
+
     def simpleString(self):
         return "tinyint"
 
 
 class ShortType(DataType):
+    _ddl = _unsupported_ddl
+
     def simpleString(self):
         return "smallint"
 
@@ -74,7 +95,7 @@ class LongType(DataType):
 
 
 class FloatType(DataType):
-    pass
+    _ddl = _unsupported_ddl
 
 
 class DoubleType(DataType):
@@ -98,6 +119,8 @@ class TimestampType(DataType):
 
 
 class TimestampNTZType(DataType):
+    _ddl = _unsupported_ddl
+
     @classmethod
     def typeName(cls):
         return "timestamp_ntz"
@@ -142,8 +165,7 @@ class MapType(DataType):
     def simpleString(self):
         return "map<%s,%s>" % (self.keyType.simpleString(), self.valueType.simpleString())
 
-    def _ddl(self):
-        return "MAP<%s, %s>" % (self.keyType._ddl(), self.valueType._ddl())
+    _ddl = _unsupported_ddl
 
 
 def _quote(name):
@@ -219,6 +241,16 @@ class StructType(DataType):
         return ", ".join(
             "%s %s%s" % (_quote(f.name), f.dataType._ddl(), "" if f.nullable else " NOT NULL") for f in self.fields
         )
+
+    def json(self):
+        import json
+
+        return json.dumps(self.jsonValue(), separators=(",", ":"), sort_keys=True)
+
+    def jsonValue(self):
+        return {"type": "struct", "fields": [
+            {"name": f.name, "type": f.dataType.jsonValue(), "nullable": f.nullable, "metadata": f.metadata}
+            for f in self.fields]}
 
     def __repr__(self):
         return "StructType([%s])" % ", ".join(repr(f) for f in self.fields)
