@@ -66,10 +66,11 @@ def test_result_column_names_match_pyspark(df, make, name):
     assert df.select(make()).columns == [name]
 
 
-def test_rlike_name_differs_from_pyspark(df):
-    # PySpark names it RLIKE(y, x); the engine's parser does not take the call form rlike(a, b),
-    # so Sluice writes the infix form and the name is `y RLIKE x` (docs/python.md).
+def test_rlike_name(df):
+    # PySpark names it RLIKE(y, x); the engine names a rlike call as its SQL
+    # form `y RLIKE x` (docs/python.md lists the difference).
     assert df.select(F.col("y").rlike("x")).columns == ["y RLIKE x"]
+    assert df.select(F.rlike("y", F.lit("x"))).columns == ["y RLIKE x"]
 
 
 def test_arithmetic_and_reflected(df):

@@ -309,8 +309,7 @@ class Column:
         return Column(("(",) + self._operand() + (" ILIKE ",) + _to_column(other)._parts + (")",))
 
     def rlike(self, other):
-        # The infix form: the engine's parser mis-handles the call form rlike(a, b).
-        return Column(("(",) + self._operand() + (" RLIKE ",) + _to_column(other)._parts + (")",))
+        return Column(("RLIKE(",) + self._parts + (", ",) + _to_column(other)._parts + (")",))
 
     def startswith(self, other):
         return Column(("startswith(",) + self._parts + (", ",) + _to_column(other)._parts + (")",))

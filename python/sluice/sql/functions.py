@@ -169,7 +169,7 @@ contains(left, right) endswith(str, suffix) startswith(str, prefix) format_strin
 printf(format, *cols) initcap(col) instr(str, substr:v, start:cv=None, occurrence:cv=None) lcase(str) ucase(str) lower(col)
 upper(col) left(str, len) right(str, len) lpad(col, len:v, pad:v) rpad(col, len:v, pad:v)
 ltrim(col, trim=None) rtrim(col, trim=None) trim(col, trim=None) regexp(str, regexp) regexp_like(str, regexp)
-regexp_extract(str, pattern:s, idx:v) repeat(col, n:cv) replace(src, search, replace=None)
+rlike(str, regexp) regexp_extract(str, pattern:s, idx:v) repeat(col, n:cv) replace(src, search, replace=None)
 reverse(col) substr(str, pos, len=None) substring(str, pos:cv, len:cv) substring_index(str, delim:s, count:v)
 translate(srcCol, matching:s, replace:s) md5(col) sha1(col) sha(col) sha2(col, numBits:v) crc32(col)
 hash(*cols) xxhash64(*cols) ilike(str, pattern, escapeChar=None) like(str, pattern, escapeChar=None)
@@ -314,10 +314,6 @@ def round(col, scale=None):
 
 def bround(col, scale=None):
     return _call("bround", [_to_col(col), _to_column(0 if scale is None else scale)])
-
-
-def rlike(str, regexp):
-    return _to_col(str).rlike(_to_col(regexp))
 
 
 def broadcast(df):
