@@ -297,3 +297,39 @@ def test_analysis_errors_are_raised_by_the_transformation(df):
         df.select(F.col("x") + F.col("nope"))
     with pytest.raises(ParseException):
         df.selectExpr("x +")
+
+
+def test_intersect_subtract(spark):
+    a = spark.createDataFrame([(1, "a"), (1, "a"), (2, None), (3, "c")], "k int, v string")
+    b = spark.createDataFrame([(1, "a"), (2, None)], "x int, y string")
+    # Distinct rows; NULL matches NULL (set semantics); names from the left.
+    assert a.intersect(b).orderBy("k").collect() == [Row(k=1, v="a"), Row(k=2, v=None)]
+    assert a.subtract(b).collect() == [Row(k=3, v="c")]
+    with pytest.raises(AnalysisException, match="NUM_COLUMNS_MISMATCH"):
+        a.intersect(spark.range(1))
+    with pytest.raises(NotImplementedError):
+        a.exceptAll(b)
+
+
+def test_fillna_dropna(spark):
+    n = spark.createDataFrame([(None, None, 1.5), (2, "q", None)], "i int, s string, d double")
+    # A number fills the numeric columns (cast to each), a str the string ones.
+    assert n.fillna(0).collect() == [Row(i=0, s=None, d=1.5), Row(i=2, s="q", d=0.0)]
+    assert n.fillna("z").collect() == [Row(i=None, s="z", d=1.5), Row(i=2, s="q", d=None)]
+    assert n.na.fill({"i": 9, "s": "w"}).collect() == [Row(i=9, s="w", d=1.5), Row(i=2, s="q", d=None)]
+    assert n.fillna(1.7, ["i"]).collect() == [Row(i=1, s=None, d=1.5), Row(i=2, s="q", d=None)]
+    assert n.dropna().collect() == []
+    assert n.na.drop(how="all").count() == 2
+    assert n.dropna(thresh=2).collect() == [Row(i=2, s="q", d=None)]
+    assert n.dropna(subset=["s"]).collect() == [Row(i=2, s="q", d=None)]
+    with pytest.raises(PySparkValueError):
+        n.dropna(how="some")
+    with pytest.raises(PySparkTypeError):
+        n.fillna([1])
+
+
+def test_hints_are_no_ops_and_transform(df):
+    assert df.cache().persist().repartition(4).coalesce(1).hint("broadcast").unpersist().collect() == df.collect()
+    assert df.transform(lambda d, k: d.limit(k), 1).count() == 1
+    with pytest.raises(PySparkTypeError):
+        df.transform(lambda d: 3)

@@ -295,6 +295,132 @@ class DataFrame:
         right_cols += [_col(_quote_ident(n)) for n in extra]
         return self._new(left._df.union_all(other.select(right_cols)._df))
 
+    def intersect(self, other):
+        """Rows in both (distinct), NULLs equal to NULLs, as Spark's INTERSECT."""
+        return self._set_join(other, "left_semi")
+
+    def subtract(self, other):
+        """Rows of this not in other (distinct), as Spark's EXCEPT."""
+        return self._set_join(other, "left_anti")
+
+    exceptAll = None  # set below: not supported
+
+    def _set_join(self, other, how):
+        mine, theirs = self.columns, other.columns
+        if len(mine) != len(theirs):
+            raise AnalysisException(
+                "[NUM_COLUMNS_MISMATCH] %s can only be performed on inputs with the same number of columns, but "
+                "the first input has %d columns and the second input has %d columns."
+                % ("INTERSECT" if how == "left_semi" else "EXCEPT", len(mine), len(theirs)),
+                errorClass="NUM_COLUMNS_MISMATCH",
+            )
+        left = self.select([_col(_quote_ident(n)) for n in mine]).distinct()
+        right = other.select([_col(_quote_ident(t)).alias(n) for n, t in zip(mine, theirs)])
+        cond = None
+        for n in mine:
+            c = left[_quote_ident(n)].eqNullSafe(right[_quote_ident(n)])
+            cond = c if cond is None else cond & c
+        if cond is None:
+            return left
+        return self._new(left.join(right, cond, how)._df)
+
+    # --- missing values (df.na) ---
+
+    @property
+    def na(self):
+        return DataFrameNaFunctions(self)
+
+    def fillna(self, value, subset=None):
+        """NULLs replaced by `value` in the columns whose type takes it (numbers
+        in numeric columns, str in string columns, bool in boolean ones), or by
+        a value per column from a dict."""
+        from sluice.sql.functions import coalesce, lit
+        from sluice.sql.types import BooleanType, DecimalType, DoubleType, IntegerType, LongType, StringType
+
+        if isinstance(subset, str):
+            subset = [subset]
+        if isinstance(value, dict):
+            fills = dict(value)
+        else:
+            if not isinstance(value, (bool, int, float, str)):
+                raise PySparkTypeError(
+                    "[NOT_BOOL_OR_DICT_OR_FLOAT_OR_INT_OR_STR] Argument `value` should be a bool, dict, float, "
+                    "int or str, got %s." % type(value).__name__,
+                    errorClass="NOT_BOOL_OR_DICT_OR_FLOAT_OR_INT_OR_STR",
+                )
+            fills = {}
+            for f in self.schema.fields:
+                if subset is not None and f.name not in subset:
+                    continue
+                t = f.dataType
+                if isinstance(value, bool):
+                    ok = isinstance(t, BooleanType)
+                elif isinstance(value, (int, float)):
+                    ok = isinstance(t, (IntegerType, LongType, DoubleType, DecimalType))
+                else:
+                    ok = isinstance(t, StringType)
+                if ok:
+                    fills[f.name] = value
+        types = {f.name: f.dataType for f in self.schema.fields}
+        cols = []
+        for name in self.columns:
+            c = _col(_quote_ident(name))
+            if name in fills:
+                v = fills[name]
+                if isinstance(v, float) and isinstance(types[name], (IntegerType, LongType)):
+                    v = int(v)
+                c = coalesce(c, lit(v).cast(types[name])).alias(name)
+            cols.append(c)
+        return self.select(cols)
+
+    def dropna(self, how="any", thresh=None, subset=None):
+        """Rows with NULLs left out: any NULL (how="any"), all NULL ("all"), or
+        fewer than `thresh` non-NULL values, among `subset` (all columns)."""
+        from sluice.sql.functions import lit, when
+
+        if how not in ("any", "all"):
+            raise PySparkValueError("[VALUE_NOT_ANY_OR_ALL] Value for `how` must be 'any' or 'all', got %r." % how,
+                                    errorClass="VALUE_NOT_ANY_OR_ALL")
+        if isinstance(subset, str):
+            subset = [subset]
+        names = list(subset) if subset else self.columns
+        if thresh is None:
+            thresh = len(names) if how == "any" else 1
+        count = None
+        for n in names:
+            c = when(_col(_quote_ident(n)).isNotNull(), lit(1)).otherwise(lit(0))
+            count = c if count is None else count + c
+        if count is None:
+            return self
+        return self.filter(count >= thresh)
+
+    # --- physical hints: the engine plans itself ---
+
+    def cache(self):
+        return self
+
+    def persist(self, storageLevel=None):
+        return self
+
+    def unpersist(self, blocking=False):
+        return self
+
+    def repartition(self, numPartitions=None, *cols):
+        return self
+
+    def coalesce(self, numPartitions):
+        return self
+
+    def hint(self, name, *parameters):
+        return self
+
+    def transform(self, func, *args, **kwargs):
+        result = func(self, *args, **kwargs)
+        if not isinstance(result, DataFrame):
+            raise PySparkTypeError("[NOT_DATAFRAME] transform's function should return a DataFrame, got %s."
+                                   % type(result).__name__, errorClass="NOT_DATAFRAME")
+        return result
+
     def distinct(self):
         return self._new(self._df.distinct(), keep_quals=True)
 
@@ -460,6 +586,29 @@ class DataFrame:
         from sluice.sql import arrow
 
         return arrow._arrow_c_stream(self, requested_schema)
+
+
+def _except_all(self, other):
+    from sluice.errors import PySparkNotImplementedError
+
+    raise PySparkNotImplementedError("[NOT_IMPLEMENTED] exceptAll is not supported by Sluice (use subtract for "
+                                     "distinct rows)", errorClass="NOT_IMPLEMENTED")
+
+
+DataFrame.exceptAll = _except_all
+
+
+class DataFrameNaFunctions:
+    """df.na: fill, drop."""
+
+    def __init__(self, df):
+        self.df = df
+
+    def fill(self, value, subset=None):
+        return self.df.fillna(value, subset)
+
+    def drop(self, how="any", thresh=None, subset=None):
+        return self.df.dropna(how, thresh, subset)
 
 
 # --- show() text, as Spark's Dataset.showString ---
