@@ -240,3 +240,10 @@ def test_column_name_forms(spark):
 def test_expr_parse_error_names_position():
     with pytest.raises(ParseException, match="line 1, column"):
         F.expr("a +* b")
+
+
+def test_is_nan(spark):
+    d = spark.createDataFrame([(1.0,), (float("nan"),), (None,)], "b double")
+    assert values(d, d.b.isNaN()) == [False, True, False]
+    assert values(d, F.isnan("b")) == [False, True, False]
+    assert d.select(F.isnan("b")).columns == ["isnan(b)"]

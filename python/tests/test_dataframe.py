@@ -126,6 +126,15 @@ def test_select_forms(df):
     assert df.select(df[0]).columns == ["x"]
 
 
+def test_nested_names_as_pyspark(spark):
+    # Names printed by pyspark 4.3.0 for the same selects.
+    d = spark.sql("SELECT named_struct('a', 1, 'b', named_struct('c', 'deep')) AS s, array(10, 20, 30) AS arr")
+    assert d.select(d.s.getField("a"), d.s.a, d.s["b"]["c"], F.col("s.b.c"), d.arr.getItem(1), d.arr[0]).columns == [
+        "s.a", "s.a", "s.b.c", "c", "arr[1]", "arr[0]"]
+    assert spark.range(1).select(F.first("id", True)).columns == ["first(id)"]
+    assert d.select(F.struct(F.lit(1).alias("q"), "arr")).columns == ["struct(1 AS q, arr)"]
+
+
 def test_select_expr(df):
     assert df.selectExpr("x + 1 AS q", "upper(y)").collect() == [Row(q=2, **{"upper(y)": "A"}),
                                                               Row(q=3, **{"upper(y)": "B"})]
@@ -200,6 +209,9 @@ def test_join_on_column_from_each_side(df, d2):
     left = df.join(d2, df.x == d2.x, "left").select(df.x, d2.x.alias("x2")).orderBy(df.x)
     assert left.collect() == [Row(x=1, x2=1), Row(x=2, x2=None)]
     assert df.join(d2, [df.x == d2.x, d2.w == "p"]).count() == 1
+    # Through withColumn / withColumnRenamed / drop too.
+    derived = joined.withColumn("k", d2.x + 100).withColumnRenamed("y", "yy").drop("z")
+    assert derived.select(df.x, d2.x.alias("x2"), "k", "yy").collect() == [Row(x=1, x2=1, k=101, yy="a")]
     # Aliases name the sides too.
     aliased = df.alias("a").join(d2.alias("b"), F.col("a.x") == F.col("b.x")).select("a.x", "b.w")
     assert aliased.collect() == [Row(x=1, w="p")]
@@ -218,6 +230,11 @@ def test_union_and_union_by_name(spark, df):
         df.unionByName(partial)
     with pytest.raises(AnalysisException):
         df.union(partial)
+    # INT and BIGINT widen to BIGINT (as Spark).
+    wide = spark.createDataFrame([(1,)], "a int").union(spark.createDataFrame([(2**40,)], "a bigint"))
+    assert wide.dtypes == [("a", "bigint")] and wide.collect() == [Row(a=1), Row(a=2**40)]
+    assert spark.createDataFrame([(1.5,)], "a double").union(spark.createDataFrame([(2,)], "a int")).collect() == [
+        Row(a=1.5), Row(a=2.0)]
 
 
 def test_distinct_drop_duplicates(spark):

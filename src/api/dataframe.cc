@@ -190,6 +190,18 @@ ast::SelectItem ColumnItem(const LogicalColumn& c) {
   return item;
 }
 
+// `plan` with its output columns qualified as `qualifiers` says (one per
+// column; empty: none). A projection that passes columns through unchanged
+// (withColumn, withColumnRenamed, drop) keeps their qualifiers, as Spark's
+// attributes keep theirs, so that t.a still resolves after it.
+Result<std::shared_ptr<const LogicalPlan>> WithQualifiers(Result<std::shared_ptr<const LogicalPlan>> plan,
+                                                          const std::vector<std::string>& qualifiers) {
+  if (!plan.ok()) return plan;
+  auto copy = std::make_shared<LogicalPlan>(**plan);
+  for (size_t i = 0; i < qualifiers.size() && i < copy->output.size(); ++i) copy->output[i].qualifier = qualifiers[i];
+  return std::shared_ptr<const LogicalPlan>(std::move(copy));
+}
+
 }  // namespace
 
 DataFrame::DataFrame(std::shared_ptr<SessionImpl> session, std::shared_ptr<const LogicalPlan> plan, Status error)
@@ -251,6 +263,7 @@ DataFrame DataFrame::filter(const std::string& condition) const { return filter(
 DataFrame DataFrame::withColumn(const std::string& name, const Column& c) const {
   SLUICE_DF_CHECK();
   std::vector<ast::SelectItem> items;
+  std::vector<std::string> qualifiers;
   bool replaced = false;
   for (const auto& out : plan_->output) {
     if (EqualsIgnoreCase(out.name, name)) {
@@ -258,9 +271,11 @@ DataFrame DataFrame::withColumn(const std::string& name, const Column& c) const 
       item.expr = c.expr();
       item.alias = name;
       items.push_back(item);
+      qualifiers.emplace_back();
       replaced = true;
     } else {
       items.push_back(ColumnItem(out));
+      qualifiers.push_back(out.qualifier);
     }
   }
   if (!replaced) {
@@ -270,31 +285,38 @@ DataFrame DataFrame::withColumn(const std::string& name, const Column& c) const 
     items.push_back(item);
   }
   Binder binder = session_->NewBinder("");
-  return Derive(binder.BindSelect(plan_, items, nullptr));
+  return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
 }
 
 DataFrame DataFrame::withColumnRenamed(const std::string& existing, const std::string& name) const {
   SLUICE_DF_CHECK();
   std::vector<ast::SelectItem> items;
+  std::vector<std::string> qualifiers;
   for (const auto& out : plan_->output) {
     auto item = ColumnItem(out);
-    if (EqualsIgnoreCase(out.name, existing)) item.alias = name;
+    bool renamed = EqualsIgnoreCase(out.name, existing);
+    if (renamed) item.alias = name;
     items.push_back(item);
+    qualifiers.push_back(renamed ? "" : out.qualifier);
   }
   Binder binder = session_->NewBinder("");
-  return Derive(binder.BindSelect(plan_, items, nullptr));
+  return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
 }
 
 DataFrame DataFrame::drop(const std::vector<std::string>& names) const {
   SLUICE_DF_CHECK();
   std::vector<ast::SelectItem> items;
+  std::vector<std::string> qualifiers;
   for (const auto& out : plan_->output) {
     bool dropped = false;
     for (const auto& n : names) dropped |= EqualsIgnoreCase(out.name, n);
-    if (!dropped) items.push_back(ColumnItem(out));
+    if (!dropped) {
+      items.push_back(ColumnItem(out));
+      qualifiers.push_back(out.qualifier);
+    }
   }
   Binder binder = session_->NewBinder("");
-  return Derive(binder.BindSelect(plan_, items, nullptr));
+  return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
 }
 
 GroupedData DataFrame::groupBy(const std::vector<Column>& cols) const { return GroupedData(*this, cols); }

@@ -124,6 +124,19 @@ TEST_F(DataFrameTest, JoinsOnColumnAndUsing) {
             (std::vector<std::string>{"1|ann|10", "1|ann|11", "2|bob|NULL", "3|cy|12", "4|dee|NULL", "9|NULL|13"}));
 }
 
+// withColumn, withColumnRenamed and drop keep the columns they pass through
+// as they were, qualifier included, so that a.x still names the left side's
+// x after them (as in Spark; the Python package's df1.x relies on it).
+TEST_F(DataFrameTest, QualifiersSurviveWithColumnRenameAndDrop) {
+  auto joined = people_.alias("p").join(orders_.withColumnRenamed("pid", "id").alias("o"), col("p.id") == col("o.id"));
+  auto derived = joined.withColumn("twice", col("amount") * lit(2)).withColumnRenamed("name", "who").drop({"city"});
+  auto out = derived.select({col("p.id"), col("o.id").alias("oid2"), col("who"), col("twice")})
+                 .orderBy({col("oid2"), col("twice")});
+  EXPECT_EQ(Rendered(out.collect()), (std::vector<std::string>{"1|1|ann|4.0", "1|1|ann|11.0", "3|3|cy|14.5"}));
+  // The renamed column and the new one have no qualifier: p.who is unknown.
+  EXPECT_FALSE(derived.select({col("p.who")}).status().ok());
+}
+
 TEST_F(DataFrameTest, ErrorsAreDeferredToCollect) {
   auto df = people_.select({col("nmae")}).filter(col("age") > lit(1));
   auto r = df.collect();

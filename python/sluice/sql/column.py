@@ -181,10 +181,10 @@ class Column:
         return self._bin("%", other, True)
 
     def __pow__(self, other):
-        return Column(("power(",) + self._parts + (", ",) + _to_column(other)._parts + (")",))
+        return Column(("POWER(",) + self._parts + (", ",) + _to_column(other)._parts + (")",))
 
     def __rpow__(self, other):
-        return Column(("power(",) + _to_column(other)._parts + (", ",) + self._parts + (")",))
+        return Column(("POWER(",) + _to_column(other)._parts + (", ",) + self._parts + (")",))
 
     def __neg__(self):
         return Column(("negative(",) + self._parts + (")",))
@@ -282,7 +282,10 @@ class Column:
         return Column(("(",) + self._operand() + (" IS NOT NULL)",))
 
     def isNaN(self):
-        return Column(("isnan(",) + self._parts + (")",))
+        # The engine has no isnan(): NaN is the one DOUBLE whose text is 'NaN'.
+        c = Column(("(CAST(",) + self._parts + (" AS STRING) <=> 'NaN')",))
+        c._alias = "isnan(%s)" % self._display()
+        return c
 
     def eqNullSafe(self, other):
         return self._bin("<=>", other)
@@ -339,7 +342,14 @@ class Column:
     def getField(self, name):
         if isinstance(name, Column):
             raise PySparkTypeError("[NOT_STR] getField takes a field name (str)", errorClass="NOT_STR")
-        return Column(self._operand() + ("." + _quote_ident(name),))
+        out = Column(self._operand() + ("." + _quote_ident(name),))
+        # Spark names s.getField("a") `s.a` (the engine would say `a`).
+        if len(self._parts) == 1 and isinstance(self._parts[0], _Ref) and self._alias is None:
+            out._alias = self._parts[0].display() + "." + name
+        elif self._alias is not None and self._parts[-1:] and isinstance(self._parts[-1], str) \
+                and self._parts[-1].startswith(".") and self._sort is None:
+            out._alias = self._alias + "." + name
+        return out
 
     def getItem(self, key):
         if isinstance(key, str):

@@ -148,7 +148,8 @@ class DataFrame:
             raise PySparkTypeError(
                 "[NOT_COLUMN] Argument `col` should be a Column, got %s." % type(col).__name__, errorClass="NOT_COLUMN"
             )
-        return self._new(self._df.with_column(colName, Column(col._parts, col._atomic)._to_core(self._quals)))
+        return self._new(self._df.with_column(colName, Column(col._parts, col._atomic)._to_core(self._quals)),
+                         keep_quals=True)
 
     def withColumns(self, *colsMap):
         if len(colsMap) != 1 or not isinstance(colsMap[0], dict):
@@ -159,7 +160,7 @@ class DataFrame:
         return df
 
     def withColumnRenamed(self, existing, new):
-        return self._new(self._df.with_column_renamed(existing, new))
+        return self._new(self._df.with_column_renamed(existing, new), keep_quals=True)
 
     def withColumnsRenamed(self, colsMap):
         df = self
@@ -188,7 +189,7 @@ class DataFrame:
                     "[NOT_COLUMN_OR_STR] drop takes column names or column references, got %r" % (c,),
                     errorClass="NOT_COLUMN_OR_STR",
                 )
-        return self._new(self._df.drop(names))
+        return self._new(self._df.drop(names), keep_quals=True)
 
     def groupBy(self, *cols):
         from sluice.sql.group import GroupedData
@@ -255,7 +256,10 @@ class DataFrame:
         return DataFrame(self._df.cross_join(other._df), self.sparkSession, quals)
 
     def union(self, other):
-        return self._new(self._df.union_all(other._df))
+        """Rows of both, column by column; INT/BIGINT/DOUBLE columns are widened
+        to their common type first (Spark's type coercion)."""
+        left, right = _widen_for_union(self, other)
+        return self._new(left._df.union_all(right._df))
 
     unionAll = union
 
@@ -293,7 +297,8 @@ class DataFrame:
             else:
                 right_cols.append(lit(None).cast(left_types[n]).alias(n))
         right_cols += [_col(_quote_ident(n)) for n in extra]
-        return self._new(left._df.union_all(other.select(right_cols)._df))
+        left, right = _widen_for_union(left, other.select(right_cols))
+        return self._new(left._df.union_all(right._df))
 
     def intersect(self, other):
         """Rows in both (distinct), NULLs equal to NULLs, as Spark's INTERSECT."""
@@ -586,6 +591,31 @@ class DataFrame:
         from sluice.sql import arrow
 
         return arrow._arrow_c_stream(self, requested_schema)
+
+
+def _widen_for_union(left, right):
+    from sluice.sql.types import DoubleType, IntegerType, LongType
+
+    rank = {IntegerType: 0, LongType: 1, DoubleType: 2}
+    lf, rf = left.schema.fields, right.schema.fields
+    if len(lf) != len(rf):
+        return left, right  # the engine's NUM_COLUMNS_MISMATCH
+    lcols, rcols, changed = [], [], False
+    for a, b in zip(lf, rf):
+        ca, cb = _col(_quote_ident(a.name)), _col(_quote_ident(b.name))
+        ta, tb = type(a.dataType), type(b.dataType)
+        if ta is not tb and ta in rank and tb in rank:
+            target = (ta if rank[ta] > rank[tb] else tb)()
+            if ta is not type(target):
+                ca = ca.cast(target).alias(a.name)
+            else:
+                cb = cb.cast(target).alias(b.name)
+            changed = True
+        lcols.append(ca)
+        rcols.append(cb)
+    if not changed:
+        return left, right
+    return left.select(lcols), right.select(rcols)
 
 
 def _except_all(self, other):

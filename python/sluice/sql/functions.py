@@ -329,11 +329,19 @@ def log(arg1, arg2=None):
 
 
 def first(col, ignorenulls=False):
-    return _call("first", [_to_col(col)] + ([_lit(True)] if ignorenulls else []))
+    c = _to_col(col)
+    out = _call("first", [c] + ([_lit(True)] if ignorenulls else []))
+    return out.alias("first(%s)" % c._display()) if ignorenulls else out
 
 
 def last(col, ignorenulls=False):
-    return _call("last", [_to_col(col)] + ([_lit(True)] if ignorenulls else []))
+    c = _to_col(col)
+    out = _call("last", [c] + ([_lit(True)] if ignorenulls else []))
+    return out.alias("last(%s)" % c._display()) if ignorenulls else out
+
+
+def isnan(col):
+    return _to_col(col).isNaN()
 
 
 def countDistinct(col, *cols):
