@@ -57,6 +57,12 @@ def test_arithmetic_and_number_format(spark):
     assert isinstance(e.value, IllegalArgumentException)
 
 
+def test_runtime_error_from_bad_data(spark):
+    with pytest.raises(SparkRuntimeException) as e:
+        spark.range(1).select(F.from_json(F.lit("nope"), "a INT", {"mode": "FAILFAST"})).collect()
+    assert e.value.getErrorClass() == "MALFORMED_RECORD_IN_PARSING" and "'nope'" in str(e.value)
+
+
 def test_illegal_argument(spark):
     with pytest.raises(IllegalArgumentException):
         spark.conf.set("spark.sql.session.timeZone", "Asia/Tokyo")

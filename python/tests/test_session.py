@@ -80,3 +80,30 @@ def test_create_dataframe_dispatch_and_stop():
     with SparkSession.builder.create() as s:
         assert s.range(1).count() == 1
     assert spark.version
+
+
+def test_queries_run_without_the_gil():
+    # While collect() runs a query of about a second on another thread, this
+    # thread keeps running Python: the binding released the GIL.
+    import threading
+    import time
+
+    from sluice.sql import functions as F
+
+    spark = SparkSession.builder.getOrCreate()
+    df = spark.range(20_000_000).agg(F.sum("id").alias("s"))
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("rows", df.collect()))
+    ticks = 0
+    start = time.monotonic()
+    t.start()
+    while t.is_alive():
+        ticks += 1
+        time.sleep(0.001)
+    elapsed = time.monotonic() - start
+    t.join()
+    assert result["rows"] == [Row(s=20_000_000 * (20_000_000 - 1) // 2)]
+    if elapsed < 0.2:
+        pytest.skip("the query was too quick (%.3fs) to tell" % elapsed)
+    # Held GIL: a handful of ticks at most (before and after the query).
+    assert ticks > 50, (ticks, elapsed)
