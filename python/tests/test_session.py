@@ -91,7 +91,7 @@ def test_queries_run_without_the_gil():
     from sluice.sql import functions as F
 
     spark = SparkSession.builder.getOrCreate()
-    for n in (20_000_000, 200_000_000, 2_000_000_000):
+    for n in (20_000_000, 200_000_000):
         df = spark.range(n).agg(F.sum("id").alias("s"))
         result = {}
         t = threading.Thread(target=lambda: result.setdefault("rows", df.collect()))
@@ -100,7 +100,7 @@ def test_queries_run_without_the_gil():
         t.start()
         while t.is_alive():
             ticks += 1
-            time.sleep(0.001)
+            time.sleep(0.002)
         elapsed = time.monotonic() - start
         t.join()
         assert result["rows"] == [Row(s=n * (n - 1) // 2)]
@@ -109,4 +109,4 @@ def test_queries_run_without_the_gil():
     else:
         pytest.skip("the query was too quick (%.3fs) to tell" % elapsed)
     # Held GIL: a handful of ticks at most (before and after the query).
-    assert ticks > 50, (ticks, elapsed)
+    assert ticks > 30, (ticks, elapsed)
