@@ -90,7 +90,7 @@ def test_queries_run_without_the_gil():
 
     from sluice.sql import functions as F
 
-    spark = SparkSession.builder.getOrCreate()
+    spark = SparkSession.builder.create()  # default settings
     for n in (20_000_000, 200_000_000):
         df = spark.range(n).agg(F.sum("id").alias("s"))
         result = {}
