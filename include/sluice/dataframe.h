@@ -147,6 +147,10 @@ class DataFrame {
   DataFrame withColumn(const std::string& name, const Column& c) const;
   DataFrame withColumnRenamed(const std::string& existing, const std::string& name) const;
   DataFrame drop(const std::vector<std::string>& names) const;
+  // Drops the one column `c` refers to (df.drop(other["id"]) after a join
+  // keeps this side's id); a Column that is not a column of this DataFrame
+  // changes nothing, as in Spark. An ambiguous reference is an error.
+  DataFrame drop(const Column& c) const;
   GroupedData groupBy(const std::vector<Column>& cols) const;
   GroupedData groupBy(const std::vector<std::string>& names) const;
   GroupedData groupBy(std::initializer_list<std::string> names) const;

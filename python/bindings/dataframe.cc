@@ -13,6 +13,7 @@
 #include "bindings.h"
 #include "exec/function_registry.h"
 #include "exec/operators/aggregate_function.h"
+#include "plan/logical_plan.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
 #include "sql/parser.h"
@@ -83,6 +84,15 @@ void BindDataFrame(nb::module_& m) {
              return Checked(df.withColumnRenamed(existing, name));
            })
       .def("drop", [](const DataFrame& df, const std::vector<std::string>& names) { return Checked(df.drop(names)); })
+      .def("drop_column", [](const DataFrame& df, const Column& c) { return Checked(df.drop(c)); })
+      // The qualifier of each output column ("" for none): the Python
+      // package decides from them whether a join side needs a hidden alias.
+      .def("qualifiers",
+           [](const DataFrame& df) {
+             std::vector<std::string> out;
+             for (const auto& c : df.plan()->output) out.push_back(c.qualifier);
+             return out;
+           })
       .def("group_by",
            [](const DataFrame& df, const std::vector<Column>& cols) {
              Check(df.status());

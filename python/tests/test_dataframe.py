@@ -350,3 +350,33 @@ def test_hints_are_no_ops_and_transform(df):
     assert df.transform(lambda d, k: d.limit(k), 1).count() == 1
     with pytest.raises(PySparkTypeError):
         df.transform(lambda d: 3)
+
+
+def test_drop_a_reference_keeps_the_other_sides_column(spark):
+    left = spark.createDataFrame([(1, "a"), (2, "b")], "id int, v string")
+    right = spark.createDataFrame([(1, "p")], "id int, w string")
+    joined = left.join(right, left.id == right.id).drop(right.id)
+    assert joined.columns == ["id", "v", "w"]
+    assert joined.collect() == [Row(id=1, v="a", w="p")]
+    assert left.join(right, left.id == right.id, "left").drop(left.id).orderBy("v").collect() == [
+        Row(v="a", id=1, w="p"), Row(v="b", id=None, w=None)]
+    # Not a column here: nothing happens (as Spark); an ambiguous name is an error.
+    assert left.drop(right.w).columns == ["id", "v"]
+    with pytest.raises(AnalysisException):
+        left.join(right, left.id == right.id).drop(F.col("id"))
+
+
+def test_join_using_keeps_each_sides_references(spark):
+    left = spark.createDataFrame([(1, "L")], "id int, name string")
+    right = spark.createDataFrame([(1, "R")], "id int, name string")
+    joined = left.join(right, "id")
+    assert joined.columns == ["id", "name", "name"]
+    assert joined.select(left.name.alias("l"), right.name.alias("r")).collect() == [Row(l="L", r="R")]
+
+
+def test_table_qualifiers_survive_joins(spark):
+    spark.createDataFrame([(1, "a")], "id int, v string").createOrReplaceTempView("jq_t")
+    spark.createDataFrame([(1, "b")], "id int, v string").createOrReplaceTempView("jq_u")
+    t, u = spark.table("jq_t"), spark.table("jq_u")
+    out = t.join(u, F.col("jq_t.id") == F.col("jq_u.id")).select(F.col("jq_t.v").alias("tv"), u.v.alias("uv"))
+    assert out.collect() == [Row(tv="a", uv="b")]

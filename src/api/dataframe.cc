@@ -319,6 +319,27 @@ DataFrame DataFrame::drop(const std::vector<std::string>& names) const {
   return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
 }
 
+DataFrame DataFrame::drop(const Column& c) const {
+  SLUICE_DF_CHECK();
+  if (c.expr()->kind != ast::ExprKind::kColumnRef) return *this;
+  Binder binder = session_->NewBinder("");
+  auto bound = binder.BindExpression(*c.expr(), BindScope{plan_->output});
+  if (!bound.ok()) {
+    // Spark: dropping a column that is not there is a no-op; an ambiguous one is not.
+    if (bound.status().message().find("AMBIGUOUS") != std::string::npos) return DataFrame(session_, plan_, bound.status());
+    return *this;
+  }
+  if ((*bound)->kind != ExprKind::kColumnRef) return *this;
+  std::vector<ast::SelectItem> items;
+  std::vector<std::string> qualifiers;
+  for (size_t i = 0; i < plan_->output.size(); ++i) {
+    if (static_cast<int>(i) == (*bound)->column_index) continue;
+    items.push_back(ColumnItem(plan_->output[i]));
+    qualifiers.push_back(plan_->output[i].qualifier);
+  }
+  return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
+}
+
 GroupedData DataFrame::groupBy(const std::vector<Column>& cols) const { return GroupedData(*this, cols); }
 
 GroupedData DataFrame::groupBy(const std::vector<std::string>& names) const {
@@ -643,7 +664,8 @@ DataFrame DataFrameReader::table(const std::string& name) const {
     return DataFrame(session_, MakeValues({}, {}),
                      Status::AnalysisError("[TABLE_OR_VIEW_NOT_FOUND] table or view `" + name + "` cannot be found"));
   }
-  if (entry->view) return DataFrame(session_, entry->view, Status::OK());
+  // A view's columns are qualified by its name, as a table's are.
+  if (entry->view) return DataFrame(session_, entry->view, Status::OK()).alias(name);
   return DataFrame(session_, MakeScan(entry->table, name, name), Status::OK());
 }
 

@@ -137,6 +137,34 @@ TEST_F(DataFrameTest, QualifiersSurviveWithColumnRenameAndDrop) {
   EXPECT_FALSE(derived.select({col("p.who")}).status().ok());
 }
 
+// drop(Column) drops the one column it refers to: after a join of two sides
+// with an `id` each, drop(col("o.id")) keeps p.id.
+TEST_F(DataFrameTest, DropColumnDropsOnlyThatSidesColumn) {
+  auto joined = people_.alias("p").join(orders_.withColumnRenamed("pid", "id").alias("o"), col("p.id") == col("o.id"));
+  auto dropped = joined.drop(col("o.id"));
+  auto schema = dropped.schema();
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  EXPECT_EQ(schema->ToString(), "id INT, name STRING, age INT, city STRING, amount DOUBLE, oid BIGINT");
+  // The survivor is still p.id; `id` alone is no longer ambiguous.
+  EXPECT_EQ(Rendered(dropped.select({col("p.id"), col("id").alias("again"), col("oid")}).orderBy({col("oid")}).collect()),
+            (std::vector<std::string>{"1|1|10", "1|1|11", "3|3|12"}));
+  // Not a column of this DataFrame, or not a column at all: nothing changes.
+  EXPECT_EQ(joined.drop(col("nope")).schema()->size(), 7u);
+  EXPECT_EQ(joined.drop(col("p.id") + lit(1)).schema()->size(), 7u);
+  // Ambiguous: an error, as in Spark.
+  EXPECT_FALSE(joined.drop(col("id")).status().ok());
+}
+
+// A view read back with table() is qualified by its name, as a table is (and
+// as in Spark): v.name resolves, also after a join with another view.
+TEST_F(DataFrameTest, TableOfAViewIsQualifiedByItsName) {
+  ASSERT_TRUE(people_.createOrReplaceTempView("pv").ok());
+  ASSERT_TRUE(orders_.createOrReplaceTempView("ov").ok());
+  auto joined = spark_->table("pv").join(spark_->table("ov"), col("pv.id") == col("ov.pid"));
+  EXPECT_EQ(Rendered(joined.select({col("pv.name"), col("ov.oid")}).orderBy({col("oid")}).collect()),
+            (std::vector<std::string>{"ann|10", "ann|11", "cy|12"}));
+}
+
 TEST_F(DataFrameTest, ErrorsAreDeferredToCollect) {
   auto df = people_.select({col("nmae")}).filter(col("age") > lit(1));
   auto r = df.collect();

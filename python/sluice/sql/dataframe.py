@@ -178,18 +178,25 @@ class DataFrame:
         return self.select([_col(_quote_ident(o)).alias(n) for o, n in zip(names, cols)])
 
     def drop(self, *cols):
+        """Drops columns by name (every column of that name), or the one
+        column a reference names (``joined.drop(df2.id)`` keeps df1's id)."""
+        df = self
         names = []
         for c in cols:
             if isinstance(c, str):
                 names.append(c)
-            elif isinstance(c, Column) and len(c._parts) == 1 and isinstance(c._parts[0], _Ref):
-                names.append(c._parts[0].parts[-1])
+            elif isinstance(c, Column):
+                if names:
+                    df, names = df._new(df._df.drop(names), keep_quals=True), []
+                df = df._new(df._df.drop_column(Column(c._parts, c._atomic)._to_core(df._quals)), keep_quals=True)
             else:
                 raise PySparkTypeError(
-                    "[NOT_COLUMN_OR_STR] drop takes column names or column references, got %r" % (c,),
+                    "[NOT_COLUMN_OR_STR] drop takes column names or Columns, got %s" % type(c).__name__,
                     errorClass="NOT_COLUMN_OR_STR",
                 )
-        return self._new(self._df.drop(names), keep_quals=True)
+        if names:
+            df = df._new(df._df.drop(names), keep_quals=True)
+        return df
 
     def groupBy(self, *cols):
         from sluice.sql.group import GroupedData
@@ -215,7 +222,12 @@ class DataFrame:
         if isinstance(on, str):
             on = [on]
         if isinstance(on, (list, tuple)) and all(isinstance(o, str) for o in on):
-            return self._new(self._df.join_using(other._df, list(on), how))
+            # Sides keep (or get) a qualifier, so that df1.name still names
+            # df1's column in the result.
+            left, lq = self._side(None)
+            right, rq = other._side(None)
+            quals = self._join_quals(other, lq, rq)
+            return DataFrame(left.join_using(right, list(on), how), self.sparkSession, quals)
         if isinstance(on, (list, tuple)):
             conds = [c for c in on]
             if not conds or not all(isinstance(c, Column) for c in conds):
@@ -233,19 +245,34 @@ class DataFrame:
         referenced = {r.df_id for r in on._refs()}
         left, lq = self._side(referenced)
         right, rq = other._side(referenced)
+        quals = self._join_quals(other, lq, rq)
+        core = left.join(right, on._to_core(quals), how)
+        return DataFrame(core, self.sparkSession, quals)
+
+    def _join_quals(self, other, lq, rq):
         quals = dict(self._quals)
         quals.update(other._quals)
         if lq is not None:
             quals[self._id] = lq
         if rq is not None and self._id != other._id:
             quals[other._id] = rq
-        core = left.join(right, on._to_core(quals), how)
-        return DataFrame(core, self.sparkSession, quals)
+        if self._id == other._id:
+            quals.pop(self._id, None)  # a self-join: df.x names neither side
+        return quals
 
     def _side(self, referenced):
+        """This DataFrame as a join side, and the qualifier its columns carry
+        there (None: not one): its alias; the one qualifier its columns
+        already have (a table's name); or, when the join refers to it and its
+        columns have none, a hidden alias given here."""
         if self._alias is not None:
             return self._df, self._alias
-        if self._id in referenced and not self._quals:
+        if self._quals:
+            return self._df, None
+        qualifiers = set(self._df.qualifiers())
+        if len(qualifiers) == 1 and "" not in qualifiers:
+            return self._df, qualifiers.pop()
+        if qualifiers == {""} and (referenced is None or self._id in referenced):
             q = "__sluice_df%d" % self._id
             return self._df.alias(q), q
         return self._df, None
