@@ -1,7 +1,10 @@
 // Session and QueryResult.
 #include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
+#include "api/session_impl.h"
 #include "bindings.h"
 #include "sluice/dataframe.h"
 #include "sluice/session.h"
@@ -66,6 +69,25 @@ void BindSession(nb::module_& m) {
              return df;
            })
       .def("read", [](Session& s) { return s.read(); })
+      // The catalog for spark.catalog: (name, is_view) of each entry.
+      .def("catalog_entries",
+           [](Session& s) {
+             auto& catalog = static_cast<SessionImpl&>(s).catalog();
+             std::vector<std::pair<std::string, bool>> out;
+             for (const auto& name : catalog.Names()) {
+               auto entry = catalog.Find(name);
+               out.emplace_back(name, entry && entry->view != nullptr);
+             }
+             return out;
+           })
+      .def("drop_view",
+           [](Session& s, const std::string& name) {
+             auto& catalog = static_cast<SessionImpl&>(s).catalog();
+             auto entry = catalog.Find(name);
+             if (!entry || entry->view == nullptr) return false;
+             Check(catalog.Drop(name, true, true));
+             return true;
+           })
       .def("create_dataframe", [](Session& s, const QueryResult& data) { return s.createDataFrame(data); });
 }
 

@@ -114,3 +114,20 @@ def test_queries_run_without_the_gil():
         pytest.skip("the query was too quick (%.3fs) to tell" % elapsed)
     # Held GIL: a handful of ticks at most (before and after the query).
     assert ticks > 30, (ticks, elapsed)
+
+
+def test_catalog():
+    spark = SparkSession.builder.create()
+    spark.range(2).createOrReplaceTempView("cat_v1")
+    spark.sql("CREATE OR REPLACE TEMPORARY VIEW cat_v2 AS SELECT 1 AS a")
+    names = [t.name for t in spark.catalog.listTables()]
+    assert "cat_v1" in names and "cat_v2" in names
+    v1 = [t for t in spark.catalog.listTables() if t.name == "cat_v1"][0]
+    assert v1.isTemporary and v1.tableType == "TEMPORARY"
+    assert spark.catalog.tableExists("cat_v1") and not spark.catalog.tableExists("cat_nope")
+    assert spark.catalog.dropTempView("cat_v1") is True
+    assert spark.catalog.dropTempView("cat_v1") is False
+    assert not spark.catalog.tableExists("cat_v1")
+    with pytest.raises(AnalysisException):
+        spark.table("cat_v1")
+    assert spark.catalog.currentDatabase() == "default"

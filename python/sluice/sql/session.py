@@ -126,6 +126,11 @@ class SparkSession:
         return local_data._create_dataframe(self, data, schema, verifySchema)
 
     @property
+    def catalog(self):
+        """spark.catalog: the session's temp views and tables."""
+        return Catalog(self)
+
+    @property
     def read(self):
         """Batch reads (DataFrameReader)."""
         from sluice.sql.readwriter import DataFrameReader
@@ -159,6 +164,70 @@ class SparkSession:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class CatalogTable(tuple):
+    """A row of Catalog.listTables()."""
+
+    _fields = ("name", "catalog", "namespace", "description", "tableType", "isTemporary")
+
+    def __new__(cls, *values):
+        return tuple.__new__(cls, values)
+
+    def __getattr__(self, item):
+        try:
+            return self[self._fields.index(item)]
+        except ValueError:
+            raise AttributeError(item)
+
+    def __repr__(self):
+        return "Table(%s)" % ", ".join("%s=%r" % (k, v) for k, v in zip(self._fields, self))
+
+
+class Catalog:
+    """spark.catalog (pyspark.sql.catalog.Catalog): temp views and tables."""
+
+    def __init__(self, spark):
+        self._spark = spark
+
+    def currentDatabase(self):
+        return "default"
+
+    def currentCatalog(self):
+        return "spark_catalog"
+
+    def listTables(self, dbName=None, pattern=None):
+        import fnmatch
+
+        out = []
+        for name, is_view in sorted(self._spark._session.catalog_entries()):
+            if pattern is not None and not fnmatch.fnmatch(name, pattern.replace("|", "")):
+                continue
+            out.append(CatalogTable(name, None if is_view else "spark_catalog", [] if is_view else ["default"],
+                                    None, "TEMPORARY" if is_view else "MANAGED", is_view))
+        return out
+
+    def tableExists(self, tableName, dbName=None):
+        return any(n.lower() == tableName.lower() for n, _ in self._spark._session.catalog_entries())
+
+    def dropTempView(self, viewName):
+        dropped = self._spark._session.drop_view(viewName)
+        self._spark._temp_views.discard(viewName)
+        return dropped
+
+    dropGlobalTempView = dropTempView
+
+    def isCached(self, tableName):
+        return False
+
+    def cacheTable(self, tableName, storageLevel=None):
+        pass
+
+    def uncacheTable(self, tableName):
+        pass
+
+    def clearCache(self):
+        pass
 
 
 class _BuilderDescriptor:
