@@ -109,3 +109,17 @@ def test_read_back_what_was_written(spark, df, tmp_path):
     back_csv = spark.read.option("header", True).schema("n INT, s STRING, p STRING").csv(csv_out)
     assert sorted(back_csv.collect(), key=lambda r: r.n) == [Row(n=1, s="a", p="x"), Row(n=2, s=None, p="y"),
                                                              Row(n=3, s="c", p="x")]
+
+
+def test_text_round_trip(spark, tmp_path):
+    d = spark.createDataFrame([("hello",), ("wörld",), ("",)], ["line"])
+    out = str(tmp_path / "t")
+    d.write.text(out)
+    back = spark.read.text(out)
+    assert back.columns == ["value"]
+    assert back.collect() == [Row(value="hello"), Row(value="wörld"), Row(value="")]
+    assert spark.read.text(out, wholetext=True).collect() == [Row(value="hello\nwörld\n\n")]
+    with pytest.raises(AnalysisException, match="TEXT_DATA_SOURCE_REQUIRES_SINGLE_COLUMN"):
+        spark.range(1).selectExpr("id", "id AS b").write.text(str(tmp_path / "t2"))
+    with pytest.raises(AnalysisException, match="PATH_NOT_FOUND"):
+        spark.read.text(str(tmp_path / "nope"))

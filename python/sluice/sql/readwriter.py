@@ -84,8 +84,38 @@ class DataFrameReader:
     def csv(self, path, schema=None, **options):
         return self.load(path, "csv", schema, **options)
 
-    def text(self, paths, **options):
-        return self.load(paths, "text", None, **options)
+    def text(self, paths, wholetext=False, lineSep=None, **options):
+        """Each line of the files (a file, or the files of a directory not
+        starting with _ or .) as a row of one STRING column `value`. The engine
+        has no text source: the files are read here, in Python (for small
+        inputs; use csv/json for large ones)."""
+        if isinstance(paths, str):
+            paths = [paths]
+        files = []
+        for p in paths:
+            if os.path.isdir(p):
+                for root, dirs, names in os.walk(p):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+                    files += [os.path.join(root, n) for n in sorted(names) if not n.startswith(("_", "."))]
+            elif os.path.exists(p):
+                files.append(p)
+            else:
+                raise AnalysisException("[PATH_NOT_FOUND] Path does not exist: %s." % p, errorClass="PATH_NOT_FOUND")
+        rows = []
+        for f in files:
+            with open(f, encoding="utf-8", newline="") as fh:
+                data = fh.read()
+            if wholetext:
+                rows.append((data,))
+                continue
+            if lineSep:
+                lines = data.split(lineSep)
+                if lines and lines[-1] == "":
+                    lines.pop()
+            else:
+                lines = data.splitlines()
+            rows += [(line,) for line in lines]
+        return self._spark.createDataFrame(rows, "value STRING")
 
     def table(self, tableName):
         return self._spark.table(tableName)
