@@ -116,3 +116,14 @@ def test_from_ddl_and_json():
     assert DataType.fromDDL("a INT") == StructType([StructField("a", IntegerType())])
     assert StructType([StructField("a", IntegerType(), False)]).json() == \
         '{"fields":[{"metadata":{},"name":"a","nullable":false,"type":"integer"}],"type":"struct"}'
+
+
+def test_type_hierarchy_as_pyspark():
+    from sluice.sql.types import AtomicType, FractionalType, IntegralType, NumericType
+
+    assert isinstance(IntegerType(), IntegralType) and isinstance(LongType(), NumericType)
+    assert isinstance(DoubleType(), FractionalType) and isinstance(DecimalType(), FractionalType)
+    assert isinstance(StringType(), AtomicType) and not isinstance(StringType(), NumericType)
+    assert not isinstance(ArrayType(IntegerType()), AtomicType)
+    # Equality is by exact type: a base class is not equal to its subclasses.
+    assert NumericType() != IntegerType() and IntegerType() != NumericType()

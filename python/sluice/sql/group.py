@@ -2,11 +2,11 @@
 
 from sluice.errors import AnalysisException, PySparkTypeError
 from sluice.sql.column import Column, _col, _quote_ident
-from sluice.sql.types import DecimalType, DoubleType, IntegerType, LongType
+from sluice.sql.types import NumericType
 
 __all__ = ["GroupedData"]
 
-_NUMERIC = (IntegerType, LongType, DoubleType, DecimalType)
+_NUMERIC = (NumericType,)
 # agg({"col": "name"}): the names PySpark accepts, as SQL functions.
 _DICT_FUNCS = {"avg": "avg", "mean": "mean", "sum": "sum", "min": "min", "max": "max", "count": "count",
                "first": "first", "last": "last", "collect_list": "collect_list", "collect_set": "collect_set"}

@@ -10,6 +10,8 @@ __all__ = [
     "DataType", "NullType", "BooleanType", "ByteType", "ShortType", "IntegerType", "LongType",
     "FloatType", "DoubleType", "DecimalType", "StringType", "BinaryType", "DateType",
     "TimestampType", "TimestampNTZType", "ArrayType", "MapType", "StructField", "StructType", "Row",
+    "AtomicType", "NumericType", "IntegralType", "FractionalType", "CharType", "VarcharType",
+    "DayTimeIntervalType", "YearMonthIntervalType", "CalendarIntervalType",
 ]
 
 
@@ -17,7 +19,7 @@ class DataType:
     """Base class of the types."""
 
     def __eq__(self, other):
-        return isinstance(other, self.__class__) and self.__dict__ == other.__dict__
+        return type(other) is type(self) and self.__dict__ == other.__dict__
 
     def __ne__(self, other):
         return not self.__eq__(other)
@@ -48,13 +50,29 @@ class DataType:
         return self.simpleString().upper()
 
 
+class AtomicType(DataType):
+    """Base of the non-nested types."""
+
+
+class NumericType(AtomicType):
+    """Base of the numeric types."""
+
+
+class IntegralType(NumericType):
+    """Base of the integral types."""
+
+
+class FractionalType(NumericType):
+    """Base of the fractional types."""
+
+
 class NullType(DataType):
     @classmethod
     def typeName(cls):
         return "void"
 
 
-class BooleanType(DataType):
+class BooleanType(AtomicType):
     pass
 
 
@@ -62,7 +80,8 @@ def _unsupported_ddl(self):
     from sluice.errors import PySparkTypeError
 
     instead = {"ByteType": "IntegerType", "ShortType": "IntegerType", "FloatType": "DoubleType",
-               "TimestampNTZType": "TimestampType", "MapType": "a StructType or an ArrayType"}
+               "TimestampNTZType": "TimestampType", "MapType": "a StructType or an ArrayType",
+               "CharType": "StringType", "VarcharType": "StringType"}
     raise PySparkTypeError(
         "[UNSUPPORTED_DATA_TYPE] %s is not supported by Sluice's engine; use %s (docs/python.md)"
         % (type(self).__name__, instead.get(type(self).__name__, "another type")),
@@ -70,55 +89,55 @@ def _unsupported_ddl(self):
     )
 
 
-class ByteType(DataType):
+class ByteType(IntegralType):
     _ddl = _unsupported_ddl
 
     def simpleString(self):
         return "tinyint"
 
 
-class ShortType(DataType):
+class ShortType(IntegralType):
     _ddl = _unsupported_ddl
 
     def simpleString(self):
         return "smallint"
 
 
-class IntegerType(DataType):
+class IntegerType(IntegralType):
     def simpleString(self):
         return "int"
 
 
-class LongType(DataType):
+class LongType(IntegralType):
     def simpleString(self):
         return "bigint"
 
 
-class FloatType(DataType):
+class FloatType(FractionalType):
     _ddl = _unsupported_ddl
 
 
-class DoubleType(DataType):
+class DoubleType(FractionalType):
     pass
 
 
-class StringType(DataType):
+class StringType(AtomicType):
     pass
 
 
-class BinaryType(DataType):
+class BinaryType(AtomicType):
     pass
 
 
-class DateType(DataType):
+class DateType(AtomicType):
     pass
 
 
-class TimestampType(DataType):
+class TimestampType(AtomicType):
     pass
 
 
-class TimestampNTZType(DataType):
+class TimestampNTZType(AtomicType):
     _ddl = _unsupported_ddl
 
     @classmethod
@@ -126,7 +145,7 @@ class TimestampNTZType(DataType):
         return "timestamp_ntz"
 
 
-class DecimalType(DataType):
+class DecimalType(FractionalType):
     def __init__(self, precision=10, scale=0):
         self.precision = precision
         self.scale = scale
@@ -165,6 +184,52 @@ class MapType(DataType):
     def simpleString(self):
         return "map<%s,%s>" % (self.keyType.simpleString(), self.valueType.simpleString())
 
+    _ddl = _unsupported_ddl
+
+
+class CharType(AtomicType):
+    _ddl = _unsupported_ddl
+
+    def __init__(self, length):
+        self.length = length
+
+    def simpleString(self):
+        return "char(%d)" % self.length
+
+    def __repr__(self):
+        return "CharType(%d)" % self.length
+
+
+class VarcharType(AtomicType):
+    _ddl = _unsupported_ddl
+
+    def __init__(self, length):
+        self.length = length
+
+    def simpleString(self):
+        return "varchar(%d)" % self.length
+
+    def __repr__(self):
+        return "VarcharType(%d)" % self.length
+
+
+class DayTimeIntervalType(AtomicType):
+    _ddl = _unsupported_ddl
+
+    def __init__(self, startField=0, endField=3):
+        self.startField = startField
+        self.endField = endField
+
+
+class YearMonthIntervalType(AtomicType):
+    _ddl = _unsupported_ddl
+
+    def __init__(self, startField=0, endField=1):
+        self.startField = startField
+        self.endField = endField
+
+
+class CalendarIntervalType(DataType):
     _ddl = _unsupported_ddl
 
 
