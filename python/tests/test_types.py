@@ -127,3 +127,22 @@ def test_type_hierarchy_as_pyspark():
     assert not isinstance(ArrayType(IntegerType()), AtomicType)
     # Equality is by exact type: a base class is not equal to its subclasses.
     assert NumericType() != IntegerType() and IntegerType() != NumericType()
+
+
+def test_json_value_and_from_json_as_pyspark():
+    schema = StructType([
+        StructField("id", LongType(), False),
+        StructField("tags", ArrayType(StringType())),
+        StructField("attrs", MapType(StringType(), LongType())),
+        StructField("d", DecimalType(10, 2)),
+    ])
+    # pyspark 4.3.0's jsonValue() for this schema.
+    assert schema.jsonValue() == {"type": "struct", "fields": [
+        {"name": "id", "type": "long", "nullable": False, "metadata": {}},
+        {"name": "tags", "type": {"type": "array", "elementType": "string", "containsNull": True}, "nullable": True,
+         "metadata": {}},
+        {"name": "attrs", "type": {"type": "map", "keyType": "string", "valueType": "long",
+                                   "valueContainsNull": True}, "nullable": True, "metadata": {}},
+        {"name": "d", "type": "decimal(10,2)", "nullable": True, "metadata": {}},
+    ]}
+    assert StructType.fromJson(schema.jsonValue()) == schema

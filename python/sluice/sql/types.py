@@ -171,6 +171,9 @@ class ArrayType(DataType):
     def _ddl(self):
         return "ARRAY<%s>" % self.elementType._ddl()
 
+    def jsonValue(self):
+        return {"type": "array", "elementType": self.elementType.jsonValue(), "containsNull": self.containsNull}
+
     def __repr__(self):
         return "ArrayType(%r, %r)" % (self.elementType, self.containsNull)
 
@@ -183,6 +186,10 @@ class MapType(DataType):
 
     def simpleString(self):
         return "map<%s,%s>" % (self.keyType.simpleString(), self.valueType.simpleString())
+
+    def jsonValue(self):
+        return {"type": "map", "keyType": self.keyType.jsonValue(), "valueType": self.valueType.jsonValue(),
+                "valueContainsNull": self.valueContainsNull}
 
     _ddl = _unsupported_ddl
 
@@ -246,6 +253,15 @@ class StructField(DataType):
 
     def simpleString(self):
         return "%s:%s" % (self.name, self.dataType.simpleString())
+
+    def jsonValue(self):
+        return {"name": self.name, "type": self.dataType.jsonValue(), "nullable": self.nullable,
+                "metadata": self.metadata}
+
+    @classmethod
+    def fromJson(cls, json):
+        return StructField(json["name"], _type_from_json(json["type"]), json.get("nullable", True),
+                           json.get("metadata"))
 
     def __repr__(self):
         return "StructField(%r, %r, %r)" % (self.name, self.dataType, self.nullable)
@@ -313,9 +329,11 @@ class StructType(DataType):
         return json.dumps(self.jsonValue(), separators=(",", ":"), sort_keys=True)
 
     def jsonValue(self):
-        return {"type": "struct", "fields": [
-            {"name": f.name, "type": f.dataType.jsonValue(), "nullable": f.nullable, "metadata": f.metadata}
-            for f in self.fields]}
+        return {"type": "struct", "fields": [f.jsonValue() for f in self.fields]}
+
+    @classmethod
+    def fromJson(cls, json):
+        return StructType([StructField.fromJson(f) for f in json["fields"]])
 
     def __repr__(self):
         return "StructType([%s])" % ", ".join(repr(f) for f in self.fields)
@@ -347,6 +365,36 @@ _SIMPLE = {
     "bigint": LongType, "float": FloatType, "double": DoubleType, "string": StringType, "binary": BinaryType,
     "date": DateType, "timestamp": TimestampType, "timestamp_ntz": TimestampNTZType,
 }
+
+
+_BY_TYPE_NAME = {
+    "void": NullType, "boolean": BooleanType, "byte": ByteType, "short": ShortType, "integer": IntegerType,
+    "long": LongType, "float": FloatType, "double": DoubleType, "string": StringType, "binary": BinaryType,
+    "date": DateType, "timestamp": TimestampType, "timestamp_ntz": TimestampNTZType,
+}
+
+
+def _type_from_json(j):
+    """A type from its jsonValue() form."""
+    import re
+
+    if isinstance(j, str):
+        if j in _BY_TYPE_NAME:
+            return _BY_TYPE_NAME[j]()
+        m = re.match(r"^decimal\(\s*(\d+)\s*,\s*(-?\d+)\s*\)$", j)
+        if m:
+            return DecimalType(int(m.group(1)), int(m.group(2)))
+        if j == "decimal":
+            return DecimalType()
+        raise ValueError("unknown type name %r" % j)
+    kind = j.get("type")
+    if kind == "struct":
+        return StructType.fromJson(j)
+    if kind == "array":
+        return ArrayType(_type_from_json(j["elementType"]), j.get("containsNull", True))
+    if kind == "map":
+        return MapType(_type_from_json(j["keyType"]), _type_from_json(j["valueType"]), j.get("valueContainsNull", True))
+    raise ValueError("unknown type %r" % (j,))
 
 
 def _from_engine(t):
