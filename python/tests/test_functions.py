@@ -198,3 +198,11 @@ def test_col_lit_expr_column(spark):
     assert one(spark, F.lit(decimal.Decimal("0.5"))) == decimal.Decimal("0.5")
     assert spark.range(2).select(F.expr("id * 2 AS d")).collect() == [Row(d=0), Row(d=2)]
     assert F.broadcast(spark.range(1)).count() == 1
+
+
+def test_struct_of_star_is_the_row(spark):
+    # The common Kafka sink pattern: each row as one JSON value.
+    df = spark.createDataFrame([(1, "a"), (2, None)], "x int, y string")
+    assert df.select(F.to_json(F.struct("*")).alias("value")).collect() == [
+        Row(value='{"x":1,"y":"a"}'), Row(value='{"x":2}')]
+    assert df.select(F.struct("*").alias("s")).schema.simpleString() == "struct<s:struct<x:int,y:string>>"
