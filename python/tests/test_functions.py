@@ -191,6 +191,10 @@ def test_unsupported_functions_say_so():
         F.udf(lambda x: x)
     with pytest.raises(PySparkNotImplementedError, match="explode"):
         F.explode("a")
+    with pytest.raises(PySparkNotImplementedError, match="stddev is not supported by Sluice: no such aggregate"):
+        F.stddev("a")
+    with pytest.raises(PySparkNotImplementedError, match="window functions"):
+        F.row_number()
 
 
 def test_col_lit_expr_column(spark):
@@ -206,3 +210,8 @@ def test_struct_of_star_is_the_row(spark):
     assert df.select(F.to_json(F.struct("*")).alias("value")).collect() == [
         Row(value='{"x":1,"y":"a"}'), Row(value='{"x":2}')]
     assert df.select(F.struct("*").alias("s")).schema.simpleString() == "struct<s:struct<x:int,y:string>>"
+
+
+def test_approx_count_distinct_is_exact(spark):
+    d = spark.createDataFrame([(1,), (2,), (2,), (None,)], "v int")
+    assert d.agg(F.approx_count_distinct("v")).collect() == [Row(**{"approx_count_distinct(v)": 2})]

@@ -464,10 +464,40 @@ def _unsupported(name, why):
     return fn
 
 
+def approx_count_distinct(col, rsd=None):
+    """Exact here (count(DISTINCT col)), which is within any rsd."""
+    c = _to_col(col)
+    return _call("count", [c], distinct=True).alias("approx_count_distinct(%s)" % c._display())
+
+
+approxCountDistinct = approx_count_distinct
+
 udf = _unsupported("udf", "Python UDFs are not run by the engine")
 pandas_udf = _unsupported("pandas_udf", "Python UDFs are not run by the engine")
 explode = _unsupported("explode", "the engine has no generator functions")
 monotonically_increasing_id = _unsupported("monotonically_increasing_id", "not in the engine")
 rand = _unsupported("rand", "not in the engine")
 
-del _spec
+for _name, _why in (
+    ("stddev", "no such aggregate in the engine"), ("stddev_samp", "no such aggregate in the engine"),
+    ("stddev_pop", "no such aggregate in the engine"), ("variance", "no such aggregate in the engine"),
+    ("var_samp", "no such aggregate in the engine"), ("var_pop", "no such aggregate in the engine"),
+    ("percentile_approx", "no such aggregate in the engine"), ("median", "no such aggregate in the engine"),
+    ("corr", "no such aggregate in the engine"), ("covar_pop", "no such aggregate in the engine"),
+    ("covar_samp", "no such aggregate in the engine"), ("skewness", "no such aggregate in the engine"),
+    ("kurtosis", "no such aggregate in the engine"), ("row_number", "the engine has no window functions"),
+    ("rank", "the engine has no window functions"), ("dense_rank", "the engine has no window functions"),
+    ("lag", "the engine has no window functions"), ("lead", "the engine has no window functions"),
+    ("ntile", "the engine has no window functions"), ("percent_rank", "the engine has no window functions"),
+    ("explode_outer", "the engine has no generator functions"), ("posexplode", "the engine has no generator functions"),
+    ("inline", "the engine has no generator functions"), ("create_map", "the engine has no MAP type"),
+    ("map_keys", "the engine has no MAP type"), ("map_values", "the engine has no MAP type"),
+    ("randn", "not in the engine"), ("uuid", "not in the engine"), ("input_file_name", "not in the engine"),
+    ("spark_partition_id", "not in the engine"), ("array_join", "not in the engine"),
+    ("flatten", "not in the engine"), ("arrays_zip", "not in the engine"),
+    ("transform", "the engine has no higher-order functions"), ("filter", "the engine has no higher-order functions"),
+    ("aggregate", "the engine has no higher-order functions"), ("exists", "the engine has no higher-order functions"),
+):
+    globals()[_name] = _unsupported(_name, _why)
+
+del _spec, _name, _why
