@@ -51,6 +51,7 @@ PUBLIC = {
     "sluice/value.h": "types",
     "sluice/session.h": "api",
     "sluice/dataframe.h": "api",
+    "sluice/arrow.h": "api",
     "sluice/streaming.h": "stream",
 }
 
