@@ -7,7 +7,7 @@ import decimal
 import pytest
 
 from sluice.errors import ParseException, PySparkTypeError, PySparkValueError
-from sluice.sql import Column, Row, SparkSession
+from sluice.sql import Column, SparkSession
 from sluice.sql import functions as F
 from sluice.sql.types import LongType, StringType
 

@@ -163,9 +163,13 @@ def test_aggregates(spark):
 def test_window_and_session_window_group_keys(spark):
     d = spark.sql("SELECT TIMESTAMP'2024-01-01 00:00:07' AS t UNION ALL SELECT TIMESTAMP'2024-01-01 00:00:12'")
     w = d.groupBy(F.window("t", "10 seconds")).count().orderBy("window").collect()
-    assert [(r.window.start, r["count"]) for r in w] == [
-        (datetime.datetime(2024, 1, 1, 0, 0, 0), 1), (datetime.datetime(2024, 1, 1, 0, 0, 10), 1)] or \
-        len(w) == 2  # start is local wall time of the process (see test_types)
+
+    def local(utc_seconds):  # collect() gives naive local wall time, as PySpark
+        return datetime.datetime.fromtimestamp(utc_seconds)
+
+    base = 1704067200  # 2024-01-01 00:00:00 UTC
+    assert [(r.window.start, r.window.end, r["count"]) for r in w] == [
+        (local(base), local(base + 10), 1), (local(base + 10), local(base + 20), 1)]
     s = d.groupBy(F.session_window("t", "10 seconds")).count().collect()
     assert [r["count"] for r in s] == [2]
     with pytest.raises(PySparkTypeError):

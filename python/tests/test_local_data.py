@@ -12,7 +12,6 @@ from sluice.sql import Row, SparkSession
 from sluice.sql.types import (
     ArrayType,
     BinaryType,
-    BooleanType,
     DateType,
     DecimalType,
     DoubleType,

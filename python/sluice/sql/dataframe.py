@@ -1,7 +1,6 @@
 """DataFrame (pyspark.sql.DataFrame)."""
 
 import itertools
-import sys
 
 from sluice.errors import (
     AnalysisException,
