@@ -123,3 +123,13 @@ def test_text_round_trip(spark, tmp_path):
         spark.range(1).selectExpr("id", "id AS b").write.text(str(tmp_path / "t2"))
     with pytest.raises(AnalysisException, match="PATH_NOT_FOUND"):
         spark.read.text(str(tmp_path / "nope"))
+
+
+def test_write_refused_on_a_streaming_dataframe(spark, monkeypatch):
+    # (No streaming source in this area's tests: the engine's streaming check is stood in for.)
+    from sluice import _core
+
+    df = spark.range(1)
+    monkeypatch.setattr(_core, "is_streaming", lambda core_df: True)
+    with pytest.raises(AnalysisException, match="WRITE_STREAM_NOT_ALLOWED"):
+        df.write

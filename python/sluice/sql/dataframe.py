@@ -581,6 +581,11 @@ class DataFrame:
     def write(self):
         from sluice.sql.readwriter import DataFrameWriter
 
+        if self.isStreaming:
+            raise AnalysisException(
+                "[WRITE_STREAM_NOT_ALLOWED] 'write' can not be called on streaming Dataset/DataFrame; use writeStream.",
+                errorClass="WRITE_STREAM_NOT_ALLOWED",
+            )
         return DataFrameWriter(self)
 
     # --- streaming (sluice/sql/streaming/) ---
