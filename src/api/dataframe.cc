@@ -45,6 +45,45 @@ Column Column::isNull() const { return Fn("isnull", {*this}); }
 Column Column::isNotNull() const { return Fn("isnotnull", {*this}); }
 Column Column::getField(const std::string& name) const { return Column(ParsedExpr::FieldAccess(expr_, name)); }
 Column Column::like(const std::string& pattern) const { return Fn("like", {*this, lit(pattern)}); }
+Column Column::rlike(const std::string& regex) const { return Fn("rlike", {*this, lit(regex)}); }
+Column Column::startswith(const Column& prefix) const { return Fn("startswith", {*this, prefix}); }
+Column Column::endswith(const Column& suffix) const { return Fn("endswith", {*this, suffix}); }
+Column Column::contains(const Column& part) const { return Fn("contains", {*this, part}); }
+Column Column::substr(const Column& pos, const Column& len) const { return Fn("substring", {*this, pos, len}); }
+Column Column::between(const Column& lower, const Column& upper) const { return Fn("between", {*this, lower, upper}); }
+Column Column::getItem(const Column& index) const { return Column(ParsedExpr::Subscript(expr_, index.expr())); }
+
+namespace {
+
+// The CASE of a Column made by sluice::when with no ELSE yet, or null.
+const ParsedExpr* OpenCase(const Column& c) {
+  const auto& e = c.expr();
+  if (e->kind != ast::ExprKind::kCase || e->child != nullptr || e->else_expr != nullptr) return nullptr;
+  return e.get();
+}
+
+Column Misuse(const std::string& what) {
+  return Fn("__invalid_expression: [INVALID_" + what + "_USAGE] " + ToLower(what) +
+                "() applies only to a Column made by when(), before otherwise()",
+            {});
+}
+
+}  // namespace
+
+Column Column::when(const Column& condition, const Column& value) const {
+  const ParsedExpr* c = OpenCase(*this);
+  if (c == nullptr) return Misuse("WHEN");
+  auto branches = c->branches;
+  branches.push_back(ast::CaseBranch{condition.expr(), value.expr()});
+  return Column(ParsedExpr::Case(nullptr, std::move(branches), nullptr));
+}
+
+Column Column::otherwise(const Column& value) const {
+  const ParsedExpr* c = OpenCase(*this);
+  if (c == nullptr) return Misuse("OTHERWISE");
+  return Column(ParsedExpr::Case(nullptr, c->branches, value.expr()));
+}
+
 Column Column::isin(const std::vector<Column>& values) const {
   std::vector<Column> args = {*this};
   args.insert(args.end(), values.begin(), values.end());

@@ -165,6 +165,32 @@ TEST_F(DataFrameTest, TableOfAViewIsQualifiedByItsName) {
             (std::vector<std::string>{"ann|10", "ann|11", "cy|12"}));
 }
 
+TEST_F(DataFrameTest, ColumnPredicatesSubstringsItemsAndCase) {
+  auto out = people_.select({col("name"), col("name").rlike("^[ab]").alias("r"),
+                             col("name").startswith(lit("d")).alias("s"), col("name").endswith(lit("n")).alias("e"),
+                             col("name").contains(lit("o")).alias("c"), col("name").substr(lit(2), lit(2)).alias("sub"),
+                             col("age").between(lit(20), lit(40)).alias("b"),
+                             when(col("age") < lit(20), lit("young"))
+                                 .when(col("age") < lit(50), lit("mid"))
+                                 .otherwise(lit("old"))
+                                 .alias("band")})
+                 .orderBy({col("name")});
+  // By hand: ann 34, bob 19, cy NULL, dee 51.
+  EXPECT_EQ(Rendered(out.collect()), (std::vector<std::string>{
+                                         "ann|true|false|true|false|nn|true|mid",
+                                         "bob|true|false|false|true|ob|false|young",
+                                         "cy|false|false|false|false|y|NULL|old",
+                                         "dee|false|true|false|false|ee|false|old",
+                                     }));
+  auto items = spark_->sql("SELECT array(10, 20, 30) AS a").select({col("a").getItem(lit(1)).alias("i")});
+  EXPECT_EQ(Rendered(items.collect()), (std::vector<std::string>{"20"}));
+  // otherwise() twice, or when() on a Column not made by when(): an error naming the misuse.
+  auto twice = people_.select({when(col("age") > lit(1), lit(1)).otherwise(lit(2)).otherwise(lit(3))});
+  EXPECT_NE(twice.status().message().find("INVALID_OTHERWISE_USAGE"), std::string::npos) << twice.status().ToString();
+  auto on_plain = people_.select({col("age").when(col("age") > lit(1), lit(1))});
+  EXPECT_NE(on_plain.status().message().find("INVALID_WHEN_USAGE"), std::string::npos) << on_plain.status().ToString();
+}
+
 TEST_F(DataFrameTest, ErrorsAreDeferredToCollect) {
   auto df = people_.select({col("nmae")}).filter(col("age") > lit(1));
   auto r = df.collect();
