@@ -247,3 +247,10 @@ def test_is_nan(spark):
     assert values(d, d.b.isNaN()) == [False, True, False]
     assert values(d, F.isnan("b")) == [False, True, False]
     assert d.select(F.isnan("b")).columns == ["isnan(b)"]
+
+
+@pytest.mark.parametrize("s", ["a\\b", "it's", "line\nnext", "tab\tx", "uni ü 日本", "%_", "\\n", '"q"', "\x01", ""])
+def test_string_literals_round_trip(spark, s):
+    # Quotes, backslashes and control characters survive the SQL text a Column is.
+    assert spark.range(1).select(F.lit(s)).collect()[0][0] == s
+    assert spark.createDataFrame([(s,)], ["v"]).filter(F.col("v") == s).count() == 1
