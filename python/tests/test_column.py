@@ -254,3 +254,14 @@ def test_string_literals_round_trip(spark, s):
     # Quotes, backslashes and control characters survive the SQL text a Column is.
     assert spark.range(1).select(F.lit(s)).collect()[0][0] == s
     assert spark.createDataFrame([(s,)], ["v"]).filter(F.col("v") == s).count() == 1
+
+
+def test_window_specs_import_and_over_says_why_not():
+    from sluice.errors import PySparkNotImplementedError
+    from sluice.sql import Window
+    from sluice.sql.window import WindowSpec
+
+    w = Window.partitionBy("k").orderBy(F.col("t").desc()).rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    assert isinstance(w, WindowSpec)
+    with pytest.raises(PySparkNotImplementedError, match="Window functions"):
+        F.sum("v").over(w)

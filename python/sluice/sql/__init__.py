@@ -6,5 +6,7 @@ from sluice.sql.dataframe import DataFrame
 from sluice.sql.column import Column
 from sluice.sql.group import GroupedData
 from sluice.sql.readwriter import DataFrameReader, DataFrameWriter
+from sluice.sql.window import Window, WindowSpec
 
-__all__ = ["SparkSession", "DataFrame", "Row", "Column", "GroupedData", "DataFrameReader", "DataFrameWriter"]
+__all__ = ["SparkSession", "DataFrame", "Row", "Column", "GroupedData", "DataFrameReader", "DataFrameWriter",
+           "Window", "WindowSpec"]
