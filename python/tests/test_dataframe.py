@@ -284,9 +284,11 @@ def test_explain(df, capsys):
     df.filter("x > 1").explain()
     simple = capsys.readouterr().out
     assert simple.startswith("== Physical Plan ==\n") and "Analyzed" not in simple
+    assert simple.endswith("\n\n\n") and not simple.endswith("\n\n\n\n")  # as PySpark's
     df.filter("x > 1").explain(True)
     extended = capsys.readouterr().out
     assert "== Analyzed Logical Plan ==" in extended and "== Physical Plan ==" in extended
+    assert extended.endswith("\n\n") and not extended.endswith("\n\n\n")
     df.explain(mode="extended")
     assert "== Optimized Logical Plan ==" in capsys.readouterr().out
     df.explain("simple")

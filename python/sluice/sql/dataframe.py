@@ -555,8 +555,9 @@ class DataFrame:
                 "Unknown explain mode: %s. Accepted explain modes are 'simple', 'extended', 'codegen', 'cost', "
                 "'formatted'." % mode
             )
-        text = self._df.explain(mode != "simple")
-        print(text if text.endswith("\n") else text + "\n")
+        text = self._df.explain(mode != "simple").rstrip("\n")
+        # PySpark's spacing: two blank lines after the simple plan, one after the others.
+        print(text + ("\n\n" if mode == "simple" else "\n"))
 
     def show(self, n=20, truncate=True, vertical=False):
         if not isinstance(n, int) or isinstance(n, bool):
