@@ -43,6 +43,21 @@ class Column {
   Column isNotNull() const;
   Column getField(const std::string& name) const;
   Column like(const std::string& pattern) const;
+  Column rlike(const std::string& regex) const;
+  Column startswith(const Column& prefix) const;
+  Column endswith(const Column& suffix) const;
+  Column contains(const Column& part) const;
+  // SQL's substring(col, pos, len): 1-based.
+  Column substr(const Column& pos, const Column& len) const;
+  // lower <= col AND col <= upper.
+  Column between(const Column& lower, const Column& upper) const;
+  // arr[i] (0-based, as PySpark's getItem on an array).
+  Column getItem(const Column& index) const;
+  // when(c1, v1).when(c2, v2).otherwise(v): more branches and the ELSE of a
+  // Column made by sluice::when (an InvalidArgument error at bind time on
+  // any other Column, naming the misuse).
+  Column when(const Column& condition, const Column& value) const;
+  Column otherwise(const Column& value) const;
   Column isin(const std::vector<Column>& values) const;
   Column eq(const Column& o) const;  // SQL =
   Column eqNullSafe(const Column& o) const;  // <=>
@@ -147,6 +162,10 @@ class DataFrame {
   DataFrame withColumn(const std::string& name, const Column& c) const;
   DataFrame withColumnRenamed(const std::string& existing, const std::string& name) const;
   DataFrame drop(const std::vector<std::string>& names) const;
+  // Drops the one column `c` refers to (df.drop(other["id"]) after a join
+  // keeps this side's id); a Column that is not a column of this DataFrame
+  // changes nothing, as in Spark. An ambiguous reference is an error.
+  DataFrame drop(const Column& c) const;
   GroupedData groupBy(const std::vector<Column>& cols) const;
   GroupedData groupBy(const std::vector<std::string>& names) const;
   GroupedData groupBy(std::initializer_list<std::string> names) const;

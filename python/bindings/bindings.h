@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sluice/data_type.h"
+#include "sluice/session.h"
 #include "sluice/status.h"
 #include "sluice/value.h"
 
@@ -49,6 +50,9 @@ nb::object SchemaToPython(const Schema& schema);
 nb::object ValueToPython(const Value& value);
 // Rows of a result as a list of tuples of such values.
 nb::list RowsToPython(const std::vector<std::vector<Value>>& rows);
+// The first n rows of a result as show() prints each cell, and the number
+// of rows the result has: ([[str, ...], ...], num_rows).
+nb::tuple ShowCells(const QueryResult& result, size_t n);
 
 void BindErrors(nb::module_& m);
 void BindValues(nb::module_& m);

@@ -1,10 +1,14 @@
 // Session and QueryResult.
 #include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
+#include "api/session_impl.h"
 #include "bindings.h"
 #include "sluice/dataframe.h"
 #include "sluice/session.h"
+#include "sql/ast.h"
 #include "sql/parser.h"
 
 namespace sluice::python {
@@ -37,7 +41,53 @@ void BindSession(nb::module_& m) {
              return Unwrap(std::move(r));
            })
       .def("sql", [](Session& s, const std::string& query) { return s.sql(query); })
-      .def("table", [](Session& s, const std::string& name) { return s.table(name); })
+      // spark.sql(): one query as a DataFrame (analysis errors raised now);
+      // any other statement (DDL, SET, INSERT, SHOW...) runs at once and its
+      // result, empty for most, becomes the DataFrame, as in PySpark.
+      .def("sql_dataframe",
+           [](Session& s, const std::string& text) {
+             auto statements = Unwrap(ParseStatements(text));
+             if (statements.size() == 1 && statements[0]->kind == ast::StatementKind::kSelect) {
+               // Binding may run uncorrelated subqueries: without the GIL.
+               DataFrame df = [&] {
+                 nb::gil_scoped_release release;
+                 return s.sql(text);
+               }();
+               Check(df.status());
+               return df;
+             }
+             Result<QueryResult> r = [&] {
+               nb::gil_scoped_release release;
+               return s.Sql(text);
+             }();
+             return s.createDataFrame(Unwrap(std::move(r)));
+           })
+      .def("table",
+           [](Session& s, const std::string& name) {
+             DataFrame df = s.table(name);
+             Check(df.status());
+             return df;
+           })
+      .def("read", [](Session& s) { return s.read(); })
+      // The catalog for spark.catalog: (name, is_view) of each entry.
+      .def("catalog_entries",
+           [](Session& s) {
+             auto& catalog = static_cast<SessionImpl&>(s).catalog();
+             std::vector<std::pair<std::string, bool>> out;
+             for (const auto& name : catalog.Names()) {
+               auto entry = catalog.Find(name);
+               out.emplace_back(name, entry && entry->view != nullptr);
+             }
+             return out;
+           })
+      .def("drop_view",
+           [](Session& s, const std::string& name) {
+             auto& catalog = static_cast<SessionImpl&>(s).catalog();
+             auto entry = catalog.Find(name);
+             if (!entry || entry->view == nullptr) return false;
+             Check(catalog.Drop(name, true, true));
+             return true;
+           })
       .def("create_dataframe", [](Session& s, const QueryResult& data) { return s.createDataFrame(data); });
 }
 

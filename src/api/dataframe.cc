@@ -45,6 +45,45 @@ Column Column::isNull() const { return Fn("isnull", {*this}); }
 Column Column::isNotNull() const { return Fn("isnotnull", {*this}); }
 Column Column::getField(const std::string& name) const { return Column(ParsedExpr::FieldAccess(expr_, name)); }
 Column Column::like(const std::string& pattern) const { return Fn("like", {*this, lit(pattern)}); }
+Column Column::rlike(const std::string& regex) const { return Fn("rlike", {*this, lit(regex)}); }
+Column Column::startswith(const Column& prefix) const { return Fn("startswith", {*this, prefix}); }
+Column Column::endswith(const Column& suffix) const { return Fn("endswith", {*this, suffix}); }
+Column Column::contains(const Column& part) const { return Fn("contains", {*this, part}); }
+Column Column::substr(const Column& pos, const Column& len) const { return Fn("substring", {*this, pos, len}); }
+Column Column::between(const Column& lower, const Column& upper) const { return Fn("between", {*this, lower, upper}); }
+Column Column::getItem(const Column& index) const { return Column(ParsedExpr::Subscript(expr_, index.expr())); }
+
+namespace {
+
+// The CASE of a Column made by sluice::when with no ELSE yet, or null.
+const ParsedExpr* OpenCase(const Column& c) {
+  const auto& e = c.expr();
+  if (e->kind != ast::ExprKind::kCase || e->child != nullptr || e->else_expr != nullptr) return nullptr;
+  return e.get();
+}
+
+Column Misuse(const std::string& what) {
+  return Fn("__invalid_expression: [INVALID_" + what + "_USAGE] " + ToLower(what) +
+                "() applies only to a Column made by when(), before otherwise()",
+            {});
+}
+
+}  // namespace
+
+Column Column::when(const Column& condition, const Column& value) const {
+  const ParsedExpr* c = OpenCase(*this);
+  if (c == nullptr) return Misuse("WHEN");
+  auto branches = c->branches;
+  branches.push_back(ast::CaseBranch{condition.expr(), value.expr()});
+  return Column(ParsedExpr::Case(nullptr, std::move(branches), nullptr));
+}
+
+Column Column::otherwise(const Column& value) const {
+  const ParsedExpr* c = OpenCase(*this);
+  if (c == nullptr) return Misuse("OTHERWISE");
+  return Column(ParsedExpr::Case(nullptr, c->branches, value.expr()));
+}
+
 Column Column::isin(const std::vector<Column>& values) const {
   std::vector<Column> args = {*this};
   args.insert(args.end(), values.begin(), values.end());
@@ -190,6 +229,18 @@ ast::SelectItem ColumnItem(const LogicalColumn& c) {
   return item;
 }
 
+// `plan` with its output columns qualified as `qualifiers` says (one per
+// column; empty: none). A projection that passes columns through unchanged
+// (withColumn, withColumnRenamed, drop) keeps their qualifiers, as Spark's
+// attributes keep theirs, so that t.a still resolves after it.
+Result<std::shared_ptr<const LogicalPlan>> WithQualifiers(Result<std::shared_ptr<const LogicalPlan>> plan,
+                                                          const std::vector<std::string>& qualifiers) {
+  if (!plan.ok()) return plan;
+  auto copy = std::make_shared<LogicalPlan>(**plan);
+  for (size_t i = 0; i < qualifiers.size() && i < copy->output.size(); ++i) copy->output[i].qualifier = qualifiers[i];
+  return std::shared_ptr<const LogicalPlan>(std::move(copy));
+}
+
 }  // namespace
 
 DataFrame::DataFrame(std::shared_ptr<SessionImpl> session, std::shared_ptr<const LogicalPlan> plan, Status error)
@@ -251,6 +302,7 @@ DataFrame DataFrame::filter(const std::string& condition) const { return filter(
 DataFrame DataFrame::withColumn(const std::string& name, const Column& c) const {
   SLUICE_DF_CHECK();
   std::vector<ast::SelectItem> items;
+  std::vector<std::string> qualifiers;
   bool replaced = false;
   for (const auto& out : plan_->output) {
     if (EqualsIgnoreCase(out.name, name)) {
@@ -258,9 +310,11 @@ DataFrame DataFrame::withColumn(const std::string& name, const Column& c) const 
       item.expr = c.expr();
       item.alias = name;
       items.push_back(item);
+      qualifiers.emplace_back();
       replaced = true;
     } else {
       items.push_back(ColumnItem(out));
+      qualifiers.push_back(out.qualifier);
     }
   }
   if (!replaced) {
@@ -270,31 +324,59 @@ DataFrame DataFrame::withColumn(const std::string& name, const Column& c) const 
     items.push_back(item);
   }
   Binder binder = session_->NewBinder("");
-  return Derive(binder.BindSelect(plan_, items, nullptr));
+  return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
 }
 
 DataFrame DataFrame::withColumnRenamed(const std::string& existing, const std::string& name) const {
   SLUICE_DF_CHECK();
   std::vector<ast::SelectItem> items;
+  std::vector<std::string> qualifiers;
   for (const auto& out : plan_->output) {
     auto item = ColumnItem(out);
-    if (EqualsIgnoreCase(out.name, existing)) item.alias = name;
+    bool renamed = EqualsIgnoreCase(out.name, existing);
+    if (renamed) item.alias = name;
     items.push_back(item);
+    qualifiers.push_back(renamed ? "" : out.qualifier);
   }
   Binder binder = session_->NewBinder("");
-  return Derive(binder.BindSelect(plan_, items, nullptr));
+  return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
 }
 
 DataFrame DataFrame::drop(const std::vector<std::string>& names) const {
   SLUICE_DF_CHECK();
   std::vector<ast::SelectItem> items;
+  std::vector<std::string> qualifiers;
   for (const auto& out : plan_->output) {
     bool dropped = false;
     for (const auto& n : names) dropped |= EqualsIgnoreCase(out.name, n);
-    if (!dropped) items.push_back(ColumnItem(out));
+    if (!dropped) {
+      items.push_back(ColumnItem(out));
+      qualifiers.push_back(out.qualifier);
+    }
   }
   Binder binder = session_->NewBinder("");
-  return Derive(binder.BindSelect(plan_, items, nullptr));
+  return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
+}
+
+DataFrame DataFrame::drop(const Column& c) const {
+  SLUICE_DF_CHECK();
+  if (c.expr()->kind != ast::ExprKind::kColumnRef) return *this;
+  Binder binder = session_->NewBinder("");
+  auto bound = binder.BindExpression(*c.expr(), BindScope{plan_->output});
+  if (!bound.ok()) {
+    // Spark: dropping a column that is not there is a no-op; an ambiguous one is not.
+    if (bound.status().message().find("AMBIGUOUS") != std::string::npos) return DataFrame(session_, plan_, bound.status());
+    return *this;
+  }
+  if ((*bound)->kind != ExprKind::kColumnRef) return *this;
+  std::vector<ast::SelectItem> items;
+  std::vector<std::string> qualifiers;
+  for (size_t i = 0; i < plan_->output.size(); ++i) {
+    if (static_cast<int>(i) == (*bound)->column_index) continue;
+    items.push_back(ColumnItem(plan_->output[i]));
+    qualifiers.push_back(plan_->output[i].qualifier);
+  }
+  return Derive(WithQualifiers(binder.BindSelect(plan_, items, nullptr), qualifiers));
 }
 
 GroupedData DataFrame::groupBy(const std::vector<Column>& cols) const { return GroupedData(*this, cols); }
@@ -621,7 +703,8 @@ DataFrame DataFrameReader::table(const std::string& name) const {
     return DataFrame(session_, MakeValues({}, {}),
                      Status::AnalysisError("[TABLE_OR_VIEW_NOT_FOUND] table or view `" + name + "` cannot be found"));
   }
-  if (entry->view) return DataFrame(session_, entry->view, Status::OK());
+  // A view's columns are qualified by its name, as a table's are.
+  if (entry->view) return DataFrame(session_, entry->view, Status::OK()).alias(name);
   return DataFrame(session_, MakeScan(entry->table, name, name), Status::OK());
 }
 

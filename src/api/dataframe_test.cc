@@ -124,6 +124,73 @@ TEST_F(DataFrameTest, JoinsOnColumnAndUsing) {
             (std::vector<std::string>{"1|ann|10", "1|ann|11", "2|bob|NULL", "3|cy|12", "4|dee|NULL", "9|NULL|13"}));
 }
 
+// withColumn, withColumnRenamed and drop keep the columns they pass through
+// as they were, qualifier included, so that a.x still names the left side's
+// x after them (as in Spark; the Python package's df1.x relies on it).
+TEST_F(DataFrameTest, QualifiersSurviveWithColumnRenameAndDrop) {
+  auto joined = people_.alias("p").join(orders_.withColumnRenamed("pid", "id").alias("o"), col("p.id") == col("o.id"));
+  auto derived = joined.withColumn("twice", col("amount") * lit(2)).withColumnRenamed("name", "who").drop({"city"});
+  auto out = derived.select({col("p.id"), col("o.id").alias("oid2"), col("who"), col("twice")})
+                 .orderBy({col("oid2"), col("twice")});
+  EXPECT_EQ(Rendered(out.collect()), (std::vector<std::string>{"1|1|ann|4.0", "1|1|ann|11.0", "3|3|cy|14.5"}));
+  // The renamed column and the new one have no qualifier: p.who is unknown.
+  EXPECT_FALSE(derived.select({col("p.who")}).status().ok());
+}
+
+// drop(Column) drops the one column it refers to: after a join of two sides
+// with an `id` each, drop(col("o.id")) keeps p.id.
+TEST_F(DataFrameTest, DropColumnDropsOnlyThatSidesColumn) {
+  auto joined = people_.alias("p").join(orders_.withColumnRenamed("pid", "id").alias("o"), col("p.id") == col("o.id"));
+  auto dropped = joined.drop(col("o.id"));
+  auto schema = dropped.schema();
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  EXPECT_EQ(schema->ToString(), "id INT, name STRING, age INT, city STRING, amount DOUBLE, oid BIGINT");
+  // The survivor is still p.id; `id` alone is no longer ambiguous.
+  EXPECT_EQ(Rendered(dropped.select({col("p.id"), col("id").alias("again"), col("oid")}).orderBy({col("oid")}).collect()),
+            (std::vector<std::string>{"1|1|10", "1|1|11", "3|3|12"}));
+  // Not a column of this DataFrame, or not a column at all: nothing changes.
+  EXPECT_EQ(joined.drop(col("nope")).schema()->size(), 7u);
+  EXPECT_EQ(joined.drop(col("p.id") + lit(1)).schema()->size(), 7u);
+  // Ambiguous: an error, as in Spark.
+  EXPECT_FALSE(joined.drop(col("id")).status().ok());
+}
+
+// A view read back with table() is qualified by its name, as a table is (and
+// as in Spark): v.name resolves, also after a join with another view.
+TEST_F(DataFrameTest, TableOfAViewIsQualifiedByItsName) {
+  ASSERT_TRUE(people_.createOrReplaceTempView("pv").ok());
+  ASSERT_TRUE(orders_.createOrReplaceTempView("ov").ok());
+  auto joined = spark_->table("pv").join(spark_->table("ov"), col("pv.id") == col("ov.pid"));
+  EXPECT_EQ(Rendered(joined.select({col("pv.name"), col("ov.oid")}).orderBy({col("oid")}).collect()),
+            (std::vector<std::string>{"ann|10", "ann|11", "cy|12"}));
+}
+
+TEST_F(DataFrameTest, ColumnPredicatesSubstringsItemsAndCase) {
+  auto out = people_.select({col("name"), col("name").rlike("^[ab]").alias("r"),
+                             col("name").startswith(lit("d")).alias("s"), col("name").endswith(lit("n")).alias("e"),
+                             col("name").contains(lit("o")).alias("c"), col("name").substr(lit(2), lit(2)).alias("sub"),
+                             col("age").between(lit(20), lit(40)).alias("b"),
+                             when(col("age") < lit(20), lit("young"))
+                                 .when(col("age") < lit(50), lit("mid"))
+                                 .otherwise(lit("old"))
+                                 .alias("band")})
+                 .orderBy({col("name")});
+  // By hand: ann 34, bob 19, cy NULL, dee 51.
+  EXPECT_EQ(Rendered(out.collect()), (std::vector<std::string>{
+                                         "ann|true|false|true|false|nn|true|mid",
+                                         "bob|true|false|false|true|ob|false|young",
+                                         "cy|false|false|false|false|y|NULL|old",
+                                         "dee|false|true|false|false|ee|false|old",
+                                     }));
+  auto items = spark_->sql("SELECT array(10, 20, 30) AS a").select({col("a").getItem(lit(1)).alias("i")});
+  EXPECT_EQ(Rendered(items.collect()), (std::vector<std::string>{"20"}));
+  // otherwise() twice, or when() on a Column not made by when(): an error naming the misuse.
+  auto twice = people_.select({when(col("age") > lit(1), lit(1)).otherwise(lit(2)).otherwise(lit(3))});
+  EXPECT_NE(twice.status().message().find("INVALID_OTHERWISE_USAGE"), std::string::npos) << twice.status().ToString();
+  auto on_plain = people_.select({col("age").when(col("age") > lit(1), lit(1))});
+  EXPECT_NE(on_plain.status().message().find("INVALID_WHEN_USAGE"), std::string::npos) << on_plain.status().ToString();
+}
+
 TEST_F(DataFrameTest, ErrorsAreDeferredToCollect) {
   auto df = people_.select({col("nmae")}).filter(col("age") > lit(1));
   auto r = df.collect();

@@ -336,6 +336,16 @@ Result<ExprPtr> Binder::BindNode(const ParsedExpr& e, const BindScope& scope, co
         return located(BindIntervalArithmetic(e, child));
       }
       std::vector<ExprPtr> args;
+      if (e.star_arg && e.args.empty()) {
+        // f(*): the columns in scope, as in Spark (to_json(struct(*)),
+        // concat(*), hash(*)); the window column a window() call added is
+        // not one of them (as in a select list's *).
+        for (size_t i = 0; i < scope.columns.size(); ++i) {
+          if (scope.columns[i].qualified_only) continue;
+          if (time_window_ && i + 1 == scope.columns.size() && scope.columns[i].name == time_window_->column) continue;
+          args.push_back(ColumnRefTo(scope.columns, i));
+        }
+      }
       for (size_t i = 0; i < e.args.size(); ++i) {
         if (i == 2 && e.name == "from_json" && e.args.size() == 3) {
           SLUICE_ASSIGN_OR_RETURN(auto options, BindFromJsonOptions(*this, *e.args[2]));

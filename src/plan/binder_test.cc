@@ -120,3 +120,27 @@ TEST(BinderTest, WindowColumnsCarryTheWatermarkDelayOfTheirTimeColumn) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// struct(*) (and any scalar function's `*` argument but count's) stands for
+// the FROM clause's columns, as in Spark: to_json(struct(*)) is how a row
+// becomes a Kafka value.
+TEST(BinderTest, StarArgumentOfAFunctionIsTheColumns) {
+  const std::string sql =
+      "SELECT struct(*) AS s, to_json(struct(*)) AS j, concat(*) AS c FROM VALUES (1, 'a') AS t(x, y)";
+  auto statements = ParseStatements(sql);
+  ASSERT_TRUE(statements.ok()) << statements.status().ToString();
+  Catalog catalog;
+  Binder binder(&catalog, sql);
+  auto plan = binder.BindQuery(*(*statements)[0]->As<ast::SelectStatement>().query);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ((*plan)->output.size(), 3u);
+  EXPECT_EQ((*plan)->output[0].type.ToString(), "STRUCT<x: INT, y: STRING>");
+  EXPECT_EQ((*plan)->output[1].type.ToString(), "STRING");
+  EXPECT_EQ((*plan)->output[2].type.ToString(), "STRING");
+}
+
+}  // namespace
+}  // namespace sluice

@@ -1886,8 +1886,10 @@ Result<ParsedExprPtr> Parser::ParsePrimary() {
     return ParsedExpr::Function(ToLower(u), {}, loc);
   }
   // WINDOW starts a clause but is also Spark's window() and the `window`
-  // column it makes (window, window.start).
-  if (PeekSymbol("(", 1) && (!IsReservedWord(u) || u == "LEFT" || u == "RIGHT" || u == "WINDOW")) {
+  // column it makes (window, window.start). LIKE, ILIKE, RLIKE and REGEXP
+  // are operators and, as in Spark, functions too: rlike(a, '^x').
+  if (PeekSymbol("(", 1) && (!IsReservedWord(u) || u == "LEFT" || u == "RIGHT" || u == "WINDOW" || u == "LIKE" ||
+                             u == "ILIKE" || u == "RLIKE" || u == "REGEXP")) {
     std::string name = Consume().text;
     return ParseFunctionCall(std::move(name), t);
   }

@@ -202,6 +202,14 @@ TEST(ParserExprTest, Predicates) {
   EXPECT_EQ(Expr("a NOT LIKE 'x'")->args[0]->name, "like");
   EXPECT_EQ(Expr("a RLIKE '^x'")->name, "rlike");
   EXPECT_EQ(Expr("a REGEXP '^x'")->name, "rlike");
+  // The same as function calls (Spark's rlike(str, regexp), regexp(...),
+  // like(str, pattern), ilike(...)), though the words are keywords.
+  for (const char* call : {"rlike(a, '^x')", "RLIKE(a, '^x')", "regexp(a, '^x')", "like(a, 'x%')", "ilike(a, 'x%')"}) {
+    auto e = Expr(call);
+    ASSERT_NE(e, nullptr) << call;
+    EXPECT_EQ(e->kind, ExprKind::kFunction) << call;
+    EXPECT_EQ(e->args.size(), 2u) << call;
+  }
   EXPECT_EQ(Expr("a IS TRUE")->ToString(), "(a <=> true)");
   EXPECT_EQ(Expr("a IS NOT FALSE")->ToString(), "(NOT (a <=> false))");
   EXPECT_EQ(Expr("a <=> b")->name, "<=>");

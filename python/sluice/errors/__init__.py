@@ -25,6 +25,7 @@ __all__ = [
     "PySparkValueError",
     "PySparkRuntimeError",
     "PySparkNotImplementedError",
+    "PySparkAttributeError",
 ]
 
 _ERROR_CLASS = re.compile(r"^\[([A-Z0-9_]+(?:\.[A-Z0-9_]+)*)\]\s*")
@@ -130,6 +131,10 @@ class PySparkNotImplementedError(PySparkException, NotImplementedError):
     pass
 
 
+class PySparkAttributeError(PySparkException, AttributeError):
+    pass
+
+
 # Error classes whose PySpark exception is more specific than the code's.
 _BY_ERROR_CLASS = {
     "DIVIDE_BY_ZERO": ArithmeticException,
@@ -160,6 +165,12 @@ def _from_engine(code, message):
     """The exception for an engine status (called by sluice._core)."""
     m = _ERROR_CLASS.match(message)
     error_class = m.group(1) if m else None
+    # Spark's full conditions where the engine gives the short form.
+    if error_class is None and code == "SyntaxError":
+        error_class = "PARSE_SYNTAX_ERROR"
+    elif error_class == "UNRESOLVED_COLUMN":
+        suggests = "Did you mean" in message or "Available columns" in message
+        error_class = "UNRESOLVED_COLUMN." + ("WITH_SUGGESTION" if suggests else "WITHOUT_SUGGESTION")
     cls = None
     if error_class is not None:
         cls = _BY_ERROR_CLASS.get(error_class.split(".")[0])

@@ -59,6 +59,35 @@ class SparkSession:
     def __init__(self, core_session):
         self._session = core_session
         self.conf = RuntimeConfig(self)
+        self._temp_views = set()
+
+    @property
+    def version(self):
+        return _core.__version__
+
+    def newSession(self):
+        return SparkSession(_core.Session.create())
+
+    def range(self, start, end=None, step=1, numPartitions=None):
+        """A DataFrame of one BIGINT column `id`: start, start + step, ... below end."""
+        if end is None:
+            start, end = 0, start
+        for name, v in (("start", start), ("end", end), ("step", step)):
+            if not isinstance(v, int) or isinstance(v, bool):
+                from sluice.errors import PySparkTypeError
+
+                raise PySparkTypeError("[NOT_INT] Argument `%s` should be an int, got %s." % (name, type(v).__name__),
+                                       errorClass="NOT_INT")
+        if step == 0:
+            from sluice.errors import IllegalArgumentException
+
+            raise IllegalArgumentException("[INVALID_PARAMETER_VALUE] range: step must not be 0",
+                                           errorClass="INVALID_PARAMETER_VALUE")
+        if step > 0:
+            return DataFrame._from_sql(self, "SELECT id FROM range(%dL, %dL, %dL)" % (start, end, step))
+        # The engine's range() counts up only: count down as start + i * step.
+        n = max(0, -((start - end) // step))
+        return DataFrame._from_sql(self, "SELECT %dL + id * %dL AS id FROM range(0L, %dL)" % (start, step, n))
 
     @classmethod
     def getActiveSession(cls):
@@ -72,6 +101,13 @@ class SparkSession:
 
     def sql(self, sqlQuery, args=None, **kwargs):
         """One query as a DataFrame; DDL and SET statements run at once."""
+        if args or kwargs:
+            from sluice.errors import PySparkNotImplementedError
+
+            raise PySparkNotImplementedError(
+                "[NOT_IMPLEMENTED] sql() with args / named parameters is not supported by Sluice",
+                errorClass="NOT_IMPLEMENTED",
+            )
         return DataFrame._from_sql(self, sqlQuery)
 
     def table(self, tableName):
@@ -88,6 +124,11 @@ class SparkSession:
         from sluice.sql import local_data
 
         return local_data._create_dataframe(self, data, schema, verifySchema)
+
+    @property
+    def catalog(self):
+        """spark.catalog: the session's temp views and tables."""
+        return Catalog(self)
 
     @property
     def read(self):
@@ -125,6 +166,70 @@ class SparkSession:
         self.stop()
 
 
+class CatalogTable(tuple):
+    """A row of Catalog.listTables()."""
+
+    _fields = ("name", "catalog", "namespace", "description", "tableType", "isTemporary")
+
+    def __new__(cls, *values):
+        return tuple.__new__(cls, values)
+
+    def __getattr__(self, item):
+        try:
+            return self[self._fields.index(item)]
+        except ValueError:
+            raise AttributeError(item)
+
+    def __repr__(self):
+        return "Table(%s)" % ", ".join("%s=%r" % (k, v) for k, v in zip(self._fields, self))
+
+
+class Catalog:
+    """spark.catalog (pyspark.sql.catalog.Catalog): temp views and tables."""
+
+    def __init__(self, spark):
+        self._spark = spark
+
+    def currentDatabase(self):
+        return "default"
+
+    def currentCatalog(self):
+        return "spark_catalog"
+
+    def listTables(self, dbName=None, pattern=None):
+        import fnmatch
+
+        out = []
+        for name, is_view in sorted(self._spark._session.catalog_entries()):
+            if pattern is not None and not fnmatch.fnmatch(name, pattern.replace("|", "")):
+                continue
+            out.append(CatalogTable(name, None if is_view else "spark_catalog", [] if is_view else ["default"],
+                                    None, "TEMPORARY" if is_view else "MANAGED", is_view))
+        return out
+
+    def tableExists(self, tableName, dbName=None):
+        return any(n.lower() == tableName.lower() for n, _ in self._spark._session.catalog_entries())
+
+    def dropTempView(self, viewName):
+        dropped = self._spark._session.drop_view(viewName)
+        self._spark._temp_views.discard(viewName)
+        return dropped
+
+    dropGlobalTempView = dropTempView
+
+    def isCached(self, tableName):
+        return False
+
+    def cacheTable(self, tableName, storageLevel=None):
+        pass
+
+    def uncacheTable(self, tableName):
+        pass
+
+    def clearCache(self):
+        pass
+
+
 class _BuilderDescriptor:
     def __get__(self, instance, owner):
         return SparkSession.Builder()
@@ -149,7 +254,22 @@ class RuntimeConfig:
         self._values[key] = value
 
     def get(self, key, default=None):
-        return self._values.get(key, default)
+        if key in self._values:
+            return self._values[key]
+        if key.startswith("spark.sql."):
+            # The engine's value (its default when never set).
+            try:
+                rows = self._spark._session.sql_statements("SET %s" % key).rows()
+            except Exception:
+                rows = []
+            if rows and rows[0][1] is not None and rows[0][1] != "<undefined>":
+                return rows[0][1]
+            if key == "spark.sql.session.timeZone" and default is None:
+                return "UTC"  # the engine's only session time zone
+        return default
+
+    def getAll(self):
+        return dict(self._values)
 
     def unset(self, key):
         self._values.pop(key, None)

@@ -10,6 +10,8 @@ __all__ = [
     "DataType", "NullType", "BooleanType", "ByteType", "ShortType", "IntegerType", "LongType",
     "FloatType", "DoubleType", "DecimalType", "StringType", "BinaryType", "DateType",
     "TimestampType", "TimestampNTZType", "ArrayType", "MapType", "StructField", "StructType", "Row",
+    "AtomicType", "NumericType", "IntegralType", "FractionalType", "CharType", "VarcharType",
+    "DayTimeIntervalType", "YearMonthIntervalType", "CalendarIntervalType",
 ]
 
 
@@ -17,7 +19,7 @@ class DataType:
     """Base class of the types."""
 
     def __eq__(self, other):
-        return isinstance(other, self.__class__) and self.__dict__ == other.__dict__
+        return type(other) is type(self) and self.__dict__ == other.__dict__
 
     def __ne__(self, other):
         return not self.__eq__(other)
@@ -38,9 +40,30 @@ class DataType:
     def jsonValue(self):
         return self.typeName()
 
+    @classmethod
+    def fromDDL(cls, ddl):
+        """A type from a DDL string: "int", "array<string>", "a INT, b STRING" (a struct)."""
+        return _parse_datatype_string(ddl)
+
     # The engine's DDL spelling ("BIGINT", "STRUCT<a: INT>").
     def _ddl(self):
         return self.simpleString().upper()
+
+
+class AtomicType(DataType):
+    """Base of the non-nested types."""
+
+
+class NumericType(AtomicType):
+    """Base of the numeric types."""
+
+
+class IntegralType(NumericType):
+    """Base of the integral types."""
+
+
+class FractionalType(NumericType):
+    """Base of the fractional types."""
 
 
 class NullType(DataType):
@@ -49,60 +72,80 @@ class NullType(DataType):
         return "void"
 
 
-class BooleanType(DataType):
+class BooleanType(AtomicType):
     pass
 
 
-class ByteType(DataType):
+def _unsupported_ddl(self):
+    from sluice.errors import PySparkTypeError
+
+    instead = {"ByteType": "IntegerType", "ShortType": "IntegerType", "FloatType": "DoubleType",
+               "TimestampNTZType": "TimestampType", "MapType": "a StructType or an ArrayType",
+               "CharType": "StringType", "VarcharType": "StringType"}
+    raise PySparkTypeError(
+        "[UNSUPPORTED_DATA_TYPE] %s is not supported by Sluice's engine; use %s (docs/python.md)"
+        % (type(self).__name__, instead.get(type(self).__name__, "another type")),
+        errorClass="UNSUPPORTED_DATA_TYPE",
+    )
+
+
+class ByteType(IntegralType):
+    _ddl = _unsupported_ddl
+
     def simpleString(self):
         return "tinyint"
 
 
-class ShortType(DataType):
+class ShortType(IntegralType):
+    _ddl = _unsupported_ddl
+
     def simpleString(self):
         return "smallint"
 
 
-class IntegerType(DataType):
+class IntegerType(IntegralType):
     def simpleString(self):
         return "int"
 
 
-class LongType(DataType):
+class LongType(IntegralType):
     def simpleString(self):
         return "bigint"
 
 
-class FloatType(DataType):
+class FloatType(FractionalType):
+    _ddl = _unsupported_ddl
+
+
+class DoubleType(FractionalType):
     pass
 
 
-class DoubleType(DataType):
+class StringType(AtomicType):
     pass
 
 
-class StringType(DataType):
+class BinaryType(AtomicType):
     pass
 
 
-class BinaryType(DataType):
+class DateType(AtomicType):
     pass
 
 
-class DateType(DataType):
+class TimestampType(AtomicType):
     pass
 
 
-class TimestampType(DataType):
-    pass
+class TimestampNTZType(AtomicType):
+    _ddl = _unsupported_ddl
 
-
-class TimestampNTZType(DataType):
-    def simpleString(self):
+    @classmethod
+    def typeName(cls):
         return "timestamp_ntz"
 
 
-class DecimalType(DataType):
+class DecimalType(FractionalType):
     def __init__(self, precision=10, scale=0):
         self.precision = precision
         self.scale = scale
@@ -114,7 +157,7 @@ class DecimalType(DataType):
         return self.simpleString()
 
     def __repr__(self):
-        return "DecimalType(%d, %d)" % (self.precision, self.scale)
+        return "DecimalType(%d,%d)" % (self.precision, self.scale)
 
 
 class ArrayType(DataType):
@@ -127,6 +170,9 @@ class ArrayType(DataType):
 
     def _ddl(self):
         return "ARRAY<%s>" % self.elementType._ddl()
+
+    def jsonValue(self):
+        return {"type": "array", "elementType": self.elementType.jsonValue(), "containsNull": self.containsNull}
 
     def __repr__(self):
         return "ArrayType(%r, %r)" % (self.elementType, self.containsNull)
@@ -141,8 +187,57 @@ class MapType(DataType):
     def simpleString(self):
         return "map<%s,%s>" % (self.keyType.simpleString(), self.valueType.simpleString())
 
-    def _ddl(self):
-        return "MAP<%s, %s>" % (self.keyType._ddl(), self.valueType._ddl())
+    def jsonValue(self):
+        return {"type": "map", "keyType": self.keyType.jsonValue(), "valueType": self.valueType.jsonValue(),
+                "valueContainsNull": self.valueContainsNull}
+
+    _ddl = _unsupported_ddl
+
+
+class CharType(AtomicType):
+    _ddl = _unsupported_ddl
+
+    def __init__(self, length):
+        self.length = length
+
+    def simpleString(self):
+        return "char(%d)" % self.length
+
+    def __repr__(self):
+        return "CharType(%d)" % self.length
+
+
+class VarcharType(AtomicType):
+    _ddl = _unsupported_ddl
+
+    def __init__(self, length):
+        self.length = length
+
+    def simpleString(self):
+        return "varchar(%d)" % self.length
+
+    def __repr__(self):
+        return "VarcharType(%d)" % self.length
+
+
+class DayTimeIntervalType(AtomicType):
+    _ddl = _unsupported_ddl
+
+    def __init__(self, startField=0, endField=3):
+        self.startField = startField
+        self.endField = endField
+
+
+class YearMonthIntervalType(AtomicType):
+    _ddl = _unsupported_ddl
+
+    def __init__(self, startField=0, endField=1):
+        self.startField = startField
+        self.endField = endField
+
+
+class CalendarIntervalType(DataType):
+    _ddl = _unsupported_ddl
 
 
 def _quote(name):
@@ -158,6 +253,15 @@ class StructField(DataType):
 
     def simpleString(self):
         return "%s:%s" % (self.name, self.dataType.simpleString())
+
+    def jsonValue(self):
+        return {"name": self.name, "type": self.dataType.jsonValue(), "nullable": self.nullable,
+                "metadata": self.metadata}
+
+    @classmethod
+    def fromJson(cls, json):
+        return StructField(json["name"], _type_from_json(json["type"]), json.get("nullable", True),
+                           json.get("metadata"))
 
     def __repr__(self):
         return "StructField(%r, %r, %r)" % (self.name, self.dataType, self.nullable)
@@ -207,14 +311,53 @@ class StructType(DataType):
     def _ddl(self):
         return "STRUCT<%s>" % ", ".join("%s: %s" % (_quote(f.name), f.dataType._ddl()) for f in self.fields)
 
+    def treeString(self, level=None):
+        """printSchema()'s text: "root" and one " |-- name: type (nullable = ...)" line per field."""
+        lines = ["root"]
+        _tree(self, " |", 1, level, lines)
+        return "\n".join(lines) + "\n\n"
+
     def toDDL(self):
         """The column list a reader's .schema() takes: "`a` INT, `b` STRING"."""
         return ", ".join(
             "%s %s%s" % (_quote(f.name), f.dataType._ddl(), "" if f.nullable else " NOT NULL") for f in self.fields
         )
 
+    def json(self):
+        import json
+
+        return json.dumps(self.jsonValue(), separators=(",", ":"), sort_keys=True)
+
+    def jsonValue(self):
+        return {"type": "struct", "fields": [f.jsonValue() for f in self.fields]}
+
+    @classmethod
+    def fromJson(cls, json):
+        return StructType([StructField.fromJson(f) for f in json["fields"]])
+
     def __repr__(self):
         return "StructType([%s])" % ", ".join(repr(f) for f in self.fields)
+
+
+def _tree_name(t):
+    return t.simpleString() if isinstance(t, DecimalType) else t.typeName()
+
+
+def _tree(t, prefix, depth, level, lines):
+    if level is not None and depth > level:
+        return
+    if isinstance(t, StructType):
+        for f in t.fields:
+            lines.append("%s-- %s: %s (nullable = %s)" % (prefix, f.name, _tree_name(f.dataType), str(f.nullable).lower()))
+            _tree(f.dataType, prefix + "    |", depth + 1, level, lines)
+    elif isinstance(t, ArrayType):
+        lines.append("%s-- element: %s (containsNull = %s)" % (prefix, _tree_name(t.elementType), str(t.containsNull).lower()))
+        _tree(t.elementType, prefix + "    |", depth + 1, level, lines)
+    elif isinstance(t, MapType):
+        lines.append("%s-- key: %s" % (prefix, _tree_name(t.keyType)))
+        _tree(t.keyType, prefix + "    |", depth + 1, level, lines)
+        lines.append("%s-- value: %s (valueContainsNull = %s)" % (prefix, _tree_name(t.valueType), str(t.valueContainsNull).lower()))
+        _tree(t.valueType, prefix + "    |", depth + 1, level, lines)
 
 
 _SIMPLE = {
@@ -222,6 +365,36 @@ _SIMPLE = {
     "bigint": LongType, "float": FloatType, "double": DoubleType, "string": StringType, "binary": BinaryType,
     "date": DateType, "timestamp": TimestampType, "timestamp_ntz": TimestampNTZType,
 }
+
+
+_BY_TYPE_NAME = {
+    "void": NullType, "boolean": BooleanType, "byte": ByteType, "short": ShortType, "integer": IntegerType,
+    "long": LongType, "float": FloatType, "double": DoubleType, "string": StringType, "binary": BinaryType,
+    "date": DateType, "timestamp": TimestampType, "timestamp_ntz": TimestampNTZType,
+}
+
+
+def _type_from_json(j):
+    """A type from its jsonValue() form."""
+    import re
+
+    if isinstance(j, str):
+        if j in _BY_TYPE_NAME:
+            return _BY_TYPE_NAME[j]()
+        m = re.match(r"^decimal\(\s*(\d+)\s*,\s*(-?\d+)\s*\)$", j)
+        if m:
+            return DecimalType(int(m.group(1)), int(m.group(2)))
+        if j == "decimal":
+            return DecimalType()
+        raise ValueError("unknown type name %r" % j)
+    kind = j.get("type")
+    if kind == "struct":
+        return StructType.fromJson(j)
+    if kind == "array":
+        return ArrayType(_type_from_json(j["elementType"]), j.get("containsNull", True))
+    if kind == "map":
+        return MapType(_type_from_json(j["keyType"]), _type_from_json(j["valueType"]), j.get("valueContainsNull", True))
+    raise ValueError("unknown type %r" % (j,))
 
 
 def _from_engine(t):

@@ -48,6 +48,12 @@ bool IsOrderable(const DataType& t) {
 
 bool IsAggregateFunction(std::string_view name) { return FindAgg(name) != nullptr; }
 
+std::vector<std::string> AggregateFunctionNames() {
+  std::vector<std::string> names;
+  for (const auto& a : kAggNames) names.push_back(a.name);
+  return names;
+}
+
 Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<DataType>& arg_types,
                                     bool distinct) {
   std::vector<std::string> sql;

@@ -40,6 +40,9 @@ struct AggregateCall {
 };
 
 bool IsAggregateFunction(std::string_view name);
+// All aggregate function names, lower case (the Python package checks that
+// each has a function in sluice.sql.functions).
+std::vector<std::string> AggregateFunctionNames();
 // Resolves `name` over arguments of types `arg_types`. Spark's result types:
 // count -> BIGINT; sum(INT/BIGINT) -> BIGINT, sum(DOUBLE) -> DOUBLE,
 // sum(DECIMAL(p,s)) -> DECIMAL(min(38,p+10),s); avg(integral/DOUBLE) -> DOUBLE,
