@@ -45,4 +45,11 @@ if(SLUICE_BUILD_TESTS)
   set_tests_properties(python_tests PROPERTIES LABELS python TIMEOUT 900)
   add_test(NAME python_kafka_tests COMMAND ${SLUICE_PYTEST} -m kafka WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(python_kafka_tests PROPERTIES LABELS "python;kafka" TIMEOUT 600)
+  # `pip install ./python` and `pip wheel ./python` into fresh virtual
+  # environments, as a user installs it (scripts/test_python_install.sh);
+  # its engine objects are ccache hits from this build when both ran with
+  # CCACHE_NOHASHDIR=1 (scripts/test.sh sets it).
+  add_test(NAME python_install_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/test_python_install.sh
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(python_install_test PROPERTIES LABELS "python;install" TIMEOUT 1800)
 endif()

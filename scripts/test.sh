@@ -17,6 +17,10 @@ bash scripts/setup.sh
 bash scripts/setup_pyspark.sh  # the differential test's pyspark; says so and goes on if it cannot
 bash scripts/setup_python.sh   # nanobind, scikit-build-core, pytest, pyarrow, pandas for python/
 JOBS=$(nproc)
+# The debug info's compile directory stays out of ccache's key, so the wheel
+# build of python_install_test (another build directory) hits the objects
+# of the main build.
+export CCACHE_NOHASHDIR=1
 
 echo "== build (RelWithDebInfo) =="
 # The Python package (python/) builds in the same tree: ctest runs its
