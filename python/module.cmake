@@ -42,3 +42,5 @@ if(SLUICE_BUILD_TESTS)
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(python_tests PROPERTIES LABELS python TIMEOUT 900)
 endif()
+
+include(${PROJECT_SOURCE_DIR}/cmake/python_conformance.cmake)
