@@ -13,4 +13,9 @@ if(SLUICE_BUILD_TESTS)
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(python_conformance PROPERTIES LABELS python TIMEOUT 900 SKIP_RETURN_CODE 77
                        DEPENDS python_tests)
+  # The harness's own tests (import rewriting, the comparison), no pyspark needed.
+  add_test(NAME python_conformance_harness_test
+           COMMAND ${Python_EXECUTABLE} -m pytest -q -p no:cacheprovider ${PROJECT_SOURCE_DIR}/test/pyspark/harness_test.py
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(python_conformance_harness_test PROPERTIES LABELS python TIMEOUT 120)
 endif()

@@ -96,11 +96,16 @@ def error(tag, exc):
 
 
 def _offset(o):
+    """A source offset as JSON, with this run's topic prefix taken out of
+    Kafka topic names (they differ between the engines' runs)."""
     if isinstance(o, str):
         try:
-            return json.loads(o)
+            o = json.loads(o)
         except ValueError:
             return o
+    prefix = os.environ.get("CONF_TOPIC", "conf") + "-"
+    if isinstance(o, dict):
+        return {(k[len(prefix):] if isinstance(k, str) and k.startswith(prefix) else k): v for k, v in o.items()}
     return o
 
 

@@ -13,8 +13,11 @@ conform.write_json_lines(os.path.join(src, "f1.json"), [{"id": i, "v": i * 1.5, 
 
 
 def each(batch_df, batch_id):
-    conform.emit("batch%d" % batch_id, batch_df)
-    conform.value("batch%d_count" % batch_id, batch_df.count())
+    # One action on the batch: under PySpark every action re-reads the source
+    # and adds to the batch's numInputRows.
+    rows = batch_df.collect()
+    conform.emit("batch%d" % batch_id, rows, columns=batch_df.columns)
+    conform.value("batch%d_count" % batch_id, len(rows))
 
 
 stream = spark.readStream.schema("id INT, v DOUBLE, s STRING").json(src)
