@@ -52,10 +52,23 @@ fetch_kafka_jars() {
   fi
 }
 
+# pandas and pyarrow for pyspark's toPandas()/toArrow() (the conformance
+# programs use them; the same versions as scripts/setup_python.sh's).
+PANDAS_PACKAGES=(pandas==3.1.1 pyarrow==26.0.1)
+install_pandas() {
+  if "$VENV/bin/python" -c "import pandas, pyarrow, sys; sys.exit(not (pandas.__version__ == '${PANDAS_PACKAGES[0]#*==}' and pyarrow.__version__ == '${PANDAS_PACKAGES[1]#*==}'))" 2>/dev/null; then
+    return 0
+  fi
+  echo "setup_pyspark: installing ${PANDAS_PACKAGES[*]} into $VENV"
+  "$VENV/bin/pip" install --disable-pip-version-check -q "${PANDAS_PACKAGES[@]}" 2>"$VENV/pip-pandas.log" ||
+    echo "setup_pyspark: pandas/pyarrow NOT INSTALLED (no network?): $(grep -v '^ *$' "$VENV/pip-pandas.log" | tail -1)" >&2
+}
+
 if [[ -x "$VENV/bin/python" ]] &&
    "$VENV/bin/python" -c "import pyspark, sys; sys.exit(pyspark.__version__ != '$VERSION')" 2>/dev/null; then
   rm -f "$FAILED"
   echo "setup_pyspark: pyspark $VERSION present in $VENV"
+  install_pandas
   fetch_kafka_jars
   exit 0
 fi
@@ -81,4 +94,5 @@ if ! "$VENV/bin/pip" install --disable-pip-version-check -q "pyspark==$VERSION" 
 fi
 rm -f "$FAILED"
 echo "setup_pyspark: pyspark $VERSION installed in $VENV"
+install_pandas
 fetch_kafka_jars
