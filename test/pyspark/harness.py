@@ -194,6 +194,16 @@ def run_program(name, engine, ctx, workroot):
     return records, None, secs
 
 
+def reused(workdir, name):
+    """pyspark's records of a previous run (--reuse-reference)."""
+    path = os.path.join(workdir, "pyspark", name, "stdout.txt")
+    if not os.path.exists(path):
+        return [], "no earlier pyspark output at %s" % path, 0.0
+    records = [json.loads(l[len(MARK):]) for l in open(path, encoding="utf-8", errors="replace")
+               if l.startswith(MARK)]
+    return records, None, 0.0
+
+
 def run_shared(names, engine, ctx, workroot):
     """Runs the programs one after the other in one process (runner.py), so
     pyspark starts one JVM for all. Returns {name: (records, error, seconds)}."""
@@ -373,6 +383,9 @@ def main():
     ap.add_argument("--short", action="store_true", help="the subset of the ctest short form")
     ap.add_argument("--workdir", help="keep the runs here (default: a temporary folder, removed)")
     ap.add_argument("--report", help="write the verdicts as JSON here")
+    ap.add_argument("--reuse-reference", metavar="WORKDIR",
+                    help="take pyspark's results from a previous run kept with --workdir (its "
+                         "pyspark/<program>/stdout.txt) instead of running pyspark again")
     ap.add_argument("--separate", action="store_true",
                     help="run every pyspark program in its own process (by default the batch programs, b*, "
                          "share one pyspark process: one JVM start instead of one each)")
@@ -406,7 +419,7 @@ def main():
     ctx.broker = None
     kafka_skip = None
     if any(n.startswith("k") for n in names):
-        if "pyspark" in engines and not ctx.jars:
+        if "pyspark" in engines and not ctx.jars and not opts.reuse_reference:
             kafka_skip = "Spark's Kafka connector jars are missing (run scripts/setup_pyspark.sh)"
         else:
             ctx.broker = Broker(workroot)
@@ -417,7 +430,10 @@ def main():
     try:
         pre = {}
         shared = [n for n in names if n.startswith("b")]
-        if "pyspark" in engines and not opts.separate and len(shared) > 1:
+        if opts.reuse_reference:
+            for n in names:
+                pre[n] = reused(opts.reuse_reference, n)
+        elif "pyspark" in engines and not opts.separate and len(shared) > 1:
             print("harness: running %d batch programs in one pyspark process" % len(shared), flush=True)
             pre = run_shared(shared, "pyspark", ctx, workroot)
         for name in names:
