@@ -457,6 +457,9 @@ def main():
                     v["verdict"], v["detail"] = "REFERR", "pyspark failed: " + rerr
                 elif gerr:
                     v["verdict"], v["detail"] = "FAIL", "%s failed: %s" % (engines[1], gerr)
+                    before = [d for d in compare(ref, got) if not d.endswith("missing (pyspark printed it)")]
+                    if before:
+                        v["detail"] += "; and before that: " + "; ".join(before[:3])
                 else:
                     diffs = compare(ref, got)
                     v["verdict"] = "PASS" if not diffs else "FAIL"

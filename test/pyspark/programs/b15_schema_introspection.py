@@ -1,10 +1,9 @@
-"""Batch: schema, columns, dtypes, printSchema's text, schema JSON, nested types."""
+"""Batch: schema, columns, dtypes, printSchema's text, schema JSON, nested types (MAP: b22)."""
 import contextlib
 import io
 
 from pyspark.sql import SparkSession
-from pyspark.sql.types import (ArrayType, LongType, MapType, StringType, StructField, StructType,
-                               TimestampType)
+from pyspark.sql.types import ArrayType, LongType, StringType, StructField, StructType, TimestampType
 
 import conform
 
@@ -12,7 +11,6 @@ spark = SparkSession.builder.appName("b15").config("spark.sql.shuffle.partitions
 schema = StructType([
     StructField("id", LongType(), False),
     StructField("tags", ArrayType(StringType())),
-    StructField("attrs", MapType(StringType(), LongType())),
     StructField("who", StructType([StructField("name", StringType()), StructField("at", TimestampType())])),
 ])
 df = spark.createDataFrame([], schema)
