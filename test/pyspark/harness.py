@@ -197,11 +197,27 @@ def run_program(name, engine, ctx, workroot):
 def reused(workdir, name):
     """pyspark's records of a previous run (--reuse-reference)."""
     path = os.path.join(workdir, "pyspark", name, "stdout.txt")
-    if not os.path.exists(path):
-        return [], "no earlier pyspark output at %s" % path, 0.0
-    records = [json.loads(l[len(MARK):]) for l in open(path, encoding="utf-8", errors="replace")
-               if l.startswith(MARK)]
-    return records, None, 0.0
+    shared = os.path.join(workdir, "pyspark", "_shared", "stdout.txt")
+    if os.path.exists(path):
+        records = [json.loads(l[len(MARK):]) for l in open(path, encoding="utf-8", errors="replace")
+                   if l.startswith(MARK)]
+        return records, None, 0.0
+    if os.path.exists(shared):
+        records, current, seen = [], None, False
+        for l in open(shared, encoding="utf-8", errors="replace"):
+            if not l.startswith(MARK):
+                continue
+            r = json.loads(l[len(MARK):])
+            if r.get("kind") == "program":
+                current = r["name"]
+                seen = seen or current == name
+            elif r.get("kind") == "program_error" and current == name:
+                return records, r["error"], 0.0
+            elif current == name:
+                records.append(r)
+        if seen:
+            return records, None, 0.0
+    return [], "no earlier pyspark output for %s in %s" % (name, workdir), 0.0
 
 
 def run_shared(names, engine, ctx, workroot):
