@@ -53,3 +53,5 @@ if(SLUICE_BUILD_TESTS)
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(python_install_test PROPERTIES LABELS "python;install" TIMEOUT 1800)
 endif()
+
+include(${PROJECT_SOURCE_DIR}/cmake/python_conformance.cmake)
