@@ -45,3 +45,22 @@ TEST(SessionTest, SetChecksTheSettingsTheEngineReads) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// UNION's output: a nested field is nullable when it is in any input (Spark:
+// struct<b: string> with b nullable for these two, whichever comes first).
+TEST(SessionUnionTest, NestedFieldNullableWhenAnyInputsIs) {
+  auto spark = Session::Create();
+  for (const char* sql : {"SELECT named_struct('b', 'z') AS s UNION ALL SELECT named_struct('b', CAST(NULL AS STRING))",
+                          "SELECT named_struct('b', CAST(NULL AS STRING)) AS s UNION ALL SELECT named_struct('b', 'z')"}) {
+    auto r = spark->Sql(sql);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_EQ(r->schema().size(), 1u);
+    EXPECT_TRUE(r->schema().field(0).type.fields()[0].nullable) << sql;
+  }
+}
+
+}  // namespace
+}  // namespace sluice

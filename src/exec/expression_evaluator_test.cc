@@ -483,5 +483,28 @@ TEST(Binding, CommonType) {
   EXPECT_FALSE(CommonType(DataType::Date(), DataType::Int()).ok());
 }
 
+// Types that are equal but for nullability (DataType::operator== ignores it)
+// meet at a type whose nested fields are nullable where either side's is, in
+// either order, as Spark's UNION of named_struct('b', 'z') and
+// named_struct('b', CAST(NULL AS STRING)) gives struct<b: string> with b nullable.
+TEST(Binding, CommonTypeKeepsNestedNullability) {
+  DataType strict = DataType::Struct({{"b", DataType::String(), false}});
+  DataType loose = DataType::Struct({{"b", DataType::String(), true}});
+  for (const auto& [x, y] : {std::pair{strict, loose}, std::pair{loose, strict}}) {
+    auto t = CommonType(x, y);
+    ASSERT_TRUE(t.ok());
+    EXPECT_TRUE(t->fields()[0].nullable) << x.ToString() << " and " << y.ToString() << " gave " << t->ToString();
+  }
+  // Deeper: a struct in an array in a struct.
+  DataType deep_strict = DataType::Struct({{"a", DataType::Array(strict), false}});
+  DataType deep_loose = DataType::Struct({{"a", DataType::Array(loose), true}});
+  auto t = CommonType(deep_strict, deep_loose);
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->fields()[0].nullable);
+  EXPECT_TRUE(t->fields()[0].type.element().fields()[0].nullable);
+  // Both strict: stays strict.
+  EXPECT_FALSE(CommonType(strict, strict)->fields()[0].nullable);
+}
+
 }  // namespace
 }  // namespace sluice

@@ -288,8 +288,30 @@ Result<std::string> LiteralStringArg(std::string_view name, const std::vector<Ex
 
 }  // namespace fn
 
+namespace {
+
+// `a` and `b` are equal as types (operator== ignores nullability): `a` with
+// every nested field nullable where either's is.
+DataType WithNullabilityOfBoth(const DataType& a, const DataType& b) {
+  if (a.id() == TypeId::kStruct) {
+    std::vector<StructField> fields;
+    for (size_t i = 0; i < a.fields().size(); ++i) {
+      const StructField& fa = a.fields()[i];
+      const StructField& fb = b.fields()[i];
+      fields.push_back({fa.name, WithNullabilityOfBoth(fa.type, fb.type), fa.nullable || fb.nullable});
+    }
+    return DataType::Struct(std::move(fields));
+  }
+  if (a.id() == TypeId::kArray && a.element().is_nested()) {
+    return DataType::Array(WithNullabilityOfBoth(a.element(), b.element()));
+  }
+  return a;
+}
+
+}  // namespace
+
 Result<DataType> CommonType(const DataType& a, const DataType& b) {
-  if (a == b) return a;
+  if (a == b) return WithNullabilityOfBoth(a, b);
   if (a.is_null()) return b;
   if (b.is_null()) return a;
   TypeId x = a.id(), y = b.id();

@@ -220,6 +220,13 @@ LogicalPlanPtr MakeUnion(std::vector<LogicalPlanPtr> children) {
   for (size_t i = 1; i < children.size(); ++i) {
     for (size_t k = 0; k < p->output.size(); ++k) {
       p->output[k].nullable = p->output[k].nullable || children[i]->output[k].nullable;
+      // Nested fields too: the types are equal but for nullability (the
+      // binder cast the inputs to their common type), and a field may be
+      // NULL in any input.
+      if (p->output[k].type.is_nested()) {
+        auto common = CommonType(p->output[k].type, children[i]->output[k].type);
+        if (common.ok()) p->output[k].type = *common;
+      }
     }
   }
   p->children = std::move(children);
