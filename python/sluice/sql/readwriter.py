@@ -19,6 +19,8 @@ __all__ = ["DataFrameReader", "DataFrameWriter"]
 
 
 def _opt_value(v):
+    """An option value as the engine takes it (PySpark's convention: booleans
+    as true/false, everything else str())."""
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)
@@ -32,6 +34,7 @@ def _schema_ddl(schema):
     raise PySparkTypeError(
         "[NOT_STR_OR_STRUCT] Argument `schema` should be a str or StructType, got %s." % type(schema).__name__,
         errorClass="NOT_STR_OR_STRUCT",
+        messageParameters={"arg_name": "schema", "arg_type": type(schema).__name__},
     )
 
 

@@ -16,26 +16,9 @@ from sluice.sql.streaming.query import StreamingQuery
 __all__ = ["DataStreamReader", "DataStreamWriter"]
 
 
-def _option_text(value):
-    """An option value as the engine takes it (PySpark's convention: booleans
-    as true/false, everything else str())."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _schema_ddl(schema):
-    from sluice.sql.types import StructType
-
-    if isinstance(schema, StructType):
-        return schema.toDDL()
-    if isinstance(schema, str):
-        return schema
-    raise PySparkTypeError(
-        "[NOT_STR_OR_STRUCT] Argument `schema` should be a str or StructType, got %s." % type(schema).__name__,
-        errorClass="NOT_STR_OR_STRUCT",
-        messageParameters={"arg_name": "schema", "arg_type": type(schema).__name__},
-    )
+# Option values and schemas as the engine takes them: the batch reader's rules.
+from sluice.sql.readwriter import _opt_value as _option_text  # noqa: E402
+from sluice.sql.readwriter import _schema_ddl  # noqa: E402
 
 
 def _check_path(path):
