@@ -160,5 +160,23 @@ TEST_F(KafkaBatchReadTest, ErrorsFoundAtTheBroker) {
       << missing.status().ToString();
 }
 
+// Records deleted (DeleteRecords) below a JSON startingOffsets: with
+// failOnDataLoss true the read fails naming the offset and partition; with
+// false the gone ones are skipped and the rest read.
+TEST_F(KafkaBatchReadTest, DeletedRecordsAreDataLoss) {
+  ASSERT_TRUE(broker_->CreateTopic("br-lost", 1).ok());
+  Producer p(bootstrap());
+  p.SendRange("br-lost", 0, 10, 1);
+  testing::DeleteRecordsBefore(bootstrap(), "br-lost", 0, 4);
+  std::map<std::string, std::string> opts = {{"subscribe", "br-lost"},
+                                             {"startingOffsets", R"({"br-lost":{"0":1}})"}};
+  auto failed = Reader(opts).load().collect();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().ToString().find("Kafka data loss: cannot fetch offset 1 of topic 'br-lost' partition 0"), std::string::npos)
+      << failed.status().ToString();
+  opts["failOnDataLoss"] = "false";
+  EXPECT_EQ(Collect(Select(Reader(opts).load())), Expected("br-lost", 4, 10, 1));
+}
+
 }  // namespace
 }  // namespace sluice::kafka

@@ -111,6 +111,13 @@ Result<std::vector<KafkaRange>> KafkaRelation::ResolveRanges() const {
 
 Result<PhysicalOperatorPtr> KafkaRelation::CreateScan(const std::vector<int>& columns, ExprPtr filter) const {
   SLUICE_ASSIGN_OR_RETURN(auto ranges, ResolveRanges());
+  {
+    // Ranges skipped with failOnDataLoss false: a batch read has no progress
+    // to list them in (the streaming source's dataLoss metric).
+    KafkaReadMetrics& m = shape_->context()->metrics();
+    std::lock_guard<std::mutex> l(m.mu);
+    m.lost.clear();
+  }
   return shape_->WithRanges(std::move(ranges), nullptr)->CreateScan(columns, std::move(filter));
 }
 
