@@ -104,9 +104,16 @@ Result<std::vector<KafkaRange>> KafkaRelation::ResolveRanges() const {
                                      ". You either provided an invalid fromOffset, or the Kafka topic has been "
                                      "damaged (options 'startingOffsets' / 'endingOffsets')");
     }
-    ranges.push_back({tp, f, u});
+    if (u > f) ranges.push_back({tp, f, u});
   }
-  return ranges;
+  const bool fail = shape_->context()->fail_on_data_loss();
+  return SkipDeletedOffsets(*client, std::move(ranges), [&](const std::string& message) {
+    if (!fail) return Status::OK();
+    return Status::ExecutionError("Kafka data loss: " + message +
+                                  ". Some data may have been lost because they are not available in Kafka any more "
+                                  "(aged out by retention, deleted, or the topic was deleted). To read what is left, "
+                                  "set the option 'failOnDataLoss' to 'false'.");
+  });
 }
 
 Result<PhysicalOperatorPtr> KafkaRelation::CreateScan(const std::vector<int>& columns, ExprPtr filter) const {

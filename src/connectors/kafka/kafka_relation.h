@@ -34,8 +34,9 @@ class KafkaRelation : public TableSource {
   Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override;
   std::shared_ptr<const TableSource> WithJsonColumn(const ScanJsonColumn& json) const override;
 
-  // The ranges [starting, ending) a scan would read now, per partition
-  // (empty ones included), sorted by topic and partition.
+  // The ranges [starting, ending) a scan would read now, sorted by topic
+  // and partition; empty ones left out, and deleted offsets at their start
+  // are data loss (an error, or skipped with failOnDataLoss false).
   Result<std::vector<KafkaRange>> ResolveRanges() const;
 
  private:

@@ -289,24 +289,8 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
     if (u > f) ranges.push_back({tp, f, u});
   }
   // Ranges whose start has been deleted (retention, DeleteRecords).
-  if (!ranges.empty()) {
-    std::vector<TopicPartition> tps;
-    for (const auto& r : ranges) tps.push_back(r.tp);
-    SLUICE_ASSIGN_OR_RETURN(auto earliest, client_->Offsets(tps, kEarliest));
-    std::vector<KafkaRange> kept;
-    for (auto r : ranges) {
-      int64_t low = earliest[r.tp];
-      if (low > r.from) {
-        SLUICE_RETURN_NOT_OK(ReportDataLoss("cannot read offsets [" + std::to_string(r.from) + ", " +
-                                            std::to_string(std::min(low, r.until)) + ") of topic '" + r.tp.topic +
-                                            "' partition " + std::to_string(r.tp.partition) +
-                                            ": the earliest available offset is " + std::to_string(low)));
-        r.from = low;
-      }
-      if (r.until > r.from) kept.push_back(r);
-    }
-    ranges = std::move(kept);
-  }
+  SLUICE_ASSIGN_OR_RETURN(ranges, SkipDeletedOffsets(*client_, std::move(ranges),
+                                                     [&](const std::string& m) { return ReportDataLoss(m); }));
   {
     // Data found gone while a previous batch's scan ran.
     std::lock_guard<std::mutex> l(read_ctx_->metrics().mu);

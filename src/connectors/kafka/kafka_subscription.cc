@@ -50,6 +50,27 @@ OptionSet KafkaReadOptions(const std::string& group_id_prefix) {
   return set;
 }
 
+Result<std::vector<KafkaRange>> SkipDeletedOffsets(KafkaMetadataClient& client, std::vector<KafkaRange> ranges,
+                                                   const std::function<Status(const std::string&)>& on_loss) {
+  if (ranges.empty()) return ranges;
+  std::vector<TopicPartition> tps;
+  for (const auto& r : ranges) tps.push_back(r.tp);
+  SLUICE_ASSIGN_OR_RETURN(auto earliest, client.Offsets(tps, kEarliest));
+  std::vector<KafkaRange> kept;
+  for (auto r : ranges) {
+    int64_t low = earliest[r.tp];
+    if (low > r.from) {
+      SLUICE_RETURN_NOT_OK(on_loss("cannot read offsets [" + std::to_string(r.from) + ", " +
+                                   std::to_string(std::min(low, r.until)) + ") of topic '" + r.tp.topic +
+                                   "' partition " + std::to_string(r.tp.partition) +
+                                   ": the earliest available offset is " + std::to_string(low)));
+      r.from = low;
+    }
+    if (r.until > r.from) kept.push_back(r);
+  }
+  return kept;
+}
+
 Status CheckOffsetsOption(const std::string& option, const std::string& spec) {
   if (EqualsIgnoreCase(spec, "earliest") || EqualsIgnoreCase(spec, "latest")) return Status::OK();
   return OffsetsFromJson(spec, "option '" + option + "'").status();

@@ -9,6 +9,7 @@
 //   startingOffsetsByTimestampStrategy error (default) | latest
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <regex>
@@ -17,6 +18,7 @@
 
 #include "connectors/kafka/kafka_metadata_client.h"
 #include "connectors/kafka/kafka_offsets.h"
+#include "connectors/kafka/kafka_scan.h"
 #include "connectors/option_spec.h"
 #include "connectors/source.h"
 
@@ -64,6 +66,13 @@ class KafkaSubscription {
 // `group_id_prefix`), the consumer and offset-request settings, and
 // Spark's options Sluice does not implement.
 OptionSet KafkaReadOptions(const std::string& group_id_prefix);
+
+// Ranges whose start has been deleted (retention, DeleteRecords), found
+// with one earliest-offsets request: `on_loss` gets a message naming the
+// offsets, topic and partition (and may fail: failOnDataLoss true), then
+// the range starts at the earliest offset; ranges left empty are dropped.
+Result<std::vector<KafkaRange>> SkipDeletedOffsets(KafkaMetadataClient& client, std::vector<KafkaRange> ranges,
+                                                   const std::function<Status(const std::string&)>& on_loss);
 
 // Checks the text of an offsets option: earliest, latest or offsets JSON.
 Status CheckOffsetsOption(const std::string& option, const std::string& spec);
