@@ -301,11 +301,8 @@ def test_round_trip_multi_batch(spark):
     assert back.column("k").to_pylist() == list(range(n))
     assert back.column("s").to_pylist() == table.column("s").to_pylist()
     assert back.column("l").to_pylist() == table.column("l").to_pylist()
-    # The engine runs queries over the imported batches (the core DataFrame's
-    # filter/select: the Python DataFrame's are another area's).
-    from sluice.sql.dataframe import DataFrame
-
-    picked = DataFrame(df._df.filter("k % 1000 = 999").select(["k"]), spark)
+    # The engine runs queries over the imported batches.
+    picked = df.filter("k % 1000 = 999").select("k")
     assert picked.collect() == [Row(k=999 + 1000 * i) for i in range(10)]
 
 

@@ -48,10 +48,10 @@ def test_batch_is_a_real_dataframe(spark, tmp_path):
         seen["columns"] = batch_df.columns
         seen["rows"] = batch_df.collect()
         seen["session"] = batch_df.sparkSession is spark
-        # The batch works with the session's SQL too.
-        if hasattr(batch_df, "createOrReplaceTempView"):
-            batch_df.createOrReplaceTempView("fb_batch")
-            seen["sql"] = spark.sql("SELECT count(*) AS n FROM fb_batch").collect()
+        # The batch works with the session's SQL and the DataFrame API too.
+        batch_df.createOrReplaceTempView("fb_batch")
+        seen["sql"] = spark.sql("SELECT count(*) AS n FROM fb_batch").collect()
+        seen["grouped"] = batch_df.where("name IS NULL").groupBy("name").count().collect()
 
     q = file_stream(spark, d).writeStream.foreachBatch(fn).trigger(once=True).start()
     q.awaitTermination()
@@ -63,28 +63,25 @@ def test_batch_is_a_real_dataframe(spark, tmp_path):
     assert seen["columns"] == ["id", "name"]
     assert seen["rows"] == [Row(id=1, name="x"), Row(id=2, name=None)]
     assert seen["session"]
-    if "sql" in seen:
-        assert seen["sql"] == [Row(n=2)]
+    assert seen["sql"] == [Row(n=2)]
+    assert seen["grouped"] == [Row(name=None, count=1)]
 
 
-def test_batch_to_pandas_when_available(spark, tmp_path):
-    arrow = pytest.importorskip("pandas")
+def test_batch_to_pandas(spark, tmp_path):
+    pytest.importorskip("pandas", reason="toPandas needs pandas (scripts/setup_python.sh installs it)")
     d = tmp_path / "in"
     d.mkdir()
     write_json_lines(d / "a.json", [{"id": 7, "name": "p"}])
     got = []
 
     def fn(batch_df, batch_id):
-        try:
-            got.append(batch_df.toPandas())
-        except NotImplementedError as e:  # the Arrow branch not merged yet
-            got.append(e)
+        got.append(batch_df.toPandas())
 
-    file_stream(spark, d).writeStream.foreachBatch(fn).trigger(once=True).start().awaitTermination()
-    if isinstance(got[0], Exception):
-        pytest.skip("toPandas is not implemented in this build: %s" % got[0])
+    q = file_stream(spark, d).writeStream.foreachBatch(fn).trigger(once=True).start()
+    q.awaitTermination()
+    assert q.exception() is None
+    assert len(got) == 1
     assert list(got[0]["id"]) == [7] and list(got[0]["name"]) == ["p"]
-    del arrow
 
 
 def test_failure_commits_nothing_and_restart_replays_the_same_batch_id(spark, tmp_path):
