@@ -421,7 +421,8 @@ TEST(DataFrameReaderLoadTest, PathNeededOnlyByFormatsThatReadFiles) {
   ASSERT_FALSE(unknown.status().ok());
   EXPECT_NE(unknown.status().message().find("unknown table format 'jsn'; did you mean 'json'?"), std::string::npos)
       << unknown.status().ToString();
-  auto kafka = spark->read().format("kafka").option("kafka.bootstrap.servers", "127.0.0.1:1").option("subscribe", "t").load();
+  auto kafka =
+      spark->read().format("kafka").option("kafka.bootstrap.servers", "127.0.0.1:1").option("subscribe", "t").load();
   EXPECT_TRUE(kafka.status().ok()) << kafka.status().ToString();
   auto latest = spark->read().format("kafka").option("kafka.bootstrap.servers", "127.0.0.1:1")
                     .option("subscribe", "t").option("startingOffsets", "latest").load();

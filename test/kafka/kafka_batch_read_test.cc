@@ -86,7 +86,8 @@ TEST_F(KafkaBatchReadTest, JsonOffsetsWithEarliestAndLatest) {
             Expected("br-json", 0, 20, 2, [](int part, int o) { return part == 1 || (o >= 3 && o < 7); }));
   // assign: only the partitions named.
   auto assigned = Reader({{"assign", R"({"br-json":[1]})"}, {"startingOffsets", R"({"br-json":{"1":8}})"}}).load();
-  EXPECT_EQ(Collect(Select(assigned)), Expected("br-json", 0, 20, 2, [](int part, int o) { return part == 1 && o >= 8; }));
+  EXPECT_EQ(Collect(Select(assigned)),
+            Expected("br-json", 0, 20, 2, [](int part, int o) { return part == 1 && o >= 8; }));
   // subscribePattern: every matching topic.
   auto pattern = Reader({{"subscribePattern", "br-j.*"}}).load();
   EXPECT_EQ(Collect(Select(pattern)), Expected("br-json", 0, 20, 2));
@@ -172,8 +173,10 @@ TEST_F(KafkaBatchReadTest, DeletedRecordsAreDataLoss) {
                                              {"startingOffsets", R"({"br-lost":{"0":1}})"}};
   auto failed = Reader(opts).load().collect();
   ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.status().ToString().find("Kafka data loss: cannot read offsets [1, 4) of topic 'br-lost' partition 0: the "
-                                            "earliest available offset is 4"), std::string::npos)
+  EXPECT_NE(failed.status().ToString().find(
+                "Kafka data loss: cannot read offsets [1, 4) of topic 'br-lost' partition 0: the earliest available "
+                "offset is 4"),
+            std::string::npos)
       << failed.status().ToString();
   opts["failOnDataLoss"] = "false";
   EXPECT_EQ(Collect(Select(Reader(opts).load())), Expected("br-lost", 4, 10, 1));
