@@ -182,5 +182,25 @@ TEST_F(KafkaBatchReadTest, DeletedRecordsAreDataLoss) {
   EXPECT_EQ(Collect(Select(Reader(opts).load())), Expected("br-lost", 4, 10, 1));
 }
 
+// from_json over the value is parsed in the scan (KafkaRelation hands the
+// parse to the KafkaBatchTable of every scan), as in the streaming source.
+TEST_F(KafkaBatchReadTest, JsonValueParsedInTheScan) {
+  ASSERT_TRUE(broker_->CreateTopic("br-fj", 1).ok());
+  Producer p(bootstrap());
+  p.Send("br-fj", {0, R"({"id":1,"name":"a"})"});
+  p.Send("br-fj", {0, "not json"});
+  p.Send("br-fj", {0, R"({"id":3,"name":"c"})"});
+  p.Flush();
+  auto df = Reader({{"subscribe", "br-fj"}})
+                .load()
+                .selectExpr({"from_json(CAST(value AS STRING), 'id INT, name STRING') AS d", "`offset`"})
+                .selectExpr({"d.id", "d.name", "`offset`"});
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto plan = df.explain();
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_NE(plan->find("json=[value as STRUCT<id: INT, name: STRING> PERMISSIVE]"), std::string::npos) << *plan;
+  EXPECT_EQ(Collect(df), (std::vector<std::string>{"1,a,0", "3,c,2", "NULL,NULL,1"}));
+}
+
 }  // namespace
 }  // namespace sluice::kafka
