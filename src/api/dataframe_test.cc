@@ -429,6 +429,12 @@ TEST(DataFrameReaderLoadTest, PathNeededOnlyByFormatsThatReadFiles) {
   ASSERT_FALSE(latest.status().ok());
   EXPECT_NE(latest.status().message().find("starting offset can't be latest for batch queries on Kafka"),
             std::string::npos) << latest.status().ToString();
+  // SQL: an unknown format names the statement.
+  auto create = spark->Sql("CREATE TABLE t USING jsn OPTIONS (path '/x')");
+  ASSERT_FALSE(create.ok());
+  EXPECT_NE(create.status().ToString().find("CREATE TABLE t"), std::string::npos) << create.status().ToString();
+  EXPECT_NE(create.status().ToString().find("unknown table format 'jsn'"), std::string::npos)
+      << create.status().ToString();
 }
 
 }  // namespace
