@@ -7,9 +7,6 @@ Needs Java and Maven to run a real broker (scripts/kafka/broker.sh on
 here is skipped, saying why."""
 
 import json
-import os
-import shutil
-import subprocess
 import uuid
 
 import pytest
@@ -17,64 +14,12 @@ import pytest
 from sluice.sql import SparkSession
 
 # Started by ctest as python_kafka_tests (label kafka), not with python_tests.
+# The broker and kafka_produce fixtures are in conftest.py.
 pytestmark = pytest.mark.kafka
-
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BROKER = os.path.join(ROOT, "scripts", "kafka", "broker.sh")
-
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory):
-    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
-    if missing:
-        pytest.skip("Kafka tests need %s to run a broker (scripts/setup.sh installs them)" % " and ".join(missing))
-    d = str(tmp_path_factory.mktemp("broker"))
-    r = subprocess.run(
-        ["bash", BROKER, "--dir", d, "start", "--owner-pid", str(os.getpid())],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if r.returncode != 0:
-        pytest.skip("the Kafka broker did not start (scripts/kafka/broker.sh): %s" % (r.stderr[-1500:] or r.stdout))
-    env = subprocess.run(["bash", BROKER, "--dir", d, "env"], capture_output=True, text=True, check=True).stdout
-    bootstrap = [x.split("=", 1)[1] for x in env.splitlines() if x.startswith("KAFKA_BOOTSTRAP=")][0]
-
-    def create_topic(name, partitions):
-        subprocess.run(["bash", BROKER, "--dir", d, "create-topic", name, str(partitions)], check=True, capture_output=True)
-
-    yield bootstrap, create_topic
-    subprocess.run(["bash", BROKER, "--dir", d, "stop"], capture_output=True)
-
 
 @pytest.fixture(scope="module")
 def spark():
     return SparkSession.builder.appName("test_stream_kafka").getOrCreate()
-
-
-def write_json_lines(path, rows):
-    with open(path, "w") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
-
-
-def produce(spark, bootstrap, topic, rows, tmp_path):
-    """Writes rows {key, value} to the topic with a streaming query (the
-    Kafka sink) over a directory of JSON files."""
-    d = tmp_path / ("produce-" + uuid.uuid4().hex[:8])
-    d.mkdir()
-    write_json_lines(d / "rows.json", rows)
-    q = (
-        spark.readStream.schema("key STRING, value STRING")
-        .json(str(d))
-        .writeStream.format("kafka")
-        .option("kafka.bootstrap.servers", bootstrap)
-        .option("topic", topic)
-        .option("checkpointLocation", str(d) + "-ck")
-        .trigger(availableNow=True)
-        .start()
-    )
-    assert q.awaitTermination(120) is True
-    assert q.lastProgress.sink.numOutputRows == len(rows)
 
 
 def consume(spark, bootstrap, topic, tmp_path):
@@ -100,11 +45,11 @@ def consume(spark, bootstrap, topic, tmp_path):
     return got
 
 
-def test_kafka_sink_and_source(spark, broker, tmp_path):
+def test_kafka_sink_and_source(spark, broker, kafka_produce, tmp_path):
     bootstrap, create_topic = broker
     create_topic("py_in", 2)
     rows = [{"key": "k%d" % (i % 3), "value": json.dumps({"n": i})} for i in range(20)]
-    produce(spark, bootstrap, "py_in", rows, tmp_path)
+    kafka_produce(spark, bootstrap, "py_in", rows, tmp_path)
     got = consume(spark, bootstrap, "py_in", tmp_path)
     assert sorted((k, v) for k, v, _, _ in got) == sorted((r["key"], r["value"]) for r in rows)
     # Per partition, offsets 0, 1, 2, ... without gaps or repeats.
@@ -118,7 +63,7 @@ def test_kafka_sink_and_source(spark, broker, tmp_path):
     assert all(len(ps) == 1 for ps in by_key.values())
 
 
-def test_kafka_to_kafka_restart_is_exactly_once(spark, broker, tmp_path):
+def test_kafka_to_kafka_restart_is_exactly_once(spark, broker, kafka_produce, tmp_path):
     bootstrap, create_topic = broker
     create_topic("py_src", 2)
     # The source's partition column routes each row (as in Spark's Kafka
@@ -144,12 +89,12 @@ def test_kafka_to_kafka_restart_is_exactly_once(spark, broker, tmp_path):
         )
 
     first = [{"key": "a", "value": "v%02d" % i} for i in range(10)]
-    produce(spark, bootstrap, "py_src", first, tmp_path)
+    kafka_produce(spark, bootstrap, "py_src", first, tmp_path)
     q = pipeline()
     assert q.awaitTermination(120) is True
     assert q.exception() is None
     second = [{"key": "b", "value": "v%02d" % i} for i in range(10, 16)]
-    produce(spark, bootstrap, "py_src", second, tmp_path)
+    kafka_produce(spark, bootstrap, "py_src", second, tmp_path)
     q2 = pipeline()
     assert q2.id == q.id
     assert q2.awaitTermination(120) is True

@@ -682,8 +682,11 @@ DataFrame DataFrameReader::load(const std::string& path) const {
 
 DataFrame DataFrameReader::load() const {
   auto fail = [&](const Status& st) { return DataFrame(session_, MakeValues({}, {}), st); };
+  auto spec = BuiltinConnectors().Get(ConnectorKind::kTable, format_);
+  if (!spec.ok()) return fail(spec.status());
   auto it = options_.find("path");
-  if (it == options_.end()) return fail(Status::InvalidArgument("load() needs a path"));
+  // Formats that read something other than files (kafka) take no path.
+  if (it == options_.end() && (*spec)->takes_path) return fail(Status::InvalidArgument("load() needs a path"));
   std::optional<Schema> schema;
   if (schema_) {
     auto s = ParseSchema(*schema_);
@@ -692,9 +695,11 @@ DataFrame DataFrameReader::load() const {
   }
   std::map<std::string, std::string> opts = options_;
   opts.erase("path");
-  auto table = BuiltinConnectors().MakeTable(format_, opts, {it->second}, schema);
+  std::vector<std::string> paths;
+  if (it != options_.end()) paths.push_back(it->second);
+  auto table = BuiltinConnectors().MakeTable(format_, opts, paths, schema);
   if (!table.ok()) return fail(table.status());
-  return DataFrame(session_, MakeScan(*table, it->second, ""), Status::OK());
+  return DataFrame(session_, MakeScan(*table, paths.empty() ? (*spec)->name : paths[0], ""), Status::OK());
 }
 
 DataFrame DataFrameReader::table(const std::string& name) const {

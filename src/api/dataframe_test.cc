@@ -409,5 +409,33 @@ TEST_F(DataFrameWindowTest, WithColumnAddsTheWindowOfEachRow) {
       << bad.status().ToString();
 }
 
+// load() without a path: an error for a format that reads files, a table
+// for one that reads something else (kafka: its options are checked, no
+// broker is contacted until an action).
+TEST(DataFrameReaderLoadTest, PathNeededOnlyByFormatsThatReadFiles) {
+  auto spark = Session::Create();
+  auto json = spark->read().format("json").load();
+  ASSERT_FALSE(json.status().ok());
+  EXPECT_EQ(json.status().message(), "load() needs a path");
+  auto unknown = spark->read().format("jsn").load();
+  ASSERT_FALSE(unknown.status().ok());
+  EXPECT_NE(unknown.status().message().find("unknown table format 'jsn'; did you mean 'json'?"), std::string::npos)
+      << unknown.status().ToString();
+  auto kafka =
+      spark->read().format("kafka").option("kafka.bootstrap.servers", "127.0.0.1:1").option("subscribe", "t").load();
+  EXPECT_TRUE(kafka.status().ok()) << kafka.status().ToString();
+  auto latest = spark->read().format("kafka").option("kafka.bootstrap.servers", "127.0.0.1:1")
+                    .option("subscribe", "t").option("startingOffsets", "latest").load();
+  ASSERT_FALSE(latest.status().ok());
+  EXPECT_NE(latest.status().message().find("starting offset can't be latest for batch queries on Kafka"),
+            std::string::npos) << latest.status().ToString();
+  // SQL: an unknown format names the statement.
+  auto create = spark->Sql("CREATE TABLE t USING jsn OPTIONS (path '/x')");
+  ASSERT_FALSE(create.ok());
+  EXPECT_NE(create.status().ToString().find("CREATE TABLE t"), std::string::npos) << create.status().ToString();
+  EXPECT_NE(create.status().ToString().find("unknown table format 'jsn'"), std::string::npos)
+      << create.status().ToString();
+}
+
 }  // namespace
 }  // namespace sluice

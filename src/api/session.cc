@@ -152,7 +152,9 @@ Result<QueryResult> SessionImpl::ExecuteStatement(const ast::Statement& st, std:
         SLUICE_RETURN_NOT_OK(catalog_.CreateTable(name, table, ct.or_replace, ct.if_not_exists));
         return QueryResult();
       }
-      if (paths.empty()) {
+      auto spec = BuiltinConnectors().Get(ConnectorKind::kTable, *ct.format);
+      if (!spec.ok()) return spec.status().WithContext("CREATE TABLE " + name);
+      if (paths.empty() && (*spec)->takes_path) {
         return Status::AnalysisError("CREATE TABLE " + name + " USING " + *ct.format +
                                      " needs OPTIONS (path '...') or LOCATION '...'");
       }

@@ -53,6 +53,10 @@ struct ConnectorSpec {
   OptionSet options;
   SchemaPolicy schema_policy = SchemaPolicy::kFixed;
   std::vector<OutputMode> output_modes;  // sinks
+  // kTable: whether it reads a path (load(path), OPTIONS (path ...),
+  // LOCATION); false for a table of something else (kafka topics), which
+  // load() and CREATE TABLE make without one.
+  bool takes_path = true;
 
   // kSource: the source's schema for these (validated) options and user
   // schema, and a factory making a new source per query run.

@@ -6,6 +6,7 @@
 #include "connectors/file/file_table.h"
 #include "connectors/file_stream/file_stream_sink.h"
 #include "connectors/file_stream/file_stream_source.h"
+#include "connectors/kafka/kafka_relation.h"
 #include "connectors/kafka/kafka_sink.h"
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_sink.h"
@@ -21,7 +22,7 @@ ConnectorRegistry& BuiltinConnectors() {
          {RateSource::Spec(), RatePerMicroBatchSource::Spec(), FileStreamSource::Spec("json"),
           FileStreamSource::Spec("csv"), kafka::KafkaSource::Spec(), ConsoleSink::Spec(), NoopSink::Spec(),
           MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(),
-          FileTableSpec("json"), FileTableSpec("csv"), StateStoreTable::Spec()}) {
+          FileTableSpec("json"), FileTableSpec("csv"), kafka::KafkaRelation::Spec(), StateStoreTable::Spec()}) {
       Status st = r->Register(std::move(spec));
       SLUICE_CHECK(st.ok());
     }

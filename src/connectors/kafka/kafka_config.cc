@@ -4,6 +4,7 @@
 #include <chrono>
 #include <future>
 #include <optional>
+#include <random>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -209,6 +210,13 @@ Result<KafkaConfig> KafkaConfig::FromOptions(const SourceOptions& options, Role 
 }
 
 std::string KafkaConfig::bootstrap_servers() const { return Get("bootstrap.servers"); }
+
+std::string KafkaConfig::GroupId(const SourceOptions& options, const std::string& default_prefix) const {
+  std::random_device rd;
+  char suffix[17];
+  std::snprintf(suffix, sizeof suffix, "%08x%08x", rd(), rd());
+  return Get("group.id", options.GetOr("groupIdPrefix", default_prefix) + "-" + suffix);
+}
 
 std::string KafkaConfig::Get(const std::string& name, const std::string& def) const {
   auto it = props_.find(name);

@@ -63,6 +63,10 @@ class KafkaConfig {
   const std::map<std::string, std::string>& properties() const { return props_; }
   std::string bootstrap_servers() const;
   std::string Get(const std::string& name, const std::string& def = "") const;
+  // The group.id librdkafka needs (the group is never joined): kafka.group.id
+  // when set, else option groupIdPrefix (default `default_prefix`) + "-" + a
+  // random suffix.
+  std::string GroupId(const SourceOptions& options, const std::string& default_prefix) const;
   // "bootstrap.servers=..., sasl.password=*****(redacted)".
   std::string Redacted() const;
   // What the clients' log lines are tagged with (the source or sink's

@@ -528,16 +528,30 @@ KafkaBatchTable::KafkaBatchTable(std::shared_ptr<KafkaReadContext> ctx, std::vec
                                  bool include_headers, std::shared_ptr<std::atomic<int64_t>> rows_read)
     : ctx_(std::move(ctx)), schema_(KafkaSourceSchema(include_headers)),
       rows_read_(std::move(rows_read)) {
+  ranges_ = Chunk(ranges);
+}
+
+std::vector<KafkaRange> KafkaBatchTable::Chunk(const std::vector<KafkaRange>& ranges) {
   // Enough pieces to keep every thread of the pool busy: big ranges are cut
   // into chunks (each read by its own consumer) of at least 100K offsets.
+  std::vector<KafkaRange> out;
   int64_t total = 0;
   for (const auto& r : ranges) total += std::max<int64_t>(0, r.until - r.from);
   int64_t threads = ParallelForConcurrency();
   int64_t chunk = std::max<int64_t>(100000, total / std::max<int64_t>(1, threads));
   for (const auto& r : ranges) {
     if (r.until <= r.from) continue;
-    for (int64_t f = r.from; f < r.until; f += chunk) ranges_.push_back({r.tp, f, std::min(r.until, f + chunk)});
+    for (int64_t f = r.from; f < r.until; f += chunk) out.push_back({r.tp, f, std::min(r.until, f + chunk)});
   }
+  return out;
+}
+
+std::shared_ptr<const KafkaBatchTable> KafkaBatchTable::WithRanges(
+    std::vector<KafkaRange> ranges, std::shared_ptr<std::atomic<int64_t>> rows_read) const {
+  auto t = std::make_shared<KafkaBatchTable>(*this);
+  t->ranges_ = Chunk(ranges);
+  t->rows_read_ = std::move(rows_read);
+  return t;
 }
 
 std::string KafkaBatchTable::description() const { return "kafka"; }

@@ -109,10 +109,15 @@ class KafkaBatchTable : public TableSource {
   Result<PhysicalOperatorPtr> CreateScan(const std::vector<int>& columns, ExprPtr filter) const override;
   // Parses of the key or the value (columns after the source's own).
   std::shared_ptr<const TableSource> WithJsonColumn(const ScanJsonColumn& json) const override;
+  // A copy (the same parses) reading `ranges` instead.
+  std::shared_ptr<const KafkaBatchTable> WithRanges(std::vector<KafkaRange> ranges,
+                                                    std::shared_ptr<std::atomic<int64_t>> rows_read) const;
   const std::vector<KafkaRange>& ranges() const { return ranges_; }
   const std::shared_ptr<KafkaReadContext>& context() const { return ctx_; }
 
  private:
+  // Non-empty ranges, big ones cut into chunks.
+  static std::vector<KafkaRange> Chunk(const std::vector<KafkaRange>& ranges);
   std::shared_ptr<KafkaReadContext> ctx_;
   std::vector<KafkaRange> ranges_;  // chunked, non-empty
   std::vector<ScanJsonColumn> json_;  // column schema_.size() - json_.size() + i

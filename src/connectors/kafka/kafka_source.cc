@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <random>
 #include <set>
 #include <thread>
 
@@ -12,21 +11,6 @@
 namespace sluice::kafka {
 
 namespace {
-
-std::vector<std::string> SplitTopics(const std::string& s) {
-  std::vector<std::string> out;
-  size_t p = 0;
-  while (p <= s.size()) {
-    size_t q = s.find(',', p);
-    if (q == std::string::npos) q = s.size();
-    std::string t = s.substr(p, q - p);
-    t.erase(0, t.find_first_not_of(" \t"));
-    t.erase(t.find_last_not_of(" \t") + 1);
-    if (!t.empty()) out.push_back(t);
-    p = q + 1;
-  }
-  return out;
-}
 
 // "15m", "30s", "500ms", "2h", "1000" (ms) -> ms.
 Result<int64_t> ParseDurationMs(const std::string& key, const std::string& v) {
@@ -44,44 +28,13 @@ Result<int64_t> ParseDurationMs(const std::string& key, const std::string& v) {
   return Status::InvalidArgument("option '" + key + "': unknown time unit in '" + v + "'");
 }
 
-std::string RandomHex() {
-  std::random_device rd;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
-  return buf;
-}
-
 }  // namespace
 
 Result<std::shared_ptr<KafkaSource>> KafkaSource::Make(const SourceOptions& options) {
   auto s = std::shared_ptr<KafkaSource>(new KafkaSource());
   s->options_ = options;
   SLUICE_ASSIGN_OR_RETURN(s->config_, KafkaConfig::FromOptions(options, KafkaConfig::Role::kSource));
-  int strategies = 0;
-  if (auto v = options.Get("subscribe")) {
-    ++strategies;
-    s->subscribe_ = SplitTopics(*v);
-    if (s->subscribe_.empty()) return Status::InvalidArgument("No topics to subscribe to: option 'subscribe' is empty");
-  }
-  if (auto v = options.Get("subscribePattern")) {
-    ++strategies;
-    if (v->empty()) return Status::InvalidArgument("Pattern to subscribe is empty: option 'subscribePattern'");
-    try {
-      s->pattern_.emplace(*v, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return Status::InvalidArgument("option 'subscribePattern': invalid regular expression '" + *v + "': " + e.what());
-    }
-    s->pattern_text_ = *v;
-  }
-  if (auto v = options.Get("assign")) {
-    ++strategies;
-    SLUICE_ASSIGN_OR_RETURN(s->assign_, PartitionsFromJson(*v));
-  }
-  if (strategies != 1) {
-    return Status::InvalidArgument(
-        "One of the options 'subscribe', 'subscribePattern' or 'assign' must be specified for the kafka source "
-        "(exactly one; got " + std::to_string(strategies) + ")");
-  }
+  SLUICE_ASSIGN_OR_RETURN(s->subscription_, KafkaSubscription::FromOptions(options));
   SLUICE_ASSIGN_OR_RETURN(s->include_headers_, options.GetBool("includeHeaders", false));
   s->dead_letter_topic_ = options.GetOr("deadLetterTopic", "");
   SLUICE_ASSIGN_OR_RETURN(s->fail_on_data_loss_, options.GetBool("failOnDataLoss", true));
@@ -97,71 +50,34 @@ Result<std::shared_ptr<KafkaSource>> KafkaSource::Make(const SourceOptions& opti
   }
   SLUICE_ASSIGN_OR_RETURN(s->poll_timeout_ms_, options.GetInt("kafkaConsumer.pollTimeoutMs", 120000, true));
   // Starting offsets: checked now, resolved against the broker in Open.
-  if (auto v = options.Get("startingOffsets")) {
-    if (!EqualsIgnoreCase(*v, "earliest") && !EqualsIgnoreCase(*v, "latest")) {
-      SLUICE_RETURN_NOT_OK(OffsetsFromJson(*v, "option 'startingOffsets'").status());
-    }
-  }
-  if (auto v = options.Get("startingOffsetsByTimestamp")) {
-    SLUICE_RETURN_NOT_OK(OffsetsFromJson(*v, "option 'startingOffsetsByTimestamp'").status());
-  }
-  if (options.Get("startingTimestamp")) SLUICE_RETURN_NOT_OK(options.GetInt("startingTimestamp", 0).status());
-  auto strategy = options.GetOr("startingOffsetsByTimestampStrategy", "error");
-  if (!EqualsIgnoreCase(strategy, "error") && !EqualsIgnoreCase(strategy, "latest")) {
-    return Status::InvalidArgument("option 'startingOffsetsByTimestampStrategy' must be 'error' or 'latest', got '" +
-                                   strategy + "'");
-  }
+  if (auto v = options.Get("startingOffsets")) SLUICE_RETURN_NOT_OK(CheckOffsetsOption("startingOffsets", *v));
   if (options.Get("endingOffsets")) {
     return Status::InvalidArgument("Ending offset not valid in streaming queries: option 'endingOffsets'");
   }
   s->schema_ = KafkaSourceSchema(s->include_headers_);
-  std::string prefix = options.GetOr("groupIdPrefix", "sluice-kafka-source");
-  s->group_id_ = s->config_.Get("group.id", prefix + "-" + RandomHex());
+  s->group_id_ = s->config_.GroupId(options, "sluice-kafka-source");
   s->config_.set_log_tag(s->description());
   return s;
 }
 
-std::string KafkaSource::description() const {
-  std::string what;
-  if (!subscribe_.empty()) {
-    what = "Subscribe[";
-    for (size_t i = 0; i < subscribe_.size(); ++i) what += (i ? "," : "") + subscribe_[i];
-    what += "]";
-  } else if (pattern_) {
-    what = "SubscribePattern[" + pattern_text_ + "]";
-  } else {
-    what = "Assign[";
-    for (size_t i = 0; i < assign_.size(); ++i) what += (i ? ", " : "") + assign_[i].ToString();
-    what += "]";
-  }
-  return "KafkaV2[" + what + "]";
-}
+std::string KafkaSource::description() const { return "KafkaV2[" + subscription_.description() + "]"; }
 
 Result<std::vector<TopicPartition>> KafkaSource::CurrentPartitions() {
-  if (!assign_.empty()) return assign_;
+  if (subscription_.is_assign()) return subscription_.Partitions(*client_);
   SLUICE_ASSIGN_OR_RETURN(auto topics, client_->ListTopics());
-  std::vector<TopicPartition> out;
-  for (const auto& [name, n] : topics) {
-    bool match = pattern_ ? std::regex_match(name, *pattern_)
-                          : std::find(subscribe_.begin(), subscribe_.end(), name) != subscribe_.end();
-    if (!match) continue;
-    for (int p = 0; p < n; ++p) out.push_back({name, p});
-  }
+  std::vector<TopicPartition> out = subscription_.Partitions(topics);
   // The query waits (no data) while a subscribed topic does not exist: say
   // so every few seconds, not at every poll.
-  std::string missing;
-  for (const auto& t : subscribe_) {
-    if (!topics.count(t)) missing += (missing.empty() ? "'" : ", '") + t + "'";
-  }
+  std::string missing = subscription_.MissingTopics(topics);
   if (!missing.empty()) {
     if (missing_topic_warning_.Ready()) {
       LogWarn(description(), "topic {} does not exist on {}; waiting for it to be created", missing,
               config_.bootstrap_servers());
     }
-  } else if (pattern_ && out.empty()) {
+  } else if (subscription_.is_pattern() && out.empty()) {
     if (missing_topic_warning_.Ready()) {
       LogWarn(description(), "no topic on {} matches subscribePattern '{}'; waiting for one to be created",
-              config_.bootstrap_servers(), pattern_text_);
+              config_.bootstrap_servers(), subscription_.pattern_text());
     }
   } else {
     missing_topic_warning_.Reset();
@@ -171,73 +87,9 @@ Result<std::vector<TopicPartition>> KafkaSource::CurrentPartitions() {
 
 Result<PartitionOffsets> KafkaSource::ResolveInitialOffsets() {
   SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions());
-  std::optional<PartitionOffsets> by_ts;
-  if (options_.Get("startingTimestamp")) {
-    SLUICE_ASSIGN_OR_RETURN(int64_t ts, options_.GetInt("startingTimestamp", 0));
-    by_ts.emplace();
-    for (const auto& tp : parts) (*by_ts)[tp] = ts;
-  } else if (auto v = options_.Get("startingOffsetsByTimestamp")) {
-    SLUICE_ASSIGN_OR_RETURN(by_ts, OffsetsFromJson(*v, "option 'startingOffsetsByTimestamp'"));
-    for (const auto& [tp, ts] : *by_ts) {
-      if (std::find(parts.begin(), parts.end(), tp) == parts.end()) {
-        return Status::InvalidArgument("startingOffsetsByTimestamp names " + tp.ToString() +
-                                       ", which is not a partition of the subscribed topics");
-      }
-    }
-  }
-  if (by_ts) {
-    SLUICE_ASSIGN_OR_RETURN(auto found, client_->Offsets(*by_ts));
-    SLUICE_ASSIGN_OR_RETURN(auto latest, client_->Offsets(parts, kLatest));
-    bool latest_strategy = EqualsIgnoreCase(options_.GetOr("startingOffsetsByTimestampStrategy", "error"), "latest");
-    PartitionOffsets out;
-    for (const auto& tp : parts) {
-      auto it = found.find(tp);
-      if (it == found.end()) {
-        out[tp] = latest[tp];  // partition not named: latest, as Spark
-      } else if (it->second < 0) {
-        if (!latest_strategy) {
-          return Status::InvalidArgument(
-              "No offset of " + tp.ToString() + " has a timestamp >= " + std::to_string((*by_ts)[tp]) +
-              " (startingOffsetsByTimestamp / startingTimestamp). Set startingOffsetsByTimestampStrategy 'latest' "
-              "to start from the latest offset in that case.");
-        }
-        out[tp] = latest[tp];
-      } else {
-        out[tp] = it->second;
-      }
-    }
-    return out;
-  }
-  std::string so = options_.GetOr("startingOffsets", "latest");
-  if (EqualsIgnoreCase(so, "earliest") || EqualsIgnoreCase(so, "latest")) {
-    return client_->Offsets(parts, EqualsIgnoreCase(so, "earliest") ? kEarliest : kLatest);
-  }
-  SLUICE_ASSIGN_OR_RETURN(auto given, OffsetsFromJson(so, "option 'startingOffsets'"));
-  if (!assign_.empty() || !subscribe_.empty()) {
-    std::set<TopicPartition> want(parts.begin(), parts.end()), have;
-    for (const auto& [tp, o] : given) have.insert(tp);
-    if (want != have) {
-      std::string missing;
-      for (const auto& tp : want) {
-        if (!have.count(tp)) missing += (missing.empty() ? "" : ", ") + tp.ToString();
-      }
-      for (const auto& tp : have) {
-        if (!want.count(tp)) missing += (missing.empty() ? "" : ", ") + tp.ToString() + " (not a partition)";
-      }
-      return Status::InvalidArgument(
-          "If startingOffsets contains specific offsets, you must specify all TopicPartitions. Use -1 for latest, "
-          "-2 for earliest. Differences: " + missing);
-    }
-  }
-  PartitionOffsets special;
-  for (const auto& [tp, o] : given) {
-    if (o == kEarliest || o == kLatest) special[tp] = o;
-  }
-  SLUICE_ASSIGN_OR_RETURN(auto resolved, client_->Offsets(special));
-  for (auto& [tp, o] : given) {
-    if (o == kEarliest || o == kLatest) o = resolved[tp];
-  }
-  return given;
+  SLUICE_ASSIGN_OR_RETURN(auto by_ts, subscription_.ResolveStartingTimestamps(*client_, parts, options_));
+  if (by_ts) return std::move(*by_ts);
+  return subscription_.ResolveOffsets(*client_, parts, "startingOffsets", options_.GetOr("startingOffsets", "latest"));
 }
 
 Status KafkaSource::Open(const SourceContext& ctx) {
@@ -437,24 +289,8 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
     if (u > f) ranges.push_back({tp, f, u});
   }
   // Ranges whose start has been deleted (retention, DeleteRecords).
-  if (!ranges.empty()) {
-    std::vector<TopicPartition> tps;
-    for (const auto& r : ranges) tps.push_back(r.tp);
-    SLUICE_ASSIGN_OR_RETURN(auto earliest, client_->Offsets(tps, kEarliest));
-    std::vector<KafkaRange> kept;
-    for (auto r : ranges) {
-      int64_t low = earliest[r.tp];
-      if (low > r.from) {
-        SLUICE_RETURN_NOT_OK(ReportDataLoss("cannot read offsets [" + std::to_string(r.from) + ", " +
-                                            std::to_string(std::min(low, r.until)) + ") of topic '" + r.tp.topic +
-                                            "' partition " + std::to_string(r.tp.partition) +
-                                            ": the earliest available offset is " + std::to_string(low)));
-        r.from = low;
-      }
-      if (r.until > r.from) kept.push_back(r);
-    }
-    ranges = std::move(kept);
-  }
+  SLUICE_ASSIGN_OR_RETURN(ranges, SkipDeletedOffsets(*client_, std::move(ranges),
+                                                     [&](const std::string& m) { return ReportDataLoss(m); }));
   {
     // Data found gone while a previous batch's scan ran.
     std::lock_guard<std::mutex> l(read_ctx_->metrics().mu);
@@ -513,36 +349,17 @@ ConnectorSpec KafkaSource::Spec() {
   spec.kind = ConnectorKind::kSource;
   spec.description = "records of Kafka topics (key, value, topic, partition, offset, timestamp, timestampType)";
   spec.schema_policy = SchemaPolicy::kFixed;
-  spec.options
-      .Add(OptionSpec::Prefix("kafka.", "passed to librdkafka (kafka.bootstrap.servers is required)"))
-      .Add(OptionSpec::String("subscribe", "", "comma-separated topics (one of subscribe, subscribePattern, assign)"))
-      .Add(OptionSpec::String("subscribePattern", "", "a regular expression of topic names"))
-      .Add(OptionSpec::String("assign", "", "JSON of topic partitions: {\"t\":[0,1]}"))
+  spec.options.Add(KafkaReadOptions("sluice-kafka-source"))
       .Add(OptionSpec::String("startingOffsets", "latest",
                               "earliest, latest, or JSON per partition: {\"t\":{\"0\":23,\"1\":-2}}"))
-      .Add(OptionSpec::String("startingOffsetsByTimestamp", "", "JSON of start timestamps (ms) per partition"))
-      .Add(OptionSpec::Int("startingTimestamp", "", 0, kMax, "start of every partition, as a timestamp (ms)"))
-      .Add(OptionSpec::Enum("startingOffsetsByTimestampStrategy", "error", {"error", "latest"},
-                            "what a partition with no offset at the timestamp does"))
-      .Add(OptionSpec::Bool("failOnDataLoss", "true", "fail when offsets were aged out or a topic was deleted"))
-      .Add(OptionSpec::Bool("includeHeaders", "false", "add the headers column"))
       .Add(OptionSpec::Int("maxOffsetsPerTrigger", "", 1, kMax, "at most this many records per micro-batch"))
       .Add(OptionSpec::Int("minOffsetsPerTrigger", "", 1, kMax,
                            "wait for this many new records (up to maxTriggerDelay) before a batch"))
       .Add(OptionSpec::String("maxTriggerDelay", "15m", "longest wait for minOffsetsPerTrigger (e.g. 30s, 5m)"))
-      .Add(OptionSpec::String("groupIdPrefix", "sluice-kafka-source", "prefix of the generated consumer group id"))
-      .Add(OptionSpec::Int("kafkaConsumer.pollTimeoutMs", "120000", 1, kMax, "longest wait for a fetch (ms)"))
-      .Add(OptionSpec::Int("fetchOffset.numRetries", "3", 0, 1000, "retries of an offsets request"))
-      .Add(OptionSpec::Int("fetchOffset.retryIntervalMs", "1000", 0, 3600000, "wait between those retries (ms)"))
       .Add(OptionSpec::String("deadLetterTopic", "", "malformed from_json records go to this topic (Sluice)"))
-      .Add(OptionSpec::Bool("jsonPrefilter", "true",
-                            "skip the JSON parse of records that cannot pass an equality filter (Sluice)"))
       .Add(OptionSpec::String("endingOffsets", "", "batch queries only: an error in a streaming query"))
-      .Unsupported("minPartitions", "each Kafka partition is read as one task")
-      .Unsupported("maxRecordsPerPartition", "each Kafka partition is read as one task")
-      .Unsupported("endingOffsetsByTimestamp", "Sluice reads Kafka only as a stream")
-      .Unsupported("endingTimestamp", "Sluice reads Kafka only as a stream")
-      .Unsupported("kafkaConsumer.pollTimeout", "use kafkaConsumer.pollTimeoutMs");
+      .Unsupported("endingOffsetsByTimestamp", "batch queries only (spark.read)")
+      .Unsupported("endingTimestamp", "batch queries only (spark.read)");
   spec.source_schema = [](const SourceOptions& options, const std::optional<Schema>&) -> Result<Schema> {
     SLUICE_ASSIGN_OR_RETURN(auto probe, KafkaSource::Make(options));  // every option checked now
     return probe->schema();

@@ -20,11 +20,11 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 
 #include "common/log.h"
 #include "connectors/kafka/kafka_metadata_client.h"
 #include "connectors/kafka/kafka_scan.h"
+#include "connectors/kafka/kafka_subscription.h"
 #include "connectors/connector_registry.h"
 #include "connectors/source.h"
 
@@ -59,11 +59,7 @@ class KafkaSource : public Source {
   std::string dead_letter_topic_;  // deadLetterTopic, empty: none
   bool fail_on_data_loss_ = true;
   bool json_prefilter_ = true;  // jsonPrefilter
-  // Exactly one of these.
-  std::vector<std::string> subscribe_;
-  std::optional<std::regex> pattern_;
-  std::string pattern_text_;
-  std::vector<TopicPartition> assign_;
+  KafkaSubscription subscription_;
 
   int64_t max_offsets_ = -1;
   int64_t min_offsets_ = -1;
