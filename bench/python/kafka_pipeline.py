@@ -97,8 +97,11 @@ def main():
     if rows != args.events:
         print("bench: the query read %d rows, the topic holds %d" % (rows, args.events), file=sys.stderr)
         sys.exit(1)
-    print("RESULT engine=%s job=%s events=%d wall_s=%.3f cpu_s=%.3f events_per_s=%.0f events_per_core_s=%.0f"
-          % (args.engine, args.job, rows, wall, cpu, rows / wall, rows / cpu if cpu > 0 else 0))
+    batches = len(q.recentProgress)
+    trigger_ms = sum(p["durationMs"].get("triggerExecution", 0) for p in q.recentProgress)
+    print("RESULT engine=%s job=%s events=%d wall_s=%.3f cpu_s=%.3f events_per_s=%.0f events_per_core_s=%.0f "
+          "batches=%d trigger_ms=%d"
+          % (args.engine, args.job, rows, wall, cpu, rows / wall, rows / cpu if cpu > 0 else 0, batches, trigger_ms))
     spark.stop()
 
 

@@ -81,17 +81,19 @@ for r in $(seq "$RUNS"); do
   for job in filter count; do
     ck=$STATE/ck-$job-$r
     job_sql "$job" "$ck-run" > "$STATE/$job.sql"
-    /usr/bin/time -f "%e %U %S" -o "$STATE/time" "$BUILD_DIR/sluice" run "$STATE/$job.sql" --log-level warn >/dev/null
+    /usr/bin/time -f "%e %U %S" -o "$STATE/time" "$BUILD_DIR/sluice" run "$STATE/$job.sql" --log-level warn \
+      --progress-file "$STATE/progress-$job-$r.json" >/dev/null
     read -r wall user sys < "$STATE/time"
     eps=$(awk -v n="$EVENTS" -v w="$wall" 'BEGIN{printf "%.0f", n/w}')
     core=$(awk -v n="$EVENTS" -v u="$user" -v s="$sys" 'BEGIN{printf "%.0f", n/(u+s)}')
-    echo "run $r $job sluice-run     events/s=$eps events/s/core=$core wall=${wall}s"
+    trig=$(python3 -c 'import json,sys; ps=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]; print(len(ps), sum(p["durationMs"].get("triggerExecution",0) for p in ps))' "$STATE/progress-$job-$r.json")
+    echo "run $r $job sluice-run     events/s=$eps events/s/core=$core wall=${wall}s batches=${trig% *} trigger_ms=${trig#* }"
     record "$job sluice-run" "$eps" "$core"
 
     out=$(PYTHONPATH=$ROOT/$BUILD_DIR/python "$PY" bench/python/kafka_pipeline.py --engine sluice --job "$job" \
             --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --events "$EVENTS" --checkpoint "$ck-py" | grep '^RESULT')
     eps=$(echo "$out" | field events_per_s); core=$(echo "$out" | field events_per_core_s)
-    echo "run $r $job sluice-python  events/s=$eps events/s/core=$core wall=$(echo "$out" | field wall_s)s"
+    echo "run $r $job sluice-python  events/s=$eps events/s/core=$core wall=$(echo "$out" | field wall_s)s batches=$(echo "$out" | field batches) trigger_ms=$(echo "$out" | field trigger_ms)"
     record "$job sluice-python" "$eps" "$core"
 
     if [[ $have_pyspark == 1 ]]; then
