@@ -65,16 +65,16 @@ def make_input(src):
     return sorted(10 * i + j for i in range(NUM_FILES) for j in range(3))
 
 
-def run_child(tmp_path, args, interrupt_after):
-    prog = tmp_path / "prog.py"
-    prog.write_text(PROGRAM)
-    env = dict(os.environ)
+def interrupt(prog, args, interrupt_after):
+    """Runs the program, sends SIGINT `interrupt_after` seconds after it
+    printed "started", and returns (returncode, stdout, stderr, seconds from
+    the signal to its exit); fails if it does not exit within 15 s."""
     child = subprocess.Popen(
         [sys.executable, str(prog)] + args,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=dict(os.environ),
     )
     line = child.stdout.readline()
     assert line.strip() == "started", line + child.stderr.read()
@@ -89,6 +89,12 @@ def run_child(tmp_path, args, interrupt_after):
         pytest.fail("the program did not exit within 15 s of SIGINT:\n" + err[-3000:])
     elapsed = time.monotonic() - sent
     return child.returncode, out, err, elapsed
+
+
+def run_child(tmp_path, args, interrupt_after):
+    prog = tmp_path / "prog.py"
+    prog.write_text(PROGRAM)
+    return interrupt(prog, args, interrupt_after)
 
 
 def output_ids(out, sink):
@@ -186,21 +192,11 @@ def test_sigint_while_a_listener_and_foreach_batch_hold_python(tmp_path):
             """
         )
     )
-    child = subprocess.Popen([sys.executable, str(prog)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert child.stdout.readline().strip() == "started"
-    time.sleep(0.7)
-    t0 = time.monotonic()
-    child.send_signal(signal.SIGINT)
-    try:
-        out, err = child.communicate(timeout=15)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        out, err = child.communicate()
-        pytest.fail("no exit after SIGINT:\n" + err[-3000:])
-    assert time.monotonic() - t0 < 5
+    returncode, out, err, elapsed = interrupt(prog, [], 0.7)
+    assert elapsed < 5
     # An uncaught KeyboardInterrupt: Python exits through SIGINT (or 130 / 1
     # when the interpreter cannot re-raise it), after the query stopped.
-    assert child.returncode in (-signal.SIGINT, 130, 1), (child.returncode, err[-2000:])
+    assert returncode in (-signal.SIGINT, 130, 1), (returncode, err[-2000:])
     assert "KeyboardInterrupt" in err
     assert "terminated" in out
     assert "leaked" not in err, err[-3000:]
