@@ -141,26 +141,26 @@ def _merge_type(a, b, path):
     return a
 
 
-def _has_null_type(t):
-    if isinstance(t, NullType):
+def _contains_type(t, cls):
+    """True if `t` or a type nested in it (struct fields, array elements, map
+    keys and values) is a `cls`."""
+    if isinstance(t, cls):
         return True
     if isinstance(t, StructType):
-        return any(_has_null_type(f.dataType) for f in t.fields)
+        return any(_contains_type(f.dataType, cls) for f in t.fields)
     if isinstance(t, ArrayType):
-        return _has_null_type(t.elementType)
+        return _contains_type(t.elementType, cls)
     if isinstance(t, MapType):
-        return _has_null_type(t.keyType) or _has_null_type(t.valueType)
+        return _contains_type(t.keyType, cls) or _contains_type(t.valueType, cls)
     return False
+
+
+def _has_null_type(t):
+    return _contains_type(t, NullType)
 
 
 def _has_map_type(t):
-    if isinstance(t, MapType):
-        return True
-    if isinstance(t, StructType):
-        return any(_has_map_type(f.dataType) for f in t.fields)
-    if isinstance(t, ArrayType):
-        return _has_map_type(t.elementType)
-    return False
+    return _contains_type(t, MapType)
 
 
 def _infer_schema(rows, names=None):
