@@ -30,7 +30,22 @@ def _check_path(path):
         )
 
 
-class DataStreamReader:
+class _OptionSetter:
+    """option()/options() of the stream reader and writer: a None value is
+    left out; other values are kept as the engine takes them."""
+
+    def option(self, key, value):
+        if value is not None:
+            self._options[key] = _option_text(value)
+        return self
+
+    def options(self, **options):
+        for k, v in options.items():
+            self.option(k, v)
+        return self
+
+
+class DataStreamReader(_OptionSetter):
     """``spark.readStream``: formats "rate", "rate-micro-batch", "kafka",
     "json" and "csv" (directories of files; they need a schema, as Spark's)."""
 
@@ -47,16 +62,6 @@ class DataStreamReader:
     def schema(self, schema):
         """A StructType or a DDL string ("a INT, b STRING")."""
         self._schema = _schema_ddl(schema)
-        return self
-
-    def option(self, key, value):
-        if value is not None:
-            self._options[key] = _option_text(value)
-        return self
-
-    def options(self, **options):
-        for k, v in options.items():
-            self.option(k, v)
         return self
 
     def load(self, path=None, format=None, schema=None, **options):
@@ -136,7 +141,7 @@ class _ForeachBatchCall:
             )
 
 
-class DataStreamWriter:
+class DataStreamWriter(_OptionSetter):
     """``df.writeStream``: sinks "console", "memory", "noop", "json", "csv",
     "kafka", and foreachBatch."""
 
@@ -171,16 +176,6 @@ class DataStreamWriter:
 
     def format(self, source):
         self._format = source
-        return self
-
-    def option(self, key, value):
-        if value is not None:
-            self._options[key] = _option_text(value)
-        return self
-
-    def options(self, **options):
-        for k, v in options.items():
-            self.option(k, v)
         return self
 
     def partitionBy(self, *cols):
