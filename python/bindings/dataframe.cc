@@ -77,10 +77,6 @@ void BindDataFrame(nb::module_& m) {
       .def("schema", [](const DataFrame& df) { return SchemaToPython(Unwrap(df.schema())); })
       .def("select", [](const DataFrame& df, const std::vector<Column>& cols) { return Checked(df.select(cols)); })
       .def("filter", [](const DataFrame& df, const Column& c) { return Checked(df.filter(c)); })
-      // By SQL text and names too (the seam's forms, used by other areas' tests).
-      .def("filter", [](const DataFrame& df, const std::string& c) { return Checked(df.filter(c)); })
-      .def("select",
-           [](const DataFrame& df, const std::vector<std::string>& names) { return Checked(df.select(names)); })
       .def("with_column",
            [](const DataFrame& df, const std::string& name, const Column& c) { return Checked(df.withColumn(name, c)); })
       .def("with_column_renamed",
