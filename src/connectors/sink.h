@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/cancellation.h"
+#include "common/phase_times.h"
 #include "env/env.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
@@ -64,6 +65,10 @@ struct SinkBatchInfo {
   // from the offset log); another value for the same id means the batch was
   // re-planned over other offsets. Empty: unknown (not checked).
   std::string offsets_digest;
+  // Where the writer adds the time of its phases (flush, transaction
+  // commit) for the batch's progress record; null: not measured. Lives
+  // until the writer is destroyed.
+  PhaseTimes* phase_times = nullptr;
 };
 
 // One micro-batch being written to a sink.

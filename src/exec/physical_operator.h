@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/cancellation.h"
+#include "common/phase_times.h"
 #include "exec/eval_context.h"
 #include "sluice/status.h"
 #include "types/data_type.h"
@@ -34,6 +35,9 @@ struct ExecContext {
   int max_threads = 0;
   // Checked between batches: a cancelled query stops producing rows.
   const CancellationToken* cancel = &CancellationToken::Never();
+  // Where operators and scans add the time of their phases (a Kafka scan's
+  // fetch waits); null: not measured (batch queries).
+  PhaseTimes* phase_times = nullptr;
 
   // State that all partitions of one operator share within this execution
   // (a hash join's build side): created by `make` on first use, then the same

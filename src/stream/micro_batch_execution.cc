@@ -502,8 +502,12 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   progress->durationMs["getBatch"] = ElapsedMs(t1, t2);
 
   LogicalPlanPtr plan = ReplaceStreamingRelations(plan_, relations_, tables);
+  // The scans' and the sink's own phases (Kafka fetch waits, flush,
+  // transaction commit), reported in durationMs with the runner's.
+  PhaseTimes phases;
   ExecContext ctx;
   ctx.cancel = cancel_.get();
+  ctx.phase_times = &phases;
   // current_timestamp() is the batch's logged timestamp, so that a replay
   // after a crash computes what the first attempt computed.
   ctx.eval.now_micros = timestamp_ms * 1000;
@@ -515,18 +519,23 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   const std::string sink_context = "sink " + sink_->description();
   // The digest of what the batch covers: an exactly-once sink that already
   // holds the batch id checks it before skipping the batch.
-  SinkBatchInfo batch_info{batch_id, SourceOffsetsDigest(start, end)};
+  SinkBatchInfo batch_info{batch_id, SourceOffsetsDigest(start, end), &phases};
   auto begun = sink_->BeginBatch(batch_info, schema, config_.mode, physical->num_partitions());
   if (!begun.ok()) return begun.status().WithContext(sink_context);
   std::unique_ptr<SinkWriter> writer = std::move(*begun);
   std::atomic<int64_t> out_rows{0};
-  SLUICE_RETURN_NOT_OK(ForEachBatch(*physical, &ctx, [&](int partition, Batch batch) -> Status {
-    out_rows.fetch_add(static_cast<int64_t>(batch.num_rows), std::memory_order_relaxed);
-    return writer->Write(partition, std::move(batch)).WithContext(sink_context);
-  }));
+  {
+    PhaseTimes::Scope timed(&phases, "execution");
+    SLUICE_RETURN_NOT_OK(ForEachBatch(*physical, &ctx, [&](int partition, Batch batch) -> Status {
+      out_rows.fetch_add(static_cast<int64_t>(batch.num_rows), std::memory_order_relaxed);
+      return writer->Write(partition, std::move(batch)).WithContext(sink_context);
+    }));
+  }
   // Every state partition commits version batch_id + 1 (also those a Limit
   // above did not open) before the sink and the commit log do.
+  int64_t state_commit_start = MonoMicros();
   SLUICE_ASSIGN_OR_RETURN(auto state_metrics, FinishStatefulOperators(*physical, &ctx));
+  phases.Add("stateCommit", MonoMicros() - state_commit_start);
   for (const auto& m : state_metrics) {
     StateOperatorProgress sop;
     if (!m.operator_name.empty()) sop.operatorName = m.operator_name;
@@ -539,8 +548,11 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     sop.commitTimeMs = m.commit_time_ms;
     progress->stateOperators.push_back(sop);
   }
-  SLUICE_RETURN_NOT_OK(writer->Commit().WithContext(sink_context));
-  writer.reset();
+  {
+    PhaseTimes::Scope timed(&phases, "sinkCommit");
+    SLUICE_RETURN_NOT_OK(writer->Commit().WithContext(sink_context));
+    writer.reset();
+  }
   SLUICE_KILL_POINT("after_sink");
   int64_t t3 = MonoMicros();
   progress->durationMs["addBatch"] = ElapsedMs(t2, t3) - progress->durationMs["queryPlanning"];
@@ -565,7 +577,10 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     }
     progress->eventTime["watermark"] = FormatIsoTimestamp(batch_watermark_ms_);
   }
-  SLUICE_RETURN_NOT_OK(commit_log_->Add(batch_id, CommitMetadata{watermark_.watermark_ms()}));
+  {
+    PhaseTimes::Scope timed(&phases, "commitLog");
+    SLUICE_RETURN_NOT_OK(commit_log_->Add(batch_id, CommitMetadata{watermark_.watermark_ms()}));
+  }
   SLUICE_KILL_POINT("after_commit");
   for (size_t i = 0; i < sources_.size(); ++i) {
     if (end[i]) SLUICE_RETURN_NOT_OK(sources_[i]->Commit(*end[i]));
@@ -580,6 +595,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   }
   int64_t t4 = MonoMicros();
   progress->durationMs["commitOffsets"] = ElapsedMs(t3, t4);
+  for (const auto& [phase, micros] : phases.Micros()) progress->durationMs[phase] = micros / 1000;
 
   int64_t total_rows = 0;
   for (size_t i = 0; i < sources_.size(); ++i) {
