@@ -14,12 +14,12 @@ add_test(NAME connectors_doc_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/cli/co
 set_tests_properties(connectors_doc_test PROPERTIES LABELS e2e TIMEOUT 60)
 
 # The differential test against Spark (test/differential/README.md): a
-# fixed seed and 500 generated queries through pyspark 4.3 and through
+# fixed seed and 300 generated queries through pyspark 4.3 and through
 # sluice, compared on rows, types and error classes. SKIPPED (exit 77) when
 # scripts/setup_pyspark.sh could not install pyspark; it says why. The long
 # form is scripts/differential.sh (random seeds, thousands of queries).
 add_test(NAME differential_short
-         COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/differential.sh --sluice $<TARGET_FILE:sluice> --seed 1 --count 500
+         COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/differential.sh --sluice $<TARGET_FILE:sluice> --seed 1 --count 300
                  --max-failures-shown 40)
 set_tests_properties(differential_short PROPERTIES LABELS differential TIMEOUT 900 SKIP_RETURN_CODE 77)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
@@ -27,7 +27,7 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 # windowed, deduplicating and joining queries through pyspark and sluice
 # over the same files, one per micro-batch, compared batch by batch.
 add_test(NAME differential_streaming
-         COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/differential.sh --streaming --sluice $<TARGET_FILE:sluice>)
+         COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/differential.sh --streaming --short --sluice $<TARGET_FILE:sluice>)
 set_tests_properties(differential_streaming PROPERTIES LABELS differential TIMEOUT 600 SKIP_RETURN_CODE 77)
 add_test(NAME differential_streaming_harness_test
          COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/differential/streaming_harness_test.py $<TARGET_FILE:sluice>)

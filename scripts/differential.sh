@@ -6,7 +6,7 @@
 #   scripts/differential.sh                       # a random seed, 3000 queries
 #   scripts/differential.sh --seed 7 --count 5000
 #   scripts/differential.sh --seed 7 --only 417   # one query again
-#   scripts/differential.sh --sluice build/sluice --seed 1 --count 500   # ctest's differential_short
+#   scripts/differential.sh --sluice build/sluice --seed 1 --count 300   # ctest's differential_short
 #   scripts/differential.sh --streaming [--only CASE]   # windows, dedup, joins batch by batch
 #
 # Uses the pyspark of .venv-reference/ (scripts/setup_pyspark.sh installs

@@ -6,6 +6,7 @@ rows each engine emits after each batch compared. See README.md.
 
   streaming.py --sluice build/sluice
   streaming.py --sluice build/sluice --only session_append
+  streaming.py --sluice build/sluice --short      # ctest's subset
 
 Spark's rows are taken with foreachBatch; Sluice's from its console sink
 (one table per batch, `truncate false`). Both are rendered the way Spark's
@@ -35,6 +36,14 @@ sys.path.insert(0, HERE)
 import streaming_cases as cases  # noqa: E402
 
 SKIP = 77
+# The short form (ctest differential_streaming): one case of each kind
+# (tumbling, sliding and session windows in the three output modes, the
+# dedup forms, DISTINCT, an outer join, a join and a dedup feeding a window)
+# so that the test keeps to a minute or two of Spark; the long form
+# (scripts/differential.sh --streaming) runs every case.
+SHORT = ["tumbling_count_append", "tumbling_count_per_user_update", "tumbling_count_complete",
+         "sliding_sum_append", "session_append", "dedup_within_watermark", "dedup_then_window_count",
+         "select_distinct_update", "join_left_outer_time_range", "join_then_window_count"]
 
 
 def write_inputs(root):
@@ -203,6 +212,7 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sluice", required=True)
     p.add_argument("--only", action="append", help="run only the named case (repeatable)")
+    p.add_argument("--short", action="store_true", help="only the cases of the short form (SHORT)")
     p.add_argument("--workdir")
     p.add_argument("--show-rows", action="store_true", help="print every batch's rows")
     p.add_argument("--state-store", choices=["hdfs", "rocksdb", "both"], default="both",
@@ -217,7 +227,13 @@ def main(argv):
     if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
         print("streaming differential: SKIPPED: no Java for Spark")
         return SKIP
-    selected = [c for c in cases.CASES if not args.only or c.name in args.only]
+    names = {c.name for c in cases.CASES}
+    unknown = [n for n in SHORT if n not in names]
+    if unknown:
+        print("streaming differential: SHORT names unknown cases %s" % unknown)
+        return 2
+    selected = [c for c in cases.CASES
+                if (not args.only or c.name in args.only) and (not args.short or c.name in SHORT)]
     if not selected:
         print("no case named %s" % args.only)
         return 2
