@@ -35,7 +35,7 @@ target_link_libraries(sluice_library INTERFACE
   $<LINK_ONLY:PkgConfig::ICU_UC> $<LINK_ONLY:PkgConfig::ROCKSDB>
   $<LINK_ONLY:Threads::Threads>)
 
-if(SLUICE_SANITIZE)
+if(SLUICE_SANITIZED)
   # An instrumented library needs the sanitizer runtimes in the program too.
   target_link_options(sluice_library INTERFACE -fsanitize=address,undefined)
 endif()

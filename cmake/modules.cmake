@@ -82,7 +82,7 @@ set_tests_properties(stream_cancel_test PROPERTIES LABELS e2e TIMEOUT 180)
 # Generators stream: billion-row rate batches run in bounded memory under
 # `ulimit -v` and stop on SIGTERM; absurd rates are refused at start.
 add_test(NAME stream_bounded_memory_test
-         COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/bounded_memory_test.sh $<TARGET_FILE:sluice> ${SLUICE_SANITIZE})
+         COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/bounded_memory_test.sh $<TARGET_FILE:sluice> ${SLUICE_SANITIZED})
 set_tests_properties(stream_bounded_memory_test PROPERTIES LABELS e2e TIMEOUT 120)
 # SIGKILL at each kill point of a watermarked append aggregation (WATERMARK
 # clause): every closed group exactly once, the logged watermarks as worked

@@ -2,14 +2,15 @@
 # The whole test suite on a fresh machine: installs what is missing, builds,
 # runs every test through ctest (unit tests, SQL logic tests, streaming
 # end-to-end and crash tests, Kafka tests against a real broker that the
-# tests start themselves on 127.0.0.1), then builds the libFuzzer targets
-# with clang and runs each for a few seconds with a fixed seed (fuzz/), then
-# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the whole suite once more, Kafka
+# tests start themselves on 127.0.0.1), then builds again with clang-14,
+# AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer's
+# instrumentation, runs each libFuzzer target for a few seconds with a fixed
+# seed (fuzz/) and the whole suite once more under the sanitizers, Kafka
 # broker tests included (the Kafka scan parses JSON out of librdkafka's
-# buffers, the sink produces from several threads: about 90 s more).
+# buffers, the sink produces from several threads).
 #
-#   SLUICE_SKIP_SANITIZE=1 bash scripts/test.sh   # no ASan + UBSan build
-#   SLUICE_SKIP_FUZZ=1 bash scripts/test.sh       # no fuzz smoke run (clang-14)
+#   SLUICE_SKIP_SANITIZE=1 bash scripts/test.sh   # no sanitizer build (no fuzz run either)
+#   SLUICE_SKIP_FUZZ=1 bash scripts/test.sh       # sanitizer build and tests, no fuzz smoke run
 #   bash scripts/test.sh -R sql/                   # extra arguments go to ctest
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,31 +32,31 @@ ninja -C build -j"$JOBS"
 echo "== tests =="
 ctest --test-dir build --output-on-failure -j"$JOBS" "$@"
 
-if [[ -z "${SLUICE_SKIP_FUZZ:-}" ]]; then
-  # A smoke run of the libFuzzer targets (fuzz/README.md): each replays its
-  # committed seeds and regression inputs, then fuzzes for 5 s from the fixed
-  # seed SLUICE_FUZZ_SMOKE_SEED: the mutations are a prefix of what a longer
-  # run with that seed has passed, not a new draw that could turn CI red by
-  # chance (only coverage feedback from threaded targets may vary a little
-  # between machines). The clang build compiles
-  # only the modules the targets link (about 5 minutes on 2 cores from a cold
-  # ccache); scripts/fuzz.sh searches with new seeds for minutes per target.
-  echo "== fuzz smoke (clang-14 libFuzzer + ASan + UBSan) =="
+if [[ -z "${SLUICE_SKIP_SANITIZE:-}" ]]; then
+  # One clang-14 build serves both sanitizer stages: every module compiled
+  # with ASan + UBSan and libFuzzer's coverage instrumentation
+  # (-DSLUICE_FUZZ=ON), the libFuzzer targets of fuzz/ and the whole test
+  # suite linked from the same objects (one build instead of a fuzz build
+  # and a separate ASan build: about five minutes less on 2 cores).
+  echo "== build (clang-14: ASan + UBSan, libFuzzer targets) =="
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_FUZZ=ON \
     -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
-  ninja -C build-fuzz -j"$JOBS" fuzzers
-  ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$JOBS"
-fi
-
-if [[ -z "${SLUICE_SKIP_SANITIZE:-}" ]]; then
-  echo "== build (ASan + UBSan) =="
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLUICE_SANITIZE=ON \
-    -DSLUICE_BUILD_BENCHMARKS=OFF >/dev/null
-  ninja -C build-asan -j"$JOBS"
+  ninja -C build-fuzz -j"$JOBS"
+  if [[ -z "${SLUICE_SKIP_FUZZ:-}" ]]; then
+    # A smoke run of the libFuzzer targets (fuzz/README.md): each replays its
+    # committed seeds and regression inputs, then fuzzes for 5 s from the
+    # fixed seed SLUICE_FUZZ_SMOKE_SEED: the mutations are a prefix of what a
+    # longer run with that seed has passed, not a new draw that could turn CI
+    # red by chance (only coverage feedback from threaded targets may vary a
+    # little between machines); scripts/fuzz.sh searches with new seeds for
+    # minutes per target.
+    echo "== fuzz smoke (libFuzzer + ASan + UBSan) =="
+    ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$JOBS"
+  fi
   echo "== tests under ASan + UBSan =="
-  # The differential test against Spark runs once, in the plain pass: its
+  # The differential tests against Spark run once, in the plain pass: their
   # time is Spark's (minutes), and the Sluice side of random SQL runs under
   # ASan + UBSan in the fuzz stage (sql_session_fuzzer).
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$JOBS" -E '^differential_(short|streaming)$' "$@"
+    ctest --test-dir build-fuzz --output-on-failure -j"$JOBS" -LE fuzz -E '^differential_(short|streaming)$' "$@"
 fi

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/parallel.h"
+#include "common/sanitizers.h"
 #include "exec/operators/filter_project_operator.h"
 #include "json/json_record_parser.h"
 #include "exec/required_json_texts.h"
@@ -240,7 +241,7 @@ bool CannotPass(const JsonParse& j, const rd_kafka_message_t* m) {
 // into a padded buffer first. Sanitizer builds always copy: ASan would
 // rightly report the read past the allocation.
 bool PaddingReadable(const char* p, size_t len) {
-#if defined(__SANITIZE_ADDRESS__)
+#if SLUICE_ADDRESS_SANITIZER
   (void)p;
   (void)len;
   return false;
