@@ -40,7 +40,10 @@ void CheckpointLogWriter::Loop() {
     queue_.pop_front();
     l.unlock();
     t->start_micros_ = PhaseTimes::NowMicros();
-    Status st = t->write_();
+    Status st = failed_.ok() ? t->write_()
+                             : Status(failed_.code(), "not written: an earlier checkpoint log write failed: " +
+                                                          failed_.message());
+    if (!st.ok() && failed_.ok()) failed_ = st;
     t->end_micros_ = PhaseTimes::NowMicros();
     t->write_ = nullptr;
     l.lock();

@@ -8,7 +8,10 @@
 //
 // Writes run one at a time and in submission order: the logs see the same
 // sequence of operations as when the runner wrote them itself (a purge never
-// lists a directory while an entry is being added to it).
+// lists a directory while an entry is being added to it), and a write starts
+// only after the one before is durable. After a write fails, the later ones
+// do not run: they fail with its error (offsets/<id + 1> is never written
+// when commits/<id> could not be).
 #pragma once
 
 #include <condition_variable>
@@ -48,6 +51,7 @@ class CheckpointLogWriter {
   std::condition_variable cv_;
   std::deque<TicketPtr> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;        // GUARDED_BY(mu_)
+  Status failed_;                // the first failed write's status (written by the thread only)
   std::thread thread_;
 };
 

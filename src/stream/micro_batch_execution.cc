@@ -514,11 +514,10 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   progress->name = config_.name;
   progress->batchId = batch_id;
   progress->timestamp = FormatIsoTimestamp(timestamp_ms);
-  // commits/<id - 1> durable before offsets/<id> is written.
-  if (in_flight_) {
-    PhaseTimes::Scope timed(&phases, "previousCommit");
-    SLUICE_RETURN_NOT_OK(CompleteBatch());
-  }
+  // commits/<id - 1> durable before offsets/<id> is written: the log thread
+  // writes offsets/<id> after commits/<id - 1>, submitted before it, is
+  // durable (and not at all if that write failed). The runner goes on
+  // reading and running this batch meanwhile.
   CheckpointLogWriter::TicketPtr wal;
   if (!logged) {
     OffsetSeq seq;
@@ -550,17 +549,24 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     });
   }
   // offsets/<id> durable: from here the batch may commit state and output.
+  // The previous batch's commits/<id - 1> is durable too (written before),
+  // so that batch ends here.
   auto await_offset_log = [&]() -> Status {
-    if (!wal) return Status::OK();
-    Status st;
-    {
-      PhaseTimes::Scope timed(&phases, "offsetLogWait");
-      st = log_writer_->Wait(wal);
+    if (wal) {
+      Status st;
+      {
+        PhaseTimes::Scope timed(&phases, "offsetLogWait");
+        st = log_writer_->Wait(wal);
+      }
+      SLUICE_RETURN_NOT_OK(st);
+      phases.Add("walCommit", wal->micros());
+      wal.reset();
+      SLUICE_KILL_POINT("after_offset_log");
     }
-    SLUICE_RETURN_NOT_OK(st);
-    phases.Add("walCommit", wal->micros());
-    wal.reset();
-    SLUICE_KILL_POINT("after_offset_log");
+    if (in_flight_) {
+      PhaseTimes::Scope timed(&phases, "previousCommit");
+      SLUICE_RETURN_NOT_OK(CompleteBatch());
+    }
     return Status::OK();
   };
 
@@ -718,6 +724,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   progress->sink.description = sink_->description();
   progress->sink.numOutputRows = out_rows.load();
 
+  SLUICE_RETURN_NOT_OK(CompleteBatch());  // (done above; a batch never waits on two)
   InFlightBatch b;
   b.batch_id = batch_id;
   b.end = end;
