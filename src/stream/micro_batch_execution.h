@@ -5,12 +5,13 @@
 //   -> each source's LatestOffset (rate-limited); no new data: no batch
 //      (no new data, but the watermark moved and the query is stateful: a
 //      no-data batch over the same offsets, so windows close and state goes)
-//   -> (default trigger) the previous batch's commits/<id - 1> awaited: it
-//      was written while this trigger asked the sources for offsets
 //   -> offsets/<id> submitted to the log thread (atomically, with the
-//      batch's watermark); it is written while the batch is read, planned
-//      and run, and awaited before the batch commits any state or output
-//      (stateful queries: before execution)      kill point after_offset_log
+//      batch's watermark), which writes it once the previous batch's
+//      commits/<id - 1> is durable; it is written while the batch is read,
+//      planned and run, and awaited before the batch commits any state or
+//      output (stateful queries: before execution)
+//                                                          kill point after_offset_log
+//      (default trigger: the previous batch ends there, its commit durable)
 //   -> each source's GetBatch(start, end); the plan's StreamingRelations are
 //      replaced by those tables; optimize; plan (the planner makes each
 //      stateful node a stateful operator, e.g. StatefulAggregate, that reads
@@ -20,9 +21,9 @@
 //      committed, metrics read); the writer commits    kill point after_sink
 //   -> the watermark advanced from the event times the batch's watermark
 //      nodes saw; commits/<id> submitted to the log thread (nextBatchWatermarkMs)
-//   -> commits/<id> awaited (default trigger: after the next trigger's
-//      latestOffset, before its offsets/<id + 1>; other triggers, and when
-//      the query stops or finds no new data: at once)
+//   -> commits/<id> awaited (default trigger: when the next batch has
+//      awaited its offsets/<id + 1>, or the next trigger finds no new data,
+//      or the query stops; other triggers: at once)
 //                                                          kill point after_commit
 //   -> sources Commit(end); the progress record posted; old log entries
 //      purged (keep minBatchesToRetain) on the log thread behind the next
