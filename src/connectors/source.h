@@ -36,6 +36,10 @@ namespace sluice {
 struct ReadLimit {
   // -1: no limit. Each source interprets the limits it knows
   // (maxFilesPerTrigger -> max_files, rowsPerBatch / maxOffsetsPerTrigger -> max_rows).
+  // The runner lowers max_rows below the source's own limit when the query
+  // sets targetLatency (adaptive batch sizing, src/stream/batch_size_controller.h):
+  // a source that honours max_rows takes at most that many rows in total,
+  // over all its partitions.
   int64_t max_rows = -1;
   int64_t max_files = -1;
   static ReadLimit All() { return {}; }
@@ -101,6 +105,11 @@ class Source {
   // Trigger.AvailableNow: from now on, LatestOffset never goes past what is
   // available at this call (the query stops once it has processed that).
   virtual Status PrepareForAvailableNow() { return Status::OK(); }
+  // The rows past `start` that the last LatestOffset call found available,
+  // before `limit` cut them (Spark's reportLatestOffset, as a count); -1
+  // when the source cannot count them cheaply. Adaptive batch sizing reads
+  // it after each LatestOffset to see whether the input backs up.
+  virtual int64_t AvailableRows() const { return -1; }
   // Read limit from the source's options (maxFilesPerTrigger...), used by
   // triggers that rate-limit (default, processing time, available-now).
   virtual ReadLimit DefaultReadLimit() const { return ReadLimit::All(); }

@@ -88,8 +88,6 @@ class CountingTable : public TableSource {
   std::shared_ptr<std::atomic<int64_t>> counter_;
 };
 
-int64_t ElapsedMs(int64_t start_us, int64_t end_us) { return (end_us - start_us) / 1000; }
-
 // Microseconds to milliseconds, rounding down (also before the epoch).
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 
@@ -233,6 +231,9 @@ Status MicroBatchExecution::Start() {
     SLUICE_RETURN_NOT_OK(src->Open(ctx).WithContext("source " + std::to_string(i) + " (" + src->description() + ")"));
     source_descriptions_.push_back(src->description());
     sources_.push_back(std::move(src));
+  }
+  if (config_.target_latency_micros > 0) {
+    sizers_.assign(sources_.size(), BatchSizeController(config_.target_latency_micros));
   }
   // Recovery.
   shuffle_partitions_ = config_.shuffle_partitions;
@@ -385,23 +386,34 @@ void MicroBatchExecution::SetStatus(const std::string& message, bool trigger_act
 
 Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override) {
   int64_t trigger_start = MonoMicros();
+  trigger_clock_start_micros_ = clock_->NowMicros();
   StreamingQueryProgress progress;
+  PhaseTimes phases;
   if (pending_) {
     PendingBatch pb = std::move(*pending_);
     pending_.reset();
     SetStatus("Processing new data", true, true);
     std::vector<std::optional<std::string>> latest = pb.end;
     batch_watermark_ms_ = watermark_.watermark_ms();  // as logged (Start)
-    SLUICE_RETURN_NOT_OK(RunBatch(pb.id, pb.start, pb.end, latest, pb.timestamp_ms, true, &progress));
+    trigger_limits_.assign(sources_.size(), -1);
+    trigger_available_.assign(sources_.size(), -1);
+    SLUICE_RETURN_NOT_OK(
+        RunBatch(pb.id, pb.start, pb.end, latest, pb.timestamp_ms, true, trigger_start, &phases, &progress));
   } else {
     SetStatus("Getting offsets from sources", true, false);
     std::vector<std::optional<std::string>> latest(sources_.size());
     std::vector<std::optional<std::string>> end(sources_.size());
+    trigger_limits_.assign(sources_.size(), -1);
+    trigger_available_.assign(sources_.size(), -1);
     bool has_data = false;
     for (size_t i = 0; i < sources_.size(); ++i) {
       ReadLimit limit = limit_override ? *limit_override : sources_[i]->DefaultReadLimit();
+      // targetLatency: the controller's cap, within the source's own limit.
+      if (!limit_override && !sizers_.empty()) limit.max_rows = sizers_[i].NextLimit(limit.max_rows);
+      trigger_limits_[i] = limit.max_rows;
       auto r = sources_[i]->LatestOffset(committed_[i], limit);
       if (!r.ok()) return r.status().WithContext("latestOffset of " + source_descriptions_[i]);
+      trigger_available_[i] = sources_[i]->AvailableRows();
       latest[i] = *r;
       end[i] = latest[i] ? latest[i] : committed_[i];
       if (end[i] && end[i] != committed_[i]) has_data = true;
@@ -412,18 +424,60 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
     bool no_data_batch = !has_data && config_.no_data_batches && acts_on_watermark_ && has_watermark_ &&
                          next_batch_id_ > 0 && watermark_.watermark_ms() > prev_batch_watermark_ms_;
     if (!has_data && !no_data_batch) {
+      // Nothing to run: the batch in flight is done once its commit is.
+      SLUICE_RETURN_NOT_OK(CompleteBatch());
       SetStatus("Waiting for data to arrive", false, false);
       return false;
     }
     if (no_data_batch) end = committed_;
     SetStatus("Processing new data", true, has_data);
     batch_watermark_ms_ = watermark_.watermark_ms();
-    progress.durationMs["latestOffset"] = ElapsedMs(trigger_start, after_latest);
+    phases.Add("latestOffset", after_latest - trigger_start);
     std::vector<std::optional<std::string>> start = committed_;
-    SLUICE_RETURN_NOT_OK(RunBatch(next_batch_id_, start, end, latest, clock_->NowMillis(), false, &progress));
+    SLUICE_RETURN_NOT_OK(RunBatch(next_batch_id_, start, end, latest, clock_->NowMillis(), false, trigger_start,
+                                  &phases, &progress));
   }
+  SetStatus("Waiting for next trigger", false, false);
+  ++batches_run_;
+  // Default trigger: the commit log write goes on while the next trigger
+  // asks for offsets; otherwise the batch ends here.
+  if (!overlap_commit_) SLUICE_RETURN_NOT_OK(CompleteBatch());
+  return true;
+}
+
+Status MicroBatchExecution::CompleteBatch() {
+  if (!in_flight_) return Status::OK();
+  InFlightBatch b = std::move(*in_flight_);
+  in_flight_.reset();
+  auto& micros = b.micros;
+  int64_t wait_start = MonoMicros();
+  Status written = log_writer_->Wait(b.commit_write);
+  micros["commitLogWait"] += MonoMicros() - wait_start;
+  if (!written.ok()) return written;
+  micros["commitLog"] += b.commit_write->micros();
+  SLUICE_KILL_POINT("after_commit");
+  if (b.purge) {
+    // Queued before the commit, so already done.
+    SLUICE_RETURN_NOT_OK(log_writer_->Wait(b.purge));
+    micros["logPurge"] += b.purge->micros();
+  }
+  {
+    int64_t t = MonoMicros();
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      if (b.end[i]) SLUICE_RETURN_NOT_OK(sources_[i]->Commit(*b.end[i]));
+    }
+    micros["sourceCommit"] += MonoMicros() - t;
+  }
+  // Entries before this id go, on the log thread behind the next offsets
+  // write (off the way of the next batch's output).
+  if (b.batch_id + 1 > config_.min_batches_to_retain) purge_before_ = b.batch_id + 1 - config_.min_batches_to_retain;
+
+  StreamingQueryProgress progress = std::move(b.progress);
   int64_t trigger_end = MonoMicros();
-  progress.durationMs["triggerExecution"] = ElapsedMs(trigger_start, trigger_end);
+  micros["commitOffsets"] = trigger_end - b.sink_done_micros;
+  micros["triggerExecution"] = trigger_end - b.trigger_start_micros;
+  for (const auto& [phase, us] : micros) progress.durationMs[phase] = us / 1000;
+  const int64_t trigger_start = b.trigger_start_micros;
   double secs = static_cast<double>(trigger_end - trigger_start) / 1e6;
   progress.processedRowsPerSecond = secs > 0 ? static_cast<double>(progress.numInputRows) / secs : 0;
   if (last_trigger_start_micros_ >= 0) {
@@ -438,9 +492,7 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
     }
   }
   last_trigger_start_micros_ = trigger_start;
-  SetStatus("Waiting for next trigger", false, false);
-  ++batches_run_;
-  // The batch is committed (commit log written): one line per batch.
+  // The batch is committed (commit log durable): one line per batch.
   if (LogEnabled(LogLevel::kInfo)) {
     int64_t state_rows = 0;
     for (const auto& op : progress.stateOperators) state_rows += op.numRowsTotal;
@@ -448,19 +500,25 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
             progress.numInputRows, progress.durationMs["triggerExecution"], state_rows);
   }
   PostProgress(std::move(progress));
-  return true;
+  return Status::OK();
 }
 
 Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
                                      const std::vector<std::optional<std::string>>& end,
                                      const std::vector<std::optional<std::string>>& latest, int64_t timestamp_ms,
-                                     bool logged, StreamingQueryProgress* progress) {
+                                     bool logged, int64_t trigger_start_micros, PhaseTimes* phases_in,
+                                     StreamingQueryProgress* progress) {
+  PhaseTimes& phases = *phases_in;
   progress->id = meta_.query_id;
   progress->runId = meta_.run_id;
   progress->name = config_.name;
   progress->batchId = batch_id;
   progress->timestamp = FormatIsoTimestamp(timestamp_ms);
-  int64_t t0 = MonoMicros();
+  // commits/<id - 1> durable before offsets/<id> is written: the log thread
+  // writes offsets/<id> after commits/<id - 1>, submitted before it, is
+  // durable (and not at all if that write failed). The runner goes on
+  // reading and running this batch meanwhile.
+  CheckpointLogWriter::TicketPtr wal;
   if (!logged) {
     OffsetSeq seq;
     seq.metadata.batch_timestamp_ms = timestamp_ms;
@@ -469,13 +527,51 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     seq.metadata.conf[kWatermarkPolicyConf] = config_.watermark_policy;
     seq.metadata.batch_watermark_ms = batch_watermark_ms_;
     seq.offsets = end;
-    SLUICE_RETURN_NOT_OK(offset_log_->Add(batch_id, seq));
-    SLUICE_KILL_POINT("after_offset_log");
+    wal = log_writer_->Submit([this, batch_id, seq = std::move(seq)] { return offset_log_->Add(batch_id, seq); });
   }
-  int64_t t1 = MonoMicros();
-  progress->durationMs["walCommit"] = ElapsedMs(t0, t1);
+  // A batch that fails before it awaited its offsets/<id> still leaves it
+  // written when it returns (the next start re-runs the logged batch, as
+  // when the runner wrote the log itself).
+  struct AwaitOnExit {
+    CheckpointLogWriter* writer;
+    CheckpointLogWriter::TicketPtr* ticket;
+    ~AwaitOnExit() {
+      if (*ticket) (void)writer->Wait(*ticket);
+    }
+  } await_on_exit{log_writer_.get(), &wal};
+  CheckpointLogWriter::TicketPtr purge;
+  if (purge_before_) {
+    int64_t threshold = *purge_before_;
+    purge_before_.reset();
+    purge = log_writer_->Submit([this, threshold]() -> Status {
+      SLUICE_RETURN_NOT_OK(offset_log_->log().PurgeBefore(threshold));
+      return commit_log_->log().PurgeBefore(threshold);
+    });
+  }
+  // offsets/<id> durable: from here the batch may commit state and output.
+  // The previous batch's commits/<id - 1> is durable too (written before),
+  // so that batch ends here.
+  auto await_offset_log = [&]() -> Status {
+    if (wal) {
+      Status st;
+      {
+        PhaseTimes::Scope timed(&phases, "offsetLogWait");
+        st = log_writer_->Wait(wal);
+      }
+      SLUICE_RETURN_NOT_OK(st);
+      phases.Add("walCommit", wal->micros());
+      wal.reset();
+      SLUICE_KILL_POINT("after_offset_log");
+    }
+    if (in_flight_) {
+      PhaseTimes::Scope timed(&phases, "previousCommit");
+      SLUICE_RETURN_NOT_OK(CompleteBatch());
+    }
+    return Status::OK();
+  };
 
   // The data of each source's range.
+  int64_t t1 = MonoMicros();
   std::vector<TableSourcePtr> tables;
   std::vector<std::shared_ptr<std::atomic<int64_t>>> counters;
   std::vector<int64_t> known_rows;
@@ -499,30 +595,42 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     }
   }
   int64_t t2 = MonoMicros();
-  progress->durationMs["getBatch"] = ElapsedMs(t1, t2);
+  phases.Add("getBatch", t2 - t1);
 
   LogicalPlanPtr plan = ReplaceStreamingRelations(plan_, relations_, tables);
   // The scans' and the sink's own phases (Kafka fetch waits, flush,
-  // transaction commit), reported in durationMs with the runner's.
-  PhaseTimes phases;
+  // transaction commit) go to `phases` too, reported in durationMs with the
+  // runner's.
   ExecContext ctx;
   ctx.cancel = cancel_.get();
   ctx.phase_times = &phases;
   // current_timestamp() is the batch's logged timestamp, so that a replay
   // after a crash computes what the first attempt computed.
   ctx.eval.now_micros = timestamp_ms * 1000;
-  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanBatch(batch_id, plan, progress));
-  // PlanBatch set queryPlanning; the rest of the time is addBatch. The rows
-  // stream from the plan's partitions into the sink's writer (the stateful
-  // operators update their state as their partitions are opened).
+  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanBatch(batch_id, plan));
+  int64_t planned = MonoMicros();
+  phases.Add("queryPlanning", planned - t2);
+  // The rest, up to the sink's commit, is addBatch. The rows stream from the
+  // plan's partitions into the sink's writer (the stateful operators update
+  // and commit their state as their partitions finish).
   Schema schema = OutputSchema(*plan_);
   const std::string sink_context = "sink " + sink_->description();
   // The digest of what the batch covers: an exactly-once sink that already
   // holds the batch id checks it before skipping the batch.
   SinkBatchInfo batch_info{batch_id, SourceOffsetsDigest(start, end), &phases};
-  auto begun = sink_->BeginBatch(batch_info, schema, config_.mode, physical->num_partitions());
-  if (!begun.ok()) return begun.status().WithContext(sink_context);
-  std::unique_ptr<SinkWriter> writer = std::move(*begun);
+  std::unique_ptr<SinkWriter> writer;
+  {
+    PhaseTimes::Scope timed(&phases, "sinkBegin");
+    auto begun = sink_->BeginBatch(batch_info, schema, config_.mode, physical->num_partitions());
+    if (!begun.ok()) return begun.status().WithContext(sink_context);
+    writer = std::move(*begun);
+  }
+  // Stateful operators commit state versions while the partitions run: the
+  // offset log must be durable before they start. A stateless query's rows
+  // reach the sink's writer, which makes nothing visible before Commit (or,
+  // an at-least-once sink that sends rows as they come, may send rows of a
+  // batch that a crash then re-plans: duplicates, never loss).
+  if (has_stateful_) SLUICE_RETURN_NOT_OK(await_offset_log());
   std::atomic<int64_t> out_rows{0};
   {
     PhaseTimes::Scope timed(&phases, "execution");
@@ -531,6 +639,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
       return writer->Write(partition, std::move(batch)).WithContext(sink_context);
     }));
   }
+  SLUICE_RETURN_NOT_OK(await_offset_log());
   // Every state partition commits version batch_id + 1 (also those a Limit
   // above did not open) before the sink and the commit log do.
   int64_t state_commit_start = MonoMicros();
@@ -554,8 +663,21 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     writer.reset();
   }
   SLUICE_KILL_POINT("after_sink");
-  int64_t t3 = MonoMicros();
-  progress->durationMs["addBatch"] = ElapsedMs(t2, t3) - progress->durationMs["queryPlanning"];
+  int64_t sink_done = MonoMicros();
+  phases.Add("addBatch", sink_done - planned);
+
+  // Rows per source (numInputRows), and what adaptive batch sizing learns
+  // from them: the rate, and whether rows were left behind.
+  std::vector<int64_t> rows(sources_.size());
+  for (size_t i = 0; i < sources_.size(); ++i) rows[i] = known_rows[i] >= 0 ? known_rows[i] : counters[i]->load();
+  if (!logged && !sizers_.empty()) {
+    int64_t micros = clock_->NowMicros() - trigger_clock_start_micros_;
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      if (!end[i] || end[i] == start[i]) continue;
+      sizers_[i].Observe(rows[i], trigger_available_[i], trigger_limits_[i], micros,
+                         sources_[i]->DefaultReadLimit().max_rows);
+    }
+  }
 
   // The event times the watermark nodes saw move the watermark for the
   // next batch (committed with this one).
@@ -577,25 +699,13 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     }
     progress->eventTime["watermark"] = FormatIsoTimestamp(batch_watermark_ms_);
   }
-  {
-    PhaseTimes::Scope timed(&phases, "commitLog");
-    SLUICE_RETURN_NOT_OK(commit_log_->Add(batch_id, CommitMetadata{watermark_.watermark_ms()}));
-  }
-  SLUICE_KILL_POINT("after_commit");
-  for (size_t i = 0; i < sources_.size(); ++i) {
-    if (end[i]) SLUICE_RETURN_NOT_OK(sources_[i]->Commit(*end[i]));
-  }
+  const int64_t next_watermark = watermark_.watermark_ms();
+  auto commit_write = log_writer_->Submit([this, batch_id, next_watermark] {
+    return commit_log_->Add(batch_id, CommitMetadata{next_watermark});
+  });
   committed_ = end;
   next_batch_id_ = batch_id + 1;
   prev_batch_watermark_ms_ = batch_watermark_ms_;
-  if (batch_id + 1 > config_.min_batches_to_retain) {
-    int64_t threshold = batch_id + 1 - config_.min_batches_to_retain;
-    SLUICE_RETURN_NOT_OK(offset_log_->log().PurgeBefore(threshold));
-    SLUICE_RETURN_NOT_OK(commit_log_->log().PurgeBefore(threshold));
-  }
-  int64_t t4 = MonoMicros();
-  progress->durationMs["commitOffsets"] = ElapsedMs(t3, t4);
-  for (const auto& [phase, micros] : phases.Micros()) progress->durationMs[phase] = micros / 1000;
 
   int64_t total_rows = 0;
   for (size_t i = 0; i < sources_.size(); ++i) {
@@ -604,20 +714,31 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     sp.startOffset = OffsetJson(start[i]);
     sp.endOffset = OffsetJson(end[i]);
     sp.latestOffset = OffsetJson(latest[i]);
-    sp.numInputRows = known_rows[i] >= 0 ? known_rows[i] : counters[i]->load();
+    sp.numInputRows = rows[i];
     sp.metrics = sources_[i]->Metrics();
+    if (!sizers_.empty() && trigger_limits_[i] >= 0) sp.metrics["targetLatencyMaxRows"] = std::to_string(trigger_limits_[i]);
     total_rows += sp.numInputRows;
     progress->sources.push_back(std::move(sp));
   }
   progress->numInputRows = total_rows;
   progress->sink.description = sink_->description();
   progress->sink.numOutputRows = out_rows.load();
+
+  SLUICE_RETURN_NOT_OK(CompleteBatch());  // (done above; a batch never waits on two)
+  InFlightBatch b;
+  b.batch_id = batch_id;
+  b.end = end;
+  b.commit_write = std::move(commit_write);
+  b.purge = std::move(purge);
+  b.progress = std::move(*progress);
+  b.micros = phases.Micros();
+  b.trigger_start_micros = trigger_start_micros;
+  b.sink_done_micros = sink_done;
+  in_flight_ = std::move(b);
   return Status::OK();
 }
 
-Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, const LogicalPlanPtr& plan,
-                                                           StreamingQueryProgress* progress) {
-  int64_t t0 = MonoMicros();
+Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, const LogicalPlanPtr& plan) {
   SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(plan));
   PhysicalPlannerOptions options;
   StatefulBatchInfo& state = options.stateful.emplace();
@@ -634,7 +755,6 @@ Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, con
     state.watermark_for_eviction_ms = batch_watermark_ms_;
   }
   SLUICE_ASSIGN_OR_RETURN(auto physical, PlanPhysical(optimized, options));
-  progress->durationMs["queryPlanning"] = ElapsedMs(t0, MonoMicros());
   {
     std::lock_guard<std::mutex> l(mu_);
     last_plan_ = physical->ToTreeString();
@@ -722,6 +842,7 @@ Status MicroBatchExecution::RunTriggers() {
   // Stopping, or the batch budget (maxBatches) spent.
   auto stopping = [&] { return Stopping() || (config_.max_batches > 0 && batches_run_ >= config_.max_batches); };
   const Trigger& trig = config_.trigger;
+  overlap_commit_ = trig.kind() == Trigger::Kind::kDefault;
   if (trig.kind() == Trigger::Kind::kOnce) {
     ReadLimit all = ReadLimit::All();
     if (pending_) {
@@ -770,14 +891,27 @@ Status MicroBatchExecution::RunTriggers() {
         int64_t next = trigger_ms - (trigger_ms % interval) + interval;
         if (!WaitForClock(next)) break;
       } else if (!*r) {
+        // Idle: poll again soon (new data right after a batch is likely),
+        // then less and less often, up to polling_delay_ms.
+        const int64_t longest = config_.polling_delay_ms * 1000;
+        int64_t delay = std::max<int64_t>(1, config_.min_polling_delay_micros);
+        for (int i = 0; i < idle_polls_ && delay < longest; ++i) delay *= 2;
+        delay = std::min(delay, longest);
+        ++idle_polls_;
         std::unique_lock<std::mutex> l(mu_);
         if (stop_requested_) break;
         int64_t g = wake_gen_;
-        cv_.wait_for(l, std::chrono::milliseconds(config_.polling_delay_ms),
+        cv_.wait_for(l, std::chrono::microseconds(delay),
                      [&] { return stop_requested_ || wake_gen_ != g || cancel_->IsCancelled(); });
+      } else {
+        idle_polls_ = 0;
       }
     }
   }
+  // The last batch is done (and stop, processAllAvailable, awaitTermination
+  // say so) once its commits/<id> is durable.
+  Status completed = CompleteBatch();
+  if (st.ok()) st = completed;
   return st;
 }
 

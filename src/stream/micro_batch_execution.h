@@ -5,8 +5,13 @@
 //   -> each source's LatestOffset (rate-limited); no new data: no batch
 //      (no new data, but the watermark moved and the query is stateful: a
 //      no-data batch over the same offsets, so windows close and state goes)
-//   -> offsets/<id> written (atomically, with the batch's watermark)
+//   -> offsets/<id> submitted to the log thread (atomically, with the
+//      batch's watermark), which writes it once the previous batch's
+//      commits/<id - 1> is durable; it is written while the batch is read,
+//      planned and run, and awaited before the batch commits any state or
+//      output (stateful queries: before execution)
 //                                                          kill point after_offset_log
+//      (default trigger: the previous batch ends there, its commit durable)
 //   -> each source's GetBatch(start, end); the plan's StreamingRelations are
 //      replaced by those tables; optimize; plan (the planner makes each
 //      stateful node a stateful operator, e.g. StatefulAggregate, that reads
@@ -15,9 +20,16 @@
 //      digest of the batch's start and end offsets)'s writer; the stateful operators finish (every state partition
 //      committed, metrics read); the writer commits    kill point after_sink
 //   -> the watermark advanced from the event times the batch's watermark
-//      nodes saw; commits/<id> written (nextBatchWatermarkMs)
+//      nodes saw; commits/<id> submitted to the log thread (nextBatchWatermarkMs)
+//   -> commits/<id> awaited (default trigger: when the next batch has
+//      awaited its offsets/<id + 1>, or the next trigger finds no new data,
+//      or the query stops; other triggers: at once)
 //                                                          kill point after_commit
-//   -> sources Commit(end); old log entries purged (keep minBatchesToRetain)
+//   -> sources Commit(end); the progress record posted; old log entries
+//      purged (keep minBatchesToRetain) on the log thread behind the next
+//      offsets/<id + 1>
+//
+// docs/progress.md says what each durationMs key of the progress record times.
 //
 // Recovery (Start): with N the last offset-log entry and M the last commit,
 // M == N resumes at batch N + 1 from N's end offsets; M == N - 1 (or no
@@ -51,6 +63,8 @@
 #include "env/clock.h"
 #include "sluice/streaming.h"
 #include "exec/stateful/state_checkpoint.h"
+#include "stream/batch_size_controller.h"
+#include "stream/checkpoint_log_writer.h"
 #include "stream/streaming_relation.h"
 #include "stream/watermark_tracker.h"
 
@@ -70,8 +84,13 @@ struct StreamingQueryConfig {
   // spark.sql.streaming.stateStore.* settings (ParseStateStoreConf); the
   // provider class is pinned in the offset log at the first batch.
   std::map<std::string, std::string> state_store_options;
-  // Sleep between polls of idle sources with the default trigger (ms).
+  // Sleep between polls of idle sources with the default trigger (ms): the
+  // longest. The first poll after a batch waits min_polling_delay_micros,
+  // each further idle poll twice as long, up to polling_delay_ms.
   int64_t polling_delay_ms = 10;
+  int64_t min_polling_delay_micros = 250;
+  // `targetLatency` (0: not set): adaptive batch sizing, BatchSizeController.
+  int64_t target_latency_micros = 0;
   // Stop after this many batches of this run (0: no limit); `maxBatches`,
   // `sluice run --max-batches`.
   int64_t max_batches = 0;
@@ -93,7 +112,7 @@ const std::shared_ptr<CancellationToken>& ProcessShutdownToken();
 
 // Options of the query itself rather than of its sink, which Spark takes
 // through the same writeStream.option() call: checkpointLocation,
-// spark.sql.shuffle.partitions, minBatchesToRetain, maxBatches.
+// spark.sql.shuffle.partitions, minBatchesToRetain, maxBatches, targetLatency.
 const OptionSet& StreamingQueryOptionSet();
 
 class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecution> {
@@ -144,14 +163,20 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   int64_t next_batch_id() const { return next_batch_id_; }
 
  private:
+  // Runs a batch up to its sink's commit and submits its commits/<id>; the
+  // batch is then in_flight_ until CompleteBatch. `phases` holds what the
+  // trigger measured before (latestOffset).
   Status RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
                   const std::vector<std::optional<std::string>>& end, const std::vector<std::optional<std::string>>& latest,
-                  int64_t timestamp_ms, bool logged, StreamingQueryProgress* progress);
+                  int64_t timestamp_ms, bool logged, int64_t trigger_start_micros, PhaseTimes* phases,
+                  StreamingQueryProgress* progress);
+  // Waits for the in-flight batch's commits/<id> to be durable, commits its
+  // sources, posts its progress record. OK when none is in flight.
+  Status CompleteBatch();
   // Optimizes and plans batch `batch_id` (its stateful operators reading
   // state version batch_id) and returns the physical plan whose partitions
   // produce the rows for the sink.
-  Result<PhysicalOperatorPtr> PlanBatch(int64_t batch_id, const LogicalPlanPtr& plan,
-                                        StreamingQueryProgress* progress);
+  Result<PhysicalOperatorPtr> PlanBatch(int64_t batch_id, const LogicalPlanPtr& plan);
   // Compares the state schema of every stateful node with the checkpoint's.
   Status CheckStateSchemas();
   void Finish(const Status& st);
@@ -218,6 +243,33 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   };
   std::optional<PendingBatch> pending_;
   int64_t last_trigger_start_micros_ = -1;
+  // A batch whose output is committed and whose commits/<id> is being
+  // written (CompleteBatch finishes it).
+  struct InFlightBatch {
+    int64_t batch_id = 0;
+    std::vector<std::optional<std::string>> end;
+    CheckpointLogWriter::TicketPtr commit_write;
+    CheckpointLogWriter::TicketPtr purge;  // null: none queued in this batch
+    StreamingQueryProgress progress;
+    std::map<std::string, int64_t, std::less<>> micros;  // durationMs so far, in microseconds
+    int64_t trigger_start_micros = 0;
+    int64_t sink_done_micros = 0;
+  };
+  std::optional<InFlightBatch> in_flight_;
+  // Default trigger: commits/<id> is awaited by the next trigger (after its
+  // latestOffset) rather than at the end of the batch's own.
+  bool overlap_commit_ = false;
+  // Purge log entries before this batch id, behind the next offsets write.
+  std::optional<int64_t> purge_before_;
+  // Consecutive idle polls (default trigger), for the poll's backoff.
+  int idle_polls_ = 0;
+  // Adaptive batch sizing (targetLatency): one controller per source, and
+  // what the current trigger gave and found: each source's max_rows, its
+  // AvailableRows, and the query clock at the trigger's start.
+  std::vector<BatchSizeController> sizers_;
+  std::vector<int64_t> trigger_limits_;
+  std::vector<int64_t> trigger_available_;
+  int64_t trigger_clock_start_micros_ = 0;
   // Clock time of the last QueryIdleEvent or batch (none yet: the first idle
   // trigger of the run sets it).
   std::optional<int64_t> last_idle_or_batch_ms_;
@@ -234,6 +286,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   StreamingQueryStatus status_;    // GUARDED_BY(mu_)
   std::deque<StreamingQueryProgress> progress_;  // GUARDED_BY(mu_)
   std::string last_plan_;          // GUARDED_BY(mu_)
+  // The checkpoint log writes (offsets, commits, purges) run here. Last, so
+  // that it is destroyed (its thread joined) before the logs it writes.
+  std::unique_ptr<CheckpointLogWriter> log_writer_ = std::make_unique<CheckpointLogWriter>();
 };
 
 // Spark's error class of an error message: the [NAME] it starts with, after

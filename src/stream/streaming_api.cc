@@ -22,7 +22,10 @@ namespace sluice {
 
 // --- Trigger ---
 
-Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
+namespace {
+// Spark's interval text as microseconds; `what` names it in errors
+// ("trigger interval", "targetLatency").
+Result<int64_t> ParseIntervalMicros(const std::string& interval, const std::string& what) {
   // Spark's interval strings: an optional "interval", then one or more
   // "<n> <unit>" (units day(s), hour(s), minute(s), second(s),
   // millisecond(s), microsecond(s), week(s), and the short forms d, h, m,
@@ -30,7 +33,7 @@ Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
   static const std::regex part_re(R"(^\s*(\d+)\s*([a-zA-Z]*))");
   static const std::regex prefix_re(R"(^\s*interval\s+)", std::regex::icase);
   auto bad = [&] {
-    return Status::InvalidArgument("bad trigger interval '" + interval +
+    return Status::InvalidArgument("bad " + what + " '" + interval +
                                    "' (expected e.g. '1 second', '500 milliseconds', '1 minute 30 seconds')");
   };
   std::string rest = std::regex_replace(interval, prefix_re, "", std::regex_constants::format_first_only);
@@ -42,7 +45,7 @@ Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
     int64_t n = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
     if (ec != std::errc() || end != digits.data() + digits.size() || n > (int64_t{1} << 40)) {
-      return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+      return Status::InvalidArgument(what + " '" + interval + "' is too large");
     }
     std::string unit = ToLower(m[2].str());
     int64_t mult_us;
@@ -61,21 +64,27 @@ Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
     } else if (unit == "week" || unit == "weeks") {
       mult_us = 7 * 86400LL * 1000 * 1000;
     } else if (unit == "month" || unit == "months" || unit == "year" || unit == "years") {
-      return Status::InvalidArgument("trigger interval '" + interval +
+      return Status::InvalidArgument(what + " '" + interval +
                                      "': months and years are not fixed durations (as in Spark, not allowed)");
     } else {
-      return Status::InvalidArgument("bad trigger interval unit '" + m[2].str() + "' in '" + interval + "'");
+      return Status::InvalidArgument("bad " + what + " unit '" + m[2].str() + "' in '" + interval + "'");
     }
     // n < 2^40 and mult_us < 2^40 (a week): the product fits; the sum of a
     // few parts too.
-    if (n > (int64_t{1} << 62) / mult_us) return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+    if (n > (int64_t{1} << 62) / mult_us) return Status::InvalidArgument(what + " '" + interval + "' is too large");
     total_us += n * mult_us;
-    if (total_us > (int64_t{1} << 62)) return Status::InvalidArgument("trigger interval '" + interval + "' is too large");
+    if (total_us > (int64_t{1} << 62)) return Status::InvalidArgument(what + " '" + interval + "' is too large");
     ++parts;
     rest = m.suffix().str();
   }
   if (parts == 0 || rest.find_first_not_of(" \t") != std::string::npos) return bad();
-  return ProcessingTime(total_us / 1000);
+  return total_us;
+}
+}  // namespace
+
+Result<Trigger> Trigger::ProcessingTime(const std::string& interval) {
+  SLUICE_ASSIGN_OR_RETURN(int64_t us, ParseIntervalMicros(interval, "trigger interval"));
+  return ProcessingTime(us / 1000);
 }
 
 std::string Trigger::ToString() const {
@@ -426,6 +435,9 @@ const OptionSet& StreamingQueryOptionSet() {
                              "stop after this many micro-batches of this run; 0: no limit (Sluice)"))
         .Add(*SessionConfOptions().Find("spark.sql.streaming.multipleWatermarkPolicy"))
         .Add(*SessionConfOptions().Find("spark.sql.streaming.noDataMicroBatches.enabled"))
+        .Add(OptionSpec::String("targetLatency", "",
+                                "adaptive batch sizing: a batch takes what the recent batches' rate finishes in "
+                                "this time ('20ms', '1 second'), more while input backs up (Sluice)"))
         .Add(OptionSpec::Int("spark.sql.streaming.noDataProgressEventInterval", "10000", 0,
                              std::numeric_limits<int64_t>::max(),
                              "least time between two QueryIdleEvents of an idle query (ms)"));
@@ -473,6 +485,15 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   SLUICE_ASSIGN_OR_RETURN(config.no_data_batches, opts.GetBool("spark.sql.streaming.noDataMicroBatches.enabled", true));
   SLUICE_ASSIGN_OR_RETURN(config.no_data_progress_event_interval_ms,
                           opts.GetInt("spark.sql.streaming.noDataProgressEventInterval", 10000));
+  if (auto latency = opts.Get("targetLatency")) {
+    auto us = ParseIntervalMicros(*latency, "targetLatency");
+    if (!us.ok()) return us.status().WithContext("option 'targetLatency'");
+    if (*us <= 0) {
+      return Status::InvalidArgument("option 'targetLatency' must be a positive duration (e.g. '20ms'), got '" +
+                                     *latency + "'");
+    }
+    config.target_latency_micros = *us;
+  }
   SinkPtr sink;
   if (foreach_) {
     if (!sink_options.empty()) {

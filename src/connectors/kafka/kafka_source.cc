@@ -138,6 +138,7 @@ Status KafkaSource::ReportDataLoss(const std::string& message) {
 Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional<std::string>& start,
                                                              const ReadLimit& limit) {
   lost_.clear();
+  available_rows_ = -1;
   PartitionOffsets from = initial_;
   if (start) {
     SLUICE_ASSIGN_OR_RETURN(from, OffsetsFromJson(*start, description() + " offset"));
@@ -239,6 +240,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     auto it = lo.find(tp);
     if (it != lo.end() && hi > it->second) total += hi - it->second;
   }
+  available_rows_ = total;
   // minOffsetsPerTrigger: wait for enough data, at most maxTriggerDelay.
   if (min_offsets_ > 0 && total < min_offsets_ && clock_->NowMillis() - last_trigger_ms_ < max_trigger_delay_ms_ &&
       lost_.empty()) {

@@ -42,6 +42,7 @@ class KafkaSource : public Source {
   Result<SourceBatch> GetBatch(const std::optional<std::string>& start, const std::string& end) override;
   Status PrepareForAvailableNow() override;
   ReadLimit DefaultReadLimit() const override;
+  int64_t AvailableRows() const override { return available_rows_; }
   std::map<std::string, std::string> Metrics() const override;
   void Stop() override;
 
@@ -69,6 +70,8 @@ class KafkaSource : public Source {
 
   Clock* clock_ = nullptr;
   int64_t last_trigger_ms_ = 0;
+  // Offsets past the start at the last LatestOffset, before maxOffsetsPerTrigger (-1: not known).
+  int64_t available_rows_ = -1;
   PartitionOffsets initial_;
   std::optional<PartitionOffsets> available_now_cap_;
   std::unique_ptr<KafkaMetadataClient> client_;
