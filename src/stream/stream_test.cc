@@ -666,6 +666,13 @@ TEST_F(StreamTest, ProcessingTimeTriggerWithManualClock) {
     return q->recentProgress().size();
   };
   auto settle = [] { std::this_thread::sleep_for(std::chrono::milliseconds(60)); };
+  // The first trigger (t = 1000 s) must have found no data before the row
+  // comes; on a loaded machine the query's start can take longer than a
+  // fixed sleep.
+  for (int i = 0; i < 2000 && q->status().message != "Waiting for data to arrive"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(q->status().message, "Waiting for data to arrive");
   settle();
   EXPECT_EQ(q->recentProgress().size(), 0u);  // no data: no batch
   ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}})).ok());
