@@ -11,7 +11,7 @@ import argparse
 import csv
 import math
 
-W, H = 900, 380
+W, H = 900, 440
 PANEL_W, PANEL_H = 360, 250
 MARGIN_L, MARGIN_T = 70, 70
 GAP = 90
@@ -88,8 +88,9 @@ class Panel:
         for x, y in pts:
             self.out.append('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>' % (self.px(x), self.py(y), color))
         if label:
-            ly = self.y0 + 12 + 14 * legend_i
-            lx = self.x0 + 8
+            # Legend below the panel, two columns.
+            ly = self.y0 + PANEL_H + 52 + 14 * (legend_i // 2)
+            lx = self.x0 + 8 + (PANEL_W / 2) * (legend_i % 2)
             self.out.append('<line x1="%g" y1="%g" x2="%g" y2="%g" stroke="%s" stroke-width="2"%s/>' % (
                 lx, ly - 4, lx + 22, ly - 4, color, style))
             self.out.append('<text x="%g" y="%g" font-size="10">%s</text>' % (lx + 26, ly, esc(label)))
@@ -139,8 +140,9 @@ def main():
         left.line([(num(r, "rate"), num(r, "sink_p50_ms")) for r in s], c, label="%s p50" % name, legend_i=i)
         left.line([(num(r, "rate"), num(r, "sink_p99_ms")) for r in s], c, dash="6,4",
                   label="%s p99" % name, legend_i=i + 1)
-        right.line([(num(r, "rate"), num(r, "job_eps")) for r in s], c, label="%s job" % name, legend_i=i // 2 * 2)
-        right.line([(num(r, "rate"), num(r, "achieved_rate")) for r in s], c, dash="1,3")
+        right.line([(num(r, "rate"), num(r, "job_eps")) for r in s], c, label="%s: job" % name, legend_i=i)
+        right.line([(num(r, "rate"), num(r, "achieved_rate")) for r in s], c, dash="1,3",
+                   label="%s: producer" % name, legend_i=i + 1)
         i += 2
     svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif">' % (W, H),
            '<rect width="100%" height="100%" fill="white"/>',
