@@ -18,9 +18,12 @@
 //   due at start + i / rate: every tick (1 ms) the producer hands over every
 //   event that is due, so it catches up when it fell behind; it reports the
 //   achieved rate and how late the latest event was handed over.
-//   linger.ms is 0 by default: librdkafka sends what is queued as soon as
-//   its broker thread can (records queue up behind in-flight requests, which
-//   batches them at high rates), so the producer adds no wait of its own.
+//   linger.ms is 1 by default (--linger-ms): a record waits at most 1 ms in
+//   librdkafka before it is sent. With 0 every tick's burst goes out as
+//   several small requests (a wake-up per record that meets an empty queue),
+//   which on 2 cores cost the harness about 1.5x the CPU of linger.ms=1 and
+//   gave a worse floor under load (docs/benchmarks.md); the 1 ms shows in
+//   the floor (run.sh ENGINES=floor).
 //
 // measure: reads every partition of the output topic from the beginning with
 //   isolation.level read_committed and, for each output record (a JSON value
@@ -160,7 +163,7 @@ struct ProduceOptions {
   double seconds = 10;
   double warmup_seconds = 0;
   uint64_t seed = 42;
-  int linger_ms = 0;
+  int linger_ms = 1;
   int tick_us = 1000;
   std::string result_file;
   std::vector<std::string> extra;

@@ -39,6 +39,8 @@
 #   measured exactly once, the reader's expected count = the producer's view
 #   count, the job read every produced record) and exit 1 if not.
 #   RESULTS_FILE: append each run's ROW line there (sweep.sh).
+#   LINGER_MS (1): the producer's linger.ms; IDLE_TIMEOUT (30 s): the reader
+#   gives up after this long without an output record.
 RUN_SECONDS=$SECONDS   # bash's SECONDS counts from the value in the environment
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -58,6 +60,7 @@ JARS_DIR=${SLUICE_SPARK_JARS:-$ROOT/.cache/spark-kafka-jars}
 SLUICE_BIN=${SLUICE_BIN:-$BUILD_DIR/sluice}
 LATENCY_BIN=${LATENCY_BIN:-$BUILD_DIR/kafka_latency}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-30}
+LINGER_MS=${LINGER_MS:-1}
 case $EXACTLY_ONCE in
   both) EO_LIST="false true" ;;
   true|false) EO_LIST=$EXACTLY_ONCE ;;
@@ -193,7 +196,7 @@ SQL
   local rc=0
   "$LATENCY_BIN" run --bootstrap "$B" --input "$in" --output "$measure_topic" --rate "$RATE" \
     --seconds "$RUN_SECONDS" --warmup-seconds "$warmup" --expect-event-type "$expect" \
-    --idle-timeout "$IDLE_TIMEOUT" > "$dir/latency.out" 2> "$dir/latency.err" || rc=$?
+    --idle-timeout "$IDLE_TIMEOUT" --linger-ms "$LINGER_MS" > "$dir/latency.out" 2> "$dir/latency.err" || rc=$?
   [[ -n $JOB_PID ]] && stop_job "$JOB_PID"
   cat "$dir/latency.err" >&2
   grep -v '^RESULT' "$dir/latency.out" | sed "s/^/[$label] /"
@@ -225,7 +228,7 @@ SQL
   for k in batches total_rows batch_p50_ms batch_p99_ms job_eps capacity_eps rows_per_batch; do
     row+=" $k=$(field "$k" "$stats")"
   done
-  row+=" load1=$(cut -d' ' -f1 /proc/loadavg)"
+  row+=" linger_ms=$LINGER_MS load1=$(cut -d' ' -f1 /proc/loadavg)"
   echo "ROW $row"
   [[ -n ${RESULTS_FILE:-} ]] && echo "ROW $row" >> "$RESULTS_FILE"
   ROWS+=("$label|$row")

@@ -10,7 +10,7 @@
 # Environment: RATES ("1000 2000 5000 10000 20000 50000 100000 200000 300000
 # 400000"), SECONDS (10 per rate), WARMUP (3), PARTITIONS (4), EXACTLY_ONCE
 # (both), BUILD_DIR (build), SLUICE_BIN, LATENCY_BIN, OUT_CSV
-# (bench/latency/latency_curve.csv), OUT_SVG (docs/img/latency_curve.svg),
+# (docs/img/latency_curve.csv), OUT_SVG (docs/img/latency_curve.svg),
 # TITLE (the plot's subtitle; default: the machine, date and load).
 # A rate the producer cannot reach shows as achieved < asked; a rate the job
 # cannot keep up with shows as growing latency (the reader waits up to
@@ -22,7 +22,7 @@ cd "$ROOT"
 [[ $RUN_SECONDS -gt 0 ]] || RUN_SECONDS=10
 RATES=${RATES:-1000 2000 5000 10000 20000 50000 100000 200000 300000 400000}
 BUILD_DIR=${BUILD_DIR:-build}
-OUT_CSV=${OUT_CSV:-bench/latency/latency_curve.csv}
+OUT_CSV=${OUT_CSV:-docs/img/latency_curve.csv}
 OUT_SVG=${OUT_SVG:-docs/img/latency_curve.svg}
 export BUILD_DIR PARTITIONS=${PARTITIONS:-4} EXACTLY_ONCE=${EXACTLY_ONCE:-both} WARMUP=${WARMUP:-3}
 export SLUICE_BIN=${SLUICE_BIN:-$BUILD_DIR/sluice} LATENCY_BIN=${LATENCY_BIN:-$BUILD_DIR/kafka_latency}
@@ -60,7 +60,7 @@ while read -r line; do
   done
   (IFS=,; echo "${out[*]}") >> "$OUT_CSV"
 done < <(sed 's/^ROW //' "$STATE/rows")
-TITLE=${TITLE:-"$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(date -u +%Y-%m-%d), ${RUN_SECONDS} s per rate, load average ${LOADS[0]}-${LOADS[-1]} during the sweep"}
+TITLE=${TITLE:-"$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), $(date -u +%Y-%m-%d), ${RUN_SECONDS} s per rate, load average $(printf '%s\n' "${LOADS[@]}" | sort -n | sed -n '1p;$p' | paste -sd-) during the sweep"}
 python3 bench/latency/plot_curve.py "$OUT_CSV" "$OUT_SVG" --subtitle "$TITLE"
 echo
 column -s, -t < "$OUT_CSV" | cut -c1-250
