@@ -57,6 +57,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -352,6 +353,13 @@ struct MeasureOptions {
   int64_t produced = -1;  // known up front (measure after the fact), else from the producer
   std::string produced_file;
   std::vector<std::string> extra;
+  // Windowed query (run --window-ms): the output holds one record per closed
+  // event-time window, {"window_end_ms":E,"n":N} (the count of expected
+  // events with ts_us in [E - window, E)); the reader also reads the input
+  // topic (`input`) to work the counts out itself.
+  int64_t window_ms = 0;
+  int64_t delay_ms = 0;
+  std::string input;
 };
 
 // What the producer tells the reader while both run.
@@ -591,6 +599,177 @@ int Measure(const MeasureOptions& o, Shared* shared) {
   return exact ? 0 : 3;
 }
 
+// The windowed reader: input and output topics on one consumer. A window
+// [E - W, E) closes once the watermark (the largest event time seen minus
+// the delay) passes E, i.e. once an event at E + delay or later has been
+// processed; its latency is the output record's timestamp (sink) or the
+// receipt time (visible) minus E + delay. Every window that must have
+// closed (E + delay <= the last event time produced) is checked: present
+// once, with the count of expected events the reader saw in the input.
+int MeasureWindows(const MeasureOptions& o, Shared* shared) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  std::vector<std::pair<std::string, std::string>> props = {
+      {"bootstrap.servers", o.bootstrap},
+      {"group.id", "kafka-latency-" + std::to_string(WallMicros())},
+      {"enable.auto.commit", "false"},
+      {"isolation.level", "read_committed"},
+      {"fetch.wait.max.ms", std::to_string(o.fetch_wait_ms)},
+      {"fetch.min.bytes", "1"},
+      {"log_level", "3"},
+  };
+  if (!AddExtra(o.extra, &props) || !SetConf(conf, props, "measure")) return 2;
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+  if (rk == nullptr) {
+    std::fprintf(stderr, "kafka_latency measure: %s\n", err);
+    return 2;
+  }
+  const int in_parts = PartitionCount(rk, o.input), out_parts = PartitionCount(rk, o.topic);
+  if (in_parts <= 0 || out_parts <= 0) {
+    rd_kafka_destroy(rk);
+    return 2;
+  }
+  rd_kafka_poll_set_consumer(rk);
+  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(in_parts + out_parts);
+  for (int p = 0; p < in_parts; ++p) {
+    rd_kafka_topic_partition_list_add(parts, o.input.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  }
+  for (int p = 0; p < out_parts; ++p) {
+    rd_kafka_topic_partition_list_add(parts, o.topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  }
+  rd_kafka_resp_err_t e = rd_kafka_assign(rk, parts);
+  rd_kafka_topic_partition_list_destroy(parts);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    std::fprintf(stderr, "kafka_latency measure: assign: %s\n", rd_kafka_err2str(e));
+    rd_kafka_destroy(rk);
+    return 2;
+  }
+  if (shared) shared->reader_ready.store(true);
+
+  const int64_t W = o.window_ms;
+  std::map<int64_t, int64_t> expected_count;  // window end (ms) -> expected events in it
+  struct Out {
+    int64_t n = 0;
+    int copies = 0;
+    double sink = 0, visible = 0;
+  };
+  std::map<int64_t, Out> out;  // window end -> what the job wrote
+  int64_t max_ts_ms = -1, warmup_end_ms = -1, inputs = 0, unparsed = 0;
+  auto last_record = SteadyClock::now();
+  bool producer_done = false, failed = false;
+  SteadyClock::time_point all_at{};  // when every closed window was there
+  const char* stop_reason = "every closed window arrived";
+  for (;;) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 50);
+    const int64_t now_us = WallMicros();
+    if (m != nullptr) {
+      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        last_record = SteadyClock::now();
+        const char* v = static_cast<const char*>(m->payload);
+        const bool is_input = std::strcmp(rd_kafka_topic_name(m->rkt), o.input.c_str()) == 0;
+        int64_t id, ts_us, end, n;
+        if (is_input) {
+          if (v != nullptr && FindInt(v, m->len, "id", &id) && FindInt(v, m->len, "ts_us", &ts_us) && id >= 0) {
+            ++inputs;
+            const int64_t ts_ms = ts_us / 1000;
+            max_ts_ms = std::max(max_ts_ms, ts_ms);
+            if (static_cast<uint64_t>(id) < (shared ? shared->warmup_ids.load() : o.warmup_ids)) {
+              warmup_end_ms = std::max(warmup_end_ms, ts_ms);
+            }
+            if (IsExpected(o.expect_event_type, o.seed, static_cast<uint64_t>(id))) {
+              ++expected_count[ts_ms - ((ts_ms % W) + W) % W + W];
+            }
+          } else {
+            ++unparsed;
+          }
+        } else if (v != nullptr && FindInt(v, m->len, "window_end_ms", &end) && FindInt(v, m->len, "n", &n)) {
+          rd_kafka_timestamp_type_t tstype;
+          const int64_t out_ms = rd_kafka_message_timestamp(m, &tstype);
+          Out& w = out[end];
+          if (w.copies++ == 0) {
+            w.n = n;
+            w.sink = static_cast<double>(out_ms - (end + o.delay_ms));
+            w.visible = static_cast<double>(now_us) / 1000.0 - static_cast<double>(end + o.delay_ms);
+          }
+        } else if (unparsed++ == 0) {
+          std::fprintf(stderr, "kafka_latency measure: output record without window_end_ms/n: %.*s\n",
+                       static_cast<int>(std::min<size_t>(m->len, 300)), v ? v : "");
+        }
+      } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        std::fprintf(stderr, "kafka_latency measure: consume error: %s\n", rd_kafka_message_errstr(m));
+      }
+      rd_kafka_message_destroy(m);
+    }
+    if (shared && shared->producer_done.load()) {
+      producer_done = true;
+      failed = shared->producer_failed.load();
+    }
+    if (failed) {
+      stop_reason = "the producer failed";
+      break;
+    }
+    if (producer_done && static_cast<uint64_t>(inputs) >= shared->produced.load()) {
+      // Every window that must close is there (and a grace for duplicates).
+      bool all = true;
+      for (const auto& [end, count] : expected_count) {
+        if (end + o.delay_ms <= max_ts_ms && !out.count(end)) all = false;
+      }
+      if (all && all_at == SteadyClock::time_point{}) all_at = SteadyClock::now();
+      if (all && SteadyClock::now() - all_at >= std::chrono::milliseconds(o.grace_ms)) break;
+    }
+    if (producer_done && SteadyClock::now() - last_record > std::chrono::duration<double>(o.idle_timeout_s)) {
+      stop_reason = "idle timeout";
+      break;
+    }
+  }
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+
+  int64_t closed = 0, missing = 0, wrong = 0, duplicates = 0, unknown = 0;
+  std::vector<double> sink_ms, visible_ms;
+  for (const auto& [end, count] : expected_count) {
+    if (end + o.delay_ms > max_ts_ms) continue;  // not closed by the data produced
+    ++closed;
+    auto it = out.find(end);
+    if (it == out.end()) {
+      if (missing++ == 0) std::fprintf(stderr, "kafka_latency measure: window ending %" PRId64 " missing\n", end);
+      continue;
+    }
+    if (it->second.n != count && wrong++ == 0) {
+      std::fprintf(stderr, "kafka_latency measure: window ending %" PRId64 " has n=%" PRId64 ", the input %" PRId64 "\n",
+                   end, it->second.n, count);
+    }
+    if (end - W > warmup_end_ms) {
+      sink_ms.push_back(it->second.sink);
+      visible_ms.push_back(it->second.visible);
+    }
+  }
+  for (const auto& [end, w] : out) {
+    duplicates += w.copies - 1;
+    unknown += expected_count.count(end) == 0;
+  }
+  Stats s = Summarize(sink_ms), v = Summarize(visible_ms);
+  const bool exact = !failed && missing == 0 && wrong == 0 && duplicates == 0 && unknown == 0 && unparsed == 0;
+  std::printf(
+      "RESULT measure topic=%s windowed=1 window_ms=%" PRId64 " delay_ms=%" PRId64 " inputs=%" PRId64
+      " closed_windows=%" PRId64 " missing=%" PRId64 " wrong_counts=%" PRId64 " duplicates=%" PRId64
+      " unknown_windows=%" PRId64 " unparsed=%" PRId64 " measured=%zu sink_p50_ms=%.0f sink_p90_ms=%.0f"
+      " sink_p99_ms=%.0f sink_p999_ms=%.0f sink_max_ms=%.0f visible_p50_ms=%.2f visible_p90_ms=%.2f"
+      " visible_p99_ms=%.2f visible_p999_ms=%.2f visible_max_ms=%.2f exact=%d stop=\"%s\"\n",
+      o.topic.c_str(), W, o.delay_ms, inputs, closed, missing, wrong, duplicates, unknown, unparsed,
+      sink_ms.size(), s.p50, s.p90, s.p99, s.p999, s.max, v.p50, v.p90, v.p99, v.p999, v.max, exact ? 1 : 0,
+      stop_reason);
+  std::printf(
+      "measure: %" PRId64 " closed %" PRId64 " ms windows (%" PRId64 " missing, %" PRId64 " wrong counts, %" PRId64
+      " duplicates); latency past window end + %" PRId64 " ms delay over %zu windows after warm-up: sink p50 %.0f"
+      " p99 %.0f max %.0f ms; visible (read_committed) p50 %.1f p99 %.1f max %.1f ms (%s)\n",
+      closed, W, missing, wrong, duplicates, o.delay_ms, sink_ms.size(), s.p50, s.p99, s.max, v.p50, v.p99, v.max,
+      stop_reason);
+  std::fflush(stdout);
+  if (failed) return 2;
+  return exact ? 0 : 3;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -646,6 +825,11 @@ int main(int argc, char** argv) {
   add_common(run);
   run->add_option("--input", po.topic, "input topic")->required();
   run->add_option("--output", mo.topic, "output topic")->required();
+  run->add_option("--window-ms", mo.window_ms,
+                  "the job counts expected events per tumbling event-time window of this size and writes "
+                  "{\"window_end_ms\":E,\"n\":N} per closed window (0: the stateless job)")
+      ->capture_default_str();
+  run->add_option("--delay-ms", mo.delay_ms, "the job's watermark delay (windowed)")->capture_default_str();
   add_produce(run);
   add_measure(run);
 
@@ -677,7 +861,8 @@ int main(int argc, char** argv) {
 
   Shared shared;
   std::atomic<int> measure_rc{-1};
-  std::thread reader([&] { measure_rc.store(Measure(mo, &shared)); });
+  mo.input = po.topic;
+  std::thread reader([&] { measure_rc.store(mo.window_ms > 0 ? MeasureWindows(mo, &shared) : Measure(mo, &shared)); });
   while (!shared.reader_ready.load() && measure_rc.load() < 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

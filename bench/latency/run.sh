@@ -9,6 +9,14 @@
 #
 #   bash bench/latency/run.sh                                  # 20,000/s for 30 s
 #   RATE=200000 SECONDS=20 ENGINES=sluice bash bench/latency/run.sh
+#   QUERY=windowed ENGINES=sluice bash bench/latency/run.sh    # issue 14's windowed target
+#
+# QUERY=windowed runs instead a tumbling event-time window count of the views
+# (event time = produce time, WINDOW_MS 1000, watermark delay DELAY_MS 1000,
+# append mode, one {"window_end_ms","n"} record per closed window); the reader
+# also reads the input, checks every closed window's count, and measures
+# each window's latency past window end + delay (when the watermark can first
+# pass it). Sluice only.
 #
 # Per run (engine x exactly-once): fresh input and output topics, the job
 # started and given its first batch, WARMUP seconds of events at RATE (left
@@ -61,6 +69,16 @@ SLUICE_BIN=${SLUICE_BIN:-$BUILD_DIR/sluice}
 LATENCY_BIN=${LATENCY_BIN:-$BUILD_DIR/kafka_latency}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-30}
 LINGER_MS=${LINGER_MS:-1}
+QUERIES=${QUERY:-stateless}
+QUERIES=${QUERIES//,/ }
+WINDOW_MS=${WINDOW_MS:-1000}
+DELAY_MS=${DELAY_MS:-1000}
+for QUERY in $QUERIES; do
+  case $QUERY in
+    stateless|windowed) ;;
+    *) echo "run.sh: QUERY must be stateless, windowed or both ('stateless windowed')" >&2; exit 2 ;;
+  esac
+done
 case $EXACTLY_ONCE in
   both) EO_LIST="false true" ;;
   true|false) EO_LIST=$EXACTLY_ONCE ;;
@@ -152,6 +170,22 @@ one_run() {  # one_run ENGINE EXACTLY_ONCE
   case $engine in
     sluice)
       label="sluice eo=$eo"
+      if [[ $QUERY == windowed ]]; then
+        label="sluice windowed eo=$eo"
+        cat > "$dir/job.sql" <<SQL
+CREATE STREAM ads USING kafka OPTIONS (kafka.bootstrap.servers '$B', subscribe '$in',
+  startingOffsets 'earliest');
+CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$out', exactlyOnce '$eo');
+START STREAMING QUERY latency INTO out CHECKPOINT LOCATION '$dir/ck'
+  AS SELECT to_json(named_struct('window_end_ms', unix_millis(w.end), 'n', n)) AS value
+     FROM (SELECT window(ts, '$WINDOW_MS milliseconds') AS w, count(*) AS n
+           FROM (SELECT timestamp_micros(data.ts_us) AS ts
+                 FROM (SELECT from_json(CAST(value AS STRING), '$SCHEMA') AS data FROM ads)
+                 WHERE data.event_type = 'view')
+                WATERMARK ts DELAY OF INTERVAL $DELAY_MS MILLISECONDS
+           GROUP BY window(ts, '$WINDOW_MS milliseconds'));
+SQL
+      else
       cat > "$dir/job.sql" <<SQL
 CREATE STREAM ads USING kafka OPTIONS (kafka.bootstrap.servers '$B', subscribe '$in',
   startingOffsets 'earliest');
@@ -161,6 +195,7 @@ START STREAMING QUERY latency INTO out CHECKPOINT LOCATION '$dir/ck'
      FROM (SELECT from_json(CAST(value AS STRING), '$SCHEMA') AS data FROM ads)
      WHERE data.event_type = 'view';
 SQL
+      fi
       bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$out" "$PARTITIONS" >/dev/null
       "$SLUICE_BIN" run "$dir/job.sql" --progress-file "$dir/progress.json" > "$dir/job.log" 2>&1 &
       JOB_PID=$!
@@ -196,7 +231,9 @@ SQL
   local rc=0
   "$LATENCY_BIN" run --bootstrap "$B" --input "$in" --output "$measure_topic" --rate "$RATE" \
     --seconds "$RUN_SECONDS" --warmup-seconds "$warmup" --expect-event-type "$expect" \
-    --idle-timeout "$IDLE_TIMEOUT" --linger-ms "$LINGER_MS" > "$dir/latency.out" 2> "$dir/latency.err" || rc=$?
+    --idle-timeout "$IDLE_TIMEOUT" --linger-ms "$LINGER_MS" \
+    $([[ $QUERY == windowed ]] && echo "--window-ms $WINDOW_MS --delay-ms $DELAY_MS") \
+    > "$dir/latency.out" 2> "$dir/latency.err" || rc=$?
   [[ -n $JOB_PID ]] && stop_job "$JOB_PID"
   cat "$dir/latency.err" >&2
   grep -v '^RESULT' "$dir/latency.out" | sed "s/^/[$label] /"
@@ -221,7 +258,7 @@ SQL
   row="engine=${engine} exactly_once=$([[ $engine == sluice ]] && echo "$eo" || echo "-") rate=$RATE"
   row+=" achieved_rate=$(field achieved_rate "$prod") max_behind_ms=$(field max_behind_ms "$prod")"
   row+=" produced=$(field produced "$prod") produced_views=$(field expected "$prod")"
-  for k in expected unique missing duplicates unexpected measured sink_p50_ms sink_p90_ms sink_p99_ms \
+  for k in closed_windows wrong_counts expected unique missing duplicates unexpected measured sink_p50_ms sink_p90_ms sink_p99_ms \
            sink_p999_ms sink_max_ms visible_p50_ms visible_p90_ms visible_p99_ms visible_p999_ms visible_max_ms exact; do
     row+=" $k=$(field "$k" "$meas")"
   done
@@ -234,7 +271,19 @@ SQL
   ROWS+=("$label|$row")
   BREAKDOWN+=("$label|$(tr ' ' '\n' <<< "$stats" | { grep '^avg_' || true; } | sed 's/^avg_//' | tr '\n' ' ')")
 
-  if [[ $SMOKE == 1 ]]; then
+  if [[ $SMOKE == 1 && $QUERY == windowed ]]; then
+    local why=""
+    [[ $(field exact "$meas") == 1 ]] || why+=" not every closed window arrived once with the input's count (exit $rc);"
+    [[ $(field measured "$meas") -gt 0 ]] || why+=" no window measured after the warm-up;"
+    # (The job may still be reading the last, unclosed window's records when
+    # it is stopped: its input count is not checked here.)
+    if [[ -n $why ]]; then
+      echo "SMOKE FAIL [$label]:$why" >&2
+      FAILED=1
+    else
+      echo "SMOKE OK [$label]: $(field closed_windows "$meas") closed windows once each with the input's counts"
+    fi
+  elif [[ $SMOKE == 1 ]]; then
     local why=""
     [[ $(field exact "$meas") == 1 ]] || why+=" not every expected record arrived exactly once (exit $rc);"
     [[ $(field expected "$meas") == "$(field expected "$prod")" ]] || why+=" reader expected $(field expected "$meas") records, producer made $(field expected "$prod") views;"
@@ -255,31 +304,63 @@ SQL
 }
 
 SPARK_NOTE=""
+for QUERY in $QUERIES; do
 for engine in $ENGINES; do
   case $engine in
     sluice) for eo in $EO_LIST; do one_run sluice "$eo"; done ;;
     spark)
-      if why=$(spark_ready); then one_run spark -; else SPARK_NOTE="Spark: not run: $why"; fi ;;
+      if [[ $QUERY == windowed ]]; then
+        SPARK_NOTE="Spark: not run: QUERY=windowed runs Sluice only"
+      elif why=$(spark_ready); then one_run spark -; else SPARK_NOTE="Spark: not run: $why"; fi ;;
     floor) one_run floor - ;;
     *) echo "run.sh: unknown engine $engine (sluice, spark, floor)" >&2; exit 2 ;;
   esac
 done
+done
 
-echo
-echo "== Event-to-sink latency: Kafka -> from_json -> filter -> to_json -> Kafka, $RATE events/s for $RUN_SECONDS s (+ warm-up), $PARTITIONS partitions, default trigger =="
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-30s %9s %23s %17s %15s %9s %17s\n' engine achieved/s "sink p50/p90/p99/p99.9" "sink max" "visible p50/p99" "batch p50/p99" "views once/expected"
-for r in "${ROWS[@]}"; do
-  label=${r%%|*}; row=${r#*|}
-  f() { field "$1" "$row"; }
-  printf '%-30s %9.0f %23s %17s %15s %9s %17s\n' "$label" "$(f achieved_rate)" \
-    "$(f sink_p50_ms)/$(f sink_p90_ms)/$(f sink_p99_ms)/$(f sink_p999_ms) ms" "$(f sink_max_ms) ms" \
-    "$(f visible_p50_ms)/$(f visible_p99_ms)" "$(f batch_p50_ms)/$(f batch_p99_ms)" \
-    "$(( $(f unique) - $(f unexpected) ))/$(f expected)$([[ $(f duplicates) != 0 ]] && echo " dup $(f duplicates)")"
-done
-echo "durationMs averages (ms per batch, batches after the warm-up):"
-for r in "${BREAKDOWN[@]}"; do
-  echo "  ${r%%|*}: ${r#*|}"
-done
+machine_line() {
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+breakdown() {  # breakdown windowed|stateless: the durationMs averages of that query's runs
+  echo "durationMs averages (ms per batch, batches after the warm-up):"
+  local r
+  for r in "${BREAKDOWN[@]}"; do
+    [[ ${r%%|*} == *windowed* ]] && [[ $1 == stateless ]] && continue
+    [[ ${r%%|*} != *windowed* ]] && [[ $1 == windowed ]] && continue
+    echo "  ${r%%|*}: ${r#*|}"
+  done
+}
+if [[ " $QUERIES " == *" stateless "* ]]; then
+  echo
+  echo "== Event-to-sink latency: Kafka -> from_json -> filter -> to_json -> Kafka, $RATE events/s for $RUN_SECONDS s (+ warm-up), $PARTITIONS partitions, default trigger =="
+  machine_line
+  printf '%-30s %9s %23s %17s %15s %9s %17s\n' engine achieved/s "sink p50/p90/p99/p99.9" "sink max" "visible p50/p99" "batch p50/p99" "views once/expected"
+  for r in "${ROWS[@]}"; do
+    label=${r%%|*}; row=${r#*|}
+    [[ $label == *windowed* ]] && continue
+    f() { field "$1" "$row"; }
+    printf '%-30s %9.0f %23s %17s %15s %9s %17s\n' "$label" "$(f achieved_rate)" \
+      "$(f sink_p50_ms)/$(f sink_p90_ms)/$(f sink_p99_ms)/$(f sink_p999_ms) ms" "$(f sink_max_ms) ms" \
+      "$(f visible_p50_ms)/$(f visible_p99_ms)" "$(f batch_p50_ms)/$(f batch_p99_ms)" \
+      "$(( $(f unique) - $(f unexpected) ))/$(f expected)$([[ $(f duplicates) != 0 ]] && echo " dup $(f duplicates)")"
+  done
+  breakdown stateless
+fi
+if [[ " $QUERIES " == *" windowed "* ]]; then
+  echo
+  echo "== Window latency past window end + ${DELAY_MS} ms delay: Kafka -> from_json -> filter -> ${WINDOW_MS} ms tumbling count (watermark delay ${DELAY_MS} ms) -> Kafka, $RATE events/s for $RUN_SECONDS s, $PARTITIONS partitions, default trigger =="
+  machine_line
+  printf '%-30s %9s %23s %15s %9s %22s\n' engine achieved/s "sink p50/p90/p99/max" "visible p50/p99" "batch p50/p99" "windows closed/missing/wrong"
+  for r in "${ROWS[@]}"; do
+    label=${r%%|*}; row=${r#*|}
+    [[ $label == *windowed* ]] || continue
+    f() { field "$1" "$row"; }
+    printf '%-30s %9.0f %23s %15s %9s %22s\n' "$label" "$(f achieved_rate)" \
+      "$(f sink_p50_ms)/$(f sink_p90_ms)/$(f sink_p99_ms)/$(f sink_max_ms) ms" \
+      "$(f visible_p50_ms)/$(f visible_p99_ms)" "$(f batch_p50_ms)/$(f batch_p99_ms)" \
+      "$(f closed_windows)/$(f missing)/$(f wrong_counts)$([[ $(f duplicates) != 0 ]] && echo " dup $(f duplicates)")"
+  done
+  breakdown windowed
+fi
 [[ -n $SPARK_NOTE ]] && echo "$SPARK_NOTE"
 exit $FAILED
