@@ -106,6 +106,9 @@ Status KafkaSource::Open(const SourceContext& ctx) {
   read_ctx_ = std::make_shared<KafkaReadContext>(config_, group_id_, fail_on_data_loss_, poll_timeout_ms_);
   read_ctx_->set_json_prefilter(json_prefilter_);
   read_ctx_->set_cancel(ctx.cancel);
+  // One consumer per partition stays assigned between batches where the
+  // last batch ended: the next batch's records are prefetched.
+  read_ctx_->set_keep_consumers(true);
   if (!dead_letter_topic_.empty()) {
     read_ctx_->set_dead_letter(std::make_shared<DeadLetterWriter>(config_, dead_letter_topic_));
   }
@@ -277,6 +280,14 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
   }
   SLUICE_ASSIGN_OR_RETURN(auto until, OffsetsFromJson(end, description() + " end offset"));
   std::vector<KafkaRange> ranges;
+  {
+    // Partitions no longer read (topic deleted or no longer matching) let
+    // their kept consumers go; the others share the prefetch memory.
+    std::set<TopicPartition> live;
+    for (const auto& [tp, u] : until) live.insert(tp);
+    read_ctx_->ReleaseKeptExcept(live);
+    read_ctx_->set_partition_count(static_cast<int>(live.size()));
+  }
   for (const auto& [tp, u] : until) {
     auto it = from.find(tp);
     int64_t f = it == from.end() ? 0 : it->second;
