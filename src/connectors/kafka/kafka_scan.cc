@@ -189,6 +189,13 @@ void KafkaReadContext::ReleaseKeptExcept(const std::set<TopicPartition>& live) {
   for (auto& c : gone) Release(std::move(c));
 }
 
+std::optional<int64_t> KafkaReadContext::KeptAt(const TopicPartition& tp) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = kept_.find(tp);
+  if (it == kept_.end()) return std::nullopt;
+  return it->second->next;
+}
+
 size_t KafkaReadContext::kept_count() {
   std::lock_guard<std::mutex> l(mu_);
   return kept_.size();

@@ -28,6 +28,7 @@
 #include <memory>
 #include <set>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,8 @@ class KafkaReadContext {
   // each), unless the user's kafka.* settings say otherwise.
   void set_keep_consumers(bool keep) { keep_ = keep; }
   void set_partition_count(int partitions) { partitions_ = std::max(1, partitions); }
+  // Where the kept consumer of `tp` stands (its `next`), if there is one.
+  std::optional<int64_t> KeptAt(const TopicPartition& tp);
   size_t kept_count();  // for tests
   const KafkaConfig& config() const { return config_; }
   bool fail_on_data_loss() const { return fail_on_data_loss_; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -164,7 +165,19 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     }
     return Status::OK();
   };
-  SLUICE_RETURN_NOT_OK(survey());
+  // The latest offsets of the partitions of the last trigger are asked for
+  // while the metadata is (two broker round trips at once); used when the
+  // partitions are still the same.
+  std::future<Result<PartitionOffsets>> prefetch;
+  if (!last_partitions_.empty()) {
+    prefetch = std::async(std::launch::async, [this, guess = last_partitions_] {
+      return client_->OffsetsOnce(guess, kLatest);
+    });
+  }
+  Status surveyed = survey();
+  std::optional<Result<PartitionOffsets>> prefetched;
+  if (prefetch.valid()) prefetched.emplace(prefetch.get());
+  SLUICE_RETURN_NOT_OK(surveyed);
   // While a topic is being deleted the metadata may still list it but the
   // broker no longer knows it: look again at the metadata (a few times)
   // rather than retrying the stale partition list until the timeout.
@@ -193,7 +206,10 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     parts = std::move(known);
     return Status::OK();
   };
-  auto quick = client_->OffsetsOnce(parts, kLatest);
+  const bool same_partitions = std::set<TopicPartition>(parts.begin(), parts.end()) ==
+                               std::set<TopicPartition>(last_partitions_.begin(), last_partitions_.end());
+  auto quick = prefetched && same_partitions && prefetched->ok() ? std::move(*prefetched)
+                                                                 : client_->OffsetsOnce(parts, kLatest);
   for (int attempt = 0; not_found(quick) && attempt < 20; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     // Every second a fresh client, in case librdkafka's cache is the stale one.
@@ -218,6 +234,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     }
     SLUICE_ASSIGN_OR_RETURN(latest, std::move(slow));
   }
+  last_partitions_ = parts;
   std::vector<TopicPartition> added;
   for (const auto& tp : parts) {
     if (!begin.count(tp)) added.push_back(tp);
@@ -299,9 +316,16 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
     }
     if (u > f) ranges.push_back({tp, f, u});
   }
-  // Ranges whose start has been deleted (retention, DeleteRecords).
-  SLUICE_ASSIGN_OR_RETURN(ranges, SkipDeletedOffsets(*client_, std::move(ranges),
-                                                     [&](const std::string& m) { return ReportDataLoss(m); }));
+  // Ranges whose start has been deleted (retention, DeleteRecords). Not
+  // asked (a broker round trip per batch) when every range continues where
+  // its partition's kept consumer stands: that consumer finds offsets gone
+  // itself (OFFSET_OUT_OF_RANGE), and the read reports them as data loss.
+  bool all_kept = true;
+  for (const auto& r : ranges) all_kept = all_kept && read_ctx_->KeptAt(r.tp) == r.from;
+  if (!all_kept) {
+    SLUICE_ASSIGN_OR_RETURN(ranges, SkipDeletedOffsets(*client_, std::move(ranges),
+                                                       [&](const std::string& m) { return ReportDataLoss(m); }));
+  }
   {
     // Data found gone while a previous batch's scan ran.
     std::lock_guard<std::mutex> l(read_ctx_->metrics().mu);

@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# Event-to-sink latency (issue 14): a fixed-rate producer writes JSON ad
+# events (each with an id and its produce time) into a PARTITIONS-partition
+# topic; the job under test runs
+#   Kafka -> from_json(CAST(value AS STRING), schema) -> filter (event_type = 'view')
+#         -> to_json(struct(...)) AS value -> Kafka
+# with the default trigger; a read_committed reader of the output topic
+# computes each view's latency (kafka_latency, bench/latency/kafka_latency.cc).
+#
+#   bash bench/latency/run.sh                                  # 20,000/s for 30 s
+#   RATE=200000 SECONDS=20 ENGINES=sluice bash bench/latency/run.sh
+#
+# Per run (engine x exactly-once): fresh input and output topics, the job
+# started and given its first batch, WARMUP seconds of events at RATE (left
+# out of the percentiles), SECONDS of measured events, then the reader waits
+# for every expected view, the job is stopped (SIGTERM) and its progress
+# records give the batch figures. The broker is private and always stopped.
+#
+# Figures (ms):
+#   sink     = output record's Kafka timestamp - input record's produce time
+#              (the issue's definition: when the sink produced the record)
+#   visible  = when the read_committed reader received it - produce time
+#              (includes the transaction commit and the reader's fetch)
+#   batch    = durationMs.triggerExecution of the batches after the warm-up
+#   then the average of every durationMs key over those batches.
+#
+# Environment:
+#   RATE (20000 events/s), SECONDS (30), WARMUP (3; Spark: SPARK_WARMUP, 10),
+#   PARTITIONS (4), EXACTLY_ONCE (both | true | false; Sluice only: Spark's
+#   Kafka sink is at least once), ENGINES ("sluice spark"; also "floor": the
+#   reader reads the input topic itself, the harness's own latency),
+#   BUILD_DIR (build; sluice and kafka_latency are built there if missing),
+#   SLUICE_BIN / LATENCY_BIN (override the two binaries),
+#   KAFKA_BOOTSTRAP (use this broker instead of starting one: sweep.sh),
+#   SLUICE_REFERENCE_VENV (.venv-reference) and SLUICE_SPARK_JARS
+#   (.cache/spark-kafka-jars): pyspark and Spark's Kafka connector, installed
+#   by scripts/setup_pyspark.sh,
+#   SMOKE=1: check that the harness counted right (every expected view
+#   measured exactly once, the reader's expected count = the producer's view
+#   count, the job read every produced record) and exit 1 if not.
+#   RESULTS_FILE: append each run's ROW line there (sweep.sh).
+RUN_SECONDS=$SECONDS   # bash's SECONDS counts from the value in the environment
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+[[ $RUN_SECONDS -gt 0 ]] || RUN_SECONDS=30
+RATE=${RATE:-20000}
+WARMUP=${WARMUP:-3}
+SPARK_WARMUP=${SPARK_WARMUP:-10}
+PARTITIONS=${PARTITIONS:-4}
+EXACTLY_ONCE=${EXACTLY_ONCE:-both}
+ENGINES=${ENGINES:-sluice spark}
+ENGINES=${ENGINES//,/ }
+BUILD_DIR=${BUILD_DIR:-build}
+SMOKE=${SMOKE:-0}
+VENV=${SLUICE_REFERENCE_VENV:-$ROOT/.venv-reference}
+JARS_DIR=${SLUICE_SPARK_JARS:-$ROOT/.cache/spark-kafka-jars}
+SLUICE_BIN=${SLUICE_BIN:-$BUILD_DIR/sluice}
+LATENCY_BIN=${LATENCY_BIN:-$BUILD_DIR/kafka_latency}
+IDLE_TIMEOUT=${IDLE_TIMEOUT:-30}
+case $EXACTLY_ONCE in
+  both) EO_LIST="false true" ;;
+  true|false) EO_LIST=$EXACTLY_ONCE ;;
+  *) echo "run.sh: EXACTLY_ONCE must be both, true or false" >&2; exit 2 ;;
+esac
+
+if [[ ! -x $SLUICE_BIN || ! -x $LATENCY_BIN ]]; then
+  [[ -f $BUILD_DIR/build.ninja ]] || cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  nice ninja -C "$BUILD_DIR" sluice kafka_latency
+fi
+
+STATE=$(mktemp -d "${TMPDIR:-/tmp}/sluice-latency-XXXXXX")
+JOB_PID=
+cleanup() {
+  if [[ -n $JOB_PID ]] && kill -0 "$JOB_PID" 2>/dev/null; then
+    kill -TERM "$JOB_PID" 2>/dev/null || true
+    sleep 1
+    kill -KILL "$JOB_PID" 2>/dev/null || true
+  fi
+  if [[ -z ${EXTERNAL_BROKER:-} ]]; then
+    bash scripts/kafka/broker.sh --dir "$STATE/broker" stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$STATE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ -n ${KAFKA_BOOTSTRAP:-} ]]; then
+  EXTERNAL_BROKER=1
+  BROKER_DIR=${KAFKA_BROKER_DIR:?KAFKA_BOOTSTRAP needs KAFKA_BROKER_DIR (the broker.sh --dir, to create topics)}
+else
+  BROKER_DIR=$STATE/broker
+  eval "$(bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
+fi
+B=$KAFKA_BOOTSTRAP
+
+SCHEMA='id BIGINT, ts_us BIGINT, user_id STRING, page_id STRING, ad_id STRING, ad_type STRING, event_type STRING, event_time STRING, ip_address STRING'
+FIELDS='data.id, data.ts_us, data.user_id, data.page_id, data.ad_id, data.ad_type, data.event_type, data.event_time, data.ip_address'
+
+field() {  # field KEY LINE: the value of KEY=... in a RESULT/STATS line
+  tr ' ' '\n' <<< "$2" | sed -n "s/^$1=//p" | head -1
+}
+
+# Waits until FILE has a progress record (the job's first batch ran), at most
+# $2 seconds, while PID lives.
+wait_first_batch() {
+  local file=$1 limit=$2 pid=$3 i
+  for ((i = 0; i < limit * 10; i++)); do
+    [[ -s $file ]] && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 0
+}
+
+stop_job() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 600; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "run.sh: job $pid did not stop within 60 s of SIGTERM: killed" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  JOB_PID=
+}
+
+spark_ready() {
+  [[ -x $VENV/bin/python ]] || { echo "pyspark is not installed ($VENV/bin/python missing: scripts/setup_pyspark.sh)"; return 1; }
+  "$VENV/bin/python" -c 'import pyspark' 2>/dev/null || { echo "pyspark is not installed in $VENV (scripts/setup_pyspark.sh)"; return 1; }
+  ls "$JARS_DIR"/spark-sql-kafka-0-10_2.13-*.jar >/dev/null 2>&1 || { echo "Spark's Kafka connector jars are not in $JARS_DIR (scripts/setup_pyspark.sh)"; return 1; }
+  return 0
+}
+
+declare -a ROWS BREAKDOWN
+FAILED=0
+RUN=0
+PREFIX=lat$(date +%s)-$$
+one_run() {  # one_run ENGINE EXACTLY_ONCE
+  local engine=$1 eo=$2 warmup=$WARMUP label
+  RUN=$((RUN + 1))
+  local in=$PREFIX-in$RUN out=$PREFIX-out$RUN dir=$STATE/run$RUN
+  mkdir -p "$dir"
+  bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$in" "$PARTITIONS" >/dev/null
+  local expect=view measure_topic=$out
+  case $engine in
+    sluice)
+      label="sluice eo=$eo"
+      cat > "$dir/job.sql" <<SQL
+CREATE STREAM ads USING kafka OPTIONS (kafka.bootstrap.servers '$B', subscribe '$in',
+  startingOffsets 'earliest');
+CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$out', exactlyOnce '$eo');
+START STREAMING QUERY latency INTO out CHECKPOINT LOCATION '$dir/ck'
+  AS SELECT to_json(struct($FIELDS)) AS value
+     FROM (SELECT from_json(CAST(value AS STRING), '$SCHEMA') AS data FROM ads)
+     WHERE data.event_type = 'view';
+SQL
+      bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$out" "$PARTITIONS" >/dev/null
+      "$SLUICE_BIN" run "$dir/job.sql" --progress-file "$dir/progress.json" > "$dir/job.log" 2>&1 &
+      JOB_PID=$!
+      wait_first_batch "$dir/progress.json" 10 "$JOB_PID" || { echo "run.sh: sluice failed to start:" >&2; tail -20 "$dir/job.log" >&2; FAILED=1; JOB_PID=; return; }
+      ;;
+    spark)
+      label="spark local[2] (at least once)"
+      warmup=$SPARK_WARMUP
+      bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$out" "$PARTITIONS" >/dev/null
+      local jars
+      jars=$(ls "$JARS_DIR"/*.jar | tr '\n' ',' | sed 's/,$//')
+      "$VENV/bin/python" bench/latency/spark_job.py "$B" "$in" "$out" "$dir/ck" "$dir/progress.json" "$jars" \
+        > "$dir/job.log" 2>&1 &
+      JOB_PID=$!
+      local i
+      for ((i = 0; i < 1800; i++)); do
+        grep -q '^READY' "$dir/job.log" 2>/dev/null && break
+        kill -0 "$JOB_PID" 2>/dev/null || break
+        sleep 0.1
+      done
+      if ! grep -q '^READY' "$dir/job.log"; then
+        echo "run.sh: the Spark job did not start:" >&2; tail -30 "$dir/job.log" >&2; FAILED=1; stop_job "$JOB_PID"; return
+      fi
+      wait_first_batch "$dir/progress.json" 60 "$JOB_PID" || true
+      ;;
+    floor)
+      label="floor (reader on the input)"
+      expect=
+      measure_topic=$in
+      ;;
+  esac
+
+  local rc=0
+  "$LATENCY_BIN" run --bootstrap "$B" --input "$in" --output "$measure_topic" --rate "$RATE" \
+    --seconds "$RUN_SECONDS" --warmup-seconds "$warmup" --expect-event-type "$expect" \
+    --idle-timeout "$IDLE_TIMEOUT" > "$dir/latency.out" 2> "$dir/latency.err" || rc=$?
+  [[ -n $JOB_PID ]] && stop_job "$JOB_PID"
+  cat "$dir/latency.err" >&2
+  grep -v '^RESULT' "$dir/latency.out" | sed "s/^/[$label] /"
+  local prod meas
+  prod=$(grep '^RESULT produce' "$dir/latency.out" || true)
+  meas=$(grep '^RESULT measure' "$dir/latency.out" || true)
+  if [[ -z $prod || -z $meas ]]; then
+    echo "run.sh: [$label] kafka_latency printed no RESULT lines (exit $rc)" >&2
+    FAILED=1
+    return
+  fi
+  local stats=""
+  if [[ $engine != floor ]]; then
+    stats=$(python3 bench/latency/progress_stats.py "$dir/progress.json" \
+      --from-ms "$(( $(field measured_from_wall_us "$prod") / 1000 ))")
+    if [[ $engine == spark ]]; then
+      # The job's log past its start, for a failure.
+      grep -v '^READY' "$dir/job.log" | grep -i 'error\|exception' | head -5 >&2 || true
+    fi
+  fi
+  local row
+  row="engine=${engine} exactly_once=$([[ $engine == sluice ]] && echo "$eo" || echo "-") rate=$RATE"
+  row+=" achieved_rate=$(field achieved_rate "$prod") max_behind_ms=$(field max_behind_ms "$prod")"
+  row+=" produced=$(field produced "$prod") produced_views=$(field expected "$prod")"
+  for k in expected unique missing duplicates unexpected measured sink_p50_ms sink_p90_ms sink_p99_ms \
+           sink_p999_ms sink_max_ms visible_p50_ms visible_p90_ms visible_p99_ms visible_p999_ms visible_max_ms exact; do
+    row+=" $k=$(field "$k" "$meas")"
+  done
+  for k in batches total_rows batch_p50_ms batch_p99_ms job_eps capacity_eps rows_per_batch; do
+    row+=" $k=$(field "$k" "$stats")"
+  done
+  row+=" load1=$(cut -d' ' -f1 /proc/loadavg)"
+  echo "ROW $row"
+  [[ -n ${RESULTS_FILE:-} ]] && echo "ROW $row" >> "$RESULTS_FILE"
+  ROWS+=("$label|$row")
+  BREAKDOWN+=("$label|$(tr ' ' '\n' <<< "$stats" | { grep '^avg_' || true; } | sed 's/^avg_//' | tr '\n' ' ')")
+
+  if [[ $SMOKE == 1 ]]; then
+    local why=""
+    [[ $(field exact "$meas") == 1 ]] || why+=" not every expected record arrived exactly once (exit $rc);"
+    [[ $(field expected "$meas") == "$(field expected "$prod")" ]] || why+=" reader expected $(field expected "$meas") records, producer made $(field expected "$prod") views;"
+    [[ $(field unique "$meas") == "$(field expected "$prod")" ]] || why+=" reader saw $(field unique "$meas") ids, producer made $(field expected "$prod") views;"
+    [[ $(field measured "$meas") -gt 0 ]] || why+=" no record measured after the warm-up;"
+    if [[ $engine != floor ]]; then
+      [[ $(field total_rows "$stats") == "$(field produced "$prod")" ]] || why+=" the job read $(field total_rows "$stats") input rows, producer made $(field produced "$prod");"
+    fi
+    if [[ -n $why ]]; then
+      echo "SMOKE FAIL [$label]:$why" >&2
+      FAILED=1
+    else
+      echo "SMOKE OK [$label]: $(field unique "$meas") of $(field expected "$prod") expected records once each$([[ $engine != floor ]] && echo ", the job read $(field total_rows "$stats") of $(field produced "$prod") input records")"
+    fi
+  elif [[ $rc -ne 0 ]]; then
+    echo "run.sh: [$label] kafka_latency exit $rc (missing or duplicate records: see the RESULT line)" >&2
+  fi
+}
+
+SPARK_NOTE=""
+for engine in $ENGINES; do
+  case $engine in
+    sluice) for eo in $EO_LIST; do one_run sluice "$eo"; done ;;
+    spark)
+      if why=$(spark_ready); then one_run spark -; else SPARK_NOTE="Spark: not run: $why"; fi ;;
+    floor) one_run floor - ;;
+    *) echo "run.sh: unknown engine $engine (sluice, spark, floor)" >&2; exit 2 ;;
+  esac
+done
+
+echo
+echo "== Event-to-sink latency: Kafka -> from_json -> filter -> to_json -> Kafka, $RATE events/s for $RUN_SECONDS s (+ warm-up), $PARTITIONS partitions, default trigger =="
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-30s %9s %23s %17s %15s %9s %17s\n' engine achieved/s "sink p50/p90/p99/p99.9" "sink max" "visible p50/p99" "batch p50/p99" "views once/expected"
+for r in "${ROWS[@]}"; do
+  label=${r%%|*}; row=${r#*|}
+  f() { field "$1" "$row"; }
+  printf '%-30s %9.0f %23s %17s %15s %9s %17s\n' "$label" "$(f achieved_rate)" \
+    "$(f sink_p50_ms)/$(f sink_p90_ms)/$(f sink_p99_ms)/$(f sink_p999_ms) ms" "$(f sink_max_ms) ms" \
+    "$(f visible_p50_ms)/$(f visible_p99_ms)" "$(f batch_p50_ms)/$(f batch_p99_ms)" \
+    "$(( $(f unique) - $(f unexpected) ))/$(f expected)$([[ $(f duplicates) != 0 ]] && echo " dup $(f duplicates)")"
+done
+echo "durationMs averages (ms per batch, batches after the warm-up):"
+for r in "${BREAKDOWN[@]}"; do
+  echo "  ${r%%|*}: ${r#*|}"
+done
+[[ -n $SPARK_NOTE ]] && echo "$SPARK_NOTE"
+exit $FAILED
