@@ -6,8 +6,16 @@
 // Exactness under read_committed: aborted records and transaction markers
 // are never delivered, so the record at until-1 may never be seen. A range
 // ends at the first record with offset >= until, or when librdkafka reports
-// the end of the partition (PARTITION_EOF) at an offset >= until. Records
-// past `until` that were fetched are dropped: the next batch reads them.
+// the end of the partition (PARTITION_EOF) at an offset >= until. What was
+// consumed past `until` (that record, that end) stays with the partition's
+// consumer for the next range, which starts at `until`.
+//
+// Latency: the streaming source keeps one consumer per partition assigned
+// between batches where the last range ended (KafkaReadContext), so the
+// next batch's records are fetched before it starts; a range that starts
+// elsewhere (a replay, a chunk) reassigns. A read never asks librdkafka for
+// more records than its range still has, so it does not wait out a timeout
+// at the range's end.
 //
 // Value (and key) bytes are copied once, from librdkafka's fetch buffer into
 // the batch's StringHeap; only the requested columns are built.
