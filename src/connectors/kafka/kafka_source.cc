@@ -327,9 +327,9 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
                                                        [&](const std::string& m) { return ReportDataLoss(m); }));
   }
   {
-    // Data found gone while a previous batch's scan ran.
+    // Data found gone by the scans: counted per batch (reported with this
+    // batch's progress, as the JSON counters below).
     std::lock_guard<std::mutex> l(read_ctx_->metrics().mu);
-    for (auto& s : read_ctx_->metrics().lost) lost_.push_back(std::move(s));
     read_ctx_->metrics().lost.clear();
   }
   read_ctx_->metrics().malformed = 0;
@@ -355,11 +355,18 @@ ReadLimit KafkaSource::DefaultReadLimit() const {
 
 std::map<std::string, std::string> KafkaSource::Metrics() const {
   std::map<std::string, std::string> m;
-  if (!lost_.empty()) {
+  // Found by LatestOffset and GetBatch, then by this batch's scans (a kept
+  // consumer finds records deleted under it).
+  std::vector<std::string> lost = lost_;
+  if (read_ctx_) {
+    std::lock_guard<std::mutex> l(read_ctx_->metrics().mu);
+    lost.insert(lost.end(), read_ctx_->metrics().lost.begin(), read_ctx_->metrics().lost.end());
+  }
+  if (!lost.empty()) {
     std::string s;
-    for (const auto& l : lost_) s += (s.empty() ? "" : "; ") + l;
+    for (const auto& l : lost) s += (s.empty() ? "" : "; ") + l;
     m["dataLoss"] = s;
-    m["numDataLossEvents"] = std::to_string(lost_.size());
+    m["numDataLossEvents"] = std::to_string(lost.size());
   }
   if (read_ctx_) {
     // Counted by this batch's scans (JSON parsed in the scan).
