@@ -116,13 +116,15 @@ class KafkaReadContext {
   // source: topic deleted or unsubscribed).
   void ReleaseKeptExcept(const std::set<TopicPartition>& live);
   // Keep consumers assigned between batches (the streaming source), with
-  // prefetch queues sized for `partitions` kept consumers: the 64 MB
-  // default of queued.max.messages.kbytes split among them (at least 4 MB
-  // each), unless the user's kafka.* settings say otherwise.
+  // prefetch queues sized for `partitions` kept consumers: 32 MB of
+  // queued.max.messages.kbytes split among them (at least 4 MB each),
+  // unless the user's kafka.* settings say otherwise.
   void set_keep_consumers(bool keep) { keep_ = keep; }
   void set_partition_count(int partitions) { partitions_ = std::max(1, partitions); }
   // Where the kept consumer of `tp` stands (its `next`), if there is one.
   std::optional<int64_t> KeptAt(const TopicPartition& tp);
+  // fetch.wait.max.ms of the consumers (the user's or ours).
+  int64_t fetch_wait_max_ms() const;
   size_t kept_count();  // for tests
   const KafkaConfig& config() const { return config_; }
   bool fail_on_data_loss() const { return fail_on_data_loss_; }
