@@ -59,9 +59,10 @@ constexpr int kWaitSliceMs = 20;
 // then sits idle once the reads drained it. A read that got nothing for
 // this long, while its range's records exist, assigns the consumer again
 // where it stands (its queue is empty: nothing is lost), which fetches at
-// once. Not before a fetch held at the broker (fetch.wait.max.ms) had time
-// to come back, and the wait before the next such kick doubles, so a slow
-// broker is not asked again and again.
+// once. The broker answers a fetch at once when records are there (unless
+// the user raised fetch.min.bytes: then not before fetch.wait.max.ms), and
+// the wait before the next such kick doubles, so a slow broker is not asked
+// again and again.
 constexpr int64_t kKickAfterMs = 40;
 constexpr int64_t kFetchWaitMaxMs = 100;  // our fetch.wait.max.ms
 }  // namespace
@@ -212,7 +213,8 @@ std::optional<int64_t> KafkaReadContext::KeptAt(const TopicPartition& tp) {
   return it->second->next;
 }
 
-int64_t KafkaReadContext::fetch_wait_max_ms() const {
+int64_t KafkaReadContext::held_fetch_ms() const {
+  if (config_.properties().find("fetch.min.bytes") == config_.properties().end()) return 0;
   auto it = config_.properties().find("fetch.wait.max.ms");
   if (it == config_.properties().end()) return kFetchWaitMaxMs;
   char* end = nullptr;
@@ -342,7 +344,7 @@ Result<const std::vector<rd_kafka_message_t*>*> KafkaRangeReader::Next(size_t ma
     SLUICE_RETURN_NOT_OK(Take(m, &last_error));
   }
   int64_t last_progress = NowMs();
-  int64_t kick_after = kKickAfterMs + ctx_->fetch_wait_max_ms();
+  int64_t kick_after = kKickAfterMs + ctx_->held_fetch_ms();
   while (out_.empty() && !done_) {
     if (ctx_->cancel()->IsCancelled()) return ctx_->cancel()->Check("reading " + RangeText(range_));
     // Never more than the range still has: the call returns as soon as they

@@ -123,8 +123,9 @@ class KafkaReadContext {
   void set_partition_count(int partitions) { partitions_ = std::max(1, partitions); }
   // Where the kept consumer of `tp` stands (its `next`), if there is one.
   std::optional<int64_t> KeptAt(const TopicPartition& tp);
-  // fetch.wait.max.ms of the consumers (the user's or ours).
-  int64_t fetch_wait_max_ms() const;
+  // How long the broker may hold a fetch although records are there: 0,
+  // or fetch.wait.max.ms when the user set fetch.min.bytes.
+  int64_t held_fetch_ms() const;
   size_t kept_count();  // for tests
   const KafkaConfig& config() const { return config_; }
   bool fail_on_data_loss() const { return fail_on_data_loss_; }
