@@ -116,7 +116,7 @@ class KafkaReadContext {
   // source: topic deleted or unsubscribed).
   void ReleaseKeptExcept(const std::set<TopicPartition>& live);
   // Keep consumers assigned between batches (the streaming source), with
-  // prefetch queues sized for `partitions` kept consumers: 32 MB of
+  // prefetch queues sized for `partitions` kept consumers: 64 MB of
   // queued.max.messages.kbytes split among them (at least 4 MB each),
   // unless the user's kafka.* settings say otherwise.
   void set_keep_consumers(bool keep) { keep_ = keep; }
