@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/parallel.h"
@@ -43,42 +44,69 @@ Schema KafkaSourceSchema(bool include_headers) {
   return Schema(std::move(f));
 }
 
-// --- consumer pool ---
+// --- consumers ---
+
+namespace {
+// A read waits for records this long at a time (then checks cancellation
+// and kafkaConsumer.pollTimeoutMs). It rarely waits that long: it asks for
+// no more records than its range still has, and a range whose last offsets
+// hold no record (transaction markers, compaction) ends at the next record
+// or at PARTITION_EOF, both delivered as messages.
+constexpr int kWaitSliceMs = 20;
+// librdkafka 2.0 stops fetching a partition whose queue reached
+// queued.max.messages.kbytes and looks at it again only when its broker
+// thread wakes up, at the latest after 1 s (fetch.queue.backoff.ms came in
+// 2.1): a kept consumer that prefetched a full queue ahead of a backlog
+// then sits idle once the reads drained it. A read that got nothing for
+// this long, while its range's records exist, assigns the consumer again
+// where it stands (its queue is empty: nothing is lost), which fetches at
+// once. The broker answers a fetch at once when records are there (unless
+// the user raised fetch.min.bytes: then not before fetch.wait.max.ms), and
+// the wait before the next such kick doubles, so a slow broker is not asked
+// again and again.
+constexpr int64_t kKickAfterMs = 40;
+constexpr int64_t kFetchWaitMaxMs = 100;  // our fetch.wait.max.ms
+}  // namespace
 
 KafkaReadContext::~KafkaReadContext() {
   // No consumer close: these consumers never joined a group (assign() only).
-  DestroyClients(idle_);
+  std::vector<rd_kafka_t*> clients = idle_;
+  for (auto& [tp, c] : kept_) {
+    DropPending(c.get());
+    if (c->queue) rd_kafka_queue_destroy(c->queue);
+    clients.push_back(c->rk);
+  }
+  DestroyClients(clients);
 }
 
-Result<rd_kafka_t*> KafkaReadContext::Acquire() {
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    if (!idle_.empty()) {
-      rd_kafka_t* rk = idle_.back();
-      idle_.pop_back();
-      return rk;
-    }
-  }
+Result<rd_kafka_t*> KafkaReadContext::NewConsumer() {
   // Fetch sizes measured fastest per core (docs/benchmarks.md); the user's
   // kafka.* settings win.
   std::map<std::string, std::string> extra;
-  auto def = [&](const char* k, const char* v) {
+  auto def = [&](const char* k, const std::string& v) {
     if (config_.properties().find(k) == config_.properties().end()) extra[k] = v;
   };
-  def("fetch.max.bytes", "52428800");
+  // Prefetch bounded by bytes: 64 MB for a consumer that reads one range
+  // and is unassigned; kept consumers (they fetch between batches) share
+  // 64 MB, at least 4 MB each. Measured with 4 partitions: at 200K
+  // events/s, 8 MB each filled up and parked (see kKickAfterMs), adding
+  // 50-80 ms of fetch wait per batch, 16 MB did not; on a rate-limited
+  // catch-up both ran as fast, 8 MB with 65 MB less RSS.
+  const int64_t kbytes = keep_ ? std::max<int64_t>(4096, 65536 / partitions_.load()) : 65536;
+  def("fetch.max.bytes", std::to_string(std::min<int64_t>(52428800, kbytes * 1024)));
   def("max.partition.fetch.bytes", "2097152");
-  def("queued.max.messages.kbytes", "65536");
+  def("queued.max.messages.kbytes", std::to_string(kbytes));
   // Prefetch bounded by bytes only: at the default 100000 messages the
   // fetcher stops with a few MB queued and backs off for
   // fetch.error.backoff.ms (500 ms), and the scan then waits for it.
   def("queued.min.messages", "10000000");
-  // A range's consumer is reused for the next range (and the next batch),
-  // but its fetch still waiting at the log end holds the broker connection:
-  // the new partition's first fetch waits behind it. The default 500 ms was
-  // one stall per reused consumer; a range always ends at offsets that
-  // exist, so the short wait costs nothing while data flows.
-  def("fetch.wait.max.ms", "10");
-  def("group.id", group_id_.c_str());
+  // How long the broker holds a fetch at the end of the log. New records
+  // answer it at once, so this only bounds what an idle partition's kept
+  // consumer costs (a fetch request per wait) and how long a consumer
+  // moved elsewhere waits for its last fetch (a seek, a pooled consumer
+  // assigned anew while at the log end).
+  def("fetch.wait.max.ms", std::to_string(kFetchWaitMaxMs));
+  def("group.id", group_id_);
   extra["enable.auto.commit"] = "false";
   extra["enable.auto.offset.store"] = "false";
   extra["enable.partition.eof"] = "true";
@@ -86,21 +114,136 @@ Result<rd_kafka_t*> KafkaReadContext::Acquire() {
   return config_.NewClient(RD_KAFKA_CONSUMER, extra);
 }
 
-void KafkaReadContext::Release(rd_kafka_t* rk) {
-  rd_kafka_assign(rk, nullptr);
+void KafkaReadContext::DropPending(PartitionConsumer* c) {
+  for (auto* m : c->pending) rd_kafka_message_destroy(m);
+  c->pending.clear();
+}
+
+Status KafkaReadContext::Reassign(PartitionConsumer* c, int64_t from) {
+  DropPending(c);
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(l, c->tp.topic.c_str(), c->tp.partition)->offset = from;
+  rd_kafka_resp_err_t e = rd_kafka_assign(c->rk, l);
+  rd_kafka_topic_partition_list_destroy(l);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("cannot assign topic '" + c->tp.topic + "' partition " + std::to_string(c->tp.partition) +
+                           " at offset " + std::to_string(from) + ": " + rd_kafka_err2str(e));
+  }
+  c->next = from;
+  return Status::OK();
+}
+
+Result<std::unique_ptr<PartitionConsumer>> KafkaReadContext::Take(const TopicPartition& tp, int64_t from,
+                                                                  PhaseTimes* times) {
+  std::unique_ptr<PartitionConsumer> c;
+  rd_kafka_t* rk = nullptr;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = kept_.find(tp);
+    if (it != kept_.end()) {
+      c = std::move(it->second);
+      kept_.erase(it);
+    } else if (!idle_.empty()) {
+      rk = idle_.back();
+      idle_.pop_back();
+    }
+  }
+  if (c && c->next == from) return c;  // where the last range ended: its records may be here already
+  if (!c) {
+    if (!rk) {
+      PhaseTimes::Scope timed(times, "kafkaConsumerCreate");
+      SLUICE_ASSIGN_OR_RETURN(rk, NewConsumer());
+    }
+    c = std::make_unique<PartitionConsumer>();
+    c->rk = rk;
+    c->queue = rd_kafka_queue_get_consumer(rk);
+    c->tp = tp;
+  }
+  Status st;
+  {
+    PhaseTimes::Scope timed(times, "kafkaConsumerAssign");
+    st = Reassign(c.get(), from);
+  }
+  if (!st.ok()) {
+    Release(std::move(c));
+    return st;
+  }
+  return c;
+}
+
+void KafkaReadContext::Keep(std::unique_ptr<PartitionConsumer> c) {
+  if (keep_) {
+    std::lock_guard<std::mutex> l(mu_);
+    auto& slot = kept_[c->tp];
+    if (!slot) {
+      slot = std::move(c);
+      return;
+    }
+    if (c->next > slot->next) std::swap(slot, c);
+  }
+  Release(std::move(c));
+}
+
+void KafkaReadContext::Release(std::unique_ptr<PartitionConsumer> c) {
+  DropPending(c.get());
+  if (c->queue) rd_kafka_queue_destroy(c->queue);
+  rd_kafka_assign(c->rk, nullptr);
   std::lock_guard<std::mutex> l(mu_);
-  idle_.push_back(rk);
+  idle_.push_back(c->rk);
+}
+
+void KafkaReadContext::ReleaseKeptExcept(const std::set<TopicPartition>& live) {
+  std::vector<std::unique_ptr<PartitionConsumer>> gone;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    for (auto it = kept_.begin(); it != kept_.end();) {
+      if (live.count(it->first)) {
+        ++it;
+        continue;
+      }
+      gone.push_back(std::move(it->second));
+      it = kept_.erase(it);
+    }
+  }
+  for (auto& c : gone) Release(std::move(c));
+}
+
+std::optional<int64_t> KafkaReadContext::KeptAt(const TopicPartition& tp) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = kept_.find(tp);
+  if (it == kept_.end()) return std::nullopt;
+  return it->second->next;
+}
+
+int64_t KafkaReadContext::held_fetch_ms() const {
+  if (config_.properties().find("fetch.min.bytes") == config_.properties().end()) return 0;
+  auto it = config_.properties().find("fetch.wait.max.ms");
+  if (it == config_.properties().end()) return kFetchWaitMaxMs;
+  char* end = nullptr;
+  const long long v = std::strtoll(it->second.c_str(), &end, 10);
+  // A bad value: librdkafka refuses it when the consumer is created.
+  return end != it->second.c_str() && v >= 0 ? static_cast<int64_t>(v) : kFetchWaitMaxMs;
+}
+
+size_t KafkaReadContext::kept_count() {
+  std::lock_guard<std::mutex> l(mu_);
+  return kept_.size();
 }
 
 // --- range reader ---
 
-KafkaRangeReader::KafkaRangeReader(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range)
-    : ctx_(std::move(ctx)), range_(std::move(range)), next_(range_.from) {}
+KafkaRangeReader::KafkaRangeReader(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range, PhaseTimes* times)
+    : ctx_(std::move(ctx)), range_(std::move(range)), times_(times), next_(range_.from) {}
 
 KafkaRangeReader::~KafkaRangeReader() {
   FreeMessages();
-  if (queue_) rd_kafka_queue_destroy(queue_);
-  if (rk_) ctx_->Release(rk_);
+  if (!c_) return;
+  if (done_ && keepable_) {
+    c_->next = range_.until;
+    ctx_->Keep(std::move(c_));
+  } else {
+    ctx_->Release(std::move(c_));
+  }
 }
 
 void KafkaRangeReader::FreeMessages() {
@@ -109,25 +252,18 @@ void KafkaRangeReader::FreeMessages() {
 }
 
 Status KafkaRangeReader::Start() {
-  SLUICE_ASSIGN_OR_RETURN(rk_, ctx_->Acquire());
-  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(l, range_.tp.topic.c_str(), range_.tp.partition)->offset = next_;
-  rd_kafka_resp_err_t e = rd_kafka_assign(rk_, l);
-  rd_kafka_topic_partition_list_destroy(l);
-  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::IOError("cannot assign " + RangeText(range_) + ": " + rd_kafka_err2str(e));
-  }
-  if (!queue_) queue_ = rd_kafka_queue_get_consumer(rk_);
+  SLUICE_ASSIGN_OR_RETURN(c_, ctx_->Take(range_.tp, next_, times_));
   return Status::OK();
 }
 
 Status KafkaRangeReader::OnOffsetGone(int64_t at) {
   int64_t low = -1, high = -1;
-  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk_, range_.tp.topic.c_str(), range_.tp.partition, &low,
-                                                           &high, 30000);
+  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(c_->rk, range_.tp.topic.c_str(), range_.tp.partition,
+                                                           &low, &high, 30000);
   std::string now = e == RD_KAFKA_RESP_ERR_NO_ERROR ? "the earliest available offset is now " + std::to_string(low)
                                                     : std::string("the partition is gone: ") + rd_kafka_err2str(e);
   if (ctx_->fail_on_data_loss()) {
+    keepable_ = false;
     return Status::ExecutionError(
         "Kafka data loss: cannot fetch offset " + std::to_string(at) + " of " + RangeText(range_) + "; " + now +
         ". Some data may have been lost because they are not available in Kafka any more: either aged out by "
@@ -142,56 +278,105 @@ Status KafkaRangeReader::OnOffsetGone(int64_t at) {
   }
   if (resume >= range_.until) {
     done_ = true;
+    keepable_ = false;  // it stands before the range's end (or nowhere)
     return Status::OK();
   }
   next_ = resume;
-  return Start();
+  PhaseTimes::Scope timed(times_, "kafkaConsumerAssign");
+  return ctx_->Reassign(c_.get(), resume);
+}
+
+Status KafkaRangeReader::Take(rd_kafka_message_t* m, std::string* last_error) {
+  const bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+  if ((!m->err || eof) && m->partition != range_.tp.partition) {  // not expected: one partition per consumer
+    rd_kafka_message_destroy(m);
+    return Status::OK();
+  }
+  if (done_) {
+    // Past the range: the next range of the partition starts with it (a
+    // record at or after `until`, or the end of the partition there).
+    if (keepable_ && (eof || !m->err)) {
+      c_->pending.push_back(m);
+    } else {
+      rd_kafka_message_destroy(m);
+    }
+    return Status::OK();
+  }
+  if (m->err && !eof) {
+    rd_kafka_resp_err_t err = m->err;
+    if (err != RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE && err != RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+      *last_error = rd_kafka_message_errstr(m);
+    }
+    rd_kafka_message_destroy(m);
+    if (err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+      return OnOffsetGone(next_);
+    }
+    return Status::OK();
+  }
+  if (m->offset >= range_.until) {
+    // The range ends before this record (or this end of the partition):
+    // the offsets in between hold no record. Kept for the next range.
+    done_ = true;
+    c_->pending.push_back(m);
+    return Status::OK();
+  }
+  if (eof || m->offset < next_) {
+    rd_kafka_message_destroy(m);
+    return Status::OK();
+  }
+  next_ = m->offset + 1;
+  out_.push_back(m);
+  if (next_ >= range_.until) done_ = true;
+  return Status::OK();
 }
 
 Result<const std::vector<rd_kafka_message_t*>*> KafkaRangeReader::Next(size_t max) {
   FreeMessages();
   if (done_) return &out_;
-  if (!rk_) SLUICE_RETURN_NOT_OK(Start());
-  int64_t last_progress = NowMs();
+  if (!c_) SLUICE_RETURN_NOT_OK(Start());
   std::string last_error;
-  fetched_.resize(max);
+  // What the last range of the partition read past its end comes first.
+  while (!done_ && !c_->pending.empty() && out_.size() < max) {
+    rd_kafka_message_t* m = c_->pending.front();
+    if (m->offset >= range_.until) {
+      done_ = true;  // stays for the range after this one
+      break;
+    }
+    c_->pending.pop_front();
+    SLUICE_RETURN_NOT_OK(Take(m, &last_error));
+  }
+  int64_t last_progress = NowMs();
+  int64_t kick_after = kKickAfterMs + ctx_->held_fetch_ms();
   while (out_.empty() && !done_) {
     if (ctx_->cancel()->IsCancelled()) return ctx_->cancel()->Check("reading " + RangeText(range_));
-    ssize_t n = rd_kafka_consume_batch_queue(queue_, 100, fetched_.data(), max);
+    // Never more than the range still has: the call returns as soon as they
+    // are there instead of waiting out its timeout.
+    const size_t want = static_cast<size_t>(std::clamp<int64_t>(range_.until - next_, 1, static_cast<int64_t>(max)));
+    fetched_.resize(want);
+    ssize_t n;
+    {
+      PhaseTimes::Scope timed(times_, "kafkaFetchWait");
+      n = rd_kafka_consume_batch_queue(c_->queue, kWaitSliceMs, fetched_.data(), want);
+    }
     if (n < 0) return Status::IOError("consuming " + RangeText(range_) + ": " + rd_kafka_err2str(rd_kafka_last_error()));
     Status st;
     for (ssize_t i = 0; i < n; ++i) {
       rd_kafka_message_t* m = fetched_[static_cast<size_t>(i)];
-      if (done_ || !st.ok()) {
+      if (!st.ok()) {
         rd_kafka_message_destroy(m);
         continue;
       }
-      if (m->err) {
-        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-          if (m->offset >= range_.until) done_ = true;
-        } else if (m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
-          int64_t at = next_;
-          rd_kafka_message_destroy(m);
-          st = OnOffsetGone(at);
-          continue;
-        } else {
-          last_error = rd_kafka_message_errstr(m);
-        }
-        rd_kafka_message_destroy(m);
-        continue;
-      }
-      if (m->offset >= range_.until || m->offset < next_) {
-        if (m->offset >= range_.until) done_ = true;
-        rd_kafka_message_destroy(m);
-        continue;
-      }
-      next_ = m->offset + 1;
-      out_.push_back(m);
-      if (next_ >= range_.until) done_ = true;
+      st = Take(m, &last_error);
     }
     if (!st.ok()) return st;
     if (!out_.empty() || done_) break;
-    if (NowMs() - last_progress > ctx_->poll_timeout_ms()) {
+    const int64_t waited = NowMs() - last_progress;
+    if (n == 0 && waited >= kick_after && c_->pending.empty()) {
+      kick_after *= 2;
+      PhaseTimes::Scope timed(times_, "kafkaConsumerAssign");
+      SLUICE_RETURN_NOT_OK(ctx_->Reassign(c_.get(), next_));
+    }
+    if (waited > ctx_->poll_timeout_ms()) {
       return Status::IOError("timed out after " + std::to_string(ctx_->poll_timeout_ms()) +
                              " ms (kafkaConsumer.pollTimeoutMs) reading offset " + std::to_string(next_) + " of " +
                              RangeText(range_) + (last_error.empty() ? "" : ": " + last_error));
@@ -261,8 +446,8 @@ class KafkaScanStream : public BatchStream {
   KafkaScanStream(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range, std::vector<int> columns, Schema out,
                   const std::vector<ScanJsonColumn>& json, int first_json_column,
                   const std::vector<std::vector<std::vector<std::string>>>& required,
-                  std::shared_ptr<std::atomic<int64_t>> rows_read)
-      : ctx_(ctx), reader_(std::move(ctx), range), range_(std::move(range)), columns_(std::move(columns)),
+                  std::shared_ptr<std::atomic<int64_t>> rows_read, PhaseTimes* times)
+      : ctx_(ctx), reader_(std::move(ctx), range, times), range_(std::move(range)), columns_(std::move(columns)),
         out_(std::move(out)), rows_read_(std::move(rows_read)) {
     for (size_t c = 0; c < columns_.size(); ++c) {
       if (columns_[c] < first_json_column) continue;
@@ -485,7 +670,8 @@ class KafkaScanOperator : public PhysicalOperator {
   Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override {
     return std::unique_ptr<BatchStream>(
         std::make_unique<KafkaScanStream>(ctx_, ranges_[static_cast<size_t>(partition)], columns_, output_schema(),
-                                          json_, first_json_column_, required_, rows_read_));
+                                          json_, first_json_column_, required_, rows_read_,
+                                          ctx ? ctx->phase_times : nullptr));
   }
   std::string name() const override { return "KafkaScan"; }
   std::string details() const override {

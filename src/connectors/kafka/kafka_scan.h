@@ -6,8 +6,16 @@
 // Exactness under read_committed: aborted records and transaction markers
 // are never delivered, so the record at until-1 may never be seen. A range
 // ends at the first record with offset >= until, or when librdkafka reports
-// the end of the partition (PARTITION_EOF) at an offset >= until. Records
-// past `until` that were fetched are dropped: the next batch reads them.
+// the end of the partition (PARTITION_EOF) at an offset >= until. What was
+// consumed past `until` (that record, that end) stays with the partition's
+// consumer for the next range, which starts at `until`.
+//
+// Latency: the streaming source keeps one consumer per partition assigned
+// between batches where the last range ended (KafkaReadContext), so the
+// next batch's records are fetched before it starts; a range that starts
+// elsewhere (a replay, a chunk) reassigns. A read never asks librdkafka for
+// more records than its range still has, so it does not wait out a timeout
+// at the range's end.
 //
 // Value (and key) bytes are copied once, from librdkafka's fetch buffer into
 // the batch's StringHeap; only the requested columns are built.
@@ -23,11 +31,16 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
+#include <map>
 #include <memory>
+#include <set>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/phase_times.h"
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_dead_letter.h"
 #include "connectors/kafka/kafka_offsets.h"
@@ -57,9 +70,27 @@ struct KafkaReadMetrics {
   std::atomic<int64_t> prefiltered{0};    // records not parsed: they cannot pass the filter
 };
 
+// A consumer assigned to one partition, handed from range to range. Between
+// batches the source keeps it assigned where the last range ended, so the
+// next batch's records are fetched while the engine does something else.
+struct PartitionConsumer {
+  rd_kafka_t* rk = nullptr;
+  rd_kafka_queue_t* queue = nullptr;  // its consumer queue
+  TopicPartition tp;
+  // The records it delivers next have offsets >= next: first `pending`, then
+  // its queue.
+  int64_t next = 0;
+  // Messages consumed past the end of the range that read them (records,
+  // and PARTITION_EOF events), in queue order: the next range of the
+  // partition reads them first.
+  std::deque<rd_kafka_message_t*> pending;
+};
+
 // State shared by the source and the tables of its batches: the client
-// configuration and a pool of idle consumers (creating one costs a broker
-// round trip or more, so they are reused across batches).
+// configuration, a pool of idle consumers (creating one costs a broker
+// round trip or more, so they are reused across batches) and, with
+// set_keep_consumers, one consumer per partition kept assigned between
+// batches.
 class KafkaReadContext {
  public:
   KafkaReadContext(KafkaConfig config, std::string group_id, bool fail_on_data_loss, int64_t poll_timeout_ms)
@@ -68,8 +99,34 @@ class KafkaReadContext {
         fail_on_data_loss_(fail_on_data_loss),
         poll_timeout_ms_(poll_timeout_ms) {}
   ~KafkaReadContext();
-  Result<rd_kafka_t*> Acquire();
-  void Release(rd_kafka_t* rk);  // unassigns and pools it
+  // A consumer of `tp` whose next records start at `from`: the one kept for
+  // the partition if there is one (reassigned at `from` if it stands
+  // elsewhere), else an idle or new one assigned there. Time spent goes to
+  // kafkaConsumerCreate / kafkaConsumerAssign of `times` (may be null).
+  Result<std::unique_ptr<PartitionConsumer>> Take(const TopicPartition& tp, int64_t from, PhaseTimes* times);
+  // Assigns `c` anew at `from` (a seek); its pending messages are dropped.
+  Status Reassign(PartitionConsumer* c, int64_t from);
+  // `c` read its range to the end (c->next): kept assigned for the next
+  // range of its partition when keeping consumers, else released. Of two
+  // for the same partition (chunks of one range) the one further on stays.
+  void Keep(std::unique_ptr<PartitionConsumer> c);
+  // Unassigns `c` and pools its client.
+  void Release(std::unique_ptr<PartitionConsumer> c);
+  // Releases the kept consumers of partitions not in `live` (gone from the
+  // source: topic deleted or unsubscribed).
+  void ReleaseKeptExcept(const std::set<TopicPartition>& live);
+  // Keep consumers assigned between batches (the streaming source), with
+  // prefetch queues sized for `partitions` kept consumers: 64 MB of
+  // queued.max.messages.kbytes split among them (at least 4 MB each),
+  // unless the user's kafka.* settings say otherwise.
+  void set_keep_consumers(bool keep) { keep_ = keep; }
+  void set_partition_count(int partitions) { partitions_ = std::max(1, partitions); }
+  // Where the kept consumer of `tp` stands (its `next`), if there is one.
+  std::optional<int64_t> KeptAt(const TopicPartition& tp);
+  // How long the broker may hold a fetch although records are there: 0,
+  // or fetch.wait.max.ms when the user set fetch.min.bytes.
+  int64_t held_fetch_ms() const;
+  size_t kept_count();  // for tests
   const KafkaConfig& config() const { return config_; }
   bool fail_on_data_loss() const { return fail_on_data_loss_; }
   int64_t poll_timeout_ms() const { return poll_timeout_ms_; }
@@ -86,13 +143,18 @@ class KafkaReadContext {
   void set_cancel(const CancellationToken* cancel) { cancel_ = cancel; }
 
  private:
+  Result<rd_kafka_t*> NewConsumer();
+  static void DropPending(PartitionConsumer* c);
   KafkaConfig config_;
   std::string group_id_;
   bool fail_on_data_loss_;
   int64_t poll_timeout_ms_;
   const CancellationToken* cancel_ = &CancellationToken::Never();
+  std::atomic<bool> keep_{false};
+  std::atomic<int> partitions_{1};
   std::mutex mu_;
   std::vector<rd_kafka_t*> idle_;  // GUARDED_BY(mu_)
+  std::map<TopicPartition, std::unique_ptr<PartitionConsumer>> kept_;  // GUARDED_BY(mu_)
   KafkaReadMetrics metrics_;
   std::shared_ptr<DeadLetterWriter> dead_letter_;
   bool json_prefilter_ = true;
@@ -125,12 +187,13 @@ class KafkaBatchTable : public TableSource {
   std::shared_ptr<std::atomic<int64_t>> rows_read_;
 };
 
-// Reads one range into `rows` callbacks: the building block of the scan,
-// exposed for the JSON fast path. `on_message` gets every record in
-// [from, until) in offset order; a non-OK status stops the read.
+// Reads one range: the building block of the scan, exposed for the JSON
+// fast path. Never asks librdkafka for more records than the range still
+// has, so a read returns as soon as they are there; the wait for records
+// goes to kafkaFetchWait of `times` (may be null).
 class KafkaRangeReader {
  public:
-  KafkaRangeReader(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range);
+  KafkaRangeReader(std::shared_ptr<KafkaReadContext> ctx, KafkaRange range, PhaseTimes* times = nullptr);
   ~KafkaRangeReader();
   // Up to `max` records (fewer at the end); an empty result means the range
   // is done. Messages are owned by the reader until the next call.
@@ -140,11 +203,14 @@ class KafkaRangeReader {
   Status Start();
   Status OnOffsetGone(int64_t at);
   void FreeMessages();
+  // Takes `m` (a record or an event of the range's partition) in queue order.
+  Status Take(rd_kafka_message_t* m, std::string* last_error);
   std::shared_ptr<KafkaReadContext> ctx_;
   KafkaRange range_;
-  rd_kafka_t* rk_ = nullptr;
-  rd_kafka_queue_t* queue_ = nullptr;
+  PhaseTimes* times_;
+  std::unique_ptr<PartitionConsumer> c_;
   bool done_ = false;
+  bool keepable_ = true;  // the consumer stands at range_.until when done_
   int64_t next_ = 0;  // next offset expected
   std::vector<rd_kafka_message_t*> fetched_;
   std::vector<rd_kafka_message_t*> out_;

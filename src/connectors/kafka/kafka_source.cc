@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -106,6 +107,9 @@ Status KafkaSource::Open(const SourceContext& ctx) {
   read_ctx_ = std::make_shared<KafkaReadContext>(config_, group_id_, fail_on_data_loss_, poll_timeout_ms_);
   read_ctx_->set_json_prefilter(json_prefilter_);
   read_ctx_->set_cancel(ctx.cancel);
+  // One consumer per partition stays assigned between batches where the
+  // last batch ended: the next batch's records are prefetched.
+  read_ctx_->set_keep_consumers(true);
   if (!dead_letter_topic_.empty()) {
     read_ctx_->set_dead_letter(std::make_shared<DeadLetterWriter>(config_, dead_letter_topic_));
   }
@@ -162,7 +166,19 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     }
     return Status::OK();
   };
-  SLUICE_RETURN_NOT_OK(survey());
+  // The latest offsets of the partitions of the last trigger are asked for
+  // while the metadata is (two broker round trips at once); used when the
+  // partitions are still the same.
+  std::future<Result<PartitionOffsets>> prefetch;
+  if (!last_partitions_.empty()) {
+    prefetch = std::async(std::launch::async, [this, guess = last_partitions_] {
+      return client_->OffsetsOnce(guess, kLatest);
+    });
+  }
+  Status surveyed = survey();
+  std::optional<Result<PartitionOffsets>> prefetched;
+  if (prefetch.valid()) prefetched.emplace(prefetch.get());
+  SLUICE_RETURN_NOT_OK(surveyed);
   // While a topic is being deleted the metadata may still list it but the
   // broker no longer knows it: look again at the metadata (a few times)
   // rather than retrying the stale partition list until the timeout.
@@ -191,7 +207,10 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     parts = std::move(known);
     return Status::OK();
   };
-  auto quick = client_->OffsetsOnce(parts, kLatest);
+  const bool same_partitions = std::set<TopicPartition>(parts.begin(), parts.end()) ==
+                               std::set<TopicPartition>(last_partitions_.begin(), last_partitions_.end());
+  auto quick = prefetched && same_partitions && prefetched->ok() ? std::move(*prefetched)
+                                                                 : client_->OffsetsOnce(parts, kLatest);
   for (int attempt = 0; not_found(quick) && attempt < 20; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     // Every second a fresh client, in case librdkafka's cache is the stale one.
@@ -216,6 +235,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     }
     SLUICE_ASSIGN_OR_RETURN(latest, std::move(slow));
   }
+  last_partitions_ = parts;
   std::vector<TopicPartition> added;
   for (const auto& tp : parts) {
     if (!begin.count(tp)) added.push_back(tp);
@@ -279,6 +299,14 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
   }
   SLUICE_ASSIGN_OR_RETURN(auto until, OffsetsFromJson(end, description() + " end offset"));
   std::vector<KafkaRange> ranges;
+  {
+    // Partitions no longer read (topic deleted or no longer matching) let
+    // their kept consumers go; the others share the prefetch memory.
+    std::set<TopicPartition> live;
+    for (const auto& [tp, u] : until) live.insert(tp);
+    read_ctx_->ReleaseKeptExcept(live);
+    read_ctx_->set_partition_count(static_cast<int>(live.size()));
+  }
   for (const auto& [tp, u] : until) {
     auto it = from.find(tp);
     int64_t f = it == from.end() ? 0 : it->second;
@@ -290,13 +318,20 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
     }
     if (u > f) ranges.push_back({tp, f, u});
   }
-  // Ranges whose start has been deleted (retention, DeleteRecords).
-  SLUICE_ASSIGN_OR_RETURN(ranges, SkipDeletedOffsets(*client_, std::move(ranges),
-                                                     [&](const std::string& m) { return ReportDataLoss(m); }));
+  // Ranges whose start has been deleted (retention, DeleteRecords). Not
+  // asked (a broker round trip per batch) when every range continues where
+  // its partition's kept consumer stands: that consumer finds offsets gone
+  // itself (OFFSET_OUT_OF_RANGE), and the read reports them as data loss.
+  bool all_kept = true;
+  for (const auto& r : ranges) all_kept = all_kept && read_ctx_->KeptAt(r.tp) == r.from;
+  if (!all_kept) {
+    SLUICE_ASSIGN_OR_RETURN(ranges, SkipDeletedOffsets(*client_, std::move(ranges),
+                                                       [&](const std::string& m) { return ReportDataLoss(m); }));
+  }
   {
-    // Data found gone while a previous batch's scan ran.
+    // Data found gone by the scans: counted per batch (reported with this
+    // batch's progress, as the JSON counters below).
     std::lock_guard<std::mutex> l(read_ctx_->metrics().mu);
-    for (auto& s : read_ctx_->metrics().lost) lost_.push_back(std::move(s));
     read_ctx_->metrics().lost.clear();
   }
   read_ctx_->metrics().malformed = 0;
@@ -322,11 +357,18 @@ ReadLimit KafkaSource::DefaultReadLimit() const {
 
 std::map<std::string, std::string> KafkaSource::Metrics() const {
   std::map<std::string, std::string> m;
-  if (!lost_.empty()) {
+  // Found by LatestOffset and GetBatch, then by this batch's scans (a kept
+  // consumer finds records deleted under it).
+  std::vector<std::string> lost = lost_;
+  if (read_ctx_) {
+    std::lock_guard<std::mutex> l(read_ctx_->metrics().mu);
+    lost.insert(lost.end(), read_ctx_->metrics().lost.begin(), read_ctx_->metrics().lost.end());
+  }
+  if (!lost.empty()) {
     std::string s;
-    for (const auto& l : lost_) s += (s.empty() ? "" : "; ") + l;
+    for (const auto& l : lost) s += (s.empty() ? "" : "; ") + l;
     m["dataLoss"] = s;
-    m["numDataLossEvents"] = std::to_string(lost_.size());
+    m["numDataLossEvents"] = std::to_string(lost.size());
   }
   if (read_ctx_) {
     // Counted by this batch's scans (JSON parsed in the scan).
