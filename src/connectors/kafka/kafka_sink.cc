@@ -2,18 +2,93 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_map>
 
 #include "checkpoint/metadata_log.h"
 #include "common/json_writer.h"
+#include "common/log.h"
 #include "env/kill_point.h"
 
 namespace sluice::kafka {
 
+struct KafkaSink::ProducerEvents {
+  static constexpr int kApiKeys = 128;  // Kafka's ApiKeys are below 100
+  static constexpr int16_t kInitProducerId = 22;
+  std::array<std::atomic<int64_t>, kApiKeys> sent{};
+  std::mutex mu;
+  std::condition_variable cv;
+  // GUARDED_BY(mu): an InitProducerId request was answered. Not
+  // necessarily with an id: the interceptor sees transport errors only,
+  // and librdkafka retries a broker's error (a coordinator still loading,
+  // on a new cluster) on its own.
+  bool pid_answered = false;
+};
+
 namespace {
 int Col(const Schema& s, const char* name) { return s.IndexOf(name); }
+
+// The events of each live producer, by handle: librdkafka's interceptors
+// may still run on its threads while a client is destroyed, so they find
+// the sink's state here (a client whose sink is gone finds nothing) rather
+// than through a pointer that could dangle.
+std::mutex& EventsMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::unordered_map<const rd_kafka_t*, std::shared_ptr<KafkaSink::ProducerEvents>>& EventsByClient() {
+  static std::unordered_map<const rd_kafka_t*, std::shared_ptr<KafkaSink::ProducerEvents>> m;
+  return m;
+}
+// The events of the producer being created on this thread (on_new runs
+// inside rd_kafka_new, before its handle is returned).
+thread_local std::shared_ptr<KafkaSink::ProducerEvents>* t_new_events = nullptr;
+
+std::shared_ptr<KafkaSink::ProducerEvents> EventsOf(const rd_kafka_t* rk) {
+  std::lock_guard<std::mutex> l(EventsMutex());
+  auto it = EventsByClient().find(rk);
+  return it == EventsByClient().end() ? nullptr : it->second;
+}
+
+rd_kafka_resp_err_t OnRequestSent(rd_kafka_t* rk, int, const char*, int32_t, int16_t api_key, int16_t, int32_t,
+                                  size_t, void*) {
+  if (auto ev = EventsOf(rk); ev && api_key >= 0 && api_key < KafkaSink::ProducerEvents::kApiKeys) {
+    ev->sent[static_cast<size_t>(api_key)].fetch_add(1);
+  }
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_resp_err_t OnResponseReceived(rd_kafka_t* rk, int, const char*, int32_t, int16_t api_key, int16_t, int32_t,
+                                       size_t, int64_t, rd_kafka_resp_err_t err, void*) {
+  if (api_key != KafkaSink::ProducerEvents::kInitProducerId || err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
+  }
+  if (auto ev = EventsOf(rk)) {
+    std::lock_guard<std::mutex> l(ev->mu);
+    ev->pid_answered = true;
+    ev->cv.notify_all();
+  }
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_resp_err_t OnNew(rd_kafka_t* rk, const rd_kafka_conf_t*, void*, char*, size_t) {
+  if (t_new_events != nullptr) {
+    std::lock_guard<std::mutex> l(EventsMutex());
+    EventsByClient()[rk] = *t_new_events;
+  }
+  rd_kafka_interceptor_add_on_request_sent(rk, "sluice-kafka-sink", OnRequestSent, nullptr);
+  rd_kafka_interceptor_add_on_response_received(rk, "sluice-kafka-sink", OnResponseReceived, nullptr);
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void ForgetEvents(const rd_kafka_t* rk) {
+  std::lock_guard<std::mutex> l(EventsMutex());
+  EventsByClient().erase(rk);
+}
 }  // namespace
 
 Result<std::shared_ptr<KafkaSink>> KafkaSink::Make(const SourceOptions& options) {
@@ -61,13 +136,17 @@ Status KafkaSink::Open(const SinkContext& ctx) {
   }
   rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
   rd_kafka_conf_set_opaque(conf, &delivery_);
+  rd_kafka_conf_interceptor_add_on_new(conf, "sluice-kafka-sink", OnNew, nullptr);
+  events_ = std::make_shared<ProducerEvents>();
+  t_new_events = &events_;
   rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_PRODUCER, conf, err, sizeof err, config_.log_tag());
+  t_new_events = nullptr;
   if (!rk) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(std::string("cannot create the Kafka producer: ") + err);
   }
   producer_.reset(rk);
-  if (!exactly_once_) return Status::OK();
+  if (!exactly_once_) return WarmUp();
   // Fences any older producer with this transactional.id and aborts its
   // open transaction (a batch half-written before a crash).
   // init_transactions may be called again after a retriable error, a
@@ -83,7 +162,57 @@ Status KafkaSink::Open(const SinkContext& ctx) {
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: init_transactions"));
   }
   SLUICE_ASSIGN_OR_RETURN(last_committed_, ReadCommittedBatch());
+  return WarmUp();
+}
+
+Status KafkaSink::WarmUp() {
+  rd_kafka_t* rk = producer_.get();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+  if (!topic_.empty()) {
+    // librdkafka learns a topic's partitions when a record for it is
+    // produced, on its next topic scan (once a second): batch 0's records
+    // waited for it. A metadata request naming the topic fills its cache
+    // now (it may create the topic where the broker auto-creates topics,
+    // as the first record would).
+    topic_handle_ = rd_kafka_topic_new(rk, topic_.c_str(), nullptr);
+    for (;;) {
+      const rd_kafka_metadata_t* md = nullptr;
+      rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, topic_handle_, &md, kSliceMs);
+      if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          // Batches fail naming the topic if it is still missing then.
+          LogDebug(description(), "topic '{}': {}", topic_,
+                   md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
+        }
+        rd_kafka_metadata_destroy(md);
+        break;
+      }
+      if (e != RD_KAFKA_RESP_ERR__TIMED_OUT || std::chrono::steady_clock::now() >= deadline) {
+        LogDebug(description(), "no metadata for topic '{}' before the first batch: {}", topic_, rd_kafka_err2str(e));
+        break;
+      }
+      SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: metadata of topic '" + topic_ + "'"));
+    }
+  }
+  // The idempotent producer sends nothing before it has a producer id,
+  // asked for once a broker is connected (init_transactions got it in
+  // exactly-once mode). Its first answer usually brings it; librdkafka has
+  // no call that says so, and retries a refusal by itself.
+  std::unique_lock<std::mutex> l(events_->mu);
+  while (!events_->pid_answered) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      LogDebug(description(), "no producer id before the first batch");
+      break;
+    }
+    events_->cv.wait_for(l, std::chrono::milliseconds(kSliceMs));
+    if (!events_->pid_answered) SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: producer id"));
+  }
   return Status::OK();
+}
+
+int64_t KafkaSink::requests_sent(int api_key) const {
+  if (!events_ || api_key < 0 || api_key >= ProducerEvents::kApiKeys) return 0;
+  return events_->sent[static_cast<size_t>(api_key)].load();
 }
 
 Result<int64_t> KafkaSink::ReadCommittedBatch() {
@@ -277,6 +406,7 @@ Status KafkaSink::CheckTopicsExist(int64_t batch_id) {
   if (topics.empty()) return Status::OK();
   // All topics: a request naming a topic could auto-create it.
   const rd_kafka_metadata_t* md = nullptr;
+  topic_checks_.fetch_add(1);
   if (rd_kafka_metadata(producer_.get(), 1, nullptr, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::OK();  // the cluster cannot say now; keep waiting
   }
@@ -318,7 +448,7 @@ Status KafkaSink::FlushDelivered(int64_t batch_id) {
   return Status::OK();
 }
 
-Status KafkaSink::CommitTransaction(int64_t batch_id, const std::string& offsets_digest) {
+Status KafkaSink::CommitTransaction(int64_t batch_id, const std::string& offsets_digest, PhaseTimes* times) {
   rd_kafka_t* rk = producer_.get();
   // The batch id and what the newest batches covered, committed atomically
   // with the records.
@@ -335,12 +465,21 @@ Status KafkaSink::CommitTransaction(int64_t batch_id, const std::string& offsets
     p->metadata_size = metadata.size();
   }
   rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
-  rd_kafka_error_t* se = rd_kafka_send_offsets_to_transaction(rk, l, cgmd, static_cast<int>(timeout_ms_));
+  rd_kafka_error_t* se;
+  {
+    PhaseTimes::Scope timed(times, "kafkaSendOffsets");
+    se = rd_kafka_send_offsets_to_transaction(rk, l, cgmd, static_cast<int>(timeout_ms_));
+  }
   rd_kafka_consumer_group_metadata_destroy(cgmd);
   rd_kafka_topic_partition_list_destroy(l);
   if (se) return TxnError(se, "send_offsets_to_transaction (batch " + std::to_string(batch_id) + ")", true);
   SLUICE_KILL_POINT("kafka_sink:before_commit_transaction");
-  if (rd_kafka_error_t* ce = rd_kafka_commit_transaction(rk, static_cast<int>(timeout_ms_))) {
+  rd_kafka_error_t* ce;
+  {
+    PhaseTimes::Scope timed(times, "kafkaTransactionCommit");
+    ce = rd_kafka_commit_transaction(rk, static_cast<int>(timeout_ms_));
+  }
+  if (ce) {
     return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
   }
   last_committed_ = batch_id;
@@ -366,13 +505,21 @@ class KafkaSinkWriter final : public SinkWriter {
   ~KafkaSinkWriter() override {
     if (in_txn_) sink_->AbortTransaction();
   }
-  Status Write(int, Batch batch) override { return skip_ ? Status::OK() : sink_->Produce(cols_, batch); }
+  Status Write(int, Batch batch) override {
+    if (skip_) return Status::OK();
+    PhaseTimes::Scope timed(batch_.phase_times, "kafkaProduce");
+    return sink_->Produce(cols_, batch);
+  }
   Status Commit() override {
     if (skip_) return Status::OK();
-    Status st = sink_->FlushDelivered(batch_.id);
+    Status st;
+    {
+      PhaseTimes::Scope timed(batch_.phase_times, "kafkaProducerFlush");
+      st = sink_->FlushDelivered(batch_.id);
+    }
     if (!in_txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
     in_txn_ = false;  // committed, or aborted by CommitTransaction on failure
-    return sink_->CommitTransaction(batch_.id, batch_.offsets_digest);
+    return sink_->CommitTransaction(batch_.id, batch_.offsets_digest, batch_.phase_times);
   }
 
  private:
@@ -411,7 +558,12 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
     }
     return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, true, false));
   }
-  if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get())) return TxnError(e, "begin_transaction", false);
+  rd_kafka_error_t* e;
+  {
+    PhaseTimes::Scope timed(batch.phase_times, "kafkaBeginTransaction");
+    e = rd_kafka_begin_transaction(producer_.get());
+  }
+  if (e) return TxnError(e, "begin_transaction", false);
   return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false, true));
 }
 
@@ -422,7 +574,13 @@ void KafkaSink::Stop() {
     // topic that may be gone.
     rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE);
     rd_kafka_flush(producer_.get(), 10000);
+    if (topic_handle_ != nullptr) {
+      rd_kafka_topic_destroy(topic_handle_);
+      topic_handle_ = nullptr;
+    }
+    const rd_kafka_t* rk = producer_.get();
     producer_.reset();
+    ForgetEvents(rk);
   }
 }
 

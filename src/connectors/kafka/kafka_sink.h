@@ -22,6 +22,14 @@
 // the newest batches covered (their offsets digests, SinkBatchInfo), so a
 // batch id replayed over other offsets than it was committed with fails
 // instead of being skipped.
+//
+// Open() also readies the producer before the first batch: it asks for the
+// `topic` option's metadata and waits for the producer id (idempotence), so
+// that batch 0 does not wait for them (librdkafka asks for a topic it has
+// not seen only on its one-second topic scan: batch 0 took a second). Each
+// batch adds its phases to SinkBatchInfo::phase_times: kafkaProduce (thread
+// time of handing rows to the producer), kafkaBeginTransaction,
+// kafkaProducerFlush, kafkaSendOffsets, kafkaTransactionCommit.
 #pragma once
 
 #include <atomic>
@@ -70,8 +78,9 @@ class KafkaSink : public Sink {
   // seconds, naming the topic (librdkafka would wait for
   // transaction.timeout.ms / message.timeout.ms and report a time-out).
   Status FlushDelivered(int64_t batch_id);
-  // Records, batch id and offsets digest, atomically.
-  Status CommitTransaction(int64_t batch_id, const std::string& offsets_digest);
+  // Records, batch id and offsets digest, atomically. Adds kafkaSendOffsets
+  // and kafkaTransactionCommit to `times` (may be null).
+  Status CommitTransaction(int64_t batch_id, const std::string& offsets_digest, PhaseTimes* times);
   void AbortTransaction();
 
   // The metadata string of the committed group offset: the offsets digests
@@ -82,10 +91,27 @@ class KafkaSink : public Sink {
   static std::string EncodeCommitMetadata(const std::map<int64_t, std::string>& digests);
   static Result<std::map<int64_t, std::string>> DecodeCommitMetadata(std::string_view metadata);
 
+  // How many requests of Kafka protocol ApiKey `api_key` (0 Produce, 3
+  // Metadata, 22 InitProducerId, ...) the producer has sent since Open,
+  // counted by a librdkafka on_request_sent interceptor: what a batch
+  // waits on, counted rather than timed (tests). Metadata requests of the
+  // sink's own topic check (FlushDelivered) are counted apart:
+  // topic_checks().
+  int64_t requests_sent(int api_key) const;
+  int64_t topic_checks() const { return topic_checks_.load(); }
+
+  // The producer's broker requests and the producer id, seen from
+  // librdkafka's threads (kafka_sink.cc).
+  struct ProducerEvents;
+
  private:
   Result<Columns> ResolveColumns(const Schema& schema) const;
   Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
   Result<int64_t> ReadCommittedBatch();
+  // Fetches the metadata of `topic` and waits for the producer id, each
+  // until it is there, timeout_ms_ passed (the batches then wait as they
+  // would have) or the query stops (an error).
+  Status WarmUp();
   // NotFound naming the first topic this batch wrote to that the cluster
   // does not list; OK if all exist or the cluster cannot be asked now.
   Status CheckTopicsExist(int64_t batch_id);
@@ -103,6 +129,11 @@ class KafkaSink : public Sink {
   static constexpr int kSliceMs = 250;
   static constexpr int kTopicCheckMs = 1000;
   RdKafkaPtr producer_;
+  // Kept while the producer lives, so that librdkafka keeps the topic's
+  // metadata that WarmUp fetched.
+  rd_kafka_topic_t* topic_handle_ = nullptr;
+  std::shared_ptr<ProducerEvents> events_;
+  std::atomic<int64_t> topic_checks_{0};
   // Topics of the current batch's rows when they come from the topic
   // column (else topic_).
   std::mutex batch_topics_mu_;
