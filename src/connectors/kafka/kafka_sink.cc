@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 
 #include "checkpoint/metadata_log.h"
@@ -448,42 +449,79 @@ Status KafkaSink::FlushDelivered(int64_t batch_id) {
   return Status::OK();
 }
 
-Status KafkaSink::CommitTransaction(int64_t batch_id, const std::string& offsets_digest, PhaseTimes* times) {
-  rd_kafka_t* rk = producer_.get();
+KafkaSink::PendingOffsets KafkaSink::SendOffsets(int64_t batch_id, const std::string& offsets_digest,
+                                                 PhaseTimes* times) {
   // The batch id and what the newest batches covered, committed atomically
-  // with the records.
-  std::map<int64_t, std::string> digests = committed_digests_;
-  if (!offsets_digest.empty()) digests[batch_id] = offsets_digest;
-  while (!digests.empty() && digests.begin()->first <= batch_id - kDigestWindow) digests.erase(digests.begin());
-  const std::string metadata = EncodeCommitMetadata(digests);
-  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_t* p = rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0);
-  p->offset = batch_id + 1;
-  if (!metadata.empty()) {
-    p->metadata = std::malloc(metadata.size());  // freed by the list (rd_free)
-    std::memcpy(p->metadata, metadata.data(), metadata.size());
-    p->metadata_size = metadata.size();
+  // with the records. Nothing in it depends on the records, so it is sent
+  // while they are produced: the commit then waits for the records alone.
+  PendingOffsets pending;
+  pending.digests = committed_digests_;
+  if (!offsets_digest.empty()) pending.digests[batch_id] = offsets_digest;
+  while (!pending.digests.empty() && pending.digests.begin()->first <= batch_id - kDigestWindow) {
+    pending.digests.erase(pending.digests.begin());
   }
-  rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
-  rd_kafka_error_t* se;
-  {
+  std::string metadata = EncodeCommitMetadata(pending.digests);
+  pending.sent = std::async(std::launch::async, [this, batch_id, metadata = std::move(metadata), times,
+                                                 abandon = pending.abandon]() -> Status {
     PhaseTimes::Scope timed(times, "kafkaSendOffsets");
-    se = rd_kafka_send_offsets_to_transaction(rk, l, cgmd, static_cast<int>(timeout_ms_));
+    const std::string what = "send_offsets_to_transaction (batch " + std::to_string(batch_id) + ")";
+    rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_t* p = rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0);
+    p->offset = batch_id + 1;
+    if (!metadata.empty()) {
+      p->metadata = std::malloc(metadata.size());  // freed by the list (rd_free)
+      std::memcpy(p->metadata, metadata.data(), metadata.size());
+      p->metadata_size = metadata.size();
+    }
+    rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
+    // Retriable errors (a time-out of a slice included) are retried with
+    // the same offsets, as librdkafka asks, until timeout_ms_, a stop, or
+    // the batch's failure (the sink topic deleted: its partition 0 never
+    // takes the offset, and the abort must not wait a minute for it).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+    Status st;
+    while (rd_kafka_error_t* se = rd_kafka_send_offsets_to_transaction(producer_.get(), l, cgmd, kSliceMs)) {
+      bool again = rd_kafka_error_is_retriable(se) && !rd_kafka_error_is_fatal(se) &&
+                   !rd_kafka_error_txn_requires_abort(se) && std::chrono::steady_clock::now() < deadline &&
+                   !abandon->load() && !cancel_->IsCancelled();
+      if (!again) {
+        LogDebug(description(), "{}: {} (retriable {}, abortable {}, fatal {}, batch failed {})", what,
+                 rd_kafka_error_string(se), rd_kafka_error_is_retriable(se), rd_kafka_error_txn_requires_abort(se),
+                 rd_kafka_error_is_fatal(se), abandon->load());
+        // No abort here: the batch's thread aborts the transaction when it
+        // learns of the failure (CommitTransaction, or the writer's end).
+        st = TxnError(se, what, false);
+        break;
+      }
+      LogDebug(description(), "{}: {} (retrying)", what, rd_kafka_error_string(se));
+      rd_kafka_error_destroy(se);
+    }
+    rd_kafka_consumer_group_metadata_destroy(cgmd);
+    rd_kafka_topic_partition_list_destroy(l);
+    return st;
+  });
+  return pending;
+}
+
+Status KafkaSink::CommitTransaction(int64_t batch_id, PendingOffsets offsets, PhaseTimes* times) {
+  Status sent;
+  {
+    PhaseTimes::Scope timed(times, "kafkaSendOffsetsWait");
+    sent = offsets.sent.get();
   }
-  rd_kafka_consumer_group_metadata_destroy(cgmd);
-  rd_kafka_topic_partition_list_destroy(l);
-  if (se) return TxnError(se, "send_offsets_to_transaction (batch " + std::to_string(batch_id) + ")", true);
+  if (!sent.ok()) {
+    AbortTransaction();
+    return sent;
+  }
   SLUICE_KILL_POINT("kafka_sink:before_commit_transaction");
   rd_kafka_error_t* ce;
   {
     PhaseTimes::Scope timed(times, "kafkaTransactionCommit");
-    ce = rd_kafka_commit_transaction(rk, static_cast<int>(timeout_ms_));
+    ce = rd_kafka_commit_transaction(producer_.get(), static_cast<int>(timeout_ms_));
   }
-  if (ce) {
-    return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
-  }
+  if (ce) return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
   last_committed_ = batch_id;
-  committed_digests_ = std::move(digests);
+  committed_digests_ = std::move(offsets.digests);
   return Status::OK();
 }
 
@@ -500,10 +538,14 @@ namespace {
 // batch's transaction. A writer dropped before Commit aborts it.
 class KafkaSinkWriter final : public SinkWriter {
  public:
-  KafkaSinkWriter(KafkaSink* sink, SinkBatchInfo batch, KafkaSink::Columns cols, bool skip, bool in_txn)
-      : sink_(sink), batch_(std::move(batch)), cols_(cols), skip_(skip), in_txn_(in_txn) {}
+  KafkaSinkWriter(KafkaSink* sink, SinkBatchInfo batch, KafkaSink::Columns cols, bool skip,
+                  std::optional<KafkaSink::PendingOffsets> txn = std::nullopt)
+      : sink_(sink), batch_(std::move(batch)), cols_(cols), skip_(skip), txn_(std::move(txn)) {}
   ~KafkaSinkWriter() override {
-    if (in_txn_) sink_->AbortTransaction();
+    if (!txn_) return;
+    txn_->abandon->store(true);
+    if (txn_->sent.valid()) txn_->sent.wait();  // a transaction API call at a time
+    sink_->AbortTransaction();
   }
   Status Write(int, Batch batch) override {
     if (skip_) return Status::OK();
@@ -517,17 +559,18 @@ class KafkaSinkWriter final : public SinkWriter {
       PhaseTimes::Scope timed(batch_.phase_times, "kafkaProducerFlush");
       st = sink_->FlushDelivered(batch_.id);
     }
-    if (!in_txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
-    in_txn_ = false;  // committed, or aborted by CommitTransaction on failure
-    return sink_->CommitTransaction(batch_.id, batch_.offsets_digest, batch_.phase_times);
+    if (!txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
+    KafkaSink::PendingOffsets offsets = std::move(*txn_);
+    txn_.reset();  // committed, or aborted by CommitTransaction on failure
+    return sink_->CommitTransaction(batch_.id, std::move(offsets), batch_.phase_times);
   }
 
  private:
   KafkaSink* sink_;
   SinkBatchInfo batch_;
   KafkaSink::Columns cols_;
-  bool skip_;    // exactly-once: the batch is already in Kafka
-  bool in_txn_;  // a transaction is open
+  bool skip_;  // exactly-once: the batch is already in Kafka
+  std::optional<KafkaSink::PendingOffsets> txn_;  // a transaction is open
 };
 
 }  // namespace
@@ -541,7 +584,7 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
     batch_topics_.clear();
   }
   if (!exactly_once_) {
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false, false));
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false));
   }
   if (batch.id <= last_committed_) {  // already in Kafka
     auto it = committed_digests_.find(batch.id);
@@ -556,7 +599,7 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
           "the batch would lose its rows and writing it would duplicate rows. Restore the checkpoint's offsets/ "
           "and commits/ files as they were, or write to a new topic with a new checkpoint");
     }
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, true, false));
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, true));
   }
   rd_kafka_error_t* e;
   {
@@ -564,7 +607,8 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
     e = rd_kafka_begin_transaction(producer_.get());
   }
   if (e) return TxnError(e, "begin_transaction", false);
-  return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false, true));
+  return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(
+      this, batch, cols, false, SendOffsets(batch.id, batch.offsets_digest, batch.phase_times)));
 }
 
 void KafkaSink::Stop() {

@@ -29,10 +29,12 @@
 // not seen only on its one-second topic scan: batch 0 took a second). Each
 // batch adds its phases to SinkBatchInfo::phase_times: kafkaProduce (thread
 // time of handing rows to the producer), kafkaBeginTransaction,
-// kafkaProducerFlush, kafkaSendOffsets, kafkaTransactionCommit.
+// kafkaProducerFlush, kafkaSendOffsets (thread time: it runs while the rows
+// are produced), kafkaSendOffsetsWait, kafkaTransactionCommit.
 #pragma once
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,9 +80,24 @@ class KafkaSink : public Sink {
   // seconds, naming the topic (librdkafka would wait for
   // transaction.timeout.ms / message.timeout.ms and report a time-out).
   Status FlushDelivered(int64_t batch_id);
-  // Records, batch id and offsets digest, atomically. Adds kafkaSendOffsets
-  // and kafkaTransactionCommit to `times` (may be null).
-  Status CommitTransaction(int64_t batch_id, const std::string& offsets_digest, PhaseTimes* times);
+  // Exactly-once, the transaction of batch `batch_id` open: starts adding
+  // the group offset batch_id + 1 with the digests of the newest committed
+  // batches and `offsets_digest` (send_offsets_to_transaction, two broker
+  // round trips) on its own thread, while the batch's rows are produced;
+  // kafkaSendOffsets. The pending commit keeps the digests to record once
+  // the transaction commits.
+  struct PendingOffsets {
+    std::future<Status> sent;
+    std::map<int64_t, std::string> digests;
+    // Set when the batch failed: the send gives up within kSliceMs (it is
+    // tried kSliceMs at a time), so that the transaction can be aborted.
+    std::shared_ptr<std::atomic<bool>> abandon = std::make_shared<std::atomic<bool>>(false);
+  };
+  PendingOffsets SendOffsets(int64_t batch_id, const std::string& offsets_digest, PhaseTimes* times);
+  // Records, batch id and offsets digest, atomically: waits for `offsets`
+  // (kafkaSendOffsetsWait), then commits (kafkaTransactionCommit). On
+  // failure the transaction is aborted.
+  Status CommitTransaction(int64_t batch_id, PendingOffsets offsets, PhaseTimes* times);
   void AbortTransaction();
 
   // The metadata string of the committed group offset: the offsets digests
