@@ -128,6 +128,14 @@ Status KafkaSink::Open(const SinkContext& ctx) {
     if (config_.properties().find("transaction.timeout.ms") == config_.properties().end()) {
       extra["transaction.timeout.ms"] = std::to_string(timeout_ms_);
     }
+    // A transaction begun right after the previous one committed finds the
+    // coordinator still writing its commit markers: AddOffsetsToTxn (and
+    // AddPartitionsToTxn) answer CONCURRENT_TRANSACTIONS, retried after
+    // retry.backoff.ms, 100 ms by default, which was the p90 of a batch's
+    // commit at one batch every few ms. The markers take a few ms.
+    if (config_.properties().find("retry.backoff.ms") == config_.properties().end()) {
+      extra["retry.backoff.ms"] = std::to_string(kTxnRetryBackoffMs);
+    }
   }
   for (const auto& [k, v] : extra) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {

@@ -144,6 +144,8 @@ class KafkaSink : public Sink {
   // or fails within timeout_ms_ (abandoning it midway gains nothing).
   const CancellationToken* cancel_ = &CancellationToken::Never();
   static constexpr int kSliceMs = 250;
+  // retry.backoff.ms of the transactional producer unless set (Open).
+  static constexpr int kTxnRetryBackoffMs = 10;
   static constexpr int kTopicCheckMs = 1000;
   RdKafkaPtr producer_;
   // Kept while the producer lives, so that librdkafka keeps the topic's
