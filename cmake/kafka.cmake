@@ -59,9 +59,10 @@ add_executable(kafka_topic_tool ${PROJECT_SOURCE_DIR}/test/kafka/kafka_topic_too
 target_link_libraries(kafka_topic_tool PRIVATE PkgConfig::RDKAFKA Threads::Threads)
 target_include_directories(kafka_topic_tool PRIVATE ${CLI11_INCLUDE_DIR})
 # The Kafka half of the random SIGKILL loop, short: Kafka -> Kafka
-# exactlyOnce and Kafka -> aggregation -> Kafka exactlyOnce, 3 kills each,
-# against a private broker (about half a minute).
+# exactlyOnce, Kafka -> aggregation -> Kafka exactlyOnce and the trickle
+# (many tiny batches, default trigger) Kafka -> Kafka exactlyOnce, 3 kills
+# each, against a private broker (well under a minute).
 add_test(NAME kafka_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
          --sluice $<TARGET_FILE:sluice> --kafka-tool $<TARGET_FILE:kafka_topic_tool> --kills 3
-         --pipelines kafka,kafka-agg)
+         --pipelines kafka,kafka-agg,kafka-trickle)
 set_tests_properties(kafka_sigkill_test PROPERTIES LABELS "kafka;integration" TIMEOUT 300)

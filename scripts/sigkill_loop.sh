@@ -8,7 +8,8 @@
 # during startup, recovery, a batch, a fsync, a Kafka transaction.
 #
 #   scripts/sigkill_loop.sh [--sluice BIN] [--kafka-tool BIN] [--kills N]
-#                           [--pipelines file,agg,agg-rocksdb,kafka,kafka-agg] [--seed S]
+#                           [--pipelines file,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle[:KILLS]]
+#                           [--seed S]
 #                           [--work DIR] [--keep]
 #
 # Pipelines (each on its own input, checkpoint and output):
@@ -28,10 +29,17 @@
 #   kafka-agg  keyed topic -> count per key -> Kafka sink, update mode,
 #              exactlyOnce 'true' (one output partition): the last count
 #              written for each key is compared with the input.
+#   kafka-trickle  topic (4 partitions) -> Kafka source with the default
+#              trigger and no maxOffsetsPerTrigger -> Kafka sink with
+#              exactlyOnce 'true', while a background producer keeps adding
+#              1..10 records at a time (a kafka_topic_tool run each, several
+#              a second) through every run and kill: the job runs many tiny
+#              batches, the low-latency case. Output checked as for kafka.
 # The Kafka pipelines start a private broker (scripts/kafka/broker.sh),
 # unless KAFKA_BOOTSTRAP names a running one.
 #
-# --kills N: kills per pipeline (default 70: 280 over the four pipelines).
+# --kills N: kills per pipeline (default 70: 280 over the four pipelines);
+# a pipeline named as NAME:K in --pipelines gets K kills instead.
 # Each round adds input, starts the job, waits a random time (file and agg
 # up to 0.4 s, Kafka up to 3 s: a Kafka job needs about a second to start)
 # and kills it with SIGKILL; a process that exits by itself in between is a
@@ -74,7 +82,9 @@ else
   mkdir -p "$WORK"
 fi
 BROKER_DIR=
+TRICKLE_PID=
 cleanup() {
+  if [[ -n $TRICKLE_PID ]]; then kill "$TRICKLE_PID" 2>/dev/null || true; wait "$TRICKLE_PID" 2>/dev/null || true; fi
   if [[ -n $BROKER_DIR ]]; then bash "$ROOT/scripts/kafka/broker.sh" --dir "$BROKER_DIR" stop >/dev/null 2>&1 || true; fi
   if ((KEEP)); then echo "sigkill_loop.sh: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
@@ -145,6 +155,14 @@ START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
   AS SELECT CAST(value AS STRING) AS value FROM input;
 SQL
     ;;
+    kafka-trickle) cat <<SQL
+CREATE STREAM input USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', subscribe 'skt-in',
+  startingOffsets 'earliest');
+CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', topic 'skt-out', exactlyOnce 'true');
+START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
+  AS SELECT CAST(value AS STRING) AS value FROM input;
+SQL
+    ;;
     kafka-agg) cat <<SQL
 CREATE STREAM input USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', subscribe 'ska-in',
   startingOffsets 'earliest', maxOffsetsPerTrigger '40');
@@ -156,19 +174,48 @@ SQL
   esac
 }
 
+# kafka-trickle: a background producer of the next ids, 1..10 records per
+# kafka_topic_tool run, until <dir>/trickle.stop exists; <dir>/trickle.next
+# holds the next id once a run's records are all acknowledged.
+start_trickle() {  # topic dir
+  local topic=$1 d=$2
+  rm -f "$d/trickle.stop"
+  echo "$NEXT_ID" > "$d/trickle.next"
+  (
+    id=$NEXT_ID
+    RANDOM=$((SEED + 1))
+    while [[ ! -e $d/trickle.stop ]]; do
+      n=$(( RANDOM % 10 + 1 ))
+      "$KAFKA_TOOL" produce --bootstrap "$KAFKA_BOOTSTRAP" --topic "$topic" --from "$id" --to $((id + n)) \
+        2>>"$d/trickle.err" || { echo failed > "$d/trickle.failed"; exit 1; }
+      id=$((id + n))
+      echo "$id" > "$d/trickle.next.tmp" && mv "$d/trickle.next.tmp" "$d/trickle.next"
+    done
+  ) &
+  TRICKLE_PID=$!
+}
+stop_trickle() {  # dir; sets NEXT_ID; returns 1 if a produce run failed
+  touch "$1/trickle.stop"
+  wait "$TRICKLE_PID" 2>/dev/null || true
+  TRICKLE_PID=
+  NEXT_ID=$(cat "$1/trickle.next")
+  [[ ! -e $1/trickle.failed ]]
+}
+
 # ---- the check: prints "<duplicates> <losses> <unknown>" (scripts/sigkill_check.py)
 check() { python3 "$ROOT/scripts/sigkill_check.py" "$@"; }
 
 # ---- one pipeline --------------------------------------------------------------
 TOTAL_KILLS=0; TOTAL_FAILED=0; TOTAL_DUPS=0; TOTAL_LOSSES=0; TOTAL_UNKNOWN=0; TOTAL_INPUT=0
 run_pipeline() {
-  local p=$1 d=$WORK/$1 max_ms kills=0 after_batch=0 failed=0
+  local p=$1 rounds=$2 d=$WORK/$1 max_ms kills=0 after_batch=0 failed=0
   mkdir -p "$d/in"
   NEXT_ID=0
   case $p in
     file|agg|agg-rocksdb) max_ms=400 ;;
     kafka) need_kafka; create_topic sk-in 2; create_topic sk-out 2; max_ms=3000 ;;
     kafka-agg) need_kafka; create_topic ska-in 2; create_topic ska-out 1; max_ms=3000 ;;
+    kafka-trickle) need_kafka; create_topic skt-in 4; create_topic skt-out 2; max_ms=3000 ;;
   esac
   write_job "$p" "$d" "" > "$d/job.sql"
   write_job "$p" "$d" "TRIGGER AVAILABLE NOW" > "$d/final.sql"
@@ -177,9 +224,11 @@ run_pipeline() {
       file|agg|agg-rocksdb) add_file_input "$d/in" ;;
       kafka) add_topic_input sk-in ;;
       kafka-agg) add_topic_input ska-in 7 ;;
+      kafka-trickle) ;;  # the background producer adds it
     esac
   }
-  for ((r = 1; r <= KILLS; ++r)); do
+  [[ $p == kafka-trickle ]] && start_trickle skt-in "$d"
+  for ((r = 1; r <= rounds; ++r)); do
     add_input
     ((RANDOM % 3 == 0)) && add_input
     local delay; delay=$(random_delay "$max_ms")
@@ -188,6 +237,7 @@ run_pipeline() {
     sleep "$delay"
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || rc=$?  # (2>/dev/null: no "Killed" notice from bash)
+    grep "\] query .* batch [0-9]*:" "$d/run.err" >> "$d/batches" || true  # batches the run finished
     if ((rc == 137)); then
       kills=$((kills + 1))
       grep -q "\] query .* batch [0-9]*:" "$d/run.err" && after_batch=$((after_batch + 1))
@@ -198,6 +248,11 @@ run_pipeline() {
     fi
   done
   # Drain (and once more: nothing left), then check.
+  if [[ $p == kafka-trickle ]]; then
+    if ! stop_trickle "$d"; then
+      failed=$((failed + 1)); echo "sigkill_loop.sh: $p: the background producer failed:" >&2; tail -n 5 "$d/trickle.err" >&2
+    fi
+  fi
   add_input
   local rc=0
   "$SLUICE" run "$d/final.sql" >"$d/final.out" 2>"$d/final.err" || rc=$?
@@ -212,20 +267,28 @@ run_pipeline() {
   case $p in
     kafka) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic sk-out > "$d/dump" ;;
     kafka-agg) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic ska-out > "$d/dump" ;;
+    kafka-trickle) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic skt-out > "$d/dump" ;;
   esac
-  local dups losses unknown
-  read -r dups losses unknown < <(check "$p" "$d" "$NEXT_ID")
-  printf '%-10s kills %4d (%d after a committed batch)  failed restarts %d  input records %6d  duplicates %d  losses %d  unknown %d\n' \
-    "$p" "$kills" "$after_batch" "$failed" "$NEXT_ID" "$dups" "$losses" "$unknown"
+  local dups losses unknown checked=$p
+  [[ $p == kafka-trickle ]] && checked=kafka  # the same output: ids once each
+  read -r dups losses unknown < <(check "$checked" "$d" "$NEXT_ID")
+  local batches=""
+  [[ $p == kafka-trickle ]] && batches="  batches finished in killed runs $(cat "$d/batches" 2>/dev/null | wc -l)"
+  printf '%-10s kills %4d (%d after a committed batch)  failed restarts %d  input records %6d  duplicates %d  losses %d  unknown %d%s\n' \
+    "$p" "$kills" "$after_batch" "$failed" "$NEXT_ID" "$dups" "$losses" "$unknown" "$batches"
   TOTAL_KILLS=$((TOTAL_KILLS + kills)); TOTAL_FAILED=$((TOTAL_FAILED + failed)); TOTAL_INPUT=$((TOTAL_INPUT + NEXT_ID))
   TOTAL_DUPS=$((TOTAL_DUPS + dups)); TOTAL_LOSSES=$((TOTAL_LOSSES + losses)); TOTAL_UNKNOWN=$((TOTAL_UNKNOWN + unknown))
 }
 
 IFS=, read -r -a LIST <<< "$PIPELINES"
-for p in "${LIST[@]}"; do
+for entry in "${LIST[@]}"; do
+  p=${entry%%:*} k=$KILLS
+  [[ $entry == *:* ]] && k=${entry#*:}
+  [[ $k =~ ^[0-9]+$ ]] || { echo "sigkill_loop.sh: bad kill count in '$entry'" >&2; exit 2; }
   case $p in
-    file|agg|agg-rocksdb|kafka|kafka-agg) run_pipeline "$p" ;;
-    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, agg, agg-rocksdb, kafka, kafka-agg)" >&2; exit 2 ;;
+    file|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle) run_pipeline "$p" "$k" ;;
+    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle)" >&2
+       exit 2 ;;
   esac
 done
 printf 'TOTAL      kills %4d  failed restarts %d  input records %6d  duplicates %d  losses %d  unknown %d\n' \

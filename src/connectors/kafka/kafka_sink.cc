@@ -2,18 +2,94 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <unordered_map>
 
 #include "checkpoint/metadata_log.h"
 #include "common/json_writer.h"
+#include "common/log.h"
 #include "env/kill_point.h"
 
 namespace sluice::kafka {
 
+struct KafkaSink::ProducerEvents {
+  static constexpr int kApiKeys = 128;  // Kafka's ApiKeys are below 100
+  static constexpr int16_t kInitProducerId = 22;
+  std::array<std::atomic<int64_t>, kApiKeys> sent{};
+  std::mutex mu;
+  std::condition_variable cv;
+  // GUARDED_BY(mu): an InitProducerId request was answered. Not
+  // necessarily with an id: the interceptor sees transport errors only,
+  // and librdkafka retries a broker's error (a coordinator still loading,
+  // on a new cluster) on its own.
+  bool pid_answered = false;
+};
+
 namespace {
 int Col(const Schema& s, const char* name) { return s.IndexOf(name); }
+
+// The events of each live producer, by handle: librdkafka's interceptors
+// may still run on its threads while a client is destroyed, so they find
+// the sink's state here (a client whose sink is gone finds nothing) rather
+// than through a pointer that could dangle.
+std::mutex& EventsMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::unordered_map<const rd_kafka_t*, std::shared_ptr<KafkaSink::ProducerEvents>>& EventsByClient() {
+  static std::unordered_map<const rd_kafka_t*, std::shared_ptr<KafkaSink::ProducerEvents>> m;
+  return m;
+}
+// The events of the producer being created on this thread (on_new runs
+// inside rd_kafka_new, before its handle is returned).
+thread_local std::shared_ptr<KafkaSink::ProducerEvents>* t_new_events = nullptr;
+
+std::shared_ptr<KafkaSink::ProducerEvents> EventsOf(const rd_kafka_t* rk) {
+  std::lock_guard<std::mutex> l(EventsMutex());
+  auto it = EventsByClient().find(rk);
+  return it == EventsByClient().end() ? nullptr : it->second;
+}
+
+rd_kafka_resp_err_t OnRequestSent(rd_kafka_t* rk, int, const char*, int32_t, int16_t api_key, int16_t, int32_t,
+                                  size_t, void*) {
+  if (auto ev = EventsOf(rk); ev && api_key >= 0 && api_key < KafkaSink::ProducerEvents::kApiKeys) {
+    ev->sent[static_cast<size_t>(api_key)].fetch_add(1);
+  }
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_resp_err_t OnResponseReceived(rd_kafka_t* rk, int, const char*, int32_t, int16_t api_key, int16_t, int32_t,
+                                       size_t, int64_t, rd_kafka_resp_err_t err, void*) {
+  if (api_key != KafkaSink::ProducerEvents::kInitProducerId || err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
+  }
+  if (auto ev = EventsOf(rk)) {
+    std::lock_guard<std::mutex> l(ev->mu);
+    ev->pid_answered = true;
+    ev->cv.notify_all();
+  }
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+rd_kafka_resp_err_t OnNew(rd_kafka_t* rk, const rd_kafka_conf_t*, void*, char*, size_t) {
+  if (t_new_events != nullptr) {
+    std::lock_guard<std::mutex> l(EventsMutex());
+    EventsByClient()[rk] = *t_new_events;
+  }
+  rd_kafka_interceptor_add_on_request_sent(rk, "sluice-kafka-sink", OnRequestSent, nullptr);
+  rd_kafka_interceptor_add_on_response_received(rk, "sluice-kafka-sink", OnResponseReceived, nullptr);
+  return RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
+void ForgetEvents(const rd_kafka_t* rk) {
+  std::lock_guard<std::mutex> l(EventsMutex());
+  EventsByClient().erase(rk);
+}
 }  // namespace
 
 Result<std::shared_ptr<KafkaSink>> KafkaSink::Make(const SourceOptions& options) {
@@ -52,6 +128,14 @@ Status KafkaSink::Open(const SinkContext& ctx) {
     if (config_.properties().find("transaction.timeout.ms") == config_.properties().end()) {
       extra["transaction.timeout.ms"] = std::to_string(timeout_ms_);
     }
+    // A transaction begun right after the previous one committed finds the
+    // coordinator still writing its commit markers: AddOffsetsToTxn (and
+    // AddPartitionsToTxn) answer CONCURRENT_TRANSACTIONS, retried after
+    // retry.backoff.ms, 100 ms by default, which was the p90 of a batch's
+    // commit at one batch every few ms. The markers take a few ms.
+    if (config_.properties().find("retry.backoff.ms") == config_.properties().end()) {
+      extra["retry.backoff.ms"] = std::to_string(kTxnRetryBackoffMs);
+    }
   }
   for (const auto& [k, v] : extra) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
@@ -61,13 +145,17 @@ Status KafkaSink::Open(const SinkContext& ctx) {
   }
   rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
   rd_kafka_conf_set_opaque(conf, &delivery_);
+  rd_kafka_conf_interceptor_add_on_new(conf, "sluice-kafka-sink", OnNew, nullptr);
+  events_ = std::make_shared<ProducerEvents>();
+  t_new_events = &events_;
   rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_PRODUCER, conf, err, sizeof err, config_.log_tag());
+  t_new_events = nullptr;
   if (!rk) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(std::string("cannot create the Kafka producer: ") + err);
   }
   producer_.reset(rk);
-  if (!exactly_once_) return Status::OK();
+  if (!exactly_once_) return WarmUp();
   // Fences any older producer with this transactional.id and aborts its
   // open transaction (a batch half-written before a crash).
   // init_transactions may be called again after a retriable error, a
@@ -83,7 +171,57 @@ Status KafkaSink::Open(const SinkContext& ctx) {
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: init_transactions"));
   }
   SLUICE_ASSIGN_OR_RETURN(last_committed_, ReadCommittedBatch());
+  return WarmUp();
+}
+
+Status KafkaSink::WarmUp() {
+  rd_kafka_t* rk = producer_.get();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+  if (!topic_.empty()) {
+    // librdkafka learns a topic's partitions when a record for it is
+    // produced, on its next topic scan (once a second): batch 0's records
+    // waited for it. A metadata request naming the topic fills its cache
+    // now (it may create the topic where the broker auto-creates topics,
+    // as the first record would).
+    topic_handle_ = rd_kafka_topic_new(rk, topic_.c_str(), nullptr);
+    for (;;) {
+      const rd_kafka_metadata_t* md = nullptr;
+      rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, topic_handle_, &md, kSliceMs);
+      if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          // Batches fail naming the topic if it is still missing then.
+          LogDebug(description(), "topic '{}': {}", topic_,
+                   md->topic_cnt == 1 ? rd_kafka_err2str(md->topics[0].err) : "not in the metadata");
+        }
+        rd_kafka_metadata_destroy(md);
+        break;
+      }
+      if (e != RD_KAFKA_RESP_ERR__TIMED_OUT || std::chrono::steady_clock::now() >= deadline) {
+        LogDebug(description(), "no metadata for topic '{}' before the first batch: {}", topic_, rd_kafka_err2str(e));
+        break;
+      }
+      SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: metadata of topic '" + topic_ + "'"));
+    }
+  }
+  // The idempotent producer sends nothing before it has a producer id,
+  // asked for once a broker is connected (init_transactions got it in
+  // exactly-once mode). Its first answer usually brings it; librdkafka has
+  // no call that says so, and retries a refusal by itself.
+  std::unique_lock<std::mutex> l(events_->mu);
+  while (!events_->pid_answered) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      LogDebug(description(), "no producer id before the first batch");
+      break;
+    }
+    events_->cv.wait_for(l, std::chrono::milliseconds(kSliceMs));
+    if (!events_->pid_answered) SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: producer id"));
+  }
   return Status::OK();
+}
+
+int64_t KafkaSink::requests_sent(int api_key) const {
+  if (!events_ || api_key < 0 || api_key >= ProducerEvents::kApiKeys) return 0;
+  return events_->sent[static_cast<size_t>(api_key)].load();
 }
 
 Result<int64_t> KafkaSink::ReadCommittedBatch() {
@@ -277,6 +415,7 @@ Status KafkaSink::CheckTopicsExist(int64_t batch_id) {
   if (topics.empty()) return Status::OK();
   // All topics: a request naming a topic could auto-create it.
   const rd_kafka_metadata_t* md = nullptr;
+  topic_checks_.fetch_add(1);
   if (rd_kafka_metadata(producer_.get(), 1, nullptr, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::OK();  // the cluster cannot say now; keep waiting
   }
@@ -318,33 +457,79 @@ Status KafkaSink::FlushDelivered(int64_t batch_id) {
   return Status::OK();
 }
 
-Status KafkaSink::CommitTransaction(int64_t batch_id, const std::string& offsets_digest) {
-  rd_kafka_t* rk = producer_.get();
+KafkaSink::PendingOffsets KafkaSink::SendOffsets(int64_t batch_id, const std::string& offsets_digest,
+                                                 PhaseTimes* times) {
   // The batch id and what the newest batches covered, committed atomically
-  // with the records.
-  std::map<int64_t, std::string> digests = committed_digests_;
-  if (!offsets_digest.empty()) digests[batch_id] = offsets_digest;
-  while (!digests.empty() && digests.begin()->first <= batch_id - kDigestWindow) digests.erase(digests.begin());
-  const std::string metadata = EncodeCommitMetadata(digests);
-  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_t* p = rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0);
-  p->offset = batch_id + 1;
-  if (!metadata.empty()) {
-    p->metadata = std::malloc(metadata.size());  // freed by the list (rd_free)
-    std::memcpy(p->metadata, metadata.data(), metadata.size());
-    p->metadata_size = metadata.size();
+  // with the records. Nothing in it depends on the records, so it is sent
+  // while they are produced: the commit then waits for the records alone.
+  PendingOffsets pending;
+  pending.digests = committed_digests_;
+  if (!offsets_digest.empty()) pending.digests[batch_id] = offsets_digest;
+  while (!pending.digests.empty() && pending.digests.begin()->first <= batch_id - kDigestWindow) {
+    pending.digests.erase(pending.digests.begin());
   }
-  rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
-  rd_kafka_error_t* se = rd_kafka_send_offsets_to_transaction(rk, l, cgmd, static_cast<int>(timeout_ms_));
-  rd_kafka_consumer_group_metadata_destroy(cgmd);
-  rd_kafka_topic_partition_list_destroy(l);
-  if (se) return TxnError(se, "send_offsets_to_transaction (batch " + std::to_string(batch_id) + ")", true);
+  std::string metadata = EncodeCommitMetadata(pending.digests);
+  pending.sent = std::async(std::launch::async, [this, batch_id, metadata = std::move(metadata), times,
+                                                 abandon = pending.abandon]() -> Status {
+    PhaseTimes::Scope timed(times, "kafkaSendOffsets");
+    const std::string what = "send_offsets_to_transaction (batch " + std::to_string(batch_id) + ")";
+    rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_t* p = rd_kafka_topic_partition_list_add(l, topic_.c_str(), 0);
+    p->offset = batch_id + 1;
+    if (!metadata.empty()) {
+      p->metadata = std::malloc(metadata.size());  // freed by the list (rd_free)
+      std::memcpy(p->metadata, metadata.data(), metadata.size());
+      p->metadata_size = metadata.size();
+    }
+    rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
+    // Retriable errors (a time-out of a slice included) are retried with
+    // the same offsets, as librdkafka asks, until timeout_ms_, a stop, or
+    // the batch's failure (the sink topic deleted: its partition 0 never
+    // takes the offset, and the abort must not wait a minute for it).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+    Status st;
+    while (rd_kafka_error_t* se = rd_kafka_send_offsets_to_transaction(producer_.get(), l, cgmd, kSliceMs)) {
+      bool again = rd_kafka_error_is_retriable(se) && !rd_kafka_error_is_fatal(se) &&
+                   !rd_kafka_error_txn_requires_abort(se) && std::chrono::steady_clock::now() < deadline &&
+                   !abandon->load() && !cancel_->IsCancelled();
+      if (!again) {
+        LogDebug(description(), "{}: {} (retriable {}, abortable {}, fatal {}, batch failed {})", what,
+                 rd_kafka_error_string(se), rd_kafka_error_is_retriable(se), rd_kafka_error_txn_requires_abort(se),
+                 rd_kafka_error_is_fatal(se), abandon->load());
+        // No abort here: the batch's thread aborts the transaction when it
+        // learns of the failure (CommitTransaction, or the writer's end).
+        st = TxnError(se, what, false);
+        break;
+      }
+      LogDebug(description(), "{}: {} (retrying)", what, rd_kafka_error_string(se));
+      rd_kafka_error_destroy(se);
+    }
+    rd_kafka_consumer_group_metadata_destroy(cgmd);
+    rd_kafka_topic_partition_list_destroy(l);
+    return st;
+  });
+  return pending;
+}
+
+Status KafkaSink::CommitTransaction(int64_t batch_id, PendingOffsets offsets, PhaseTimes* times) {
+  Status sent;
+  {
+    PhaseTimes::Scope timed(times, "kafkaSendOffsetsWait");
+    sent = offsets.sent.get();
+  }
+  if (!sent.ok()) {
+    AbortTransaction();
+    return sent;
+  }
   SLUICE_KILL_POINT("kafka_sink:before_commit_transaction");
-  if (rd_kafka_error_t* ce = rd_kafka_commit_transaction(rk, static_cast<int>(timeout_ms_))) {
-    return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
+  rd_kafka_error_t* ce;
+  {
+    PhaseTimes::Scope timed(times, "kafkaTransactionCommit");
+    ce = rd_kafka_commit_transaction(producer_.get(), static_cast<int>(timeout_ms_));
   }
+  if (ce) return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
   last_committed_ = batch_id;
-  committed_digests_ = std::move(digests);
+  committed_digests_ = std::move(offsets.digests);
   return Status::OK();
 }
 
@@ -361,26 +546,39 @@ namespace {
 // batch's transaction. A writer dropped before Commit aborts it.
 class KafkaSinkWriter final : public SinkWriter {
  public:
-  KafkaSinkWriter(KafkaSink* sink, SinkBatchInfo batch, KafkaSink::Columns cols, bool skip, bool in_txn)
-      : sink_(sink), batch_(std::move(batch)), cols_(cols), skip_(skip), in_txn_(in_txn) {}
+  KafkaSinkWriter(KafkaSink* sink, SinkBatchInfo batch, KafkaSink::Columns cols, bool skip,
+                  std::optional<KafkaSink::PendingOffsets> txn = std::nullopt)
+      : sink_(sink), batch_(std::move(batch)), cols_(cols), skip_(skip), txn_(std::move(txn)) {}
   ~KafkaSinkWriter() override {
-    if (in_txn_) sink_->AbortTransaction();
+    if (!txn_) return;
+    txn_->abandon->store(true);
+    if (txn_->sent.valid()) txn_->sent.wait();  // a transaction API call at a time
+    sink_->AbortTransaction();
   }
-  Status Write(int, Batch batch) override { return skip_ ? Status::OK() : sink_->Produce(cols_, batch); }
+  Status Write(int, Batch batch) override {
+    if (skip_) return Status::OK();
+    PhaseTimes::Scope timed(batch_.phase_times, "kafkaProduce");
+    return sink_->Produce(cols_, batch);
+  }
   Status Commit() override {
     if (skip_) return Status::OK();
-    Status st = sink_->FlushDelivered(batch_.id);
-    if (!in_txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
-    in_txn_ = false;  // committed, or aborted by CommitTransaction on failure
-    return sink_->CommitTransaction(batch_.id, batch_.offsets_digest);
+    Status st;
+    {
+      PhaseTimes::Scope timed(batch_.phase_times, "kafkaProducerFlush");
+      st = sink_->FlushDelivered(batch_.id);
+    }
+    if (!txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
+    KafkaSink::PendingOffsets offsets = std::move(*txn_);
+    txn_.reset();  // committed, or aborted by CommitTransaction on failure
+    return sink_->CommitTransaction(batch_.id, std::move(offsets), batch_.phase_times);
   }
 
  private:
   KafkaSink* sink_;
   SinkBatchInfo batch_;
   KafkaSink::Columns cols_;
-  bool skip_;    // exactly-once: the batch is already in Kafka
-  bool in_txn_;  // a transaction is open
+  bool skip_;  // exactly-once: the batch is already in Kafka
+  std::optional<KafkaSink::PendingOffsets> txn_;  // a transaction is open
 };
 
 }  // namespace
@@ -394,7 +592,7 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
     batch_topics_.clear();
   }
   if (!exactly_once_) {
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false, false));
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false));
   }
   if (batch.id <= last_committed_) {  // already in Kafka
     auto it = committed_digests_.find(batch.id);
@@ -409,10 +607,16 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
           "the batch would lose its rows and writing it would duplicate rows. Restore the checkpoint's offsets/ "
           "and commits/ files as they were, or write to a new topic with a new checkpoint");
     }
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, true, false));
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, true));
   }
-  if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get())) return TxnError(e, "begin_transaction", false);
-  return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false, true));
+  rd_kafka_error_t* e;
+  {
+    PhaseTimes::Scope timed(batch.phase_times, "kafkaBeginTransaction");
+    e = rd_kafka_begin_transaction(producer_.get());
+  }
+  if (e) return TxnError(e, "begin_transaction", false);
+  return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(
+      this, batch, cols, false, SendOffsets(batch.id, batch.offsets_digest, batch.phase_times)));
 }
 
 void KafkaSink::Stop() {
@@ -422,7 +626,13 @@ void KafkaSink::Stop() {
     // topic that may be gone.
     rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE);
     rd_kafka_flush(producer_.get(), 10000);
+    if (topic_handle_ != nullptr) {
+      rd_kafka_topic_destroy(topic_handle_);
+      topic_handle_ = nullptr;
+    }
+    const rd_kafka_t* rk = producer_.get();
     producer_.reset();
+    ForgetEvents(rk);
   }
 }
 

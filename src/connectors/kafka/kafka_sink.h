@@ -22,9 +22,19 @@
 // the newest batches covered (their offsets digests, SinkBatchInfo), so a
 // batch id replayed over other offsets than it was committed with fails
 // instead of being skipped.
+//
+// Open() also readies the producer before the first batch: it asks for the
+// `topic` option's metadata and waits for the producer id (idempotence), so
+// that batch 0 does not wait for them (librdkafka asks for a topic it has
+// not seen only on its one-second topic scan: batch 0 took a second). Each
+// batch adds its phases to SinkBatchInfo::phase_times: kafkaProduce (thread
+// time of handing rows to the producer), kafkaBeginTransaction,
+// kafkaProducerFlush, kafkaSendOffsets (thread time: it runs while the rows
+// are produced), kafkaSendOffsetsWait, kafkaTransactionCommit.
 #pragma once
 
 #include <atomic>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -70,8 +80,24 @@ class KafkaSink : public Sink {
   // seconds, naming the topic (librdkafka would wait for
   // transaction.timeout.ms / message.timeout.ms and report a time-out).
   Status FlushDelivered(int64_t batch_id);
-  // Records, batch id and offsets digest, atomically.
-  Status CommitTransaction(int64_t batch_id, const std::string& offsets_digest);
+  // Exactly-once, the transaction of batch `batch_id` open: starts adding
+  // the group offset batch_id + 1 with the digests of the newest committed
+  // batches and `offsets_digest` (send_offsets_to_transaction, two broker
+  // round trips) on its own thread, while the batch's rows are produced;
+  // kafkaSendOffsets. The pending commit keeps the digests to record once
+  // the transaction commits.
+  struct PendingOffsets {
+    std::future<Status> sent;
+    std::map<int64_t, std::string> digests;
+    // Set when the batch failed: the send gives up within kSliceMs (it is
+    // tried kSliceMs at a time), so that the transaction can be aborted.
+    std::shared_ptr<std::atomic<bool>> abandon = std::make_shared<std::atomic<bool>>(false);
+  };
+  PendingOffsets SendOffsets(int64_t batch_id, const std::string& offsets_digest, PhaseTimes* times);
+  // Records, batch id and offsets digest, atomically: waits for `offsets`
+  // (kafkaSendOffsetsWait), then commits (kafkaTransactionCommit). On
+  // failure the transaction is aborted.
+  Status CommitTransaction(int64_t batch_id, PendingOffsets offsets, PhaseTimes* times);
   void AbortTransaction();
 
   // The metadata string of the committed group offset: the offsets digests
@@ -82,10 +108,27 @@ class KafkaSink : public Sink {
   static std::string EncodeCommitMetadata(const std::map<int64_t, std::string>& digests);
   static Result<std::map<int64_t, std::string>> DecodeCommitMetadata(std::string_view metadata);
 
+  // How many requests of Kafka protocol ApiKey `api_key` (0 Produce, 3
+  // Metadata, 22 InitProducerId, ...) the producer has sent since Open,
+  // counted by a librdkafka on_request_sent interceptor: what a batch
+  // waits on, counted rather than timed (tests). Metadata requests of the
+  // sink's own topic check (FlushDelivered) are counted apart:
+  // topic_checks().
+  int64_t requests_sent(int api_key) const;
+  int64_t topic_checks() const { return topic_checks_.load(); }
+
+  // The producer's broker requests and the producer id, seen from
+  // librdkafka's threads (kafka_sink.cc).
+  struct ProducerEvents;
+
  private:
   Result<Columns> ResolveColumns(const Schema& schema) const;
   Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
   Result<int64_t> ReadCommittedBatch();
+  // Fetches the metadata of `topic` and waits for the producer id, each
+  // until it is there, timeout_ms_ passed (the batches then wait as they
+  // would have) or the query stops (an error).
+  Status WarmUp();
   // NotFound naming the first topic this batch wrote to that the cluster
   // does not list; OK if all exist or the cluster cannot be asked now.
   Status CheckTopicsExist(int64_t batch_id);
@@ -101,8 +144,15 @@ class KafkaSink : public Sink {
   // or fails within timeout_ms_ (abandoning it midway gains nothing).
   const CancellationToken* cancel_ = &CancellationToken::Never();
   static constexpr int kSliceMs = 250;
+  // retry.backoff.ms of the transactional producer unless set (Open).
+  static constexpr int kTxnRetryBackoffMs = 10;
   static constexpr int kTopicCheckMs = 1000;
   RdKafkaPtr producer_;
+  // Kept while the producer lives, so that librdkafka keeps the topic's
+  // metadata that WarmUp fetched.
+  rd_kafka_topic_t* topic_handle_ = nullptr;
+  std::shared_ptr<ProducerEvents> events_;
+  std::atomic<int64_t> topic_checks_{0};
   // Topics of the current batch's rows when they come from the topic
   // column (else topic_).
   std::mutex batch_topics_mu_;

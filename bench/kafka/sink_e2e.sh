@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Kafka -> Kafka throughput: the high-rate case of the Kafka sink, available
+# now, at least once and exactly once. Starts a private broker, loads EVENTS
+# Yahoo ad events (kafka_load) into a PARTITIONS-partition topic, then RUNS
+# times, for each binary and each mode, runs
+#   Kafka -> from_json(CAST(value AS STRING), <ad schema>) -> filter
+#   (event_type = 'view') -> to_json(struct(ad_id, event_time)) -> Kafka
+# into a fresh output topic with `sluice run` (available now), and prints
+# wall seconds, input events/s, events/s per core (user+sys CPU of the
+# process), the batches and the output records (every view once: checked
+# against a count of the input's views by the same job into a noop sink).
+# The broker is always stopped.
+#
+#   bench/kafka/sink_e2e.sh                          # EVENTS=2000000 PARTITIONS=4 RUNS=2
+#   SLUICE_BINS="/tmp/sluice-before build/sluice" bench/kafka/sink_e2e.sh
+#
+# With several binaries the runs alternate between them (same broker, same
+# input), so that a machine whose load drifts affects each alike.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+EVENTS=${EVENTS:-2000000}
+PARTITIONS=${PARTITIONS:-4}
+RUNS=${RUNS:-2}
+MODES=${MODES:-"false true"}
+BUILD_DIR=${BUILD_DIR:-build}
+TOPIC=ads
+
+if [[ ! -x $BUILD_DIR/kafka_load || ! -x $BUILD_DIR/kafka_topic_tool || ! -x $BUILD_DIR/sluice ]]; then
+  [[ -f $BUILD_DIR/build.ninja ]] || cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  nice ninja -C "$BUILD_DIR" kafka_load kafka_topic_tool sluice
+fi
+SLUICE_BINS=${SLUICE_BINS:-$BUILD_DIR/sluice}
+read -r -a BINS <<< "$SLUICE_BINS"
+
+STATE=$(mktemp -d "${TMPDIR:-/tmp}/sluice-kafka-sink-e2e-XXXXXX")
+BROKER_DIR=$STATE/broker
+cleanup() {
+  bash scripts/kafka/broker.sh --dir "$BROKER_DIR" stop >/dev/null 2>&1 || true
+  rm -rf "$STATE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+eval "$(bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
+bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$TOPIC" "$PARTITIONS" >/dev/null
+"$BUILD_DIR/kafka_load" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --events "$EVENTS"
+
+SCHEMA='user_id STRING, page_id STRING, ad_id STRING, ad_type STRING, event_type STRING, event_time STRING, ip_address STRING'
+job() {  # job OUT_TOPIC EXACTLY_ONCE CHECKPOINT [noop]
+  local sink="USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', topic '$1', exactlyOnce '$2')"
+  [[ ${4:-} == noop ]] && sink="USING noop"
+  cat <<SQL
+CREATE STREAM ads USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', subscribe '$TOPIC',
+  startingOffsets 'earliest');
+CREATE SINK out $sink;
+START STREAMING QUERY sink_e2e INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$3'
+  AS SELECT to_json(struct(data.ad_id, data.event_time)) AS value
+     FROM (SELECT from_json(CAST(value AS STRING), '$SCHEMA') AS data FROM ads)
+     WHERE data.event_type = 'view';
+SQL
+}
+# The expected output count: the same job into a noop sink.
+job none false "$STATE/ck-count" noop > "$STATE/count.sql"
+"${BINS[0]}" run "$STATE/count.sql" --progress-file "$STATE/count.json" >/dev/null 2>"$STATE/count.err"
+VIEWS=$(python3 -c "
+import json,sys
+print(sum(json.loads(l)['sink'].get('numOutputRows', 0) for l in open(sys.argv[1])))" "$STATE/count.json")
+
+declare -a ROWS
+n=0
+for r in $(seq "$RUNS"); do
+  for eo in $MODES; do
+    for b in "${!BINS[@]}"; do
+      bin=${BINS[$b]}
+      n=$((n + 1))
+      out=out$n
+      bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$out" "$PARTITIONS" >/dev/null
+      job "$out" "$eo" "$STATE/ck$n" > "$STATE/job$n.sql"
+      /usr/bin/time -f "TIME %e %U %S %M" -o "$STATE/time$n" "$bin" run "$STATE/job$n.sql" \
+        --progress-file "$STATE/progress$n.json" >/dev/null 2>"$STATE/err$n"
+      read -r _ wall user sys rss < "$STATE/time$n"
+      read -r rows batches < <(python3 -c "
+import json,sys
+p=[json.loads(l) for l in open(sys.argv[1])]
+print(sum(x['numInputRows'] for x in p), len(p))" "$STATE/progress$n.json")
+      if [[ $rows != "$EVENTS" ]]; then echo "sink_e2e.sh: run $n read $rows events, expected $EVENTS" >&2; exit 1; fi
+      written=$("$BUILD_DIR/kafka_topic_tool" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic "$out" | wc -l)
+      if [[ $written != "$VIEWS" ]]; then echo "sink_e2e.sh: run $n wrote $written records, expected $VIEWS" >&2; exit 1; fi
+      ROWS+=("$(awk -v n="$EVENTS" -v w="$wall" -v u="$user" -v s="$sys" -v m="$rss" -v r="$r" -v eo="$eo" \
+        -v bn="$(basename "$bin")" -v bt="$batches" -v out="$written" \
+        'BEGIN { printf "%s %s %s %.2f %.0f %.0f %d %d %d", r, bn, eo, w, n / w, n / (u + s), bt, out, m / 1024 }')")
+    done
+  done
+done
+echo
+echo "== Kafka -> from_json -> filter -> to_json -> Kafka, available now: $EVENTS events, $PARTITIONS partitions =="
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-4s %-20s %-12s %8s %12s %14s %8s %10s %7s\n' run binary exactlyOnce seconds events/s events/s/core batches output rss_MB
+for line in "${ROWS[@]}"; do
+  set -- $line
+  printf '%-4s %-20s %-12s %8s %12s %14s %8s %10s %7s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "$9"
+done
