@@ -60,9 +60,9 @@ target_link_libraries(kafka_topic_tool PRIVATE PkgConfig::RDKAFKA Threads::Threa
 target_include_directories(kafka_topic_tool PRIVATE ${CLI11_INCLUDE_DIR})
 # The Kafka half of the random SIGKILL loop, short: Kafka -> Kafka
 # exactlyOnce, Kafka -> aggregation -> Kafka exactlyOnce and the trickle
-# (many tiny batches, default trigger) Kafka -> Kafka exactlyOnce, 3 kills
+# (many tiny batches, default trigger) Kafka -> Kafka exactlyOnce, 2 kills
 # each, against a private broker (well under a minute).
 add_test(NAME kafka_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
-         --sluice $<TARGET_FILE:sluice> --kafka-tool $<TARGET_FILE:kafka_topic_tool> --kills 3
+         --sluice $<TARGET_FILE:sluice> --kafka-tool $<TARGET_FILE:kafka_topic_tool> --kills 2
          --pipelines kafka,kafka-agg,kafka-trickle)
 set_tests_properties(kafka_sigkill_test PROPERTIES LABELS "kafka;integration" TIMEOUT 300)
