@@ -70,7 +70,6 @@ class KafkaSource : public Source {
   Clock* clock_ = nullptr;
   int64_t last_trigger_ms_ = 0;
   PartitionOffsets initial_;
-  std::vector<TopicPartition> last_partitions_;  // of the last LatestOffset
   std::optional<PartitionOffsets> available_now_cap_;
   std::unique_ptr<KafkaMetadataClient> client_;
   std::shared_ptr<KafkaReadContext> read_ctx_;
