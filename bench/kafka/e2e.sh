@@ -27,16 +27,8 @@ if [[ ! -x $BUILD_DIR/kafka_load || ! -x $BUILD_DIR/kafka_consume_raw || ! -x $B
   ninja -C "$BUILD_DIR" kafka_load kafka_consume_raw sluice
 fi
 
-STATE=$(mktemp -d "${TMPDIR:-/tmp}/sluice-kafka-e2e-XXXXXX")
-BROKER_DIR=$STATE/broker
-cleanup() {
-  bash scripts/kafka/broker.sh --dir "$BROKER_DIR" stop >/dev/null 2>&1 || true
-  rm -rf "$STATE"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-eval "$(bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
+source bench/kafka/private_broker.sh
+start_private_broker sluice-kafka-e2e
 bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$TOPIC" "$PARTITIONS" >/dev/null
 "$BUILD_DIR/kafka_load" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --events "$EVENTS"
 

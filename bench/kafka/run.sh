@@ -26,16 +26,8 @@ if [[ ! -x $BUILD_DIR/kafka_load || ! -x $BUILD_DIR/kafka_consume_raw ]]; then
   ninja -C "$BUILD_DIR" kafka_load kafka_consume_raw
 fi
 
-STATE=$(mktemp -d "${TMPDIR:-/tmp}/sluice-kafka-bench-XXXXXX")
-BROKER_DIR=$STATE/broker
-cleanup() {
-  bash scripts/kafka/broker.sh --dir "$BROKER_DIR" stop >/dev/null 2>&1 || true
-  rm -rf "$STATE"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-eval "$(bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
+source bench/kafka/private_broker.sh
+start_private_broker sluice-kafka-bench
 echo "broker: $KAFKA_BOOTSTRAP (Kafka ${SLUICE_KAFKA_VERSION:-4.1.1}, state in $BROKER_DIR)"
 bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$TOPIC" "$PARTITIONS" >/dev/null
 echo "topic: $TOPIC with $PARTITIONS partitions"

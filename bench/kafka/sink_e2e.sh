@@ -33,16 +33,8 @@ fi
 SLUICE_BINS=${SLUICE_BINS:-$BUILD_DIR/sluice}
 read -r -a BINS <<< "$SLUICE_BINS"
 
-STATE=$(mktemp -d "${TMPDIR:-/tmp}/sluice-kafka-sink-e2e-XXXXXX")
-BROKER_DIR=$STATE/broker
-cleanup() {
-  bash scripts/kafka/broker.sh --dir "$BROKER_DIR" stop >/dev/null 2>&1 || true
-  rm -rf "$STATE"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-eval "$(bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
+source bench/kafka/private_broker.sh
+start_private_broker sluice-kafka-sink-e2e
 bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$TOPIC" "$PARTITIONS" >/dev/null
 "$BUILD_DIR/kafka_load" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --events "$EVENTS"
 

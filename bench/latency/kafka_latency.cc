@@ -405,7 +405,9 @@ Stats Summarize(std::vector<double>& v) {
           v.empty() ? 0 : v.back()};
 }
 
-int Measure(const MeasureOptions& o, Shared* shared) {
+// A read_committed consumer assigned to every partition of `topics` from the
+// beginning (the group id is never committed); null after printing why.
+rd_kafka_t* OpenReader(const MeasureOptions& o, const std::vector<std::string>& topics) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   std::vector<std::pair<std::string, std::string>> props = {
@@ -418,29 +420,38 @@ int Measure(const MeasureOptions& o, Shared* shared) {
       {"fetch.min.bytes", "1"},
       {"log_level", "3"},
   };
-  if (!AddExtra(o.extra, &props) || !SetConf(conf, props, "measure")) return 2;
+  if (!AddExtra(o.extra, &props) || !SetConf(conf, props, "measure")) return nullptr;
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (rk == nullptr) {
     std::fprintf(stderr, "kafka_latency measure: %s\n", err);
-    return 2;
-  }
-  const int partitions = PartitionCount(rk, o.topic);
-  if (partitions <= 0) {
-    rd_kafka_destroy(rk);
-    return 2;
+    return nullptr;
   }
   rd_kafka_poll_set_consumer(rk);
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(partitions);
-  for (int p = 0; p < partitions; ++p) {
-    rd_kafka_topic_partition_list_add(parts, o.topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(8);
+  for (const std::string& topic : topics) {
+    const int partitions = PartitionCount(rk, topic);
+    if (partitions <= 0) {
+      rd_kafka_topic_partition_list_destroy(parts);
+      rd_kafka_destroy(rk);
+      return nullptr;
+    }
+    for (int p = 0; p < partitions; ++p) {
+      rd_kafka_topic_partition_list_add(parts, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    }
   }
   rd_kafka_resp_err_t e = rd_kafka_assign(rk, parts);
   rd_kafka_topic_partition_list_destroy(parts);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     std::fprintf(stderr, "kafka_latency measure: assign: %s\n", rd_kafka_err2str(e));
     rd_kafka_destroy(rk);
-    return 2;
+    return nullptr;
   }
+  return rk;
+}
+
+int Measure(const MeasureOptions& o, Shared* shared) {
+  rd_kafka_t* rk = OpenReader(o, {o.topic});
+  if (rk == nullptr) return 2;
   if (shared) shared->reader_ready.store(true);
 
   // Known count (after the fact or from a file the producer wrote).
@@ -607,43 +618,12 @@ int Measure(const MeasureOptions& o, Shared* shared) {
 // closed (E + delay <= the last event time produced) is checked: present
 // once, with the count of expected events the reader saw in the input.
 int MeasureWindows(const MeasureOptions& o, Shared* shared) {
-  char err[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  std::vector<std::pair<std::string, std::string>> props = {
-      {"bootstrap.servers", o.bootstrap},
-      {"group.id", "kafka-latency-" + std::to_string(WallMicros())},
-      {"enable.auto.commit", "false"},
-      {"isolation.level", "read_committed"},
-      {"fetch.wait.max.ms", std::to_string(o.fetch_wait_ms)},
-      {"fetch.min.bytes", "1"},
-      {"log_level", "3"},
-  };
-  if (!AddExtra(o.extra, &props) || !SetConf(conf, props, "measure")) return 2;
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-  if (rk == nullptr) {
-    std::fprintf(stderr, "kafka_latency measure: %s\n", err);
+  if (o.input == o.topic) {
+    std::fprintf(stderr, "kafka_latency measure: the windowed reader needs distinct input and output topics\n");
     return 2;
   }
-  const int in_parts = PartitionCount(rk, o.input), out_parts = PartitionCount(rk, o.topic);
-  if (in_parts <= 0 || out_parts <= 0) {
-    rd_kafka_destroy(rk);
-    return 2;
-  }
-  rd_kafka_poll_set_consumer(rk);
-  rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(in_parts + out_parts);
-  for (int p = 0; p < in_parts; ++p) {
-    rd_kafka_topic_partition_list_add(parts, o.input.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-  }
-  for (int p = 0; p < out_parts; ++p) {
-    rd_kafka_topic_partition_list_add(parts, o.topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-  }
-  rd_kafka_resp_err_t e = rd_kafka_assign(rk, parts);
-  rd_kafka_topic_partition_list_destroy(parts);
-  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    std::fprintf(stderr, "kafka_latency measure: assign: %s\n", rd_kafka_err2str(e));
-    rd_kafka_destroy(rk);
-    return 2;
-  }
+  rd_kafka_t* rk = OpenReader(o, {o.input, o.topic});
+  if (rk == nullptr) return 2;
   if (shared) shared->reader_ready.store(true);
 
   const int64_t W = o.window_ms;

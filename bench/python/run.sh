@@ -30,16 +30,8 @@ TOPIC=ads
 [[ -f $BUILD_DIR/build.ninja ]] || { echo "configure $BUILD_DIR with -DSLUICE_BUILD_PYTHON=ON first (scripts/test.sh does)" >&2; exit 1; }
 ninja -C "$BUILD_DIR" kafka_load sluice python_package >/dev/null
 
-STATE=$(mktemp -d "${TMPDIR:-/tmp}/sluice-pybench-XXXXXX")
-BROKER_DIR=$STATE/broker
-cleanup() {
-  bash scripts/kafka/broker.sh --dir "$BROKER_DIR" stop >/dev/null 2>&1 || true
-  rm -rf "$STATE"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-eval "$(bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
+source bench/kafka/private_broker.sh
+start_private_broker sluice-pybench
 bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$TOPIC" "$PARTITIONS" >/dev/null
 "$BUILD_DIR/kafka_load" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --events "$EVENTS" >/dev/null
 
