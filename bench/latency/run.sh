@@ -49,6 +49,8 @@
 #   RESULTS_FILE: append each run's ROW line there (sweep.sh).
 #   LINGER_MS (1): the producer's linger.ms; IDLE_TIMEOUT (30 s): the reader
 #   gives up after this long without an output record.
+#   KEEP_STATE=1: keep each run's job, log and progress file (the broker's
+#   data is kept too; the broker itself is stopped).
 RUN_SECONDS=$SECONDS   # bash's SECONDS counts from the value in the environment
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -101,7 +103,11 @@ cleanup() {
   if [[ -z ${EXTERNAL_BROKER:-} ]]; then
     bash scripts/kafka/broker.sh --dir "$STATE/broker" stop >/dev/null 2>&1 || true
   fi
-  rm -rf "$STATE"
+  if [[ -n ${KEEP_STATE:-} ]]; then
+    echo "run.sh: KEEP_STATE: jobs, logs and progress files kept in $STATE (run<N>/)" >&2
+  else
+    rm -rf "$STATE"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
