@@ -21,7 +21,13 @@
 #include <string>
 #include <vector>
 
+#include "ad_event.h"
+
 namespace {
+
+using sluice_bench::kAdTypes;
+using sluice_bench::kEventTypes;
+using sluice_bench::Put;
 
 struct Rng {  // xoshiro256**
   uint64_t s[4];
@@ -48,27 +54,11 @@ struct Rng {  // xoshiro256**
   }
 };
 
-// Writes a version-4 UUID (36 characters) at out.
+// A version-4 UUID from the next two draws of `rng` (hi first).
 char* WriteUuid(char* out, Rng& rng) {
-  static const char kHex[] = "0123456789abcdef";
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                     // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant
-  uint8_t b[16];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(hi >> (56 - 8 * i));
-  for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<uint8_t>(lo >> (56 - 8 * i));
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) *out++ = '-';
-    *out++ = kHex[b[i] >> 4];
-    *out++ = kHex[b[i] & 15];
-  }
-  return out;
-}
-
-char* Put(char* out, const char* s) {
-  size_t n = std::strlen(s);
-  std::memcpy(out, s, n);
-  return out + n;
+  const uint64_t hi = rng();
+  const uint64_t lo = rng();
+  return sluice_bench::WriteUuid(out, hi, lo);
 }
 
 std::atomic<uint64_t> g_delivery_errors{0};
@@ -166,8 +156,6 @@ int main(int argc, char** argv) {
     char buf[40];
     a.assign(buf, WriteUuid(buf, rng));
   }
-  static const char* kAdTypes[] = {"banner", "modal", "sponsored-search", "mail", "mobile"};
-  static const char* kEventTypes[] = {"view", "click", "purchase"};
 
   auto t0 = std::chrono::steady_clock::now();
   uint64_t bytes = 0;

@@ -64,6 +64,8 @@
 #include <utility>
 #include <vector>
 
+#include "../kafka/ad_event.h"
+
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
@@ -81,8 +83,10 @@ uint64_t Mix(uint64_t z) {  // splitmix64's finalizer
   return z ^ (z >> 31);
 }
 
-const char* const kEventTypes[] = {"view", "click", "purchase"};
-const char* const kAdTypes[] = {"banner", "modal", "sponsored-search", "mail", "mobile"};
+using sluice_bench::kAdTypes;
+using sluice_bench::kEventTypes;
+using sluice_bench::Put;
+using sluice_bench::WriteUuid;
 
 // The event_type of event `id`: a function of (seed, id) only.
 const char* EventTypeOf(uint64_t seed, uint64_t id) {
@@ -93,26 +97,6 @@ bool IsExpected(const std::string& want_type, uint64_t seed, uint64_t id) {
   return want_type.empty() || want_type == EventTypeOf(seed, id);
 }
 
-char* WriteUuid(char* out, uint64_t hi, uint64_t lo) {
-  static const char kHex[] = "0123456789abcdef";
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;
-  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-  uint8_t b[16];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(hi >> (56 - 8 * i));
-  for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<uint8_t>(lo >> (56 - 8 * i));
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) *out++ = '-';
-    *out++ = kHex[b[i] >> 4];
-    *out++ = kHex[b[i] & 15];
-  }
-  return out;
-}
-
-char* Put(char* out, const char* s) {
-  size_t n = std::strlen(s);
-  std::memcpy(out, s, n);
-  return out + n;
-}
 
 bool SetConf(rd_kafka_conf_t* conf, const std::vector<std::pair<std::string, std::string>>& props,
              const char* who) {
