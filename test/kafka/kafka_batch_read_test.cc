@@ -27,19 +27,7 @@ class KafkaBatchReadTest : public testing::SharedBrokerTest {
     return r;
   }
   // Rows of `df`, each "v1,v2,...", sorted.
-  static std::vector<std::string> Collect(const DataFrame& df) {
-    std::vector<std::string> out;
-    auto r = df.collect();
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return out;
-    for (const auto& row : r->Rows()) {
-      std::string s;
-      for (size_t i = 0; i < row.size(); ++i) s += (i ? "," : "") + row[i].ToString();
-      out.push_back(s);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
+  static std::vector<std::string> Collect(const DataFrame& df) { return SortedRows(df.collect()); }
   // "value,topic,partition,offset" of records i in [from, to) of `topic`
   // (sent round robin over `n` partitions), sorted; `keep` picks some.
   static std::vector<std::string> Expected(const std::string& topic, int from, int to, int n,

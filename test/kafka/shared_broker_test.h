@@ -35,6 +35,11 @@ class SharedBrokerTest : public ::testing::Test {
   std::vector<std::string> Rows(const std::string& sql) {
     auto r = spark->Sql(sql);
     if (!r.ok() && r.status().ToString().find("TABLE_OR_VIEW_NOT_FOUND") != std::string::npos) return {};
+    return SortedRows(r);
+  }
+  // The rows of `r`, each "v1,v2,...", sorted (none, and a test failure,
+  // when `r` is an error).
+  static std::vector<std::string> SortedRows(const Result<QueryResult>& r) {
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     std::vector<std::string> out;
     if (!r.ok()) return out;
