@@ -41,7 +41,7 @@ grep -q 'Batch: ' "$WORK/example.out" || { echo "FAIL: the example printed no ba
 echo "== pip wheel ./python, installed into a second venv =="
 "$WORK/venv/bin/pip" wheel --disable-pip-version-check -q -Cbuild-dir="$BUILD_DIR" -w "$WORK/wheels" ./python
 WHEEL=$(ls "$WORK"/wheels/sluice-*.whl)
-python3 -m zipfile -l "$WHEEL" | grep -q 'sluice/_core' || { echo "FAIL: $WHEEL has no sluice/_core module" >&2; exit 1; }
+grep -q 'sluice/_core' <<<"$(python3 -m zipfile -l "$WHEEL")" || { echo "FAIL: $WHEEL has no sluice/_core module" >&2; exit 1; }
 python3 -m venv "$WORK/venv2"
 "$WORK/venv2/bin/pip" install --disable-pip-version-check -q "$WHEEL"
 "$WORK/venv2/bin/python" - <<'PY'

@@ -106,7 +106,7 @@ pick_port() {
   local p
   for _ in $(seq 200); do
     p=$((20000 + RANDOM % 40000))
-    if port_free "$p" && ! ss -Htan "sport = :$p" 2>/dev/null | grep -q .; then
+    if port_free "$p" && [[ -z "$(ss -Htan "sport = :$p" 2>/dev/null)" ]]; then
       echo "$p"; return 0
     fi
   done

@@ -38,7 +38,7 @@ case "$MODE" in
     echo "install headers: $n passed, 0 failed"
     ;;
   examples)
-    "$PREFIX/bin/sluice" --version | grep -Eq '^sluice [0-9]+\.[0-9]+\.[0-9]+ \(([0-9a-f]+|unknown)\)$' \
+    grep -Eq '^sluice [0-9]+\.[0-9]+\.[0-9]+ \(([0-9a-f]+|unknown)\)$' <<<"$("$PREFIX/bin/sluice" --version)" \
       || { echo "FAIL: sluice --version"; "$PREFIX/bin/sluice" --version; exit 1; }
     generator=()
     command -v ninja >/dev/null && generator=(-G Ninja)

@@ -186,7 +186,7 @@ if ! timeout 30 "$SLUICE" run "$d/run.sql" >/dev/null 2>"$d/second.err"; then
   fail "upgrade: the checkpoint from before checksums did not restart"; cat "$d/second.err"
 elif ! grep -q '"checksumsFrom":{"commits":3,"offsets":3,"sources/0":3}' "$d/ck/metadata"; then
   fail "upgrade: metadata does not record where checksums begin: $(cat "$d/ck/metadata")"
-elif ! head -1 "$d/ck/offsets/3" | grep -q '^v1 crc32=' || ! head -1 "$d/ck/offsets/2" | grep -q '^v1$'; then
+elif ! grep -q '^v1 crc32=' <<<"$(head -1 "$d/ck/offsets/3")" || ! grep -q '^v1$' <<<"$(head -1 "$d/ck/offsets/2")"; then
   fail "upgrade: offsets/3 should carry a checksum and offsets/2 not"
 elif ! ids_once "$d" 12; then
   fail "upgrade: not every id exactly once"

@@ -117,7 +117,7 @@ CREATE SINK out USING json OPTIONS (path '$WORK/good-out', ignoreNullFields 'fal
 START STREAMING QUERY q INTO out CHECKPOINT LOCATION '$WORK/ckpt-good' AS SELECT * FROM s;
 SQL
 if timeout 20 "$SLUICE" run "$WORK/good.sql" --max-batches 1 >/dev/null 2>"$WORK/good.err" &&
-   [[ -f "$WORK/ckpt-good/commits/0" ]] && cat "$WORK/good-out"/part-* | grep -q '{"a":1}'; then
+   [[ -f "$WORK/ckpt-good/commits/0" ]] && grep -qF '{"a":1}' "$WORK/good-out"/part-*; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1)); echo "FAILED: a valid job"; cat "$WORK/good.err"
