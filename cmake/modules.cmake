@@ -10,6 +10,9 @@ sluice_module(types DEPS sluice_common)
 sluice_module(vector DEPS sluice_types)
 sluice_module(env DEPS sluice_common)
 sluice_module(sql DEPS sluice_types)
+# Engine batches <-> the Arrow C Data Interface (no Arrow library): the
+# query-result streams of api/ and the Parquet reader/writer use it.
+sluice_module(arrow DEPS sluice_vector)
 # Rows as text: console tables, CSV, JSON lines (sinks and the CLI).
 sluice_module(render DEPS sluice_vector)
 # md5/sha1/sha2 (OpenSSL) and crc32 (zlib) for the exec module's hash functions;
@@ -46,7 +49,7 @@ sluice_module(connectors/builtin DEPS sluice_connectors_file sluice_connectors_m
               sluice_connectors_statestore)
 # The batch planner (binder, optimizer, physical planner), then the API.
 sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_exec_stateful sluice_connectors_builtin)  # builtin: read_<format>() table functions
-sluice_module(api DEPS sluice_plan sluice_connectors_builtin sluice_render)
+sluice_module(api DEPS sluice_arrow sluice_plan sluice_connectors_builtin sluice_render)
 # Streaming: the micro-batch runner, the streaming API and SQL jobs.
 sluice_module(stream DEPS sluice_api sluice_checkpoint sluice_state sluice_connectors_builtin)
 # The CLI's `run` subcommand (tools/sluice/main.cc) needs the streaming runtime;
