@@ -434,6 +434,7 @@ Result<ParquetFileInfo> ParquetWriter::Close() {
   ParquetFileInfo info;
   info.path = m.path;
   info.size = *m.sink->Tell();
+  info.crc32 = m.sink->crc32();
   info.num_rows = m.rows;
   info.num_row_groups = m.writer->metadata() != nullptr ? m.writer->metadata()->num_row_groups() : 0;
   for (const LeafStats& s : m.stats) info.stats.push_back(Finish(s));
