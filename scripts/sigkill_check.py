@@ -9,7 +9,7 @@ its input (ids 0..n-1, as the loop wrote them) and prints
   unknown     output records that are not input records (or, for agg, a
               key whose count is right but whose sum is not)
 
-  sigkill_check.py <file|agg|agg-rocksdb|kafka|kafka-agg> <pipeline dir> <n>
+  sigkill_check.py <file|parquet|agg|agg-rocksdb|kafka|kafka-agg> <pipeline dir> <n>
 
 It reads the file sink's manifest itself (docs/checkpoint-format.md), the
 console table of the final run (agg) or the topic dump written by
@@ -59,6 +59,18 @@ if pipeline == "file":
     for f in manifest_files(os.path.join(d, "out")):
         for line in open(f):
             seen[json.loads(line)["id"]] += 1
+    for i in range(n):
+        c = seen.pop(i, 0)
+        dups += max(0, c - 1)
+        losses += c == 0
+    unknown = sum(seen.values())
+elif pipeline == "parquet":
+    # The Parquet sink's files, read with pyarrow (an independent reader).
+    import pyarrow.parquet as pq
+    seen = Counter()
+    for f in manifest_files(os.path.join(d, "out")):
+        for i in pq.read_table(f, columns=["id"]).column("id").to_pylist():
+            seen[i] += 1
     for i in range(n):
         c = seen.pop(i, 0)
         dups += max(0, c - 1)
