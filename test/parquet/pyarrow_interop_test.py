@@ -12,7 +12,8 @@ B: a streaming job writes JSON input through the Parquet file sink
    (partitionBy, zstd); pyarrow reads the part files the sink's manifest
    lists and they must hold the input rows exactly, with the physical types
    Spark writes (INT64 TIMESTAMP(MICROS, UTC), INT32 DATE, INT32/INT64/FLBA
-   decimals, 3-level LIST).
+   decimals, 3-level LIST); a byte changed in one of those files fails
+   Sluice's read of the directory, naming the file.
 Exit 77 (skipped) without pyarrow.
 """
 import datetime as dt
@@ -245,6 +246,21 @@ START STREAMING QUERY copy INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '{
                 if bad <= 5:
                     print("B: id %s column %s: file %r, input %r" % (want["id"], c, row.get(c), v))
     check(bad == 0, "B: %d values differ from the input" % bad)
+
+    # Sluice reads the sink's directory through its manifest; a file changed
+    # after commit fails the read, naming the file (its recorded CRC-32).
+    out = os.path.join(d, "out")
+    sql = "CREATE TABLE t USING parquet OPTIONS (path '%s'); SELECT count(*) AS n, sum(id) AS s FROM t" % out
+    check(sluice_sql(sql) == [{"n": len(rows), "s": sum(r["id"] for r in rows)}], "B: Sluice's count of its files")
+    victim = files[0]
+    with open(victim, "r+b") as f:
+        f.seek(200)
+        byte = f.read(1)
+        f.seek(200)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    r = subprocess.run([SLUICE, "sql", "-e", sql], capture_output=True, text=True)
+    check(r.returncode != 0 and victim in r.stderr and "changed after it was committed" in r.stderr,
+          "B: a changed part file was read without an error naming it: %r" % r.stderr[-500:])
 
 
 with tempfile.TemporaryDirectory() as tmp:

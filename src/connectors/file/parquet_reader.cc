@@ -188,6 +188,11 @@ class ParquetSplitStream final : public BatchStream {
   ParquetSplitStream(FileSplit split, std::shared_ptr<const ScanSpec> spec) : split_(std::move(split)), spec_(std::move(spec)) {}
 
   Status Init() {
+    // A file sink's part file: the CRC-32 of the bytes this split owns,
+    // checked before anything is decoded (Parquet reads are not
+    // sequential, so the bytes are read once more here), so that a file
+    // changed after commit is reported as such, not as a decoding error.
+    SLUICE_RETURN_NOT_OK(CheckOwnedBytes());
     SLUICE_ASSIGN_OR_RETURN(opened_, Open(spec_->env, split_.path));
     const std::string& path = split_.path;
     parquet::ParquetFileReader* raw = opened_.reader->parquet_reader();
@@ -338,7 +343,7 @@ class ParquetSplitStream final : public BatchStream {
       }
       if (done_) return std::optional<Batch>();
       if (row_groups_.empty()) {
-        SLUICE_RETURN_NOT_OK(Finish());
+        done_ = true;
         continue;
       }
       if (leaves_.empty()) {
@@ -392,10 +397,7 @@ class ParquetSplitStream final : public BatchStream {
     return out;
   }
 
-  // End of the split: a file sink's part file checks the CRC-32 of the bytes
-  // this split owns (read again here: Parquet reads are not sequential).
-  Status Finish() {
-    done_ = true;
+  Status CheckOwnedBytes() {
     if (split_.checksum == nullptr) return Status::OK();
     SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> f, spec_->env->NewRandomAccessFile(split_.path));
     std::string buf(size_t{1} << 20, '\0');
