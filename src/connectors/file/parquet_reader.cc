@@ -444,6 +444,24 @@ Result<Schema> ReadParquetSchema(Env* env, const std::string& path) {
   });
 }
 
+Result<std::vector<Batch>> ReadParquetColumns(Env* env, const std::string& path, const Schema& columns) {
+  SLUICE_ASSIGN_OR_RETURN(uint64_t size, env->GetFileSize(path));
+  auto spec = std::make_shared<ScanSpec>();
+  spec->env = env;
+  spec->format = FileFormat::kParquet;
+  spec->data_schema = columns;
+  for (size_t i = 0; i < columns.size(); ++i) spec->projection.push_back(static_cast<int>(i));
+  FileSplit split{path, 0, static_cast<int64_t>(size), static_cast<int64_t>(size)};
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<BatchStream> stream, OpenParquetSplitReader(split, spec));
+  std::vector<Batch> out;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(std::optional<Batch> b, stream->Next());
+    if (!b) break;
+    out.push_back(std::move(*b));
+  }
+  return out;
+}
+
 Result<std::unique_ptr<BatchStream>> OpenParquetSplitReader(const FileSplit& split,
                                                             std::shared_ptr<const ScanSpec> spec) {
   return CatchAllocationFailure("opening a Parquet file", [&]() -> Result<std::unique_ptr<BatchStream>> {
