@@ -287,7 +287,27 @@ class ParquetSplitStream final : public BatchStream {
   }
 
   Result<std::optional<Batch>> Next() override {
-    return CatchAllocationFailure("reading a Parquet file", [&]() -> Result<std::optional<Batch>> { return NextBatch(); });
+    return CatchAllocationFailure("reading a Parquet file", [&]() -> Result<std::optional<Batch>> {
+      // libparquet reports some damage by throwing (ParquetException).
+      try {
+        return NextBatch();
+      } catch (const std::bad_alloc&) {
+        throw;
+      } catch (const std::exception& e) {
+        return Status::Corruption("reading Parquet file " + split_.path + ": " + e.what());
+      }
+    });
+  }
+
+  // Init, with libparquet's exceptions as errors naming the file.
+  Status InitChecked() {
+    try {
+      return Init();
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      return Status::Corruption("reading Parquet file " + split_.path + ": " + e.what());
+    }
   }
 
  private:
@@ -430,17 +450,32 @@ class ParquetSplitStream final : public BatchStream {
 
 }  // namespace
 
+namespace {
+
+Result<Schema> ReadSchema(Env* env, const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(OpenedFile opened, Open(env, path));
+  std::shared_ptr<arrow::Schema> schema;
+  arrow::Status st = opened.reader->GetSchema(&schema);
+  if (!st.ok()) return FromArrow(st, "reading " + path);
+  SLUICE_ASSIGN_OR_RETURN(ArrowBatchImporter importer, ImporterFor(*schema, path));
+  // Every column nullable, as Spark reads Parquet.
+  Schema out;
+  for (const StructField& f : importer.schema().fields()) out.Add(StructField{f.name, f.type, true});
+  return out;
+}
+
+}  // namespace
+
 Result<Schema> ReadParquetSchema(Env* env, const std::string& path) {
   return CatchAllocationFailure("reading a Parquet footer", [&]() -> Result<Schema> {
-    SLUICE_ASSIGN_OR_RETURN(OpenedFile opened, Open(env, path));
-    std::shared_ptr<arrow::Schema> schema;
-    arrow::Status st = opened.reader->GetSchema(&schema);
-    if (!st.ok()) return FromArrow(st, "reading " + path);
-    SLUICE_ASSIGN_OR_RETURN(ArrowBatchImporter importer, ImporterFor(*schema, path));
-    // Every column nullable, as Spark reads Parquet.
-    Schema out;
-    for (const StructField& f : importer.schema().fields()) out.Add(StructField{f.name, f.type, true});
-    return out;
+    // libparquet reports some damage by throwing (ParquetException).
+    try {
+      return ReadSchema(env, path);
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      return Status::Corruption("reading Parquet file " + path + ": " + e.what());
+    }
   });
 }
 
@@ -466,7 +501,7 @@ Result<std::unique_ptr<BatchStream>> OpenParquetSplitReader(const FileSplit& spl
                                                             std::shared_ptr<const ScanSpec> spec) {
   return CatchAllocationFailure("opening a Parquet file", [&]() -> Result<std::unique_ptr<BatchStream>> {
     auto stream = std::make_unique<ParquetSplitStream>(split, spec);
-    SLUICE_RETURN_NOT_OK(stream->Init());
+    SLUICE_RETURN_NOT_OK(stream->InitChecked());
     return std::unique_ptr<BatchStream>(std::move(stream));
   });
 }
