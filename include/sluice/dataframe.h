@@ -245,6 +245,8 @@ class DataFrameReader {
   DataFrame load() const;
   DataFrame json(const std::string& path) { return format("json").load(path); }
   DataFrame csv(const std::string& path) { return format("csv").load(path); }
+  // Parquet files: the schema comes from a footer unless one was given.
+  DataFrame parquet(const std::string& path) { return format("parquet").load(path); }
   DataFrame table(const std::string& name) const;
 
  private:

@@ -225,20 +225,22 @@ class StreamingQueryManager {
   std::unique_ptr<State> state_;
 };
 
-// session.readStream(): formats "rate", "rate-micro-batch", "json", "csv"
-// (directory sources), and "memory" streams made by MemoryStream.
+// session.readStream(): formats "rate", "rate-micro-batch", "json", "csv",
+// "parquet" (directory sources), and "memory" streams made by MemoryStream.
 class DataStreamReader {
  public:
   explicit DataStreamReader(std::shared_ptr<SessionImpl> session) : session_(std::move(session)) {}
   DataStreamReader& format(const std::string& f);
   DataStreamReader& option(const std::string& key, const std::string& value);
   DataStreamReader& options(const std::map<std::string, std::string>& opts);
-  // DDL: "a INT, b STRING". File sources need one (as Spark does).
+  // DDL: "a INT, b STRING". JSON and CSV sources need one (as Spark does);
+  // parquet takes the first file's footer without one.
   DataStreamReader& schema(const std::string& ddl);
   DataFrame load() const;
   DataFrame load(const std::string& path) const;
   DataFrame json(const std::string& path) { return format("json").load(path); }
   DataFrame csv(const std::string& path) { return format("csv").load(path); }
+  DataFrame parquet(const std::string& path) { return format("parquet").load(path); }
   // A streaming DataFrame over a Source object the program made (MemoryStream
   // in tests, custom sources). Every query started on it uses that object.
   DataFrame source(std::shared_ptr<Source> src) const;
@@ -250,7 +252,7 @@ class DataStreamReader {
   std::optional<std::string> schema_;
 };
 
-// df.writeStream(): sinks "console", "memory", "json", "csv" (file sink),
+// df.writeStream(): sinks "console", "memory", "json", "csv", "parquet" (file sink),
 // "noop", and foreachBatch.
 class DataStreamWriter {
  public:
