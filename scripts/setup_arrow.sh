@@ -18,8 +18,15 @@ fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 echo "setup_arrow: downloading pyarrow==$VERSION (wheel, no dependencies)"
-# The wheel for this machine's CPython and platform (manylinux x86_64 here).
-python3 -m pip download --disable-pip-version-check -q --no-deps --only-binary=:all: \
+# The wheel for this machine's CPython and platform (manylinux x86_64 here);
+# its C++ libraries are the same whatever the Python version. pip from the
+# system's python3, or from a throwaway venv when that python has no pip.
+PIP=(python3 -m pip)
+if ! python3 -m pip --version >/dev/null 2>&1; then
+  python3 -m venv "$TMP/venv"
+  PIP=("$TMP/venv/bin/pip")
+fi
+"${PIP[@]}" download --disable-pip-version-check -q --no-deps --only-binary=:all: \
   -d "$TMP" "pyarrow==$VERSION"
 WHEEL=$(ls "$TMP"/pyarrow-"$VERSION"-*.whl)
 rm -rf "$DEST"
