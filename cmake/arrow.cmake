@@ -29,9 +29,8 @@ foreach(_pair "arrow_shared;${_arrow_lib};libarrow.so.${SLUICE_ARROW_SOVERSION}"
     INTERFACE_INCLUDE_DIRECTORIES "${SLUICE_ARROW_DIR}/include")
 endforeach()
 set_property(TARGET Arrow::parquet_shared PROPERTY INTERFACE_LINK_LIBRARIES Arrow::arrow_shared)
-# Executables in the build tree find the libraries where they are (CMake's
-# build RPATH holds the directory of every linked shared library).
-set(CMAKE_BUILD_RPATH "${SLUICE_ARROW_DIR}" CACHE STRING "" FORCE)
+# Programs in the build tree find the libraries where they are: CMake's
+# build RPATH holds the directory of every shared library linked by path.
 
 # libparquet.so from the wheel exports the symbols of the simdjson and
 # OpenSSL (libcrypto) copies linked into it, and does not bind its own
