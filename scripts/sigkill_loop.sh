@@ -297,6 +297,16 @@ run_pipeline() {
 }
 
 IFS=, read -r -a LIST <<< "$PIPELINES"
+# The parquet pipeline's check needs pyarrow: without it, the run is
+# SKIPPED (exit 77) when parquet is all it was asked for, else an error.
+if [[ ,$PIPELINES, == *,parquet[,:]* ]]; then
+  PARQUET_PY=${SLUICE_PYTHON:-$ROOT/.venv-python/bin/python}
+  if ! "$PARQUET_PY" -c "import pyarrow.parquet" 2>/dev/null; then
+    echo "sigkill_loop.sh: SKIPPED parquet: pyarrow is not importable by $PARQUET_PY (scripts/setup_python.sh)"
+    [[ ${#LIST[@]} -eq 1 ]] && exit 77
+    exit 2
+  fi
+fi
 for entry in "${LIST[@]}"; do
   p=${entry%%:*} k=$KILLS
   [[ $entry == *:* ]] && k=${entry#*:}
