@@ -1,10 +1,11 @@
 # Apache Arrow C++ and Parquet as shipped in the pinned pyarrow wheel
 # (scripts/setup_arrow.sh unpacks its headers and libarrow.so.2600 /
 # libparquet.so.2600 into .deps/pyarrow-<version>/; docs/parquet.md says why).
-# Two imported targets: Arrow::arrow_shared and Arrow::parquet_shared. Only a
-# few .cc files include Arrow's headers (src/arrow/arrow_bridge.cc and the
-# Parquet reader/writer in src/connectors/file/); no header that another
-# module includes pulls them in.
+# Two imported targets: Arrow::arrow_shared and Arrow::parquet_shared. Only
+# three .cc files include Arrow's headers (the Parquet reader and writer and
+# arrow_env_io.cc in src/connectors/file/, which links them PRIVATE); no
+# header that another module includes pulls them in. src/arrow/ (the C Data
+# Interface conversion) needs no Arrow library.
 set(SLUICE_ARROW_VERSION 26.0.1)
 set(SLUICE_ARROW_SOVERSION 2600)
 set(SLUICE_ARROW_DIR "${PROJECT_SOURCE_DIR}/.deps/pyarrow-${SLUICE_ARROW_VERSION}" CACHE PATH
