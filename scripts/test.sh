@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setup_pyspark.sh  # the differential test's pyspark; says so and goes on if it cannot
 bash scripts/setup_python.sh   # nanobind, scikit-build-core, pytest, pyarrow, pandas for python/
+bash scripts/setup_delta.sh    # deltalake (delta-rs), the Delta sink tests' reader; says so and goes on if it cannot
 JOBS=$(nproc)
 # The debug info's compile directory stays out of ccache's key, so the wheel
 # build of python_install_test (another build directory) hits the objects
