@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the Delta sink (`USING delta`): real `sluice run`
+processes write Delta tables, and everything is checked by independent
+readers: the `deltalake` package (delta-rs) for the table's rows, schema
+and history, and the _delta_log JSON commits read here as the Delta
+protocol describes them (txn actions: one Delta version per batch id).
+
+  with_deltalake.sh delta_sink_test.py --sluice <build/sluice> [--only NAME]
+
+Scenarios: every type through append (two runs, versions appended), the
+complete output mode (the table replaced each batch), a kill at each Delta
+kill point then a restart (every row once, each batch id one version), a
+table deltalake created and appends to between Sluice's runs (coexisting
+writers), a schema mismatch and the update output mode (refused with clear
+errors).
+"""
+import argparse, datetime, decimal, glob, json, os, shutil, subprocess, sys, tempfile
+
+from deltalake import DeltaTable, write_deltalake
+import pyarrow as pa
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--sluice", required=True)
+ap.add_argument("--only")
+args = ap.parse_args()
+SLUICE = os.path.abspath(args.sluice)
+WORK = tempfile.mkdtemp(prefix="sluice-delta-test-")
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(job_sql, d, env=None, expect_rc=0):
+    path = os.path.join(d, "job.sql")
+    with open(path, "w") as f:
+        f.write(job_sql)
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([SLUICE, "run", path], capture_output=True, text=True, env=e)
+    if expect_rc is not None and p.returncode != expect_rc:
+        print(p.stdout[-2000:], p.stderr[-4000:])
+        raise AssertionError(f"sluice run exited {p.returncode}, expected {expect_rc}")
+    return p
+
+
+def commits(table):
+    """{version: [action dicts]} from the table's _delta_log, read directly."""
+    out = {}
+    for f in glob.glob(os.path.join(table, "_delta_log", "*.json")):
+        name = os.path.basename(f)
+        if len(name) != 25 or not name[:20].isdigit():
+            continue
+        with open(f) as fh:
+            out[int(name[:20])] = [json.loads(line) for line in fh if line.strip()]
+    return dict(sorted(out.items()))
+
+
+def query_id(ck):
+    with open(os.path.join(ck, "metadata")) as f:
+        return json.loads(f.read().split("\n", 1)[1])["id"]
+
+
+def txn_versions(table, app_id):
+    """[(delta version, batch id)] of the app's txn actions; checks one per commit."""
+    out = []
+    for v, actions in commits(table).items():
+        t = [a["txn"]["version"] for a in actions if "txn" in a and a["txn"]["appId"] == app_id]
+        check(len(t) <= 1, f"{table} version {v} has {len(t)} txn actions of {app_id}")
+        out += [(v, b) for b in t]
+    return out
+
+
+def write_lines(path, rows):
+    with open(path + ".tmp", "w") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    os.rename(path + ".tmp", path)
+
+
+# ---------------------------------------------------------------------------
+def input_row(i):
+    return {
+        "id": i,
+        "s": None if i % 5 == 4 else ("grüße-☃-" if i % 3 == 0 else "") + f"s{i}",
+        "d": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        "ts": f"2024-03-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:07.{i * 1001 % 1000000:06d}Z",
+        "m": None if i % 7 == 6 else f"{i * 37 % 100000}.{i % 1000:03d}",
+        "h": f"{i % 256:02x}ff",
+        "x": i / 4 - 3,
+    }
+
+
+def expected_row(r):
+    i = r["id"]
+    ts = datetime.datetime.strptime(r["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    return {
+        "id": i,
+        "i": i,
+        "s": r["s"],
+        "d": datetime.date.fromisoformat(r["d"]),
+        "ts": ts,
+        "m": None if r["m"] is None else decimal.Decimal(r["m"]),
+        "b": bytes.fromhex(r["h"]),
+        "x": r["x"],
+        "flag": i % 2 == 0,
+        "arr": None if r["s"] is None else [r["s"], "z"],
+        "st": {"a": i, "b": r["s"]},
+    }
+
+
+TYPES_JOB = """
+CREATE STREAM input (id BIGINT, s STRING, d STRING, ts STRING, m STRING, h STRING, x DOUBLE)
+  USING json OPTIONS (path '{d}/in', maxFilesPerTrigger '1');
+CREATE SINK out USING delta OPTIONS (path '{d}/table');
+START STREAMING QUERY q INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '{d}/ck'
+  AS SELECT id, CAST(id AS INT) AS i, s, CAST(d AS DATE) AS d, CAST(ts AS TIMESTAMP) AS ts,
+            CAST(m AS DECIMAL(12,3)) AS m, unhex(h) AS b, x, id % 2 = 0 AS flag,
+            CASE WHEN s IS NULL THEN NULL ELSE array(s, 'z') END AS arr,
+            named_struct('a', id, 'b', s) AS st
+     FROM input;
+"""
+
+
+def scenario_types():
+    d = os.path.join(WORK, "types")
+    os.makedirs(os.path.join(d, "in"))
+    rows = [input_row(i) for i in range(60)]
+    for f in range(3):
+        write_lines(os.path.join(d, "in", f"f{f}.json"), rows[f * 12:(f + 1) * 12])
+    run(TYPES_JOB.format(d=d), d)
+    table = os.path.join(d, "table")
+    dt = DeltaTable(table)
+    check(dt.version() == 2, f"types: 3 batches give versions 0..2, got {dt.version()}")
+    # A second run appends two more batches.
+    for f in range(3, 5):
+        write_lines(os.path.join(d, "in", f"f{f}.json"), rows[f * 12:(f + 1) * 12])
+    run(TYPES_JOB.format(d=d), d)
+    dt = DeltaTable(table)
+    check(dt.version() == 4, f"types: 5 batches give versions 0..4, got {dt.version()}")
+    t = dt.to_pyarrow_table()
+    schema = {f.name: str(f.type) for f in t.schema}
+    want_types = {"id": "int64", "i": "int32", "s": "string", "d": "date32[day]", "ts": "timestamp[us, tz=UTC]",
+                  "m": "decimal128(12, 3)", "b": "binary", "x": "double", "flag": "bool",
+                  "arr": "list<element: string>", "st": "struct<a: int64, b: string>"}
+    for k, v in want_types.items():
+        got = schema.get(k, "missing").replace("large_", "").replace("string_view", "string").replace(
+            "binary_view", "binary").replace("item: ", "element: ")
+        check(got == v, f"types: column {k} reads back as {schema.get(k)}, expected {v}")
+    got = sorted(t.to_pylist(), key=lambda r: r["id"])
+    want = [expected_row(r) for r in rows]
+    check(len(got) == len(want), f"types: {len(got)} rows, expected {len(want)}")
+    for g, w in zip(got, want):
+        if g != w:
+            check(False, f"types: row {w['id']}: got {g}, expected {w}")
+            break
+    # The log: one txn per version, versions 0..4 for batch ids 0..4, and
+    # every file's stats numRecords adds up.
+    qid = query_id(os.path.join(d, "ck"))
+    check(txn_versions(table, qid) == [(v, v) for v in range(5)],
+          f"types: txn (version, batch) pairs {txn_versions(table, qid)}")
+    log = commits(table)
+    check(log[0][0].get("commitInfo", {}).get("operation") == "STREAMING UPDATE", "types: commitInfo first")
+    check(any("protocol" in a for a in log[0]) and any("metaData" in a for a in log[0]),
+          "types: version 0 holds protocol and metaData")
+    n = sum(json.loads(a["add"]["stats"])["numRecords"] for acts in log.values() for a in acts if "add" in a)
+    check(n == 60, f"types: stats numRecords add up to {n}, expected 60")
+    # Data skipping by the stats: deltalake prunes files with id > 50 to the last batch's.
+    files = dt.file_uris(partition_filters=None)
+    check(len(files) >= 5, f"types: {len(files)} data files")
+    hist = dt.history()
+    check(len(hist) == 5 and all(h.get("operation") == "STREAMING UPDATE" for h in hist),
+          f"types: history {[h.get('operation') for h in hist]}")
+    skipped = dt.to_pyarrow_dataset().filter(pa.compute.field("id") >= 48).count_rows()
+    check(skipped == 12, f"types: filter id >= 48 counts {skipped}")
+
+
+COMPLETE_JOB = """
+CREATE STREAM input (id BIGINT, k STRING) USING json OPTIONS (path '{d}/in', maxFilesPerTrigger '1');
+CREATE SINK out USING delta OPTIONS (path '{d}/table');
+START STREAMING QUERY agg INTO out OUTPUT MODE complete TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '{d}/ck'
+  AS SELECT k, count(*) AS n, sum(id) AS total FROM input GROUP BY k;
+"""
+
+
+def scenario_complete():
+    d = os.path.join(WORK, "complete")
+    os.makedirs(os.path.join(d, "in"))
+    ids = list(range(40))
+    for f in range(4):
+        write_lines(os.path.join(d, "in", f"f{f}.json"), [{"id": i, "k": f"k{i % 3}"} for i in ids[f * 10:(f + 1) * 10]])
+    run(COMPLETE_JOB.format(d=d), d)
+    table = os.path.join(d, "table")
+    dt = DeltaTable(table)
+    check(dt.version() == 3, f"complete: 4 batches give versions 0..3, got {dt.version()}")
+    got = {r["k"]: (r["n"], r["total"]) for r in dt.to_pyarrow_table().to_pylist()}
+    want = {}
+    for i in ids:
+        n, s = want.get(f"k{i % 3}", (0, 0))
+        want[f"k{i % 3}"] = (n + 1, s + i)
+    check(got == want and dt.to_pyarrow_table().num_rows == 3, f"complete: got {got}, expected {want}")
+    # Version 1 (after two batches) still reads as the result of then: time travel.
+    dt1 = DeltaTable(table, version=1)
+    got1 = {r["k"]: r["n"] for r in dt1.to_pyarrow_table().to_pylist()}
+    want1 = {}
+    for i in ids[:20]:
+        want1[f"k{i % 3}"] = want1.get(f"k{i % 3}", 0) + 1
+    check(got1 == want1, f"complete: version 1 reads {got1}, expected {want1}")
+    removes = [a for a in commits(table)[3] if "remove" in a]
+    check(len(removes) >= 1 and all(a["remove"]["dataChange"] for a in removes),
+          f"complete: version 3 removes the previous files ({len(removes)} removes)")
+
+
+KILL_JOB = """
+CREATE STREAM input (id BIGINT) USING json OPTIONS (path '{d}/in', maxFilesPerTrigger '1');
+CREATE SINK out USING delta OPTIONS (path '{d}/table');
+START STREAMING QUERY copy INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '{d}/ck'
+  AS SELECT id FROM input;
+"""
+
+
+def scenario_kill_points():
+    for point in ["delta_sink:before_commit", "delta_log:before_commit_rename", "delta_sink:after_commit"]:
+        for hit in [1, 3]:
+            d = os.path.join(WORK, f"kill-{point.replace(':', '_')}-{hit}")
+            os.makedirs(os.path.join(d, "in"))
+            for f in range(4):
+                write_lines(os.path.join(d, "in", f"f{f}.json"), [{"id": f * 5 + r} for r in range(5)])
+            p = run(KILL_JOB.format(d=d), d, env={"SLUICE_KILL_AT": f"{point}:{hit}"}, expect_rc=None)
+            check(p.returncode == -9, f"kill {point}:{hit}: the run was not killed (rc {p.returncode})")
+            run(KILL_JOB.format(d=d), d)
+            table = os.path.join(d, "table")
+            ids = sorted(DeltaTable(table).to_pyarrow_table().column("id").to_pylist())
+            check(ids == list(range(20)), f"kill {point}:{hit}: ids {ids}")
+            pairs = txn_versions(table, query_id(os.path.join(d, "ck")))
+            batches = [b for _, b in pairs]
+            check(batches == sorted(set(batches)) and batches == list(range(4)),
+                  f"kill {point}:{hit}: batch ids by version {pairs} (each batch one version)")
+
+
+def scenario_coexist():
+    """deltalake creates the table and appends between Sluice's runs."""
+    d = os.path.join(WORK, "coexist")
+    os.makedirs(os.path.join(d, "in"))
+    table = os.path.join(d, "table")
+    schema = pa.schema([("id", pa.int64())])
+    write_deltalake(table, pa.table({"id": pa.array([1000, 1001], pa.int64())}, schema=schema))
+    write_lines(os.path.join(d, "in", "f0.json"), [{"id": i} for i in range(5)])
+    run(KILL_JOB.format(d=d), d)
+    write_deltalake(table, pa.table({"id": pa.array([1002], pa.int64())}, schema=schema), mode="append")
+    write_lines(os.path.join(d, "in", "f1.json"), [{"id": i} for i in range(5, 10)])
+    run(KILL_JOB.format(d=d), d)
+    dt = DeltaTable(table)
+    ids = sorted(dt.to_pyarrow_table().column("id").to_pylist())
+    check(ids == list(range(10)) + [1000, 1001, 1002], f"coexist: ids {ids}")
+    check(dt.version() == 3, f"coexist: versions 0..3 (deltalake, sluice, deltalake, sluice), got {dt.version()}")
+    pairs = txn_versions(table, query_id(os.path.join(d, "ck")))
+    check(pairs == [(1, 0), (3, 1)], f"coexist: sluice's txn (version, batch) {pairs}")
+
+
+def scenario_refusals():
+    d = os.path.join(WORK, "mismatch")
+    os.makedirs(os.path.join(d, "in"))
+    table = os.path.join(d, "table")
+    write_deltalake(table, pa.table({"id": pa.array(["x"], pa.string())}))
+    write_lines(os.path.join(d, "in", "f0.json"), [{"id": 1}])
+    p = run(KILL_JOB.format(d=d), d, expect_rc=None)
+    check(p.returncode != 0 and "schema mismatch" in p.stderr and "column 'id' is STRING in the table but BIGINT"
+          in p.stderr, f"mismatch: rc {p.returncode}, stderr {p.stderr[-600:]}")
+    check(DeltaTable(table).version() == 0, "mismatch: the table was not changed")
+    d = os.path.join(WORK, "update")
+    os.makedirs(os.path.join(d, "in"))
+    write_lines(os.path.join(d, "in", "f0.json"), [{"id": 1, "k": "a"}])
+    p = run(COMPLETE_JOB.format(d=d).replace("OUTPUT MODE complete", "OUTPUT MODE update"), d, expect_rc=None)
+    check(p.returncode != 0 and "update" in p.stderr.lower(), f"update mode: rc {p.returncode}, {p.stderr[-400:]}")
+    check(not os.path.exists(os.path.join(d, "table", "_delta_log", "00000000000000000000.json")),
+          "update mode: nothing committed")
+
+
+SCENARIOS = {"types": scenario_types, "complete": scenario_complete, "kill_points": scenario_kill_points,
+             "coexist": scenario_coexist, "refusals": scenario_refusals}
+try:
+    for name, fn in SCENARIOS.items():
+        if args.only and name != args.only:
+            continue
+        before = len(failures)
+        try:
+            fn()
+        except Exception as e:  # a crash of the scenario is a failure, not a skip
+            failures.append(f"{name}: {type(e).__name__}: {e}")
+            print("FAIL:", failures[-1])
+        print(f"{name}: {'ok' if len(failures) == before else 'FAILED'}")
+finally:
+    if failures:
+        print(f"kept {WORK}")
+    else:
+        shutil.rmtree(WORK, ignore_errors=True)
+print(f"{len(SCENARIOS) if not args.only else 1 - bool(failures)} scenarios; {len(failures)} failures")
+sys.exit(1 if failures else 0)
