@@ -10,6 +10,9 @@ sluice_module(types DEPS sluice_common)
 sluice_module(vector DEPS sluice_types)
 sluice_module(env DEPS sluice_common)
 sluice_module(sql DEPS sluice_types)
+# Engine batches <-> the Arrow C Data Interface (no Arrow library): the
+# query-result streams of api/ and the Parquet reader/writer use it.
+sluice_module(arrow DEPS sluice_vector)
 # Rows as text: console tables, CSV, JSON lines (sinks and the CLI).
 sluice_module(render DEPS sluice_vector)
 # md5/sha1/sha2 (OpenSSL) and crc32 (zlib) for the exec module's hash functions;
@@ -33,7 +36,10 @@ sluice_module(exec/stateful DEPS sluice_exec_operators sluice_state)
 # registry that knows them all. Nothing here depends on plan/, api/, stream/.
 sluice_module(connectors DEPS sluice_exec_operators sluice_env)
 # zlib: crc32 of the file sink's part files, checked as they are read.
-sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoint sluice_json sluice_render PkgConfig::ZLIB)
+# Parquet: libparquet / libarrow from the pyarrow wheel (cmake/arrow.cmake),
+# included only by the Parquet reader and writer .cc files.
+sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoint sluice_json sluice_render sluice_arrow
+              PkgConfig::ZLIB Arrow::parquet_shared)
 sluice_module(connectors/memory DEPS sluice_connectors)
 sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/console DEPS sluice_connectors sluice_render)
@@ -49,7 +55,7 @@ sluice_module(connectors/builtin DEPS sluice_connectors_file sluice_connectors_m
               sluice_connectors_statestore sluice_connectors_delta)
 # The batch planner (binder, optimizer, physical planner), then the API.
 sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_exec_stateful sluice_connectors_builtin)  # builtin: read_<format>() table functions
-sluice_module(api DEPS sluice_plan sluice_connectors_builtin sluice_render)
+sluice_module(api DEPS sluice_arrow sluice_plan sluice_connectors_builtin sluice_render)
 # Streaming: the micro-batch runner, the streaming API and SQL jobs.
 sluice_module(stream DEPS sluice_api sluice_checkpoint sluice_state sluice_connectors_builtin)
 # The CLI's `run` subcommand (tools/sluice/main.cc) needs the streaming runtime;

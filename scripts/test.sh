@@ -15,6 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup_arrow.sh   # Arrow C++ / Parquet from the pinned pyarrow wheel into .deps/ (cmake/arrow.cmake)
 bash scripts/setup_pyspark.sh  # the differential test's pyspark; says so and goes on if it cannot
 bash scripts/setup_python.sh   # nanobind, scikit-build-core, pytest, pyarrow, pandas for python/
 bash scripts/setup_delta.sh    # deltalake (delta-rs), the Delta sink tests' reader; says so and goes on if it cannot

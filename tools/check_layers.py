@@ -55,6 +55,7 @@ PUBLIC = {
     "sluice/session.h": "api",
     "sluice/dataframe.h": "api",
     "sluice/arrow.h": "api",
+    "sluice/arrow_c.h": "arrow",
     "sluice/streaming.h": "stream",
 }
 
