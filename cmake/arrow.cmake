@@ -32,3 +32,14 @@ set_property(TARGET Arrow::parquet_shared PROPERTY INTERFACE_LINK_LIBRARIES Arro
 # Executables in the build tree find the libraries where they are (CMake's
 # build RPATH holds the directory of every linked shared library).
 set(CMAKE_BUILD_RPATH "${SLUICE_ARROW_DIR}" CACHE STRING "" FORCE)
+# libparquet.so exports the symbols of the simdjson it bundles (another
+# version than Debian's libsimdjson, with other class layouts). Whichever
+# library comes first in an executable's DT_NEEDED list serves every
+# simdjson symbol the executable uses, and CMake puts libsimdjson after
+# libparquet on the link line (it follows the modules that use it): Sluice's
+# JSON reader then calls into libparquet's simdjson and crashes (SIGSEGV in
+# parse_wobbly_string on the first JSON file). So every target that links
+# Arrow records libsimdjson first, as a link option (options precede the
+# libraries on the link line).
+set_property(TARGET Arrow::arrow_shared APPEND PROPERTY INTERFACE_LINK_OPTIONS
+             "LINKER:--push-state,--no-as-needed" "-lsimdjson" "LINKER:--pop-state")

@@ -3,6 +3,7 @@
 #include "common/check.h"
 #include "connectors/console/console_sink.h"
 #include "connectors/console/noop_sink.h"
+#include "connectors/delta/delta_sink.h"
 #include "connectors/file/file_table.h"
 #include "connectors/file_stream/file_stream_sink.h"
 #include "connectors/file_stream/file_stream_source.h"
@@ -22,7 +23,7 @@ ConnectorRegistry& BuiltinConnectors() {
          {RateSource::Spec(), RatePerMicroBatchSource::Spec(), FileStreamSource::Spec("json"),
           FileStreamSource::Spec("csv"), kafka::KafkaSource::Spec(), ConsoleSink::Spec(), NoopSink::Spec(),
           MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(),
-          FileTableSpec("json"), FileTableSpec("csv"), kafka::KafkaRelation::Spec(), StateStoreTable::Spec()}) {
+          FileTableSpec("json"), FileTableSpec("csv"), kafka::KafkaRelation::Spec(), StateStoreTable::Spec(), DeltaSink::Spec()}) {
       Status st = r->Register(std::move(spec));
       SLUICE_CHECK(st.ok());
     }

@@ -1,0 +1,409 @@
+#include "connectors/delta/delta_sink.h"
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "checkpoint/checkpoint_metadata.h"
+#include "common/json_writer.h"
+#include "connectors/delta/delta_schema.h"
+#include "connectors/delta/delta_stats.h"
+#include "connectors/file/parquet_writer.h"
+#include "env/kill_point.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr int kMaxCommitAttempts = 10;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The file name part Spark gives each codec ("part-...-c000.snappy.parquet").
+std::string CodecSuffix(ParquetCompression c) {
+  switch (c) {
+    case ParquetCompression::kNone: return "";
+    case ParquetCompression::kSnappy: return ".snappy";
+    case ParquetCompression::kGzip: return ".gz";
+    case ParquetCompression::kZstd: return ".zstd";
+    case ParquetCompression::kLz4Raw: return ".lz4raw";
+    case ParquetCompression::kBrotli: return ".br";
+  }
+  return "";
+}
+
+// Writer features whose rules this sink keeps (or that do not concern an
+// append or an overwrite of whole files); any other feature of the table is
+// refused rather than broken.
+const std::set<std::string>& SupportedWriterFeatures() {
+  static const std::set<std::string> kFeatures = {"appendOnly", "invariants", "changeDataFeed", "domainMetadata"};
+  return kFeatures;
+}
+
+std::string Joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+// One micro-batch: per query partition, Parquet files at the table's root;
+// Commit adds them to the table in one Delta version.
+class DeltaBatchWriter final : public SinkWriter {
+ public:
+  DeltaBatchWriter(DeltaSink* sink, SinkBatchInfo batch, Schema schema, OutputMode mode, int num_partitions,
+                   bool skip, ParquetWriteOptions parquet)
+      : sink_(sink), batch_(std::move(batch)), schema_(std::move(schema)), mode_(mode), skip_(skip),
+        parquet_(parquet), parts_(static_cast<size_t>(num_partitions)) {}
+
+  ~DeltaBatchWriter() override {
+    if (committed_) return;
+    // A failed batch: its files are in no version; delete them (best effort;
+    // open writers delete theirs when destroyed).
+    parts_.clear();
+    for (const auto& f : files_) (void)sink_->env_->DeleteFile(f.path);
+  }
+
+  Status Write(int partition, Batch batch) override {
+    if (skip_) return Status::OK();
+    Part& part = parts_[static_cast<size_t>(partition)];  // one thread per partition
+    size_t done = 0;
+    while (done < batch.num_rows) {
+      if (!part.writer) {
+        char prefix[32];
+        std::snprintf(prefix, sizeof(prefix), "part-%05d-", partition);
+        std::string name = prefix + NewUuidV4() + "-c000" + CodecSuffix(parquet_.compression) + ".parquet";
+        SLUICE_ASSIGN_OR_RETURN(part.writer, ParquetWriter::Open(sink_->env_, JoinPath(sink_->options_.path, name),
+                                                                 schema_, parquet_));
+      }
+      size_t take = batch.num_rows - done;
+      int64_t limit = sink_->options_.max_records_per_file;
+      if (limit > 0) take = std::min<size_t>(take, static_cast<size_t>(limit - part.writer->num_rows()));
+      SLUICE_RETURN_NOT_OK(part.writer->Write(done == 0 && take == batch.num_rows ? batch : batch.Slice(done, take)));
+      done += take;
+      if (limit > 0 && part.writer->num_rows() >= limit) SLUICE_RETURN_NOT_OK(ClosePart(part));
+    }
+    return Status::OK();
+  }
+
+  Status Commit() override {
+    if (skip_) {
+      committed_ = true;
+      return Status::OK();
+    }
+    {
+      PhaseTimes::Scope timed(batch_.phase_times, "deltaWriteFiles");
+      for (Part& p : parts_) {
+        if (p.writer) SLUICE_RETURN_NOT_OK(ClosePart(p));
+      }
+      for (Part& p : parts_) {
+        for (auto& f : p.files) files_.push_back(std::move(f));
+      }
+      parts_.clear();
+      // Each file was synced when closed; their directory entries now.
+      if (!files_.empty()) SLUICE_RETURN_NOT_OK(sink_->env_->SyncDir(sink_->options_.path));
+    }
+    SLUICE_KILL_POINT("delta_sink:before_commit");
+    PhaseTimes::Scope timed(batch_.phase_times, "deltaCommit");
+    for (int attempt = 1;; attempt++) {
+      int64_t version = sink_->snapshot_.version + 1;
+      SLUICE_ASSIGN_OR_RETURN(std::string actions, Actions(version));
+      Status s = sink_->log_->WriteCommit(version, actions);
+      if (s.ok()) break;
+      if (s.code() != StatusCode::kAlreadyExists) return s;
+      // Another writer has this version: read what it (and any after it) did.
+      sink_->commit_retries_++;
+      std::vector<DeltaCommitSummary> winners;
+      SLUICE_RETURN_NOT_OK(sink_->Refresh(&winners));
+      for (const DeltaCommitSummary& w : winners) {
+        auto it = w.txns.find(sink_->app_id_);
+        if (it != w.txns.end() && it->second >= batch_.id) {
+          // Our batch is already in (another run of this query): done.
+          for (const auto& f : files_) (void)sink_->env_->DeleteFile(f.path);
+          files_.clear();
+          committed_ = true;
+          return Status::OK();
+        }
+        if (w.protocol || w.metadata) {
+          return Status::ExecutionError(
+              "Delta table " + sink_->options_.path + ": version " + std::to_string(w.version) +
+              ", committed by another writer while batch " + std::to_string(batch_.id) + " was being written, " +
+              "changed the table's " + (w.protocol ? "protocol" : "metadata (schema, partitioning or properties)") +
+              " (operation '" + w.operation + "'); batch " + std::to_string(batch_.id) +
+              " is not committed (a concurrent modification conflict). Restart the query to write it against the "
+              "new table state");
+        }
+      }
+      SLUICE_RETURN_NOT_OK(sink_->CheckWritable(&schema_, mode_));
+      if (attempt >= kMaxCommitAttempts) {
+        return Status::ExecutionError("Delta table " + sink_->options_.path + ": batch " + std::to_string(batch_.id) +
+                                      " lost the race for a new version " + std::to_string(kMaxCommitAttempts) +
+                                      " times in a row to other writers; it is not committed");
+      }
+    }
+    committed_ = true;
+    SLUICE_KILL_POINT("delta_sink:after_commit");
+    // Our own version: the next BeginBatch reads it back like any other.
+    return Status::OK();
+  }
+
+ private:
+  struct Part {
+    std::unique_ptr<ParquetWriter> writer;
+    std::vector<ParquetFileInfo> files;
+  };
+
+  Status ClosePart(Part& part) {
+    std::unique_ptr<ParquetWriter> w = std::move(part.writer);
+    SLUICE_ASSIGN_OR_RETURN(ParquetFileInfo info, w->Close());
+    part.files.push_back(std::move(info));
+    return Status::OK();
+  }
+
+  Result<std::string> Actions(int64_t version) {
+    const DeltaSnapshot& snap = sink_->snapshot_;
+    int64_t now = NowMs();
+    std::string out;
+    int64_t rows = 0, bytes = 0;
+    for (const auto& f : files_) {
+      rows += f.num_rows;
+      bytes += f.size;
+    }
+    {
+      JsonWriter w;
+      w.BeginObject().Key("commitInfo").BeginObject();
+      w.Key("timestamp").Int(now).Key("operation").String("STREAMING UPDATE");
+      w.Key("operationParameters").BeginObject();
+      w.Key("outputMode").String(OutputModeName(mode_)).Key("queryId").String(sink_->app_id_);
+      w.Key("epochId").String(std::to_string(batch_.id));
+      if (!batch_.offsets_digest.empty()) w.Key("offsetsDigest").String(batch_.offsets_digest);
+      w.EndObject();
+      if (snap.version >= 0) w.Key("readVersion").Int(snap.version);
+      w.Key("isolationLevel").String("Serializable");
+      w.Key("isBlindAppend").Bool(mode_ == OutputMode::kAppend);
+      w.Key("operationMetrics").BeginObject();
+      w.Key("numAddedFiles").String(std::to_string(files_.size()));
+      w.Key("numRemovedFiles").String(std::to_string(mode_ == OutputMode::kComplete ? snap.files.size() : 0));
+      w.Key("numOutputRows").String(std::to_string(rows)).Key("numOutputBytes").String(std::to_string(bytes));
+      w.EndObject();
+      w.Key("engineInfo").String("Sluice").Key("txnId").String(NewUuidV4());
+      w.EndObject().EndObject();
+      out += w.Take() + "\n";
+    }
+    if (!snap.protocol) {
+      out += "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n";
+    }
+    if (!snap.metadata) {
+      SLUICE_ASSIGN_OR_RETURN(std::string schema_string, DeltaSchemaString(schema_));
+      JsonWriter w;
+      w.BeginObject().Key("metaData").BeginObject();
+      w.Key("id").String(NewUuidV4());
+      w.Key("format").BeginObject().Key("provider").String("parquet").Key("options").BeginObject().EndObject();
+      w.EndObject();
+      w.Key("schemaString").String(schema_string);
+      w.Key("partitionColumns").BeginArray().EndArray();
+      w.Key("configuration").BeginObject().EndObject();
+      w.Key("createdTime").Int(now);
+      w.EndObject().EndObject();
+      out += w.Take() + "\n";
+    }
+    {
+      JsonWriter w;
+      w.BeginObject().Key("txn").BeginObject().Key("appId").String(sink_->app_id_);
+      w.Key("version").Int(batch_.id).Key("lastUpdated").Int(now).EndObject().EndObject();
+      out += w.Take() + "\n";
+    }
+    if (mode_ == OutputMode::kComplete) {
+      for (const auto& [path, f] : snap.files) {
+        JsonWriter w;
+        w.BeginObject().Key("remove").BeginObject().Key("path").String(path);
+        w.Key("deletionTimestamp").Int(now).Key("dataChange").Bool(true).Key("extendedFileMetadata").Bool(true);
+        w.Key("partitionValues").Raw(f.partition_values_json).Key("size").Int(f.size);
+        w.EndObject().EndObject();
+        out += w.Take() + "\n";
+      }
+    }
+    for (const auto& f : files_) {
+      std::vector<DeltaColumnStats> cols;
+      cols.reserve(f.stats.size());
+      for (const auto& c : f.stats) {
+        cols.push_back(DeltaColumnStats{c.path, c.type, c.null_count, c.has_min_max, c.min, c.max});
+      }
+      auto mtime = sink_->env_->GetFileModificationTimeMs(f.path);
+      JsonWriter w;
+      w.BeginObject().Key("add").BeginObject().Key("path").String(BaseName(f.path));
+      w.Key("partitionValues").BeginObject().EndObject();
+      w.Key("size").Int(f.size).Key("modificationTime").Int(mtime.ok() ? *mtime : now);
+      w.Key("dataChange").Bool(true).Key("stats").String(DeltaStatsJson(f.num_rows, cols));
+      w.EndObject().EndObject();
+      out += w.Take() + "\n";
+    }
+    return out;
+  }
+
+  DeltaSink* sink_;
+  SinkBatchInfo batch_;
+  Schema schema_;
+  OutputMode mode_;
+  bool skip_;  // a replay of a batch the table holds
+  ParquetWriteOptions parquet_;
+  std::vector<Part> parts_;
+  std::vector<ParquetFileInfo> files_;  // closed files of every partition
+  bool committed_ = false;
+};
+
+Result<std::shared_ptr<DeltaSink>> DeltaSink::Make(const SourceOptions& options) {
+  auto s = std::make_shared<DeltaSink>();
+  auto path = options.Get("path");
+  if (!path || path->empty()) return Status::InvalidArgument("sink 'delta' needs option 'path' (or start(path))");
+  s->options_.path = *path;
+  while (s->options_.path.size() > 1 && s->options_.path.back() == '/') s->options_.path.pop_back();
+  s->options_.compression = options.GetOr("compression", "snappy");
+  SLUICE_RETURN_NOT_OK(ParseParquetCompression(s->options_.compression).status());
+  SLUICE_ASSIGN_OR_RETURN(s->options_.max_records_per_file, options.GetInt("maxRecordsPerFile", 0));
+  return s;
+}
+
+Status DeltaSink::Refresh(std::vector<DeltaCommitSummary>* summaries) {
+  return log_->Update(&snapshot_, summaries);
+}
+
+Status DeltaSink::CheckWritable(const Schema* query_schema, OutputMode mode) const {
+  const std::string& dir = options_.path;
+  if (snapshot_.version < 0) return Status::OK();  // a new table
+  if (!snapshot_.protocol || !snapshot_.metadata) {
+    return Status::Corruption("Delta table " + dir + ": version " + std::to_string(snapshot_.version) +
+                              " has no " + (snapshot_.protocol ? "metaData" : "protocol") + " action in its log");
+  }
+  const DeltaProtocol& p = *snapshot_.protocol;
+  bool reader_ok = p.min_reader_version == 1 || (p.min_reader_version == 3 && p.reader_features.empty());
+  if (!reader_ok) {
+    return Status::NotImplemented("Delta table " + dir + " needs reader version " +
+                                  std::to_string(p.min_reader_version) +
+                                  (p.reader_features.empty() ? "" : " (features " + Joined(p.reader_features) + ")") +
+                                  "; Sluice's Delta sink writes tables of reader version 1 only");
+  }
+  if (p.min_writer_version > 7) {
+    return Status::NotImplemented("Delta table " + dir + " needs writer version " +
+                                  std::to_string(p.min_writer_version) + ", newer than the protocol Sluice knows");
+  }
+  if (p.min_writer_version == 7) {
+    for (const auto& f : p.writer_features) {
+      if (!SupportedWriterFeatures().count(f)) {
+        return Status::NotImplemented("Delta table " + dir + " uses the writer feature '" + f +
+                                      "', which Sluice's Delta sink does not implement");
+      }
+    }
+  } else if (p.min_writer_version >= 5) {
+    return Status::NotImplemented("Delta table " + dir + " needs writer version " +
+                                  std::to_string(p.min_writer_version) +
+                                  " (column mapping or identity columns), which Sluice's Delta sink does not implement");
+  }
+  const DeltaMetadata& m = *snapshot_.metadata;
+  for (const auto& [k, v] : m.configuration) {
+    if (k.rfind("delta.constraints.", 0) == 0) {
+      return Status::NotImplemented("Delta table " + dir + " has the CHECK constraint '" + k.substr(18) +
+                                    "', which Sluice's Delta sink does not enforce");
+    }
+    if (k == "delta.columnMapping.mode" && !EqualsIgnoreCase(v, "none")) {
+      return Status::NotImplemented("Delta table " + dir + " uses column mapping (" + v +
+                                    "), which Sluice's Delta sink does not implement");
+    }
+    if (k == "delta.appendOnly" && EqualsIgnoreCase(v, "true") && mode == OutputMode::kComplete) {
+      return Status::AnalysisError("Delta table " + dir +
+                                   " is append-only (delta.appendOnly=true): complete mode would remove its files");
+    }
+  }
+  if (!m.partition_columns.empty()) {
+    return Status::NotImplemented("Delta table " + dir + " is partitioned by " + Joined(m.partition_columns) +
+                                  "; Sluice's Delta sink writes unpartitioned tables only");
+  }
+  if (query_schema) {
+    SLUICE_ASSIGN_OR_RETURN(Schema table, ParseDeltaSchemaString(m.schema_string, "Delta table " + dir));
+    std::string diff = DeltaSchemaMismatch(table, *query_schema);
+    if (!diff.empty()) {
+      return Status::AnalysisError("A schema mismatch detected when writing to the Delta table " + dir + ": " + diff +
+                                   ". Table schema: " + table.ToString() + "; query schema: " +
+                                   query_schema->ToString() +
+                                   " (Sluice does not merge or overwrite a Delta table's schema)");
+    }
+  }
+  return Status::OK();
+}
+
+Status DeltaSink::Open(const SinkContext& ctx) {
+  env_ = ctx.env;
+  app_id_ = ctx.query_id;
+  checkpoint_dir_ = ctx.checkpoint_dir;
+  if (app_id_.empty()) return Status::Internal("Delta sink opened without a query id");
+  SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(options_.path));
+  log_.emplace(env_, options_.path, app_id_);
+  snapshot_ = DeltaSnapshot{};
+  SLUICE_RETURN_NOT_OK(Refresh());
+  if (ctx.output_schema) SLUICE_RETURN_NOT_OK(DeltaSchemaString(*ctx.output_schema).status());
+  // The mode is checked per batch; here the table's protocol and schema.
+  return CheckWritable(ctx.output_schema ? &*ctx.output_schema : nullptr, OutputMode::kAppend);
+}
+
+Result<std::unique_ptr<SinkWriter>> DeltaSink::BeginBatch(const SinkBatchInfo& batch, const Schema& schema,
+                                                          OutputMode mode, int num_partitions) {
+  if (mode == OutputMode::kUpdate) {
+    return Status::AnalysisError("Data source delta does not support Update output mode");
+  }
+  SLUICE_RETURN_NOT_OK(Refresh());
+  bool skip = false;
+  auto it = snapshot_.app_versions.find(app_id_);
+  if (it != snapshot_.app_versions.end() && it->second >= batch.id) {
+    skip = true;  // committed by an earlier run of this query
+    auto d = snapshot_.tracked_digests.find(batch.id);
+    if (!batch.offsets_digest.empty() && d != snapshot_.tracked_digests.end() && !d->second.empty() &&
+        d->second != batch.offsets_digest) {
+      return Status::Corruption(
+          "batch " + std::to_string(batch.id) + " is already committed in the Delta table " + options_.path +
+          " for other source offsets: the commit recorded the offsets digest " + d->second +
+          ", the batch now covers " + batch.offsets_digest + ". The checkpoint " + checkpoint_dir_ +
+          " no longer matches the table (its offsets/" + std::to_string(batch.id) +
+          " was deleted, edited or re-planned with other options); skipping the batch would lose its rows and "
+          "writing it would duplicate rows. Restore the checkpoint, or write to a new table with a new checkpoint");
+    }
+  } else {
+    SLUICE_RETURN_NOT_OK(DeltaSchemaString(schema).status());
+    SLUICE_RETURN_NOT_OK(CheckWritable(&schema, mode));
+  }
+  ParquetWriteOptions parquet;
+  SLUICE_ASSIGN_OR_RETURN(parquet.compression, ParseParquetCompression(options_.compression));
+  return std::unique_ptr<SinkWriter>(
+      std::make_unique<DeltaBatchWriter>(this, batch, schema, mode, num_partitions, skip, parquet));
+}
+
+ConnectorSpec DeltaSink::Spec() {
+  ConnectorSpec spec;
+  spec.name = "delta";
+  spec.kind = ConnectorKind::kSink;
+  spec.description =
+      "a Delta Lake table: Parquet files and a _delta_log commit per batch (txn appId = query id, exactly-once)";
+  spec.output_modes = {OutputMode::kAppend, OutputMode::kComplete};
+  spec.options.Add(OptionSpec::String("path", "", "the table's directory (or start(path)); created if missing").Required())
+      .Add(OptionSpec::Enum("compression", "snappy",
+                            {"none", "uncompressed", "snappy", "gzip", "zstd", "lz4", "lz4_raw", "brotli"},
+                            "the Parquet codec of the data files"))
+      .Add(OptionSpec::Int("maxRecordsPerFile", "0", 0, std::numeric_limits<int64_t>::max(),
+                           "rows per data file at most (0: no limit; a query partition writes one file per batch)"))
+      .Unsupported("partitionBy", "Sluice's Delta sink writes unpartitioned tables only")
+      .Unsupported("mergeSchema", "Sluice's Delta sink does not change a table's schema: the query's must match it")
+      .Unsupported("overwriteSchema", "Sluice's Delta sink does not change a table's schema: the query's must match it")
+      .Unsupported("replaceWhere", "Sluice's Delta sink appends, or replaces the whole table in complete mode")
+      .Unsupported("txnAppId", "the Delta sink's txn appId is always the query id")
+      .Unsupported("txnVersion", "the Delta sink's txn version is always the batch id");
+  spec.make_sink = [](const SourceOptions& options, const SinkCreateContext&) -> Result<SinkPtr> {
+    SLUICE_ASSIGN_OR_RETURN(auto s, DeltaSink::Make(options));
+    return SinkPtr(s);
+  };
+  return spec;
+}
+
+}  // namespace sluice
