@@ -4,3 +4,9 @@
 add_test(NAME delta_sink_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/delta/with_deltalake.sh
          ${PROJECT_SOURCE_DIR}/test/delta/delta_sink_test.py --sluice $<TARGET_FILE:sluice>)
 set_tests_properties(delta_sink_test PROPERTIES LABELS e2e TIMEOUT 120 SKIP_RETURN_CODE 77)
+# Random SIGKILLs of `sluice run` writing a Delta table (the short form of
+# `scripts/sigkill_loop.sh --pipelines delta`): every input row once as
+# deltalake reads the table, each batch id in one Delta version.
+add_test(NAME delta_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
+         --sluice $<TARGET_FILE:sluice> --kills 6 --pipelines delta)
+set_tests_properties(delta_sigkill_test PROPERTIES LABELS e2e TIMEOUT 120 SKIP_RETURN_CODE 77)
