@@ -10,3 +10,7 @@ set_tests_properties(delta_sink_test PROPERTIES LABELS e2e TIMEOUT 120 SKIP_RETU
 add_test(NAME delta_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
          --sluice $<TARGET_FILE:sluice> --kills 6 --pipelines delta)
 set_tests_properties(delta_sigkill_test PROPERTIES LABELS e2e TIMEOUT 120 SKIP_RETURN_CODE 77)
+# Spark (pyspark 4.2.0 + delta-spark 4.4.0's jars, scripts/setup_delta.sh)
+# reads the tables Sluice wrote, and appends to one between Sluice's runs.
+add_test(NAME delta_spark_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/delta/with_delta_spark.sh $<TARGET_FILE:sluice>)
+set_tests_properties(delta_spark_test PROPERTIES LABELS e2e TIMEOUT 300 SKIP_RETURN_CODE 77)

@@ -19,6 +19,9 @@ import argparse, datetime, decimal, glob, json, os, shutil, subprocess, sys, tem
 from deltalake import DeltaTable, write_deltalake
 import pyarrow as pa
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from delta_fixtures import TYPES_JOB, expected_row, input_row  # noqa: E402
+
 ap = argparse.ArgumentParser()
 ap.add_argument("--sluice", required=True)
 ap.add_argument("--only")
@@ -82,49 +85,6 @@ def write_lines(path, rows):
 
 
 # ---------------------------------------------------------------------------
-def input_row(i):
-    return {
-        "id": i,
-        "s": None if i % 5 == 4 else ("grüße-☃-" if i % 3 == 0 else "") + f"s{i}",
-        "d": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
-        "ts": f"2024-03-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:07.{i * 1001 % 1000000:06d}Z",
-        "m": None if i % 7 == 6 else f"{i * 37 % 100000}.{i % 1000:03d}",
-        "h": f"{i % 256:02x}ff",
-        "x": i / 4 - 3,
-    }
-
-
-def expected_row(r):
-    i = r["id"]
-    ts = datetime.datetime.strptime(r["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
-    return {
-        "id": i,
-        "i": i,
-        "s": r["s"],
-        "d": datetime.date.fromisoformat(r["d"]),
-        "ts": ts,
-        "m": None if r["m"] is None else decimal.Decimal(r["m"]),
-        "b": bytes.fromhex(r["h"]),
-        "x": r["x"],
-        "flag": i % 2 == 0,
-        "arr": None if r["s"] is None else [r["s"], "z"],
-        "st": {"a": i, "b": r["s"]},
-    }
-
-
-TYPES_JOB = """
-CREATE STREAM input (id BIGINT, s STRING, d STRING, ts STRING, m STRING, h STRING, x DOUBLE)
-  USING json OPTIONS (path '{d}/in', maxFilesPerTrigger '1');
-CREATE SINK out USING delta OPTIONS (path '{d}/table');
-START STREAMING QUERY q INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '{d}/ck'
-  AS SELECT id, CAST(id AS INT) AS i, s, CAST(d AS DATE) AS d, CAST(ts AS TIMESTAMP) AS ts,
-            CAST(m AS DECIMAL(12,3)) AS m, unhex(h) AS b, x, id % 2 = 0 AS flag,
-            CASE WHEN s IS NULL THEN NULL ELSE array(s, 'z') END AS arr,
-            named_struct('a', id, 'b', s) AS st
-     FROM input;
-"""
-
-
 def scenario_types():
     d = os.path.join(WORK, "types")
     os.makedirs(os.path.join(d, "in"))
