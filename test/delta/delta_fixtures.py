@@ -46,3 +46,20 @@ START STREAMING QUERY q INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '{d}/
             named_struct('a', id, 'b', s) AS st
      FROM input;
 """
+
+
+# A table partitioned by a date and a string column, with a NULL (the
+# default partition) and a value that needs escaping ('a b/c').
+PARTITIONED_JOB = """
+CREATE STREAM input (id BIGINT, d STRING) USING json OPTIONS (path '{d}/in', maxFilesPerTrigger '1');
+CREATE SINK out USING delta OPTIONS (path '{d}/table') PARTITIONED BY (day, tag);
+START STREAMING QUERY q INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '{d}/ck'
+  AS SELECT id, CAST(d AS DATE) AS day,
+            CASE WHEN id % 4 = 0 THEN NULL WHEN id % 4 = 1 THEN 'a b/c' ELSE concat('t', CAST(id % 2 AS STRING)) END
+              AS tag
+     FROM input;
+"""
+
+
+def tag_of(i):
+    return None if i % 4 == 0 else "a b/c" if i % 4 == 1 else f"t{i % 2}"

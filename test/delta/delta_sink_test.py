@@ -14,13 +14,13 @@ table deltalake created and appends to between Sluice's runs (coexisting
 writers), a schema mismatch and the update output mode (refused with clear
 errors).
 """
-import argparse, datetime, decimal, glob, json, os, shutil, subprocess, sys, tempfile
+import argparse, datetime, decimal, glob, json, os, shutil, subprocess, sys, tempfile, warnings
 
 from deltalake import DeltaTable, write_deltalake
 import pyarrow as pa
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delta_fixtures import TYPES_JOB, expected_row, input_row  # noqa: E402
+from delta_fixtures import PARTITIONED_JOB, TYPES_JOB, expected_row, input_row, tag_of  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--sluice", required=True)
@@ -129,7 +129,7 @@ def scenario_types():
     n = sum(json.loads(a["add"]["stats"])["numRecords"] for acts in log.values() for a in acts if "add" in a)
     check(n == 60, f"types: stats numRecords add up to {n}, expected 60")
     # Data skipping by the stats: deltalake prunes files with id > 50 to the last batch's.
-    files = dt.file_uris(partition_filters=None)
+    files = dt.file_uris()
     check(len(files) >= 5, f"types: {len(files)} data files")
     hist = dt.history()
     check(len(hist) == 5 and all(h.get("operation") == "STREAMING UPDATE" for h in hist),
@@ -240,7 +240,30 @@ def scenario_refusals():
           "update mode: nothing committed")
 
 
-SCENARIOS = {"types": scenario_types, "complete": scenario_complete, "kill_points": scenario_kill_points,
+def scenario_partitioned():
+    d = os.path.join(WORK, "partitioned")
+    os.makedirs(os.path.join(d, "in"))
+    for f in range(2):
+        write_lines(os.path.join(d, "in", f"f{f}.json"),
+                    [{"id": i, "d": f"2024-05-0{1 + i % 2}"} for i in range(f * 10, f * 10 + 10)])
+    run(PARTITIONED_JOB.format(d=d), d)
+    table = os.path.join(d, "table")
+    dt = DeltaTable(table)
+    check(dt.metadata().partition_columns == ["day", "tag"], f"partitioned: columns {dt.metadata().partition_columns}")
+    got = sorted(dt.to_pyarrow_table().to_pylist(), key=lambda r: r["id"])
+    want = [{"id": i, "day": datetime.date(2024, 5, 1 + i % 2), "tag": tag_of(i)} for i in range(20)]
+    check(got == want, f"partitioned: got {got[:3]}..., expected {want[:3]}...")
+    # Partition pruning by deltalake reads only the matching directories' files.
+    with warnings.catch_warnings():  # partition_filters: deprecated in favour of a predicate string
+        warnings.simplefilter("ignore", DeprecationWarning)
+        n = len(dt.file_uris([("tag", "=", "a b/c")]))
+    check(n >= 1 and n < len(dt.file_uris()), f"partitioned: {n} of {len(dt.file_uris())} files for tag = 'a b/c'")
+    dirs = sorted({os.path.relpath(os.path.dirname(p), table) for p in glob.glob(os.path.join(table, "*", "*", "*.parquet"))})
+    check("day=2024-05-02/tag=a b%2Fc" in dirs and "day=2024-05-01/tag=__HIVE_DEFAULT_PARTITION__" in dirs,
+          f"partitioned: directories {dirs}")
+
+
+SCENARIOS = {"types": scenario_types, "partitioned": scenario_partitioned, "complete": scenario_complete, "kill_points": scenario_kill_points,
              "coexist": scenario_coexist, "refusals": scenario_refusals}
 try:
     for name, fn in SCENARIOS.items():

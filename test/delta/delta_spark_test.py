@@ -9,18 +9,20 @@ delta-spark 4.4.0 is built for, in .venv-delta-spark/, and the jars in
     DESCRIBE HISTORY shows one STREAMING UPDATE version per batch;
   * a run killed after its Delta commit and before the checkpoint's commit
     log, then restarted: Spark counts every id once;
+  * a table partitioned by a date and a string (NULL and 'a b/c' among its
+    values): Spark's rows and partition filter;
   * Spark appends to the table between Sluice's runs, past version 10 so
     that Spark writes a checkpoint: Sluice goes on appending (its replay of
     the JSON commits), and Spark reads both writers' rows.
 
   with_delta_spark.sh delta_spark_test.py --sluice <build/sluice> --jars <dir>
 """
-import argparse, glob, json, os, shutil, subprocess, sys, tempfile, time
+import argparse, datetime, glob, json, os, shutil, subprocess, sys, tempfile, time
 
 os.environ["TZ"] = "UTC"
 time.tzset()
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from delta_fixtures import TYPES_JOB, expected_row, input_row  # noqa: E402
+from delta_fixtures import PARTITIONED_JOB, TYPES_JOB, expected_row, input_row, tag_of  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--sluice", required=True)
@@ -111,6 +113,19 @@ def scenario_types():
     check(n == 12, f"spark types: id >= 48 counts {n}")
 
 
+def scenario_partitioned():
+    d = os.path.join(WORK, "partitioned")
+    os.makedirs(os.path.join(d, "in"))
+    write_lines(os.path.join(d, "in", "f0.json"), [{"id": i, "d": f"2024-05-0{1 + i % 2}"} for i in range(12)])
+    run(PARTITIONED_JOB.format(d=d), d)
+    df = spark.read.format("delta").load(os.path.join(d, "table"))
+    got = sorted((r.id, r.day, r.tag) for r in df.collect())
+    want = [(i, datetime.date(2024, 5, 1 + i % 2), tag_of(i)) for i in range(12)]
+    check(got == want, f"spark partitioned: got {got}, expected {want}")
+    n = df.where("tag = 'a b/c'").count()
+    check(n == 3, f"spark partitioned: tag = 'a b/c' counts {n}")
+
+
 KILL_JOB = """
 CREATE STREAM input (id BIGINT) USING json OPTIONS (path '{d}/in', maxFilesPerTrigger '1');
 CREATE SINK out USING delta OPTIONS (path '{d}/table');
@@ -148,7 +163,9 @@ def scenario_kill_and_spark_writer():
 
 
 try:
-    for name, fn in {"types": scenario_types, "kill_and_spark_writer": scenario_kill_and_spark_writer}.items():
+    scenarios = {"types": scenario_types, "partitioned": scenario_partitioned,
+                 "kill_and_spark_writer": scenario_kill_and_spark_writer}
+    for name, fn in scenarios.items():
         before = len(failures)
         try:
             fn()
@@ -162,5 +179,5 @@ finally:
         print(f"kept {WORK}")
     else:
         shutil.rmtree(WORK, ignore_errors=True)
-print(f"2 scenarios; {len(failures)} failures")
+print(f"{len(scenarios)} scenarios; {len(failures)} failures")
 sys.exit(1 if failures else 0)

@@ -9,6 +9,9 @@
 #include "connectors/delta/delta_schema.h"
 #include "connectors/delta/delta_stats.h"
 #include "connectors/file/parquet_writer.h"
+#include "connectors/file/partitioned_file_writer.h"
+#include "connectors/file/partitioning.h"
+#include "types/value.h"
 #include "env/kill_point.h"
 
 namespace sluice {
@@ -43,6 +46,45 @@ const std::set<std::string>& SupportedWriterFeatures() {
   return kFeatures;
 }
 
+// A relative file path as a Delta add/remove path: a URI path, so every
+// byte outside the unreserved characters, '/' and '=' is %XX (readers
+// decode it; a Hive-escaped "%2F" in a directory name becomes "%252F").
+std::string DeltaUriPath(std::string_view rel) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : rel) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == '/' || c == '=') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// A partition value as the protocol serializes it in partitionValues:
+// CAST(v AS STRING) (dates yyyy-MM-dd, timestamps yyyy-MM-dd HH:mm:ss[.f]
+// in UTC, numbers and booleans as text); NULL and "" are null.
+std::string PartitionValueJson(const Value& v) {
+  if (v.is_null()) return "null";
+  std::string text = v.ToString();
+  if (text.empty()) return "null";
+  std::string out;
+  AppendJsonString(&out, text);
+  return out;
+}
+
+bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    if (!EqualsIgnoreCase(a[i], b[i])) return false;
+  }
+  return true;
+}
+
 std::string Joined(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
@@ -56,36 +98,68 @@ std::string Joined(const std::vector<std::string>& v) {
 class DeltaBatchWriter final : public SinkWriter {
  public:
   DeltaBatchWriter(DeltaSink* sink, SinkBatchInfo batch, Schema schema, OutputMode mode, int num_partitions,
-                   bool skip, ParquetWriteOptions parquet)
+                   bool skip, ParquetWriteOptions parquet, std::vector<int> partition_cols)
       : sink_(sink), batch_(std::move(batch)), schema_(std::move(schema)), mode_(mode), skip_(skip),
-        parquet_(parquet), parts_(static_cast<size_t>(num_partitions)) {}
+        parquet_(parquet), parts_(static_cast<size_t>(num_partitions)), partition_cols_(std::move(partition_cols)) {
+    // The data files hold the other columns; the partition columns live in
+    // the directory names and the add actions' partitionValues.
+    for (size_t i = 0; i < schema_.size(); i++) {
+      if (std::find(partition_cols_.begin(), partition_cols_.end(), static_cast<int>(i)) == partition_cols_.end()) {
+        data_cols_.push_back(i);
+        data_schema_.Add(schema_.field(i));
+      }
+    }
+    for (int c : partition_cols_) partition_names_.push_back(schema_.field(static_cast<size_t>(c)).name);
+  }
 
   ~DeltaBatchWriter() override {
     if (committed_) return;
     // A failed batch: its files are in no version; delete them (best effort;
     // open writers delete theirs when destroyed).
     parts_.clear();
-    for (const auto& f : files_) (void)sink_->env_->DeleteFile(f.path);
+    for (const auto& f : files_) (void)sink_->env_->DeleteFile(f.info.path);
   }
 
   Status Write(int partition, Batch batch) override {
-    if (skip_) return Status::OK();
+    if (skip_ || batch.num_rows == 0) return Status::OK();
     Part& part = parts_[static_cast<size_t>(partition)];  // one thread per partition
-    size_t done = 0;
-    while (done < batch.num_rows) {
-      if (!part.writer) {
-        char prefix[32];
-        std::snprintf(prefix, sizeof(prefix), "part-%05d-", partition);
-        std::string name = prefix + NewUuidV4() + "-c000" + CodecSuffix(parquet_.compression) + ".parquet";
-        SLUICE_ASSIGN_OR_RETURN(part.writer, ParquetWriter::Open(sink_->env_, JoinPath(sink_->options_.path, name),
-                                                                 schema_, parquet_));
+    if (partition_cols_.empty()) return WriteTo(partition, part.dirs[""], "", batch);
+    // Rows by partition directory, in order of first appearance.
+    std::vector<std::string> order;
+    std::map<std::string, SelectionVector> rows;
+    std::map<std::string, std::vector<Value>> values;
+    for (size_t r = 0; r < batch.num_rows; r++) {
+      std::string dir;
+      std::vector<Value> vs;
+      for (int c : partition_cols_) {
+        Value v = batch.columns[static_cast<size_t>(c)].GetValue(r);
+        if (!dir.empty()) dir += '/';
+        dir += PartitionDirectoryName(schema_.field(static_cast<size_t>(c)).name, v);
+        vs.push_back(std::move(v));
       }
-      size_t take = batch.num_rows - done;
-      int64_t limit = sink_->options_.max_records_per_file;
-      if (limit > 0) take = std::min<size_t>(take, static_cast<size_t>(limit - part.writer->num_rows()));
-      SLUICE_RETURN_NOT_OK(part.writer->Write(done == 0 && take == batch.num_rows ? batch : batch.Slice(done, take)));
-      done += take;
-      if (limit > 0 && part.writer->num_rows() >= limit) SLUICE_RETURN_NOT_OK(ClosePart(part));
+      auto [it, added] = rows.try_emplace(dir);
+      if (added) {
+        order.push_back(dir);
+        values[dir] = std::move(vs);
+      }
+      it->second.push_back(static_cast<uint32_t>(r));
+    }
+    for (const std::string& dir : order) {
+      const SelectionVector& sel = rows[dir];
+      std::vector<Vector> cols;
+      for (size_t c : data_cols_) cols.push_back(batch.columns[c].Gather(sel));
+      Dir& d = part.dirs[dir];
+      if (d.partition_values_json.empty()) {
+        std::string pv = "{";
+        const std::vector<Value>& vs = values[dir];
+        for (size_t i = 0; i < vs.size(); i++) {
+          if (i) pv += ',';
+          AppendJsonString(&pv, partition_names_[i]);
+          pv += ':' + PartitionValueJson(vs[i]);
+        }
+        d.partition_values_json = pv + "}";
+      }
+      SLUICE_RETURN_NOT_OK(WriteTo(partition, d, dir, Batch(std::move(cols), sel.size())));
     }
     return Status::OK();
   }
@@ -97,14 +171,28 @@ class DeltaBatchWriter final : public SinkWriter {
     }
     {
       PhaseTimes::Scope timed(batch_.phase_times, "deltaWriteFiles");
+      std::set<std::string> dirs;
       for (Part& p : parts_) {
-        if (p.writer) SLUICE_RETURN_NOT_OK(ClosePart(p));
-      }
-      for (Part& p : parts_) {
-        for (auto& f : p.files) files_.push_back(std::move(f));
+        for (auto& [name, d] : p.dirs) {
+          if (d.writer) SLUICE_RETURN_NOT_OK(CloseDir(d));
+          for (auto& f : d.files) files_.push_back(std::move(f));
+          d.files.clear();
+          if (!d.partition_values_json.empty() || !name.empty()) dirs.insert(name);
+        }
       }
       parts_.clear();
-      // Each file was synced when closed; their directory entries now.
+      // Each file was synced when closed; their directory entries now (new
+      // partition directories too: their parents' entries).
+      for (const std::string& dir : dirs) {
+        std::string abs = sink_->options_.path;
+        size_t pos = 0;
+        while (pos != std::string::npos) {
+          size_t next = dir.find('/', pos);
+          abs = JoinPath(abs, dir.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+          SLUICE_RETURN_NOT_OK(sink_->env_->SyncDir(abs));
+          pos = next == std::string::npos ? next : next + 1;
+        }
+      }
       if (!files_.empty()) SLUICE_RETURN_NOT_OK(sink_->env_->SyncDir(sink_->options_.path));
     }
     SLUICE_KILL_POINT("delta_sink:before_commit");
@@ -123,7 +211,7 @@ class DeltaBatchWriter final : public SinkWriter {
         auto it = w.txns.find(sink_->app_id_);
         if (it != w.txns.end() && it->second >= batch_.id) {
           // Our batch is already in (another run of this query): done.
-          for (const auto& f : files_) (void)sink_->env_->DeleteFile(f.path);
+          for (const auto& f : files_) (void)sink_->env_->DeleteFile(f.info.path);
           files_.clear();
           committed_ = true;
           return Status::OK();
@@ -152,15 +240,50 @@ class DeltaBatchWriter final : public SinkWriter {
   }
 
  private:
-  struct Part {
+  struct File {
+    ParquetFileInfo info;
+    std::string rel_path;               // under the table, as the add action names it (not yet URI-encoded)
+    std::string partition_values_json;  // the add's partitionValues
+  };
+  // The files one query partition writes into one partition directory ("":
+  // the table's root, an unpartitioned table).
+  struct Dir {
     std::unique_ptr<ParquetWriter> writer;
-    std::vector<ParquetFileInfo> files;
+    std::string rel_path;  // of the open writer's file
+    std::string partition_values_json;
+    std::vector<File> files;
+  };
+  struct Part {
+    std::map<std::string, Dir> dirs;
   };
 
-  Status ClosePart(Part& part) {
-    std::unique_ptr<ParquetWriter> w = std::move(part.writer);
+  Status WriteTo(int partition, Dir& d, const std::string& dir, const Batch& batch) {
+    size_t done = 0;
+    while (done < batch.num_rows) {
+      if (!d.writer) {
+        char prefix[32];
+        std::snprintf(prefix, sizeof(prefix), "part-%05d-", partition);
+        std::string name = prefix + NewUuidV4() + "-c000" + CodecSuffix(parquet_.compression) + ".parquet";
+        d.rel_path = dir.empty() ? name : dir + "/" + name;
+        std::string abs = JoinPath(sink_->options_.path, d.rel_path);
+        if (!dir.empty()) SLUICE_RETURN_NOT_OK(sink_->env_->CreateDirRecursive(DirName(abs)));
+        SLUICE_ASSIGN_OR_RETURN(d.writer, ParquetWriter::Open(sink_->env_, abs, data_schema_, parquet_));
+      }
+      size_t take = batch.num_rows - done;
+      int64_t limit = sink_->options_.max_records_per_file;
+      if (limit > 0) take = std::min<size_t>(take, static_cast<size_t>(limit - d.writer->num_rows()));
+      SLUICE_RETURN_NOT_OK(d.writer->Write(done == 0 && take == batch.num_rows ? batch : batch.Slice(done, take)));
+      done += take;
+      if (limit > 0 && d.writer->num_rows() >= limit) SLUICE_RETURN_NOT_OK(CloseDir(d));
+    }
+    return Status::OK();
+  }
+
+  Status CloseDir(Dir& d) {
+    std::unique_ptr<ParquetWriter> w = std::move(d.writer);
     SLUICE_ASSIGN_OR_RETURN(ParquetFileInfo info, w->Close());
-    part.files.push_back(std::move(info));
+    d.files.push_back(File{std::move(info), d.rel_path,
+                           d.partition_values_json.empty() ? "{}" : d.partition_values_json});
     return Status::OK();
   }
 
@@ -170,8 +293,8 @@ class DeltaBatchWriter final : public SinkWriter {
     std::string out;
     int64_t rows = 0, bytes = 0;
     for (const auto& f : files_) {
-      rows += f.num_rows;
-      bytes += f.size;
+      rows += f.info.num_rows;
+      bytes += f.info.size;
     }
     {
       JsonWriter w;
@@ -205,7 +328,9 @@ class DeltaBatchWriter final : public SinkWriter {
       w.Key("format").BeginObject().Key("provider").String("parquet").Key("options").BeginObject().EndObject();
       w.EndObject();
       w.Key("schemaString").String(schema_string);
-      w.Key("partitionColumns").BeginArray().EndArray();
+      w.Key("partitionColumns").BeginArray();
+      for (const auto& n : partition_names_) w.String(n);
+      w.EndArray();
       w.Key("configuration").BeginObject().EndObject();
       w.Key("createdTime").Int(now);
       w.EndObject().EndObject();
@@ -229,16 +354,16 @@ class DeltaBatchWriter final : public SinkWriter {
     }
     for (const auto& f : files_) {
       std::vector<DeltaColumnStats> cols;
-      cols.reserve(f.stats.size());
-      for (const auto& c : f.stats) {
+      cols.reserve(f.info.stats.size());
+      for (const auto& c : f.info.stats) {
         cols.push_back(DeltaColumnStats{c.path, c.type, c.null_count, c.has_min_max, c.min, c.max});
       }
-      auto mtime = sink_->env_->GetFileModificationTimeMs(f.path);
+      auto mtime = sink_->env_->GetFileModificationTimeMs(f.info.path);
       JsonWriter w;
-      w.BeginObject().Key("add").BeginObject().Key("path").String(BaseName(f.path));
-      w.Key("partitionValues").BeginObject().EndObject();
-      w.Key("size").Int(f.size).Key("modificationTime").Int(mtime.ok() ? *mtime : now);
-      w.Key("dataChange").Bool(true).Key("stats").String(DeltaStatsJson(f.num_rows, cols));
+      w.BeginObject().Key("add").BeginObject().Key("path").String(DeltaUriPath(f.rel_path));
+      w.Key("partitionValues").Raw(f.partition_values_json);
+      w.Key("size").Int(f.info.size).Key("modificationTime").Int(mtime.ok() ? *mtime : now);
+      w.Key("dataChange").Bool(true).Key("stats").String(DeltaStatsJson(f.info.num_rows, cols));
       w.EndObject().EndObject();
       out += w.Take() + "\n";
     }
@@ -252,7 +377,11 @@ class DeltaBatchWriter final : public SinkWriter {
   bool skip_;  // a replay of a batch the table holds
   ParquetWriteOptions parquet_;
   std::vector<Part> parts_;
-  std::vector<ParquetFileInfo> files_;  // closed files of every partition
+  std::vector<int> partition_cols_;  // indices in schema_
+  std::vector<std::string> partition_names_;
+  std::vector<size_t> data_cols_;  // the other columns: what the files hold
+  Schema data_schema_;
+  std::vector<File> files_;  // closed files of every partition
   bool committed_ = false;
 };
 
@@ -265,6 +394,9 @@ Result<std::shared_ptr<DeltaSink>> DeltaSink::Make(const SourceOptions& options)
   s->options_.compression = options.GetOr("compression", "snappy");
   SLUICE_RETURN_NOT_OK(ParseParquetCompression(s->options_.compression).status());
   SLUICE_ASSIGN_OR_RETURN(s->options_.max_records_per_file, options.GetInt("maxRecordsPerFile", 0));
+  if (auto cols = options.Get("partitionBy")) {
+    SLUICE_ASSIGN_OR_RETURN(s->options_.partition_by, ParsePartitionByOption(*cols));
+  }
   return s;
 }
 
@@ -318,9 +450,11 @@ Status DeltaSink::CheckWritable(const Schema* query_schema, OutputMode mode) con
                                    " is append-only (delta.appendOnly=true): complete mode would remove its files");
     }
   }
-  if (!m.partition_columns.empty()) {
-    return Status::NotImplemented("Delta table " + dir + " is partitioned by " + Joined(m.partition_columns) +
-                                  "; Sluice's Delta sink writes unpartitioned tables only");
+  if (!options_.partition_by.empty() && !SameNames(options_.partition_by, m.partition_columns)) {
+    return Status::AnalysisError(
+        "Delta table " + dir + " is partitioned by (" + Joined(m.partition_columns) + ") but the sink's partitionBy is (" +
+        Joined(options_.partition_by) + "); Sluice does not change a table's partitioning (leave partitionBy out to "
+        "write with the table's)");
   }
   if (query_schema) {
     SLUICE_ASSIGN_OR_RETURN(Schema table, ParseDeltaSchemaString(m.schema_string, "Delta table " + dir));
@@ -344,7 +478,13 @@ Status DeltaSink::Open(const SinkContext& ctx) {
   log_.emplace(env_, options_.path, app_id_);
   snapshot_ = DeltaSnapshot{};
   SLUICE_RETURN_NOT_OK(Refresh());
-  if (ctx.output_schema) SLUICE_RETURN_NOT_OK(DeltaSchemaString(*ctx.output_schema).status());
+  if (ctx.output_schema) {
+    SLUICE_RETURN_NOT_OK(DeltaSchemaString(*ctx.output_schema).status());
+    // Bad partition columns fail the start, before anything is written.
+    if (!options_.partition_by.empty()) {
+      SLUICE_RETURN_NOT_OK(ResolvePartitionColumns(*ctx.output_schema, options_.partition_by).status());
+    }
+  }
   // The mode is checked per batch; here the table's protocol and schema.
   return CheckWritable(ctx.output_schema ? &*ctx.output_schema : nullptr, OutputMode::kAppend);
 }
@@ -376,8 +516,15 @@ Result<std::unique_ptr<SinkWriter>> DeltaSink::BeginBatch(const SinkBatchInfo& b
   }
   ParquetWriteOptions parquet;
   SLUICE_ASSIGN_OR_RETURN(parquet.compression, ParseParquetCompression(options_.compression));
-  return std::unique_ptr<SinkWriter>(
-      std::make_unique<DeltaBatchWriter>(this, batch, schema, mode, num_partitions, skip, parquet));
+  // The table's partition columns (an existing table's, else partitionBy's).
+  std::vector<int> partition_cols;
+  const std::vector<std::string>& names =
+      snapshot_.metadata ? snapshot_.metadata->partition_columns : options_.partition_by;
+  if (!skip && !names.empty()) {
+    SLUICE_ASSIGN_OR_RETURN(partition_cols, ResolvePartitionColumns(schema, names));
+  }
+  return std::unique_ptr<SinkWriter>(std::make_unique<DeltaBatchWriter>(this, batch, schema, mode, num_partitions,
+                                                                        skip, parquet, std::move(partition_cols)));
 }
 
 ConnectorSpec DeltaSink::Spec() {
@@ -393,7 +540,9 @@ ConnectorSpec DeltaSink::Spec() {
                             "the Parquet codec of the data files"))
       .Add(OptionSpec::Int("maxRecordsPerFile", "0", 0, std::numeric_limits<int64_t>::max(),
                            "rows per data file at most (0: no limit; a query partition writes one file per batch)"))
-      .Unsupported("partitionBy", "Sluice's Delta sink writes unpartitioned tables only")
+      .Add(OptionSpec::String("partitionBy", "",
+                              "comma-separated columns a new table is partitioned by (<path>/<col>=<value>/ "
+                              "directories, as Spark writes them); an existing table keeps its own"))
       .Unsupported("mergeSchema", "Sluice's Delta sink does not change a table's schema: the query's must match it")
       .Unsupported("overwriteSchema", "Sluice's Delta sink does not change a table's schema: the query's must match it")
       .Unsupported("replaceWhere", "Sluice's Delta sink appends, or replaces the whole table in complete mode")

@@ -36,6 +36,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "connectors/connector_registry.h"
 #include "connectors/delta/delta_log.h"
@@ -48,6 +49,7 @@ struct DeltaSinkOptions {
   std::string path;
   std::string compression = "snappy";  // Spark's parquet codec names
   int64_t max_records_per_file = 0;    // 0: no limit
+  std::vector<std::string> partition_by;  // a new table's partition columns
 };
 
 class DeltaSink : public Sink {

@@ -211,9 +211,10 @@ TEST_F(DeltaSinkTest, RefusedModesAndTables) {
   w = Begin(sink_.get(), 0, OutputMode::kComplete);
   ASSERT_FALSE(w.ok());
   EXPECT_NE(w.status().message().find("append-only"), std::string::npos) << w.status().ToString();
-  w = Begin(sink_.get(), 0);
+  w = Begin(sink_.get(), 0);  // the table is partitioned by its only column
   ASSERT_FALSE(w.ok());
-  EXPECT_NE(w.status().message().find("partitioned by id"), std::string::npos) << w.status().ToString();
+  EXPECT_NE(w.status().message().find("ALL_PARTITION_COLUMNS_NOT_ALLOWED"), std::string::npos)
+      << w.status().ToString();
 }
 
 TEST_F(DeltaSinkTest, FailedCommitWriteLeavesNoVersionAndTheRetryCommits) {
@@ -232,6 +233,51 @@ TEST_F(DeltaSinkTest, MaxRecordsPerFileRollsFiles) {
   auto sink = MakeSink({{"maxRecordsPerFile", "2"}});
   ASSERT_TRUE(WriteBatch(sink.get(), 0, 0).ok());  // 3 rows + 2 rows: 2 + 1 files
   EXPECT_EQ(Snapshot().files.size(), 3u);
+}
+
+TEST_F(DeltaSinkTest, PartitionedTable) {
+  schema_ = Schema({{"id", DataType::Bigint()}, {"day", DataType::Date()}, {"region", DataType::String()}});
+  auto sink = MakeSink({{"partitionBy", "day,region"}});
+  Vector id(DataType::Bigint(), 4), day(DataType::Date(), 4), region(DataType::String(), 4);
+  const char* regions[] = {"east", "a b/c", "east", ""};
+  for (size_t i = 0; i < 4; i++) {
+    id.data<int64_t>()[i] = static_cast<int64_t>(i);
+    day.data<int32_t>()[i] = i < 2 ? 19723 : 19724;
+    region.SetString(i, regions[i]);
+  }
+  region.SetNull(3);
+  auto w = Begin(sink.get(), 0);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->Write(0, Batch({id, day, region}, 4)).ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  DeltaSnapshot s = Snapshot();
+  ASSERT_TRUE(s.metadata.has_value());
+  EXPECT_EQ(s.metadata->partition_columns, (std::vector<std::string>{"day", "region"}));
+  ASSERT_EQ(s.files.size(), 4u);
+  std::map<std::string, std::string> by_dir;  // directory of the add path -> partitionValues
+  for (const auto& [path, f] : s.files) by_dir[path.substr(0, path.rfind('/'))] = f.partition_values_json;
+  EXPECT_EQ(by_dir.at("day=2024-01-01/region=east"), "{\"day\":\"2024-01-01\",\"region\":\"east\"}");
+  // Hive-escaped directory (a%2Fb), then URI-encoded in the path (%25, %20).
+  EXPECT_EQ(by_dir.at("day=2024-01-01/region=a%20b%252Fc"), "{\"day\":\"2024-01-01\",\"region\":\"a b/c\"}");
+  EXPECT_EQ(by_dir.at("day=2024-01-02/region=__HIVE_DEFAULT_PARTITION__"), "{\"day\":\"2024-01-02\",\"region\":null}");
+  EXPECT_TRUE(env_.FileExists("/t/day=2024-01-01/region=a b%2Fc"));
+  // An existing table keeps its partitioning: another partitionBy is refused.
+  auto other = DeltaSink::Make(SourceOptions({{"path", "/t"}, {"partitionBy", "region"}}));
+  ASSERT_TRUE(other.ok());
+  SinkContext ctx;
+  ctx.env = &env_;
+  ctx.query_id = "q1";
+  ctx.output_schema = schema_;
+  Status st = (*other)->Open(ctx);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("is partitioned by (day, region)"), std::string::npos) << st.ToString();
+  // Without partitionBy the table's own columns are used.
+  auto plain = MakeSink();
+  auto w3 = Begin(plain.get(), 1);
+  ASSERT_TRUE(w3.ok()) << w3.status().ToString();
+  ASSERT_TRUE((*w3)->Write(1, Batch({id, day, region}, 4).Slice(0, 1)).ok());
+  ASSERT_TRUE((*w3)->Commit().ok());
+  EXPECT_EQ(Snapshot().files.size(), 5u);
 }
 
 }  // namespace
