@@ -221,6 +221,36 @@ def scenario_coexist():
     check(pairs == [(1, 0), (3, 1)], f"coexist: sluice's txn (version, batch) {pairs}")
 
 
+def scenario_concurrent_writers():
+    """Two `sluice run` processes (two queries) append to one table at once:
+    their commits race for versions (put-if-absent), the loser of each race
+    retries at the next version; both queries' rows are there once each."""
+    d = os.path.join(WORK, "concurrent")
+    table = os.path.join(d, "table")
+    procs = []
+    for q in range(2):
+        qd = os.path.join(d, f"q{q}")
+        os.makedirs(os.path.join(qd, "in"))
+        for f in range(15):
+            write_lines(os.path.join(qd, "in", f"f{f:02d}.json"), [{"id": q * 1000 + f * 4 + r} for r in range(4)])
+        job = KILL_JOB.format(d=qd).replace(f"path '{qd}/table'", f"path '{table}'")
+        with open(os.path.join(qd, "job.sql"), "w") as fh:
+            fh.write(job)
+        procs.append(subprocess.Popen([SLUICE, "run", os.path.join(qd, "job.sql")], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE, text=True))
+    errs = [p.communicate()[1] for p in procs]
+    check(all(p.returncode == 0 for p in procs), f"concurrent: exit codes {[p.returncode for p in procs]} {errs}")
+    ids = sorted(DeltaTable(table).to_pyarrow_table().column("id").to_pylist())
+    want = sorted(q * 1000 + i for q in range(2) for i in range(60))
+    check(ids == want, f"concurrent: {len(ids)} ids, expected {len(want)} (each once)")
+    check(DeltaTable(table).version() == 29, f"concurrent: 30 batches, versions 0..{DeltaTable(table).version()}")
+    for q in range(2):
+        pairs = txn_versions(table, query_id(os.path.join(d, f"q{q}", "ck")))
+        check([b for _, b in pairs] == list(range(15)), f"concurrent: query {q} txn (version, batch) {pairs}")
+    retries = sum(e.count("was taken by another writer") for e in errs)
+    print(f"concurrent: {retries} commit races lost and retried")
+
+
 def scenario_refusals():
     d = os.path.join(WORK, "mismatch")
     os.makedirs(os.path.join(d, "in"))
@@ -264,7 +294,8 @@ def scenario_partitioned():
 
 
 SCENARIOS = {"types": scenario_types, "partitioned": scenario_partitioned, "complete": scenario_complete, "kill_points": scenario_kill_points,
-             "coexist": scenario_coexist, "refusals": scenario_refusals}
+             "coexist": scenario_coexist, "concurrent_writers": scenario_concurrent_writers,
+             "refusals": scenario_refusals}
 try:
     for name, fn in SCENARIOS.items():
         if args.only and name != args.only:

@@ -150,7 +150,14 @@ Status DeltaLog::ApplyCommit(int64_t version, const std::string& path, const std
         if (a["path"].get_string().get(p)) {
           return Status::Corruption("Delta log " + where() + ": " + std::string(key) + " action without a path");
         }
-        if (key == "add") {
+        if (!snap->track_files) {
+          (key == "add" ? summary->adds : summary->removes)++;
+          if (key == "remove") {
+            bool data_change = true;
+            if (a["dataChange"].get_bool().get(data_change)) {}  // absent: the default
+            if (data_change) summary->data_removes++;
+          }
+        } else if (key == "add") {
           DeltaFileEntry f;
           f.path = std::string(p);
           f.size = IntOr(a, "size", 0);

@@ -76,7 +76,11 @@ struct DeltaSnapshot {
   std::optional<DeltaProtocol> protocol;
   std::optional<DeltaMetadata> metadata;
   std::map<std::string, int64_t> app_versions;   // txn: appId -> newest version
-  std::map<std::string, DeltaFileEntry> files;   // active files by path
+  // Active files by path, kept only when `track_files` (a complete-mode
+  // writer removes them all; an appending one needs none of them, and a
+  // long-lived table has many).
+  bool track_files = true;
+  std::map<std::string, DeltaFileEntry> files;
   // For the tracked application id (DeltaLog's `track_app_id`): the value
   // its commits recorded in commitInfo.operationParameters.offsetsDigest,
   // by txn version.

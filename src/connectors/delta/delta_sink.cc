@@ -12,13 +12,14 @@
 #include "connectors/file/partitioned_file_writer.h"
 #include "connectors/file/partitioning.h"
 #include "types/value.h"
+#include "common/log.h"
 #include "env/kill_point.h"
 
 namespace sluice {
 
 namespace {
 
-constexpr int kMaxCommitAttempts = 10;
+constexpr int kMaxCommitAttempts = 100;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -199,12 +200,15 @@ class DeltaBatchWriter final : public SinkWriter {
     PhaseTimes::Scope timed(batch_.phase_times, "deltaCommit");
     for (int attempt = 1;; attempt++) {
       int64_t version = sink_->snapshot_.version + 1;
+      bool creating = version == 0;  // this commit would create the table
       SLUICE_ASSIGN_OR_RETURN(std::string actions, Actions(version));
       Status s = sink_->log_->WriteCommit(version, actions);
       if (s.ok()) break;
       if (s.code() != StatusCode::kAlreadyExists) return s;
       // Another writer has this version: read what it (and any after it) did.
       sink_->commit_retries_++;
+      LogInfo("delta", "Delta table {}: version {} was taken by another writer; batch {} reads it and retries",
+              sink_->options_.path, version, batch_.id);
       std::vector<DeltaCommitSummary> winners;
       SLUICE_RETURN_NOT_OK(sink_->Refresh(&winners));
       for (const DeltaCommitSummary& w : winners) {
@@ -215,6 +219,23 @@ class DeltaBatchWriter final : public SinkWriter {
           files_.clear();
           committed_ = true;
           return Status::OK();
+        }
+        if (creating && w.version == 0) {
+          // Another writer created the table first (two queries starting on
+          // a new table at once). Our rows can go into it as an append if it
+          // is the table we would have made: its schema and partitioning are
+          // checked below; anything else is a conflict.
+          const std::vector<std::string>& theirs = sink_->snapshot_.metadata
+                                                       ? sink_->snapshot_.metadata->partition_columns
+                                                       : std::vector<std::string>{};
+          if (!SameNames(theirs, partition_names_)) {
+            return Status::ExecutionError(
+                "Delta table " + sink_->options_.path + " was created by another writer while batch " +
+                std::to_string(batch_.id) + " was creating it, partitioned by (" + Joined(theirs) + ") instead of (" +
+                Joined(partition_names_) + "); batch " + std::to_string(batch_.id) +
+                " is not committed (a concurrent modification conflict)");
+          }
+          continue;
         }
         if (w.protocol || w.metadata) {
           return Status::ExecutionError(
@@ -477,6 +498,7 @@ Status DeltaSink::Open(const SinkContext& ctx) {
   SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(options_.path));
   log_.emplace(env_, options_.path, app_id_);
   snapshot_ = DeltaSnapshot{};
+  snapshot_.track_files = false;  // until a complete-mode batch needs them
   SLUICE_RETURN_NOT_OK(Refresh());
   if (ctx.output_schema) {
     SLUICE_RETURN_NOT_OK(DeltaSchemaString(*ctx.output_schema).status());
@@ -493,6 +515,11 @@ Result<std::unique_ptr<SinkWriter>> DeltaSink::BeginBatch(const SinkBatchInfo& b
                                                           OutputMode mode, int num_partitions) {
   if (mode == OutputMode::kUpdate) {
     return Status::AnalysisError("Data source delta does not support Update output mode");
+  }
+  if (mode == OutputMode::kComplete && !snapshot_.track_files) {
+    // The first complete-mode batch: replay the log again, keeping the
+    // active files this time (their removes are part of the commit).
+    snapshot_ = DeltaSnapshot{};
   }
   SLUICE_RETURN_NOT_OK(Refresh());
   bool skip = false;

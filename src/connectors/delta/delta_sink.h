@@ -21,10 +21,11 @@
 //  4. If another writer took v first, its commits are read: a txn of ours
 //     at >= b means the batch is in (our files are deleted, the batch is
 //     done); a protocol or metaData change, or removed data (an overwrite
-//     or delete), is a conflict error that fails the batch; in complete
-//     mode any concurrent add is one too (the overwrite would not replace
-//     it). Otherwise (concurrent appends, compactions) the commit is
-//     retried at the next free version, up to 10 attempts.
+//     is a conflict error that fails the batch. Otherwise (concurrent
+//     appends, deletes, compactions) the commit is
+//     retried at the next free version, up to 100 attempts. A table created
+//     by another writer while this batch was creating it (version 0 lost)
+//     is taken as it is if its schema and partitioning are the query's.
 // Kill points: "delta_sink:before_commit" (files written, no version yet),
 // "delta_sink:after_commit" (the version is in, the checkpoint's commit log
 // not yet) and "delta_log:before_commit_rename".

@@ -161,6 +161,27 @@ TEST_F(DeltaSinkTest, ConcurrentCommitOfTheSameBatchMeansDone) {
   EXPECT_EQ(ParquetFiles(), 2u) << "the loser's file is deleted";
 }
 
+TEST_F(DeltaSinkTest, TableCreatedConcurrentlyWithOurSchemaIsAppendedTo) {
+  auto w = Begin(sink_.get(), 0);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Write(0, Rows(0, 2)).ok());
+  Foreign(0,
+          "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
+          "{\"metaData\":{\"id\":\"x\",\"format\":{\"provider\":\"parquet\",\"options\":{}},\"schemaString\":"
+          "\"{\\\"type\\\":\\\"struct\\\",\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"long\\\","
+          "\\\"nullable\\\":true,\\\"metadata\\\":{}}]}\",\"partitionColumns\":[],\"configuration\":{}}}\n"
+          "{\"txn\":{\"appId\":\"q2\",\"version\":0}}\n");
+  Status st = (*w)->Commit();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  DeltaSnapshot s = Snapshot();
+  EXPECT_EQ(s.version, 1);
+  EXPECT_EQ(s.metadata->id, "x");
+  EXPECT_EQ(s.app_versions.at("q1"), 0);
+  std::string v1;
+  ASSERT_TRUE(env_.ReadFileToString("/t/_delta_log/00000000000000000001.json", &v1).ok());
+  EXPECT_EQ(v1.find("metaData"), std::string::npos) << "an append to their table: " << v1;
+}
+
 TEST_F(DeltaSinkTest, TableCreatedConcurrentlyIsAConflict) {
   auto w = Begin(sink_.get(), 0);
   ASSERT_TRUE(w.ok());
@@ -169,8 +190,9 @@ TEST_F(DeltaSinkTest, TableCreatedConcurrentlyIsAConflict) {
           "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":2}}\n"
           "{\"metaData\":{\"id\":\"x\",\"format\":{\"provider\":\"parquet\",\"options\":{}},\"schemaString\":"
           "\"{\\\"type\\\":\\\"struct\\\",\\\"fields\\\":[]}\",\"partitionColumns\":[],\"configuration\":{}}}\n");
-  Status st = (*w)->Commit();
-  EXPECT_EQ(st.code(), StatusCode::kExecutionError) << st.ToString();
+  Status st = (*w)->Commit();  // their table has no columns: not the query's
+  EXPECT_EQ(st.code(), StatusCode::kAnalysisError) << st.ToString();
+  EXPECT_NE(st.message().find("schema mismatch"), std::string::npos) << st.ToString();
   EXPECT_EQ(Snapshot().version, 0);
 }
 
