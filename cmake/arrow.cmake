@@ -32,14 +32,20 @@ set_property(TARGET Arrow::parquet_shared PROPERTY INTERFACE_LINK_LIBRARIES Arro
 # Executables in the build tree find the libraries where they are (CMake's
 # build RPATH holds the directory of every linked shared library).
 set(CMAKE_BUILD_RPATH "${SLUICE_ARROW_DIR}" CACHE STRING "" FORCE)
-# libparquet.so exports the symbols of the simdjson it bundles (another
-# version than Debian's libsimdjson, with other class layouts). Whichever
-# library comes first in an executable's DT_NEEDED list serves every
-# simdjson symbol the executable uses, and CMake puts libsimdjson after
-# libparquet on the link line (it follows the modules that use it): Sluice's
-# JSON reader then calls into libparquet's simdjson and crashes (SIGSEGV in
-# parse_wobbly_string on the first JSON file). So every target that links
-# Arrow records libsimdjson first, as a link option (options precede the
-# libraries on the link line).
-set_property(TARGET Arrow::arrow_shared APPEND PROPERTY INTERFACE_LINK_OPTIONS
-             "LINKER:--push-state,--no-as-needed" "-lsimdjson" "LINKER:--pop-state")
+
+# libparquet.so from the wheel exports the symbols of the simdjson and
+# OpenSSL (libcrypto) copies linked into it, and does not bind its own
+# references to them (-Bsymbolic). Sluice calls both libraries too (JSON
+# parsing; md5/sha hashes): linked after libparquet, Sluice's references
+# would resolve to libparquet's copies, of other versions (a crash in
+# simdjson's ondemand parser showed it). So every program and module puts the
+# system's libsimdjson and libcrypto first on its link line and in its
+# NEEDED list: Sluice binds to them, and at run time they come first in the
+# lookup order. libparquet's own uses of them (JSON in geospatial and
+# variant metadata, Parquet encryption) then also use the system's copies;
+# Sluice uses neither feature. cmake/install.cmake gives an installed
+# libsluice.a's consumers the same link options.
+pkg_check_modules(SLUICE_ARROW_FIRST REQUIRED simdjson libcrypto)
+set(SLUICE_ARROW_LINK_FIRST "LINKER:--push-state,--no-as-needed" ${SLUICE_ARROW_FIRST_LINK_LIBRARIES}
+    "LINKER:--pop-state")
+add_link_options(${SLUICE_ARROW_LINK_FIRST})

@@ -33,7 +33,19 @@ target_link_libraries(sluice_library INTERFACE
   $<LINK_ONLY:fmt::fmt> $<LINK_ONLY:spdlog::spdlog> $<LINK_ONLY:PkgConfig::SIMDJSON> $<LINK_ONLY:PkgConfig::RE2>
   $<LINK_ONLY:PkgConfig::RDKAFKA> $<LINK_ONLY:PkgConfig::OPENSSL> $<LINK_ONLY:PkgConfig::ZLIB>
   $<LINK_ONLY:PkgConfig::ICU_UC> $<LINK_ONLY:PkgConfig::ROCKSDB>
+  $<LINK_ONLY:Arrow::parquet_shared> $<LINK_ONLY:Arrow::arrow_shared>
   $<LINK_ONLY:Threads::Threads>)
+# libsimdjson and libcrypto before libparquet on a program's link line
+# (cmake/arrow.cmake says why).
+target_link_options(sluice_library INTERFACE ${SLUICE_ARROW_LINK_FIRST})
+
+# Arrow C++ and Parquet (the pyarrow wheel's libarrow.so.2600 and
+# libparquet.so.2600, cmake/arrow.cmake) go into the prefix's lib/ beside
+# libsluice.a; SluiceConfig.cmake makes the Arrow:: targets from them, and
+# the installed sluice finds them through its RPATH.
+install(FILES ${SLUICE_ARROW_DIR}/libarrow.so.${SLUICE_ARROW_SOVERSION} ${SLUICE_ARROW_DIR}/libparquet.so.${SLUICE_ARROW_SOVERSION}
+        DESTINATION ${CMAKE_INSTALL_LIBDIR})
+set_target_properties(sluice PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
 
 if(SLUICE_SANITIZED)
   # An instrumented library needs the sanitizer runtimes in the program too.

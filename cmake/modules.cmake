@@ -36,10 +36,12 @@ sluice_module(exec/stateful DEPS sluice_exec_operators sluice_state)
 # registry that knows them all. Nothing here depends on plan/, api/, stream/.
 sluice_module(connectors DEPS sluice_exec_operators sluice_env)
 # zlib: crc32 of the file sink's part files, checked as they are read.
-# Parquet: libparquet / libarrow from the pyarrow wheel (cmake/arrow.cmake),
-# included only by the Parquet reader and writer .cc files.
 sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoint sluice_json sluice_render sluice_arrow
-              PkgConfig::ZLIB Arrow::parquet_shared)
+              PkgConfig::ZLIB)
+# Parquet: libparquet / libarrow from the pyarrow wheel (cmake/arrow.cmake).
+# PRIVATE: Arrow's include path stays on the Parquet reader's and writer's
+# command lines (the modules above link the libraries, not the headers).
+target_link_libraries(sluice_connectors_file PRIVATE Arrow::parquet_shared)
 sluice_module(connectors/memory DEPS sluice_connectors)
 sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/console DEPS sluice_connectors sluice_render)

@@ -24,6 +24,9 @@ target_link_libraries(_core PRIVATE sluice_api sluice_stream)
 target_include_directories(_core PRIVATE ${PROJECT_SOURCE_DIR}/python/bindings ${PROJECT_BINARY_DIR}/include)
 set(SLUICE_PY_PACKAGE_DIR ${PROJECT_BINARY_DIR}/python/sluice)
 set_target_properties(_core PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${SLUICE_PY_PACKAGE_DIR})
+# Installed, sluice/_core.so loads libarrow / libparquet from the pyarrow
+# package beside it (pyarrow==26.0.1, a dependency of the package).
+set_target_properties(_core PROPERTIES INSTALL_RPATH "$ORIGIN/../pyarrow")
 
 file(GLOB_RECURSE SLUICE_PY_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/python/sluice/*.py)
 add_custom_command(

@@ -9,7 +9,7 @@ its input (ids 0..n-1, as the loop wrote them) and prints
   unknown     output records that are not input records (or, for agg, a
               key whose count is right but whose sum is not)
 
-  sigkill_check.py <file|agg|agg-rocksdb|kafka|kafka-agg|delta> <pipeline dir> <n>
+  sigkill_check.py <file|parquet|agg|agg-rocksdb|kafka|kafka-agg|delta> <pipeline dir> <n>
 
 delta: the table's rows as the `deltalake` package (delta-rs) reads them
 (run it with an interpreter that has deltalake), and the _delta_log's txn
@@ -64,6 +64,18 @@ if pipeline == "file":
     for f in manifest_files(os.path.join(d, "out")):
         for line in open(f):
             seen[json.loads(line)["id"]] += 1
+    for i in range(n):
+        c = seen.pop(i, 0)
+        dups += max(0, c - 1)
+        losses += c == 0
+    unknown = sum(seen.values())
+elif pipeline == "parquet":
+    # The Parquet sink's files, read with pyarrow (an independent reader).
+    import pyarrow.parquet as pq
+    seen = Counter()
+    for f in manifest_files(os.path.join(d, "out")):
+        for i in pq.read_table(f, columns=["id"]).column("id").to_pylist():
+            seen[i] += 1
     for i in range(n):
         c = seen.pop(i, 0)
         dups += max(0, c - 1)

@@ -8,7 +8,7 @@
 # during startup, recovery, a batch, a fsync, a Kafka transaction.
 #
 #   scripts/sigkill_loop.sh [--sluice BIN] [--kafka-tool BIN] [--kills N]
-#                           [--pipelines file,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle,delta[:KILLS]]
+#                           [--pipelines file,parquet,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle,delta[:KILLS]]
 #                           [--seed S]
 #                           [--work DIR] [--keep]
 #
@@ -16,6 +16,9 @@
 #   file       JSON files -> file source (maxFilesPerTrigger 1) -> JSON file
 #              sink. Output: the part files the sink's manifest lists,
 #              read here (not through the engine).
+#   parquet    JSON files -> file source (maxFilesPerTrigger 1) -> Parquet
+#              file sink (partitionBy k, zstd). Output: the part files the
+#              manifest lists, read by pyarrow (.venv-python, setup_python.sh).
 #   agg        JSON files (keys k0..k6) -> streaming aggregation (count and
 #              sum per key, state in the checkpoint) -> console, complete
 #              mode. Output: the table printed by the last batch of the final
@@ -156,6 +159,13 @@ START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
   AS SELECT id FROM input;
 SQL
     ;;
+    parquet) cat <<SQL
+CREATE STREAM input (id BIGINT, k STRING, v BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
+CREATE SINK out USING parquet OPTIONS (path '$d/out', partitionBy 'k', compression 'zstd');
+START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
+  AS SELECT id, k FROM input;
+SQL
+    ;;
     agg|agg-rocksdb)
       if [ "$p" = agg-rocksdb ]; then
         echo "SET spark.sql.streaming.stateStore.providerClass = rocksdb;"
@@ -224,7 +234,13 @@ stop_trickle() {  # dir; sets NEXT_ID; returns 1 if a produce run failed
 }
 
 # ---- the check: prints "<duplicates> <losses> <unknown>" (scripts/sigkill_check.py)
-check() { python3 "$ROOT/scripts/sigkill_check.py" "$@"; }
+# The parquet pipeline's check reads the files with pyarrow, from the venv
+# scripts/setup_python.sh makes (SLUICE_PYTHON overrides it).
+check() {
+  local py=python3
+  if [[ $1 == parquet ]]; then py=${SLUICE_PYTHON:-$ROOT/.venv-python/bin/python}; fi
+  "$py" "$ROOT/scripts/sigkill_check.py" "$@"
+}
 
 # ---- one pipeline --------------------------------------------------------------
 TOTAL_KILLS=0; TOTAL_FAILED=0; TOTAL_DUPS=0; TOTAL_LOSSES=0; TOTAL_UNKNOWN=0; TOTAL_INPUT=0
@@ -233,7 +249,7 @@ run_pipeline() {
   mkdir -p "$d/in"
   NEXT_ID=0
   case $p in
-    file|agg|agg-rocksdb) max_ms=400 ;;
+    file|parquet|agg|agg-rocksdb) max_ms=400 ;;
     delta) need_delta; max_ms=400 ;;
     kafka) need_kafka; create_topic sk-in 2; create_topic sk-out 2; max_ms=3000 ;;
     kafka-agg) need_kafka; create_topic ska-in 2; create_topic ska-out 1; max_ms=3000 ;;
@@ -243,7 +259,7 @@ run_pipeline() {
   write_job "$p" "$d" "TRIGGER AVAILABLE NOW" > "$d/final.sql"
   add_input() {
     case $p in
-      file|agg|agg-rocksdb|delta) add_file_input "$d/in" ;;
+      file|parquet|agg|agg-rocksdb|delta) add_file_input "$d/in" ;;
       kafka) add_topic_input sk-in ;;
       kafka-agg) add_topic_input ska-in 7 ;;
       kafka-trickle) ;;  # the background producer adds it
@@ -312,8 +328,8 @@ for entry in "${LIST[@]}"; do
   [[ $entry == *:* ]] && k=${entry#*:}
   [[ $k =~ ^[0-9]+$ ]] || { echo "sigkill_loop.sh: bad kill count in '$entry'" >&2; exit 2; }
   case $p in
-    file|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle|delta) run_pipeline "$p" "$k" ;;
-    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle, delta)" >&2
+    file|parquet|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle|delta) run_pipeline "$p" "$k" ;;
+    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, parquet, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle, delta)" >&2
        exit 2 ;;
   esac
 done

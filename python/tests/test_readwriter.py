@@ -90,7 +90,7 @@ def test_partition_values_escaped(spark, tmp_path):
 
 def test_unsupported_format(df, tmp_path):
     with pytest.raises(AnalysisException, match="UNSUPPORTED_DATA_SOURCE"):
-        df.write.format("parquet").save(str(tmp_path / "q"))
+        df.write.format("orc").save(str(tmp_path / "q"))
     with pytest.raises(IllegalArgumentException):
         df.write.save()
 

@@ -87,6 +87,16 @@ class DataFrameReader:
     def csv(self, path, schema=None, **options):
         return self.load(path, "csv", schema, **options)
 
+    def parquet(self, *paths, **options):
+        """Parquet files (a file or a directory): the schema comes from a
+        footer unless one was given (docs/parquet.md)."""
+        if len(paths) != 1:
+            raise IllegalArgumentException(
+                "[UNSUPPORTED_FEATURE] Sluice reads one path per parquet() (got %d)" % len(paths),
+                errorClass="UNSUPPORTED_FEATURE",
+            )
+        return self.load(paths[0], "parquet", **options)
+
     def text(self, paths, wholetext=False, lineSep=None, **options):
         """Each line of the files (a file, or the files of a directory not
         starting with _ or .) as a row of one STRING column `value`. The engine
@@ -196,6 +206,11 @@ class DataFrameWriter:
     def json(self, path, mode=None, compression=None, **options):
         self.save(path, "json", mode, compression=compression, **options)
 
+    def parquet(self, path, mode=None, partitionBy=None, compression=None):
+        if compression is not None:
+            self.option("compression", compression)
+        return self.save(path, "parquet", mode, partitionBy)
+
     def csv(self, path, mode=None, compression=None, sep=None, header=None, **options):
         self.save(path, "csv", mode, compression=compression, sep=sep, header=header, **options)
 
@@ -210,6 +225,9 @@ class DataFrameWriter:
                 continue
             if key == "compression" and value.lower() in ("none", "uncompressed"):
                 continue
+            if fmt == "parquet" and key == "compression" and value.lower() in (
+                    "snappy", "gzip", "zstd", "lz4", "lz4_raw", "brotli"):
+                continue
             if fmt == "csv" and key == "header" and value.lower() in ("true", "false"):
                 continue
             if fmt == "csv" and key in ("sep", "delimiter") and value == ",":
@@ -222,9 +240,9 @@ class DataFrameWriter:
 
     def _write(self, path):
         fmt = self._format.lower()
-        if fmt not in ("json", "csv", "text"):
+        if fmt not in ("json", "csv", "text", "parquet"):
             raise AnalysisException(
-                "[UNSUPPORTED_DATA_SOURCE] the batch writer writes json, csv and text; got format '%s'"
+                "[UNSUPPORTED_DATA_SOURCE] the batch writer writes json, csv, text and parquet; got format '%s'"
                 % self._format,
                 errorClass="UNSUPPORTED_DATA_SOURCE",
             )
@@ -294,6 +312,19 @@ class DataFrameWriter:
             self._write_file(self._df.filter(cond).select(data_cols), sub, fmt, job, file_index)
 
     def _write_file(self, df, directory, fmt, job, index):
+        if fmt == "parquet":
+            # pyarrow (a dependency of the package) writes the engine's
+            # columns, exported through the Arrow C Data Interface; decimals
+            # of small precision as INT32/INT64, as Spark writes them.
+            import pyarrow.parquet as pq
+            from sluice.sql import arrow
+
+            codec = self._options.get("compression", "snappy").lower()
+            codec = {"uncompressed": "none", "lz4_raw": "lz4"}.get(codec, codec)
+            name = "part-%05d-%s-c000%s.parquet" % (index, job, "" if codec == "none" else "." + codec)
+            pq.write_table(arrow._to_arrow(df), os.path.join(directory, name), compression=codec,
+                           store_decimal_as_integer=True)
+            return
         result = df._df.collect()
         if fmt == "json":
             text, ext = result.to_json_lines(), "json"

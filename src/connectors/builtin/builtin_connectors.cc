@@ -21,9 +21,11 @@ ConnectorRegistry& BuiltinConnectors() {
     auto* r = new ConnectorRegistry();
     for (ConnectorSpec spec :
          {RateSource::Spec(), RatePerMicroBatchSource::Spec(), FileStreamSource::Spec("json"),
-          FileStreamSource::Spec("csv"), kafka::KafkaSource::Spec(), ConsoleSink::Spec(), NoopSink::Spec(),
-          MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(),
-          FileTableSpec("json"), FileTableSpec("csv"), kafka::KafkaRelation::Spec(), StateStoreTable::Spec(), DeltaSink::Spec()}) {
+          FileStreamSource::Spec("csv"), FileStreamSource::Spec("parquet"), kafka::KafkaSource::Spec(),
+          ConsoleSink::Spec(), NoopSink::Spec(), MemorySink::Spec(), FileStreamSink::Spec("json"),
+          FileStreamSink::Spec("csv"), FileStreamSink::Spec("parquet"), kafka::KafkaSink::Spec(),
+          FileTableSpec("json"), FileTableSpec("csv"), FileTableSpec("parquet"), kafka::KafkaRelation::Spec(),
+          StateStoreTable::Spec(), DeltaSink::Spec()}) {
       Status st = r->Register(std::move(spec));
       SLUICE_CHECK(st.ok());
     }

@@ -7,6 +7,8 @@
 
 #include <arrow/buffer.h>
 
+#include "connectors/file/file_checksum_check.h"
+
 namespace sluice {
 namespace {
 constexpr size_t kWriteBuffer = size_t{1} << 20;
@@ -40,6 +42,7 @@ arrow::Status EnvOutputStream::Write(const void* data, int64_t nbytes) {
   if (file_ == nullptr) return arrow::Status::IOError("write to a closed file");
   if (!env_status_.ok()) return arrow::Status::IOError(env_status_.message());
   auto n = static_cast<size_t>(nbytes);
+  crc32_ = FileChecksumCheck::Extend(crc32_, static_cast<const char*>(data), n);
   if (buffer_.size() + n > kWriteBuffer) {
     ARROW_RETURN_NOT_OK(Flush());
   }

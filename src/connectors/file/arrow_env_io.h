@@ -37,10 +37,13 @@ class EnvOutputStream : public arrow::io::OutputStream {
   bool closed() const override { return file_ == nullptr; }
 
   const Status& env_status() const { return env_status_; }
+  // zlib's crc32 of every byte written.
+  uint32_t crc32() const { return crc32_; }
 
  private:
   arrow::Status Check(Status st);
   std::unique_ptr<WritableFile> file_;
+  uint32_t crc32_ = 0;
   std::string buffer_;
   int64_t position_ = 0;
   Status env_status_;

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <limits>
 
+#include "connectors/file/parquet_writer.h"
 #include "connectors/option_spec.h"
 #include "types/data_type.h"
 
@@ -11,12 +12,18 @@ namespace sluice {
 Result<FileFormat> ParseFileFormat(std::string_view name) {
   if (EqualsIgnoreCase(name, "json")) return FileFormat::kJson;
   if (EqualsIgnoreCase(name, "csv")) return FileFormat::kCsv;
+  if (EqualsIgnoreCase(name, "parquet")) return FileFormat::kParquet;
   return Status::InvalidArgument("unknown file format '" + std::string(name) +
-                                 "': expected json or csv");
+                                 "': expected json, csv or parquet");
 }
 
 const char* FileFormatName(FileFormat format) {
-  return format == FileFormat::kJson ? "json" : "csv";
+  switch (format) {
+    case FileFormat::kJson: return "json";
+    case FileFormat::kCsv: return "csv";
+    case FileFormat::kParquet: return "parquet";
+  }
+  return "json";
 }
 
 namespace {
@@ -41,6 +48,7 @@ Result<int64_t> ParsePositive(const std::string& key, const std::string& v) {
 Result<FileFormatOptions> FileFormatOptions::Parse(
     FileFormat format, const std::map<std::string, std::string>& options) {
   FileFormatOptions o;
+  if (format == FileFormat::kParquet) o.max_partition_bytes = int64_t{128} << 20;  // Spark's default
   bool escape_quote_escaping_set = false;
   for (const auto& [raw_key, v] : options) {
     std::string k = ToLower(raw_key);
@@ -82,6 +90,23 @@ Result<FileFormatOptions> FileFormatOptions::Parse(
         return Status::InvalidArgument("option " + raw_key + " = '" + v +
                                        "' is not supported: Sluice reads ISO 8601 dates and "
                                        "timestamps (Spark's default formats); remove the option");
+      }
+    } else if (format == FileFormat::kParquet && (k == "compression" || k == "parquet.compression")) {
+      SLUICE_ASSIGN_OR_RETURN(ParquetCompression c, ParseParquetCompression(v));
+      o.parquet_compression = ParquetCompressionName(c);
+    } else if (format == FileFormat::kParquet && k == "parquet.block.size") {
+      SLUICE_ASSIGN_OR_RETURN(o.parquet_block_size, ParsePositive(raw_key, v));
+    } else if (format == FileFormat::kParquet && k == "parquet.page.size") {
+      SLUICE_ASSIGN_OR_RETURN(o.parquet_page_size, ParsePositive(raw_key, v));
+    } else if (format == FileFormat::kParquet && k == "parquet.enable.dictionary") {
+      SLUICE_ASSIGN_OR_RETURN(o.parquet_dictionary, ParseBool(raw_key, v));
+    } else if (format == FileFormat::kParquet && k == "mergeschema") {
+      SLUICE_ASSIGN_OR_RETURN(bool merge, ParseBool(raw_key, v));
+      if (merge) {
+        return Status::InvalidArgument(
+            "option mergeSchema=true is not supported: Sluice takes a Parquet table's schema from one file's footer "
+            "(or the schema given); give the schema to read files whose columns differ (missing columns read as "
+            "NULL)");
       }
     } else if (format != FileFormat::kCsv) {
       continue;  // CSV-only options are ignored for JSON, as Spark does.
@@ -173,6 +198,28 @@ void AddUnsupportedReadOptions(FileFormat format, OptionSet* set) {
 
 OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
   OptionSet set;
+  if (format == FileFormat::kParquet) {
+    set.Add(OptionSpec::Int("maxPartitionBytes", "134217728", 1, std::numeric_limits<int64_t>::max(),
+                            "files larger than this are read in byte ranges in parallel (each range reads the "
+                            "row groups whose middle lies in it)"))
+        .Add(OptionSpec::Bool("ignoreMissingFiles", "false",
+                              "a file deleted after it was listed (a stream: after it was logged for a batch) is "
+                              "skipped, not an error"))
+        .Add(OptionSpec::String("basePath", "",
+                                "partition columns (col=value directories) are read from the paths below this "
+                                "directory (default: the path read)"))
+        .Add(OptionSpec::Bool("mergeSchema", "false",
+                              "true is not supported: the schema comes from one file's footer or is given"));
+    const char* files = "Sluice reads every file of the path it is given";
+    set.Unsupported("pathGlobFilter", files)
+        .Unsupported("recursiveFileLookup", files)
+        .Unsupported("modifiedBefore", files)
+        .Unsupported("modifiedAfter", files)
+        .Unsupported("ignoreCorruptFiles", "a damaged file is always an error naming it")
+        .Unsupported("datetimeRebaseMode", "dates and timestamps are read as written (Spark's CORRECTED)")
+        .Unsupported("int96RebaseMode", "INT96 timestamps are read as written (Spark's CORRECTED)");
+    return set;
+  }
   set.Add(OptionSpec::Enum("mode", "PERMISSIVE", {"PERMISSIVE", "DROPMALFORMED", "FAILFAST"},
                            "what a malformed record does: NULL fields (and the raw text in the corrupt-record "
                            "column), dropped, or the query fails"))
@@ -217,6 +264,18 @@ OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
 
 OptionSet FileFormatOptions::WriteOptionSet(FileFormat format) {
   OptionSet set;
+  if (format == FileFormat::kParquet) {
+    set.Add(OptionSpec::Enum("compression", "snappy",
+                             {"none", "uncompressed", "snappy", "gzip", "zstd", "lz4", "lz4_raw", "brotli"},
+                             "the codec of the data pages (Spark's names; lzo is not available)")
+                .Alias("parquet.compression"))
+        .Add(OptionSpec::Int("parquet.block.size", "134217728", 1, std::numeric_limits<int64_t>::max(),
+                             "a row group is closed once its rows take this many bytes in memory"))
+        .Add(OptionSpec::Int("parquet.page.size", "1048576", 1, std::numeric_limits<int64_t>::max(),
+                             "the size of a data page in bytes"))
+        .Add(OptionSpec::Bool("parquet.enable.dictionary", "true", "dictionary-encode columns"));
+    return set;
+  }
   if (format == FileFormat::kJson) {
     set.Add(OptionSpec::Bool("ignoreNullFields", "true", "omit NULL fields from the objects written"));
   } else {

@@ -61,9 +61,9 @@
 
 namespace sluice {
 
-enum class FileFormat : uint8_t { kJson, kCsv };
+enum class FileFormat : uint8_t { kJson, kCsv, kParquet };
 
-// "json" / "csv" (case-insensitive).
+// "json" / "csv" / "parquet" (case-insensitive).
 Result<FileFormat> ParseFileFormat(std::string_view name);
 const char* FileFormatName(FileFormat format);
 
@@ -94,6 +94,13 @@ struct FileFormatOptions {
   bool ignore_trailing_white_space = false;
   bool quote_all = false;
   bool escape_quotes = true;
+
+  // Parquet (writer): compression (Spark's codec names, parquet_writer.h),
+  // row group and page sizes in bytes, dictionary encoding.
+  std::string parquet_compression = "snappy";
+  int64_t parquet_block_size = int64_t{128} << 20;
+  int64_t parquet_page_size = int64_t{1} << 20;
+  bool parquet_dictionary = true;
 
   // The writer's share of these options.
   CsvWriteOptions csv_write_options() const {

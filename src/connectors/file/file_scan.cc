@@ -4,6 +4,7 @@
 
 #include "connectors/file/csv_split_reader.h"
 #include "connectors/file/json_split_reader.h"
+#include "connectors/file/parquet_reader.h"
 #include "connectors/file/partitioning.h"
 #include "exec/expression_evaluator.h"
 #include "exec/function_registry.h"
@@ -122,11 +123,21 @@ Result<std::unique_ptr<BatchStream>> OpenDataReader(const FileSplit& split, std:
   return OpenCsvSplitReader(std::move(in), std::move(spec));
 }
 
+Result<std::unique_ptr<BatchStream>> OpenReader(const FileSplit& split, std::shared_ptr<const ScanSpec> spec) {
+  if (spec->format != FileFormat::kParquet) return OpenDataReader(split, std::move(spec));
+  auto opened = OpenParquetSplitReader(split, spec);
+  if (!opened.ok() && opened.status().code() == StatusCode::kNotFound && spec->options.ignore_missing_files) {
+    LogWarn("file scan", "skipping {}: it was deleted after it was listed (ignoreMissingFiles)", split.path);
+    return std::unique_ptr<BatchStream>(std::make_unique<EmptyBatchStream>());
+  }
+  return opened;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<BatchStream>> OpenSplitReader(const FileSplit& split,
                                                      std::shared_ptr<const ScanSpec> spec) {
-  SLUICE_ASSIGN_OR_RETURN(auto in, OpenDataReader(split, spec));
+  SLUICE_ASSIGN_OR_RETURN(auto in, OpenReader(split, spec));
   if (spec->output.empty()) return in;
   return std::unique_ptr<BatchStream>(
       std::make_unique<PartitionValuesStream>(std::move(in), std::move(spec), split.partition_values));
@@ -240,6 +251,7 @@ Result<std::shared_ptr<FileScan>> FileScan::Make(Env* env, FileFormat format, st
   }
   spec->partition_schema = std::move(partition_schema);
   spec->output = std::move(output);
+  spec->filter = filter;
 
   auto scan = std::shared_ptr<FileScan>(new FileScan());
   SLUICE_ASSIGN_OR_RETURN(scan->files_, ListFiles(env, paths));

@@ -1,5 +1,5 @@
-// FileScan: reads JSON-lines or CSV files straight into typed columnar
-// batches.
+// FileScan: reads JSON-lines, CSV or Parquet files straight into typed
+// columnar batches (Parquet: parquet_reader.h says what differs).
 //
 //   paths --ListFiles--> files --PlanSplits--> splits (one per file; files
 //   larger than maxPartitionBytes cut into byte ranges, see split_reader.h)
@@ -85,6 +85,12 @@ struct ScanSpec {
   int corrupt_column = -1;
   // Malformed records seen (all modes).
   std::shared_ptr<std::atomic<int64_t>> malformed = std::make_shared<std::atomic<int64_t>>(0);
+  // The scan's filter (bound over OutputSchema()'s columns; may be null):
+  // Parquet readers skip the row groups whose statistics it rules out.
+  ExprPtr filter;
+  // Parquet row groups read, and skipped by their statistics (all readers).
+  std::shared_ptr<std::atomic<int64_t>> row_groups_read = std::make_shared<std::atomic<int64_t>>(0);
+  std::shared_ptr<std::atomic<int64_t>> row_groups_skipped = std::make_shared<std::atomic<int64_t>>(0);
 
   // The scan's columns (with partition columns), and the readers' (the
   // projection's).
@@ -137,6 +143,9 @@ class FileScan {
 
   // Batches of split `i`.
   Result<std::unique_ptr<BatchStream>> OpenSplit(size_t i) const;
+  // Parquet row groups read / skipped by statistics so far (all readers).
+  int64_t row_groups_read() const { return spec_->row_groups_read->load(); }
+  int64_t row_groups_skipped() const { return spec_->row_groups_skipped->load(); }
   // Malformed records met so far by all readers of this scan.
   int64_t malformed_records() const { return spec_->malformed->load(std::memory_order_relaxed); }
 

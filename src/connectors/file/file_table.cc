@@ -135,12 +135,15 @@ Result<TableSourcePtr> MakeFileTable(const std::string& format, std::vector<std:
 }
 
 ConnectorSpec FileTableSpec(const std::string& format) {
-  FileFormat f = EqualsIgnoreCase(format, "csv") ? FileFormat::kCsv : FileFormat::kJson;
+  auto parsed = ParseFileFormat(format);
+  FileFormat f = parsed.ok() ? *parsed : FileFormat::kJson;
   ConnectorSpec spec;
   spec.name = FileFormatName(f);
   spec.kind = ConnectorKind::kTable;
-  spec.description = f == FileFormat::kJson ? "JSON-lines files (a file or a directory of files)"
-                                            : "CSV files (a file or a directory of files)";
+  spec.description = f == FileFormat::kJson  ? "JSON-lines files (a file or a directory of files)"
+                     : f == FileFormat::kCsv ? "CSV files (a file or a directory of files)"
+                                             : "Parquet files (a file or a directory of files; schema from a "
+                                               "footer when not given)";
   spec.schema_policy = SchemaPolicy::kOptional;
   spec.options.Add(OptionSpec::String("path", "", "the file or directory (or LOCATION / load(path))"));
   spec.options.Add(FileFormatOptions::ReadOptionSet(f));

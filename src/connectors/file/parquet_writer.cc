@@ -299,24 +299,29 @@ struct ParquetWriter::Impl {
     if (options.collect_stats) {
       for (LeafStats& s : stats) Update(s, batch);
     }
+    return Export(batch);
+  }
+
+  // The batch into libarrow and the file. A batch whose strings pass
+  // Arrow's 32-bit offsets (2 GiB of one column's bytes) is written in
+  // halves: the file's schema keeps `string`, as Spark's readers expect.
+  Status Export(const Batch& batch) {
     ArrowExportOptions export_options;  // timestamp[us, tz=UTC], 32-bit offsets
     ArrowArray array;
     std::memset(&array, 0, sizeof(array));
     Status exported = ExportBatch(schema, batch, export_options, &array);
     if (!exported.ok()) {
-      // Too many string bytes for 32-bit offsets: the 64-bit form.
-      export_options.large_strings = true;
-      SLUICE_RETURN_NOT_OK(ExportBatch(schema, batch, export_options, &array));
-      ArrowSchema large;
-      SLUICE_RETURN_NOT_OK(ExportArrowSchema(schema, &large, export_options));
-      auto large_schema = arrow::ImportSchema(&large);
-      if (!large_schema.ok()) {
-        if (array.release != nullptr) array.release(&array);
-        return FromArrow(large_schema.status(), "writing " + path);
+      if (exported.code() != StatusCode::kInvalidArgument || batch.num_rows < 2) return exported;
+      size_t half = batch.num_rows / 2;
+      for (auto [from, to] : {std::pair<size_t, size_t>{0, half}, {half, batch.num_rows}}) {
+        SelectionVector rows;
+        for (size_t r = from; r < to; ++r) rows.push_back(static_cast<uint32_t>(r));
+        Batch part;
+        part.num_rows = rows.size();
+        for (const Vector& v : batch.columns) part.columns.push_back(v.Gather(rows));
+        SLUICE_RETURN_NOT_OK(Export(part));
       }
-      auto rb = arrow::ImportRecordBatch(&array, *large_schema);
-      if (!rb.ok()) return FromArrow(rb.status(), "writing " + path);
-      return Add(**rb);
+      return Status::OK();
     }
     // ImportRecordBatch releases the array, also when it fails.
     auto rb = arrow::ImportRecordBatch(&array, arrow_schema);
@@ -434,6 +439,7 @@ Result<ParquetFileInfo> ParquetWriter::Close() {
   ParquetFileInfo info;
   info.path = m.path;
   info.size = *m.sink->Tell();
+  info.crc32 = m.sink->crc32();
   info.num_rows = m.rows;
   info.num_row_groups = m.writer->metadata() != nullptr ? m.writer->metadata()->num_row_groups() : 0;
   for (const LeafStats& s : m.stats) info.stats.push_back(Finish(s));

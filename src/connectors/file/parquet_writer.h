@@ -69,6 +69,7 @@ struct ParquetColumnStats {
 struct ParquetFileInfo {
   std::string path;
   int64_t size = 0;  // bytes of the closed file
+  uint32_t crc32 = 0;  // zlib's crc32 of the file's bytes (a file sink's manifest records it)
   int64_t num_rows = 0;
   int64_t num_row_groups = 0;
   std::vector<ParquetColumnStats> stats;  // leaf columns in schema order (collect_stats)

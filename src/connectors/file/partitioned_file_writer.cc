@@ -6,6 +6,7 @@
 
 #include "checkpoint/checkpoint_metadata.h"
 #include "connectors/file/file_checksum_check.h"
+#include "connectors/file/parquet_writer.h"
 #include "connectors/file/partitioning.h"
 #include "render/csv_writer.h"
 #include "render/json_lines_writer.h"
@@ -20,6 +21,9 @@ struct PartitionedFileWriter::Part {
   // Bytes not yet appended: a file of a partition directory gets a few
   // rows per input batch, so writes are gathered into appends of ~1 MB.
   std::string buffer;
+  // Parquet: the file's writer (which buffers a row group itself); `file`
+  // stays null.
+  std::unique_ptr<ParquetWriter> parquet;
 };
 
 namespace {
@@ -103,6 +107,10 @@ PartitionedFileWriter::~PartitionedFileWriter() {
   if (finished_) return;
   for (auto& files : parts_) {
     for (auto& [dir, p] : files) {
+      if (p->parquet) {
+        p->parquet.reset();  // an unclosed writer deletes its file; a closed one's goes here
+        (void)env_->DeleteFile(JoinPath(dir_, p->name));
+      }
       if (!p->file) continue;
       (void)p->file->Close();
       (void)env_->DeleteFile(p->file->path());
@@ -187,6 +195,23 @@ Status PartitionedFileWriter::Write(int writer, const Batch& batch) {
 }
 
 Status PartitionedFileWriter::WriteTo(Part& p, const std::string& dir, const Batch& batch, size_t* buffered) {
+  if (format_ == FileFormat::kParquet) {
+    if (!p.parquet) {
+      SLUICE_ASSIGN_OR_RETURN(ParquetCompression codec, ParseParquetCompression(options_.parquet_compression));
+      p.name = (dir.empty() ? "" : dir + "/") + file_prefix_ + NewUuidV4() +
+               (codec == ParquetCompression::kNone ? std::string() : std::string(".") + ParquetCompressionName(codec)) +
+               ".parquet";
+      if (!dir.empty()) SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(JoinPath(dir_, dir)));
+      ParquetWriteOptions po;
+      po.compression = codec;
+      po.row_group_bytes = options_.parquet_block_size;
+      po.page_bytes = options_.parquet_page_size;
+      po.dictionary = options_.parquet_dictionary;
+      po.collect_stats = false;
+      SLUICE_ASSIGN_OR_RETURN(p.parquet, ParquetWriter::Open(env_, JoinPath(dir_, p.name), data_schema_, po));
+    }
+    return p.parquet->Write(batch);
+  }
   if (!p.file) {
     p.name = (dir.empty() ? "" : dir + "/") + file_prefix_ + NewUuidV4() + "." + FileFormatName(format_);
     if (!dir.empty()) SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(JoinPath(dir_, dir)));
@@ -218,12 +243,19 @@ Result<std::vector<WrittenFile>> PartitionedFileWriter::Finish() {
   std::set<std::string> dirs;  // relative directories holding new files, and their parents
   for (auto& files : parts_) {
     for (auto& [dir, p] : files) {
-      if (!p->file) continue;
-      if (!p->buffer.empty()) SLUICE_RETURN_NOT_OK(p->file->Append(p->buffer));
-      p->buffer.clear();
-      SLUICE_RETURN_NOT_OK(p->file->Sync());
-      SLUICE_RETURN_NOT_OK(p->file->Close());
-      out.push_back({p->name, p->file->path(), p->size, p->crc32});
+      if (p->parquet) {
+        // Close writes the footer and syncs the file.
+        SLUICE_ASSIGN_OR_RETURN(ParquetFileInfo info, p->parquet->Close());
+        out.push_back({p->name, info.path, info.size, info.crc32});
+      } else if (p->file) {
+        if (!p->buffer.empty()) SLUICE_RETURN_NOT_OK(p->file->Append(p->buffer));
+        p->buffer.clear();
+        SLUICE_RETURN_NOT_OK(p->file->Sync());
+        SLUICE_RETURN_NOT_OK(p->file->Close());
+        out.push_back({p->name, p->file->path(), p->size, p->crc32});
+      } else {
+        continue;
+      }
       for (std::string d = dir; !d.empty();) {
         dirs.insert(d);
         size_t slash = d.rfind('/');

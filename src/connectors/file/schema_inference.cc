@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "connectors/file/parquet_reader.h"
+
 #include <algorithm>
 #include <map>
 
@@ -247,6 +249,12 @@ Result<Schema> InferCsv(Env* env, const std::vector<FileInfo>& files, const File
 Result<Schema> InferSchemaOfFiles(Env* env, FileFormat format, const std::vector<FileInfo>& files,
                                   const FileFormatOptions& options) {
   if (format == FileFormat::kJson) return InferJson(env, files, options);
+  if (format == FileFormat::kParquet) {
+    // The first file's footer (Spark without mergeSchema); other files'
+    // columns are matched by name when they are read.
+    if (files.empty()) return Status::AnalysisError("unable to infer schema for Parquet: no files");
+    return ReadParquetSchema(env, files.front().path);
+  }
   return InferCsv(env, files, options);
 }
 
@@ -257,7 +265,7 @@ Result<Schema> InferSchema(Env* env, FileFormat format, const std::vector<std::s
     std::string p;
     for (const auto& x : paths) p += (p.empty() ? "" : ", ") + x;
     return Status::AnalysisError(std::string("unable to infer schema for ") +
-                                 (format == FileFormat::kJson ? "JSON" : "CSV") + ": no files at " + p +
+                                 (format == FileFormat::kJson ? "JSON" : format == FileFormat::kCsv ? "CSV" : "Parquet") + ": no files at " + p +
                                  "; specify the schema");
   }
   return InferSchemaOfFiles(env, format, files, options);

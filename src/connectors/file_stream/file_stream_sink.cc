@@ -13,8 +13,8 @@ namespace sluice {
 Result<std::shared_ptr<FileStreamSink>> FileStreamSink::Make(const std::string& format, const SourceOptions& options) {
   auto s = std::make_shared<FileStreamSink>();
   s->format_ = ToLower(format);
-  if (s->format_ != "json" && s->format_ != "csv") {
-    return Status::InvalidArgument("file sink format must be json or csv, got '" + format + "'");
+  if (s->format_ != "json" && s->format_ != "csv" && s->format_ != "parquet") {
+    return Status::InvalidArgument("file sink format must be json, csv or parquet, got '" + format + "'");
   }
   auto path = options.Get("path");
   if (!path) return Status::InvalidArgument("file sink (" + format + ") needs option 'path' (or start(path))");
@@ -173,11 +173,12 @@ Result<std::vector<std::string>> ReadFileSinkFiles(Env* env, const std::string& 
 }
 
 ConnectorSpec FileStreamSink::Spec(const std::string& format) {
-  FileFormat f = EqualsIgnoreCase(format, "csv") ? FileFormat::kCsv : FileFormat::kJson;
+  auto parsed = ParseFileFormat(format);
+  FileFormat f = parsed.ok() ? *parsed : FileFormat::kJson;
   ConnectorSpec spec;
   spec.name = FileFormatName(f);
   spec.kind = ConnectorKind::kSink;
-  spec.description = std::string(f == FileFormat::kJson ? "JSON-lines" : "CSV") +
+  spec.description = std::string(f == FileFormat::kJson ? "JSON-lines" : f == FileFormat::kCsv ? "CSV" : "Parquet") +
                      " part files in a directory, with a manifest of committed batches (exactly-once)";
   spec.output_modes = {OutputMode::kAppend};
   spec.options.Add(OptionSpec::String("path", "", "the output directory (or start(path))").Required())

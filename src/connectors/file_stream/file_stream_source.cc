@@ -7,6 +7,7 @@
 #include "connectors/file/file_format_options.h"
 #include "connectors/file/file_listing.h"
 #include "connectors/file/file_table.h"
+#include "connectors/file/parquet_reader.h"
 #include "connectors/file/partitioning.h"
 #include "exec/operators/memory_table.h"
 
@@ -29,6 +30,34 @@ Result<Schema> StreamPartitionColumns(Env* env, const SourceOptions& options, co
   std::string base = options.GetOr("basePath", "");
   SLUICE_ASSIGN_OR_RETURN(DiscoveredPartitions parts, DiscoverFilePartitions(files, &schema, base));
   return parts.schema;
+}
+
+// Parquet without a schema: the columns of the first data file's footer
+// (files in partition directories when there are any), as Spark reads a
+// Parquet directory's schema. Needs a file there when the query starts.
+Result<Schema> ParquetStreamSchema(Env* env, const SourceOptions& options) {
+  auto path = options.Get("path");
+  std::string where = path ? *path : std::string("(no path)");
+  auto no_files = [&] {
+    return Status::InvalidArgument("no Parquet file at " + where +
+                                   " to take the stream's schema from: give the schema (readStream().schema(...)) "
+                                   "or start the query once a file is there");
+  };
+  if (!path || !env->FileExists(*path)) return no_files();
+  SLUICE_ASSIGN_OR_RETURN(auto files, ListFiles(env, {*path}));
+  SLUICE_ASSIGN_OR_RETURN(DiscoveredPartitions parts, DiscoverFilePartitions(files, nullptr, options.GetOr("basePath", "")));
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (parts.schema.size() > 0 && parts.excluded[i]) continue;
+    SLUICE_ASSIGN_OR_RETURN(Schema data, ReadParquetSchema(env, files[i].path));
+    // The partition columns come from the directories (StreamPartitionColumns).
+    Schema out;
+    for (const auto& f : data.fields()) {
+      if (parts.schema.IndexOf(f.name) < 0) out.Add(f);
+    }
+    for (const auto& f : parts.schema.fields()) out.Add(f);
+    return out;
+  }
+  return no_files();
 }
 
 }  // namespace
@@ -278,13 +307,17 @@ Result<SourceBatch> FileStreamSource::GetBatch(const std::optional<std::string>&
 }
 
 ConnectorSpec FileStreamSource::Spec(const std::string& format) {
-  FileFormat f = EqualsIgnoreCase(format, "csv") ? FileFormat::kCsv : FileFormat::kJson;
+  auto parsed = ParseFileFormat(format);
+  FileFormat f = parsed.ok() ? *parsed : FileFormat::kJson;
   ConnectorSpec spec;
   spec.name = FileFormatName(f);
   spec.kind = ConnectorKind::kSource;
-  spec.description = std::string("new ") + (f == FileFormat::kJson ? "JSON-lines" : "CSV") +
-                     " files in a directory, oldest first";
-  spec.schema_policy = SchemaPolicy::kRequired;
+  spec.description = std::string("new ") +
+                     (f == FileFormat::kJson ? "JSON-lines" : f == FileFormat::kCsv ? "CSV" : "Parquet") +
+                     " files in a directory, oldest first" +
+                     (f == FileFormat::kParquet ? " (schema from the first file's footer when not given)" : "");
+  // Parquet files carry their schema: taken from a footer when not given.
+  spec.schema_policy = f == FileFormat::kParquet ? SchemaPolicy::kOptional : SchemaPolicy::kRequired;
   spec.options.Add(OptionSpec::String("path", "", "the directory to watch (or load(path))").Required())
       .Add(OptionSpec::Int("maxFilesPerTrigger", "", 1, std::numeric_limits<int64_t>::max(),
                            "at most this many new files per micro-batch (default: all)"))
@@ -297,6 +330,7 @@ ConnectorSpec FileStreamSource::Spec(const std::string& format) {
       .Unsupported("cleanSource", "source files are left in place")
       .Unsupported("sourceArchiveDir", "source files are left in place");
   spec.source_schema = [](const SourceOptions& options, const std::optional<Schema>& schema) -> Result<Schema> {
+    if (!schema) return ParquetStreamSchema(Env::Default(), options);
     // Partition columns found in the directory now go after the user's
     // columns (Spark's FileStreamSource).
     SLUICE_ASSIGN_OR_RETURN(Schema parts, StreamPartitionColumns(Env::Default(), options, *schema));

@@ -98,16 +98,14 @@ class DataStreamReader(_OptionSetter):
     def text(self, path, **options):
         raise PySparkNotImplementedError(
             "[NOT_IMPLEMENTED] readStream.text: Sluice has no text source (formats: rate, "
-            "rate-micro-batch, kafka, json, csv)",
+            "rate-micro-batch, kafka, json, csv, parquet)",
             errorClass="NOT_IMPLEMENTED",
         )
 
     def parquet(self, path, **options):
-        raise PySparkNotImplementedError(
-            "[NOT_IMPLEMENTED] readStream.parquet: Sluice has no parquet source (formats: rate, "
-            "rate-micro-batch, kafka, json, csv)",
-            errorClass="NOT_IMPLEMENTED",
-        )
+        """New Parquet files in a directory; the schema comes from the first
+        file's footer unless one was given (docs/parquet.md)."""
+        return self.load(path=path, format="parquet", **options)
 
     def table(self, tableName):
         raise PySparkNotImplementedError(
