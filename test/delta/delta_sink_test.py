@@ -251,6 +251,35 @@ def scenario_concurrent_writers():
     print(f"concurrent: {retries} commit races lost and retried")
 
 
+def scenario_checkpoint():
+    """deltalake writes a checkpoint and the JSON commits before it are
+    deleted (as log cleanup does after the retention): Sluice restarts from
+    the checkpoint (its txn there), skips a batch replayed after a kill, and
+    appends the rest once."""
+    d = os.path.join(WORK, "checkpoint")
+    os.makedirs(os.path.join(d, "in"))
+    for f in range(3):
+        write_lines(os.path.join(d, "in", f"f{f}.json"), [{"id": f * 5 + r} for r in range(5)])
+    run(KILL_JOB.format(d=d), d)
+    table = os.path.join(d, "table")
+    DeltaTable(table).create_checkpoint()
+    log = os.path.join(table, "_delta_log")
+    check(os.path.exists(os.path.join(log, "00000000000000000002.checkpoint.parquet")),
+          f"checkpoint: deltalake wrote no checkpoint at version 2: {sorted(os.listdir(log))}")
+    for v in range(2):
+        os.remove(os.path.join(log, f"{v:020d}.json"))
+    for f in range(3, 6):
+        write_lines(os.path.join(d, "in", f"f{f}.json"), [{"id": f * 5 + r} for r in range(5)])
+    p = run(KILL_JOB.format(d=d), d, env={"SLUICE_KILL_AT": "delta_sink:after_commit:2"}, expect_rc=None)
+    check(p.returncode == -9, f"checkpoint: the run was not killed (rc {p.returncode}) {p.stderr[-500:]}")
+    run(KILL_JOB.format(d=d), d)
+    dt = DeltaTable(table)
+    ids = sorted(dt.to_pyarrow_table().column("id").to_pylist())
+    check(ids == list(range(30)), f"checkpoint: ids {ids}")
+    pairs = txn_versions(table, query_id(os.path.join(d, "ck")))
+    check(pairs == [(2, 2), (3, 3), (4, 4), (5, 5)], f"checkpoint: txn (version, batch) in the JSON left {pairs}")
+
+
 def scenario_refusals():
     d = os.path.join(WORK, "mismatch")
     os.makedirs(os.path.join(d, "in"))
@@ -295,6 +324,7 @@ def scenario_partitioned():
 
 SCENARIOS = {"types": scenario_types, "partitioned": scenario_partitioned, "complete": scenario_complete, "kill_points": scenario_kill_points,
              "coexist": scenario_coexist, "concurrent_writers": scenario_concurrent_writers,
+             "checkpoint": scenario_checkpoint,
              "refusals": scenario_refusals}
 try:
     for name, fn in SCENARIOS.items():

@@ -12,8 +12,9 @@ delta-spark 4.4.0 is built for, in .venv-delta-spark/, and the jars in
   * a table partitioned by a date and a string (NULL and 'a b/c' among its
     values): Spark's rows and partition filter;
   * Spark appends to the table between Sluice's runs, past version 10 so
-    that Spark writes a checkpoint: Sluice goes on appending (its replay of
-    the JSON commits), and Spark reads both writers' rows.
+    that Spark writes a checkpoint, and the JSON commits before it are
+    deleted (as the log cleanup does): Sluice starts from Spark's
+    checkpoint and goes on appending, and Spark reads both writers' rows.
 
   with_delta_spark.sh delta_spark_test.py --sluice <build/sluice> --jars <dir>
 """
@@ -156,10 +157,18 @@ def scenario_kill_and_spark_writer():
         version += 1
     check(any(n.endswith(".checkpoint.parquet") for n in os.listdir(os.path.join(table, "_delta_log"))),
           "spark kill: Spark wrote a checkpoint")
+    # Log cleanup after the retention deletes the commits before Spark's
+    # checkpoint: Sluice now starts from that checkpoint (its txn is there).
+    log = os.path.join(table, "_delta_log")
+    for v in range(10):
+        os.remove(os.path.join(log, f"{v:020d}.json"))
     write_lines(os.path.join(d, "in", "f4.json"), [{"id": 20 + r} for r in range(5)])
     run(KILL_JOB.format(d=d), d)
+    run(KILL_JOB.format(d=d), d)  # nothing new: no version
     ids = sorted(r.id for r in spark.read.format("delta").load(table).collect())
-    check(ids == list(range(25)) + extra, f"spark kill: after Spark's appends, ids {ids}")
+    check(ids == list(range(25)) + extra, f"spark kill: after Spark's appends and checkpoint, ids {ids}")
+    hist = spark.sql(f"DESCRIBE HISTORY delta.`{table}`").agg({"version": "max"}).collect()[0][0]
+    check(hist == version + 1, f"spark kill: Sluice's batch 4 is version {version + 1}, the newest is {hist}")
 
 
 try:

@@ -6,6 +6,8 @@
 #include <cstdio>
 
 #include "checkpoint/checkpoint_metadata.h"
+#include "common/log.h"
+#include "connectors/delta/delta_checkpoint_reader.h"
 #include "env/kill_point.h"
 
 namespace sluice {
@@ -66,17 +68,66 @@ Status DeltaLog::Update(DeltaSnapshot* snapshot, std::vector<DeltaCommitSummary>
   SLUICE_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir));
   std::vector<int64_t> versions;
   std::optional<int64_t> newest_checkpoint;
+  // Classic checkpoints by version: the single file, or the parts
+  // "<v>.checkpoint.<i>.<n>.parquet" (usable once all n are there).
+  std::map<int64_t, std::vector<std::string>> single, parts;
+  std::map<int64_t, int> part_count;
   for (const auto& n : names) {
     if (auto v = ParseDeltaCommitName(n)) versions.push_back(*v);
-    if (auto c = ParseDeltaCheckpointName(n)) newest_checkpoint = std::max(newest_checkpoint.value_or(-1), *c);
+    if (auto c = ParseDeltaCheckpointName(n)) {
+      newest_checkpoint = std::max(newest_checkpoint.value_or(-1), *c);
+      std::string_view rest = std::string_view(n).substr(32);  // after "<20 digits>.checkpoint."
+      if (rest == "parquet") {
+        single[*c].push_back(JoinPath(dir, n));
+      } else if (rest.size() == 29 && AllDigits(rest.substr(0, 10)) && rest[10] == '.' &&
+                 AllDigits(rest.substr(11, 10)) && rest.substr(21) == ".parquet") {
+        parts[*c].push_back(JoinPath(dir, n));
+        part_count[*c] = std::stoi(std::string(rest.substr(11, 10)));
+      }
+    }
   }
   std::sort(versions.begin(), versions.end());
+  // A new snapshot starts from the newest complete checkpoint, when there
+  // is one: the state in one read instead of a replay of every commit (and
+  // the only way once the early commits are cleaned up). If it cannot be
+  // read while every JSON commit is still there, the commits are replayed.
+  if (snapshot->version < 0) {
+    std::optional<int64_t> best;
+    std::vector<std::string> best_paths;
+    for (const auto& [v, p] : single) {
+      if (!versions.empty() && v > versions.back()) continue;
+      best = v;
+      best_paths = p;
+    }
+    for (const auto& [v, p] : parts) {
+      if ((!versions.empty() && v > versions.back()) || static_cast<int>(p.size()) != part_count[v]) continue;
+      if (!best || v > *best) {
+        best = v;
+        best_paths = p;
+        std::sort(best_paths.begin(), best_paths.end());
+      }
+    }
+    if (best) {
+      Status st = ReadDeltaCheckpoint(env_, best_paths, *best, snapshot);
+      if (!st.ok()) {
+        bool all_json = !versions.empty() && versions.front() == 0 &&
+                        versions.back() - versions.front() + 1 == static_cast<int64_t>(versions.size());
+        if (!all_json) return st;
+        LogWarn("delta", "Delta table {}: the checkpoint of version {} could not be read ({}); replaying the JSON "
+                "commits from version 0 instead", table_dir_, *best, st.ToString());
+        bool track = snapshot->track_files;
+        *snapshot = DeltaSnapshot{};
+        snapshot->track_files = track;
+      }
+    }
+  }
   if (versions.empty()) {
+    if (snapshot->version >= 0) return Status::OK();  // read from a checkpoint, no commit after it
     if (newest_checkpoint) {
       return Status::NotImplemented("Delta table " + table_dir_ + ": its log has a checkpoint (version " +
                                     std::to_string(*newest_checkpoint) +
-                                    ") but no JSON commits; reading Delta checkpoints (Parquet) is not implemented "
-                                    "in Sluice's Delta sink yet");
+                                    ") but no JSON commits, and the checkpoint is not one Sluice reads (a V2 or "
+                                    "incomplete multi-part checkpoint)");
     }
     if (snapshot->version >= 0) {
       return Status::Corruption("Delta table " + table_dir_ + ": its log " + dir + " holds no commits (it was at version " +
@@ -97,8 +148,8 @@ Status DeltaLog::Update(DeltaSnapshot* snapshot, std::vector<DeltaCommitSummary>
       return Status::NotImplemented(
           "Delta table " + table_dir_ + ": its JSON commits start at version " + std::to_string(*it) +
           " (the older ones were cleaned up after the checkpoint of version " + std::to_string(*newest_checkpoint) +
-          "), so its state can only be read from that checkpoint; reading Delta checkpoints (Parquet) is not "
-          "implemented in Sluice's Delta sink yet");
+          "), so its state can only be read from that checkpoint, which is not one Sluice reads (a V2 or "
+          "incomplete multi-part checkpoint)");
     }
     return Status::Corruption("Delta table " + table_dir_ + ": commit " + CommitPath(next) +
                               " is missing (the log jumps to version " + std::to_string(*it) + ")");

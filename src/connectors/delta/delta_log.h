@@ -16,13 +16,17 @@
 // AlreadyExists, reads the winner's actions and decides (DeltaSink).
 //
 // Checkpoints: writers such as Spark also write `<v>.checkpoint.parquet`
-// and `_last_checkpoint`, and may delete JSON commits older than a
-// checkpoint after the log retention (30 days by default). A checkpoint
-// holds the same state as the replay of the JSON commits up to it, so
-// while every commit from version 0 is still there the replay reads only
-// the JSON files, checkpoint or not. A log whose early commits are gone can
-// only be read through its checkpoint, whose Parquet reading this module
-// does not do yet: Update then fails with NotImplemented saying so.
+// (or multi-part `<v>.checkpoint.<i>.<n>.parquet`) and `_last_checkpoint`,
+// and may delete JSON commits older than a checkpoint after the log
+// retention (30 days by default). A new snapshot starts from the newest
+// complete checkpoint in the listing (the listing, not the
+// `_last_checkpoint` hint, decides; delta_checkpoint_reader.h reads it),
+// then replays the JSON commits after it. A checkpoint that cannot be read
+// is skipped for the JSON commits while every one from version 0 is still
+// there (a warning says so), and is an error otherwise. V2 checkpoints
+// (`<v>.checkpoint.<uuid>.parquet` with sidecars) are not read: tables
+// with them need reader version 3 with the v2Checkpoint feature, which the
+// sink refuses anyway.
 #pragma once
 
 #include <cstdint>

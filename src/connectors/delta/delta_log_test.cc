@@ -98,9 +98,21 @@ TEST_F(DeltaLogTest, GapIsCorruptionNamingTheMissingCommit) {
   EXPECT_NE(st.message().find("00000000000000000001.json is missing"), std::string::npos) << st.ToString();
 }
 
-TEST_F(DeltaLogTest, LogStartingAtACheckpointNeedsTheCheckpointReader) {
+TEST_F(DeltaLogTest, UnreadableCheckpointWithoutTheEarlyCommitsIsAnError) {
   ASSERT_TRUE(env_.WriteFile("/t/_delta_log/00000000000000000010.checkpoint.parquet", "PAR1", true).ok());
   ASSERT_TRUE(env_.WriteFile("/t/_delta_log/_last_checkpoint", "{\"version\":10,\"size\":3}", true).ok());
+  Put(11, "{\"commitInfo\":{}}\n");
+  DeltaSnapshot s;
+  Status st = log_.Update(&s);
+  EXPECT_EQ(st.code(), StatusCode::kCorruption);
+  EXPECT_NE(st.message().find("00000000000000000010.checkpoint.parquet is not a readable Parquet file"),
+            std::string::npos)
+      << st.ToString();
+}
+
+TEST_F(DeltaLogTest, IncompleteMultiPartCheckpointIsNotUsed) {
+  ASSERT_TRUE(
+      env_.WriteFile("/t/_delta_log/00000000000000000010.checkpoint.0000000001.0000000002.parquet", "PAR1", true).ok());
   Put(11, "{\"commitInfo\":{}}\n");
   DeltaSnapshot s;
   Status st = log_.Update(&s);
@@ -108,7 +120,7 @@ TEST_F(DeltaLogTest, LogStartingAtACheckpointNeedsTheCheckpointReader) {
   EXPECT_NE(st.message().find("checkpoint of version 10"), std::string::npos) << st.ToString();
 }
 
-TEST_F(DeltaLogTest, CheckpointIsNotNeededWhileEveryCommitIsThere) {
+TEST_F(DeltaLogTest, UnreadableCheckpointFallsBackToTheJsonCommits) {
   Put(0, kCreate);
   Put(1, "{\"txn\":{\"appId\":\"query-1\",\"version\":4}}\n");
   ASSERT_TRUE(env_.WriteFile("/t/_delta_log/00000000000000000001.checkpoint.parquet", "PAR1", true).ok());
@@ -117,6 +129,7 @@ TEST_F(DeltaLogTest, CheckpointIsNotNeededWhileEveryCommitIsThere) {
   ASSERT_TRUE(log_.Update(&s).ok());
   EXPECT_EQ(s.version, 1);
   EXPECT_EQ(s.app_versions.at("query-1"), 4);
+  EXPECT_EQ(s.files.count("a.parquet"), 1u);
 }
 
 TEST_F(DeltaLogTest, MalformedLineNamesFileAndLine) {
