@@ -169,6 +169,22 @@ def scenario_complete():
     for i in ids[:20]:
         want1[f"k{i % 3}"] = want1.get(f"k{i % 3}", 0) + 1
     check(got1 == want1, f"complete: version 1 reads {got1}, expected {want1}")
+    # A kill after a complete-mode commit (and before the checkpoint's
+    # commit log), then a restart: the replayed batch is skipped, the table
+    # is the last result, one version per batch.
+    for f in range(4, 6):
+        write_lines(os.path.join(d, "in", f"f{f}.json"), [{"id": i, "k": f"k{i % 3}"} for i in range(f * 10, f * 10 + 10)])
+    p = run(COMPLETE_JOB.format(d=d), d, env={"SLUICE_KILL_AT": "delta_sink:after_commit:1"}, expect_rc=None)
+    check(p.returncode == -9, f"complete: the run was not killed (rc {p.returncode})")
+    run(COMPLETE_JOB.format(d=d), d)
+    got = {r["k"]: (r["n"], r["total"]) for r in DeltaTable(table).to_pyarrow_table().to_pylist()}
+    want = {}
+    for i in range(60):
+        n, s = want.get(f"k{i % 3}", (0, 0))
+        want[f"k{i % 3}"] = (n + 1, s + i)
+    check(got == want, f"complete: after the kill, got {got}, expected {want}")
+    pairs = txn_versions(table, query_id(os.path.join(d, "ck")))
+    check(pairs == [(v, v) for v in range(6)], f"complete: after the kill, txn (version, batch) {pairs}")
     removes = [a for a in commits(table)[3] if "remove" in a]
     check(len(removes) >= 1 and all(a["remove"]["dataChange"] for a in removes),
           f"complete: version 3 removes the previous files ({len(removes)} removes)")

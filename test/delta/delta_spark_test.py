@@ -110,9 +110,20 @@ def scenario_types():
     hist = spark.sql(f"DESCRIBE HISTORY delta.`{table}`").orderBy("version").collect()
     check([h.version for h in hist] == [0, 1, 2, 3, 4] and all(h.operation == "STREAMING UPDATE" for h in hist),
           f"spark types: history {[(h.version, h.operation) for h in hist]}")
-    # Spark's data skipping with the stats Sluice wrote.
+    # Spark's data skipping with the stats Sluice wrote: a bound that did
+    # not hold would skip a file holding the row. The largest timestamp and
+    # string of each batch (file) are the values at its max bounds
+    # (timestamps rounded up to milliseconds, strings kept whole).
     n = df.where("id >= 48").count()
     check(n == 12, f"spark types: id >= 48 counts {n}")
+    for f in range(5):
+        batch = [expected_row(r) for r in rows[f * 12:(f + 1) * 12]]
+        ts = max(w["ts"] for w in batch).strftime("%Y-%m-%d %H:%M:%S.%f")
+        n = df.where(f"ts = timestamp'{ts}'").count()
+        check(n >= 1, f"spark types: ts = {ts} (batch {f}'s max) finds {n} rows")
+        s_max = max(w["s"] for w in batch if w["s"] is not None)
+        n = df.where(df.s == s_max).count()
+        check(n >= 1, f"spark types: s = {s_max!r} (batch {f}'s max) finds {n} rows")
 
 
 def scenario_partitioned():
