@@ -272,7 +272,8 @@ Status DeltaLog::ApplyCommit(int64_t version, const std::string& path, const std
   return Status::OK();
 }
 
-Status DeltaLog::WriteCommit(int64_t version, std::string_view actions) const {
+Status DeltaLog::WriteCommit(int64_t version, std::string_view actions, bool* renamed) const {
+  if (renamed) *renamed = false;
   std::string dir = log_dir();
   SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(dir));
   std::string target = CommitPath(version);
@@ -284,6 +285,7 @@ Status DeltaLog::WriteCommit(int64_t version, std::string_view actions) const {
     (void)env_->DeleteFile(tmp);
     return s;
   }
+  if (renamed) *renamed = true;
   return env_->SyncDir(dir);
 }
 

@@ -110,8 +110,10 @@ class DeltaLog {
 
   // Writes version `version` with `actions` (JSON lines, each ending in
   // '\n') if no commit of that version exists: AlreadyExists when another
-  // writer has it (the temp file is removed).
-  Status WriteCommit(int64_t version, std::string_view actions) const;
+  // writer has it (the temp file is removed). *renamed (if given) tells
+  // whether the commit file got its name: then the version is visible to
+  // readers even if an error follows (the log directory's fsync).
+  Status WriteCommit(int64_t version, std::string_view actions, bool* renamed = nullptr) const;
 
  private:
   Status ApplyCommit(int64_t version, const std::string& path, const std::string& text, DeltaSnapshot* snapshot,

@@ -117,6 +117,11 @@ class DeltaBatchWriter final : public SinkWriter {
     if (committed_) return;
     // A failed batch: its files are in no version; delete them (best effort;
     // open writers delete theirs when destroyed).
+    for (Part& p : parts_) {
+      for (auto& [name, d] : p.dirs) {
+        for (const auto& f : d.files) (void)sink_->env_->DeleteFile(f.info.path);
+      }
+    }
     parts_.clear();
     for (const auto& f : files_) (void)sink_->env_->DeleteFile(f.info.path);
   }
@@ -202,8 +207,11 @@ class DeltaBatchWriter final : public SinkWriter {
       int64_t version = sink_->snapshot_.version + 1;
       bool creating = version == 0;  // this commit would create the table
       SLUICE_ASSIGN_OR_RETURN(std::string actions, Actions(version));
-      Status s = sink_->log_->WriteCommit(version, actions);
+      bool renamed = false;
+      Status s = sink_->log_->WriteCommit(version, actions, &renamed);
+      if (renamed) committed_ = true;  // visible to readers: its files must stay, whatever follows
       if (s.ok()) break;
+      if (renamed) return s;
       if (s.code() != StatusCode::kAlreadyExists) return s;
       // Another writer has this version: read what it (and any after it) did.
       sink_->commit_retries_++;

@@ -251,6 +251,36 @@ TEST_F(DeltaSinkTest, FailedCommitWriteLeavesNoVersionAndTheRetryCommits) {
   EXPECT_EQ(ParquetFiles(), 2u);
 }
 
+// The commit's rename went through but the log directory's fsync failed:
+// the version is visible, so its data files must stay (the batch fails; the
+// restart finds the txn and skips the batch).
+TEST_F(DeltaSinkTest, FailureAfterTheCommitRenameKeepsTheFiles) {
+  FaultInjectionEnv faulty(&env_);
+  auto sink = MakeSink({}, &faulty);
+  faulty.FailNth(FaultInjectionEnv::Op::kSyncDir, 2);  // 1: the table directory, 2: _delta_log
+  Status st = WriteBatch(sink.get(), 0, 0);
+  EXPECT_FALSE(st.ok());
+  DeltaSnapshot s = Snapshot();
+  ASSERT_EQ(s.version, 0);
+  for (const auto& [path, f] : s.files) EXPECT_TRUE(env_.FileExists("/t/" + path)) << path;
+  EXPECT_EQ(ParquetFiles(), 2u);
+  auto restarted = MakeSink();
+  ASSERT_TRUE(WriteBatch(restarted.get(), 0, 0).ok());
+  EXPECT_EQ(Snapshot().version, 0);
+}
+
+// Files a failed batch closed before its commit (maxRecordsPerFile) are
+// deleted with the open ones.
+TEST_F(DeltaSinkTest, FailedBatchDeletesItsClosedFiles) {
+  auto sink = MakeSink({{"maxRecordsPerFile", "2"}});
+  {
+    auto w = Begin(sink.get(), 0);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write(0, Rows(0, 5)).ok());  // two files closed, one open
+  }  // dropped without Commit: the batch failed
+  EXPECT_EQ(ParquetFiles(), 0u);
+}
+
 TEST_F(DeltaSinkTest, MaxRecordsPerFileRollsFiles) {
   auto sink = MakeSink({{"maxRecordsPerFile", "2"}});
   ASSERT_TRUE(WriteBatch(sink.get(), 0, 0).ok());  // 3 rows + 2 rows: 2 + 1 files
