@@ -287,7 +287,27 @@ class ParquetSplitStream final : public BatchStream {
   }
 
   Result<std::optional<Batch>> Next() override {
-    return CatchAllocationFailure("reading a Parquet file", [&]() -> Result<std::optional<Batch>> { return NextBatch(); });
+    return CatchAllocationFailure("reading a Parquet file", [&]() -> Result<std::optional<Batch>> {
+      // libparquet reports some damage by throwing (ParquetException).
+      try {
+        return NextBatch();
+      } catch (const std::bad_alloc&) {
+        throw;
+      } catch (const std::exception& e) {
+        return Status::Corruption("reading Parquet file " + split_.path + ": " + e.what());
+      }
+    });
+  }
+
+  // Init, with libparquet's exceptions as errors naming the file.
+  Status InitChecked() {
+    try {
+      return Init();
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      return Status::Corruption("reading Parquet file " + split_.path + ": " + e.what());
+    }
   }
 
  private:
@@ -430,25 +450,58 @@ class ParquetSplitStream final : public BatchStream {
 
 }  // namespace
 
+namespace {
+
+Result<Schema> ReadSchema(Env* env, const std::string& path) {
+  SLUICE_ASSIGN_OR_RETURN(OpenedFile opened, Open(env, path));
+  std::shared_ptr<arrow::Schema> schema;
+  arrow::Status st = opened.reader->GetSchema(&schema);
+  if (!st.ok()) return FromArrow(st, "reading " + path);
+  SLUICE_ASSIGN_OR_RETURN(ArrowBatchImporter importer, ImporterFor(*schema, path));
+  // Every column nullable, as Spark reads Parquet.
+  Schema out;
+  for (const StructField& f : importer.schema().fields()) out.Add(StructField{f.name, f.type, true});
+  return out;
+}
+
+}  // namespace
+
 Result<Schema> ReadParquetSchema(Env* env, const std::string& path) {
   return CatchAllocationFailure("reading a Parquet footer", [&]() -> Result<Schema> {
-    SLUICE_ASSIGN_OR_RETURN(OpenedFile opened, Open(env, path));
-    std::shared_ptr<arrow::Schema> schema;
-    arrow::Status st = opened.reader->GetSchema(&schema);
-    if (!st.ok()) return FromArrow(st, "reading " + path);
-    SLUICE_ASSIGN_OR_RETURN(ArrowBatchImporter importer, ImporterFor(*schema, path));
-    // Every column nullable, as Spark reads Parquet.
-    Schema out;
-    for (const StructField& f : importer.schema().fields()) out.Add(StructField{f.name, f.type, true});
-    return out;
+    // libparquet reports some damage by throwing (ParquetException).
+    try {
+      return ReadSchema(env, path);
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      return Status::Corruption("reading Parquet file " + path + ": " + e.what());
+    }
   });
+}
+
+Result<std::vector<Batch>> ReadParquetColumns(Env* env, const std::string& path, const Schema& columns) {
+  SLUICE_ASSIGN_OR_RETURN(uint64_t size, env->GetFileSize(path));
+  auto spec = std::make_shared<ScanSpec>();
+  spec->env = env;
+  spec->format = FileFormat::kParquet;
+  spec->data_schema = columns;
+  for (size_t i = 0; i < columns.size(); ++i) spec->projection.push_back(static_cast<int>(i));
+  FileSplit split{path, 0, static_cast<int64_t>(size), static_cast<int64_t>(size)};
+  SLUICE_ASSIGN_OR_RETURN(std::unique_ptr<BatchStream> stream, OpenParquetSplitReader(split, spec));
+  std::vector<Batch> out;
+  while (true) {
+    SLUICE_ASSIGN_OR_RETURN(std::optional<Batch> b, stream->Next());
+    if (!b) break;
+    out.push_back(std::move(*b));
+  }
+  return out;
 }
 
 Result<std::unique_ptr<BatchStream>> OpenParquetSplitReader(const FileSplit& split,
                                                             std::shared_ptr<const ScanSpec> spec) {
   return CatchAllocationFailure("opening a Parquet file", [&]() -> Result<std::unique_ptr<BatchStream>> {
     auto stream = std::make_unique<ParquetSplitStream>(split, spec);
-    SLUICE_RETURN_NOT_OK(stream->Init());
+    SLUICE_RETURN_NOT_OK(stream->InitChecked());
     return std::unique_ptr<BatchStream>(std::move(stream));
   });
 }

@@ -22,6 +22,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "connectors/file/file_scan.h"
 #include "env/env.h"
@@ -33,6 +34,13 @@ namespace sluice {
 
 // The columns of the Parquet file at `path` (its footer), as engine types.
 Result<Schema> ReadParquetSchema(Env* env, const std::string& path);
+
+// The columns `columns` (matched by name as above; a column the file lacks
+// is NULL) of every row of the Parquet file at `path`, read whole: for
+// table formats that read Parquet files of their own (a Delta checkpoint's
+// `txn` column, say). Only those columns' leaves are read; a column of a
+// type the engine lacks elsewhere in the file (a MAP) is not touched.
+Result<std::vector<Batch>> ReadParquetColumns(Env* env, const std::string& path, const Schema& columns);
 
 // The rows of one split of a Parquet file (spec->format == kParquet): the
 // projected data columns, in projection order.

@@ -148,5 +148,24 @@ TEST_F(ParquetReaderTest, SchemaFromTheFooterAndDamagedFilesAreNamed) {
   EXPECT_NE(bad.status().message().find("/d/bad.parquet"), std::string::npos) << bad.status().message();
 }
 
+TEST_F(ParquetReaderTest, ReadParquetColumnsReadsNamedColumnsWhole) {
+  Schema want;
+  want.Add(StructField{"name", DataType::String(), true});
+  want.Add(StructField{"absent", DataType::Bigint(), true});
+  auto batches = ReadParquetColumns(&env_, "/d/f.parquet", want);
+  ASSERT_TRUE(batches.ok()) << batches.status().ToString();
+  size_t rows = 0;
+  for (const Batch& b : *batches) {
+    ASSERT_EQ(b.columns.size(), 2u);
+    for (size_t r = 0; r < b.num_rows; ++r) {
+      EXPECT_EQ(b.columns[0].GetValue(r).str_value(), "n" + std::to_string(rows + r));
+      EXPECT_TRUE(b.columns[1].IsNull(r));
+    }
+    rows += b.num_rows;
+  }
+  EXPECT_EQ(rows, 10000u);
+  EXPECT_EQ(ReadParquetColumns(&env_, "/d/none.parquet", want).status().code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace sluice
