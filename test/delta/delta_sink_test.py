@@ -294,6 +294,25 @@ def scenario_checkpoint():
     check(ids == list(range(30)), f"checkpoint: ids {ids}")
     pairs = txn_versions(table, query_id(os.path.join(d, "ck")))
     check(pairs == [(2, 2), (3, 3), (4, 4), (5, 5)], f"checkpoint: txn (version, batch) in the JSON left {pairs}")
+    # Damaged copies of the checkpoint, the commits before it gone: a clear
+    # error naming the checkpoint, never a crash.
+    ckpt = os.path.join(log, "00000000000000000002.checkpoint.parquet")
+    good = open(ckpt, "rb").read()
+    damages = {"empty": b"", "magic only": good[:4], "half": good[:len(good) // 2],
+               "no footer length": good[:-8], "footer length": good[:-8] + b"\xff\xff\xff\x7f" + good[-4:],
+               "footer flipped": good[:-200] + bytes(b ^ 0x5A for b in good[-200:-8]) + good[-8:]}
+    for name, data in damages.items():
+        dd = os.path.join(WORK, "checkpoint-damaged")
+        shutil.rmtree(dd, ignore_errors=True)
+        shutil.copytree(d, dd)
+        with open(os.path.join(dd, "table", "_delta_log", os.path.basename(ckpt)), "wb") as f:
+            f.write(data)
+        write_lines(os.path.join(dd, "in", "f9.json"), [{"id": 99}])
+        p = run(KILL_JOB.format(d=dd), dd, expect_rc=None)
+        if os.environ.get("DELTA_TEST_VERBOSE"):
+            print(f"damaged ({name}):", p.stderr[-700:])
+        check(p.returncode > 0 and "00000000000000000002.checkpoint.parquet" in p.stderr,
+              f"checkpoint damaged ({name}): rc {p.returncode}, stderr {p.stderr[-400:]}")
 
 
 def scenario_refusals():

@@ -82,7 +82,9 @@ Result<std::vector<std::shared_ptr<arrow::StructArray>>> ReadStructColumn(parque
 
 }  // namespace
 
-Status ReadDeltaCheckpoint(Env* env, const std::vector<std::string>& paths, int64_t version,
+namespace {
+
+Status ReadCheckpointParts(Env* env, const std::vector<std::string>& paths, int64_t version,
                            DeltaSnapshot* snapshot) {
   DeltaSnapshot snap;
   snap.track_files = snapshot->track_files;
@@ -164,6 +166,22 @@ Status ReadDeltaCheckpoint(Env* env, const std::vector<std::string>& paths, int6
   snap.version = version;
   *snapshot = std::move(snap);
   return Status::OK();
+}
+
+}  // namespace
+
+Status ReadDeltaCheckpoint(Env* env, const std::vector<std::string>& paths, int64_t version,
+                           DeltaSnapshot* snapshot) {
+  // libparquet throws (ParquetException) on some damaged files instead of
+  // returning a status: a damaged checkpoint is an error, never a crash.
+  try {
+    return ReadCheckpointParts(env, paths, version, snapshot);
+  } catch (const std::bad_alloc&) {
+    throw;  // an allocation failure stays one (common/allocation_failure.h)
+  } catch (const std::exception& e) {
+    return Status::Corruption("Delta checkpoint of version " + std::to_string(version) + " (" + paths.front() +
+                              ") is damaged: " + e.what());
+  }
 }
 
 }  // namespace sluice
