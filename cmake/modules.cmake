@@ -51,7 +51,7 @@ sluice_module(connectors/kafka DEPS sluice_connectors sluice_checkpoint sluice_e
 # the table's _delta_log/ JSON commits (simdjson to read them back).
 sluice_module(connectors/delta DEPS sluice_connectors_file sluice_checkpoint sluice_env PkgConfig::SIMDJSON)
 # Delta checkpoints (Parquet) are read with libparquet: Arrow's headers only in
-# delta_checkpoint_reader.cc.
+# delta_checkpoint.cc.
 target_link_libraries(sluice_connectors_delta PRIVATE Arrow::parquet_shared)
 # The state data source (read_statestore, USING statestore): reads state through exec/stateful/.
 sluice_module(connectors/statestore DEPS sluice_connectors sluice_exec_stateful sluice_checkpoint sluice_sql)

@@ -315,6 +315,36 @@ def scenario_checkpoint():
               f"checkpoint damaged ({name}): rc {p.returncode}, stderr {p.stderr[-400:]}")
 
 
+def scenario_own_checkpoint():
+    """Sluice writes a checkpoint at version 10 (checkpointInterval 10); with
+    the commits before it deleted, deltalake reads the table from it, and
+    Sluice restarts from it."""
+    d = os.path.join(WORK, "own-checkpoint")
+    os.makedirs(os.path.join(d, "in"))
+    for f in range(12):
+        write_lines(os.path.join(d, "in", f"f{f:02d}.json"), [{"id": f * 3 + r} for r in range(3)])
+    run(KILL_JOB.format(d=d), d)
+    table = os.path.join(d, "table")
+    log = os.path.join(table, "_delta_log")
+    check(os.path.exists(os.path.join(log, "00000000000000000010.checkpoint.parquet")),
+          f"own checkpoint: none at version 10: {sorted(os.listdir(log))}")
+    check(json.load(open(os.path.join(log, "_last_checkpoint")))["version"] == 10, "own checkpoint: _last_checkpoint")
+    for v in range(10):
+        os.remove(os.path.join(log, f"{v:020d}.json"))
+    dt = DeltaTable(table)
+    ids = sorted(dt.to_pyarrow_table().column("id").to_pylist())
+    check(dt.version() == 11 and ids == list(range(36)), f"own checkpoint: deltalake reads version {dt.version()}, ids {ids}")
+    n = dt.to_pyarrow_dataset().filter(pa.compute.field("id") >= 33).count_rows()
+    check(n == 3, f"own checkpoint: id >= 33 counts {n}")
+    write_lines(os.path.join(d, "in", "f12.json"), [{"id": 36 + r} for r in range(3)])
+    run(KILL_JOB.format(d=d), d)
+    run(KILL_JOB.format(d=d), d)
+    ids = sorted(DeltaTable(table).to_pyarrow_table().column("id").to_pylist())
+    check(ids == list(range(39)), f"own checkpoint: after a restart from it, ids {ids}")
+    pairs = txn_versions(table, query_id(os.path.join(d, "ck")))
+    check(pairs == [(10, 10), (11, 11), (12, 12)], f"own checkpoint: txn (version, batch) {pairs}")
+
+
 def scenario_refusals():
     d = os.path.join(WORK, "mismatch")
     os.makedirs(os.path.join(d, "in"))
@@ -359,7 +389,7 @@ def scenario_partitioned():
 
 SCENARIOS = {"types": scenario_types, "partitioned": scenario_partitioned, "complete": scenario_complete, "kill_points": scenario_kill_points,
              "coexist": scenario_coexist, "concurrent_writers": scenario_concurrent_writers,
-             "checkpoint": scenario_checkpoint,
+             "checkpoint": scenario_checkpoint, "own_checkpoint": scenario_own_checkpoint,
              "refusals": scenario_refusals}
 try:
     for name, fn in SCENARIOS.items():

@@ -11,6 +11,7 @@ delta-spark 4.4.0 is built for, in .venv-delta-spark/, and the jars in
     log, then restarted: Spark counts every id once;
   * a table partitioned by a date and a string (NULL and 'a b/c' among its
     values): Spark's rows and partition filter;
+  * Sluice's own checkpoint (version 10), the commits before it deleted;
   * Spark appends to the table between Sluice's runs, past version 10 so
     that Spark writes a checkpoint, and the JSON commits before it are
     deleted (as the log cleanup does): Sluice starts from Spark's
@@ -139,6 +140,24 @@ def scenario_partitioned():
     check(n == 3, f"spark partitioned: tag = 'a b/c' counts {n}")
 
 
+def scenario_own_checkpoint():
+    """Spark reads the table from the checkpoint Sluice wrote at version 10
+    (the commits before it deleted)."""
+    d = os.path.join(WORK, "own-checkpoint")
+    os.makedirs(os.path.join(d, "in"))
+    for f in range(12):
+        write_lines(os.path.join(d, "in", f"f{f:02d}.json"), [{"id": f * 3 + r} for r in range(3)])
+    run(KILL_JOB.format(d=d), d)
+    log = os.path.join(d, "table", "_delta_log")
+    for v in range(10):
+        os.remove(os.path.join(log, f"{v:020d}.json"))
+    df = spark.read.format("delta").load(os.path.join(d, "table"))
+    ids = sorted(r.id for r in df.collect())
+    check(ids == list(range(36)), f"spark own checkpoint: ids {ids}")
+    n = df.where("id >= 33").count()
+    check(n == 3, f"spark own checkpoint: id >= 33 counts {n}")
+
+
 KILL_JOB = """
 CREATE STREAM input (id BIGINT) USING json OPTIONS (path '{d}/in', maxFilesPerTrigger '1');
 CREATE SINK out USING delta OPTIONS (path '{d}/table');
@@ -185,6 +204,7 @@ def scenario_kill_and_spark_writer():
 
 try:
     scenarios = {"types": scenario_types, "partitioned": scenario_partitioned,
+                 "own_checkpoint": scenario_own_checkpoint,
                  "kill_and_spark_writer": scenario_kill_and_spark_writer}
     for name, fn in scenarios.items():
         before = len(failures)

@@ -7,7 +7,7 @@
 
 #include "checkpoint/checkpoint_metadata.h"
 #include "common/log.h"
-#include "connectors/delta/delta_checkpoint_reader.h"
+#include "connectors/delta/delta_checkpoint.h"
 #include "env/kill_point.h"
 
 namespace sluice {
@@ -214,10 +214,21 @@ Status DeltaLog::ApplyCommit(int64_t version, const std::string& path, const std
           f.size = IntOr(a, "size", 0);
           simdjson::dom::object pv;
           if (!a["partitionValues"].get_object().get(pv)) f.partition_values_json = simdjson::minify(pv);
+          f.modification_time = IntOr(a, "modificationTime", 0);
+          std::string_view stats;
+          if (!a["stats"].get_string().get(stats)) f.stats = std::string(stats);
+          snap->tombstones.erase(f.path);
           snap->files[f.path] = std::move(f);
           summary->adds++;
         } else {
-          snap->files.erase(std::string(p));
+          DeltaTombstone t;
+          t.path = std::string(p);
+          t.deletion_timestamp = IntOr(a, "deletionTimestamp", 0);
+          t.size = IntOr(a, "size", 0);
+          simdjson::dom::object pv;
+          if (!a["partitionValues"].get_object().get(pv)) t.partition_values_json = simdjson::minify(pv);
+          snap->files.erase(t.path);
+          snap->tombstones[t.path] = std::move(t);
           summary->removes++;
           bool data_change = true;
           if (a["dataChange"].get_bool().get(data_change)) {}  // absent: the default
@@ -230,6 +241,7 @@ Status DeltaLog::ApplyCommit(int64_t version, const std::string& path, const std
           return Status::Corruption("Delta log " + where() + ": txn action without appId or version");
         }
         snap->app_versions[std::string(app)] = v;
+        snap->app_last_updated[std::string(app)] = IntOr(a, "lastUpdated", 0);
         summary->txns[std::string(app)] = v;
         if (!track_app_id_.empty() && app == track_app_id_) tracked = true;
       } else if (key == "metaData") {
@@ -241,6 +253,8 @@ Status DeltaLog::ApplyCommit(int64_t version, const std::string& path, const std
         m.schema_string = std::string(s);
         if (!a["id"].get_string().get(s)) m.id = std::string(s);
         m.partition_columns = StringArray(a, "partitionColumns");
+        m.created_time = IntOr(a, "createdTime", 0);
+        if (!a["format"]["provider"].get_string().get(s)) m.provider = std::string(s);
         simdjson::dom::object conf;
         if (!a["configuration"].get_object().get(conf)) {
           for (auto [k, v] : conf) {

@@ -20,7 +20,7 @@
 // and may delete JSON commits older than a checkpoint after the log
 // retention (30 days by default). A new snapshot starts from the newest
 // complete checkpoint in the listing (the listing, not the
-// `_last_checkpoint` hint, decides; delta_checkpoint_reader.h reads it),
+// `_last_checkpoint` hint, decides; delta_checkpoint.h reads it),
 // then replays the JSON commits after it. A checkpoint that cannot be read
 // is skipped for the JSON commits while every one from version 0 is still
 // there (a warning says so), and is an error otherwise. V2 checkpoints
@@ -53,6 +53,8 @@ struct DeltaMetadata {
   std::string schema_string;
   std::vector<std::string> partition_columns;
   std::map<std::string, std::string> configuration;
+  std::string provider = "parquet";
+  int64_t created_time = 0;  // 0: not recorded
 };
 
 // An active data file, as its add action recorded it.
@@ -60,6 +62,17 @@ struct DeltaFileEntry {
   std::string path;  // as in the log (a relative, URI-encoded path)
   int64_t size = 0;
   std::string partition_values_json = "{}";  // the add's partitionValues object, verbatim
+  int64_t modification_time = 0;
+  std::string stats;  // the add's stats JSON, "" if none
+};
+
+// A removed file (a tombstone: kept in checkpoints until it expires, so
+// that VACUUM does not delete what time travel may still read).
+struct DeltaTombstone {
+  std::string path;
+  int64_t deletion_timestamp = 0;
+  int64_t size = 0;
+  std::string partition_values_json = "{}";
 };
 
 // What one commit did, for the conflict check of a writer that lost a race.
@@ -85,6 +98,8 @@ struct DeltaSnapshot {
   // long-lived table has many).
   bool track_files = true;
   std::map<std::string, DeltaFileEntry> files;
+  std::map<std::string, DeltaTombstone> tombstones;  // kept with `files`
+  std::map<std::string, int64_t> app_last_updated;  // txn: appId -> its lastUpdated
   // For the tracked application id (DeltaLog's `track_app_id`): the value
   // its commits recorded in commitInfo.operationParameters.offsetsDigest,
   // by txn version.

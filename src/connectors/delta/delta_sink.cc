@@ -6,6 +6,7 @@
 
 #include "checkpoint/checkpoint_metadata.h"
 #include "common/json_writer.h"
+#include "connectors/delta/delta_checkpoint.h"
 #include "connectors/delta/delta_schema.h"
 #include "connectors/delta/delta_stats.h"
 #include "connectors/file/parquet_writer.h"
@@ -265,6 +266,7 @@ class DeltaBatchWriter final : public SinkWriter {
     committed_ = true;
     SLUICE_KILL_POINT("delta_sink:after_commit");
     // Our own version: the next BeginBatch reads it back like any other.
+    sink_->MaybeCheckpoint(batch_.phase_times);
     return Status::OK();
   }
 
@@ -423,10 +425,40 @@ Result<std::shared_ptr<DeltaSink>> DeltaSink::Make(const SourceOptions& options)
   s->options_.compression = options.GetOr("compression", "snappy");
   SLUICE_RETURN_NOT_OK(ParseParquetCompression(s->options_.compression).status());
   SLUICE_ASSIGN_OR_RETURN(s->options_.max_records_per_file, options.GetInt("maxRecordsPerFile", 0));
+  SLUICE_ASSIGN_OR_RETURN(s->options_.checkpoint_interval, options.GetInt("checkpointInterval", 10));
   if (auto cols = options.Get("partitionBy")) {
     SLUICE_ASSIGN_OR_RETURN(s->options_.partition_by, ParsePartitionByOption(*cols));
   }
   return s;
+}
+
+void DeltaSink::MaybeCheckpoint(PhaseTimes* phase_times) {
+  if (!snapshot_.track_files || !log_) return;
+  int64_t interval = options_.checkpoint_interval;
+  if (snapshot_.metadata) {
+    auto it = snapshot_.metadata->configuration.find("delta.checkpointInterval");
+    if (it != snapshot_.metadata->configuration.end()) {
+      try {
+        interval = std::stoll(it->second);
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  if (interval <= 0) return;
+  // The version just committed is the newest one read back here (or a
+  // later one of another writer: then the checkpoint is of that one).
+  Status st = Refresh();
+  if (st.ok() && (snapshot_.version == 0 || snapshot_.version % interval != 0)) return;
+  if (st.ok()) {
+    PhaseTimes::Scope timed(phase_times, "deltaCheckpoint");
+    constexpr int64_t kTombstoneRetentionMs = int64_t{7} * 24 * 3600 * 1000;  // delta.deletedFileRetentionDuration
+    st = WriteDeltaCheckpoint(env_, log_->log_dir(), snapshot_, NowMs() - kTombstoneRetentionMs);
+  }
+  // A checkpoint only saves readers work: the batch is committed whatever happens here.
+  if (!st.ok()) {
+    LogWarn("delta", "Delta table {}: no checkpoint of version {}: {}", options_.path, snapshot_.version,
+            st.ToString());
+  }
 }
 
 Status DeltaSink::Refresh(std::vector<DeltaCommitSummary>* summaries) {
@@ -506,7 +538,9 @@ Status DeltaSink::Open(const SinkContext& ctx) {
   SLUICE_RETURN_NOT_OK(env_->CreateDirRecursive(options_.path));
   log_.emplace(env_, options_.path, app_id_);
   snapshot_ = DeltaSnapshot{};
-  snapshot_.track_files = false;  // until a complete-mode batch needs them
+  // The active files are needed to write checkpoints, and by complete mode;
+  // without checkpoints an appending sink keeps none.
+  snapshot_.track_files = options_.checkpoint_interval > 0;
   SLUICE_RETURN_NOT_OK(Refresh());
   if (ctx.output_schema) {
     SLUICE_RETURN_NOT_OK(DeltaSchemaString(*ctx.output_schema).status());
@@ -575,6 +609,9 @@ ConnectorSpec DeltaSink::Spec() {
                             "the Parquet codec of the data files"))
       .Add(OptionSpec::Int("maxRecordsPerFile", "0", 0, std::numeric_limits<int64_t>::max(),
                            "rows per data file at most (0: no limit; a query partition writes one file per batch)"))
+      .Add(OptionSpec::Int("checkpointInterval", "10", 0, std::numeric_limits<int32_t>::max(),
+                           "write a Delta checkpoint after each version that is a multiple of this (the table "
+                           "property delta.checkpointInterval wins; 0: none) (Sluice)"))
       .Add(OptionSpec::String("partitionBy", "",
                               "comma-separated columns a new table is partitioned by (<path>/<col>=<value>/ "
                               "directories, as Spark writes them); an existing table keeps its own"))

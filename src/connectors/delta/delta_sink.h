@@ -26,6 +26,9 @@
 //     retried at the next free version, up to 100 attempts. A table created
 //     by another writer while this batch was creating it (version 0 lost)
 //     is taken as it is if its schema and partitioning are the query's.
+//  5. After a version that is a multiple of checkpointInterval (10, as
+//     Spark's delta.checkpointInterval), a checkpoint of the table's state
+//     at it (delta_checkpoint.h), so that readers do not replay every commit.
 // Kill points: "delta_sink:before_commit" (files written, no version yet),
 // "delta_sink:after_commit" (the version is in, the checkpoint's commit log
 // not yet) and "delta_log:before_commit_rename".
@@ -51,6 +54,7 @@ struct DeltaSinkOptions {
   std::string compression = "snappy";  // Spark's parquet codec names
   int64_t max_records_per_file = 0;    // 0: no limit
   std::vector<std::string> partition_by;  // a new table's partition columns
+  int64_t checkpoint_interval = 10;       // 0: no checkpoints
 };
 
 class DeltaSink : public Sink {
@@ -70,6 +74,9 @@ class DeltaSink : public Sink {
   // Brings snapshot_ up to date; checks the table is one this sink can write.
   Status Refresh(std::vector<DeltaCommitSummary>* summaries = nullptr);
   Status CheckWritable(const Schema* query_schema, OutputMode mode) const;
+  // After a commit: a checkpoint if the newest version is a multiple of the
+  // checkpoint interval (failures are logged, not returned).
+  void MaybeCheckpoint(PhaseTimes* phase_times);
 
   DeltaSinkOptions options_;
   Env* env_ = nullptr;

@@ -281,6 +281,39 @@ TEST_F(DeltaSinkTest, FailedBatchDeletesItsClosedFiles) {
   EXPECT_EQ(ParquetFiles(), 0u);
 }
 
+// Every 10th version gets a checkpoint; read back alone (the commits before
+// it deleted) it gives the state the JSON replay gives.
+TEST_F(DeltaSinkTest, CheckpointEveryTenVersions) {
+  for (int64_t b = 0; b < 12; b++) {
+    ASSERT_TRUE(WriteBatch(sink_.get(), b, b * 10, b == 11 ? OutputMode::kComplete : OutputMode::kAppend).ok());
+  }
+  ASSERT_TRUE(env_.FileExists("/t/_delta_log/00000000000000000010.checkpoint.parquet"));
+  EXPECT_FALSE(env_.FileExists("/t/_delta_log/00000000000000000000.checkpoint.parquet"));
+  std::string last;
+  ASSERT_TRUE(env_.ReadFileToString("/t/_delta_log/_last_checkpoint", &last).ok());
+  EXPECT_EQ(last, "{\"version\":10,\"size\":25}");  // protocol, metaData, 1 txn, 22 adds
+  DeltaSnapshot replayed = Snapshot();
+  for (int v = 0; v < 10; v++) ASSERT_TRUE(env_.DeleteFile(DeltaLog(&env_, "/t").CommitPath(v)).ok());
+  DeltaSnapshot from_checkpoint = Snapshot();
+  EXPECT_EQ(from_checkpoint.version, 11);
+  EXPECT_EQ(from_checkpoint.app_versions, replayed.app_versions);
+  EXPECT_EQ(from_checkpoint.metadata->schema_string, replayed.metadata->schema_string);
+  EXPECT_EQ(from_checkpoint.metadata->id, replayed.metadata->id);
+  ASSERT_EQ(from_checkpoint.files.size(), 2u);  // version 11 replaced everything
+  EXPECT_EQ(from_checkpoint.tombstones.size(), 22u);
+  // The checkpoint at 10 itself: every file with its size and stats.
+  DeltaLog log(&env_, "/t");
+  DeltaSnapshot at10;
+  ASSERT_TRUE(env_.DeleteFile(log.CommitPath(11)).ok());
+  ASSERT_TRUE(log.Update(&at10).ok());
+  EXPECT_EQ(at10.version, 10);
+  ASSERT_EQ(at10.files.size(), 22u);
+  for (const auto& [path, f] : at10.files) {
+    EXPECT_GT(f.size, 0) << path;
+    EXPECT_NE(f.stats.find("\"numRecords\":"), std::string::npos) << path;
+  }
+}
+
 TEST_F(DeltaSinkTest, MaxRecordsPerFileRollsFiles) {
   auto sink = MakeSink({{"maxRecordsPerFile", "2"}});
   ASSERT_TRUE(WriteBatch(sink.get(), 0, 0).ok());  // 3 rows + 2 rows: 2 + 1 files
