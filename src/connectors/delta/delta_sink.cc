@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <set>
+#include <unordered_map>
 
 #include "checkpoint/checkpoint_metadata.h"
 #include "common/json_writer.h"
@@ -79,6 +81,42 @@ std::string PartitionValueJson(const Value& v) {
   return out;
 }
 
+// For each of the first n rows of a partition column, a dense id of its
+// value (equal values, equal ids; NULL has its own), from the raw values.
+void ValueIds(const Vector& v, size_t n, std::vector<uint32_t>* ids) {
+  ids->assign(n, 0);
+  auto dense = [&](auto get) {
+    using K = decltype(get(size_t{0}));
+    std::unordered_map<K, uint32_t> seen;
+    for (size_t r = 0; r < n; r++) {
+      if (v.IsNull(r)) continue;  // id 0
+      auto [it, added] = seen.try_emplace(get(r), static_cast<uint32_t>(seen.size() + 1));
+      (*ids)[r] = it->second;
+    }
+  };
+  switch (v.type().id()) {
+    case TypeId::kBoolean: dense([&](size_t r) { return uint64_t{v.data<uint8_t>()[r]}; }); break;
+    case TypeId::kInt:
+    case TypeId::kDate: dense([&](size_t r) { return static_cast<int64_t>(v.data<int32_t>()[r]); }); break;
+    case TypeId::kBigint:
+    case TypeId::kTimestamp: dense([&](size_t r) { return v.data<int64_t>()[r]; }); break;
+    case TypeId::kDouble:
+      dense([&](size_t r) {
+        uint64_t bits;
+        std::memcpy(&bits, &v.data<double>()[r], sizeof(bits));
+        return bits;
+      });
+      break;
+    case TypeId::kString:
+    case TypeId::kBinary: dense([&](size_t r) { return v.GetString(r); }); break;
+    default: {
+      // DECIMAL and anything else: by the value's text (rare as partition columns).
+      dense([&](size_t r) { return v.GetValue(r).ToString(); });
+      break;
+    }
+  }
+}
+
 bool SameNames(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); i++) {
@@ -131,34 +169,38 @@ class DeltaBatchWriter final : public SinkWriter {
     if (skip_ || batch.num_rows == 0) return Status::OK();
     Part& part = parts_[static_cast<size_t>(partition)];  // one thread per partition
     if (partition_cols_.empty()) return WriteTo(partition, part.dirs[""], "", batch);
-    // Rows by partition directory, in order of first appearance.
-    std::vector<std::string> order;
-    std::map<std::string, SelectionVector> rows;
-    std::map<std::string, std::vector<Value>> values;
-    for (size_t r = 0; r < batch.num_rows; r++) {
+    // Rows by partition value: a dense group id per row from the raw
+    // values (one hash lookup per row and column), then the directory
+    // name from each group's first row.
+    std::vector<uint32_t> group(batch.num_rows, 0);
+    size_t num_groups = 1;
+    std::vector<uint32_t> ids;
+    for (int c : partition_cols_) {
+      ValueIds(batch.columns[static_cast<size_t>(c)], batch.num_rows, &ids);
+      std::unordered_map<uint64_t, uint32_t> combined;
+      for (size_t r = 0; r < batch.num_rows; r++) {
+        uint64_t key = (uint64_t{group[r]} << 32) | ids[r];
+        auto [it, added] = combined.try_emplace(key, static_cast<uint32_t>(combined.size()));
+        group[r] = it->second;
+      }
+      num_groups = combined.size();
+    }
+    std::vector<SelectionVector> rows(num_groups);
+    for (size_t r = 0; r < batch.num_rows; r++) rows[group[r]].push_back(static_cast<uint32_t>(r));
+    for (const SelectionVector& sel : rows) {
       std::string dir;
       std::vector<Value> vs;
       for (int c : partition_cols_) {
-        Value v = batch.columns[static_cast<size_t>(c)].GetValue(r);
+        Value v = batch.columns[static_cast<size_t>(c)].GetValue(sel.front());
         if (!dir.empty()) dir += '/';
         dir += PartitionDirectoryName(schema_.field(static_cast<size_t>(c)).name, v);
         vs.push_back(std::move(v));
       }
-      auto [it, added] = rows.try_emplace(dir);
-      if (added) {
-        order.push_back(dir);
-        values[dir] = std::move(vs);
-      }
-      it->second.push_back(static_cast<uint32_t>(r));
-    }
-    for (const std::string& dir : order) {
-      const SelectionVector& sel = rows[dir];
       std::vector<Vector> cols;
       for (size_t c : data_cols_) cols.push_back(batch.columns[c].Gather(sel));
       Dir& d = part.dirs[dir];
       if (d.partition_values_json.empty()) {
         std::string pv = "{";
-        const std::vector<Value>& vs = values[dir];
         for (size_t i = 0; i < vs.size(); i++) {
           if (i) pv += ',';
           AppendJsonString(&pv, partition_names_[i]);
