@@ -10,22 +10,23 @@
 //     commit log): it is skipped (and fails if the commit recorded another
 //     offsets digest for it, as the file sink does).
 //  2. Each partition of the query writes its rows as they come into Parquet
-//     files of its own at the table's root,
+//     files of its own at the table's root (or per partition directory,
+//     `<col>=<value>/`, of a partitioned table),
 //     `part-<partition>-<uuid>-c000.<codec>.parquet` (a new file after
-//     maxRecordsPerFile rows), each fsynced when closed, then the directory.
+//     maxRecordsPerFile rows), each fsynced when closed, then the directories.
 //  3. Commit writes version v = (the version read) + 1 with put-if-absent
 //     (DeltaLog::WriteCommit): commitInfo; protocol and metaData when the
 //     table is new; txn {appId: query id, version: b}; one add per file
-//     (size, modificationTime, dataChange, stats); in complete mode a
-//     remove for every file of the table at the version read.
+//     (path, partitionValues, size, modificationTime, dataChange, stats); in
+//     complete mode a remove for every file of the table at the version read.
 //  4. If another writer took v first, its commits are read: a txn of ours
 //     at >= b means the batch is in (our files are deleted, the batch is
-//     done); a protocol or metaData change, or removed data (an overwrite
-//     is a conflict error that fails the batch. Otherwise (concurrent
-//     appends, deletes, compactions) the commit is
-//     retried at the next free version, up to 100 attempts. A table created
-//     by another writer while this batch was creating it (version 0 lost)
-//     is taken as it is if its schema and partitioning are the query's.
+//     done); a protocol or metaData change is a conflict error that fails
+//     the batch, except a table created by another writer while this batch
+//     was creating it (version 0 lost), taken as it is if its schema and
+//     partitioning are the query's. Otherwise (concurrent appends, deletes,
+//     compactions) the commit is retried at the next free version (complete
+//     mode recomputing its removes), up to 100 attempts.
 //  5. After a version that is a multiple of checkpointInterval (10, as
 //     Spark's delta.checkpointInterval), a checkpoint of the table's state
 //     at it (delta_checkpoint.h), so that readers do not replay every commit.
