@@ -322,6 +322,7 @@ class DeltaBatchWriter final : public SinkWriter {
   // the table's root, an unpartitioned table).
   struct Dir {
     std::unique_ptr<ParquetWriter> writer;
+    int64_t writer_rows = 0;  // rows given to the open writer
     std::string rel_path;  // of the open writer's file
     std::string partition_values_json;
     std::vector<File> files;
@@ -342,18 +343,21 @@ class DeltaBatchWriter final : public SinkWriter {
         if (!dir.empty()) SLUICE_RETURN_NOT_OK(sink_->env_->CreateDirRecursive(DirName(abs)));
         SLUICE_ASSIGN_OR_RETURN(d.writer, ParquetWriter::Open(sink_->env_, abs, data_schema_, parquet_));
       }
+      // Rows are counted here: the writer may buffer rows it has not counted.
       size_t take = batch.num_rows - done;
       int64_t limit = sink_->options_.max_records_per_file;
-      if (limit > 0) take = std::min<size_t>(take, static_cast<size_t>(limit - d.writer->num_rows()));
+      if (limit > 0) take = std::min<size_t>(take, static_cast<size_t>(limit - d.writer_rows));
       SLUICE_RETURN_NOT_OK(d.writer->Write(done == 0 && take == batch.num_rows ? batch : batch.Slice(done, take)));
       done += take;
-      if (limit > 0 && d.writer->num_rows() >= limit) SLUICE_RETURN_NOT_OK(CloseDir(d));
+      d.writer_rows += static_cast<int64_t>(take);
+      if (limit > 0 && d.writer_rows >= limit) SLUICE_RETURN_NOT_OK(CloseDir(d));
     }
     return Status::OK();
   }
 
   Status CloseDir(Dir& d) {
     std::unique_ptr<ParquetWriter> w = std::move(d.writer);
+    d.writer_rows = 0;
     SLUICE_ASSIGN_OR_RETURN(ParquetFileInfo info, w->Close());
     d.files.push_back(File{std::move(info), d.rel_path,
                            d.partition_values_json.empty() ? "{}" : d.partition_values_json});
