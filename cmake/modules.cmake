@@ -47,11 +47,17 @@ sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/console DEPS sluice_connectors sluice_render)
 sluice_module(connectors/file_stream DEPS sluice_connectors_file sluice_checkpoint)
 sluice_module(connectors/kafka DEPS sluice_connectors sluice_checkpoint sluice_env sluice_json PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
+# The Delta Lake sink: Parquet data files (connectors/file's ParquetWriter) and
+# the table's _delta_log/ JSON commits (simdjson to read them back).
+sluice_module(connectors/delta DEPS sluice_connectors_file sluice_checkpoint sluice_env PkgConfig::SIMDJSON)
+# Delta checkpoints (Parquet) are read with libparquet: Arrow's headers only in
+# delta_checkpoint.cc.
+target_link_libraries(sluice_connectors_delta PRIVATE Arrow::parquet_shared)
 # The state data source (read_statestore, USING statestore): reads state through exec/stateful/.
 sluice_module(connectors/statestore DEPS sluice_connectors sluice_exec_stateful sluice_checkpoint sluice_sql)
 sluice_module(connectors/builtin DEPS sluice_connectors_file sluice_connectors_memory sluice_connectors_rate
               sluice_connectors_console sluice_connectors_file_stream sluice_connectors_kafka
-              sluice_connectors_statestore)
+              sluice_connectors_statestore sluice_connectors_delta)
 # The batch planner (binder, optimizer, physical planner), then the API.
 sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_exec_stateful sluice_connectors_builtin)  # builtin: read_<format>() table functions
 sluice_module(api DEPS sluice_arrow sluice_plan sluice_connectors_builtin sluice_render)

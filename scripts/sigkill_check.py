@@ -9,7 +9,12 @@ its input (ids 0..n-1, as the loop wrote them) and prints
   unknown     output records that are not input records (or, for agg, a
               key whose count is right but whose sum is not)
 
-  sigkill_check.py <file|parquet|agg|agg-rocksdb|kafka|kafka-agg> <pipeline dir> <n>
+  sigkill_check.py <file|parquet|agg|agg-rocksdb|kafka|kafka-agg|delta> <pipeline dir> <n>
+
+delta: the table's rows as the `deltalake` package (delta-rs) reads them
+(run it with an interpreter that has deltalake), and the _delta_log's txn
+actions read here: a batch id committed in two Delta versions counts as a
+duplicate even if its rows were somehow not duplicated.
 
 It reads the file sink's manifest itself (docs/checkpoint-format.md), the
 console table of the final run (agg) or the topic dump written by
@@ -76,6 +81,29 @@ elif pipeline == "parquet":
         dups += max(0, c - 1)
         losses += c == 0
     unknown = sum(seen.values())
+elif pipeline == "delta":
+    from deltalake import DeltaTable
+    table = os.path.join(d, "out")
+    seen = Counter(DeltaTable(table).to_pyarrow_table().column("id").to_pylist())
+    for i in range(n):
+        c = seen.pop(i, 0)
+        dups += max(0, c - 1)
+        losses += c == 0
+    unknown = sum(seen.values())
+    # Each batch id of the query in exactly one version (txn appId = the query id).
+    meta = open(os.path.join(d, "ck", "metadata")).read().split("\n", 1)[1]
+    app = json.loads(meta)["id"]
+    batches = Counter()
+    log = os.path.join(table, "_delta_log")
+    for name in os.listdir(log):
+        if re.fullmatch(r"\d{20}\.json", name):
+            for line in open(os.path.join(log, name)):
+                a = json.loads(line) if line.strip() else {}
+                if "txn" in a and a["txn"]["appId"] == app:
+                    batches[a["txn"]["version"]] += 1
+    dups += sum(c - 1 for c in batches.values())
+    if batches and sorted(batches) != list(range(max(batches) + 1)):
+        unknown += 1  # a batch id without a version
 elif pipeline == "kafka":
     seen = Counter()
     for line in open(os.path.join(d, "dump")):

@@ -8,7 +8,7 @@
 # during startup, recovery, a batch, a fsync, a Kafka transaction.
 #
 #   scripts/sigkill_loop.sh [--sluice BIN] [--kafka-tool BIN] [--kills N]
-#                           [--pipelines file,parquet,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle[:KILLS]]
+#                           [--pipelines file,parquet,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle,delta[:KILLS]]
 #                           [--seed S]
 #                           [--work DIR] [--keep]
 #
@@ -38,6 +38,12 @@
 #              1..10 records at a time (a kafka_topic_tool run each, several
 #              a second) through every run and kill: the job runs many tiny
 #              batches, the low-latency case. Output checked as for kafka.
+#   delta      JSON files -> file source (maxFilesPerTrigger 1) -> Delta sink
+#              (append). Output: the table read by the `deltalake` package
+#              (delta-rs, .venv-delta/ from scripts/setup_delta.sh), and its
+#              _delta_log read directly: each batch id in one Delta version
+#              only (a second txn of the query for a batch id counts as a
+#              duplicate). Without deltalake the loop says SKIPPED and exits 77.
 # The Kafka pipelines start a private broker (scripts/kafka/broker.sh),
 # unless KAFKA_BOOTSTRAP names a running one.
 #
@@ -106,6 +112,14 @@ need_kafka() {
   eval "$(bash "$ROOT/scripts/kafka/broker.sh" --dir "$BROKER_DIR" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
   export KAFKA_BOOTSTRAP
 }
+# ---- the Delta reader (delta pipeline only) ---------------------------------
+DELTA_PYTHON=${DELTA_PYTHON:-$ROOT/.venv-delta/bin/python}
+need_delta() {
+  if ! "$DELTA_PYTHON" -c "import deltalake" 2>/dev/null; then
+    echo "SKIPPED: sigkill_loop.sh: the delta pipeline needs the deltalake package ($DELTA_PYTHON; run scripts/setup_delta.sh)"
+    exit 77
+  fi
+}
 create_topic() { bash "$ROOT/scripts/kafka/broker.sh" --dir "${BROKER_DIR:-$WORK/broker}" create-topic "$1" "$2" >/dev/null; }
 
 # ---- input of each pipeline ------------------------------------------------
@@ -131,6 +145,13 @@ add_topic_input() {  # topic [keys]
 write_job() {
   local p=$1 d=$2 trigger=$3
   case $p in
+    delta) cat <<SQL
+CREATE STREAM input (id BIGINT, k STRING, v BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
+CREATE SINK out USING delta OPTIONS (path '$d/out');
+START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
+  AS SELECT id, k, v FROM input;
+SQL
+    ;;
     file) cat <<SQL
 CREATE STREAM input (id BIGINT, k STRING, v BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
 CREATE SINK out USING json OPTIONS (path '$d/out');
@@ -229,6 +250,7 @@ run_pipeline() {
   NEXT_ID=0
   case $p in
     file|parquet|agg|agg-rocksdb) max_ms=400 ;;
+    delta) need_delta; max_ms=400 ;;
     kafka) need_kafka; create_topic sk-in 2; create_topic sk-out 2; max_ms=3000 ;;
     kafka-agg) need_kafka; create_topic ska-in 2; create_topic ska-out 1; max_ms=3000 ;;
     kafka-trickle) need_kafka; create_topic skt-in 4; create_topic skt-out 2; max_ms=3000 ;;
@@ -237,7 +259,7 @@ run_pipeline() {
   write_job "$p" "$d" "TRIGGER AVAILABLE NOW" > "$d/final.sql"
   add_input() {
     case $p in
-      file|parquet|agg|agg-rocksdb) add_file_input "$d/in" ;;
+      file|parquet|agg|agg-rocksdb|delta) add_file_input "$d/in" ;;
       kafka) add_topic_input sk-in ;;
       kafka-agg) add_topic_input ska-in 7 ;;
       kafka-trickle) ;;  # the background producer adds it
@@ -287,7 +309,11 @@ run_pipeline() {
   esac
   local dups losses unknown checked=$p
   [[ $p == kafka-trickle ]] && checked=kafka  # the same output: ids once each
-  read -r dups losses unknown < <(check "$checked" "$d" "$NEXT_ID")
+  if [[ $p == delta ]]; then
+    read -r dups losses unknown < <("$DELTA_PYTHON" "$ROOT/scripts/sigkill_check.py" delta "$d" "$NEXT_ID")
+  else
+    read -r dups losses unknown < <(check "$checked" "$d" "$NEXT_ID")
+  fi
   local batches=""
   [[ $p == kafka-trickle ]] && batches="  batches finished in killed runs $(cat "$d/batches" 2>/dev/null | wc -l)"
   printf '%-10s kills %4d (%d after a committed batch)  failed restarts %d  input records %6d  duplicates %d  losses %d  unknown %d%s\n' \
@@ -312,8 +338,8 @@ for entry in "${LIST[@]}"; do
   [[ $entry == *:* ]] && k=${entry#*:}
   [[ $k =~ ^[0-9]+$ ]] || { echo "sigkill_loop.sh: bad kill count in '$entry'" >&2; exit 2; }
   case $p in
-    file|parquet|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle) run_pipeline "$p" "$k" ;;
-    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, parquet, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle)" >&2
+    file|parquet|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle|delta) run_pipeline "$p" "$k" ;;
+    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, parquet, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle, delta)" >&2
        exit 2 ;;
   esac
 done

@@ -45,6 +45,11 @@ Status Env::WriteFile(const std::string& path, std::string_view data, bool sync)
   return file->Close();
 }
 
+Status Env::RenameNoReplace(const std::string& src, const std::string& target) {
+  return Status::NotImplemented("rename " + src + " to " + target +
+                                " without replacing: not supported by this file system");
+}
+
 std::string JoinPath(std::string_view dir, std::string_view name) {
   if (dir.empty()) return std::string(name);
   std::string out(dir);

@@ -110,6 +110,12 @@ class Env {
   virtual Status DeleteDir(const std::string& path) = 0;
   // Atomically replaces `target` (if present) with `src`.
   virtual Status RenameFile(const std::string& src, const std::string& target) = 0;
+  // Atomically moves `src` to `target` only if `target` does not exist
+  // (put-if-absent: of several writers racing for one name exactly one
+  // wins); AlreadyExists naming `target` otherwise, leaving `src` in place.
+  // The Delta sink commits its log entries this way. NotImplemented by
+  // default (a file system that cannot do it).
+  virtual Status RenameNoReplace(const std::string& src, const std::string& target);
   // Makes the directory's entries (creations, renames, deletions) durable.
   virtual Status SyncDir(const std::string& path) = 0;
 

@@ -57,6 +57,24 @@ TEST_P(EnvContractTest, WriteReadAppend) {
   EXPECT_EQ(s, "x");
 }
 
+// Put-if-absent: the first rename to a name wins, the second fails with
+// AlreadyExists and leaves both files as they were (the Delta sink's commit).
+TEST_P(EnvContractTest, RenameNoReplace) {
+  ASSERT_TRUE(env_->WriteFile(P("a.tmp"), "first", true).ok());
+  ASSERT_TRUE(env_->WriteFile(P("b.tmp"), "second", true).ok());
+  ASSERT_TRUE(env_->RenameNoReplace(P("a.tmp"), P("v1")).ok());
+  EXPECT_FALSE(env_->FileExists(P("a.tmp")));
+  Status s = env_->RenameNoReplace(P("b.tmp"), P("v1"));
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+  EXPECT_NE(s.message().find("v1"), std::string::npos) << s.ToString();
+  std::string got;
+  ASSERT_TRUE(env_->ReadFileToString(P("v1"), &got).ok());
+  EXPECT_EQ(got, "first");
+  ASSERT_TRUE(env_->ReadFileToString(P("b.tmp"), &got).ok());
+  EXPECT_EQ(got, "second");
+  EXPECT_EQ(env_->RenameNoReplace(P("missing"), P("v2")).code(), StatusCode::kNotFound);
+}
+
 TEST_P(EnvContractTest, LargeFileRoundTrip) {
   std::string big(300000, 'q');
   for (size_t i = 0; i < big.size(); i += 7) big[i] = static_cast<char>('a' + i % 26);

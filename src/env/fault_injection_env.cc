@@ -222,6 +222,20 @@ Status FaultInjectionEnv::RenameFile(const std::string& src, const std::string& 
   return Status::OK();
 }
 
+Status FaultInjectionEnv::RenameNoReplace(const std::string& src, const std::string& target) {
+  SLUICE_RETURN_NOT_OK(MaybeFail(Op::kRename, src + " to " + target));
+  SLUICE_RETURN_NOT_OK(base_->RenameNoReplace(src, target));
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = files_.find(src);
+  if (it != files_.end()) {
+    auto state = it->second;
+    files_.erase(it);
+    files_[target] = std::move(state);
+  }
+  pending_.push_back(DirOp{DirOp::kRename, DirName(target), target, src, std::nullopt});
+  return Status::OK();
+}
+
 Status FaultInjectionEnv::SyncDir(const std::string& path) {
   SLUICE_RETURN_NOT_OK(MaybeFail(Op::kSyncDir, path));
   SLUICE_RETURN_NOT_OK(base_->SyncDir(path));

@@ -71,6 +71,8 @@ class FaultInjectionEnv final : public Env {
   Status DeleteFile(const std::string& path) override;
   Status DeleteDir(const std::string& path) override { return base_->DeleteDir(path); }
   Status RenameFile(const std::string& src, const std::string& target) override;
+  // Counted and failed as a rename (Op::kRename); undone by a crash like one.
+  Status RenameNoReplace(const std::string& src, const std::string& target) override;
   Status SyncDir(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
     return base_->LockFile(path);

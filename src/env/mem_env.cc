@@ -268,6 +268,24 @@ Status MemEnv::RenameFile(const std::string& raw_src, const std::string& raw_tar
   return Status::OK();
 }
 
+Status MemEnv::RenameNoReplace(const std::string& raw_src, const std::string& raw_target) {
+  std::string src = Normalize(raw_src), target = Normalize(raw_target);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (files_.count(target) || dirs_.count(target)) {
+      return Status::AlreadyExists("rename " + src + " to " + target + ": File exists");
+    }
+    auto it = files_.find(src);
+    if (it == files_.end() || !DirExistsLocked(DirName(target))) {
+      return Status::NotFound("rename " + src + " to " + target + ": No such file or directory");
+    }
+    auto data = it->second;
+    files_.erase(it);
+    files_[target] = std::move(data);
+  }
+  return Status::OK();
+}
+
 Status MemEnv::SyncDir(const std::string& raw) {
   std::string path = Normalize(raw);
   std::lock_guard<std::mutex> l(mu_);

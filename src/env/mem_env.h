@@ -33,6 +33,7 @@ class MemEnv final : public Env {
   Status DeleteFile(const std::string& path) override;
   Status DeleteDir(const std::string& path) override;
   Status RenameFile(const std::string& src, const std::string& target) override;
+  Status RenameNoReplace(const std::string& src, const std::string& target) override;
   Status SyncDir(const std::string& path) override;
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
   // Locks are kept apart from the files: deleting a file never releases one.

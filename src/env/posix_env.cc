@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>  // renameat2
 #include <cstring>
 #include <mutex>
 #include <map>
@@ -309,6 +310,22 @@ class PosixEnv final : public Env {
       return PosixError("rename " + src + " to", target, errno);
     }
     return Status::OK();
+  }
+
+  Status RenameNoReplace(const std::string& src, const std::string& target) override {
+    if (::renameat2(AT_FDCWD, src.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) return Status::OK();
+    int err = errno;
+    if (err == EINVAL || err == ENOSYS || err == ENOTSUP) {
+      // A file system without RENAME_NOREPLACE: link(2) fails with EEXIST
+      // when the target exists, so it is put-if-absent too.
+      if (::link(src.c_str(), target.c_str()) == 0) {
+        ::unlink(src.c_str());
+        return Status::OK();
+      }
+      err = errno;
+    }
+    if (err == EEXIST) return Status::AlreadyExists("rename " + src + " to " + target + ": File exists");
+    return PosixError("rename (no replace) " + src + " to", target, err);
   }
 
   Status SyncDir(const std::string& path) override {

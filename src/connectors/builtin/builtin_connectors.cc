@@ -3,6 +3,7 @@
 #include "common/check.h"
 #include "connectors/console/console_sink.h"
 #include "connectors/console/noop_sink.h"
+#include "connectors/delta/delta_sink.h"
 #include "connectors/file/file_table.h"
 #include "connectors/file_stream/file_stream_sink.h"
 #include "connectors/file_stream/file_stream_source.h"
@@ -24,7 +25,7 @@ ConnectorRegistry& BuiltinConnectors() {
           ConsoleSink::Spec(), NoopSink::Spec(), MemorySink::Spec(), FileStreamSink::Spec("json"),
           FileStreamSink::Spec("csv"), FileStreamSink::Spec("parquet"), kafka::KafkaSink::Spec(),
           FileTableSpec("json"), FileTableSpec("csv"), FileTableSpec("parquet"), kafka::KafkaRelation::Spec(),
-          StateStoreTable::Spec()}) {
+          StateStoreTable::Spec(), DeltaSink::Spec()}) {
       Status st = r->Register(std::move(spec));
       SLUICE_CHECK(st.ok());
     }
