@@ -34,6 +34,8 @@ target_link_libraries(sluice_library INTERFACE
   $<LINK_ONLY:PkgConfig::RDKAFKA> $<LINK_ONLY:PkgConfig::OPENSSL> $<LINK_ONLY:PkgConfig::ZLIB>
   $<LINK_ONLY:PkgConfig::ICU_UC> $<LINK_ONLY:PkgConfig::ROCKSDB>
   $<LINK_ONLY:Threads::Threads>)
+# libpq: the PostgreSQL sink (src/connectors/postgres/).
+target_link_libraries(sluice_library INTERFACE $<LINK_ONLY:PkgConfig::LIBPQ>)
 
 if(SLUICE_SANITIZED)
   # An instrumented library needs the sanitizer runtimes in the program too.

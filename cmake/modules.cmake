@@ -39,11 +39,14 @@ sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/console DEPS sluice_connectors sluice_render)
 sluice_module(connectors/file_stream DEPS sluice_connectors_file sluice_checkpoint)
 sluice_module(connectors/kafka DEPS sluice_connectors sluice_checkpoint sluice_env sluice_json PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
+# PostgreSQL sink (libpq from Debian's libpq-dev): COPY in one transaction per batch.
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+sluice_module(connectors/postgres DEPS sluice_connectors sluice_env sluice_render PkgConfig::LIBPQ)
 # The state data source (read_statestore, USING statestore): reads state through exec/stateful/.
 sluice_module(connectors/statestore DEPS sluice_connectors sluice_exec_stateful sluice_checkpoint sluice_sql)
 sluice_module(connectors/builtin DEPS sluice_connectors_file sluice_connectors_memory sluice_connectors_rate
               sluice_connectors_console sluice_connectors_file_stream sluice_connectors_kafka
-              sluice_connectors_statestore)
+              sluice_connectors_statestore sluice_connectors_postgres)
 # The batch planner (binder, optimizer, physical planner), then the API.
 sluice_module(plan DEPS sluice_sql sluice_exec_operators sluice_exec_stateful sluice_connectors_builtin)  # builtin: read_<format>() table functions
 sluice_module(api DEPS sluice_plan sluice_connectors_builtin sluice_render)

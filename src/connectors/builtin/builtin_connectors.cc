@@ -10,6 +10,7 @@
 #include "connectors/kafka/kafka_sink.h"
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_sink.h"
+#include "connectors/postgres/postgres_sink.h"
 #include "connectors/rate/rate_source.h"
 #include "connectors/statestore/state_store_table.h"
 
@@ -21,7 +22,7 @@ ConnectorRegistry& BuiltinConnectors() {
     for (ConnectorSpec spec :
          {RateSource::Spec(), RatePerMicroBatchSource::Spec(), FileStreamSource::Spec("json"),
           FileStreamSource::Spec("csv"), kafka::KafkaSource::Spec(), ConsoleSink::Spec(), NoopSink::Spec(),
-          MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(),
+          MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(), postgres::PostgresSink::Spec(),
           FileTableSpec("json"), FileTableSpec("csv"), kafka::KafkaRelation::Spec(), StateStoreTable::Spec()}) {
       Status st = r->Register(std::move(spec));
       SLUICE_CHECK(st.ok());
