@@ -108,3 +108,15 @@ set_tests_properties(stream_checkpoint_integrity_test PROPERTIES LABELS e2e TIME
 # prints the matrix and its counts.
 add_test(NAME stream_corruption_matrix_test COMMAND python3 ${PROJECT_SOURCE_DIR}/test/stream/corruption_matrix_test.py $<TARGET_FILE:sluice>)
 set_tests_properties(stream_corruption_matrix_test PROPERTIES LABELS e2e TIMEOUT 180)
+# The PostgreSQL sink against a real PostgreSQL 15 (scripts/postgres/server.sh,
+# started by the test): every type, NULLs, unicode, the output modes, kill
+# points around the batch's transaction, a constraint violation, a server
+# restart under a running query, the password kept out of messages. Checked
+# with psql. Exit 77 (skipped) without the server binaries.
+add_test(NAME postgres_sink_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/postgres/postgres_sink_test.sh $<TARGET_FILE:sluice>)
+set_tests_properties(postgres_sink_test PROPERTIES LABELS "postgres;integration" TIMEOUT 180 SKIP_RETURN_CODE 77)
+# Random SIGKILLs of `sluice run` writing to PostgreSQL (the short form of
+# scripts/sigkill_loop.sh --pipelines postgres): every id once, checked by SQL.
+add_test(NAME postgres_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
+         --sluice $<TARGET_FILE:sluice> --kills 8 --pipelines postgres)
+set_tests_properties(postgres_sigkill_test PROPERTIES LABELS "postgres;integration" TIMEOUT 180 SKIP_RETURN_CODE 77)
