@@ -118,5 +118,5 @@ set_tests_properties(postgres_sink_test PROPERTIES LABELS "postgres;integration"
 # Random SIGKILLs of `sluice run` writing to PostgreSQL (the short form of
 # scripts/sigkill_loop.sh --pipelines postgres): every id once, checked by SQL.
 add_test(NAME postgres_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
-         --sluice $<TARGET_FILE:sluice> --kills 8 --pipelines postgres)
+         --sluice $<TARGET_FILE:sluice> --kills 6 --pipelines postgres,postgres-agg)
 set_tests_properties(postgres_sigkill_test PROPERTIES LABELS "postgres;integration" TIMEOUT 180 SKIP_RETURN_CODE 77)
