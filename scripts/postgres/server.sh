@@ -103,7 +103,8 @@ case $CMD in
     start_server
     if [[ -n $owner ]]; then
       # Watchdog: stop the server once the owner is gone.
-      ( trap '' HUP; while kill -0 "$owner" 2>/dev/null && running; do sleep 1; done
+      # (Only the owner's exit counts: a test may stop and restart the server.)
+      ( trap '' HUP; while kill -0 "$owner" 2>/dev/null; do sleep 1; done
         running && pg "$PG_BIN/pg_ctl" -D "$DATA" -m immediate stop >/dev/null 2>&1
         rm -rf "$DIR" ) </dev/null >/dev/null 2>&1 &
       disown

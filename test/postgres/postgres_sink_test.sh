@@ -264,6 +264,7 @@ SQL
   local outcome
   if kill -0 "$pid" 2>/dev/null; then
     outcome="the query kept running across the restart"
+    grep -q "reconnecting" "$d/err1" || fail "restart: the query kept running but never reconnected (was the server restarted under it?)"
     kill -TERM "$pid"; wait "$pid" || true
   else
     wait "$pid" || true
@@ -272,6 +273,40 @@ SQL
   echo "restart: $outcome"
   "$SLUICE" run "$d/final.sql" >/dev/null 2>"$d/err2" || { fail "restart: the final run failed"; tail -5 "$d/err2"; return; }
   expect "restart: every id once after the server restart" "$next|$next|0|$((next - 1))" \
+    "$(q "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM restarted")"
+
+  # A longer outage: the server down past the retries. The query stops with
+  # a clear error; started again once the server is back, it resumes.
+  write_job() {
+    cat <<SQL
+CREATE STREAM input (id BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
+CREATE SINK out USING postgres OPTIONS ($(sink_opts restarted "connectRetries '2', retryIntervalMs '200'"));
+START STREAMING QUERY r INTO out $1 CHECKPOINT LOCATION '$d/ck' AS SELECT id FROM input;
+SQL
+  }
+  write_job "TRIGGER PROCESSING TIME '100 milliseconds'" > "$d/job2.sql"
+  "$SLUICE" run "$d/job2.sql" >/dev/null 2>"$d/err3" &
+  pid=$!
+  add; sleep 0.5
+  bash "$ROOT/scripts/postgres/server.sh" --dir "$SERVER_DIR" stop --keep
+  for i in 1 2 3; do add; sleep 0.2; done
+  local rc=0 waited=0
+  while kill -0 "$pid" 2>/dev/null && ((waited < 50)); do sleep 0.2; waited=$((waited + 1)); done
+  if kill -0 "$pid" 2>/dev/null; then
+    fail "restart: the query kept running with the server down"; kill -TERM "$pid"; wait "$pid" || true
+  else
+    wait "$pid" || rc=$?
+    if ((rc != 0)) && grep -q "postgres sink (restarted): cannot connect: .*(after 2 retries)" "$d/err3"; then
+      echo "ok: restart: with the server down the query stops: $(grep -m1 -o 'cannot connect: .*' "$d/err3" | cut -c1-150)"
+    else
+      fail "restart: expected a clear connection failure (rc $rc)"; tail -5 "$d/err3"
+    fi
+  fi
+  eval "$(bash "$ROOT/scripts/postgres/server.sh" --dir "$SERVER_DIR" start)"
+  URL="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$PGDATABASE"
+  write_job "TRIGGER AVAILABLE NOW" > "$d/final2.sql"
+  "$SLUICE" run "$d/final2.sql" >/dev/null 2>"$d/err4" || { fail "restart: the run after the outage failed"; tail -5 "$d/err4"; return; }
+  expect "restart: every id once after the outage" "$next|$next|0|$((next - 1))" \
     "$(q "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM restarted")"
 }
 

@@ -241,7 +241,7 @@ Status PostgresSink::StartBatch(Txn& txn, bool* skip) {
   if (PQntuples(done.get()) > 0) {
     std::string recorded_id = PQgetvalue(done.get(), 0, 0);
     std::string digest = PQgetisnull(done.get(), 0, 1) ? "" : PQgetvalue(done.get(), 0, 1);
-    AbortBatch(txn);
+    AbortBatchLocked(txn);
     if (recorded_id == id && !digest.empty() && !txn.batch.offsets_digest.empty() &&
         digest != txn.batch.offsets_digest) {
       return Status::Corruption(
@@ -346,7 +346,7 @@ Status PostgresSink::FinishBatch(Txn& txn, PhaseTimes* times) {
   return Status::OK();
 }
 
-void PostgresSink::AbortBatch(Txn& txn) {
+void PostgresSink::AbortBatchLocked(Txn& txn) {
   if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
     txn.open = txn.in_copy = false;
     return;
@@ -468,13 +468,13 @@ Result<std::unique_ptr<SinkWriter>> PostgresSink::BeginBatch(const SinkBatchInfo
   Status st = StartBatch(*txn, &skip);
   if (!st.ok() && PQstatus(conn_) != CONNECTION_OK) {
     // The server went away since the last batch (restarted): once more on a new connection.
-    AbortBatch(*txn);
+    AbortBatchLocked(*txn);
     LogWarn(description(), "{}; reconnecting", st.message());
     SLUICE_RETURN_NOT_OK(ConnectWithRetries());
     st = StartBatch(*txn, &skip);
   }
   if (!st.ok()) {
-    AbortBatch(*txn);
+    AbortBatchLocked(*txn);
     return st;
   }
   if (skip) {

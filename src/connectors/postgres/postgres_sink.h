@@ -65,7 +65,12 @@ class PostgresSink : public Sink {
   struct Txn;
   Status SendCopyData(const std::string& data);
   Status FinishBatch(Txn& txn, PhaseTimes* times);
-  void AbortBatch(Txn& txn);
+  // Ends the COPY and rolls the transaction back (a batch that failed or
+  // was dropped before Commit).
+  void AbortBatch(Txn& txn) {
+    std::lock_guard<std::mutex> l(mu_);
+    AbortBatchLocked(txn);
+  }
 
  private:
   Status Connect();
@@ -83,6 +88,7 @@ class PostgresSink : public Sink {
   std::string ConnError(const std::string& what) const;
   std::string Redact(std::string text) const;
   Result<std::vector<std::string>> PrimaryKeyColumns();
+  void AbortBatchLocked(Txn& txn);
 
   std::string conninfo_;
   std::string user_;
