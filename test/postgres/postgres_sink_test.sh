@@ -6,7 +6,7 @@
 # never Sluice reading its own output.
 #
 #   postgres_sink_test.sh <sluice binary> [case...]
-#   cases: types modes killpoints constraint restart secrets (default: all)
+#   cases: types modes killpoints constraint restart cancel secrets (default: all)
 #
 # Exit 77 (ctest's SKIP_RETURN_CODE) with "SKIPPED: <reason>" when the
 # PostgreSQL server binaries or psql are not installed.
@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SLUICE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
 CASES=("$@")
-((${#CASES[@]})) || CASES=(types modes killpoints constraint restart secrets)
+((${#CASES[@]})) || CASES=(types modes killpoints constraint restart cancel secrets)
 PG_BIN=${SLUICE_PG_BIN:-/usr/lib/postgresql/15/bin}
 if [[ ! -x $PG_BIN/postgres ]] || ! command -v psql >/dev/null; then
   echo "SKIPPED: no PostgreSQL 15 server in $PG_BIN or no psql (scripts/setup.sh installs postgresql-15)"
@@ -308,6 +308,38 @@ SQL
   "$SLUICE" run "$d/final2.sql" >/dev/null 2>"$d/err4" || { fail "restart: the run after the outage failed"; tail -5 "$d/err4"; return; }
   expect "restart: every id once after the outage" "$next|$next|0|$((next - 1))" \
     "$(q "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM restarted")"
+}
+
+# ---------------------------------------------------------------------------
+# A stop while a batch waits on the server (a lock another session holds):
+# the statement is cancelled on the server and the query stops within
+# seconds, not when the lock goes.
+case_cancel() {
+  local d=$WORK/cancel
+  mkdir -p "$d/in"
+  echo '{"id":1}' > "$d/in/a.json"
+  q "CREATE TABLE locked (id bigint)"
+  q "BEGIN; LOCK TABLE locked IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT" >/dev/null 2>&1 &
+  local locker=$!
+  sleep 0.5
+  cat > "$d/job.sql" <<SQL
+CREATE STREAM input (id BIGINT) USING json OPTIONS (path '$d/in');
+CREATE SINK out USING postgres OPTIONS ($(sink_opts locked));
+START STREAMING QUERY c INTO out TRIGGER PROCESSING TIME '100 milliseconds' CHECKPOINT LOCATION '$d/ck' AS SELECT id FROM input;
+SQL
+  "$SLUICE" run "$d/job.sql" >/dev/null 2>"$d/err" &
+  local pid=$!
+  sleep 1.5
+  expect "cancel: the batch waits for the lock" "1" \
+    "$(q "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY%locked%'")"
+  local start=$SECONDS
+  kill -TERM "$pid"
+  wait "$pid" || true
+  local took=$((SECONDS - start))
+  q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()" >/dev/null
+  wait "$locker" 2>/dev/null || true
+  if ((took <= 5)); then echo "ok: cancel: SIGTERM stopped the waiting query in ${took}s"; else fail "cancel: the stop took ${took}s"; fi
+  expect "cancel: nothing of the cancelled batch committed" "0" "$(q "SELECT count(*) FROM locked")"
 }
 
 # ---------------------------------------------------------------------------

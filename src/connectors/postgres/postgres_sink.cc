@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <poll.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -20,6 +22,8 @@ namespace {
 constexpr int64_t kProgressRowsKept = 100;
 // Encoded rows a partition sends at once at most, whatever batchsize says.
 constexpr size_t kMaxCopyChunkBytes = 8 << 20;
+// How often a statement's wait checks whether the query is stopping.
+constexpr int kPollMs = 250;
 
 std::string OneLine(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -170,9 +174,34 @@ Result<PostgresSink::ResultPtr> PostgresSink::Exec(const std::string& sql, const
                                                    const std::string& what, int expect) {
   std::vector<const char*> p;
   for (const auto& x : params) p.push_back(x.c_str());
-  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(p.size()), nullptr, p.empty() ? nullptr : p.data(),
-                           nullptr, nullptr, 0),
-              PQclear);
+  if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(p.size()), nullptr, p.empty() ? nullptr : p.data(),
+                        nullptr, nullptr, 0) != 1) {
+    return Status::IOError(ConnError(what));
+  }
+  // Wait for the answer kPollMs at a time: a statement that waits (a lock
+  // held by another session) is cancelled on the server when the query
+  // stops, so that a stop takes about a second, not as long as the lock.
+  bool cancel_sent = false;
+  while (PQisBusy(conn_)) {
+    pollfd pfd{PQsocket(conn_), POLLIN, 0};
+    if (pfd.fd < 0) break;
+    int n = poll(&pfd, 1, kPollMs);
+    if (n > 0 && PQconsumeInput(conn_) != 1) break;  // the connection failed: PQgetResult reports it
+    if (!cancel_sent && cancel_->IsCancelled()) {
+      if (PGcancel* c = PQgetCancel(conn_)) {
+        char err[256];
+        PQcancel(c, err, sizeof err);
+        PQfreeCancel(c);
+      }
+      cancel_sent = true;
+    }
+  }
+  ResultPtr r(PQgetResult(conn_), PQclear);
+  // A statement has one result (COPY IN: the result that starts the copy).
+  if (PQresultStatus(r.get()) != PGRES_COPY_IN) {
+    while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+  }
+  if (cancel_sent) SLUICE_RETURN_NOT_OK(cancel_->Check("postgres sink: " + what));
   if (r == nullptr) return Status::IOError(ConnError(what));
   if (PQresultStatus(r.get()) != expect) {
     std::string msg = OneLine(PQresultErrorMessage(r.get()));
