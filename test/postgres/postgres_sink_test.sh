@@ -359,12 +359,13 @@ START STREAMING QUERY s INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$d/c
 SQL
   }
   job file "url '$URL', passwordFile '$d/pwfile', dbtable 'pw_file'" > "$d/file.sql"
-  "$SLUICE" run "$d/file.sql" >"$d/out-file" 2>&1 || { fail "secrets: passwordFile"; tail -3 "$d/out-file"; }
+  "$SLUICE" run --progress-file "$d/out-progress" --log-level debug "$d/file.sql" >"$d/out-file" 2>&1 ||
+    { fail "secrets: passwordFile"; tail -3 "$d/out-file"; }
   expect "secrets: passwordFile logs in" "1" "$(q "SELECT count(*) FROM pw_file")"
 
   export WRONG_PW=not-the-right-Secret-123
   job wrong "url '$URL', passwordEnv 'WRONG_PW', dbtable 'pw_wrong', connectRetries '0'" > "$d/wrong.sql"
-  if "$SLUICE" run "$d/wrong.sql" >"$d/out-wrong" 2>&1; then fail "secrets: a wrong password logged in"; fi
+  if "$SLUICE" run --log-level debug "$d/wrong.sql" >"$d/out-wrong" 2>&1; then fail "secrets: a wrong password logged in"; fi
   grep -q 'password authentication failed for user "sluice"' "$d/out-wrong" &&
     echo "ok: secrets: a wrong password fails with the server's message" || { fail "secrets: message"; tail -3 "$d/out-wrong"; }
 
@@ -379,10 +380,11 @@ SQL
   # Nowhere: not in any output, log or checkpoint file. (out-opt is left
   # out: the CLI's parse error quotes the user's own statement, literal
   # included, before the sink ever sees it.)
-  if grep -rlF -e "$SINK_PW" -e "$WRONG_PW" "$d"/out-file "$d"/out-wrong "$d"/out-url "$d"/ck-* 2>/dev/null; then
+  if grep -rlF -e "$SINK_PW" -e "$WRONG_PW" "$d"/out-file "$d"/out-progress "$d"/out-wrong "$d"/out-url "$d"/ck-* 2>/dev/null; then
     fail "secrets: a password appears in the files above"
   else
-    echo "ok: secrets: no password in logs, messages or checkpoints"
+    [[ -s $d/out-progress ]] || fail "secrets: no progress JSON written"
+    echo "ok: secrets: no password in logs (debug level), progress JSON, messages or checkpoints"
   fi
 }
 
