@@ -22,11 +22,13 @@ ConnectorRegistry& BuiltinConnectors() {
     for (ConnectorSpec spec :
          {RateSource::Spec(), RatePerMicroBatchSource::Spec(), FileStreamSource::Spec("json"),
           FileStreamSource::Spec("csv"), kafka::KafkaSource::Spec(), ConsoleSink::Spec(), NoopSink::Spec(),
-          MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(), postgres::PostgresSink::Spec(),
+          MemorySink::Spec(), FileStreamSink::Spec("json"), FileStreamSink::Spec("csv"), kafka::KafkaSink::Spec(),
           FileTableSpec("json"), FileTableSpec("csv"), kafka::KafkaRelation::Spec(), StateStoreTable::Spec()}) {
       Status st = r->Register(std::move(spec));
       SLUICE_CHECK(st.ok());
     }
+    // The PostgreSQL sink (src/connectors/postgres/).
+    SLUICE_CHECK(r->Register(postgres::PostgresSink::Spec()).ok());
     return r;
   }();
   return *registry;
