@@ -17,7 +17,8 @@ std::string PgTypeName(const DataType& type) {
     case TypeId::kInt: return "integer";
     case TypeId::kBigint: return "bigint";
     case TypeId::kDouble: return "double precision";
-    case TypeId::kDecimal: return "numeric(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) + ")";
+    case TypeId::kDecimal:
+      return "numeric(" + std::to_string(type.precision()) + "," + std::to_string(type.scale()) + ")";
     case TypeId::kString: return "text";
     case TypeId::kBinary: return "bytea";
     case TypeId::kDate: return "date";

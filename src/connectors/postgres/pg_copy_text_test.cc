@@ -23,7 +23,8 @@ std::string Encode(const DataType& type, const std::vector<Value>& values) {
 }
 
 TEST(PgCopyText, StringsEscapeBackslashTabNewlineCarriageReturn) {
-  EXPECT_EQ(Encode(DataType::String(), {Value::String("a\\b\tc\nd\re"), Value::String("☃"), Value::Null(DataType::String())}),
+  EXPECT_EQ(Encode(DataType::String(),
+                   {Value::String("a\\b\tc\nd\re"), Value::String("☃"), Value::Null(DataType::String())}),
             "a\\\\b\\tc\\nd\\re\n☃\n\\N\n");
 }
 

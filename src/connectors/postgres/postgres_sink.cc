@@ -363,7 +363,8 @@ Status PostgresSink::FinishBatch(Txn& txn, PhaseTimes* times) {
   {
     PhaseTimes::Scope timed(times, "postgresCommit");
     SLUICE_ASSIGN_OR_RETURN(
-        auto r, Exec("INSERT INTO " + progress_ + " (query_id, batch_id, offsets_digest) VALUES ($1, $2, NULLIF($3, ''))",
+        auto r, Exec("INSERT INTO " + progress_ +
+                         " (query_id, batch_id, offsets_digest) VALUES ($1, $2, NULLIF($3, ''))",
                      {query_id_, id, txn.batch.offsets_digest}, "recording batch " + id, PGRES_COMMAND_OK));
     SLUICE_ASSIGN_OR_RETURN(auto d, Exec("DELETE FROM " + progress_ + " WHERE query_id = $1 AND batch_id <= $2",
                                          {query_id_, std::to_string(txn.batch.id - kProgressRowsKept)},
@@ -529,7 +530,8 @@ ConnectorSpec PostgresSink::Spec() {
   spec.description = "writes rows into a PostgreSQL table (libpq COPY), exactly once: one transaction per batch";
   spec.output_modes = {OutputMode::kAppend, OutputMode::kUpdate, OutputMode::kComplete};
   spec.options
-      .Add(OptionSpec::String("url", "", "libpq connection string or URI (postgresql://, jdbc:postgresql://); no password")
+      .Add(OptionSpec::String("url", "",
+                              "libpq connection string or URI (postgresql://, jdbc:postgresql://); no password")
                .Required()
                .Alias("connection"))
       .Add(OptionSpec::String("dbtable", "", "the table to write: 'name' or 'schema.name' (case kept)")
