@@ -6,7 +6,7 @@
 # never Sluice reading its own output.
 #
 #   postgres_sink_test.sh <sluice binary> [case...]
-#   cases: types modes killpoints constraint restart cancel secrets (default: all)
+#   cases: types modes killpoints digest constraint restart cancel secrets (default: all)
 #
 # Exit 77 (ctest's SKIP_RETURN_CODE) with "SKIPPED: <reason>" when the
 # PostgreSQL server binaries or psql are not installed.
@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SLUICE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
 CASES=("$@")
-((${#CASES[@]})) || CASES=(types modes killpoints constraint restart cancel secrets)
+((${#CASES[@]})) || CASES=(types modes killpoints digest constraint restart cancel secrets)
 PG_BIN=${SLUICE_PG_BIN:-/usr/lib/postgresql/15/bin}
 if [[ ! -x $PG_BIN/postgres ]] || ! command -v psql >/dev/null; then
   echo "SKIPPED: no PostgreSQL 15 server in $PG_BIN or no psql (scripts/setup.sh installs postgresql-15)"
@@ -204,6 +204,32 @@ SQL
         "$(q "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM $t")"
     done
   done
+}
+
+# ---------------------------------------------------------------------------
+# A replayed batch whose recorded offsets digest differs (the checkpoint no
+# longer matches the table): an error naming both digests, nothing skipped
+# or written. The mismatch is made by editing the progress row.
+case_digest() {
+  local d=$WORK/digest
+  mkdir -p "$d/in"
+  for f in 0 1; do echo "{\"id\":$f}" > "$d/in/f$f.json"; touch -d "@$((1700000000 + f))" "$d/in/f$f.json"; done
+  cat > "$d/job.sql" <<SQL
+CREATE STREAM input (id BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
+CREATE SINK out USING postgres OPTIONS ($(sink_opts digest "progressTable 'digest_progress'"));
+START STREAMING QUERY dg INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$d/ck' AS SELECT id FROM input;
+SQL
+  "$SLUICE" run "$d/job.sql" >/dev/null 2>"$d/err1" || { fail "digest: first run"; tail -3 "$d/err1"; return; }
+  rm "$d/ck/commits/1"  # batch 1 is replayed on the next run
+  q "UPDATE digest_progress SET offsets_digest = 'fnv1a64:0000000000000000' WHERE batch_id = 1"
+  if "$SLUICE" run "$d/job.sql" >/dev/null 2>"$d/err2"; then
+    fail "digest: the replay over other offsets was skipped silently"
+  else
+    grep -q "batch 1 of query .* is already committed for other source offsets: the progress table recorded the offsets digest fnv1a64:0000000000000000, the batch now covers fnv1a64:" "$d/err2" &&
+      echo "ok: digest: a replayed batch with another offsets digest fails naming both" ||
+      { fail "digest: unexpected error"; tail -3 "$d/err2"; }
+  fi
+  expect "digest: the table unchanged" "0,1" "$(q "SELECT string_agg(id::text, ',' ORDER BY id) FROM digest")"
 }
 
 # ---------------------------------------------------------------------------
