@@ -141,6 +141,14 @@ CREATE SINK ups USING postgres OPTIONS ($(sink_opts latest "mode 'upsert', keyCo
 START STREAMING QUERY ups INTO ups TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$d/ck-ups'
   AS SELECT k, id, v FROM input;
 SQL
+  # A schema-qualified, mixed-case table name (each part quoted, the case kept), a url in URI form.
+  q 'CREATE SCHEMA "App"'
+  cat >> "$d/job.sql" <<SQL
+CREATE SINK qual USING postgres OPTIONS (url 'postgresql://$PGUSER@$PGHOST:$PGPORT/$PGDATABASE',
+  passwordEnv 'SINK_PW', dbtable 'App.MixedCase', progressTable 'App.progress');
+START STREAMING QUERY qual INTO qual TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$d/ck-qual'
+  AS SELECT id AS \`Id\`, k FROM input;
+SQL
   "$SLUICE" run "$d/job.sql" >/dev/null 2>"$d/err1" || { fail "modes: run 1 failed"; tail -5 "$d/err1"; return; }
   write_input "$d/in" b.json '{"id":4,"k":"c","v":1}' '{"id":5,"k":"a","v":2}'
   "$SLUICE" run "$d/job.sql" >/dev/null 2>"$d/err2" || { fail "modes: run 2 failed"; tail -5 "$d/err2"; return; }
@@ -157,6 +165,8 @@ c|1|1" "$(q "SELECT k, n, s FROM counts_cmp ORDER BY k")"
   expect "modes: mode 'upsert' in append mode (latest row per key)" "a|5|2
 b|2|20
 c|4|1" "$(q "SELECT k, id, v FROM latest ORDER BY k")"
+  expect "modes: schema-qualified mixed-case table" "1,2,3,4,5|2" \
+    "$(q 'SELECT string_agg("Id"::text, '"','"' ORDER BY "Id"), (SELECT count(*) FROM "App".progress) FROM "App"."MixedCase"')"
   expect "modes: one progress row per batch and query (progressTable option)" "3|6|0|1" \
     "$(q "SELECT count(DISTINCT query_id), count(*), min(batch_id), max(batch_id) FROM modes_progress")"
 
