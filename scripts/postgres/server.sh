@@ -89,7 +89,11 @@ case $CMD in
       mkdir -p "$DATA"
       free_port > "$DIR/port"
       printf '%s\n' "$PASSWORD" > "$DIR/pwfile"
-      if ((${#AS[@]})); then chown -R "$OS_USER" "$DIR"; fi
+      if ((${#AS[@]})); then
+        chown -R "$OS_USER" "$DIR"
+        pg test -w "$DATA" ||
+          die "the user '$OS_USER' cannot reach $DATA (a parent folder is closed to it): use a --dir under /tmp"
+      fi
       chmod 700 "$DATA"
       pg "$PG_BIN/initdb" -D "$DATA" -U sluice --pwfile="$DIR/pwfile" --auth-host=scram-sha-256 \
         --auth-local=trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 ||
