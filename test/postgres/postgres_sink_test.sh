@@ -377,6 +377,37 @@ SQL
   wait "$locker" 2>/dev/null || true
   if ((took <= 5)); then echo "ok: cancel: SIGTERM stopped the waiting query in ${took}s"; else fail "cancel: the stop took ${took}s"; fi
   expect "cancel: nothing of the cancelled batch committed" "0" "$(q "SELECT count(*) FROM locked")"
+
+  # A server that takes the connection and never answers: a stop while
+  # the sink connects (at start) takes under a second too.
+  python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+' > "$d/mute.port" &
+  local mute=$!
+  while [[ ! -s $d/mute.port ]]; do sleep 0.1; done
+  cat > "$d/mute.sql" <<SQL
+CREATE STREAM input (id BIGINT) USING json OPTIONS (path '$d/in');
+CREATE SINK out USING postgres OPTIONS (url 'host=127.0.0.1 port=$(cat "$d/mute.port") user=x dbname=y', dbtable 'm');
+START STREAMING QUERY m INTO out TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$d/ck-mute' AS SELECT id FROM input;
+SQL
+  "$SLUICE" run "$d/mute.sql" >/dev/null 2>"$d/err-mute" &
+  pid=$!
+  sleep 1.5
+  start=$SECONDS
+  kill -TERM "$pid"
+  wait "$pid" || true
+  took=$((SECONDS - start))
+  kill "$mute"; wait "$mute" 2>/dev/null || true
+  if ((took <= 2)) && grep -q "connecting: cancelled" "$d/err-mute"; then
+    echo "ok: cancel: SIGTERM while connecting to a mute server stopped the query in ${took}s"
+  else
+    fail "cancel: the stop while connecting took ${took}s"; tail -3 "$d/err-mute"
+  fi
 }
 
 # ---------------------------------------------------------------------------

@@ -24,6 +24,8 @@ constexpr int64_t kProgressRowsKept = 100;
 constexpr size_t kMaxCopyChunkBytes = 8 << 20;
 // How often a statement's wait checks whether the query is stopping.
 constexpr int kPollMs = 250;
+// How long a connection attempt waits for the server.
+constexpr int kConnectTimeoutSeconds = 10;
 
 std::string OneLine(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -132,8 +134,8 @@ Status PostgresSink::Connect() {
   }
   // Later keywords override earlier ones, and the url's own values override
   // the defaults before it (expand_dbname).
-  std::vector<const char*> keys = {"connect_timeout", "fallback_application_name", "dbname"};
-  std::vector<const char*> vals = {"10", "sluice", conninfo_.c_str()};
+  std::vector<const char*> keys = {"fallback_application_name", "dbname"};
+  std::vector<const char*> vals = {"sluice", conninfo_.c_str()};
   if (!user_.empty()) {
     keys.push_back("user");
     vals.push_back(user_.c_str());
@@ -144,8 +146,26 @@ Status PostgresSink::Connect() {
   }
   keys.push_back(nullptr);
   vals.push_back(nullptr);
-  conn_ = PQconnectdbParams(keys.data(), vals.data(), 1);
+  // Connected without blocking, kPollMs at a time: a stop is seen while a
+  // host does not answer (connect_timeout does not apply to PQconnectPoll,
+  // so the deadline is kept here).
+  conn_ = PQconnectStartParams(keys.data(), vals.data(), 1);
   if (conn_ == nullptr) return Status::IOError("postgres sink: cannot allocate a connection");
+  if (PQstatus(conn_) == CONNECTION_BAD) return Status::IOError(ConnError("cannot connect"));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kConnectTimeoutSeconds);
+  PostgresPollingStatusType polled = PGRES_POLLING_WRITING;
+  while (polled != PGRES_POLLING_OK && polled != PGRES_POLLING_FAILED) {
+    pollfd pfd{PQsocket(conn_), static_cast<short>(polled == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+    if (pfd.fd < 0) break;
+    int n = poll(&pfd, 1, kPollMs);
+    SLUICE_RETURN_NOT_OK(cancel_->Check("postgres sink (" + table_name_ + "): connecting"));
+    if (n > 0) {
+      polled = PQconnectPoll(conn_);
+    } else if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::IOError(Redact("postgres sink (" + table_name_ + "): cannot connect: no answer within " +
+                                    std::to_string(kConnectTimeoutSeconds) + " s"));
+    }
+  }
   if (PQstatus(conn_) != CONNECTION_OK) return Status::IOError(ConnError("cannot connect"));
   // Timestamps are written with an explicit +00; dates and text as UTF-8.
   if (PQsetClientEncoding(conn_, "UTF8") != 0) return Status::IOError(ConnError("cannot set client_encoding"));
@@ -157,7 +177,7 @@ Status PostgresSink::ConnectWithRetries() {
   Status st;
   for (int64_t attempt = 0;; ++attempt) {
     st = Connect();
-    if (st.ok()) return st;
+    if (st.ok() || st.code() == StatusCode::kCancelled) return st;
     if (attempt >= connect_retries_) break;
     LogWarn(description(), "{} (retry {} of {} in {} ms)", st.message(), attempt + 1, connect_retries_,
             retry_interval_ms_);
