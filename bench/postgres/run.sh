@@ -4,7 +4,7 @@
 # and server), on a private PostgreSQL 15 (scripts/postgres/server.sh).
 #
 #   bench/postgres/run.sh [--sluice BIN]
-#   ROWS=10000000 ROWS_PER_BATCH=1000000 PARTITIONS=2 bench/postgres/run.sh
+#   ROWS=10000000 ROWS_PER_BATCH=1000000 PARTITIONS=2 RUNS=append,upsert bench/postgres/run.sh
 #
 # The rows: id BIGINT, k STRING ('k' || id % 1000), v DOUBLE (id * 0.5),
 # ts TIMESTAMP. Sluice makes them with the rate-micro-batch source
@@ -30,6 +30,7 @@ SLUICE=${SLUICE:-$ROOT/build/sluice}
 ROWS=${ROWS:-10000000}
 ROWS_PER_BATCH=${ROWS_PER_BATCH:-1000000}
 PARTITIONS=${PARTITIONS:-2}
+RUNS=${RUNS:-append,upsert}  # which pairs to run
 ((ROWS % ROWS_PER_BATCH == 0)) || { echo "run.sh: ROWS must be a multiple of ROWS_PER_BATCH" >&2; exit 2; }
 BATCHES=$((ROWS / ROWS_PER_BATCH))
 [[ -x $SLUICE ]] || { echo "run.sh: no sluice binary at $SLUICE" >&2; exit 2; }
@@ -87,6 +88,7 @@ check_rows() {  # table
   [[ $got == t ]] || { echo "run.sh: table $1 does not hold the expected rows" >&2; exit 1; }
 }
 
+if [[ ,$RUNS, == *,append,* ]]; then
 # copy-ceiling
 fresh_table t_copy; settle
 read -r wall _ < <(timed psql -XAtq -v ON_ERROR_STOP=1 -c "COPY t_copy FROM STDIN" < "$WORK/rows.txt")
@@ -98,6 +100,9 @@ sluice_job t_append "" > "$WORK/append.sql"
 read -r wall cpu < <(timed "$SLUICE" run --max-batches "$BATCHES" --log-level warn "$WORK/append.sql")
 check_rows t_append; report sluice-append "$wall" "$cpu"
 q "DROP TABLE t_copy, t_append"
+fi
+
+if [[ ,$RUNS, == *,upsert,* ]]; then
 
 # upsert-ceiling
 prefilled_table t_up_copy; settle
@@ -117,3 +122,4 @@ prefilled_table t_upsert; settle
 sluice_job t_upsert ", mode 'upsert', keyColumns 'id'" > "$WORK/sluice-upsert.sql"
 read -r wall cpu < <(timed "$SLUICE" run --max-batches "$BATCHES" --log-level warn "$WORK/sluice-upsert.sql")
 check_rows t_upsert; report sluice-upsert "$wall" "$cpu"
+fi

@@ -440,6 +440,10 @@ SQL
   if "$SLUICE" run "$d/url.sql" >"$d/out-url" 2>&1; then fail "secrets: a password in the url was accepted"; fi
   grep -q "option 'url' holds a password" "$d/out-url" && echo "ok: secrets: a password in the url is refused" ||
     { fail "secrets: url message"; tail -3 "$d/out-url"; }
+  job sslpw "url '$URL sslpassword=$SINK_PW', dbtable 'pw_sslpw'" > "$d/sslpw.sql"
+  if "$SLUICE" run "$d/sslpw.sql" >"$d/out-sslpw" 2>&1; then fail "secrets: an sslpassword in the url was accepted"; fi
+  grep -q "option 'url' holds a password" "$d/out-sslpw" && echo "ok: secrets: an sslpassword in the url is refused" ||
+    { fail "secrets: sslpassword message"; tail -3 "$d/out-sslpw"; }
   job opt "url '$URL', password '$SINK_PW', dbtable 'pw_opt'" > "$d/opt.sql"
   if "$SLUICE" run "$d/opt.sql" >"$d/out-opt" 2>&1; then fail "secrets: option password accepted"; fi
   grep -qi "password" "$d/out-opt" && echo "ok: secrets: option 'password' is refused" || fail "secrets: option message"
@@ -447,7 +451,7 @@ SQL
   # Nowhere: not in any output, log or checkpoint file. (out-opt is left
   # out: the CLI's parse error quotes the user's own statement, literal
   # included, before the sink ever sees it.)
-  if grep -rlF -e "$SINK_PW" -e "$WRONG_PW" "$d"/out-file "$d"/out-progress "$d"/out-wrong "$d"/out-url "$d"/ck-* 2>/dev/null; then
+  if grep -rlF -e "$SINK_PW" -e "$WRONG_PW" "$d"/out-file "$d"/out-progress "$d"/out-wrong "$d"/out-url "$d"/out-sslpw "$d"/ck-* 2>/dev/null; then
     fail "secrets: a password appears in the files above"
   else
     [[ -s $d/out-progress ]] || fail "secrets: no progress JSON written"

@@ -80,7 +80,10 @@ Result<std::shared_ptr<PostgresSink>> PostgresSink::Make(const SourceOptions& op
   }
   bool has_password = false;
   for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
-    if (std::string(o->keyword) == "password" && o->val != nullptr && o->val[0] != '\0') has_password = true;
+    // password, and sslpassword (the client key's passphrase).
+    if (std::string(o->keyword).find("password") != std::string::npos && o->val != nullptr && o->val[0] != '\0') {
+      has_password = true;
+    }
   }
   PQconninfoFree(parsed);
   if (has_password) {
