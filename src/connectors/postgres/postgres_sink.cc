@@ -504,7 +504,8 @@ Result<std::unique_ptr<SinkWriter>> PostgresSink::BeginBatch(const SinkBatchInfo
       return Status::InvalidArgument(
           std::string("postgres sink (") + table_name_ + "): " +
           (mode == OutputMode::kUpdate ? "the update output mode" : "mode 'upsert'") +
-          " needs the key columns (the query's grouping keys): set option keyColumns, or give the table a primary key");
+          " needs the key columns (the query's grouping keys): set option keyColumns, or give the table a primary "
+          "key (a query without grouping keys: use the complete output mode)");
     }
     for (auto& k : keys) {
       int idx = schema.IndexOf(k);
