@@ -46,6 +46,8 @@ target_link_options(sluice_library INTERFACE ${SLUICE_ARROW_LINK_FIRST})
 install(FILES ${SLUICE_ARROW_DIR}/libarrow.so.${SLUICE_ARROW_SOVERSION} ${SLUICE_ARROW_DIR}/libparquet.so.${SLUICE_ARROW_SOVERSION}
         DESTINATION ${CMAKE_INSTALL_LIBDIR})
 set_target_properties(sluice PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+# libpq: the PostgreSQL sink (src/connectors/postgres/).
+target_link_libraries(sluice_library INTERFACE $<LINK_ONLY:PkgConfig::LIBPQ>)
 
 if(SLUICE_SANITIZED)
   # An instrumented library needs the sanitizer runtimes in the program too.

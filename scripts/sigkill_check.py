@@ -9,7 +9,7 @@ its input (ids 0..n-1, as the loop wrote them) and prints
   unknown     output records that are not input records (or, for agg, a
               key whose count is right but whose sum is not)
 
-  sigkill_check.py <file|parquet|agg|agg-rocksdb|kafka|kafka-agg|delta> <pipeline dir> <n>
+  sigkill_check.py <file|parquet|agg|agg-rocksdb|kafka|kafka-agg|delta|postgres|postgres-agg> <pipeline dir> <n>
 
 delta: the table's rows as the `deltalake` package (delta-rs) reads them
 (run it with an interpreter that has deltalake), and the _delta_log's txn
@@ -18,7 +18,8 @@ duplicate even if its rows were somehow not duplicated.
 
 It reads the file sink's manifest itself (docs/checkpoint-format.md), the
 console table of the final run (agg) or the topic dump written by
-kafka_topic_tool (kafka, kafka-agg): never through the engine.
+kafka_topic_tool (kafka, kafka-agg), or the table dumped by psql (postgres:
+one id a line; postgres-agg: "key count sum" lines): never through the engine.
 """
 import json, os, re, sys
 from collections import Counter
@@ -81,6 +82,15 @@ elif pipeline == "parquet":
         dups += max(0, c - 1)
         losses += c == 0
     unknown = sum(seen.values())
+elif pipeline == "postgres":
+    seen = Counter()
+    for line in open(os.path.join(d, "dump")):
+        seen[int(line)] += 1
+    for i in range(n):
+        c = seen.pop(i, 0)
+        dups += max(0, c - 1)
+        losses += c == 0
+    unknown = sum(seen.values())
 elif pipeline == "delta":
     from deltalake import DeltaTable
     table = os.path.join(d, "out")
@@ -126,6 +136,12 @@ else:
         last = text.rsplit("Batch: ", 1)[1]
         for row in re.findall(r"^\| *(k\d+) *\| *(\d+) *\| *(\d+) *\|$", last, re.M):
             got[row[0]], got_sum[row[0]] = int(row[1]), int(row[2])
+    elif pipeline == "postgres-agg":
+        for line in open(os.path.join(d, "dump")):  # one row per key (the key is the primary key)
+            key, count, total = line.split()
+            if key in got:
+                unknown += 1  # a key twice: the upsert failed
+            got[key], got_sum[key] = int(count), int(total)
     else:
         for line in open(os.path.join(d, "dump")):  # one partition: offset order
             _, _, key, value = line.rstrip("\n").split(" ", 3)
@@ -136,7 +152,7 @@ else:
             unknown += c
         dups += max(0, c - w)
         losses += max(0, w - c)
-    if pipeline == "agg":  # sums must agree as well
+    if pipeline in ("agg", "postgres-agg"):  # sums must agree as well
         bad_sums = sum(1 for k in want if got_sum.get(k, 0) != want_sum[k] and got.get(k) == want[k])
         unknown += bad_sums
 print(dups, losses, unknown)

@@ -8,7 +8,7 @@
 # during startup, recovery, a batch, a fsync, a Kafka transaction.
 #
 #   scripts/sigkill_loop.sh [--sluice BIN] [--kafka-tool BIN] [--kills N]
-#                           [--pipelines file,parquet,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle,delta[:KILLS]]
+#                           [--pipelines file,parquet,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle,delta,postgres,postgres-agg[:KILLS]]
 #                           [--seed S]
 #                           [--work DIR] [--keep]
 #
@@ -44,8 +44,15 @@
 #              _delta_log read directly: each batch id in one Delta version
 #              only (a second txn of the query for a batch id counts as a
 #              duplicate). Without deltalake the loop says SKIPPED and exits 77.
+#   postgres   JSON files -> file source (maxFilesPerTrigger 1) -> PostgreSQL
+#              sink (append). Output: the table's ids, read with psql.
+#   postgres-agg  JSON files -> count and sum per key -> PostgreSQL sink,
+#              update mode (upsert by key): the table's counts and sums,
+#              read with psql, compared with the input.
 # The Kafka pipelines start a private broker (scripts/kafka/broker.sh),
-# unless KAFKA_BOOTSTRAP names a running one.
+# unless KAFKA_BOOTSTRAP names a running one. The PostgreSQL pipelines
+# start a private server (scripts/postgres/server.sh); without the server
+# binaries the script prints SKIPPED and exits 77.
 #
 # --kills N: kills per pipeline (default 70: 280 over the four pipelines);
 # a pipeline named as NAME:K in --pipelines gets K kills instead.
@@ -91,10 +98,12 @@ else
   mkdir -p "$WORK"
 fi
 BROKER_DIR=
+PG_DIR=
 TRICKLE_PID=
 cleanup() {
   if [[ -n $TRICKLE_PID ]]; then kill "$TRICKLE_PID" 2>/dev/null || true; wait "$TRICKLE_PID" 2>/dev/null || true; fi
   if [[ -n $BROKER_DIR ]]; then bash "$ROOT/scripts/kafka/broker.sh" --dir "$BROKER_DIR" stop >/dev/null 2>&1 || true; fi
+  if [[ -n $PG_DIR ]]; then bash "$ROOT/scripts/postgres/server.sh" --dir "$PG_DIR" stop >/dev/null 2>&1 || true; fi
   if ((KEEP)); then echo "sigkill_loop.sh: kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -120,6 +129,19 @@ need_delta() {
     exit 77
   fi
 }
+# ---- the PostgreSQL server (postgres pipelines only) -------------------------
+need_postgres() {
+  [[ -n $PG_DIR ]] && return 0
+  if [[ ! -x ${SLUICE_PG_BIN:-/usr/lib/postgresql/15/bin}/postgres ]] || ! command -v psql >/dev/null; then
+    echo "SKIPPED: the postgres pipelines need PostgreSQL 15 and psql (scripts/setup.sh installs postgresql-15)"
+    exit 77
+  fi
+  # Outside $WORK: the server runs as an unprivileged user that must reach it.
+  PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sluice-sigkill-pg-XXXXXX")
+  eval "$(bash "$ROOT/scripts/postgres/server.sh" --dir "$PG_DIR" start --owner-pid $$)"
+  export PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD SLUICE_PG_CONN
+}
+pg_query() { psql -XAtq -v ON_ERROR_STOP=1 -F' ' -c "$1"; }
 create_topic() { bash "$ROOT/scripts/kafka/broker.sh" --dir "${BROKER_DIR:-$WORK/broker}" create-topic "$1" "$2" >/dev/null; }
 
 # ---- input of each pipeline ------------------------------------------------
@@ -175,6 +197,21 @@ SQL
 CREATE STREAM input (id BIGINT, k STRING, v BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
 CREATE SINK out USING console OPTIONS (numRows '1000', truncate 'false');
 START STREAMING QUERY agg INTO out OUTPUT MODE complete $trigger CHECKPOINT LOCATION '$d/ck'
+  AS SELECT k, count(*) AS n, sum(v) AS s FROM input GROUP BY k;
+SQL
+    ;;
+    postgres) cat <<SQL
+CREATE STREAM input (id BIGINT, k STRING, v BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
+CREATE SINK out USING postgres OPTIONS (url '$SLUICE_PG_CONN', passwordEnv 'PGPASSWORD', dbtable 'sk_out');
+START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
+  AS SELECT id, k, v FROM input;
+SQL
+    ;;
+    postgres-agg) cat <<SQL
+CREATE STREAM input (id BIGINT, k STRING, v BIGINT) USING json OPTIONS (path '$d/in', maxFilesPerTrigger '1');
+CREATE SINK out USING postgres OPTIONS (url '$SLUICE_PG_CONN', passwordEnv 'PGPASSWORD', dbtable 'ska_out',
+  keyColumns 'k');
+START STREAMING QUERY agg INTO out OUTPUT MODE update $trigger CHECKPOINT LOCATION '$d/ck'
   AS SELECT k, count(*) AS n, sum(v) AS s FROM input GROUP BY k;
 SQL
     ;;
@@ -251,6 +288,7 @@ run_pipeline() {
   case $p in
     file|parquet|agg|agg-rocksdb) max_ms=400 ;;
     delta) need_delta; max_ms=400 ;;
+    postgres|postgres-agg) need_postgres; max_ms=600 ;;
     kafka) need_kafka; create_topic sk-in 2; create_topic sk-out 2; max_ms=3000 ;;
     kafka-agg) need_kafka; create_topic ska-in 2; create_topic ska-out 1; max_ms=3000 ;;
     kafka-trickle) need_kafka; create_topic skt-in 4; create_topic skt-out 2; max_ms=3000 ;;
@@ -259,7 +297,7 @@ run_pipeline() {
   write_job "$p" "$d" "TRIGGER AVAILABLE NOW" > "$d/final.sql"
   add_input() {
     case $p in
-      file|parquet|agg|agg-rocksdb|delta) add_file_input "$d/in" ;;
+      file|parquet|agg|agg-rocksdb|delta|postgres|postgres-agg) add_file_input "$d/in" ;;
       kafka) add_topic_input sk-in ;;
       kafka-agg) add_topic_input ska-in 7 ;;
       kafka-trickle) ;;  # the background producer adds it
@@ -306,6 +344,8 @@ run_pipeline() {
     kafka) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic sk-out > "$d/dump" ;;
     kafka-agg) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic ska-out > "$d/dump" ;;
     kafka-trickle) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic skt-out > "$d/dump" ;;
+    postgres) pg_query "SELECT id FROM sk_out" > "$d/dump" ;;
+    postgres-agg) pg_query "SELECT k, n, s FROM ska_out" > "$d/dump" ;;
   esac
   local dups losses unknown checked=$p
   [[ $p == kafka-trickle ]] && checked=kafka  # the same output: ids once each
@@ -338,8 +378,8 @@ for entry in "${LIST[@]}"; do
   [[ $entry == *:* ]] && k=${entry#*:}
   [[ $k =~ ^[0-9]+$ ]] || { echo "sigkill_loop.sh: bad kill count in '$entry'" >&2; exit 2; }
   case $p in
-    file|parquet|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle|delta) run_pipeline "$p" "$k" ;;
-    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, parquet, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle, delta)" >&2
+    file|parquet|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle|delta|postgres|postgres-agg) run_pipeline "$p" "$k" ;;
+    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, parquet, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle, delta, postgres, postgres-agg)" >&2
        exit 2 ;;
   esac
 done

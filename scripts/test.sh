@@ -58,7 +58,10 @@ if [[ -z "${SLUICE_SKIP_SANITIZE:-}" ]]; then
   echo "== tests under ASan + UBSan =="
   # The differential tests against Spark run once, in the plain pass: their
   # time is Spark's (minutes), and the Sluice side of random SQL runs under
-  # ASan + UBSan in the fuzz stage (sql_session_fuzzer).
+  # ASan + UBSan in the fuzz stage (sql_session_fuzzer). The same holds for
+  # the Parquet and Delta cross-reads by Spark: Sluice's side of them (its
+  # writer and reader) runs under the sanitizers in the pyarrow and deltalake
+  # tests.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-fuzz --output-on-failure -j"$JOBS" -LE fuzz -E '^differential_(short|streaming)$' "$@"
+    ctest --test-dir build-fuzz --output-on-failure -j"$JOBS" -LE fuzz -E '^(differential_(short|streaming)|parquet_spark_interop_test|delta_spark_test)$' "$@"
 fi

@@ -11,6 +11,7 @@
 #include "connectors/kafka/kafka_sink.h"
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_sink.h"
+#include "connectors/postgres/postgres_sink.h"
 #include "connectors/rate/rate_source.h"
 #include "connectors/statestore/state_store_table.h"
 
@@ -29,6 +30,8 @@ ConnectorRegistry& BuiltinConnectors() {
       Status st = r->Register(std::move(spec));
       SLUICE_CHECK(st.ok());
     }
+    // The PostgreSQL sink (src/connectors/postgres/).
+    SLUICE_CHECK(r->Register(postgres::PostgresSink::Spec()).ok());
     return r;
   }();
   return *registry;
