@@ -138,6 +138,29 @@ TEST(ErrorLocationTest, CaretUnderColumn) {
   EXPECT_EQ(FormatLocation("\tab", 1, 2), "  \tab\n  \t^");
 }
 
+// The quoted statement is printed in error messages and logs: a secret
+// option's value in it is redacted, and the caret still points where it did.
+TEST(ErrorLocationTest, SecretOptionValuesAreRedactedInTheQuotedLine) {
+  // The caret stays under the '+'.
+  EXPECT_EQ(FormatLocation("OPTIONS (password 'hunter2', dbtable 't', x 1 +)", 1, 47),
+            "  OPTIONS (password '*****(redacted)', dbtable 't', x 1 +)\n"
+            "                                                        ^");
+  // A quoted key, '=' between key and value, a doubled quote inside the
+  // value, a value over two lines: the error at line 2 ("bad") is shown on
+  // the statement's redacted line.
+  EXPECT_EQ(FormatLocation("OPTIONS ('kafka.sasl.jaas.config' = 'a''b\nc d', bad)", 2, 7),
+            "  OPTIONS ('kafka.sasl.jaas.config' = '*****(redacted)', bad)\n"
+            "                                                         ^");
+  // A backquoted key, a double-quoted value with an escaped quote, TBLPROPERTIES.
+  EXPECT_EQ(FormatLocation("TBLPROPERTIES (`ssl.key.password` \"k\\\"ey\", y '2')", 1, 1),
+            "  TBLPROPERTIES (`ssl.key.password` \"*****(redacted)\", y '2')\n  ^");
+  // Outside an options list, or under a key that is not a secret, a value stays as written.
+  EXPECT_EQ(FormatLocation("SELECT 'password' 'x', token FROM t WHERE token = 'abc'", 1, 8),
+            "  SELECT 'password' 'x', token FROM t WHERE token = 'abc'\n         ^");
+  EXPECT_EQ(FormatLocation("OPTIONS (user 'password', path '/p')", 1, 1),
+            "  OPTIONS (user 'password', path '/p')\n  ^");
+}
+
 TEST(ErrorLocationTest, SuggestClosest) {
   EXPECT_EQ(SuggestClosest("nme", {"id", "name"}), std::optional<std::string>("name"));
   EXPECT_EQ(SuggestClosest("NAMES", {"name"}), std::optional<std::string>("name"));

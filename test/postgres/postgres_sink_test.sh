@@ -448,10 +448,9 @@ SQL
   if "$SLUICE" run "$d/opt.sql" >"$d/out-opt" 2>&1; then fail "secrets: option password accepted"; fi
   grep -qi "password" "$d/out-opt" && echo "ok: secrets: option 'password' is refused" || fail "secrets: option message"
 
-  # Nowhere: not in any output, log or checkpoint file. (out-opt is left
-  # out: the CLI's parse error quotes the user's own statement, literal
-  # included, before the sink ever sees it.)
-  if grep -rlF -e "$SINK_PW" -e "$WRONG_PW" "$d"/out-file "$d"/out-progress "$d"/out-wrong "$d"/out-url "$d"/out-sslpw "$d"/ck-* 2>/dev/null; then
+  # Nowhere: not in any output, log or checkpoint file (out-opt included: the
+  # CLI's error quotes the statement with secret option values redacted).
+  if grep -rlF -e "$SINK_PW" -e "$WRONG_PW" "$d"/out-file "$d"/out-progress "$d"/out-wrong "$d"/out-url "$d"/out-sslpw "$d"/out-opt "$d"/ck-* 2>/dev/null; then
     fail "secrets: a password appears in the files above"
   else
     [[ -s $d/out-progress ]] || fail "secrets: no progress JSON written"
