@@ -42,7 +42,8 @@ RANKS = {
     "plan": 10,
     "api": 11,
     "stream": 12,
-    "tools": 13,
+    "monitor": 13,
+    "tools": 14,
 }
 
 # Public headers: where each belongs.
