@@ -12,6 +12,7 @@ PACKAGES=(
   default-jdk-headless maven
   clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/, scripts/fuzz.sh)
   libpq-dev postgresql-15  # PostgreSQL sink (src/connectors/postgres/) and its test server (scripts/postgres/server.sh)
+  libcpp-httplib-dev  # the monitoring server (src/monitor/: REST, /metrics, web UI; issue 16)
 )
 
 missing=()
