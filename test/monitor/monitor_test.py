@@ -61,7 +61,7 @@ START STREAMING QUERY {name} INTO out OUTPUT MODE complete TRIGGER PROCESSING TI
         env["SLUICE_UI_TOKEN"] = env_token
     progress = os.path.join(tmp, name + ".jsonl")
     err = open(os.path.join(tmp, name + ".err"), "w+")
-    p = subprocess.Popen([SLUICE, "run", job, "--progress-file", progress, "--log-level", "warn"] + extra,
+    p = subprocess.Popen([SLUICE, "run", job, "--progress-file", progress, "--log-level", "info"] + extra,
                          stdout=subprocess.DEVNULL, stderr=err, env=env)
     return p, progress, err
 
