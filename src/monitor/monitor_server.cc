@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -554,12 +555,21 @@ Status MonitorServer::Start() {
   }
   impl->port = bound;
   impl->thread = std::thread([impl] { impl->server.listen_after_bind(); });
+  // httplib's stop() does nothing before the loop runs, so a Stop() right
+  // after Start() (a job of one short batch) would leave join() waiting for
+  // ever: wait until the server is running.
+  for (int i = 0; i < 5000 && !svr.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return Status::OK();
 }
 
 void MonitorServer::Stop() {
   if (!impl_->thread.joinable()) return;
-  impl_->server.stop();
+  // Again until the loop is seen to end (see Start()).
+  while (true) {
+    impl_->server.stop();
+    if (!impl_->server.is_running()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   impl_->thread.join();
 }
 
