@@ -45,11 +45,12 @@ def check(cond, what):
         print("FAIL:", what, flush=True)
 
 
-def start(tmp, name, extra, env_token=None, rows_per_second=1000, trigger="100 milliseconds"):
+def start(tmp, name, extra, env_token=None, trigger="100 milliseconds",
+          stream="rate OPTIONS (rowsPerSecond '1000')"):
     job = os.path.join(tmp, name + ".sql")
     with open(job, "w") as f:
         f.write(f"""
-CREATE STREAM events USING rate OPTIONS (rowsPerSecond '{rows_per_second}');
+CREATE STREAM events USING {stream};
 CREATE SINK out USING noop;
 START STREAMING QUERY {name} INTO out OUTPUT MODE complete TRIGGER PROCESSING TIME '{trigger}'
   CHECKPOINT LOCATION '{os.path.join(tmp, name + "_ck")}'
@@ -278,6 +279,19 @@ def main():
         check(get(base2 + "api/v1/streaming/queries", token=None)[0] == 200, "no token set: open")
     check(proc.wait(timeout=30) == 0, "q2 exits 0")
     taken.close()
+    # The kept records: sluice run raises spark.sql.streaming.numRecentProgressUpdates
+    # from Spark's 100 to 1000 for the page.
+    proc, progress, err = start(tmp, "q4", ["--ui-port", "0"], trigger="2 milliseconds",
+                                stream="rate-micro-batch OPTIONS (rowsPerBatch '5')")
+    try:
+        base4, _ = ui_url(err, proc)
+        check(wait_records(progress, 150), "150 batches ran")
+        if base4:
+            q4 = json.loads(get(base4 + "api/v1/streaming/queries", token=None)[1])[0]
+            check(q4["numProgress"] >= 150, f"more than 100 records kept ({q4['numProgress']})")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        check(proc.wait(timeout=30) == 0, "q4 exits 0")
     proc, progress, err = start(tmp, "q3", ["--no-ui", "--max-batches", "1"])
     check(proc.wait(timeout=30) == 0, "q3 exits 0")
     err.seek(0)

@@ -159,7 +159,7 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
   // The server's page and API show up to 1000 batches: the queries keep that
   // many records (recentProgress is the one source of truth); a SET in the
   // job overrides it.
-  (void)session->sql("SET spark.sql.streaming.numRecentProgressUpdates = 1000").collect();
+  (void)session->Sql("SET spark.sql.streaming.numRecentProgressUpdates = 1000");
   std::unique_ptr<sluice::monitor::MonitorServer> server;
   if (ui.enabled) {
     sluice::monitor::MonitorServer::Options o;
