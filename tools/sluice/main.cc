@@ -171,8 +171,8 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
                      {"progressFile", progress_file},
                      {"maxBatches", std::to_string(max_batches)},
                      {"threads", std::to_string(sluice::ThreadPool::DefaultNumThreads())},
-                     {"ui.host", ui.host},
-                     {"ui.token", ui.token.empty() ? "" : ui.token}};
+                     {"ui.host", ui.host}};
+    if (!ui.token.empty()) o.environment["ui.token"] = ui.token;  // shown redacted
     server = std::make_unique<sluice::monitor::MonitorServer>(&session->streams(), o);
     sluice::Status st = server->Start();
     if (!st.ok()) {
