@@ -27,7 +27,8 @@ add_custom_command(
   OUTPUT ${ui_assets_cc}
   COMMAND ${CMAKE_COMMAND} -DOUT=${ui_assets_cc} "-DASSETS=${ui_assets_arg}" -P ${PROJECT_SOURCE_DIR}/cmake/embed_ui.cmake
   DEPENDS ${ui_inputs} ${PROJECT_SOURCE_DIR}/cmake/embed_ui.cmake
-  COMMENT "Embedding the monitor's web page")
+  COMMENT "Embedding the monitor's web page"
+  VERBATIM)
 add_library(sluice_ui_assets STATIC ${ui_assets_cc})
 set_property(GLOBAL APPEND PROPERTY SLUICE_MODULES sluice_ui_assets)
 target_include_directories(sluice_ui_assets PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)

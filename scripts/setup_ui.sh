@@ -13,7 +13,13 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$UPLOT_VERSION" && -f "$dest/uplot.ii
   echo "setup_ui: uPlot $UPLOT_VERSION present"
   exit 0
 fi
-command -v npm >/dev/null || { echo "setup_ui: npm is needed (Debian package npm)" >&2; exit 1; }
+if ! command -v npm >/dev/null; then
+  # Debian's npm (a machine whose Node.js comes with its own npm already has one).
+  echo "setup_ui: installing npm"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
