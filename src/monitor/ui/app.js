@@ -36,10 +36,12 @@
     const ops = p.stateOperators || [];
     return ops.length ? ops.reduce((a, o) => a + (num(o.numRowsTotal) || 0), 0) : null;
   }
+  // The watermark's lag as Spark's UI shows it (the "global watermark gap"): the batch's trigger
+  // time minus its watermark, the same figure as /metrics' sluice_watermark_lag_seconds.
   function watermarkLagMs(p) {
     const e = p.eventTime || {};
-    if (!e.watermark || !e.max) return null;
-    const lag = Date.parse(e.max) - Date.parse(e.watermark);
+    if (!e.watermark || !p.timestamp) return null;
+    const lag = Date.parse(p.timestamp) - Date.parse(e.watermark);
     return Number.isFinite(lag) ? Math.max(lag, 0) : null;
   }
   function offsets(v) {  // a source offset is JSON or JSON text: {"topic": {"0": 12, ...}}
@@ -92,7 +94,7 @@
       cursor: { drag: { x: true, y: false } },
       series: [{ label: "batch" }].concat(series.map((s, i) => ({
         label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5,
-        fill: stacked ? COLORS[i % COLORS.length] + "55" : undefined, points: { show: xs.length < 60 },
+        fill: stacked ? COLORS[i % COLORS.length] + "cc" : undefined, points: { show: xs.length < 60 },
       }))),
     }, data, el);
     state.charts[id] = { plot, key };
@@ -124,8 +126,9 @@
       { label: "process rows/s", values: rs.map(p => num(p.processedRowsPerSecond)) },
     ]);
     const phases = phaseKeys(rs);
-    chart("chart-duration", xs, stack(phases.map(k => ({ label: k, values: rs.map(p => num((p.durationMs || {})[k]) || 0) }))),
-          { stacked: true });
+    // Drawn from the top of the stack down, so each phase's area covers the ones above it only.
+    chart("chart-duration", xs, stack(phases.map(k => ({ label: k, values: rs.map(p => num((p.durationMs || {})[k]) || 0) })))
+          .reverse(), { stacked: true });
     chart("chart-input", xs, [{ label: "input rows", values: rs.map(p => num(p.numInputRows)) }]);
     const hasState = rs.some(p => (p.stateOperators || []).length);
     chart("chart-state", hasState ? xs : [], hasState ? [{ label: "state rows", values: rs.map(stateRows) }] : []);
@@ -160,10 +163,13 @@
     }
     return out;
   }
+  // One operator per line of explain()'s tree ("+- HashAggregate(keys=[...], ...)"); "== ... ==" headings
+  // are skipped. The name ends where its arguments begin.
   function opsFromText(text) {
-    return String(text).split("\n").filter(l => l.trim()).map(l => {
-      const m = l.match(/^([\s:+\-*|`]*)(\S+)\s*(.*)$/);
-      return { depth: m ? Math.floor(m[1].length / 3) : 0, name: m ? m[2] : l.trim(), detail: m ? m[3] : "" };
+    return String(text).split("\n").filter(l => l.trim() && !/^\s*==/.test(l)).map(l => {
+      const m = l.match(/^([\s:+\-*|`]*)([A-Za-z_][\w$]*)(.*)$/);
+      return m ? { depth: Math.floor(m[1].length / 3), name: m[2], detail: m[3].trim() }
+               : { depth: 0, name: l.trim(), detail: "" };
     });
   }
   function drawPlan(plan) {
@@ -189,7 +195,7 @@
     const body = $("queries").querySelector("tbody");
     const frag = document.createDocumentFragment();
     for (const q of state.queries) {
-      const lp = q.lastProgress || {};
+      const lp = q.lastProgress || (queryId(q) === state.selected && state.records.length ? state.records[state.records.length - 1] : {});
       const active = q.isActive != null ? q.isActive : q.active;
       const r = row([q.name || "(unnamed)", queryId(q), active === false ? "stopped" : (q.status && q.status.message) || "active",
         fmt(lp.batchId != null ? lp.batchId : q.lastBatchId), fmt(num(lp.inputRowsPerSecond), 1), fmt(num(lp.processedRowsPerSecond), 1)]);
@@ -222,10 +228,13 @@
     }
     if (state.records.length > KEEP) state.records.splice(0, state.records.length - KEEP);
     const q = state.queries.find(x => queryId(x) === id) || {};
+    drawQueries();
     $("detail").hidden = false;
     $("detail-title").textContent = (q.name || id) + " \u2014 " + state.records.length + " batches";
+    const t0 = performance.now();
     drawCharts();
     drawBatches();
+    document.body.dataset.drawMs = (performance.now() - t0).toFixed(1);  // one redraw, for tests
     if (state.planFor !== state.lastBatch) {
       drawPlan(await getJson(API + "/streaming/queries/" + enc + "/plan"));
       state.planFor = state.lastBatch;
