@@ -259,6 +259,12 @@
     }
   }
 
+  // For tests and for timing in a console: redraws everything from the kept records, returns ms.
+  window.sluiceUi = {
+    redraw() { const t0 = performance.now(); drawCharts(); drawBatches(); return performance.now() - t0; },
+    records() { return state.records.length; },
+  };
+
   window.addEventListener("resize", () => {
     for (const [id, c] of Object.entries(state.charts)) c.plot.setSize({ width: Math.max($(id).clientWidth, 300), height: 220 });
   });
