@@ -69,6 +69,10 @@ sluice_module(stream DEPS sluice_api sluice_checkpoint sluice_state sluice_conne
 # The CLI's `run` subcommand (tools/sluice/main.cc) needs the streaming runtime;
 # the target is declared later (cmake/tools.cmake), hence the deferred call.
 cmake_language(DEFER CALL target_link_libraries sluice PRIVATE sluice_stream)
+# The monitoring server beside `sluice run`'s queries: REST, /metrics and the
+# embedded web page (issue 16, docs/ui.md).
+sluice_module(monitor DEPS sluice_stream PkgConfig::HTTPLIB)
+cmake_language(DEFER CALL target_link_libraries sluice PRIVATE sluice_monitor)
 # SIGKILL crash test of the batch lifecycle through a real `sluice run` process.
 add_test(NAME stream_crash_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/stream/crash_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(stream_crash_test PROPERTIES LABELS e2e TIMEOUT 120)

@@ -165,7 +165,7 @@ class StreamingQuery {
   bool isActive() const;
   StreamingQueryStatus status() const;
   std::optional<StreamingQueryProgress> lastProgress() const;
-  // The newest progress records (up to spark.sql.streaming.numRecentProgressUpdates = 100).
+  // The newest progress records (up to spark.sql.streaming.numRecentProgressUpdates, default 100).
   std::vector<StreamingQueryProgress> recentProgress() const;
   // Blocks until the query ends; its error if it failed, OK if stopped or
   // finished (available-now, once).

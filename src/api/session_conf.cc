@@ -41,6 +41,8 @@ const OptionSet& SessionConfOptions() {
     s->Add(OptionSpec::Enum("spark.sql.streaming.multipleWatermarkPolicy", "min", {"min", "max"},
                             "global watermark of a query with several watermarks: the min (default) or "
                             "the max over them (pinned at its first batch)"));
+    s->Add(OptionSpec::Int("spark.sql.streaming.numRecentProgressUpdates", "100", 1, 1000000,
+                           "progress records a query keeps for recentProgress and the monitoring API"));
     s->Add(OptionSpec::Bool("spark.sql.streaming.noDataMicroBatches.enabled", "true",
                             "run a batch without new data when the watermark moved, so that stateful "
                             "operators emit closed windows and evict state"));

@@ -28,7 +28,6 @@ namespace {
 
 constexpr const char* kShufflePartitionsConf = "spark.sql.shuffle.partitions";
 constexpr const char* kWatermarkPolicyConf = "spark.sql.streaming.multipleWatermarkPolicy";
-constexpr size_t kRecentProgress = 100;
 
 std::string OffsetJson(const std::optional<std::string>& o) { return o ? *o : "null"; }
 
@@ -806,7 +805,9 @@ void MicroBatchExecution::PostProgress(StreamingQueryProgress p) {
   {
     std::lock_guard<std::mutex> l(mu_);
     progress_.push_back(p);
-    while (progress_.size() > kRecentProgress) progress_.pop_front();
+    while (progress_.size() > static_cast<size_t>(std::max<int64_t>(1, config_.num_recent_progress_updates))) {
+      progress_.pop_front();
+    }
   }
   if (manager_ != nullptr) {
     for (const auto& l : StreamingQueryAccess::Listeners(*manager_)) l->onQueryProgress(p);

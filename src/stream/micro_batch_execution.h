@@ -102,6 +102,9 @@ struct StreamingQueryConfig {
   // spark.sql.streaming.noDataProgressEventInterval: the least time between
   // two QueryIdleEvents of a query that stays idle (ms).
   int64_t no_data_progress_event_interval_ms = 10000;
+  // spark.sql.streaming.numRecentProgressUpdates: progress records kept for
+  // recentProgress() and the monitoring server (src/monitor/).
+  int64_t num_recent_progress_updates = 100;
 };
 
 // Cancelled when the whole process shuts down (the CLI's SIGINT/SIGTERM

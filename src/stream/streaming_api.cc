@@ -435,6 +435,7 @@ const OptionSet& StreamingQueryOptionSet() {
                              "stop after this many micro-batches of this run; 0: no limit (Sluice)"))
         .Add(*SessionConfOptions().Find("spark.sql.streaming.multipleWatermarkPolicy"))
         .Add(*SessionConfOptions().Find("spark.sql.streaming.noDataMicroBatches.enabled"))
+        .Add(*SessionConfOptions().Find("spark.sql.streaming.numRecentProgressUpdates"))
         .Add(OptionSpec::String("targetLatency", "",
                                 "adaptive batch sizing: a batch takes what the recent batches' rate finishes in "
                                 "this time ('20ms', '1 second'), more while input backs up (Sluice)"))
@@ -483,6 +484,8 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   }
   config.watermark_policy = opts.Get("spark.sql.streaming.multipleWatermarkPolicy").value_or("min");
   SLUICE_ASSIGN_OR_RETURN(config.no_data_batches, opts.GetBool("spark.sql.streaming.noDataMicroBatches.enabled", true));
+  SLUICE_ASSIGN_OR_RETURN(config.num_recent_progress_updates,
+                          opts.GetInt("spark.sql.streaming.numRecentProgressUpdates", 100, true));
   SLUICE_ASSIGN_OR_RETURN(config.no_data_progress_event_interval_ms,
                           opts.GetInt("spark.sql.streaming.noDataProgressEventInterval", 10000));
   if (auto latency = opts.Get("targetLatency")) {

@@ -10,6 +10,10 @@
 //   sluice run job.sql                run a streaming job (docs/streaming.md)
 //       --progress-file path          append every batch's progress JSON
 //       --max-batches N               stop after N batches (demos, tests)
+//       --ui-port N / --ui-host H     the monitoring server (docs/ui.md; default
+//                                     127.0.0.1:4040, the next free port when
+//                                     taken); --ui-token T or $SLUICE_UI_TOKEN
+//                                     requires a bearer token; --no-ui: none
 //   both: --threads N                 threads that run a query's parallel
 //                                     steps (default: $SLUICE_THREADS, else
 //                                     the machine's cores)
@@ -36,6 +40,7 @@
 #include "sluice/session.h"
 #include "sluice/streaming.h"
 #include "connectors/builtin/builtin_connectors.h"
+#include "monitor/monitor_server.h"
 #include "stream/micro_batch_execution.h"
 #include "sluice/version.h"
 #include "checkpoint_command.h"
@@ -129,7 +134,14 @@ bool ReadScript(const std::string& file, std::string* text) {
   return st.ok();
 }
 
-int RunJob(const std::string& file, const std::string& progress_file, int64_t max_batches) {
+struct UiFlags {
+  bool enabled = true;
+  std::string host = "127.0.0.1";
+  int port = 4040;
+  std::string token;  // "" : no token
+};
+
+int RunJob(const std::string& file, const std::string& progress_file, int64_t max_batches, const UiFlags& ui) {
   std::string text;
   if (!ReadScript(file, &text)) return 1;
   g_shutdown = sluice::ProcessShutdownToken().get();
@@ -138,9 +150,38 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
   auto session = sluice::Session::Create();
   auto progress = std::make_shared<ProgressWriter>(progress_file);
   session->streams().addListener(progress);
+  // The server's page and API show up to 1000 batches: the queries keep that
+  // many records (recentProgress is the one source of truth); a SET in the
+  // job overrides it.
+  (void)session->sql("SET spark.sql.streaming.numRecentProgressUpdates = 1000").collect();
+  std::unique_ptr<sluice::monitor::MonitorServer> server;
+  if (ui.enabled) {
+    sluice::monitor::MonitorServer::Options o;
+    o.host = ui.host;
+    o.port = ui.port;
+    o.token = ui.token;
+    o.version = std::string(SLUICE_VERSION) + " (" + SLUICE_GIT_COMMIT + ")";
+    o.environment = {{"job", file},
+                     {"progressFile", progress_file},
+                     {"maxBatches", std::to_string(max_batches)},
+                     {"threads", std::to_string(sluice::ThreadPool::DefaultNumThreads())},
+                     {"ui.host", ui.host},
+                     {"ui.token", ui.token.empty() ? "" : ui.token}};
+    server = std::make_unique<sluice::monitor::MonitorServer>(&session->streams(), o);
+    sluice::Status st = server->Start();
+    if (!st.ok()) {
+      std::fprintf(stderr, "error: %s\n", st.message().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "sluice: UI at %s\n", server->url().c_str());
+  }
   sluice::StreamingJob::Options options;
   options.max_batches = max_batches;
   auto job = sluice::StreamingJob::Start(session, text, options);
+  if (server != nullptr && job.ok()) {
+    std::vector<sluice::StreamingQuery> queries = (*job)->queries();
+    server->SetQueries([queries] { return queries; });
+  }
   if (!job.ok() && g_stop.load() && job.status().code() == sluice::StatusCode::kCancelled) {
     std::fprintf(stderr, "stopped while starting: %s\n", job.status().message().c_str());
     return 0;
@@ -217,6 +258,14 @@ int main(int argc, char** argv) {
   }
   run->add_option("--progress-file", progress_file, "append each batch's progress JSON to this file");
   run->add_option("--max-batches", max_batches, "stop after this many batches (0: no limit)");
+  bool no_ui = false;
+  std::string ui_host = "127.0.0.1", ui_token;
+  int ui_port = 4040;
+  run->add_option("--ui-port", ui_port, "port of the monitoring server (docs/ui.md); the next free one when taken")
+      ->check(CLI::Range(0, 65535));
+  run->add_option("--ui-host", ui_host, "address the monitoring server binds (default: loopback only)");
+  run->add_option("--ui-token", ui_token, "bearer token every UI/API request needs (or $SLUICE_UI_TOKEN)");
+  run->add_flag("--no-ui", no_ui, "no monitoring server");
   std::string run_log_level = "info";
   run->add_option("--log-level", run_log_level, "log level on stderr (info: a line per batch)")
       ->check(CLI::IsMember(kLevels));
@@ -287,7 +336,12 @@ int main(int argc, char** argv) {
 
   if (run->parsed()) {
     sluice::SetLogLevel(*sluice::ParseLogLevel(run_log_level));
-    return RunJob(job_file, progress_file, max_batches);
+    if (ui_token.empty()) {
+      const char* env_token = std::getenv("SLUICE_UI_TOKEN");
+      if (env_token != nullptr) ui_token = env_token;
+    }
+    UiFlags ui{!no_ui, ui_host, ui_port, ui_token};
+    return RunJob(job_file, progress_file, max_batches, ui);
   }
 
   if (sql->parsed()) {
