@@ -50,3 +50,9 @@ add_test(NAME ui_browser_fixture_test
          COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/monitor/ui_browser_test.py --fixture
                  --screenshot ${PROJECT_BINARY_DIR}/test-artifacts/ui_fixture.png)
 set_tests_properties(ui_browser_fixture_test PROPERTIES LABELS ui TIMEOUT 60 SKIP_RETURN_CODE 77)
+# The same checks against `sluice run` itself (the real server, the embedded files): a windowed
+# count on rate-micro-batch with the UI on a free port, 20 batches. About 9 s.
+add_test(NAME ui_browser_test
+         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/monitor/ui_browser_test.py --sluice $<TARGET_FILE:sluice>
+                 --batches 20 --screenshot ${PROJECT_BINARY_DIR}/test-artifacts/ui.png)
+set_tests_properties(ui_browser_test PROPERTIES LABELS ui TIMEOUT 90 SKIP_RETURN_CODE 77)
