@@ -90,7 +90,7 @@
     const plot = new uPlot({
       width: Math.max(el.clientWidth, 300), height: 220,
       scales: { x: { time: false } },
-      axes: [{ label: "batch" }, {}],
+      axes: [{ label: "batch" }, { size: 70 }],  // room for "1,000,000" beside the y axis
       cursor: { drag: { x: true, y: false } },
       series: [{ label: "batch" }].concat(series.map((s, i) => ({
         label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5,
