@@ -143,17 +143,26 @@ def start_sluice(binary, work, batches):
         f.write(SLUICE_JOB.format(ck=os.path.join(work, "ck")))
     progress = os.path.join(work, "progress.jsonl")
     log = open(os.path.join(work, "sluice.log"), "w")
+    # --token: with a bearer token, as a deployment would; the page gets it once in its URL (?token=)
+    # and sends it on every API request. Off in ctest: the server must also let the browser load the
+    # page's own files without an Authorization header (it cannot send one), which it does not yet.
+    env = dict(os.environ)
+    env.pop("SLUICE_UI_TOKEN", None)
+    if TOKEN:
+        env["SLUICE_UI_TOKEN"] = TOKEN
     proc = subprocess.Popen([binary, "run", job, "--ui-port", str(port), "--progress-file", progress],
-                            stdout=log, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 30
     while time.time() < deadline:  # until the wanted batches ran and the server answers
         if proc.poll() is not None:
             fail("sluice run exited early: " + open(os.path.join(work, "sluice.log")).read()[-2000:])
         try:
-            qs = json.load(urllib.request.urlopen(url + "api/v1/streaming/queries", timeout=2))
+            req = urllib.request.Request(url + "api/v1/streaming/queries",
+                                         headers={"Authorization": "Bearer " + TOKEN} if TOKEN else {})
+            qs = json.load(urllib.request.urlopen(req, timeout=2))
             if qs and (qs[0].get("lastBatchId") or -1) >= batches - 1:
-                return proc, url, progress
+                return proc, url + ("?token=" + TOKEN if TOKEN else ""), progress
         except OSError:
             pass
         time.sleep(0.3)
@@ -162,6 +171,7 @@ def start_sluice(binary, work, batches):
         batches, open(os.path.join(work, "sluice.log")).read()[-2000:]))
 
 
+TOKEN = None  # --token sets it
 SLUICE_JOB = """
 CREATE STREAM events USING rate-micro-batch OPTIONS (rowsPerBatch '2000', advanceMillisPerBatch '1000');
 CREATE SINK out USING noop;
@@ -295,7 +305,11 @@ def main():
     ap.add_argument("--fixture", action="store_true")
     ap.add_argument("--batches", type=int, default=1000, help="fixture batches / batches to wait for")
     ap.add_argument("--screenshot")
+    ap.add_argument("--token", action="store_true", help="run sluice with SLUICE_UI_TOKEN and open /?token=")
     args = ap.parse_args()
+    global TOKEN
+    if args.token:
+        TOKEN = "ui-test-token-7f3a"
 
     chromium = chromium_binary()
     if not chromium:
