@@ -3,7 +3,8 @@
 # venv, .venv-python/ at the repository root (git-ignored), with the system
 # python3: nanobind and scikit-build-core (to build sluice), pytest, and the
 # libraries the package exchanges data with through the Arrow C Data
-# Interface (pyarrow, pandas, polars, duckdb). Idempotent and fast once done.
+# Interface (pyarrow, pandas, polars, duckdb), prometheus_client (the monitor
+# test parses /metrics with it). Idempotent and fast once done.
 #
 # scripts/test.sh builds the extension module in its CMake build against this
 # venv's interpreter (-DSLUICE_BUILD_PYTHON=ON) and runs python/tests with it.
@@ -12,7 +13,8 @@ cd "$(dirname "$0")/.."
 VENV=${SLUICE_PYTHON_VENV:-$PWD/.venv-python}
 # Pinned so that a build on a fresh machine is the build tested here.
 PACKAGES=(nanobind==3.1.0 scikit-build-core==1.1.2 pytest==9.2.0 pyarrow==26.0.1 pandas==3.1.1
-          numpy==2.4.6 polars==2.1.0 duckdb==2.0.0)
+          numpy==2.4.6 polars==2.1.0 duckdb==2.0.0
+          prometheus_client==0.26.0)  # its text parser checks /metrics (test/monitor/, issue 16)
 STAMP="$VENV/.installed"
 WANT="${PACKAGES[*]}"
 if [[ -x "$VENV/bin/python" && -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" ]]; then

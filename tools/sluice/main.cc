@@ -173,7 +173,7 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
       std::fprintf(stderr, "error: %s\n", st.message().c_str());
       return 1;
     }
-    std::fprintf(stderr, "sluice: UI at %s\n", server->url().c_str());
+    sluice::LogInfo("monitor", "UI at {}", server->url());
   }
   sluice::StreamingJob::Options options;
   options.max_batches = max_batches;
