@@ -20,6 +20,7 @@
   async function getJson(path) {
     const headers = token ? { Authorization: "Bearer " + token } : {};
     const r = await fetch(path, { headers, cache: "no-store" });
+    if (r.status === 401) throw new Error("this server needs its token (--ui-token): open the page as /?token=<token>");
     if (!r.ok) throw new Error(path + ": HTTP " + r.status);
     return r.json();
   }
