@@ -44,3 +44,8 @@ add_test(NAME monitor_server_test
          COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/monitor/monitor_test.py $<TARGET_FILE:sluice>
                  ${PROJECT_SOURCE_DIR})
 set_tests_properties(monitor_server_test PROPERTIES LABELS "ui;e2e" TIMEOUT 120 SKIP_RETURN_CODE 77)
+# `sluice run`'s terminal progress line on a pty; --quiet; --progress; plain
+# log lines when stderr is not a terminal (issue 16).
+add_test(NAME monitor_progress_line_test
+         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/monitor/progress_line_test.py $<TARGET_FILE:sluice>)
+set_tests_properties(monitor_progress_line_test PROPERTIES LABELS "ui;e2e" TIMEOUT 60)

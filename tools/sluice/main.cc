@@ -10,6 +10,8 @@
 //   sluice run job.sql                run a streaming job (docs/streaming.md)
 //       --progress-file path          append every batch's progress JSON
 //       --max-batches N               stop after N batches (demos, tests)
+//       --progress / --quiet          one line rewritten per batch on stderr
+//                                     (default on a terminal) / never
 //       --ui-port N / --ui-host H     the monitoring server (docs/ui.md; default
 //                                     127.0.0.1:4040, the next free port when
 //                                     taken); --ui-token T or $SLUICE_UI_TOKEN
@@ -30,6 +32,8 @@
 //   sluice --version                  "sluice <version> (<git commit>)"
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -41,6 +45,7 @@
 #include "sluice/streaming.h"
 #include "connectors/builtin/builtin_connectors.h"
 #include "monitor/monitor_server.h"
+#include "monitor/progress_line.h"
 #include "stream/micro_batch_execution.h"
 #include "sluice/version.h"
 #include "checkpoint_command.h"
@@ -139,6 +144,7 @@ struct UiFlags {
   std::string host = "127.0.0.1";
   int port = 4040;
   std::string token;  // "" : no token
+  bool progress_line = false;  // the one-line progress on stderr
 };
 
 int RunJob(const std::string& file, const std::string& progress_file, int64_t max_batches, const UiFlags& ui) {
@@ -177,6 +183,14 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
   }
   sluice::StreamingJob::Options options;
   options.max_batches = max_batches;
+  std::shared_ptr<sluice::monitor::ProgressLine> line;
+  if (ui.progress_line) {
+    line = std::make_shared<sluice::monitor::ProgressLine>(stderr);
+    session->streams().addListener(line);
+    // The line replaces the log's line per batch (info); warnings and errors
+    // still print (a warning may start on the progress line's row).
+    if (sluice::GetLogLevel() == sluice::LogLevel::kInfo) sluice::SetLogLevel(sluice::LogLevel::kWarn);
+  }
   auto job = sluice::StreamingJob::Start(session, text, options);
   if (server != nullptr && job.ok()) {
     std::vector<sluice::StreamingQuery> queries = (*job)->queries();
@@ -206,6 +220,7 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
   int rc = 0;
   for (const auto& q : (*job)->queries()) {
     sluice::Status st = q.awaitTermination();
+    if (line != nullptr) line->Finish();
     if (!st.ok()) {
       std::fprintf(stderr, "error: query %s failed: %s\n", q.name().c_str(), st.ToString().c_str());
       rc = st.IsUserError() ? 1 : 2;
@@ -266,6 +281,10 @@ int main(int argc, char** argv) {
   run->add_option("--ui-host", ui_host, "address the monitoring server binds (default: loopback only)");
   run->add_option("--ui-token", ui_token, "bearer token every UI/API request needs (or $SLUICE_UI_TOKEN)");
   run->add_flag("--no-ui", no_ui, "no monitoring server");
+  bool progress_flag = false, quiet = false;
+  run->add_flag("--progress", progress_flag,
+                "one progress line on stderr rewritten at every batch (the default on a terminal)");
+  run->add_flag("--quiet", quiet, "no progress line, even on a terminal");
   std::string run_log_level = "info";
   run->add_option("--log-level", run_log_level, "log level on stderr (info: a line per batch)")
       ->check(CLI::IsMember(kLevels));
@@ -340,7 +359,7 @@ int main(int argc, char** argv) {
       const char* env_token = std::getenv("SLUICE_UI_TOKEN");
       if (env_token != nullptr) ui_token = env_token;
     }
-    UiFlags ui{!no_ui, ui_host, ui_port, ui_token};
+    UiFlags ui{!no_ui, ui_host, ui_port, ui_token, !quiet && (progress_flag || isatty(STDERR_FILENO) == 1)};
     return RunJob(job_file, progress_file, max_batches, ui);
   }
 
