@@ -11,6 +11,7 @@ PACKAGES=(
   librocksdb-dev  # RocksDB state store provider (src/state/rocksdb_state_store_provider.*)
   default-jdk-headless maven
   clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/, scripts/fuzz.sh)
+  chromium  # the monitor page's browser test (test/monitor/ui_browser_test.py), headless
   libpq-dev postgresql-15  # PostgreSQL sink (src/connectors/postgres/) and its test server (scripts/postgres/server.sh)
   libcpp-httplib-dev  # the monitoring server (src/monitor/: REST, /metrics, web UI; issue 16)
 )

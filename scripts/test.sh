@@ -18,6 +18,7 @@ bash scripts/setup.sh
 bash scripts/setup_arrow.sh   # Arrow C++ / Parquet from the pinned pyarrow wheel into .deps/ (cmake/arrow.cmake)
 bash scripts/setup_pyspark.sh  # the differential test's pyspark; says so and goes on if it cannot
 bash scripts/setup_python.sh   # nanobind, scikit-build-core, pytest, pyarrow, pandas for python/
+bash scripts/setup_ui.sh       # uPlot (npm, pinned) into .deps/ui/, embedded into the binary (cmake/ui_assets.cmake)
 bash scripts/setup_delta.sh    # deltalake (delta-rs), the Delta sink tests' reader; says so and goes on if it cannot
 JOBS=$(nproc)
 # The debug info's compile directory stays out of ccache's key, so the wheel
