@@ -56,3 +56,8 @@ add_test(NAME ui_browser_test
          COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/monitor/ui_browser_test.py --sluice $<TARGET_FILE:sluice>
                  --batches 20 --screenshot ${PROJECT_BINARY_DIR}/test-artifacts/ui.png)
 set_tests_properties(ui_browser_test PROPERTIES LABELS ui TIMEOUT 90 SKIP_RETURN_CODE 77)
+# The same with a token set (SLUICE_UI_TOKEN): the page opened as /?token=T.
+add_test(NAME ui_browser_token_test
+         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/monitor/ui_browser_test.py --sluice $<TARGET_FILE:sluice>
+                 --batches 20 --token)
+set_tests_properties(ui_browser_token_test PROPERTIES LABELS ui TIMEOUT 90 SKIP_RETURN_CODE 77)

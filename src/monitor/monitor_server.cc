@@ -471,12 +471,48 @@ void Error(httplib::Response& res, int status, const std::string& message) {
   Reply(res, status, w.Take(), "application/json");
 }
 
-bool TokenMatches(const std::string& header, const std::string& token) {
-  const std::string expected = "Bearer " + token;
-  if (header.size() != expected.size()) return false;
+bool SameSecret(std::string_view given, std::string_view expected) {
+  if (given.size() != expected.size()) return false;
   unsigned char diff = 0;  // the same time whatever the first difference
-  for (size_t i = 0; i < header.size(); ++i) diff |= static_cast<unsigned char>(header[i] ^ expected[i]);
+  for (size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
   return diff == 0;
+}
+
+bool TokenMatches(const std::string& header, const std::string& token) { return SameSecret(header, "Bearer " + token); }
+
+// The name of the cookie that carries the token for a browser: a browser
+// cannot send an Authorization header when it opens the page or loads the
+// page's scripts, so the page is opened once as /?token=T, which sets this
+// cookie (HttpOnly: scripts cannot read it; SameSite=Strict: other sites'
+// pages cannot send it), and every later request of the page carries it.
+constexpr std::string_view kTokenCookie = "sluice_ui_token";
+
+// The value of cookie `name` in a Cookie header ("a=1; b=2"), empty if absent.
+std::string_view CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t end = header.find(';');
+    std::string_view part = header.substr(0, end);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=') {
+      return part.substr(name.size() + 1);
+    }
+    if (end == std::string_view::npos) break;
+    header.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+// True when the request carries the token: as a bearer header (API clients,
+// the page's own fetches), as the cookie (the page's files), or as ?token= on
+// the page itself (/), which then also sets the cookie.
+bool Authorized(const httplib::Request& req, httplib::Response& res, const std::string& token) {
+  if (TokenMatches(req.get_header_value("Authorization"), token)) return true;
+  if (SameSecret(CookieValue(req.get_header_value("Cookie"), kTokenCookie), token)) return true;
+  if (req.path == "/" && req.has_param("token") && SameSecret(req.get_param_value("token"), token)) {
+    res.set_header("Set-Cookie", std::string(kTokenCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -490,7 +526,7 @@ Status MonitorServer::Start() {
   svr.set_payload_max_length(64 * 1024);
   svr.new_task_queue = [] { return new httplib::ThreadPool(4); };
   svr.set_pre_routing_handler([impl](const httplib::Request& req, httplib::Response& res) {
-    if (!impl->options.token.empty() && !TokenMatches(req.get_header_value("Authorization"), impl->options.token)) {
+    if (!impl->options.token.empty() && !Authorized(req, res, impl->options.token)) {
       res.set_header("WWW-Authenticate", "Bearer");
       Error(res, 401, "a bearer token is required (--ui-token / SLUICE_UI_TOKEN)");
       return httplib::Server::HandlerResponse::Handled;

@@ -154,6 +154,26 @@ def main():
             check(get(base + ep, token=None)[0] == 401, f"401 without a token: /{ep}")
             check(get(base + ep, token="wrong")[0] == 401, f"401 with a wrong token: /{ep}")
 
+        # A browser cannot send the header: /?token=T (the page only) sets an
+        # HttpOnly, SameSite=Strict cookie, which every endpoint then accepts.
+        def with_cookie(url, cookie=None):
+            req = urllib.request.Request(url)
+            if cookie:
+                req.add_header("Cookie", cookie)
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return r.status, r.headers.get("Set-Cookie") or ""
+            except urllib.error.HTTPError as e:
+                return e.code, e.headers.get("Set-Cookie") or ""
+        status, set_cookie = with_cookie(base + "?token=" + TOKEN)
+        check(status == 200 and set_cookie.startswith("sluice_ui_token=" + TOKEN + ";") and
+              "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie, f"/?token= sets the cookie: {set_cookie}")
+        check(with_cookie(base + "?token=wrong")[0] == 401, "/?token=wrong: 401")
+        check(with_cookie(base + "metrics?token=" + TOKEN)[0] == 401, "?token= is taken on the page only")
+        for ep in endpoints:
+            check(with_cookie(base + ep, "a=1; sluice_ui_token=" + TOKEN)[0] in (200, 404), f"the cookie opens /{ep}")
+            check(with_cookie(base + ep, "sluice_ui_token=wrong")[0] == 401, f"a wrong cookie: 401 on /{ep}")
+
         # progress: the kept records, equal to the progress file's.
         status, body = get(base + f"api/v1/streaming/queries/{qid}/progress")
         check(status == 200, "progress: 200")

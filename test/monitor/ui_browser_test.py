@@ -143,9 +143,9 @@ def start_sluice(binary, work, batches):
         f.write(SLUICE_JOB.format(ck=os.path.join(work, "ck")))
     progress = os.path.join(work, "progress.jsonl")
     log = open(os.path.join(work, "sluice.log"), "w")
-    # --token: with a bearer token, as a deployment would; the page gets it once in its URL (?token=)
-    # and sends it on every API request. Off in ctest: the server must also let the browser load the
-    # page's own files without an Authorization header (it cannot send one), which it does not yet.
+    # --token: with a bearer token, as a deployment would; the page is opened once as /?token=T, which
+    # sets the server's HttpOnly cookie for the page's own files, and the page sends the token as a
+    # bearer header on every API request (ctest: ui_browser_token_test).
     env = dict(os.environ)
     env.pop("SLUICE_UI_TOKEN", None)
     if TOKEN:
