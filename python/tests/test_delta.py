@@ -45,9 +45,13 @@ def delta_rows(table):
 
 
 def write_json(path, rows):
-    with open(path, "w") as f:
+    # A whole file at once (hidden name, then rename): a file written in
+    # place can be listed by the file source while still empty.
+    tmp = os.path.join(os.path.dirname(str(path)), "." + os.path.basename(str(path)) + ".tmp")
+    with open(tmp, "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
+    os.replace(tmp, str(path))
 
 
 def test_append_partitioned(spark, tmp_path):

@@ -18,7 +18,7 @@ def spark():
 
 
 def write_json_lines(path, rows):
-    tmp = str(path) + ".tmp"
+    tmp = os.path.join(os.path.dirname(str(path)), "." + os.path.basename(str(path)) + ".tmp")  # hidden: not listed
     with open(tmp, "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")
