@@ -59,17 +59,23 @@ def manifest_files(out):
                 live.pop(e["path"], None)
     return [p if p.startswith("/") else os.path.join(out, p) for p in live]
 
+
+def tally(seen, n):
+    """(duplicates, losses, unknown) of the ids seen (a Counter) against 0..n-1."""
+    dups = losses = 0
+    for i in range(n):
+        c = seen.pop(i, 0)
+        dups += max(0, c - 1)
+        losses += c == 0
+    return dups, losses, sum(seen.values())
+
 dups = losses = unknown = 0
 if pipeline == "file":
     seen = Counter()
     for f in manifest_files(os.path.join(d, "out")):
         for line in open(f):
             seen[json.loads(line)["id"]] += 1
-    for i in range(n):
-        c = seen.pop(i, 0)
-        dups += max(0, c - 1)
-        losses += c == 0
-    unknown = sum(seen.values())
+    dups, losses, unknown = tally(seen, n)
 elif pipeline == "parquet":
     # The Parquet sink's files, read with pyarrow (an independent reader).
     import pyarrow.parquet as pq
@@ -77,29 +83,17 @@ elif pipeline == "parquet":
     for f in manifest_files(os.path.join(d, "out")):
         for i in pq.read_table(f, columns=["id"]).column("id").to_pylist():
             seen[i] += 1
-    for i in range(n):
-        c = seen.pop(i, 0)
-        dups += max(0, c - 1)
-        losses += c == 0
-    unknown = sum(seen.values())
+    dups, losses, unknown = tally(seen, n)
 elif pipeline == "postgres":
     seen = Counter()
     for line in open(os.path.join(d, "dump")):
         seen[int(line)] += 1
-    for i in range(n):
-        c = seen.pop(i, 0)
-        dups += max(0, c - 1)
-        losses += c == 0
-    unknown = sum(seen.values())
+    dups, losses, unknown = tally(seen, n)
 elif pipeline == "delta":
     from deltalake import DeltaTable
     table = os.path.join(d, "out")
     seen = Counter(DeltaTable(table).to_pyarrow_table().column("id").to_pylist())
-    for i in range(n):
-        c = seen.pop(i, 0)
-        dups += max(0, c - 1)
-        losses += c == 0
-    unknown = sum(seen.values())
+    dups, losses, unknown = tally(seen, n)
     # Each batch id of the query in exactly one version (txn appId = the query id).
     meta = open(os.path.join(d, "ck", "metadata")).read().split("\n", 1)[1]
     app = json.loads(meta)["id"]
@@ -118,11 +112,7 @@ elif pipeline == "kafka":
     seen = Counter()
     for line in open(os.path.join(d, "dump")):
         seen[int(line.split(" ", 3)[3])] += 1
-    for i in range(n):
-        c = seen.pop(i, 0)
-        dups += max(0, c - 1)
-        losses += c == 0
-    unknown = sum(seen.values())
+    dups, losses, unknown = tally(seen, n)
 else:
     # Expected count (and sum) per key over ids 0..n-1.
     want = Counter(f"k{i % 7}" for i in range(n))
