@@ -209,6 +209,12 @@ Status FaultInjectionEnv::RenameFile(const std::string& src, const std::string& 
     saved = std::move(old);
   }
   SLUICE_RETURN_NOT_OK(base_->RenameFile(src, target));
+  RecordRename(src, target, std::move(saved));
+  return Status::OK();
+}
+
+void FaultInjectionEnv::RecordRename(const std::string& src, const std::string& target,
+                                     std::optional<std::string> saved) {
   std::lock_guard<std::mutex> l(mu_);
   auto it = files_.find(src);
   if (it != files_.end()) {
@@ -219,20 +225,12 @@ Status FaultInjectionEnv::RenameFile(const std::string& src, const std::string& 
     files_.erase(target);
   }
   pending_.push_back(DirOp{DirOp::kRename, DirName(target), target, src, std::move(saved)});
-  return Status::OK();
 }
 
 Status FaultInjectionEnv::RenameNoReplace(const std::string& src, const std::string& target) {
   SLUICE_RETURN_NOT_OK(MaybeFail(Op::kRename, src + " to " + target));
   SLUICE_RETURN_NOT_OK(base_->RenameNoReplace(src, target));
-  std::lock_guard<std::mutex> l(mu_);
-  auto it = files_.find(src);
-  if (it != files_.end()) {
-    auto state = it->second;
-    files_.erase(it);
-    files_[target] = std::move(state);
-  }
-  pending_.push_back(DirOp{DirOp::kRename, DirName(target), target, src, std::nullopt});
+  RecordRename(src, target, std::nullopt);  // there was no old target to restore
   return Status::OK();
 }
 

@@ -105,6 +105,9 @@ class FaultInjectionEnv final : public Env {
   };
 
   Result<std::unique_ptr<WritableFile>> Open(const std::string& path, bool truncate);
+  // A rename done by base_: the tracked file moves with it, and the rename is
+  // pending until its directory is synced (`saved`: the old target's contents).
+  void RecordRename(const std::string& src, const std::string& target, std::optional<std::string> saved);
 
   Env* base_;
   std::mutex mu_;
