@@ -98,21 +98,22 @@ std::vector<std::pair<size_t, size_t>> SecretValueRanges(std::string_view sql) {
   return out;
 }
 
-// Byte offset of 1-based (line, column) in `sql`, column in code points; a
-// column past the line's end gives the line's end and the columns left over.
-std::pair<size_t, int> OffsetOf(std::string_view sql, int line, int column) {
+// Byte offset where 1-based `line` of `sql` starts (the end of `sql` past its last line).
+size_t LineStart(std::string_view sql, int line) {
   size_t start = 0;
-  for (int l = 1; l < line && start <= sql.size(); ++l) {
+  for (int l = 1; l < line; ++l) {
     size_t nl = sql.find('\n', start);
-    if (nl == std::string_view::npos) {
-      start = sql.size();
-      break;
-    }
+    if (nl == std::string_view::npos) return sql.size();
     start = nl + 1;
   }
-  size_t end = sql.find('\n', start);
+  return start;
+}
+
+// Byte offset of 1-based `column` (in code points) of the line starting at
+// `i`; a column past the line's end gives the line's end and the columns left over.
+std::pair<size_t, int> OffsetInLine(std::string_view sql, size_t i, int column) {
+  size_t end = sql.find('\n', i);
   if (end == std::string_view::npos) end = sql.size();
-  size_t i = start;
   int col = 1;
   while (col < column && i < end) {
     ++i;
@@ -129,8 +130,9 @@ std::string FormatLocation(std::string_view sql, int line, int column) {
   // with them redacted, and the caret moved to match.
   auto secrets = SecretValueRanges(sql);
   std::string redacted;
+  size_t start = LineStart(sql, line);  // of the line shown
   if (!secrets.empty()) {
-    auto [offset, beyond] = OffsetOf(sql, line, column);
+    auto [offset, beyond] = OffsetInLine(sql, start, column);
     size_t new_offset = offset, copied = 0;
     for (const auto& [b, e] : secrets) {
       redacted.append(sql.substr(copied, b - copied));
@@ -144,23 +146,12 @@ std::string FormatLocation(std::string_view sql, int line, int column) {
     }
     redacted.append(sql.substr(copied));
     sql = redacted;
-    size_t line_start = sql.rfind('\n', new_offset == 0 ? 0 : new_offset - 1);
-    line_start = (line_start == std::string_view::npos || new_offset == 0) ? 0 : line_start + 1;
-    line = 1 + static_cast<int>(std::count(sql.begin(), sql.begin() + static_cast<std::ptrdiff_t>(line_start), '\n'));
+    start = sql.rfind('\n', new_offset == 0 ? 0 : new_offset - 1);
+    start = (start == std::string_view::npos || new_offset == 0) ? 0 : start + 1;
     column = 1 + beyond;
-    for (size_t i = line_start; i < new_offset; ++i) {
+    for (size_t i = start; i < new_offset; ++i) {
       if (!IsUtf8Continuation(sql[i])) ++column;
     }
-  }
-  // Find the start of `line`.
-  size_t start = 0;
-  for (int l = 1; l < line && start <= sql.size(); ++l) {
-    size_t nl = sql.find('\n', start);
-    if (nl == std::string_view::npos) {
-      start = sql.size();
-      break;
-    }
-    start = nl + 1;
   }
   size_t end = sql.find('\n', start);
   if (end == std::string_view::npos) end = sql.size();
