@@ -194,6 +194,17 @@ void AddUnsupportedReadOptions(FileFormat format, OptionSet* set) {
   }
 }
 
+// The options of every format that lists files: missing files and the base
+// of partition directories.
+void AddListingOptions(OptionSet* set) {
+  set->Add(OptionSpec::Bool("ignoreMissingFiles", "false",
+                            "a file deleted after it was listed (a stream: after it was logged for a batch) is "
+                            "skipped, not an error"))
+      .Add(OptionSpec::String("basePath", "",
+                              "partition columns (col=value directories) are read from the paths below this "
+                              "directory (default: the path read)"));
+}
+
 }  // namespace
 
 OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
@@ -201,15 +212,10 @@ OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
   if (format == FileFormat::kParquet) {
     set.Add(OptionSpec::Int("maxPartitionBytes", "134217728", 1, std::numeric_limits<int64_t>::max(),
                             "files larger than this are read in byte ranges in parallel (each range reads the "
-                            "row groups whose middle lies in it)"))
-        .Add(OptionSpec::Bool("ignoreMissingFiles", "false",
-                              "a file deleted after it was listed (a stream: after it was logged for a batch) is "
-                              "skipped, not an error"))
-        .Add(OptionSpec::String("basePath", "",
-                                "partition columns (col=value directories) are read from the paths below this "
-                                "directory (default: the path read)"))
-        .Add(OptionSpec::Bool("mergeSchema", "false",
-                              "true is not supported: the schema comes from one file's footer or is given"));
+                            "row groups whose middle lies in it)"));
+    AddListingOptions(&set);
+    set.Add(OptionSpec::Bool("mergeSchema", "false",
+                             "true is not supported: the schema comes from one file's footer or is given"));
     const char* files = "Sluice reads every file of the path it is given";
     set.Unsupported("pathGlobFilter", files)
         .Unsupported("recursiveFileLookup", files)
@@ -231,14 +237,9 @@ OptionSet FileFormatOptions::ReadOptionSet(FileFormat format) {
       .Add(OptionSpec::Int("maxPartitionBytes", "33554432", 1, std::numeric_limits<int64_t>::max(),
                            "files larger than this are read in byte ranges in parallel"))
       .Add(OptionSpec::Int("samplingBytes", "8388608", 1, std::numeric_limits<int64_t>::max(),
-                           "bytes of each file read to infer a schema"))
-      .Add(OptionSpec::Bool("ignoreMissingFiles", "false",
-                            "a file deleted after it was listed (a stream: after it was logged for a batch) is "
-                            "skipped, not an error"))
-      .Add(OptionSpec::String("basePath", "",
-                              "partition columns (col=value directories) are read from the paths below this "
-                              "directory (default: the path read)"))
-      .Add(OptionSpec::String("dateFormat", "yyyy-MM-dd", "only Spark's default is accepted"))
+                           "bytes of each file read to infer a schema"));
+  AddListingOptions(&set);
+  set.Add(OptionSpec::String("dateFormat", "yyyy-MM-dd", "only Spark's default is accepted"))
       .Add(OptionSpec::String("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]",
                               "only Spark's default is accepted"))
       .Add(OptionSpec::String("timestampNTZFormat", "", "only Spark's default is accepted"));
