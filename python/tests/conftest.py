@@ -5,13 +5,14 @@ for the session (scripts/kafka/broker.sh on 127.0.0.1) and gives
 start, the tests that use it are skipped, saying why. `kafka_produce`
 writes rows to a topic through the Kafka sink."""
 
-import json
 import os
 import shutil
 import subprocess
 import uuid
 
 import pytest
+
+from input_files import write_json_lines
 
 
 def pytest_configure(config):
@@ -45,19 +46,6 @@ def broker(tmp_path_factory):
 
     yield bootstrap, create_topic
     subprocess.run(["bash", BROKER, "--dir", d, "stop"], capture_output=True)
-
-
-def write_json_lines(path, rows):
-    """Adds a whole file to a watched directory: written under a hidden name
-    (the file source skips names starting with '.' or '_'), then renamed. A
-    file written in place can be listed while still empty, and the source
-    then reads it as a batch of 0 rows and never again (as Spark's would)."""
-    path = str(path)
-    tmp = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".tmp")
-    with open(tmp, "w") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
-    os.replace(tmp, path)
 
 
 def produce(spark, bootstrap, topic, rows, tmp_path):

@@ -10,6 +10,7 @@ import json
 import os
 
 import pytest
+from input_files import write_json_lines as write_json
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -42,16 +43,6 @@ def delta_rows(table):
             r.update(pv)
             rows.append(r)
     return rows, txns
-
-
-def write_json(path, rows):
-    # A whole file at once (hidden name, then rename): a file written in
-    # place can be listed by the file source while still empty.
-    tmp = os.path.join(os.path.dirname(str(path)), "." + os.path.basename(str(path)) + ".tmp")
-    with open(tmp, "w") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
-    os.replace(tmp, str(path))
 
 
 def test_append_partitioned(spark, tmp_path):

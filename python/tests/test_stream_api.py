@@ -9,6 +9,7 @@ import os
 import uuid
 
 import pytest
+from input_files import write_json_lines
 
 from sluice.errors import (
     AnalysisException,
@@ -42,16 +43,6 @@ def stopper(spark):
     yield started.append
     for q in started:
         q.stop()
-
-
-def write_json_lines(path, rows):
-    # A whole file at once (hidden name, then rename): a file written in
-    # place can be listed by the file source while still empty.
-    tmp = os.path.join(os.path.dirname(str(path)), "." + os.path.basename(str(path)) + ".tmp")
-    with open(tmp, "w") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
-    os.replace(tmp, str(path))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import os
 import threading
 
 import pytest
+from input_files import write_json_lines
 
 from sluice.errors import StreamingQueryException
 from sluice.sql import DataFrame, Row, SparkSession
@@ -15,14 +16,6 @@ from sluice.sql import DataFrame, Row, SparkSession
 @pytest.fixture(scope="module")
 def spark():
     return SparkSession.builder.appName("test_stream_foreach_batch").getOrCreate()
-
-
-def write_json_lines(path, rows):
-    tmp = os.path.join(os.path.dirname(str(path)), "." + os.path.basename(str(path)) + ".tmp")  # hidden: not listed
-    with open(tmp, "w") as f:
-        for r in rows:
-            f.write(json.dumps(r) + "\n")
-    os.rename(tmp, path)  # the file source sees whole files only
 
 
 def committed_batches(checkpoint):
