@@ -64,7 +64,7 @@ class CountingTable : public TableSource {
         : PhysicalOperator(child->output_schema(), {child}), counter_(std::move(counter)) {}
     int num_partitions() const override { return children()[0]->num_partitions(); }
     Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override {
-      SLUICE_ASSIGN_OR_RETURN(auto in, children()[0]->Open(partition, ctx));
+      SLUICE_ASSIGN_OR_RETURN(auto in, children()[0]->Execute(partition, ctx));
       return std::unique_ptr<BatchStream>(std::make_unique<Stream>(std::move(in), counter_));
     }
     std::string name() const override { return "CountRows"; }
@@ -86,6 +86,18 @@ class CountingTable : public TableSource {
   TableSourcePtr inner_;
   std::shared_ptr<std::atomic<int64_t>> counter_;
 };
+
+// The operator and its subtree with what each did in the execution `m` counted.
+PlanOperatorMetrics OperatorTree(const PhysicalOperator& op, const OperatorMetrics& m) {
+  PlanOperatorMetrics out;
+  out.name = op.name();
+  out.detail = op.details();
+  OperatorStats st = m.Get(&op);
+  out.numOutputRows = st.num_output_rows;
+  out.timeMs = static_cast<double>(st.time_nanos) / 1e6;
+  for (const auto& c : op.children()) out.children.push_back(OperatorTree(*c, m));
+  return out;
+}
 
 // Microseconds to milliseconds, rounding down (also before the epoch).
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
@@ -603,6 +615,9 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   ExecContext ctx;
   ctx.cancel = cancel_.get();
   ctx.phase_times = &phases;
+  // Rows and time per operator: the plan of the last batch in the UI.
+  OperatorMetrics operator_metrics;
+  ctx.metrics = &operator_metrics;
   // current_timestamp() is the batch's logged timestamp, so that a replay
   // after a crash computes what the first attempt computed.
   ctx.eval.now_micros = timestamp_ms * 1000;
@@ -663,6 +678,17 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   }
   SLUICE_KILL_POINT("after_sink");
   int64_t sink_done = MonoMicros();
+  {
+    // Every stream of the batch has ended (the writer is committed): the
+    // operators' counts are final.
+    StreamingQueryPlan plan_metrics;
+    plan_metrics.batchId = batch_id;
+    plan_metrics.logical = std::move(planned_logical_);
+    plan_metrics.physical = physical->ToTreeString();
+    plan_metrics.operators.push_back(OperatorTree(*physical, operator_metrics));
+    std::lock_guard<std::mutex> l(mu_);
+    last_plan_metrics_ = std::move(plan_metrics);
+  }
   phases.Add("addBatch", sink_done - planned);
 
   // Rows per source (numInputRows), and what adaptive batch sizing learns
@@ -739,6 +765,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
 
 Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, const LogicalPlanPtr& plan) {
   SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(plan));
+  planned_logical_ = optimized->ToTreeString();
   PhysicalPlannerOptions options;
   StatefulBatchInfo& state = options.stateful.emplace();
   state.checkpoint = state_.get();
@@ -1038,6 +1065,11 @@ std::optional<Status> MicroBatchExecution::error() const {
 std::string MicroBatchExecution::last_plan() const {
   std::lock_guard<std::mutex> l(mu_);
   return last_plan_;
+}
+
+StreamingQueryPlan MicroBatchExecution::last_plan_metrics() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return last_plan_metrics_;
 }
 
 }  // namespace sluice

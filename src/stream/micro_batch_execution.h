@@ -162,6 +162,8 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   std::vector<StreamingQueryProgress> recent_progress() const;
   std::optional<Status> error() const;
   std::string last_plan() const;
+  // The last batch's logical and physical plan with the operators' counts.
+  StreamingQueryPlan last_plan_metrics() const;
   // Next batch id to run (tests).
   int64_t next_batch_id() const { return next_batch_id_; }
 
@@ -289,6 +291,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   StreamingQueryStatus status_;    // GUARDED_BY(mu_)
   std::deque<StreamingQueryProgress> progress_;  // GUARDED_BY(mu_)
   std::string last_plan_;          // GUARDED_BY(mu_)
+  StreamingQueryPlan last_plan_metrics_;  // GUARDED_BY(mu_)
+  // The optimized logical plan of the batch being planned (runner thread).
+  std::string planned_logical_;
   // The checkpoint log writes (offsets, commits, purges) run here. Last, so
   // that it is destroyed (its thread joined) before the logs it writes.
   std::unique_ptr<CheckpointLogWriter> log_writer_ = std::make_unique<CheckpointLogWriter>();
