@@ -87,6 +87,8 @@ class CountingTable : public TableSource {
   std::shared_ptr<std::atomic<int64_t>> counter_;
 };
 
+std::atomic<int> g_batch_log_level{static_cast<int>(LogLevel::kInfo)};
+
 // The operator and its subtree with what each did in the execution `m` counted.
 PlanOperatorMetrics OperatorTree(const PhysicalOperator& op, const OperatorMetrics& m) {
   PlanOperatorMetrics out;
@@ -109,6 +111,10 @@ int64_t MonoMicros() {
 }
 
 }  // namespace
+
+void SetBatchLogLevel(LogLevel level) {
+  g_batch_log_level.store(static_cast<int>(level), std::memory_order_relaxed);
+}
 
 std::string FormatIsoTimestamp(int64_t millis) {
   std::time_t secs = static_cast<std::time_t>(millis / 1000);
@@ -504,11 +510,12 @@ Status MicroBatchExecution::CompleteBatch() {
   }
   last_trigger_start_micros_ = trigger_start;
   // The batch is committed (commit log durable): one line per batch.
-  if (LogEnabled(LogLevel::kInfo)) {
+  const auto batch_level = static_cast<LogLevel>(g_batch_log_level.load(std::memory_order_relaxed));
+  if (LogEnabled(batch_level)) {
     int64_t state_rows = 0;
     for (const auto& op : progress.stateOperators) state_rows += op.numRowsTotal;
-    LogInfo("stream", "query {} batch {}: {} input rows in {} ms, {} state rows", QueryLabel(), progress.batchId,
-            progress.numInputRows, progress.durationMs["triggerExecution"], state_rows);
+    Log(batch_level, "stream", "query {} batch {}: {} input rows in {} ms, {} state rows", QueryLabel(),
+        progress.batchId, progress.numInputRows, progress.durationMs["triggerExecution"], state_rows);
   }
   PostProgress(std::move(progress));
   return Status::OK();

@@ -61,6 +61,7 @@
 #include "connectors/sink.h"
 #include "connectors/source.h"
 #include "env/clock.h"
+#include "sluice/log.h"
 #include "sluice/streaming.h"
 #include "exec/stateful/state_checkpoint.h"
 #include "stream/batch_size_controller.h"
@@ -302,6 +303,11 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
 // Spark's error class of an error message: the [NAME] it starts with, after
 // any "<context>: " prefixes the engine added; nullopt when it has none.
 std::optional<std::string> ErrorClassOf(const std::string& message);
+
+// The level of the runner's log line per batch ("query 'q' batch 3: 10 input
+// rows in 2 ms, ..."): info by default. `sluice run` lowers it to debug while
+// its progress line shows the same numbers; other log lines keep their level.
+void SetBatchLogLevel(LogLevel level);
 
 // ISO 8601 UTC with milliseconds: "2024-05-01T12:00:00.000Z".
 std::string FormatIsoTimestamp(int64_t millis);
