@@ -66,3 +66,10 @@ add_test(NAME kafka_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigk
          --sluice $<TARGET_FILE:sluice> --kafka-tool $<TARGET_FILE:kafka_topic_tool> --kills 2
          --pipelines kafka,kafka-agg,kafka-trickle)
 set_tests_properties(kafka_sigkill_test PROPERTIES LABELS "kafka;integration" TIMEOUT 300)
+# The monitoring server against a real broker (issue 16, docs/ui.md): Kafka
+# lag per partition checked against the broker's end offsets, the watermark
+# lag, no secret in any endpoint or error text (about 25 s).
+add_test(NAME monitor_kafka_test
+         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/monitor/monitor_kafka_test.py
+                 $<TARGET_FILE:sluice> $<TARGET_FILE:kafka_topic_tool> ${PROJECT_SOURCE_DIR})
+set_tests_properties(monitor_kafka_test PROPERTIES LABELS "kafka;ui;e2e" TIMEOUT 180 SKIP_RETURN_CODE 77)

@@ -431,8 +431,11 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
       auto r = sources_[i]->LatestOffset(committed_[i], limit);
       if (!r.ok()) return r.status().WithContext("latestOffset of " + source_descriptions_[i]);
       trigger_available_[i] = sources_[i]->AvailableRows();
-      latest[i] = *r;
-      end[i] = latest[i] ? latest[i] : committed_[i];
+      end[i] = *r ? *r : committed_[i];
+      // The progress record's latestOffset: all that is available, before
+      // the read limit (Spark's reportLatestOffset), when the source knows it.
+      auto reported = sources_[i]->ReportLatestOffset();
+      latest[i] = reported ? reported : *r;
       if (end[i] && end[i] != committed_[i]) has_data = true;
     }
     int64_t after_latest = MonoMicros();
