@@ -133,13 +133,6 @@ set_tests_properties(stream_corruption_matrix_test PROPERTIES LABELS e2e TIMEOUT
 # with psql. Exit 77 (skipped) without the server binaries.
 add_test(NAME postgres_sink_test COMMAND bash ${PROJECT_SOURCE_DIR}/test/postgres/postgres_sink_test.sh $<TARGET_FILE:sluice>)
 set_tests_properties(postgres_sink_test PROPERTIES LABELS "postgres;integration" TIMEOUT 180 SKIP_RETURN_CODE 77)
-# The monitoring server with a PostgreSQL sink (issue 16, docs/ui.md): the
-# password in no endpoint, page, progress record or log line, also once the
-# query failed (the server stopped under it). About 15 s.
-add_test(NAME monitor_pg_secret_test
-         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/monitor/monitor_pg_secret_test.py
-                 $<TARGET_FILE:sluice> ${PROJECT_SOURCE_DIR})
-set_tests_properties(monitor_pg_secret_test PROPERTIES LABELS "postgres;ui;e2e" TIMEOUT 120 SKIP_RETURN_CODE 77)
 # Random SIGKILLs of `sluice run` writing to PostgreSQL (the short form of
 # scripts/sigkill_loop.sh --pipelines postgres): every id once, checked by SQL.
 add_test(NAME postgres_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
