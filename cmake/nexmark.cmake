@@ -1,0 +1,11 @@
+# The Nexmark queries (bench/nexmark/queries/) on a small stream of the
+# built-in nexmark source, each checked against a plain-Python computation
+# over the events' JSON (test/nexmark/nexmark_queries_test.py; ~15 s). Needs
+# the Python package (SLUICE_BUILD_PYTHON).
+if(SLUICE_BUILD_TESTS AND TARGET _core)
+  add_test(NAME nexmark_queries_test
+           COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${PROJECT_BINARY_DIR}/python
+                   ${Python_EXECUTABLE} ${PROJECT_SOURCE_DIR}/test/nexmark/nexmark_queries_test.py
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(nexmark_queries_test PROPERTIES LABELS "e2e;python;nexmark" TIMEOUT 300)
+endif()
