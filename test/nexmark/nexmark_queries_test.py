@@ -167,7 +167,7 @@ def ref_q7():
         if end > watermark:
             continue  # not closed by the final watermark
         for b in bids:
-            if b["price"] == m and end - 10000 <= b["dateTime"] <= end:
+            if b["price"] == m and end - 10000 <= b["dateTime"] < end:
                 out.append((b["auction"], b["price"], b["bidder"], TS(b["dateTime"]), b["extra"]))
     return out
 
