@@ -1,6 +1,6 @@
 # The Nexmark queries (bench/nexmark/queries/) on a small stream of the
 # built-in nexmark source, each checked against a plain-Python computation
-# over the events' JSON (test/nexmark/nexmark_queries_test.py; ~15 s). Needs
+# over the events' JSON (test/nexmark/nexmark_queries_test.py; ~30-40 s; the stateful queries again on a shuffled stream). Needs
 # the Python package (SLUICE_BUILD_PYTHON).
 if(SLUICE_BUILD_TESTS AND TARGET _core)
   add_test(NAME nexmark_queries_test
