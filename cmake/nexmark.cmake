@@ -1,7 +1,8 @@
 # The Nexmark queries (bench/nexmark/queries/) on a small stream of the
 # built-in nexmark source, each checked against a plain-Python computation
-# over the events' JSON (test/nexmark/nexmark_queries_test.py; ~30-40 s; the stateful queries again on a shuffled stream). Needs
-# the Python package (SLUICE_BUILD_PYTHON).
+# over the events' JSON, the stateful ones again on a shuffled stream
+# (test/nexmark/nexmark_queries_test.py; 30-40 s). Needs the Python package
+# (SLUICE_BUILD_PYTHON).
 if(SLUICE_BUILD_TESTS AND TARGET _core)
   add_test(NAME nexmark_queries_test
            COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${PROJECT_BINARY_DIR}/python
