@@ -66,3 +66,8 @@ add_test(NAME kafka_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigk
          --sluice $<TARGET_FILE:sluice> --kafka-tool $<TARGET_FILE:kafka_topic_tool> --kills 2
          --pipelines kafka,kafka-agg,kafka-trickle)
 set_tests_properties(kafka_sigkill_test PROPERTIES LABELS "kafka;integration" TIMEOUT 300)
+# The Yahoo Streaming Benchmark's reader (bench/ysb/run.sh): expected counts
+# from the input topic, the engine's output checked, window latency.
+add_executable(ysb_check ${PROJECT_SOURCE_DIR}/bench/ysb/ysb_check.cc)
+target_link_libraries(ysb_check PRIVATE PkgConfig::RDKAFKA Threads::Threads)
+target_include_directories(ysb_check PRIVATE ${CLI11_INCLUDE_DIR})
