@@ -379,8 +379,9 @@ int main(int argc, char** argv) {
       exact ? 1 : 0, stop);
   std::printf("ysb_check: %s: %" PRId64 " inputs (%" PRId64 " views), %" PRId64 " windows checked: %" PRId64
               " missing, %" PRId64 " wrong, %" PRId64 " over, %" PRId64 " not in the input, %" PRId64
-              " repeated final counts (%s)\n",
-              output.c_str(), inputs, views, checked, missing, wrong, over, unknown, duplicates, stop);
+              " repeated final counts, %" PRId64 " views of ads not in the table, %" PRId64 " unparsed (%s)\n",
+              output.c_str(), inputs, views, checked, missing, wrong, over, unknown, duplicates, unknown_ads,
+              unparsed, stop);
   if (latency) {
     std::printf("ysb_check: latency of the final count after the window's last view over %zu windows: sink p50 %.0f "
                 "p99 %.0f max %.0f ms, visible (read_committed) p50 %.0f p99 %.0f ms\n",
