@@ -30,12 +30,13 @@
 # the watermark passes window end + DELAY_MS; Sluice and Spark only).
 # Environment: EVENTS (2000000), EVENTS_PER_MS (10), PARTITIONS (4), ENGINES
 # ("sluice spark flink"), LATENCY (1), RATE (20000), SECONDS (40), WARMUP_MS
-# (10000), DELAY_MS (1000, the watermark delay), EXACTLY_ONCE (Sluice's
+# (10000), LATENCY_ENGINES (the engines of the latency runs: ENGINES), DELAY_MS (1000, the watermark delay), EXACTLY_ONCE (Sluice's
 # Kafka sink: true; Spark's and Flink's are at least once here),
 # FLINK_MINIBATCH_MS (50), BUILD_DIR (build; sluice, kafka_load and
 # ysb_check are built there if missing), SLUICE_BIN, SLUICE_THREADS,
 # SMOKE=1 (exit 1 unless every run's output matches the input; a missing
-# peer is reported as not run), KEEP_STATE=1.
+# peer is reported as not run; exit 77, ctest's SKIP, when no engine of
+# ENGINES can run), KEEP_STATE=1.
 # Peers: pyspark and Spark's Kafka jars from scripts/setup_pyspark.sh,
 # PyFlink and Flink's Kafka connector from scripts/setup_flink.sh; both are
 # run here when missing (INSTALL=0 skips that).
@@ -50,6 +51,8 @@ PARTITIONS=${PARTITIONS:-4}
 ENGINES=${ENGINES:-sluice spark flink}
 ENGINES=${ENGINES//,/ }
 LATENCY=${LATENCY:-1}
+LATENCY_ENGINES=${LATENCY_ENGINES:-$ENGINES}
+LATENCY_ENGINES=${LATENCY_ENGINES//,/ }
 RATE=${RATE:-20000}
 WARMUP_MS=${WARMUP_MS:-10000}
 DELAY_MS=${DELAY_MS:-1000}
@@ -95,7 +98,18 @@ for engine in $ENGINES; do
   esac
 done
 
+RUNNABLE=0
+for engine in $ENGINES; do [[ -n ${NOT_RUN[$engine]:-} ]] || RUNNABLE=1; done
+if [[ $RUNNABLE == 0 ]]; then
+  for engine in "${!NOT_RUN[@]}"; do echo "$engine: NOT RUN: ${NOT_RUN[$engine]}"; done
+  echo "run.sh: SKIPPED: none of the engines ($ENGINES) is installed"
+  exit 77
+fi
+
+T0=$(date +%s.%N)
+step() { awk -v t0="$T0" -v t="$(date +%s.%N)" -v m="$*" 'BEGIN { printf "run.sh [%6.1f s] %s\n", t - t0, m }' >&2; }
 source bench/kafka/private_broker.sh
+step "starting a private broker"
 start_private_broker sluice-ysb
 B=$KAFKA_BOOTSTRAP
 TABLE=$STATE/campaigns.csv
@@ -146,6 +160,7 @@ label_of() {
 }
 
 # ---- 1. throughput and agreement -------------------------------------------
+step "loading $EVENTS events"
 topic ads "$PARTITIONS"
 "$LOAD_BIN" --bootstrap "$B" --topic ads --events "$EVENTS" --events-per-ms "$EVENTS_PER_MS" --campaign-table "$TABLE"
 declare -a TROWS LROWS
@@ -155,6 +170,7 @@ for engine in $ENGINES; do
   mkdir -p "$dir"
   topic "tp-out-$engine" "$PARTITIONS"
   cmd=$(job_command "$engine" ads "tp-out-$engine" available-now "$dir")
+  step "$engine: throughput run"
   l0=$(load1)
   rc=0
   python3 bench/ysb/proctree.py "$dir/proc" -- $cmd > "$dir/job.log" 2>&1 || rc=$?
@@ -162,6 +178,7 @@ for engine in $ENGINES; do
     echo "run.sh: [$engine] the throughput job failed (exit $rc):" >&2; tail -20 "$dir/job.log" >&2; FAILED=1; continue
   fi
   proc=$(cat "$dir/proc")
+  step "$engine: checking its output"
   check=$("$CHECK_BIN" --bootstrap "$B" --input ads --output "tp-out-$engine" --table "$TABLE" --events "$EVENTS" \
             --mode "$MODE" --delay-ms "$DELAY_MS" --idle-timeout 15 | tee "$dir/check.out" | grep '^RESULT') || true
   own=""
@@ -179,18 +196,19 @@ done
 if [[ $LATENCY == 1 ]]; then
   n=$(awk -v r="$RATE" -v s="$RUN_SECONDS" 'BEGIN { printf "%d", r * s }')
   for engine in $ENGINES; do
-    [[ -n ${NOT_RUN[$engine]:-} ]] && continue
+    [[ -n ${NOT_RUN[$engine]:-} || " $LATENCY_ENGINES " != *" $engine "* ]] && continue
     dir=$STATE/lat-$engine
     mkdir -p "$dir"
     topic "lat-in-$engine" "$PARTITIONS"
     topic "lat-out-$engine" "$PARTITIONS"
     cmd=$(job_command "$engine" "lat-in-$engine" "lat-out-$engine" default "$dir")
+    step "$engine: latency run: starting the job"
     setsid $cmd > "$dir/job.log" 2>&1 &
     JOB_PGID=$!
-    # Ready: Sluice after its first batch, the peers once they print READY
-    # (plus a few seconds for the first batch of an empty topic).
+    # Ready: Sluice once its query started (its log says so), the peers once
+    # they print READY (plus a few seconds for their first batch).
     for ((i = 0; i < 1200; i++)); do
-      if [[ $engine == sluice ]]; then [[ -s $dir/progress.json ]] && break
+      if [[ $engine == sluice ]]; then grep -q "query 'ysb' started" "$dir/job.log" 2>/dev/null && { sleep 0.5; break; }
       else grep -q '^READY' "$dir/job.log" 2>/dev/null && { sleep 5; break; }; fi
       kill -0 "$JOB_PGID" 2>/dev/null || break
       sleep 0.1
@@ -202,10 +220,14 @@ if [[ $LATENCY == 1 ]]; then
       --mode "$MODE" --delay-ms "$DELAY_MS" --latency --warmup-ms "$WARMUP_MS" --idle-timeout 30 > "$dir/check.out" 2>&1 &
     check_pid=$!
     l0=$(load1)
+    step "$engine: producing $n events at $RATE/s"
     "$LOAD_BIN" --bootstrap "$B" --topic "lat-in-$engine" --events "$n" --rate "$RATE" > "$dir/load.out"
+    step "$engine: waiting for the reader"
     wait "$check_pid" || true
     l1=$(load1)
+    step "$engine: stopping the job"
     stop_job "$JOB_PGID"
+    step "$engine: stopped"
     check=$(grep '^RESULT' "$dir/check.out" || true)
     LROWS+=("$(label_of "$engine")|$check load=$l0/$l1 $(grep -o 'latest hand-over [0-9.]* ms' "$dir/load.out" | tr ' ' '_')")
     if [[ $(field exact "$check") != 1 ]]; then
