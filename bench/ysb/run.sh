@@ -247,11 +247,12 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*
 echo "throughput: $EVENTS events ($PARTITIONS partitions, $EVENTS_PER_MS per ms of event time) read once and stopped; whole process tree (JVM included)"
 printf '%-22s %8s %12s %10s %14s %8s %8s %9s %-24s %s\n' engine wall_s events/s query_s events/cpu_s cpu_s rss_MB windows "agrees (digest)" "load1 at start"
 sl_eps=
+sl_cpu=
 for r in "${TROWS[@]}"; do
   label=${r%%|*}; row=${r#*|}
   f() { field "$1" "$row"; }
   eps=$(awk -v n="$EVENTS" -v w="$(f wall)" 'BEGIN { printf "%.0f", n / w }')
-  [[ $label == sluice* ]] && sl_eps=$eps
+  [[ $label == sluice* ]] && { sl_eps=$eps; sl_cpu=$(f cpu); }
   qs=$(f own); [[ -n $qs ]] || qs=-
   agree="no"; [[ $(f exact) == 1 && $(f digest) == "$(f expected_digest)" ]] && agree="yes ($(f digest))"
   printf '%-22s %8.2f %12s %10s %14.0f %8.2f %8s %9s %-24s %s\n' "$label" "$(f wall)" "$eps" "$qs" \
@@ -261,7 +262,7 @@ if [[ -n $sl_eps ]]; then
   for r in "${TROWS[@]}"; do
     label=${r%%|*}; [[ $label == sluice* ]] && continue
     row=${r#*|}
-    echo "sluice / $label: $(awk -v a="$sl_eps" -v n="$EVENTS" -v w="$(field wall "$row")" 'BEGIN { printf "%.1fx", a / (n / w) }') by wall clock"
+    echo "sluice / $label: $(awk -v a="$sl_eps" -v n="$EVENTS" -v w="$(field wall "$row")" 'BEGIN { printf "%.1fx", a / (n / w) }') by wall clock, $(awk -v a="$sl_cpu" -v c="$(field cpu "$row")" 'BEGIN { printf "%.1fx", (a > 0 ? c / a : 0) }') per CPU-second"
   done
 fi
 if [[ $LATENCY == 1 ]]; then
