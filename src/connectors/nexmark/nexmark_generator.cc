@@ -186,6 +186,7 @@ int64_t NexmarkGenerator::EventId(int64_t n) const {
   int64_t g = config_.out_of_order_group_size;
   if (g <= 1) return n;
   int64_t base = (n / g) * g;
+  if (config_.num_events > 0 && base > config_.num_events - g) return n;  // a partial last group
   // (953 * n) mod g without overflow: n mod g first.
   return base + static_cast<int64_t>((static_cast<unsigned __int128>(n % g) * NexmarkConfig::kOutOfOrderMultiplier) %
                                      static_cast<uint64_t>(g));

@@ -57,6 +57,9 @@ struct NexmarkConfig {
   int64_t events_per_second = 0;
   int64_t base_time_ms = 1767225600000;  // 2026-01-01 00:00:00 UTC
   int64_t out_of_order_group_size = 1;
+  // Events in the stream (0: unbounded): the last, partial out-of-order
+  // group stays in order.
+  int64_t num_events = 0;
   int64_t person_proportion = 1;
   int64_t auction_proportion = 3;
   int64_t bid_proportion = 46;

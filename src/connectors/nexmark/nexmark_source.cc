@@ -153,6 +153,7 @@ Result<NexmarkConfig> NexmarkSource::ConfigFromOptions(const SourceOptions& opti
   }
   // Whole milliseconds (floor), as every event time is.
   c.base_time_ms = *base_us >= 0 ? *base_us / 1000 : -((-*base_us + 999) / 1000);
+  SLUICE_ASSIGN_OR_RETURN(c.num_events, options.GetInt("numEvents", 0));
   SLUICE_ASSIGN_OR_RETURN(c.out_of_order_group_size, options.GetInt("outOfOrderGroupSize", 1, true));
   if (c.out_of_order_group_size % NexmarkConfig::kOutOfOrderMultiplier == 0) {
     return Status::InvalidArgument("option 'outOfOrderGroupSize' must not be a multiple of 953 (the shuffle within a "
@@ -176,7 +177,7 @@ Result<NexmarkConfig> NexmarkSource::ConfigFromOptions(const SourceOptions& opti
 Result<std::shared_ptr<NexmarkSource>> NexmarkSource::Make(const SourceOptions& options) {
   auto s = std::make_shared<NexmarkSource>();
   SLUICE_ASSIGN_OR_RETURN(s->config_, ConfigFromOptions(options));
-  SLUICE_ASSIGN_OR_RETURN(s->num_events_, options.GetInt("numEvents", 0));
+  s->num_events_ = s->config_.num_events;
   SLUICE_ASSIGN_OR_RETURN(s->max_events_per_batch_, options.GetInt("maxEventsPerBatch", 0));
   return s;
 }
