@@ -34,6 +34,10 @@
 #   EVENTS=5000 COMPARE_EVENTS=5000 QUERIES="q0 q2" ENGINES="sluice spark" bash bench/peers/run.sh
 #
 # Environment: EVENTS (2000000), COMPARE_EVENTS (200000), COMPARE (1),
+# RATE (0) and COMPARE_RATE (1000): the generator's eventsPerSecond, i.e. how
+# fast event time advances (0: as at 10,000 per second; the runs themselves
+# go as fast as they can), so the agreement run spans 200 s of event time
+# (twenty 10-second windows) with few events,
 # MEASURE (1: the throughput runs; 0: only the agreement run), QUERIES (all
 # of queries.conf), ENGINES ("sluice spark flink"), PARTITIONS (4),
 # GEN_PARTITIONS (4), RUNS (1: throughput runs per engine and query; the
@@ -52,6 +56,8 @@ cd "$ROOT"
 HERE=bench/peers
 EVENTS=${EVENTS:-2000000}
 COMPARE_EVENTS=${COMPARE_EVENTS:-200000}
+RATE=${RATE:-0}
+COMPARE_RATE=${COMPARE_RATE:-1000}
 COMPARE=${COMPARE:-1}
 MEASURE=${MEASURE:-1}
 ENGINES=${ENGINES:-sluice spark flink}
@@ -108,17 +114,18 @@ fi
 source bench/kafka/private_broker.sh
 start_private_broker sluice-peers
 B=$KAFKA_BOOTSTRAP
-load_topic() {  # load_topic TOPIC EVENTS
+load_topic() {  # load_topic TOPIC EVENTS RATE
   bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$1" "$PARTITIONS" >/dev/null
-  bash bench/nexmark/load_kafka.sh --sluice "$SLUICE" --bootstrap "$B" --topic "$1" --events "$2" --partitions 1 >&2
+  bash bench/nexmark/load_kafka.sh --sluice "$SLUICE" --bootstrap "$B" --topic "$1" --events "$2" --rate "$3" \
+    --partitions 1 >&2
 }
 
 # The Sluice job of QUERY: the stream, the views, the sink, the query.
-sluice_job() {  # sluice_job QUERY SOURCE(gen|kafka) TOPIC EVENTS SINK_SQL CHECKPOINT
-  local q=$1 src=$2 topic=$3 n=$4 sink=$5 ck=$6 mode
+sluice_job() {  # sluice_job QUERY SOURCE(gen|kafka) TOPIC EVENTS RATE SINK_SQL CHECKPOINT
+  local q=$1 src=$2 topic=$3 n=$4 rate=$5 sink=$6 ck=$7 mode
   mode=$(conf "$q" 2)
   if [[ $src == gen ]]; then
-    echo "CREATE STREAM nexmark USING nexmark OPTIONS (numEvents '$n', numPartitions '$GEN_PARTITIONS');"
+    echo "CREATE STREAM nexmark USING nexmark OPTIONS (numEvents '$n', eventsPerSecond '$rate', numPartitions '$GEN_PARTITIONS');"
   else
     sed "s|@BOOTSTRAP@|$B|; s|@TOPIC@|$topic|" bench/nexmark/kafka_stream.sql
   fi
@@ -144,9 +151,9 @@ PY
 
 declare -a ROWS NOTES
 FAILED=0
-# run_engine QUERY ENGINE TOPIC EVENTS MODE(measure|compare) OUT: prints the RESULT and MEASURE fields
+# run_engine QUERY ENGINE TOPIC EVENTS RATE MODE(measure|compare) OUT: prints the RESULT and MEASURE fields
 run_engine() {
-  local q=$1 engine=$2 topic=$3 n=$4 what=$5 out=$6 dir mode
+  local q=$1 engine=$2 topic=$3 n=$4 rate=$5 what=$6 out=$7 dir mode
   dir=$STATE/$q-$engine-$what
   rm -rf "$dir"; mkdir -p "$dir"
   mode=$(conf "$q" 2)
@@ -161,7 +168,7 @@ run_engine() {
         bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$q-$engine-out" 1 >/dev/null
         sink="CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$q-$engine-out');"
       fi
-      sluice_job "$q" "${engine#sluice-}" "$topic" "$n" "$sink" "$dir/ck" > "$dir/job.sql"
+      sluice_job "$q" "${engine#sluice-}" "$topic" "$n" "$rate" "$sink" "$dir/ck" > "$dir/job.sql"
       if [[ $what == compare && $mode != append ]]; then
         # The rows as the sink wrote them: the output topic into a JSON file sink.
         sed -i "s/^START STREAMING QUERY \([a-z0-9]*\) INTO out \(.*\) AS$/START STREAMING QUERY \1 INTO out \2 AS SELECT to_json(struct(*)) AS value FROM (/; \$s/^;$/);/" "$dir/job.sql"
@@ -228,7 +235,7 @@ why_not() {
 RAW_EPS="" RAW_CORE=""
 if [[ $MEASURE == 1 ]]; then
   echo "== loading $EVENTS Nexmark events into topic nexmark ($PARTITIONS partitions)" >&2
-  load_topic nexmark "$EVENTS"
+  load_topic nexmark "$EVENTS" "$RATE"
   raw=$(locked "$BUILD_DIR/kafka_consume_raw" --bootstrap "$B" --topic nexmark --threads 2 | grep '^RESULT' || true)
   RAW_EPS=$(field events_per_s "$raw")
   RAW_CORE=$(field events_per_core_s "$raw")
@@ -237,7 +244,7 @@ if [[ $MEASURE == 1 ]]; then
       if [[ -n $(why_not "$e") ]]; then continue; fi
       best=""
       for r in $(seq "$RUNS"); do
-        res=$(run_engine "$q" "$e" nexmark "$EVENTS" measure "")
+        res=$(run_engine "$q" "$e" nexmark "$EVENTS" "$RATE" measure "")
         echo "[$q $e run $r] $res" >&2
         case $res in
           OK*)
@@ -258,13 +265,14 @@ fi
 declare -A AGREE
 if [[ $COMPARE == 1 ]]; then
   echo "== loading $COMPARE_EVENTS Nexmark events into topic nexmark-cmp for the agreement runs" >&2
-  load_topic nexmark-cmp "$COMPARE_EVENTS"
+  load_topic nexmark-cmp "$COMPARE_EVENTS" "$COMPARE_RATE"
   for q in $QUERIES; do
+    if [[ $(conf "$q" 3) == none ]]; then AGREE[$q]="not compared (rule none: see queries.conf)"; continue; fi
     specs=()
     for e in $(engines_for); do
       [[ -n $(why_not "$e") ]] && continue
       out=$STATE/out-$q-$e
-      res=$(run_engine "$q" "$e" nexmark-cmp "$COMPARE_EVENTS" compare "$out")
+      res=$(run_engine "$q" "$e" nexmark-cmp "$COMPARE_EVENTS" "$COMPARE_RATE" compare "$out")
       case $res in
         OK*)
           case $e in
