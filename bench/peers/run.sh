@@ -173,7 +173,7 @@ run_engine() {
         # The rows as the sink wrote them: the output topic into a JSON file sink.
         sed -i "s/^START STREAMING QUERY \([a-z0-9]*\) INTO out \(.*\) AS$/START STREAMING QUERY \1 INTO out \2 AS SELECT to_json(struct(*)) AS value FROM (/; \$s/^;$/);/" "$dir/job.sql"
       fi
-      cmd=("$SLUICE" run "$dir/job.sql" --progress-file "$dir/progress.json" --log-level warn)
+      cmd=("$SLUICE" run "$dir/job.sql" --progress-file "$dir/progress.json" --log-level warn --no-ui)
       ;;
     spark)
       cmd=("$SPARK_PY" $HERE/spark/nexmark.py --bootstrap "$B" --topic "$topic" --query $HERE/spark/$q.sql
