@@ -149,6 +149,16 @@ print("rows_in=%d batches=%d query_ms=%d" % (rows, n, ms))
 PY
 }
 
+# The output mode of queries.conf must be the one the Sluice query's header names.
+for q in $QUERIES; do
+  [[ -f $SLUICE_QUERIES/$q.sql ]] || { echo "run.sh: no Sluice query $SLUICE_QUERIES/$q.sql" >&2; exit 2; }
+  [[ -n $(conf "$q" 2) ]] || { echo "run.sh: $q is not in $HERE/queries.conf" >&2; exit 2; }
+  header=$(sed -n 's/^-- output mode: *\([a-z]*\).*/\1/p' "$SLUICE_QUERIES/$q.sql" | head -1)
+  if [[ -n $header && $header != "$(conf "$q" 2)" ]]; then
+    echo "run.sh: $q: queries.conf says output mode $(conf "$q" 2), $SLUICE_QUERIES/$q.sql says $header" >&2; exit 2
+  fi
+done
+
 declare -a ROWS NOTES
 FAILED=0
 # run_engine QUERY ENGINE TOPIC EVENTS RATE MODE(measure|compare) OUT: prints the RESULT and MEASURE fields
@@ -299,7 +309,11 @@ fi
 
 # ---- the report -------------------------------------------------------------
 echo
-echo "== Nexmark side by side: $EVENTS events (topic: $PARTITIONS partitions, JSON), $(nproc) cores =="
+if [[ $MEASURE == 1 ]]; then
+  echo "== Nexmark side by side: $EVENTS events (topic: $PARTITIONS partitions, JSON), $(nproc) cores =="
+else
+  echo "== Nexmark agreement of the engines: $COMPARE_EVENTS events (topic: $PARTITIONS partitions, JSON) =="
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ -n $RAW_EPS ]] && echo "raw consume (kafka_consume_raw, 2 threads): $RAW_EPS events/s, $RAW_CORE events per CPU-second"
 [[ -n $SPARK_WHY ]] && echo "Spark: not run: $SPARK_WHY"
