@@ -10,7 +10,8 @@
 # 1. Throughput: EVENTS events loaded first (kafka_load, EVENTS_PER_MS
 #    events per ms of event time), the job reads them all and stops
 #    (Sluice and Spark available-now, Flink a bounded source). Whole process
-#    tree measured (proctree.py: wall, CPU with the JVM's, peak RSS); then
+#    tree measured (bench/peers/measure.py: wall, CPU with the JVM's, peak
+#    RSS in MiB); then
 #    ysb_check works the expected counts out of the input topic and checks
 #    the job's output topic (read_committed): every window's final count.
 #    The engines agree when each one's digest equals the expected digest.
@@ -173,7 +174,7 @@ for engine in $ENGINES; do
   step "$engine: throughput run"
   l0=$(load1)
   rc=0
-  python3 bench/ysb/proctree.py "$dir/proc" -- $cmd > "$dir/job.log" 2>&1 || rc=$?
+  python3 bench/peers/measure.py --out "$dir/proc" -- $cmd > "$dir/job.log" 2>&1 || rc=$?
   if [[ $rc -ne 0 ]]; then
     echo "run.sh: [$engine] the throughput job failed (exit $rc):" >&2; tail -20 "$dir/job.log" >&2; FAILED=1; continue
   fi
@@ -185,7 +186,7 @@ for engine in $ENGINES; do
   if [[ $engine == sluice ]]; then  # the query's own time: its batches' triggerExecution
     own=$(sed -n 's/.*"triggerExecution":\([0-9]*\).*/\1/p' "$dir/progress.json" | awk '{ s += $1 } END { printf "%.2f", s / 1000 }')
   fi
-  TROWS+=("$(label_of "$engine")|wall=$(field wall "$proc") cpu=$(field cpu "$proc") rss_mb=$(field rss_mb "$proc") own=$own windows=$(field windows "$check") exact=$(field exact "$check") digest=$(field digest "$check") expected_digest=$(field expected_digest "$check") load=$l0")
+  TROWS+=("$(label_of "$engine")|wall=$(field wall_s "$proc") cpu=$(field cpu_s "$proc") rss_mb=$(field peak_rss_mb "$proc") own=$own windows=$(field windows "$check") exact=$(field exact "$check") digest=$(field digest "$check") expected_digest=$(field expected_digest "$check") load=$l0")
   if [[ $(field exact "$check") != 1 ]]; then
     echo "run.sh: [$engine] the output does not match the input: $(grep -v '^RESULT' "$dir/check.out")" >&2
     FAILED=1
@@ -245,7 +246,7 @@ echo
 echo "== YSB: Kafka -> from_json -> views -> join ad->campaign (static CSV) -> count per campaign per 10 s window (OUTPUT MODE $MODE) -> Kafka =="
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "throughput: $EVENTS events ($PARTITIONS partitions, $EVENTS_PER_MS per ms of event time) read once and stopped; whole process tree (JVM included)"
-printf '%-22s %8s %12s %10s %14s %8s %8s %9s %-24s %s\n' engine wall_s events/s query_s events/cpu_s cpu_s rss_MB windows "agrees (digest)" "load1 at start"
+printf '%-22s %8s %12s %10s %14s %8s %8s %9s %-24s %s\n' engine wall_s events/s query_s events/cpu_s cpu_s rss_MiB windows "agrees (digest)" "load1 at start"
 sl_eps=
 sl_cpu=
 for r in "${TROWS[@]}"; do
@@ -255,7 +256,7 @@ for r in "${TROWS[@]}"; do
   [[ $label == sluice* ]] && { sl_eps=$eps; sl_cpu=$(f cpu); }
   qs=$(f own); [[ -n $qs ]] || qs=-
   agree="no"; [[ $(f exact) == 1 && $(f digest) == "$(f expected_digest)" ]] && agree="yes ($(f digest))"
-  printf '%-22s %8.2f %12s %10s %14.0f %8.2f %8s %9s %-24s %s\n' "$label" "$(f wall)" "$eps" "$qs" \
+  printf '%-22s %8.2f %12s %10s %14.0f %8.2f %8.0f %9s %-24s %s\n' "$label" "$(f wall)" "$eps" "$qs" \
     "$(awk -v n="$EVENTS" -v c="$(f cpu)" 'BEGIN { printf "%.0f", (c > 0 ? n / c : 0) }')" "$(f cpu)" "$(f rss_mb)" "$(f windows)" "$agree" "$(f load)"
 done
 if [[ -n $sl_eps ]]; then
