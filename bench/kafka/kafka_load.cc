@@ -4,7 +4,7 @@
 //
 //   kafka_load --bootstrap 127.0.0.1:PORT --topic ads --events 5000000
 //
-// An event (about 190 bytes):
+// An event (about 240 bytes):
 //   {"user_id":"<uuid>","page_id":"<uuid>","ad_id":"<uuid>","ad_type":"banner",
 //    "event_type":"view","event_time":"1700000000000","ip_address":"1.2.3.4"}
 // ad_id is drawn from --ads distinct ads (YSB: 100 campaigns x 10 ads),
