@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <tuple>
 
 #include "connectors/memory/memory_stream.h"
 #include "env/temp_dir.h"
@@ -265,6 +266,102 @@ TEST_P(ChainedAggregationTest, ALowerAggregationWithoutEventTimeIsRefused) {
   EXPECT_NE(q.status().message().find("must group by a column or window that carries a watermark"),
             std::string::npos)
       << q.status().ToString();
+}
+
+// Nexmark q4's shape: a stream-stream join of auctions and bids, the
+// highest bid per auction (grouped by its watermarked expiry: emitted once
+// the auction has closed), then the average of those per category in update
+// mode, across restarts. Watermarks 2 s on expires and on the bid time; the
+// join's output watermark is the auction side's state watermark (W - 1 ms,
+// from `B.bts <= A.expires`), which closes the auctions:
+//   run 1: W = min(12 - 2, 9 - 2) = 7 s    -> auction 1 (expires 5 s) closes
+//   run 2: W = min(14 - 2, 20 - 2) = 12 s  -> auction 3 (8 s); 2 (12 s) not yet
+//   run 3: W = min(30 - 2, 25 - 2) = 23 s  -> auctions 2 and 4 (14 s)
+// (bid (3, 25) at 9 s is after auction 3's expiry: not joined.)
+// Reference: the batch query over the auctions closed by then (expires
+// before 23 s), with every bid.
+TEST_P(StreamingAggregationSqlTest, JoinThenTwoAggregationsInUpdateModeAcrossRestarts) {
+  Schema auctions_schema({{"id", DataType::Int()},
+                          {"cat", DataType::String()},
+                          {"start", DataType::Timestamp()},
+                          {"expires", DataType::Timestamp()}});
+  Schema bids_schema({{"auction", DataType::Int()}, {"price", DataType::Int()}, {"bts", DataType::Timestamp()}});
+  auto auctions = std::make_shared<MemoryStream>(auctions_schema);
+  auto bids = std::make_shared<MemoryStream>(bids_schema);
+  std::vector<std::vector<Value>> all_auctions, all_bids;
+  auto add = [&](std::vector<std::tuple<int, std::string, int64_t, int64_t>> as,
+                 std::vector<std::tuple<int, int, int64_t>> bs) {
+    std::vector<std::vector<Value>> a, b;
+    for (auto& [id, cat, st, ex] : as) {
+      a.push_back({Value::Int(id), Value::String(cat), Value::Timestamp(st * kSec), Value::Timestamp(ex * kSec)});
+    }
+    for (auto& [au, price, t] : bs) b.push_back({Value::Int(au), Value::Int(price), Value::Timestamp(t * kSec)});
+    if (!a.empty()) {
+      ASSERT_TRUE(auctions->AddRows(a).ok());
+    }
+    if (!b.empty()) {
+      ASSERT_TRUE(bids->AddRows(b).ok());
+    }
+    all_auctions.insert(all_auctions.end(), a.begin(), a.end());
+    all_bids.insert(all_bids.end(), b.begin(), b.end());
+  };
+  const std::string inner_select = "SELECT max(B.price) AS final, A.cat FROM ";
+  const std::string join_cond = " ON A.id = B.auction AND B.bts BETWEEN A.start AND A.expires ";
+  const std::string stream_sql =
+      "SELECT cat, avg(final) AS a, count(*) AS n FROM (" + inner_select +
+      "auctions WATERMARK expires DELAY OF INTERVAL 2 SECONDS AS A JOIN bids WATERMARK bts DELAY OF INTERVAL 2 "
+      "SECONDS AS B" + join_cond + "GROUP BY A.id, A.cat, A.expires) GROUP BY cat";
+  auto run = [&] {
+    ASSERT_TRUE(spark->readStream().source(auctions).createOrReplaceTempView("auctions").ok());
+    ASSERT_TRUE(spark->readStream().source(bids).createOrReplaceTempView("bids").ok());
+    auto df = spark->sql(stream_sql);
+    ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+    auto q = df.writeStream()
+                 .outputMode("update")
+                 .option("checkpointLocation", ck())
+                 .option(kStateStoreProviderClass, GetParam())
+                 .option("spark.sql.shuffle.partitions", "2")
+                 .foreachBatch([this](const QueryResult& r, int64_t id) {
+                   std::lock_guard<std::mutex> l(mu);
+                   out[id] = Strings(r.Rows());
+                   return Status::OK();
+                 })
+                 .start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    Status st = q->processAllAvailable();
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    ASSERT_TRUE(q->stop().ok());
+  };
+  auto batch = [&](int64_t closed_before_secs) {
+    auto batch_session = Session::Create();
+    auto a = QueryResult::FromRows(auctions_schema, all_auctions);
+    auto b = QueryResult::FromRows(bids_schema, all_bids);
+    EXPECT_TRUE(a.ok() && b.ok());
+    EXPECT_TRUE(batch_session->createDataFrame(*a).createOrReplaceTempView("auctions").ok());
+    EXPECT_TRUE(batch_session->createDataFrame(*b).createOrReplaceTempView("bids").ok());
+    auto r = batch_session->Sql("SELECT cat, avg(final) AS a, count(*) AS n FROM (" + inner_select +
+                                "auctions AS A JOIN bids AS B" + join_cond + "WHERE A.expires < " +
+                                "TIMESTAMP '" + Value::Timestamp(closed_before_secs * kSec).ToString() +
+                                "' GROUP BY A.id, A.cat, A.expires) GROUP BY cat");
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? Strings(r->Rows()) : std::vector<std::string>{};
+  };
+  auto latest = [&] {
+    std::vector<std::string> rows;
+    for (const auto& [k, r] : LatestByFirstColumn()) rows.push_back(r);
+    return rows;
+  };
+  add({{1, "x", 0, 5}, {2, "y", 1, 12}, {3, "x", 2, 8}}, {{1, 10, 1}, {1, 15, 4}, {2, 7, 3}, {3, 20, 3}, {3, 25, 9}});
+  run();
+  EXPECT_EQ(latest(), batch(6));
+  add({{4, "y", 10, 14}}, {{2, 9, 11}, {4, 3, 12}, {4, 8, 13}, {1, 99, 20}});
+  run();
+  EXPECT_EQ(latest(), batch(11));
+  add({{5, "z", 20, 30}}, {{4, 5, 14}, {5, 50, 25}});
+  run();
+  auto expected = batch(23);
+  EXPECT_EQ(expected, (std::vector<std::string>{"x,17.5,2", "y,8.5,2"}));  // worked out by hand, above
+  EXPECT_EQ(latest(), expected);
 }
 
 }  // namespace
