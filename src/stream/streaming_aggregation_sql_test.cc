@@ -182,6 +182,24 @@ TEST_P(StreamingAggregationSqlTest, DistinctAggregatesInUpdateModeAcrossRestarts
   EXPECT_EQ(latest(), Batch(sql, all));
 }
 
+// A global aggregation (no grouping key: one state partition, one group)
+// in complete mode: every batch emits the one row, which must be the batch
+// answer over every row so far, across restarts.
+TEST_P(StreamingAggregationSqlTest, GlobalDistinctAggregatesInCompleteModeAcrossRestartsMatchABatchRun) {
+  const std::string sql = "SELECT count(DISTINCT v) AS dv, sum(DISTINCT v) AS sv, count(*) AS n FROM events";
+  auto last = [&] {
+    std::lock_guard<std::mutex> l(mu);
+    return out.empty() ? std::vector<std::string>{} : out.rbegin()->second;
+  };
+  Add({{"a", 1, 1}, {"b", 1, 2}, {"b", -1, 3}});
+  RunAvailable(sql, "complete");
+  EXPECT_EQ(last(), Batch(sql, all));
+  Add({{"a", 2, 4}, {"c", 1, 5}});
+  RunAvailable(sql, "complete");
+  EXPECT_EQ(last(), Batch(sql, all));
+  EXPECT_EQ(last(), std::vector<std::string>{"2,3,5"});  // values {1, 2}, 5 rows
+}
+
 // A windowed count (and a count DISTINCT) per key and 10 s window, then per
 // 20 s window over its rows' event time window_time(window): the top
 // aggregation sees the lower one's final rows only (append semantics below
