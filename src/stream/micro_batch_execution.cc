@@ -204,7 +204,8 @@ Status MicroBatchExecution::Start() {
     if (p->stateful()) {
       switch (p->kind) {
         case LogicalKind::kAggregate:
-          acts_on_watermark_ |= config_.mode != OutputMode::kComplete;
+          // (Below another aggregation it runs in append mode, in any mode.)
+          acts_on_watermark_ |= config_.mode != OutputMode::kComplete || CountStreamingAggregates(*plan_) > 1;
           break;
         case LogicalKind::kJoin: {
           EquiJoinCondition split = SplitEquiJoinCondition(*p);
