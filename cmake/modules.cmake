@@ -44,6 +44,8 @@ sluice_module(connectors/file DEPS sluice_connectors sluice_env sluice_checkpoin
 target_link_libraries(sluice_connectors_file PRIVATE Arrow::parquet_shared)
 sluice_module(connectors/memory DEPS sluice_connectors)
 sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
+# The Nexmark benchmark's generator as a source (docs/nexmark.md).
+sluice_module(connectors/nexmark DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/console DEPS sluice_connectors sluice_render)
 sluice_module(connectors/file_stream DEPS sluice_connectors_file sluice_checkpoint)
 sluice_module(connectors/kafka DEPS sluice_connectors sluice_checkpoint sluice_env sluice_json PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
@@ -58,7 +60,7 @@ pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 sluice_module(connectors/postgres DEPS sluice_connectors sluice_env sluice_render PkgConfig::LIBPQ)
 # The state data source (read_statestore, USING statestore): reads state through exec/stateful/.
 sluice_module(connectors/statestore DEPS sluice_connectors sluice_exec_stateful sluice_checkpoint sluice_sql)
-sluice_module(connectors/builtin DEPS sluice_connectors_file sluice_connectors_memory sluice_connectors_rate
+sluice_module(connectors/builtin DEPS sluice_connectors_file sluice_connectors_memory sluice_connectors_rate sluice_connectors_nexmark
               sluice_connectors_console sluice_connectors_file_stream sluice_connectors_kafka
               sluice_connectors_statestore sluice_connectors_delta sluice_connectors_postgres)
 # The batch planner (binder, optimizer, physical planner), then the API.

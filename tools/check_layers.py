@@ -32,6 +32,7 @@ RANKS = {
     "connectors/file": 7,
     "connectors/memory": 7,
     "connectors/rate": 7,
+    "connectors/nexmark": 7,
     "connectors/console": 7,
     "connectors/kafka": 7,
     "connectors/statestore": 7,

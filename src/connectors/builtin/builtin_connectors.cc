@@ -12,6 +12,7 @@
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_sink.h"
 #include "connectors/postgres/postgres_sink.h"
+#include "connectors/nexmark/nexmark_source.h"
 #include "connectors/rate/rate_source.h"
 #include "connectors/statestore/state_store_table.h"
 
@@ -21,7 +22,7 @@ ConnectorRegistry& BuiltinConnectors() {
   static ConnectorRegistry* registry = [] {
     auto* r = new ConnectorRegistry();
     for (ConnectorSpec spec :
-         {RateSource::Spec(), RatePerMicroBatchSource::Spec(), FileStreamSource::Spec("json"),
+         {RateSource::Spec(), RatePerMicroBatchSource::Spec(), NexmarkSource::Spec(), FileStreamSource::Spec("json"),
           FileStreamSource::Spec("csv"), FileStreamSource::Spec("parquet"), kafka::KafkaSource::Spec(),
           ConsoleSink::Spec(), NoopSink::Spec(), MemorySink::Spec(), FileStreamSink::Spec("json"),
           FileStreamSink::Spec("csv"), FileStreamSink::Spec("parquet"), kafka::KafkaSink::Spec(),

@@ -1,5 +1,5 @@
 // BuiltinConnectors: the process-wide connector registry holding every
-// connector that ships with Sluice (rate, rate-micro-batch, json, csv, kafka
+// connector that ships with Sluice (rate, rate-micro-batch, nexmark, json, csv, kafka
 // sources; console, noop, memory, json, csv, kafka sinks; json and csv batch
 // tables, the kafka batch table). The planner, the streaming API and the CLI look connectors up
 // here; adding a connector is one Register call in builtin_connectors.cc.

@@ -1,0 +1,20 @@
+-- q5: hot items. In every 10-second window sliding by 2 seconds, the auctions
+-- with the most bids (ties all kept): the bid count per auction and window,
+-- joined with the largest count of that window.
+-- output mode: append
+-- unsupported: chained streaming aggregations (the max per window is an aggregation over the windowed counts; Sluice runs one streaming aggregation per query)
+SELECT AuctionBids.auction, AuctionBids.num
+FROM (
+  SELECT auction, count(*) AS num, window.start AS starttime, window.end AS endtime
+  FROM bid WATERMARK dateTime DELAY OF INTERVAL 4 SECONDS
+  GROUP BY auction, window(dateTime, '10 seconds', '2 seconds')
+) AS AuctionBids
+JOIN (
+  SELECT max(num) AS maxn, window.end AS endtime
+  FROM (
+    SELECT count(*) AS num, window_time(window) AS t
+    FROM bid WATERMARK dateTime DELAY OF INTERVAL 4 SECONDS
+    GROUP BY auction, window(dateTime, '10 seconds', '2 seconds')
+  ) GROUP BY window(t, '2 seconds')
+) AS MaxBids
+ON AuctionBids.endtime = MaxBids.endtime AND AuctionBids.num >= MaxBids.maxn

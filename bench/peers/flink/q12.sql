@@ -1,0 +1,3 @@
+-- Nexmark q12, processing-time windows: bids per bidder in 10-second
+-- tumbling windows of processing time.
+-- unsupported: a processing-time attribute needs PROCTIME() in the source table, which the runner's table does not declare

@@ -1,0 +1,2 @@
+-- Nexmark q13, bounded side input join.
+-- unsupported: the side table (keys 0..9999) is inline in the Sluice and Spark queries (range(10000)); Flink SQL has no range table function and the runner declares no side table
