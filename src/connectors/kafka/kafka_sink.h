@@ -155,9 +155,14 @@ class KafkaSink : public Sink {
   // Producer batching defaults unless the user's kafka.* options set them
   // (Open; docs/kafka.md, "Batching"): records per Produce request bounded
   // by batch.size (librdkafka's 1 MB) rather than by a few ms of rows.
-  static constexpr std::array<std::pair<const char*, const char*>, 2> kProducerDefaults = {{
+  // delivery.report.only.error: the delivery callback only counts failures
+  // (CountDeliveryErrors), so acknowledged records are freed by librdkafka
+  // without a report queued and served per record; flush still waits for
+  // every record's acknowledgement.
+  static constexpr std::array<std::pair<const char*, const char*>, 3> kProducerDefaults = {{
       {"linger.ms", "100"},
       {"batch.num.messages", "100000"},
+      {"delivery.report.only.error", "true"},
   }};
   RdKafkaPtr producer_;
   // Kept while the producer lives, so that librdkafka keeps the topic's
