@@ -106,7 +106,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*
 # The median noop events/s of each binary: the Kafka rows' reference.
 declare -A NOOP
 for b in "${!BINS[@]}"; do
-  NOOP[$b]=$(for line in "${ROWS[@]}"; do set -- $line; [[ $2 == "$b:"* && $3 == noop ]] && echo "$5"; done |
+  NOOP[$b]=$(for line in "${ROWS[@]}"; do set -- $line; if [[ $2 == "$b:"* && $3 == noop ]]; then echo "$5"; fi; done |
     sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
 done
 printf '%-4s %-22s %-8s %8s %12s %9s %14s %10s %8s %10s %7s %6s\n' run binary sink seconds events/s "of noop" events/s/core broker_cpu batches output rss_MB load1
@@ -116,5 +116,5 @@ for line in "${ROWS[@]}"; do
   share=-
   [[ -n $ref && $3 != noop ]] && share=$(awk -v a="$5" -v b="$ref" 'BEGIN { printf "%.0f%%", 100 * a / b }')
   sink=$3; [[ $sink == false ]] && sink=kafka-al; [[ $sink == true ]] && sink=kafka-eo
-  printf '%-4s %-22s %-8s %8s %12s %9s %14s %10s %8s %10s %7s %6s\n' "$1" "${2#*:}" "$sink" "$4" "$5" "$share" "$6" "$7" "$8" "$9" "${10}" "${11}"
+  printf '%-4s %-22s %-8s %8s %12s %9s %14s %10s %8s %10s %7s %6s\n' "$1" "$2" "$sink" "$4" "$5" "$share" "$6" "$7" "$8" "$9" "${10}" "${11}"
 done
