@@ -16,7 +16,15 @@
 # append mode, one {"window_end_ms","n"} record per closed window); the reader
 # also reads the input, checks every closed window's count, and measures
 # each window's latency past window end + delay (when the watermark can first
-# pass it). Sluice only.
+# pass it). Every engine runs both queries (Flink: whole-second WINDOW_MS and
+# DELAY_MS).
+#
+# TRIGGERS ("0"; e.g. "0 100"): processing-time trigger intervals in ms, one
+# run each. 0 = the default trigger (a batch as soon as the previous one
+# ended). Sluice: TRIGGER PROCESSING TIME 'N milliseconds'; Spark:
+# trigger(processingTime=...); Flink has no trigger (records flow one by
+# one): its checkpoint interval plays the part, as its exactly-once Kafka
+# sink commits on checkpoints (max(N, 10) ms; bench/latency/flink_job.py).
 #
 # Per run (engine x exactly-once): fresh input and output topics, the job
 # started and given its first batch, WARMUP seconds of events at RATE (left
@@ -34,9 +42,12 @@
 #
 # Environment:
 #   RATE (20000 events/s), SECONDS (30), WARMUP (3; Spark: SPARK_WARMUP, 10),
-#   PARTITIONS (4), EXACTLY_ONCE (both | true | false; Sluice only: Spark's
-#   Kafka sink is at least once), ENGINES ("sluice spark"; also "floor": the
-#   reader reads the input topic itself, the harness's own latency),
+#   PARTITIONS (4), EXACTLY_ONCE (both | true | false; Sluice and Flink:
+#   Spark's Kafka sink is at least once), ENGINES ("sluice spark flink"; also
+#   "floor": the reader reads the input topic itself, the harness's own
+#   latency), FLINK_WARMUP (10), SLUICE_FLINK_VENV (.venv-flink) and
+#   SLUICE_FLINK_JARS (.cache/flink-jars): PyFlink and Flink's Kafka
+#   connector, installed by scripts/setup_flink.sh,
 #   BUILD_DIR (build; sluice and kafka_latency are built there if missing),
 #   SLUICE_BIN / LATENCY_BIN (override the two binaries),
 #   KAFKA_BOOTSTRAP (use this broker instead of starting one: sweep.sh),
@@ -61,7 +72,11 @@ WARMUP=${WARMUP:-3}
 SPARK_WARMUP=${SPARK_WARMUP:-10}
 PARTITIONS=${PARTITIONS:-4}
 EXACTLY_ONCE=${EXACTLY_ONCE:-both}
-ENGINES=${ENGINES:-sluice spark}
+ENGINES=${ENGINES:-sluice spark flink}
+FLINK_WARMUP=${FLINK_WARMUP:-10}
+FLINK_VENV=${SLUICE_FLINK_VENV:-$ROOT/.venv-flink}
+FLINK_JAR=${SLUICE_FLINK_JARS:-$ROOT/.cache/flink-jars}/flink-sql-connector-kafka-5.0.0-2.2.jar
+TRIGGERS=${TRIGGERS:-0}
 ENGINES=${ENGINES//,/ }
 BUILD_DIR=${BUILD_DIR:-build}
 SMOKE=${SMOKE:-0}
@@ -155,6 +170,16 @@ stop_job() {
   JOB_PID=
 }
 
+flink_ready() {
+  [[ -x $FLINK_VENV/bin/python ]] || { echo "PyFlink is not installed ($FLINK_VENV/bin/python missing: scripts/setup_flink.sh)"; return 1; }
+  "$FLINK_VENV/bin/python" -c 'import pyflink' 2>/dev/null || { echo "PyFlink is not installed in $FLINK_VENV (scripts/setup_flink.sh)"; return 1; }
+  [[ -s $FLINK_JAR ]] || { echo "Flink's Kafka connector $FLINK_JAR is missing (scripts/setup_flink.sh)"; return 1; }
+  if [[ $QUERY == windowed ]] && (( WINDOW_MS % 1000 || DELAY_MS % 1000 )); then
+    echo "the Flink job takes whole-second WINDOW_MS and DELAY_MS"; return 1
+  fi
+  return 0
+}
+
 spark_ready() {
   [[ -x $VENV/bin/python ]] || { echo "pyspark is not installed ($VENV/bin/python missing: scripts/setup_pyspark.sh)"; return 1; }
   "$VENV/bin/python" -c 'import pyspark' 2>/dev/null || { echo "pyspark is not installed in $VENV (scripts/setup_pyspark.sh)"; return 1; }
@@ -166,8 +191,12 @@ declare -a ROWS BREAKDOWN
 FAILED=0
 RUN=0
 PREFIX=lat$(date +%s)-$$
-one_run() {  # one_run ENGINE EXACTLY_ONCE
-  local engine=$1 eo=$2 warmup=$WARMUP label
+one_run() {  # one_run ENGINE EXACTLY_ONCE TRIGGER_MS
+  local engine=$1 eo=$2 trig=${3:-0} warmup=$WARMUP label trigger_sql="" tlabel=""
+  if (( trig > 0 )); then
+    trigger_sql="TRIGGER PROCESSING TIME '$trig milliseconds'"
+    tlabel=" trigger=${trig}ms"
+  fi
   RUN=$((RUN + 1))
   local in=$PREFIX-in$RUN out=$PREFIX-out$RUN dir=$STATE/run$RUN
   mkdir -p "$dir"
@@ -175,14 +204,14 @@ one_run() {  # one_run ENGINE EXACTLY_ONCE
   local expect=view measure_topic=$out
   case $engine in
     sluice)
-      label="sluice eo=$eo"
+      label="sluice eo=$eo$tlabel"
       if [[ $QUERY == windowed ]]; then
-        label="sluice windowed eo=$eo"
+        label="sluice windowed eo=$eo$tlabel"
         cat > "$dir/job.sql" <<SQL
 CREATE STREAM ads USING kafka OPTIONS (kafka.bootstrap.servers '$B', subscribe '$in',
   startingOffsets 'earliest');
 CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$out', exactlyOnce '$eo');
-START STREAMING QUERY latency INTO out CHECKPOINT LOCATION '$dir/ck'
+START STREAMING QUERY latency INTO out $trigger_sql CHECKPOINT LOCATION '$dir/ck'
   AS SELECT to_json(named_struct('window_end_ms', unix_millis(w.end), 'n', n)) AS value
      FROM (SELECT window(ts, '$WINDOW_MS milliseconds') AS w, count(*) AS n
            FROM (SELECT timestamp_micros(data.ts_us) AS ts
@@ -196,7 +225,7 @@ SQL
 CREATE STREAM ads USING kafka OPTIONS (kafka.bootstrap.servers '$B', subscribe '$in',
   startingOffsets 'earliest');
 CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$out', exactlyOnce '$eo');
-START STREAMING QUERY latency INTO out CHECKPOINT LOCATION '$dir/ck'
+START STREAMING QUERY latency INTO out $trigger_sql CHECKPOINT LOCATION '$dir/ck'
   AS SELECT to_json(struct($FIELDS)) AS value
      FROM (SELECT from_json(CAST(value AS STRING), '$SCHEMA') AS data FROM ads)
      WHERE data.event_type = 'view';
@@ -208,13 +237,14 @@ SQL
       wait_first_batch "$dir/progress.json" 10 "$JOB_PID" || { echo "run.sh: sluice failed to start:" >&2; tail -20 "$dir/job.log" >&2; FAILED=1; JOB_PID=; return; }
       ;;
     spark)
-      label="spark local[2] (at least once)"
+      label="spark local[2] (at least once)$tlabel"
+      [[ $QUERY == windowed ]] && label="spark windowed (at least once)$tlabel"
       warmup=$SPARK_WARMUP
       bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$out" "$PARTITIONS" >/dev/null
       local jars
       jars=$(ls "$JARS_DIR"/*.jar | tr '\n' ',' | sed 's/,$//')
       "$VENV/bin/python" bench/latency/spark_job.py "$B" "$in" "$out" "$dir/ck" "$dir/progress.json" "$jars" \
-        > "$dir/job.log" 2>&1 &
+        "$QUERY" "$trig" "$WINDOW_MS" "$DELAY_MS" > "$dir/job.log" 2>&1 &
       JOB_PID=$!
       local i
       for ((i = 0; i < 1800; i++)); do
@@ -226,6 +256,25 @@ SQL
         echo "run.sh: the Spark job did not start:" >&2; tail -30 "$dir/job.log" >&2; FAILED=1; stop_job "$JOB_PID"; return
       fi
       wait_first_batch "$dir/progress.json" 60 "$JOB_PID" || true
+      ;;
+    flink)
+      label="flink p2 eo=$eo ckpt=$(( trig > 10 ? trig : 10 ))ms"
+      [[ $QUERY == windowed ]] && label="flink windowed eo=$eo ckpt=$(( trig > 10 ? trig : 10 ))ms"
+      warmup=$FLINK_WARMUP
+      bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$out" "$PARTITIONS" >/dev/null
+      mkdir -p "$dir/flink-ck"
+      FLINK_CHECKPOINT_DIR=$dir/flink-ck "$FLINK_VENV/bin/python" bench/latency/flink_job.py "$B" "$in" "$out" \
+        "$FLINK_JAR" "$QUERY" "$eo" "$trig" "$WINDOW_MS" "$DELAY_MS" > "$dir/job.log" 2>&1 &
+      JOB_PID=$!
+      local j
+      for ((j = 0; j < 1800; j++)); do
+        grep -q '^READY' "$dir/job.log" 2>/dev/null && break
+        kill -0 "$JOB_PID" 2>/dev/null || break
+        sleep 0.1
+      done
+      if ! grep -q '^READY' "$dir/job.log"; then
+        echo "run.sh: the Flink job did not start:" >&2; tail -30 "$dir/job.log" >&2; FAILED=1; stop_job "$JOB_PID"; return
+      fi
       ;;
     floor)
       label="floor (reader on the input)"
@@ -252,7 +301,7 @@ SQL
     return
   fi
   local stats=""
-  if [[ $engine != floor ]]; then
+  if [[ $engine != floor && $engine != flink ]]; then
     stats=$(python3 bench/latency/progress_stats.py "$dir/progress.json" \
       --from-ms "$(( $(field measured_from_wall_us "$prod") / 1000 ))")
     if [[ $engine == spark ]]; then
@@ -261,7 +310,7 @@ SQL
     fi
   fi
   local row
-  row="engine=${engine} exactly_once=$([[ $engine == sluice ]] && echo "$eo" || echo "-") rate=$RATE"
+  row="engine=${engine} query=$QUERY trigger_ms=$trig exactly_once=$([[ $engine == sluice || $engine == flink ]] && echo "$eo" || echo "-") rate=$RATE"
   row+=" achieved_rate=$(field achieved_rate "$prod") max_behind_ms=$(field max_behind_ms "$prod")"
   row+=" produced=$(field produced "$prod") produced_views=$(field expected "$prod")"
   for k in closed_windows wrong_counts expected unique missing duplicates unexpected measured sink_p50_ms sink_p90_ms sink_p99_ms \
@@ -295,14 +344,14 @@ SQL
     [[ $(field expected "$meas") == "$(field expected "$prod")" ]] || why+=" reader expected $(field expected "$meas") records, producer made $(field expected "$prod") views;"
     [[ $(field unique "$meas") == "$(field expected "$prod")" ]] || why+=" reader saw $(field unique "$meas") ids, producer made $(field expected "$prod") views;"
     [[ $(field measured "$meas") -gt 0 ]] || why+=" no record measured after the warm-up;"
-    if [[ $engine != floor ]]; then
+    if [[ $engine != floor && $engine != flink ]]; then
       [[ $(field total_rows "$stats") == "$(field produced "$prod")" ]] || why+=" the job read $(field total_rows "$stats") input rows, producer made $(field produced "$prod");"
     fi
     if [[ -n $why ]]; then
       echo "SMOKE FAIL [$label]:$why" >&2
       FAILED=1
     else
-      echo "SMOKE OK [$label]: $(field unique "$meas") of $(field expected "$prod") expected records once each$([[ $engine != floor ]] && echo ", the job read $(field total_rows "$stats") of $(field produced "$prod") input records")"
+      echo "SMOKE OK [$label]: $(field unique "$meas") of $(field expected "$prod") expected records once each$([[ $engine != floor && $engine != flink ]] && echo ", the job read $(field total_rows "$stats") of $(field produced "$prod") input records")"
     fi
   elif [[ $rc -ne 0 ]]; then
     echo "run.sh: [$label] kafka_latency exit $rc (missing or duplicate records: see the RESULT line)" >&2
@@ -310,17 +359,22 @@ SQL
 }
 
 SPARK_NOTE=""
+FLINK_NOTE=""
 for QUERY in $QUERIES; do
+for trig in $TRIGGERS; do
 for engine in $ENGINES; do
   case $engine in
-    sluice) for eo in $EO_LIST; do one_run sluice "$eo"; done ;;
+    sluice) for eo in $EO_LIST; do one_run sluice "$eo" "$trig"; done ;;
     spark)
-      if [[ $QUERY == windowed ]]; then
-        SPARK_NOTE="Spark: not run: QUERY=windowed runs Sluice only"
-      elif why=$(spark_ready); then one_run spark -; else SPARK_NOTE="Spark: not run: $why"; fi ;;
-    floor) [[ $QUERY == windowed ]] || one_run floor - ;;  # the floor of the stateless runs serves both
-    *) echo "run.sh: unknown engine $engine (sluice, spark, floor)" >&2; exit 2 ;;
+      if why=$(spark_ready); then one_run spark - "$trig"; else SPARK_NOTE="Spark: not run: $why"; fi ;;
+    flink)
+      if why=$(flink_ready); then
+        for eo in $EO_LIST; do one_run flink "$eo" "$trig"; done
+      else FLINK_NOTE="Flink: not run: $why"; fi ;;
+    floor) [[ $QUERY == windowed || $trig != "${TRIGGERS%% *}" ]] || one_run floor - ;;  # one floor serves all
+    *) echo "run.sh: unknown engine $engine (sluice, spark, flink, floor)" >&2; exit 2 ;;
   esac
+done
 done
 done
 
@@ -340,12 +394,12 @@ if [[ " $QUERIES " == *" stateless "* ]]; then
   echo
   echo "== Event-to-sink latency: Kafka -> from_json -> filter -> to_json -> Kafka, $RATE events/s for $RUN_SECONDS s (+ warm-up), $PARTITIONS partitions, default trigger =="
   machine_line
-  printf '%-30s %9s %23s %17s %15s %9s %17s\n' engine achieved/s "sink p50/p90/p99/p99.9" "sink max" "visible p50/p99" "batch p50/p99" "views once/expected"
+  printf '%-44s %9s %23s %17s %15s %9s %17s\n' engine achieved/s "sink p50/p90/p99/p99.9" "sink max" "visible p50/p99" "batch p50/p99" "views once/expected"
   for r in "${ROWS[@]}"; do
     label=${r%%|*}; row=${r#*|}
     [[ $label == *windowed* ]] && continue
     f() { field "$1" "$row"; }
-    printf '%-30s %9.0f %23s %17s %15s %9s %17s\n' "$label" "$(f achieved_rate)" \
+    printf '%-44s %9.0f %23s %17s %15s %9s %17s\n' "$label" "$(f achieved_rate)" \
       "$(f sink_p50_ms)/$(f sink_p90_ms)/$(f sink_p99_ms)/$(f sink_p999_ms) ms" "$(f sink_max_ms) ms" \
       "$(f visible_p50_ms)/$(f visible_p99_ms)" "$(f batch_p50_ms)/$(f batch_p99_ms)" \
       "$(( $(f unique) - $(f unexpected) ))/$(f expected)$([[ $(f duplicates) != 0 ]] && echo " dup $(f duplicates)")"
@@ -356,12 +410,12 @@ if [[ " $QUERIES " == *" windowed "* ]]; then
   echo
   echo "== Window latency past window end + ${DELAY_MS} ms delay: Kafka -> from_json -> filter -> ${WINDOW_MS} ms tumbling count (watermark delay ${DELAY_MS} ms) -> Kafka, $RATE events/s for $RUN_SECONDS s, $PARTITIONS partitions, default trigger =="
   machine_line
-  printf '%-30s %9s %23s %15s %9s %22s\n' engine achieved/s "sink p50/p90/p99/max" "visible p50/p99" "batch p50/p99" "windows closed/missing/wrong"
+  printf '%-44s %9s %23s %15s %9s %22s\n' engine achieved/s "sink p50/p90/p99/max" "visible p50/p99" "batch p50/p99" "windows closed/missing/wrong"
   for r in "${ROWS[@]}"; do
     label=${r%%|*}; row=${r#*|}
     [[ $label == *windowed* ]] || continue
     f() { field "$1" "$row"; }
-    printf '%-30s %9.0f %23s %15s %9s %22s\n' "$label" "$(f achieved_rate)" \
+    printf '%-44s %9.0f %23s %15s %9s %22s\n' "$label" "$(f achieved_rate)" \
       "$(f sink_p50_ms)/$(f sink_p90_ms)/$(f sink_p99_ms)/$(f sink_max_ms) ms" \
       "$(f visible_p50_ms)/$(f visible_p99_ms)" "$(f batch_p50_ms)/$(f batch_p99_ms)" \
       "$(f closed_windows)/$(f missing)/$(f wrong_counts)$([[ $(f duplicates) != 0 ]] && echo " dup $(f duplicates)")"
@@ -369,4 +423,5 @@ if [[ " $QUERIES " == *" windowed "* ]]; then
   breakdown windowed
 fi
 [[ -n $SPARK_NOTE ]] && echo "$SPARK_NOTE"
+[[ -n $FLINK_NOTE ]] && echo "$FLINK_NOTE"
 exit $FAILED

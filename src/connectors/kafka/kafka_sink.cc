@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "checkpoint/metadata_log.h"
 #include "common/json_writer.h"
@@ -121,7 +123,18 @@ Status KafkaSink::Open(const SinkContext& ctx) {
   SLUICE_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, config_.NewConf({}));
   char err[512];
   std::map<std::string, std::string> extra = {{"enable.idempotence", "true"}, {"acks", "all"}};
-  if (config_.properties().find("linger.ms") == config_.properties().end()) extra["linger.ms"] = "5";
+  // Batching (the user's kafka.* settings win): a record set is sent when
+  // it holds batch.size bytes, batch.num.messages records, or linger.ms
+  // passed. Every batch ends with a flush, which sends what lingers at
+  // once, so linger.ms never adds to a batch's latency; it only decides
+  // how many records go per Produce request while rows stream in. With 5 ms
+  // (and at most 10,000 records a set) a high-rate batch went out in sets of
+  // a few hundred records: the broker, on the same cores, spent about twice
+  // the CPU per record handling requests (docs/benchmarks.md, "Kafka sink
+  // throughput").
+  for (const auto& [k, v] : kProducerDefaults) {
+    if (config_.properties().find(k) == config_.properties().end()) extra[k] = v;
+  }
   if (exactly_once_) {
     transactional_id_ = txn_prefix_ + ctx.query_id;
     extra["transactional.id"] = transactional_id_;
@@ -335,7 +348,12 @@ Result<KafkaSink::Columns> KafkaSink::ResolveColumns(const Schema& schema) const
 Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
   rd_kafka_t* rk = producer_.get();
   const Vector& val = b.columns[static_cast<size_t>(cols.value)];
-  std::string last_topic;  // recorded in batch_topics_ when it changes
+  // With the topic option every record goes through the topic handle kept
+  // since Open (librdkafka then looks no topic up by name per record);
+  // else the row's topic column names it.
+  const bool by_handle = !topic_.empty() && topic_handle_ != nullptr;
+  if (by_handle && cols.partition < 0 && cols.headers < 0) return ProduceBatched(cols, b);
+  std::string last_topic = topic_;  // the topic column's: recorded in batch_topics_ when it changes
   for (size_t i = 0; i < b.num_rows; ++i) {
     std::string_view v = val.IsNull(i) ? std::string_view() : val.GetString(i);
     const void* vp = val.IsNull(i) ? nullptr : v.data();
@@ -345,17 +363,17 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
       k = b.columns[static_cast<size_t>(cols.key)].GetString(i);
       kp = k.data() ? k.data() : "";
     }
-    std::string topic = topic_;
-    if (topic.empty()) {
+    if (!by_handle) {
       const Vector& t = b.columns[static_cast<size_t>(cols.topic)];
       if (t.IsNull(i)) return Status::ExecutionError("kafka sink: the topic column is null and no topic option is set");
-      topic = std::string(t.GetString(i));
-      if (topic != last_topic) {
+      std::string_view name = t.GetString(i);
+      if (name != last_topic) {
+        last_topic = std::string(name);
         std::lock_guard<std::mutex> l(batch_topics_mu_);
-        batch_topics_.insert(topic);
-        last_topic = topic;
+        batch_topics_.insert(last_topic);
       }
     }
+    const std::string& topic = by_handle ? topic_ : last_topic;
     int32_t partition = RD_KAFKA_PARTITION_UA;
     if (cols.partition >= 0 && b.columns[static_cast<size_t>(cols.partition)].IsValid(i)) {
       partition = b.columns[static_cast<size_t>(cols.partition)].data<int32_t>()[i];
@@ -380,13 +398,21 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
     for (;;) {
       rd_kafka_resp_err_t e;
       if (hdrs) {
-        e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                              RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
-                              RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        e = by_handle ? rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic_handle_), RD_KAFKA_V_PARTITION(partition),
+                                          RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
+                                          RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                          RD_KAFKA_V_END)
+                      : rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                                          RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
+                                          RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                          RD_KAFKA_V_END);
       } else {
-        e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                              RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        e = by_handle ? rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic_handle_), RD_KAFKA_V_PARTITION(partition),
+                                          RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
+                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)
+                      : rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                                          RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
+                                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       }
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: producing to topic '" + topic + "'"));
@@ -398,6 +424,61 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
         return Status::IOError("kafka sink: cannot produce to topic '" + topic + "': " + rd_kafka_err2str(e));
       }
       break;
+    }
+  }
+  rd_kafka_poll(rk, 0);
+  return Status::OK();
+}
+
+Status KafkaSink::ProduceBatched(const Columns& cols, const Batch& b) {
+  // One rd_kafka_produce_batch call per kProduceChunk rows: librdkafka then
+  // reads the clock, takes the topic's lock and runs its partitioner loop
+  // once per call rather than once per record (the records, their
+  // partitions by key or, without one, librdkafka's sticky choice, and the
+  // bytes sent are the same as producev's).
+  constexpr size_t kProduceChunk = 1024;
+  rd_kafka_t* rk = producer_.get();
+  const Vector& val = b.columns[static_cast<size_t>(cols.value)];
+  const Vector* key = cols.key >= 0 ? &b.columns[static_cast<size_t>(cols.key)] : nullptr;
+  std::vector<rd_kafka_message_t> msgs;
+  msgs.reserve(std::min(b.num_rows, kProduceChunk));
+  for (size_t from = 0; from < b.num_rows; from += kProduceChunk) {
+    const size_t to = std::min(b.num_rows, from + kProduceChunk);
+    msgs.assign(to - from, rd_kafka_message_t{});
+    for (size_t i = from; i < to; ++i) {
+      rd_kafka_message_t& m = msgs[i - from];
+      if (val.IsValid(i)) {
+        std::string_view v = val.GetString(i);
+        m.payload = const_cast<char*>(v.data());
+        m.len = v.size();
+      }
+      if (key != nullptr && key->IsValid(i)) {
+        std::string_view k = key->GetString(i);
+        m.key = const_cast<char*>(k.data() ? k.data() : "");
+        m.key_len = k.size();
+      }
+    }
+    // Records the queue had no room for (QUEUE_FULL) are offered again, in
+    // their order, once deliveries made room.
+    size_t pending = msgs.size();
+    for (;;) {
+      rd_kafka_produce_batch(topic_handle_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, msgs.data(),
+                             static_cast<int>(pending));
+      size_t kept = 0;
+      for (size_t j = 0; j < pending; ++j) {
+        if (msgs[j].err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+        if (msgs[j].err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+          return Status::IOError("kafka sink: cannot produce to topic '" + topic_ + "': " +
+                                 rd_kafka_err2str(msgs[j].err));
+        }
+        msgs[kept] = msgs[j];
+        msgs[kept].err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        ++kept;
+      }
+      if (kept == 0) break;
+      pending = kept;
+      SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: producing to topic '" + topic_ + "'"));
+      rd_kafka_poll(rk, 10);
     }
   }
   rd_kafka_poll(rk, 0);

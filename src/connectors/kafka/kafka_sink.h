@@ -33,6 +33,7 @@
 // are produced), kafkaSendOffsetsWait, kafkaTransactionCommit.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <future>
 #include <map>
@@ -41,6 +42,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/sink.h"
@@ -123,6 +125,9 @@ class KafkaSink : public Sink {
 
  private:
   Result<Columns> ResolveColumns(const Schema& schema) const;
+  // Produce's path for rows without partition and headers columns into the
+  // topic option's topic: rd_kafka_produce_batch per chunk of rows.
+  Status ProduceBatched(const Columns& cols, const Batch& b);
   Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
   Result<int64_t> ReadCommittedBatch();
   // Fetches the metadata of `topic` and waits for the producer id, each
@@ -147,6 +152,18 @@ class KafkaSink : public Sink {
   // retry.backoff.ms of the transactional producer unless set (Open).
   static constexpr int kTxnRetryBackoffMs = 10;
   static constexpr int kTopicCheckMs = 1000;
+  // Producer batching defaults unless the user's kafka.* options set them
+  // (Open; docs/kafka.md, "Batching"): records per Produce request bounded
+  // by batch.size (librdkafka's 1 MB) rather than by a few ms of rows.
+  // delivery.report.only.error: the delivery callback only counts failures
+  // (CountDeliveryErrors), so acknowledged records are freed by librdkafka
+  // without a report queued and served per record; flush still waits for
+  // every record's acknowledgement.
+  static constexpr std::array<std::pair<const char*, const char*>, 3> kProducerDefaults = {{
+      {"linger.ms", "100"},
+      {"batch.num.messages", "100000"},
+      {"delivery.report.only.error", "true"},
+  }};
   RdKafkaPtr producer_;
   // Kept while the producer lives, so that librdkafka keeps the topic's
   // metadata that WarmUp fetched.
