@@ -58,3 +58,4 @@ if(SLUICE_BUILD_TESTS)
 endif()
 
 include(${PROJECT_SOURCE_DIR}/cmake/python_conformance.cmake)
+include(${PROJECT_SOURCE_DIR}/cmake/nexmark.cmake)

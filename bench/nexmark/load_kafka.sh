@@ -8,7 +8,9 @@
 #       [--sluice build/sluice] [--seed 0] [--rate 0] [--partitions 4] [--options "k 'v', ..."]
 #
 # --rate is eventsPerSecond (event-time rate; the load itself runs as fast
-# as it can: AVAILABLE NOW). --options adds source options verbatim. The
+# as it can: AVAILABLE NOW); --partitions is the source's numPartitions (how
+# many threads generate; the events do not depend on it); --options adds
+# source options verbatim (e.g. "outOfOrderGroupSize '10'"). The
 # topic is created by the broker on first write (auto-create) unless it
 # exists; create it first for a given partition count. Prints the events
 # written and the seconds taken.

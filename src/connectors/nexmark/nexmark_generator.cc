@@ -224,12 +224,12 @@ int64_t NexmarkGenerator::LastBase0AuctionId(int64_t id) const {
 }
 
 Batch NexmarkGenerator::Generate(int64_t first, size_t n, const std::vector<int>& columns, int only_type) const {
-  const Schema schema = NexmarkSchema();
+  static const Schema* schema = new Schema(NexmarkSchema());
   std::vector<Vector> out;
   out.reserve(columns.size());
   Vector* type_col = nullptr;
   StructOut person, auction, bid;
-  for (int c : columns) out.emplace_back(schema.field(static_cast<size_t>(c)).type, n);
+  for (int c : columns) out.emplace_back(schema->field(static_cast<size_t>(c)).type, n);
   for (size_t k = 0; k < columns.size(); ++k) {
     switch (columns[k]) {
       case kEventTypeColumn: type_col = &out[k]; break;

@@ -283,9 +283,9 @@ ConnectorSpec NexmarkSource::Spec() {
       .Add(OptionSpec::Int("hotAuctionRatio", "2", 1, 1000, "1 - 1/ratio of bids go to a hot auction"))
       .Add(OptionSpec::Int("hotSellersRatio", "4", 1, 1000, "1 - 1/ratio of auctions are by a hot seller"))
       .Add(OptionSpec::Int("hotBiddersRatio", "4", 1, 1000, "1 - 1/ratio of bids are by a hot bidder"))
-      .Add(OptionSpec::Int("avgPersonByteSize", "200", 1, 2000, "average size of a person event"))
-      .Add(OptionSpec::Int("avgAuctionByteSize", "500", 1, 2000, "average size of an auction event"))
-      .Add(OptionSpec::Int("avgBidByteSize", "100", 1, 2000, "average size of a bid event"));
+      .Add(OptionSpec::Int("avgPersonByteSize", "200", 1, 1500, "average size of a person event"))
+      .Add(OptionSpec::Int("avgAuctionByteSize", "500", 1, 1500, "average size of an auction event"))
+      .Add(OptionSpec::Int("avgBidByteSize", "100", 1, 1500, "average size of a bid event"));
   spec.make_source = [](const SourceOptions& options, const Schema&) -> Result<SourcePtr> {
     SLUICE_ASSIGN_OR_RETURN(auto s, NexmarkSource::Make(options));
     return SourcePtr(s);

@@ -24,6 +24,7 @@ Status CheckStateType(const DataType& type, const std::string& what) {
         SLUICE_RETURN_NOT_OK(CheckStateType(f.type, what + " (field " + f.name + ")"));
       }
       return Status::OK();
+    case TypeId::kArray: return CheckStateType(type.element(), what + " (element)");
     default:
       return Status::NotImplemented(what + " of type " + type.ToString() +
                                     " cannot be kept in streaming state yet");
@@ -70,6 +71,12 @@ void EncodeValue(const Vector& v, size_t row, std::string* out) {
     case TypeId::kStruct:
       for (size_t f = 0; f < v.num_children(); ++f) EncodeValue(v.child(f), row, out);
       break;
+    case TypeId::kArray: {
+      const uint32_t* off = v.offsets();
+      Put<uint32_t>(out, off[row + 1] - off[row]);
+      for (uint32_t k = off[row]; k < off[row + 1]; ++k) EncodeValue(v.child(0), k, out);
+      break;
+    }
     default: break;  // rejected by CheckStateType
   }
 }
@@ -124,6 +131,17 @@ Status DecodeValue(std::string_view bytes, size_t* pos, Vector& v, size_t r) {
         SLUICE_RETURN_NOT_OK(DecodeValue(bytes, pos, v.child(f), r));
       }
       return Status::OK();
+    case TypeId::kArray: {
+      uint32_t n = 0;
+      SLUICE_RETURN_NOT_OK(get(&n, 4));
+      SLUICE_RETURN_NOT_OK(need(n));  // every element takes at least its null byte
+      Vector& elements = v.child(0);
+      uint32_t start = v.offsets()[r];
+      elements.Resize(static_cast<size_t>(start) + n);
+      for (uint32_t k = 0; k < n; ++k) SLUICE_RETURN_NOT_OK(DecodeValue(bytes, pos, elements, start + k));
+      v.offsets()[r + 1] = start + n;
+      return Status::OK();
+    }
     case TypeId::kNull: SetRowNull(v, r); return Status::OK();
     default: return Status::NotImplemented("state column of type " + v.type().ToString());
   }

@@ -6,7 +6,9 @@
 // STRING/BINARY a 4-byte length and the bytes; little-endian. A STRUCT is its
 // null byte, then each field encoded the same way (its own null byte, then
 // its value), in field order: a window's STRUCT<start, end> is 1 + 9 + 9
-// bytes. ARRAY is not supported as state yet.
+// bytes. An ARRAY is its null byte, a 4-byte element count, then each
+// element encoded the same way (its null byte, then its value): the state of
+// collect_list / collect_set.
 #pragma once
 
 #include <string>
