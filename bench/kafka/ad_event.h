@@ -28,6 +28,24 @@ inline char* WriteUuid(char* out, uint64_t hi, uint64_t lo) {
   return out;
 }
 
+// splitmix64's finalizer: a well-mixed 64-bit value of `z`.
+inline uint64_t Mix64(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// YSB's campaign model: ad number `ad` (0-based, in the order the loader
+// draws the ad ids) belongs to campaign ad / ads_per_campaign (100 campaigns
+// of 10 ads by default). A campaign's id is a UUID from (seed, campaign
+// number) alone, drawn apart from the events' random stream, so adding the
+// table changes no event. Writes the 36 characters at `out`; returns the end.
+inline char* WriteCampaignId(char* out, uint64_t seed, uint64_t campaign) {
+  const uint64_t base = Mix64(seed ^ 0xca3a16e5ULL) + 2 * campaign;
+  return WriteUuid(out, Mix64(base), Mix64(base + 1));
+}
+
 // Copies the C string `s` to `out`; returns the end.
 inline char* Put(char* out, const char* s) {
   size_t n = std::strlen(s);

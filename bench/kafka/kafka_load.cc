@@ -4,21 +4,34 @@
 //
 //   kafka_load --bootstrap 127.0.0.1:PORT --topic ads --events 5000000
 //
-// An event (about 190 bytes):
+// An event (about 240 bytes):
 //   {"user_id":"<uuid>","page_id":"<uuid>","ad_id":"<uuid>","ad_type":"banner",
 //    "event_type":"view","event_time":"1700000000000","ip_address":"1.2.3.4"}
 // ad_id is drawn from --ads distinct ads (YSB: 100 campaigns x 10 ads),
 // user_id and page_id are random; event_time advances --events-per-ms events
 // per millisecond from --start-ms. The same --seed gives the same events.
+//
+// YSB's campaign model (bench/ysb): --campaign-table FILE writes the static
+// ad -> campaign table the YSB query joins, a CSV "ad_id,campaign_id" with
+// one line per ad: ad k (in the order the ad ids are drawn) belongs to
+// campaign k / --ads-per-campaign (1000 ads / 10 = 100 campaigns).
+//
+// --rate R (events per second) hands event i over at start + i / R (every
+// 1 ms tick, whatever is due) instead of as fast as possible, and then
+// event_time is the wall clock when the event is handed over, which is also
+// its Kafka timestamp (CreateTime): the YSB latency runs.
 #include <librdkafka/rdkafka.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ad_event.h"
@@ -79,7 +92,9 @@ double Seconds(std::chrono::steady_clock::duration d) {
 int main(int argc, char** argv) {
   CLI::App app{"Fill a Kafka topic with Yahoo Streaming Benchmark ad events (JSON)"};
   std::string bootstrap, topic, compression = "none";
-  uint64_t events = 1000000, seed = 42, ads = 1000, events_per_ms = 100;
+  uint64_t events = 1000000, seed = 42, ads = 1000, events_per_ms = 100, ads_per_campaign = 10;
+  double rate = 0;
+  std::string campaign_table;
   int64_t start_ms = 1700000000000;
   int linger_ms = 20, batch_size = 1 << 20;
   std::vector<std::string> extra;
@@ -96,10 +111,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--events-per-ms", events_per_ms, "events per millisecond of event time")
       ->capture_default_str();
+  app.add_option("--ads-per-campaign", ads_per_campaign, "ads per campaign (campaign table)")
+      ->capture_default_str();
+  app.add_option("--campaign-table", campaign_table,
+                 "write the ad -> campaign table here (CSV ad_id,campaign_id with a header)");
+  app.add_option("--rate", rate,
+                 "events per second, event_time = wall clock at hand-over (0: as fast as possible)")
+      ->capture_default_str();
   app.add_option("-X", extra, "extra librdkafka property KEY=VALUE (repeatable)");
   CLI11_PARSE(app, argc, argv);
   if (events_per_ms == 0) events_per_ms = 1;
   if (ads == 0) ads = 1;
+  if (ads_per_campaign == 0) ads_per_campaign = 1;
 
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
@@ -156,11 +179,49 @@ int main(int argc, char** argv) {
     char buf[40];
     a.assign(buf, WriteUuid(buf, rng));
   }
+  if (!campaign_table.empty()) {
+    // Written whole under a temporary name, then renamed.
+    const std::string tmp = campaign_table + ".tmp";
+    {
+      std::ofstream f(tmp, std::ios::trunc);
+      f << "ad_id,campaign_id\n";
+      for (uint64_t k = 0; k < ads; ++k) {
+        char buf[40];
+        f << ad_ids[k] << ','
+          << std::string(buf, sluice_bench::WriteCampaignId(buf, seed, k / ads_per_campaign)) << '\n';
+      }
+      if (!f.good()) {
+        std::fprintf(stderr, "kafka_load: cannot write %s\n", tmp.c_str());
+        return 1;
+      }
+    }
+    if (std::rename(tmp.c_str(), campaign_table.c_str()) != 0) {
+      std::fprintf(stderr, "kafka_load: cannot rename %s\n", tmp.c_str());
+      return 1;
+    }
+  }
 
   auto t0 = std::chrono::steady_clock::now();
   uint64_t bytes = 0;
   char buf[512];
+  double max_behind_ms = 0;
   for (uint64_t i = 0; i < events; ++i) {
+    int64_t event_ms = start_ms + static_cast<int64_t>(i / events_per_ms);
+    if (rate > 0) {
+      // Event i is due at t0 + i / rate: sleep until it is (1 ms ticks: the
+      // events due meanwhile go out together), then stamp it with the clock.
+      const auto due = t0 + std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(i) * 1e9 / rate));
+      auto now = std::chrono::steady_clock::now();
+      if (due > now) {
+        rd_kafka_poll(rk, 0);
+        std::this_thread::sleep_until(std::max(due, now + std::chrono::milliseconds(1)));
+        now = std::chrono::steady_clock::now();
+      }
+      max_behind_ms = std::max(max_behind_ms, std::chrono::duration<double, std::milli>(now - due).count());
+      event_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    }
     char* p = buf;
     p = Put(p, "{\"user_id\":\"");
     p = WriteUuid(p, rng);
@@ -176,15 +237,15 @@ int main(int argc, char** argv) {
     p = Put(p, "\",\"event_type\":\"");
     p = Put(p, kEventTypes[(r >> 40) % 3]);
     p = Put(p, "\",\"event_time\":\"");
-    p += std::snprintf(p, 32, "%lld", static_cast<long long>(start_ms + static_cast<int64_t>(i / events_per_ms)));
+    p += std::snprintf(p, 32, "%lld", static_cast<long long>(event_ms));
     p = Put(p, "\",\"ip_address\":\"1.2.3.4\"}");
     size_t len = static_cast<size_t>(p - buf);
     bytes += len;
     for (;;) {
       e = rd_kafka_producev(rk, RD_KAFKA_V_RKT(rkt),
                             RD_KAFKA_V_PARTITION(static_cast<int32_t>(i % partitions)),
-                            RD_KAFKA_V_VALUE(buf, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                            RD_KAFKA_V_END);
+                            RD_KAFKA_V_VALUE(buf, len), RD_KAFKA_V_TIMESTAMP(rate > 0 ? event_ms : 0),
+                            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
       rd_kafka_poll(rk, 5);
     }
@@ -213,6 +274,10 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(events), bytes / 1e6, events ? double(bytes) / events : 0.0,
       topic.c_str(), partitions, compression.c_str(), secs, Seconds(t_enqueued - t0), events / secs,
       bytes / 1e6 / secs);
+  if (rate > 0) {
+    std::printf("kafka_load: fixed rate %.0f events/s asked, latest hand-over %.2f ms after due\n", rate,
+                max_behind_ms);
+  }
   if (g_delivery_errors.load() != 0) {
     std::fprintf(stderr, "kafka_load: %llu events were NOT delivered (first error: %s)\n",
                  static_cast<unsigned long long>(g_delivery_errors.load()), g_first_error.c_str());

@@ -121,6 +121,25 @@ struct StreamingQueryProgress {
   std::string prettyJson() const;
 };
 
+// One operator of a batch's physical plan and what it did in that batch
+// (docs/ui.md): the rows its partitions returned and the time spent in its
+// own code (not its children's), summed over its partitions.
+struct PlanOperatorMetrics {
+  std::string name;    // "StatefulAggregate"
+  std::string detail;  // its arguments, as explain() prints them
+  int64_t numOutputRows = 0;
+  double timeMs = 0;
+  std::vector<PlanOperatorMetrics> children;
+};
+
+// The plan of the last batch that ran.
+struct StreamingQueryPlan {
+  int64_t batchId = -1;  // -1: no batch has run
+  std::string logical;   // the optimized logical plan, one node per line
+  std::string physical;  // as explain()
+  std::vector<PlanOperatorMetrics> operators;  // the root (its children nested)
+};
+
 struct StreamingQueryStatus {
   std::string message = "Initializing";
   bool isDataAvailable = false;
@@ -183,6 +202,8 @@ class StreamingQuery {
   std::optional<Status> exception() const;
   // Explain of the most recent batch's physical plan.
   std::string explain() const;
+  // The last batch's plans with per-operator row counts and times.
+  StreamingQueryPlan lastPlan() const;
 
  private:
   // The runner (engine side: src/stream/streaming_query_internal.h).

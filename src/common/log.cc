@@ -65,17 +65,44 @@ std::vector<LogCapture*>& Captures() {
   return captures;
 }
 
+// The keeper of a terminal line (SetLogLineKeeper): the flag is the fast
+// path when there is none; the mutex is held while a line goes through one.
+std::atomic<bool> g_has_keeper{false};
+std::mutex& KeeperMutex() {
+  static std::mutex mu;
+  return mu;
+}
+LogLineKeeper* g_keeper = nullptr;  // GUARDED_BY(KeeperMutex())
+
 }  // namespace
+
+void SetLogLineKeeper(LogLineKeeper* keeper) {
+  std::lock_guard<std::mutex> l(KeeperMutex());
+  g_keeper = keeper;
+  g_has_keeper.store(keeper != nullptr, std::memory_order_release);
+}
 
 namespace log_internal {
 
 std::atomic<int> level{InitialLevel()};
 
 void Write(LogLevel lvl, std::string_view component, std::string_view message) {
-  if (component.empty()) {
-    Logger().log(ToSpdlog(lvl), "{}", message);
+  auto write = [&] {
+    if (component.empty()) {
+      Logger().log(ToSpdlog(lvl), "{}", message);
+    } else {
+      Logger().log(ToSpdlog(lvl), "[{}] {}", component, message);
+    }
+  };
+  if (g_has_keeper.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> l(KeeperMutex());
+    if (g_keeper != nullptr) {
+      g_keeper->WriteAbove(write);
+    } else {
+      write();
+    }
   } else {
-    Logger().log(ToSpdlog(lvl), "[{}] {}", component, message);
+    write();
   }
   std::lock_guard<std::mutex> l(CaptureMutex());
   if (Captures().empty()) return;

@@ -69,6 +69,19 @@ void LogError(std::string_view component, fmt::format_string<Args...> format, Ar
   Log(LogLevel::kError, component, format, std::forward<Args>(args)...);
 }
 
+// A line kept at the bottom of a terminal (`sluice run`'s progress line):
+// while one is set, every log line is written through WriteAbove, which
+// clears the kept line, calls `write` (the log line) and draws the kept line
+// again below it, so log lines print above it instead of breaking it.
+class LogLineKeeper {
+ public:
+  virtual ~LogLineKeeper() = default;
+  virtual void WriteAbove(const std::function<void()>& write) = 0;
+};
+// Sets the keeper (null: none). Setting null waits for a log line being
+// written through the old one, so the old one may then be destroyed.
+void SetLogLineKeeper(LogLineKeeper* keeper);
+
 // Rate limit for a message repeated by a polling loop ("topic 'x' does not
 // exist" while a source waits for it): Ready() is true at the first call and
 // then once `interval_ms` has passed since it was last true. Thread-safe.

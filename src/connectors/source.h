@@ -110,6 +110,11 @@ class Source {
   // when the source cannot count them cheaply. Adaptive batch sizing reads
   // it after each LatestOffset to see whether the input backs up.
   virtual int64_t AvailableRows() const { return -1; }
+  // The offset of everything available at the last LatestOffset call, before
+  // `limit` cut it (Spark's reportLatestOffset): the progress record's
+  // latestOffset, so that latestOffset - endOffset is how far the query is
+  // behind (the Kafka lag). nullopt: the end LatestOffset returned is used.
+  virtual std::optional<std::string> ReportLatestOffset() const { return std::nullopt; }
   // Read limit from the source's options (maxFilesPerTrigger...), used by
   // triggers that rate-limit (default, processing time, available-now).
   virtual ReadLimit DefaultReadLimit() const { return ReadLimit::All(); }

@@ -9,6 +9,7 @@
 // partitions in parallel and usually produce one partition.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,6 +29,35 @@ namespace sluice {
 
 // One execution of a physical plan (a batch query, or one micro-batch). It
 // outlives every stream opened with it.
+class PhysicalOperator;
+
+// What each operator of one execution did: the rows its partition streams
+// returned and the time spent in its own Open and Next calls (not in its
+// children's calls made from the same thread), summed over its partitions.
+// Each stream counts in plain fields and adds them here once, when it ends
+// or is destroyed, so the cost per batch of rows is two clock reads.
+struct OperatorStats {
+  int64_t num_output_rows = 0;
+  int64_t num_output_batches = 0;
+  int64_t time_nanos = 0;
+  int64_t partitions_opened = 0;
+};
+
+class OperatorMetrics {
+ public:
+  struct Slot {
+    std::atomic<int64_t> rows{0}, batches{0}, nanos{0}, partitions{0};
+  };
+  // The slot of `op`, created at first use (a lock: once per partition opened).
+  Slot* For(const PhysicalOperator* op);
+  // What `op` did so far (zeros if it never ran).
+  OperatorStats Get(const PhysicalOperator* op) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<const PhysicalOperator*, std::unique_ptr<Slot>> slots_;
+};
+
 struct ExecContext {
   EvalContext eval;
   // Threads a blocking operator may use to drain its children (0 = all of the
@@ -38,6 +68,10 @@ struct ExecContext {
   // Where operators and scans add the time of their phases (a Kafka scan's
   // fetch waits); null: not measured (batch queries).
   PhaseTimes* phase_times = nullptr;
+  // Where Execute() counts each operator's rows and time; null: not counted
+  // (batch queries). Micro-batches count (the plan of the last batch, with
+  // these, is what the monitoring UI shows).
+  OperatorMetrics* metrics = nullptr;
 
   // State that all partitions of one operator share within this execution
   // (a hash join's build side): created by `make` on first use, then the same
@@ -75,7 +109,11 @@ class PhysicalOperator {
   const std::vector<PhysicalOperatorPtr>& children() const { return children_; }
 
   virtual int num_partitions() const = 0;
+  // Operators implement Open; whoever runs a partition (a parent operator,
+  // CollectAll, ForEachBatch) calls Execute, which is Open plus the counts of
+  // ctx->metrics when it is set.
   virtual Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const = 0;
+  Result<std::unique_ptr<BatchStream>> Execute(int partition, ExecContext* ctx) const;
 
   // "HashAggregate", "FileScan json"...
   virtual std::string name() const = 0;

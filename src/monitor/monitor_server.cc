@@ -345,20 +345,40 @@ std::optional<std::string> MonitorServer::ProgressJson(const std::string& id, in
   return w.Take();
 }
 
+namespace {
+
+void WriteOperator(JsonWriter& w, const PlanOperatorMetrics& op) {
+  w.BeginObject();
+  w.Key("name").String(op.name);
+  w.Key("detail").String(op.detail);
+  w.Key("numOutputRows").Int(op.numOutputRows);
+  w.Key("timeMs").Double(op.timeMs);
+  w.Key("children").BeginArray();
+  for (const auto& c : op.children) WriteOperator(w, c);
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
 std::optional<std::string> MonitorServer::PlanJson(const std::string& id) const {
   auto q = impl_->Find(id);
   if (!q) return std::nullopt;
-  auto last = q->lastProgress();
+  StreamingQueryPlan plan = q->lastPlan();
   JsonWriter w;
   w.BeginObject();
   w.Key("id").String(id);
   w.Key("batchId");
-  if (last) {
-    w.Int(last->batchId);
+  if (plan.batchId >= 0) {
+    w.Int(plan.batchId);
   } else {
     w.Null();
   }
-  w.Key("plan").String(q->explain());
+  w.Key("logical").String(plan.logical);
+  w.Key("physical").String(plan.physical);
+  w.Key("operators").BeginArray();
+  for (const auto& op : plan.operators) WriteOperator(w, op);
+  w.EndArray();
   w.EndObject();
   return w.Take();
 }

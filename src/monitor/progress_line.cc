@@ -27,6 +27,16 @@ std::string FormatProgressLine(const StreamingQueryProgress& p) {
   return line;
 }
 
+ProgressLine::~ProgressLine() {
+  if (kept_) SetLogLineKeeper(nullptr);
+  Finish();
+}
+
+void ProgressLine::Keep() {
+  kept_ = true;
+  SetLogLineKeeper(this);
+}
+
 void ProgressLine::onQueryProgress(const StreamingQueryProgress& p) {
   std::string line = FormatProgressLine(p);
   std::lock_guard<std::mutex> l(mu_);
@@ -34,6 +44,21 @@ void ProgressLine::onQueryProgress(const StreamingQueryProgress& p) {
   std::fprintf(out_, "\r%s\x1b[K", line.c_str());
   std::fflush(out_);
   open_ = true;
+  text_ = std::move(line);
+}
+
+void ProgressLine::WriteAbove(const std::function<void()>& write) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (open_) {
+    // The row cleared: the log line takes it, and ends with a newline.
+    std::fputs("\r\x1b[K", out_);
+    std::fflush(out_);
+  }
+  write();
+  if (open_) {
+    std::fprintf(out_, "\r%s\x1b[K", text_.c_str());
+    std::fflush(out_);
+  }
 }
 
 void ProgressLine::Finish() {

@@ -1352,9 +1352,12 @@ Result<LogicalPlanPtr> Binder::ApplyTimeWindow(LogicalPlanPtr input, const std::
     ts = *cast;
   }
   std::optional<int64_t> delay;
-  if (ts->kind == ExprKind::kColumnRef && ts->column_index >= 0 &&
-      static_cast<size_t>(ts->column_index) < scope.columns.size()) {
-    delay = scope.columns[static_cast<size_t>(ts->column_index)].watermark_delay_ms;
+  // window_time(w) of a window carrying a watermark carries it too.
+  const ExprPtr& ts_col =
+      ts->kind == ExprKind::kCall && ts->name == "window_time" && ts->args.size() == 1 ? ts->args[0] : ts;
+  if (ts_col->kind == ExprKind::kColumnRef && ts_col->column_index >= 0 &&
+      static_cast<size_t>(ts_col->column_index) < scope.columns.size()) {
+    delay = scope.columns[static_cast<size_t>(ts_col->column_index)].watermark_delay_ms;
   }
   // The window column is nullable: it is NULL for rows without a window
   // until the filter at the end drops them.

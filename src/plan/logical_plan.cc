@@ -267,7 +267,8 @@ LogicalPlanPtr MakeDeduplicate(LogicalPlanPtr child, std::vector<int> columns, b
 void PropagateWatermarkDelay(const std::vector<LogicalColumn>& input, const std::vector<ExprPtr>& exprs,
                              std::vector<LogicalColumn>* output) {
   for (size_t i = 0; i < exprs.size() && i < output->size(); ++i) {
-    const ExprPtr& e = exprs[i];
+    ExprPtr e = exprs[i];
+    if (e && e->kind == ExprKind::kCall && e->name == "window_time" && e->args.size() == 1) e = e->args[0];
     if (!e || e->kind != ExprKind::kColumnRef || (*output)[i].watermark_delay_ms) continue;
     if (e->column_index < 0 || static_cast<size_t>(e->column_index) >= input.size()) continue;
     (*output)[i].watermark_delay_ms = input[static_cast<size_t>(e->column_index)].watermark_delay_ms;

@@ -160,7 +160,9 @@ LogicalPlanPtr MakeDeduplicate(LogicalPlanPtr child, std::vector<int> columns, b
                                int state_operator_id = -1);
 // Event-time metadata through a Project or an Aggregate: an output column
 // that is a plain reference to an input column with watermark_delay_ms
-// gets it too (unless already set); the constructors above call it.
+// gets it too (unless already set), and so does window_time(w) of such a
+// window column (Spark 3.4: the event time of an aggregation's output rows,
+// for a second aggregation over them); the constructors above call it.
 void PropagateWatermarkDelay(const std::vector<LogicalColumn>& input, const std::vector<ExprPtr>& exprs,
                              std::vector<LogicalColumn>* output);
 LogicalPlanPtr MakeExpand(LogicalPlanPtr child, std::vector<std::vector<ExprPtr>> sets,

@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <map>
+#include <set>
 
 #include "exec/operators/expand_operator.h"
 #include "exec/operators/filter_project_operator.h"
@@ -90,7 +91,16 @@ AggregateInput LayOutAggregateInput(const LogicalPlan& p) {
 // state schema shows `count(1) AS n`, not only `count(1)`).
 struct PlanContext : PhysicalPlannerOptions {
   std::map<const LogicalPlan*, std::vector<std::string>> aggregate_aliases;
+  // Stateful Aggregates with another stateful operator above them: they run
+  // in append mode whatever the query's output mode (Spark 3.4+: every
+  // stateful operator but the last emits final rows only).
+  std::set<const LogicalPlan*> append_aggregates;
 };
+
+void FindAppendAggregates(const LogicalPlan& p, bool stateful_above, PlanContext* ctx) {
+  if (stateful_above && p.kind == LogicalKind::kAggregate && p.stateful()) ctx->append_aggregates.insert(&p);
+  for (const auto& c : p.children) FindAppendAggregates(*c, stateful_above || p.stateful(), ctx);
+}
 
 // Fills ctx->aggregate_aliases for the stateful Aggregates of `p`.
 void FindAggregateAliases(const LogicalPlan& p, PlanContext* ctx) {
@@ -159,7 +169,14 @@ Result<PhysicalOperatorPtr> PlanAggregate(const LogicalPlan& p, const PlanContex
   std::vector<DataType> key_types;
   for (size_t k = 0; k < in.keys.size(); ++k) key_types.push_back(in.schema.field(k).type);
   SLUICE_RETURN_NOT_OK(StatefulAggregateOperator::Validate(key_types, in.calls));
+  bool distinct = false;
+  for (const auto& c : in.calls) distinct |= c.distinct;
+  if (distinct && p.session_window_group >= 0) {
+    return Status::AnalysisError(
+        "Distinct aggregations are not supported with session windows on streaming DataFrames/Datasets");
+  }
   StatefulOperatorStateInfo info{PropagateWatermarks(*options.stateful, {proj}), p.state_operator_id};
+  if (options.append_aggregates.count(&p) > 0) info.batch.output_mode = StatefulOutputMode::kAppend;
   StateSchema schema = AggregateStateSchema(p, in, options);
   // The event-time key: the grouping column carrying a watermark.
   int event_time_key = -1;
@@ -509,7 +526,10 @@ Result<PhysicalOperatorPtr> Plan(const LogicalPlanPtr& plan, const PlanContext& 
 Result<PhysicalOperatorPtr> PlanPhysical(const LogicalPlanPtr& plan, const PhysicalPlannerOptions& options) {
   PlanContext ctx;
   static_cast<PhysicalPlannerOptions&>(ctx) = options;
-  if (ctx.stateful) FindAggregateAliases(*plan, &ctx);
+  if (ctx.stateful) {
+    FindAggregateAliases(*plan, &ctx);
+    FindAppendAggregates(*plan, false, &ctx);
+  }
   return Plan(plan, ctx);
 }
 

@@ -64,7 +64,7 @@ class CountingTable : public TableSource {
         : PhysicalOperator(child->output_schema(), {child}), counter_(std::move(counter)) {}
     int num_partitions() const override { return children()[0]->num_partitions(); }
     Result<std::unique_ptr<BatchStream>> Open(int partition, ExecContext* ctx) const override {
-      SLUICE_ASSIGN_OR_RETURN(auto in, children()[0]->Open(partition, ctx));
+      SLUICE_ASSIGN_OR_RETURN(auto in, children()[0]->Execute(partition, ctx));
       return std::unique_ptr<BatchStream>(std::make_unique<Stream>(std::move(in), counter_));
     }
     std::string name() const override { return "CountRows"; }
@@ -87,6 +87,20 @@ class CountingTable : public TableSource {
   std::shared_ptr<std::atomic<int64_t>> counter_;
 };
 
+std::atomic<int> g_batch_log_level{static_cast<int>(LogLevel::kInfo)};
+
+// The operator and its subtree with what each did in the execution `m` counted.
+PlanOperatorMetrics OperatorTree(const PhysicalOperator& op, const OperatorMetrics& m) {
+  PlanOperatorMetrics out;
+  out.name = op.name();
+  out.detail = op.details();
+  OperatorStats st = m.Get(&op);
+  out.numOutputRows = st.num_output_rows;
+  out.timeMs = static_cast<double>(st.time_nanos) / 1e6;
+  for (const auto& c : op.children()) out.children.push_back(OperatorTree(*c, m));
+  return out;
+}
+
 // Microseconds to milliseconds, rounding down (also before the epoch).
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 
@@ -97,6 +111,10 @@ int64_t MonoMicros() {
 }
 
 }  // namespace
+
+void SetBatchLogLevel(LogLevel level) {
+  g_batch_log_level.store(static_cast<int>(level), std::memory_order_relaxed);
+}
 
 std::string FormatIsoTimestamp(int64_t millis) {
   std::time_t secs = static_cast<std::time_t>(millis / 1000);
@@ -186,7 +204,8 @@ Status MicroBatchExecution::Start() {
     if (p->stateful()) {
       switch (p->kind) {
         case LogicalKind::kAggregate:
-          acts_on_watermark_ |= config_.mode != OutputMode::kComplete;
+          // (Below another aggregation it runs in append mode, in any mode.)
+          acts_on_watermark_ |= config_.mode != OutputMode::kComplete || CountStreamingAggregates(*plan_) > 1;
           break;
         case LogicalKind::kJoin: {
           EquiJoinCondition split = SplitEquiJoinCondition(*p);
@@ -413,8 +432,11 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
       auto r = sources_[i]->LatestOffset(committed_[i], limit);
       if (!r.ok()) return r.status().WithContext("latestOffset of " + source_descriptions_[i]);
       trigger_available_[i] = sources_[i]->AvailableRows();
-      latest[i] = *r;
-      end[i] = latest[i] ? latest[i] : committed_[i];
+      end[i] = *r ? *r : committed_[i];
+      // The progress record's latestOffset: all that is available, before
+      // the read limit (Spark's reportLatestOffset), when the source knows it.
+      auto reported = sources_[i]->ReportLatestOffset();
+      latest[i] = reported ? reported : *r;
       if (end[i] && end[i] != committed_[i]) has_data = true;
     }
     int64_t after_latest = MonoMicros();
@@ -492,11 +514,12 @@ Status MicroBatchExecution::CompleteBatch() {
   }
   last_trigger_start_micros_ = trigger_start;
   // The batch is committed (commit log durable): one line per batch.
-  if (LogEnabled(LogLevel::kInfo)) {
+  const auto batch_level = static_cast<LogLevel>(g_batch_log_level.load(std::memory_order_relaxed));
+  if (LogEnabled(batch_level)) {
     int64_t state_rows = 0;
     for (const auto& op : progress.stateOperators) state_rows += op.numRowsTotal;
-    LogInfo("stream", "query {} batch {}: {} input rows in {} ms, {} state rows", QueryLabel(), progress.batchId,
-            progress.numInputRows, progress.durationMs["triggerExecution"], state_rows);
+    Log(batch_level, "stream", "query {} batch {}: {} input rows in {} ms, {} state rows", QueryLabel(),
+        progress.batchId, progress.numInputRows, progress.durationMs["triggerExecution"], state_rows);
   }
   PostProgress(std::move(progress));
   return Status::OK();
@@ -603,6 +626,9 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   ExecContext ctx;
   ctx.cancel = cancel_.get();
   ctx.phase_times = &phases;
+  // Rows and time per operator: the plan of the last batch in the UI.
+  OperatorMetrics operator_metrics;
+  ctx.metrics = &operator_metrics;
   // current_timestamp() is the batch's logged timestamp, so that a replay
   // after a crash computes what the first attempt computed.
   ctx.eval.now_micros = timestamp_ms * 1000;
@@ -663,6 +689,17 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   }
   SLUICE_KILL_POINT("after_sink");
   int64_t sink_done = MonoMicros();
+  {
+    // Every stream of the batch has ended (the writer is committed): the
+    // operators' counts are final.
+    StreamingQueryPlan plan_metrics;
+    plan_metrics.batchId = batch_id;
+    plan_metrics.logical = std::move(planned_logical_);
+    plan_metrics.physical = physical->ToTreeString();
+    plan_metrics.operators.push_back(OperatorTree(*physical, operator_metrics));
+    std::lock_guard<std::mutex> l(mu_);
+    last_plan_metrics_ = std::move(plan_metrics);
+  }
   phases.Add("addBatch", sink_done - planned);
 
   // Rows per source (numInputRows), and what adaptive batch sizing learns
@@ -739,6 +776,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
 
 Result<PhysicalOperatorPtr> MicroBatchExecution::PlanBatch(int64_t batch_id, const LogicalPlanPtr& plan) {
   SLUICE_ASSIGN_OR_RETURN(auto optimized, Optimize(plan));
+  planned_logical_ = optimized->ToTreeString();
   PhysicalPlannerOptions options;
   StatefulBatchInfo& state = options.stateful.emplace();
   state.checkpoint = state_.get();
@@ -1038,6 +1076,11 @@ std::optional<Status> MicroBatchExecution::error() const {
 std::string MicroBatchExecution::last_plan() const {
   std::lock_guard<std::mutex> l(mu_);
   return last_plan_;
+}
+
+StreamingQueryPlan MicroBatchExecution::last_plan_metrics() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return last_plan_metrics_;
 }
 
 }  // namespace sluice

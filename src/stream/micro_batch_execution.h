@@ -61,6 +61,7 @@
 #include "connectors/sink.h"
 #include "connectors/source.h"
 #include "env/clock.h"
+#include "sluice/log.h"
 #include "sluice/streaming.h"
 #include "exec/stateful/state_checkpoint.h"
 #include "stream/batch_size_controller.h"
@@ -162,6 +163,8 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   std::vector<StreamingQueryProgress> recent_progress() const;
   std::optional<Status> error() const;
   std::string last_plan() const;
+  // The last batch's logical and physical plan with the operators' counts.
+  StreamingQueryPlan last_plan_metrics() const;
   // Next batch id to run (tests).
   int64_t next_batch_id() const { return next_batch_id_; }
 
@@ -289,6 +292,9 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   StreamingQueryStatus status_;    // GUARDED_BY(mu_)
   std::deque<StreamingQueryProgress> progress_;  // GUARDED_BY(mu_)
   std::string last_plan_;          // GUARDED_BY(mu_)
+  StreamingQueryPlan last_plan_metrics_;  // GUARDED_BY(mu_)
+  // The optimized logical plan of the batch being planned (runner thread).
+  std::string planned_logical_;
   // The checkpoint log writes (offsets, commits, purges) run here. Last, so
   // that it is destroyed (its thread joined) before the logs it writes.
   std::unique_ptr<CheckpointLogWriter> log_writer_ = std::make_unique<CheckpointLogWriter>();
@@ -297,6 +303,11 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
 // Spark's error class of an error message: the [NAME] it starts with, after
 // any "<context>: " prefixes the engine added; nullopt when it has none.
 std::optional<std::string> ErrorClassOf(const std::string& message);
+
+// The level of the runner's log line per batch ("query 'q' batch 3: 10 input
+// rows in 2 ms, ..."): info by default. `sluice run` lowers it to debug while
+// its progress line shows the same numbers; other log lines keep their level.
+void SetBatchLogLevel(LogLevel level);
 
 // ISO 8601 UTC with milliseconds: "2024-05-01T12:00:00.000Z".
 std::string FormatIsoTimestamp(int64_t millis);

@@ -220,6 +220,7 @@ Status StreamingQuery::processAllAvailable() const { return exec_->ProcessAllAva
 Status StreamingQuery::stop() const { return exec_->Stop(); }
 std::optional<Status> StreamingQuery::exception() const { return exec_->error(); }
 std::string StreamingQuery::explain() const { return exec_->last_plan(); }
+StreamingQueryPlan StreamingQuery::lastPlan() const { return exec_->last_plan_metrics(); }
 
 // --- StreamingQueryManager ---
 

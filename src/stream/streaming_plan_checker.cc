@@ -22,13 +22,48 @@ void CountAggs(const LogicalPlan& p, int* n) {
   for (const auto& c : p.children) CountAggs(*c, n);
 }
 
-// A Join of two streams (Spark's rules): append mode only; inner joins
+bool GroupsByEventTime(const LogicalPlan& agg) {
+  for (size_t g = 0; g < agg.groups.size(); ++g) {
+    if (agg.output[g].watermark_delay_ms) return true;
+  }
+  return false;
+}
+
+// Chained aggregations (Spark 3.4+): an aggregation with a stateful
+// operator above it (an aggregation, a stream-stream join) emits in append
+// semantics (a group once, final, when the watermark passes its event
+// time), so it must group by a column or a window carrying a watermark, and
+// may not be a session window (not planned below another operator yet).
+Status CheckChainedAggregates(const LogicalPlan& p, bool stateful_above) {
+  bool here = p.kind == LogicalKind::kAggregate && Streaming(p);
+  if (here && stateful_above) {
+    if (p.session_window_group >= 0) {
+      return Status::AnalysisError("A session window aggregation below another stateful operator is not supported");
+    }
+    if (!GroupsByEventTime(p)) {
+      return Status::AnalysisError(
+          "A streaming aggregation below another stateful operator (an aggregation, a stream-stream join) must "
+          "group by a column or window that carries a watermark (withWatermark / WATERMARK): it emits each group "
+          "once, when the watermark passes it, as in append mode; carry its event time up with "
+          "window_time(window)");
+    }
+  }
+  // (A deduplication above an aggregation is refused by Check.)
+  const bool stateful = here || (p.kind == LogicalKind::kJoin && Streaming(*p.children[0]) &&
+                                 Streaming(*p.children[1]));
+  for (const auto& c : p.children) SLUICE_RETURN_NOT_OK(CheckChainedAggregates(*c, stateful_above || stateful));
+  return Status::OK();
+}
+
+// A Join of two streams (Spark's rules): append mode only (or below a
+// streaming aggregation, which takes its rows in append semantics and may
+// itself run in any mode: nothing below it retracts a row); inner joins
 // always; outer and left semi joins need a watermark on a join key, or a range condition
 // that bounds the preserved side's event time by the other side's
 // watermarked event time (for a full outer join, one side's suffices, as
 // in Spark); left anti is not supported.
-Status CheckStreamStreamJoin(const LogicalPlan& p, OutputMode mode) {
-  if (mode != OutputMode::kAppend) {
+Status CheckStreamStreamJoin(const LogicalPlan& p, OutputMode mode, bool agg_above) {
+  if (mode != OutputMode::kAppend && !agg_above) {
     return Status::AnalysisError(std::string("Join between two streaming DataFrames/Datasets is not supported in ") +
                                  OutputModeName(mode) + " output mode, only in Append output mode");
   }
@@ -63,9 +98,11 @@ Status CheckStreamStreamJoin(const LogicalPlan& p, OutputMode mode) {
   return Status::OK();
 }
 
-// Walks the plan; `below_agg`: some streaming aggregate is below this node.
-Status Check(const LogicalPlan& p, OutputMode mode, bool has_agg) {
-  for (const auto& c : p.children) SLUICE_RETURN_NOT_OK(Check(*c, mode, has_agg));
+// Walks the plan; `has_agg`: the plan has a streaming aggregate; `agg_above`:
+// one is above this node.
+Status Check(const LogicalPlan& p, OutputMode mode, bool has_agg, bool agg_above) {
+  const bool agg_here = p.kind == LogicalKind::kAggregate && Streaming(p);
+  for (const auto& c : p.children) SLUICE_RETURN_NOT_OK(Check(*c, mode, has_agg, agg_above || agg_here));
   if (!Streaming(p)) return Status::OK();
   switch (p.kind) {
     case LogicalKind::kSort:
@@ -103,7 +140,7 @@ Status Check(const LogicalPlan& p, OutputMode mode, bool has_agg) {
     }
     case LogicalKind::kJoin: {
       bool l = Streaming(*p.children[0]), r = Streaming(*p.children[1]);
-      if (l && r) return CheckStreamStreamJoin(p, mode);
+      if (l && r) return CheckStreamStreamJoin(p, mode, agg_above);
       if ((l && p.join_type != JoinType::kInner && p.join_type != JoinType::kLeftOuter &&
            p.join_type != JoinType::kLeftSemi && p.join_type != JoinType::kLeftAnti) ||
           (r && p.join_type != JoinType::kInner && p.join_type != JoinType::kRightOuter)) {
@@ -145,9 +182,7 @@ Status CheckStreamingPlan(const LogicalPlan& analyzed, OutputMode mode) {
     return Status::AnalysisError("writeStream needs a streaming DataFrame (one read with readStream)");
   }
   int aggs = CountStreamingAggregates(plan);
-  if (aggs > 1) {
-    return Status::AnalysisError("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets");
-  }
+  SLUICE_RETURN_NOT_OK(CheckChainedAggregates(plan, false));
   if (aggs == 1 && mode == OutputMode::kAppend && !AggregateHasWatermark(plan)) {
     return Status::AnalysisError(
         "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets "
@@ -164,7 +199,7 @@ Status CheckStreamingPlan(const LogicalPlan& analyzed, OutputMode mode) {
     // upserted by key.
     return Status::AnalysisError("Update output mode not supported for session window on streaming DataFrames/DataSets");
   }
-  return Check(plan, mode, aggs > 0);
+  return Check(plan, mode, aggs > 0, false);
 }
 
 }  // namespace sluice

@@ -193,8 +193,35 @@ def main():
 
         status, body = get(base + f"api/v1/streaming/queries/{qid}/plan")
         plan = json.loads(body)
-        check(status == 200 and "StatefulAggregate" in plan["plan"] and "RateScan" in plan["plan"],
+        check(status == 200 and "StatefulAggregate" in plan["physical"] and "RateScan" in plan["physical"],
               "plan names the operators")
+        check("Aggregate" in plan["logical"] and "Relation events" in plan["logical"], "the logical plan")
+        # The operators with their counts for the plan's batch: the scan's rows
+        # are that batch's numInputRows in the progress file (counted by the
+        # source's offsets, not by the operator metrics), the aggregation's
+        # are the 10 groups of value % 10 (complete mode: every group).
+        wait_records(progress, plan["batchId"] + 1)
+        rec = {r["batchId"]: r for r in records(progress)}.get(plan["batchId"])
+        ops = []
+
+        def walk(o, depth):
+            ops.append((depth, o))
+            for c in o["children"]:
+                walk(c, depth + 1)
+        for o in plan["operators"]:
+            walk(o, 0)
+        by_name = {o["name"].split()[0]: o for _, o in ops}
+        check(len(plan["operators"]) == 1 and set(by_name) >= {"RateScan", "StatefulAggregate"},
+              f"operators {list(by_name)}")
+        check(all(set(o) == {"name", "detail", "numOutputRows", "timeMs", "children"} for _, o in ops),
+              "each operator has name, detail, numOutputRows, timeMs, children")
+        check(all(o["timeMs"] >= 0 for _, o in ops), "times are not negative")
+        if rec and "RateScan" in by_name and "StatefulAggregate" in by_name:
+            check(by_name["RateScan"]["numOutputRows"] == rec["numInputRows"],
+                  f"scan rows {by_name['RateScan']['numOutputRows']} = batch {plan['batchId']}'s numInputRows "
+                  f"{rec['numInputRows']}")
+            check(by_name["StatefulAggregate"]["numOutputRows"] == 10, "the aggregation returns 10 groups")
+            check(ops[0][1]["numOutputRows"] == 10, "the root returns 10 rows")
         status, body = get(base + "api/v1/environment")
         envj = json.loads(body)
         check(status == 200 and envj["version"] and envj["options"].get("job", "").endswith("q.sql"),

@@ -61,8 +61,20 @@ START STREAMING QUERY counts INTO out OUTPUT MODE complete CHECKPOINT LOCATION '
     check(rc == 0, f"exit 0 ({rc})")
     lines = re.findall(r"\r(counts batch (\d+): 10 rows, in \d+ rows/s, processed \d+ rows/s, \d+ ms, 3 state rows)\x1b\[K",
                        out)
-    check([int(b) for _, b in lines] == [0, 1, 2], f"one rewritten line per batch: {out!r}")
-    check("[stream]" not in out, "no log line per batch beside the progress line")
+    # One line per batch, rewritten; a log line printed above it draws the
+    # same line again (batch 2 after "stopped" below).
+    ids = [int(b) for _, b in lines]
+    check([b for i, b in enumerate(ids) if i == 0 or ids[i - 1] != b] == [0, 1, 2],
+          f"one rewritten line per batch: {out!r}")
+    check(not re.search(r"\[stream\] query 'counts' batch", out), "no log line per batch beside the progress line")
+    # The line does not lower the log level of other components: their info
+    # lines still print, above the line (it is cleared, the log line written,
+    # the line drawn again below it).
+    check(re.search(r"info[^\n]*\[stream\] query 'counts' started", out) is not None,
+          f"info lines of other components still print: {out!r}")
+    check(re.search(r"\r\x1b\[K[^\r\n]*info[^\r\n]*\[stream\] query 'counts' stopped[^\r\n]*\r?\n"
+                    r"\rcounts batch 2: ", out) is not None,
+          f"a log line while the progress line shows: the line cleared, the log line, the line again: {out!r}")
     check(out.endswith("\n") or out.endswith("\r\n"), "the line is ended at exit")
 
     out, rc = run_on_pty(["run", job.replace("job.sql", "job.sql"), "--max-batches", "1", "--no-ui", "--quiet"])

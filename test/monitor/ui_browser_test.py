@@ -191,6 +191,8 @@ class DomFacts(html.parser.HTMLParser):
         super().__init__()
         self.charts, self.operators, self.batch_rows, self.body, self.query_rows = {}, [], 0, {}, 0
         self._tbody = None
+        # The cells of each plan row (operator, detail, rows, time ms).
+        self.operator_cells, self._in_op_row = [], False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -202,10 +204,23 @@ class DomFacts(html.parser.HTMLParser):
             self._table = a.get("id")
         if tag == "tr" and "data-operator" in a:
             self.operators.append(a["data-operator"])
+            self.operator_cells.append([])
+        if tag == "td" and self.operator_cells and self._in_op_row:
+            self.operator_cells[-1].append("")
+        if tag == "tr":
+            self._in_op_row = "data-operator" in a
         if tag == "tr" and "data-query" in a:
             self.query_rows += 1
         if tag == "tr" and getattr(self, "_table", None) == "batches" and not attrs:
             self.batch_rows += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("tbody", "table"):
+            self._in_op_row = False
+
+    def handle_data(self, data):
+        if self._in_op_row and self.operator_cells and self.operator_cells[-1]:
+            self.operator_cells[-1][-1] += data
 
 
 def chromium_binary():
@@ -374,6 +389,17 @@ def main():
         for op in want_ops:
             if not any(o.startswith(op) for o in ops):
                 problems.append(f"plan table lacks {op}: {ops}")
+        if args.sluice:
+            # sluice's /plan gives each operator's rows and time: the table's columns are filled.
+            def number(t):
+                try:
+                    return float(t.replace(",", "").replace("\u00a0", "").strip())
+                except ValueError:
+                    return None
+            filled = [c for c in facts.operator_cells if len(c) >= 4 and number(c[2]) is not None and
+                      number(c[3]) is not None]
+            if len(filled) != len(ops) or not any(number(c[2]) > 0 for c in filled):
+                problems.append(f"plan table: rows and time ms not filled: {facts.operator_cells}")
         print(f"page: {want_min}+ batches, charts {[(k, v.get('data-points')) for k, v in facts.charts.items()]}, "
               f"plan operators {ops}, chromium --dump-dom {load_s:.1f} s")
         # Responsiveness with all kept batches: a full redraw of every chart and the table, in real time.

@@ -157,6 +157,67 @@ def ref_q3():
     return out
 
 
+def closed_auction_winners():
+    """q4's inner part: each auction closed by the join's output watermark
+    (the auction side's state watermark: the global one, the smaller of the
+    two views' max event time - delay, minus 1 ms) and its highest bid made
+    between its start and its expiry (inner join: auctions without one are
+    left out)."""
+    bid_wm = max(b["dateTime"] for b in bids) - DELAY_MS
+    auction_wm = max(a["expires"] for a in auctions) - DELAY_MS
+    closed_by = min(bid_wm, auction_wm) - 1
+    best = {}
+    by_id = {a["id"]: a for a in auctions}
+    for b in bids:
+        a = by_id.get(b["auction"])
+        if a and a["dateTime"] <= b["dateTime"] <= a["expires"]:
+            best[a["id"]] = max(best.get(a["id"], b["price"]), b["price"])
+    return {i: p for i, p in best.items() if by_id[i]["expires"] <= closed_by}, by_id
+
+
+def ref_q4():
+    winners, by_id = closed_auction_winners()
+    per_category = collections.defaultdict(list)
+    for i, price in winners.items():
+        per_category[by_id[i]["category"]].append(price)
+    return [(c, sum(ps) / len(ps)) for c, ps in per_category.items()]
+
+
+def ref_q5():
+    # Sliding 10 s windows every 2 s; those closed by the final watermark
+    # (both watermark nodes are on bid.dateTime).
+    bid_wm = max(b["dateTime"] for b in bids) - DELAY_MS
+    counts = collections.defaultdict(collections.Counter)
+    for b in bids:
+        start = window(b["dateTime"], 2000)
+        for s in range(start - 8000, start + 1, 2000):
+            counts[s + 10000][b["auction"]] += 1
+    out = []
+    for end, c in counts.items():
+        if end > bid_wm:
+            continue
+        top = max(c.values())
+        out.extend((a, n) for a, n in c.items() if n == top)
+    return out
+
+
+def ref_q9():
+    winners, by_id = {}, {a["id"]: a for a in auctions}
+    for b in bids:
+        a = by_id.get(b["auction"])
+        if a and a["dateTime"] <= b["dateTime"] <= a["expires"]:
+            key = (b["price"], -b["dateTime"], b["bidder"], b["dateTime"], b["extra"])
+            winners[a["id"]] = max(winners.get(a["id"], key), key)
+    closed = closed_auction_winners()[0]
+    out = []
+    for i, (price, _, bidder, t, extra) in winners.items():
+        a = by_id[i]
+        if i in closed:
+            out.append((i, a["itemName"], a["description"], a["initialBid"], a["reserve"], TS(a["dateTime"]),
+                        TS(a["expires"]), a["seller"], a["category"], a["extra"], i, bidder, price, TS(t), extra))
+    return out
+
+
 def ref_q7():
     maxima = {}
     for b in bids:
@@ -256,6 +317,15 @@ def ref_q17():
     return out
 
 
+def ref_q18():
+    last = {}
+    for b in bids:
+        k = (b["bidder"], b["auction"])
+        t = (b["dateTime"], b["price"], b["channel"], b["url"], b["extra"])
+        last[k] = max(last.get(k, t), t)
+    return [(a, bidder, t[1], t[2], t[3], TS(t[0]), t[4]) for (bidder, a), t in last.items()]
+
+
 def ref_q20():
     by_id = {a["id"]: a for a in auctions}
     out = []
@@ -284,8 +354,9 @@ def ref_q22():
     return [(b["auction"], b["bidder"], b["price"], b["channel"]) + tuple(b["url"].split("/")[3:6]) for b in bids]
 
 
-REFERENCE = {0: ref_q0, 1: ref_q1, 2: ref_q2, 3: ref_q3, 7: ref_q7, 8: ref_q8, 10: ref_q10, 11: ref_q11, 13: ref_q13,
-             14: ref_q14, 15: ref_q15, 16: ref_q16, 17: ref_q17, 20: ref_q20, 21: ref_q21, 22: ref_q22}
+REFERENCE = {0: ref_q0, 1: ref_q1, 2: ref_q2, 3: ref_q3, 4: ref_q4, 5: ref_q5, 7: ref_q7, 8: ref_q8, 9: ref_q9,
+             10: ref_q10, 11: ref_q11, 13: ref_q13, 14: ref_q14, 15: ref_q15, 16: ref_q16, 17: ref_q17, 18: ref_q18,
+             20: ref_q20, 21: ref_q21, 22: ref_q22}
 
 supported = []
 for n in range(23):

@@ -187,9 +187,10 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
   if (ui.progress_line) {
     line = std::make_shared<sluice::monitor::ProgressLine>(stderr);
     session->streams().addListener(line);
-    // The line replaces the log's line per batch (info); warnings and errors
-    // still print (a warning may start on the progress line's row).
-    if (sluice::GetLogLevel() == sluice::LogLevel::kInfo) sluice::SetLogLevel(sluice::LogLevel::kWarn);
+    // The line replaces the log's line per batch (now at debug); every other
+    // log line keeps its level and prints above the line (Keep).
+    sluice::SetBatchLogLevel(sluice::LogLevel::kDebug);
+    line->Keep();
   }
   auto job = sluice::StreamingJob::Start(session, text, options);
   if (server != nullptr && job.ok()) {

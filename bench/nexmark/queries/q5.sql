@@ -1,8 +1,9 @@
 -- q5: hot items. In every 10-second window sliding by 2 seconds, the auctions
 -- with the most bids (ties all kept): the bid count per auction and window,
--- joined with the largest count of that window.
+-- joined with the largest count of that window (an aggregation over the
+-- windowed counts, chained through window_time(window)). Output once the
+-- watermark closes the window.
 -- output mode: append
--- unsupported: chained streaming aggregations (the max per window is an aggregation over the windowed counts; Sluice runs one streaming aggregation per query)
 SELECT AuctionBids.auction, AuctionBids.num
 FROM (
   SELECT auction, count(*) AS num, window.start AS starttime, window.end AS endtime

@@ -142,6 +142,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
                                                              const ReadLimit& limit) {
   lost_.clear();
   available_rows_ = -1;
+  reported_latest_.reset();
   PartitionOffsets from = initial_;
   if (start) {
     SLUICE_ASSIGN_OR_RETURN(from, OffsetsFromJson(*start, description() + " offset"));
@@ -248,6 +249,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     if (it != lo.end() && hi > it->second) total += hi - it->second;
   }
   available_rows_ = total;
+  reported_latest_ = OffsetsToJson(latest);
   // minOffsetsPerTrigger: wait for enough data, at most maxTriggerDelay.
   if (min_offsets_ > 0 && total < min_offsets_ && clock_->NowMillis() - last_trigger_ms_ < max_trigger_delay_ms_ &&
       lost_.empty()) {

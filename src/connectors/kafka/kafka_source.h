@@ -43,6 +43,7 @@ class KafkaSource : public Source {
   Status PrepareForAvailableNow() override;
   ReadLimit DefaultReadLimit() const override;
   int64_t AvailableRows() const override { return available_rows_; }
+  std::optional<std::string> ReportLatestOffset() const override { return reported_latest_; }
   std::map<std::string, std::string> Metrics() const override;
   void Stop() override;
 
@@ -72,6 +73,9 @@ class KafkaSource : public Source {
   int64_t last_trigger_ms_ = 0;
   // Offsets past the start at the last LatestOffset, before maxOffsetsPerTrigger (-1: not known).
   int64_t available_rows_ = -1;
+  // Every partition's latest offset at the last LatestOffset, before
+  // maxOffsetsPerTrigger (nullopt: not known).
+  std::optional<std::string> reported_latest_;
   PartitionOffsets initial_;
   std::optional<PartitionOffsets> available_now_cap_;
   std::unique_ptr<KafkaMetadataClient> client_;

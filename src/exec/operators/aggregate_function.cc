@@ -44,6 +44,17 @@ bool IsOrderable(const DataType& t) {
   return !t.is_nested() && !t.is_null();
 }
 
+// min/max also order STRUCTs of orderable fields, field by field (Spark's
+// struct ordering; a NULL field sorts first): max(named_struct('t', ts,
+// 'v', v)) is the row with the latest ts, as max_by(v, ts).
+bool IsMinMaxOrderable(const DataType& t) {
+  if (t.id() != TypeId::kStruct) return IsOrderable(t);
+  for (const auto& f : t.fields()) {
+    if (!IsMinMaxOrderable(f.type)) return false;
+  }
+  return !t.fields().empty();
+}
+
 }  // namespace
 
 bool IsAggregateFunction(std::string_view name) { return FindAgg(name) != nullptr; }
@@ -137,7 +148,7 @@ Result<AggregateCall> BindAggregate(std::string_view name, const std::vector<Dat
       break;
     case AggregateKind::kMin:
     case AggregateKind::kMax:
-      if (!IsOrderable(in) && !in.is_null()) return need(1, "an orderable type", in);
+      if (!IsMinMaxOrderable(in) && !in.is_null()) return need(1, "an orderable type", in);
       call.result_type = in;
       call.distinct = false;  // min(DISTINCT x) == min(x)
       break;

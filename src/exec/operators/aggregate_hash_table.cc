@@ -318,6 +318,39 @@ class SumAccumulator final : public AggregateAccumulator {
   std::vector<int64_t> counts_;
 };
 
+// Orders two values of one STRUCT type (min/max over STRUCTs, whose fields
+// BindAggregate has checked are orderable): field by field, NULL first,
+// doubles with NaN greatest, strings and binaries bytewise.
+inline int CompareOrderable(const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return a.is_null() == b.is_null() ? 0 : a.is_null() ? -1 : 1;
+  switch (a.type().id()) {
+    case TypeId::kStruct: {
+      const auto& x = a.children();
+      const auto& y = b.children();
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (int c = CompareOrderable(x[i], y[i]); c != 0) return c;
+      }
+      return 0;
+    }
+    case TypeId::kBoolean: return static_cast<int>(a.bool_value()) - static_cast<int>(b.bool_value());
+    case TypeId::kInt:
+    case TypeId::kDate: return a.int_value() < b.int_value() ? -1 : a.int_value() > b.int_value() ? 1 : 0;
+    case TypeId::kBigint:
+    case TypeId::kTimestamp:
+      return a.bigint_value() < b.bigint_value() ? -1 : a.bigint_value() > b.bigint_value() ? 1 : 0;
+    case TypeId::kDouble: {
+      double x = a.double_value(), y = b.double_value();
+      if (std::isnan(x) || std::isnan(y)) return std::isnan(x) == std::isnan(y) ? 0 : std::isnan(x) ? 1 : -1;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case TypeId::kDecimal:
+      return a.decimal_value() < b.decimal_value() ? -1 : a.decimal_value() > b.decimal_value() ? 1 : 0;
+    case TypeId::kString:
+    case TypeId::kBinary: return a.str_value().compare(b.str_value()) < 0 ? -1 : a.str_value() == b.str_value() ? 0 : 1;
+    default: return 0;
+  }
+}
+
 template <typename T>
 inline bool Greater(const T& a, const T& b) {
   if constexpr (std::is_same_v<T, double>) {
@@ -326,7 +359,7 @@ inline bool Greater(const T& a, const T& b) {
     if (std::isnan(b)) return false;
     return a > b;
   } else if constexpr (std::is_same_v<T, Value>) {
-    return false;  // nested types are not orderable (BindAggregate rejects them)
+    return CompareOrderable(a, b) > 0;  // STRUCTs (BindAggregate rejects other nested types)
   } else {
     return a > b;
   }

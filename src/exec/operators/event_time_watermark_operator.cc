@@ -80,7 +80,7 @@ void Collect(const PhysicalOperator& op, std::vector<const EventTimeWatermarkOpe
 }  // namespace
 
 Result<std::unique_ptr<BatchStream>> EventTimeWatermarkOperator::Open(int partition, ExecContext* ctx) const {
-  SLUICE_ASSIGN_OR_RETURN(auto in, children()[0]->Open(partition, ctx));
+  SLUICE_ASSIGN_OR_RETURN(auto in, children()[0]->Execute(partition, ctx));
   auto collector = ctx->Shared<Collector>(this, [] { return std::make_shared<Collector>(); });
   auto report = [collector](const EventTimeStats& s) {
     std::lock_guard<std::mutex> l(collector->mu);

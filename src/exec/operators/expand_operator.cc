@@ -56,7 +56,7 @@ std::string ExpandOperator::details() const {
 }
 
 Result<std::unique_ptr<BatchStream>> ExpandOperator::Open(int partition, ExecContext* ctx) const {
-  SLUICE_ASSIGN_OR_RETURN(auto child, children()[0]->Open(partition, ctx));
+  SLUICE_ASSIGN_OR_RETURN(auto child, children()[0]->Execute(partition, ctx));
   return std::unique_ptr<BatchStream>(std::make_unique<ExpandStream>(*this, std::move(child), ctx));
 }
 

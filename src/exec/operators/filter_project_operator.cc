@@ -90,7 +90,7 @@ std::string FilterProjectOperator::details() const {
 }
 
 Result<std::unique_ptr<BatchStream>> FilterProjectOperator::Open(int partition, ExecContext* ctx) const {
-  SLUICE_ASSIGN_OR_RETURN(auto child, children()[0]->Open(partition, ctx));
+  SLUICE_ASSIGN_OR_RETURN(auto child, children()[0]->Execute(partition, ctx));
   return std::unique_ptr<BatchStream>(std::make_unique<FilterProjectStream>(*this, std::move(child), ctx));
 }
 

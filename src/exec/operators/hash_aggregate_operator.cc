@@ -75,7 +75,7 @@ Result<std::unique_ptr<BatchStream>> HashAggregateOperator::Open(int partition,
         threads,
         [&](size_t t) -> Status {
           for (size_t p = t; p < parts; p += threads) {
-            SLUICE_ASSIGN_OR_RETURN(auto stream, child.Open(static_cast<int>(p), ctx));
+            SLUICE_ASSIGN_OR_RETURN(auto stream, child.Execute(static_cast<int>(p), ctx));
             while (true) {
               SLUICE_ASSIGN_OR_RETURN(auto batch, stream->Next());
               if (!batch) break;

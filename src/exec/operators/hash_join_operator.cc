@@ -321,7 +321,7 @@ class OuterBuildJoinStream : public BatchStream {
     SLUICE_RETURN_NOT_OK(ParallelFor(
         parts,
         [&](size_t p) -> Status {
-          SLUICE_ASSIGN_OR_RETURN(auto ls, left.Open(static_cast<int>(p), ctx_));
+          SLUICE_ASSIGN_OR_RETURN(auto ls, left.Execute(static_cast<int>(p), ctx_));
           JoinProbeStream probe(op_, build, std::move(ls), ctx_);
           while (true) {
             SLUICE_ASSIGN_OR_RETURN(auto b, probe.Next());
@@ -404,7 +404,7 @@ Result<std::unique_ptr<BatchStream>> HashJoinOperator::Open(int partition, ExecC
     return std::unique_ptr<BatchStream>(std::make_unique<OuterBuildJoinStream>(*this, ctx));
   }
   SLUICE_ASSIGN_OR_RETURN(auto build, GetBuildSide(ctx));
-  SLUICE_ASSIGN_OR_RETURN(auto left, children()[0]->Open(partition, ctx));
+  SLUICE_ASSIGN_OR_RETURN(auto left, children()[0]->Execute(partition, ctx));
   return std::unique_ptr<BatchStream>(std::make_unique<JoinProbeStream>(*this, build, std::move(left), ctx));
 }
 

@@ -15,7 +15,7 @@ class LimitStream : public BatchStream {
     while (remaining_ > 0) {
       if (!stream_) {
         if (partition_ >= child_.num_partitions()) break;
-        SLUICE_ASSIGN_OR_RETURN(stream_, child_.Open(partition_++, ctx_));
+        SLUICE_ASSIGN_OR_RETURN(stream_, child_.Execute(partition_++, ctx_));
       }
       SLUICE_ASSIGN_OR_RETURN(auto b, stream_->Next());
       if (!b) {

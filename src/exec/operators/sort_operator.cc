@@ -104,7 +104,7 @@ class SortStream : public BatchStream {
     SLUICE_RETURN_NOT_OK(ParallelFor(
         parts,
         [&](size_t p) -> Status {
-          SLUICE_ASSIGN_OR_RETURN(auto stream, child.Open(static_cast<int>(p), ctx_));
+          SLUICE_ASSIGN_OR_RETURN(auto stream, child.Execute(static_cast<int>(p), ctx_));
           auto& buf = per_part[p];
           size_t buffered = 0;
           while (true) {

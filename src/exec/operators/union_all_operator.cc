@@ -14,7 +14,7 @@ int UnionAllOperator::num_partitions() const {
 Result<std::unique_ptr<BatchStream>> UnionAllOperator::Open(int partition, ExecContext* ctx) const {
   int p = partition;
   for (const auto& c : children()) {
-    if (p < c->num_partitions()) return c->Open(p, ctx);
+    if (p < c->num_partitions()) return c->Execute(p, ctx);
     p -= c->num_partitions();
   }
   return Status::Internal("UnionAll has no partition " + std::to_string(partition));

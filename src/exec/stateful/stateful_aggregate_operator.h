@@ -34,6 +34,17 @@
 //     the eviction watermark are removed (not emitted again);
 //   * complete mode: no eviction.
 // Removed groups count in numRowsRemoved.
+//
+// DISTINCT aggregates (count/sum/avg(DISTINCT x); min/max(DISTINCT x) are
+// their plain forms): the values each group has seen are kept in the state
+// store, one key per (group key, value), in a store of their own per
+// aggregate (`<checkpoint>/state/<op>/<p>/distinct<i>`, i the aggregate's
+// index; the groups are then in `<p>/groups`). A batch's (group, value) pairs that are not in that store yet are
+// put there and folded into the group's state by the aggregate's plain form
+// (count(x), sum(x), avg(x) over the new values only), so the group's state
+// row stays as small as for a plain aggregate; NULL values are skipped, as
+// DISTINCT does. A group's values leave their store when the group is
+// evicted by the watermark (never in complete mode).
 #pragma once
 
 #include <memory>
@@ -47,6 +58,8 @@
 
 namespace sluice {
 
+class AggregateHashTable;
+
 class StatefulAggregateOperator final : public StatefulOperator {
  public:
   // `schema`: MakeStateSchema of the same keys and calls.
@@ -54,8 +67,9 @@ class StatefulAggregateOperator final : public StatefulOperator {
                             Schema output, StatefulOperatorStateInfo info, StateSchema schema,
                             int event_time_key = -1);
 
-  // Fails for keys and aggregates whose state cannot be stored (DISTINCT,
-  // collect_list, nested types).
+  // Fails for keys and aggregates whose state cannot be stored
+  // (collect_list, nested types, DISTINCT of anything but count, sum, avg,
+  // min and max).
   static Status Validate(const std::vector<DataType>& key_types, const std::vector<AggregateCall>& calls);
   // The state schema of an aggregation: `keys` (names and types of the
   // grouping columns) and, per call, its output name and SQL text.
@@ -77,11 +91,19 @@ class StatefulAggregateOperator final : public StatefulOperator {
   // Step 2 for `partition`, once per execution.
   Status RunPartition(Execution* ex, int partition) const;
   Status UpdatePartition(Execution* ex, int partition) const;
+  // The batch's new (group, value) pairs of the d-th DISTINCT aggregate in
+  // `partition` (`pairs`), recorded in its store (loaded into `store`),
+  // folded into `table` (whose groups include them already).
+  Status UpdateDistinct(int partition, size_t d, const Batch& pairs, AggregateHashTable* table,
+                        std::unique_ptr<StateStore>* store) const;
 
   size_t num_keys_;
   std::vector<DataType> key_types_;
   std::vector<int> key_columns_;
   std::vector<AggregateCall> calls_;
+  // calls_ with DISTINCT dropped: what the state keeps per group.
+  std::vector<AggregateCall> plain_calls_;
+  std::vector<size_t> distinct_;       // indexes of the DISTINCT calls
   int num_partitions_;
   int event_time_key_ = -1;
   std::optional<EventTimeColumn> event_time_;

@@ -181,7 +181,7 @@
     if (!ops.length && typeof text === "string" && text) ops = opsFromText(text);
     const frag = document.createDocumentFragment();
     for (const o of ops) {
-      const r = row(["\u00a0\u00a0".repeat(o.depth) + o.name, o.detail || "", fmt(o.rows), fmt(o.time)]);
+      const r = row(["\u00a0\u00a0".repeat(o.depth) + o.name, o.detail || "", fmt(o.rows), fmt(o.time, 3)]);
       r.dataset.operator = o.name;
       frag.appendChild(r);
     }
