@@ -69,6 +69,9 @@ SLUICE_QUERIES=${SLUICE_QUERIES:-bench/nexmark/queries}
 SETUP=${SETUP:-1}
 STRICT=${STRICT:-0}
 SLUICE=$BUILD_DIR/sluice
+# The stateless queries (one pass over the topic, no state): their rate is
+# also given as a share of the raw consume rate (issue 17's 90% target).
+STATELESS="q0 q1 q2 q10 q14 q21 q22"
 if [[ -z ${QUERIES:-} ]]; then
   QUERIES=$(grep -v '^#' $HERE/queries.conf | awk 'NF { print $1 }' | tr '\n' ' ')
 fi
@@ -343,7 +346,7 @@ if [[ $MEASURE == 1 ]]; then
           'BEGIN { printf "  vs %s %.1fx wall, %.1fx per CPU-second", p, a / b, c / d }')
       fi
     done
-    if [[ -n $RAW_EPS && -n ${EPS[$q-sluice-kafka]:-} && $(conf "$q" 2) == append && $(conf "$q" 3) == rows ]]; then
+    if [[ -n $RAW_EPS && -n ${EPS[$q-sluice-kafka]:-} && " $STATELESS " == *" $q "* ]]; then
       line+=$(awk -v a="${EPS[$q-sluice-kafka]}" -v r="$RAW_EPS" 'BEGIN { printf "  | %.0f%% of raw consume", 100 * a / r }')
     fi
     echo "$line"
