@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "checkpoint/metadata_log.h"
+#include "connectors/generated_source.h"
 #include "exec/expression_evaluator.h"
 #include "types/datetime.h"
 
@@ -43,44 +43,6 @@ int FixedEventType(const ExprPtr& filter, const std::vector<int>& columns) {
   return -1;
 }
 
-class NexmarkScanStream final : public BatchStream {
- public:
-  NexmarkScanStream(const NexmarkGenerator& gen, int64_t from, int64_t to, std::vector<int> columns, ExprPtr filter,
-                    int only_type, const ExecContext* ctx)
-      : gen_(gen),
-        next_(from),
-        end_(to),
-        columns_(std::move(columns)),
-        filter_(std::move(filter)),
-        only_type_(only_type),
-        ctx_(ctx) {}
-
-  Result<std::optional<Batch>> Next() override {
-    while (next_ < end_) {
-      if (ctx_->cancel->IsCancelled()) return ctx_->cancel->Check("nexmark scan");
-      size_t n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(kBatchSize), end_ - next_));
-      Batch batch = gen_.Generate(next_, n, columns_, only_type_);
-      next_ += static_cast<int64_t>(n);
-      if (batch.num_rows == 0) continue;
-      if (!filter_) return std::optional<Batch>(std::move(batch));
-      SLUICE_ASSIGN_OR_RETURN(SelectionVector sel, ExpressionEvaluator::Select(*filter_, batch, nullptr, ctx_->eval));
-      if (sel.empty()) continue;
-      if (sel.size() == batch.num_rows) return std::optional<Batch>(std::move(batch));
-      return std::optional<Batch>(batch.Gather(sel));
-    }
-    return std::optional<Batch>();
-  }
-
- private:
-  const NexmarkGenerator gen_;
-  int64_t next_;
-  int64_t end_;
-  const std::vector<int> columns_;
-  const ExprPtr filter_;
-  const int only_type_;
-  const ExecContext* ctx_;
-};
-
 class NexmarkScanOperator final : public PhysicalOperator {
  public:
   NexmarkScanOperator(Schema output, NexmarkGenerator gen, int64_t from, int64_t to, std::vector<int> columns,
@@ -100,8 +62,11 @@ class NexmarkScanOperator final : public PhysicalOperator {
                               std::to_string(partition));
     }
     int64_t lo = gen_.PartitionStart(from_, to_, partition), hi = gen_.PartitionStart(from_, to_, partition + 1);
-    return std::unique_ptr<BatchStream>(
-        std::make_unique<NexmarkScanStream>(gen_, lo, hi, columns_, filter_, only_type_, ctx));
+    return MakeGeneratedScanStream(
+        [gen = gen_, columns = columns_, only_type = only_type_](int64_t first, size_t n) {
+          return gen.Generate(first, n, columns, only_type);
+        },
+        lo, hi, filter_, ctx, "nexmark scan");
   }
   std::string name() const override { return "NexmarkScan"; }
   std::string details() const override {
@@ -191,16 +156,8 @@ std::string NexmarkSource::description() const {
 Status NexmarkSource::Open(const SourceContext& ctx) {
   clock_ = ctx.clock;
   // The wall-clock start of the rate limit, fixed on the first run and read back on restarts.
-  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir, 1, ctx.log_checksums_from));
-  auto entry = log.Get(0);
-  if (entry.ok()) {
-    if (entry->size() != 1) return Status::Corruption(log.PathFor(0) + ": expected one line with the start time");
-    SLUICE_ASSIGN_OR_RETURN(start_ms_, ParseLongOffset((*entry)[0], log.PathFor(0)));
-    return Status::OK();
-  }
-  if (entry.status().code() != StatusCode::kNotFound) return entry.status();
-  start_ms_ = clock_->NowMillis();
-  return log.Add(0, {std::to_string(start_ms_)});
+  SLUICE_ASSIGN_OR_RETURN(start_ms_, RecordedStartMillis(ctx));
+  return Status::OK();
 }
 
 ReadLimit NexmarkSource::DefaultReadLimit() const {

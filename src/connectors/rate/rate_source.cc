@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "checkpoint/metadata_log.h"
+#include "connectors/generated_source.h"
 #include "connectors/rate/rate_table.h"
 
 namespace sluice {
@@ -39,20 +39,13 @@ std::string RateSource::description() const {
 Status RateSource::Open(const SourceContext& ctx) {
   clock_ = ctx.clock;
   // The start time is fixed on the first run and read back on restarts.
-  SLUICE_ASSIGN_OR_RETURN(auto log, MetadataLog::Open(ctx.env, ctx.metadata_dir, 1, ctx.log_checksums_from));
-  auto entry = log.Get(0);
-  if (entry.ok()) {
-    if (entry->size() != 1) return Status::Corruption(log.PathFor(0) + ": expected one line with the start time");
-    SLUICE_ASSIGN_OR_RETURN(start_ms_, ParseLongOffset((*entry)[0], log.PathFor(0)));
-    if (start_ms_ > RateGenerator::kMaxTimestampMillis) {
-      return Status::Corruption(log.PathFor(0) + ": start time " + std::to_string(start_ms_) + " ms is after " +
-                                kMaxTimestampText);
-    }
-    return Status::OK();
+  std::string log_path;
+  SLUICE_ASSIGN_OR_RETURN(start_ms_, RecordedStartMillis(ctx, &log_path));
+  if (start_ms_ > RateGenerator::kMaxTimestampMillis) {
+    return Status::Corruption(log_path + ": start time " + std::to_string(start_ms_) + " ms is after " +
+                              kMaxTimestampText);
   }
-  if (entry.status().code() != StatusCode::kNotFound) return entry.status();
-  start_ms_ = clock_->NowMillis();
-  return log.Add(0, {std::to_string(start_ms_)});
+  return Status::OK();
 }
 
 int64_t RateSource::MaxSeconds() const {

@@ -2,43 +2,11 @@
 
 #include <algorithm>
 
-#include "exec/expression_evaluator.h"
+#include "connectors/generated_source.h"
 
 namespace sluice {
 
 namespace {
-
-class RateScanStream final : public BatchStream {
- public:
-  RateScanStream(const RateGenerator& gen, int64_t from, int64_t to, std::vector<int> columns, ExprPtr filter,
-                 const ExecContext* ctx)
-      : gen_(gen), next_(from), end_(to), columns_(std::move(columns)), filter_(std::move(filter)), ctx_(ctx) {}
-
-  Result<std::optional<Batch>> Next() override {
-    while (next_ < end_) {
-      // A filter may drop every row of many chunks in a row: the token is
-      // checked per chunk, not per returned batch.
-      if (ctx_->cancel->IsCancelled()) return ctx_->cancel->Check("rate scan");
-      size_t n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(kBatchSize), end_ - next_));
-      Batch batch = gen_.Generate(next_, n, columns_);
-      next_ += static_cast<int64_t>(n);
-      if (!filter_) return std::optional<Batch>(std::move(batch));
-      SLUICE_ASSIGN_OR_RETURN(SelectionVector sel, ExpressionEvaluator::Select(*filter_, batch, nullptr, ctx_->eval));
-      if (sel.empty()) continue;
-      if (sel.size() == batch.num_rows) return std::optional<Batch>(std::move(batch));
-      return std::optional<Batch>(batch.Gather(sel));
-    }
-    return std::optional<Batch>();
-  }
-
- private:
-  const RateGenerator gen_;
-  int64_t next_;
-  int64_t end_;
-  const std::vector<int> columns_;
-  const ExprPtr filter_;
-  const ExecContext* ctx_;
-};
 
 // The scan of a RateTable: values [from, to) in gen.partitions partitions.
 class RateScanOperator final : public PhysicalOperator {
@@ -60,7 +28,10 @@ class RateScanOperator final : public PhysicalOperator {
                               std::to_string(partition));
     }
     int64_t lo = gen_.PartitionStart(from_, to_, partition), hi = gen_.PartitionStart(from_, to_, partition + 1);
-    return std::unique_ptr<BatchStream>(std::make_unique<RateScanStream>(gen_, lo, hi, columns_, filter_, ctx));
+    RateGenerator gen = gen_;
+    return MakeGeneratedScanStream(
+        [gen, columns = columns_](int64_t first, size_t n) { return gen.Generate(first, n, columns); }, lo, hi,
+        filter_, ctx, "rate scan");
   }
   std::string name() const override { return "RateScan " + name_; }
   std::string details() const override {
