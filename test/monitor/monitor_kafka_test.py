@@ -23,6 +23,7 @@ usage: monitor_kafka_test.py <sluice> <kafka_topic_tool> <repository root>
 SKIPPED (77) without prometheus_client or when the broker cannot start.
 """
 import datetime
+import functools
 import json
 import os
 import re
@@ -31,8 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+from monitor_checks import check, finish, http_get
 
 SLUICE, TOPIC_TOOL, ROOT = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -47,26 +48,10 @@ except ImportError:
     sys.exit(77)
 
 TOKEN = "tok-" + os.urandom(8).hex()
+get = functools.partial(http_get, token=TOKEN)
 KAFKA_SECRET = "kpw-" + os.urandom(8).hex()
 RECORDS = 6000
 DELAY_S = 5
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-
-
-def get(url):
-    req = urllib.request.Request(url)
-    req.add_header("Authorization", "Bearer " + TOKEN)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 def records(path):
@@ -234,8 +219,7 @@ START STREAMING QUERY failq INTO out2 TRIGGER PROCESSING TIME '400 milliseconds'
         err.seek(0)
         log = err.read()
         check(KAFKA_SECRET not in log and TOKEN not in log, "no secret in sluice's log")
-    print(f"monitor_kafka_test: {len(failures)} failure(s), {time.time() - t0:.1f} s")
-    sys.exit(1 if failures else 0)
+    finish("monitor_kafka_test", f", {time.time() - t0:.1f} s")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ sluice's log.
 usage: monitor_pg_secret_test.py <sluice> <repository root>
 SKIPPED (77) when the PostgreSQL server cannot start.
 """
+import functools
 import json
 import os
 import re
@@ -21,28 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
+
+from monitor_checks import check, finish, http_get
 
 SLUICE, ROOT = sys.argv[1], sys.argv[2]
 TOKEN = "tok-" + os.urandom(8).hex()
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
-
-
-def get(url):
-    req = urllib.request.Request(url)
-    req.add_header("Authorization", "Bearer " + TOKEN)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+get = functools.partial(http_get, token=TOKEN)
 
 
 def server(tmp, *args):
@@ -136,8 +121,7 @@ START STREAMING QUERY keep INTO out TRIGGER PROCESSING TIME '200 milliseconds' C
         err.seek(0)
         log = err.read()
         check(password not in log and TOKEN not in log, "no secret in sluice's log")
-    print(f"monitor_pg_secret_test: {len(failures)} failure(s), {time.time() - t0:.1f} s")
-    sys.exit(1 if failures else 0)
+    finish("monitor_pg_secret_test", f", {time.time() - t0:.1f} s")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ usage: monitor_test.py <sluice binary> <repository root>
 Needs prometheus_client (scripts/setup_python.sh puts it in .venv-python/);
 without it: SKIPPED, exit 77.
 """
+import functools
 import json
 import os
 import re
@@ -22,6 +23,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+
+from monitor_checks import check, finish, http_get
 
 SLUICE, ROOT = sys.argv[1], sys.argv[2]
 
@@ -36,13 +39,7 @@ except ImportError:
     sys.exit(77)
 
 TOKEN = "tok-" + os.urandom(8).hex()
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
+get = functools.partial(http_get, token=TOKEN)
 
 
 def start(tmp, name, extra, env_token=None, trigger="100 milliseconds",
@@ -78,17 +75,6 @@ def ui_url(err, proc, timeout=20):
             break
         time.sleep(0.05)
     return None, None
-
-
-def get(url, token=TOKEN, method="GET"):
-    req = urllib.request.Request(url, method=method)
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 def raw(port, data):
@@ -344,8 +330,7 @@ def main():
     err.seek(0)
     check("UI at" not in err.read(), "--no-ui: no server")
 
-    print(f"monitor_test: {len(failures)} failure(s), {time.time() - t0:.1f} s")
-    sys.exit(1 if failures else 0)
+    finish("monitor_test", f", {time.time() - t0:.1f} s")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,9 @@ import sys
 import tempfile
 import time
 
+from monitor_checks import check, finish
+
 SLUICE = sys.argv[1]
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, flush=True)
 
 
 def run_on_pty(args):
@@ -87,8 +82,7 @@ START STREAMING QUERY counts INTO out OUTPUT MODE complete CHECKPOINT LOCATION '
     p = subprocess.run([SLUICE, "run", job, "--max-batches", "1", "--no-ui", "--progress"], capture_output=True,
                        text=True, timeout=60)
     check(p.returncode == 0 and "\x1b[K" in p.stderr, "--progress forces the line")
-    print(f"progress_line_test: {len(failures)} failure(s)")
-    sys.exit(1 if failures else 0)
+    finish("progress_line_test")
 
 
 if __name__ == "__main__":
