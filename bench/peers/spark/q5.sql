@@ -2,7 +2,8 @@
 -- third column (as bench/peers/sluice/q5.sql, for the agreement rule):
 -- hot items, counts per auction in sliding windows, joined with the largest
 -- count per window (an aggregation over the windowed counts, chained through
--- window_time(window)).
+-- window_time(window); Spark takes window_time of the window column in the
+-- outer query: in the inner one it is refused as not grouped).
 -- output: append
 -- watermark: 4 seconds
 SELECT AuctionBids.auction, AuctionBids.num, AuctionBids.endtime
@@ -14,9 +15,9 @@ FROM (
 JOIN (
   SELECT max(num) AS maxn, window.end AS endtime
   FROM (
-    SELECT count(*) AS num, window_time(window) AS t
+    SELECT count(*) AS num, window AS w
     FROM bid
     GROUP BY auction, window(dateTime, '10 seconds', '2 seconds')
-  ) GROUP BY window(t, '2 seconds')
+  ) GROUP BY window(window_time(w), '2 seconds')
 ) AS MaxBids
 ON AuctionBids.endtime = MaxBids.endtime AND AuctionBids.num >= MaxBids.maxn
