@@ -216,6 +216,7 @@ run_engine() {
   if [[ $rc -ne 0 ]]; then
     echo "run.sh: $q $engine ($what) failed (exit $rc):" >&2
     grep -v '^\s*at \|WARN' "$dir/stderr" | tail -15 >&2
+    grep -m1 -E '^[A-Za-z.]*(Exception|Error): ' "$dir/stderr" | cut -c1-600 | sed 's/^/run.sh: the error: /' >&2 || true
     echo "FAILED exit $rc"
     return 0
   fi
