@@ -7,6 +7,7 @@ person, auction and bid, with header comments the runners read:
     -- output: append | update | complete      (the output mode it needs; default append)
     -- watermark: 4 seconds                     (Spark: withWatermark("dateTime", ...) on each view)
     -- unsupported: <why>                       (the engine cannot run this query)
+    -- flink-config: key=value                  (Flink: a table option this query sets, e.g. mini-batch)
 """
 import re
 
@@ -26,7 +27,7 @@ def read_query(path):
     headers, lines = {}, []
     with open(path) as f:
         for line in f:
-            m = re.match(r"\s*--\s*(output|watermark|unsupported)\s*:\s*(.*?)\s*$", line)
+            m = re.match(r"\s*--\s*(output|watermark|unsupported|flink-config)\s*:\s*(.*?)\s*$", line)
             if m:
                 headers[m.group(1)] = m.group(2)
             elif not line.lstrip().startswith("--"):

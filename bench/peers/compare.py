@@ -33,6 +33,10 @@ RULE (bench/peers/queries.conf):
                 is <= the smallest, over the engines, of the largest C each
                 emitted. A window missing or different below that bound is
                 a disagreement.
+  windows C K[,K]  the same, the rows first reduced to one per key K (the
+                last change of the key wins, -U / -D remove it): for Flink's
+                Rank (q9's ROW_NUMBER() = 1), which replaces a key's row
+                with +U alone, no -U before it
 Prints, per engine, the rows compared and a SHA-256 digest of them sorted,
 then `AGREE` or `DIFFER` (exit 1) with a few differing rows.
 """
@@ -134,6 +138,21 @@ def final_rows(changes, keys):
     return table
 
 
+def keyed_rows(changes, keys):
+    """One row per key: the last insert or update of the key, unless retracted after it."""
+    last = {}
+    for kind, row in changes:
+        key = json.dumps([row[k] for k in keys])
+        if kind in ("+I", "+U", "U"):
+            last[key] = json.dumps(row)
+        elif kind in ("-U", "-D"):
+            if last.get(key) == json.dumps(row):
+                del last[key]
+        else:
+            raise ValueError("unknown change kind " + kind)
+    return collections.Counter(last.values())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rule", required=True)
@@ -149,7 +168,10 @@ def main():
     for spec in a.outputs:
         name, rest = spec.split("=", 1)
         fmt, path = rest.split(":", 1)
-        tables[name] = final_rows(read_changes(fmt, path), keys)
+        if rule[0] == "windows" and len(rule) > 2:
+            tables[name] = keyed_rows(read_changes(fmt, path), [int(k) for k in rule[2].split(",")])
+        else:
+            tables[name] = final_rows(read_changes(fmt, path), keys)
     note = ""
     if rule[0] == "windows":
         col = int(rule[1])

@@ -135,7 +135,7 @@ sluice_job() {  # sluice_job QUERY SOURCE(gen|kafka) TOPIC EVENTS RATE SINK_SQL 
   cat bench/nexmark/views.sql
   echo "$sink"
   echo "START STREAMING QUERY $q INTO out OUTPUT MODE $mode TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$ck' AS"
-  grep -v '^ *--' "$SLUICE_QUERIES/$q.sql" | sed 's/;[[:space:]]*$//'
+  grep -v '^ *--' "${SLUICE_QUERY_FILE:-$SLUICE_QUERIES/$q.sql}" | sed 's/;[[:space:]]*$//'
   echo ";"
 }
 
@@ -181,7 +181,11 @@ run_engine() {
         bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$q-$engine-out" 1 >/dev/null
         sink="CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$q-$engine-out');"
       fi
-      sluice_job "$q" "${engine#sluice-}" "$topic" "$n" "$rate" "$sink" "$dir/ck" > "$dir/job.sql"
+      # The agreement run may use a variant of the query (bench/peers/sluice/<query>.sql:
+      # the same query with a column the agreement rule needs, e.g. q5's window end).
+      local qfile=$SLUICE_QUERIES/$q.sql
+      [[ $what == compare && -f $HERE/sluice/$q.sql ]] && qfile=$HERE/sluice/$q.sql
+      SLUICE_QUERY_FILE=$qfile sluice_job "$q" "${engine#sluice-}" "$topic" "$n" "$rate" "$sink" "$dir/ck" > "$dir/job.sql"
       if [[ $what == compare && $mode != append ]]; then
         # The rows as the sink wrote them: the output topic into a JSON file sink.
         sed -i "s/^START STREAMING QUERY \([a-z0-9]*\) INTO out \(.*\) AS$/START STREAMING QUERY \1 INTO out \2 AS SELECT to_json(struct(*)) AS value FROM (/; \$s/^;$/);/" "$dir/job.sql"
@@ -212,6 +216,7 @@ run_engine() {
   if [[ $rc -ne 0 ]]; then
     echo "run.sh: $q $engine ($what) failed (exit $rc):" >&2
     grep -v '^\s*at \|WARN' "$dir/stderr" | tail -15 >&2
+    grep -m1 -E '^[A-Za-z.]*(Exception|Error): ' "$dir/stderr" | cut -c1-600 | sed 's/^/run.sh: the error: /' >&2 || true
     echo "FAILED exit $rc"
     return 0
   fi

@@ -63,6 +63,10 @@ def main():
     conf.set("parallelism.default", a.parallelism)
     conf.set("pipeline.jars", "file://" + os.path.abspath(a.jar))
     conf.set("table.local-time-zone", "UTC")
+    if "flink-config" in headers:  # one header line: key=value[, key=value]
+        for kv in headers["flink-config"].split(","):
+            k, v = kv.split("=", 1)
+            conf.set(k.strip(), v.strip())
 
     def row_type(fields):
         return "ROW<%s>" % ", ".join("`%s` %s" % (n, FLINK_TYPES[ty]) for n, ty in fields)
