@@ -62,7 +62,8 @@ if [[ -z "${SLUICE_SKIP_SANITIZE:-}" ]]; then
   # ASan + UBSan in the fuzz stage (sql_session_fuzzer). The same holds for
   # the Parquet and Delta cross-reads by Spark: Sluice's side of them (its
   # writer and reader) runs under the sanitizers in the pyarrow and deltalake
-  # tests.
+  # tests, and for the side-by-side harness's smoke run (peers_harness_smoke,
+  # Spark's time): every Nexmark query runs under them in nexmark_queries_test.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-fuzz --output-on-failure -j"$JOBS" -LE fuzz -E '^(differential_(short|streaming)|parquet_spark_interop_test|delta_spark_test)$' "$@"
+    ctest --test-dir build-fuzz --output-on-failure -j"$JOBS" -LE fuzz -E '^(differential_(short|streaming)|parquet_spark_interop_test|delta_spark_test|peers_harness_smoke)$' "$@"
 fi
