@@ -9,6 +9,8 @@ person, auction and bid, with header comments the runners read:
     -- unsupported: <why>                       (the engine cannot run this query)
     -- flink-config: key=value                  (Flink: a table option this query sets, e.g. mini-batch)
 """
+import datetime
+import decimal
 import re
 
 # The Kafka layout of a Nexmark event (docs/nexmark.md): one JSON object per record.
@@ -39,3 +41,15 @@ def read_query(path):
 
 def result_line(**fields):
     return "RESULT " + " ".join("%s=%s" % kv for kv in fields.items())
+
+
+def plain(v, row_type):
+    """A collected value as JSON for compare.py: rows (of the engine's `row_type`) and lists as
+    lists, timestamps as text to the microsecond, decimals as floats."""
+    if isinstance(v, (row_type, list, tuple)):
+        return [plain(x, row_type) for x in v]
+    if isinstance(v, datetime.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    return v

@@ -17,32 +17,18 @@ JSON lines {"k": kind, "r": [values]} for bench/peers/compare.py. Prints one
 RESULT line with the job's net runtime (JobExecutionResult.getNetRuntime).
 """
 import argparse
-import datetime
-import decimal
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from common import VIEWS, read_query, result_line  # noqa: E402
+from common import VIEWS, plain, read_query, result_line  # noqa: E402
 
 from pyflink.table import EnvironmentSettings, Row, Schema, TableDescriptor, TableEnvironment  # noqa: E402
 
 KINDS = {"INSERT": "+I", "UPDATE_BEFORE": "-U", "UPDATE_AFTER": "+U", "DELETE": "-D"}
 FLINK_TYPES = {"BIGINT": "BIGINT", "STRING": "STRING", "TIMESTAMP": "TIMESTAMP(3)", "INT": "INT"}
-
-
-def plain(v):
-    if isinstance(v, Row):
-        return [plain(x) for x in v]
-    if isinstance(v, datetime.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(v, decimal.Decimal):
-        return float(v)
-    if isinstance(v, (list, tuple)):
-        return [plain(x) for x in v]
-    return v
 
 
 def main():
@@ -100,7 +86,7 @@ CREATE TABLE nexmark (
     if a.compare_out:
         with open(a.compare_out, "w") as out, table.execute().collect() as results:
             for row in results:
-                out.write(json.dumps({"k": KINDS[row.get_row_kind().name], "r": plain(row)}) + "\n")
+                out.write(json.dumps({"k": KINDS[row.get_row_kind().name], "r": plain(row, Row)}) + "\n")
                 rows_out += 1
         net_ms = (time.time() - start) * 1000
     else:

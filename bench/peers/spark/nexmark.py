@@ -15,15 +15,13 @@ for bench/peers/compare.py. Prints one RESULT line: input rows, batches and
 the query's own time (the sum of the batches' durationMs.triggerExecution).
 """
 import argparse
-import datetime
-import decimal
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from common import VIEWS, read_query, result_line  # noqa: E402
+from common import VIEWS, plain, read_query, result_line  # noqa: E402
 
 from pyspark.sql import Row, SparkSession  # noqa: E402
 from pyspark.sql.functions import col, from_json  # noqa: E402
@@ -33,19 +31,6 @@ def event_schema():
     def struct(fields):
         return "STRUCT<%s>" % ", ".join("%s: %s" % (n, t) for n, t in fields)
     return "event_type INT, " + ", ".join("%s %s" % (v, struct(VIEWS[v][1])) for v in ("person", "auction", "bid"))
-
-
-def plain(v):
-    """A value of a collected Row as JSON (nested rows flattened into lists)."""
-    if isinstance(v, Row):
-        return [plain(x) for x in v]
-    if isinstance(v, datetime.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(v, decimal.Decimal):
-        return float(v)
-    if isinstance(v, (list, tuple)):
-        return [plain(x) for x in v]
-    return v
 
 
 def main():
@@ -89,7 +74,7 @@ def main():
 
         def write_batch(df, batch_id):
             for row in df.collect():
-                out.write(json.dumps({"k": kind, "b": batch_id, "r": plain(row)}) + "\n")
+                out.write(json.dumps({"k": kind, "b": batch_id, "r": plain(row, Row)}) + "\n")
             out.flush()
         writer = writer.foreachBatch(write_batch)
     else:
