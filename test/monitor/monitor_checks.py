@@ -1,7 +1,9 @@
 """What the monitoring tests share: checks that record a failure and go on,
-the exit that reports them, and an HTTP GET that returns the status and body
+the exit that reports them, the UI address a `sluice run` prints, and an HTTP GET that returns the status and body
 of any answer (4xx included), with an optional bearer token."""
+import re
 import sys
+import time
 import urllib.error
 import urllib.request
 
@@ -29,3 +31,19 @@ def http_get(url, token=None, method="GET"):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+
+
+def ui_url(err, proc, timeout=20):
+    """The UI's base URL and port from the 'UI at <url>' line `sluice run` writes to
+    `err` (a file opened w+); (None, None) if it has not come within `timeout`
+    seconds or the process ended first."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        err.seek(0)
+        m = re.search(r"UI at (http://[0-9.]+:(\d+)/)", err.read())
+        if m:
+            return m.group(1), int(m.group(2))
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    return None, None

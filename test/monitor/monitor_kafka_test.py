@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 
-from monitor_checks import check, finish, http_get
+from monitor_checks import check, finish, http_get, ui_url
 
 SLUICE, TOPIC_TOOL, ROOT = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -122,13 +122,7 @@ START STREAMING QUERY failq INTO out2 TRIGGER PROCESSING TIME '400 milliseconds'
         env["SLUICE_UI_TOKEN"] = TOKEN
         proc = subprocess.Popen([SLUICE, "run", job, "--progress-file", progress, "--ui-port", "0", "--log-level",
                                  "info"], stdout=subprocess.DEVNULL, stderr=err, env=env)
-        base = None
-        deadline = time.time() + 30
-        while time.time() < deadline and base is None and proc.poll() is None:
-            err.seek(0)
-            m = re.search(r"UI at (http://[0-9.]+:\d+/)", err.read())
-            base = m.group(1) if m else None
-            time.sleep(0.05)
+        base, _ = ui_url(err, proc, timeout=30)
         check(base is not None, "sluice run prints 'UI at <url>'")
         if base is None:
             err.seek(0)

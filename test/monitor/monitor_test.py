@@ -24,7 +24,7 @@ import time
 import urllib.error
 import urllib.request
 
-from monitor_checks import check, finish, http_get
+from monitor_checks import check, finish, http_get, ui_url
 
 SLUICE, ROOT = sys.argv[1], sys.argv[2]
 
@@ -62,19 +62,6 @@ START STREAMING QUERY {name} INTO out OUTPUT MODE complete TRIGGER PROCESSING TI
     p = subprocess.Popen([SLUICE, "run", job, "--progress-file", progress, "--log-level", "info"] + extra,
                          stdout=subprocess.DEVNULL, stderr=err, env=env)
     return p, progress, err
-
-
-def ui_url(err, proc, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        err.seek(0)
-        m = re.search(r"UI at (http://[0-9.]+:(\d+)/)", err.read())
-        if m:
-            return m.group(1), int(m.group(2))
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    return None, None
 
 
 def raw(port, data):
