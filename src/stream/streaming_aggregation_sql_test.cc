@@ -65,13 +65,20 @@ class StreamingAggregationSqlTest : public ::testing::TestWithParam<std::string>
   // drained (and the no-data batches after it), then stops.
   void RunAvailable(const std::string& sql, const std::string& mode) {
     ASSERT_TRUE(spark->readStream().source(input).createOrReplaceTempView("events").ok());
+    RunViewsAvailable(sql, mode, "3");
+  }
+
+  // Runs `sql` over the stream views already registered, in `mode` with
+  // `partitions` shuffle partitions, into `out` until the input is drained,
+  // then stops.
+  void RunViewsAvailable(const std::string& sql, const std::string& mode, const std::string& partitions) {
     auto df = spark->sql(sql);
     ASSERT_TRUE(df.status().ok()) << df.status().ToString();
     auto q = df.writeStream()
                  .outputMode(mode)
                  .option("checkpointLocation", ck())
                  .option(kStateStoreProviderClass, GetParam())
-                 .option("spark.sql.shuffle.partitions", "3")
+                 .option("spark.sql.shuffle.partitions", partitions)
                  .foreachBatch([this](const QueryResult& r, int64_t id) {
                    std::lock_guard<std::mutex> l(mu);
                    out[id] = Strings(r.Rows());
@@ -332,23 +339,7 @@ TEST_P(StreamingAggregationSqlTest, JoinThenTwoAggregationsInUpdateModeAcrossRes
   auto run = [&] {
     ASSERT_TRUE(spark->readStream().source(auctions).createOrReplaceTempView("auctions").ok());
     ASSERT_TRUE(spark->readStream().source(bids).createOrReplaceTempView("bids").ok());
-    auto df = spark->sql(stream_sql);
-    ASSERT_TRUE(df.status().ok()) << df.status().ToString();
-    auto q = df.writeStream()
-                 .outputMode("update")
-                 .option("checkpointLocation", ck())
-                 .option(kStateStoreProviderClass, GetParam())
-                 .option("spark.sql.shuffle.partitions", "2")
-                 .foreachBatch([this](const QueryResult& r, int64_t id) {
-                   std::lock_guard<std::mutex> l(mu);
-                   out[id] = Strings(r.Rows());
-                   return Status::OK();
-                 })
-                 .start();
-    ASSERT_TRUE(q.ok()) << q.status().ToString();
-    Status st = q->processAllAvailable();
-    EXPECT_TRUE(st.ok()) << st.ToString();
-    ASSERT_TRUE(q->stop().ok());
+    RunViewsAvailable(stream_sql, "update", "2");
   };
   auto batch = [&](int64_t closed_before_secs) {
     auto batch_session = Session::Create();
