@@ -1,6 +1,7 @@
 """What the monitoring tests share: checks that record a failure and go on,
 the exit that reports them, the UI address a `sluice run` prints, and an HTTP GET that returns the status and body
 of any answer (4xx included), with an optional bearer token."""
+import os
 import re
 import sys
 import time
@@ -47,3 +48,21 @@ def ui_url(err, proc, timeout=20):
             break
         time.sleep(0.05)
     return None, None
+
+
+def prometheus_parser(root):
+    """prometheus_client's text parser (text_string_to_metric_families). Without
+    the package, the test runs again under the project's Python venv
+    ($SLUICE_PYTHON_VENV or <root>/.venv-python, scripts/setup_python.sh), once;
+    without it there either, exits 77 (ctest SKIP) saying so."""
+    try:
+        from prometheus_client.parser import text_string_to_metric_families
+        return text_string_to_metric_families
+    except ImportError:
+        venv_py = os.path.join(os.environ.get("SLUICE_PYTHON_VENV", os.path.join(root, ".venv-python")), "bin",
+                               "python")
+        if os.path.exists(venv_py) and not os.environ.get("MONITOR_TEST_REEXEC"):
+            os.environ["MONITOR_TEST_REEXEC"] = "1"
+            os.execv(venv_py, [venv_py] + sys.argv)
+        print("SKIPPED: prometheus_client is not installed (run scripts/setup_python.sh)")
+        sys.exit(77)

@@ -24,19 +24,11 @@ import time
 import urllib.error
 import urllib.request
 
-from monitor_checks import check, finish, http_get, ui_url
+from monitor_checks import check, finish, http_get, prometheus_parser, ui_url
 
 SLUICE, ROOT = sys.argv[1], sys.argv[2]
 
-try:
-    from prometheus_client.parser import text_string_to_metric_families
-except ImportError:
-    venv_py = os.path.join(os.environ.get("SLUICE_PYTHON_VENV", os.path.join(ROOT, ".venv-python")), "bin", "python")
-    if os.path.exists(venv_py) and not os.environ.get("MONITOR_TEST_REEXEC"):
-        os.environ["MONITOR_TEST_REEXEC"] = "1"
-        os.execv(venv_py, [venv_py] + sys.argv)
-    print("SKIPPED: prometheus_client is not installed (run scripts/setup_python.sh)")
-    sys.exit(77)
+text_string_to_metric_families = prometheus_parser(ROOT)
 
 TOKEN = "tok-" + os.urandom(8).hex()
 get = functools.partial(http_get, token=TOKEN)
