@@ -44,6 +44,21 @@ class KafkaSinkTest : public testing::SharedBrokerTest {
     for (const auto& r : testing::ReadTopic(bootstrap(), topic)) ++seen[r.value];
     return seen;
   }
+  // A Kafka sink into topic `out`, exactly once or not, opened as query
+  // `query_id` on this test's directory.
+  Result<std::shared_ptr<KafkaSink>> OpenSink(const std::string& out, bool exactly_once,
+                                              const std::string& query_id) {
+    SourceOptions options({{"kafka.bootstrap.servers", bootstrap()},
+                           {"topic", out},
+                           {"exactlyOnce", exactly_once ? "true" : "false"}});
+    SLUICE_ASSIGN_OR_RETURN(auto sink, KafkaSink::Make(options));
+    SinkContext ctx;
+    ctx.env = Env::Default();
+    ctx.query_id = query_id;
+    ctx.checkpoint_dir = dir.path();
+    SLUICE_RETURN_NOT_OK(sink->Open(ctx));
+    return sink;
+  }
   static std::map<std::string, int> Once(int from, int to) {
     std::map<std::string, int> m;
     for (int i = from; i < to; ++i) m[std::to_string(i)] = 1;
@@ -163,17 +178,9 @@ TEST_F(KafkaSinkTest, FirstBatchSendsNoMetadataRequest) {
     SCOPED_TRACE(exactly_once ? "exactlyOnce" : "at least once");
     const std::string out = exactly_once ? "warm-eo-out" : "warm-al-out";
     ASSERT_TRUE(broker_->CreateTopic(out, 2).ok());
-    auto made = KafkaSink::Make(SourceOptions({{"kafka.bootstrap.servers", bootstrap()},
-                                               {"topic", out},
-                                               {"exactlyOnce", exactly_once ? "true" : "false"}}));
+    auto made = OpenSink(out, exactly_once, "warm-up-" + out);
     ASSERT_TRUE(made.ok()) << made.status().ToString();
     KafkaSink& sink = **made;
-    SinkContext ctx;
-    ctx.env = Env::Default();
-    ctx.query_id = "warm-up-" + out;
-    ctx.checkpoint_dir = dir.path();
-    Status st = sink.Open(ctx);
-    ASSERT_TRUE(st.ok()) << st.ToString();
     const int64_t metadata = sink.requests_sent(kMetadata), pid = sink.requests_sent(kInitProducerId),
                   produce = sink.requests_sent(kProduce), checks = sink.topic_checks();
     Schema schema({{"value", DataType::String()}});
@@ -183,7 +190,7 @@ TEST_F(KafkaSinkTest, FirstBatchSendsNoMetadataRequest) {
     auto writer = sink.BeginBatch(SinkBatchInfo{0, "fnv1a64:0000000000000000", &phases}, schema,
                                   OutputMode::kAppend, 1);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    st = (*writer)->Write(0, Batch({Vector::FromValues(DataType::String(), values)}, values.size()));
+    Status st = (*writer)->Write(0, Batch({Vector::FromValues(DataType::String(), values)}, values.size()));
     ASSERT_TRUE(st.ok()) << st.ToString();
     st = (*writer)->Commit();
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -222,23 +229,16 @@ TEST_F(KafkaSinkTest, RowsStreamingInGoOutInFewProduceRequests) {
     SCOPED_TRACE(exactly_once ? "exactlyOnce" : "at least once");
     const std::string out = exactly_once ? "batching-eo-out" : "batching-al-out";
     ASSERT_TRUE(broker_->CreateTopic(out, kPartitions).ok());
-    auto made = KafkaSink::Make(SourceOptions({{"kafka.bootstrap.servers", bootstrap()},
-                                               {"topic", out},
-                                               {"exactlyOnce", exactly_once ? "true" : "false"}}));
+    auto made = OpenSink(out, exactly_once, "batching-" + out);
     ASSERT_TRUE(made.ok()) << made.status().ToString();
     KafkaSink& sink = **made;
-    SinkContext ctx;
-    ctx.env = Env::Default();
-    ctx.query_id = "batching-" + out;
-    ctx.checkpoint_dir = dir.path();
-    Status st = sink.Open(ctx);
-    ASSERT_TRUE(st.ok()) << st.ToString();
     const int64_t produce = sink.requests_sent(kProduce);
     Schema schema({{"key", DataType::String()}, {"value", DataType::String()}});
     PhaseTimes phases;
     auto writer = sink.BeginBatch(SinkBatchInfo{0, "fnv1a64:0000000000000000", &phases}, schema,
                                   OutputMode::kAppend, 1);
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    Status st;
     const auto start = std::chrono::steady_clock::now();
     for (int from = 0; from < kRows; from += kPiece) {
       std::vector<Value> keys, values;
