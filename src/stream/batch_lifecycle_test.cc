@@ -22,6 +22,7 @@
 #include "sluice/streaming.h"
 #include "stream/checkpoint_log_writer.h"
 #include "stream/micro_batch_execution.h"
+#include "stream/stream_test_util.h"
 
 namespace sluice {
 namespace {
@@ -127,8 +128,6 @@ class RecordingSink final : public CollectingSink {
  private:
   EventLog* log_;
 };
-
-Schema KV() { return Schema({{"k", DataType::String()}, {"v", DataType::Bigint()}}); }
 
 class BatchLifecycleTest : public ::testing::Test {
  protected:

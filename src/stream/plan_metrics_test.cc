@@ -9,17 +9,10 @@
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
+#include "stream/stream_test_util.h"
 
 namespace sluice {
 namespace {
-
-Schema KV() { return Schema({{"k", DataType::String()}, {"v", DataType::Bigint()}}); }
-
-std::vector<std::vector<Value>> KVRows(std::vector<std::pair<std::string, int64_t>> kv) {
-  std::vector<std::vector<Value>> out;
-  for (auto& [k, v] : kv) out.push_back({Value::String(k), Value::Bigint(v)});
-  return out;
-}
 
 // The first operator (depth first) whose name starts with `prefix`.
 const PlanOperatorMetrics* Find(const std::vector<PlanOperatorMetrics>& ops, const std::string& prefix) {

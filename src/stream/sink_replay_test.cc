@@ -15,11 +15,10 @@
 #include "env/temp_dir.h"
 #include "sluice/dataframe.h"
 #include "sluice/streaming.h"
+#include "stream/stream_test_util.h"
 
 namespace sluice {
 namespace {
-
-Schema KV() { return Schema({{"k", DataType::String()}, {"v", DataType::Bigint()}}); }
 
 class SinkReplayTest : public ::testing::Test {
  protected:

@@ -25,14 +25,6 @@ constexpr const char* kProviderClass = "spark.sql.streaming.stateStore.providerC
 constexpr const char* kRocksDBClass = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider";
 constexpr const char* kHDFSClass = "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider";
 
-Schema KV() { return Schema({{"k", DataType::String()}, {"v", DataType::Bigint()}}); }
-
-std::vector<std::vector<Value>> KVRows(std::vector<std::pair<std::string, int64_t>> kv) {
-  std::vector<std::vector<Value>> out;
-  for (auto& [k, v] : kv) out.push_back({Value::String(k), Value::Bigint(v)});
-  return out;
-}
-
 // The entries of every state partition directory of operator 0, as
 // "<partition>/<name>", sorted.
 std::vector<std::string> StateFiles(const std::string& ck) {

@@ -31,14 +31,6 @@
 namespace sluice {
 namespace {
 
-Schema KV() { return Schema({{"k", DataType::String()}, {"v", DataType::Bigint()}}); }
-
-std::vector<std::vector<Value>> KVRows(std::vector<std::pair<std::string, int64_t>> kv) {
-  std::vector<std::vector<Value>> out;
-  for (auto& [k, v] : kv) out.push_back({Value::String(k), Value::Bigint(v)});
-  return out;
-}
-
 class StreamTest : public ::testing::Test {
  protected:
   std::shared_ptr<Session> spark = Session::Create();

@@ -4,13 +4,25 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "sluice/data_type.h"
 #include "sluice/session.h"
 #include "sluice/value.h"
 
 namespace sluice {
+
+// The (k STRING, v BIGINT) schema of many stream tests, and rows of it.
+inline Schema KV() { return Schema({{"k", DataType::String()}, {"v", DataType::Bigint()}}); }
+
+inline std::vector<std::vector<Value>> KVRows(std::vector<std::pair<std::string, int64_t>> kv) {
+  std::vector<std::vector<Value>> out;
+  for (auto& [k, v] : kv) out.push_back({Value::String(k), Value::Bigint(v)});
+  return out;
+}
 
 // Each row as its values' text joined by ',', sorted (row order is not
 // part of a micro-batch's result).
