@@ -1,6 +1,8 @@
 #include "common/json_writer.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <cstdio>
 
 namespace sluice {
@@ -37,12 +39,31 @@ int Utf8SequenceAt(std::string_view s, size_t i) {
   return len;
 }
 
+// Whether any of the 8 bytes in w is a control character (< 0x20), '"',
+// '\\' or not ASCII (>= 0x80): a byte the loop below must look at. The
+// usual SWAR tests: (x - 0x01..) & ~x & 0x80.. is non-zero exactly when
+// some byte of x is zero, (x - n..) & ~x & 0x80.. when some byte is below n.
+bool NeedsLook(uint64_t w) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [&](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  uint64_t below_space = (w - 0x20 * kOnes) & ~w & kHigh;
+  return ((w & kHigh) | below_space | has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes))) != 0;
+}
+
 template <bool kReplaceInvalidUtf8>
 void AppendQuoted(std::string* out, std::string_view s) {
   static const char kHex[] = "0123456789ABCDEF";  // as Jackson (Spark) writes them
   out->push_back('"');
   size_t run = 0;  // start of the pending run of bytes written as they are
   for (size_t i = 0; i < s.size(); ++i) {
+    // Plain ASCII text (ids, names, numbers as strings) goes 8 bytes a step.
+    while (i + 8 <= s.size()) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (NeedsLook(w)) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       if constexpr (!kReplaceInvalidUtf8) continue;

@@ -42,5 +42,27 @@ TEST(JsonWriterTest, TextStringsReplaceEachMaximalSubpartOfIllFormedUtf8) {
   EXPECT_EQ(Text("\xE2\x82\"q"), "\"" + kFffd + "\\\"q\"");
 }
 
+// Plain ASCII is skipped 8 bytes at a time: every byte that must be escaped
+// or checked is still found at each position of a long string, also where
+// a borrow from a lower byte could hide it, and next to the last 8 bytes.
+TEST(JsonWriterTest, TextStringsFindEveryEscapeInLongPlainRuns) {
+  const std::string escapes[][2] = {{"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\x1f", "\\u001F"},
+                                    {std::string(1, '\0'), "\\u0000"}, {"\x80", kFffd},
+                                    {"\xC3\xA9", "\xC3\xA9"}, {"\x7f", "\x7f"}, {" ", " "}, {"!", "!"}};
+  for (const auto& [raw, escaped] : escapes) {
+    for (size_t len : {7, 8, 9, 15, 16, 17, 31}) {
+      for (size_t at = 0; at < len; ++at) {
+        std::string in(len, 'a'), want(len, 'a');
+        in.replace(at, 1, raw);
+        want.replace(at, 1, escaped);
+        EXPECT_EQ(Text(in), "\"" + want + "\"") << "escape at " << at << " of " << len;
+      }
+    }
+  }
+  // Two specials in one 8-byte word, and a control byte after a high one.
+  EXPECT_EQ(Text("abc\"de\\fghij"), "\"abc\\\"de\\\\fghij\"");
+  EXPECT_EQ(Text("abcdefg\x01\x02xyzuvwq"), "\"abcdefg\\u0001\\u0002xyzuvwq\"");
+}
+
 }  // namespace
 }  // namespace sluice

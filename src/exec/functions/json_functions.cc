@@ -13,6 +13,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -675,57 +676,70 @@ Result<Vector> GetJsonObjectKernel(const KernelContext& ctx, const std::vector<V
 // to_json does through Java strings).
 void JsonString(std::string_view s, std::string* out) { AppendJsonTextString(out, s); }
 
-void ToJson(const Value& v, std::string* out) {
-  if (v.is_null()) {
+// One row of a column as JSON, read from the vectors themselves: no Value
+// is built per row (a struct's Value holds a vector of its fields), which
+// made to_json cost more than the from_json before it in a Kafka -> Kafka
+// pipeline. Nulls: a struct's null field is left out (Spark's
+// ignoreNullFields), an array's null element is written as null.
+void ToJsonAt(const Vector& v, size_t i, std::string* out) {
+  if (v.IsNull(i)) {
     *out += "null";
     return;
   }
+  char num[64];
+  auto append_int = [&](int64_t x) {
+    auto r = std::to_chars(num, num + sizeof num, x);
+    out->append(num, r.ptr);
+  };
   switch (v.type().id()) {
-    case TypeId::kBoolean:
-    case TypeId::kInt:
-    case TypeId::kBigint:
-    case TypeId::kDecimal: *out += v.ToString(); break;
+    case TypeId::kBoolean: *out += v.data<uint8_t>()[i] != 0 ? "true" : "false"; break;
+    case TypeId::kInt: append_int(v.data<int32_t>()[i]); break;
+    case TypeId::kBigint: append_int(v.data<int64_t>()[i]); break;
+    case TypeId::kDecimal: *out += FormatDecimal(v.data<int128_t>()[i], v.type().scale()); break;
     case TypeId::kDouble: {
-      double d = v.double_value();
+      double d = v.data<double>()[i];
       if (std::isnan(d) || std::isinf(d)) {
-        JsonString(v.ToString(), out);
+        JsonString(FormatDouble(d), out);
       } else {
-        *out += v.ToString();
+        *out += FormatDouble(d);
       }
       break;
     }
-    case TypeId::kTimestamp: {
+    case TypeId::kString:
+    case TypeId::kBinary: JsonString(v.GetString(i), out); break;
+    case TypeId::kDate: JsonString(FormatDate(v.data<int32_t>()[i]), out); break;
+    case TypeId::kTimestamp:
       // Spark's default JSON timestampFormat, yyyy-MM-dd'T'HH:mm:ss.SSSXXX:
       // always milliseconds ("2024-01-01T00:00:00.000Z").
-      JsonString(FormatTimestampIso(v.bigint_value()), out);
+      JsonString(FormatTimestampIso(v.data<int64_t>()[i]), out);
       break;
-    }
     case TypeId::kStruct: {
       out->push_back('{');
       bool first = true;
       const auto& fields = v.type().fields();
-      for (size_t i = 0; i < fields.size(); ++i) {
-        const Value& f = v.children()[i];
-        if (f.is_null()) continue;  // ignoreNullFields
+      for (size_t f = 0; f < fields.size(); ++f) {
+        const Vector& c = v.child(f);
+        if (c.IsNull(i)) continue;  // ignoreNullFields
         if (!first) out->push_back(',');
         first = false;
-        JsonString(fields[i].name, out);
+        JsonString(fields[f].name, out);
         out->push_back(':');
-        ToJson(f, out);
+        ToJsonAt(c, i, out);
       }
       out->push_back('}');
       break;
     }
     case TypeId::kArray: {
       out->push_back('[');
-      for (size_t i = 0; i < v.children().size(); ++i) {
-        if (i) out->push_back(',');
-        ToJson(v.children()[i], out);
+      const uint32_t* off = v.offsets();
+      for (uint32_t k = off[i]; k < off[i + 1]; ++k) {
+        if (k != off[i]) out->push_back(',');
+        ToJsonAt(v.child(0), k, out);
       }
       out->push_back(']');
       break;
     }
-    default: JsonString(v.ToString(), out); break;
+    case TypeId::kNull: *out += "null"; break;
   }
 }
 
@@ -736,7 +750,7 @@ Result<Vector> ToJsonKernel(const KernelContext& ctx, const std::vector<Vector>&
   for (size_t i = 0; i < n; ++i) {
     if (!out.IsValid(i)) continue;
     buf.clear();
-    ToJson(GetArg(args[0], n, i), &buf);
+    ToJsonAt(args[0], Row(args[0], n, i), &buf);
     out.SetString(i, buf);
   }
   return out;
