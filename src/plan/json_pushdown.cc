@@ -39,41 +39,92 @@ GroupKey KeyOf(const Expr& e, int column) {
   return {column, e.args[1]->literal.str_value(), opts};
 }
 
+// What the query reads of a (nested) struct value: all of it, or only some
+// of its fields, each again all or part.
+struct Need {
+  bool whole = false;
+  std::map<std::string, Need> fields;
+};
+
 struct Group {
   ExprPtr call;  // one of the calls
   int column = -1;
-  std::set<std::string> fields;  // read through get_field
-  bool whole = false;            // used as a whole struct somewhere
-  int out_index = -1;            // scan output column holding the parse
-  DataType type;                 // the parsed (possibly cut) STRUCT
+  Need need;         // of the parsed struct
+  int out_index = -1;  // scan output column holding the parse
+  DataType type;       // the parsed (possibly cut) STRUCT
 };
 
-void Collect(const ExprPtr& e, const Expr* parent, std::map<GroupKey, Group>* groups) {
+bool IsGetField(const Expr& e) {
+  return e.kind == ExprKind::kCall && e.name == "get_field" && e.args.size() == 2 &&
+         e.args[1]->kind == ExprKind::kLiteral && e.args[1]->type.id() == TypeId::kString &&
+         !e.args[1]->literal.is_null();
+}
+
+// `ancestors`: the calls above e, nearest last. A from_json call read
+// through get_field(get_field(call, 'a'), 'b') needs a.b only.
+void Collect(const ExprPtr& e, std::vector<const Expr*>* ancestors, std::map<GroupKey, Group>* groups) {
   if (!e) return;
   int c = JsonSourceColumn(*e);
   if (c >= 0) {
     Group& g = (*groups)[KeyOf(*e, c)];
     g.call = e;
     g.column = c;
-    if (parent && parent->name == "get_field" && parent->args[0].get() == e.get()) {
-      g.fields.insert(parent->args[1]->literal.str_value());
-    } else {
-      g.whole = true;
+    Need* need = &g.need;
+    const Expr* at = e.get();
+    for (size_t i = ancestors->size(); i-- > 0;) {
+      const Expr* up = (*ancestors)[i];
+      if (!IsGetField(*up) || up->args[0].get() != at || at->type.id() != TypeId::kStruct) break;
+      need = &need->fields[up->args[1]->literal.str_value()];
+      at = up;
     }
+    need->whole = true;
     return;
   }
   if (e->kind != ExprKind::kCall) return;
-  for (const auto& a : e->args) Collect(a, e.get(), groups);
+  ancestors->push_back(e.get());
+  for (const auto& a : e->args) Collect(a, ancestors, groups);
+  ancestors->pop_back();
 }
 
+// `type` cut to what `need` reads, fields in schema order.
+DataType Cut(const DataType& type, const Need& need) {
+  if (need.whole || type.id() != TypeId::kStruct) return type;
+  std::vector<StructField> kept;
+  for (const auto& f : type.fields()) {
+    auto it = need.fields.find(f.name);
+    if (it == need.fields.end()) continue;
+    StructField k = f;
+    k.type = Cut(f.type, it->second);
+    kept.push_back(std::move(k));
+  }
+  return DataType::Struct(std::move(kept));
+}
+
+// e with its from_json calls replaced by the scan's column; a get_field
+// over a cut struct takes the cut field's type.
 ExprPtr Replace(const ExprPtr& e, const std::map<GroupKey, Group>& groups) {
   if (!e) return e;
-  return RewriteExpr(e, [&](const Expr& c) -> ExprPtr {
-    int column = JsonSourceColumn(c);
-    if (column < 0) return nullptr;
-    const Group& g = groups.at(KeyOf(c, column));
+  int column = JsonSourceColumn(*e);
+  if (column >= 0) {
+    const Group& g = groups.at(KeyOf(*e, column));
     return MakeColumnRef(g.out_index, g.type, "from_json", true);
-  });
+  }
+  if (e->kind != ExprKind::kCall) return e;
+  bool changed = false;
+  std::vector<ExprPtr> args;
+  args.reserve(e->args.size());
+  for (const auto& a : e->args) {
+    args.push_back(Replace(a, groups));
+    changed |= args.back() != a;
+  }
+  if (!changed) return e;
+  auto copy = std::make_shared<Expr>(*e);
+  copy->args = std::move(args);
+  if (IsGetField(*copy) && copy->args[0]->type.id() == TypeId::kStruct) {
+    int idx = copy->args[0]->type.FieldIndex(copy->args[1]->literal.str_value());
+    if (idx >= 0) copy->type = copy->args[0]->type.fields()[static_cast<size_t>(idx)].type;
+  }
+  return copy;
 }
 
 // Every expression of a node (bound over its input).
@@ -129,8 +180,9 @@ Result<LogicalPlanPtr> PushBlock(const LogicalPlanPtr& top) {
     if (n->kind == LogicalKind::kScan) break;
   }
   std::map<GroupKey, Group> groups;
+  std::vector<const Expr*> ancestors;
   for (const LogicalPlan* n : chain) {
-    for (const auto& e : NodeExprs(*n)) Collect(e, nullptr, &groups);
+    for (const auto& e : NodeExprs(*n)) Collect(e, &ancestors, &groups);
   }
   if (groups.empty()) return LogicalPlanPtr();
   const LogicalPlan& scan = *chain.back();
@@ -139,12 +191,7 @@ Result<LogicalPlanPtr> PushBlock(const LogicalPlanPtr& top) {
   for (auto& [key, g] : groups) {
     auto options = FromJsonOptionsOf(*g.call);
     if (!options.ok()) return LogicalPlanPtr();  // the binder reports it
-    const DataType& full = g.call->type;
-    std::vector<StructField> kept;
-    for (const auto& f : full.fields()) {
-      if (g.whole || g.fields.count(f.name)) kept.push_back(f);
-    }
-    g.type = g.whole ? full : DataType::Struct(std::move(kept));
+    g.type = Cut(g.call->type, g.need);
     ScanJsonColumn spec;
     spec.source_column = scan.scan_columns[static_cast<size_t>(g.column)];
     spec.type = g.type;
@@ -164,7 +211,12 @@ Result<LogicalPlanPtr> PushBlock(const LogicalPlanPtr& top) {
   return node;
 }
 
-bool IsSimple(const Expr& e) { return e.kind != ExprKind::kCall || JsonSourceColumn(e) >= 0; }
+// Free to repeat: a column, a from_json the scan will take, or a field of
+// one of those (get_field picks a child vector).
+bool IsSimple(const Expr& e) {
+  if (e.kind != ExprKind::kCall || JsonSourceColumn(e) >= 0) return true;
+  return IsGetField(e) && IsSimple(*e.args[0]);
+}
 
 // `top` (Project or Aggregate) with the Project below it merged in, when
 // that costs nothing: every merged expression is deterministic, and those
@@ -186,14 +238,27 @@ LogicalPlanPtr MergeProject(const LogicalPlanPtr& top) {
   return MapNode(*top, inner.children[0], substitute);
 }
 
+// `top` with every Project between it and Filter* over Scan merged into
+// it, when each merge costs nothing (MergeProject); null otherwise. Views of
+// views (a view of the parsed struct's fields, a view per event type, the
+// query) stack several Projects over the parse: merged, the query's reads
+// of a.b.c reach from_json, which then parses only those fields.
+LogicalPlanPtr MergeDownToScan(const LogicalPlanPtr& top) {
+  LogicalPlanPtr cur = top;
+  while (!ScanBelowFilters(cur->children[0])) {
+    if (cur->children[0]->kind != LogicalKind::kProject) return nullptr;
+    cur = MergeProject(cur);
+    if (!cur) return nullptr;
+  }
+  return cur == top ? nullptr : cur;
+}
+
 Result<LogicalPlanPtr> Rewrite(const LogicalPlanPtr& plan) {
   if (plan->kind == LogicalKind::kProject || plan->kind == LogicalKind::kAggregate) {
     const LogicalPlanPtr& child = plan->children[0];
-    if (child->kind == LogicalKind::kProject && ScanBelowFilters(child->children[0])) {
-      if (LogicalPlanPtr merged = MergeProject(plan)) {
-        SLUICE_ASSIGN_OR_RETURN(auto pushed, PushBlock(merged));
-        if (pushed) return pushed;
-      }
+    if (LogicalPlanPtr merged = MergeDownToScan(plan)) {
+      SLUICE_ASSIGN_OR_RETURN(auto pushed, PushBlock(merged));
+      if (pushed) return pushed;
     }
     if (ScanBelowFilters(child)) {
       SLUICE_ASSIGN_OR_RETURN(auto pushed, PushBlock(plan));

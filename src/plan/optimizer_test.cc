@@ -334,6 +334,56 @@ TEST_F(JsonPushdownTest, TwoSchemasOverTheSameValueAreTwoParses) {
   EXPECT_EQ(scan->scan_columns.size(), 2u);
 }
 
+// A struct read only through its fields is cut too, at any depth: the scan
+// parses s.x, not s.y or s.z.
+TEST_F(JsonPushdownTest, NestedStructsAreCutToTheFieldsRead) {
+  auto plan = Optimized(
+      "SELECT d.s.x, d.k FROM (SELECT from_json(CAST(value AS STRING), "
+      "'k INT, s STRUCT<x: INT, y: STRING, z: STRUCT<u: INT, v: INT>>, t STRING') AS d FROM events) "
+      "WHERE d.s.z.v > 1");
+  auto scan = OnlyScan(plan);
+  ASSERT_NE(scan, nullptr);
+  const auto& t = Table(scan);
+  ASSERT_EQ(t.json.size(), 1u);
+  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<k: INT, s: STRUCT<x: INT, z: STRUCT<v: INT>>>");
+  ASSERT_EQ(plan->output.size(), 2u);
+  EXPECT_EQ(plan->output[0].type.ToString(), "INT");
+}
+
+// A nested struct used whole anywhere keeps every field of it.
+TEST_F(JsonPushdownTest, ANestedStructUsedWholeKeepsItsFields) {
+  auto plan = Optimized(
+      "SELECT d.s, d.s.x FROM (SELECT from_json(CAST(value AS STRING), "
+      "'k INT, s STRUCT<x: INT, y: STRING>') AS d FROM events)");
+  auto scan = OnlyScan(plan);
+  ASSERT_NE(scan, nullptr);
+  const auto& t = Table(scan);
+  ASSERT_EQ(t.json.size(), 1u);
+  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<s: STRUCT<x: INT, y: STRING>>");
+  EXPECT_EQ(plan->output[0].type.ToString(), "STRUCT<x: INT, y: STRING>");
+}
+
+// The Nexmark shape (bench/nexmark/kafka_stream.sql and views.sql): a view
+// of the parsed struct's fields, a view of one of them per event type, and
+// the query over that. Every Project down to the scan is merged, so only
+// the fields the query reads are parsed, not the whole bid.
+TEST_F(JsonPushdownTest, ProjectsOfViewsOverTheParseAreMergedDownToTheScan) {
+  auto plan = Optimized(
+      "SELECT auction, price FROM (SELECT bid.* FROM (SELECT e.event_type, e.person, e.bid FROM "
+      "(SELECT from_json(CAST(value AS STRING), 'event_type INT, person STRUCT<id: BIGINT, name: STRING>, "
+      "bid STRUCT<auction: BIGINT, bidder: BIGINT, price: BIGINT, url: STRING, extra: STRING>') AS e "
+      "FROM events)) WHERE event_type = 2) WHERE auction % 123 = 0");
+  auto scan = OnlyScan(plan);
+  ASSERT_NE(scan, nullptr);
+  const auto& t = Table(scan);
+  ASSERT_EQ(t.json.size(), 1u);
+  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<event_type: INT, bid: STRUCT<auction: BIGINT, price: BIGINT>>");
+  ASSERT_EQ(plan->output.size(), 2u);
+  EXPECT_EQ(plan->output[0].name, "auction");
+  EXPECT_EQ(plan->output[1].name, "price");
+  EXPECT_EQ(plan->output[1].type.ToString(), "BIGINT");
+}
+
 TEST_F(JsonPushdownTest, TablesThatCannotParseKeepTheExpression) {
   auto plan = Optimized("SELECT from_json(name, 'a INT').a FROM people");
   auto scan = OnlyScan(plan);
