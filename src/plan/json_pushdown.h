@@ -9,10 +9,12 @@
 // Where it applies: every from_json over the same column with the same
 // schema and options in the scan's pushed filter, the Filters right above
 // the scan and the first Project or Aggregate above them becomes one scan
-// column. A Project or Aggregate right above that Project is merged into
-// it first (its reads of `data.f` then reach from_json directly), so
+// column. The Projects between a Project or Aggregate and that first
+// Project (views over views) are merged into it first when no work is
+// repeated (its reads of `data.f.g` then reach from_json directly), so
 // `SELECT data.a FROM (SELECT from_json(...) AS data FROM src)` parses only
-// `a`. A from_json used whole (not only through data.f) keeps its schema.
+// `a`, and `data.s.x` parses only x of the struct s. A struct used whole
+// (not only through its fields) keeps its schema.
 #pragma once
 
 #include "plan/logical_plan.h"
