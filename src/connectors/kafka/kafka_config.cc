@@ -288,8 +288,11 @@ void DestroyClients(const std::vector<rd_kafka_t*>& clients) {
 void RdKafkaDeleter::operator()(rd_kafka_t* rk) const { DestroyClient(rk); }
 
 void CountDeliveryErrors(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
   auto* d = static_cast<DeliveryErrors*>(opaque);
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    d->acknowledged.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   if (d->failed.fetch_add(1) == 0) {
     std::lock_guard<std::mutex> l(d->mu);
     d->first_error = std::string(rd_kafka_err2str(m->err)) + " (topic '" +

@@ -99,6 +99,7 @@ void DestroyClients(const std::vector<rd_kafka_t*>& clients);
 // delivery report callback to CountDeliveryErrors.
 struct DeliveryErrors {
   std::atomic<int64_t> failed{0};
+  std::atomic<int64_t> acknowledged{0};  // records the broker took
   std::mutex mu;
   std::string first_error;  // GUARDED_BY(mu)
 };
