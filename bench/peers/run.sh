@@ -33,6 +33,14 @@
 #   bash bench/peers/run.sh                              # EVENTS=2000000, every query, every engine
 #   EVENTS=5000 COMPARE_EVENTS=5000 QUERIES="q0 q2" ENGINES="sluice spark" bash bench/peers/run.sh
 #
+# Then (LATENCY=1, the default) the fixed-rate run: bench/latency/run.sh on
+# this broker, LATENCY_RATE events/s (20000) for LATENCY_SECONDS (20) into a
+# 4-partition topic, its stateless query (Kafka -> from_json -> filter ->
+# Kafka) and its windowed one (1 s tumbling count, 1 s watermark delay), for
+# each engine with exactly once where it has it (Spark's Kafka sink is at
+# least once); printed: sink latency p50 / p99 per engine and query, and
+# each peer's over Sluice's. docs/benchmarks.md explains the measure.
+#
 # Environment: EVENTS (2000000), COMPARE_EVENTS (200000), COMPARE (1),
 # RATE (0) and COMPARE_RATE (1000): the generator's eventsPerSecond, i.e. how
 # fast event time advances (0: as at 10,000 per second; the runs themselves
@@ -59,6 +67,9 @@ COMPARE_EVENTS=${COMPARE_EVENTS:-200000}
 RATE=${RATE:-0}
 COMPARE_RATE=${COMPARE_RATE:-1000}
 COMPARE=${COMPARE:-1}
+LATENCY=${LATENCY:-1}
+LATENCY_RATE=${LATENCY_RATE:-20000}
+LATENCY_SECONDS=${LATENCY_SECONDS:-20}
 MEASURE=${MEASURE:-1}
 ENGINES=${ENGINES:-sluice spark flink}
 PARTITIONS=${PARTITIONS:-4}
@@ -315,6 +326,23 @@ if [[ $COMPARE == 1 ]]; then
   done
 fi
 
+LATENCY_ROWS=$STATE/latency-rows.txt
+LATENCY_ENGINES=""
+if [[ $LATENCY == 1 ]]; then
+  has_engine sluice && LATENCY_ENGINES+=" sluice"
+  has_engine spark && [[ -z $SPARK_WHY ]] && LATENCY_ENGINES+=" spark"
+  has_engine flink && [[ -z $FLINK_WHY ]] && LATENCY_ENGINES+=" flink"
+  echo "== fixed-rate latency: $LATENCY_RATE events/s for $LATENCY_SECONDS s (bench/latency/run.sh:$LATENCY_ENGINES)" >&2
+  : > "$LATENCY_ROWS"
+  if ! locked env KAFKA_BOOTSTRAP="$B" KAFKA_BROKER_DIR="$BROKER_DIR" RATE="$LATENCY_RATE" SECONDS="$LATENCY_SECONDS" \
+      QUERY="stateless windowed" ENGINES="$LATENCY_ENGINES" EXACTLY_ONCE=true RESULTS_FILE="$LATENCY_ROWS" \
+      BUILD_DIR="$BUILD_DIR" SLUICE_BIN="$SLUICE" bash bench/latency/run.sh > "$STATE/latency.log" 2>&1; then
+    tail -20 "$STATE/latency.log" >&2
+    NOTES+=("the fixed-rate latency run failed (bench/latency/run.sh; its last lines are above)")
+    FAILED=1
+  fi
+fi
+
 # ---- the report -------------------------------------------------------------
 echo
 if [[ $MEASURE == 1 ]]; then
@@ -354,6 +382,28 @@ if [[ $MEASURE == 1 ]]; then
     if [[ -n $RAW_EPS && -n ${EPS[$q-sluice-kafka]:-} && " $STATELESS " == *" $q "* ]]; then
       line+=$(awk -v a="${EPS[$q-sluice-kafka]}" -v r="$RAW_EPS" 'BEGIN { printf "  | %.0f%% of raw consume", 100 * a / r }')
     fi
+    echo "$line"
+  done
+fi
+if [[ $LATENCY == 1 && -s $LATENCY_ROWS ]]; then
+  echo
+  echo "fixed-rate latency, $LATENCY_RATE events/s for $LATENCY_SECONDS s: sink p50 / p99 in ms (stateless: the"
+  echo "output record's timestamp - the input's produce time; windowed: - (window end + 1 s delay)); peer p99 / Sluice p99"
+  for lq in stateless windowed; do
+    declare -A P50=() P99=()
+    for e in $LATENCY_ENGINES; do
+      row=$(grep " engine=$e query=$lq " "$LATENCY_ROWS" | tail -1 || true)
+      [[ -z $row ]] && continue
+      P50[$e]=$(field sink_p50_ms "$row"); P99[$e]=$(field sink_p99_ms "$row")
+    done
+    line="  $lq:"
+    for e in $LATENCY_ENGINES; do
+      [[ -n ${P99[$e]:-} ]] || { line+="  $e not measured"; continue; }
+      line+="  $e ${P50[$e]} / ${P99[$e]}"
+      if [[ $e != sluice && -n ${P99[sluice]:-} ]]; then
+        line+=$(awk -v a="${P99[$e]}" -v b="${P99[sluice]}" 'BEGIN { if (b > 0) printf " (%.1fx)", a / b }')
+      fi
+    done
     echo "$line"
   done
 fi

@@ -40,7 +40,7 @@ trap 'rm -f "$LOG"' EXIT
 
 SMOKE_QUERIES="q0 q5 q7 q15"
 echo "peers smoke: 1. $SMOKE_QUERIES through Sluice (generator and Kafka), measured"
-MEASURE=1 COMPARE=0 EVENTS=4000 QUERIES="$SMOKE_QUERIES" ENGINES=sluice SETUP=0 STRICT=1 bash bench/peers/run.sh > "$LOG" 2>&1 || {
+MEASURE=1 COMPARE=0 LATENCY=0 EVENTS=4000 QUERIES="$SMOKE_QUERIES" ENGINES=sluice SETUP=0 STRICT=1 bash bench/peers/run.sh > "$LOG" 2>&1 || {
   cat "$LOG"; echo "peers smoke: FAILED: a Sluice run failed"; exit 1; }
 grep -E '^q[0-9]+ +sluice' "$LOG"
 bad=$(grep -E '^q[0-9]+ +sluice' "$LOG" | grep -c 'FAILED\|UNSUPPORTED' || true)
@@ -51,7 +51,7 @@ if [[ $bad -ne 0 || $runs -ne $((2 * queries)) ]]; then
 fi
 
 echo "peers smoke: 2. agreement of $ENGINES on q7, q17"
-MEASURE=0 COMPARE=1 COMPARE_EVENTS=3000 COMPARE_RATE=50 QUERIES="q7 q17" ENGINES="$ENGINES" SETUP=0 STRICT=1 \
+MEASURE=0 COMPARE=1 LATENCY=0 COMPARE_EVENTS=3000 COMPARE_RATE=50 QUERIES="q7 q17" ENGINES="$ENGINES" SETUP=0 STRICT=1 \
   bash bench/peers/run.sh > "$LOG" 2>&1 || { cat "$LOG"; echo "peers smoke: FAILED: a run failed or the engines disagree"; exit 1; }
 grep -E '^\[q[0-9]+\]|^  q[0-9]+:|^note' "$LOG"
 echo "peers smoke: OK"
