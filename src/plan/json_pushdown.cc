@@ -104,27 +104,23 @@ DataType Cut(const DataType& type, const Need& need) {
 // over a cut struct takes the cut field's type.
 ExprPtr Replace(const ExprPtr& e, const std::map<GroupKey, Group>& groups) {
   if (!e) return e;
-  int column = JsonSourceColumn(*e);
-  if (column >= 0) {
-    const Group& g = groups.at(KeyOf(*e, column));
-    return MakeColumnRef(g.out_index, g.type, "from_json", true);
-  }
-  if (e->kind != ExprKind::kCall) return e;
-  bool changed = false;
-  std::vector<ExprPtr> args;
-  args.reserve(e->args.size());
-  for (const auto& a : e->args) {
-    args.push_back(Replace(a, groups));
-    changed |= args.back() != a;
-  }
-  if (!changed) return e;
-  auto copy = std::make_shared<Expr>(*e);
-  copy->args = std::move(args);
-  if (IsGetField(*copy) && copy->args[0]->type.id() == TypeId::kStruct) {
-    int idx = copy->args[0]->type.FieldIndex(copy->args[1]->literal.str_value());
+  return RewriteExpr(e, [&](const Expr& c) -> ExprPtr {
+    int column = JsonSourceColumn(c);
+    if (column >= 0) {
+      const Group& g = groups.at(KeyOf(c, column));
+      return MakeColumnRef(g.out_index, g.type, "from_json", true);
+    }
+    if (!IsGetField(c)) return nullptr;
+    ExprPtr base = Replace(c.args[0], groups);
+    if (base == c.args[0]) return nullptr;
+    auto copy = std::make_shared<Expr>(c);
+    copy->args[0] = std::move(base);
+    int idx = copy->args[0]->type.id() == TypeId::kStruct
+                  ? copy->args[0]->type.FieldIndex(copy->args[1]->literal.str_value())
+                  : -1;
     if (idx >= 0) copy->type = copy->args[0]->type.fields()[static_cast<size_t>(idx)].type;
-  }
-  return copy;
+    return copy;
+  });
 }
 
 // Every expression of a node (bound over its input).
