@@ -347,8 +347,10 @@ fi
 echo
 if [[ $MEASURE == 1 ]]; then
   echo "== Nexmark side by side: $EVENTS events (topic: $PARTITIONS partitions, JSON), $(nproc) cores =="
-else
+elif [[ $COMPARE == 1 ]]; then
   echo "== Nexmark agreement of the engines: $COMPARE_EVENTS events (topic: $PARTITIONS partitions, JSON) =="
+else
+  echo "== Fixed-rate latency of the engines =="
 fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ -n $RAW_EPS ]] && echo "raw consume (kafka_consume_raw, 2 threads): $RAW_EPS events/s, $RAW_CORE events per CPU-second"
