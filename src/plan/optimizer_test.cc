@@ -276,6 +276,15 @@ class JsonPushdownTest : public OptimizerTest {
   static const JsonParsingTable& Table(const LogicalPlanPtr& scan) {
     return dynamic_cast<const JsonParsingTable&>(*scan->table);
   }
+  // The type the plan's single scan parses its one JSON column into, or
+  // what is wrong instead.
+  std::string ParsedType(const LogicalPlanPtr& plan) {
+    auto scan = OnlyScan(plan);
+    if (!scan) return "no single scan";
+    const auto& json = Table(scan).json;
+    if (json.size() != 1) return std::to_string(json.size()) + " parses in the scan";
+    return json[0].type.ToString();
+  }
 };
 
 TEST_F(JsonPushdownTest, OnlyTheFieldsTheQueryReadsAreParsedInTheScan) {
@@ -341,11 +350,7 @@ TEST_F(JsonPushdownTest, NestedStructsAreCutToTheFieldsRead) {
       "SELECT d.s.x, d.k FROM (SELECT from_json(CAST(value AS STRING), "
       "'k INT, s STRUCT<x: INT, y: STRING, z: STRUCT<u: INT, v: INT>>, t STRING') AS d FROM events) "
       "WHERE d.s.z.v > 1");
-  auto scan = OnlyScan(plan);
-  ASSERT_NE(scan, nullptr);
-  const auto& t = Table(scan);
-  ASSERT_EQ(t.json.size(), 1u);
-  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<k: INT, s: STRUCT<x: INT, z: STRUCT<v: INT>>>");
+  EXPECT_EQ(ParsedType(plan), "STRUCT<k: INT, s: STRUCT<x: INT, z: STRUCT<v: INT>>>");
   ASSERT_EQ(plan->output.size(), 2u);
   EXPECT_EQ(plan->output[0].type.ToString(), "INT");
 }
@@ -355,11 +360,7 @@ TEST_F(JsonPushdownTest, ANestedStructUsedWholeKeepsItsFields) {
   auto plan = Optimized(
       "SELECT d.s, d.s.x FROM (SELECT from_json(CAST(value AS STRING), "
       "'k INT, s STRUCT<x: INT, y: STRING>') AS d FROM events)");
-  auto scan = OnlyScan(plan);
-  ASSERT_NE(scan, nullptr);
-  const auto& t = Table(scan);
-  ASSERT_EQ(t.json.size(), 1u);
-  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<s: STRUCT<x: INT, y: STRING>>");
+  EXPECT_EQ(ParsedType(plan), "STRUCT<s: STRUCT<x: INT, y: STRING>>");
   EXPECT_EQ(plan->output[0].type.ToString(), "STRUCT<x: INT, y: STRING>");
 }
 
@@ -373,11 +374,7 @@ TEST_F(JsonPushdownTest, ProjectsOfViewsOverTheParseAreMergedDownToTheScan) {
       "(SELECT from_json(CAST(value AS STRING), 'event_type INT, person STRUCT<id: BIGINT, name: STRING>, "
       "bid STRUCT<auction: BIGINT, bidder: BIGINT, price: BIGINT, url: STRING, extra: STRING>') AS e "
       "FROM events)) WHERE event_type = 2) WHERE auction % 123 = 0");
-  auto scan = OnlyScan(plan);
-  ASSERT_NE(scan, nullptr);
-  const auto& t = Table(scan);
-  ASSERT_EQ(t.json.size(), 1u);
-  EXPECT_EQ(t.json[0].type.ToString(), "STRUCT<event_type: INT, bid: STRUCT<auction: BIGINT, price: BIGINT>>");
+  EXPECT_EQ(ParsedType(plan), "STRUCT<event_type: INT, bid: STRUCT<auction: BIGINT, price: BIGINT>>");
   ASSERT_EQ(plan->output.size(), 2u);
   EXPECT_EQ(plan->output[0].name, "auction");
   EXPECT_EQ(plan->output[1].name, "price");
