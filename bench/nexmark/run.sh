@@ -56,22 +56,16 @@ fi
 opts="numEvents '$events', eventsPerSecond '$rate', numPartitions '$partitions'"
 
 # job FILE QUERY_NUMBER SOURCE: the job running query N from SOURCE into noop.
+source bench/nexmark/job.sh
 job() {
-  local out=$1 n=$2 src=$3 f=bench/nexmark/queries/q$2.sql mode
+  local out=$1 n=$2 src=$3 f=bench/nexmark/queries/q$2.sql mode stream
   mode=$(sed -n 's/^-- output mode: //p' "$f")
-  {
-    if [[ $src == builtin ]]; then
-      echo "CREATE STREAM nexmark USING nexmark OPTIONS ($opts);"
-    else
-      sed -e "s/@BOOTSTRAP@/$KAFKA_BOOTSTRAP/" -e "s/@TOPIC@/nexmark/" bench/nexmark/kafka_stream.sql
-    fi
-    cat bench/nexmark/views.sql
-    echo "CREATE SINK out USING noop;"
-    echo "START STREAMING QUERY q$n INTO out OUTPUT MODE $mode TRIGGER AVAILABLE NOW"
-    echo "CHECKPOINT LOCATION '$work/ck-$src-q$n' AS"
-    grep -v '^--' "$f"
-    echo ";"
-  } > "$out"
+  if [[ $src == builtin ]]; then
+    stream="CREATE STREAM nexmark USING nexmark OPTIONS ($opts);"
+  else
+    stream=$(nexmark_kafka_stream "$KAFKA_BOOTSTRAP" nexmark)
+  fi
+  nexmark_job "$f" "q$n" "$mode" "$work/ck-$src-q$n" "$stream" "CREATE SINK out USING noop;" > "$out"
 }
 
 echo "Nexmark, Sluice alone: $events events, eventsPerSecond $rate, $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD)"

@@ -16,6 +16,7 @@ BUILD_DIR=${BUILD_DIR:-build}
 OUT=${OUT:-$(mktemp -d /tmp/sluice-prof-XXXXXX)}
 SLUICE=$BUILD_DIR/sluice
 source bench/kafka/private_broker.sh
+source bench/nexmark/job.sh
 start_private_broker sluice-prof
 B=$KAFKA_BOOTSTRAP
 bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic nexmark 4 >/dev/null
@@ -24,14 +25,8 @@ echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$BUILD_DIR/kafka_consume_raw" --bootstrap "$B" --topic nexmark --threads 2 | grep '^RESULT'
 for q in $QUERIES; do
   for i in 1 2; do
-    {
-      sed "s|@BOOTSTRAP@|$B|; s|@TOPIC@|nexmark|" bench/nexmark/kafka_stream.sql
-      cat bench/nexmark/views.sql
-      echo "CREATE SINK out USING noop;"
-      echo "START STREAMING QUERY $q INTO out OUTPUT MODE append TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$OUT/ck-$q-$i' AS"
-      grep -v '^ *--' "bench/nexmark/queries/$q.sql" | sed 's/;[[:space:]]*$//'
-      echo ";"
-    } > "$OUT/$q-$i.sql"
+    nexmark_job "bench/nexmark/queries/$q.sql" "$q" append "$OUT/ck-$q-$i" "$(nexmark_kafka_stream "$B" nexmark)" \
+      "CREATE SINK out USING noop;" > "$OUT/$q-$i.sql"
   done
   python3 bench/peers/measure.py --out "$OUT/$q.measure" -- "$SLUICE" run "$OUT/$q-1.sql" --log-level warn --no-ui \
     --progress-file "$OUT/$q.progress" >/dev/null

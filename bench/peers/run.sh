@@ -135,19 +135,15 @@ load_topic() {  # load_topic TOPIC EVENTS RATE
 }
 
 # The Sluice job of QUERY: the stream, the views, the sink, the query.
+source bench/nexmark/job.sh
 sluice_job() {  # sluice_job QUERY SOURCE(gen|kafka) TOPIC EVENTS RATE SINK_SQL CHECKPOINT
-  local q=$1 src=$2 topic=$3 n=$4 rate=$5 sink=$6 ck=$7 mode
-  mode=$(conf "$q" 2)
+  local q=$1 src=$2 topic=$3 n=$4 rate=$5 sink=$6 ck=$7 stream
   if [[ $src == gen ]]; then
-    echo "CREATE STREAM nexmark USING nexmark OPTIONS (numEvents '$n', eventsPerSecond '$rate', numPartitions '$GEN_PARTITIONS');"
+    stream="CREATE STREAM nexmark USING nexmark OPTIONS (numEvents '$n', eventsPerSecond '$rate', numPartitions '$GEN_PARTITIONS');"
   else
-    sed "s|@BOOTSTRAP@|$B|; s|@TOPIC@|$topic|" bench/nexmark/kafka_stream.sql
+    stream=$(nexmark_kafka_stream "$B" "$topic")
   fi
-  cat bench/nexmark/views.sql
-  echo "$sink"
-  echo "START STREAMING QUERY $q INTO out OUTPUT MODE $mode TRIGGER AVAILABLE NOW CHECKPOINT LOCATION '$ck' AS"
-  grep -v '^ *--' "${SLUICE_QUERY_FILE:-$SLUICE_QUERIES/$q.sql}" | sed 's/;[[:space:]]*$//'
-  echo ";"
+  nexmark_job "${SLUICE_QUERY_FILE:-$SLUICE_QUERIES/$q.sql}" "$q" "$(conf "$q" 2)" "$ck" "$stream" "$sink"
 }
 
 # Sums a Sluice progress file: input rows and the batches' own time.
