@@ -62,6 +62,17 @@
 #   gives up after this long without an output record.
 #   KEEP_STATE=1: keep each run's job, log and progress file (the broker's
 #   data is kept too; the broker itself is stopped).
+#   BROKER_GC (zgc | g1): the collector of the broker run.sh starts. ZGC by
+#   default: with broker.sh's G1 the broker stopped for a young collection
+#   of 6-13 ms about once a second at 20,000/s, on both cores, and every
+#   process on the machine waited with it (the floor's visible p99 was
+#   49-231 ms with G1 and 3-4 ms with ZGC; docs/benchmarks.md, "The
+#   broker's pauses").
+#   BROKER_WARMUP (seconds; 15, or 0 with SMOKE=1 or KAFKA_BOOTSTRAP): an
+#   unmeasured Sluice exactly-once run at RATE on the new broker before the
+#   measured ones, so that the broker's produce, fetch and transaction paths
+#   are compiled by its JIT before anything is timed (the first runs on a
+#   fresh broker had p99s several times those of the same run repeated).
 RUN_SECONDS=$SECONDS   # bash's SECONDS counts from the value in the environment
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -86,6 +97,17 @@ SLUICE_BIN=${SLUICE_BIN:-$BUILD_DIR/sluice}
 LATENCY_BIN=${LATENCY_BIN:-$BUILD_DIR/kafka_latency}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-30}
 LINGER_MS=${LINGER_MS:-1}
+BROKER_GC=${BROKER_GC:-zgc}
+case $BROKER_GC in
+  zgc) BROKER_JAVA_OPTS="-XX:-UseG1GC -XX:+UseZGC" ;;
+  g1) BROKER_JAVA_OPTS="" ;;
+  *) echo "run.sh: BROKER_GC must be zgc or g1" >&2; exit 2 ;;
+esac
+if [[ -n ${KAFKA_BOOTSTRAP:-} || $SMOKE == 1 ]]; then
+  BROKER_WARMUP=${BROKER_WARMUP:-0}
+else
+  BROKER_WARMUP=${BROKER_WARMUP:-15}
+fi
 QUERIES=${QUERY:-stateless}
 QUERIES=${QUERIES//,/ }
 WINDOW_MS=${WINDOW_MS:-1000}
@@ -132,7 +154,8 @@ if [[ -n ${KAFKA_BOOTSTRAP:-} ]]; then
   BROKER_DIR=${KAFKA_BROKER_DIR:?KAFKA_BOOTSTRAP needs KAFKA_BROKER_DIR (the broker.sh --dir, to create topics)}
 else
   BROKER_DIR=$STATE/broker
-  eval "$(bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
+  eval "$(SLUICE_KAFKA_JAVA_OPTS="$BROKER_JAVA_OPTS" bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ |
+    grep '^KAFKA_BOOTSTRAP=')"
 fi
 B=$KAFKA_BOOTSTRAP
 
@@ -360,6 +383,21 @@ SQL
 
 SPARK_NOTE=""
 FLINK_NOTE=""
+BROKER_NOTE="broker: $([[ -n ${EXTERNAL_BROKER:-} ]] && echo "given (KAFKA_BOOTSTRAP)" || echo "started by run.sh, $BROKER_GC")"
+if (( BROKER_WARMUP > 0 )); then
+  # Not measured: its rows, breakdown and failure are dropped (a failure
+  # shows again in the measured runs).
+  echo "run.sh: warming the broker up: an unmeasured Sluice exactly-once run of $BROKER_WARMUP s at $RATE/s" >&2
+  MEASURED_SECONDS=$RUN_SECONDS
+  RUN_SECONDS=$BROKER_WARMUP
+  QUERY=stateless
+  one_run sluice true 0 > "$STATE/broker-warmup.log" 2>&1 || true
+  RUN_SECONDS=$MEASURED_SECONDS
+  ROWS=()
+  BREAKDOWN=()
+  FAILED=0
+  BROKER_NOTE+=", warmed up by $BROKER_WARMUP s of Sluice exactly once at $RATE/s"
+fi
 for QUERY in $QUERIES; do
 for trig in $TRIGGERS; do
 for engine in $ENGINES; do
@@ -380,6 +418,7 @@ done
 
 machine_line() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "$BROKER_NOTE"
 }
 breakdown() {  # breakdown windowed|stateless: the durationMs averages of that query's runs
   echo "durationMs averages (ms per batch, batches after the warm-up):"

@@ -11,7 +11,9 @@
 # 400000"), SECONDS (10 per rate), WARMUP (3), PARTITIONS (4), EXACTLY_ONCE
 # (both), BUILD_DIR (build), SLUICE_BIN, LATENCY_BIN, OUT_CSV
 # (docs/img/latency_curve.csv), OUT_SVG (docs/img/latency_curve.svg),
-# TITLE (the plot's subtitle; default: the machine, date and load).
+# TITLE (the plot's subtitle; default: the machine, date and load),
+# BROKER_GC (zgc | g1) and BROKER_WARMUP (15 s, before the first rate) as in
+# run.sh.
 # A rate the producer cannot reach shows as achieved < asked; a rate the job
 # cannot keep up with shows as growing latency (the reader waits up to
 # IDLE_TIMEOUT s after the last record).
@@ -39,15 +41,23 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-eval "$(bash scripts/kafka/broker.sh --dir "$STATE/broker" start --owner-pid $$ | grep '^KAFKA_BOOTSTRAP=')"
+case ${BROKER_GC:-zgc} in
+  zgc) BROKER_JAVA_OPTS="-XX:-UseG1GC -XX:+UseZGC" ;;
+  g1) BROKER_JAVA_OPTS="" ;;
+  *) echo "sweep.sh: BROKER_GC must be zgc or g1" >&2; exit 2 ;;
+esac
+eval "$(SLUICE_KAFKA_JAVA_OPTS="$BROKER_JAVA_OPTS" bash scripts/kafka/broker.sh --dir "$STATE/broker" start --owner-pid $$ |
+  grep '^KAFKA_BOOTSTRAP=')"
 export KAFKA_BOOTSTRAP KAFKA_BROKER_DIR=$STATE/broker
 
 LOADS=()
+WARM=${BROKER_WARMUP:-15}  # the first rate's run.sh warms the broker up
 for rate in $RATES; do
   echo "== $rate events/s ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))"
   LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
-  RATE=$rate SECONDS=$RUN_SECONDS ENGINES=sluice RESULTS_FILE=$STATE/rows \
+  RATE=$rate SECONDS=$RUN_SECONDS ENGINES=sluice RESULTS_FILE=$STATE/rows BROKER_WARMUP=$WARM \
     bash bench/latency/run.sh 2>&1 | grep -E '^\[|^ROW|run.sh' | grep -v '^ROW' || true
+  WARM=0
 done
 
 mkdir -p "$(dirname "$OUT_CSV")" "$(dirname "$OUT_SVG")"

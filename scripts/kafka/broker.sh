@@ -21,7 +21,9 @@
 #
 # Environment: SLUICE_KAFKA_VERSION (default 4.1.1), SLUICE_CACHE,
 # SLUICE_KAFKA_DIR, SLUICE_KAFKA_HEAP (default 512m),
-# SLUICE_KAFKA_START_TIMEOUT (seconds, default 90), JAVA (default java).
+# SLUICE_KAFKA_START_TIMEOUT (seconds, default 90), JAVA (default java),
+# SLUICE_KAFKA_PROPERTIES (extra server.properties lines) and
+# SLUICE_KAFKA_JAVA_OPTS (extra JVM options), for experiments.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -147,6 +149,11 @@ log.segment.bytes=268435456
 socket.request.max.bytes=104857600
 message.max.bytes=10485760
 EOF
+  # Extra broker settings, one key=value per line (later lines win), for
+  # experiments: SLUICE_KAFKA_PROPERTIES='transaction.partition.verification.enable=false'.
+  if [[ -n ${SLUICE_KAFKA_PROPERTIES:-} ]]; then
+    printf '%s\n' "$SLUICE_KAFKA_PROPERTIES" >>"$DIR/server.properties"
+  fi
   cat >"$DIR/log4j2.properties" <<EOF
 status = warn
 appender.out.type = Console
@@ -210,7 +217,7 @@ launch() {
   # signals; it is stopped by `stop` (or the watchdog).
   # shellcheck disable=SC2086
   setsid "$JAVA" -Xms128m -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true ${SLUICE_KAFKA_JAVA_OPTS:-} \
     -Dlog4j2.configurationFile="$DIR/log4j2.properties" \
     -Dkafka.logs.dir="$DIR" \
     -cp "$LIBS/*" kafka.Kafka "$DIR/server.properties" \
