@@ -62,6 +62,8 @@
 #   gives up after this long without an output record.
 #   KEEP_STATE=1: keep each run's job, log and progress file (the broker's
 #   data is kept too; the broker itself is stopped).
+#   SLUICE_SOURCE_OPTIONS, SLUICE_SINK_OPTIONS: more options of Sluice's
+#   Kafka source and sink, as SQL (SLUICE_SINK_OPTIONS="kafka.linger.ms '5'").
 #   BROKER_GC (zgc | g1): the collector of the broker run.sh starts. ZGC by
 #   default: with broker.sh's G1 the broker stopped for a young collection
 #   of 6-13 ms about once a second at 20,000/s, on both cores, and every
@@ -98,6 +100,9 @@ LATENCY_BIN=${LATENCY_BIN:-$BUILD_DIR/kafka_latency}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-30}
 LINGER_MS=${LINGER_MS:-1}
 BROKER_GC=${BROKER_GC:-zgc}
+# More options for Sluice's Kafka source and sink, as SQL: "kafka.linger.ms '5'".
+SOURCE_OPTS=${SLUICE_SOURCE_OPTIONS:+, $SLUICE_SOURCE_OPTIONS}
+SINK_OPTS=${SLUICE_SINK_OPTIONS:+, $SLUICE_SINK_OPTIONS}
 case $BROKER_GC in
   zgc) BROKER_JAVA_OPTS="-XX:-UseG1GC -XX:+UseZGC" ;;
   g1) BROKER_JAVA_OPTS="" ;;
@@ -232,8 +237,8 @@ one_run() {  # one_run ENGINE EXACTLY_ONCE TRIGGER_MS
         label="sluice windowed eo=$eo$tlabel"
         cat > "$dir/job.sql" <<SQL
 CREATE STREAM ads USING kafka OPTIONS (kafka.bootstrap.servers '$B', subscribe '$in',
-  startingOffsets 'earliest');
-CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$out', exactlyOnce '$eo');
+  startingOffsets 'earliest'$SOURCE_OPTS);
+CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$out', exactlyOnce '$eo'$SINK_OPTS);
 START STREAMING QUERY latency INTO out $trigger_sql CHECKPOINT LOCATION '$dir/ck'
   AS SELECT to_json(named_struct('window_end_ms', unix_millis(w.end), 'n', n)) AS value
      FROM (SELECT window(ts, '$WINDOW_MS milliseconds') AS w, count(*) AS n
@@ -246,8 +251,8 @@ SQL
       else
       cat > "$dir/job.sql" <<SQL
 CREATE STREAM ads USING kafka OPTIONS (kafka.bootstrap.servers '$B', subscribe '$in',
-  startingOffsets 'earliest');
-CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$out', exactlyOnce '$eo');
+  startingOffsets 'earliest'$SOURCE_OPTS);
+CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$B', topic '$out', exactlyOnce '$eo'$SINK_OPTS);
 START STREAMING QUERY latency INTO out $trigger_sql CHECKPOINT LOCATION '$dir/ck'
   AS SELECT to_json(struct($FIELDS)) AS value
      FROM (SELECT from_json(CAST(value AS STRING), '$SCHEMA') AS data FROM ads)
