@@ -350,7 +350,7 @@ SQL
   done
   row+=" linger_ms=$LINGER_MS load1=$(cut -d' ' -f1 /proc/loadavg)"
   echo "ROW $row"
-  [[ -n ${RESULTS_FILE:-} ]] && echo "ROW $row" >> "$RESULTS_FILE"
+  [[ -n ${RESULTS_FILE:-} && -z ${WARMING:-} ]] && echo "ROW $row" >> "$RESULTS_FILE"
   ROWS+=("$label|$row")
   BREAKDOWN+=("$label|$(tr ' ' '\n' <<< "$stats" | { grep '^avg_' || true; } | sed 's/^avg_//' | tr '\n' ' ')")
 
@@ -396,7 +396,9 @@ if (( BROKER_WARMUP > 0 )); then
   MEASURED_SECONDS=$RUN_SECONDS
   RUN_SECONDS=$BROKER_WARMUP
   QUERY=stateless
+  WARMING=1
   one_run sluice true 0 > "$STATE/broker-warmup.log" 2>&1 || true
+  WARMING=
   RUN_SECONDS=$MEASURED_SECONDS
   ROWS=()
   BREAKDOWN=()
