@@ -39,6 +39,9 @@
 #              (includes the transaction commit and the reader's fetch)
 #   batch    = durationMs.triggerExecution of the batches after the warm-up
 #   then the average of every durationMs key over those batches.
+#   CPU seconds: the job's process tree from its start to the reader's end,
+#   and the broker's (a broker run.sh started, or KAFKA_BROKER_DIR's) over
+#   the reader's run (ROW keys job_cpu_s, broker_cpu_s).
 #
 # Environment:
 #   RATE (20000 events/s), SECONDS (30), WARMUP (3; Spark: SPARK_WARMUP, 10),
@@ -198,6 +201,29 @@ stop_job() {
   JOB_PID=
 }
 
+# CPU seconds (user + system) of PID and every process below it, so far.
+tree_cpu_s() {
+  local pids=$1 all="" p kids
+  while [[ -n $pids ]]; do
+    all+=" $pids"
+    kids=""
+    for p in $pids; do kids+=" $(ps -o pid= --ppid "$p" 2>/dev/null | tr '\n' ' ')"; done
+    pids=$(echo $kids)
+  done
+  local ticks=0 t
+  for p in $all; do
+    # utime and stime: fields 14 and 15 (the name, field 2, has no space here)
+    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+    ticks=$((ticks + ${t:-0}))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+broker_cpu_s() {
+  local pid
+  pid=$(cat "$BROKER_DIR/broker.pid" 2>/dev/null || true)
+  if [[ -n $pid ]] && [[ -r /proc/$pid/stat ]]; then tree_cpu_s "$pid"; else echo ""; fi
+}
+
 flink_ready() {
   [[ -x $FLINK_VENV/bin/python ]] || { echo "PyFlink is not installed ($FLINK_VENV/bin/python missing: scripts/setup_flink.sh)"; return 1; }
   "$FLINK_VENV/bin/python" -c 'import pyflink' 2>/dev/null || { echo "PyFlink is not installed in $FLINK_VENV (scripts/setup_flink.sh)"; return 1; }
@@ -311,12 +337,16 @@ SQL
       ;;
   esac
 
-  local rc=0
+  local rc=0 broker_cpu0 broker_cpu1 job_cpu=""
+  broker_cpu0=$(broker_cpu_s)
   "$LATENCY_BIN" run --bootstrap "$B" --input "$in" --output "$measure_topic" --rate "$RATE" \
     --seconds "$RUN_SECONDS" --warmup-seconds "$warmup" --expect-event-type "$expect" \
     --idle-timeout "$IDLE_TIMEOUT" --linger-ms "$LINGER_MS" \
     $([[ $QUERY == windowed ]] && echo "--window-ms $WINDOW_MS --delay-ms $DELAY_MS") \
     > "$dir/latency.out" 2> "$dir/latency.err" || rc=$?
+  broker_cpu1=$(broker_cpu_s)
+  # The job's CPU from its start (the first batch included) to the reader's end.
+  [[ -n $JOB_PID ]] && job_cpu=$(tree_cpu_s "$JOB_PID")
   [[ -n $JOB_PID ]] && stop_job "$JOB_PID"
   cat "$dir/latency.err" >&2
   grep -v '^RESULT' "$dir/latency.out" | sed "s/^/[$label] /"
@@ -348,7 +378,8 @@ SQL
   for k in batches total_rows batch_p50_ms batch_p99_ms job_eps capacity_eps rows_per_batch; do
     row+=" $k=$(field "$k" "$stats")"
   done
-  row+=" linger_ms=$LINGER_MS load1=$(cut -d' ' -f1 /proc/loadavg)"
+  row+=" linger_ms=$LINGER_MS load1=$(cut -d' ' -f1 /proc/loadavg) job_cpu_s=$job_cpu"
+  row+=" broker_cpu_s=$([[ -n $broker_cpu0 && -n $broker_cpu1 ]] && awk -v a="$broker_cpu0" -v b="$broker_cpu1" 'BEGIN { printf "%.2f", b - a }')"
   echo "ROW $row"
   [[ -n ${RESULTS_FILE:-} && -z ${WARMING:-} ]] && echo "ROW $row" >> "$RESULTS_FILE"
   ROWS+=("$label|$row")
@@ -434,6 +465,12 @@ breakdown() {  # breakdown windowed|stateless: the durationMs averages of that q
     [[ ${r%%|*} == *windowed* ]] && [[ $1 == stateless ]] && continue
     [[ ${r%%|*} != *windowed* ]] && [[ $1 == windowed ]] && continue
     echo "  ${r%%|*}: ${r#*|}"
+  done
+  echo "CPU seconds during the measured run (job: from its start; broker: the reader's run):"
+  for r in "${ROWS[@]}"; do
+    [[ ${r%%|*} == *windowed* ]] && [[ $1 == stateless ]] && continue
+    [[ ${r%%|*} != *windowed* ]] && [[ $1 == windowed ]] && continue
+    echo "  ${r%%|*}: job $(field job_cpu_s "${r#*|}") s, broker $(field broker_cpu_s "${r#*|}") s"
   done
 }
 if [[ " $QUERIES " == *" stateless "* ]]; then
