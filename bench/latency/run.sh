@@ -107,8 +107,7 @@ BROKER_GC=${BROKER_GC:-zgc}
 SOURCE_OPTS=${SLUICE_SOURCE_OPTIONS:+, $SLUICE_SOURCE_OPTIONS}
 SINK_OPTS=${SLUICE_SINK_OPTIONS:+, $SLUICE_SINK_OPTIONS}
 case $BROKER_GC in
-  zgc) BROKER_JAVA_OPTS="-XX:-UseG1GC -XX:+UseZGC" ;;
-  g1) BROKER_JAVA_OPTS="" ;;
+  zgc|g1) ;;
   *) echo "run.sh: BROKER_GC must be zgc or g1" >&2; exit 2 ;;
 esac
 if [[ -n ${KAFKA_BOOTSTRAP:-} || $SMOKE == 1 ]]; then
@@ -162,7 +161,7 @@ if [[ -n ${KAFKA_BOOTSTRAP:-} ]]; then
   BROKER_DIR=${KAFKA_BROKER_DIR:?KAFKA_BOOTSTRAP needs KAFKA_BROKER_DIR (the broker.sh --dir, to create topics)}
 else
   BROKER_DIR=$STATE/broker
-  eval "$(SLUICE_KAFKA_JAVA_OPTS="$BROKER_JAVA_OPTS" bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ |
+  eval "$(SLUICE_KAFKA_GC="$BROKER_GC" bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ |
     grep '^KAFKA_BOOTSTRAP=')"
 fi
 B=$KAFKA_BOOTSTRAP

@@ -41,12 +41,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-case ${BROKER_GC:-zgc} in
-  zgc) BROKER_JAVA_OPTS="-XX:-UseG1GC -XX:+UseZGC" ;;
-  g1) BROKER_JAVA_OPTS="" ;;
-  *) echo "sweep.sh: BROKER_GC must be zgc or g1" >&2; exit 2 ;;
-esac
-eval "$(SLUICE_KAFKA_JAVA_OPTS="$BROKER_JAVA_OPTS" bash scripts/kafka/broker.sh --dir "$STATE/broker" start --owner-pid $$ |
+eval "$(SLUICE_KAFKA_GC="${BROKER_GC:-zgc}" bash scripts/kafka/broker.sh --dir "$STATE/broker" start --owner-pid $$ |
   grep '^KAFKA_BOOTSTRAP=')"
 export KAFKA_BOOTSTRAP KAFKA_BROKER_DIR=$STATE/broker
 

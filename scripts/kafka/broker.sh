@@ -22,8 +22,10 @@
 # Environment: SLUICE_KAFKA_VERSION (default 4.1.1), SLUICE_CACHE,
 # SLUICE_KAFKA_DIR, SLUICE_KAFKA_HEAP (default 512m),
 # SLUICE_KAFKA_START_TIMEOUT (seconds, default 90), JAVA (default java),
-# SLUICE_KAFKA_PROPERTIES (extra server.properties lines) and
-# SLUICE_KAFKA_JAVA_OPTS (extra JVM options), for experiments.
+# SLUICE_KAFKA_GC (g1, the default, with MaxGCPauseMillis=20; or zgc, whose
+# pauses stay under a millisecond: bench/latency/run.sh), and for
+# experiments SLUICE_KAFKA_PROPERTIES (extra server.properties lines) and
+# SLUICE_KAFKA_JAVA_OPTS (extra JVM options).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,6 +35,11 @@ CACHE=$CACHE_ROOT/kafka-$VERSION
 LIBS=$CACHE/libs
 JAVA=${JAVA:-java}
 HEAP=${SLUICE_KAFKA_HEAP:-512m}
+case ${SLUICE_KAFKA_GC:-g1} in
+  g1) GC_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=20" ;;
+  zgc) GC_OPTS="-XX:+UseZGC" ;;
+  *) echo "broker.sh: SLUICE_KAFKA_GC must be g1 or zgc, got '$SLUICE_KAFKA_GC'" >&2; exit 2 ;;
+esac
 START_TIMEOUT=${SLUICE_KAFKA_START_TIMEOUT:-90}
 DIR=${SLUICE_KAFKA_DIR:-${TMPDIR:-/tmp}/sluice-kafka-$(id -u)}
 
@@ -216,7 +223,7 @@ launch() {
   # setsid: the broker outlives this script and does not get the terminal's
   # signals; it is stopped by `stop` (or the watchdog).
   # shellcheck disable=SC2086
-  setsid "$JAVA" -Xms128m -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+  setsid "$JAVA" -Xms128m -Xmx"$HEAP" $GC_OPTS \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true ${SLUICE_KAFKA_JAVA_OPTS:-} \
     -Dlog4j2.configurationFile="$DIR/log4j2.properties" \
     -Dkafka.logs.dir="$DIR" \
