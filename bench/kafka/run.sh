@@ -35,20 +35,15 @@ echo "topic: $TOPIC with $PARTITIONS partitions"
 "$BUILD_DIR/kafka_load" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --events "$EVENTS" \
   --compression "$COMPRESSION"
 
-# CPU seconds (user+sys) the broker JVM has used so far: the broker shares
-# the machine with the consumer, so its cost per event is reported too.
-BROKER_PID=$(cat "$BROKER_DIR/broker.pid")
-CLK_TCK=$(getconf CLK_TCK)
-broker_cpu() {
-  awk -v hz="$CLK_TCK" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$BROKER_PID/stat"
-}
+# The broker shares the machine with the consumer, so its CPU per run
+# (broker_cpu_s, bench/kafka/private_broker.sh) is reported too.
 
 declare -a SUMMARY
 for t in $THREADS; do
   for r in $(seq "$RUNS"); do
-    b0=$(broker_cpu)
+    b0=$(broker_cpu_s)
     out=$("$BUILD_DIR/kafka_consume_raw" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --threads "$t")
-    b1=$(broker_cpu)
+    b1=$(broker_cpu_s)
     echo "$out" | grep -v '^RESULT'
     SUMMARY+=("threads=$t run=$r broker_cpu_s=$(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.2f", b - a }') $(echo "$out" | grep '^RESULT' | sed 's/^RESULT //')")
   done

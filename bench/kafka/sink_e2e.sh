@@ -47,8 +47,6 @@ read -r -a BINS <<< "$SLUICE_BINS"
 
 source bench/kafka/private_broker.sh
 start_private_broker sluice-kafka-sink-e2e
-BROKER_PID=$(cat "$BROKER_DIR/broker.pid" 2>/dev/null || pgrep -f "kafka.Kafka.*$BROKER_DIR" | head -1 || true)
-broker_cpu_ticks() { awk '{print $14 + $15}' "/proc/$BROKER_PID/stat" 2>/dev/null || echo 0; }
 bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$TOPIC" "$PARTITIONS" >/dev/null
 "$BUILD_DIR/kafka_load" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$TOPIC" --events "$EVENTS"
 
@@ -87,10 +85,10 @@ for r in $(seq $((WARMUP_ROUNDS + RUNS))); do
         bash scripts/kafka/broker.sh --dir "$BROKER_DIR" create-topic "$out" "$PARTITIONS" >/dev/null
         job "$out" "$eo" "$STATE/ck$n" > "$STATE/job$n.sql"
       fi
-      t0=$(broker_cpu_ticks)
+      t0=$(broker_cpu_s)
       /usr/bin/time -f "TIME %e %U %S %M" -o "$STATE/time$n" "$bin" run "$STATE/job$n.sql" \
         --progress-file "$STATE/progress$n.json" >/dev/null 2>"$STATE/err$n"
-      bcpu=$(awk -v a="$t0" -v b="$(broker_cpu_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')
+      bcpu=$(awk -v a="$t0" -v b="$(broker_cpu_s)" 'BEGIN { printf "%.2f", b - a }')
       read -r _ wall user sys rss < "$STATE/time$n"
       read -r rows batches < <(python3 -c "
 import json,sys

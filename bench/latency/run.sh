@@ -200,28 +200,8 @@ stop_job() {
   JOB_PID=
 }
 
-# CPU seconds (user + system) of PID and every process below it, so far.
-tree_cpu_s() {
-  local pids=$1 all="" p kids
-  while [[ -n $pids ]]; do
-    all+=" $pids"
-    kids=""
-    for p in $pids; do kids+=" $(ps -o pid= --ppid "$p" 2>/dev/null | tr '\n' ' ')"; done
-    pids=$(echo $kids)
-  done
-  local ticks=0 t
-  for p in $all; do
-    # utime and stime: fields 14 and 15 (the name, field 2, has no space here)
-    t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-    ticks=$((ticks + ${t:-0}))
-  done
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
-}
-broker_cpu_s() {
-  local pid
-  pid=$(cat "$BROKER_DIR/broker.pid" 2>/dev/null || true)
-  if [[ -n $pid ]] && [[ -r /proc/$pid/stat ]]; then tree_cpu_s "$pid"; else echo ""; fi
-}
+# process_tree_cpu_s PID and broker_cpu_s (of BROKER_DIR's broker).
+source bench/kafka/private_broker.sh
 
 flink_ready() {
   [[ -x $FLINK_VENV/bin/python ]] || { echo "PyFlink is not installed ($FLINK_VENV/bin/python missing: scripts/setup_flink.sh)"; return 1; }
@@ -345,7 +325,7 @@ SQL
     > "$dir/latency.out" 2> "$dir/latency.err" || rc=$?
   broker_cpu1=$(broker_cpu_s)
   # The job's CPU from its start (the first batch included) to the reader's end.
-  [[ -n $JOB_PID ]] && job_cpu=$(tree_cpu_s "$JOB_PID")
+  [[ -n $JOB_PID ]] && job_cpu=$(process_tree_cpu_s "$JOB_PID")
   [[ -n $JOB_PID ]] && stop_job "$JOB_PID"
   cat "$dir/latency.err" >&2
   grep -v '^RESULT' "$dir/latency.out" | sed "s/^/[$label] /"
