@@ -182,13 +182,31 @@ Status MetadataLog::Add(int64_t batch_id, const std::vector<std::string>& lines)
     return Status::AlreadyExists("batch " + std::to_string(batch_id) + " already exists in " +
                                  dir_ + " (" + path + "); log entries are never overwritten");
   }
-  SLUICE_ASSIGN_OR_RETURN(auto latest, GetLatestBatchId());
-  if (latest && batch_id != *latest + 1) {
+  SLUICE_ASSIGN_OR_RETURN(Known known, KnownIds());
+  if (known.latest && batch_id != *known.latest + 1) {
     return Status::InvalidArgument("cannot add batch " + std::to_string(batch_id) + " to " + dir_ +
-                                   ": the latest batch is " + std::to_string(*latest) +
-                                   ", so the next must be " + std::to_string(*latest + 1));
+                                   ": the latest batch is " + std::to_string(*known.latest) +
+                                   ", so the next must be " + std::to_string(*known.latest + 1));
   }
-  return WriteFileAtomically(env_, path, Serialize(version_, lines));
+  // Whether a failed write left the file or not, the next call lists again.
+  known_.reset();
+  SLUICE_RETURN_NOT_OK(WriteFileAtomically(env_, path, Serialize(version_, lines)));
+  if (!known.latest) known.oldest = batch_id;
+  known.latest = batch_id;
+  known_ = known;
+  return Status::OK();
+}
+
+Result<MetadataLog::Known> MetadataLog::KnownIds() {
+  if (known_) return *known_;
+  SLUICE_ASSIGN_OR_RETURN(auto ids, ListBatchIds());
+  Known k;
+  if (!ids.empty()) {
+    k.latest = ids.back();
+    k.oldest = ids.front();
+  }
+  known_ = k;
+  return k;
 }
 
 Result<std::vector<std::string>> MetadataLog::Get(int64_t batch_id) const {
@@ -251,19 +269,28 @@ Result<std::optional<std::pair<int64_t, std::vector<std::string>>>> MetadataLog:
 }
 
 Status MetadataLog::PurgeBefore(int64_t threshold) {
-  SLUICE_ASSIGN_OR_RETURN(auto ids, ListBatchIds());
-  for (int64_t id : ids) {
-    if (id >= threshold) break;
-    SLUICE_RETURN_NOT_OK(env_->DeleteFile(PathFor(id)));
+  SLUICE_ASSIGN_OR_RETURN(Known known, KnownIds());
+  if (!known.latest) return Status::OK();
+  const int64_t end = std::min(threshold, *known.latest + 1);
+  if (end <= known.oldest) return Status::OK();
+  known_.reset();
+  // Oldest first, as a crash part way leaves the ids contiguous.
+  for (int64_t id = known.oldest; id < end; ++id) {
+    Status s = env_->DeleteFile(PathFor(id));
+    // Gone already is what a purge wants.
+    if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
   }
+  known.oldest = end;
+  if (end > *known.latest) known.latest.reset();
+  known_ = known;
   return Status::OK();
 }
 
 Status MetadataLog::PurgeKeepLast(int64_t keep) {
   if (keep < 1) return Status::InvalidArgument("PurgeKeepLast needs keep >= 1");
-  SLUICE_ASSIGN_OR_RETURN(auto latest, GetLatestBatchId());
-  if (!latest) return Status::OK();
-  return PurgeBefore(*latest - keep + 1);
+  SLUICE_ASSIGN_OR_RETURN(Known known, KnownIds());
+  if (!known.latest) return Status::OK();
+  return PurgeBefore(*known.latest - keep + 1);
 }
 
 Status MetadataLog::CleanTempFiles() { return sluice::CleanTempFiles(env_, dir_); }

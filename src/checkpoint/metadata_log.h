@@ -41,6 +41,13 @@ class MetadataLog {
   // Writes batch `batch_id` (atomically). Fails with AlreadyExists if the
   // batch is present, and with InvalidArgument if the log is not empty and
   // `batch_id` is not latest + 1. Lines must not contain '\n'.
+  //
+  // Add and PurgeBefore are the writer's calls (the holder of the
+  // checkpoint's lock, one thread at a time): they list the directory once
+  // and then keep the newest and oldest batch ids themselves, so that a
+  // batch costs no directory listing (a stream writes two logs and purges
+  // both every batch). Readers (Get, ListBatchIds, GetLatest...) always
+  // look at the directory. A failed Add or PurgeBefore forgets what it kept.
   Status Add(int64_t batch_id, const std::vector<std::string>& lines);
   // The lines after the version line. NotFound if the batch is absent.
   Result<std::vector<std::string>> Get(int64_t batch_id) const;
@@ -94,10 +101,20 @@ class MetadataLog {
   MetadataLog(Env* env, std::string dir, int version, int64_t checksums_from)
       : env_(env), dir_(std::move(dir)), version_(version), checksums_from_(checksums_from) {}
 
+  // The writer's view (see Add), valid once `known_` is set: the newest
+  // batch id (none: the log is empty) and the lowest id that may still be
+  // present (every id below it was purged or never written).
+  struct Known {
+    std::optional<int64_t> latest;
+    int64_t oldest = 0;
+  };
+  Result<Known> KnownIds();
+
   Env* env_;
   std::string dir_;
   int version_;
   int64_t checksums_from_;
+  std::optional<Known> known_;
 };
 
 }  // namespace sluice

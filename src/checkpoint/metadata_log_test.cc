@@ -213,6 +213,65 @@ TEST_F(MetadataLogTest, Purge) {
   EXPECT_EQ(log_->GetLatestBatchId()->value(), 10);
 }
 
+// A stream adds to two logs and purges both every batch. The writer lists
+// a log's directory once, then keeps its newest and oldest ids itself;
+// before, every Add and every PurgeBefore listed it (four listings a batch).
+TEST_F(MetadataLogTest, TheWriterListsTheDirectoryOnce) {
+  FaultInjectionEnv fenv(&env_);
+  auto log = MetadataLog::Open(&fenv, "/ckpt/commits");
+  ASSERT_TRUE(log.ok());
+  constexpr int kRetain = 3;
+  for (int64_t id = 0; id < 40; ++id) {
+    ASSERT_TRUE(log->Add(id, {std::to_string(id)}).ok()) << id;
+    if (id + 1 > kRetain) {
+      ASSERT_TRUE(log->PurgeBefore(id + 1 - kRetain).ok()) << id;
+    }
+    ASSERT_TRUE(log->PurgeKeepLast(kRetain + 1).ok()) << id;
+  }
+  EXPECT_EQ(fenv.Count(FaultInjectionEnv::Op::kListDir), 1);
+  EXPECT_EQ(*log->ListBatchIds(), (std::vector<int64_t>{37, 38, 39}));
+  // What it keeps follows the files: the next id is still checked.
+  EXPECT_EQ(log->Add(41, {"x"}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log->Add(39, {"x"}).code(), StatusCode::kAlreadyExists);
+  ASSERT_TRUE(log->Add(40, {"40"}).ok());
+  EXPECT_EQ(*log->ListBatchIds(), (std::vector<int64_t>{37, 38, 39, 40}));
+}
+
+// Purged past its newest batch, the log is empty and, as when it was
+// listed empty, takes any id next.
+TEST_F(MetadataLogTest, PurgedEmptyTakesAnyIdNext) {
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(log_->Add(i, {"x"}).ok());
+  ASSERT_TRUE(log_->PurgeBefore(10).ok());
+  EXPECT_TRUE(log_->ListBatchIds()->empty());
+  ASSERT_TRUE(log_->PurgeBefore(20).ok());
+  ASSERT_TRUE(log_->Add(7, {"seven"}).ok());
+  EXPECT_EQ(log_->Add(9, {"x"}).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(log_->Add(8, {"eight"}).ok());
+  ASSERT_TRUE(log_->PurgeBefore(8).ok());
+  EXPECT_EQ(*log_->ListBatchIds(), std::vector<int64_t>{8});
+}
+
+// A failed write or delete leaves the writer unsure of the files: it lists
+// them again, and goes on from what is there.
+TEST_F(MetadataLogTest, AfterAFailureTheWriterListsAgain) {
+  FaultInjectionEnv fenv(&env_);
+  auto log = MetadataLog::Open(&fenv, "/ckpt/commits");
+  ASSERT_TRUE(log.ok());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(log->Add(i, {"x"}).ok());
+  // The rename lands but the directory sync fails: batch 5 is there.
+  fenv.FailNth(FaultInjectionEnv::Op::kSyncDir, 1);
+  EXPECT_FALSE(log->Add(5, {"five"}).ok());
+  EXPECT_EQ(log->Add(5, {"again"}).code(), StatusCode::kAlreadyExists);
+  ASSERT_TRUE(log->Add(6, {"six"}).ok());
+  // The second delete fails: batch 0 is gone, 1 stays.
+  fenv.FailNth(FaultInjectionEnv::Op::kDelete, 2);
+  EXPECT_FALSE(log->PurgeBefore(3).ok());
+  EXPECT_EQ(log->ListBatchIds()->front(), 1);
+  ASSERT_TRUE(log->PurgeBefore(3).ok());
+  EXPECT_EQ(*log->ListBatchIds(), (std::vector<int64_t>{3, 4, 5, 6}));
+  ASSERT_TRUE(log->Add(7, {"seven"}).ok());
+}
+
 TEST_F(MetadataLogTest, AddIsAtomicUnderCrash) {
   FaultInjectionEnv fenv(&env_);
   auto log = MetadataLog::Open(&fenv, "/ckpt/commits");
