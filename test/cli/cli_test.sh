@@ -89,6 +89,16 @@ if [[ $(wc -l < "$WORK/progress") -ge 3 ]]; then check "run at info: batches ran
 "$SLUICE" run "$WORK/rate.sql" --log-level error --max-batches 2 2>"$WORK/err-error"; rc=$?
 check "run at error: exit code" "0" "$rc"
 check "run at error: no log lines" "" "$(cat "$WORK/err-error")"
+# The environment sets the level when --log-level is not given; the flag wins.
+SLUICE_LOG_LEVEL=error "$SLUICE" run "$WORK/rate.sql" --max-batches 2 2>"$WORK/err-env"; rc=$?
+check "run with SLUICE_LOG_LEVEL=error: exit code" "0" "$rc"
+check "run with SLUICE_LOG_LEVEL=error: no log lines" "" "$(cat "$WORK/err-env")"
+SLUICE_LOG_LEVEL=error "$SLUICE" run "$WORK/rate.sql" --log-level info --max-batches 2 2>"$WORK/err-env-flag"
+if grep -q "query 'counts' batch" "$WORK/err-env-flag"; then
+  check "run with SLUICE_LOG_LEVEL=error --log-level info: batch lines" ok ok
+else
+  check "run with SLUICE_LOG_LEVEL=error --log-level info: batch lines" "a line per batch" "$(cat "$WORK/err-env-flag")"
+fi
 "$SLUICE" run "$WORK/rate.sql" --log-level chatty >/dev/null 2>&1; rc=$?
 check "unknown log level exit code" "105" "$rc"
 

@@ -21,7 +21,8 @@
 //                                     the machine's cores)
 //     SIGINT/SIGTERM finish the batch in flight, commit it and exit 0.
 //   --log-level trace|debug|info|warn|error|off   the log on stderr
-//       (default: info for run, a line per batch; warn for sql)
+//       (default: $SLUICE_LOG_LEVEL, else info for run, a line per batch;
+//       warn for sql)
 //   sluice checkpoint <dir>           what a streaming checkpoint holds: query
 //                                     id, batches (offsets, watermark,
 //                                     committed), stateful operators (schema,
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -230,6 +232,15 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
   return rc;
 }
 
+// The log level of `sluice run` and `sluice sql`: --log-level when given,
+// else $SLUICE_LOG_LEVEL when it names a level (the log starts at it), else
+// the command's own default (`value` as the flag left it).
+void SetCommandLogLevel(const CLI::Option* flag, const std::string& value) {
+  const char* env = std::getenv("SLUICE_LOG_LEVEL");
+  if (flag->count() == 0 && env != nullptr && sluice::ParseLogLevel(env)) return;
+  sluice::SetLogLevel(*sluice::ParseLogLevel(value));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -252,7 +263,9 @@ int main(int argc, char** argv) {
                 "and their types, its rows, or its error")
       ->excludes("--format");
   std::string sql_log_level = "warn";
-  sql->add_option("--log-level", sql_log_level, "log level on stderr")->check(CLI::IsMember(kLevels));
+  CLI::Option* sql_log_flag =
+      sql->add_option("--log-level", sql_log_level, "log level on stderr (default: $SLUICE_LOG_LEVEL, else warn)")
+          ->check(CLI::IsMember(kLevels));
   int threads = 0;
   const std::string threads_help =
       "threads that run the parallel steps of a query (default: $SLUICE_THREADS, else the cores)";
@@ -287,8 +300,10 @@ int main(int argc, char** argv) {
                 "one progress line on stderr rewritten at every batch (the default on a terminal)");
   run->add_flag("--quiet", quiet, "no progress line, even on a terminal");
   std::string run_log_level = "info";
-  run->add_option("--log-level", run_log_level, "log level on stderr (info: a line per batch)")
-      ->check(CLI::IsMember(kLevels));
+  CLI::Option* run_log_flag =
+      run->add_option("--log-level", run_log_level,
+                      "log level on stderr (default: $SLUICE_LOG_LEVEL, else info: a line per batch)")
+          ->check(CLI::IsMember(kLevels));
 
   auto* connectors = app.add_subcommand("connectors", "List the sources, sinks and table formats with their options");
   bool markdown = false;
@@ -355,7 +370,7 @@ int main(int argc, char** argv) {
   }
 
   if (run->parsed()) {
-    sluice::SetLogLevel(*sluice::ParseLogLevel(run_log_level));
+    SetCommandLogLevel(run_log_flag, run_log_level);
     if (ui_token.empty()) {
       const char* env_token = std::getenv("SLUICE_UI_TOKEN");
       if (env_token != nullptr) ui_token = env_token;
@@ -365,7 +380,7 @@ int main(int argc, char** argv) {
   }
 
   if (sql->parsed()) {
-    sluice::SetLogLevel(*sluice::ParseLogLevel(sql_log_level));
+    SetCommandLogLevel(sql_log_flag, sql_log_level);
     std::string text = statements;
     if (file == "-") {
       std::stringstream ss;
