@@ -120,6 +120,88 @@ TEST_F(KafkaSinkTest, ExactlyOnceSinkSkipsAReplayOfTheSameOffsets) {
   EXPECT_EQ(Counts("eo-rp-out"), Once(0, 250));
 }
 
+// Exactly-once batches take two transactional producers in turn, so that a
+// transaction never begins while the coordinator still finishes the
+// previous one (CONCURRENT_TRANSACTIONS, retried 10-20 ms later). Batch N
+// commits through lane N % 2: group sluice-<query> records the newest even
+// batch + 1, sluice-<query>-1 the newest odd one + 1. A new sink for the
+// query skips up to the newer of the two, whichever lane holds it; a query
+// whose batches all went through the first group (as before the lanes)
+// reads as before.
+TEST_F(KafkaSinkTest, ExactlyOnceBatchesTakeTwoTransactionalProducersInTurn) {
+  const std::string out = "lanes-out", query = "lanes-query";
+  ASSERT_TRUE(broker_->CreateTopic(out, 2).ok());
+  Schema schema({{"value", DataType::String()}});
+  auto write = [&](KafkaSink& sink, int64_t batch_id) -> Status {
+    PhaseTimes phases;
+    const std::string digest = "fnv1a64:" + std::string(15, '0') + std::to_string(batch_id % 10);
+    SLUICE_ASSIGN_OR_RETURN(auto writer, sink.BeginBatch(SinkBatchInfo{batch_id, digest, &phases}, schema,
+                                                         OutputMode::kAppend, 1));
+    std::vector<Value> values{Value::String("b" + std::to_string(batch_id))};
+    SLUICE_RETURN_NOT_OK(writer->Write(0, Batch({Vector::FromValues(DataType::String(), values)}, 1)));
+    return writer->Commit();
+  };
+  const std::string even = "sluice-" + query, odd = "sluice-" + query + "-1";
+  {
+    auto sink = OpenSink(out, true, query);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    EXPECT_EQ((*sink)->last_committed_batch(), -1);
+    for (int64_t b = 0; b < 3; ++b) ASSERT_TRUE(write(**sink, b).ok()) << b;
+    (*sink)->Stop();
+  }
+  EXPECT_EQ(testing::CommittedOffset(bootstrap(), even, out, 0), 3);
+  EXPECT_EQ(testing::CommittedOffset(bootstrap(), odd, out, 0), 2);
+  {
+    auto sink = OpenSink(out, true, query);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    EXPECT_EQ((*sink)->last_committed_batch(), 2);
+    // A replay of a committed batch is skipped, whichever lane wrote it.
+    ASSERT_TRUE(write(**sink, 1).ok());
+    ASSERT_TRUE(write(**sink, 3).ok());
+    (*sink)->Stop();
+  }
+  EXPECT_EQ(testing::CommittedOffset(bootstrap(), odd, out, 0), 4);
+  {
+    auto sink = OpenSink(out, true, query);
+    ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+    EXPECT_EQ((*sink)->last_committed_batch(), 3);
+    // Batch 2 replayed over other offsets than it was committed with: its
+    // digest came back from the even lane's group, though batch 3 is newer.
+    PhaseTimes phases;
+    auto replanned = (*sink)->BeginBatch(SinkBatchInfo{2, "fnv1a64:ffffffffffffffff", &phases}, schema,
+                                         OutputMode::kAppend, 1);
+    EXPECT_EQ(replanned.status().code(), StatusCode::kCorruption) << replanned.status().ToString();
+    EXPECT_NE(replanned.status().message().find("transactional ids " + even + " and " + odd), std::string::npos)
+        << replanned.status().ToString();
+    (*sink)->Stop();
+  }
+  EXPECT_EQ(Counts(out), (std::map<std::string, int>{{"b0", 1}, {"b1", 1}, {"b2", 1}, {"b3", 1}}));
+  // Before the lanes: batches 0..4 committed through the first group only.
+  const std::string old_out = "lanes-old-out", old_query = "lanes-old-query";
+  ASSERT_TRUE(broker_->CreateTopic(old_out, 1).ok());
+  {
+    rd_kafka_t* p = testing::NewClient(RD_KAFKA_PRODUCER, bootstrap(), {{"transactional.id", "sluice-" + old_query}});
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(rd_kafka_init_transactions(p, 30000), nullptr);
+    ASSERT_EQ(rd_kafka_begin_transaction(p), nullptr);
+    rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, old_out.c_str(), 0)->offset = 5;
+    rd_kafka_consumer_group_metadata_t* g = rd_kafka_consumer_group_metadata_new(("sluice-" + old_query).c_str());
+    ASSERT_EQ(rd_kafka_send_offsets_to_transaction(p, l, g, 30000), nullptr);
+    rd_kafka_consumer_group_metadata_destroy(g);
+    rd_kafka_topic_partition_list_destroy(l);
+    ASSERT_EQ(rd_kafka_commit_transaction(p, 30000), nullptr);
+    rd_kafka_destroy(p);
+  }
+  auto sink = OpenSink(old_out, true, old_query);
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  EXPECT_EQ((*sink)->last_committed_batch(), 4);
+  ASSERT_TRUE(write(**sink, 5).ok());
+  (*sink)->Stop();
+  EXPECT_EQ(testing::CommittedOffset(bootstrap(), "sluice-" + old_query + "-1", old_out, 0), 6);
+  EXPECT_EQ(Counts(old_out), (std::map<std::string, int>{{"b5", 1}}));
+}
+
 // The sink topic deleted under a running exactly-once query: the batch's
 // records cannot be delivered. The error used to be "flush: Local: Timed
 // out" after a minute; it must name the missing topic (and come soon). As

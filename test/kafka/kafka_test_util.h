@@ -176,4 +176,21 @@ inline void DeleteRecordsBefore(const std::string& bootstrap, const std::string&
   rd_kafka_destroy(rk);
 }
 
+// The offset group `group` committed for partition `partition` of `topic`
+// (read_committed), -1 if none.
+inline int64_t CommittedOffset(const std::string& bootstrap, const std::string& group, const std::string& topic,
+                               int partition) {
+  rd_kafka_t* c = NewClient(RD_KAFKA_CONSUMER, bootstrap,
+                            {{"group.id", group}, {"enable.auto.commit", "false"}, {"isolation.level", "read_committed"}});
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(l, topic.c_str(), partition);
+  rd_kafka_resp_err_t e = rd_kafka_committed(c, l, 30000);
+  EXPECT_EQ(e, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(e);
+  EXPECT_EQ(l->elems[0].err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(l->elems[0].err);
+  int64_t off = l->elems[0].offset;
+  rd_kafka_topic_partition_list_destroy(l);
+  rd_kafka_destroy(c);
+  return off < 0 ? -1 : off;
+}
+
 }  // namespace sluice::kafka::testing

@@ -120,8 +120,6 @@ std::string KafkaSink::description() const {
 Status KafkaSink::Open(const SinkContext& ctx) {
   cancel_ = ctx.cancel;
   checkpoint_dir_ = ctx.checkpoint_dir;
-  SLUICE_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, config_.NewConf({}));
-  char err[512];
   std::map<std::string, std::string> extra = {{"enable.idempotence", "true"}, {"acks", "all"}};
   // Batching (the user's kafka.* settings win): a record set is sent when
   // it holds batch.size bytes, batch.num.messages records, or linger.ms
@@ -136,20 +134,49 @@ Status KafkaSink::Open(const SinkContext& ctx) {
     if (config_.properties().find(k) == config_.properties().end()) extra[k] = v;
   }
   if (exactly_once_) {
-    transactional_id_ = txn_prefix_ + ctx.query_id;
-    extra["transactional.id"] = transactional_id_;
     if (config_.properties().find("transaction.timeout.ms") == config_.properties().end()) {
       extra["transaction.timeout.ms"] = std::to_string(timeout_ms_);
     }
-    // A transaction begun right after the previous one committed finds the
-    // coordinator still writing its commit markers: AddOffsetsToTxn (and
-    // AddPartitionsToTxn) answer CONCURRENT_TRANSACTIONS, retried after
+    // A transaction begun right after the previous one of its producer
+    // committed finds the coordinator still writing its commit markers:
+    // AddOffsetsToTxn answers CONCURRENT_TRANSACTIONS, retried after
     // retry.backoff.ms, 100 ms by default, which was the p90 of a batch's
-    // commit at one batch every few ms. The markers take a few ms.
+    // commit at one batch every few ms. The markers take a few ms. (The
+    // two lanes make this rare; AddPartitionsToTxn's retry is librdkafka's
+    // fixed 20 ms.)
     if (config_.properties().find("retry.backoff.ms") == config_.properties().end()) {
       extra["retry.backoff.ms"] = std::to_string(kTxnRetryBackoffMs);
     }
   }
+  Stop();
+  const int lanes = exactly_once_ ? kTxnLanes : 1;
+  for (int i = 0; i < lanes; ++i) {
+    if (exactly_once_) extra["transactional.id"] = txn_prefix_ + ctx.query_id + (i == 0 ? "" : "-" + std::to_string(i));
+    SLUICE_ASSIGN_OR_RETURN(auto lane, NewLane(i, extra));
+    lanes_.push_back(std::move(lane));
+  }
+  lane_ = lanes_[0].get();
+  if (exactly_once_) {
+    // Fences any older producer with these transactional.ids and aborts
+    // their open transactions (a batch half-written before a crash); then
+    // the newest batch either group offset records is the last committed.
+    Committed newest;
+    for (auto& lane : lanes_) {
+      SLUICE_RETURN_NOT_OK(InitTransactions(lane.get()));
+      SLUICE_ASSIGN_OR_RETURN(Committed c, ReadCommittedBatch(*lane));
+      if (c.batch > newest.batch) newest = std::move(c);
+    }
+    last_committed_ = newest.batch;
+    committed_digests_ = std::move(newest.digests);
+  }
+  for (auto& lane : lanes_) SLUICE_RETURN_NOT_OK(WarmUp(lane.get()));
+  return Status::OK();
+}
+
+Result<std::unique_ptr<KafkaSink::Lane>> KafkaSink::NewLane(int index,
+                                                            const std::map<std::string, std::string>& extra) {
+  SLUICE_ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, config_.NewConf({}));
+  char err[512];
   for (const auto& [k, v] : extra) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
@@ -159,36 +186,46 @@ Status KafkaSink::Open(const SinkContext& ctx) {
   rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
   rd_kafka_conf_set_opaque(conf, &delivery_);
   rd_kafka_conf_interceptor_add_on_new(conf, "sluice-kafka-sink", OnNew, nullptr);
-  events_ = std::make_shared<ProducerEvents>();
-  t_new_events = &events_;
-  rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_PRODUCER, conf, err, sizeof err, config_.log_tag());
+  auto lane = std::make_unique<Lane>();
+  lane->events = std::make_shared<ProducerEvents>();
+  auto it = extra.find("transactional.id");
+  if (it != extra.end()) lane->transactional_id = it->second;
+  t_new_events = &lane->events;
+  const std::string tag = index == 0 ? config_.log_tag() : config_.log_tag() + " lane " + std::to_string(index);
+  rd_kafka_t* rk = NewKafkaClient(RD_KAFKA_PRODUCER, conf, err, sizeof err, tag);
   t_new_events = nullptr;
   if (!rk) {
     rd_kafka_conf_destroy(conf);
     return Status::InvalidArgument(std::string("cannot create the Kafka producer: ") + err);
   }
-  producer_.reset(rk);
-  if (!exactly_once_) return WarmUp();
-  // Fences any older producer with this transactional.id and aborts its
-  // open transaction (a batch half-written before a crash).
+  lane->producer.reset(rk);
+  return lane;
+}
+
+std::string KafkaSink::TransactionalIds() const {
+  std::string out;
+  for (const auto& lane : lanes_) out += (out.empty() ? "" : " and ") + lane->transactional_id;
+  return out;
+}
+
+Status KafkaSink::InitTransactions(Lane* lane) {
   // init_transactions may be called again after a retriable error, a
   // time-out included (librdkafka's contract): it is called kSliceMs at a
   // time, so that a stop is seen, and again on retriable errors (a
   // coordinator still loading answers "Not coordinator") until timeout_ms_.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
-  while (rd_kafka_error_t* e = rd_kafka_init_transactions(rk, kSliceMs)) {
+  while (rd_kafka_error_t* e = rd_kafka_init_transactions(lane->producer.get(), kSliceMs)) {
     bool retriable = rd_kafka_error_is_retriable(e) || rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT;
     bool again = retriable && !rd_kafka_error_is_fatal(e) && std::chrono::steady_clock::now() < deadline;
-    if (!again) return TxnError(e, "init_transactions (transactional.id " + transactional_id_ + ")", false);
+    if (!again) return TxnError(e, "init_transactions (transactional.id " + lane->transactional_id + ")", false);
     rd_kafka_error_destroy(e);
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: init_transactions"));
   }
-  SLUICE_ASSIGN_OR_RETURN(last_committed_, ReadCommittedBatch());
-  return WarmUp();
+  return Status::OK();
 }
 
-Status KafkaSink::WarmUp() {
-  rd_kafka_t* rk = producer_.get();
+Status KafkaSink::WarmUp(Lane* lane) {
+  rd_kafka_t* rk = lane->producer.get();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
   if (!topic_.empty()) {
     // librdkafka learns a topic's partitions when a record for it is
@@ -196,10 +233,10 @@ Status KafkaSink::WarmUp() {
     // waited for it. A metadata request naming the topic fills its cache
     // now (it may create the topic where the broker auto-creates topics,
     // as the first record would).
-    topic_handle_ = rd_kafka_topic_new(rk, topic_.c_str(), nullptr);
+    lane->topic_handle = rd_kafka_topic_new(rk, topic_.c_str(), nullptr);
     for (;;) {
       const rd_kafka_metadata_t* md = nullptr;
-      rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, topic_handle_, &md, kSliceMs);
+      rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, lane->topic_handle, &md, kSliceMs);
       if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
           // Batches fail naming the topic if it is still missing then.
@@ -220,25 +257,28 @@ Status KafkaSink::WarmUp() {
   // asked for once a broker is connected (init_transactions got it in
   // exactly-once mode). Its first answer usually brings it; librdkafka has
   // no call that says so, and retries a refusal by itself.
-  std::unique_lock<std::mutex> l(events_->mu);
-  while (!events_->pid_answered) {
+  ProducerEvents& events = *lane->events;
+  std::unique_lock<std::mutex> l(events.mu);
+  while (!events.pid_answered) {
     if (std::chrono::steady_clock::now() >= deadline) {
       LogDebug(description(), "no producer id before the first batch");
       break;
     }
-    events_->cv.wait_for(l, std::chrono::milliseconds(kSliceMs));
-    if (!events_->pid_answered) SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: producer id"));
+    events.cv.wait_for(l, std::chrono::milliseconds(kSliceMs));
+    if (!events.pid_answered) SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: producer id"));
   }
   return Status::OK();
 }
 
 int64_t KafkaSink::requests_sent(int api_key) const {
-  if (!events_ || api_key < 0 || api_key >= ProducerEvents::kApiKeys) return 0;
-  return events_->sent[static_cast<size_t>(api_key)].load();
+  if (api_key < 0 || api_key >= ProducerEvents::kApiKeys) return 0;
+  int64_t n = 0;
+  for (const auto& lane : lanes_) n += lane->events->sent[static_cast<size_t>(api_key)].load();
+  return n;
 }
 
-Result<int64_t> KafkaSink::ReadCommittedBatch() {
-  SLUICE_ASSIGN_OR_RETURN(rd_kafka_t * c, config_.NewClient(RD_KAFKA_CONSUMER, {{"group.id", transactional_id_},
+Result<KafkaSink::Committed> KafkaSink::ReadCommittedBatch(const Lane& lane) {
+  SLUICE_ASSIGN_OR_RETURN(rd_kafka_t * c, config_.NewClient(RD_KAFKA_CONSUMER, {{"group.id", lane.transactional_id},
                                                                                  {"enable.auto.commit", "false"},
                                                                                  {"isolation.level", "read_committed"}}));
   RdKafkaPtr consumer(c);
@@ -252,23 +292,22 @@ Result<int64_t> KafkaSink::ReadCommittedBatch() {
     metadata.assign(static_cast<const char*>(l->elems[0].metadata), l->elems[0].metadata_size);
   }
   rd_kafka_topic_partition_list_destroy(l);
-  const std::string where = "group " + transactional_id_ + ", topic '" + topic_ + "' partition 0";
+  const std::string where = "group " + lane.transactional_id + ", topic '" + topic_ + "' partition 0";
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR || pe != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::IOError("kafka sink: cannot read which batches are committed (" + where +
                            "): " + rd_kafka_err2str(e ? e : pe));
   }
-  if (off < 0) {
-    committed_digests_.clear();
-    return -1;
-  }
+  Committed out;
+  if (off < 0) return out;
   auto digests = DecodeCommitMetadata(metadata);
   if (!digests.ok()) {
     return Status::Corruption("kafka sink: the committed offset of " + where + " has metadata " +
                               JsonQuote(metadata) + " that is not Sluice's record of committed batches: " +
                               digests.status().message());
   }
-  committed_digests_ = std::move(*digests);
-  return off - 1;
+  out.batch = off - 1;
+  out.digests = std::move(*digests);
+  return out;
 }
 
 std::string KafkaSink::EncodeCommitMetadata(const std::map<int64_t, std::string>& digests) {
@@ -309,7 +348,7 @@ Status KafkaSink::TxnError(rd_kafka_error_t* e, const std::string& what, bool ab
   bool needs_abort = rd_kafka_error_txn_requires_abort(e);
   rd_kafka_error_destroy(e);
   if (abort && needs_abort && !fatal) {
-    if (rd_kafka_error_t* a = rd_kafka_abort_transaction(producer_.get(), static_cast<int>(timeout_ms_))) {
+    if (rd_kafka_error_t* a = rd_kafka_abort_transaction(lane_->producer.get(), static_cast<int>(timeout_ms_))) {
       rd_kafka_error_destroy(a);
     }
   }
@@ -346,12 +385,13 @@ Result<KafkaSink::Columns> KafkaSink::ResolveColumns(const Schema& schema) const
 }
 
 Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
-  rd_kafka_t* rk = producer_.get();
+  rd_kafka_t* rk = lane_->producer.get();
+  rd_kafka_topic_t* const topic_handle = lane_->topic_handle;
   const Vector& val = b.columns[static_cast<size_t>(cols.value)];
   // With the topic option every record goes through the topic handle kept
   // since Open (librdkafka then looks no topic up by name per record);
   // else the row's topic column names it.
-  const bool by_handle = !topic_.empty() && topic_handle_ != nullptr;
+  const bool by_handle = !topic_.empty() && topic_handle != nullptr;
   if (by_handle && cols.partition < 0 && cols.headers < 0) return ProduceBatched(cols, b);
   std::string last_topic = topic_;  // the topic column's: recorded in batch_topics_ when it changes
   for (size_t i = 0; i < b.num_rows; ++i) {
@@ -398,7 +438,7 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
     for (;;) {
       rd_kafka_resp_err_t e;
       if (hdrs) {
-        e = by_handle ? rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic_handle_), RD_KAFKA_V_PARTITION(partition),
+        e = by_handle ? rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic_handle), RD_KAFKA_V_PARTITION(partition),
                                           RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
                                           RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                                           RD_KAFKA_V_END)
@@ -407,7 +447,7 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
                                           RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                                           RD_KAFKA_V_END);
       } else {
-        e = by_handle ? rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic_handle_), RD_KAFKA_V_PARTITION(partition),
+        e = by_handle ? rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic_handle), RD_KAFKA_V_PARTITION(partition),
                                           RD_KAFKA_V_KEY(kp, k.size()), RD_KAFKA_V_VALUE(const_cast<void*>(vp), v.size()),
                                           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)
                       : rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
@@ -437,7 +477,7 @@ Status KafkaSink::ProduceBatched(const Columns& cols, const Batch& b) {
   // partitions by key or, without one, librdkafka's sticky choice, and the
   // bytes sent are the same as producev's).
   constexpr size_t kProduceChunk = 1024;
-  rd_kafka_t* rk = producer_.get();
+  rd_kafka_t* rk = lane_->producer.get();
   const Vector& val = b.columns[static_cast<size_t>(cols.value)];
   const Vector* key = cols.key >= 0 ? &b.columns[static_cast<size_t>(cols.key)] : nullptr;
   std::vector<rd_kafka_message_t> msgs;
@@ -462,7 +502,7 @@ Status KafkaSink::ProduceBatched(const Columns& cols, const Batch& b) {
     // their order, once deliveries made room.
     size_t pending = msgs.size();
     for (;;) {
-      rd_kafka_produce_batch(topic_handle_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, msgs.data(),
+      rd_kafka_produce_batch(lane_->topic_handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, msgs.data(),
                              static_cast<int>(pending));
       size_t kept = 0;
       for (size_t j = 0; j < pending; ++j) {
@@ -497,7 +537,7 @@ Status KafkaSink::CheckTopicsExist(int64_t batch_id) {
   // All topics: a request naming a topic could auto-create it.
   const rd_kafka_metadata_t* md = nullptr;
   topic_checks_.fetch_add(1);
-  if (rd_kafka_metadata(producer_.get(), 1, nullptr, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (rd_kafka_metadata(lane_->producer.get(), 1, nullptr, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::OK();  // the cluster cannot say now; keep waiting
   }
   for (int i = 0; i < md->topic_cnt; ++i) topics.erase(md->topics[i].topic);
@@ -514,7 +554,7 @@ Status KafkaSink::FlushDelivered(int64_t batch_id) {
   auto deadline = now + std::chrono::milliseconds(timeout_ms_);
   auto next_topic_check = now + std::chrono::milliseconds(kTopicCheckMs);
   rd_kafka_resp_err_t fe;
-  while ((fe = rd_kafka_flush(producer_.get(), kSliceMs)) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
+  while ((fe = rd_kafka_flush(lane_->producer.get(), kSliceMs)) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
          (now = std::chrono::steady_clock::now()) < deadline) {
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: flush"));
     if (delivery_.failed.load() > 0) break;  // the batch fails anyway
@@ -550,7 +590,7 @@ KafkaSink::PendingOffsets KafkaSink::SendOffsets(int64_t batch_id, const std::st
     pending.digests.erase(pending.digests.begin());
   }
   std::string metadata = EncodeCommitMetadata(pending.digests);
-  pending.sent = std::async(std::launch::async, [this, batch_id, metadata = std::move(metadata), times,
+  pending.sent = std::async(std::launch::async, [this, lane = lane_, batch_id, metadata = std::move(metadata), times,
                                                  abandon = pending.abandon]() -> Status {
     PhaseTimes::Scope timed(times, "kafkaSendOffsets");
     const std::string what = "send_offsets_to_transaction (batch " + std::to_string(batch_id) + ")";
@@ -562,14 +602,14 @@ KafkaSink::PendingOffsets KafkaSink::SendOffsets(int64_t batch_id, const std::st
       std::memcpy(p->metadata, metadata.data(), metadata.size());
       p->metadata_size = metadata.size();
     }
-    rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(transactional_id_.c_str());
+    rd_kafka_consumer_group_metadata_t* cgmd = rd_kafka_consumer_group_metadata_new(lane->transactional_id.c_str());
     // Retriable errors (a time-out of a slice included) are retried with
     // the same offsets, as librdkafka asks, until timeout_ms_, a stop, or
     // the batch's failure (the sink topic deleted: its partition 0 never
     // takes the offset, and the abort must not wait a minute for it).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
     Status st;
-    while (rd_kafka_error_t* se = rd_kafka_send_offsets_to_transaction(producer_.get(), l, cgmd, kSliceMs)) {
+    while (rd_kafka_error_t* se = rd_kafka_send_offsets_to_transaction(lane->producer.get(), l, cgmd, kSliceMs)) {
       bool again = rd_kafka_error_is_retriable(se) && !rd_kafka_error_is_fatal(se) &&
                    !rd_kafka_error_txn_requires_abort(se) && std::chrono::steady_clock::now() < deadline &&
                    !abandon->load() && !cancel_->IsCancelled();
@@ -606,7 +646,7 @@ Status KafkaSink::CommitTransaction(int64_t batch_id, PendingOffsets offsets, Ph
   rd_kafka_error_t* ce;
   {
     PhaseTimes::Scope timed(times, "kafkaTransactionCommit");
-    ce = rd_kafka_commit_transaction(producer_.get(), static_cast<int>(timeout_ms_));
+    ce = rd_kafka_commit_transaction(lane_->producer.get(), static_cast<int>(timeout_ms_));
   }
   if (ce) return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
   last_committed_ = batch_id;
@@ -615,7 +655,7 @@ Status KafkaSink::CommitTransaction(int64_t batch_id, PendingOffsets offsets, Ph
 }
 
 void KafkaSink::AbortTransaction() {
-  if (rd_kafka_error_t* a = rd_kafka_abort_transaction(producer_.get(), static_cast<int>(timeout_ms_))) {
+  if (rd_kafka_error_t* a = rd_kafka_abort_transaction(lane_->producer.get(), static_cast<int>(timeout_ms_))) {
     rd_kafka_error_destroy(a);
   }
 }
@@ -680,7 +720,7 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
     if (it != committed_digests_.end() && !batch.offsets_digest.empty() && it->second != batch.offsets_digest) {
       return Status::Corruption(
           "kafka sink: batch " + std::to_string(batch.id) + " is already committed to topic '" + topic_ +
-          "' (transactional id " + transactional_id_ + ", newest committed batch " + std::to_string(last_committed_) +
+          "' (transactional ids " + TransactionalIds() + ", newest committed batch " + std::to_string(last_committed_) +
           ") for other source offsets: Kafka recorded the offsets digest " + it->second +
           ", the batch now covers " + batch.offsets_digest + ". The checkpoint " + checkpoint_dir_ +
           " no longer matches the output (its offsets/" + std::to_string(batch.id) +
@@ -690,10 +730,13 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
     }
     return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, true));
   }
+  // Batch N's transaction on lane N % kTxnLanes: the previous batch's
+  // lane may still be finishing its commit on the coordinator.
+  lane_ = lanes_[static_cast<size_t>(batch.id % static_cast<int64_t>(lanes_.size()))].get();
   rd_kafka_error_t* e;
   {
     PhaseTimes::Scope timed(batch.phase_times, "kafkaBeginTransaction");
-    e = rd_kafka_begin_transaction(producer_.get());
+    e = rd_kafka_begin_transaction(lane_->producer.get());
   }
   if (e) return TxnError(e, "begin_transaction", false);
   return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(
@@ -701,20 +744,22 @@ Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& b
 }
 
 void KafkaSink::Stop() {
-  if (producer_) {
+  for (auto& lane : lanes_) {
     // Records still queued belong to a batch that failed or was cancelled
     // (a committed batch was flushed): drop them rather than wait for a
     // topic that may be gone.
-    rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE);
-    rd_kafka_flush(producer_.get(), 10000);
-    if (topic_handle_ != nullptr) {
-      rd_kafka_topic_destroy(topic_handle_);
-      topic_handle_ = nullptr;
+    rd_kafka_purge(lane->producer.get(), RD_KAFKA_PURGE_F_QUEUE);
+    rd_kafka_flush(lane->producer.get(), 10000);
+    if (lane->topic_handle != nullptr) {
+      rd_kafka_topic_destroy(lane->topic_handle);
+      lane->topic_handle = nullptr;
     }
-    const rd_kafka_t* rk = producer_.get();
-    producer_.reset();
+    const rd_kafka_t* rk = lane->producer.get();
+    lane->producer.reset();
     ForgetEvents(rk);
   }
+  lanes_.clear();
+  lane_ = nullptr;
 }
 
 ConnectorSpec KafkaSink::Spec() {

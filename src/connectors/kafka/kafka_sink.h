@@ -9,15 +9,21 @@
 // batch is done when every record is acknowledged; a replayed batch is
 // written again.
 //
-// exactlyOnce 'true': one Kafka transaction per batch, transactional.id =
-// transactionalIdPrefix ("sluice-") + the query id. The same transaction
-// also commits the offset batchId + 1 for partition 0 of `topic` in the
-// consumer group named after the transactional.id
+// exactlyOnce 'true': one Kafka transaction per batch, on two transactional
+// producers in turn (kTxnLanes; batch N on lane N % 2), transactional.id =
+// transactionalIdPrefix ("sluice-") + the query id for lane 0, + "-1" for
+// lane 1. Batches stay one after another (batch N+1 begins once batch N's
+// commit returned), but the coordinator finishes a commit (its markers)
+// after EndTxn returns, and a new transaction of the same transactional.id
+// meanwhile is answered CONCURRENT_TRANSACTIONS and retried 10-20 ms later:
+// with one producer, one batch in ten waited so at 20,000 events/s. Each
+// transaction also commits the offset batchId + 1 for partition 0 of
+// `topic` in the consumer group named after its transactional.id
 // (send_offsets_to_transaction), so "batch N is in Kafka" is stored
-// atomically with batch N's records. Open() calls init_transactions, which
-// fences a previous incarnation and aborts its half-written transaction,
-// then reads that group offset (read_committed): BeginBatch skips every
-// batch at or below it. Readers with isolation.level=read_committed see every
+// atomically with batch N's records. Open() calls init_transactions on
+// both, which fences a previous incarnation and aborts its half-written
+// transactions, then reads both group offsets (read_committed): BeginBatch
+// skips every batch at or below the higher one. Readers with isolation.level=read_committed see every
 // batch exactly once. The committed offset's metadata string records what
 // the newest batches covered (their offsets digests, SinkBatchInfo), so a
 // batch id replayed over other offsets than it was committed with fails
@@ -43,6 +49,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/sink.h"
@@ -131,11 +138,35 @@ class KafkaSink : public Sink {
   // topic option's topic: rd_kafka_produce_batch per chunk of rows.
   Status ProduceBatched(const Columns& cols, const Batch& b);
   Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
-  Result<int64_t> ReadCommittedBatch();
+
+  // A producer and what belongs to it. Exactly-once sinks have kTxnLanes,
+  // at least once sinks one.
+  struct Lane {
+    RdKafkaPtr producer;
+    // Kept while the producer lives, so that librdkafka keeps the topic's
+    // metadata that WarmUp fetched.
+    rd_kafka_topic_t* topic_handle = nullptr;
+    std::shared_ptr<ProducerEvents> events;
+    std::string transactional_id;  // exactly-once: also its group's name
+  };
+  static constexpr int kTxnLanes = 2;
+  // Creates lane `index` with the producer settings `extra`.
+  Result<std::unique_ptr<Lane>> NewLane(int index, const std::map<std::string, std::string>& extra);
+  // "sluice-<query id> and sluice-<query id>-1", for messages.
+  std::string TransactionalIds() const;
+  // init_transactions, retried as librdkafka asks.
+  Status InitTransactions(Lane* lane);
+  // The newest batch committed through `lane`'s group (-1: none) and the
+  // digests recorded with it.
+  struct Committed {
+    int64_t batch = -1;
+    std::map<int64_t, std::string> digests;
+  };
+  Result<Committed> ReadCommittedBatch(const Lane& lane);
   // Fetches the metadata of `topic` and waits for the producer id, each
   // until it is there, timeout_ms_ passed (the batches then wait as they
   // would have) or the query stops (an error).
-  Status WarmUp();
+  Status WarmUp(Lane* lane);
   // NotFound naming the first topic this batch wrote to that the cluster
   // does not list; OK if all exist or the cluster cannot be asked now.
   Status CheckTopicsExist(int64_t batch_id);
@@ -144,7 +175,6 @@ class KafkaSink : public Sink {
   std::string topic_;  // option; may be empty when a topic column is given
   bool exactly_once_ = false;
   std::string txn_prefix_ = "sluice-";
-  std::string transactional_id_;
   int64_t timeout_ms_ = 60000;
   // The query's token (SinkContext::cancel): waits on the broker give up
   // within kSliceMs of a stop, except commit_transaction, which finishes
@@ -164,11 +194,10 @@ class KafkaSink : public Sink {
       {"linger.ms", "100"},
       {"batch.num.messages", "100000"},
   }};
-  RdKafkaPtr producer_;
-  // Kept while the producer lives, so that librdkafka keeps the topic's
-  // metadata that WarmUp fetched.
-  rd_kafka_topic_t* topic_handle_ = nullptr;
-  std::shared_ptr<ProducerEvents> events_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  // The current batch's (BeginBatch): Produce, the flush and the
+  // transaction calls go to it.
+  Lane* lane_ = nullptr;
   std::atomic<int64_t> topic_checks_{0};
   // Topics of the current batch's rows when they come from the topic
   // column (else topic_).
