@@ -73,6 +73,12 @@
 #   process on the machine waited with it (the floor's visible p99 was
 #   49-231 ms with G1 and 3-4 ms with ZGC; docs/benchmarks.md, "The
 #   broker's pauses").
+#   BROKER_HEAP (2g) and BROKER_JAVA (the newest JDK 21+ under /usr/lib/jvm,
+#   else java): with Java 17's ZGC and 512 MB the broker collected every
+#   2 s, and transactions slowed for the 100-230 ms of each collection
+#   (docs/benchmarks.md, "The broker's collector"); generational ZGC (Java
+#   21+) and a larger heap collect less often and more cheaply.
+#   (latency_broker_env in bench/kafka/private_broker.sh.)
 #   BROKER_WARMUP (seconds; 15, or 0 with SMOKE=1 or KAFKA_BOOTSTRAP): an
 #   unmeasured Sluice exactly-once run at RATE on the new broker before the
 #   measured ones, so that the broker's produce, fetch and transaction paths
@@ -102,14 +108,13 @@ SLUICE_BIN=${SLUICE_BIN:-$BUILD_DIR/sluice}
 LATENCY_BIN=${LATENCY_BIN:-$BUILD_DIR/kafka_latency}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-30}
 LINGER_MS=${LINGER_MS:-1}
-BROKER_GC=${BROKER_GC:-zgc}
 # More options for Sluice's Kafka source and sink, as SQL: "kafka.linger.ms '5'".
 SOURCE_OPTS=${SLUICE_SOURCE_OPTIONS:+, $SLUICE_SOURCE_OPTIONS}
 SINK_OPTS=${SLUICE_SINK_OPTIONS:+, $SLUICE_SINK_OPTIONS}
-case $BROKER_GC in
-  zgc|g1) ;;
-  *) echo "run.sh: BROKER_GC must be zgc or g1" >&2; exit 2 ;;
-esac
+# process_tree_cpu_s PID, broker_cpu_s (of BROKER_DIR's broker) and
+# latency_broker_env (the JVM of the broker run.sh starts).
+source bench/kafka/private_broker.sh
+latency_broker_env || exit 2
 if [[ -n ${KAFKA_BOOTSTRAP:-} || $SMOKE == 1 ]]; then
   BROKER_WARMUP=${BROKER_WARMUP:-0}
 else
@@ -161,7 +166,7 @@ if [[ -n ${KAFKA_BOOTSTRAP:-} ]]; then
   BROKER_DIR=${KAFKA_BROKER_DIR:?KAFKA_BOOTSTRAP needs KAFKA_BROKER_DIR (the broker.sh --dir, to create topics)}
 else
   BROKER_DIR=$STATE/broker
-  eval "$(SLUICE_KAFKA_GC="$BROKER_GC" bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ |
+  eval "$(env "${BROKER_ENV[@]}" bash scripts/kafka/broker.sh --dir "$BROKER_DIR" start --owner-pid $$ |
     grep '^KAFKA_BOOTSTRAP=')"
 fi
 B=$KAFKA_BOOTSTRAP
@@ -199,9 +204,6 @@ stop_job() {
   wait "$pid" 2>/dev/null || true
   JOB_PID=
 }
-
-# process_tree_cpu_s PID and broker_cpu_s (of BROKER_DIR's broker).
-source bench/kafka/private_broker.sh
 
 flink_ready() {
   [[ -x $FLINK_VENV/bin/python ]] || { echo "PyFlink is not installed ($FLINK_VENV/bin/python missing: scripts/setup_flink.sh)"; return 1; }
@@ -398,7 +400,7 @@ SQL
 
 SPARK_NOTE=""
 FLINK_NOTE=""
-BROKER_NOTE="broker: $([[ -n ${EXTERNAL_BROKER:-} ]] && echo "given (KAFKA_BOOTSTRAP)" || echo "started by run.sh, $BROKER_GC")"
+BROKER_NOTE="broker: $([[ -n ${EXTERNAL_BROKER:-} ]] && echo "given (KAFKA_BOOTSTRAP)" || echo "started by run.sh, $BROKER_JVM_NOTE")"
 if (( BROKER_WARMUP > 0 )); then
   # Not measured: its rows, breakdown and failure are dropped (a failure
   # shows again in the measured runs).

@@ -12,8 +12,8 @@
 # (both), BUILD_DIR (build), SLUICE_BIN, LATENCY_BIN, OUT_CSV
 # (docs/img/latency_curve.csv), OUT_SVG (docs/img/latency_curve.svg),
 # TITLE (the plot's subtitle; default: the machine, date and load),
-# BROKER_GC (zgc | g1) and BROKER_WARMUP (15 s, before the first rate) as in
-# run.sh.
+# BROKER_GC (zgc | g1), BROKER_HEAP, BROKER_JAVA and BROKER_WARMUP (15 s,
+# before the first rate) as in run.sh.
 # A rate the producer cannot reach shows as achieved < asked; a rate the job
 # cannot keep up with shows as growing latency (the reader waits up to
 # IDLE_TIMEOUT s after the last record).
@@ -41,7 +41,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-eval "$(SLUICE_KAFKA_GC="${BROKER_GC:-zgc}" bash scripts/kafka/broker.sh --dir "$STATE/broker" start --owner-pid $$ |
+source bench/kafka/private_broker.sh
+latency_broker_env || exit 2
+eval "$(env "${BROKER_ENV[@]}" bash scripts/kafka/broker.sh --dir "$STATE/broker" start --owner-pid $$ |
   grep '^KAFKA_BOOTSTRAP=')"
 export KAFKA_BOOTSTRAP KAFKA_BROKER_DIR=$STATE/broker
 

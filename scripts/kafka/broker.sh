@@ -23,7 +23,8 @@
 # SLUICE_KAFKA_DIR, SLUICE_KAFKA_HEAP (default 512m),
 # SLUICE_KAFKA_START_TIMEOUT (seconds, default 90), JAVA (default java),
 # SLUICE_KAFKA_GC (g1, the default, with MaxGCPauseMillis=20; or zgc, whose
-# pauses stay under a millisecond: bench/latency/run.sh), and for
+# pauses stay under a millisecond, generational on Java 21 and later:
+# bench/latency/run.sh), and for
 # experiments SLUICE_KAFKA_PROPERTIES (extra server.properties lines) and
 # SLUICE_KAFKA_JAVA_OPTS (extra JVM options).
 set -euo pipefail
@@ -37,7 +38,14 @@ JAVA=${JAVA:-java}
 HEAP=${SLUICE_KAFKA_HEAP:-512m}
 case ${SLUICE_KAFKA_GC:-g1} in
   g1) GC_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=20" ;;
-  zgc) GC_OPTS="-XX:+UseZGC" ;;
+  zgc)
+    GC_OPTS="-XX:+UseZGC"
+    # Generational ZGC where the JVM has it: an option on Java 21 and 22,
+    # the only ZGC from Java 23 on.
+    case $("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1) in
+      21|22) GC_OPTS+=" -XX:+ZGenerational" ;;
+    esac
+    ;;
   *) echo "broker.sh: SLUICE_KAFKA_GC must be g1 or zgc, got '$SLUICE_KAFKA_GC'" >&2; exit 2 ;;
 esac
 START_TIMEOUT=${SLUICE_KAFKA_START_TIMEOUT:-90}
