@@ -67,5 +67,7 @@ latency_broker_env() {
   version=$("$BROKER_JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
   BROKER_ENV=("JAVA=$BROKER_JAVA" "SLUICE_KAFKA_HEAP=$BROKER_HEAP" "SLUICE_KAFKA_GC=$BROKER_GC"
               "SLUICE_KAFKA_JAVA_OPTS=-Xms$BROKER_HEAP${SLUICE_KAFKA_JAVA_OPTS:+ $SLUICE_KAFKA_JAVA_OPTS}")
-  BROKER_JVM_NOTE="$BROKER_GC$([[ $BROKER_GC == zgc && ${version:-0} -ge 21 ]] && echo " (generational)"), Java ${version:-?}, heap $BROKER_HEAP"
+  local kind=$BROKER_GC
+  if [[ $BROKER_GC == zgc && ${version:-0} -ge 21 ]]; then kind+=" (generational)"; fi
+  BROKER_JVM_NOTE="$kind, Java ${version:-?}, heap $BROKER_HEAP"
 }
