@@ -771,7 +771,8 @@ ConnectorSpec KafkaSink::Spec() {
   spec.options.Add(OptionSpec::Prefix("kafka.", "passed to librdkafka (kafka.bootstrap.servers is required)"))
       .Add(OptionSpec::String("topic", "", "the topic of every row (else the row's topic column)"))
       .Add(OptionSpec::Bool("exactlyOnce", "false", "write each micro-batch in one Kafka transaction (Sluice)"))
-      .Add(OptionSpec::String("transactionalIdPrefix", "sluice-", "prefix of the transactional id (Sluice)"));
+      .Add(OptionSpec::String("transactionalIdPrefix", "sluice-",
+                                "prefix of the transactional ids: prefix + query id, and that + \"-1\" (Sluice)"));
   spec.make_sink = [](const SourceOptions& options, const SinkCreateContext&) -> Result<SinkPtr> {
     SLUICE_ASSIGN_OR_RETURN(auto s, KafkaSink::Make(options));
     return SinkPtr(s);
