@@ -655,6 +655,7 @@ Status KafkaSink::CommitTransaction(int64_t batch_id, PendingOffsets offsets, Ph
 }
 
 void KafkaSink::AbortTransaction() {
+  if (lane_ == nullptr) return;  // stopped: the next init_transactions aborts it
   if (rd_kafka_error_t* a = rd_kafka_abort_transaction(lane_->producer.get(), static_cast<int>(timeout_ms_))) {
     rd_kafka_error_destroy(a);
   }

@@ -23,8 +23,8 @@
 // atomically with batch N's records. Open() calls init_transactions on
 // both, which fences a previous incarnation and aborts its half-written
 // transactions, then reads both group offsets (read_committed): BeginBatch
-// skips every batch at or below the higher one. Readers with isolation.level=read_committed see every
-// batch exactly once. The committed offset's metadata string records what
+// skips every batch at or below the higher one. Readers with
+// isolation.level=read_committed see every batch exactly once. The committed offset's metadata string records what
 // the newest batches covered (their offsets digests, SinkBatchInfo), so a
 // batch id replayed over other offsets than it was committed with fails
 // instead of being skipped.
@@ -118,7 +118,7 @@ class KafkaSink : public Sink {
   static Result<std::map<int64_t, std::string>> DecodeCommitMetadata(std::string_view metadata);
 
   // How many requests of Kafka protocol ApiKey `api_key` (0 Produce, 3
-  // Metadata, 22 InitProducerId, ...) the producer has sent since Open,
+  // Metadata, 22 InitProducerId, ...) the producers have sent since Open,
   // counted by a librdkafka on_request_sent interceptor: what a batch
   // waits on, counted rather than timed (tests). Metadata requests of the
   // sink's own topic check (FlushDelivered) are counted apart:
