@@ -16,6 +16,7 @@
 #include "connectors/kafka/kafka_metadata_client.h"
 #include "connectors/kafka/kafka_scan.h"
 #include "connectors/kafka/kafka_sink.h"
+#include "connectors/kafka/kafka_subscription.h"
 
 namespace sluice::kafka {
 namespace {
@@ -658,6 +659,38 @@ TEST_F(KafkaSourceTest, BrokerRestartMidStreamLosesNothing) {
   ASSERT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(Rows("SELECT v FROM rs"), Seq(0, 100));
   ASSERT_TRUE(q->stop().ok());
+}
+
+// The source looks for its topics' partitions at every trigger. With
+// `subscribe` it asked for the metadata of every topic of the cluster: on a
+// cluster of thousands of topics, a response as large as the cluster's
+// topic list, a hundred times a second under the default trigger. It now
+// names its own topics; subscribePattern still needs them all.
+TEST_F(KafkaSourceTest, SubscribeAsksForTheMetadataOfItsTopicsOnly) {
+  ASSERT_TRUE(broker_->CreateTopic("md-own", 3).ok());
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(broker_->CreateTopic("md-other-" + std::to_string(i), 1).ok());
+  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
+                                         KafkaConfig::Role::kSource);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto client = KafkaMetadataClient::Make(*config, "sluice-test-md", KafkaMetadataClient::Options{});
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  auto subscribe = KafkaSubscription::FromOptions(SourceOptions(std::map<std::string, std::string>{{"subscribe", "md-own,md-absent"}}));
+  ASSERT_TRUE(subscribe.ok()) << subscribe.status().ToString();
+  for (int trigger = 0; trigger < 3; ++trigger) {
+    auto topics = subscribe->Topics(**client);
+    ASSERT_TRUE(topics.ok()) << topics.status().ToString();
+    EXPECT_EQ(*topics, (std::map<std::string, int>{{"md-own", 3}}));
+    EXPECT_EQ(subscribe->MissingTopics(*topics), "'md-absent'");
+    EXPECT_EQ(subscribe->Partitions(*topics),
+              (std::vector<TopicPartition>{{"md-own", 0}, {"md-own", 1}, {"md-own", 2}}));
+  }
+  // At most the two named topics per trigger, whatever else the cluster holds.
+  EXPECT_LE((*client)->topics_described(), 3 * 2);
+  auto pattern = KafkaSubscription::FromOptions(SourceOptions(std::map<std::string, std::string>{{"subscribePattern", "md-o.*"}}));
+  ASSERT_TRUE(pattern.ok()) << pattern.status().ToString();
+  auto topics = pattern->Topics(**client);
+  ASSERT_TRUE(topics.ok()) << topics.status().ToString();
+  EXPECT_EQ(pattern->Partitions(*topics).size(), 3u + 20u);
 }
 
 TEST_F(KafkaSourceTest, OffsetsOfAnUnknownTopicAreNotFound) {

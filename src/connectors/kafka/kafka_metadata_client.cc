@@ -17,9 +17,17 @@ Result<std::unique_ptr<KafkaMetadataClient>> KafkaMetadataClient::Make(const Kaf
   return c;
 }
 
+KafkaMetadataClient::~KafkaMetadataClient() { DropTopicHandles(); }
+
+void KafkaMetadataClient::DropTopicHandles() {
+  for (auto& [name, rkt] : topic_handles_) rd_kafka_topic_destroy(rkt);
+  topic_handles_.clear();
+}
+
 Status KafkaMetadataClient::Connect() {
   SLUICE_ASSIGN_OR_RETURN(rd_kafka_t * rk, config_.NewClient(RD_KAFKA_CONSUMER, {{"group.id", group_id_},
                                                                                    {"enable.auto.commit", "false"}}));
+  DropTopicHandles();
   rk_.reset(rk);
   return Status::OK();
 }
@@ -58,26 +66,57 @@ auto KafkaMetadataClient::Retry(const char* what, F f) -> decltype(f()) {
   return r;
 }
 
+Result<std::map<std::string, int>> KafkaMetadataClient::Metadata(bool all_topics, const char* what) {
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+  SLUICE_RETURN_NOT_OK(Sliced(what, [&](int slice_ms) {
+    e = rd_kafka_metadata(rk_.get(), all_topics ? 1 : 0, nullptr, &md, slice_ms);
+    return e;
+  }));
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("metadata: ") + rd_kafka_err2str(e));
+  topics_described_ += md->topic_cnt;
+  std::map<std::string, int> out;
+  for (int i = 0; i < md->topic_cnt; ++i) {
+    const auto& t = md->topics[i];
+    std::string name = t.topic;
+    if (name.rfind("__", 0) == 0) continue;  // __consumer_offsets, __transaction_state
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;  // unknown (not created yet, or deleted)
+    out[name] = t.partition_cnt;
+  }
+  rd_kafka_metadata_destroy(md);
+  return out;
+}
+
 Result<std::map<std::string, int>> KafkaMetadataClient::ListTopics() {
-  return Retry("listing Kafka topics", [&]() -> Result<std::map<std::string, int>> {
-    const rd_kafka_metadata_t* md = nullptr;
-    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
-    SLUICE_RETURN_NOT_OK(Sliced("listing Kafka topics", [&](int slice_ms) {
-      e = rd_kafka_metadata(rk_.get(), 1, nullptr, &md, slice_ms);
-      return e;
-    }));
-    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) return Status::IOError(std::string("metadata: ") + rd_kafka_err2str(e));
-    std::map<std::string, int> out;
-    for (int i = 0; i < md->topic_cnt; ++i) {
-      const auto& t = md->topics[i];
-      std::string name = t.topic;
-      if (name.rfind("__", 0) == 0) continue;  // __consumer_offsets, __transaction_state
-      if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
-      out[name] = t.partition_cnt;
+  return Retry("listing Kafka topics", [&] { return Metadata(true, "listing Kafka topics"); });
+}
+
+Result<std::map<std::string, int>> KafkaMetadataClient::DescribeTopics(const std::vector<std::string>& names) {
+  // A metadata request without all_topics names the topics librdkafka
+  // knows locally: those with a handle (a consumer never creates a topic by
+  // asking: allow.auto.create.topics is false). Retry may reconnect, which
+  // drops the handles: they are made again at each attempt.
+  auto attempt = [&]() -> Result<std::map<std::string, int>> {
+    for (const auto& name : names) {
+      if (topic_handles_.count(name)) continue;
+      rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr);
+      if (rkt == nullptr) {
+        return Status::InvalidArgument("kafka: cannot use topic name '" + name +
+                                       "': " + rd_kafka_err2str(rd_kafka_last_error()));
+      }
+      topic_handles_[name] = rkt;
     }
-    rd_kafka_metadata_destroy(md);
-    return out;
-  });
+    return Metadata(false, "describing Kafka topics");
+  };
+  SLUICE_ASSIGN_OR_RETURN(auto known, Retry("describing Kafka topics", attempt));
+  // Other topics the client knows (an offsets request of a partition it
+  // was asked about) are not the caller's.
+  std::map<std::string, int> out;
+  for (const auto& name : names) {
+    auto it = known.find(name);
+    if (it != known.end()) out.insert(*it);
+  }
+  return out;
 }
 
 Result<PartitionOffsets> KafkaMetadataClient::Offsets(const std::vector<TopicPartition>& partitions,

@@ -29,8 +29,13 @@ class KafkaMetadataClient {
   static constexpr int kSliceMs = 250;
   static Result<std::unique_ptr<KafkaMetadataClient>> Make(const KafkaConfig& config, const std::string& group_id,
                                                            Options options);
+  ~KafkaMetadataClient();
   // Partition counts of every non-internal topic of the cluster.
   Result<std::map<std::string, int>> ListTopics();
+  // Partition counts of those of `names` that exist, from a metadata
+  // request naming them only (the client keeps a librdkafka topic handle
+  // for each name it was asked about, and asks for those topics).
+  Result<std::map<std::string, int>> DescribeTopics(const std::vector<std::string>& names);
   // Per partition: timestamp kEarliest / kLatest (the last stable offset
   // under read_committed) or a time in ms (the first offset whose timestamp
   // is >= it; -1 when there is none).
@@ -43,6 +48,10 @@ class KafkaMetadataClient {
   Result<PartitionOffsets> Offsets(const PartitionOffsets& timestamps);
   // A fresh librdkafka client (no cached metadata or connections).
   Status Reconnect() { return Connect(); }
+  // How many topics the metadata responses read so far described, the
+  // cluster's internal ones included: what finding the partitions costs
+  // (tests).
+  int64_t topics_described() const { return topics_described_; }
 
  private:
   template <typename F>
@@ -54,10 +63,18 @@ class KafkaMetadataClient {
   Status Sliced(const char* what, F call);
   Result<PartitionOffsets> OffsetsAttempt(const PartitionOffsets& timestamps);
   Status Connect();
+  // One metadata request (no retries): partition counts of the
+  // non-internal topics the answer lists without error; all_topics false:
+  // of the topics this client has handles for.
+  Result<std::map<std::string, int>> Metadata(bool all_topics, const char* what);
+  void DropTopicHandles();
   KafkaConfig config_;
   std::string group_id_;
   RdKafkaPtr rk_;
+  // DescribeTopics' handles, by name; of rk_, destroyed before it.
+  std::map<std::string, rd_kafka_topic_t*> topic_handles_;
   Options options_;
+  int64_t topics_described_ = 0;
 };
 
 }  // namespace sluice::kafka

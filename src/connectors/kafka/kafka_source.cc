@@ -64,7 +64,7 @@ std::string KafkaSource::description() const { return "KafkaV2[" + subscription_
 
 Result<std::vector<TopicPartition>> KafkaSource::CurrentPartitions() {
   if (subscription_.is_assign()) return subscription_.Partitions(*client_);
-  SLUICE_ASSIGN_OR_RETURN(auto topics, client_->ListTopics());
+  SLUICE_ASSIGN_OR_RETURN(auto topics, subscription_.Topics(*client_));
   std::vector<TopicPartition> out = subscription_.Partitions(topics);
   // The query waits (no data) while a subscribed topic does not exist: say
   // so every few seconds, not at every poll.

@@ -143,9 +143,15 @@ std::vector<TopicPartition> KafkaSubscription::Partitions(const std::map<std::st
   return out;
 }
 
+Result<std::map<std::string, int>> KafkaSubscription::Topics(KafkaMetadataClient& client) const {
+  // A pattern may match a topic created at any time: it needs them all.
+  if (pattern_) return client.ListTopics();
+  return client.DescribeTopics(subscribe_);
+}
+
 Result<std::vector<TopicPartition>> KafkaSubscription::Partitions(KafkaMetadataClient& client) const {
   if (!assign_.empty()) return assign_;
-  SLUICE_ASSIGN_OR_RETURN(auto topics, client.ListTopics());
+  SLUICE_ASSIGN_OR_RETURN(auto topics, Topics(client));
   return Partitions(topics);
 }
 

@@ -33,6 +33,9 @@ class KafkaSubscription {
   std::string description() const;
   // The partitions of `topics` (name -> partition count, ListTopics) it covers.
   std::vector<TopicPartition> Partitions(const std::map<std::string, int>& topics) const;
+  // The topics it may cover, with their partition counts, from `client`'s
+  // metadata (not for assign).
+  Result<std::map<std::string, int>> Topics(KafkaMetadataClient& client) const;
   // Partitions(): the assigned ones as given, else listed by `client`.
   Result<std::vector<TopicPartition>> Partitions(KafkaMetadataClient& client) const;
   // Subscribed topics missing from `topics`, quoted: "'a', 'b'" (empty: none).
