@@ -39,14 +39,20 @@ broker_cpu_s() {
 # (bench/latency/run.sh, sweep.sh): sets BROKER_ENV, the JAVA,
 # SLUICE_KAFKA_HEAP, SLUICE_KAFKA_GC and SLUICE_KAFKA_JAVA_OPTS settings to
 # start scripts/kafka/broker.sh with (`env "${BROKER_ENV[@]}" bash
-# scripts/kafka/broker.sh ... start`), and BROKER_JVM_NOTE, for reports. BROKER_GC (zgc | g1; zgc by default), BROKER_HEAP
-# (2g; also the initial heap) and BROKER_JAVA (by default the newest JDK 21+
-# under /usr/lib/jvm, for generational ZGC, else `java`).
+# scripts/kafka/broker.sh ... start`), and BROKER_JVM_NOTE, for reports.
+# BROKER_GC (zgc | g1; zgc by default), BROKER_HEAP (2g; also the initial
+# heap) and BROKER_JAVA (by default the newest JDK 21+ under /usr/lib/jvm,
+# for generational ZGC, else `java`).
 #
 # Why (docs/benchmarks.md, "The broker's collector"): at 20,000 events/s
 # with exactly-once, a Java 17 ZGC broker with a 512 MB heap ran a
 # collection every 2 s, and for its 100-230 ms every transaction on the
 # broker slowed down: the batches that took 40-260 ms fell in those windows.
+# The major version of the JVM `$1` (17, 21, 25...; empty if it does not run).
+java_major() {
+  "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1
+}
+
 latency_broker_env() {
   BROKER_GC=${BROKER_GC:-zgc}
   BROKER_HEAP=${BROKER_HEAP:-2g}
@@ -59,12 +65,12 @@ latency_broker_env() {
     BROKER_JAVA=java
     for j in /usr/lib/jvm/*/bin/java; do
       [[ -x $j ]] || continue
-      v=$("$j" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+      v=$(java_major "$j")
       if [[ -n $v && $v -ge 21 && $v -gt $best ]]; then best=$v; BROKER_JAVA=$j; fi
     done
   fi
   local version
-  version=$("$BROKER_JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  version=$(java_major "$BROKER_JAVA")
   BROKER_ENV=("JAVA=$BROKER_JAVA" "SLUICE_KAFKA_HEAP=$BROKER_HEAP" "SLUICE_KAFKA_GC=$BROKER_GC"
               "SLUICE_KAFKA_JAVA_OPTS=-Xms$BROKER_HEAP${SLUICE_KAFKA_JAVA_OPTS:+ $SLUICE_KAFKA_JAVA_OPTS}")
   local kind=$BROKER_GC

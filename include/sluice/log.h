@@ -16,6 +16,8 @@ enum class LogLevel : int { kTrace = 0, kDebug, kInfo, kWarn, kError, kOff };
 // "trace", "debug", "info", "warn" (or "warning"), "error", "off"; any case.
 std::optional<LogLevel> ParseLogLevel(std::string_view name);
 const char* LogLevelName(LogLevel level);
+// The level SLUICE_LOG_LEVEL names, if it is set and names one.
+std::optional<LogLevel> LogLevelFromEnvironment();
 
 void SetLogLevel(LogLevel level);
 LogLevel GetLogLevel();

@@ -20,13 +20,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-int InitialLevel() {
-  const char* env = std::getenv("SLUICE_LOG_LEVEL");
-  if (env != nullptr) {
-    if (auto l = ParseLogLevel(env)) return static_cast<int>(*l);
-  }
-  return static_cast<int>(LogLevel::kInfo);
-}
+int InitialLevel() { return static_cast<int>(LogLevelFromEnvironment().value_or(LogLevel::kInfo)); }
 
 spdlog::level::level_enum ToSpdlog(LogLevel level) {
   switch (level) {
@@ -111,6 +105,12 @@ void Write(LogLevel lvl, std::string_view component, std::string_view message) {
 }
 
 }  // namespace log_internal
+
+std::optional<LogLevel> LogLevelFromEnvironment() {
+  const char* env = std::getenv("SLUICE_LOG_LEVEL");
+  if (env == nullptr) return std::nullopt;
+  return ParseLogLevel(env);
+}
 
 std::optional<LogLevel> ParseLogLevel(std::string_view name) {
   std::string n = Lower(name);

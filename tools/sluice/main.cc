@@ -36,7 +36,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -236,8 +235,7 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
 // else $SLUICE_LOG_LEVEL when it names a level (the log starts at it), else
 // the command's own default (`value` as the flag left it).
 void SetCommandLogLevel(const CLI::Option* flag, const std::string& value) {
-  const char* env = std::getenv("SLUICE_LOG_LEVEL");
-  if (flag->count() == 0 && env != nullptr && sluice::ParseLogLevel(env)) return;
+  if (flag->count() == 0 && sluice::LogLevelFromEnvironment()) return;
   sluice::SetLogLevel(*sluice::ParseLogLevel(value));
 }
 
