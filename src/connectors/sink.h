@@ -83,6 +83,12 @@ class SinkWriter {
   // destroyed without Commit (the batch failed) leaves the sink as if the
   // batch had not been offered, or half-written in a way the replay fixes.
   virtual Status Commit() = 0;
+  // Every row written so far is stored in the sink, still invisible, and
+  // ordered before anything a later batch writes (a sink that
+  // PipelinesCommits): what Commit has left is making the batch visible.
+  // Called at most once, after the last Write and before Commit; Commit
+  // flushes itself when it was not called.
+  virtual Status Flush() { return Status::OK(); }
 };
 
 class Sink {
@@ -97,6 +103,13 @@ class Sink {
   // micro-batch never has to fit in memory.
   virtual Result<std::unique_ptr<SinkWriter>> BeginBatch(const SinkBatchInfo& batch, const Schema& schema,
                                                          OutputMode mode, int num_partitions) = 0;
+  // True when batch N+1 may begin and write while batch N's Commit runs on
+  // another thread, once N's writer has Flushed. N+1's Commit is then
+  // called only after N's returned OK; when it failed, N+1's writer is
+  // destroyed without Commit. The micro-batch runner then overlaps one
+  // batch's commit with the next batch's read, run and writes
+  // (MicroBatchExecution, docs/streaming.md "Pipelined commits").
+  virtual bool PipelinesCommits() const { return false; }
   virtual void Stop() {}
 };
 

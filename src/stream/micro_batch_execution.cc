@@ -406,7 +406,7 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
   int64_t trigger_start = MonoMicros();
   trigger_clock_start_micros_ = clock_->NowMicros();
   StreamingQueryProgress progress;
-  PhaseTimes phases;
+  auto phases = std::make_shared<PhaseTimes>();
   if (pending_) {
     PendingBatch pb = std::move(*pending_);
     pending_.reset();
@@ -416,7 +416,7 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
     trigger_limits_.assign(sources_.size(), -1);
     trigger_available_.assign(sources_.size(), -1);
     SLUICE_RETURN_NOT_OK(
-        RunBatch(pb.id, pb.start, pb.end, latest, pb.timestamp_ms, true, trigger_start, &phases, &progress));
+        RunBatch(pb.id, pb.start, pb.end, latest, pb.timestamp_ms, true, trigger_start, phases, &progress));
   } else {
     SetStatus("Getting offsets from sources", true, false);
     std::vector<std::optional<std::string>> latest(sources_.size());
@@ -453,10 +453,10 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
     if (no_data_batch) end = committed_;
     SetStatus("Processing new data", true, has_data);
     batch_watermark_ms_ = watermark_.watermark_ms();
-    phases.Add("latestOffset", after_latest - trigger_start);
+    phases->Add("latestOffset", after_latest - trigger_start);
     std::vector<std::optional<std::string>> start = committed_;
     SLUICE_RETURN_NOT_OK(RunBatch(next_batch_id_, start, end, latest, clock_->NowMillis(), false, trigger_start,
-                                  &phases, &progress));
+                                  phases, &progress));
   }
   SetStatus("Waiting for next trigger", false, false);
   ++batches_run_;
@@ -466,11 +466,27 @@ Result<bool> MicroBatchExecution::RunOneTrigger(const ReadLimit* limit_override)
   return true;
 }
 
+Status MicroBatchExecution::AwaitCommitTail() {
+  if (!in_flight_ || !in_flight_->tail) return Status::OK();
+  std::shared_ptr<CommitTail> tail = std::move(in_flight_->tail);
+  in_flight_->tail.reset();
+  Status st = tail->done.get();
+  if (!st.ok()) {
+    const int64_t id = in_flight_->batch_id;
+    in_flight_.reset();  // not committed: the next start re-runs it
+    return st.WithContext("commit of batch " + std::to_string(id));
+  }
+  in_flight_->commit_write = std::move(tail->commit_write);
+  in_flight_->sink_done_micros = tail->sink_done_micros;
+  return Status::OK();
+}
+
 Status MicroBatchExecution::CompleteBatch() {
+  SLUICE_RETURN_NOT_OK(AwaitCommitTail());
   if (!in_flight_) return Status::OK();
   InFlightBatch b = std::move(*in_flight_);
   in_flight_.reset();
-  auto& micros = b.micros;
+  auto micros = b.phases->Micros();
   int64_t wait_start = MonoMicros();
   Status written = log_writer_->Wait(b.commit_write);
   micros["commitLogWait"] += MonoMicros() - wait_start;
@@ -528,9 +544,13 @@ Status MicroBatchExecution::CompleteBatch() {
 Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
                                      const std::vector<std::optional<std::string>>& end,
                                      const std::vector<std::optional<std::string>>& latest, int64_t timestamp_ms,
-                                     bool logged, int64_t trigger_start_micros, PhaseTimes* phases_in,
-                                     StreamingQueryProgress* progress) {
-  PhaseTimes& phases = *phases_in;
+                                     bool logged, int64_t trigger_start_micros,
+                                     const std::shared_ptr<PhaseTimes>& phases_ptr, StreamingQueryProgress* progress) {
+  PhaseTimes& phases = *phases_ptr;
+  // Pipelined commits: the previous batch may still be committing on its
+  // tail, which submits its commits/<id - 1>; offsets/<id> goes to the log
+  // thread after that (await_offset_log), so the log keeps its order.
+  const bool pipelined = pipeline_commits_;
   progress->id = meta_.query_id;
   progress->runId = meta_.run_id;
   progress->name = config_.name;
@@ -541,6 +561,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   // durable (and not at all if that write failed). The runner goes on
   // reading and running this batch meanwhile.
   CheckpointLogWriter::TicketPtr wal;
+  std::optional<OffsetSeq> deferred_seq;
   if (!logged) {
     OffsetSeq seq;
     seq.metadata.batch_timestamp_ms = timestamp_ms;
@@ -549,7 +570,11 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     seq.metadata.conf[kWatermarkPolicyConf] = config_.watermark_policy;
     seq.metadata.batch_watermark_ms = batch_watermark_ms_;
     seq.offsets = end;
-    wal = log_writer_->Submit([this, batch_id, seq = std::move(seq)] { return offset_log_->Add(batch_id, seq); });
+    if (in_flight_ && in_flight_->tail) {
+      deferred_seq = std::move(seq);
+    } else {
+      wal = log_writer_->Submit([this, batch_id, seq = std::move(seq)] { return offset_log_->Add(batch_id, seq); });
+    }
   }
   // A batch that fails before it awaited its offsets/<id> still leaves it
   // written when it returns (the next start re-runs the logged batch, as
@@ -574,6 +599,15 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   // The previous batch's commits/<id - 1> is durable too (written before),
   // so that batch ends here.
   auto await_offset_log = [&]() -> Status {
+    if (in_flight_ && in_flight_->tail) {
+      PhaseTimes::Scope timed(&phases, "previousSinkCommit");
+      SLUICE_RETURN_NOT_OK(AwaitCommitTail());
+    }
+    if (deferred_seq) {
+      wal = log_writer_->Submit(
+          [this, batch_id, seq = std::move(*deferred_seq)] { return offset_log_->Add(batch_id, seq); });
+      deferred_seq.reset();
+    }
     if (wal) {
       Status st;
       {
@@ -632,7 +666,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   // current_timestamp() is the batch's logged timestamp, so that a replay
   // after a crash computes what the first attempt computed.
   ctx.eval.now_micros = timestamp_ms * 1000;
-  SLUICE_ASSIGN_OR_RETURN(auto physical, PlanBatch(batch_id, plan));
+  SLUICE_ASSIGN_OR_RETURN(PhysicalOperatorPtr physical, PlanBatch(batch_id, plan));
   int64_t planned = MonoMicros();
   phases.Add("queryPlanning", planned - t2);
   // The rest, up to the sink's commit, is addBatch. The rows stream from the
@@ -642,7 +676,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   const std::string sink_context = "sink " + sink_->description();
   // The digest of what the batch covers: an exactly-once sink that already
   // holds the batch id checks it before skipping the batch.
-  SinkBatchInfo batch_info{batch_id, SourceOffsetsDigest(start, end), &phases};
+  SinkBatchInfo batch_info{batch_id, SourceOffsetsDigest(start, end), phases_ptr.get()};
   std::unique_ptr<SinkWriter> writer;
   {
     PhaseTimes::Scope timed(&phases, "sinkBegin");
@@ -664,6 +698,12 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
       return writer->Write(partition, std::move(batch)).WithContext(sink_context);
     }));
   }
+  if (pipelined) {
+    // This batch's rows are in the sink, ordered before the next batch's:
+    // the next batch may write while this one commits.
+    PhaseTimes::Scope timed(&phases, "sinkFlush");
+    SLUICE_RETURN_NOT_OK(writer->Flush().WithContext(sink_context));
+  }
   SLUICE_RETURN_NOT_OK(await_offset_log());
   // Every state partition commits version batch_id + 1 (also those a Limit
   // above did not open) before the sink and the commit log do.
@@ -682,16 +722,43 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     sop.commitTimeMs = m.commit_time_ms;
     progress->stateOperators.push_back(sop);
   }
-  {
-    PhaseTimes::Scope timed(&phases, "sinkCommit");
-    SLUICE_RETURN_NOT_OK(writer->Commit().WithContext(sink_context));
-    writer.reset();
+  // The watermark is the query's until the next batch (a pipelined query
+  // has none that moves).
+  std::shared_ptr<CommitTail> tail;
+  int64_t sink_done = 0;
+  if (pipelined) {
+    // The sink's commit, then commits/<id>, on the tail's thread; the next
+    // batch awaits it before its offsets/<id + 1> is written.
+    tail = std::make_shared<CommitTail>();
+    const int64_t next_watermark = watermark_.watermark_ms();
+    tail->done = std::async(std::launch::async, [this, tail_state = tail.get(), w = std::move(writer), batch_id,
+                                                 next_watermark, phases_ptr, planned, sink_context]() mutable -> Status {
+      {
+        PhaseTimes::Scope timed(phases_ptr.get(), "sinkCommit");
+        Status committed = w->Commit().WithContext(sink_context);
+        w.reset();  // a failed batch's writer aborts it here
+        SLUICE_RETURN_NOT_OK(committed);
+      }
+      SLUICE_KILL_POINT("after_sink");
+      tail_state->sink_done_micros = MonoMicros();
+      phases_ptr->Add("addBatch", tail_state->sink_done_micros - planned);
+      tail_state->commit_write = log_writer_->Submit([this, batch_id, next_watermark] {
+        return commit_log_->Add(batch_id, CommitMetadata{next_watermark});
+      });
+      return Status::OK();
+    });
+  } else {
+    {
+      PhaseTimes::Scope timed(&phases, "sinkCommit");
+      SLUICE_RETURN_NOT_OK(writer->Commit().WithContext(sink_context));
+      writer.reset();
+    }
+    SLUICE_KILL_POINT("after_sink");
+    sink_done = MonoMicros();
   }
-  SLUICE_KILL_POINT("after_sink");
-  int64_t sink_done = MonoMicros();
   {
-    // Every stream of the batch has ended (the writer is committed): the
-    // operators' counts are final.
+    // Every stream of the batch has ended (the writer is flushed or
+    // committed): the operators' counts are final.
     StreamingQueryPlan plan_metrics;
     plan_metrics.batchId = batch_id;
     plan_metrics.logical = std::move(planned_logical_);
@@ -700,7 +767,7 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     std::lock_guard<std::mutex> l(mu_);
     last_plan_metrics_ = std::move(plan_metrics);
   }
-  phases.Add("addBatch", sink_done - planned);
+  if (!pipelined) phases.Add("addBatch", sink_done - planned);
 
   // Rows per source (numInputRows), and what adaptive batch sizing learns
   // from them: the rate, and whether rows were left behind.
@@ -736,9 +803,12 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     progress->eventTime["watermark"] = FormatIsoTimestamp(batch_watermark_ms_);
   }
   const int64_t next_watermark = watermark_.watermark_ms();
-  auto commit_write = log_writer_->Submit([this, batch_id, next_watermark] {
-    return commit_log_->Add(batch_id, CommitMetadata{next_watermark});
-  });
+  CheckpointLogWriter::TicketPtr commit_write;
+  if (!pipelined) {
+    commit_write = log_writer_->Submit([this, batch_id, next_watermark] {
+      return commit_log_->Add(batch_id, CommitMetadata{next_watermark});
+    });
+  }
   committed_ = end;
   next_batch_id_ = batch_id + 1;
   prev_batch_watermark_ms_ = batch_watermark_ms_;
@@ -767,9 +837,10 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
   b.commit_write = std::move(commit_write);
   b.purge = std::move(purge);
   b.progress = std::move(*progress);
-  b.micros = phases.Micros();
+  b.phases = phases_ptr;
   b.trigger_start_micros = trigger_start_micros;
   b.sink_done_micros = sink_done;
+  b.tail = std::move(tail);
   in_flight_ = std::move(b);
   return Status::OK();
 }
@@ -882,6 +953,8 @@ Status MicroBatchExecution::RunTriggers() {
   auto stopping = [&] { return Stopping() || (config_.max_batches > 0 && batches_run_ >= config_.max_batches); };
   const Trigger& trig = config_.trigger;
   overlap_commit_ = trig.kind() == Trigger::Kind::kDefault;
+  pipeline_commits_ = overlap_commit_ && config_.pipelined_commits && !has_stateful_ && !has_watermark_ &&
+                      sink_->PipelinesCommits();
   if (trig.kind() == Trigger::Kind::kOnce) {
     ReadLimit all = ReadLimit::All();
     if (pending_) {
@@ -965,6 +1038,9 @@ void MicroBatchExecution::Finish(const Status& st) {
     LogError("stream", "query {} (id={}, runId={}, checkpoint {}) failed in batch {}: {}", QueryLabel(),
              meta_.query_id, meta_.run_id, config_.checkpoint_dir, next_batch_id_, st.ToString());
   }
+  // A batch still committing on its tail (the runner left by an
+  // exception) finishes before the sink stops under it.
+  if (in_flight_ && in_flight_->tail && in_flight_->tail->done.valid()) in_flight_->tail->done.wait();
   for (auto& s : sources_) s->Stop();
   sink_->Stop();
   if (lock_) {

@@ -43,6 +43,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -100,6 +101,10 @@ struct StreamingQueryConfig {
   std::string watermark_policy = "min";
   // spark.sql.streaming.noDataMicroBatches.enabled.
   bool no_data_batches = true;
+  // `pipelinedCommits`: with a sink that PipelinesCommits, a stateless
+  // query under the default trigger commits batch N (sink, then commit log)
+  // on another thread while batch N+1 is read, run and written.
+  bool pipelined_commits = true;
   // spark.sql.streaming.noDataProgressEventInterval: the least time between
   // two QueryIdleEvents of a query that stays idle (ms).
   int64_t no_data_progress_event_interval_ms = 10000;
@@ -170,12 +175,18 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
 
  private:
   // Runs a batch up to its sink's commit and submits its commits/<id>; the
-  // batch is then in_flight_ until CompleteBatch. `phases` holds what the
+  // batch is then in_flight_ until CompleteBatch. With pipelined commits the
+  // sink's commit and the commits/<id> submission are left running on
+  // another thread (the batch's CommitTail). `phases` holds what the
   // trigger measured before (latestOffset).
   Status RunBatch(int64_t batch_id, const std::vector<std::optional<std::string>>& start,
                   const std::vector<std::optional<std::string>>& end, const std::vector<std::optional<std::string>>& latest,
-                  int64_t timestamp_ms, bool logged, int64_t trigger_start_micros, PhaseTimes* phases,
-                  StreamingQueryProgress* progress);
+                  int64_t timestamp_ms, bool logged, int64_t trigger_start_micros,
+                  const std::shared_ptr<PhaseTimes>& phases, StreamingQueryProgress* progress);
+  // Waits for the in-flight batch's commit tail (pipelined commits), so
+  // that its commits/<id> is submitted. OK when there is none; on its
+  // failure the batch is dropped (not committed) and the error returned.
+  Status AwaitCommitTail();
   // Waits for the in-flight batch's commits/<id> to be durable, commits its
   // sources, posts its progress record. OK when none is in flight.
   Status CompleteBatch();
@@ -249,22 +260,36 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   };
   std::optional<PendingBatch> pending_;
   int64_t last_trigger_start_micros_ = -1;
-  // A batch whose output is committed and whose commits/<id> is being
-  // written (CompleteBatch finishes it).
+  // Pipelined commits: a batch's sink commit and its commits/<id>
+  // submission, running on their own thread. commit_write and
+  // sink_done_micros are set before `done` is ready.
+  struct CommitTail {
+    std::future<Status> done;
+    CheckpointLogWriter::TicketPtr commit_write;
+    int64_t sink_done_micros = 0;
+  };
+  // A batch whose output is committed (or, with a tail, being committed)
+  // and whose commits/<id> is being written (CompleteBatch finishes it).
   struct InFlightBatch {
     int64_t batch_id = 0;
     std::vector<std::optional<std::string>> end;
     CheckpointLogWriter::TicketPtr commit_write;
     CheckpointLogWriter::TicketPtr purge;  // null: none queued in this batch
     StreamingQueryProgress progress;
-    std::map<std::string, int64_t, std::less<>> micros;  // durationMs so far, in microseconds
+    // durationMs so far, in microseconds (the tail may still add to them).
+    std::shared_ptr<PhaseTimes> phases;
     int64_t trigger_start_micros = 0;
     int64_t sink_done_micros = 0;
+    std::shared_ptr<CommitTail> tail;  // null: the sink committed in RunBatch
   };
   std::optional<InFlightBatch> in_flight_;
   // Default trigger: commits/<id> is awaited by the next trigger (after its
   // latestOffset) rather than at the end of the batch's own.
   bool overlap_commit_ = false;
+  // Pipelined commits (StreamingQueryConfig::pipelined_commits) in effect:
+  // the sink PipelinesCommits, the query is stateless and has no
+  // watermark, the trigger is the default.
+  bool pipeline_commits_ = false;
   // Purge log entries before this batch id, behind the next offsets write.
   std::optional<int64_t> purge_before_;
   // Consecutive idle polls (default trigger), for the poll's backoff.

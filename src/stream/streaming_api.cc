@@ -440,6 +440,9 @@ const OptionSet& StreamingQueryOptionSet() {
         .Add(OptionSpec::String("targetLatency", "",
                                 "adaptive batch sizing: a batch takes what the recent batches' rate finishes in "
                                 "this time ('20ms', '1 second'), more while input backs up (Sluice)"))
+        .Add(OptionSpec::Bool("pipelinedCommits", "true",
+                              "a sink that allows it (Kafka, exactly once) commits a batch while the next one is "
+                              "read, run and written; stateless queries under the default trigger (Sluice)"))
         .Add(OptionSpec::Int("spark.sql.streaming.noDataProgressEventInterval", "10000", 0,
                              std::numeric_limits<int64_t>::max(),
                              "least time between two QueryIdleEvents of an idle query (ms)"));
@@ -489,6 +492,7 @@ Result<StreamingQuery> DataStreamWriter::start() const {
                           opts.GetInt("spark.sql.streaming.numRecentProgressUpdates", 100, true));
   SLUICE_ASSIGN_OR_RETURN(config.no_data_progress_event_interval_ms,
                           opts.GetInt("spark.sql.streaming.noDataProgressEventInterval", 10000));
+  SLUICE_ASSIGN_OR_RETURN(config.pipelined_commits, opts.GetBool("pipelinedCommits", true));
   if (auto latency = opts.Get("targetLatency")) {
     auto us = ParseIntervalMicros(*latency, "targetLatency");
     if (!us.ok()) return us.status().WithContext("option 'targetLatency'");

@@ -149,13 +149,13 @@ Status KafkaSink::Open(const SinkContext& ctx) {
     }
   }
   Stop();
+  stopped_ = false;
   const int lanes = exactly_once_ ? kTxnLanes : 1;
   for (int i = 0; i < lanes; ++i) {
     if (exactly_once_) extra["transactional.id"] = txn_prefix_ + ctx.query_id + (i == 0 ? "" : "-" + std::to_string(i));
     SLUICE_ASSIGN_OR_RETURN(auto lane, NewLane(i, extra));
     lanes_.push_back(std::move(lane));
   }
-  lane_ = lanes_[0].get();
   if (exactly_once_) {
     // Fences any older producer with these transactional.ids and aborts
     // their open transactions (a batch half-written before a crash); then
@@ -167,6 +167,8 @@ Status KafkaSink::Open(const SinkContext& ctx) {
       if (c.batch > newest.batch) newest = std::move(c);
     }
     last_committed_ = newest.batch;
+    begun_digests_ = newest.digests;
+    std::lock_guard<std::mutex> l(committed_mu_);
     committed_digests_ = std::move(newest.digests);
   }
   for (auto& lane : lanes_) SLUICE_RETURN_NOT_OK(WarmUp(lane.get()));
@@ -183,10 +185,10 @@ Result<std::unique_ptr<KafkaSink::Lane>> KafkaSink::NewLane(int index,
       return Status::InvalidArgument("kafka sink: " + k + ": " + err);
     }
   }
-  rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
-  rd_kafka_conf_set_opaque(conf, &delivery_);
-  rd_kafka_conf_interceptor_add_on_new(conf, "sluice-kafka-sink", OnNew, nullptr);
   auto lane = std::make_unique<Lane>();
+  rd_kafka_conf_set_dr_msg_cb(conf, CountDeliveryErrors);
+  rd_kafka_conf_set_opaque(conf, &lane->delivery);
+  rd_kafka_conf_interceptor_add_on_new(conf, "sluice-kafka-sink", OnNew, nullptr);
   lane->events = std::make_shared<ProducerEvents>();
   auto it = extra.find("transactional.id");
   if (it != extra.end()) lane->transactional_id = it->second;
@@ -217,7 +219,7 @@ Status KafkaSink::InitTransactions(Lane* lane) {
   while (rd_kafka_error_t* e = rd_kafka_init_transactions(lane->producer.get(), kSliceMs)) {
     bool retriable = rd_kafka_error_is_retriable(e) || rd_kafka_error_code(e) == RD_KAFKA_RESP_ERR__TIMED_OUT;
     bool again = retriable && !rd_kafka_error_is_fatal(e) && std::chrono::steady_clock::now() < deadline;
-    if (!again) return TxnError(e, "init_transactions (transactional.id " + lane->transactional_id + ")", false);
+    if (!again) return TxnError(lane, e, "init_transactions (transactional.id " + lane->transactional_id + ")", false);
     rd_kafka_error_destroy(e);
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: init_transactions"));
   }
@@ -268,6 +270,12 @@ Status KafkaSink::WarmUp(Lane* lane) {
     if (!events.pid_answered) SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: producer id"));
   }
   return Status::OK();
+}
+
+int64_t KafkaSink::records_acknowledged() const {
+  int64_t n = 0;
+  for (const auto& lane : lanes_) n += lane->delivery.acknowledged.load();
+  return n;
 }
 
 int64_t KafkaSink::requests_sent(int api_key) const {
@@ -342,13 +350,13 @@ Result<std::map<int64_t, std::string>> KafkaSink::DecodeCommitMetadata(std::stri
   return out;
 }
 
-Status KafkaSink::TxnError(rd_kafka_error_t* e, const std::string& what, bool abort) {
+Status KafkaSink::TxnError(Lane* lane, rd_kafka_error_t* e, const std::string& what, bool abort) {
   std::string msg = rd_kafka_error_string(e);
   bool fatal = rd_kafka_error_is_fatal(e);
   bool needs_abort = rd_kafka_error_txn_requires_abort(e);
   rd_kafka_error_destroy(e);
   if (abort && needs_abort && !fatal) {
-    if (rd_kafka_error_t* a = rd_kafka_abort_transaction(lane_->producer.get(), static_cast<int>(timeout_ms_))) {
+    if (rd_kafka_error_t* a = rd_kafka_abort_transaction(lane->producer.get(), static_cast<int>(timeout_ms_))) {
       rd_kafka_error_destroy(a);
     }
   }
@@ -384,16 +392,16 @@ Result<KafkaSink::Columns> KafkaSink::ResolveColumns(const Schema& schema) const
   return c;
 }
 
-Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
-  rd_kafka_t* rk = lane_->producer.get();
-  rd_kafka_topic_t* const topic_handle = lane_->topic_handle;
+Status KafkaSink::Produce(Lane* lane, const Columns& cols, const Batch& b) {
+  rd_kafka_t* rk = lane->producer.get();
+  rd_kafka_topic_t* const topic_handle = lane->topic_handle;
   const Vector& val = b.columns[static_cast<size_t>(cols.value)];
   // With the topic option every record goes through the topic handle kept
   // since Open (librdkafka then looks no topic up by name per record);
   // else the row's topic column names it.
   const bool by_handle = !topic_.empty() && topic_handle != nullptr;
-  if (by_handle && cols.partition < 0 && cols.headers < 0) return ProduceBatched(cols, b);
-  std::string last_topic = topic_;  // the topic column's: recorded in batch_topics_ when it changes
+  if (by_handle && cols.partition < 0 && cols.headers < 0) return ProduceBatched(lane, cols, b);
+  std::string last_topic = topic_;  // the topic column's: recorded in the lane's batch_topics when it changes
   for (size_t i = 0; i < b.num_rows; ++i) {
     std::string_view v = val.IsNull(i) ? std::string_view() : val.GetString(i);
     const void* vp = val.IsNull(i) ? nullptr : v.data();
@@ -409,8 +417,8 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
       std::string_view name = t.GetString(i);
       if (name != last_topic) {
         last_topic = std::string(name);
-        std::lock_guard<std::mutex> l(batch_topics_mu_);
-        batch_topics_.insert(last_topic);
+        std::lock_guard<std::mutex> l(lane->batch_topics_mu);
+        lane->batch_topics.insert(last_topic);
       }
     }
     const std::string& topic = by_handle ? topic_ : last_topic;
@@ -470,14 +478,14 @@ Status KafkaSink::Produce(const Columns& cols, const Batch& b) {
   return Status::OK();
 }
 
-Status KafkaSink::ProduceBatched(const Columns& cols, const Batch& b) {
+Status KafkaSink::ProduceBatched(Lane* lane, const Columns& cols, const Batch& b) {
   // One rd_kafka_produce_batch call per kProduceChunk rows: librdkafka then
   // reads the clock, takes the topic's lock and runs its partitioner loop
   // once per call rather than once per record (the records, their
   // partitions by key or, without one, librdkafka's sticky choice, and the
   // bytes sent are the same as producev's).
   constexpr size_t kProduceChunk = 1024;
-  rd_kafka_t* rk = lane_->producer.get();
+  rd_kafka_t* rk = lane->producer.get();
   const Vector& val = b.columns[static_cast<size_t>(cols.value)];
   const Vector* key = cols.key >= 0 ? &b.columns[static_cast<size_t>(cols.key)] : nullptr;
   std::vector<rd_kafka_message_t> msgs;
@@ -502,7 +510,7 @@ Status KafkaSink::ProduceBatched(const Columns& cols, const Batch& b) {
     // their order, once deliveries made room.
     size_t pending = msgs.size();
     for (;;) {
-      rd_kafka_produce_batch(lane_->topic_handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, msgs.data(),
+      rd_kafka_produce_batch(lane->topic_handle, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, msgs.data(),
                              static_cast<int>(pending));
       size_t kept = 0;
       for (size_t j = 0; j < pending; ++j) {
@@ -525,19 +533,19 @@ Status KafkaSink::ProduceBatched(const Columns& cols, const Batch& b) {
   return Status::OK();
 }
 
-Status KafkaSink::CheckTopicsExist(int64_t batch_id) {
+Status KafkaSink::CheckTopicsExist(Lane* lane, int64_t batch_id) {
   std::set<std::string> topics;
   if (!topic_.empty()) {
     topics.insert(topic_);
   } else {
-    std::lock_guard<std::mutex> l(batch_topics_mu_);
-    topics = batch_topics_;
+    std::lock_guard<std::mutex> l(lane->batch_topics_mu);
+    topics = lane->batch_topics;
   }
   if (topics.empty()) return Status::OK();
   // All topics: a request naming a topic could auto-create it.
   const rd_kafka_metadata_t* md = nullptr;
   topic_checks_.fetch_add(1);
-  if (rd_kafka_metadata(lane_->producer.get(), 1, nullptr, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (rd_kafka_metadata(lane->producer.get(), 1, nullptr, &md, 5000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::OK();  // the cluster cannot say now; keep waiting
   }
   for (int i = 0; i < md->topic_cnt; ++i) topics.erase(md->topics[i].topic);
@@ -549,48 +557,51 @@ Status KafkaSink::CheckTopicsExist(int64_t batch_id) {
                           "written again), or write to another topic with a new checkpoint");
 }
 
-Status KafkaSink::FlushDelivered(int64_t batch_id) {
+Status KafkaSink::FlushDelivered(Lane* lane, int64_t batch_id) {
+  DeliveryErrors& delivery = lane->delivery;
   auto now = std::chrono::steady_clock::now();
   auto deadline = now + std::chrono::milliseconds(timeout_ms_);
   auto next_topic_check = now + std::chrono::milliseconds(kTopicCheckMs);
   rd_kafka_resp_err_t fe;
-  while ((fe = rd_kafka_flush(lane_->producer.get(), kSliceMs)) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
+  while ((fe = rd_kafka_flush(lane->producer.get(), kSliceMs)) == RD_KAFKA_RESP_ERR__TIMED_OUT &&
          (now = std::chrono::steady_clock::now()) < deadline) {
     SLUICE_RETURN_NOT_OK(cancel_->Check("kafka sink: flush"));
-    if (delivery_.failed.load() > 0) break;  // the batch fails anyway
+    if (delivery.failed.load() > 0) break;  // the batch fails anyway
     if (now >= next_topic_check) {
-      SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
+      SLUICE_RETURN_NOT_OK(CheckTopicsExist(lane, batch_id));
       next_topic_check = now + std::chrono::milliseconds(kTopicCheckMs);
     }
   }
-  if (delivery_.failed.load() > 0) {
+  if (delivery.failed.load() > 0) {
     // A deleted topic shows as "Unknown partition": say which topic is gone.
-    SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
-    std::lock_guard<std::mutex> l(delivery_.mu);
-    return Status::IOError("kafka sink: " + std::to_string(delivery_.failed.load()) + " records of batch " +
-                           std::to_string(batch_id) + " were not delivered: " + delivery_.first_error);
+    SLUICE_RETURN_NOT_OK(CheckTopicsExist(lane, batch_id));
+    std::lock_guard<std::mutex> l(delivery.mu);
+    return Status::IOError("kafka sink: " + std::to_string(delivery.failed.load()) + " records of batch " +
+                           std::to_string(batch_id) + " were not delivered: " + delivery.first_error);
   }
   if (fe != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    SLUICE_RETURN_NOT_OK(CheckTopicsExist(batch_id));
+    SLUICE_RETURN_NOT_OK(CheckTopicsExist(lane, batch_id));
     return Status::IOError(std::string("kafka sink: flush of batch ") + std::to_string(batch_id) + ": " +
                            rd_kafka_err2str(fe));
   }
   return Status::OK();
 }
 
-KafkaSink::PendingOffsets KafkaSink::SendOffsets(int64_t batch_id, const std::string& offsets_digest,
+KafkaSink::PendingOffsets KafkaSink::SendOffsets(Lane* lane, int64_t batch_id, const std::string& offsets_digest,
                                                  PhaseTimes* times) {
   // The batch id and what the newest batches covered, committed atomically
   // with the records. Nothing in it depends on the records, so it is sent
   // while they are produced: the commit then waits for the records alone.
+  // The previous batch may still be committing (pipelined commits): its
+  // digest is among the begun ones, and this batch commits after it.
   PendingOffsets pending;
-  pending.digests = committed_digests_;
-  if (!offsets_digest.empty()) pending.digests[batch_id] = offsets_digest;
-  while (!pending.digests.empty() && pending.digests.begin()->first <= batch_id - kDigestWindow) {
-    pending.digests.erase(pending.digests.begin());
+  if (!offsets_digest.empty()) begun_digests_[batch_id] = offsets_digest;
+  while (!begun_digests_.empty() && begun_digests_.begin()->first <= batch_id - kDigestWindow) {
+    begun_digests_.erase(begun_digests_.begin());
   }
+  pending.digests = begun_digests_;
   std::string metadata = EncodeCommitMetadata(pending.digests);
-  pending.sent = std::async(std::launch::async, [this, lane = lane_, batch_id, metadata = std::move(metadata), times,
+  pending.sent = std::async(std::launch::async, [this, lane, batch_id, metadata = std::move(metadata), times,
                                                  abandon = pending.abandon]() -> Status {
     PhaseTimes::Scope timed(times, "kafkaSendOffsets");
     const std::string what = "send_offsets_to_transaction (batch " + std::to_string(batch_id) + ")";
@@ -619,7 +630,7 @@ KafkaSink::PendingOffsets KafkaSink::SendOffsets(int64_t batch_id, const std::st
                  rd_kafka_error_is_fatal(se), abandon->load());
         // No abort here: the batch's thread aborts the transaction when it
         // learns of the failure (CommitTransaction, or the writer's end).
-        st = TxnError(se, what, false);
+        st = TxnError(lane, se, what, false);
         break;
       }
       LogDebug(description(), "{}: {} (retrying)", what, rd_kafka_error_string(se));
@@ -632,74 +643,83 @@ KafkaSink::PendingOffsets KafkaSink::SendOffsets(int64_t batch_id, const std::st
   return pending;
 }
 
-Status KafkaSink::CommitTransaction(int64_t batch_id, PendingOffsets offsets, PhaseTimes* times) {
+Status KafkaSink::CommitTransaction(Lane* lane, int64_t batch_id, PendingOffsets offsets, PhaseTimes* times) {
   Status sent;
   {
     PhaseTimes::Scope timed(times, "kafkaSendOffsetsWait");
     sent = offsets.sent.get();
   }
   if (!sent.ok()) {
-    AbortTransaction();
+    AbortTransaction(lane);
     return sent;
   }
   SLUICE_KILL_POINT("kafka_sink:before_commit_transaction");
   rd_kafka_error_t* ce;
   {
     PhaseTimes::Scope timed(times, "kafkaTransactionCommit");
-    ce = rd_kafka_commit_transaction(lane_->producer.get(), static_cast<int>(timeout_ms_));
+    ce = rd_kafka_commit_transaction(lane->producer.get(), static_cast<int>(timeout_ms_));
   }
-  if (ce) return TxnError(ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
+  if (ce) return TxnError(lane, ce, "commit_transaction (batch " + std::to_string(batch_id) + ")", true);
+  {
+    std::lock_guard<std::mutex> l(committed_mu_);
+    committed_digests_ = std::move(offsets.digests);
+  }
   last_committed_ = batch_id;
-  committed_digests_ = std::move(offsets.digests);
   return Status::OK();
 }
 
-void KafkaSink::AbortTransaction() {
-  if (lane_ == nullptr) return;  // stopped: the next init_transactions aborts it
-  if (rd_kafka_error_t* a = rd_kafka_abort_transaction(lane_->producer.get(), static_cast<int>(timeout_ms_))) {
+void KafkaSink::AbortTransaction(Lane* lane) {
+  if (stopped_.load()) return;  // stopped: the next init_transactions aborts it
+  if (rd_kafka_error_t* a = rd_kafka_abort_transaction(lane->producer.get(), static_cast<int>(timeout_ms_))) {
     rd_kafka_error_destroy(a);
   }
 }
 
 namespace {
 
-// One batch: partitions produce their rows as they come (the producer is
-// thread-safe); Commit flushes and, in exactly-once mode, commits the
-// batch's transaction. A writer dropped before Commit aborts it.
+// One batch on one lane: partitions produce their rows as they come (the
+// producer is thread-safe); Flush waits until every record is
+// acknowledged, Commit flushes (unless done) and, in exactly-once mode,
+// commits the batch's transaction. A writer dropped before Commit aborts it.
 class KafkaSinkWriter final : public SinkWriter {
  public:
-  KafkaSinkWriter(KafkaSink* sink, SinkBatchInfo batch, KafkaSink::Columns cols, bool skip,
+  KafkaSinkWriter(KafkaSink* sink, KafkaSink::Lane* lane, SinkBatchInfo batch, KafkaSink::Columns cols, bool skip,
                   std::optional<KafkaSink::PendingOffsets> txn = std::nullopt)
-      : sink_(sink), batch_(std::move(batch)), cols_(cols), skip_(skip), txn_(std::move(txn)) {}
+      : sink_(sink), lane_(lane), batch_(std::move(batch)), cols_(cols), skip_(skip), txn_(std::move(txn)) {}
   ~KafkaSinkWriter() override {
     if (!txn_) return;
     txn_->abandon->store(true);
     if (txn_->sent.valid()) txn_->sent.wait();  // a transaction API call at a time
-    sink_->AbortTransaction();
+    sink_->AbortTransaction(lane_);
   }
   Status Write(int, Batch batch) override {
     if (skip_) return Status::OK();
     PhaseTimes::Scope timed(batch_.phase_times, "kafkaProduce");
-    return sink_->Produce(cols_, batch);
+    return sink_->Produce(lane_, cols_, batch);
+  }
+  Status Flush() override {
+    if (skip_ || flushed_) return Status::OK();
+    PhaseTimes::Scope timed(batch_.phase_times, "kafkaProducerFlush");
+    SLUICE_RETURN_NOT_OK(sink_->FlushDelivered(lane_, batch_.id));  // failed: the destructor aborts
+    flushed_ = true;
+    return Status::OK();
   }
   Status Commit() override {
     if (skip_) return Status::OK();
-    Status st;
-    {
-      PhaseTimes::Scope timed(batch_.phase_times, "kafkaProducerFlush");
-      st = sink_->FlushDelivered(batch_.id);
-    }
-    if (!txn_ || !st.ok()) return st;  // a failed flush: the destructor aborts
+    SLUICE_RETURN_NOT_OK(Flush());
+    if (!txn_) return Status::OK();
     KafkaSink::PendingOffsets offsets = std::move(*txn_);
     txn_.reset();  // committed, or aborted by CommitTransaction on failure
-    return sink_->CommitTransaction(batch_.id, std::move(offsets), batch_.phase_times);
+    return sink_->CommitTransaction(lane_, batch_.id, std::move(offsets), batch_.phase_times);
   }
 
  private:
   KafkaSink* sink_;
+  KafkaSink::Lane* lane_;
   SinkBatchInfo batch_;
   KafkaSink::Columns cols_;
   bool skip_;  // exactly-once: the batch is already in Kafka
+  bool flushed_ = false;
   std::optional<KafkaSink::PendingOffsets> txn_;  // a transaction is open
 };
 
@@ -708,43 +728,46 @@ class KafkaSinkWriter final : public SinkWriter {
 Result<std::unique_ptr<SinkWriter>> KafkaSink::BeginBatch(const SinkBatchInfo& batch, const Schema& schema,
                                                           OutputMode, int) {
   SLUICE_ASSIGN_OR_RETURN(Columns cols, ResolveColumns(schema));
-  delivery_.failed = 0;
+  // Batch N on lane N % kTxnLanes (exactly-once): the previous batch's
+  // lane may still be committing, in the coordinator (its markers) or, with
+  // pipelined commits, in this process.
+  Lane* lane = lanes_[static_cast<size_t>(batch.id % static_cast<int64_t>(lanes_.size()))].get();
+  lane->delivery.failed = 0;
   {
-    std::lock_guard<std::mutex> l(batch_topics_mu_);
-    batch_topics_.clear();
+    std::lock_guard<std::mutex> l(lane->batch_topics_mu);
+    lane->batch_topics.clear();
   }
   if (!exactly_once_) {
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, false));
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, lane, batch, cols, false));
   }
-  if (batch.id <= last_committed_) {  // already in Kafka
+  if (batch.id <= last_committed_.load()) {  // already in Kafka
+    std::lock_guard<std::mutex> l(committed_mu_);
     auto it = committed_digests_.find(batch.id);
     if (it != committed_digests_.end() && !batch.offsets_digest.empty() && it->second != batch.offsets_digest) {
       return Status::Corruption(
           "kafka sink: batch " + std::to_string(batch.id) + " is already committed to topic '" + topic_ +
-          "' (transactional ids " + TransactionalIds() + ", newest committed batch " + std::to_string(last_committed_) +
-          ") for other source offsets: Kafka recorded the offsets digest " + it->second +
-          ", the batch now covers " + batch.offsets_digest + ". The checkpoint " + checkpoint_dir_ +
+          "' (transactional ids " + TransactionalIds() + ", newest committed batch " +
+          std::to_string(last_committed_.load()) + ") for other source offsets: Kafka recorded the offsets digest " +
+          it->second + ", the batch now covers " + batch.offsets_digest + ". The checkpoint " + checkpoint_dir_ +
           " no longer matches the output (its offsets/" + std::to_string(batch.id) +
           " was deleted, edited or re-planned with other options, e.g. a changed maxOffsetsPerTrigger); skipping "
           "the batch would lose its rows and writing it would duplicate rows. Restore the checkpoint's offsets/ "
           "and commits/ files as they were, or write to a new topic with a new checkpoint");
     }
-    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, batch, cols, true));
+    return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(this, lane, batch, cols, true));
   }
-  // Batch N's transaction on lane N % kTxnLanes: the previous batch's
-  // lane may still be finishing its commit on the coordinator.
-  lane_ = lanes_[static_cast<size_t>(batch.id % static_cast<int64_t>(lanes_.size()))].get();
   rd_kafka_error_t* e;
   {
     PhaseTimes::Scope timed(batch.phase_times, "kafkaBeginTransaction");
-    e = rd_kafka_begin_transaction(lane_->producer.get());
+    e = rd_kafka_begin_transaction(lane->producer.get());
   }
-  if (e) return TxnError(e, "begin_transaction", false);
+  if (e) return TxnError(lane, e, "begin_transaction", false);
   return std::unique_ptr<SinkWriter>(std::make_unique<KafkaSinkWriter>(
-      this, batch, cols, false, SendOffsets(batch.id, batch.offsets_digest, batch.phase_times)));
+      this, lane, batch, cols, false, SendOffsets(lane, batch.id, batch.offsets_digest, batch.phase_times)));
 }
 
 void KafkaSink::Stop() {
+  stopped_ = true;
   for (auto& lane : lanes_) {
     // Records still queued belong to a batch that failed or was cancelled
     // (a committed batch was flushed): drop them rather than wait for a
@@ -760,7 +783,6 @@ void KafkaSink::Stop() {
     ForgetEvents(rk);
   }
   lanes_.clear();
-  lane_ = nullptr;
 }
 
 ConnectorSpec KafkaSink::Spec() {

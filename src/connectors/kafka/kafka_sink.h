@@ -76,25 +76,34 @@ class KafkaSink : public Sink {
   void Stop() override;
 
   // The last batch id known committed in Kafka (exactly-once mode), -1 if none.
-  int64_t last_committed_batch() const { return last_committed_; }
+  int64_t last_committed_batch() const { return last_committed_.load(); }
 
-  // For the batch writer (kafka_sink.cc).
+  // Exactly-once: batch N+1 begins and produces on its lane while batch
+  // N's transaction commits on the other (once N's records are
+  // acknowledged: KafkaSinkWriter::Flush), so that N+1's records follow
+  // N's in every partition. N+1 commits only after N did.
+  bool PipelinesCommits() const override { return exactly_once_; }
+
+  // For the batch writer (kafka_sink.cc). Every call names the lane of its
+  // batch: with pipelined commits two batches are in flight, each on its
+  // own producer.
+  struct Lane;
   struct Columns {
     int value, key, topic, partition, headers;  // -1: absent
   };
-  Status Produce(const Columns& cols, const Batch& batch);  // from any thread
-  // Every record acknowledged. Fails at once when a record failed, and,
-  // while records wait, checks every kTopicCheckMs that the batch's topics
-  // still exist: a topic deleted under the query fails the batch within
-  // seconds, naming the topic (librdkafka would wait for
+  Status Produce(Lane* lane, const Columns& cols, const Batch& batch);  // from any thread
+  // Every record of `lane` acknowledged. Fails at once when a record
+  // failed, and, while records wait, checks every kTopicCheckMs that the
+  // batch's topics still exist: a topic deleted under the query fails the
+  // batch within seconds, naming the topic (librdkafka would wait for
   // transaction.timeout.ms / message.timeout.ms and report a time-out).
-  Status FlushDelivered(int64_t batch_id);
-  // Exactly-once, the transaction of batch `batch_id` open: starts adding
-  // the group offset batch_id + 1 with the digests of the newest committed
-  // batches and `offsets_digest` (send_offsets_to_transaction, two broker
-  // round trips) on its own thread, while the batch's rows are produced;
-  // kafkaSendOffsets. The pending commit keeps the digests to record once
-  // the transaction commits.
+  Status FlushDelivered(Lane* lane, int64_t batch_id);
+  // Exactly-once, the transaction of batch `batch_id` open on `lane`:
+  // starts adding the group offset batch_id + 1 with the digests of the
+  // newest begun batches and `offsets_digest` (send_offsets_to_transaction,
+  // two broker round trips) on its own thread, while the batch's rows are
+  // produced; kafkaSendOffsets. The pending commit keeps the digests to
+  // record once the transaction commits.
   struct PendingOffsets {
     std::future<Status> sent;
     std::map<int64_t, std::string> digests;
@@ -102,12 +111,12 @@ class KafkaSink : public Sink {
     // tried kSliceMs at a time), so that the transaction can be aborted.
     std::shared_ptr<std::atomic<bool>> abandon = std::make_shared<std::atomic<bool>>(false);
   };
-  PendingOffsets SendOffsets(int64_t batch_id, const std::string& offsets_digest, PhaseTimes* times);
+  PendingOffsets SendOffsets(Lane* lane, int64_t batch_id, const std::string& offsets_digest, PhaseTimes* times);
   // Records, batch id and offsets digest, atomically: waits for `offsets`
   // (kafkaSendOffsetsWait), then commits (kafkaTransactionCommit). On
   // failure the transaction is aborted.
-  Status CommitTransaction(int64_t batch_id, PendingOffsets offsets, PhaseTimes* times);
-  void AbortTransaction();
+  Status CommitTransaction(Lane* lane, int64_t batch_id, PendingOffsets offsets, PhaseTimes* times);
+  void AbortTransaction(Lane* lane);
 
   // The metadata string of the committed group offset: the offsets digests
   // of the newest kDigestWindow committed batches, as
@@ -126,7 +135,7 @@ class KafkaSink : public Sink {
   int64_t requests_sent(int api_key) const;
   int64_t topic_checks() const { return topic_checks_.load(); }
   // Records whose delivery report said the broker took them (tests).
-  int64_t records_acknowledged() const { return delivery_.acknowledged.load(); }
+  int64_t records_acknowledged() const;
 
   // The producer's broker requests and the producer id, seen from
   // librdkafka's threads (kafka_sink.cc).
@@ -136,19 +145,9 @@ class KafkaSink : public Sink {
   Result<Columns> ResolveColumns(const Schema& schema) const;
   // Produce's path for rows without partition and headers columns into the
   // topic option's topic: rd_kafka_produce_batch per chunk of rows.
-  Status ProduceBatched(const Columns& cols, const Batch& b);
-  Status TxnError(rd_kafka_error_t* e, const std::string& what, bool abort);
+  Status ProduceBatched(Lane* lane, const Columns& cols, const Batch& b);
+  Status TxnError(Lane* lane, rd_kafka_error_t* e, const std::string& what, bool abort);
 
-  // A producer and what belongs to it. Exactly-once sinks have kTxnLanes,
-  // at least once sinks one.
-  struct Lane {
-    RdKafkaPtr producer;
-    // Kept while the producer lives, so that librdkafka keeps the topic's
-    // metadata that WarmUp fetched.
-    rd_kafka_topic_t* topic_handle = nullptr;
-    std::shared_ptr<ProducerEvents> events;
-    std::string transactional_id;  // exactly-once: also its group's name
-  };
   static constexpr int kTxnLanes = 2;
   // Creates lane `index` with the producer settings `extra`.
   Result<std::unique_ptr<Lane>> NewLane(int index, const std::map<std::string, std::string>& extra);
@@ -169,7 +168,7 @@ class KafkaSink : public Sink {
   Status WarmUp(Lane* lane);
   // NotFound naming the first topic this batch wrote to that the cluster
   // does not list; OK if all exist or the cluster cannot be asked now.
-  Status CheckTopicsExist(int64_t batch_id);
+  Status CheckTopicsExist(Lane* lane, int64_t batch_id);
 
   KafkaConfig config_;
   std::string topic_;  // option; may be empty when a topic column is given
@@ -195,20 +194,39 @@ class KafkaSink : public Sink {
       {"batch.num.messages", "100000"},
   }};
   std::vector<std::unique_ptr<Lane>> lanes_;
-  // The current batch's (BeginBatch): Produce, the flush and the
-  // transaction calls go to it.
-  Lane* lane_ = nullptr;
+  // Stop() ran: a writer's abort finds no producer (the next
+  // init_transactions aborts its transaction).
+  std::atomic<bool> stopped_{false};
   std::atomic<int64_t> topic_checks_{0};
-  // Topics of the current batch's rows when they come from the topic
-  // column (else topic_).
-  std::mutex batch_topics_mu_;
-  std::set<std::string> batch_topics_;  // GUARDED_BY(batch_topics_mu_)
-  int64_t last_committed_ = -1;
+  // Written by CommitTransaction (which may run on another thread than
+  // BeginBatch, with pipelined commits).
+  std::atomic<int64_t> last_committed_{-1};
   // Offsets digests of the newest committed batches (from the group
-  // offset's metadata), by batch id.
-  std::map<int64_t, std::string> committed_digests_;
+  // offset's metadata), by batch id: BeginBatch checks a skipped batch's.
+  std::mutex committed_mu_;
+  std::map<int64_t, std::string> committed_digests_;  // GUARDED_BY(committed_mu_)
+  // The same, with the batches begun since (BeginBatch's thread only): what
+  // the next transaction records. A batch that fails ends the query, so a
+  // begun batch is either committed or never followed by another.
+  std::map<int64_t, std::string> begun_digests_;
   std::string checkpoint_dir_;  // for messages
-  DeliveryErrors delivery_;
+};
+
+// A producer and what belongs to it. Exactly-once sinks have kTxnLanes,
+// at least once sinks one.
+struct KafkaSink::Lane {
+  RdKafkaPtr producer;
+  // Kept while the producer lives, so that librdkafka keeps the topic's
+  // metadata that WarmUp fetched.
+  rd_kafka_topic_t* topic_handle = nullptr;
+  std::shared_ptr<ProducerEvents> events;
+  std::string transactional_id;  // exactly-once: also its group's name
+  // The delivery reports of this producer's records (reset by BeginBatch).
+  DeliveryErrors delivery;
+  // Topics of the lane's batch's rows when they come from the topic
+  // column (else topic_).
+  std::mutex batch_topics_mu;
+  std::set<std::string> batch_topics;  // GUARDED_BY(batch_topics_mu)
 };
 
 }  // namespace sluice::kafka
