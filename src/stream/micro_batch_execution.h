@@ -104,7 +104,7 @@ struct StreamingQueryConfig {
   // `pipelinedCommits`: with a sink that PipelinesCommits, a stateless
   // query under the default trigger commits batch N (sink, then commit log)
   // on another thread while batch N+1 is read, run and written.
-  bool pipelined_commits = true;
+  bool pipelined_commits = false;
   // spark.sql.streaming.noDataProgressEventInterval: the least time between
   // two QueryIdleEvents of a query that stays idle (ms).
   int64_t no_data_progress_event_interval_ms = 10000;

@@ -440,7 +440,7 @@ const OptionSet& StreamingQueryOptionSet() {
         .Add(OptionSpec::String("targetLatency", "",
                                 "adaptive batch sizing: a batch takes what the recent batches' rate finishes in "
                                 "this time ('20ms', '1 second'), more while input backs up (Sluice)"))
-        .Add(OptionSpec::Bool("pipelinedCommits", "true",
+        .Add(OptionSpec::Bool("pipelinedCommits", "false",
                               "a sink that allows it (Kafka, exactly once) commits a batch while the next one is "
                               "read, run and written; stateless queries under the default trigger (Sluice)"))
         .Add(OptionSpec::Int("spark.sql.streaming.noDataProgressEventInterval", "10000", 0,
@@ -492,7 +492,7 @@ Result<StreamingQuery> DataStreamWriter::start() const {
                           opts.GetInt("spark.sql.streaming.numRecentProgressUpdates", 100, true));
   SLUICE_ASSIGN_OR_RETURN(config.no_data_progress_event_interval_ms,
                           opts.GetInt("spark.sql.streaming.noDataProgressEventInterval", 10000));
-  SLUICE_ASSIGN_OR_RETURN(config.pipelined_commits, opts.GetBool("pipelinedCommits", true));
+  SLUICE_ASSIGN_OR_RETURN(config.pipelined_commits, opts.GetBool("pipelinedCommits", false));
   if (auto latency = opts.Get("targetLatency")) {
     auto us = ParseIntervalMicros(*latency, "targetLatency");
     if (!us.ok()) return us.status().WithContext("option 'targetLatency'");
