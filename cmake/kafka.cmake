@@ -67,11 +67,12 @@ target_link_libraries(kafka_topic_tool PRIVATE PkgConfig::RDKAFKA Threads::Threa
 target_include_directories(kafka_topic_tool PRIVATE ${CLI11_INCLUDE_DIR})
 # The Kafka half of the random SIGKILL loop, short: Kafka -> Kafka
 # exactlyOnce, Kafka -> aggregation -> Kafka exactlyOnce and the trickle
-# (many tiny batches, default trigger) Kafka -> Kafka exactlyOnce, 2 kills
-# each, against a private broker (well under a minute).
+# (many tiny batches, default trigger) Kafka -> Kafka exactlyOnce, with and
+# without pipelined commits, 2 kills each, against a private broker (about
+# a minute).
 add_test(NAME kafka_sigkill_test COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/sigkill_loop.sh
          --sluice $<TARGET_FILE:sluice> --kafka-tool $<TARGET_FILE:kafka_topic_tool> --kills 2
-         --pipelines kafka,kafka-agg,kafka-trickle)
+         --pipelines kafka,kafka-agg,kafka-trickle,kafka-pipelined)
 set_tests_properties(kafka_sigkill_test PROPERTIES LABELS "kafka;integration" TIMEOUT 300)
 # The monitoring server against a real broker (issue 16, docs/ui.md): Kafka
 # lag per partition checked against the broker's end offsets, the watermark

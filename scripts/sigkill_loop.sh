@@ -8,7 +8,7 @@
 # during startup, recovery, a batch, a fsync, a Kafka transaction.
 #
 #   scripts/sigkill_loop.sh [--sluice BIN] [--kafka-tool BIN] [--kills N]
-#                           [--pipelines file,parquet,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle,delta,postgres,postgres-agg[:KILLS]]
+#                           [--pipelines file,parquet,agg,agg-rocksdb,kafka,kafka-agg,kafka-trickle,kafka-pipelined,delta,postgres,postgres-agg[:KILLS]]
 #                           [--seed S]
 #                           [--work DIR] [--keep]
 #
@@ -38,6 +38,9 @@
 #              1..10 records at a time (a kafka_topic_tool run each, several
 #              a second) through every run and kill: the job runs many tiny
 #              batches, the low-latency case. Output checked as for kafka.
+#   kafka-pipelined  kafka-trickle with the query option pipelinedCommits
+#              'true' (a batch's transaction commits while the next batch
+#              runs; its own topics skp-in and skp-out).
 #   delta      JSON files -> file source (maxFilesPerTrigger 1) -> Delta sink
 #              (append). Output: the table read by the `deltalake` package
 #              (delta-rs, .venv-delta/ from scripts/setup_delta.sh), and its
@@ -231,6 +234,15 @@ START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
   AS SELECT CAST(value AS STRING) AS value FROM input;
 SQL
     ;;
+    kafka-pipelined) cat <<SQL
+CREATE STREAM input USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', subscribe 'skp-in',
+  startingOffsets 'earliest');
+CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', topic 'skp-out', exactlyOnce 'true',
+  pipelinedCommits 'true');
+START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
+  AS SELECT CAST(value AS STRING) AS value FROM input;
+SQL
+    ;;
     kafka-agg) cat <<SQL
 CREATE STREAM input USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', subscribe 'ska-in',
   startingOffsets 'earliest', maxOffsetsPerTrigger '40');
@@ -292,6 +304,7 @@ run_pipeline() {
     kafka) need_kafka; create_topic sk-in 2; create_topic sk-out 2; max_ms=3000 ;;
     kafka-agg) need_kafka; create_topic ska-in 2; create_topic ska-out 1; max_ms=3000 ;;
     kafka-trickle) need_kafka; create_topic skt-in 4; create_topic skt-out 2; max_ms=3000 ;;
+    kafka-pipelined) need_kafka; create_topic skp-in 4; create_topic skp-out 2; max_ms=3000 ;;
   esac
   write_job "$p" "$d" "" > "$d/job.sql"
   write_job "$p" "$d" "TRIGGER AVAILABLE NOW" > "$d/final.sql"
@@ -300,10 +313,11 @@ run_pipeline() {
       file|parquet|agg|agg-rocksdb|delta|postgres|postgres-agg) add_file_input "$d/in" ;;
       kafka) add_topic_input sk-in ;;
       kafka-agg) add_topic_input ska-in 7 ;;
-      kafka-trickle) ;;  # the background producer adds it
+      kafka-trickle|kafka-pipelined) ;;  # the background producer adds it
     esac
   }
   [[ $p == kafka-trickle ]] && start_trickle skt-in "$d"
+  [[ $p == kafka-pipelined ]] && start_trickle skp-in "$d"
   for ((r = 1; r <= rounds; ++r)); do
     add_input
     ((RANDOM % 3 == 0)) && add_input
@@ -324,7 +338,7 @@ run_pipeline() {
     fi
   done
   # Drain (and once more: nothing left), then check.
-  if [[ $p == kafka-trickle ]]; then
+  if [[ $p == kafka-trickle || $p == kafka-pipelined ]]; then
     if ! stop_trickle "$d"; then
       failed=$((failed + 1)); echo "sigkill_loop.sh: $p: the background producer failed:" >&2; tail -n 5 "$d/trickle.err" >&2
     fi
@@ -344,18 +358,19 @@ run_pipeline() {
     kafka) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic sk-out > "$d/dump" ;;
     kafka-agg) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic ska-out > "$d/dump" ;;
     kafka-trickle) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic skt-out > "$d/dump" ;;
+    kafka-pipelined) "$KAFKA_TOOL" dump --bootstrap "$KAFKA_BOOTSTRAP" --topic skp-out > "$d/dump" ;;
     postgres) pg_query "SELECT id FROM sk_out" > "$d/dump" ;;
     postgres-agg) pg_query "SELECT k, n, s FROM ska_out" > "$d/dump" ;;
   esac
   local dups losses unknown checked=$p
-  [[ $p == kafka-trickle ]] && checked=kafka  # the same output: ids once each
+  [[ $p == kafka-trickle || $p == kafka-pipelined ]] && checked=kafka  # the same output: ids once each
   if [[ $p == delta ]]; then
     read -r dups losses unknown < <("$DELTA_PYTHON" "$ROOT/scripts/sigkill_check.py" delta "$d" "$NEXT_ID")
   else
     read -r dups losses unknown < <(check "$checked" "$d" "$NEXT_ID")
   fi
   local batches=""
-  [[ $p == kafka-trickle ]] && batches="  batches finished in killed runs $(cat "$d/batches" 2>/dev/null | wc -l)"
+  [[ $p == kafka-trickle || $p == kafka-pipelined ]] && batches="  batches finished in killed runs $(cat "$d/batches" 2>/dev/null | wc -l)"
   printf '%-10s kills %4d (%d after a committed batch)  failed restarts %d  input records %6d  duplicates %d  losses %d  unknown %d%s\n' \
     "$p" "$kills" "$after_batch" "$failed" "$NEXT_ID" "$dups" "$losses" "$unknown" "$batches"
   TOTAL_KILLS=$((TOTAL_KILLS + kills)); TOTAL_FAILED=$((TOTAL_FAILED + failed)); TOTAL_INPUT=$((TOTAL_INPUT + NEXT_ID))
@@ -378,8 +393,8 @@ for entry in "${LIST[@]}"; do
   [[ $entry == *:* ]] && k=${entry#*:}
   [[ $k =~ ^[0-9]+$ ]] || { echo "sigkill_loop.sh: bad kill count in '$entry'" >&2; exit 2; }
   case $p in
-    file|parquet|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle|delta|postgres|postgres-agg) run_pipeline "$p" "$k" ;;
-    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, parquet, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle, delta, postgres, postgres-agg)" >&2
+    file|parquet|agg|agg-rocksdb|kafka|kafka-agg|kafka-trickle|kafka-pipelined|delta|postgres|postgres-agg) run_pipeline "$p" "$k" ;;
+    *) echo "sigkill_loop.sh: unknown pipeline '$p' (file, parquet, agg, agg-rocksdb, kafka, kafka-agg, kafka-trickle, kafka-pipelined, delta, postgres, postgres-agg)" >&2
        exit 2 ;;
   esac
 done

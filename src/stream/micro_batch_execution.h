@@ -29,6 +29,14 @@
 //      purged (keep minBatchesToRetain) on the log thread behind the next
 //      offsets/<id + 1>
 //
+// Pipelined commits (option pipelinedCommits, a sink that PipelinesCommits,
+// a stateless query without watermark, the default trigger): after the
+// rows, the writer Flushes; its Commit, kill point after_sink and the
+// commits/<id> submission run on a thread of their own (CommitTail) while
+// the next trigger reads, runs and writes batch id + 1. That batch awaits
+// the tail before it submits offsets/<id + 1> (so commits/<id> still comes
+// first) and before its own commit.
+//
 // docs/progress.md says what each durationMs key of the progress record times.
 //
 // Recovery (Start): with N the last offset-log entry and M the last commit,

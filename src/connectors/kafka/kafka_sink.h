@@ -13,10 +13,12 @@
 // producers in turn (kTxnLanes; batch N on lane N % 2), transactional.id =
 // transactionalIdPrefix ("sluice-") + the query id for lane 0, + "-1" for
 // lane 1. Batches stay one after another (batch N+1 begins once batch N's
-// commit returned), but the coordinator finishes a commit (its markers)
-// after EndTxn returns, and a new transaction of the same transactional.id
-// meanwhile is answered CONCURRENT_TRANSACTIONS and retried 10-20 ms later:
-// with one producer, one batch in ten waited so at 20,000 events/s. Each
+// commit returned; with pipelined commits once batch N's records are
+// acknowledged, and it commits after N), but the coordinator finishes a
+// commit (its markers) after EndTxn returns, and a new transaction of the
+// same transactional.id meanwhile is answered CONCURRENT_TRANSACTIONS and
+// retried 10-20 ms later: with one producer, one batch in ten waited so at
+// 20,000 events/s. Each
 // transaction also commits the offset batchId + 1 for partition 0 of
 // `topic` in the consumer group named after its transactional.id
 // (send_offsets_to_transaction), so "batch N is in Kafka" is stored
