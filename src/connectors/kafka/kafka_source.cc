@@ -62,9 +62,9 @@ Result<std::shared_ptr<KafkaSource>> KafkaSource::Make(const SourceOptions& opti
 
 std::string KafkaSource::description() const { return "KafkaV2[" + subscription_.description() + "]"; }
 
-Result<std::vector<TopicPartition>> KafkaSource::CurrentPartitions() {
+Result<std::vector<TopicPartition>> KafkaSource::CurrentPartitions(bool fresh) {
   if (subscription_.is_assign()) return subscription_.Partitions(*client_);
-  SLUICE_ASSIGN_OR_RETURN(auto topics, subscription_.Topics(*client_));
+  SLUICE_ASSIGN_OR_RETURN(auto topics, subscription_.TopicsForTrigger(*client_, fresh));
   std::vector<TopicPartition> out = subscription_.Partitions(topics);
   // The query waits (no data) while a subscribed topic does not exist: say
   // so every few seconds, not at every poll.
@@ -86,7 +86,7 @@ Result<std::vector<TopicPartition>> KafkaSource::CurrentPartitions() {
 }
 
 Result<PartitionOffsets> KafkaSource::ResolveInitialOffsets() {
-  SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions());
+  SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions(true));
   SLUICE_ASSIGN_OR_RETURN(auto by_ts, subscription_.ResolveStartingTimestamps(*client_, parts, options_));
   if (by_ts) return std::move(*by_ts);
   return subscription_.ResolveOffsets(*client_, parts, "startingOffsets", options_.GetOr("startingOffsets", "latest"));
@@ -151,10 +151,10 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
   PartitionOffsets begin;
   // The partitions now, and where each known one continues; a partition that
   // is gone (its topic deleted) is data loss.
-  auto survey = [&]() -> Status {
+  auto survey = [&](bool fresh) -> Status {
     lost_.clear();
     begin.clear();
-    SLUICE_ASSIGN_OR_RETURN(parts, CurrentPartitions());
+    SLUICE_ASSIGN_OR_RETURN(parts, CurrentPartitions(fresh));
     std::set<TopicPartition> current(parts.begin(), parts.end());
     for (const auto& [tp, o] : from) {
       if (!current.count(tp)) {
@@ -166,7 +166,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     }
     return Status::OK();
   };
-  SLUICE_RETURN_NOT_OK(survey());
+  SLUICE_RETURN_NOT_OK(survey(false));
   // While a topic is being deleted the metadata may still list it but the
   // broker no longer knows it: look again at the metadata (a few times)
   // rather than retrying the stale partition list until the timeout.
@@ -204,7 +204,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     // Every second a fresh client, in case librdkafka's cache is the stale one.
     if (attempt % 4 == 3) SLUICE_RETURN_NOT_OK(client_->Reconnect());
-    SLUICE_RETURN_NOT_OK(survey());
+    SLUICE_RETURN_NOT_OK(survey(true));
     quick = client_->OffsetsOnce(parts, kLatest);
   }
   if (not_found(quick)) {
@@ -332,7 +332,7 @@ Result<SourceBatch> KafkaSource::GetBatch(const std::optional<std::string>& star
 }
 
 Status KafkaSource::PrepareForAvailableNow() {
-  SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions());
+  SLUICE_ASSIGN_OR_RETURN(auto parts, CurrentPartitions(true));
   SLUICE_ASSIGN_OR_RETURN(auto latest, client_->Offsets(parts, kLatest));
   available_now_cap_ = std::move(latest);
   return Status::OK();

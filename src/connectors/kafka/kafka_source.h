@@ -50,7 +50,10 @@ class KafkaSource : public Source {
   const PartitionOffsets& initial_offsets() const { return initial_; }
 
  private:
-  Result<std::vector<TopicPartition>> CurrentPartitions();
+  // The partitions the subscription covers now. A pattern's matches are
+  // listed anew at most once a second unless `fresh`
+  // (KafkaSubscription::TopicsForTrigger).
+  Result<std::vector<TopicPartition>> CurrentPartitions(bool fresh = false);
   Result<PartitionOffsets> ResolveInitialOffsets();
   Status ReportDataLoss(const std::string& message);
 

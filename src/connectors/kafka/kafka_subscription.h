@@ -9,6 +9,7 @@
 //   startingOffsetsByTimestampStrategy error (default) | latest
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -34,8 +35,16 @@ class KafkaSubscription {
   // The partitions of `topics` (name -> partition count, ListTopics) it covers.
   std::vector<TopicPartition> Partitions(const std::map<std::string, int>& topics) const;
   // The topics it may cover, with their partition counts, from `client`'s
-  // metadata (not for assign).
+  // metadata (not for assign). A pattern lists every topic of the cluster.
   Result<std::map<std::string, int>> Topics(KafkaMetadataClient& client) const;
+  // Topics() for a trigger of the streaming source, which asks at every
+  // trigger (a hundred times a second under the default trigger). A pattern
+  // lists every topic at most once per kPatternListIntervalMs, or when
+  // `fresh`; in between it describes the topics the last listing matched,
+  // as subscribe does (a deleted one drops out at once; a new match is
+  // found at the next listing).
+  static constexpr int64_t kPatternListIntervalMs = 1000;
+  Result<std::map<std::string, int>> TopicsForTrigger(KafkaMetadataClient& client, bool fresh);
   // Partitions(): the assigned ones as given, else listed by `client`.
   Result<std::vector<TopicPartition>> Partitions(KafkaMetadataClient& client) const;
   // Subscribed topics missing from `topics`, quoted: "'a', 'b'" (empty: none).
@@ -61,6 +70,10 @@ class KafkaSubscription {
   std::optional<std::regex> pattern_;
   std::string pattern_text_;
   std::vector<TopicPartition> assign_;
+  // TopicsForTrigger with a pattern: when every topic was last listed, and
+  // the topics that listing matched.
+  std::optional<std::chrono::steady_clock::time_point> listed_at_;
+  std::vector<std::string> matched_;
 };
 
 // The options every Kafka read takes (the streaming source and the batch
