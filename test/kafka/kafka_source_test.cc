@@ -695,10 +695,10 @@ TEST_F(KafkaSourceTest, SubscribeAsksForTheMetadataOfItsTopicsOnly) {
   EXPECT_EQ(pattern->Partitions(*topics).size(), 3u + 20u);
 }
 
-// subscribePattern at every trigger: every topic of the cluster is listed
-// at most once a second; in between only the matched topics are described.
-// A deleted match drops out at once, a new one is found at the next listing.
-TEST_F(KafkaSourceTest, SubscribePatternListsEveryTopicAtMostOnceASecond) {
+// The streaming source asks for the partition list at every trigger: the
+// broker is asked at most once a second (for subscribePattern, a listing of
+// every topic of the cluster), or at once when the caller says `fresh`.
+TEST_F(KafkaSourceTest, TriggersAskForTopicsAtMostOnceASecond) {
   ASSERT_TRUE(broker_->CreateTopic("pl-own-a", 2).ok());
   ASSERT_TRUE(broker_->CreateTopic("pl-own-b", 1).ok());
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(broker_->CreateTopic("pl-other-" + std::to_string(i), 1).ok());
@@ -707,44 +707,39 @@ TEST_F(KafkaSourceTest, SubscribePatternListsEveryTopicAtMostOnceASecond) {
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   auto client = KafkaMetadataClient::Make(*config, "sluice-test-pl", KafkaMetadataClient::Options{});
   ASSERT_TRUE(client.ok()) << client.status().ToString();
-  auto pattern = KafkaSubscription::FromOptions(
-      SourceOptions(std::map<std::string, std::string>{{"subscribePattern", "pl-own-.*"}}));
-  ASSERT_TRUE(pattern.ok()) << pattern.status().ToString();
-  auto partitions = [&](bool fresh) -> std::vector<TopicPartition> {
-    auto topics = pattern->TopicsForTrigger(**client, fresh);
-    EXPECT_TRUE(topics.ok()) << topics.status().ToString();
-    return topics.ok() ? pattern->Partitions(*topics) : std::vector<TopicPartition>{};
-  };
-  const std::vector<TopicPartition> own = {{"pl-own-a", 0}, {"pl-own-a", 1}, {"pl-own-b", 0}};
-  const auto start = std::chrono::steady_clock::now();
-  EXPECT_EQ(partitions(false), own);
-  const int64_t listed = (*client)->topics_described();
-  EXPECT_GE(listed, 22);  // the first trigger lists every topic
-  for (int trigger = 0; trigger < 5; ++trigger) EXPECT_EQ(partitions(false), own);
-  if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(KafkaSubscription::kPatternListIntervalMs)) {
-    EXPECT_LE((*client)->topics_described() - listed, 5 * 2) << "triggers within a second describe the two matches only";
+  for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+           {"subscribePattern", "pl-own-.*"}, {"subscribe", "pl-own-a,pl-own-b,pl-own-c"}}) {
+    SCOPED_TRACE(option);
+    auto sub = KafkaSubscription::FromOptions(SourceOptions(std::map<std::string, std::string>{{option, value}}));
+    ASSERT_TRUE(sub.ok()) << sub.status().ToString();
+    auto partitions = [&](bool fresh) -> std::vector<TopicPartition> {
+      auto topics = sub->TopicsForTrigger(**client, fresh);
+      EXPECT_TRUE(topics.ok()) << topics.status().ToString();
+      return topics.ok() ? sub->Partitions(*topics) : std::vector<TopicPartition>{};
+    };
+    const std::vector<TopicPartition> own = {{"pl-own-a", 0}, {"pl-own-a", 1}, {"pl-own-b", 0}};
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(partitions(false), own);
+    const int64_t asked = (*client)->topics_described();
+    for (int trigger = 0; trigger < 5; ++trigger) EXPECT_EQ(partitions(false), own);
+    if (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(KafkaSubscription::kTopicsRefreshMs)) {
+      EXPECT_EQ((*client)->topics_described(), asked) << "triggers within a second asked the broker";
+    }
+    // A new topic (or match) is there a second later.
+    ASSERT_TRUE(broker_->CreateTopic("pl-own-c", 1).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(KafkaSubscription::kTopicsRefreshMs + 100));
+    EXPECT_EQ(partitions(false), (std::vector<TopicPartition>{{"pl-own-a", 0}, {"pl-own-a", 1}, {"pl-own-b", 0},
+                                                              {"pl-own-c", 0}}));
+    // `fresh` asks at once.
+    ASSERT_TRUE(broker_->DeleteTopic("pl-own-c").ok());
+    std::vector<TopicPartition> now;
+    for (int i = 0; i < 50; ++i) {
+      now = partitions(true);
+      if (now == own) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(now, own);
   }
-  ASSERT_TRUE(broker_->CreateTopic("pl-own-c", 1).ok());
-  ASSERT_TRUE(broker_->DeleteTopic("pl-own-b").ok());
-  // The deleted match drops out without a listing (the broker may take a
-  // moment to forget it).
-  auto has = [](const std::vector<TopicPartition>& parts, const std::string& topic) {
-    return std::any_of(parts.begin(), parts.end(), [&](const TopicPartition& tp) { return tp.topic == topic; });
-  };
-  std::vector<TopicPartition> now;
-  for (int i = 0; i < 50; ++i) {
-    now = partitions(false);
-    if (!has(now, "pl-own-b")) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  EXPECT_FALSE(has(now, "pl-own-b"));
-  EXPECT_TRUE(has(now, "pl-own-a"));
-  // A second after the last listing the new match is there.
-  std::this_thread::sleep_for(std::chrono::milliseconds(KafkaSubscription::kPatternListIntervalMs + 100));
-  EXPECT_EQ(partitions(false), (std::vector<TopicPartition>{{"pl-own-a", 0}, {"pl-own-a", 1}, {"pl-own-c", 0}}));
-  // `fresh` lists at once.
-  ASSERT_TRUE(broker_->CreateTopic("pl-own-d", 1).ok());
-  EXPECT_EQ(partitions(true).size(), 4u);
 }
 
 TEST_F(KafkaSourceTest, OffsetsOfAnUnknownTopicAreNotFound) {

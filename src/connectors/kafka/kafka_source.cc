@@ -166,7 +166,12 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
     }
     return Status::OK();
   };
-  SLUICE_RETURN_NOT_OK(survey(false));
+  // The partition list is asked of the broker at most once a second while
+  // batches follow each other; after a trigger that found nothing new
+  // (idle, so its latency matters little) at every trigger, so that a new
+  // topic or partition is read as soon as it has data.
+  SLUICE_RETURN_NOT_OK(survey(!last_found_data_));
+  last_found_data_ = false;
   // While a topic is being deleted the metadata may still list it but the
   // broker no longer knows it: look again at the metadata (a few times)
   // rather than retrying the stale partition list until the timeout.
@@ -200,6 +205,12 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
   // trigger) was no faster (1.8-3.6 ms): the broker answers one connection's
   // requests in turn.
   auto quick = client_->OffsetsOnce(parts, kLatest);
+  if (not_found(quick)) {
+    // The partition list may be up to a second old (a deleted topic still
+    // in it): ask the broker for it now before waiting.
+    SLUICE_RETURN_NOT_OK(survey(true));
+    quick = client_->OffsetsOnce(parts, kLatest);
+  }
   for (int attempt = 0; not_found(quick) && attempt < 20; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     // Every second a fresh client, in case librdkafka's cache is the stale one.
@@ -278,6 +289,7 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
   std::string end_json = OffsetsToJson(end);
   if (start ? end_json == *start : end_json == OffsetsToJson(initial_)) return start;
   last_trigger_ms_ = clock_->NowMillis();
+  last_found_data_ = true;
   return std::optional<std::string>(end_json);
 }
 

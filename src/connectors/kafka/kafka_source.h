@@ -50,9 +50,8 @@ class KafkaSource : public Source {
   const PartitionOffsets& initial_offsets() const { return initial_; }
 
  private:
-  // The partitions the subscription covers now. A pattern's matches are
-  // listed anew at most once a second unless `fresh`
-  // (KafkaSubscription::TopicsForTrigger).
+  // The partitions the subscription covers now: the broker is asked at
+  // most once a second unless `fresh` (KafkaSubscription::TopicsForTrigger).
   Result<std::vector<TopicPartition>> CurrentPartitions(bool fresh = false);
   Result<PartitionOffsets> ResolveInitialOffsets();
   Status ReportDataLoss(const std::string& message);
@@ -74,6 +73,9 @@ class KafkaSource : public Source {
 
   Clock* clock_ = nullptr;
   int64_t last_trigger_ms_ = 0;
+  // The last LatestOffset returned new offsets (CurrentPartitions may then
+  // use a partition list up to a second old).
+  bool last_found_data_ = false;
   // Offsets past the start at the last LatestOffset, before maxOffsetsPerTrigger (-1: not known).
   int64_t available_rows_ = -1;
   // Every partition's latest offset at the last LatestOffset, before

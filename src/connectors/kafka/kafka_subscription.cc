@@ -150,19 +150,12 @@ Result<std::map<std::string, int>> KafkaSubscription::Topics(KafkaMetadataClient
 }
 
 Result<std::map<std::string, int>> KafkaSubscription::TopicsForTrigger(KafkaMetadataClient& client, bool fresh) {
-  if (!pattern_) return Topics(client);
   const auto now = std::chrono::steady_clock::now();
-  if (fresh || !listed_at_ || now - *listed_at_ >= std::chrono::milliseconds(kPatternListIntervalMs)) {
-    SLUICE_ASSIGN_OR_RETURN(auto all, client.ListTopics());
-    listed_at_ = now;
-    matched_.clear();
-    for (const auto& [name, partitions] : all) {
-      if (std::regex_match(name, *pattern_)) matched_.push_back(name);
-    }
-    return all;
+  if (fresh || !topics_at_ || now - *topics_at_ >= std::chrono::milliseconds(kTopicsRefreshMs)) {
+    SLUICE_ASSIGN_OR_RETURN(topics_, Topics(client));
+    topics_at_ = now;
   }
-  if (matched_.empty()) return std::map<std::string, int>{};
-  return client.DescribeTopics(matched_);
+  return topics_;
 }
 
 Result<std::vector<TopicPartition>> KafkaSubscription::Partitions(KafkaMetadataClient& client) const {

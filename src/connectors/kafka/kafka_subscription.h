@@ -38,12 +38,12 @@ class KafkaSubscription {
   // metadata (not for assign). A pattern lists every topic of the cluster.
   Result<std::map<std::string, int>> Topics(KafkaMetadataClient& client) const;
   // Topics() for a trigger of the streaming source, which asks at every
-  // trigger (a hundred times a second under the default trigger). A pattern
-  // lists every topic at most once per kPatternListIntervalMs, or when
-  // `fresh`; in between it describes the topics the last listing matched,
-  // as subscribe does (a deleted one drops out at once; a new match is
-  // found at the next listing).
-  static constexpr int64_t kPatternListIntervalMs = 1000;
+  // trigger (a hundred times a second under the default trigger): asked
+  // of the broker at most once per kTopicsRefreshMs, or when `fresh`; in
+  // between the last answer. New partitions and new matches of a pattern
+  // are found within that time. A deleted topic is found by the offsets
+  // request that follows (NotFound), after which the source asks `fresh`.
+  static constexpr int64_t kTopicsRefreshMs = 1000;
   Result<std::map<std::string, int>> TopicsForTrigger(KafkaMetadataClient& client, bool fresh);
   // Partitions(): the assigned ones as given, else listed by `client`.
   Result<std::vector<TopicPartition>> Partitions(KafkaMetadataClient& client) const;
@@ -70,10 +70,9 @@ class KafkaSubscription {
   std::optional<std::regex> pattern_;
   std::string pattern_text_;
   std::vector<TopicPartition> assign_;
-  // TopicsForTrigger with a pattern: when every topic was last listed, and
-  // the topics that listing matched.
-  std::optional<std::chrono::steady_clock::time_point> listed_at_;
-  std::vector<std::string> matched_;
+  // TopicsForTrigger: the last answer and when it came.
+  std::optional<std::chrono::steady_clock::time_point> topics_at_;
+  std::map<std::string, int> topics_;
 };
 
 // The options every Kafka read takes (the streaming source and the batch
