@@ -722,13 +722,12 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
     sop.commitTimeMs = m.commit_time_ms;
     progress->stateOperators.push_back(sop);
   }
-  // The watermark is the query's until the next batch (a pipelined query
-  // has none that moves).
   std::shared_ptr<CommitTail> tail;
   int64_t sink_done = 0;
   if (pipelined) {
     // The sink's commit, then commits/<id>, on the tail's thread; the next
-    // batch awaits it before its offsets/<id + 1> is written.
+    // batch awaits it before its offsets/<id + 1> is written. (A pipelined
+    // query has no watermark: commits/<id> records the one it has.)
     tail = std::make_shared<CommitTail>();
     const int64_t next_watermark = watermark_.watermark_ms();
     tail->done = std::async(std::launch::async, [this, tail_state = tail.get(), w = std::move(writer), batch_id,
