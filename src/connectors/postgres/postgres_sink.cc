@@ -442,13 +442,13 @@ class PostgresSinkWriter final : public SinkWriter {
       }
       row += take;
       part.rows += take;
-      if (part.rows >= batch_size_ || part.buf.size() >= kMaxCopyChunkBytes) SLUICE_RETURN_NOT_OK(Flush(part));
+      if (part.rows >= batch_size_ || part.buf.size() >= kMaxCopyChunkBytes) SLUICE_RETURN_NOT_OK(SendPart(part));
     }
     return Status::OK();
   }
   Status Commit() override {
     if (!txn_) return Status::OK();
-    for (Part& p : parts_) SLUICE_RETURN_NOT_OK(Flush(p));
+    for (Part& p : parts_) SLUICE_RETURN_NOT_OK(SendPart(p));
     SLUICE_RETURN_NOT_OK(sink_->FinishBatch(*txn_, times_));
     txn_.reset();
     return Status::OK();
@@ -459,7 +459,8 @@ class PostgresSinkWriter final : public SinkWriter {
     std::string buf;
     size_t rows = 0;
   };
-  Status Flush(Part& p) {
+  // Sends what the part holds (a COPY data message).
+  Status SendPart(Part& p) {
     if (p.buf.empty()) return Status::OK();
     PhaseTimes::Scope timed(times_, "postgresCopy");
     Status st = sink_->SendCopyData(p.buf);
