@@ -270,11 +270,13 @@ class MicroBatchExecution : public std::enable_shared_from_this<MicroBatchExecut
   int64_t last_trigger_start_micros_ = -1;
   // Pipelined commits: a batch's sink commit and its commits/<id>
   // submission, running on their own thread. commit_write and
-  // sink_done_micros are set before `done` is ready.
+  // sink_done_micros are set before `done` is ready. `done` is declared
+  // last so that it is destroyed first: its destructor waits for the thread,
+  // which writes the other two.
   struct CommitTail {
-    std::future<Status> done;
     CheckpointLogWriter::TicketPtr commit_write;
     int64_t sink_done_micros = 0;
+    std::future<Status> done;
   };
   // A batch whose output is committed (or, with a tail, being committed)
   // and whose commits/<id> is being written (CompleteBatch finishes it).
