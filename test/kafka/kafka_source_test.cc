@@ -454,6 +454,49 @@ TEST_F(KafkaSourceTest, KeptConsumerContinuesAndSeeksForAReplay) {
   EXPECT_EQ(plain->kept_count(), 0u);
 }
 
+// A read whose consumer has delivered nothing since it was assigned does
+// not assign it again while it waits (the kick for a parked fetcher):
+// assigning again before the fetcher started, with the previous stop still
+// pending, can make librdkafka 2.0 stop the partition twice and abort on an
+// assertion. The broker is down when the read starts, so the fresh
+// consumer gets nothing for seconds; it is assigned once, and reads its
+// range when the broker is back.
+TEST_F(KafkaSourceTest, AReadDoesNotAssignAgainAConsumerThatDeliveredNothing) {
+  ASSERT_TRUE(broker_->CreateTopic("kick", 1).ok());
+  {
+    Producer p(bootstrap());
+    p.SendRange("kick", 0, 5, 1);
+  }
+  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
+                                         KafkaConfig::Role::kSource);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto ctx = std::make_shared<KafkaReadContext>(*config, "sluice-test-kick", true, 120000);
+  ctx->set_keep_consumers(true);
+  ASSERT_TRUE(broker_->Shutdown().ok());
+  std::thread resume([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_TRUE(broker_->Resume().ok());
+  });
+  std::vector<std::string> got;
+  Status st;
+  {
+    KafkaRangeReader r(ctx, {{"kick", 0}, 0, 5});
+    for (;;) {
+      auto batch = r.Next(100);
+      if (!batch.ok()) {
+        st = batch.status();
+        break;
+      }
+      if ((*batch)->empty()) break;
+      for (auto* m : **batch) got.emplace_back(static_cast<const char*>(m->payload), m->len);
+    }
+  }
+  resume.join();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(got, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+  EXPECT_EQ(ctx->assigns(), 1) << "the consumer was assigned again before it delivered anything";
+}
+
 // Records deleted (retention, DeleteRecords) ahead of a kept consumer: the
 // consumer's fetch finds them gone and the read reports data loss
 // (failOnDataLoss true: an error; false: the offsets skipped and listed).

@@ -63,7 +63,13 @@ constexpr int kWaitSliceMs = 20;
 // once. The broker answers a fetch at once when records are there (unless
 // the user raised fetch.min.bytes: then not before fetch.wait.max.ms), and
 // the wait before the next such kick doubles, so a slow broker is not asked
-// again and again.
+// again and again. A consumer is kicked only once it delivered a record or
+// an end of partition since its last assign (PartitionConsumer::delivered):
+// assigning again a partition whose fetcher has not started, when the
+// previous assignment's stop is still pending, makes librdkafka (2.0 up to
+// 2.15, upstream issue 5573) stop it twice and abort on an assertion
+// (rd_kafka_assignment_partition_stopped: rktp_started). That killed a
+// query whose first fetch was slow on a loaded machine (CI, 2026-12-07).
 constexpr int64_t kKickAfterMs = 40;
 constexpr int64_t kFetchWaitMaxMs = 100;  // our fetch.wait.max.ms
 }  // namespace
@@ -125,6 +131,8 @@ Status KafkaReadContext::Reassign(PartitionConsumer* c, int64_t from) {
   rd_kafka_topic_partition_list_add(l, c->tp.topic.c_str(), c->tp.partition)->offset = from;
   rd_kafka_resp_err_t e = rd_kafka_assign(c->rk, l);
   rd_kafka_topic_partition_list_destroy(l);
+  assigns_.fetch_add(1);
+  c->delivered = false;
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::IOError("cannot assign topic '" + c->tp.topic + "' partition " + std::to_string(c->tp.partition) +
                            " at offset " + std::to_string(from) + ": " + rd_kafka_err2str(e));
@@ -292,6 +300,7 @@ Status KafkaRangeReader::Take(rd_kafka_message_t* m, std::string* last_error) {
     rd_kafka_message_destroy(m);
     return Status::OK();
   }
+  if (!m->err || eof) c_->delivered = true;
   if (done_) {
     // Past the range: the next range of the partition starts with it (a
     // record at or after `until`, or the end of the partition there).
@@ -371,7 +380,7 @@ Result<const std::vector<rd_kafka_message_t*>*> KafkaRangeReader::Next(size_t ma
     if (!st.ok()) return st;
     if (!out_.empty() || done_) break;
     const int64_t waited = NowMs() - last_progress;
-    if (n == 0 && waited >= kick_after && c_->pending.empty()) {
+    if (n == 0 && waited >= kick_after && c_->pending.empty() && c_->delivered) {
       kick_after *= 2;
       PhaseTimes::Scope timed(times_, "kafkaConsumerAssign");
       SLUICE_RETURN_NOT_OK(ctx_->Reassign(c_.get(), next_));

@@ -84,6 +84,12 @@ struct PartitionConsumer {
   // and PARTITION_EOF events), in queue order: the next range of the
   // partition reads them first.
   std::deque<rd_kafka_message_t*> pending;
+  // A record or PARTITION_EOF of its partition came from its queue since it
+  // was last assigned: its fetcher runs, so the fetcher of the assignment
+  // before has stopped (librdkafka starts a partition only once the stops
+  // it awaits are done). Only then may a read assign it again
+  // (KafkaRangeReader's kick).
+  bool delivered = false;
 };
 
 // State shared by the source and the tables of its batches: the client
@@ -127,6 +133,7 @@ class KafkaReadContext {
   // or fetch.wait.max.ms when the user set fetch.min.bytes.
   int64_t held_fetch_ms() const;
   size_t kept_count();  // for tests
+  int64_t assigns() const { return assigns_.load(); }  // Reassign calls so far (tests)
   const KafkaConfig& config() const { return config_; }
   bool fail_on_data_loss() const { return fail_on_data_loss_; }
   int64_t poll_timeout_ms() const { return poll_timeout_ms_; }
@@ -152,6 +159,7 @@ class KafkaReadContext {
   const CancellationToken* cancel_ = &CancellationToken::Never();
   std::atomic<bool> keep_{false};
   std::atomic<int> partitions_{1};
+  std::atomic<int64_t> assigns_{0};
   std::mutex mu_;
   std::vector<rd_kafka_t*> idle_;  // GUARDED_BY(mu_)
   std::map<TopicPartition, std::unique_ptr<PartitionConsumer>> kept_;  // GUARDED_BY(mu_)
