@@ -226,19 +226,14 @@ START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
   AS SELECT CAST(value AS STRING) AS value FROM input;
 SQL
     ;;
-    kafka-trickle) cat <<SQL
-CREATE STREAM input USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', subscribe 'skt-in',
+    kafka-trickle|kafka-pipelined)
+      # The same copy; kafka-pipelined on its own topics, with pipelined commits.
+      local t=skt extra=""
+      [[ $p == kafka-pipelined ]] && t=skp extra=", pipelinedCommits 'true'"
+      cat <<SQL
+CREATE STREAM input USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', subscribe '$t-in',
   startingOffsets 'earliest');
-CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', topic 'skt-out', exactlyOnce 'true');
-START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
-  AS SELECT CAST(value AS STRING) AS value FROM input;
-SQL
-    ;;
-    kafka-pipelined) cat <<SQL
-CREATE STREAM input USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', subscribe 'skp-in',
-  startingOffsets 'earliest');
-CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', topic 'skp-out', exactlyOnce 'true',
-  pipelinedCommits 'true');
+CREATE SINK out USING kafka OPTIONS (kafka.bootstrap.servers '$KAFKA_BOOTSTRAP', topic '$t-out', exactlyOnce 'true'$extra);
 START STREAMING QUERY copy INTO out $trigger CHECKPOINT LOCATION '$d/ck'
   AS SELECT CAST(value AS STRING) AS value FROM input;
 SQL
