@@ -40,6 +40,13 @@ class KafkaSourceTest : public testing::SharedBrokerTest {
     return df.writeStream().format("memory").queryName(name).outputMode("append").trigger(trigger)
         .option("checkpointLocation", dir.path() + "/ck-" + name).start();
   }
+  // A metadata client of the shared broker (consumer group `group`).
+  Result<std::unique_ptr<KafkaMetadataClient>> MetadataClient(const std::string& group,
+                                                              KafkaMetadataClient::Options options = {}) {
+    SLUICE_ASSIGN_OR_RETURN(auto config, KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
+                                                                  KafkaConfig::Role::kSource));
+    return KafkaMetadataClient::Make(config, group, options);
+  }
   static std::vector<std::string> Seq(int from, int to, const std::string& prefix = "") {
     std::vector<std::string> v;
     for (int i = from; i < to; ++i) v.push_back(prefix + std::to_string(i));
@@ -714,10 +721,7 @@ TEST_F(KafkaSourceTest, BrokerRestartMidStreamLosesNothing) {
 TEST_F(KafkaSourceTest, SubscribeAsksForTheMetadataOfItsTopicsOnly) {
   ASSERT_TRUE(broker_->CreateTopic("md-own", 3).ok());
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(broker_->CreateTopic("md-other-" + std::to_string(i), 1).ok());
-  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
-                                         KafkaConfig::Role::kSource);
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  auto client = KafkaMetadataClient::Make(*config, "sluice-test-md", KafkaMetadataClient::Options{});
+  auto client = MetadataClient("sluice-test-md");
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   auto subscribe = KafkaSubscription::FromOptions(SourceOptions(std::map<std::string, std::string>{{"subscribe", "md-own,md-absent"}}));
   ASSERT_TRUE(subscribe.ok()) << subscribe.status().ToString();
@@ -745,10 +749,7 @@ TEST_F(KafkaSourceTest, TriggersAskForTopicsAtMostOnceASecond) {
   ASSERT_TRUE(broker_->CreateTopic("pl-own-a", 2).ok());
   ASSERT_TRUE(broker_->CreateTopic("pl-own-b", 1).ok());
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(broker_->CreateTopic("pl-other-" + std::to_string(i), 1).ok());
-  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
-                                         KafkaConfig::Role::kSource);
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  auto client = KafkaMetadataClient::Make(*config, "sluice-test-pl", KafkaMetadataClient::Options{});
+  auto client = MetadataClient("sluice-test-pl");
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
            {"subscribePattern", "pl-own-.*"}, {"subscribe", "pl-own-a,pl-own-b,pl-own-c"}}) {
@@ -791,12 +792,9 @@ TEST_F(KafkaSourceTest, OffsetsOfAnUnknownTopicAreNotFound) {
   // Either way it must be NotFound, which the source turns into "partition
   // ... is gone" (data loss) instead of retrying until its timeout.
   ASSERT_TRUE(broker_->CreateTopic("known", 1).ok());
-  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
-                                         KafkaConfig::Role::kSource);
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
   KafkaMetadataClient::Options mo;
   mo.timeout_ms = 10000;
-  auto client = KafkaMetadataClient::Make(*config, "sluice-test-offsets", mo);
+  auto client = MetadataClient("sluice-test-offsets", mo);
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   for (std::vector<TopicPartition> parts :
        {std::vector<TopicPartition>{{"no-such-topic", 0}}, std::vector<TopicPartition>{{"known", 0}, {"no-such-topic", 0}}}) {

@@ -52,7 +52,7 @@ class KafkaSource : public Source {
  private:
   // The partitions the subscription covers now: the broker is asked at
   // most once a second unless `fresh` (KafkaSubscription::TopicsForTrigger).
-  Result<std::vector<TopicPartition>> CurrentPartitions(bool fresh = false);
+  Result<std::vector<TopicPartition>> CurrentPartitions(bool fresh);
   Result<PartitionOffsets> ResolveInitialOffsets();
   Status ReportDataLoss(const std::string& message);
 
