@@ -12,7 +12,7 @@
 # (both), BUILD_DIR (build), SLUICE_BIN, LATENCY_BIN, OUT_CSV
 # (docs/img/latency_curve.csv), OUT_SVG (docs/img/latency_curve.svg),
 # TITLE (the plot's subtitle; default: the machine, date and load),
-# BROKER_GC (zgc | g1), BROKER_HEAP, BROKER_JAVA and BROKER_WARMUP (15 s,
+# BROKER_GC (zgc | g1), BROKER_HEAP, BROKER_JAVA and BROKER_WARMUP (150 s,
 # before the first rate) as in run.sh.
 # A rate the producer cannot reach shows as achieved < asked; a rate the job
 # cannot keep up with shows as growing latency (the reader waits up to
@@ -48,7 +48,7 @@ eval "$(env "${BROKER_ENV[@]}" bash scripts/kafka/broker.sh --dir "$STATE/broker
 export KAFKA_BOOTSTRAP KAFKA_BROKER_DIR=$STATE/broker
 
 LOADS=()
-WARM=${BROKER_WARMUP:-15}  # the first rate's run.sh warms the broker up
+WARM=${BROKER_WARMUP:-150}  # the first rate's run.sh warms the broker up
 for rate in $RATES; do
   echo "== $rate events/s ($(date -u +%H:%M:%S), load $(cut -d' ' -f1 /proc/loadavg))"
   LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
