@@ -514,6 +514,13 @@ Status MicroBatchExecution::CompleteBatch() {
   micros["commitOffsets"] = trigger_end - b.sink_done_micros;
   micros["triggerExecution"] = trigger_end - b.trigger_start_micros;
   for (const auto& [phase, us] : micros) progress.durationMs[phase] = us / 1000;
+  if (LogEnabled(LogLevel::kTrace)) {
+    // durationMs truncates to whole milliseconds; a batch of a few ms needs
+    // the microseconds to be broken down.
+    std::string line;
+    for (const auto& [phase, us] : micros) line += fmt::format(" {}={}", phase, us);
+    LogTrace("stream", "query {} batch {} phases (us):{}", QueryLabel(), progress.batchId, line);
+  }
   const int64_t trigger_start = b.trigger_start_micros;
   double secs = static_cast<double>(trigger_end - trigger_start) / 1e6;
   progress.processedRowsPerSecond = secs > 0 ? static_cast<double>(progress.numInputRows) / secs : 0;
