@@ -87,7 +87,9 @@ class SinkWriter {
   // ordered before anything a later batch writes (a sink that
   // PipelinesCommits): what Commit has left is making the batch visible.
   // Called at most once, after the last Write and before Commit; Commit
-  // flushes itself when it was not called.
+  // flushes itself when it was not called. The runner calls it before the
+  // batch's offsets/<id> is durable (so that the sink's round trips overlap
+  // that write): it must make nothing visible that Write had not.
   virtual Status Flush() { return Status::OK(); }
 };
 

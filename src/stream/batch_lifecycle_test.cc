@@ -253,7 +253,7 @@ TEST_F(BatchLifecycleTest, ProgressNamesEveryStepAndTheSequentialStepsFitTheirWh
               whole)
         << p.json();
     EXPECT_LE(get("sinkBegin") + get("offsetLogWait") + get_or_0("previousCommit") + get("execution") +
-                  get("stateCommit") + get("sinkCommit"),
+                  get("sinkFlush") + get("stateCommit") + get("sinkCommit"),
               get("addBatch"))
         << p.json();
     EXPECT_LE(get("commitLogWait") + get("sourceCommit"), get("commitOffsets")) << p.json();

@@ -705,9 +705,11 @@ Status MicroBatchExecution::RunBatch(int64_t batch_id, const std::vector<std::op
       return writer->Write(partition, std::move(batch)).WithContext(sink_context);
     }));
   }
-  if (pipelined) {
-    // This batch's rows are in the sink, ordered before the next batch's:
-    // the next batch may write while this one commits.
+  {
+    // Every row in the sink, still invisible (or, at least once, already
+    // sent): the Kafka sink's produce round trips overlap the offsets/<id>
+    // write, which only the commit must wait for. Pipelined, the next batch
+    // may also write while this one commits.
     PhaseTimes::Scope timed(&phases, "sinkFlush");
     SLUICE_RETURN_NOT_OK(writer->Flush().WithContext(sink_context));
   }
