@@ -461,6 +461,86 @@ TEST_F(KafkaSourceTest, KeptConsumerContinuesAndSeeksForAReplay) {
   EXPECT_EQ(plain->kept_count(), 0u);
 }
 
+// The latest offsets as the kept consumer knows them: the records it has
+// received between batches (drained into its pending messages, which the
+// next range reads first), only when that is all the broker had; never
+// records of an open transaction, never for a consumer standing elsewhere.
+TEST_F(KafkaSourceTest, ReceivedEndsAreWhatTheKeptConsumerHolds) {
+  ASSERT_TRUE(broker_->CreateTopic("received", 1).ok());
+  Producer p(bootstrap());
+  p.SendRange("received", 0, 10, 1);
+  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
+                                         KafkaConfig::Role::kSource);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto ctx = std::make_shared<KafkaReadContext>(*config, "sluice-test-received", true, 60000);
+  ctx->set_keep_consumers(true);
+  ctx->set_partition_count(1);
+  const TopicPartition tp{"received", 0};
+  auto read = [&](int64_t from, int64_t until, PhaseTimes* times) {
+    KafkaRangeReader r(ctx, {tp, from, until}, times);
+    std::vector<int64_t> offsets;
+    for (;;) {
+      auto msgs = r.Next(100);
+      EXPECT_TRUE(msgs.ok()) << msgs.status().ToString();
+      if (!msgs.ok() || (*msgs)->empty()) break;
+      for (auto* m : **msgs) offsets.push_back(m->offset);
+    }
+    return offsets;
+  };
+  auto offsets = [](int64_t from, int64_t until) {
+    std::vector<int64_t> v;
+    for (int64_t i = from; i < until; ++i) v.push_back(i);
+    return v;
+  };
+  // Waits until the kept consumer has received up to `want`.
+  auto received_until = [&](int64_t at, int64_t want) -> std::optional<PartitionOffsets> {
+    std::optional<PartitionOffsets> got;
+    for (int i = 0; i < 200; ++i) {
+      got = ctx->ReceivedEnds({{tp, at}});
+      if (got && got->at(tp) == want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return got;
+  };
+  EXPECT_FALSE(ctx->ReceivedEnds({{tp, 0}})) << "no kept consumer yet";
+  EXPECT_EQ(read(0, 10, nullptr), offsets(0, 10));
+  auto at10 = received_until(10, 10);
+  ASSERT_TRUE(at10);
+  EXPECT_EQ(at10->at(tp), 10) << "nothing new";
+  p.SendRange("received", 10, 25, 1);
+  auto at25 = received_until(10, 25);
+  ASSERT_TRUE(at25);
+  EXPECT_EQ(at25->at(tp), 25);
+  EXPECT_FALSE(ctx->ReceivedEnds({{tp, 7}})) << "the kept consumer stands at 10, not 7";
+  {
+    // The drained records are read from the consumer's pending messages.
+    PhaseTimes t;
+    EXPECT_EQ(read(10, 25, &t), offsets(10, 25));
+    EXPECT_EQ(t.Micros().count("kafkaConsumerAssign"), 0u);
+    EXPECT_EQ(t.Micros().count("kafkaFetchWait"), 0u) << "nothing was waited for";
+  }
+  // An open transaction: its records are not delivered (read_committed) but
+  // move the high watermark, so the consumer is not known to hold all.
+  Producer tx(bootstrap(), "sluice-test-received-tx");
+  tx.Begin();
+  for (int i = 0; i < 3; ++i) tx.Send("received", {0, "open-" + std::to_string(i)});
+  tx.Flush();
+  std::optional<PartitionOffsets> open;
+  for (int i = 0; i < 50; ++i) {
+    open = ctx->ReceivedEnds({{tp, 25}});
+    if (!open) break;
+    EXPECT_EQ(open->at(tp), 25);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(open) << "an open transaction's records were taken for available";
+  tx.Commit();
+  // Committed: 3 records and the commit marker (offset 28).
+  auto committed = received_until(25, 29);
+  ASSERT_TRUE(committed);
+  EXPECT_GE(committed->at(tp), 28);
+  EXPECT_EQ(read(25, committed->at(tp), nullptr), offsets(25, 28));
+}
+
 // A read whose consumer has delivered nothing since it was assigned does
 // not assign it again while it waits (the kick for a parked fetcher):
 // assigning again before the fetcher started, with the previous stop still
@@ -784,6 +864,38 @@ TEST_F(KafkaSourceTest, TriggersAskForTopicsAtMostOnceASecond) {
     }
     EXPECT_EQ(now, own);
   }
+}
+
+// Batches that follow each other take their end offsets from the kept
+// consumers (no broker round trip) and still read every record once.
+TEST_F(KafkaSourceTest, BackToBackBatchesTakeLatestOffsetsFromTheKeptConsumers) {
+  ASSERT_TRUE(broker_->CreateTopic("back-to-back", 2).ok());
+  auto df = Reader({{"subscribe", "back-to-back"}, {"startingOffsets", "earliest"}})
+                .load()
+                .selectExpr({"CAST(value AS STRING) AS v"});
+  auto q = StartMemory(df, "back_to_back");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  Producer p(bootstrap());
+  std::vector<std::string> want;
+  int from_consumers = 0;
+  for (int i = 0; i < 1500 && from_consumers == 0; ++i) {
+    std::string v = "r" + std::to_string(i);
+    p.Send("back-to-back", {i % 2, v});
+    p.Flush();
+    want.push_back(v);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (i % 100 == 99) {
+      for (const auto& pr : q->recentProgress()) {
+        auto it = pr.sources[0].metrics.find("latestOffsetsFromConsumers");
+        if (it != pr.sources[0].metrics.end() && it->second == "true") ++from_consumers;
+      }
+    }
+  }
+  EXPECT_GT(from_consumers, 0) << "every batch asked the broker for its end offsets";
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(Rows("SELECT v FROM back_to_back"), want);
+  ASSERT_TRUE(q->stop().ok());
 }
 
 TEST_F(KafkaSourceTest, OffsetsOfAnUnknownTopicAreNotFound) {

@@ -223,6 +223,62 @@ std::optional<int64_t> KafkaReadContext::KeptAt(const TopicPartition& tp) {
   return it->second->next;
 }
 
+std::optional<PartitionOffsets> KafkaReadContext::ReceivedEnds(const PartitionOffsets& from) {
+  if (!keep_ || from.empty()) return std::nullopt;
+  std::vector<std::unique_ptr<PartitionConsumer>> failed;
+  PartitionOffsets ends;
+  bool all = true;
+  {
+    // Kept consumers are out of every read's hands while they are in kept_.
+    std::lock_guard<std::mutex> l(mu_);
+    std::vector<rd_kafka_message_t*> buf(256);
+    for (const auto& [tp, at] : from) {
+      auto it = kept_.find(tp);
+      if (it == kept_.end() || it->second->next != at) {
+        all = false;
+        break;
+      }
+      PartitionConsumer* c = it->second.get();
+      bool error = false;
+      for (;;) {
+        const ssize_t n = rd_kafka_consume_batch_queue(c->queue, 0, buf.data(), buf.size());
+        if (n <= 0) break;
+        for (ssize_t i = 0; i < n; ++i) {
+          rd_kafka_message_t* m = buf[static_cast<size_t>(i)];
+          const bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+          if ((m->err && !eof) || m->partition != tp.partition) {
+            error = error || (m->err && !eof);
+            rd_kafka_message_destroy(m);
+            continue;
+          }
+          c->delivered = true;
+          c->pending.push_back(m);
+        }
+        if (static_cast<size_t>(n) < buf.size()) break;
+      }
+      if (error) {
+        failed.push_back(std::move(it->second));
+        kept_.erase(it);
+        all = false;
+        break;
+      }
+      int64_t end = c->next;
+      for (const rd_kafka_message_t* m : c->pending) end = std::max(end, m->err ? m->offset : m->offset + 1);
+      int64_t low = -1, high = -1;
+      if (rd_kafka_get_watermark_offsets(c->rk, tp.topic.c_str(), tp.partition, &low, &high) !=
+              RD_KAFKA_RESP_ERR_NO_ERROR ||
+          high < 0 || end < high) {
+        all = false;
+        break;
+      }
+      ends[tp] = end;
+    }
+  }
+  for (auto& c : failed) Release(std::move(c));
+  if (!all) return std::nullopt;
+  return ends;
+}
+
 int64_t KafkaReadContext::held_fetch_ms() const {
   if (config_.properties().find("fetch.min.bytes") == config_.properties().end()) return 0;
   auto it = config_.properties().find("fetch.wait.max.ms");

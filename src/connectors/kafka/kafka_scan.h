@@ -129,6 +129,16 @@ class KafkaReadContext {
   void set_partition_count(int partitions) { partitions_ = std::max(1, partitions); }
   // Where the kept consumer of `tp` stands (its `next`), if there is one.
   std::optional<int64_t> KeptAt(const TopicPartition& tp);
+  // The latest offsets as the kept consumers know them, when they know all
+  // the broker had: for every partition of `from`, a kept consumer standing
+  // at its offset there has its queue drained (without waiting) into its
+  // pending messages, and the high watermark of its last fetch response is
+  // not past the last record (or end of partition) it received. Such an end
+  // holds only records the read can take at once (under read_committed,
+  // committed ones). nullopt when a partition has no such consumer or is
+  // behind, or a consumer delivered an error (it is released, so that the
+  // next read of its partition assigns a fresh one and meets the error).
+  std::optional<PartitionOffsets> ReceivedEnds(const PartitionOffsets& from);
   // How long the broker may hold a fetch although records are there: 0,
   // or fetch.wait.max.ms when the user set fetch.min.bytes.
   int64_t held_fetch_ms() const;

@@ -19,6 +19,7 @@
 // true, else skipped and listed in the progress metrics ("lostOffsets").
 #pragma once
 
+#include <chrono>
 #include <optional>
 
 #include "common/log.h"
@@ -76,6 +77,12 @@ class KafkaSource : public Source {
   // The last LatestOffset returned new offsets (CurrentPartitions may then
   // use a partition list up to a second old).
   bool last_found_data_ = false;
+  // LatestOffset may take the latest offsets from the kept consumers
+  // (KafkaReadContext::ReceivedEnds) for this long after it last asked the
+  // broker for them.
+  static constexpr int64_t kReceivedEndsMaxMs = 100;
+  std::optional<std::chrono::steady_clock::time_point> broker_latest_at_;
+  bool latest_from_consumers_ = false;  // the last LatestOffset's came from them
   // Offsets past the start at the last LatestOffset, before maxOffsetsPerTrigger (-1: not known).
   int64_t available_rows_ = -1;
   // Every partition's latest offset at the last LatestOffset, before
