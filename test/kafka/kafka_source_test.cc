@@ -898,6 +898,33 @@ TEST_F(KafkaSourceTest, BackToBackBatchesTakeLatestOffsetsFromTheKeptConsumers) 
   ASSERT_TRUE(q->stop().ok());
 }
 
+// With a read limit a batch takes only part of what the kept consumer holds;
+// draining its queue at every trigger would then pile records up in memory
+// faster than batches take them. Such a query asks the broker.
+TEST_F(KafkaSourceTest, RateLimitedBatchesAskTheBrokerForLatestOffsets) {
+  ASSERT_TRUE(broker_->CreateTopic("limited-latest", 1).ok());
+  Producer p(bootstrap());
+  p.SendRange("limited-latest", 0, 2000, 1);
+  auto df = Reader({{"subscribe", "limited-latest"}, {"startingOffsets", "earliest"}, {"maxOffsetsPerTrigger", "50"}})
+                .load()
+                .selectExpr({"CAST(value AS STRING) AS v"});
+  auto q = StartMemory(df, "limited_latest");
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  ASSERT_TRUE(q->processAllAvailable().ok());
+  int batches = 0;
+  for (const auto& pr : q->recentProgress()) {
+    if (pr.numInputRows == 0) continue;
+    ++batches;
+    EXPECT_LE(pr.numInputRows, 50);
+    auto it = pr.sources[0].metrics.find("latestOffsetsFromConsumers");
+    ASSERT_NE(it, pr.sources[0].metrics.end());
+    EXPECT_EQ(it->second, "false") << "batch " << pr.batchId;
+  }
+  EXPECT_GE(batches, 40);
+  EXPECT_EQ(Rows("SELECT v FROM limited_latest"), Seq(0, 2000));
+  ASSERT_TRUE(q->stop().ok());
+}
+
 TEST_F(KafkaSourceTest, OffsetsOfAnUnknownTopicAreNotFound) {
   // A deleted topic that a client still asks about: librdkafka may report
   // UNKNOWN_TOPIC_OR_PART for the whole request rather than per partition.

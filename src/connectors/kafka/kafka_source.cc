@@ -240,10 +240,14 @@ Result<std::optional<std::string>> KafkaSource::LatestOffset(const std::optional
   // a trigger on a 2-core machine). The broker is still asked when the
   // consumers show nothing new (so an idle trigger is the broker's word, as
   // before) and at least every kReceivedEndsMaxMs: a fetcher that stalled
-  // would otherwise hide its partition's new records.
+  // would otherwise hide its partition's new records. Not with a read limit
+  // (maxOffsetsPerTrigger, targetLatency, minOffsetsPerTrigger): a batch then
+  // takes part of what was drained, and draining at every trigger would pile
+  // records up in memory faster than batches take them.
   const auto now = std::chrono::steady_clock::now();
   std::optional<PartitionOffsets> received;
-  if (!available_now_cap_ && lost_.empty() && begin.size() == parts.size() && broker_latest_at_ &&
+  const bool limited = limit.max_rows > 0 || min_offsets_ > 0;
+  if (!limited && !available_now_cap_ && lost_.empty() && begin.size() == parts.size() && broker_latest_at_ &&
       now - *broker_latest_at_ < std::chrono::milliseconds(kReceivedEndsMaxMs)) {
     received = read_ctx_->ReceivedEnds(begin);
     if (received && *received == begin) received.reset();
