@@ -47,6 +47,39 @@ class KafkaSourceTest : public testing::SharedBrokerTest {
                                                                   KafkaConfig::Role::kSource));
     return KafkaMetadataClient::Make(config, group, options);
   }
+  // A read context of the shared broker (consumer group `group`) for a
+  // topic of `partitions` partitions; a streaming query's keeps its
+  // consumers between ranges, a batch query's does not.
+  std::shared_ptr<KafkaReadContext> ReadContext(const std::string& group, bool keep_consumers, int partitions = 1,
+                                                int64_t timeout_ms = 60000) {
+    auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
+                                           KafkaConfig::Role::kSource);
+    EXPECT_TRUE(config.ok()) << config.status().ToString();
+    if (!config.ok()) return nullptr;
+    auto ctx = std::make_shared<KafkaReadContext>(*config, group, true, timeout_ms);
+    ctx->set_keep_consumers(keep_consumers);
+    ctx->set_partition_count(partitions);
+    return ctx;
+  }
+  // Every message `r` reads, `chunk` per call, as (offset, value).
+  using OffsetValues = std::vector<std::pair<int64_t, std::string>>;
+  static OffsetValues Drain(KafkaRangeReader& r, size_t chunk) {
+    OffsetValues out;
+    for (;;) {
+      auto msgs = r.Next(chunk);
+      EXPECT_TRUE(msgs.ok()) << msgs.status().ToString();
+      if (!msgs.ok() || (*msgs)->empty()) break;
+      for (auto* m : **msgs) out.emplace_back(m->offset, std::string(static_cast<const char*>(m->payload), m->len));
+    }
+    return out;
+  }
+  // What Producer::SendRange(topic, 0, n, 1) left at offsets [from, until)
+  // of a one-partition topic: value "i" at offset i.
+  static OffsetValues Sent(int64_t from, int64_t until) {
+    OffsetValues v;
+    for (int64_t i = from; i < until; ++i) v.emplace_back(i, std::to_string(i));
+    return v;
+  }
   static std::vector<std::string> Seq(int from, int to, const std::string& prefix = "") {
     std::vector<std::string> v;
     for (int i = from; i < to; ++i) v.push_back(prefix + std::to_string(i));
@@ -387,41 +420,18 @@ TEST_F(KafkaSourceTest, KeptConsumerContinuesAndSeeksForAReplay) {
   ASSERT_TRUE(broker_->CreateTopic("kept", 1).ok());
   Producer p(bootstrap());
   p.SendRange("kept", 0, 30, 1);  // offset i holds "i"
-  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
-                                         KafkaConfig::Role::kSource);
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  auto ctx = std::make_shared<KafkaReadContext>(*config, "sluice-test-kept", true, 60000);
-  ctx->set_keep_consumers(true);
-  ctx->set_partition_count(1);
+  auto ctx = ReadContext("sluice-test-kept", true);
+  ASSERT_TRUE(ctx);
   const TopicPartition tp{"kept", 0};
-  auto values = [&](KafkaRangeReader& r) {
-    std::vector<std::string> out;
-    for (;;) {
-      auto msgs = r.Next(7);
-      EXPECT_TRUE(msgs.ok()) << msgs.status().ToString();
-      if (!msgs.ok() || (*msgs)->empty()) break;
-      for (auto* m : **msgs) {
-        std::string v(static_cast<const char*>(m->payload), m->len);
-        EXPECT_EQ(v, std::to_string(m->offset));
-        out.push_back(v);
-      }
-    }
-    return out;
-  };
-  auto expect = [](int from, int until) {
-    std::vector<std::string> v;
-    for (int i = from; i < until; ++i) v.push_back(std::to_string(i));
-    return v;
-  };
   auto read = [&](int from, int until, PhaseTimes* times) {
     KafkaRangeReader r(ctx, {tp, from, until}, times);
-    return values(r);
+    return Drain(r, 7);
   };
-  EXPECT_EQ(read(0, 10, nullptr), expect(0, 10));
+  EXPECT_EQ(read(0, 10, nullptr), Sent(0, 10));
   EXPECT_EQ(ctx->kept_count(), 1u);
   {
     PhaseTimes t;
-    EXPECT_EQ(read(10, 20, &t), expect(10, 20));
+    EXPECT_EQ(read(10, 20, &t), Sent(10, 20));
     auto m = t.Micros();
     EXPECT_EQ(m.count("kafkaConsumerAssign"), 0u) << "the kept consumer continues where it stood";
     EXPECT_EQ(m.count("kafkaConsumerCreate"), 0u);
@@ -429,12 +439,12 @@ TEST_F(KafkaSourceTest, KeptConsumerContinuesAndSeeksForAReplay) {
   }
   {
     PhaseTimes t;
-    EXPECT_EQ(read(3, 8, &t), expect(3, 8));  // a replay: behind the kept consumer
+    EXPECT_EQ(read(3, 8, &t), Sent(3, 8));  // a replay: behind the kept consumer
     EXPECT_EQ(t.Micros().count("kafkaConsumerAssign"), 1u);
   }
   {
     PhaseTimes t;
-    EXPECT_EQ(read(8, 12, &t), expect(8, 12));
+    EXPECT_EQ(read(8, 12, &t), Sent(8, 12));
     EXPECT_EQ(t.Micros().count("kafkaConsumerAssign"), 0u);
   }
   {
@@ -442,21 +452,22 @@ TEST_F(KafkaSourceTest, KeptConsumerContinuesAndSeeksForAReplay) {
     // consumer, the second gets its own; the second's (at 30) is kept.
     KafkaRangeReader a(ctx, {tp, 12, 20});
     KafkaRangeReader b(ctx, {tp, 20, 30});
-    EXPECT_EQ(values(a), expect(12, 20));  // a holds its consumer until it goes
-    EXPECT_EQ(values(b), expect(20, 30));
+    EXPECT_EQ(Drain(a, 7), Sent(12, 20));  // a holds its consumer until it goes
+    EXPECT_EQ(Drain(b, 7), Sent(20, 30));
   }
   EXPECT_EQ(ctx->kept_count(), 1u);
   p.SendRange("kept", 30, 35, 1);
   {
     PhaseTimes t;
-    EXPECT_EQ(read(30, 35, &t), expect(30, 35));
+    EXPECT_EQ(read(30, 35, &t), Sent(30, 35));
     EXPECT_EQ(t.Micros().count("kafkaConsumerAssign"), 0u) << "the chunk that ended at 30 was kept";
   }
   // A context that does not keep consumers (batch reads) keeps none.
-  auto plain = std::make_shared<KafkaReadContext>(*config, "sluice-test-kept", true, 60000);
+  auto plain = ReadContext("sluice-test-kept", false);
+  ASSERT_TRUE(plain);
   {
     KafkaRangeReader r(plain, {tp, 0, 5});
-    EXPECT_EQ(values(r), expect(0, 5));
+    EXPECT_EQ(Drain(r, 7), Sent(0, 5));
   }
   EXPECT_EQ(plain->kept_count(), 0u);
 }
@@ -469,28 +480,12 @@ TEST_F(KafkaSourceTest, ReceivedEndsAreWhatTheKeptConsumerHolds) {
   ASSERT_TRUE(broker_->CreateTopic("received", 1).ok());
   Producer p(bootstrap());
   p.SendRange("received", 0, 10, 1);
-  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
-                                         KafkaConfig::Role::kSource);
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  auto ctx = std::make_shared<KafkaReadContext>(*config, "sluice-test-received", true, 60000);
-  ctx->set_keep_consumers(true);
-  ctx->set_partition_count(1);
+  auto ctx = ReadContext("sluice-test-received", true);
+  ASSERT_TRUE(ctx);
   const TopicPartition tp{"received", 0};
   auto read = [&](int64_t from, int64_t until, PhaseTimes* times) {
     KafkaRangeReader r(ctx, {tp, from, until}, times);
-    std::vector<int64_t> offsets;
-    for (;;) {
-      auto msgs = r.Next(100);
-      EXPECT_TRUE(msgs.ok()) << msgs.status().ToString();
-      if (!msgs.ok() || (*msgs)->empty()) break;
-      for (auto* m : **msgs) offsets.push_back(m->offset);
-    }
-    return offsets;
-  };
-  auto offsets = [](int64_t from, int64_t until) {
-    std::vector<int64_t> v;
-    for (int64_t i = from; i < until; ++i) v.push_back(i);
-    return v;
+    return Drain(r, 100);
   };
   // Waits until the kept consumer has received up to `want`.
   auto received_until = [&](int64_t at, int64_t want) -> std::optional<PartitionOffsets> {
@@ -503,7 +498,7 @@ TEST_F(KafkaSourceTest, ReceivedEndsAreWhatTheKeptConsumerHolds) {
     return got;
   };
   EXPECT_FALSE(ctx->ReceivedEnds({{tp, 0}})) << "no kept consumer yet";
-  EXPECT_EQ(read(0, 10, nullptr), offsets(0, 10));
+  EXPECT_EQ(read(0, 10, nullptr), Sent(0, 10));
   auto at10 = received_until(10, 10);
   ASSERT_TRUE(at10);
   EXPECT_EQ(at10->at(tp), 10) << "nothing new";
@@ -515,7 +510,7 @@ TEST_F(KafkaSourceTest, ReceivedEndsAreWhatTheKeptConsumerHolds) {
   {
     // The drained records are read from the consumer's pending messages.
     PhaseTimes t;
-    EXPECT_EQ(read(10, 25, &t), offsets(10, 25));
+    EXPECT_EQ(read(10, 25, &t), Sent(10, 25));
     EXPECT_EQ(t.Micros().count("kafkaConsumerAssign"), 0u);
     EXPECT_EQ(t.Micros().count("kafkaFetchWait"), 0u) << "nothing was waited for";
   }
@@ -538,7 +533,7 @@ TEST_F(KafkaSourceTest, ReceivedEndsAreWhatTheKeptConsumerHolds) {
   auto committed = received_until(25, 29);
   ASSERT_TRUE(committed);
   EXPECT_GE(committed->at(tp), 28);
-  EXPECT_EQ(read(25, committed->at(tp), nullptr), offsets(25, 28));
+  EXPECT_EQ(read(25, committed->at(tp), nullptr), (OffsetValues{{25, "open-0"}, {26, "open-1"}, {27, "open-2"}}));
 }
 
 // A read whose consumer has delivered nothing since it was assigned does
@@ -554,11 +549,8 @@ TEST_F(KafkaSourceTest, AReadDoesNotAssignAgainAConsumerThatDeliveredNothing) {
     Producer p(bootstrap());
     p.SendRange("kick", 0, 5, 1);
   }
-  auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
-                                         KafkaConfig::Role::kSource);
-  ASSERT_TRUE(config.ok()) << config.status().ToString();
-  auto ctx = std::make_shared<KafkaReadContext>(*config, "sluice-test-kick", true, 120000);
-  ctx->set_keep_consumers(true);
+  auto ctx = ReadContext("sluice-test-kick", true, 1, 120000);
+  ASSERT_TRUE(ctx);
   ASSERT_TRUE(broker_->Shutdown().ok());
   std::thread resume([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
