@@ -255,11 +255,16 @@ TEST_P(StreamJoinWatermarkTest, LeftSemiOutputsAnEventOnceWhenItsFirstClickArriv
   auto q = Start(df);
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   ASSERT_TRUE(q->processAllAvailable().ok());
-  // Batch 2: u2's click at 15 s finds u2 12 s in the state.
+  // Batch 2: u2's click at 15 s finds u2 12 s in the state. (When the
+  // runner takes the two rows in two batches, the click's batch is later.)
   ASSERT_TRUE(events->AddRows(EventRows({{"u3", 30, 3}})).ok());
   ASSERT_TRUE(clicks->AddRows(ClickRows({{"u2", 15, "c"}})).ok());
   ASSERT_TRUE(q->processAllAvailable().ok());
-  EXPECT_EQ(Output(), (Batches{{0, {"u1," + T(10) + ",1"}}, {2, {"u2," + T(12) + ",2"}}}));
+  const Batches out = Output();
+  const int64_t matched = out.size() == 2 ? std::next(out.begin())->first : -1;
+  EXPECT_GE(matched, 2);
+  EXPECT_LT(matched, AfterLastInput(*q)) << "the batch that read the click";
+  EXPECT_EQ(out, (Batches{{0, {"u1," + T(10) + ",1"}}, {matched, {"u2," + T(12) + ",2"}}}));
   ASSERT_TRUE(q->stop().ok());
 }
 
