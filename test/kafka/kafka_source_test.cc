@@ -40,11 +40,16 @@ class KafkaSourceTest : public testing::SharedBrokerTest {
     return df.writeStream().format("memory").queryName(name).outputMode("append").trigger(trigger)
         .option("checkpointLocation", dir.path() + "/ck-" + name).start();
   }
+  // The source's Kafka settings for the shared broker, plus `extra`
+  // (kafka.* options).
+  Result<KafkaConfig> SourceConfig(std::map<std::string, std::string> extra = {}) {
+    extra["kafka.bootstrap.servers"] = bootstrap();
+    return KafkaConfig::FromOptions(SourceOptions(extra), KafkaConfig::Role::kSource);
+  }
   // A metadata client of the shared broker (consumer group `group`).
   Result<std::unique_ptr<KafkaMetadataClient>> MetadataClient(const std::string& group,
                                                               KafkaMetadataClient::Options options = {}) {
-    SLUICE_ASSIGN_OR_RETURN(auto config, KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
-                                                                  KafkaConfig::Role::kSource));
+    SLUICE_ASSIGN_OR_RETURN(auto config, SourceConfig());
     return KafkaMetadataClient::Make(config, group, options);
   }
   // A read context of the shared broker (consumer group `group`) for a
@@ -52,8 +57,7 @@ class KafkaSourceTest : public testing::SharedBrokerTest {
   // consumers between ranges, a batch query's does not.
   std::shared_ptr<KafkaReadContext> ReadContext(const std::string& group, bool keep_consumers, int partitions = 1,
                                                 int64_t timeout_ms = 60000) {
-    auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()}}),
-                                           KafkaConfig::Role::kSource);
+    auto config = SourceConfig();
     EXPECT_TRUE(config.ok()) << config.status().ToString();
     if (!config.ok()) return nullptr;
     auto ctx = std::make_shared<KafkaReadContext>(*config, group, true, timeout_ms);
@@ -589,10 +593,7 @@ TEST_F(KafkaSourceTest, RecordsDeletedAheadOfAKeptConsumerAreDataLoss) {
     ASSERT_TRUE(broker_->CreateTopic(t, 1).ok());
     Producer p(bootstrap());
     p.SendRange(t, 0, 5, 1);
-    auto config = KafkaConfig::FromOptions(SourceOptions({{"kafka.bootstrap.servers", bootstrap()},
-                                                          {"kafka.fetch.min.bytes", "100000000"},
-                                                          {"kafka.fetch.wait.max.ms", "3000"}}),
-                                           KafkaConfig::Role::kSource);
+    auto config = SourceConfig({{"kafka.fetch.min.bytes", "100000000"}, {"kafka.fetch.wait.max.ms", "3000"}});
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     auto ctx = std::make_shared<KafkaReadContext>(*config, "sluice-test-kept-del", fail, 60000);
     ctx->set_keep_consumers(true);
