@@ -7,7 +7,7 @@
 #
 # Public headers include only public headers, so a program needs no include
 # path but the prefix's include/. The libraries the engine links (fmt,
-# spdlog, simdjson, RE2, librdkafka, OpenSSL, zlib, ICU, RocksDB, threads) come with the
+# spdlog, simdjson, RE2, librdkafka (static, installed beside libsluice.a), OpenSSL, zlib, ICU, RocksDB, threads) come with the
 # target as link-only dependencies, found again by SluiceConfig.cmake.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -31,7 +31,7 @@ target_compile_features(sluice_library INTERFACE cxx_std_20)
 # programs against the installed library, so a missing one fails there.
 target_link_libraries(sluice_library INTERFACE
   $<LINK_ONLY:fmt::fmt> $<LINK_ONLY:spdlog::spdlog> $<LINK_ONLY:PkgConfig::SIMDJSON> $<LINK_ONLY:PkgConfig::RE2>
-  $<LINK_ONLY:PkgConfig::RDKAFKA> $<LINK_ONLY:PkgConfig::OPENSSL> $<LINK_ONLY:PkgConfig::ZLIB>
+  $<LINK_ONLY:RdKafka::rdkafka> $<LINK_ONLY:PkgConfig::OPENSSL> $<LINK_ONLY:PkgConfig::ZLIB>
   $<LINK_ONLY:PkgConfig::ICU_UC> $<LINK_ONLY:PkgConfig::ROCKSDB>
   $<LINK_ONLY:Arrow::parquet_shared> $<LINK_ONLY:Arrow::arrow_shared>
   $<LINK_ONLY:Threads::Threads>)
@@ -46,6 +46,10 @@ target_link_options(sluice_library INTERFACE ${SLUICE_ARROW_LINK_FIRST})
 install(FILES ${SLUICE_ARROW_DIR}/libarrow.so.${SLUICE_ARROW_SOVERSION} ${SLUICE_ARROW_DIR}/libparquet.so.${SLUICE_ARROW_SOVERSION}
         DESTINATION ${CMAKE_INSTALL_LIBDIR})
 set_target_properties(sluice PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+# librdkafka.a (cmake/rdkafka.cmake) goes into the prefix's lib/ as
+# libsluice_rdkafka.a (not to stand in for a librdkafka the prefix may have);
+# SluiceConfig.cmake makes RdKafka::rdkafka from it.
+install(FILES ${SLUICE_RDKAFKA_LIB} DESTINATION ${CMAKE_INSTALL_LIBDIR} RENAME libsluice_rdkafka.a)
 # libpq: the PostgreSQL sink (src/connectors/postgres/).
 target_link_libraries(sluice_library INTERFACE $<LINK_ONLY:PkgConfig::LIBPQ>)
 

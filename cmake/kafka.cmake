@@ -33,15 +33,15 @@ endif()
 
 # Benchmark tools (plain executables that print their figures).
 add_executable(kafka_load ${PROJECT_SOURCE_DIR}/bench/kafka/kafka_load.cc)
-target_link_libraries(kafka_load PRIVATE PkgConfig::RDKAFKA Threads::Threads)
+target_link_libraries(kafka_load PRIVATE RdKafka::rdkafka Threads::Threads)
 target_include_directories(kafka_load PRIVATE ${CLI11_INCLUDE_DIR})
 add_executable(kafka_consume_raw ${PROJECT_SOURCE_DIR}/bench/kafka/kafka_consume_raw.cc)
-target_link_libraries(kafka_consume_raw PRIVATE PkgConfig::RDKAFKA Threads::Threads)
+target_link_libraries(kafka_consume_raw PRIVATE RdKafka::rdkafka Threads::Threads)
 target_include_directories(kafka_consume_raw PRIVATE ${CLI11_INCLUDE_DIR})
 # The event-to-sink latency harness (issue 14): a fixed-rate producer and a
 # read_committed reader (bench/latency/run.sh, sweep.sh).
 add_executable(kafka_latency ${PROJECT_SOURCE_DIR}/bench/latency/kafka_latency.cc)
-target_link_libraries(kafka_latency PRIVATE PkgConfig::RDKAFKA Threads::Threads)
+target_link_libraries(kafka_latency PRIVATE RdKafka::rdkafka Threads::Threads)
 target_include_directories(kafka_latency PRIVATE ${CLI11_INCLUDE_DIR})
 # The harness works (no timing checked): a few seconds at 1,000 events/s
 # through Sluice with exactly-once off and on; fails unless every view the
@@ -63,7 +63,7 @@ set_tests_properties(peers_harness_smoke PROPERTIES LABELS "kafka;bench" TIMEOUT
 # Fills and reads topics with plain librdkafka for the shell tests
 # (scripts/sigkill_loop.sh checks the engine's output with it).
 add_executable(kafka_topic_tool ${PROJECT_SOURCE_DIR}/test/kafka/kafka_topic_tool.cc)
-target_link_libraries(kafka_topic_tool PRIVATE PkgConfig::RDKAFKA Threads::Threads)
+target_link_libraries(kafka_topic_tool PRIVATE RdKafka::rdkafka Threads::Threads)
 target_include_directories(kafka_topic_tool PRIVATE ${CLI11_INCLUDE_DIR})
 # The Kafka half of the random SIGKILL loop, short: Kafka -> Kafka
 # exactlyOnce, Kafka -> aggregation -> Kafka exactlyOnce and the trickle
@@ -84,7 +84,7 @@ set_tests_properties(monitor_kafka_test PROPERTIES LABELS "kafka;ui;e2e" TIMEOUT
 # The Yahoo Streaming Benchmark's reader (bench/ysb/run.sh): expected counts
 # from the input topic, the engine's output checked, window latency.
 add_executable(ysb_check ${PROJECT_SOURCE_DIR}/bench/ysb/ysb_check.cc)
-target_link_libraries(ysb_check PRIVATE PkgConfig::RDKAFKA Threads::Threads)
+target_link_libraries(ysb_check PRIVATE RdKafka::rdkafka Threads::Threads)
 target_include_directories(ysb_check PRIVATE ${CLI11_INCLUDE_DIR})
 # YSB (bench/ysb/run.sh), short: 20,000 events through Sluice, whose final
 # count of every (campaign, window) must equal the count ysb_check works out

@@ -48,7 +48,7 @@ sluice_module(connectors/rate DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/nexmark DEPS sluice_connectors sluice_checkpoint)
 sluice_module(connectors/console DEPS sluice_connectors sluice_render)
 sluice_module(connectors/file_stream DEPS sluice_connectors_file sluice_checkpoint)
-sluice_module(connectors/kafka DEPS sluice_connectors sluice_checkpoint sluice_env sluice_json PkgConfig::RDKAFKA PkgConfig::SIMDJSON)
+sluice_module(connectors/kafka DEPS sluice_connectors sluice_checkpoint sluice_env sluice_json RdKafka::rdkafka PkgConfig::SIMDJSON)
 # The Delta Lake sink: Parquet data files (connectors/file's ParquetWriter) and
 # the table's _delta_log/ JSON commits (simdjson to read them back).
 sluice_module(connectors/delta DEPS sluice_connectors_file sluice_checkpoint sluice_env PkgConfig::SIMDJSON)

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setup_arrow.sh   # Arrow C++ / Parquet from the pinned pyarrow wheel into .deps/ (cmake/arrow.cmake)
+bash scripts/setup_rdkafka.sh # librdkafka 2.8.0 from Debian's source package, static, into .deps/ (cmake/rdkafka.cmake)
 bash scripts/setup_ui.sh      # uPlot for the monitoring page that sluice run serves (cmake/ui_assets.cmake)
 cmake -S . -B build -G Ninja >/dev/null
 ninja -C build sluice

@@ -4,10 +4,10 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config ccache
-  libsimdjson-dev librdkafka-dev libfmt-dev libcli11-dev libspdlog-dev
+  build-essential cmake ninja-build pkg-config ccache curl  # curl: scripts/setup_rdkafka.sh
+  libsimdjson-dev libfmt-dev libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev libre2-dev libicu-dev
-  libzstd-dev liblz4-dev zlib1g-dev libssl-dev
+  libzstd-dev liblz4-dev zlib1g-dev libssl-dev libsasl2-dev  # also what librdkafka links (scripts/setup_rdkafka.sh builds it)
   librocksdb-dev  # RocksDB state store provider (src/state/rocksdb_state_store_provider.*)
   default-jdk-headless maven
   clang-14 libclang-rt-14-dev  # libFuzzer targets (fuzz/, scripts/fuzz.sh)

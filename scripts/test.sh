@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setup_arrow.sh   # Arrow C++ / Parquet from the pinned pyarrow wheel into .deps/ (cmake/arrow.cmake)
+bash scripts/setup_rdkafka.sh # librdkafka 2.8.0 from Debian's source package, static, into .deps/ (cmake/rdkafka.cmake)
 bash scripts/setup_pyspark.sh  # the differential test's pyspark; says so and goes on if it cannot
 bash scripts/setup_python.sh   # nanobind, scikit-build-core, pytest, pyarrow, pandas for python/
 bash scripts/setup_ui.sh       # uPlot (npm, pinned) into .deps/ui/, embedded into the binary (cmake/ui_assets.cmake)

@@ -64,5 +64,25 @@ TEST(KafkaConfigTest, DescriptionsNeverShowSecrets) {
   EXPECT_EQ((*sink)->description().find("hunter2"), std::string::npos);
 }
 
+// The librdkafka Sluice links (scripts/setup_rdkafka.sh, cmake/rdkafka.cmake):
+// not older than 2.4.0, whose main thread no longer spins for up to 1 ms
+// before each timer (upstream issue 4684; a transactional producer arms a
+// 1 ms timer in every transaction, so Debian 12's 2.0.2 cost every
+// exactly-once batch up to a millisecond of a core), and built with what
+// Kafka deployments use: TLS, SASL PLAIN, SCRAM and GSSAPI (Kerberos), and
+// every compression codec a topic may hold.
+TEST(KafkaLibraryTest, LinkedLibrdkafkaIsNewEnoughAndHasTheFeatures) {
+  EXPECT_GE(rd_kafka_version(), 0x02040000) << "linked librdkafka " << rd_kafka_version_str();
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char features[512];
+  size_t size = sizeof(features);
+  ASSERT_EQ(rd_kafka_conf_get(conf, "builtin.features", features, &size), RD_KAFKA_CONF_OK);
+  rd_kafka_conf_destroy(conf);
+  const std::string have = std::string(",") + features + ",";
+  for (const char* f : {"gzip", "snappy", "ssl", "sasl_plain", "sasl_scram", "sasl_gssapi", "lz4", "zstd"}) {
+    EXPECT_NE(have.find(std::string(",") + f + ","), std::string::npos) << f << " missing from " << features;
+  }
+}
+
 }  // namespace
 }  // namespace sluice::kafka

@@ -53,23 +53,24 @@ namespace {
 // hold no record (transaction markers, compaction) ends at the next record
 // or at PARTITION_EOF, both delivered as messages.
 constexpr int kWaitSliceMs = 20;
-// librdkafka 2.0 stops fetching a partition whose queue reached
+// librdkafka stops fetching a partition whose queue reached
 // queued.max.messages.kbytes and looks at it again only when its broker
-// thread wakes up, at the latest after 1 s (fetch.queue.backoff.ms came in
-// 2.1): a kept consumer that prefetched a full queue ahead of a backlog
-// then sits idle once the reads drained it. A read that got nothing for
-// this long, while its range's records exist, assigns the consumer again
-// where it stands (its queue is empty: nothing is lost), which fetches at
-// once. The broker answers a fetch at once when records are there (unless
-// the user raised fetch.min.bytes: then not before fetch.wait.max.ms), and
-// the wait before the next such kick doubles, so a slow broker is not asked
-// again and again. A consumer is kicked only once it delivered a record or
-// an end of partition since its last assign (PartitionConsumer::delivered):
-// assigning again a partition whose fetcher has not started, when the
-// previous assignment's stop is still pending, makes librdkafka (2.0 up to
-// 2.15, upstream issue 5573) stop it twice and abort on an assertion
-// (rd_kafka_assignment_partition_stopped: rktp_started). That killed a
-// query whose first fetch was slow on a loaded machine (CI, 2026-12-07).
+// thread wakes up, at the latest after fetch.queue.backoff.ms (1 s by
+// default; 2.0 had no setting and waited 1 s): a kept consumer that
+// prefetched a full queue ahead of a backlog then sits idle once the reads
+// drained it. A read that got nothing for this long, while its range's
+// records exist, assigns the consumer again where it stands (its queue is
+// empty: nothing is lost), which fetches at once. The broker answers a fetch
+// at once when records are there (unless the user raised fetch.min.bytes:
+// then not before fetch.wait.max.ms), and the wait before the next such kick
+// doubles, so a slow broker is not asked again and again. A consumer is
+// kicked only once it delivered a record or an end of partition since its
+// last assign (PartitionConsumer::delivered): assigning again a partition
+// whose fetcher has not started, when the previous assignment's stop is
+// still pending, makes librdkafka (2.0 up to 2.15, upstream issue 5573) stop
+// it twice and abort on an assertion (rd_kafka_assignment_partition_stopped:
+// rktp_started). That killed a query whose first fetch was slow on a loaded
+// machine (CI, 2026-12-07).
 constexpr int64_t kKickAfterMs = 40;
 constexpr int64_t kFetchWaitMaxMs = 100;  // our fetch.wait.max.ms
 }  // namespace
