@@ -7,8 +7,9 @@
 #
 # Public headers include only public headers, so a program needs no include
 # path but the prefix's include/. The libraries the engine links (fmt,
-# spdlog, simdjson, RE2, librdkafka (static, installed beside libsluice.a), OpenSSL, zlib, ICU, RocksDB, threads) come with the
-# target as link-only dependencies, found again by SluiceConfig.cmake.
+# spdlog, simdjson, RE2, librdkafka (static, installed beside libsluice.a),
+# OpenSSL, zlib, ICU, RocksDB, threads) come with the target as link-only
+# dependencies, found again by SluiceConfig.cmake.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
