@@ -70,8 +70,14 @@ case "$err" in *"[DIVIDE_BY_ZERO]"*) check "runtime error class" ok ok ;; *) che
 "$SLUICE" sql -f "$WORK/missing.sql" >/dev/null 2>&1; rc=$?
 check "missing script exit code" "1" "$rc"
 
+# The version, then the librdkafka linked into the binary (statically:
+# scripts/setup_rdkafka.sh), for bug reports.
 out=$("$SLUICE" --version)
-if [[ "$out" =~ ^sluice\ [0-9]+\.[0-9]+\.[0-9]+\ \(([0-9a-f]+|unknown)\)$ ]]; then check "version" ok ok; else check "version" "sluice X.Y.Z (commit)" "$out"; fi
+if [[ "$out" =~ ^sluice\ [0-9]+\.[0-9]+\.[0-9]+\ \(([0-9a-f]+|unknown)\)$'\n'librdkafka\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  check "version" ok ok
+else
+  check "version" "sluice X.Y.Z (commit), then librdkafka X.Y.Z" "$out"
+fi
 
 # Logs: `run` logs a line per batch at info (its default), none at error.
 cat > "$WORK/rate.sql" <<SQL

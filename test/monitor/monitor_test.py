@@ -191,6 +191,8 @@ def main():
         envj = json.loads(body)
         check(status == 200 and envj["version"] and envj["options"].get("job", "").endswith("q.sql"),
               "environment: version and options")
+        check(re.fullmatch(r"\d+\.\d+\.\d+", envj["options"].get("librdkafka", "")) is not None,
+              f"environment: the librdkafka linked in ({envj['options'].get('librdkafka')!r})")
         status, body = get(base)
         check(status == 200 and "<html" in body.lower(), "/ serves the page")
 

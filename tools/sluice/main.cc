@@ -30,7 +30,7 @@
 //   sluice checkpoint <dir> state <op> [--partition p] [--batch b] [--store s]
 //                                     the state rows of operator <op> as a table
 //                                     (docs/checkpoint-inspection.md)
-//   sluice --version                  "sluice <version> (<git commit>)"
+//   sluice --version                  "sluice <version> (<git commit>)", then "librdkafka <version>"
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
@@ -45,6 +45,7 @@
 #include "sluice/session.h"
 #include "sluice/streaming.h"
 #include "connectors/builtin/builtin_connectors.h"
+#include "connectors/kafka/kafka_config.h"
 #include "monitor/monitor_server.h"
 #include "monitor/progress_line.h"
 #include "stream/micro_batch_execution.h"
@@ -172,6 +173,7 @@ int RunJob(const std::string& file, const std::string& progress_file, int64_t ma
                      {"progressFile", progress_file},
                      {"maxBatches", std::to_string(max_batches)},
                      {"threads", std::to_string(sluice::ThreadPool::DefaultNumThreads())},
+                     {"librdkafka", sluice::kafka::LibraryVersion()},
                      {"ui.host", ui.host}};
     if (!ui.token.empty()) o.environment["ui.token"] = ui.token;  // shown redacted
     server = std::make_unique<sluice::monitor::MonitorServer>(&session->streams(), o);
@@ -243,7 +245,8 @@ void SetCommandLogLevel(const CLI::Option* flag, const std::string& value) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Sluice: micro-batch stream processing, Spark Structured Streaming's model in C++"};
-  app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION + " (" + SLUICE_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION + " (" + SLUICE_GIT_COMMIT +
+                                        ")\nlibrdkafka " + sluice::kafka::LibraryVersion());
   app.require_subcommand(1);
   const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "warning", "error", "off"};
 

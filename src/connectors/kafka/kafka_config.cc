@@ -14,6 +14,8 @@
 
 namespace sluice::kafka {
 
+std::string LibraryVersion() { return rd_kafka_version_str(); }
+
 bool IsSecretProperty(const std::string& name) { return IsSecretKey(name) || ToLower(name).find("ssl_key") != std::string::npos; }
 
 namespace {

@@ -41,6 +41,10 @@
 
 namespace sluice::kafka {
 
+// The version of the librdkafka linked in ("2.8.0"; scripts/setup_rdkafka.sh),
+// for `sluice --version` and the monitor's environment.
+std::string LibraryVersion();
+
 // True if the value of librdkafka property `name` must never be shown.
 bool IsSecretProperty(const std::string& name);
 
