@@ -14,9 +14,12 @@ if(NOT EXISTS "${SLUICE_RDKAFKA_LIB}" OR NOT EXISTS "${SLUICE_RDKAFKA_DIR}/inclu
   message(FATAL_ERROR "librdkafka ${SLUICE_RDKAFKA_VERSION} not found in ${SLUICE_RDKAFKA_DIR}: "
                       "run scripts/setup_rdkafka.sh (or set -DSLUICE_RDKAFKA_DIR=<its prefix>)")
 endif()
-# What librdkafka.a links (its configure flags are pinned in setup_rdkafka.sh).
-pkg_check_modules(SLUICE_RDKAFKA_DEPS REQUIRED IMPORTED_TARGET libssl libcrypto zlib libzstd liblz4 libsasl2)
-find_package(Threads REQUIRED)
+# What librdkafka.a links (its configure flags are pinned in setup_rdkafka.sh):
+# these pkg-config modules and system libraries. SluiceConfig.cmake.in takes
+# both lists from here for an installed Sluice's consumers.
+set(SLUICE_RDKAFKA_PKG_MODULES libssl libcrypto zlib libzstd liblz4 libsasl2)
+set(SLUICE_RDKAFKA_SYSTEM_LIBS Threads::Threads m dl rt)
+pkg_check_modules(SLUICE_RDKAFKA_DEPS REQUIRED IMPORTED_TARGET ${SLUICE_RDKAFKA_PKG_MODULES})
 add_library(RdKafka::rdkafka STATIC IMPORTED GLOBAL)
 # SYSTEM: librdkafka's header is not held to -Wall -Wextra -Werror.
 set_target_properties(RdKafka::rdkafka PROPERTIES
@@ -24,4 +27,4 @@ set_target_properties(RdKafka::rdkafka PROPERTIES
   IMPORTED_LINK_INTERFACE_LANGUAGES C
   INTERFACE_INCLUDE_DIRECTORIES "${SLUICE_RDKAFKA_DIR}/include"
   INTERFACE_SYSTEM_INCLUDE_DIRECTORIES "${SLUICE_RDKAFKA_DIR}/include"
-  INTERFACE_LINK_LIBRARIES "PkgConfig::SLUICE_RDKAFKA_DEPS;Threads::Threads;m;dl;rt")
+  INTERFACE_LINK_LIBRARIES "PkgConfig::SLUICE_RDKAFKA_DEPS;${SLUICE_RDKAFKA_SYSTEM_LIBS}")
