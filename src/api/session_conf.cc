@@ -1,5 +1,8 @@
 #include "api/session_conf.h"
 
+#include <cstdint>
+#include <limits>
+
 namespace sluice {
 
 const OptionSet& SessionConfOptions() {
@@ -41,6 +44,9 @@ const OptionSet& SessionConfOptions() {
     s->Add(OptionSpec::Enum("spark.sql.streaming.multipleWatermarkPolicy", "min", {"min", "max"},
                             "global watermark of a query with several watermarks: the min (default) or "
                             "the max over them (pinned at its first batch)"));
+    s->Add(OptionSpec::Int("spark.sql.streaming.minBatchesToRetain", "100", 1, std::numeric_limits<int32_t>::max(),
+                           "batches a checkpoint keeps recoverable: older offset and commit log entries and "
+                           "state versions are deleted (the default of a query's minBatchesToRetain)"));
     s->Add(OptionSpec::Int("spark.sql.streaming.numRecentProgressUpdates", "100", 1, 1000000,
                            "progress records a query keeps for recentProgress and the monitoring API"));
     s->Add(OptionSpec::Bool("spark.sql.streaming.noDataMicroBatches.enabled", "true",

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <limits>
 
 #include "checkpoint/metadata_log.h"
 #include "common/allocation_failure.h"
@@ -188,6 +189,9 @@ Status MicroBatchExecution::Start() {
         "CHECKPOINT LOCATION '...'");
   }
   SLUICE_ASSIGN_OR_RETURN(state_conf_, ParseStateStoreConf(config_.state_store_options));
+  // As Spark: the state stores keep as many versions as the logs keep batches.
+  const int retain = static_cast<int>(std::min<int64_t>(config_.min_batches_to_retain, std::numeric_limits<int32_t>::max()));
+  state_conf_.file.min_versions_to_retain = state_conf_.rocksdb.min_versions_to_retain = retain;
   // The stateful nodes get their operator ids. Aggregates whose state cannot
   // be stored fail now, not at the first batch.
   plan_ = MarkStatefulOperators(plan_);

@@ -863,6 +863,54 @@ TEST_F(StreamTest, SessionSetShufflePartitionsIsTheQueriesDefault) {
   EXPECT_EQ(run(dir.path() + "/ck2", std::string("5")), 5);
 }
 
+// minBatchesToRetain bounds what a checkpoint keeps of the offset and commit
+// logs and of the state stores' versions alike, as Spark's
+// spark.sql.streaming.minBatchesToRetain does (its state stores keep
+// minVersionsToRetain = that value). Given as the query's option or set in
+// the session (SET spark.sql.streaming.minBatchesToRetain = 3). With 3, after
+// 15 batches the state needs snapshot 10 and deltas 11..15 only; with the
+// default 100 every delta stays. The query then restarts from what is left.
+TEST_F(StreamTest, MinBatchesToRetainAlsoBoundsTheStateVersions) {
+  enum class How { kDefault, kOption, kSession };
+  for (How how : {How::kDefault, How::kOption, How::kSession}) {
+    SCOPED_TRACE(static_cast<int>(how));
+    auto session = Session::Create();
+    if (how == How::kSession) {
+      ASSERT_TRUE(session->Sql("SET spark.sql.streaming.minBatchesToRetain = 3").ok());
+    }
+    auto input = std::make_shared<MemoryStream>(KV());
+    const std::string checkpoint = dir.path() + "/ck-retain-" + std::to_string(static_cast<int>(how));
+    auto start = [&] {
+      auto w = session->readStream().source(input).groupBy({"k"}).count().writeStream().format("memory")
+                   .queryName("counts").outputMode("complete").option("checkpointLocation", checkpoint)
+                   .option("spark.sql.shuffle.partitions", "1");
+      if (how == How::kOption) w.option("minBatchesToRetain", "3");
+      return w.start();
+    };
+    auto q = start();
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    for (int b = 0; b < 15; ++b) {
+      ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}})).ok());
+      ASSERT_TRUE(q->processAllAvailable().ok());
+    }
+    ASSERT_TRUE(q->stop().ok());
+    Env* env = Env::Default();
+    const std::string state = checkpoint + "/state/0/0/";
+    EXPECT_TRUE(env->FileExists(state + "15.delta"));
+    EXPECT_TRUE(env->FileExists(state + "10.snapshot"));
+    const bool bounded = how != How::kDefault;
+    EXPECT_EQ(env->FileExists(checkpoint + "/offsets/0"), !bounded);
+    EXPECT_EQ(env->FileExists(state + "1.delta"), !bounded);
+    EXPECT_EQ(env->FileExists(state + "10.delta"), !bounded);
+    ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}})).ok());
+    auto again = start();
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    ASSERT_TRUE(again->processAllAvailable().ok());
+    EXPECT_EQ(TableRows(*session, "counts"), (std::vector<std::string>{"a,16"}));
+    ASSERT_TRUE(again->stop().ok());
+  }
+}
+
 // The stateful aggregation is a physical operator whose partitions are the
 // state's shuffle partitions: a Limit above it in complete mode opens only
 // the first, yet every partition commits its state version each batch (the

@@ -462,12 +462,18 @@ Result<StreamingQuery> DataStreamWriter::start() const {
   SLUICE_RETURN_NOT_OK(ValidateOptions(StreamingQueryOptionSet(), query_options, "the streaming query"));
   // A setting of the session (SET spark.sql.shuffle.partitions = 4) is the
   // default of the query's option of the same name; SET checked its range.
+  // Spark's spark.sql.streaming.minBatchesToRetain is the query option
+  // minBatchesToRetain.
+  auto option_of = [](const std::string& setting) -> std::string {
+    return EqualsIgnoreCase(setting, "spark.sql.streaming.minBatchesToRetain") ? "minBatchesToRetain" : setting;
+  };
   for (const OptionSpec& setting : SessionConfOptions().options) {
-    if (!StreamingQueryOptionSet().Find(setting.name)) continue;
+    const std::string option = option_of(setting.name);
+    if (!StreamingQueryOptionSet().Find(option)) continue;
     bool given = false;
-    for (const auto& [k, v] : query_options) given |= EqualsIgnoreCase(k, setting.name);
+    for (const auto& [k, v] : query_options) given |= EqualsIgnoreCase(k, option);
     auto value = df_.session()->GetConf(setting.name);
-    if (!given && value) query_options[setting.name] = *value;
+    if (!given && value) query_options[option] = *value;
   }
   SourceOptions opts(query_options);
   StreamingQueryConfig config;
