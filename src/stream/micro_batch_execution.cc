@@ -189,8 +189,12 @@ Status MicroBatchExecution::Start() {
         "CHECKPOINT LOCATION '...'");
   }
   SLUICE_ASSIGN_OR_RETURN(state_conf_, ParseStateStoreConf(config_.state_store_options));
-  // As Spark: the state stores keep as many versions as the logs keep batches.
-  const int retain = static_cast<int>(std::min<int64_t>(config_.min_batches_to_retain, std::numeric_limits<int32_t>::max()));
+  // As Spark (its stores keep versions latest - minBatchesToRetain and up):
+  // the versions of the batches the logs keep, and the one before them, which
+  // a replay of the newest batch loads when it crashed after its state commit
+  // and before its commits/<id>.
+  const int retain = static_cast<int>(
+      std::min<int64_t>(config_.min_batches_to_retain, std::numeric_limits<int32_t>::max() - 1) + 1);
   state_conf_.file.min_versions_to_retain = state_conf_.rocksdb.min_versions_to_retain = retain;
   // The stateful nodes get their operator ids. Aggregates whose state cannot
   // be stored fail now, not at the first batch.

@@ -865,11 +865,12 @@ TEST_F(StreamTest, SessionSetShufflePartitionsIsTheQueriesDefault) {
 
 // minBatchesToRetain bounds what a checkpoint keeps of the offset and commit
 // logs and of the state stores' versions alike, as Spark's
-// spark.sql.streaming.minBatchesToRetain does (its state stores keep
-// minVersionsToRetain = that value). Given as the query's option or set in
-// the session (SET spark.sql.streaming.minBatchesToRetain = 3). With 3, after
-// 15 batches the state needs snapshot 10 and deltas 11..15 only; with the
-// default 100 every delta stays. The query then restarts from what is left.
+// spark.sql.streaming.minBatchesToRetain does (its state stores keep the
+// versions from latest - that value on). Given as the query's option or set
+// in the session (SET spark.sql.streaming.minBatchesToRetain = 3). With 3,
+// after 15 batches the state keeps versions 12..15, which need snapshot 10
+// and deltas 11..15 only; with the default 100 every delta stays. The query
+// then restarts from what is left.
 TEST_F(StreamTest, MinBatchesToRetainAlsoBoundsTheStateVersions) {
   enum class How { kDefault, kOption, kSession };
   for (How how : {How::kDefault, How::kOption, How::kSession}) {
@@ -909,6 +910,40 @@ TEST_F(StreamTest, MinBatchesToRetainAlsoBoundsTheStateVersions) {
     EXPECT_EQ(TableRows(*session, "counts"), (std::vector<std::string>{"a,16"}));
     ASSERT_TRUE(again->stop().ok());
   }
+}
+
+// With minBatchesToRetain 1 the newest batch must still be replayable: a
+// crash after its state version was committed and before commits/<id>
+// (simulated by deleting commits/9) makes the restart run batch 9 again from
+// state version 9. Version 10 is a snapshot (minDeltasForSnapshot 10), so a
+// store keeping only the newest version would have deleted what version 9
+// needs; as in Spark, the stores keep the retained batches' versions and the
+// one before them.
+TEST_F(StreamTest, MinBatchesToRetainOneStillReplaysTheNewestBatch) {
+  auto input = std::make_shared<MemoryStream>(KV());
+  auto start = [&] {
+    return spark->readStream().source(input).groupBy({"k"}).count().writeStream().format("memory")
+        .queryName("counts").outputMode("complete").option("checkpointLocation", ck())
+        .option("spark.sql.shuffle.partitions", "1").option("minBatchesToRetain", "1").start();
+  };
+  auto q = start();
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  for (int b = 0; b < 10; ++b) {
+    ASSERT_TRUE(input->AddRows(KVRows({{"a", 1}})).ok());
+    ASSERT_TRUE(q->processAllAvailable().ok());
+  }
+  ASSERT_TRUE(q->stop().ok());
+  Env* env = Env::Default();
+  ASSERT_TRUE(env->FileExists(ck() + "/state/0/0/10.snapshot"));
+  ASSERT_TRUE(env->FileExists(ck() + "/commits/9"));
+  ASSERT_TRUE(env->DeleteFile(ck() + "/commits/9").ok());
+  auto again = start();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  Status processed = again->processAllAvailable();
+  ASSERT_TRUE(processed.ok()) << processed.ToString();
+  EXPECT_EQ(TableRows(*spark, "counts"), (std::vector<std::string>{"a,10"}));
+  EXPECT_TRUE(env->FileExists(ck() + "/commits/9"));
+  ASSERT_TRUE(again->stop().ok());
 }
 
 // The stateful aggregation is a physical operator whose partitions are the
