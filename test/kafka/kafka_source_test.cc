@@ -580,6 +580,44 @@ TEST_F(KafkaSourceTest, AReadDoesNotAssignAgainAConsumerThatDeliveredNothing) {
   EXPECT_EQ(ctx->assigns(), 1) << "the consumer was assigned again before it delivered anything";
 }
 
+// A kept consumer whose queue filled up ahead of a backlog fetches again as
+// soon as the reads drained it. Between two batches a kept consumer
+// prefetches until its queue holds queued.max.messages.kbytes and parks;
+// librdkafka looks at a parked partition again after fetch.queue.backoff.ms
+// (1 s by default), which the source lowers. With the default, each batch
+// of a catch-up (maxOffsetsPerTrigger) drained the queue and then waited
+// for the kick (an assign after 40 ms without records): 40 batches of
+// 100,000 records took 9 s instead of 2-4 s (docs/benchmarks.md). Here:
+// 3,000 records of about 1 KB in record batches of 50, a 64 KB queue, read
+// in 10 ranges of 300 with a pause between them, as between batches.
+TEST_F(KafkaSourceTest, AKeptConsumerRefillsItsQueueWithoutKicks) {
+  ASSERT_TRUE(broker_->CreateTopic("refill", 1).ok());
+  const std::string pad(1000, 'x');
+  {
+    Producer p(bootstrap());
+    for (int i = 0; i < 3000; i += 50) p.SendRange("refill", i, i + 50, 1, pad);
+  }
+  auto config = SourceConfig({{"kafka.queued.max.messages.kbytes", "64"},
+                              {"kafka.max.partition.fetch.bytes", "16384"}});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto ctx = std::make_shared<KafkaReadContext>(*config, "sluice-test-refill", true, 60000);
+  ctx->set_keep_consumers(true);
+  ctx->set_partition_count(1);
+  for (int64_t from = 0; from < 3000; from += 300) {
+    {
+      KafkaRangeReader r(ctx, {{"refill", 0}, from, from + 300});
+      OffsetValues got = Drain(r, 100);
+      ASSERT_EQ(got.size(), 300u) << "range from " << from;
+      EXPECT_EQ(got.front(), (std::pair<int64_t, std::string>{from, pad + std::to_string(from)}));
+      EXPECT_EQ(got.back().first, from + 299);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  // One assign to start; a loaded machine may need a kick now and then.
+  EXPECT_LE(ctx->assigns(), 4) << "the kept consumer needed kicks to fetch again after its queue "
+                                  "filled: did it wait out fetch.queue.backoff.ms?";
+}
+
 // Records deleted (retention, DeleteRecords) ahead of a kept consumer: the
 // consumer's fetch finds them gone and the read reports data loss
 // (failOnDataLoss true: an error; false: the offsets skipped and listed).

@@ -56,11 +56,12 @@ constexpr int kWaitSliceMs = 20;
 // librdkafka stops fetching a partition whose queue reached
 // queued.max.messages.kbytes and looks at it again only when its broker
 // thread wakes up, at the latest after fetch.queue.backoff.ms (1 s by
-// default; 2.0 had no setting and waited 1 s): a kept consumer that
-// prefetched a full queue ahead of a backlog then sits idle once the reads
-// drained it. A read that got nothing for this long, while its range's
-// records exist, assigns the consumer again where it stands (its queue is
-// empty: nothing is lost), which fetches at once. The broker answers a fetch
+// default, 5 ms as NewConsumer sets it unless the user set it; 2.0 had no
+// setting and waited 1 s): a kept consumer that prefetched a full queue
+// ahead of a backlog sits idle once the reads drained it until then. A
+// read that got nothing for this long, while its range's records exist,
+// assigns the consumer again where it stands (its queue is empty: nothing
+// is lost), which fetches at once. The broker answers a fetch
 // at once when records are there (unless the user raised fetch.min.bytes:
 // then not before fetch.wait.max.ms), and the wait before the next such kick
 // doubles, so a slow broker is not asked again and again. A consumer is
@@ -107,6 +108,13 @@ Result<rd_kafka_t*> KafkaReadContext::NewConsumer() {
   // fetcher stops with a few MB queued and backs off for
   // fetch.error.backoff.ms (500 ms), and the scan then waits for it.
   def("queued.min.messages", "10000000");
+  // A fetcher whose queue reached queued.max.messages.kbytes looks at it
+  // again after this long (librdkafka's default: 1 s). A kept consumer
+  // that prefetched ahead of a backlog fills its queue and parks; the reads
+  // drain it within milliseconds, and it fetches again at once instead of
+  // waiting for the kick (kKickAfterMs). Checking a full queue costs
+  // nothing on the wire: no request is sent while it is full.
+  def("fetch.queue.backoff.ms", "5");
   // How long the broker holds a fetch at the end of the log. New records
   // answer it at once, so this only bounds what an idle partition's kept
   // consumer costs (a fetch request per wait) and how long a consumer
