@@ -613,8 +613,9 @@ TEST_F(KafkaSourceTest, AKeptConsumerRefillsItsQueueWithoutKicks) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
   }
-  // One assign to start; a loaded machine may need a kick now and then.
-  EXPECT_LE(ctx->assigns(), 4) << "the kept consumer needed kicks to fetch again after its queue "
+  // One assign to start; a loaded machine (sanitizers, CI) may need a kick
+  // now and then. Without the setting: one kick after each pause, 10 assigns.
+  EXPECT_LE(ctx->assigns(), 5) << "the kept consumer needed kicks to fetch again after its queue "
                                   "filled: did it wait out fetch.queue.backoff.ms?";
 }
 
